@@ -1,0 +1,38 @@
+-- 9. ext_commissions: owed to external contributors, paid out of the developer's share.
+CREATE TABLE ext_commissions (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id          INTEGER NOT NULL REFERENCES projects (id),
+    contributor_user_id INTEGER REFERENCES users (id),
+    contributor_name    TEXT,
+    contributor_email   TEXT,
+    contributor_phone   TEXT,
+    role                TEXT NOT NULL,
+    basis               TEXT NOT NULL CHECK (basis IN ('fixed', 'percent')),
+    rate_bps            INTEGER CHECK (rate_bps IS NULL OR rate_bps BETWEEN 0 AND 10000),
+    amount              INTEGER NOT NULL CHECK (amount >= 0),
+    currency            TEXT NOT NULL REFERENCES currencies (code),
+    status              TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'paid', 'cancelled')),
+    requested_by        INTEGER NOT NULL REFERENCES users (id),
+    first_approved_by   INTEGER REFERENCES users (id),
+    first_approved_at   TIMESTAMP,
+    approved_by         INTEGER REFERENCES users (id),
+    approved_at         TIMESTAMP,
+    rejected_by         INTEGER REFERENCES users (id),
+    rejected_at         TIMESTAMP,
+    rejection_reason    TEXT,
+    paid_by             INTEGER REFERENCES users (id),
+    paid_at             TIMESTAMP,
+    payment_reference   TEXT,
+    cancelled_by        INTEGER REFERENCES users (id),
+    cancelled_at        TIMESTAMP,
+    ledger_transfer_id  INTEGER,
+    lock_version        INTEGER NOT NULL DEFAULT 0,
+    created_at          TIMESTAMP,
+    updated_at          TIMESTAMP,
+    CHECK (contributor_user_id IS NOT NULL OR contributor_name IS NOT NULL),
+    CHECK (basis = 'fixed' OR rate_bps IS NOT NULL),
+    CHECK (status <> 'rejected' OR rejection_reason IS NOT NULL),
+    CHECK (approved_by IS NULL OR approved_by <> requested_by)
+);
+CREATE INDEX ext_commissions_project_index ON ext_commissions (project_id);
+CREATE INDEX ext_commissions_status_created_index ON ext_commissions (status, created_at, id);

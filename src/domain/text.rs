@@ -1,0 +1,186 @@
+//! Text rules shared by forms and tables: required fields with byte limits
+//! (the database columns are byte-sized), Laravel-compatible slugs, and
+//! terminal column widths that account for accents, CJK and emoji.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use super::error::DomainError;
+
+/// Trims, then refuses empty values and values over `max_bytes` (UTF-8 bytes).
+pub fn require_text(
+    field: &'static str,
+    value: &str,
+    max_bytes: usize,
+) -> Result<String, DomainError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(DomainError::EmptyText { field });
+    }
+    if trimmed.len() > max_bytes {
+        return Err(DomainError::TextTooLong {
+            field,
+            max_bytes,
+            actual: trimmed.len(),
+        });
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Same result as Laravel's `Str::slug` for the names we meet: accents folded,
+/// apostrophes and punctuation dropped, spaces/dashes/underscores become one
+/// '-', '@' reads "at". "Refonte site pharmacie à Dakar" ->
+/// "refonte-site-pharmacie-a-dakar". May be empty (e.g. all-CJK titles); the
+/// caller then picks a fallback.
+pub fn slugify(title: &str) -> String {
+    let mut raw = String::with_capacity(title.len());
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            raw.push(c);
+        } else if c == '@' {
+            raw.push_str("-at-");
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            raw.push('-');
+        } else if let Some(folded) = fold(c) {
+            raw.push_str(folded);
+        }
+        // Everything else (punctuation, apostrophes, unfoldable scripts) is dropped.
+    }
+    collapse_dashes(&raw)
+}
+
+/// Runs of '-' become one; none at either end.
+fn collapse_dashes(s: &str) -> String {
+    s.split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// ASCII spelling of a lower-case Latin letter with diacritics, including
+/// the West African letters (ɛ, ɔ, ŋ, ɓ, ɗ, ƴ) of Wolof, Bambara or Ewe names.
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ɗ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' | 'ɛ' | 'ẹ' | 'ẽ' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ị' => "i",
+        'ĵ' => "j",
+        'ķ' | 'ƙ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' | 'ŋ' | 'ɲ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ɔ' | 'ọ' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' | 'ṣ' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ụ' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' | 'ƴ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        'ɓ' => "b",
+        'þ' => "th",
+        _ => return None,
+    })
+}
+
+/// Columns the text occupies in a terminal (CJK and most emoji take two).
+pub fn display_width(s: &str) -> usize {
+    s.width()
+}
+
+/// Cuts `s` to at most `width` columns, ending with '…' when something was cut.
+pub fn truncate_to_width(s: &str, width: usize) -> String {
+    if display_width(s) <= width {
+        return s.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let budget = width - 1; // room for the ellipsis
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    // Per-char widths can undercount some sequences (e.g. emoji + U+FE0F),
+    // so trim until the whole string really fits.
+    while display_width(&out) > budget && out.pop().is_some() {}
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text() {
+        assert_eq!(
+            require_text("title", "  Site web  ", 100),
+            Ok("Site web".into())
+        );
+        assert_eq!(
+            require_text("title", " \n\t ", 100),
+            Err(DomainError::EmptyText { field: "title" })
+        );
+        let long = "é".repeat(3); // 6 bytes
+        assert_eq!(
+            require_text("reason", &long, 5),
+            Err(DomainError::TextTooLong {
+                field: "reason",
+                max_bytes: 5,
+                actual: 6
+            })
+        );
+        assert_eq!(require_text("reason", &long, 6), Ok(long.clone()));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slugify("Refonte site pharmacie à Dakar"),
+            "refonte-site-pharmacie-a-dakar"
+        );
+        assert_eq!(
+            slugify("Application de livraison — Abidjan"),
+            "application-de-livraison-abidjan"
+        );
+        assert_eq!(
+            slugify("Boutique d'Éloïse N'Guessan"),
+            "boutique-deloise-nguessan"
+        );
+        assert_eq!(slugify("  Œuvre   ŒUVRE__ça--va  "), "oeuvre-oeuvre-ca-va");
+        assert_eq!(slugify("Sékou Keïta: API v2.0"), "sekou-keita-api-v20");
+        assert_eq!(slugify("contact@obryl"), "contact-at-obryl");
+        assert_eq!(slugify("Ɓɛɛ ɔŋ"), "bee-on");
+        assert_eq!(slugify("北京"), "");
+        assert_eq!(slugify("---"), "");
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(display_width("Éloïse"), 6);
+        assert_eq!(display_width("北京"), 4);
+        assert_eq!(display_width("e\u{301}"), 1); // combining accent
+        assert_eq!(truncate_to_width("Ouédraogo", 20), "Ouédraogo");
+        assert_eq!(truncate_to_width("Ouédraogo", 9), "Ouédraogo");
+        assert_eq!(truncate_to_width("Ouédraogo", 5), "Ouéd…");
+        assert_eq!(truncate_to_width("北京市朝阳区", 5), "北京…");
+        assert_eq!(truncate_to_width("北京市朝阳区", 4), "北…");
+        assert_eq!(truncate_to_width("abc", 0), "");
+        assert_eq!(truncate_to_width("abc", 1), "…");
+        for w in 0..12 {
+            assert!(display_width(&truncate_to_width("Kouassi 👩🏾‍💻 北京 ❤\u{fe0f}", w)) <= w);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! `obryl`: parse the command line, load the configuration, run a command or the TUI.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use obryl::cli::{self, Cli, Command};
+use obryl::config::Config;
+
+fn main() -> ExitCode {
+    // Behave like other command-line tools when output is piped into `head`: stop quietly.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let cli = Cli::parse();
+    let config = match Config::load(&cli.overrides(), |k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("obryl: {e}");
+            return ExitCode::from(cli::EXIT_FAILED);
+        }
+    };
+    let _log = obryl::logging::init(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("obryl: cannot start the async runtime: {e}");
+            return ExitCode::from(cli::EXIT_FAILED);
+        }
+    };
+    match cli.command {
+        None | Some(Command::Tui) => runtime.block_on(obryl::ui::run(cli, config)),
+        Some(_) => runtime.block_on(cli::run(cli, config)),
+    }
+}

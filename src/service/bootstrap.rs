@@ -1,0 +1,115 @@
+//! Reference data every database needs before anyone can log in: currencies, the spatie roles
+//! and permissions, and default settings. Idempotent: run after every `migrate`.
+
+use sea_query::{Expr, ExprTrait, OnConflict, Query};
+use serde_json::json;
+
+use crate::domain::{Currency, Permission, Role};
+use crate::store::{self, Db};
+
+use super::{now, ServiceError};
+
+/// Setting keys (group, name) the back-office reads.
+pub mod keys {
+    pub const COMMISSION: &str = "commission";
+    pub const DEFAULT_RATE_BPS: &str = "default_rate_bps";
+    /// Per currency: amounts (minor units) strictly above need two distinct approvers.
+    pub const DUAL_APPROVAL_THRESHOLD: &str = "dual_approval_threshold";
+    pub const ESCROW: &str = "escrow";
+    pub const AUTO_RELEASE_DAYS: &str = "auto_release_days";
+    pub const ESCROW_REQUIRED: &str = "required_to_start";
+    pub const SUPPORT: &str = "support";
+    /// Per priority: {"first_response_minutes": .., "resolution_minutes": ..}.
+    pub const SLA_TARGETS: &str = "sla_targets";
+    pub const REPLY_MAX_BYTES: &str = "reply_max_bytes";
+}
+
+pub fn default_settings() -> Vec<(&'static str, &'static str, serde_json::Value)> {
+    use keys::*;
+    vec![
+        (COMMISSION, DEFAULT_RATE_BPS, json!(1500)),
+        (COMMISSION, DUAL_APPROVAL_THRESHOLD, json!({"XOF": 2_000_000, "XAF": 2_000_000, "EUR": 300_000, "USD": 300_000, "GHS": 4_000_000, "NGN": 500_000_000})),
+        (ESCROW, AUTO_RELEASE_DAYS, json!(14)),
+        (ESCROW, ESCROW_REQUIRED, json!(false)),
+        (SUPPORT, SLA_TARGETS, json!({
+            "urgent": {"first_response_minutes": 60, "resolution_minutes": 480},
+            "high": {"first_response_minutes": 240, "resolution_minutes": 1440},
+            "normal": {"first_response_minutes": 480, "resolution_minutes": 4320},
+            "low": {"first_response_minutes": 1440, "resolution_minutes": 7200},
+        })),
+        (SUPPORT, REPLY_MAX_BYTES, json!(65_536)),
+    ]
+}
+
+fn currency_name(c: Currency) -> (&'static str, &'static str) {
+    match c {
+        Currency::XOF => ("Franc CFA (BCEAO)", "FCFA"),
+        Currency::XAF => ("Franc CFA (BEAC)", "FCFA"),
+        Currency::EUR => ("Euro", "€"),
+        Currency::USD => ("US Dollar", "$"),
+        Currency::GHS => ("Ghana Cedi", "GH₵"),
+        Currency::NGN => ("Naira", "₦"),
+    }
+}
+
+pub async fn ensure_reference_data(db: &Db) -> Result<(), ServiceError> {
+    let now = now();
+    let mut tx = db.begin().await?;
+    for c in Currency::ALL {
+        let (name, symbol) = currency_name(*c);
+        let q = Query::insert()
+            .into_table("currencies")
+            .columns(["code", "name", "exponent", "symbol"])
+            .values_panic([c.code().into(), name.into(), i64::from(c.exponent()).into(), symbol.into()])
+            .on_conflict(OnConflict::column("code").do_nothing().to_owned())
+            .to_owned();
+        tx.exec(&q).await?;
+    }
+    for table in ["permissions", "roles"] {
+        let names: Vec<&str> = if table == "permissions" {
+            Permission::ALL.iter().map(|p| p.as_str()).collect()
+        } else {
+            Role::ALL.iter().map(|r| r.as_str()).collect()
+        };
+        for name in names {
+            let q = Query::insert()
+                .into_table(table)
+                .columns(["name", "guard_name", "created_at", "updated_at"])
+                .values_panic([name.into(), "web".into(), now.into(), now.into()])
+                .on_conflict(OnConflict::columns(["name", "guard_name"]).do_nothing().to_owned())
+                .to_owned();
+            tx.exec(&q).await?;
+        }
+    }
+    for role in Role::ALL {
+        let role_id = store::users::role_id(&mut tx, role.as_str()).await?.ok_or_else(|| {
+            ServiceError::Internal(format!("role {} missing after insert", role.as_str()))
+        })?;
+        for perm in role.default_permissions() {
+            let perm_id = Query::select()
+                .column("id")
+                .from("permissions")
+                .and_where(Expr::col("name").eq(perm.as_str()))
+                .to_owned();
+            let Some((perm_id,)) = tx.opt::<(i64,)>(&perm_id).await? else { continue };
+            let q = Query::insert()
+                .into_table("role_has_permissions")
+                .columns(["permission_id", "role_id"])
+                .values_panic([perm_id.into(), role_id.into()])
+                .on_conflict(OnConflict::columns(["permission_id", "role_id"]).do_nothing().to_owned())
+                .to_owned();
+            tx.exec(&q).await?;
+        }
+    }
+    for (group, name, payload) in default_settings() {
+        let q = Query::insert()
+            .into_table("settings")
+            .columns(["group", "name", "locked", "payload", "created_at", "updated_at"])
+            .values_panic([group.into(), name.into(), false.into(), payload.into(), now.into(), now.into()])
+            .on_conflict(OnConflict::columns(["group", "name"]).do_nothing().to_owned())
+            .to_owned();
+        tx.exec(&q).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

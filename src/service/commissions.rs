@@ -1,0 +1,392 @@
+//! Finance decisions on commissions and external commissions: approve (four-eyes, dual
+//! approval above the threshold), reject with a reason, mark paid (ledger transfer), cancel,
+//! and creating a commission with the rate in force.
+
+use serde_json::{json, Value as JsonValue};
+
+use crate::domain::{commission_amount, require_text, CommissionStatus, Currency, Permission};
+use crate::store::{self, commissions::CommissionRow, Db, Tx};
+
+pub use crate::store::commissions::Kind;
+
+use super::record::{record, Change, Diff, Notice};
+use super::{settings, Actor, FourEyes, Origin, Result, ServiceError};
+
+/// Longest rejection reason kept (bytes).
+pub const REASON_MAX_BYTES: usize = 4096;
+/// Longest payment reference kept (bytes).
+pub const REFERENCE_MAX_BYTES: usize = 128;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Approval {
+    /// Fully approved.
+    Approved,
+    /// Above the dual-approval threshold: the first of two approvals is in.
+    FirstOfTwo,
+}
+
+fn approve_permission(kind: Kind) -> Permission {
+    match kind {
+        Kind::Platform => Permission::CommissionsApprove,
+        Kind::External => Permission::ExtCommissionsApprove,
+    }
+}
+
+fn what(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Platform => "commission",
+        Kind::External => "external commission",
+    }
+}
+
+async fn load(tx: &mut Tx, kind: Kind, id: i64) -> Result<CommissionRow> {
+    store::commissions::get(tx, kind, id)
+        .await?
+        .ok_or(ServiceError::NotFound { what: what(kind), key: id.to_string() })
+}
+
+/// "already approved by Awa Diop at 10:42" for a row that is no longer pending.
+fn already_decided(row: &CommissionRow) -> ServiceError {
+    let (by, at) = match row.status.as_str() {
+        "approved" => (row.approver_name.clone(), row.approved_at),
+        "rejected" => (row.rejecter_name.clone(), row.rejected_at),
+        "paid" => (row.payer_name.clone(), row.paid_at),
+        _ => (None, row.cancelled_at),
+    };
+    ServiceError::AlreadyDecided {
+        status: row.status.clone(),
+        by: by.unwrap_or_else(|| "someone else".into()),
+        at: at.or(row.created_at).unwrap_or_default(),
+    }
+}
+
+/// Four-eyes: the requester, the project's client and its developer never decide.
+fn check_four_eyes(actor: &Actor, row: &CommissionRow) -> Result<()> {
+    if actor.id == row.requested_by {
+        return Err(ServiceError::FourEyes(FourEyes::Requester));
+    }
+    if actor.id == row.client_id {
+        return Err(ServiceError::FourEyes(FourEyes::Client));
+    }
+    if row.developer_id == Some(actor.id) {
+        return Err(ServiceError::FourEyes(FourEyes::Developer));
+    }
+    Ok(())
+}
+
+/// Refuses a decision taken on a version of the row the user no longer sees.
+fn check_seen(kind: Kind, row: &CommissionRow, seen_version: Option<i64>) -> Result<()> {
+    match seen_version {
+        Some(v) if v != row.lock_version => Err(ServiceError::Stale { what: what(kind) }),
+        _ => Ok(()),
+    }
+}
+
+/// The people told about a decision: the requester and the developer.
+fn notices(row: &CommissionRow, class: &'static str, kind: &'static str, params: JsonValue) -> Vec<Notice> {
+    let mut people = vec![row.requested_by];
+    people.extend(row.developer_id);
+    people
+        .into_iter()
+        .map(|user_id| Notice { user_id, class, kind, params: params.clone() })
+        .collect()
+}
+
+fn money_params(row: &CommissionRow) -> JsonValue {
+    json!({
+        "amount": row.amount,
+        "currency": row.currency,
+        "project_id": row.project_id,
+        "project_title": row.project_title,
+    })
+}
+
+/// After a compare-and-set lost, explains what the winner did.
+async fn lost_race(tx: &mut Tx, kind: Kind, id: i64) -> ServiceError {
+    match load(tx, kind, id).await {
+        Ok(row) if row.status != "pending" => already_decided(&row),
+        Ok(row) if row.first_approved_by.is_some() => ServiceError::AlreadyDecided {
+            status: "first-approved".into(),
+            by: row.first_approver_name.unwrap_or_default(),
+            at: row.first_approved_at.unwrap_or_default(),
+        },
+        Ok(_) => ServiceError::Stale { what: what(kind) },
+        Err(e) => e,
+    }
+}
+
+pub async fn approve(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, seen_version: Option<i64>) -> Result<Approval> {
+    actor.require(approve_permission(kind))?;
+    let mut tx = db.begin().await?;
+    let row = load(&mut tx, kind, id).await?;
+    if row.status != CommissionStatus::Pending.as_str() {
+        return Err(already_decided(&row));
+    }
+    check_four_eyes(actor, &row)?;
+    check_seen(kind, &row, seen_version)?;
+    let threshold = settings::dual_approval_threshold(&mut tx, &row.currency).await?;
+    let needs_two = threshold.is_some_and(|t| row.amount > t);
+    let now = super::now();
+
+    let (outcome, values, diff) = if needs_two && row.first_approved_by.is_none() {
+        (
+            Approval::FirstOfTwo,
+            vec![("first_approved_by", actor.id.into()), ("first_approved_at", now.into())],
+            Diff::new()
+                .field("first_approved_by", JsonValue::Null, actor.id)
+                .field("first_approved_at", JsonValue::Null, now.to_rfc3339()),
+        )
+    } else {
+        if row.first_approved_by == Some(actor.id) {
+            return Err(ServiceError::FourEyes(FourEyes::SameApprover));
+        }
+        (
+            Approval::Approved,
+            vec![
+                ("status", CommissionStatus::Approved.as_str().into()),
+                ("approved_by", actor.id.into()),
+                ("approved_at", now.into()),
+            ],
+            Diff::new()
+                .field("status", row.status.as_str(), "approved")
+                .field("approved_by", JsonValue::Null, actor.id)
+                .field("approved_at", JsonValue::Null, now.to_rfc3339()),
+        )
+    };
+    if !store::commissions::cas_update(&mut tx, kind, id, "pending", row.lock_version, values, now).await? {
+        return Err(lost_race(&mut tx, kind, id).await);
+    }
+    let (event, notify, webhook) = match outcome {
+        Approval::FirstOfTwo => ("first_approved", Vec::new(), "first_approved"),
+        Approval::Approved => (
+            "approved",
+            notices(&row, "App\\Notifications\\CommissionApproved", "commission.approved", money_params(&row)),
+            "approved",
+        ),
+    };
+    let webhook = format!("{}.{webhook}", kind.alias());
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change { event, subject_type: kind.alias(), subject_id: id, diff, notices: notify, webhook: Some(&webhook) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+pub async fn reject(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, reason: &str, seen_version: Option<i64>) -> Result<()> {
+    actor.require(approve_permission(kind))?;
+    let reason = require_text("reason", reason, REASON_MAX_BYTES)?;
+    let mut tx = db.begin().await?;
+    let row = load(&mut tx, kind, id).await?;
+    if row.status != CommissionStatus::Pending.as_str() {
+        return Err(already_decided(&row));
+    }
+    check_four_eyes(actor, &row)?;
+    check_seen(kind, &row, seen_version)?;
+    let now = super::now();
+    let values = vec![
+        ("status", "rejected".into()),
+        ("rejected_by", actor.id.into()),
+        ("rejected_at", now.into()),
+        ("rejection_reason", reason.clone().into()),
+    ];
+    if !store::commissions::cas_update(&mut tx, kind, id, "pending", row.lock_version, values, now).await? {
+        return Err(lost_race(&mut tx, kind, id).await);
+    }
+    let mut params = money_params(&row);
+    params["reason"] = reason.clone().into();
+    let webhook = format!("{}.rejected", kind.alias());
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "rejected",
+            subject_type: kind.alias(),
+            subject_id: id,
+            diff: Diff::new()
+                .field("status", "pending", "rejected")
+                .field("rejected_by", JsonValue::Null, actor.id)
+                .field("rejection_reason", JsonValue::Null, reason),
+            notices: notices(&row, "App\\Notifications\\CommissionRejected", "commission.rejected", params),
+            webhook: Some(&webhook),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks an approved commission paid: records the payment reference and posts the ledger
+/// transfer (escrow -> platform revenue, or escrow -> contributor payable for external ones).
+pub async fn pay(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, reference: &str, seen_version: Option<i64>) -> Result<i64> {
+    actor.require(Permission::CommissionsPay)?;
+    let reference = require_text("payment reference", reference, REFERENCE_MAX_BYTES)?;
+    let mut tx = db.begin().await?;
+    let row = load(&mut tx, kind, id).await?;
+    if row.status != CommissionStatus::Approved.as_str() {
+        if row.status == "pending" {
+            return Err(ServiceError::Invalid { field: "status", message: "approve the commission before paying it".into() });
+        }
+        return Err(already_decided(&row));
+    }
+    check_four_eyes(actor, &row)?;
+    check_seen(kind, &row, seen_version)?;
+    let now = super::now();
+    let (credit_code, code) = match kind {
+        Kind::Platform => ("platform_revenue", 2),
+        Kind::External => ("contributor_payable", 3),
+    };
+    let escrow = store::ledger::account(&mut tx, "escrow", "escrow", &row.currency, now).await?;
+    let credit = store::ledger::account(&mut tx, credit_code, credit_code, &row.currency, now).await?;
+    let transfer_id = if row.amount > 0 {
+        let key = format!("{}:{id}:paid", kind.alias());
+        Some(
+            store::ledger::post(
+                &mut tx,
+                &store::ledger::NewTransfer {
+                    idempotency_key: &key,
+                    debit_account_id: escrow,
+                    credit_account_id: credit,
+                    amount: row.amount,
+                    currency: &row.currency,
+                    code,
+                    project_id: Some(row.project_id),
+                    now,
+                },
+            )
+            .await
+            .map_err(|e| match e.unique_violation() {
+                Some(_) => ServiceError::AlreadyDecided { status: "paid".into(), by: "an earlier payment".into(), at: now },
+                None => e.into(),
+            })?,
+        )
+    } else {
+        None
+    };
+    let values = vec![
+        ("status", "paid".into()),
+        ("paid_by", actor.id.into()),
+        ("paid_at", now.into()),
+        ("payment_reference", reference.clone().into()),
+        ("ledger_transfer_id", transfer_id.into()),
+    ];
+    if !store::commissions::cas_update(&mut tx, kind, id, "approved", row.lock_version, values, now).await? {
+        return Err(lost_race(&mut tx, kind, id).await);
+    }
+    let mut params = money_params(&row);
+    params["reference"] = reference.clone().into();
+    let webhook = format!("{}.paid", kind.alias());
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "paid",
+            subject_type: kind.alias(),
+            subject_id: id,
+            diff: Diff::new()
+                .field("status", "approved", "paid")
+                .field("paid_by", JsonValue::Null, actor.id)
+                .field("payment_reference", JsonValue::Null, reference)
+                .field("ledger_transfer_id", JsonValue::Null, transfer_id),
+            notices: notices(&row, "App\\Notifications\\CommissionPaid", "commission.paid", params),
+            webhook: Some(&webhook),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(transfer_id.unwrap_or_default())
+}
+
+pub async fn cancel(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, seen_version: Option<i64>) -> Result<()> {
+    actor.require(approve_permission(kind))?;
+    let mut tx = db.begin().await?;
+    let row = load(&mut tx, kind, id).await?;
+    let from = CommissionStatus::parse(&row.status)?;
+    if !from.can_transition_to(CommissionStatus::Cancelled) {
+        return Err(already_decided(&row));
+    }
+    check_seen(kind, &row, seen_version)?;
+    let now = super::now();
+    let values = vec![("status", "cancelled".into()), ("cancelled_by", actor.id.into()), ("cancelled_at", now.into())];
+    if !store::commissions::cas_update(&mut tx, kind, id, from.as_str(), row.lock_version, values, now).await? {
+        return Err(lost_race(&mut tx, kind, id).await);
+    }
+    let webhook = format!("{}.cancelled", kind.alias());
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "cancelled",
+            subject_type: kind.alias(),
+            subject_id: id,
+            diff: Diff::new().field("status", from.as_str(), "cancelled").field("cancelled_by", JsonValue::Null, actor.id),
+            notices: notices(&row, "App\\Notifications\\CommissionCancelled", "commission.cancelled", money_params(&row)),
+            webhook: Some(&webhook),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Requests the platform commission of a project on `gross` (minor units of the project's
+/// currency), snapshotting the rate in force now.
+pub async fn create(db: &Db, actor: &Actor, origin: &Origin, project_id: i64, gross: i64) -> Result<i64> {
+    actor.require(Permission::CommissionsApprove)?;
+    if gross < 0 {
+        return Err(crate::domain::DomainError::NegativeAmount { input: gross.to_string() }.into());
+    }
+    let mut tx = db.begin().await?;
+    let project = store::projects::get(&mut tx, project_id)
+        .await?
+        .ok_or(ServiceError::NotFound { what: "project", key: project_id.to_string() })?;
+    Currency::parse(&project.currency)?;
+    let rate_bps = settings::default_rate_bps(&mut tx).await?;
+    let amount = commission_amount(gross, rate_bps)?;
+    let now = super::now();
+    let id = store::commissions::insert(
+        &mut tx,
+        &store::commissions::NewCommission {
+            project_id,
+            gross_amount: gross,
+            rate_bps,
+            amount,
+            currency: &project.currency,
+            requested_by: actor.id,
+            now,
+        },
+    )
+    .await
+    .map_err(|e| match e.unique_violation() {
+        Some(_) => ServiceError::Duplicate { field: "live commission for project", value: project.title.clone() },
+        None => e.into(),
+    })?;
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "created",
+            subject_type: "commission",
+            subject_id: id,
+            diff: Diff::new()
+                .field("project_id", JsonValue::Null, project_id)
+                .field("gross_amount", JsonValue::Null, gross)
+                .field("rate_bps", JsonValue::Null, rate_bps)
+                .field("amount", JsonValue::Null, amount)
+                .field("currency", JsonValue::Null, project.currency.as_str())
+                .field("status", JsonValue::Null, "pending"),
+            notices: Vec::new(),
+            webhook: Some("commission.created"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

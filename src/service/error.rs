@@ -1,0 +1,128 @@
+//! Errors a person can act on. Each carries its parameters; `code()` + `params()` let the edge
+//! (TUI, CLI) render it in the staff member's language, `Display` is the English text.
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+use crate::domain::DomainError;
+use crate::store::StoreError;
+
+/// Why the four-eyes rule refused an approval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FourEyes {
+    Requester,
+    Client,
+    Developer,
+    SameApprover,
+}
+
+impl FourEyes {
+    fn explain(self) -> &'static str {
+        match self {
+            FourEyes::Requester => "you requested this commission; another approver must decide",
+            FourEyes::Client => "you are the project's client; another approver must decide",
+            FourEyes::Developer => "you are the project's developer; another approver must decide",
+            FourEyes::SameApprover => {
+                "you gave the first approval; a second, different approver is needed"
+            }
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            FourEyes::Requester => "requester",
+            FourEyes::Client => "client",
+            FourEyes::Developer => "developer",
+            FourEyes::SameApprover => "same_approver",
+        }
+    }
+}
+
+fn hhmm(at: &DateTime<Utc>) -> String {
+    at.format("%H:%M").to_string()
+}
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error("you do not have the permission {permission}")]
+    Forbidden { permission: &'static str },
+    #[error("no {what} {key}")]
+    NotFound { what: &'static str, key: String },
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    #[error("already {status} by {by} at {}", hhmm(.at))]
+    AlreadyDecided { status: String, by: String, at: DateTime<Utc> },
+    #[error("{what} was changed by someone else meanwhile; it has been reloaded, try again")]
+    Stale { what: &'static str },
+    #[error("four-eyes rule: {}", .0.explain())]
+    FourEyes(FourEyes),
+    #[error("{developer} is at {planned}/{capacity} h in week {week}; adding {adding} h would exceed the capacity")]
+    OverCapacity { developer: String, week: u32, planned: i64, adding: i64, capacity: i64 },
+    #[error("{developer} already has {active}/{max} active projects")]
+    TooManyProjects { developer: String, active: i64, max: i64 },
+    #[error("{developer} is {availability} and cannot take a project")]
+    Unavailable { developer: String, availability: String },
+    #[error("{name} has no developer profile")]
+    NotADeveloper { name: String },
+    #[error("the client cannot be the developer of their own project")]
+    DeveloperIsClient,
+    #[error("{what} is already assigned to {to}")]
+    AlreadyAssigned { what: &'static str, to: String },
+    #[error("{field} \"{value}\" is already taken")]
+    Duplicate { field: &'static str, value: String },
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("the setting {name} is locked")]
+    SettingLocked { name: String },
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("{email} is not a staff account; the back-office is for platform staff")]
+    NotStaff { email: String },
+    #[error("the remembered login has expired or was revoked; log in again")]
+    SessionExpired,
+    #[error("the database already has data; seed an empty database")]
+    AlreadySeeded,
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ServiceError {
+    /// A stable code for translation and scripting ("service.already_decided", ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::Forbidden { .. } => "service.forbidden",
+            ServiceError::NotFound { .. } => "service.not_found",
+            ServiceError::Domain(e) => e.code(),
+            ServiceError::AlreadyDecided { .. } => "service.already_decided",
+            ServiceError::Stale { .. } => "service.stale",
+            ServiceError::FourEyes(_) => "service.four_eyes",
+            ServiceError::OverCapacity { .. } => "service.over_capacity",
+            ServiceError::TooManyProjects { .. } => "service.too_many_projects",
+            ServiceError::Unavailable { .. } => "service.unavailable",
+            ServiceError::NotADeveloper { .. } => "service.not_a_developer",
+            ServiceError::DeveloperIsClient => "service.developer_is_client",
+            ServiceError::AlreadyAssigned { .. } => "service.already_assigned",
+            ServiceError::Duplicate { .. } => "service.duplicate",
+            ServiceError::Invalid { .. } => "service.invalid",
+            ServiceError::SettingLocked { .. } => "service.setting_locked",
+            ServiceError::InvalidCredentials => "service.invalid_credentials",
+            ServiceError::NotStaff { .. } => "service.not_staff",
+            ServiceError::SessionExpired => "service.session_expired",
+            ServiceError::AlreadySeeded => "service.already_seeded",
+            ServiceError::Store(e) if e.is_connection_lost() => "service.connection_lost",
+            ServiceError::Store(_) => "service.database",
+            ServiceError::Internal(_) => "service.internal",
+        }
+    }
+
+    /// True when a rule refused the request (CLI exit code 1); false for usage, connection
+    /// or internal failures (exit code 2).
+    pub fn is_refusal(&self) -> bool {
+        !matches!(self, ServiceError::Store(_) | ServiceError::Internal(_))
+    }
+
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, ServiceError::Store(e) if e.is_connection_lost())
+    }
+}

@@ -1,0 +1,28 @@
+//! The only write path. Every use case: permission check, domain validation, then ONE
+//! transaction that writes the change, exactly one audit row, its notifications and its
+//! webhook outbox event. The TUI and the CLI call these; neither writes SQL.
+
+mod actor;
+mod error;
+mod record;
+
+pub mod auth;
+pub mod bootstrap;
+pub mod commissions;
+pub mod projects;
+pub mod seed;
+pub mod settings;
+pub mod tickets;
+pub mod users;
+
+pub use actor::{Actor, Origin};
+pub use error::{FourEyes, ServiceError};
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// The current instant at the precision every backend stores (microseconds).
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;

@@ -1,0 +1,178 @@
+//! Project lifecycle: status changes through the project state machine, and assigning a
+//! developer under the workload rules (weekly capacity, max active projects, availability).
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use serde_json::{json, Value as JsonValue};
+
+use crate::domain::{Availability, Permission, ProjectStatus};
+use crate::store::{self, projects::ProjectRow, Db, Tx};
+
+use super::bootstrap::keys;
+use super::record::{record, Change, Diff, Notice};
+use super::{Actor, Origin, Result, ServiceError};
+
+async fn load(tx: &mut Tx, id: i64) -> Result<ProjectRow> {
+    store::projects::get(tx, id).await?.ok_or(ServiceError::NotFound { what: "project", key: id.to_string() })
+}
+
+fn check_seen(row: &ProjectRow, seen_version: Option<i64>) -> Result<()> {
+    match seen_version {
+        Some(v) if v != row.lock_version => Err(ServiceError::Stale { what: "project" }),
+        _ => Ok(()),
+    }
+}
+
+/// The Monday of the ISO week holding `d`.
+pub fn week_start(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+/// How an assignment spreads the project's estimated hours: evenly over the weeks from its
+/// start to its deadline (at least one week), whole hours, remainder on the first weeks.
+pub fn plan_weeks(project: &ProjectRow, today: NaiveDate) -> Vec<(NaiveDate, i64)> {
+    let start = week_start(project.starts_on.unwrap_or(today).max(today));
+    let end = project.deadline_at.map(|d| week_start(d.date_naive())).unwrap_or(start).max(start);
+    let weeks = ((end - start).num_days() / 7 + 1).clamp(1, 52);
+    let hours = project.estimated_hours.unwrap_or(0).max(0);
+    (0..weeks)
+        .map(|i| {
+            let share = hours / weeks + i64::from(i < hours % weeks);
+            (start + Duration::weeks(i), share)
+        })
+        .filter(|(_, h)| *h > 0)
+        .collect()
+}
+
+/// Assigns a developer to an open project (permission `projects.assign`). Refused, with the
+/// numbers, when the developer is the client, has no developer profile, is unavailable, is at
+/// the maximum of active projects, or would exceed their weekly capacity in any week.
+pub async fn assign_developer(db: &Db, actor: &Actor, origin: &Origin, project_id: i64, developer_id: i64, seen_version: Option<i64>) -> Result<()> {
+    actor.require(Permission::ProjectsAssign)?;
+    let mut tx = db.begin().await?;
+    let project = load(&mut tx, project_id).await?;
+    check_seen(&project, seen_version)?;
+    let from = ProjectStatus::parse(&project.status)?;
+    from.transition(ProjectStatus::Assigned)?;
+    if developer_id == project.client_id {
+        return Err(ServiceError::DeveloperIsClient);
+    }
+    let user = store::users::find(&mut tx, developer_id)
+        .await?
+        .ok_or(ServiceError::NotFound { what: "user", key: developer_id.to_string() })?;
+    let dev = store::workload::developer(&mut tx, developer_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotADeveloper { name: user.name.clone() })?;
+    if dev.availability == Availability::Unavailable.as_str() {
+        return Err(ServiceError::Unavailable { developer: dev.name, availability: dev.availability });
+    }
+    if dev.active_projects >= dev.max_active_projects {
+        return Err(ServiceError::TooManyProjects { developer: dev.name, active: dev.active_projects, max: dev.max_active_projects });
+    }
+    let today = Utc::now().date_naive();
+    let plan = plan_weeks(&project, today);
+    if let (Some(first), Some(last)) = (plan.first(), plan.last()) {
+        let booked = store::workload::planned(&mut tx, &[developer_id], first.0, last.0 + Duration::days(1)).await?;
+        for (week, adding) in &plan {
+            let planned = booked.iter().filter(|(_, w, _)| w == week).map(|(_, _, h)| *h).sum::<i64>();
+            if planned + adding > dev.weekly_capacity_hours {
+                return Err(ServiceError::OverCapacity {
+                    developer: dev.name,
+                    week: week.iso_week().week(),
+                    planned,
+                    adding: *adding,
+                    capacity: dev.weekly_capacity_hours,
+                });
+            }
+        }
+    }
+    let now = super::now();
+    let values = vec![
+        ("developer_id", developer_id.into()),
+        ("status", ProjectStatus::Assigned.as_str().into()),
+        ("assigned_at", now.into()),
+    ];
+    if !store::projects::cas_update(&mut tx, project_id, from.as_str(), project.lock_version, values, now).await? {
+        return Err(ServiceError::Stale { what: "project" });
+    }
+    for (week, hours) in &plan {
+        store::workload::add_planned(&mut tx, developer_id, project_id, *week, *hours, now).await?;
+    }
+    let params = json!({"project_id": project_id, "project_title": project.title, "developer": dev.name});
+    let notices = [developer_id, project.client_id]
+        .into_iter()
+        .map(|user_id| Notice { user_id, class: "App\\Notifications\\ProjectAssigned", kind: "project.assigned", params: params.clone() })
+        .collect();
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "assigned",
+            subject_type: "project",
+            subject_id: project_id,
+            diff: Diff::new()
+                .field("status", from.as_str(), "assigned")
+                .field("developer_id", project.developer_id, developer_id)
+                .field("planned_hours", JsonValue::Null, plan.iter().map(|(_, h)| h).sum::<i64>()),
+            notices,
+            webhook: Some("project.assigned"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves a project through its state machine (permission `projects.transition`), stamping the
+/// matching timestamp. `assigned` goes through `assign_developer`; with escrow required,
+/// starting work needs the escrow held.
+pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: ProjectStatus, seen_version: Option<i64>) -> Result<()> {
+    actor.require(Permission::ProjectsTransition)?;
+    if to == ProjectStatus::Assigned {
+        return Err(ServiceError::Invalid { field: "status", message: "assign a developer to move a project to assigned".into() });
+    }
+    let mut tx = db.begin().await?;
+    let row = load(&mut tx, id).await?;
+    check_seen(&row, seen_version)?;
+    let from = ProjectStatus::parse(&row.status)?;
+    from.transition(to)?;
+    if from == ProjectStatus::Assigned && to == ProjectStatus::InProgress {
+        let required = store::settings::get(&mut tx, keys::ESCROW, keys::ESCROW_REQUIRED)
+            .await?
+            .is_some_and(|s| s.payload.0 == JsonValue::Bool(true));
+        if required {
+            return Err(ServiceError::Invalid { field: "escrow", message: "the client's funds must be held in escrow before work starts".into() });
+        }
+    }
+    let now = super::now();
+    let mut values: Vec<(&'static str, sea_query::Value)> = vec![("status", to.as_str().into())];
+    let stamp = match to {
+        ProjectStatus::InProgress if row.started_at.is_none() => Some("started_at"),
+        ProjectStatus::Delivered => Some("delivered_at"),
+        ProjectStatus::Completed => Some("completed_at"),
+        ProjectStatus::Cancelled => Some("cancelled_at"),
+        _ => None,
+    };
+    let mut diff = Diff::new().field("status", from.as_str(), to.as_str());
+    if let Some(col) = stamp {
+        values.push((col, now.into()));
+        diff = diff.field(col, JsonValue::Null, now.to_rfc3339());
+    }
+    if !store::projects::cas_update(&mut tx, id, from.as_str(), row.lock_version, values, now).await? {
+        return Err(ServiceError::Stale { what: "project" });
+    }
+    let params = json!({"project_id": id, "project_title": row.title, "from": from.as_str(), "to": to.as_str()});
+    let notices = std::iter::once(row.client_id)
+        .chain(row.developer_id)
+        .map(|user_id| Notice { user_id, class: "App\\Notifications\\ProjectStatusChanged", kind: "project.status_changed", params: params.clone() })
+        .collect();
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change { event: "status_changed", subject_type: "project", subject_id: id, diff, notices, webhook: Some("project.status_changed") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! What every change writes besides itself, in the same transaction: one audit row (old/new
+//! values of the changed fields only), its notifications, its webhook outbox event.
+
+use serde_json::{json, Map, Value as JsonValue};
+
+use crate::store::{audit, notifications, outbox, Tx};
+
+use super::{Actor, Origin, Result};
+
+/// Old and new values of the fields a change touched (unchanged fields are left out).
+#[derive(Default)]
+pub struct Diff {
+    old: Map<String, JsonValue>,
+    new: Map<String, JsonValue>,
+}
+
+impl Diff {
+    pub fn new() -> Diff {
+        Diff::default()
+    }
+    pub fn field(mut self, name: &str, old: impl Into<JsonValue>, new: impl Into<JsonValue>) -> Diff {
+        let (old, new) = (old.into(), new.into());
+        if old != new {
+            self.old.insert(name.to_owned(), old);
+            self.new.insert(name.to_owned(), new);
+        }
+        self
+    }
+}
+
+pub struct Notice {
+    pub user_id: i64,
+    /// Laravel notification class, e.g. `App\Notifications\CommissionApproved`.
+    pub class: &'static str,
+    /// Dotted kind for rendering, e.g. `commission.approved`.
+    pub kind: &'static str,
+    pub params: JsonValue,
+}
+
+pub struct Change<'a> {
+    pub event: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: i64,
+    pub diff: Diff,
+    pub notices: Vec<Notice>,
+    /// Webhook event type, e.g. `commission.approved`; the payload is built from the diff.
+    pub webhook: Option<&'a str>,
+}
+
+/// Writes the audit row, notifications and outbox event of `change`; returns the audit id.
+pub async fn record(tx: &mut Tx, actor: Option<&Actor>, origin: &Origin, change: Change<'_>) -> Result<i64> {
+    let now = super::now();
+    let audit_id = audit::insert(
+        tx,
+        &audit::NewAudit {
+            user_id: actor.map(|a| a.id),
+            event: change.event,
+            auditable_type: change.subject_type,
+            auditable_id: change.subject_id,
+            old_values: JsonValue::Object(change.diff.old.clone()),
+            new_values: JsonValue::Object(change.diff.new.clone()),
+            url: Some(origin.channel),
+            user_agent: Some(&format!("obryl-backoffice/{} ({})", env!("CARGO_PKG_VERSION"), origin.host)),
+            tags: None,
+            now,
+        },
+    )
+    .await?;
+    let subject = json!({"type": change.subject_type, "id": change.subject_id});
+    let mut notified = Vec::new();
+    for n in change.notices {
+        // One notification per person even when they hold two roles in the change.
+        if notified.contains(&(n.user_id, n.kind)) {
+            continue;
+        }
+        notified.push((n.user_id, n.kind));
+        notifications::insert(
+            tx,
+            &notifications::NewNotification {
+                id: uuid::Uuid::new_v4().to_string(),
+                kind: n.class,
+                user_id: n.user_id,
+                data: json!({
+                    "kind": n.kind,
+                    "params": n.params,
+                    "subject": subject,
+                    "actor": actor.map(|a| json!({"id": a.id, "name": a.name})),
+                }),
+                now,
+            },
+        )
+        .await?;
+    }
+    if let Some(kind) = change.webhook {
+        let event_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+        let payload = json!({
+            "type": kind,
+            "timestamp": now.to_rfc3339(),
+            "data": {
+                "subject": subject,
+                "changes": JsonValue::Object(change.diff.new),
+                "actor_id": actor.map(|a| a.id),
+            },
+        });
+        outbox::insert(tx, &event_id, kind, payload, now).await?;
+    }
+    Ok(audit_id)
+}

@@ -1,0 +1,92 @@
+//! Reading and changing settings (commission rate, dual-approval threshold, SLA targets).
+
+use serde_json::Value as JsonValue;
+
+use crate::domain::{Currency, Permission, TicketPriority};
+use crate::domain::sla::{default_targets, SlaTargets};
+use crate::store::{self, Conn, Db};
+
+use super::bootstrap::keys;
+use super::record::{record, Change, Diff};
+use super::{Actor, Origin, Result, ServiceError};
+
+/// The commission rate in force, in basis points.
+pub async fn default_rate_bps(c: &mut impl Conn) -> Result<i64> {
+    let row = store::settings::get(c, keys::COMMISSION, keys::DEFAULT_RATE_BPS).await?;
+    row.and_then(|r| r.payload.0.as_i64())
+        .ok_or_else(|| ServiceError::Internal("setting commission.default_rate_bps is missing".into()))
+}
+
+/// Amounts strictly above this (minor units of `currency`) need two distinct approvers.
+pub async fn dual_approval_threshold(c: &mut impl Conn, currency: &str) -> Result<Option<i64>> {
+    let row = store::settings::get(c, keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD).await?;
+    Ok(row.and_then(|r| r.payload.0.get(currency).and_then(JsonValue::as_i64)))
+}
+
+pub async fn sla_targets(c: &mut impl Conn, priority: TicketPriority) -> Result<SlaTargets> {
+    let row = store::settings::get(c, keys::SUPPORT, keys::SLA_TARGETS).await?;
+    let target = row.and_then(|r| {
+        let p = r.payload.0.get(priority.as_str())?.clone();
+        Some(SlaTargets {
+            first_response_minutes: p.get("first_response_minutes")?.as_i64()?,
+            resolution_minutes: p.get("resolution_minutes")?.as_i64()?,
+        })
+    });
+    Ok(target.unwrap_or_else(|| default_targets(priority)))
+}
+
+/// Validates a new payload for a known setting.
+fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
+    let invalid = |message: &str| ServiceError::Invalid { field: "setting", message: message.to_owned() };
+    match (group, name) {
+        (keys::COMMISSION, keys::DEFAULT_RATE_BPS) => match payload.as_i64() {
+            Some(bps) if (0..=10_000).contains(&bps) => Ok(()),
+            _ => Err(invalid("the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)")),
+        },
+        (keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD) => {
+            let Some(map) = payload.as_object() else {
+                return Err(invalid("the threshold is a map of currency to amount in minor units"));
+            };
+            for (code, amount) in map {
+                Currency::parse(code)?;
+                if !amount.as_i64().is_some_and(|a| a >= 0) {
+                    return Err(invalid("each threshold is a non-negative whole amount in minor units"));
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Changes a setting (permission `settings.edit`), audited. Existing commissions keep the rate
+/// they snapshotted; only new ones see the change.
+pub async fn update(db: &Db, actor: &Actor, origin: &Origin, group: &str, name: &str, payload: JsonValue) -> Result<()> {
+    actor.require(Permission::SettingsEdit)?;
+    validate(group, name, &payload)?;
+    let mut tx = db.begin().await?;
+    let current = store::settings::get(&mut tx, group, name)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound { what: "setting", key: format!("{group}.{name}") })?;
+    if current.locked {
+        return Err(ServiceError::SettingLocked { name: format!("{group}.{name}") });
+    }
+    store::settings::put(&mut tx, group, name, payload.clone(), super::now()).await?;
+    let key = format!("{group}.{name}");
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "updated",
+            subject_type: "setting",
+            subject_id: current.id,
+            diff: Diff::new().field(&key, current.payload.0, payload),
+            notices: Vec::new(),
+            webhook: Some("setting.updated"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

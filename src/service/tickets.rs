@@ -1,0 +1,179 @@
+//! Ticket triage: assignment (exactly one assignee wins a race) and status changes through the
+//! ticket state machine, with SLA stamps (pending pauses the clock).
+
+use chrono::{Duration, DateTime, Utc};
+use serde_json::{json, Value as JsonValue};
+
+use crate::domain::{Permission, TicketPriority, TicketStatus, require_text};
+use crate::store::{self, tickets::TicketRow, Db, Tx};
+
+use super::record::{record, Change, Diff, Notice};
+use super::{settings, Actor, Origin, Result, ServiceError};
+
+pub const RESOLUTION_MAX_BYTES: usize = 8192;
+
+async fn load(tx: &mut Tx, id: i64) -> Result<TicketRow> {
+    store::tickets::get(tx, id).await?.ok_or(ServiceError::NotFound { what: "ticket", key: id.to_string() })
+}
+
+fn check_seen(row: &TicketRow, seen_version: Option<i64>) -> Result<()> {
+    match seen_version {
+        Some(v) if v != row.lock_version => match &row.assignee_name {
+            Some(to) => Err(ServiceError::AlreadyAssigned { what: "ticket", to: to.clone() }),
+            None => Err(ServiceError::Stale { what: "ticket" }),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// Assigns a ticket to a staff member (permission `tickets.assign`). With `seen_version`, the
+/// assignment only happens if nobody changed the ticket since the caller looked at it.
+pub async fn assign(db: &Db, actor: &Actor, origin: &Origin, id: i64, assignee_id: i64, seen_version: Option<i64>) -> Result<()> {
+    actor.require(Permission::TicketsAssign)?;
+    let mut tx = db.begin().await?;
+    let row = load(&mut tx, id).await?;
+    check_seen(&row, seen_version)?;
+    if row.assignee_id == Some(assignee_id) {
+        return Err(ServiceError::AlreadyAssigned { what: "ticket", to: row.assignee_name.unwrap_or_default() });
+    }
+    let assignee = super::Actor::load(&mut tx, assignee_id).await?;
+    if !assignee.can(Permission::TicketsReply) {
+        return Err(ServiceError::Invalid { field: "assignee", message: format!("{} does not answer tickets", assignee.name) });
+    }
+    let now = super::now();
+    let mut values = vec![("assignee_id", assignee_id.into())];
+    let mut diff = Diff::new().field("assignee_id", row.assignee_id, assignee_id);
+    if row.status == "new" {
+        values.push(("status", "open".into()));
+        diff = diff.field("status", "new", "open");
+    }
+    if !store::tickets::cas_update(&mut tx, id, row.lock_version, values, now).await? {
+        let fresh = load(&mut tx, id).await?;
+        return Err(match fresh.assignee_name {
+            Some(to) => ServiceError::AlreadyAssigned { what: "ticket", to },
+            None => ServiceError::Stale { what: "ticket" },
+        });
+    }
+    let notices = if assignee_id == actor.id {
+        Vec::new()
+    } else {
+        vec![Notice {
+            user_id: assignee_id,
+            class: "App\\Notifications\\TicketAssigned",
+            kind: "ticket.assigned",
+            params: json!({"reference": row.reference, "subject": row.subject}),
+        }]
+    };
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change { event: "assigned", subject_type: "support_ticket", subject_id: id, diff, notices, webhook: Some("support_ticket.assigned") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves a ticket through its state machine. Entering `pending` pauses the SLA clock, leaving
+/// it adds the paused time; `solved` stamps the resolution, `closed` the closing time.
+pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: TicketStatus, resolution: Option<&str>, seen_version: Option<i64>) -> Result<()> {
+    actor.require(Permission::TicketsReply)?;
+    let resolution = resolution.map(|r| require_text("resolution", r, RESOLUTION_MAX_BYTES)).transpose()?;
+    let mut tx = db.begin().await?;
+    let row = load(&mut tx, id).await?;
+    check_seen(&row, seen_version)?;
+    let from = TicketStatus::parse(&row.status)?;
+    from.transition(to)?;
+    let now = super::now();
+    let mut values: Vec<(&'static str, sea_query::Value)> = vec![("status", to.as_str().into())];
+    let mut diff = Diff::new().field("status", from.as_str(), to.as_str());
+    if to.pauses_sla() && row.paused_since.is_none() {
+        values.push(("paused_since", now.into()));
+        diff = diff.field("paused_since", JsonValue::Null, now.to_rfc3339());
+    }
+    if from.pauses_sla() && !to.pauses_sla() {
+        if let Some(since) = row.paused_since {
+            let paused = row.paused_seconds + (now - since).num_seconds().max(0);
+            values.push(("paused_seconds", paused.into()));
+            values.push(("paused_since", Option::<DateTime<Utc>>::None.into()));
+            diff = diff.field("paused_seconds", row.paused_seconds, paused);
+        }
+    }
+    match to {
+        TicketStatus::Solved => {
+            values.push(("resolved_at", now.into()));
+            diff = diff.field("resolved_at", JsonValue::Null, now.to_rfc3339());
+            if let Some(r) = &resolution {
+                values.push(("resolution", r.clone().into()));
+                diff = diff.field("resolution", JsonValue::Null, r.as_str());
+            }
+        }
+        TicketStatus::Closed => values.push(("closed_at", now.into())),
+        TicketStatus::Open if from == TicketStatus::Solved => {
+            values.push(("resolved_at", Option::<DateTime<Utc>>::None.into()));
+            diff = diff.field("resolved_at", row.resolved_at.map(|t| t.to_rfc3339()), JsonValue::Null);
+        }
+        _ => {}
+    }
+    if !store::tickets::cas_update(&mut tx, id, row.lock_version, values, now).await? {
+        return Err(ServiceError::Stale { what: "ticket" });
+    }
+    let notices = vec![Notice {
+        user_id: row.requester_id,
+        class: "App\\Notifications\\TicketStatusChanged",
+        kind: "ticket.status_changed",
+        params: json!({"reference": row.reference, "from": from.as_str(), "to": to.as_str()}),
+    }];
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change { event: "status_changed", subject_type: "support_ticket", subject_id: id, diff, notices, webhook: Some("support_ticket.status_changed") },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the priority; the SLA deadlines follow the new priority's targets.
+pub async fn set_priority(db: &Db, actor: &Actor, origin: &Origin, id: i64, priority: TicketPriority, seen_version: Option<i64>) -> Result<()> {
+    actor.require(Permission::TicketsReply)?;
+    let mut tx = db.begin().await?;
+    let row = load(&mut tx, id).await?;
+    check_seen(&row, seen_version)?;
+    if row.priority == priority.as_str() {
+        return Ok(());
+    }
+    let targets = settings::sla_targets(&mut tx, priority).await?;
+    let created = row.created_at.unwrap_or_else(super::now);
+    let first_due = created + Duration::minutes(targets.first_response_minutes);
+    let resolution_due = created + Duration::minutes(targets.resolution_minutes);
+    let now = super::now();
+    let values = vec![
+        ("priority", priority.as_str().into()),
+        ("first_response_due_at", first_due.into()),
+        ("resolution_due_at", resolution_due.into()),
+    ];
+    if !store::tickets::cas_update(&mut tx, id, row.lock_version, values, now).await? {
+        return Err(ServiceError::Stale { what: "ticket" });
+    }
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "updated",
+            subject_type: "support_ticket",
+            subject_id: id,
+            diff: Diff::new()
+                .field("priority", row.priority.as_str(), priority.as_str())
+                .field("resolution_due_at", row.resolution_due_at.map(|t| t.to_rfc3339()), resolution_due.to_rfc3339()),
+            notices: Vec::new(),
+            webhook: Some("support_ticket.updated"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! Managing staff accounts: create, grant or revoke a role, change a password. From the CLI
+//! these run as the system (no actor) for bootstrapping; from the TUI they need `users.manage`.
+
+use serde_json::Value as JsonValue;
+
+use crate::domain::{require_text, Permission, Role};
+use crate::store::{self, Db};
+
+use super::record::{record, Change, Diff};
+use super::{auth, Actor, Origin, Result, ServiceError};
+
+fn check(by: Option<&Actor>) -> Result<()> {
+    by.map_or(Ok(()), |a| a.require(Permission::UsersManage))
+}
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < 4 {
+        return Err(ServiceError::Invalid { field: "password", message: "use at least 4 characters".into() });
+    }
+    if password.len() > 72 {
+        return Err(ServiceError::Invalid { field: "password", message: "bcrypt uses at most 72 bytes; use a shorter password".into() });
+    }
+    Ok(())
+}
+
+pub async fn create(db: &Db, by: Option<&Actor>, origin: &Origin, name: &str, email: &str, password: &str) -> Result<i64> {
+    check(by)?;
+    let name = require_text("name", name, 255)?;
+    let email = require_text("email", email, 255)?.to_lowercase();
+    if !email.contains('@') {
+        return Err(ServiceError::Invalid { field: "email", message: format!("\"{email}\" is not an email address") });
+    }
+    check_password(password)?;
+    let hash = {
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || auth::hash_password(&password))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))??
+    };
+    let mut tx = db.begin().await?;
+    let now = super::now();
+    let id = store::users::insert(
+        &mut tx,
+        &store::users::NewUser { name: &name, email: &email, password_hash: &hash, phone: None, locale: "fr", now },
+    )
+    .await
+    .map_err(|e| match e.unique_violation() {
+        Some(_) => ServiceError::Duplicate { field: "email", value: email.clone() },
+        None => e.into(),
+    })?;
+    record(
+        &mut tx,
+        by,
+        origin,
+        Change {
+            event: "created",
+            subject_type: "user",
+            subject_id: id,
+            diff: Diff::new().field("name", JsonValue::Null, name.as_str()).field("email", JsonValue::Null, email.as_str()),
+            notices: Vec::new(),
+            webhook: Some("user.created"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn user_id(db: &Db, email: &str) -> Result<i64> {
+    let mut conn = db.clone();
+    store::users::find_by_email(&mut conn, email)
+        .await?
+        .map(|u| u.id)
+        .ok_or(ServiceError::NotFound { what: "user", key: email.to_owned() })
+}
+
+/// Grants (or with `grant` false, revokes) a role. Returns false when nothing changed.
+pub async fn set_role(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str, role: Role, grant: bool) -> Result<bool> {
+    check(by)?;
+    let uid = user_id(db, email).await?;
+    let mut tx = db.begin().await?;
+    let role_id = store::users::role_id(&mut tx, role.as_str())
+        .await?
+        .ok_or_else(|| ServiceError::Internal(format!("role {} is not seeded; run `obryl migrate`", role.as_str())))?;
+    let changed = if grant {
+        store::users::grant_role(&mut tx, uid, role_id).await?
+    } else {
+        store::users::revoke_role(&mut tx, uid, role_id).await?
+    };
+    if !changed {
+        return Ok(false);
+    }
+    let (old, new) = if grant { (JsonValue::Null, role.as_str().into()) } else { (role.as_str().into(), JsonValue::Null) };
+    record(
+        &mut tx,
+        by,
+        origin,
+        Change {
+            event: if grant { "role_granted" } else { "role_revoked" },
+            subject_type: "user",
+            subject_id: uid,
+            diff: Diff::new().field("role", old, new),
+            notices: Vec::new(),
+            webhook: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn set_password(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str, password: &str) -> Result<()> {
+    check(by)?;
+    check_password(password)?;
+    let uid = user_id(db, email).await?;
+    let hash = {
+        let password = password.to_owned();
+        tokio::task::spawn_blocking(move || auth::hash_password(&password))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))??
+    };
+    let mut tx = db.begin().await?;
+    store::users::set_password(&mut tx, uid, &hash, super::now()).await?;
+    record(
+        &mut tx,
+        by,
+        origin,
+        Change {
+            event: "password_changed",
+            subject_type: "user",
+            subject_id: uid,
+            // Never the hash itself: only that it changed.
+            diff: Diff::new().field("password", "********", "******** (changed)"),
+            notices: Vec::new(),
+            webhook: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

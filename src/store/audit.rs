@@ -1,0 +1,188 @@
+//! audit_logs (owen-it/laravel-auditing shape): append-only writes and filtered keyset reads.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement};
+use serde_json::Value as JsonValue;
+use sqlx::types::Json;
+
+use super::page::{contains_pattern, finish, Anchor, Keyset, Page, SortDir};
+use super::users::USER_TYPE;
+use super::{Conn, Result, Tx};
+
+pub struct NewAudit<'a> {
+    pub user_id: Option<i64>,
+    pub event: &'a str,
+    pub auditable_type: &'a str,
+    pub auditable_id: i64,
+    pub old_values: JsonValue,
+    pub new_values: JsonValue,
+    pub url: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub tags: Option<&'a str>,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn insert(tx: &mut Tx, a: &NewAudit<'_>) -> Result<i64> {
+    let q = Query::insert()
+        .into_table("audit_logs")
+        .columns([
+            "user_type", "user_id", "event", "auditable_type", "auditable_id", "old_values",
+            "new_values", "url", "user_agent", "tags", "created_at", "updated_at",
+        ])
+        .values_panic([
+            a.user_id.map(|_| USER_TYPE).into(),
+            a.user_id.into(),
+            a.event.into(),
+            a.auditable_type.into(),
+            a.auditable_id.into(),
+            a.old_values.clone().into(),
+            a.new_values.clone().into(),
+            a.url.map(str::to_owned).into(),
+            a.user_agent.map(str::to_owned).into(),
+            a.tags.map(str::to_owned).into(),
+            a.now.into(),
+            a.now.into(),
+        ])
+        .to_owned();
+    tx.insert_id(&q).await
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub user_name: Option<String>,
+    pub event: String,
+    pub auditable_type: String,
+    pub auditable_id: i64,
+    pub old_values: Option<Json<JsonValue>>,
+    pub new_values: Option<Json<JsonValue>>,
+    pub url: Option<String>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+    pub tags: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AuditFilter {
+    pub user_id: Option<i64>,
+    /// Part of the actor's name or email.
+    pub actor: Option<String>,
+    pub auditable_type: Option<String>,
+    pub auditable_id: Option<i64>,
+    pub event: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+fn base() -> SelectStatement {
+    Query::select()
+        .columns([
+            ("a", "id"), ("a", "user_id"), ("a", "event"), ("a", "auditable_type"),
+            ("a", "auditable_id"), ("a", "old_values"), ("a", "new_values"), ("a", "url"),
+            ("a", "ip_address"), ("a", "user_agent"), ("a", "tags"), ("a", "created_at"),
+        ])
+        .expr_as(Expr::col(("u", "name")), "user_name")
+        .from_as("audit_logs", "a")
+        .join_as(
+            JoinType::LeftJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("a", "user_id")),
+        )
+        .to_owned()
+}
+
+fn apply_filter(q: &mut SelectStatement, f: &AuditFilter) {
+    if let Some(id) = f.user_id {
+        q.and_where(Expr::col(("a", "user_id")).eq(id));
+    }
+    if let Some(actor) = f.actor.as_deref().filter(|s| !s.is_empty()) {
+        let pattern = LikeExpr::new(contains_pattern(actor)).escape('\\');
+        let matching_users = Query::select()
+            .column("id")
+            .from("users")
+            .cond_where(
+                Func::lower(Expr::col("name"))
+                    .like(pattern.clone())
+                    .or(Func::lower(Expr::col("email")).like(pattern)),
+            )
+            .to_owned();
+        q.and_where(Expr::col(("a", "user_id")).in_subquery(matching_users));
+    }
+    if let Some(t) = &f.auditable_type {
+        q.and_where(Expr::col(("a", "auditable_type")).eq(t.as_str()));
+    }
+    if let Some(id) = f.auditable_id {
+        q.and_where(Expr::col(("a", "auditable_id")).eq(id));
+    }
+    if let Some(e) = &f.event {
+        q.and_where(Expr::col(("a", "event")).eq(e.as_str()));
+    }
+    if let Some(from) = f.from {
+        q.and_where(Expr::col(("a", "created_at")).gte(from));
+    }
+    if let Some(to) = f.to {
+        q.and_where(Expr::col(("a", "created_at")).lt(to));
+    }
+}
+
+/// Newest first, by id (ids grow with time, so this is also time order).
+pub async fn page(c: &mut impl Conn, f: &AuditFilter, anchor: &Anchor, limit: u64) -> Result<Page<AuditRow>> {
+    let mut q = base();
+    apply_filter(&mut q, f);
+    let keyset = Keyset { key: None, id: Expr::col(("a", "id")), dir: SortDir::Desc };
+    keyset.apply(&mut q, anchor, limit);
+    let rows = c.all(&q).await?;
+    Ok(finish(rows, anchor, limit))
+}
+
+pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<AuditRow>> {
+    let mut q = base();
+    q.and_where(Expr::col(("a", "id")).eq(id));
+    c.opt(&q).await
+}
+
+/// The latest history of one record, newest first.
+pub async fn history(c: &mut impl Conn, auditable_type: &str, auditable_id: i64, limit: u64) -> Result<Vec<AuditRow>> {
+    let f = AuditFilter {
+        auditable_type: Some(auditable_type.into()),
+        auditable_id: Some(auditable_id),
+        ..AuditFilter::default()
+    };
+    Ok(page(c, &f, &Anchor::First, limit).await?.rows)
+}
+
+/// Audit rows after `after_id`, oldest first (the change feed's catch-up).
+pub async fn since(c: &mut impl Conn, after_id: i64, limit: u64) -> Result<Vec<AuditRow>> {
+    let mut q = base();
+    q.and_where(Expr::col(("a", "id")).gt(after_id));
+    let keyset = Keyset { key: None, id: Expr::col(("a", "id")), dir: SortDir::Asc };
+    keyset.apply(&mut q, &Anchor::First, limit);
+    let mut rows: Vec<AuditRow> = c.all(&q).await?;
+    rows.truncate(limit as usize);
+    Ok(rows)
+}
+
+pub async fn max_id(c: &mut impl Conn) -> Result<i64> {
+    let q = Query::select()
+        .expr(Expr::cust("COALESCE(MAX(id), 0)"))
+        .from("audit_logs")
+        .to_owned();
+    Ok(c.one::<(i64,)>(&q).await?.0)
+}
+
+/// How many audit rows name this record (used by tests: exactly one per change).
+pub async fn count_for(c: &mut impl Conn, auditable_type: &str, auditable_id: i64, event: Option<&str>) -> Result<i64> {
+    let mut q = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from("audit_logs")
+        .and_where(Expr::col("auditable_type").eq(auditable_type))
+        .and_where(Expr::col("auditable_id").eq(auditable_id))
+        .to_owned();
+    if let Some(e) = event {
+        q.and_where(Expr::col("event").eq(e));
+    }
+    Ok(c.one::<(i64,)>(&q).await?.0)
+}

@@ -1,0 +1,200 @@
+//! Runs a sea-query statement on whichever backend a `Db` or `Tx` holds. Each statement is
+//! rendered with that backend's builder (`?` vs `$1`, quoting) and bound natively.
+
+use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+use sea_query_sqlx::SqlxBinder;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, FromRow};
+
+use super::{Db, Result, Tx};
+
+/// A row type that decodes from both backends (so one struct serves both).
+pub trait FromAnyRow:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> FromAnyRow for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+macro_rules! run_on {
+    ($target:expr, $q:expr, $method:ident, $T:ty) => {
+        match $target {
+            Db::Sqlite(p) => {
+                let (sql, values) = $q.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
+                    .$method(p)
+                    .await
+            }
+            Db::Postgres(p) => {
+                let (sql, values) = $q.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
+                    .$method(p)
+                    .await
+            }
+        }
+    };
+}
+
+macro_rules! run_in {
+    ($tx:expr, $q:expr, $method:ident, $T:ty) => {
+        match $tx {
+            Tx::Sqlite(t) => {
+                let (sql, values) = $q.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
+                    .$method(&mut **t)
+                    .await
+            }
+            Tx::Postgres(t) => {
+                let (sql, values) = $q.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
+                    .$method(&mut **t)
+                    .await
+            }
+        }
+    };
+}
+
+macro_rules! exec_on {
+    ($target:expr, $q:expr) => {
+        match $target {
+            Db::Sqlite(p) => {
+                let (sql, values) = $q.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+            Db::Postgres(p) => {
+                let (sql, values) = $q.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+        }
+    };
+}
+
+impl Db {
+    pub async fn all<T: FromAnyRow>(&self, q: &(impl SqlxBinder + Sync)) -> Result<Vec<T>> {
+        Ok(run_on!(self, q, fetch_all, T)?)
+    }
+    pub async fn one<T: FromAnyRow>(&self, q: &(impl SqlxBinder + Sync)) -> Result<T> {
+        Ok(run_on!(self, q, fetch_one, T)?)
+    }
+    pub async fn opt<T: FromAnyRow>(&self, q: &(impl SqlxBinder + Sync)) -> Result<Option<T>> {
+        Ok(run_on!(self, q, fetch_optional, T)?)
+    }
+    /// Runs a write outside any transaction; returns the rows affected.
+    pub async fn exec(&self, q: &(impl SqlxBinder + Sync)) -> Result<u64> {
+        Ok(exec_on!(self, q)?)
+    }
+}
+
+impl Tx {
+    pub async fn all<T: FromAnyRow>(&mut self, q: &(impl SqlxBinder + Sync)) -> Result<Vec<T>> {
+        Ok(run_in!(self, q, fetch_all, T)?)
+    }
+    pub async fn one<T: FromAnyRow>(&mut self, q: &(impl SqlxBinder + Sync)) -> Result<T> {
+        Ok(run_in!(self, q, fetch_one, T)?)
+    }
+    pub async fn opt<T: FromAnyRow>(&mut self, q: &(impl SqlxBinder + Sync)) -> Result<Option<T>> {
+        Ok(run_in!(self, q, fetch_optional, T)?)
+    }
+    /// Runs a write; returns the rows affected (0 means a compare-and-set lost).
+    pub async fn exec(&mut self, q: &(impl SqlxBinder + Sync)) -> Result<u64> {
+        let n = match self {
+            Tx::Sqlite(t) => {
+                let (sql, values) = q.build_sqlx(SqliteQueryBuilder);
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
+            }
+            Tx::Postgres(t) => {
+                let (sql, values) = q.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
+            }
+        };
+        Ok(n)
+    }
+    /// Runs an INSERT ... RETURNING id.
+    pub async fn insert_id(&mut self, q: &sea_query::InsertStatement) -> Result<i64> {
+        let mut q = q.clone();
+        q.returning_col("id");
+        let (id,): (i64,) = self.one(&q).await?;
+        Ok(id)
+    }
+}
+
+/// Either a pool or an open transaction: store reads take `&mut impl Conn` so the service can
+/// run them inside its transaction and the UI outside any.
+pub trait Conn: Send {
+    fn all<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<Vec<T>>> + Send;
+    fn one<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<T>> + Send;
+    fn opt<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<Option<T>>> + Send;
+    fn exec(&mut self, q: &(impl SqlxBinder + Sync)) -> impl Future<Output = Result<u64>> + Send;
+}
+
+impl Conn for Db {
+    fn all<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        Db::all(self, q)
+    }
+    fn one<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<T>> + Send {
+        Db::one(self, q)
+    }
+    fn opt<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<Option<T>>> + Send {
+        Db::opt(self, q)
+    }
+    fn exec(&mut self, q: &(impl SqlxBinder + Sync)) -> impl Future<Output = Result<u64>> + Send {
+        Db::exec(self, q)
+    }
+}
+
+impl Conn for Tx {
+    fn all<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        Tx::all(self, q)
+    }
+    fn one<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<T>> + Send {
+        Tx::one(self, q)
+    }
+    fn opt<T: FromAnyRow>(
+        &mut self,
+        q: &(impl SqlxBinder + Sync),
+    ) -> impl Future<Output = Result<Option<T>>> + Send {
+        Tx::opt(self, q)
+    }
+    fn exec(&mut self, q: &(impl SqlxBinder + Sync)) -> impl Future<Output = Result<u64>> + Send {
+        Tx::exec(self, q)
+    }
+}

@@ -1,0 +1,148 @@
+//! The change feed: other writers' changes, as they happen. PostgreSQL pushes them through
+//! LISTEN obryl_events (fed by triggers, so any program's writes are seen); SQLite is polled
+//! cheaply (the highest audit id and notification rowid).
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use sqlx::postgres::PgListener;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::{audit, Db};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    Audit { id: i64, event: String, auditable_type: String, auditable_id: i64 },
+    Notification { user_id: i64 },
+    /// The feed lost or regained its connection.
+    Connection { live: bool },
+}
+
+#[derive(Deserialize)]
+struct Payload {
+    table: String,
+    id: serde_json::Value,
+    event: Option<String>,
+    auditable_type: Option<String>,
+    auditable_id: Option<i64>,
+    notifiable_id: Option<i64>,
+}
+
+fn parse(payload: &str) -> Option<Change> {
+    let p: Payload = serde_json::from_str(payload).ok()?;
+    match p.table.as_str() {
+        "audit_logs" => Some(Change::Audit {
+            id: p.id.as_i64()?,
+            event: p.event.unwrap_or_default(),
+            auditable_type: p.auditable_type.unwrap_or_default(),
+            auditable_id: p.auditable_id.unwrap_or_default(),
+        }),
+        "notifications" => Some(Change::Notification { user_id: p.notifiable_id? }),
+        _ => None,
+    }
+}
+
+/// Runs until `cancel`, sending every change to `out`. Reconnects on its own.
+pub async fn run(db: Db, out: mpsc::UnboundedSender<Change>, cancel: CancellationToken, poll: Duration) {
+    match &db {
+        Db::Postgres(pool) => loop {
+            let listener = async {
+                let mut l = PgListener::connect_with(pool).await?;
+                l.listen("obryl_events").await?;
+                Ok::<_, sqlx::Error>(l)
+            };
+            match listener.await {
+                Ok(mut l) => {
+                    let _ = out.send(Change::Connection { live: true });
+                    loop {
+                        tokio::select! {
+                            _ = cancel.cancelled() => return,
+                            n = l.recv() => match n {
+                                Ok(n) => if let Some(c) = parse(n.payload()) {
+                                    if out.send(c).is_err() { return; }
+                                },
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!("change feed: {e}"),
+            }
+            let _ = out.send(Change::Connection { live: false });
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        },
+        Db::Sqlite(_) => poll_sqlite(db.clone(), out, cancel, poll).await,
+    }
+}
+
+async fn poll_sqlite(db: Db, out: mpsc::UnboundedSender<Change>, cancel: CancellationToken, every: Duration) {
+    let mut conn = db.clone();
+    let mut last_audit = audit::max_id(&mut conn).await.unwrap_or(0);
+    let mut last_notification = max_notification_rowid(&db).await.unwrap_or(0);
+    let mut live = true;
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        match audit::since(&mut conn, last_audit, 500).await {
+            Ok(rows) => {
+                if !live {
+                    live = true;
+                    let _ = out.send(Change::Connection { live: true });
+                }
+                for r in rows {
+                    last_audit = last_audit.max(r.id);
+                    let change = Change::Audit { id: r.id, event: r.event, auditable_type: r.auditable_type, auditable_id: r.auditable_id };
+                    if out.send(change).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!("change feed: {e}");
+                if live {
+                    live = false;
+                    let _ = out.send(Change::Connection { live: false });
+                }
+                continue;
+            }
+        }
+        if let Ok(max) = max_notification_rowid(&db).await
+            && max > last_notification
+        {
+            last_notification = max;
+            // Polling cannot tell whose it is cheaply: let every screen recount its own.
+            if out.send(Change::Notification { user_id: 0 }).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+async fn max_notification_rowid(db: &Db) -> super::Result<i64> {
+    match db {
+        Db::Sqlite(p) => Ok(sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM notifications").fetch_one(p).await?),
+        Db::Postgres(_) => Ok(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_trigger_payloads() {
+        let c = parse(r#"{"table":"audit_logs","id":7,"event":"approved","auditable_type":"commission","auditable_id":3}"#);
+        assert_eq!(
+            c,
+            Some(Change::Audit { id: 7, event: "approved".into(), auditable_type: "commission".into(), auditable_id: 3 })
+        );
+        assert_eq!(parse(r#"{"table":"notifications","id":"x","notifiable_id":4}"#), Some(Change::Notification { user_id: 4 }));
+        assert_eq!(parse("not json"), None);
+    }
+}

@@ -1,0 +1,52 @@
+//! The schema, embedded in the binary so `obryl` migrates a database from anywhere.
+
+use std::borrow::Cow;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::SqlStr;
+
+macro_rules! embed {
+    ($dir:literal: $($version:literal $name:literal),+ $(,)?) => {
+        vec![$(
+            Migration::new(
+                $version,
+                Cow::Borrowed($name),
+                MigrationType::Simple,
+                SqlStr::from_static(include_str!(concat!("../../migrations/", $dir, "/", $name, ".sql"))),
+                false,
+            )
+        ),+]
+    };
+}
+
+macro_rules! all_migrations {
+    ($dir:literal) => {
+        embed!($dir:
+            1 "0001_users", 2 "0002_profiles", 3 "0003_projects", 4 "0004_reviews",
+            5 "0005_commissions", 6 "0006_permissions", 7 "0007_articles", 8 "0008_workload",
+            9 "0009_ext_commissions", 10 "0010_support_tickets", 11 "0011_settings",
+            12 "0012_audit_logs", 13 "0013_notifications", 14 "0014_ledger_escrow",
+            15 "0015_messaging", 16 "0016_referrals", 17 "0017_media", 18 "0018_api_webhooks",
+            19 "0019_staff_sessions",
+        )
+    };
+}
+
+pub fn sqlite() -> Migrator {
+    Migrator::with_migrations(all_migrations!("sqlite"))
+}
+
+pub fn postgres() -> Migrator {
+    Migrator::with_migrations(all_migrations!("postgres"))
+}
+
+/// Every table the schema creates, in creation order (used by `doctor` and tests).
+pub const TABLES: &[&str] = &[
+    "currencies", "users", "profiles", "projects", "reviews", "commissions", "permissions",
+    "roles", "model_has_permissions", "model_has_roles", "role_has_permissions", "articles",
+    "workload", "ext_commissions", "support_tickets", "settings", "audit_logs", "notifications",
+    "ledger_accounts", "ledger_transfers", "escrows", "payment_transactions", "conversations",
+    "conversation_participants", "messages", "referral_codes", "referrals", "referral_rewards",
+    "media", "personal_access_tokens", "webhook_endpoints", "webhook_events",
+    "webhook_deliveries", "staff_sessions",
+];

@@ -1,0 +1,29 @@
+//! The only place that speaks SQL. Queries are written once with sea-query and rendered per
+//! backend; each aggregate has its own module. Nothing here decides business rules.
+
+mod db;
+mod error;
+mod exec;
+mod migrations;
+
+pub mod audit;
+pub mod bulk;
+pub mod commissions;
+pub mod feed;
+pub mod ledger;
+pub mod notifications;
+pub mod outbox;
+pub mod page;
+pub mod projects;
+pub mod settings;
+pub mod stats;
+pub mod tickets;
+pub mod users;
+pub mod workload;
+
+pub use db::{redact as db_redact, Backend, Db, Tx};
+pub use error::StoreError;
+pub use exec::{Conn, FromAnyRow};
+pub use page::{Anchor, Cursor, Page, SortDir, SortValue};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,271 @@
+//! Users, their profiles, spatie roles/permissions and remembered back-office logins.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, Func, Order, Query};
+use sqlx::types::Json;
+
+use super::{Conn, Result, Tx};
+
+/// Morph alias used in `model_type` / `notifiable_type` / `user_type` columns.
+pub const USER_TYPE: &str = "user";
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub phone: Option<String>,
+    pub locale: String,
+    pub timezone: String,
+    pub created_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+const USER_COLS: [&str; 9] = [
+    "id", "name", "email", "password", "phone", "locale", "timezone", "created_at", "deleted_at",
+];
+
+pub async fn find(c: &mut impl Conn, id: i64) -> Result<Option<UserRow>> {
+    let q = Query::select()
+        .columns(USER_COLS)
+        .from("users")
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    c.opt(&q).await
+}
+
+pub async fn find_by_email(c: &mut impl Conn, email: &str) -> Result<Option<UserRow>> {
+    let q = Query::select()
+        .columns(USER_COLS)
+        .from("users")
+        .and_where(Func::lower(Expr::col("email")).eq(email.trim().to_lowercase()))
+        .to_owned();
+    c.opt(&q).await
+}
+
+/// Role names held by a user (spatie `model_has_roles`).
+pub async fn roles_of(c: &mut impl Conn, user_id: i64) -> Result<Vec<String>> {
+    let q = Query::select()
+        .column(("roles", "name"))
+        .from("model_has_roles")
+        .inner_join("roles", Expr::col(("roles", "id")).equals(("model_has_roles", "role_id")))
+        .and_where(Expr::col(("model_has_roles", "model_type")).eq(USER_TYPE))
+        .and_where(Expr::col(("model_has_roles", "model_id")).eq(user_id))
+        .order_by(("roles", "name"), Order::Asc)
+        .to_owned();
+    let rows: Vec<(String,)> = c.all(&q).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Permission names a user holds through roles or directly.
+pub async fn permissions_of(c: &mut impl Conn, user_id: i64) -> Result<Vec<String>> {
+    let via_roles = Query::select()
+        .column(("permissions", "name"))
+        .from("model_has_roles")
+        .inner_join(
+            "role_has_permissions",
+            Expr::col(("role_has_permissions", "role_id")).equals(("model_has_roles", "role_id")),
+        )
+        .inner_join(
+            "permissions",
+            Expr::col(("permissions", "id")).equals(("role_has_permissions", "permission_id")),
+        )
+        .and_where(Expr::col(("model_has_roles", "model_type")).eq(USER_TYPE))
+        .and_where(Expr::col(("model_has_roles", "model_id")).eq(user_id))
+        .to_owned();
+    let direct = Query::select()
+        .column(("permissions", "name"))
+        .from("model_has_permissions")
+        .inner_join(
+            "permissions",
+            Expr::col(("permissions", "id")).equals(("model_has_permissions", "permission_id")),
+        )
+        .and_where(Expr::col(("model_has_permissions", "model_type")).eq(USER_TYPE))
+        .and_where(Expr::col(("model_has_permissions", "model_id")).eq(user_id))
+        .to_owned();
+    let mut names: Vec<String> = c
+        .all::<(String,)>(&via_roles)
+        .await?
+        .into_iter()
+        .chain(c.all::<(String,)>(&direct).await?)
+        .map(|r| r.0)
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+pub struct NewUser<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub phone: Option<&'a str>,
+    pub locale: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
+    let q = Query::insert()
+        .into_table("users")
+        .columns(["name", "email", "password", "phone", "locale", "email_verified_at", "created_at", "updated_at"])
+        .values_panic([
+            u.name.into(),
+            u.email.trim().to_lowercase().into(),
+            u.password_hash.into(),
+            u.phone.map(str::to_owned).into(),
+            u.locale.into(),
+            u.now.into(),
+            u.now.into(),
+            u.now.into(),
+        ])
+        .to_owned();
+    tx.insert_id(&q).await
+}
+
+pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str, now: DateTime<Utc>) -> Result<u64> {
+    let q = Query::update()
+        .table("users")
+        .values([("password", hash.into()), ("updated_at", now.into())])
+        .and_where(Expr::col("id").eq(user_id))
+        .to_owned();
+    tx.exec(&q).await
+}
+
+pub async fn role_id(c: &mut impl Conn, name: &str) -> Result<Option<i64>> {
+    let q = Query::select()
+        .column("id")
+        .from("roles")
+        .and_where(Expr::col("name").eq(name))
+        .and_where(Expr::col("guard_name").eq("web"))
+        .to_owned();
+    Ok(c.opt::<(i64,)>(&q).await?.map(|r| r.0))
+}
+
+/// Grants a role; returns false when the user already had it.
+pub async fn grant_role(tx: &mut Tx, user_id: i64, role_id: i64) -> Result<bool> {
+    let exists = Query::select()
+        .expr(Expr::val(1))
+        .from("model_has_roles")
+        .and_where(Expr::col("role_id").eq(role_id))
+        .and_where(Expr::col("model_type").eq(USER_TYPE))
+        .and_where(Expr::col("model_id").eq(user_id))
+        .to_owned();
+    if tx.opt::<(i32,)>(&exists).await?.is_some() {
+        return Ok(false);
+    }
+    let q = Query::insert()
+        .into_table("model_has_roles")
+        .columns(["role_id", "model_type", "model_id"])
+        .values_panic([role_id.into(), USER_TYPE.into(), user_id.into()])
+        .to_owned();
+    tx.exec(&q).await?;
+    Ok(true)
+}
+
+pub async fn revoke_role(tx: &mut Tx, user_id: i64, role_id: i64) -> Result<bool> {
+    let q = Query::delete()
+        .from_table("model_has_roles")
+        .and_where(Expr::col("role_id").eq(role_id))
+        .and_where(Expr::col("model_type").eq(USER_TYPE))
+        .and_where(Expr::col("model_id").eq(user_id))
+        .to_owned();
+    Ok(tx.exec(&q).await? > 0)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeveloperProfile {
+    pub user_id: i64,
+    pub display_name: String,
+    pub city: Option<String>,
+    pub skills: Json<Vec<String>>,
+    pub availability: String,
+    pub weekly_capacity_hours: i64,
+    pub max_active_projects: i64,
+}
+
+pub async fn developer_profile(c: &mut impl Conn, user_id: i64) -> Result<Option<DeveloperProfile>> {
+    let q = Query::select()
+        .columns(["user_id", "display_name", "city", "skills", "availability", "weekly_capacity_hours", "max_active_projects"])
+        .from("profiles")
+        .and_where(Expr::col("user_id").eq(user_id))
+        .and_where(Expr::col("type").eq("developer"))
+        .to_owned();
+    c.opt(&q).await
+}
+
+/// Display names for a set of user ids (for lists that show people by name).
+pub async fn names(c: &mut impl Conn, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = Query::select()
+        .columns(["id", "name"])
+        .from("users")
+        .and_where(Expr::col("id").is_in(ids.iter().copied()))
+        .to_owned();
+    c.all(&q).await
+}
+
+// --- remembered logins -------------------------------------------------------------------
+
+pub async fn insert_session(
+    tx: &mut Tx,
+    user_id: i64,
+    token_hash: &str,
+    host: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<i64> {
+    let q = Query::insert()
+        .into_table("staff_sessions")
+        .columns(["user_id", "token_hash", "host", "created_at", "expires_at", "last_used_at"])
+        .values_panic([
+            user_id.into(),
+            token_hash.into(),
+            host.into(),
+            now.into(),
+            expires_at.into(),
+            now.into(),
+        ])
+        .to_owned();
+    tx.insert_id(&q).await
+}
+
+/// The user of a live (unrevoked, unexpired) session.
+pub async fn session_user(c: &mut impl Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
+    let q = Query::select()
+        .column("user_id")
+        .from("staff_sessions")
+        .and_where(Expr::col("token_hash").eq(token_hash))
+        .and_where(Expr::col("revoked_at").is_null())
+        .and_where(Expr::col("expires_at").gt(now))
+        .to_owned();
+    Ok(c.opt::<(i64,)>(&q).await?.map(|r| r.0))
+}
+
+pub async fn revoke_session(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Result<u64> {
+    let q = Query::update()
+        .table("staff_sessions")
+        .value("revoked_at", now)
+        .and_where(Expr::col("token_hash").eq(token_hash))
+        .and_where(Expr::col("revoked_at").is_null())
+        .to_owned();
+    tx.exec(&q).await
+}
+
+/// Staff members (users holding a staff role), for pickers: (id, name, email, roles joined).
+pub async fn staff(c: &mut impl Conn, staff_roles: &[&str]) -> Result<Vec<(i64, String, String)>> {
+    let q = Query::select()
+        .distinct()
+        .columns([("users", "id"), ("users", "name"), ("users", "email")])
+        .from("users")
+        .inner_join("model_has_roles", Expr::col(("model_has_roles", "model_id")).equals(("users", "id")))
+        .inner_join("roles", Expr::col(("roles", "id")).equals(("model_has_roles", "role_id")))
+        .and_where(Expr::col(("model_has_roles", "model_type")).eq(USER_TYPE))
+        .and_where(Expr::col(("roles", "name")).is_in(staff_roles.iter().copied()))
+        .and_where(Expr::col(("users", "deleted_at")).is_null())
+        .order_by(("users", "name"), Order::Asc)
+        .to_owned();
+    c.all(&q).await
+}

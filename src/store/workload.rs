@@ -1,0 +1,129 @@
+//! workload: planned hours per developer per ISO week, and developer capacity.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query};
+
+use super::page::{contains_pattern, finish, Anchor, Keyset, Page, SortDir};
+use super::{Conn, Result, Tx};
+
+/// A developer as the workload grid shows them (one row of the grid, before the weeks).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct DeveloperRow {
+    pub id: i64,
+    pub name: String,
+    pub city: Option<String>,
+    pub availability: String,
+    pub weekly_capacity_hours: i64,
+    pub max_active_projects: i64,
+    pub active_projects: i64,
+}
+
+const ACTIVE: &str = "('assigned', 'in_progress', 'delivered', 'revision_requested', 'disputed')";
+
+/// Developers by id, filtered by name; the weeks are fetched for the visible window only.
+pub async fn developers(c: &mut impl Conn, text: Option<&str>, anchor: &Anchor, limit: u64) -> Result<Page<DeveloperRow>> {
+    let mut q = Query::select();
+    q.expr_as(Expr::col(("u", "id")), "id")
+        .expr_as(Expr::col(("u", "name")), "name")
+        .columns([("pr", "city"), ("pr", "availability"), ("pr", "weekly_capacity_hours"), ("pr", "max_active_projects")])
+        .expr_as(
+            Expr::cust(format!(
+                "(SELECT COUNT(*) FROM projects p WHERE p.developer_id = u.id AND p.status IN {ACTIVE} AND p.deleted_at IS NULL)"
+            )),
+            "active_projects",
+        )
+        .from_as("profiles", "pr")
+        .join_as(JoinType::InnerJoin, "users", "u", Expr::col(("u", "id")).equals(("pr", "user_id")))
+        .and_where(Expr::col(("pr", "type")).eq("developer"))
+        .and_where(Expr::col(("u", "deleted_at")).is_null());
+    if let Some(t) = text.filter(|t| !t.is_empty()) {
+        q.and_where(Func::lower(Expr::col(("u", "name"))).like(LikeExpr::new(contains_pattern(t)).escape('\\')));
+    }
+    let keyset = Keyset { key: None, id: Expr::col(("u", "id")), dir: SortDir::Asc };
+    keyset.apply(&mut q, anchor, limit);
+    let rows = c.all(&q).await?;
+    Ok(finish(rows, anchor, limit))
+}
+
+pub async fn developer(c: &mut impl Conn, id: i64) -> Result<Option<DeveloperRow>> {
+    let q = Query::select()
+        .expr_as(Expr::col(("u", "id")), "id")
+        .expr_as(Expr::col(("u", "name")), "name")
+        .columns([("pr", "city"), ("pr", "availability"), ("pr", "weekly_capacity_hours"), ("pr", "max_active_projects")])
+        .expr_as(
+            Expr::cust(format!(
+                "(SELECT COUNT(*) FROM projects p WHERE p.developer_id = u.id AND p.status IN {ACTIVE} AND p.deleted_at IS NULL)"
+            )),
+            "active_projects",
+        )
+        .from_as("profiles", "pr")
+        .join_as(JoinType::InnerJoin, "users", "u", Expr::col(("u", "id")).equals(("pr", "user_id")))
+        .and_where(Expr::col(("pr", "type")).eq("developer"))
+        .and_where(Expr::col(("u", "id")).eq(id))
+        .to_owned();
+    c.opt(&q).await
+}
+
+/// Planned hours per (developer, week) for these developers over [from, to).
+pub async fn planned(c: &mut impl Conn, developer_ids: &[i64], from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, NaiveDate, i64)>> {
+    if developer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let q = Query::select()
+        .columns(["developer_id", "week_start"])
+        .expr(Expr::cust("CAST(SUM(planned_hours) AS BIGINT)"))
+        .from("workload")
+        .and_where(Expr::col("developer_id").is_in(developer_ids.iter().copied()))
+        .and_where(Expr::col("week_start").gte(from))
+        .and_where(Expr::col("week_start").lt(to))
+        .group_by_columns(["developer_id", "week_start"])
+        .to_owned();
+    c.all(&q).await
+}
+
+/// One workload line: a developer's hours on one project in one week.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct WorkloadLine {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_title: String,
+    pub week_start: NaiveDate,
+    pub planned_hours: i64,
+    pub logged_hours: i64,
+}
+
+pub async fn lines(c: &mut impl Conn, developer_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<WorkloadLine>> {
+    let q = Query::select()
+        .columns([("w", "id"), ("w", "project_id"), ("w", "week_start"), ("w", "planned_hours"), ("w", "logged_hours")])
+        .expr_as(Expr::col(("p", "title")), "project_title")
+        .from_as("workload", "w")
+        .join_as(JoinType::InnerJoin, "projects", "p", Expr::col(("p", "id")).equals(("w", "project_id")))
+        .and_where(Expr::col(("w", "developer_id")).eq(developer_id))
+        .and_where(Expr::col(("w", "week_start")).gte(from))
+        .and_where(Expr::col(("w", "week_start")).lt(to))
+        .order_by(("w", "week_start"), sea_query::Order::Asc)
+        .order_by(("w", "project_id"), sea_query::Order::Asc)
+        .to_owned();
+    c.all(&q).await
+}
+
+/// Adds (or raises) planned hours for a developer on a project in a week.
+pub async fn add_planned(tx: &mut Tx, developer_id: i64, project_id: i64, week: NaiveDate, hours: i64, now: DateTime<Utc>) -> Result<()> {
+    let update = Query::update()
+        .table("workload")
+        .value("planned_hours", Expr::col("planned_hours").add(hours))
+        .value("updated_at", now)
+        .and_where(Expr::col("developer_id").eq(developer_id))
+        .and_where(Expr::col("project_id").eq(project_id))
+        .and_where(Expr::col("week_start").eq(week))
+        .to_owned();
+    if tx.exec(&update).await? == 0 {
+        let insert = Query::insert()
+            .into_table("workload")
+            .columns(["developer_id", "project_id", "week_start", "planned_hours", "logged_hours", "created_at", "updated_at"])
+            .values_panic([developer_id.into(), project_id.into(), week.into(), hours.into(), 0i64.into(), now.into(), now.into()])
+            .to_owned();
+        tx.exec(&insert).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! Shared test support: a fresh, migrated database per test on SQLite and, whenever a server is
+//! reachable, on PostgreSQL. CI sets OBRYL_REQUIRE_PG=1 so a missing server fails loudly.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use obryl::store::Db;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub fn pg_admin_url() -> String {
+    std::env::var("OBRYL_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn require_pg() -> bool {
+    std::env::var("OBRYL_REQUIRE_PG").is_ok_and(|v| v == "1")
+}
+
+/// A new SQLite database file in a temp dir (kept alive by the returned guard).
+pub async fn sqlite() -> (Db, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let db = Db::connect(&url).await.expect("open sqlite");
+    db.migrate().await.expect("migrate sqlite");
+    obryl::service::bootstrap::ensure_reference_data(&db).await.expect("reference data");
+    (db, dir)
+}
+
+/// A new, empty PostgreSQL database, or None when no server is reachable (and not required).
+pub async fn postgres_empty() -> Option<(Db, String)> {
+    let admin_url = pg_admin_url();
+    let admin = match Db::connect(&admin_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            if require_pg() {
+                panic!("PostgreSQL is required (OBRYL_REQUIRE_PG=1) but unreachable at {admin_url}: {e}");
+            }
+            eprintln!("skipping PostgreSQL half of this test: {e}");
+            return None;
+        }
+    };
+    let name = format!(
+        "obryl_t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        rand::random::<u32>()
+    );
+    let Db::Postgres(pool) = &admin else { panic!("OBRYL_TEST_PG_URL must be a postgres URL") };
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(pool)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin_url);
+    let url = format!("{base}/{name}");
+    let db = Db::connect(&url).await.expect("open test database");
+    Some((db, url))
+}
+
+/// A new, migrated PostgreSQL database with reference data, or None (see `postgres_empty`).
+pub async fn postgres() -> Option<Db> {
+    let (db, _) = postgres_empty().await?;
+    db.migrate().await.expect("migrate postgres");
+    obryl::service::bootstrap::ensure_reference_data(&db).await.expect("reference data");
+    Some(db)
+}
+
+/// Runs `f` on a fresh SQLite database and, when available, a fresh PostgreSQL database.
+#[macro_export]
+macro_rules! on_both {
+    (|$db:ident| $body:expr) => {{
+        {
+            let ($db, _dir) = common::sqlite().await;
+            eprintln!("-- sqlite");
+            $body;
+        }
+        if let Some($db) = common::postgres().await {
+            eprintln!("-- postgres");
+            $body;
+        }
+    }};
+}
