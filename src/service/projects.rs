@@ -4,7 +4,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use serde_json::{json, Value as JsonValue};
 
-use crate::domain::{Availability, Permission, ProjectStatus};
+use crate::domain::{parse_amount, require_text, slugify, Availability, Currency, Permission, ProjectStatus};
 use crate::store::{self, projects::ProjectRow, Db, Tx};
 
 use super::bootstrap::keys;
@@ -175,4 +175,80 @@ pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: Pr
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A new project in `draft` for a client (permission `projects.transition`). The slug comes
+/// from the title unless given; a slug already in use is refused.
+pub struct NewProject<'a> {
+    pub client_id: i64,
+    pub title: &'a str,
+    pub slug: Option<&'a str>,
+    pub description: &'a str,
+    /// As typed: "450 000", "1 234,50".
+    pub budget: &'a str,
+    pub currency: &'a str,
+    pub estimated_hours: Option<i64>,
+}
+
+pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>) -> Result<i64> {
+    actor.require(Permission::ProjectsTransition)?;
+    let title = require_text("title", p.title, 200)?;
+    let description = if p.description.trim().is_empty() { String::new() } else { require_text("description", p.description, 65_536)? };
+    let currency = Currency::parse(p.currency)?;
+    let budget = parse_amount(p.budget, currency)?;
+    if p.estimated_hours.is_some_and(|h| h < 0) {
+        return Err(ServiceError::Invalid { field: "estimated hours", message: "must be zero or more".into() });
+    }
+    let slug = match p.slug {
+        Some(s) => slugify(s),
+        None => slugify(&title),
+    };
+    if slug.is_empty() {
+        return Err(ServiceError::Invalid { field: "slug", message: "give a slug in latin letters or digits".into() });
+    }
+    let mut tx = db.begin().await?;
+    if store::users::find(&mut tx, p.client_id).await?.is_none() {
+        return Err(ServiceError::NotFound { what: "client", key: p.client_id.to_string() });
+    }
+    let now = super::now();
+    let id = store::projects::insert(
+        &mut tx,
+        &store::projects::NewProject {
+            client_id: p.client_id,
+            title: &title,
+            slug: &slug,
+            description: &description,
+            budget_amount: budget,
+            currency: currency.code(),
+            estimated_hours: p.estimated_hours,
+            deadline_at: None,
+            now,
+        },
+    )
+    .await
+    .map_err(|e| match e.unique_violation() {
+        Some(_) => ServiceError::Duplicate { field: "slug", value: slug.clone() },
+        None => e.into(),
+    })?;
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "created",
+            subject_type: "project",
+            subject_id: id,
+            diff: Diff::new()
+                .field("title", JsonValue::Null, title.as_str())
+                .field("slug", JsonValue::Null, slug.as_str())
+                .field("budget_amount", JsonValue::Null, budget)
+                .field("currency", JsonValue::Null, currency.code())
+                .field("status", JsonValue::Null, "draft"),
+            notices: Vec::new(),
+            webhook: Some("project.created"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }

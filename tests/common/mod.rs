@@ -2,6 +2,8 @@
 //! reachable, on PostgreSQL. CI sets OBRYL_REQUIRE_PG=1 so a missing server fails loudly.
 #![allow(dead_code)]
 
+pub mod fixtures;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use obryl::store::Db;
