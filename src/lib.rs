@@ -2,6 +2,11 @@
 //!
 //! Layers, dependencies pointing down only: `ui`/`cli` -> `service` -> `store` -> `domain`.
 
+#[macro_use]
+extern crate rust_i18n;
+
+i18n!("assets/locales", fallback = "en");
+
 pub mod cli;
 pub mod config;
 pub mod domain;
@@ -9,3 +14,22 @@ pub mod logging;
 pub mod service;
 pub mod store;
 pub mod ui;
+
+/// Translates `key` for `locale` ("en" or "fr"), with `%{name}` placeholders filled from `args`.
+pub fn tr(locale: domain::Locale, key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = rust_i18n::t!(key, locale = locale.as_str()).into_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("%{{{name}}}"), value);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tr_tests {
+    #[test]
+    fn translates_per_locale_with_placeholders() {
+        use crate::domain::Locale;
+        assert_eq!(crate::tr(Locale::En, "app.name", &[]), "Obryl back-office");
+        assert_eq!(crate::tr(Locale::Fr, "app.name", &[]), "Back-office Obryl");
+    }
+}

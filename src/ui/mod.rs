@@ -1,10 +1,22 @@
-//! The terminal back-office (ratatui). Never imports sqlx, never awaits the database in draw.
+//! The terminal back-office (ratatui). Never imports sqlx, never awaits the database in draw:
+//! terminal events, data answers, other writers' changes and ticks meet in one select! loop.
 
-use std::process::ExitCode;
+pub mod action;
+pub mod app;
+pub mod data;
+mod draw;
+pub mod format;
+pub mod keymap;
+pub mod login;
+pub mod messages;
+mod notify;
+pub mod palette;
+pub mod popup;
+pub mod screens;
+pub mod terminal;
+pub mod theme;
+pub mod widgets;
 
-use crate::cli::Cli;
-use crate::config::Config;
+mod run;
 
-pub async fn run(_cli: Cli, _config: Config) -> ExitCode {
-    ExitCode::SUCCESS
-}
+pub use run::run;

@@ -1,0 +1,14 @@
+//! A staff member's own notifications: marking them read.
+
+use crate::store::{self, Db};
+
+use super::{Actor, Result};
+
+/// Marks one notification (or all, with `id` None) of the actor as read. Reading one's own
+/// inbox needs no permission and is not audited (it changes nothing on the platform).
+pub async fn mark_read(db: &Db, actor: &Actor, id: Option<&str>) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    let n = store::notifications::mark_read(&mut tx, actor.id, id, super::now()).await?;
+    tx.commit().await?;
+    Ok(n)
+}

@@ -1,0 +1,689 @@
+//! App state and its reactions: keys, mouse, data answers, other writers' changes, ticks.
+//! Every handler only changes state and starts requests; nothing here awaits the database.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::domain::Locale;
+use crate::service::{Actor, ServiceError};
+use crate::store::feed::Change;
+use crate::store::{Anchor, Db};
+use crate::tr;
+
+use super::action::Action;
+use super::data::{Data, DataEvent, Outcome, Pane, Reply, Request};
+use super::keymap::Keymap;
+use super::login::LoginState;
+use super::popup::Popup;
+use super::screens::audit::AuditScreen;
+use super::screens::commissions::CommissionsScreen;
+use super::screens::projects::ProjectsScreen;
+use super::screens::tickets::TicketsScreen;
+use super::screens::workload::WorkloadScreen;
+use super::screens::{Ctx, Effect, ListScreen, TabId};
+use super::theme::Theme;
+use super::widgets::filter::ParsedFilter;
+use super::widgets::toast::{Level, Toast};
+use super::widgets::virtual_table::{Fill, Identified, Keep, Need, PaneState, PAGE};
+
+/// Everything the event loop can wake up for.
+#[derive(Debug)]
+pub enum AppEvent {
+    Data(DataEvent),
+    Feed(Change),
+    Login(Result<Actor, ServiceError>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Live {
+    /// PostgreSQL LISTEN is connected.
+    Pushed,
+    /// SQLite: polled.
+    Polling,
+    Offline,
+}
+
+pub struct Screens {
+    pub projects: ProjectsScreen,
+    pub commissions: CommissionsScreen,
+    pub workload: WorkloadScreen,
+    pub tickets: TicketsScreen,
+    pub audit: AuditScreen,
+}
+
+/// Runs `$body` with `$s` bound to the screen of `$tab` (each is a different type).
+macro_rules! on_screen {
+    ($screens:expr, $tab:expr, |$s:ident| $body:expr) => {
+        match $tab {
+            TabId::Projects => {
+                let $s = &mut $screens.projects;
+                $body
+            }
+            TabId::Commissions => {
+                let $s = &mut $screens.commissions;
+                $body
+            }
+            TabId::Workload => {
+                let $s = &mut $screens.workload;
+                $body
+            }
+            TabId::Tickets => {
+                let $s = &mut $screens.tickets;
+                $body
+            }
+            TabId::Audit => {
+                let $s = &mut $screens.audit;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_screen;
+
+/// Where things were drawn, for mouse clicks.
+#[derive(Default)]
+pub struct HitAreas {
+    pub tabs: Vec<(Rect, TabId)>,
+    pub list: Rect,
+}
+
+pub struct AppOptions {
+    pub locale: Locale,
+    pub theme: String,
+    pub no_color: bool,
+    pub read_only: bool,
+    pub mouse: bool,
+    pub start_tab: TabId,
+    pub commission_oldest_first: bool,
+    pub db_label: String,
+    pub backend_pushes: bool,
+    pub reason_max_bytes: usize,
+}
+
+pub struct App {
+    pub db: Db,
+    pub events: UnboundedSender<AppEvent>,
+    pub data: Option<Data>,
+    pub actor: Option<Actor>,
+    pub login: Option<LoginState>,
+    pub screens: Screens,
+    pub tab: TabId,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub locale: Locale,
+    pub opts: AppOptions,
+    pub popup: Option<Popup>,
+    pub toast: Option<Toast>,
+    pub live: Live,
+    pub unread: i64,
+    pub last_error: Option<String>,
+    pub now: DateTime<Utc>,
+    pub dirty: bool,
+    pub quit: bool,
+    pub tick: u64,
+    pub detail_focus: bool,
+    pub hits: HitAreas,
+    /// Tabs whose data changed while hidden: refetched when shown.
+    pub stale: HashSet<TabId>,
+    /// Text to copy over OSC 52 after the next draw.
+    pub clipboard: Option<String>,
+    /// A composed text kept until its request succeeds (restored if it fails).
+    pub draft: Option<(super::screens::ComposeFor, String)>,
+    /// Set when login succeeded and the login should be remembered (done by the loop).
+    pub remember_login: bool,
+}
+
+impl App {
+    pub fn new(db: Db, events: UnboundedSender<AppEvent>, keymap: Keymap, opts: AppOptions, now: DateTime<Utc>) -> App {
+        let theme = Theme::load(&opts.theme, opts.no_color);
+        App {
+            db,
+            events,
+            data: None,
+            actor: None,
+            login: None,
+            screens: Screens {
+                projects: ProjectsScreen::default(),
+                commissions: CommissionsScreen::new(opts.commission_oldest_first),
+                workload: WorkloadScreen::new(now.date_naive()),
+                tickets: TicketsScreen::default(),
+                audit: AuditScreen::default(),
+            },
+            tab: opts.start_tab,
+            keymap,
+            theme,
+            locale: opts.locale,
+            live: if opts.backend_pushes { Live::Pushed } else { Live::Polling },
+            opts,
+            popup: None,
+            toast: None,
+            unread: 0,
+            last_error: None,
+            now,
+            dirty: true,
+            quit: false,
+            tick: 0,
+            detail_focus: false,
+            hits: HitAreas::default(),
+            stale: HashSet::new(),
+            clipboard: None,
+            draft: None,
+            remember_login: false,
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        tr(self.locale, key, &[])
+    }
+
+    pub fn ta(&self, key: &str, args: &[(&str, &str)]) -> String {
+        tr(self.locale, key, args)
+    }
+
+    /// Enters the main screens as `actor`: starts the data task and the first queries.
+    pub fn start_session(&mut self, actor: Actor) {
+        self.data = Some(Data::new(self.db.clone(), actor.clone(), self.events.clone()));
+        self.actor = Some(actor);
+        self.login = None;
+        self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
+        self.send(Pane::Unread, Fill::Append, Request::Unread);
+        self.dirty = true;
+    }
+
+    pub fn show_login(&mut self, email: Option<&str>, remember: bool) {
+        self.login = Some(LoginState::new(email.unwrap_or(""), remember));
+        self.dirty = true;
+    }
+
+    pub(crate) fn send(&mut self, pane: Pane, fill: Fill, req: Request) {
+        if let Some(data) = self.data.as_mut() {
+            data.send(pane, fill, req);
+        }
+    }
+
+    /// A drawing context (theme, language, clock, who is acting).
+    pub fn with_ctx<T>(&mut self, f: impl FnOnce(&mut Screens, &Ctx) -> T) -> Option<T> {
+        let actor = self.actor.as_ref()?;
+        let ctx = Ctx { locale: self.locale, theme: &self.theme, now: self.now, actor, read_only: self.opts.read_only };
+        Some(f(&mut self.screens, &ctx))
+    }
+
+    pub(crate) fn load_tab(&mut self, tab: TabId, anchor: Anchor, fill: Fill) {
+        let req = on_screen!(self.screens, tab, |s| {
+            s.list_mut().state = PaneState::Loading;
+            s.request(anchor, PAGE)
+        });
+        self.stale.remove(&tab);
+        self.send(Pane::List(tab), fill, req);
+    }
+
+    /// Refetches the visible window in place (live updates, reconnects): same rows, same line.
+    pub(crate) fn refresh_tab(&mut self, tab: TabId) {
+        let plan = on_screen!(self.screens, tab, |s| {
+            let list = s.list();
+            let first = list.rows.get(list.offset).map(|r| s.cursor(r));
+            let current = list.current().map(|r| r.row_id());
+            (first, current)
+        });
+        match plan {
+            (Some(first), Some(current)) => self.load_tab(tab, Anchor::From(first), Fill::Replace(Keep::Row(current))),
+            _ => self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top)),
+        }
+        self.refresh_detail(tab);
+    }
+
+    fn refresh_detail(&mut self, tab: TabId) {
+        let req = on_screen!(self.screens, tab, |s| {
+            if !s.detail().open {
+                return;
+            }
+            s.list().current().and_then(|r| s.detail_request(r))
+        });
+        if let Some(req) = req {
+            self.send(Pane::Detail(tab), Fill::Append, req);
+        }
+    }
+
+    /// Fetches more rows when the cursor nears an end of the loaded window.
+    fn prefetch(&mut self) {
+        let tab = self.tab;
+        if self.data.as_ref().is_none_or(|d| d.busy(Pane::List(tab))) {
+            return;
+        }
+        let plan = on_screen!(self.screens, tab, |s| {
+            let list = s.list();
+            match list.need() {
+                Some(Need::After) => list.rows.last().map(|r| (Anchor::After(s.cursor(r)), Fill::Append)),
+                Some(Need::Before) => list.rows.first().map(|r| (Anchor::Before(s.cursor(r)), Fill::Prepend)),
+                None => None,
+            }
+        });
+        if let Some((anchor, fill)) = plan {
+            let req = on_screen!(self.screens, tab, |s| s.request(anchor, PAGE));
+            self.send(Pane::List(tab), fill, req);
+        }
+    }
+
+    pub fn switch_tab(&mut self, tab: TabId) {
+        self.tab = tab;
+        self.detail_focus = false;
+        let never_loaded = on_screen!(self.screens, tab, |s| !s.list().loaded_once);
+        if never_loaded {
+            self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));
+        } else if self.stale.contains(&tab) {
+            self.refresh_tab(tab);
+        }
+        self.dirty = true;
+    }
+
+    pub fn toast(&mut self, text: impl Into<String>, level: Level) {
+        let text = text.into();
+        if level == Level::Error {
+            self.last_error = Some(text.clone());
+        }
+        self.toast = Some(Toast::new(text, level));
+        self.dirty = true;
+    }
+
+    // --- input -----------------------------------------------------------------------------
+
+    pub fn handle_event(&mut self, ev: Event) {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
+            Event::Mouse(m) if self.opts.mouse => self.handle_mouse(m),
+            Event::Paste(text) => self.handle_paste(&text),
+            Event::Resize(_, _) => self.dirty = true,
+            _ => {}
+        }
+    }
+
+    pub fn handle_key(&mut self, k: KeyEvent) {
+        self.dirty = true;
+        if self.login.is_some() {
+            self.login_key(k);
+            return;
+        }
+        if self.popup.is_some() {
+            self.popup_key(k);
+            return;
+        }
+        if let Some(action) = self.keymap.action(&k) {
+            self.dispatch(action);
+        }
+    }
+
+    fn handle_paste(&mut self, text: &str) {
+        self.dirty = true;
+        if let Some(login) = self.login.as_mut() {
+            login.paste(text);
+        } else if let Some(p) = self.popup.as_mut() {
+            p.paste(text);
+        }
+    }
+
+    fn handle_mouse(&mut self, m: MouseEvent) {
+        if self.login.is_some() || self.popup.is_some() {
+            return;
+        }
+        match m.kind {
+            MouseEventKind::ScrollDown => {
+                for _ in 0..3 {
+                    self.dispatch(Action::Down);
+                }
+            }
+            MouseEventKind::ScrollUp => {
+                for _ in 0..3 {
+                    self.dispatch(Action::Up);
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                let hit = self.hits.tabs.iter().find(|(r, _)| r.contains((m.column, m.row).into())).map(|(_, t)| *t);
+                if let Some(tab) = hit {
+                    self.switch_tab(tab);
+                    return;
+                }
+                let list = self.hits.list;
+                // Two rows of border + header above the first data row.
+                if list.contains((m.column, m.row).into()) && m.row >= list.y + 2 {
+                    let line = (m.row - list.y - 2) as usize;
+                    on_screen!(self.screens, self.tab, |s| {
+                        let index = s.list().offset + line;
+                        s.list_mut().select_index(index);
+                    });
+                    self.after_move();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Runs an action on the main screens.
+    pub fn dispatch(&mut self, action: Action) {
+        self.dirty = true;
+        if self.opts.read_only && action.is_mutation() {
+            self.toast(self.t("toast.read_only"), Level::Error);
+            return;
+        }
+        match action {
+            Action::Quit => {
+                if on_screen!(self.screens, self.tab, |s| s.detail().open) {
+                    self.close_detail();
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::ForceQuit => self.quit = true,
+            Action::NextTab => self.switch_tab(TabId::ALL[(self.tab.index() + 1) % 5]),
+            Action::PrevTab => self.switch_tab(TabId::ALL[(self.tab.index() + 4) % 5]),
+            Action::Tab1 => self.switch_tab(TabId::Projects),
+            Action::Tab2 => self.switch_tab(TabId::Commissions),
+            Action::Tab3 => self.switch_tab(TabId::Workload),
+            Action::Tab4 => self.switch_tab(TabId::Tickets),
+            Action::Tab5 => self.switch_tab(TabId::Audit),
+            Action::Down | Action::Up | Action::PageDown | Action::PageUp => {
+                if self.detail_focus {
+                    on_screen!(self.screens, self.tab, |s| {
+                        let d = s.detail_mut();
+                        d.scroll = match action {
+                            Action::Down => d.scroll.saturating_add(1),
+                            Action::Up => d.scroll.saturating_sub(1),
+                            Action::PageDown => d.scroll.saturating_add(10),
+                            _ => d.scroll.saturating_sub(10),
+                        };
+                    });
+                    return;
+                }
+                on_screen!(self.screens, self.tab, |s| {
+                    let page = s.list().viewport() as isize;
+                    let delta = match action {
+                        Action::Down => 1,
+                        Action::Up => -1,
+                        Action::PageDown => page,
+                        _ => -page,
+                    };
+                    s.list_mut().move_by(delta);
+                });
+                self.after_move();
+            }
+            Action::First => self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top)),
+            Action::Last => self.load_tab(self.tab, Anchor::Last, Fill::Replace(Keep::Bottom)),
+            Action::Open | Action::ToggleDetail => {
+                let open = on_screen!(self.screens, self.tab, |s| s.detail().open);
+                if open && action == Action::ToggleDetail {
+                    self.close_detail();
+                } else if open {
+                    self.detail_focus = !self.detail_focus;
+                } else {
+                    on_screen!(self.screens, self.tab, |s| {
+                        let d = s.detail_mut();
+                        d.open = true;
+                        d.scroll = 0;
+                    });
+                    self.refresh_detail(self.tab);
+                }
+            }
+            Action::Back => {
+                if self.detail_focus {
+                    self.detail_focus = false;
+                } else if on_screen!(self.screens, self.tab, |s| s.detail().open) {
+                    self.close_detail();
+                } else if !on_screen!(self.screens, self.tab, |s| s.filter_text().is_empty()) {
+                    self.apply_filter(String::new());
+                }
+            }
+            Action::Sort | Action::SortReverse => {
+                on_screen!(self.screens, self.tab, |s| s.cycle_sort(action == Action::SortReverse));
+                self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
+            }
+            Action::Filter => {
+                let current = on_screen!(self.screens, self.tab, |s| s.filter_text().to_owned());
+                self.popup = Some(Popup::filter(&current));
+            }
+            Action::Palette => self.popup = Some(Popup::palette()),
+            Action::Help => self.popup = Some(Popup::Help { scroll: 0 }),
+            Action::Notifications => {
+                self.popup = Some(Popup::notifications());
+                self.send(Pane::Notifications, Fill::Append, Request::Notifications);
+            }
+            Action::Copy => {
+                if let Some(text) = on_screen!(self.screens, self.tab, |s| s.list().current().map(|r| s.reference(r))) {
+                    self.toast(self.ta("toast.copied", &[("text", &crate::domain::sanitize_line(&text))]), Level::Info);
+                    self.clipboard = Some(text);
+                }
+            }
+            Action::Follow if self.tab == TabId::Audit => {
+                self.screens.audit.follow = !self.screens.audit.follow;
+                if self.screens.audit.follow {
+                    self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
+                }
+            }
+            Action::Refresh => self.refresh_tab(self.tab),
+            other => {
+                let tab = self.tab;
+                let effects = self.with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.act(other, ctx))).flatten();
+                match effects {
+                    Some(effects) => self.run_effects(effects),
+                    None if other.is_mutation() => self.toast(self.t("toast.not_here"), Level::Info),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn close_detail(&mut self) {
+        self.detail_focus = false;
+        on_screen!(self.screens, self.tab, |s| {
+            let d = s.detail_mut();
+            d.open = false;
+            d.content = None;
+            d.for_id = None;
+        });
+    }
+
+    fn after_move(&mut self) {
+        self.prefetch();
+        let needs = on_screen!(self.screens, self.tab, |s| {
+            let current = s.list().current().map(|r| r.row_id());
+            s.detail().open && s.detail().for_id != current
+        });
+        if needs {
+            self.refresh_detail(self.tab);
+        }
+    }
+
+    pub fn apply_filter(&mut self, raw: String) {
+        let parsed = ParsedFilter::parse(&raw);
+        let tab = self.tab;
+        self.with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.set_filter(&raw, &parsed, ctx)));
+        self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));
+    }
+
+    pub(crate) fn run_effects(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Send(pane, fill, req) => self.send(pane, fill, req),
+                Effect::Confirm { title, question, request } => self.popup = Some(Popup::Confirm { title, question, request }),
+                Effect::Compose { title, request_template } => {
+                    let limit = self.opts.reason_max_bytes;
+                    self.popup = Some(Popup::compose(title, self.t("compose.hint"), limit, request_template, ""));
+                }
+                Effect::Toast(t) => self.toast(t, Level::Info),
+            }
+        }
+    }
+
+    // --- answers -----------------------------------------------------------------------------
+
+    pub fn on_app_event(&mut self, ev: AppEvent) {
+        match ev {
+            AppEvent::Data(d) => self.on_data(d),
+            AppEvent::Feed(c) => self.on_change(c),
+            AppEvent::Login(r) => self.on_login(r),
+        }
+    }
+
+    fn on_login(&mut self, r: Result<Actor, ServiceError>) {
+        self.dirty = true;
+        match r {
+            Ok(actor) => {
+                self.remember_login = self.login.as_ref().is_some_and(|l| l.remember);
+                self.start_session(actor);
+            }
+            Err(e) => {
+                let msg = super::messages::error_text(&e, self.locale);
+                if let Some(l) = self.login.as_mut() {
+                    l.busy = false;
+                    l.error = Some(msg);
+                    l.password.set("");
+                }
+            }
+        }
+    }
+
+    pub fn on_data(&mut self, ev: DataEvent) {
+        if !self.data.as_mut().is_some_and(|d| d.accept(&ev)) {
+            return;
+        }
+        self.dirty = true;
+        let DataEvent { pane, fill, result, .. } = ev;
+        let result = match result {
+            Ok(r) => {
+                if self.live == Live::Offline {
+                    self.back_online();
+                }
+                r
+            }
+            Err(e) => return self.on_error(pane, e),
+        };
+        match (pane, result) {
+            (Pane::Unread, Reply::Unread(n)) => self.unread = n,
+            (Pane::Notifications, Reply::Notifications(rows)) => {
+                if let Some(Popup::Notifications { rows: r, .. }) = self.popup.as_mut() {
+                    *r = Some(rows);
+                }
+            }
+            (Pane::Ping, Reply::Pong) => {}
+            (Pane::Action, Reply::Done(outcome)) => self.on_outcome(outcome),
+            (Pane::List(tab) | Pane::Detail(tab), reply) => {
+                on_screen!(self.screens, tab, |s| {
+                    s.take(reply, fill);
+                });
+                if let Pane::List(_) = pane {
+                    self.prefetch();
+                    self.after_move();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_outcome(&mut self, outcome: Outcome) {
+        self.draft = None;
+        let text = super::messages::outcome_text(&outcome, self.locale);
+        self.toast(text, Level::Success);
+        if let Outcome::Bulk { .. } = outcome {
+            self.screens.commissions.list.selected.clear();
+        }
+        self.refresh_tab(self.tab);
+        self.send(Pane::Unread, Fill::Append, Request::Unread);
+    }
+
+    fn on_error(&mut self, pane: Pane, e: ServiceError) {
+        let text = super::messages::error_text(&e, self.locale);
+        if e.is_connection_lost() {
+            self.live = Live::Offline;
+            self.last_error = Some(self.t("status.reconnecting"));
+        }
+        match pane {
+            Pane::List(tab) => on_screen!(self.screens, tab, |s| s.list_mut().state = PaneState::Failed(text.clone())),
+            Pane::Detail(tab) => on_screen!(self.screens, tab, |s| s.detail_mut().error = Some(text.clone())),
+            _ => {}
+        }
+        if pane == Pane::Action {
+            // The row changed under the user: show its new state.
+            self.refresh_tab(self.tab);
+            if let Some((purpose, text)) = self.draft.take() {
+                // Nothing is lost: the composer comes back with what was typed.
+                let limit = self.opts.reason_max_bytes;
+                let title = self.t("compose.retry_title");
+                self.popup = Some(Popup::compose(title, self.t("compose.hint"), limit, purpose, &text));
+            }
+        }
+        if pane != Pane::Ping {
+            self.toast(text, Level::Error);
+        }
+    }
+
+    fn back_online(&mut self) {
+        self.live = if self.opts.backend_pushes { Live::Pushed } else { Live::Polling };
+        self.last_error = None;
+        self.refresh_tab(self.tab);
+        self.send(Pane::Unread, Fill::Append, Request::Unread);
+    }
+
+    /// Another writer changed something: refetch what shows it.
+    pub fn on_change(&mut self, c: Change) {
+        match c {
+            Change::Connection { live } => {
+                self.dirty = true;
+                if live && self.live == Live::Offline {
+                    self.back_online();
+                } else if !live {
+                    self.live = Live::Offline;
+                    self.last_error = Some(self.t("status.reconnecting"));
+                }
+            }
+            Change::Notification { user_id } => {
+                if user_id == 0 || self.actor.as_ref().is_some_and(|a| a.id == user_id) {
+                    self.send(Pane::Unread, Fill::Append, Request::Unread);
+                }
+            }
+            Change::Audit { auditable_type, .. } => {
+                if self.data.is_none() {
+                    return;
+                }
+                for tab in TabId::ALL {
+                    let watches = on_screen!(self.screens, tab, |s| s.watches(&auditable_type) && s.list().loaded_once);
+                    if !watches {
+                        continue;
+                    }
+                    if tab == self.tab {
+                        if tab == TabId::Audit && self.screens.audit.follow {
+                            self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));
+                        } else {
+                            self.refresh_tab(tab);
+                        }
+                    } else {
+                        self.stale.insert(tab);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Periodic work: expire toasts, animate spinners, retry the connection, move the clock.
+    pub fn on_tick(&mut self, now: DateTime<Utc>) {
+        self.tick += 1;
+        if self.toast.as_ref().is_some_and(|t| t.until <= std::time::Instant::now()) {
+            self.toast = None;
+            self.dirty = true;
+        }
+        let loading = self.data.as_ref().is_some_and(|d| !d.idle()) || self.login.as_ref().is_some_and(|l| l.busy);
+        if loading {
+            self.dirty = true;
+        }
+        if self.live == Live::Offline && self.tick % 8 == 0 {
+            self.send(Pane::Ping, Fill::Append, Request::Ping);
+        }
+        // Relative times ("3 min") move once a minute.
+        if now.timestamp() / 60 != self.now.timestamp() / 60 {
+            self.dirty = true;
+        }
+        self.now = now;
+    }
+}
+

@@ -1,0 +1,313 @@
+//! The data side of the event loop: screens ask for `Request`s; each runs as its own tokio task
+//! against `service`/`store` and comes back as a `DataEvent`. Per pane, a newer request aborts
+//! the older one, so at most one is in flight and a stale answer never overwrites a fresh one.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use crate::service::commissions::Kind;
+use crate::service::{self, Actor, Origin, ServiceError};
+use crate::store::audit::{AuditFilter, AuditRow};
+use crate::store::commissions::CommissionRow;
+use crate::store::notifications::NotificationRow;
+use crate::store::projects::ProjectRow;
+use crate::store::tickets::TicketRow;
+use crate::store::workload::{DeveloperRow, WorkloadLine};
+use crate::store::{self, Anchor, Db, Page};
+
+use super::app::AppEvent;
+use super::screens::TabId;
+use super::widgets::virtual_table::{Fill, Identified};
+
+/// Weeks shown in the workload grid.
+pub const WEEKS: usize = 8;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    Projects { filter: store::projects::Filter, sort: store::projects::Sort, anchor: Anchor, limit: u64 },
+    Commissions { kind: Kind, filter: store::commissions::Filter, sort: store::commissions::Sort, anchor: Anchor, limit: u64 },
+    Workload { text: Option<String>, from: NaiveDate, anchor: Anchor, limit: u64 },
+    Tickets { filter: store::tickets::Filter, sort: store::tickets::Sort, anchor: Anchor, limit: u64 },
+    Audit { filter: AuditFilter, anchor: Anchor, limit: u64 },
+    ProjectDetail(i64),
+    CommissionDetail(Kind, i64),
+    TicketDetail(i64),
+    DeveloperDetail { id: i64, from: NaiveDate },
+    Unread,
+    Notifications,
+    MarkRead(Option<String>),
+    Ping,
+    Approve { kind: Kind, id: i64, seen: Option<i64> },
+    BulkApprove { kind: Kind, ids: Vec<i64> },
+    Reject { kind: Kind, id: i64, reason: String, seen: Option<i64> },
+    Pay { kind: Kind, id: i64, reference: String, seen: Option<i64> },
+    AssignTicketToMe { id: i64, seen: Option<i64> },
+}
+
+/// A developer row of the workload grid with planned hours for each shown week.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadRow {
+    pub dev: DeveloperRow,
+    pub weeks: Vec<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectDetail {
+    pub project: ProjectRow,
+    pub commissions: Vec<CommissionRow>,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommissionDetail {
+    pub row: CommissionRow,
+    pub externals: Vec<CommissionRow>,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketDetail {
+    pub row: TicketRow,
+    pub body: String,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeveloperDetail {
+    pub dev: DeveloperRow,
+    pub from: NaiveDate,
+    pub lines: Vec<WorkloadLine>,
+}
+
+/// What an action did, for the toast.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Approved { id: i64, first_of_two: bool },
+    /// Bulk approval: how many went through, and why the others were skipped.
+    Bulk { approved: usize, skipped: Vec<(i64, String)> },
+    Rejected { id: i64 },
+    Paid { id: i64 },
+    Assigned { id: i64 },
+    MarkedRead,
+}
+
+#[derive(Debug)]
+pub enum Reply {
+    Projects(Page<ProjectRow>),
+    Commissions(Page<CommissionRow>),
+    Workload(Page<WorkloadRow>),
+    Tickets(Page<TicketRow>),
+    Audit(Page<AuditRow>),
+    ProjectDetail(Box<ProjectDetail>),
+    CommissionDetail(Box<CommissionDetail>),
+    TicketDetail(Box<TicketDetail>),
+    DeveloperDetail(Box<DeveloperDetail>),
+    Unread(i64),
+    Notifications(Vec<NotificationRow>),
+    Pong,
+    Done(Outcome),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pane {
+    List(TabId),
+    Detail(TabId),
+    Unread,
+    Notifications,
+    Ping,
+    /// Mutations: never aborted by a newer request.
+    Action,
+}
+
+#[derive(Debug)]
+pub struct DataEvent {
+    pub pane: Pane,
+    pub seq: u64,
+    pub fill: Fill,
+    pub result: Result<Reply, ServiceError>,
+}
+
+impl Identified for ProjectRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for CommissionRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for TicketRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for AuditRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for WorkloadRow {
+    fn row_id(&self) -> i64 {
+        self.dev.id
+    }
+}
+
+pub struct Data {
+    db: Db,
+    actor: Actor,
+    out: UnboundedSender<AppEvent>,
+    inflight: HashMap<Pane, (u64, AbortHandle)>,
+    seq: u64,
+}
+
+impl Data {
+    pub fn new(db: Db, actor: Actor, out: UnboundedSender<AppEvent>) -> Data {
+        Data { db, actor, out, inflight: HashMap::new(), seq: 0 }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Starts `req` for `pane`, aborting whatever that pane still had in flight.
+    pub fn send(&mut self, pane: Pane, fill: Fill, req: Request) -> u64 {
+        self.seq += 1;
+        let seq = self.seq;
+        if pane != Pane::Action
+            && let Some((_, old)) = self.inflight.remove(&pane)
+        {
+            old.abort();
+        }
+        let (db, actor, out) = (self.db.clone(), self.actor.clone(), self.out.clone());
+        let handle = tokio::spawn(async move {
+            let result = run(&db, &actor, req).await;
+            let _ = out.send(AppEvent::Data(DataEvent { pane, seq, fill, result }));
+        });
+        if pane != Pane::Action {
+            self.inflight.insert(pane, (seq, handle.abort_handle()));
+        }
+        seq
+    }
+
+    /// Called when an answer arrives; false when it was superseded (drop it).
+    pub fn accept(&mut self, ev: &DataEvent) -> bool {
+        if ev.pane == Pane::Action {
+            return true;
+        }
+        match self.inflight.get(&ev.pane) {
+            Some((seq, _)) if *seq == ev.seq => {
+                self.inflight.remove(&ev.pane);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn busy(&self, pane: Pane) -> bool {
+        self.inflight.contains_key(&pane)
+    }
+
+    pub fn idle(&self) -> bool {
+        self.inflight.is_empty()
+    }
+}
+
+async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError> {
+    let mut c = db.clone();
+    let origin = Origin::tui();
+    Ok(match req {
+        Request::Projects { filter, sort, anchor, limit } => Reply::Projects(store::projects::page(&mut c, &filter, sort, &anchor, limit).await?),
+        Request::Commissions { kind, filter, sort, anchor, limit } => {
+            Reply::Commissions(store::commissions::page(&mut c, kind, &filter, sort, &anchor, limit).await?)
+        }
+        Request::Workload { text, from, anchor, limit } => {
+            let devs = store::workload::developers(&mut c, text.as_deref(), &anchor, limit).await?;
+            let ids: Vec<i64> = devs.rows.iter().map(|d| d.id).collect();
+            let to = from + Duration::weeks(WEEKS as i64);
+            let planned = store::workload::planned(&mut c, &ids, from, to).await?;
+            Reply::Workload(devs.map(|dev| {
+                let weeks = (0..WEEKS)
+                    .map(|i| {
+                        let week = from + Duration::weeks(i as i64);
+                        planned.iter().filter(|(d, w, _)| *d == dev.id && *w == week).map(|(_, _, h)| *h).sum()
+                    })
+                    .collect();
+                WorkloadRow { dev, weeks }
+            }))
+        }
+        Request::Tickets { filter, sort, anchor, limit } => Reply::Tickets(store::tickets::page(&mut c, &filter, sort, &anchor, limit).await?),
+        Request::Audit { filter, anchor, limit } => Reply::Audit(store::audit::page(&mut c, &filter, &anchor, limit).await?),
+        Request::ProjectDetail(id) => {
+            let project = store::projects::get(&mut c, id).await?.ok_or(ServiceError::NotFound { what: "project", key: id.to_string() })?;
+            let filter = store::commissions::Filter { project_id: Some(id), ..Default::default() };
+            let commissions = store::commissions::page(&mut c, Kind::Platform, &filter, store::commissions::Sort::Newest, &Anchor::First, 20).await?.rows;
+            let history = store::audit::history(&mut c, "project", id, 30).await?;
+            Reply::ProjectDetail(Box::new(ProjectDetail { project, commissions, history }))
+        }
+        Request::CommissionDetail(kind, id) => {
+            let row = store::commissions::get(&mut c, kind, id).await?.ok_or(ServiceError::NotFound { what: "commission", key: id.to_string() })?;
+            let externals = match kind {
+                Kind::Platform => store::commissions::externals_of_project(&mut c, row.project_id).await?,
+                Kind::External => Vec::new(),
+            };
+            let history = store::audit::history(&mut c, kind.alias(), id, 30).await?;
+            Reply::CommissionDetail(Box::new(CommissionDetail { row, externals, history }))
+        }
+        Request::TicketDetail(id) => {
+            let row = store::tickets::get(&mut c, id).await?.ok_or(ServiceError::NotFound { what: "ticket", key: id.to_string() })?;
+            let body = store::tickets::body(&mut c, id).await?.unwrap_or_default();
+            let history = store::audit::history(&mut c, "support_ticket", id, 30).await?;
+            Reply::TicketDetail(Box::new(TicketDetail { row, body, history }))
+        }
+        Request::DeveloperDetail { id, from } => {
+            let dev = store::workload::developer(&mut c, id).await?.ok_or(ServiceError::NotFound { what: "developer", key: id.to_string() })?;
+            let lines = store::workload::lines(&mut c, id, from, from + Duration::weeks(WEEKS as i64)).await?;
+            Reply::DeveloperDetail(Box::new(DeveloperDetail { dev, from, lines }))
+        }
+        Request::Unread => Reply::Unread(store::notifications::unread_count(&mut c, actor.id).await?),
+        Request::Notifications => Reply::Notifications(store::notifications::list(&mut c, actor.id, 100).await?),
+        Request::MarkRead(id) => {
+            service::notifications::mark_read(db, actor, id.as_deref()).await?;
+            Reply::Done(Outcome::MarkedRead)
+        }
+        Request::Ping => {
+            db.ping().await?;
+            Reply::Pong
+        }
+        Request::Approve { kind, id, seen } => {
+            let out = service::commissions::approve(db, actor, &origin, kind, id, seen).await?;
+            Reply::Done(Outcome::Approved { id, first_of_two: out == service::commissions::Approval::FirstOfTwo })
+        }
+        Request::BulkApprove { kind, ids } => {
+            let (mut approved, mut skipped) = (0, Vec::new());
+            for id in ids {
+                match service::commissions::approve(db, actor, &origin, kind, id, None).await {
+                    Ok(_) => approved += 1,
+                    Err(e) if e.is_connection_lost() => return Err(e),
+                    Err(e) => skipped.push((id, e.to_string())),
+                }
+            }
+            Reply::Done(Outcome::Bulk { approved, skipped })
+        }
+        Request::Reject { kind, id, reason, seen } => {
+            service::commissions::reject(db, actor, &origin, kind, id, &reason, seen).await?;
+            Reply::Done(Outcome::Rejected { id })
+        }
+        Request::Pay { kind, id, reference, seen } => {
+            service::commissions::pay(db, actor, &origin, kind, id, &reference, seen).await?;
+            Reply::Done(Outcome::Paid { id })
+        }
+        Request::AssignTicketToMe { id, seen } => {
+            service::tickets::assign(db, actor, &origin, id, actor.id, seen).await?;
+            Reply::Done(Outcome::Assigned { id })
+        }
+    })
+}

@@ -1,0 +1,164 @@
+//! The login screen: email, password (never shown), "remember me", and the demo accounts.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::domain::Locale;
+use crate::tr;
+
+use super::theme::Theme;
+use super::widgets::centered;
+use super::widgets::input::{InputOutcome, LineInput};
+
+pub struct LoginState {
+    pub email: LineInput,
+    pub password: LineInput,
+    pub remember: bool,
+    /// 0 email, 1 password, 2 remember.
+    pub focus: usize,
+    pub error: Option<String>,
+    pub busy: bool,
+}
+
+pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
+    ("admin@obryl.test", "super-admin"),
+    ("finance@obryl.test", "finance"),
+    ("finance2@obryl.test", "finance"),
+    ("support@obryl.test", "support"),
+    ("support2@obryl.test", "support"),
+    ("editor@obryl.test", "editor"),
+    ("ops@obryl.test", "ops"),
+];
+
+pub enum LoginOutcome {
+    Nothing,
+    Submit { email: String, password: String },
+    Quit,
+}
+
+impl LoginState {
+    pub fn new(email: &str, remember: bool) -> LoginState {
+        LoginState {
+            email: LineInput::with_text(email, 255),
+            password: LineInput::new(128),
+            remember,
+            focus: if email.is_empty() { 0 } else { 1 },
+            error: None,
+            busy: false,
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        match self.focus {
+            0 => self.email.insert_str(text.trim()),
+            1 => self.password.insert_str(text.trim_end_matches(['\n', '\r'])),
+            _ => {}
+        }
+    }
+
+    pub fn handle(&mut self, k: &KeyEvent) -> LoginOutcome {
+        if self.busy {
+            return LoginOutcome::Nothing;
+        }
+        match k.code {
+            KeyCode::Tab | KeyCode::Down => {
+                self.focus = (self.focus + 1) % 3;
+                return LoginOutcome::Nothing;
+            }
+            KeyCode::BackTab | KeyCode::Up => {
+                self.focus = (self.focus + 2) % 3;
+                return LoginOutcome::Nothing;
+            }
+            KeyCode::Char(' ') if self.focus == 2 => {
+                self.remember = !self.remember;
+                return LoginOutcome::Nothing;
+            }
+            KeyCode::Char('c') if k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) => return LoginOutcome::Quit,
+            _ => {}
+        }
+        let outcome = match self.focus {
+            0 => self.email.handle(k),
+            1 => self.password.handle(k),
+            _ => match k.code {
+                KeyCode::Enter => InputOutcome::Submit,
+                KeyCode::Esc => InputOutcome::Cancel,
+                _ => InputOutcome::Ignored,
+            },
+        };
+        match outcome {
+            InputOutcome::Submit if self.focus == 0 => {
+                self.focus = 1;
+                LoginOutcome::Nothing
+            }
+            InputOutcome::Submit => {
+                if self.email.is_empty() || self.password.is_empty() {
+                    self.focus = if self.email.is_empty() { 0 } else { 1 };
+                    return LoginOutcome::Nothing;
+                }
+                self.busy = true;
+                self.error = None;
+                LoginOutcome::Submit { email: self.email.text(), password: self.password.text() }
+            }
+            InputOutcome::Cancel => LoginOutcome::Quit,
+            _ => {
+                self.error = None;
+                LoginOutcome::Nothing
+            }
+        }
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, locale: Locale, db_label: &str, spinner: &str) {
+        let t = |k: &str| tr(locale, k, &[]);
+        let rect = centered(area, 64, 20);
+        f.render_widget(Clear, rect);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.accent)
+            .title(Span::styled(format!(" {} ", t("login.title")), theme.header));
+        let inner = block.inner(rect);
+        f.render_widget(block, rect);
+        let rows = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .split(inner);
+        let field = |label: String, value: String, focused: bool| {
+            let style = if focused { theme.selection } else { theme.base };
+            Line::from(vec![Span::styled(format!("{label:<14}"), theme.muted), Span::styled(format!(" {value:<40}"), style)])
+        };
+        f.render_widget(Paragraph::new(Line::styled(db_label.to_owned(), theme.muted)), rows[0]);
+        f.render_widget(Paragraph::new(field(t("login.email"), self.email.text(), self.focus == 0)), rows[2]);
+        let stars = "•".repeat(self.password.text().chars().count());
+        f.render_widget(Paragraph::new(field(t("login.password"), stars, self.focus == 1)), rows[3]);
+        let check = if self.remember { "[x]" } else { "[ ]" };
+        let style = if self.focus == 2 { theme.selection } else { theme.base };
+        f.render_widget(Paragraph::new(Line::styled(format!("{check} {}", t("login.remember")), style)), rows[4]);
+        let status = if self.busy {
+            Line::styled(format!("{spinner} {}", t("login.checking")), theme.accent)
+        } else if let Some(e) = &self.error {
+            Line::styled(crate::domain::sanitize_line(e), theme.danger)
+        } else {
+            Line::styled(t("login.keys"), theme.muted)
+        };
+        f.render_widget(Paragraph::new(status), rows[5]);
+        let mut demo = vec![Line::styled(t("login.demo_accounts"), theme.header)];
+        for (email, role) in DEMO_ACCOUNTS {
+            demo.push(Line::from(format!("  {email:<22} {role}")));
+        }
+        f.render_widget(Paragraph::new(demo).wrap(Wrap { trim: false }), rows[7]);
+        if self.focus < 2 && !self.busy {
+            let col = if self.focus == 0 { self.email.cursor_column() } else { self.password.text().chars().count() as u16 };
+            let row = rows[2 + self.focus];
+            f.set_cursor_position((row.x + 15 + col, row.y));
+        }
+    }
+}

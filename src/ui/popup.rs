@@ -1,0 +1,206 @@
+//! Popups over the main screens: filter bar, command palette, help, notifications, confirm,
+//! composer. While one is open it receives the keys.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::domain::Locale;
+use crate::service::auth;
+use crate::store::notifications::NotificationRow;
+
+use super::app::{App, AppEvent};
+use super::data::{Pane, Request};
+use super::login::LoginOutcome;
+use super::palette;
+use super::screens::ComposeFor;
+use super::theme::Theme;
+use super::widgets::composer::{Composer, ComposerOutcome};
+use super::widgets::confirm::{answer, Answer};
+use super::widgets::input::{InputOutcome, LineInput};
+use super::widgets::toast::Level;
+use super::widgets::virtual_table::Fill;
+
+pub enum Popup {
+    Filter(LineInput),
+    Palette(LineInput),
+    Help { scroll: u16 },
+    Notifications { rows: Option<Vec<NotificationRow>>, cursor: usize },
+    Confirm { title: String, question: String, request: Request },
+    Compose { composer: Box<Composer>, purpose: ComposeFor },
+}
+
+impl Popup {
+    pub fn filter(current: &str) -> Popup {
+        Popup::Filter(LineInput::with_text(current, 500))
+    }
+    pub fn palette() -> Popup {
+        Popup::Palette(LineInput::new(200))
+    }
+    pub fn notifications() -> Popup {
+        Popup::Notifications { rows: None, cursor: 0 }
+    }
+    pub fn compose(title: String, hint: String, limit: usize, purpose: ComposeFor, text: &str) -> Popup {
+        let composer = Composer::new(title, hint, limit).with_text(text);
+        Popup::Compose { composer: Box::new(composer), purpose }
+    }
+    pub fn paste(&mut self, text: &str) {
+        match self {
+            Popup::Filter(i) | Popup::Palette(i) => i.insert_str(text.lines().next().unwrap_or("")),
+            Popup::Compose { composer, .. } => composer.paste(text),
+            _ => {}
+        }
+    }
+}
+
+impl App {
+    pub(crate) fn login_key(&mut self, k: KeyEvent) {
+        let Some(login) = self.login.as_mut() else { return };
+        match login.handle(&k) {
+            LoginOutcome::Nothing => {}
+            LoginOutcome::Quit => self.quit = true,
+            LoginOutcome::Submit { email, password } => {
+                let (db, events) = (self.db.clone(), self.events.clone());
+                tokio::spawn(async move {
+                    let result = auth::login(&db, &email, &password).await;
+                    let _ = events.send(AppEvent::Login(result));
+                });
+            }
+        }
+    }
+
+    pub(crate) fn popup_key(&mut self, k: KeyEvent) {
+        let Some(mut popup) = self.popup.take() else { return };
+        let keep = match &mut popup {
+            Popup::Filter(input) => match input.handle(&k) {
+                InputOutcome::Submit => {
+                    let raw = input.text();
+                    self.apply_filter(raw);
+                    false
+                }
+                InputOutcome::Cancel => false,
+                _ => true,
+            },
+            Popup::Palette(input) => match k.code {
+                KeyCode::Tab => {
+                    if let Some(done) = palette::complete(&input.text()).into_iter().next() {
+                        input.set(&done);
+                    }
+                    true
+                }
+                _ => match input.handle(&k) {
+                    InputOutcome::Submit => {
+                        let line = input.text();
+                        self.run_command(&line);
+                        false
+                    }
+                    InputOutcome::Cancel => false,
+                    _ => true,
+                },
+            },
+            Popup::Help { scroll } => match k.code {
+                KeyCode::Down | KeyCode::Char('j') => {
+                    *scroll = scroll.saturating_add(1);
+                    true
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    *scroll = scroll.saturating_sub(1);
+                    true
+                }
+                _ => false,
+            },
+            Popup::Notifications { rows, cursor } => {
+                let n = rows.as_ref().map_or(0, Vec::len);
+                match k.code {
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                        true
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = cursor.saturating_sub(1);
+                        true
+                    }
+                    KeyCode::Char('a') => {
+                        self.send(Pane::Action, Fill::Append, Request::MarkRead(None));
+                        false
+                    }
+                    KeyCode::Enter => {
+                        if let Some(row) = rows.as_ref().and_then(|r| r.get(*cursor)).cloned() {
+                            self.send(Pane::Action, Fill::Append, Request::MarkRead(Some(row.id.clone())));
+                            self.jump_to_subject(&row);
+                        }
+                        false
+                    }
+                    _ => false,
+                }
+            }
+            Popup::Confirm { request, .. } => match answer(&k) {
+                Answer::Yes => {
+                    self.send(Pane::Action, Fill::Append, request.clone());
+                    false
+                }
+                Answer::No => false,
+                Answer::Undecided => true,
+            },
+            Popup::Compose { composer, purpose } => match composer.handle(&k) {
+                ComposerOutcome::Editing => true,
+                ComposerOutcome::Cancel => false,
+                ComposerOutcome::Submit => {
+                    let text = composer.text();
+                    if composer.over_limit() {
+                        let (n, max) = (composer.bytes().to_string(), composer.max_bytes.to_string());
+                        self.toast(self.ta("error.text_too_long", &[("actual", &n), ("max", &max)]), Level::Error);
+                        true
+                    } else if text.trim().is_empty() {
+                        self.toast(self.t("error.reason_required"), Level::Error);
+                        true
+                    } else {
+                        let req = match purpose.clone() {
+                            ComposeFor::Reject { kind, id, seen } => Request::Reject { kind, id, reason: text.clone(), seen },
+                            ComposeFor::PayReference { kind, id, seen } => Request::Pay { kind, id, reference: text.trim().to_owned(), seen },
+                        };
+                        self.draft = Some((purpose.clone(), text));
+                        self.send(Pane::Action, Fill::Append, req);
+                        false
+                    }
+                }
+            },
+        };
+        if keep && self.popup.is_none() {
+            self.popup = Some(popup);
+        }
+    }
+
+    fn jump_to_subject(&mut self, row: &NotificationRow) {
+        let data = &row.data.0;
+        let subject_type = data["subject"]["type"].as_str().unwrap_or_default().to_owned();
+        let id = data["subject"]["id"].as_i64();
+        match subject_type.as_str() {
+            "commission" => {
+                let project = data["params"]["project_id"].as_i64().map(|p| format!(" project:{p}")).unwrap_or_default();
+                self.switch_tab(super::screens::TabId::Commissions);
+                self.apply_filter(format!("status:all{project}"));
+            }
+            other if !other.is_empty() => {
+                self.switch_tab(super::screens::TabId::Audit);
+                let tab = self.tab;
+                self.with_ctx(|s, ctx| s.audit.filter_subject(other, id, ctx));
+                self.load_tab(tab, crate::store::Anchor::First, Fill::Replace(super::widgets::virtual_table::Keep::Top));
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn set_theme(&mut self, name: &str) {
+        if Theme::names().contains(&name) {
+            self.opts.theme = name.to_owned();
+            self.theme = Theme::load(name, self.opts.no_color);
+            self.toast(self.ta("toast.theme", &[("name", name)]), Level::Info);
+        } else {
+            self.toast(self.ta("error.unknown_theme", &[("names", &Theme::names().join(", "))]), Level::Error);
+        }
+    }
+
+    pub(crate) fn set_locale(&mut self, tag: &str) {
+        self.locale = Locale::from_tag(tag);
+        self.toast(self.t("toast.language"), Level::Info);
+    }
+}

@@ -1,0 +1,173 @@
+//! Starting the back-office: the demo database on first run, the remembered login, the
+//! terminal, and the event loop.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::{NaiveTime, Utc};
+use crossterm::event::EventStream;
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::{session, Cli, TabArg};
+use crate::config::Config;
+use crate::service::{auth, bootstrap, seed};
+use crate::store::{feed, Backend, Db};
+
+use super::app::{App, AppEvent, AppOptions};
+use super::keymap::Keymap;
+use super::screens::TabId;
+use super::terminal::{osc52_copy, TerminalGuard};
+use super::widgets::toast::Level;
+
+pub async fn run(cli: Cli, config: Config) -> ExitCode {
+    match run_inner(cli, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("obryl: {message}");
+            ExitCode::from(crate::cli::EXIT_FAILED)
+        }
+    }
+}
+
+/// Creates, migrates and seeds the embedded demo database, with a one-line progress report.
+/// It is built under a temporary name and renamed when complete, so an interrupted first run
+/// never leaves a half-seeded database behind.
+async fn create_demo(config: &Config) -> Result<(), String> {
+    let path = config.demo_database_path();
+    let dir = config.data_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let partial = dir.join("obryl.db.partial");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
+    println!("First run: creating the demo database in {}", path.display());
+    let db = Db::connect(&format!("sqlite://{}", partial.display())).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    bootstrap::ensure_reference_data(&db).await.map_err(|e| e.to_string())?;
+    let anchor = Utc::now().date_naive().and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()).and_utc();
+    let progress = |table: &str, done: u64, total: u64| {
+        print!("\r  seeding {table:<26} {done:>7}/{total:<7}");
+        let _ = std::io::stdout().flush();
+    };
+    let opts = seed::SeedOptions { size: seed::Size::Demo, seed: 7, anchor };
+    seed::seed(&db, &opts, &progress).await.map_err(|e| e.to_string())?;
+    db.close().await;
+    std::fs::rename(&partial, &path).map_err(|e| format!("cannot move the demo database into place: {e}"))?;
+    println!("\r  demo database ready.{:60}", "");
+    Ok(())
+}
+
+async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
+    let (url, is_demo) = config.database_url();
+    if is_demo && !config.demo_database_path().exists() {
+        create_demo(&config).await?;
+    }
+    let db = Db::connect(&url).await.map_err(|e| e.to_string())?;
+    if is_demo {
+        // The embedded database follows the program's schema without a separate step.
+        db.migrate().await.map_err(|e| e.to_string())?;
+    }
+    db.ensure_migrated().await.map_err(|e| format!("{e} ({})", crate::store::db_redact(&url)))?;
+
+    let env = |k: &str| std::env::var(k).ok();
+    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (keymap, problems) = Keymap::new(&config.keys);
+    let start_tab = cli
+        .tab
+        .map(|t| match t {
+            TabArg::Projects => TabId::Projects,
+            TabArg::Commissions => TabId::Commissions,
+            TabArg::Workload => TabId::Workload,
+            TabArg::Tickets => TabId::Tickets,
+            TabArg::Audit => TabId::Audit,
+        })
+        .or_else(|| TabId::parse(&config.ui.start_tab))
+        .unwrap_or(TabId::Projects);
+    let opts = AppOptions {
+        locale: config.locale(env),
+        theme: config.ui.theme.clone(),
+        no_color,
+        read_only: config.ui.read_only,
+        mouse: config.ui.mouse,
+        start_tab,
+        commission_oldest_first: config.ui.commission_order != "newest",
+        db_label: db.describe(),
+        backend_pushes: db.backend() == Backend::Postgres,
+        reason_max_bytes: config.limits.reason_max_bytes,
+    };
+
+    // A remembered login opens straight in: no bcrypt on every start.
+    let remembered = match (&cli.as_email, session::load_token(&config, &url)) {
+        (None, Some(token)) => auth::resume(&db, &token).await.ok(),
+        _ => None,
+    };
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<AppEvent>();
+    let mut app = App::new(db.clone(), tx.clone(), keymap, opts, Utc::now());
+    match remembered {
+        Some(actor) => app.start_session(actor),
+        None => app.show_login(cli.as_email.as_deref(), config.session.remember),
+    }
+    for p in problems {
+        app.toast(p, Level::Error);
+    }
+
+    let cancel = CancellationToken::new();
+    let (feed_tx, mut feed_rx) = mpsc::unbounded_channel();
+    tokio::spawn(feed::run(db.clone(), feed_tx, cancel.clone(), Duration::from_millis(config.live.poll_ms.max(50))));
+    let forward = tx.clone();
+    tokio::spawn(async move {
+        while let Some(change) = feed_rx.recv().await {
+            if forward.send(AppEvent::Feed(change)).is_err() {
+                break;
+            }
+        }
+    });
+
+    let (guard, mut terminal) = TerminalGuard::enter(config.ui.mouse).map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let mut events = EventStream::new();
+    let mut ticker = tokio::time::interval(Duration::from_millis(250));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let result = loop {
+        if app.dirty {
+            app.dirty = false;
+            if let Err(e) = terminal.draw(|f| app.draw(f)) {
+                break Err(format!("cannot draw: {e}"));
+            }
+            if let Some(text) = app.clipboard.take() {
+                osc52_copy(&text);
+            }
+        }
+        if app.remember_login {
+            app.remember_login = false;
+            if let Some(actor) = app.actor.clone() {
+                let (config, db, url, events) = (config.clone(), db.clone(), url.clone(), tx.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = session::remember(&config, &db, &url, &actor).await {
+                        tracing::warn!("remember login: {e}");
+                        let _ = events;
+                    }
+                });
+            }
+        }
+        if app.quit {
+            break Ok(());
+        }
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => app.handle_event(ev),
+                Some(Err(e)) => break Err(format!("terminal input failed: {e}")),
+                None => break Ok(()),
+            },
+            Some(ev) = rx.recv() => app.on_app_event(ev),
+            _ = ticker.tick() => app.on_tick(Utc::now()),
+        }
+    };
+    cancel.cancel();
+    drop(guard);
+    db.close().await;
+    result
+}

@@ -1,0 +1,197 @@
+//! The live audit log: every change by anyone (this program, the CLI, the Laravel platform),
+//! newest first, with a follow mode and old → new diffs.
+
+use chrono::{NaiveDate, NaiveTime};
+use ratatui::layout::Constraint;
+use serde_json::Value as JsonValue;
+
+use crate::store::audit::{AuditFilter, AuditRow};
+use crate::store::{Anchor, Cursor};
+use crate::ui::action::Action;
+use crate::ui::data::{Reply, Request};
+use crate::ui::format;
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView};
+
+use super::{Ctx, DetailState, ListScreen, TabId};
+
+#[derive(Default)]
+pub struct AuditScreen {
+    pub list: ListView<AuditRow>,
+    /// The audit row is its own detail: no extra query.
+    pub detail: DetailState<()>,
+    pub filter: AuditFilter,
+    pub filter_raw: String,
+    pub follow: bool,
+}
+
+fn short(v: &JsonValue) -> String {
+    match v {
+        JsonValue::String(s) => s.clone(),
+        JsonValue::Null => "∅".into(),
+        other => other.to_string(),
+    }
+}
+
+/// "status: pending → approved, approved_by: ∅ → 2".
+pub fn summary(r: &AuditRow) -> String {
+    let old = r.old_values.as_ref().map(|j| j.0.clone()).unwrap_or(JsonValue::Null);
+    let new = r.new_values.as_ref().map(|j| j.0.clone()).unwrap_or(JsonValue::Null);
+    let Some(obj) = new.as_object() else { return String::new() };
+    obj.iter()
+        .map(|(k, v)| format!("{k}: {} → {}", short(old.get(k).unwrap_or(&JsonValue::Null)), short(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The readable diff of one audit row, field by field.
+pub fn diff_lines(r: &AuditRow, out: &mut Vec<DetailLine>) {
+    let old = r.old_values.as_ref().map(|j| j.0.clone()).unwrap_or(JsonValue::Null);
+    let new = r.new_values.as_ref().map(|j| j.0.clone()).unwrap_or(JsonValue::Null);
+    let mut keys: Vec<String> = old.as_object().into_iter().chain(new.as_object()).flat_map(|o| o.keys().cloned()).collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        let before = old.get(&k).map(short).unwrap_or_else(|| "∅".into());
+        let after = new.get(&k).map(short).unwrap_or_else(|| "∅".into());
+        out.push(DetailLine::Styled(k.clone(), format!("− {before}"), Tone::Danger));
+        out.push(DetailLine::Styled(String::new(), format!("+ {after}"), Tone::Ok));
+    }
+}
+
+/// A record's history section for other screens' detail panes.
+pub fn history_lines(history: &[AuditRow], ctx: &Ctx, out: &mut Vec<DetailLine>) {
+    out.push(DetailLine::Section(ctx.t("detail.history")));
+    if history.is_empty() {
+        out.push(DetailLine::Text(ctx.t("detail.none")));
+    }
+    for h in history {
+        out.push(DetailLine::Field(
+            format::when(h.created_at, ctx.now, ctx.locale),
+            format!("{} · {} · {}", h.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")), h.event, summary(h)),
+        ));
+    }
+}
+
+fn day(v: &str, end: bool) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()?;
+    let d = if end { d.succ_opt()? } else { d };
+    Some(d.and_time(NaiveTime::MIN).and_utc())
+}
+
+impl AuditScreen {
+    pub fn filter_subject(&mut self, subject_type: &str, id: Option<i64>, ctx: &Ctx) {
+        let raw = match id {
+            Some(id) => format!("type:{subject_type} id:{id}"),
+            None => format!("user:{subject_type}"),
+        };
+        let parsed = ParsedFilter::parse(&raw);
+        self.set_filter(&raw, &parsed, ctx);
+    }
+}
+
+impl ListScreen for AuditScreen {
+    type Row = AuditRow;
+    type Detail = ();
+
+    fn id(&self) -> TabId {
+        TabId::Audit
+    }
+    fn list(&self) -> &ListView<AuditRow> {
+        &self.list
+    }
+    fn list_mut(&mut self) -> &mut ListView<AuditRow> {
+        &mut self.list
+    }
+    fn detail(&self) -> &DetailState<()> {
+        &self.detail
+    }
+    fn detail_mut(&mut self) -> &mut DetailState<()> {
+        &mut self.detail
+    }
+    fn request(&self, anchor: Anchor, limit: u64) -> Request {
+        Request::Audit { filter: self.filter.clone(), anchor, limit }
+    }
+    fn cursor(&self, row: &AuditRow) -> Cursor {
+        Cursor::id(row.id)
+    }
+    fn detail_request(&self, _row: &AuditRow) -> Option<Request> {
+        None
+    }
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+        match reply {
+            Reply::Audit(page) => self.list.apply(page, fill),
+            _ => return false,
+        }
+        true
+    }
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        self.filter = AuditFilter {
+            user_id: None,
+            actor: p.first(&["user", "actor", "par"]).or_else(|| p.text()),
+            auditable_type: p.first(&["type"]),
+            auditable_id: p.first(&["id"]).and_then(|v| v.parse().ok()),
+            event: p.first(&["event", "evenement"]),
+            from: p.first(&["from", "du", "since"]).and_then(|v| day(&v, false)),
+            to: p.first(&["to", "au", "until"]).and_then(|v| day(&v, true)),
+        };
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, _back: bool) {}
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        if self.follow { ctx.t("audit.following") } else { ctx.t("sort.newest") }
+    }
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new("#", Constraint::Length(8)).right(),
+            Column::new(ctx.t("col.when"), Constraint::Length(13)),
+            Column::new(ctx.t("col.actor"), Constraint::Fill(2)),
+            Column::new(ctx.t("col.event"), Constraint::Length(15)),
+            Column::new(ctx.t("col.subject"), Constraint::Length(22)),
+            Column::new(ctx.t("col.changes"), Constraint::Fill(4)),
+        ]
+    }
+    fn cells(&self, r: &AuditRow, ctx: &Ctx) -> Vec<Cell> {
+        vec![
+            r.id.to_string().into(),
+            format::when(r.created_at, ctx.now, ctx.locale).into(),
+            r.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")).into(),
+            r.event.clone().into(),
+            format!("{} #{}", r.auditable_type, r.auditable_id).into(),
+            summary(r).into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        if self.filter_raw.is_empty() { ctx.t("empty.audit") } else { ctx.ta("empty.filtered", &[("filter", &self.filter_raw)]) }
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.list.current().map(|r| format!("{} #{} · {}", r.auditable_type, r.auditable_id, r.event)).unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(r) = self.list.current() else { return Vec::new() };
+        let mut out = vec![
+            DetailLine::Field("#".into(), r.id.to_string()),
+            DetailLine::Field(ctx.t("col.when"), format::absolute(r.created_at, ctx.locale)),
+            DetailLine::Field(ctx.t("col.actor"), r.user_name.clone().unwrap_or_else(|| ctx.t("audit.system"))),
+            DetailLine::Field(ctx.t("col.event"), r.event.clone()),
+            DetailLine::Field(ctx.t("col.subject"), format!("{} #{}", r.auditable_type, r.auditable_id)),
+            DetailLine::Field(ctx.t("audit.origin"), format!("{} {}", r.url.clone().unwrap_or_default(), r.user_agent.clone().unwrap_or_default())),
+            DetailLine::Section(ctx.t("detail.changes")),
+        ];
+        diff_lines(r, &mut out);
+        out
+    }
+    fn reference(&self, r: &AuditRow) -> String {
+        format!("audit #{} ({} #{})", r.id, r.auditable_type, r.auditable_id)
+    }
+    fn actions(&self, _ctx: &Ctx) -> Vec<Action> {
+        vec![Action::Follow]
+    }
+    fn watches(&self, _t: &str) -> bool {
+        true
+    }
+}

@@ -1,0 +1,303 @@
+//! The finance work queue: pending commissions oldest first, with the split, prior decisions
+//! and history in the detail pane; approve / reject / pay for those who hold the permission.
+
+use ratatui::layout::Constraint;
+
+use crate::domain::{split, ExtBasis, Permission};
+use crate::service::commissions::Kind;
+use crate::store::commissions::{CommissionRow, Filter, Sort};
+use crate::store::{Anchor, Cursor};
+use crate::ui::action::Action;
+use crate::ui::data::{CommissionDetail, Reply, Request};
+use crate::ui::format;
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{styled, Cell, Column, Fill, ListView};
+
+use super::{status_values, ComposeFor, Ctx, DetailState, Effect, ListScreen, TabId};
+
+pub struct CommissionsScreen {
+    pub list: ListView<CommissionRow>,
+    pub detail: DetailState<CommissionDetail>,
+    pub kind: Kind,
+    pub sort: Sort,
+    pub filter: Filter,
+    pub filter_raw: String,
+}
+
+impl CommissionsScreen {
+    pub fn new(oldest_first: bool) -> CommissionsScreen {
+        CommissionsScreen {
+            list: ListView::default(),
+            detail: DetailState::default(),
+            kind: Kind::Platform,
+            sort: if oldest_first { Sort::Oldest } else { Sort::Newest },
+            filter: Filter { statuses: vec!["pending".into()], ..Filter::default() },
+            filter_raw: "status:pending".into(),
+        }
+    }
+
+    fn needs_two(row: &CommissionRow) -> bool {
+        row.first_approved_by.is_some()
+    }
+}
+
+const SORTS: [Sort; 3] = [Sort::Oldest, Sort::Newest, Sort::AmountDesc];
+
+pub fn status_tone(status: &str) -> Tone {
+    match status {
+        "pending" => Tone::Warning,
+        "approved" => Tone::Accent,
+        "paid" => Tone::Ok,
+        "rejected" | "cancelled" => Tone::Muted,
+        _ => Tone::Plain,
+    }
+}
+
+impl ListScreen for CommissionsScreen {
+    type Row = CommissionRow;
+    type Detail = CommissionDetail;
+
+    fn id(&self) -> TabId {
+        TabId::Commissions
+    }
+    fn list(&self) -> &ListView<CommissionRow> {
+        &self.list
+    }
+    fn list_mut(&mut self) -> &mut ListView<CommissionRow> {
+        &mut self.list
+    }
+    fn detail(&self) -> &DetailState<CommissionDetail> {
+        &self.detail
+    }
+    fn detail_mut(&mut self) -> &mut DetailState<CommissionDetail> {
+        &mut self.detail
+    }
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Request {
+        Request::Commissions { kind: self.kind, filter: self.filter.clone(), sort: self.sort, anchor, limit }
+    }
+    fn cursor(&self, row: &CommissionRow) -> Cursor {
+        self.sort.cursor(row)
+    }
+    fn detail_request(&self, row: &CommissionRow) -> Option<Request> {
+        Some(Request::CommissionDetail(self.kind, row.id))
+    }
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+        match reply {
+            Reply::Commissions(page) => self.list.apply(page, fill),
+            Reply::CommissionDetail(d) => {
+                self.detail.for_id = Some(d.row.id);
+                self.detail.content = Some(*d);
+                self.detail.error = None;
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        let mut statuses = status_values(p);
+        if statuses.iter().any(|s| s == "all" || s == "tous") {
+            statuses.clear();
+        }
+        let amount = |names: &[&str]| p.first(names).and_then(|v| v.replace([' ', '_'], "").parse::<i64>().ok());
+        self.kind = if p.flag("external") || p.flag("externe") { Kind::External } else { Kind::Platform };
+        let mine = p.flag("mine") || p.flag("moi");
+        let mut text = p.text();
+        for word in ["mine", "moi", "external", "externe"] {
+            text = text.map(|t| t.split(' ').filter(|w| *w != word).collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+        }
+        self.filter = Filter {
+            statuses,
+            currency: p.first(&["currency", "devise"]).map(|c| c.to_uppercase()),
+            min_amount: amount(&["min"]),
+            max_amount: amount(&["max"]),
+            text,
+            approvable_by: mine.then_some(ctx.actor.id),
+            project_id: p.first(&["project", "projet"]).and_then(|v| v.parse().ok()),
+        };
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, back: bool) {
+        let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
+        let n = SORTS.len();
+        self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
+    }
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        let kind = if self.kind == Kind::External { format!("{} · ", ctx.t("commission.external")) } else { String::new() };
+        kind + &ctx.t(match self.sort {
+            Sort::Oldest => "sort.oldest",
+            Sort::Newest => "sort.newest",
+            Sort::AmountDesc => "sort.amount",
+        })
+    }
+
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new("#", Constraint::Length(6)).right(),
+            Column::new(ctx.t("col.project"), Constraint::Fill(3)),
+            Column::new(ctx.t("col.client"), Constraint::Fill(2)),
+            Column::new(ctx.t(if self.kind == Kind::External { "col.contributor" } else { "col.developer" }), Constraint::Fill(2)),
+            Column::new(ctx.t("col.gross"), Constraint::Length(16)).right(),
+            Column::new(ctx.t("col.rate"), Constraint::Length(8)).right(),
+            Column::new(ctx.t("col.commission"), Constraint::Length(15)).right(),
+            Column::new(ctx.t("col.external"), Constraint::Length(13)).right(),
+            Column::new(ctx.t("col.status"), Constraint::Length(13)),
+            Column::new(ctx.t("col.age"), Constraint::Length(7)).right(),
+        ]
+    }
+    fn cells(&self, r: &CommissionRow, ctx: &Ctx) -> Vec<Cell> {
+        let l = ctx.locale;
+        let mut status = format::status("commission", &r.status, l);
+        if r.status == "pending" && Self::needs_two(r) {
+            status = format!("{status} ½");
+        }
+        let age = r.created_at.map(|c| format::span((ctx.now - c).num_seconds(), l)).unwrap_or_default();
+        vec![
+            r.id.to_string().into(),
+            r.project_title.clone().into(),
+            r.client_name.clone().into(),
+            (if self.kind == Kind::External { r.contributor.clone() } else { r.developer_name.clone() }).unwrap_or_else(|| "—".into()).into(),
+            format::money(r.gross_amount, &r.currency, l).into(),
+            crate::domain::format_rate(r.rate_bps, l).into(),
+            format::money(r.amount, &r.currency, l).into(),
+            if r.ext_total > 0 { format::money(r.ext_total, &r.currency, l) } else { "—".into() }.into(),
+            styled(status, status_tone(&r.status).style(ctx.theme)),
+            age.into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        ctx.ta("empty.commissions", &[("filter", &self.filter_raw)])
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.detail.content.as_ref().map(|d| format!("#{} · {}", d.row.id, d.row.project_title)).unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else { return Vec::new() };
+        let (r, l) = (&d.row, ctx.locale);
+        let m = |v: i64| format::money(v, &r.currency, l);
+        let mut out = vec![
+            DetailLine::Styled(ctx.t("col.status"), format::status("commission", &r.status, l), status_tone(&r.status)),
+            DetailLine::Field(ctx.t("col.project"), format!("#{} {} ({})", r.project_id, r.project_title, format::status("project", &r.project_status, l))),
+            DetailLine::Field(ctx.t("col.client"), r.client_name.clone()),
+            DetailLine::Field(ctx.t("col.developer"), r.developer_name.clone().unwrap_or_else(|| "—".into())),
+            DetailLine::Field(ctx.t("detail.requested_by"), format!("{} · {}", r.requester_name, format::absolute(r.created_at, l))),
+            DetailLine::Section(ctx.t("detail.split")),
+            DetailLine::Field(ctx.t("col.gross"), m(r.gross_amount)),
+        ];
+        if self.kind == Kind::Platform {
+            let externals: Vec<ExtBasis> =
+                d.externals.iter().filter(|e| matches!(e.status.as_str(), "pending" | "approved" | "paid")).map(|e| ExtBasis::Fixed(e.amount)).collect();
+            match split(r.gross_amount, r.rate_bps, &externals) {
+                Ok(s) => {
+                    out.push(DetailLine::Field(format!("− {} ({})", ctx.t("detail.platform"), crate::domain::format_rate(r.rate_bps, l)), m(s.platform)));
+                    for (e, amount) in d.externals.iter().filter(|e| matches!(e.status.as_str(), "pending" | "approved" | "paid")).zip(&s.external) {
+                        out.push(DetailLine::Field(format!("− {}", e.contributor.clone().unwrap_or_default()), m(*amount)));
+                    }
+                    out.push(DetailLine::Styled(format!("= {}", ctx.t("detail.developer_net")), m(s.developer_net), Tone::Ok));
+                }
+                Err(e) => out.push(DetailLine::Styled(ctx.t("detail.split"), e.to_string(), Tone::Danger)),
+            }
+        } else {
+            out.push(DetailLine::Field(ctx.t("col.contributor"), r.contributor.clone().unwrap_or_default()));
+            out.push(DetailLine::Field(ctx.t("col.commission"), m(r.amount)));
+        }
+        out.push(DetailLine::Section(ctx.t("detail.decisions")));
+        if let Some(by) = &r.first_approver_name {
+            out.push(DetailLine::Field(ctx.t("detail.first_approval"), format!("{by} · {}", format::absolute(r.first_approved_at, l))));
+        }
+        if let Some(by) = &r.approver_name {
+            out.push(DetailLine::Styled(ctx.t("detail.approved"), format!("{by} · {}", format::absolute(r.approved_at, l)), Tone::Ok));
+        }
+        if let Some(by) = &r.rejecter_name {
+            out.push(DetailLine::Styled(ctx.t("detail.rejected"), format!("{by} · {}", format::absolute(r.rejected_at, l)), Tone::Danger));
+            out.push(DetailLine::Field(ctx.t("detail.reason"), r.rejection_reason.clone().unwrap_or_default()));
+        }
+        if r.paid_at.is_some() {
+            out.push(DetailLine::Styled(
+                ctx.t("detail.paid"),
+                format!("{} · {} · {}", r.payer_name.clone().unwrap_or_default(), r.payment_reference.clone().unwrap_or_default(), format::absolute(r.paid_at, l)),
+                Tone::Ok,
+            ));
+        }
+        if r.status == "pending" && r.first_approved_by.is_none() && r.approved_by.is_none() {
+            out.push(DetailLine::Text(ctx.t("detail.no_decision")));
+        }
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, r: &CommissionRow) -> String {
+        format!("{} #{}", self.kind.alias(), r.id)
+    }
+
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        let approve = match self.kind {
+            Kind::Platform => Permission::CommissionsApprove,
+            Kind::External => Permission::ExtCommissionsApprove,
+        };
+        if ctx.may(approve) {
+            out.extend([Action::Approve, Action::Reject, Action::Select]);
+        }
+        if ctx.may(Permission::CommissionsPay) {
+            out.push(Action::Pay);
+        }
+        out
+    }
+
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if !self.actions(ctx).contains(&action) {
+            return None;
+        }
+        let l = ctx.locale;
+        let kind = self.kind;
+        match action {
+            Action::Select => {
+                self.list.toggle_selected();
+                Some(Vec::new())
+            }
+            Action::Approve => {
+                // Several selected: each in its own transaction, then one summary.
+                if !self.list.selected.is_empty() {
+                    let ids: Vec<i64> = self.list.selected.iter().copied().collect();
+                    let n = ids.len().to_string();
+                    return Some(vec![Effect::Confirm {
+                        title: ctx.t("confirm.title"),
+                        question: ctx.ta("confirm.bulk_approve", &[("n", &n)]),
+                        request: Request::BulkApprove { kind, ids },
+                    }]);
+                }
+                let r = self.list.current()?;
+                let question = ctx.ta("confirm.approve", &[("amount", &format::money(r.amount, &r.currency, l)), ("project", &r.project_title)]);
+                Some(vec![Effect::Confirm {
+                    title: ctx.t("confirm.title"),
+                    question,
+                    request: Request::Approve { kind, id: r.id, seen: Some(r.lock_version) },
+                }])
+            }
+            Action::Reject => {
+                let r = self.list.current()?;
+                Some(vec![Effect::Compose {
+                    title: ctx.ta("compose.reject_title", &[("id", &r.id.to_string()), ("project", &r.project_title)]),
+                    request_template: ComposeFor::Reject { kind, id: r.id, seen: Some(r.lock_version) },
+                }])
+            }
+            Action::Pay => {
+                let r = self.list.current()?;
+                Some(vec![Effect::Compose {
+                    title: ctx.ta("compose.pay_title", &[("amount", &format::money(r.amount, &r.currency, l)), ("id", &r.id.to_string())]),
+                    request_template: ComposeFor::PayReference { kind, id: r.id, seen: Some(r.lock_version) },
+                }])
+            }
+            _ => None,
+        }
+    }
+
+    fn watches(&self, t: &str) -> bool {
+        matches!(t, "commission" | "ext_commission" | "project")
+    }
+}

@@ -1,0 +1,168 @@
+//! One module per tab. Each is a `ListScreen`: a virtual list, its sort and filter, and a
+//! detail pane; the app drives them all through the same trait.
+
+pub mod audit;
+pub mod commissions;
+pub mod projects;
+pub mod tickets;
+pub mod workload;
+
+use chrono::{DateTime, Utc};
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::domain::{Locale, Permission};
+use crate::service::Actor;
+use crate::store::{Anchor, Cursor};
+use crate::tr;
+
+use super::action::Action;
+use super::data::{Reply, Request};
+use super::theme::Theme;
+use super::widgets::detail::DetailLine;
+use super::widgets::filter::ParsedFilter;
+use super::widgets::virtual_table::{Cell, Column, Fill, Identified, ListView};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TabId {
+    Projects,
+    Commissions,
+    Workload,
+    Tickets,
+    Audit,
+}
+
+impl TabId {
+    pub const ALL: [TabId; 5] = [TabId::Projects, TabId::Commissions, TabId::Workload, TabId::Tickets, TabId::Audit];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TabId::Projects => "projects",
+            TabId::Commissions => "commissions",
+            TabId::Workload => "workload",
+            TabId::Tickets => "tickets",
+            TabId::Audit => "audit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TabId> {
+        TabId::ALL.into_iter().find(|t| t.key() == s.to_lowercase() || tr(Locale::Fr, &format!("tab.{}", t.key()), &[]).to_lowercase() == s.to_lowercase())
+    }
+
+    pub fn index(self) -> usize {
+        TabId::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn title(self, locale: Locale) -> String {
+        tr(locale, &format!("tab.{}", self.key()), &[])
+    }
+}
+
+/// What drawing and handling need to know besides the screen's own state.
+pub struct Ctx<'a> {
+    pub locale: Locale,
+    pub theme: &'a Theme,
+    pub now: DateTime<Utc>,
+    pub actor: &'a Actor,
+    pub read_only: bool,
+}
+
+impl Ctx<'_> {
+    pub fn t(&self, key: &str) -> String {
+        tr(self.locale, key, &[])
+    }
+    pub fn ta(&self, key: &str, args: &[(&str, &str)]) -> String {
+        tr(self.locale, key, args)
+    }
+    /// An action is offered only to staff holding its permission, and never in read-only mode.
+    pub fn may(&self, p: Permission) -> bool {
+        !self.read_only && self.actor.can(p)
+    }
+}
+
+/// The detail pane's state for one tab.
+#[derive(Debug)]
+pub struct DetailState<T> {
+    pub open: bool,
+    pub for_id: Option<i64>,
+    pub content: Option<T>,
+    pub error: Option<String>,
+    pub scroll: u16,
+}
+
+impl<T> Default for DetailState<T> {
+    fn default() -> Self {
+        DetailState { open: false, for_id: None, content: None, error: None, scroll: 0 }
+    }
+}
+
+/// A screen-specific effect the app must carry out (it owns the popups and the data task).
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    Send(super::data::Pane, Fill, Request),
+    Confirm { title: String, question: String, request: Request },
+    Compose { title: String, request_template: ComposeFor },
+    Toast(String),
+}
+
+/// What a composed text will be used for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ComposeFor {
+    Reject { kind: crate::service::commissions::Kind, id: i64, seen: Option<i64> },
+    PayReference { kind: crate::service::commissions::Kind, id: i64, seen: Option<i64> },
+}
+
+pub trait ListScreen {
+    type Row: Identified;
+    type Detail;
+
+    fn id(&self) -> TabId;
+    fn list(&self) -> &ListView<Self::Row>;
+    fn list_mut(&mut self) -> &mut ListView<Self::Row>;
+    fn detail(&self) -> &DetailState<Self::Detail>;
+    fn detail_mut(&mut self) -> &mut DetailState<Self::Detail>;
+
+    /// The query for a window of this list.
+    fn request(&self, anchor: Anchor, limit: u64) -> Request;
+    fn cursor(&self, row: &Self::Row) -> Cursor;
+    fn detail_request(&self, row: &Self::Row) -> Option<Request>;
+    /// Takes a list or detail answer; false if it was not for this screen.
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool;
+
+    fn set_filter(&mut self, raw: &str, parsed: &ParsedFilter, ctx: &Ctx);
+    fn filter_text(&self) -> &str;
+    fn cycle_sort(&mut self, back: bool);
+    fn sort_label(&self, ctx: &Ctx) -> String;
+
+    fn columns(&self, ctx: &Ctx) -> Vec<Column>;
+    fn cells(&self, row: &Self::Row, ctx: &Ctx) -> Vec<Cell>;
+    fn empty_text(&self, ctx: &Ctx) -> String;
+    fn detail_title(&self, ctx: &Ctx) -> String;
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine>;
+    /// The row's reference for `y` (copied over OSC 52).
+    fn reference(&self, row: &Self::Row) -> String;
+
+    /// Actions this screen offers the actor now (for the footer and help).
+    fn actions(&self, _ctx: &Ctx) -> Vec<Action> {
+        Vec::new()
+    }
+    /// Screen-specific actions (approve, reject, ...). Returns None when not handled here.
+    fn act(&mut self, _action: Action, _ctx: &Ctx) -> Option<Vec<Effect>> {
+        None
+    }
+    /// Draws something other than the standard table (the workload grid does).
+    fn draw_custom(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) -> bool {
+        false
+    }
+    /// Whether a change to `auditable_type` shows in this list.
+    fn watches(&self, auditable_type: &str) -> bool;
+}
+
+/// Quick filter values for a status field given in the staff member's words or the code.
+pub fn status_values(parsed: &ParsedFilter) -> Vec<String> {
+    parsed
+        .values(&["status", "statut"])
+        .iter()
+        .flat_map(|v| v.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+        .collect()
+}

@@ -1,0 +1,178 @@
+//! Projects: every project with status, client, developer, budget and deadline.
+
+use ratatui::layout::Constraint;
+
+use crate::store::projects::{Filter, ProjectRow, Sort};
+use crate::store::{Anchor, Cursor};
+use crate::ui::data::{ProjectDetail, Reply, Request};
+use crate::ui::format;
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{styled, Cell, Column, Fill, ListView};
+
+use super::{status_values, Ctx, DetailState, ListScreen, TabId};
+
+#[derive(Default)]
+pub struct ProjectsScreen {
+    pub list: ListView<ProjectRow>,
+    pub detail: DetailState<ProjectDetail>,
+    pub sort: Sort,
+    pub filter: Filter,
+    pub filter_raw: String,
+}
+
+const SORTS: [Sort; 3] = [Sort::Newest, Sort::Deadline, Sort::Budget];
+
+pub fn status_tone(status: &str) -> Tone {
+    match status {
+        "completed" => Tone::Ok,
+        "disputed" | "cancelled" => Tone::Danger,
+        "revision_requested" | "delivered" => Tone::Warning,
+        "draft" => Tone::Muted,
+        _ => Tone::Plain,
+    }
+}
+
+impl ListScreen for ProjectsScreen {
+    type Row = ProjectRow;
+    type Detail = ProjectDetail;
+
+    fn id(&self) -> TabId {
+        TabId::Projects
+    }
+    fn list(&self) -> &ListView<ProjectRow> {
+        &self.list
+    }
+    fn list_mut(&mut self) -> &mut ListView<ProjectRow> {
+        &mut self.list
+    }
+    fn detail(&self) -> &DetailState<ProjectDetail> {
+        &self.detail
+    }
+    fn detail_mut(&mut self) -> &mut DetailState<ProjectDetail> {
+        &mut self.detail
+    }
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Request {
+        Request::Projects { filter: self.filter.clone(), sort: self.sort, anchor, limit }
+    }
+    fn cursor(&self, row: &ProjectRow) -> Cursor {
+        self.sort.cursor(row)
+    }
+    fn detail_request(&self, row: &ProjectRow) -> Option<Request> {
+        Some(Request::ProjectDetail(row.id))
+    }
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+        match reply {
+            Reply::Projects(page) => self.list.apply(page, fill),
+            Reply::ProjectDetail(d) => {
+                self.detail.for_id = Some(d.project.id);
+                self.detail.content = Some(*d);
+                self.detail.error = None;
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        self.filter = Filter {
+            statuses: status_values(p),
+            text: p.text(),
+            client: p.first(&["client"]),
+            developer: p.first(&["dev", "developer", "developpeur"]),
+            developer_id: None,
+            currency: p.first(&["currency", "devise"]).map(|c| c.to_uppercase()),
+            overdue_at: (p.flag("overdue") || p.flag("retard")).then_some(ctx.now),
+        };
+        if p.flag("overdue") || p.flag("retard") {
+            self.filter.text = self.filter.text.take().map(|t| t.replace("overdue", "").replace("retard", "").trim().to_owned()).filter(|t| !t.is_empty());
+        }
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, back: bool) {
+        let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
+        let n = SORTS.len();
+        self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
+    }
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t(match self.sort {
+            Sort::Newest => "sort.newest",
+            Sort::Deadline => "sort.deadline",
+            Sort::Budget => "sort.budget",
+        })
+    }
+
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new("#", Constraint::Length(6)).right(),
+            Column::new(ctx.t("col.title"), Constraint::Fill(3)),
+            Column::new(ctx.t("col.client"), Constraint::Fill(2)),
+            Column::new(ctx.t("col.developer"), Constraint::Fill(2)),
+            Column::new(ctx.t("col.status"), Constraint::Length(14)),
+            Column::new(ctx.t("col.budget"), Constraint::Length(16)).right(),
+            Column::new(ctx.t("col.deadline"), Constraint::Length(12)),
+        ]
+    }
+    fn cells(&self, r: &ProjectRow, ctx: &Ctx) -> Vec<Cell> {
+        let overdue = r.deadline_at.is_some_and(|d| d < ctx.now) && crate::domain::ProjectStatus::parse(&r.status).is_ok_and(|s| s.is_active());
+        let deadline = format::when(r.deadline_at, ctx.now, ctx.locale);
+        vec![
+            r.id.to_string().into(),
+            r.title.clone().into(),
+            r.client_name.clone().into(),
+            r.developer_name.clone().unwrap_or_else(|| "—".into()).into(),
+            styled(format::status("project", &r.status, ctx.locale), status_tone(&r.status).style(ctx.theme)),
+            format::money(r.agreed_amount.unwrap_or(r.budget_amount), &r.currency, ctx.locale).into(),
+            if overdue { styled(format!("⚠ {deadline}"), ctx.theme.danger) } else { deadline.into() },
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        if self.filter_raw.is_empty() { ctx.t("empty.projects") } else { ctx.ta("empty.filtered", &[("filter", &self.filter_raw)]) }
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.detail.content.as_ref().map(|d| d.project.title.clone()).unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else { return Vec::new() };
+        let p = &d.project;
+        let l = ctx.locale;
+        let mut out = vec![
+            DetailLine::Field(ctx.t("col.reference"), format!("#{} · {}", p.id, p.slug)),
+            DetailLine::Styled(ctx.t("col.status"), format::status("project", &p.status, l), status_tone(&p.status)),
+            DetailLine::Field(ctx.t("col.client"), p.client_name.clone()),
+            DetailLine::Field(ctx.t("col.developer"), p.developer_name.clone().unwrap_or_else(|| "—".into())),
+            DetailLine::Field(ctx.t("col.budget"), format::money(p.budget_amount, &p.currency, l)),
+            DetailLine::Field(ctx.t("col.agreed"), p.agreed_amount.map(|a| format::money(a, &p.currency, l)).unwrap_or_else(|| "—".into())),
+            DetailLine::Field(ctx.t("col.estimated_hours"), p.estimated_hours.map(|h| format!("{h} h")).unwrap_or_else(|| "—".into())),
+            DetailLine::Section(ctx.t("detail.milestones")),
+            DetailLine::Field(ctx.t("detail.created"), format::absolute(p.created_at, l)),
+            DetailLine::Field(ctx.t("detail.assigned"), format::absolute(p.assigned_at, l)),
+            DetailLine::Field(ctx.t("detail.started"), format::absolute(p.started_at, l)),
+            DetailLine::Field(ctx.t("detail.delivered"), format::absolute(p.delivered_at, l)),
+            DetailLine::Field(ctx.t("detail.completed"), format::absolute(p.completed_at, l)),
+            DetailLine::Field(ctx.t("col.deadline"), format::absolute(p.deadline_at, l)),
+        ];
+        out.push(DetailLine::Section(ctx.t("tab.commissions")));
+        if d.commissions.is_empty() {
+            out.push(DetailLine::Text(ctx.t("detail.none")));
+        }
+        for c in &d.commissions {
+            out.push(DetailLine::Field(
+                format!("#{}", c.id),
+                format!("{} · {}", format::money(c.amount, &c.currency, l), format::status("commission", &c.status, l)),
+            ));
+        }
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, r: &ProjectRow) -> String {
+        format!("project #{} {}", r.id, r.slug)
+    }
+    fn watches(&self, t: &str) -> bool {
+        matches!(t, "project" | "commission")
+    }
+}

@@ -1,0 +1,200 @@
+//! The support triage queue: soonest SLA deadline first, with the SLA countdown per ticket.
+
+use ratatui::layout::Constraint;
+
+use crate::domain::{Permission, SlaClock, SlaState};
+use crate::store::tickets::{Filter, Sort, TicketRow};
+use crate::store::{Anchor, Cursor};
+use crate::ui::action::Action;
+use crate::ui::data::{Reply, Request, TicketDetail};
+use crate::ui::format;
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{styled, Cell, Column, Fill, ListView};
+
+use super::{status_values, Ctx, DetailState, Effect, ListScreen, TabId};
+
+#[derive(Default)]
+pub struct TicketsScreen {
+    pub list: ListView<TicketRow>,
+    pub detail: DetailState<TicketDetail>,
+    pub sort: Sort,
+    pub filter: Filter,
+    pub filter_raw: String,
+}
+
+const SORTS: [Sort; 3] = [Sort::Due, Sort::Newest, Sort::Oldest];
+
+/// The SLA countdown of a ticket: text with a symbol, and its tone (never colour alone).
+pub fn sla_cell(r: &TicketRow, ctx: &Ctx) -> (String, Tone) {
+    if matches!(r.status.as_str(), "solved" | "closed") {
+        return ("✓".into(), Tone::Muted);
+    }
+    let (Some(started), Some(due)) = (r.created_at, r.resolution_due_at) else { return ("—".into(), Tone::Muted) };
+    let clock = SlaClock { started_at: started, due_at: due, paused_seconds: r.paused_seconds, paused_since: r.paused_since };
+    let left = clock.remaining(ctx.now).num_seconds();
+    let text = format::span(left, ctx.locale);
+    match clock.state(ctx.now) {
+        SlaState::Paused => (format!("‖ {text}"), Tone::Muted),
+        SlaState::Breached => (format!("✕ {text}"), Tone::Danger),
+        SlaState::Warning => (format!("! {text}"), Tone::Warning),
+        SlaState::Ok => (text, Tone::Ok),
+    }
+}
+
+fn priority_tone(p: &str) -> Tone {
+    match p {
+        "urgent" => Tone::Danger,
+        "high" => Tone::Warning,
+        "low" => Tone::Muted,
+        _ => Tone::Plain,
+    }
+}
+
+impl ListScreen for TicketsScreen {
+    type Row = TicketRow;
+    type Detail = TicketDetail;
+
+    fn id(&self) -> TabId {
+        TabId::Tickets
+    }
+    fn list(&self) -> &ListView<TicketRow> {
+        &self.list
+    }
+    fn list_mut(&mut self) -> &mut ListView<TicketRow> {
+        &mut self.list
+    }
+    fn detail(&self) -> &DetailState<TicketDetail> {
+        &self.detail
+    }
+    fn detail_mut(&mut self) -> &mut DetailState<TicketDetail> {
+        &mut self.detail
+    }
+    fn request(&self, anchor: Anchor, limit: u64) -> Request {
+        Request::Tickets { filter: self.filter.clone(), sort: self.sort, anchor, limit }
+    }
+    fn cursor(&self, row: &TicketRow) -> Cursor {
+        self.sort.cursor(row)
+    }
+    fn detail_request(&self, row: &TicketRow) -> Option<Request> {
+        Some(Request::TicketDetail(row.id))
+    }
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+        match reply {
+            Reply::Tickets(page) => self.list.apply(page, fill),
+            Reply::TicketDetail(d) => {
+                self.detail.for_id = Some(d.row.id);
+                self.detail.content = Some(*d);
+                self.detail.error = None;
+            }
+            _ => return false,
+        }
+        true
+    }
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        let flags = ["mine", "moi", "unassigned", "libre", "breached", "depasse"];
+        let text = p.text().map(|t| t.split(' ').filter(|w| !flags.contains(w)).collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+        self.filter = Filter {
+            statuses: status_values(p),
+            priorities: p.values(&["priority", "priorite"]),
+            category: p.first(&["category", "categorie"]),
+            assignee_id: (p.flag("mine") || p.flag("moi")).then_some(ctx.actor.id),
+            unassigned: p.flag("unassigned") || p.flag("libre"),
+            breached_at: (p.flag("breached") || p.flag("depasse")).then_some(ctx.now),
+            text,
+        };
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, back: bool) {
+        let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
+        let n = SORTS.len();
+        self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
+    }
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t(match self.sort {
+            Sort::Due => "sort.sla",
+            Sort::Newest => "sort.newest",
+            Sort::Oldest => "sort.oldest",
+        })
+    }
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new(ctx.t("col.reference"), Constraint::Length(15)),
+            Column::new(ctx.t("col.subject"), Constraint::Fill(3)),
+            Column::new(ctx.t("col.requester"), Constraint::Fill(2)),
+            Column::new(ctx.t("col.assignee"), Constraint::Fill(1)),
+            Column::new(ctx.t("col.priority"), Constraint::Length(8)),
+            Column::new(ctx.t("col.status"), Constraint::Length(11)),
+            Column::new(ctx.t("col.category"), Constraint::Length(10)),
+            Column::new("SLA", Constraint::Length(9)).right(),
+            Column::new(ctx.t("col.activity"), Constraint::Length(12)),
+        ]
+    }
+    fn cells(&self, r: &TicketRow, ctx: &Ctx) -> Vec<Cell> {
+        let (sla, tone) = sla_cell(r, ctx);
+        vec![
+            r.reference.clone().into(),
+            r.subject.clone().into(),
+            r.requester_name.clone().into(),
+            r.assignee_name.clone().unwrap_or_else(|| "—".into()).into(),
+            styled(format::status("priority", &r.priority, ctx.locale), priority_tone(&r.priority).style(ctx.theme)),
+            format::status("ticket", &r.status, ctx.locale).into(),
+            format::status("category", &r.category, ctx.locale).into(),
+            styled(sla, tone.style(ctx.theme)),
+            format::when(r.last_activity_at, ctx.now, ctx.locale).into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        if self.filter_raw.is_empty() { ctx.t("empty.tickets") } else { ctx.ta("empty.filtered", &[("filter", &self.filter_raw)]) }
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.detail.content.as_ref().map(|d| d.row.reference.clone()).unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else { return Vec::new() };
+        let (r, l) = (&d.row, ctx.locale);
+        let (sla, tone) = sla_cell(r, ctx);
+        let mut out = vec![
+            DetailLine::Field(ctx.t("col.subject"), r.subject.clone()),
+            DetailLine::Field(ctx.t("col.status"), format::status("ticket", &r.status, l)),
+            DetailLine::Styled(ctx.t("col.priority"), format::status("priority", &r.priority, l), priority_tone(&r.priority)),
+            DetailLine::Field(ctx.t("col.category"), format::status("category", &r.category, l)),
+            DetailLine::Field(ctx.t("col.requester"), r.requester_name.clone()),
+            DetailLine::Field(ctx.t("col.assignee"), r.assignee_name.clone().unwrap_or_else(|| "—".into())),
+            DetailLine::Field(ctx.t("col.project"), r.project_id.map(|p| format!("#{p}")).unwrap_or_else(|| "—".into())),
+            DetailLine::Styled("SLA".into(), sla, tone),
+            DetailLine::Field(ctx.t("detail.first_response_due"), format::absolute(r.first_response_due_at, l)),
+            DetailLine::Field(ctx.t("detail.first_responded"), format::absolute(r.first_responded_at, l)),
+            DetailLine::Field(ctx.t("detail.resolution_due"), format::absolute(r.resolution_due_at, l)),
+            DetailLine::Section(ctx.t("detail.message")),
+        ];
+        // A huge body is cut for display; the full text stays in the database.
+        let body: String = d.body.chars().take(4000).collect();
+        out.push(DetailLine::Text(if d.body.chars().count() > 4000 { format!("{body}…") } else { body }));
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, r: &TicketRow) -> String {
+        r.reference.clone()
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        if ctx.may(Permission::TicketsAssign) { vec![Action::AssignMe] } else { Vec::new() }
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if action != Action::AssignMe || !ctx.may(Permission::TicketsAssign) {
+            return None;
+        }
+        let r = self.list.current()?;
+        Some(vec![Effect::Send(
+            crate::ui::data::Pane::Action,
+            Fill::Append,
+            Request::AssignTicketToMe { id: r.id, seen: Some(r.lock_version) },
+        )])
+    }
+    fn watches(&self, t: &str) -> bool {
+        t == "support_ticket"
+    }
+}

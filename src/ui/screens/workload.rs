@@ -1,0 +1,169 @@
+//! Developer workload: developers × the next 8 ISO weeks as a heat grid of planned hours
+//! against weekly capacity, with active projects against the maximum.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::Frame;
+
+use crate::service::projects::week_start;
+use crate::store::{Anchor, Cursor};
+use crate::ui::data::{DeveloperDetail, Reply, Request, WorkloadRow, WEEKS};
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{styled, Cell, Column, Fill, ListView};
+
+use super::{Ctx, DetailState, ListScreen, TabId};
+
+pub struct WorkloadScreen {
+    pub list: ListView<WorkloadRow>,
+    pub detail: DetailState<DeveloperDetail>,
+    pub from: NaiveDate,
+    pub text: Option<String>,
+    pub filter_raw: String,
+}
+
+impl WorkloadScreen {
+    pub fn new(today: NaiveDate) -> WorkloadScreen {
+        WorkloadScreen { list: ListView::default(), detail: DetailState::default(), from: week_start(today), text: None, filter_raw: String::new() }
+    }
+}
+
+/// The load level of a week, shown by colour AND by a symbol.
+pub fn load_tone(planned: i64, capacity: i64) -> (Tone, &'static str) {
+    if capacity <= 0 || planned > capacity {
+        (Tone::Danger, "▲")
+    } else if planned * 100 >= capacity * 90 {
+        (Tone::Warning, "■")
+    } else if planned == 0 {
+        (Tone::Muted, "·")
+    } else {
+        (Tone::Ok, "▪")
+    }
+}
+
+impl ListScreen for WorkloadScreen {
+    type Row = WorkloadRow;
+    type Detail = DeveloperDetail;
+
+    fn id(&self) -> TabId {
+        TabId::Workload
+    }
+    fn list(&self) -> &ListView<WorkloadRow> {
+        &self.list
+    }
+    fn list_mut(&mut self) -> &mut ListView<WorkloadRow> {
+        &mut self.list
+    }
+    fn detail(&self) -> &DetailState<DeveloperDetail> {
+        &self.detail
+    }
+    fn detail_mut(&mut self) -> &mut DetailState<DeveloperDetail> {
+        &mut self.detail
+    }
+    fn request(&self, anchor: Anchor, limit: u64) -> Request {
+        Request::Workload { text: self.text.clone(), from: self.from, anchor, limit }
+    }
+    fn cursor(&self, row: &WorkloadRow) -> Cursor {
+        Cursor::id(row.dev.id)
+    }
+    fn detail_request(&self, row: &WorkloadRow) -> Option<Request> {
+        Some(Request::DeveloperDetail { id: row.dev.id, from: self.from })
+    }
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+        match reply {
+            Reply::Workload(page) => self.list.apply(page, fill),
+            Reply::DeveloperDetail(d) => {
+                self.detail.for_id = Some(d.dev.id);
+                self.detail.content = Some(*d);
+                self.detail.error = None;
+            }
+            _ => return false,
+        }
+        true
+    }
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        self.text = p.text();
+        if let Some(w) = p.first(&["week", "semaine"]).and_then(|w| w.parse::<u32>().ok()) {
+            if let Some(d) = NaiveDate::from_isoywd_opt(self.from.iso_week().year(), w, chrono::Weekday::Mon) {
+                self.from = d;
+            }
+        }
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, back: bool) {
+        // The grid scrolls by weeks instead of sorting: s = next week, S = previous week.
+        self.from += Duration::weeks(if back { -1 } else { 1 });
+    }
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.ta("workload.from_week", &[("week", &self.from.iso_week().week().to_string())])
+    }
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        let mut cols = vec![
+            Column::new(ctx.t("col.developer"), Constraint::Fill(2)),
+            Column::new(ctx.t("col.availability"), Constraint::Length(12)),
+            Column::new(ctx.t("col.active"), Constraint::Length(7)).right(),
+        ];
+        for i in 0..WEEKS {
+            let w = self.from + Duration::weeks(i as i64);
+            cols.push(Column::new(format!("S{:02}", w.iso_week().week()), Constraint::Length(8)).right());
+        }
+        cols
+    }
+    fn cells(&self, r: &WorkloadRow, ctx: &Ctx) -> Vec<Cell> {
+        let d = &r.dev;
+        let active_style = if d.active_projects >= d.max_active_projects { ctx.theme.danger } else { ctx.theme.base };
+        let mut cells = vec![
+            d.name.clone().into(),
+            format!("{}", crate::ui::format::status("availability", &d.availability, ctx.locale)).into(),
+            styled(format!("{}/{}", d.active_projects, d.max_active_projects), active_style),
+        ];
+        for h in &r.weeks {
+            let (tone, mark) = load_tone(*h, d.weekly_capacity_hours);
+            cells.push(styled(format!("{mark}{h:>3}/{}", d.weekly_capacity_hours), tone.style(ctx.theme)));
+        }
+        cells
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        ctx.t("empty.workload")
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.detail.content.as_ref().map(|d| d.dev.name.clone()).unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else { return Vec::new() };
+        let dev = &d.dev;
+        let mut out = vec![
+            DetailLine::Field(ctx.t("col.availability"), crate::ui::format::status("availability", &dev.availability, ctx.locale)),
+            DetailLine::Field(ctx.t("col.capacity"), format!("{} h", dev.weekly_capacity_hours)),
+            DetailLine::Field(ctx.t("col.active"), format!("{}/{}", dev.active_projects, dev.max_active_projects)),
+            DetailLine::Field(ctx.t("col.city"), dev.city.clone().unwrap_or_default()),
+        ];
+        for i in 0..WEEKS {
+            let week = d.from + Duration::weeks(i as i64);
+            let lines: Vec<_> = d.lines.iter().filter(|l| l.week_start == week).collect();
+            let total: i64 = lines.iter().map(|l| l.planned_hours).sum();
+            let (tone, _) = load_tone(total, dev.weekly_capacity_hours);
+            out.push(DetailLine::Styled(
+                ctx.ta("workload.week", &[("week", &week.iso_week().week().to_string())]),
+                format!("{total}/{} h", dev.weekly_capacity_hours),
+                tone,
+            ));
+            for l in lines {
+                out.push(DetailLine::Field(format!("  #{}", l.project_id), format!("{} h · {}", l.planned_hours, l.project_title)));
+            }
+        }
+        out
+    }
+    fn reference(&self, r: &WorkloadRow) -> String {
+        format!("developer #{} {}", r.dev.id, r.dev.name)
+    }
+    fn draw_custom(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) -> bool {
+        false
+    }
+    fn watches(&self, t: &str) -> bool {
+        matches!(t, "project" | "workload")
+    }
+}

@@ -1,0 +1,65 @@
+//! Terminal setup and its guaranteed restoration: on drop, and on panic before the report is
+//! printed, so a crash never leaves the staff member's shell in raw mode.
+
+use std::io::{stdout, Write};
+
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+
+pub type Term = Terminal<CrosstermBackend<std::io::Stdout>>;
+
+pub struct TerminalGuard {
+    mouse: bool,
+}
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn restore(mouse: bool) {
+    let mut out = stdout();
+    if mouse {
+        let _ = execute!(out, DisableMouseCapture);
+    }
+    let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    let _ = disable_raw_mode();
+    let _ = out.flush();
+}
+
+impl TerminalGuard {
+    pub fn enter(mouse: bool) -> std::io::Result<(TerminalGuard, Term)> {
+        install_panic_hook(mouse);
+        enable_raw_mode()?;
+        let mut out = stdout();
+        execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+        if mouse {
+            execute!(out, EnableMouseCapture)?;
+        }
+        let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+        Ok((TerminalGuard { mouse }, terminal))
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore(self.mouse);
+    }
+}
+
+fn install_panic_hook(mouse: bool) {
+    let (panic_hook, _) = color_eyre::config::HookBuilder::default().into_hooks();
+    let panic_hook = panic_hook.into_panic_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore(mouse);
+        panic_hook(info);
+    }));
+}
+
+/// Copies `text` to the clipboard of the terminal the user sits at (works over SSH).
+pub fn osc52_copy(text: &str) {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
+}

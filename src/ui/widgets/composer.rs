@@ -1,0 +1,103 @@
+//! The composer: a multi-line editor (ratatui-textarea: undo, paste, word moves) with a byte
+//! limit. Used for rejection reasons now, replies and notes in the support workflow.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::Frame;
+use ratatui_textarea::TextArea;
+
+use crate::ui::theme::Theme;
+
+pub struct Composer {
+    pub title: String,
+    pub hint: String,
+    area: TextArea<'static>,
+    pub max_bytes: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComposerOutcome {
+    Editing,
+    /// Ctrl-S or Alt-Enter: send what was typed.
+    Submit,
+    Cancel,
+}
+
+impl Composer {
+    pub fn new(title: impl Into<String>, hint: impl Into<String>, max_bytes: usize) -> Composer {
+        let mut area = TextArea::default();
+        area.set_max_histories(200);
+        Composer { title: title.into(), hint: hint.into(), area, max_bytes }
+    }
+
+    pub fn with_text(mut self, text: &str) -> Composer {
+        self.area = TextArea::new(text.lines().map(str::to_owned).collect());
+        self.area.set_max_histories(200);
+        self
+    }
+
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.area.lines().iter().map(|l| l.len() + 1).sum::<usize>().saturating_sub(1)
+    }
+
+    pub fn over_limit(&self) -> bool {
+        self.bytes() > self.max_bytes
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        self.area.insert_str(text);
+    }
+
+    pub fn handle(&mut self, e: &KeyEvent) -> ComposerOutcome {
+        let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = e.modifiers.contains(KeyModifiers::ALT);
+        match e.code {
+            KeyCode::Esc => ComposerOutcome::Cancel,
+            KeyCode::Char('s') if ctrl => ComposerOutcome::Submit,
+            KeyCode::Enter if alt || ctrl => ComposerOutcome::Submit,
+            _ => {
+                self.area.input(*e);
+                ComposerOutcome::Editing
+            }
+        }
+    }
+
+    pub fn draw(&mut self, f: &mut Frame, rect: Rect, theme: &Theme) {
+        let count = format!(" {} / {} ", self.bytes(), self.max_bytes);
+        let count_style = if self.over_limit() { theme.danger } else { theme.muted };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.accent)
+            .title(Span::styled(format!(" {} ", self.title), theme.header))
+            .title_bottom(Line::from(vec![Span::styled(format!(" {} ", self.hint), theme.muted), Span::styled(count, count_style)]));
+        self.area.set_block(block);
+        self.area.set_cursor_line_style(ratatui::style::Style::default());
+        f.render_widget(Clear, rect);
+        f.render_widget(&self.area, rect);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_counts_bytes_and_submits() {
+        let mut c = Composer::new("Reject", "ctrl-s send", 10);
+        for ch in "Montant é".chars() {
+            c.handle(&KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+        }
+        assert_eq!(c.text(), "Montant é");
+        assert_eq!(c.bytes(), 10);
+        assert!(!c.over_limit());
+        c.paste("x");
+        assert!(c.over_limit());
+        assert_eq!(c.handle(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), ComposerOutcome::Submit);
+    }
+}

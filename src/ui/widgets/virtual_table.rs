@@ -1,0 +1,351 @@
+//! The virtual list: only a window of rows around the cursor is held (fetched by keyset pages
+//! before and after it), and only the visible rows are drawn. Memory and drawing cost do not
+//! depend on the table's size. Every cell is sanitised here, so no screen can forget.
+
+use std::cell::Cell as StdCell;
+use std::collections::BTreeSet;
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+
+use crate::domain::sanitize_line;
+use crate::store::Page;
+use crate::ui::theme::Theme;
+
+/// Rows fetched per request.
+pub const PAGE: u64 = 100;
+/// Rows kept in memory at most (the window slides past this).
+const MAX_LOADED: usize = 400;
+/// Fetch more when the cursor comes this close to either end of the loaded window.
+const MARGIN: usize = 30;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaneState {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// Where the cursor lands when a page replaces the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    Top,
+    Bottom,
+    /// Keep the row with this id under the cursor if it is still there.
+    Row(i64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fill {
+    Replace(Keep),
+    Append,
+    Prepend,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    Before,
+    After,
+}
+
+pub trait Identified {
+    fn row_id(&self) -> i64;
+}
+
+#[derive(Debug)]
+pub struct ListView<R> {
+    pub rows: Vec<R>,
+    pub cursor: usize,
+    pub offset: usize,
+    pub has_before: bool,
+    pub has_after: bool,
+    pub state: PaneState,
+    pub loaded_once: bool,
+    pub selected: BTreeSet<i64>,
+    /// Visible rows at the last draw (the page size for PgUp/PgDn).
+    viewport: StdCell<usize>,
+}
+
+impl<R> Default for ListView<R> {
+    fn default() -> Self {
+        ListView {
+            rows: Vec::new(),
+            cursor: 0,
+            offset: 0,
+            has_before: false,
+            has_after: false,
+            state: PaneState::Loading,
+            loaded_once: false,
+            selected: BTreeSet::new(),
+            viewport: StdCell::new(20),
+        }
+    }
+}
+
+impl<R: Identified> ListView<R> {
+    pub fn current(&self) -> Option<&R> {
+        self.rows.get(self.cursor)
+    }
+
+    pub fn viewport(&self) -> usize {
+        self.viewport.get().max(1)
+    }
+
+    pub fn set_viewport(&self, rows: usize) {
+        self.viewport.set(rows.max(1));
+    }
+
+    pub fn apply(&mut self, page: Page<R>, fill: Fill) {
+        self.loaded_once = true;
+        self.state = PaneState::Ready;
+        match fill {
+            Fill::Replace(keep) => {
+                let previous_index = self.cursor;
+                let previous_line = self.cursor.saturating_sub(self.offset);
+                self.has_before = page.has_before;
+                self.has_after = page.has_after;
+                self.rows = page.rows;
+                self.cursor = match keep {
+                    Keep::Top => 0,
+                    Keep::Bottom => self.rows.len().saturating_sub(1),
+                    Keep::Row(id) => self.rows.iter().position(|r| r.row_id() == id).unwrap_or(previous_index),
+                };
+                // Keep the cursor on the same screen line so a live refresh does not jump.
+                self.offset = match keep {
+                    Keep::Top => 0,
+                    Keep::Bottom => self.rows.len().saturating_sub(self.viewport()),
+                    Keep::Row(_) => self.cursor.saturating_sub(previous_line),
+                };
+            }
+            Fill::Append => {
+                self.has_after = page.has_after;
+                self.rows.extend(page.rows);
+                if self.rows.len() > MAX_LOADED {
+                    let cut = self.rows.len() - MAX_LOADED;
+                    self.rows.drain(..cut);
+                    self.cursor = self.cursor.saturating_sub(cut);
+                    self.offset = self.offset.saturating_sub(cut);
+                    self.has_before = true;
+                }
+            }
+            Fill::Prepend => {
+                let added = page.rows.len();
+                self.has_before = page.has_before;
+                let mut rows = page.rows;
+                rows.append(&mut self.rows);
+                self.rows = rows;
+                self.cursor += added;
+                self.offset += added;
+                if self.rows.len() > MAX_LOADED {
+                    self.rows.truncate(MAX_LOADED);
+                    self.has_after = true;
+                }
+            }
+        }
+        self.clamp();
+    }
+
+    fn clamp(&mut self) {
+        if self.rows.is_empty() {
+            self.cursor = 0;
+            self.offset = 0;
+            return;
+        }
+        self.cursor = self.cursor.min(self.rows.len() - 1);
+        let vp = self.viewport();
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + vp {
+            self.offset = self.cursor + 1 - vp;
+        }
+        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Moves the cursor within the loaded window.
+    pub fn move_by(&mut self, delta: isize) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let target = (self.cursor as isize + delta).clamp(0, self.rows.len() as isize - 1);
+        self.cursor = target as usize;
+        self.clamp();
+    }
+
+    pub fn select_index(&mut self, index: usize) {
+        if index < self.rows.len() {
+            self.cursor = index;
+            self.clamp();
+        }
+    }
+
+    /// Whether the cursor is close enough to an end of the window to fetch more.
+    pub fn need(&self) -> Option<Need> {
+        if self.rows.is_empty() {
+            return None;
+        }
+        let margin = MARGIN.max(self.viewport());
+        if self.has_after && self.cursor + margin >= self.rows.len() {
+            return Some(Need::After);
+        }
+        if self.has_before && self.cursor < margin {
+            return Some(Need::Before);
+        }
+        None
+    }
+
+    pub fn toggle_selected(&mut self) {
+        if let Some(id) = self.current().map(|r| r.row_id()) {
+            if !self.selected.remove(&id) {
+                self.selected.insert(id);
+            }
+        }
+    }
+
+    /// "12 / ≥ 300" style count that never needs COUNT(*).
+    pub fn position_label(&self) -> String {
+        if self.rows.is_empty() {
+            return "0".into();
+        }
+        let more = if self.has_after || self.has_before { "≥ " } else { "" };
+        format!("{}/{}{}", self.cursor + 1, more, self.rows.len())
+    }
+}
+
+pub struct Column {
+    pub title: String,
+    pub width: Constraint,
+    pub right: bool,
+}
+
+impl Column {
+    pub fn new(title: impl Into<String>, width: Constraint) -> Column {
+        Column { title: title.into(), width, right: false }
+    }
+    pub fn right(mut self) -> Column {
+        self.right = true;
+        self
+    }
+}
+
+/// One cell: its text (sanitised when drawn) and an optional style.
+pub struct Cell {
+    pub text: String,
+    pub style: Option<Style>,
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell { text, style: None }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        Cell { text: text.to_owned(), style: None }
+    }
+}
+
+pub fn styled(text: impl Into<String>, style: Style) -> Cell {
+    Cell { text: text.into(), style: Some(style) }
+}
+
+pub struct TableLook<'a> {
+    pub title: String,
+    pub theme: &'a Theme,
+    pub focused: bool,
+    /// The sentence shown when the list is empty ("No pending commission — filter: XOF").
+    pub empty: String,
+}
+
+/// Draws the visible part of `view`.
+pub fn draw<R: Identified>(f: &mut Frame, area: Rect, view: &ListView<R>, columns: &[Column], cells: impl Fn(&R) -> Vec<Cell>, look: TableLook<'_>) {
+    let theme = look.theme;
+    let border = if look.focused { theme.accent } else { theme.border };
+    let block = Block::default().borders(Borders::ALL).border_style(border).title(Span::styled(look.title, theme.header));
+    let inner_height = area.height.saturating_sub(3) as usize; // borders + header
+    view.set_viewport(inner_height);
+    if let PaneState::Failed(e) = &view.state {
+        if view.rows.is_empty() {
+            let text = vec![Line::styled(sanitize_line(e), theme.danger)];
+            f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(block), area);
+            return;
+        }
+    }
+    if view.rows.is_empty() {
+        let msg = if view.loaded_once { look.empty } else { String::new() };
+        f.render_widget(Paragraph::new(Line::styled(msg, theme.muted)).wrap(Wrap { trim: true }).block(block), area);
+        return;
+    }
+    let start = view.offset.min(view.rows.len());
+    let end = (start + inner_height).min(view.rows.len());
+    let header = Row::new(columns.iter().map(|c| {
+        let t = if c.right { format!("{:>w$}", c.title, w = 0) } else { c.title.clone() };
+        ratatui::widgets::Cell::from(t)
+    }))
+    .style(theme.header);
+    let rows = view.rows[start..end].iter().enumerate().map(|(i, r)| {
+        let index = start + i;
+        let marked = view.selected.contains(&r.row_id());
+        let cells = cells(r).into_iter().zip(columns).map(|(c, col)| {
+            let text = sanitize_line(&c.text);
+            let line = if col.right { Line::from(text).right_aligned() } else { Line::from(text) };
+            let cell = ratatui::widgets::Cell::from(line);
+            match c.style {
+                Some(s) => cell.style(s),
+                None => cell,
+            }
+        });
+        let mut row = Row::new(cells);
+        if marked {
+            row = row.style(theme.warning);
+        }
+        if index == view.cursor {
+            row = row.style(theme.selection);
+        }
+        row
+    });
+    let widths: Vec<Constraint> = columns.iter().map(|c| c.width).collect();
+    let table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
+    f.render_widget(table, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct R(i64);
+    impl Identified for R {
+        fn row_id(&self) -> i64 {
+            self.0
+        }
+    }
+
+    fn page(ids: std::ops::Range<i64>, before: bool, after: bool) -> Page<R> {
+        Page { rows: ids.map(R).collect(), has_before: before, has_after: after }
+    }
+
+    #[test]
+    fn window_slides_and_asks_for_more() {
+        let mut v = ListView::default();
+        v.set_viewport(20);
+        v.apply(page(0..100, false, true), Fill::Replace(Keep::Top));
+        assert_eq!(v.need(), None);
+        v.move_by(75);
+        assert_eq!(v.need(), Some(Need::After));
+        for k in 1..5 {
+            v.apply(page(k * 100..(k + 1) * 100, true, true), Fill::Append);
+        }
+        assert_eq!(v.rows.len(), MAX_LOADED);
+        assert_eq!(v.current(), Some(&R(75)), "cursor stays on its row as the window slides");
+        v.apply(page(0..10, false, true), Fill::Replace(Keep::Row(5)));
+        assert_eq!(v.current(), Some(&R(5)));
+        v.apply(page(0..10, true, false), Fill::Replace(Keep::Bottom));
+        assert_eq!(v.current(), Some(&R(9)));
+        v.move_by(-100);
+        assert_eq!(v.cursor, 0);
+    }
+}
