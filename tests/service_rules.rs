@@ -317,3 +317,21 @@ async fn concurrent_ticket_assignment_has_one_winner_and_pending_pauses_the_cloc
         assert_eq!(store::audit::count_for(&mut db.clone(), "support_ticket", T_NEW, None).await.unwrap(), 3);
     });
 }
+
+#[tokio::test]
+async fn bulk_approval_skips_an_already_decided_row_and_approves_the_rest() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let awa = fixtures::actor(&db, AWA).await;
+        let ibrahima = fixtures::actor(&db, IBRAHIMA).await;
+        service::commissions::approve(&db, &ibrahima, &origin(), Kind::Platform, C_SMALL, None).await.unwrap();
+        let report = service::commissions::approve_many(&db, &awa, &origin(), Kind::Platform, &[C_SMALL, C_CLIENT, C_DEV, C_BIG]).await.unwrap();
+        assert_eq!(report.approved, vec![C_CLIENT, C_DEV]);
+        assert_eq!(report.first_of_two, vec![C_BIG]);
+        assert_eq!(report.skipped.len(), 1);
+        let (id, why) = &report.skipped[0];
+        assert_eq!(*id, C_SMALL);
+        assert!(why.to_string().starts_with("already approved by Ibrahima Coulibaly at "), "{why}");
+        assert_eq!(audits(&db, C_SMALL).await, 1, "the skipped row got no second audit row");
+    });
+}

@@ -390,3 +390,27 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, project_id: i64, gr
     tx.commit().await?;
     Ok(id)
 }
+
+/// The result of approving several commissions.
+#[derive(Debug, Default)]
+pub struct BulkReport {
+    pub approved: Vec<i64>,
+    pub first_of_two: Vec<i64>,
+    /// Refused ones with the reason, e.g. "already approved by Awa Diop at 10:42".
+    pub skipped: Vec<(i64, ServiceError)>,
+}
+
+/// Approves each commission in its own transaction, so one refusal never blocks the others.
+/// Stops early only when the database connection is lost.
+pub async fn approve_many(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, ids: &[i64]) -> Result<BulkReport> {
+    let mut report = BulkReport::default();
+    for &id in ids {
+        match approve(db, actor, origin, kind, id, None).await {
+            Ok(Approval::Approved) => report.approved.push(id),
+            Ok(Approval::FirstOfTwo) => report.first_of_two.push(id),
+            Err(e) if e.is_connection_lost() => return Err(e),
+            Err(e) => report.skipped.push((id, e)),
+        }
+    }
+    Ok(report)
+}

@@ -23,6 +23,15 @@ pub async fn dual_approval_threshold(c: &mut impl Conn, currency: &str) -> Resul
     Ok(row.and_then(|r| r.payload.0.get(currency).and_then(JsonValue::as_i64)))
 }
 
+/// Every currency's dual-approval threshold (for markers in lists).
+pub async fn dual_approval_thresholds(c: &mut impl Conn) -> Result<std::collections::BTreeMap<String, i64>> {
+    let row = store::settings::get(c, keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD).await?;
+    Ok(row
+        .and_then(|r| r.payload.0.as_object().cloned())
+        .map(|m| m.into_iter().filter_map(|(k, v)| v.as_i64().map(|v| (k, v))).collect())
+        .unwrap_or_default())
+}
+
 pub async fn sla_targets(c: &mut impl Conn, priority: TicketPriority) -> Result<SlaTargets> {
     let row = store::settings::get(c, keys::SUPPORT, keys::SLA_TARGETS).await?;
     let target = row.and_then(|r| {

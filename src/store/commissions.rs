@@ -70,6 +70,16 @@ pub struct CommissionRow {
     /// contributor label (external rows use `contributor`).
     pub ext_total: i64,
     pub contributor: Option<String>,
+    /// Filled by the reader from settings: above this amount two approvers are needed.
+    #[sqlx(skip)]
+    pub dual_threshold: Option<i64>,
+}
+
+impl CommissionRow {
+    /// Whether this commission needs two distinct approvers.
+    pub fn needs_two(&self) -> bool {
+        self.dual_threshold.is_some_and(|t| self.amount > t)
+    }
 }
 
 fn base(kind: Kind) -> SelectStatement {
@@ -78,7 +88,7 @@ fn base(kind: Kind) -> SelectStatement {
     };
     let mut q = Query::select();
     q.columns([
-        ("c", "id"), ("c", "project_id"), ("c", "gross_amount"), ("c", "rate_bps"), ("c", "amount"),
+        ("c", "id"), ("c", "project_id"), ("c", "amount"),
         ("c", "currency"), ("c", "status"), ("c", "requested_by"), ("c", "first_approved_by"),
         ("c", "first_approved_at"), ("c", "approved_by"), ("c", "approved_at"), ("c", "rejected_by"),
         ("c", "rejected_at"), ("c", "rejection_reason"), ("c", "paid_by"), ("c", "paid_at"), ("c", "cancelled_at"), ("c", "payment_reference"),
@@ -111,7 +121,7 @@ fn base(kind: Kind) -> SelectStatement {
     }
     match kind {
         Kind::Platform => {
-            q.expr_as(
+            q.columns([("c", "gross_amount"), ("c", "rate_bps")]).expr_as(
                 Expr::cust(
                     "(SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ext_commissions e \
                      WHERE e.project_id = c.project_id AND e.status IN ('pending', 'approved', 'paid'))",
@@ -121,7 +131,11 @@ fn base(kind: Kind) -> SelectStatement {
             .expr_as(Expr::cust("CAST(NULL AS TEXT)"), "contributor");
         }
         Kind::External => {
-            q.expr_as(Expr::cust("CAST(0 AS BIGINT)"), "ext_total")
+            // An external commission is a share of the developer's part: its own amount is
+            // its "gross", and a fixed one has no rate.
+            q.expr_as(Expr::col(("c", "amount")), "gross_amount")
+                .expr_as(Expr::cust("COALESCE(c.rate_bps, 0)"), "rate_bps")
+                .expr_as(Expr::cust("CAST(0 AS BIGINT)"), "ext_total")
                 .expr_as(
                     Expr::cust("COALESCE(c.contributor_name, (SELECT u.name FROM users u WHERE u.id = c.contributor_user_id)) || ' · ' || c.role"),
                     "contributor",

@@ -226,7 +226,12 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
     Ok(match req {
         Request::Projects { filter, sort, anchor, limit } => Reply::Projects(store::projects::page(&mut c, &filter, sort, &anchor, limit).await?),
         Request::Commissions { kind, filter, sort, anchor, limit } => {
-            Reply::Commissions(store::commissions::page(&mut c, kind, &filter, sort, &anchor, limit).await?)
+            let mut page = store::commissions::page(&mut c, kind, &filter, sort, &anchor, limit).await?;
+            let thresholds = service::settings::dual_approval_thresholds(&mut c).await?;
+            for row in &mut page.rows {
+                row.dual_threshold = thresholds.get(&row.currency).copied();
+            }
+            Reply::Commissions(page)
         }
         Request::Workload { text, from, anchor, limit } => {
             let devs = store::workload::developers(&mut c, text.as_deref(), &anchor, limit).await?;
@@ -287,14 +292,9 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
             Reply::Done(Outcome::Approved { id, first_of_two: out == service::commissions::Approval::FirstOfTwo })
         }
         Request::BulkApprove { kind, ids } => {
-            let (mut approved, mut skipped) = (0, Vec::new());
-            for id in ids {
-                match service::commissions::approve(db, actor, &origin, kind, id, None).await {
-                    Ok(_) => approved += 1,
-                    Err(e) if e.is_connection_lost() => return Err(e),
-                    Err(e) => skipped.push((id, e.to_string())),
-                }
-            }
+            let report = service::commissions::approve_many(db, actor, &origin, kind, &ids).await?;
+            let approved = report.approved.len() + report.first_of_two.len();
+            let skipped = report.skipped.into_iter().map(|(id, e)| (id, super::messages::error_text(&e, actor.locale))).collect();
             Reply::Done(Outcome::Bulk { approved, skipped })
         }
         Request::Reject { kind, id, reason, seen } => {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod ui;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

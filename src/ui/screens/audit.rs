@@ -148,9 +148,9 @@ impl ListScreen for AuditScreen {
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         vec![
             Column::new("#", Constraint::Length(8)).right(),
-            Column::new(ctx.t("col.when"), Constraint::Length(13)),
+            Column::new(ctx.t("col.when"), Constraint::Length(13)).optional(),
             Column::new(ctx.t("col.actor"), Constraint::Fill(2)),
-            Column::new(ctx.t("col.event"), Constraint::Length(15)),
+            Column::new(ctx.t("col.event"), Constraint::Length(15)).optional(),
             Column::new(ctx.t("col.subject"), Constraint::Length(22)),
             Column::new(ctx.t("col.changes"), Constraint::Fill(4)),
         ]

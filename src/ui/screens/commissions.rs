@@ -37,9 +37,6 @@ impl CommissionsScreen {
         }
     }
 
-    fn needs_two(row: &CommissionRow) -> bool {
-        row.first_approved_by.is_some()
-    }
 }
 
 const SORTS: [Sort; 3] = [Sort::Oldest, Sort::Newest, Sort::AmountDesc];
@@ -140,21 +137,24 @@ impl ListScreen for CommissionsScreen {
         vec![
             Column::new("#", Constraint::Length(6)).right(),
             Column::new(ctx.t("col.project"), Constraint::Fill(3)),
-            Column::new(ctx.t("col.client"), Constraint::Fill(2)),
+            Column::new(ctx.t("col.client"), Constraint::Fill(2)).optional(),
             Column::new(ctx.t(if self.kind == Kind::External { "col.contributor" } else { "col.developer" }), Constraint::Fill(2)),
-            Column::new(ctx.t("col.gross"), Constraint::Length(16)).right(),
-            Column::new(ctx.t("col.rate"), Constraint::Length(8)).right(),
+            Column::new(ctx.t("col.gross"), Constraint::Length(16)).right().optional(),
+            Column::new(ctx.t("col.rate"), Constraint::Length(8)).right().optional(),
             Column::new(ctx.t("col.commission"), Constraint::Length(15)).right(),
-            Column::new(ctx.t("col.external"), Constraint::Length(13)).right(),
-            Column::new(ctx.t("col.status"), Constraint::Length(13)),
-            Column::new(ctx.t("col.age"), Constraint::Length(7)).right(),
+            Column::new(ctx.t("col.external"), Constraint::Length(13)).right().optional(),
+            Column::new(ctx.t("col.status"), Constraint::Length(16)),
+            Column::new(ctx.t("col.age"), Constraint::Length(7)).right().optional(),
         ]
     }
     fn cells(&self, r: &CommissionRow, ctx: &Ctx) -> Vec<Cell> {
         let l = ctx.locale;
         let mut status = format::status("commission", &r.status, l);
-        if r.status == "pending" && Self::needs_two(r) {
+        // Dual approval: "2✓" needed, "½" when the first of the two is in.
+        if r.status == "pending" && r.first_approved_by.is_some() {
             status = format!("{status} ½");
+        } else if r.status == "pending" && r.needs_two() {
+            status = format!("{status} 2✓");
         }
         let age = r.created_at.map(|c| format::span((ctx.now - c).num_seconds(), l)).unwrap_or_default();
         vec![
@@ -223,6 +223,9 @@ impl ListScreen for CommissionsScreen {
                 format!("{} · {} · {}", r.payer_name.clone().unwrap_or_default(), r.payment_reference.clone().unwrap_or_default(), format::absolute(r.paid_at, l)),
                 Tone::Ok,
             ));
+        }
+        if r.needs_two() {
+            out.push(DetailLine::Styled(ctx.t("detail.dual"), ctx.t("detail.dual_needed"), Tone::Warning));
         }
         if r.status == "pending" && r.first_approved_by.is_none() && r.approved_by.is_none() {
             out.push(DetailLine::Text(ctx.t("detail.no_decision")));

@@ -110,11 +110,11 @@ impl ListScreen for ProjectsScreen {
         vec![
             Column::new("#", Constraint::Length(6)).right(),
             Column::new(ctx.t("col.title"), Constraint::Fill(3)),
-            Column::new(ctx.t("col.client"), Constraint::Fill(2)),
-            Column::new(ctx.t("col.developer"), Constraint::Fill(2)),
+            Column::new(ctx.t("col.client"), Constraint::Fill(2)).optional(),
+            Column::new(ctx.t("col.developer"), Constraint::Fill(2)).optional(),
             Column::new(ctx.t("col.status"), Constraint::Length(14)),
             Column::new(ctx.t("col.budget"), Constraint::Length(16)).right(),
-            Column::new(ctx.t("col.deadline"), Constraint::Length(12)),
+            Column::new(ctx.t("col.deadline"), Constraint::Length(14)).optional(),
         ]
     }
     fn cells(&self, r: &ProjectRow, ctx: &Ctx) -> Vec<Cell> {

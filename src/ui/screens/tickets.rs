@@ -124,13 +124,13 @@ impl ListScreen for TicketsScreen {
         vec![
             Column::new(ctx.t("col.reference"), Constraint::Length(15)),
             Column::new(ctx.t("col.subject"), Constraint::Fill(3)),
-            Column::new(ctx.t("col.requester"), Constraint::Fill(2)),
-            Column::new(ctx.t("col.assignee"), Constraint::Fill(1)),
+            Column::new(ctx.t("col.requester"), Constraint::Fill(2)).optional(),
+            Column::new(ctx.t("col.assignee"), Constraint::Fill(1)).optional(),
             Column::new(ctx.t("col.priority"), Constraint::Length(8)),
             Column::new(ctx.t("col.status"), Constraint::Length(11)),
-            Column::new(ctx.t("col.category"), Constraint::Length(10)),
+            Column::new(ctx.t("col.category"), Constraint::Length(10)).optional(),
             Column::new("SLA", Constraint::Length(9)).right(),
-            Column::new(ctx.t("col.activity"), Constraint::Length(12)),
+            Column::new(ctx.t("col.activity"), Constraint::Length(12)).optional(),
         ]
     }
     fn cells(&self, r: &TicketRow, ctx: &Ctx) -> Vec<Cell> {

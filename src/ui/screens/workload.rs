@@ -103,7 +103,7 @@ impl ListScreen for WorkloadScreen {
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         let mut cols = vec![
             Column::new(ctx.t("col.developer"), Constraint::Fill(2)),
-            Column::new(ctx.t("col.availability"), Constraint::Length(12)),
+            Column::new(ctx.t("col.availability"), Constraint::Length(12)).optional(),
             Column::new(ctx.t("col.active"), Constraint::Length(7)).right(),
         ];
         for i in 0..WEEKS {

@@ -218,11 +218,17 @@ pub struct Column {
     pub title: String,
     pub width: Constraint,
     pub right: bool,
+    /// Dropped first (from the right) when the area is too narrow for every column.
+    pub optional: bool,
 }
 
 impl Column {
     pub fn new(title: impl Into<String>, width: Constraint) -> Column {
-        Column { title: title.into(), width, right: false }
+        Column { title: title.into(), width, right: false, optional: false }
+    }
+    pub fn optional(mut self) -> Column {
+        self.optional = true;
+        self
     }
     pub fn right(mut self) -> Column {
         self.right = true;
@@ -279,17 +285,38 @@ pub fn draw<R: Identified>(f: &mut Frame, area: Rect, view: &ListView<R>, column
         f.render_widget(Paragraph::new(Line::styled(msg, theme.muted)).wrap(Wrap { trim: true }).block(block), area);
         return;
     }
+    // Narrow areas: drop optional columns, rightmost first, until fixed widths leave room.
+    let mut keep: Vec<bool> = vec![true; columns.len()];
+    let need = |keep: &[bool]| -> u16 {
+        columns
+            .iter()
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| match c.width {
+                Constraint::Length(n) => n + 1,
+                _ => 13,
+            })
+            .sum()
+    };
+    for i in (0..columns.len()).rev() {
+        if need(&keep) <= area.width.saturating_sub(2) {
+            break;
+        }
+        if columns[i].optional {
+            keep[i] = false;
+        }
+    }
     let start = view.offset.min(view.rows.len());
     let end = (start + inner_height).min(view.rows.len());
-    let header = Row::new(columns.iter().map(|c| {
-        let t = if c.right { format!("{:>w$}", c.title, w = 0) } else { c.title.clone() };
-        ratatui::widgets::Cell::from(t)
+    let header = Row::new(columns.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| {
+        let line = if c.right { Line::from(c.title.clone()).right_aligned() } else { Line::from(c.title.clone()) };
+        ratatui::widgets::Cell::from(line)
     }))
     .style(theme.header);
     let rows = view.rows[start..end].iter().enumerate().map(|(i, r)| {
         let index = start + i;
         let marked = view.selected.contains(&r.row_id());
-        let cells = cells(r).into_iter().zip(columns).map(|(c, col)| {
+        let cells = cells(r).into_iter().zip(columns).zip(&keep).filter(|(_, k)| **k).map(|((c, col), _)| {
             let text = sanitize_line(&c.text);
             let line = if col.right { Line::from(text).right_aligned() } else { Line::from(text) };
             let cell = ratatui::widgets::Cell::from(line);
@@ -307,7 +334,7 @@ pub fn draw<R: Identified>(f: &mut Frame, area: Rect, view: &ListView<R>, column
         }
         row
     });
-    let widths: Vec<Constraint> = columns.iter().map(|c| c.width).collect();
+    let widths: Vec<Constraint> = columns.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.width).collect();
     let table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
     f.render_widget(table, area);
 }
