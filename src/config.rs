@@ -96,7 +96,10 @@ pub struct Overrides {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not valid configuration: {message}")]
     Parse { path: PathBuf, message: String },
 }
@@ -114,11 +117,15 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 }
 
 fn parse_table(text: &str, path: &Path) -> Result<toml::Table, ConfigError> {
-    text.parse::<toml::Table>().map_err(|e| ConfigError::Parse { path: path.to_owned(), message: e.to_string() })
+    text.parse::<toml::Table>().map_err(|e| ConfigError::Parse {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 pub fn user_config_file() -> Option<PathBuf> {
-    directories::ProjectDirs::from("tech", "Obryl", "obryl").map(|d| d.config_dir().join("config.toml"))
+    directories::ProjectDirs::from("tech", "Obryl", "obryl")
+        .map(|d| d.config_dir().join("config.toml"))
 }
 
 impl Config {
@@ -129,10 +136,17 @@ impl Config {
     }
 
     /// Loads every layer. `env` is a lookup so tests can supply their own environment.
-    pub fn load(o: &Overrides, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    pub fn load(
+        o: &Overrides,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
         let defaults_path = Path::new("config/default.toml");
         let mut table = parse_table(DEFAULTS, defaults_path)?;
-        let file = o.config_file.clone().or_else(|| env("OBRYL_CONFIG").map(PathBuf::from)).or_else(user_config_file);
+        let file = o
+            .config_file
+            .clone()
+            .or_else(|| env("OBRYL_CONFIG").map(PathBuf::from))
+            .or_else(user_config_file);
         if let Some(path) = file {
             match std::fs::read_to_string(&path) {
                 Ok(text) => merge(&mut table, parse_table(&text, &path)?),
@@ -141,9 +155,13 @@ impl Config {
                 Err(source) => return Err(ConfigError::Read { path, source }),
             }
         }
-        let mut cfg: Config = table
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Parse { path: PathBuf::from("configuration"), message: e.to_string() })?;
+        let mut cfg: Config =
+            table
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Parse {
+                    path: PathBuf::from("configuration"),
+                    message: e.to_string(),
+                })?;
         if let Some(url) = env("OBRYL_DATABASE_URL").or_else(|| env("DATABASE_URL")) {
             cfg.database.url = url;
         }
@@ -195,7 +213,10 @@ impl Config {
     /// The URL to open, and whether it is the embedded demo (which is created on first run).
     pub fn database_url(&self) -> (String, bool) {
         if self.database.url.is_empty() {
-            (format!("sqlite://{}", self.demo_database_path().display()), true)
+            (
+                format!("sqlite://{}", self.demo_database_path().display()),
+                true,
+            )
         } else {
             (self.database.url.clone(), false)
         }
@@ -228,29 +249,50 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
         std::fs::write(&file, "[ui]\ntheme = \"light\"\n[database]\nurl = \"sqlite://file.db\"\n[keys]\napprove = \"A\"\n").unwrap();
-        let o = Overrides { config_file: Some(file.clone()), ..Overrides::default() };
+        let o = Overrides {
+            config_file: Some(file.clone()),
+            ..Overrides::default()
+        };
         let cfg = Config::load(&o, |_| None).unwrap();
         assert_eq!(cfg.ui.theme, "light");
         assert_eq!(cfg.database.url, "sqlite://file.db");
         assert_eq!(cfg.keys["approve"].keys(), vec!["A".to_string()]);
         let env = |k: &str| (k == "DATABASE_URL").then(|| "postgres://env/db".to_string());
-        assert_eq!(Config::load(&o, env).unwrap().database.url, "postgres://env/db");
-        let o2 = Overrides { database_url: Some("sqlite://flag.db".into()), ..o };
-        assert_eq!(Config::load(&o2, env).unwrap().database.url, "sqlite://flag.db");
+        assert_eq!(
+            Config::load(&o, env).unwrap().database.url,
+            "postgres://env/db"
+        );
+        let o2 = Overrides {
+            database_url: Some("sqlite://flag.db".into()),
+            ..o
+        };
+        assert_eq!(
+            Config::load(&o2, env).unwrap().database.url,
+            "sqlite://flag.db"
+        );
     }
 
     #[test]
     fn a_named_missing_file_is_an_error() {
-        let o = Overrides { config_file: Some("/nonexistent/obryl.toml".into()), ..Overrides::default() };
+        let o = Overrides {
+            config_file: Some("/nonexistent/obryl.toml".into()),
+            ..Overrides::default()
+        };
         assert!(Config::load(&o, |_| None).is_err());
     }
 
     #[test]
     fn locale_follows_setting_then_lang() {
         let mut cfg = Config::defaults();
-        assert_eq!(cfg.locale(|k| (k == "LANG").then(|| "fr_FR.UTF-8".into())), crate::domain::Locale::Fr);
+        assert_eq!(
+            cfg.locale(|k| (k == "LANG").then(|| "fr_FR.UTF-8".into())),
+            crate::domain::Locale::Fr
+        );
         assert_eq!(cfg.locale(|_| None), crate::domain::Locale::En);
         cfg.ui.locale = "en".into();
-        assert_eq!(cfg.locale(|k| (k == "LANG").then(|| "fr_FR.UTF-8".into())), crate::domain::Locale::En);
+        assert_eq!(
+            cfg.locale(|k| (k == "LANG").then(|| "fr_FR.UTF-8".into())),
+            crate::domain::Locale::En
+        );
     }
 }

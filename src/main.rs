@@ -23,7 +23,10 @@ fn main() -> ExitCode {
         }
     };
     let _log = obryl::logging::init(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("obryl: cannot start the async runtime: {e}");

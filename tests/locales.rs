@@ -7,7 +7,11 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, String>) {
     match v {
         toml::Value::Table(t) => {
             for (k, v) in t {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&key, v, out);
             }
         }
@@ -19,14 +23,22 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, String>) {
 }
 
 fn load(name: &str) -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(format!("{}/assets/locales/{name}.toml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!(
+        "{}/assets/locales/{name}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let mut out = BTreeMap::new();
     flatten("", &text.parse::<toml::Value>().unwrap(), &mut out);
     out
 }
 
 fn placeholders(s: &str) -> Vec<String> {
-    let mut out: Vec<String> = s.split("%{").skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned())).collect();
+    let mut out: Vec<String> = s
+        .split("%{")
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned()))
+        .collect();
     out.sort();
     out
 }
@@ -39,7 +51,11 @@ fn english_and_french_have_the_same_keys_and_placeholders() {
     assert!(missing_fr.is_empty(), "missing in fr.toml: {missing_fr:?}");
     assert!(missing_en.is_empty(), "missing in en.toml: {missing_en:?}");
     for (k, v) in &en {
-        assert_eq!(placeholders(v), placeholders(&fr[k]), "placeholders differ for {k}");
+        assert_eq!(
+            placeholders(v),
+            placeholders(&fr[k]),
+            "placeholders differ for {k}"
+        );
     }
 }
 
@@ -69,9 +85,19 @@ fn every_key_the_code_uses_exists() {
             }
         }
     }
-    let missing: Vec<_> = used.iter().filter(|(k, _)| !en.contains_key(k) && !en.keys().any(|e| e.starts_with(&format!("{k}.")))).collect();
-    assert!(missing.is_empty(), "keys used in code but missing from the locale files: {missing:?}");
+    let missing: Vec<_> = used
+        .iter()
+        .filter(|(k, _)| !en.contains_key(k) && !en.keys().any(|e| e.starts_with(&format!("{k}."))))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "keys used in code but missing from the locale files: {missing:?}"
+    );
     for action in obryl::ui::action::Action::ALL {
-        assert!(en.contains_key(&format!("action.{}", action.name())), "action.{} missing", action.name());
+        assert!(
+            en.contains_key(&format!("action.{}", action.name())),
+            "action.{} missing",
+            action.name()
+        );
     }
 }

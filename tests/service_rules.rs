@@ -4,7 +4,10 @@ mod common;
 
 use common::fixtures::{self, *};
 use obryl::domain::{DomainError, TicketStatus};
-use obryl::service::{self, commissions::{Approval, Kind}, FourEyes, Origin, ServiceError};
+use obryl::service::{
+    self, FourEyes, Origin, ServiceError,
+    commissions::{Approval, Kind},
+};
 use obryl::store::{self, Db};
 
 fn origin() -> Origin {
@@ -12,11 +15,17 @@ fn origin() -> Origin {
 }
 
 async fn status_of(db: &Db, id: i64) -> String {
-    store::commissions::get(&mut db.clone(), Kind::Platform, id).await.unwrap().unwrap().status
+    store::commissions::get(&mut db.clone(), Kind::Platform, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
 }
 
 async fn audits(db: &Db, id: i64) -> i64 {
-    store::audit::count_for(&mut db.clone(), "commission", id, None).await.unwrap()
+    store::audit::count_for(&mut db.clone(), "commission", id, None)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -24,21 +33,46 @@ async fn approval_writes_change_audit_notifications_and_outbox_once() {
     on_both!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
-        let out = service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_SMALL, None).await.unwrap();
+        let out =
+            service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_SMALL, None)
+                .await
+                .unwrap();
         assert_eq!(out, Approval::Approved);
-        let row = store::commissions::get(&mut db.clone(), Kind::Platform, C_SMALL).await.unwrap().unwrap();
-        assert_eq!((row.status.as_str(), row.approved_by, row.lock_version), ("approved", Some(AWA), 1));
+        let row = store::commissions::get(&mut db.clone(), Kind::Platform, C_SMALL)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.status.as_str(), row.approved_by, row.lock_version),
+            ("approved", Some(AWA), 1)
+        );
         assert_eq!(audits(&db, C_SMALL).await, 1);
-        let audit = store::audit::history(&mut db.clone(), "commission", C_SMALL, 5).await.unwrap();
+        let audit = store::audit::history(&mut db.clone(), "commission", C_SMALL, 5)
+            .await
+            .unwrap();
         let new = audit[0].new_values.as_ref().unwrap().0.clone();
         assert_eq!(new["status"], "approved");
-        assert!(new.get("gross_amount").is_none(), "only changed fields are audited");
+        assert!(
+            new.get("gross_amount").is_none(),
+            "only changed fields are audited"
+        );
         for user in [REQUESTER, MOUSSA] {
-            let n = store::notifications::of_kind(&mut db.clone(), user, "App\\Notifications\\CommissionApproved").await.unwrap();
+            let n = store::notifications::of_kind(
+                &mut db.clone(),
+                user,
+                "App\\Notifications\\CommissionApproved",
+            )
+            .await
+            .unwrap();
             assert_eq!(n.len(), 1, "user {user} notified once");
             assert_eq!(n[0].data.0["kind"], "commission.approved");
         }
-        assert_eq!(store::outbox::count_of_type(&mut db.clone(), "commission.approved").await.unwrap(), 1);
+        assert_eq!(
+            store::outbox::count_of_type(&mut db.clone(), "commission.approved")
+                .await
+                .unwrap(),
+            1
+        );
     });
 }
 
@@ -46,12 +80,38 @@ async fn approval_writes_change_audit_notifications_and_outbox_once() {
 async fn four_eyes_refuses_requester_client_and_developer() {
     on_both!(|db| {
         fixtures::world(&db).await;
-        let cases = [(REQUESTER, C_SMALL, FourEyes::Requester), (CLIENT_FIN, C_CLIENT, FourEyes::Client), (DEV_FIN, C_DEV, FourEyes::Developer)];
+        let cases = [
+            (REQUESTER, C_SMALL, FourEyes::Requester),
+            (CLIENT_FIN, C_CLIENT, FourEyes::Client),
+            (DEV_FIN, C_DEV, FourEyes::Developer),
+        ];
         for (who, commission, why) in cases {
             let actor = fixtures::actor(&db, who).await;
-            let err = service::commissions::approve(&db, &actor, &origin(), Kind::Platform, commission, None).await.unwrap_err();
-            assert!(matches!(err, ServiceError::FourEyes(w) if w == why), "{err}");
-            let err = service::commissions::reject(&db, &actor, &origin(), Kind::Platform, commission, "non", None).await.unwrap_err();
+            let err = service::commissions::approve(
+                &db,
+                &actor,
+                &origin(),
+                Kind::Platform,
+                commission,
+                None,
+            )
+            .await
+            .unwrap_err();
+            assert!(
+                matches!(err, ServiceError::FourEyes(w) if w == why),
+                "{err}"
+            );
+            let err = service::commissions::reject(
+                &db,
+                &actor,
+                &origin(),
+                Kind::Platform,
+                commission,
+                "non",
+                None,
+            )
+            .await
+            .unwrap_err();
             assert!(matches!(err, ServiceError::FourEyes(_)), "{err}");
             assert_eq!(status_of(&db, commission).await, "pending");
             assert_eq!(audits(&db, commission).await, 0);
@@ -59,8 +119,25 @@ async fn four_eyes_refuses_requester_client_and_developer() {
         // Support and editors do not hold the permission at all.
         for who in [FATOU, ELOISE] {
             let actor = fixtures::actor(&db, who).await;
-            let err = service::commissions::approve(&db, &actor, &origin(), Kind::Platform, C_SMALL, None).await.unwrap_err();
-            assert!(matches!(err, ServiceError::Forbidden { permission: "commissions.approve" }), "{err}");
+            let err = service::commissions::approve(
+                &db,
+                &actor,
+                &origin(),
+                Kind::Platform,
+                C_SMALL,
+                None,
+            )
+            .await
+            .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ServiceError::Forbidden {
+                        permission: "commissions.approve"
+                    }
+                ),
+                "{err}"
+            );
         }
     });
 }
@@ -71,15 +148,33 @@ async fn above_the_threshold_two_distinct_approvers_are_needed() {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let ibrahima = fixtures::actor(&db, IBRAHIMA).await;
-        let first = service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_BIG, None).await.unwrap();
+        let first =
+            service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_BIG, None)
+                .await
+                .unwrap();
         assert_eq!(first, Approval::FirstOfTwo);
         assert_eq!(status_of(&db, C_BIG).await, "pending");
-        let again = service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_BIG, None).await.unwrap_err();
-        assert!(matches!(again, ServiceError::FourEyes(FourEyes::SameApprover)), "{again}");
-        let second = service::commissions::approve(&db, &ibrahima, &origin(), Kind::Platform, C_BIG, None).await.unwrap();
+        let again =
+            service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_BIG, None)
+                .await
+                .unwrap_err();
+        assert!(
+            matches!(again, ServiceError::FourEyes(FourEyes::SameApprover)),
+            "{again}"
+        );
+        let second =
+            service::commissions::approve(&db, &ibrahima, &origin(), Kind::Platform, C_BIG, None)
+                .await
+                .unwrap();
         assert_eq!(second, Approval::Approved);
-        let row = store::commissions::get(&mut db.clone(), Kind::Platform, C_BIG).await.unwrap().unwrap();
-        assert_eq!((row.first_approved_by, row.approved_by), (Some(AWA), Some(IBRAHIMA)));
+        let row = store::commissions::get(&mut db.clone(), Kind::Platform, C_BIG)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.first_approved_by, row.approved_by),
+            (Some(AWA), Some(IBRAHIMA))
+        );
         assert_eq!(audits(&db, C_BIG).await, 2);
     });
 }
@@ -92,9 +187,24 @@ async fn eight_concurrent_approvals_exactly_one_wins() {
         let ibrahima = fixtures::actor(&db, IBRAHIMA).await;
         let mut tasks = Vec::new();
         for i in 0..8 {
-            let (db, actor) = (db.clone(), if i % 2 == 0 { awa.clone() } else { ibrahima.clone() });
+            let (db, actor) = (
+                db.clone(),
+                if i % 2 == 0 {
+                    awa.clone()
+                } else {
+                    ibrahima.clone()
+                },
+            );
             tasks.push(tokio::spawn(async move {
-                service::commissions::approve(&db, &actor, &Origin::cli(), Kind::Platform, C_SMALL, None).await
+                service::commissions::approve(
+                    &db,
+                    &actor,
+                    &Origin::cli(),
+                    Kind::Platform,
+                    C_SMALL,
+                    None,
+                )
+                .await
             }));
         }
         let mut wins = 0;
@@ -111,7 +221,13 @@ async fn eight_concurrent_approvals_exactly_one_wins() {
         }
         assert_eq!(wins, 1);
         assert_eq!(audits(&db, C_SMALL).await, 1);
-        let n = store::notifications::of_kind(&mut db.clone(), REQUESTER, "App\\Notifications\\CommissionApproved").await.unwrap();
+        let n = store::notifications::of_kind(
+            &mut db.clone(),
+            REQUESTER,
+            "App\\Notifications\\CommissionApproved",
+        )
+        .await
+        .unwrap();
         assert_eq!(n.len(), 1);
     });
 }
@@ -122,20 +238,59 @@ async fn new_commissions_snapshot_the_rate_in_force() {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         // Project 5 has no live commission yet.
-        let id = service::commissions::create(&db, &awa, &origin(), P_OPEN, 450_001).await.unwrap();
-        let row = store::commissions::get(&mut db.clone(), Kind::Platform, id).await.unwrap().unwrap();
-        assert_eq!((row.rate_bps, row.amount), (1500, 67_500), "half-up: 67 500.15 -> 67 500");
-        service::settings::update(&db, &awa, &origin(), "commission", "default_rate_bps", serde_json::json!(2000)).await.unwrap();
-        let row = store::commissions::get(&mut db.clone(), Kind::Platform, id).await.unwrap().unwrap();
+        let id = service::commissions::create(&db, &awa, &origin(), P_OPEN, 450_001)
+            .await
+            .unwrap();
+        let row = store::commissions::get(&mut db.clone(), Kind::Platform, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.rate_bps, row.amount),
+            (1500, 67_500),
+            "half-up: 67 500.15 -> 67 500"
+        );
+        service::settings::update(
+            &db,
+            &awa,
+            &origin(),
+            "commission",
+            "default_rate_bps",
+            serde_json::json!(2000),
+        )
+        .await
+        .unwrap();
+        let row = store::commissions::get(&mut db.clone(), Kind::Platform, id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(row.rate_bps, 1500, "existing commissions keep their rate");
-        service::commissions::cancel(&db, &awa, &origin(), Kind::Platform, id, None).await.unwrap();
-        let id2 = service::commissions::create(&db, &awa, &origin(), P_OPEN, 450_001).await.unwrap();
-        let row = store::commissions::get(&mut db.clone(), Kind::Platform, id2).await.unwrap().unwrap();
+        service::commissions::cancel(&db, &awa, &origin(), Kind::Platform, id, None)
+            .await
+            .unwrap();
+        let id2 = service::commissions::create(&db, &awa, &origin(), P_OPEN, 450_001)
+            .await
+            .unwrap();
+        let row = store::commissions::get(&mut db.clone(), Kind::Platform, id2)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((row.rate_bps, row.amount), (2000, 90_000));
         // A second live commission on the same project is refused.
-        let dup = service::commissions::create(&db, &awa, &origin(), P_OPEN, 1).await.unwrap_err();
+        let dup = service::commissions::create(&db, &awa, &origin(), P_OPEN, 1)
+            .await
+            .unwrap_err();
         assert!(matches!(dup, ServiceError::Duplicate { .. }), "{dup}");
-        let bad = service::settings::update(&db, &awa, &origin(), "commission", "default_rate_bps", serde_json::json!(20_000)).await.unwrap_err();
+        let bad = service::settings::update(
+            &db,
+            &awa,
+            &origin(),
+            "commission",
+            "default_rate_bps",
+            serde_json::json!(20_000),
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(bad, ServiceError::Invalid { .. }), "{bad}");
     });
 }
@@ -164,10 +319,23 @@ async fn a_failing_write_rolls_back_the_change_and_its_audit() {
             }
         }
         let awa = fixtures::actor(&db, AWA).await;
-        assert!(service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_SMALL, None).await.is_err());
+        assert!(
+            service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_SMALL, None)
+                .await
+                .is_err()
+        );
         assert_eq!(status_of(&db, C_SMALL).await, "pending");
         assert_eq!(audits(&db, C_SMALL).await, 0);
-        assert!(store::notifications::of_kind(&mut db.clone(), REQUESTER, "App\\Notifications\\CommissionApproved").await.unwrap().is_empty());
+        assert!(
+            store::notifications::of_kind(
+                &mut db.clone(),
+                REQUESTER,
+                "App\\Notifications\\CommissionApproved"
+            )
+            .await
+            .unwrap()
+            .is_empty()
+        );
     });
 }
 
@@ -176,8 +344,13 @@ async fn audit_rows_are_append_only() {
     on_both!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
-        service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_SMALL, None).await.unwrap();
-        let (update, delete) = ("UPDATE audit_logs SET event = 'forged'", "DELETE FROM audit_logs");
+        service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_SMALL, None)
+            .await
+            .unwrap();
+        let (update, delete) = (
+            "UPDATE audit_logs SET event = 'forged'",
+            "DELETE FROM audit_logs",
+        );
         match &db {
             Db::Sqlite(p) => {
                 assert!(sqlx::query(update).execute(p).await.is_err());
@@ -198,17 +371,49 @@ async fn paying_posts_a_balanced_ledger_transfer_once() {
     on_both!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
-        let transfer = service::commissions::pay(&db, &awa, &origin(), Kind::Platform, C_APPROVED, "WAVE-2026-0042", None).await.unwrap();
+        let transfer = service::commissions::pay(
+            &db,
+            &awa,
+            &origin(),
+            Kind::Platform,
+            C_APPROVED,
+            "WAVE-2026-0042",
+            None,
+        )
+        .await
+        .unwrap();
         assert!(transfer > 0);
-        let row = store::commissions::get(&mut db.clone(), Kind::Platform, C_APPROVED).await.unwrap().unwrap();
-        assert_eq!((row.status.as_str(), row.ledger_transfer_id), ("paid", Some(transfer)));
-        let again = service::commissions::pay(&db, &awa, &origin(), Kind::Platform, C_APPROVED, "x", None).await.unwrap_err();
-        assert!(matches!(again, ServiceError::AlreadyDecided { ref status, .. } if status == "paid"), "{again}");
-        for (_, debits, credits, dp, cp) in store::ledger::cached_totals(&mut db.clone()).await.unwrap() {
+        let row = store::commissions::get(&mut db.clone(), Kind::Platform, C_APPROVED)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.status.as_str(), row.ledger_transfer_id),
+            ("paid", Some(transfer))
+        );
+        let again =
+            service::commissions::pay(&db, &awa, &origin(), Kind::Platform, C_APPROVED, "x", None)
+                .await
+                .unwrap_err();
+        assert!(
+            matches!(again, ServiceError::AlreadyDecided { ref status, .. } if status == "paid"),
+            "{again}"
+        );
+        for (_, debits, credits, dp, cp) in
+            store::ledger::cached_totals(&mut db.clone()).await.unwrap()
+        {
             assert_eq!((debits, dp), (credits, cp));
         }
-        assert!(store::ledger::drifted_accounts(&mut db.clone()).await.unwrap().is_empty());
-        let pending = service::commissions::pay(&db, &awa, &origin(), Kind::Platform, C_SMALL, "x", None).await.unwrap_err();
+        assert!(
+            store::ledger::drifted_accounts(&mut db.clone())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let pending =
+            service::commissions::pay(&db, &awa, &origin(), Kind::Platform, C_SMALL, "x", None)
+                .await
+                .unwrap_err();
         assert!(matches!(pending, ServiceError::Invalid { .. }), "{pending}");
     });
 }
@@ -219,27 +424,82 @@ async fn bad_input_is_refused_with_a_typed_error_and_nothing_written() {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let huge = "x".repeat(1 << 20);
-        let err = service::commissions::reject(&db, &awa, &origin(), Kind::Platform, C_SMALL, &huge, None).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Domain(DomainError::TextTooLong { .. })), "{err}");
-        let err = service::commissions::reject(&db, &awa, &origin(), Kind::Platform, C_SMALL, "   ", None).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Domain(DomainError::EmptyText { .. })), "{err}");
-        let err = service::commissions::create(&db, &awa, &origin(), P_OPEN, -5).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Domain(DomainError::NegativeAmount { .. })), "{err}");
-        let err = service::commissions::approve(&db, &awa, &origin(), Kind::Platform, 999_999, None).await.unwrap_err();
+        let err = service::commissions::reject(
+            &db,
+            &awa,
+            &origin(),
+            Kind::Platform,
+            C_SMALL,
+            &huge,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Domain(DomainError::TextTooLong { .. })),
+            "{err}"
+        );
+        let err = service::commissions::reject(
+            &db,
+            &awa,
+            &origin(),
+            Kind::Platform,
+            C_SMALL,
+            "   ",
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Domain(DomainError::EmptyText { .. })),
+            "{err}"
+        );
+        let err = service::commissions::create(&db, &awa, &origin(), P_OPEN, -5)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ServiceError::Domain(DomainError::NegativeAmount { .. })
+            ),
+            "{err}"
+        );
+        let err =
+            service::commissions::approve(&db, &awa, &origin(), Kind::Platform, 999_999, None)
+                .await
+                .unwrap_err();
         assert!(matches!(err, ServiceError::NotFound { .. }), "{err}");
         assert_eq!(status_of(&db, C_SMALL).await, "pending");
         assert_eq!(audits(&db, C_SMALL).await, 0);
-        assert!(matches!(TicketStatus::parse("frozen"), Err(DomainError::UnknownStatus { .. })));
+        assert!(matches!(
+            TicketStatus::parse("frozen"),
+            Err(DomainError::UnknownStatus { .. })
+        ));
 
         let sekou = fixtures::actor(&db, SEKOU).await;
         let new = |budget: &'static str| service::projects::NewProject {
-            client_id: CLIENT, title: "Refonte site pharmacie", slug: None, description: "", budget, currency: "XOF", estimated_hours: Some(40),
+            client_id: CLIENT,
+            title: "Refonte site pharmacie",
+            slug: None,
+            description: "",
+            budget,
+            currency: "XOF",
+            estimated_hours: Some(40),
         };
-        service::projects::create(&db, &sekou, &origin(), &new("450 000")).await.unwrap();
-        let dup = service::projects::create(&db, &sekou, &origin(), &new("450 000")).await.unwrap_err();
-        assert!(matches!(dup, ServiceError::Duplicate { field: "slug", .. }), "{dup}");
+        service::projects::create(&db, &sekou, &origin(), &new("450 000"))
+            .await
+            .unwrap();
+        let dup = service::projects::create(&db, &sekou, &origin(), &new("450 000"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(dup, ServiceError::Duplicate { field: "slug", .. }),
+            "{dup}"
+        );
         for bad in ["-5", "99999999999999999999", "12,5", "abc"] {
-            let err = service::projects::create(&db, &sekou, &origin(), &new(bad)).await.unwrap_err();
+            let err = service::projects::create(&db, &sekou, &origin(), &new(bad))
+                .await
+                .unwrap_err();
             assert!(matches!(err, ServiceError::Domain(_)), "{bad}: {err}");
         }
     });
@@ -250,38 +510,93 @@ async fn workload_rules_refuse_with_numbers() {
     on_both!(|db| {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
-        let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, CLIENT, None).await.unwrap_err();
+        let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, CLIENT, None)
+            .await
+            .unwrap_err();
         assert!(matches!(err, ServiceError::DeveloperIsClient), "{err}");
-        let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, IDLE, None).await.unwrap_err();
+        let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, IDLE, None)
+            .await
+            .unwrap_err();
         assert!(matches!(err, ServiceError::Unavailable { .. }), "{err}");
-        let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, AWA, None).await.unwrap_err();
+        let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, AWA, None)
+            .await
+            .unwrap_err();
         assert!(matches!(err, ServiceError::NotADeveloper { .. }), "{err}");
 
         // Fill Moussa's current week to 38 h: the 80 h project adds more than 2 h to it.
         let week = service::projects::week_start(chrono::Utc::now().date_naive());
         let mut tx = db.begin().await.unwrap();
-        store::workload::add_planned(&mut tx, MOUSSA, 1, week, 38, service::now()).await.unwrap();
+        store::workload::add_planned(&mut tx, MOUSSA, 1, week, 38, service::now())
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
-        let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, MOUSSA, None).await.unwrap_err();
+        let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, MOUSSA, None)
+            .await
+            .unwrap_err();
         match &err {
-            ServiceError::OverCapacity { planned, capacity, .. } => assert_eq!((*planned, *capacity), (38, 40)),
+            ServiceError::OverCapacity {
+                planned, capacity, ..
+            } => assert_eq!((*planned, *capacity), (38, 40)),
             other => panic!("{other}"),
         }
-        assert!(err.to_string().contains("Moussa Traoré is at 38/40 h in week"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("Moussa Traoré is at 38/40 h in week"),
+            "{err}"
+        );
 
         // Koffi N'Guessan (DEV_FIN) is free: assignment writes the plan within capacity.
-        service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, DEV_FIN, None).await.unwrap();
-        let p = store::projects::get(&mut db.clone(), P_OPEN).await.unwrap().unwrap();
-        assert_eq!((p.status.as_str(), p.developer_id), ("assigned", Some(DEV_FIN)));
+        service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, DEV_FIN, None)
+            .await
+            .unwrap();
+        let p = store::projects::get(&mut db.clone(), P_OPEN)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.status.as_str(), p.developer_id),
+            ("assigned", Some(DEV_FIN))
+        );
         let far = week + chrono::Duration::weeks(60);
-        let planned = store::workload::planned(&mut db.clone(), &[DEV_FIN], week, far).await.unwrap();
+        let planned = store::workload::planned(&mut db.clone(), &[DEV_FIN], week, far)
+            .await
+            .unwrap();
         assert_eq!(planned.iter().map(|r| r.2).sum::<i64>(), 80);
         assert!(planned.iter().all(|r| r.2 <= 40));
-        assert_eq!(store::audit::count_for(&mut db.clone(), "project", P_OPEN, Some("assigned")).await.unwrap(), 1);
+        assert_eq!(
+            store::audit::count_for(&mut db.clone(), "project", P_OPEN, Some("assigned"))
+                .await
+                .unwrap(),
+            1
+        );
         // The project state machine: assigned cannot jump to completed.
-        let err = service::projects::transition(&db, &sekou, &origin(), P_OPEN, obryl::domain::ProjectStatus::Completed, None).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Domain(DomainError::IllegalTransition { .. })), "{err}");
-        service::projects::transition(&db, &sekou, &origin(), P_OPEN, obryl::domain::ProjectStatus::InProgress, None).await.unwrap();
+        let err = service::projects::transition(
+            &db,
+            &sekou,
+            &origin(),
+            P_OPEN,
+            obryl::domain::ProjectStatus::Completed,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ServiceError::Domain(DomainError::IllegalTransition { .. })
+            ),
+            "{err}"
+        );
+        service::projects::transition(
+            &db,
+            &sekou,
+            &origin(),
+            P_OPEN,
+            obryl::domain::ProjectStatus::InProgress,
+            None,
+        )
+        .await
+        .unwrap();
     });
 }
 
@@ -291,30 +606,97 @@ async fn concurrent_ticket_assignment_has_one_winner_and_pending_pauses_the_cloc
         fixtures::world(&db).await;
         let fatou = fixtures::actor(&db, FATOU).await;
         let koffi = fixtures::actor(&db, KOFFI).await;
-        let seen = store::tickets::get(&mut db.clone(), T_NEW).await.unwrap().unwrap().lock_version;
+        let seen = store::tickets::get(&mut db.clone(), T_NEW)
+            .await
+            .unwrap()
+            .unwrap()
+            .lock_version;
         let a = {
             let (db, f) = (db.clone(), fatou.clone());
-            tokio::spawn(async move { service::tickets::assign(&db, &f, &Origin::tui(), T_NEW, FATOU, Some(seen)).await })
+            tokio::spawn(async move {
+                service::tickets::assign(&db, &f, &Origin::tui(), T_NEW, FATOU, Some(seen)).await
+            })
         };
         let b = {
             let (db, k) = (db.clone(), koffi.clone());
-            tokio::spawn(async move { service::tickets::assign(&db, &k, &Origin::tui(), T_NEW, KOFFI, Some(seen)).await })
+            tokio::spawn(async move {
+                service::tickets::assign(&db, &k, &Origin::tui(), T_NEW, KOFFI, Some(seen)).await
+            })
         };
         let results = [a.await.unwrap(), b.await.unwrap()];
-        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "{results:?}"
+        );
         let loser = results.iter().find_map(|r| r.as_ref().err()).unwrap();
-        assert!(loser.to_string().starts_with("ticket is already assigned to "), "{loser}");
-        let t = store::tickets::get(&mut db.clone(), T_NEW).await.unwrap().unwrap();
+        assert!(
+            loser
+                .to_string()
+                .starts_with("ticket is already assigned to "),
+            "{loser}"
+        );
+        let t = store::tickets::get(&mut db.clone(), T_NEW)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(t.status, "open");
-        service::tickets::transition(&db, &fatou, &Origin::tui(), T_NEW, TicketStatus::Pending, None, None).await.unwrap();
-        let t = store::tickets::get(&mut db.clone(), T_NEW).await.unwrap().unwrap();
+        service::tickets::transition(
+            &db,
+            &fatou,
+            &Origin::tui(),
+            T_NEW,
+            TicketStatus::Pending,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+        let t = store::tickets::get(&mut db.clone(), T_NEW)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(t.paused_since.is_some());
-        let err = service::tickets::transition(&db, &fatou, &Origin::tui(), T_NEW, TicketStatus::Closed, None, None).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Domain(DomainError::IllegalTransition { .. })), "{err}");
-        service::tickets::transition(&db, &fatou, &Origin::tui(), T_NEW, TicketStatus::Open, None, None).await.unwrap();
-        let t = store::tickets::get(&mut db.clone(), T_NEW).await.unwrap().unwrap();
+        let err = service::tickets::transition(
+            &db,
+            &fatou,
+            &Origin::tui(),
+            T_NEW,
+            TicketStatus::Closed,
+            None,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ServiceError::Domain(DomainError::IllegalTransition { .. })
+            ),
+            "{err}"
+        );
+        service::tickets::transition(
+            &db,
+            &fatou,
+            &Origin::tui(),
+            T_NEW,
+            TicketStatus::Open,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+        let t = store::tickets::get(&mut db.clone(), T_NEW)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(t.paused_since.is_none() && t.paused_seconds >= 0);
-        assert_eq!(store::audit::count_for(&mut db.clone(), "support_ticket", T_NEW, None).await.unwrap(), 3);
+        assert_eq!(
+            store::audit::count_for(&mut db.clone(), "support_ticket", T_NEW, None)
+                .await
+                .unwrap(),
+            3
+        );
     });
 }
 
@@ -324,14 +706,32 @@ async fn bulk_approval_skips_an_already_decided_row_and_approves_the_rest() {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let ibrahima = fixtures::actor(&db, IBRAHIMA).await;
-        service::commissions::approve(&db, &ibrahima, &origin(), Kind::Platform, C_SMALL, None).await.unwrap();
-        let report = service::commissions::approve_many(&db, &awa, &origin(), Kind::Platform, &[C_SMALL, C_CLIENT, C_DEV, C_BIG]).await.unwrap();
+        service::commissions::approve(&db, &ibrahima, &origin(), Kind::Platform, C_SMALL, None)
+            .await
+            .unwrap();
+        let report = service::commissions::approve_many(
+            &db,
+            &awa,
+            &origin(),
+            Kind::Platform,
+            &[C_SMALL, C_CLIENT, C_DEV, C_BIG],
+        )
+        .await
+        .unwrap();
         assert_eq!(report.approved, vec![C_CLIENT, C_DEV]);
         assert_eq!(report.first_of_two, vec![C_BIG]);
         assert_eq!(report.skipped.len(), 1);
         let (id, why) = &report.skipped[0];
         assert_eq!(*id, C_SMALL);
-        assert!(why.to_string().starts_with("already approved by Ibrahima Coulibaly at "), "{why}");
-        assert_eq!(audits(&db, C_SMALL).await, 1, "the skipped row got no second audit row");
+        assert!(
+            why.to_string()
+                .starts_with("already approved by Ibrahima Coulibaly at "),
+            "{why}"
+        );
+        assert_eq!(
+            audits(&db, C_SMALL).await,
+            1,
+            "the skipped row got no second audit row"
+        );
     });
 }

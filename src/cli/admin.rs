@@ -7,8 +7,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
 use crate::domain::Role;
-use crate::service::{self, bootstrap, seed, Origin};
-use crate::store::{self, db_redact, Db};
+use crate::service::{self, Origin, bootstrap, seed};
+use crate::store::{self, Db, db_redact};
 
 use super::{CliError, UserCommand};
 
@@ -16,8 +16,12 @@ use super::{CliError, UserCommand};
 pub async fn open(config: &Config) -> Result<(Db, String), CliError> {
     let (url, is_demo) = config.database_url();
     if is_demo {
-        std::fs::create_dir_all(config.data_dir())
-            .map_err(|e| CliError::failed(format!("cannot create {}: {e}", config.data_dir().display())))?;
+        std::fs::create_dir_all(config.data_dir()).map_err(|e| {
+            CliError::failed(format!(
+                "cannot create {}: {e}",
+                config.data_dir().display()
+            ))
+        })?;
     }
     let db = Db::connect(&url).await?;
     Ok((db, url))
@@ -29,19 +33,33 @@ pub async fn migrate(config: &Config) -> Result<(), CliError> {
     db.migrate().await?;
     bootstrap::ensure_reference_data(&db).await?;
     if before == known {
-        println!("{}: schema up to date ({known} migrations).", db_redact(&url));
+        println!(
+            "{}: schema up to date ({known} migrations).",
+            db_redact(&url)
+        );
     } else {
-        println!("{}: applied {} migration(s); schema at {known}.", db_redact(&url), known - before);
+        println!(
+            "{}: applied {} migration(s); schema at {known}.",
+            db_redact(&url),
+            known - before
+        );
     }
     Ok(())
 }
 
-pub async fn seed(config: &Config, size: seed::Size, seed_value: u64, anchor: Option<chrono::NaiveDate>) -> Result<(), CliError> {
+pub async fn seed(
+    config: &Config,
+    size: seed::Size,
+    seed_value: u64,
+    anchor: Option<chrono::NaiveDate>,
+) -> Result<(), CliError> {
     let (db, url) = open(config).await?;
     db.migrate().await?;
     bootstrap::ensure_reference_data(&db).await?;
     let day = anchor.unwrap_or_else(|| Utc::now().date_naive());
-    let anchor = day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()).and_utc();
+    let anchor = day
+        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+        .and_utc();
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg:<26} [{bar:30}] {pos}/{len} ({elapsed})")
@@ -54,7 +72,11 @@ pub async fn seed(config: &Config, size: seed::Size, seed_value: u64, anchor: Op
         bar.set_length(total);
         bar.set_position(done);
     };
-    let opts = seed::SeedOptions { size, seed: seed_value, anchor };
+    let opts = seed::SeedOptions {
+        size,
+        seed: seed_value,
+        anchor,
+    };
     let report = seed::seed(&db, &opts, &progress).await;
     bar.finish_and_clear();
     let report = report?;
@@ -80,7 +102,9 @@ pub async fn doctor(config: &Config) -> Result<(), CliError> {
             config.demo_database_path().display()
         )));
     }
-    let db = Db::connect(&url).await.map_err(|e| CliError::failed(format!("unreachable: {e}")))?;
+    let db = Db::connect(&url)
+        .await
+        .map_err(|e| CliError::failed(format!("unreachable: {e}")))?;
     db.ping().await?;
     println!("connection ok ({})", db.describe());
     let (applied, known) = db.migration_state().await?;
@@ -102,9 +126,13 @@ fn password_from_env_or_prompt(email: &str) -> Result<String, CliError> {
     if let Ok(p) = std::env::var("OBRYL_PASSWORD") {
         return Ok(p);
     }
-    let first = rpassword::prompt_password(format!("New password for {email}: "))
-        .map_err(|e| CliError::failed(format!("cannot read the password: {e} (set OBRYL_PASSWORD)")))?;
-    let again = rpassword::prompt_password("Again: ").map_err(|e| CliError::failed(e.to_string()))?;
+    let first = rpassword::prompt_password(format!("New password for {email}: ")).map_err(|e| {
+        CliError::failed(format!(
+            "cannot read the password: {e} (set OBRYL_PASSWORD)"
+        ))
+    })?;
+    let again =
+        rpassword::prompt_password("Again: ").map_err(|e| CliError::failed(e.to_string()))?;
     if first != again {
         return Err(CliError::refused("the two passwords differ"));
     }
@@ -121,7 +149,10 @@ pub async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliError> {
     let origin = Origin::cli();
     match cmd {
         UserCommand::Create { name, email, roles } => {
-            let roles = roles.iter().map(|r| role(r)).collect::<Result<Vec<_>, _>>()?;
+            let roles = roles
+                .iter()
+                .map(|r| role(r))
+                .collect::<Result<Vec<_>, _>>()?;
             let password = password_from_env_or_prompt(&email)?;
             let id = service::users::create(&db, None, &origin, &name, &email, &password).await?;
             for r in roles {
@@ -130,12 +161,28 @@ pub async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliError> {
             println!("Created user {id} <{email}>.");
         }
         UserCommand::Grant { email, role: r } => {
-            let changed = service::users::set_role(&db, None, &origin, &email, role(&r)?, true).await?;
-            println!("{}", if changed { format!("{email} is now {r}.") } else { format!("{email} already was {r}.") });
+            let changed =
+                service::users::set_role(&db, None, &origin, &email, role(&r)?, true).await?;
+            println!(
+                "{}",
+                if changed {
+                    format!("{email} is now {r}.")
+                } else {
+                    format!("{email} already was {r}.")
+                }
+            );
         }
         UserCommand::Revoke { email, role: r } => {
-            let changed = service::users::set_role(&db, None, &origin, &email, role(&r)?, false).await?;
-            println!("{}", if changed { format!("{email} is no longer {r}.") } else { format!("{email} was not {r}.") });
+            let changed =
+                service::users::set_role(&db, None, &origin, &email, role(&r)?, false).await?;
+            println!(
+                "{}",
+                if changed {
+                    format!("{email} is no longer {r}.")
+                } else {
+                    format!("{email} was not {r}.")
+                }
+            );
         }
         UserCommand::Passwd { email } => {
             let password = password_from_env_or_prompt(&email)?;

@@ -4,11 +4,14 @@ use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
 use crate::config::Config;
-use crate::domain::{format_money, format_rate, sanitize, Currency};
-use crate::service::{self, commissions::Kind, Origin};
-use crate::store::{self, commissions::{CommissionRow, Filter, Sort}, Anchor};
+use crate::domain::{Currency, format_money, format_rate, sanitize};
+use crate::service::{self, Origin, commissions::Kind};
+use crate::store::{
+    self, Anchor,
+    commissions::{CommissionRow, Filter, Sort},
+};
 
-use super::{admin, output, session, CliError};
+use super::{CliError, admin, output, session};
 
 #[derive(Debug, Subcommand)]
 pub enum CommissionCommand {
@@ -67,7 +70,11 @@ pub enum StatusArg {
 }
 
 fn kind(external: bool) -> Kind {
-    if external { Kind::External } else { Kind::Platform }
+    if external {
+        Kind::External
+    } else {
+        Kind::Platform
+    }
 }
 
 fn money(minor: i64, currency: &str, locale: crate::domain::Locale) -> String {
@@ -91,23 +98,46 @@ fn as_json(r: &CommissionRow) -> serde_json::Value {
     })
 }
 
-pub async fn run(config: &Config, as_email: Option<&str>, cmd: CommissionCommand) -> Result<(), CliError> {
+pub async fn run(
+    config: &Config,
+    as_email: Option<&str>,
+    cmd: CommissionCommand,
+) -> Result<(), CliError> {
     let (db, url) = admin::open(config).await?;
     db.ensure_migrated().await?;
     let actor = session::actor(config, &db, &url, as_email).await?;
     let locale = config.locale(|k| std::env::var(k).ok());
     let origin = Origin::cli();
     match cmd {
-        CommissionCommand::List { status, external, limit, json } => {
+        CommissionCommand::List {
+            status,
+            external,
+            limit,
+            json,
+        } => {
             let statuses = match status {
                 StatusArg::All => Vec::new(),
                 s => vec![format!("{s:?}").to_lowercase()],
             };
-            let filter = Filter { statuses, ..Filter::default() };
-            let page = store::commissions::page(&mut db.clone(), kind(external), &filter, Sort::Oldest, &Anchor::First, limit).await?;
+            let filter = Filter {
+                statuses,
+                ..Filter::default()
+            };
+            let page = store::commissions::page(
+                &mut db.clone(),
+                kind(external),
+                &filter,
+                Sort::Oldest,
+                &Anchor::First,
+                limit,
+            )
+            .await?;
             if json {
                 let rows: Vec<_> = page.rows.iter().map(as_json).collect();
-                println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_default()
+                );
             } else {
                 let rows: Vec<Vec<String>> = page
                     .rows
@@ -124,7 +154,19 @@ pub async fn run(config: &Config, as_email: Option<&str>, cmd: CommissionCommand
                         ]
                     })
                     .collect();
-                output::table(&["ID", "PROJECT", "DEVELOPER", "GROSS", "RATE", "COMMISSION", "STATUS"], &rows, &[0, 3, 4, 5]);
+                output::table(
+                    &[
+                        "ID",
+                        "PROJECT",
+                        "DEVELOPER",
+                        "GROSS",
+                        "RATE",
+                        "COMMISSION",
+                        "STATUS",
+                    ],
+                    &rows,
+                    &[0, 3, 4, 5],
+                );
                 if page.has_after {
                     println!("… more: raise --limit");
                 }
@@ -135,7 +177,10 @@ pub async fn run(config: &Config, as_email: Option<&str>, cmd: CommissionCommand
                 .await?
                 .ok_or_else(|| CliError::refused(format!("no commission {id}")))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&as_json(&row)).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&as_json(&row)).unwrap_or_default()
+                );
             } else {
                 for (k, v) in as_json(&row).as_object().into_iter().flatten() {
                     let v = match v {
@@ -148,19 +193,41 @@ pub async fn run(config: &Config, as_email: Option<&str>, cmd: CommissionCommand
             }
         }
         CommissionCommand::Approve { id, external } => {
-            match service::commissions::approve(&db, &actor, &origin, kind(external), id, None).await? {
+            match service::commissions::approve(&db, &actor, &origin, kind(external), id, None)
+                .await?
+            {
                 service::commissions::Approval::Approved => println!("Commission {id} approved."),
                 service::commissions::Approval::FirstOfTwo => {
-                    println!("Commission {id}: first approval recorded; a second, different approver is needed.")
+                    println!(
+                        "Commission {id}: first approval recorded; a second, different approver is needed."
+                    )
                 }
             }
         }
-        CommissionCommand::Reject { id, reason, external } => {
-            service::commissions::reject(&db, &actor, &origin, kind(external), id, &reason, None).await?;
+        CommissionCommand::Reject {
+            id,
+            reason,
+            external,
+        } => {
+            service::commissions::reject(&db, &actor, &origin, kind(external), id, &reason, None)
+                .await?;
             println!("Commission {id} rejected.");
         }
-        CommissionCommand::Pay { id, reference, external } => {
-            let transfer = service::commissions::pay(&db, &actor, &origin, kind(external), id, &reference, None).await?;
+        CommissionCommand::Pay {
+            id,
+            reference,
+            external,
+        } => {
+            let transfer = service::commissions::pay(
+                &db,
+                &actor,
+                &origin,
+                kind(external),
+                id,
+                &reference,
+                None,
+            )
+            .await?;
             println!("Commission {id} paid (ledger transfer {transfer}).");
         }
     }

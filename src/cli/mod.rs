@@ -15,7 +15,12 @@ use crate::config::{Config, Overrides};
 use crate::service::seed::Size;
 
 #[derive(Debug, Parser)]
-#[command(name = "obryl", version, about = "Obryl Tech staff back-office", propagate_version = true)]
+#[command(
+    name = "obryl",
+    version,
+    about = "Obryl Tech staff back-office",
+    propagate_version = true
+)]
 pub struct Cli {
     /// Database to open: sqlite://PATH or postgres://USER@HOST/DB (default: the embedded demo).
     #[arg(long, global = true, value_name = "URL")]
@@ -130,11 +135,15 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
     let result = match cli.command {
         None | Some(Command::Tui) => unreachable_tui(),
         Some(Command::Migrate) => admin::migrate(&config).await,
-        Some(Command::Seed { size, seed, anchor }) => admin::seed(&config, size, seed, anchor).await,
+        Some(Command::Seed { size, seed, anchor }) => {
+            admin::seed(&config, size, seed, anchor).await
+        }
         Some(Command::Doctor) => admin::doctor(&config).await,
         Some(Command::User(cmd)) => admin::user(&config, cmd).await,
         Some(Command::Logout) => session::logout(&config).await,
-        Some(Command::Commission(cmd)) => commission::run(&config, cli.as_email.as_deref(), cmd).await,
+        Some(Command::Commission(cmd)) => {
+            commission::run(&config, cli.as_email.as_deref(), cmd).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -146,7 +155,9 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
 }
 
 fn unreachable_tui() -> Result<(), CliError> {
-    Err(CliError::failed("the TUI is started by main, not by cli::run"))
+    Err(CliError::failed(
+        "the TUI is started by main, not by cli::run",
+    ))
 }
 
 /// A command's failure: the message for stderr and the exit code.
@@ -158,16 +169,29 @@ pub struct CliError {
 
 impl CliError {
     pub fn failed(message: impl Into<String>) -> CliError {
-        CliError { message: message.into(), code: EXIT_FAILED }
+        CliError {
+            message: message.into(),
+            code: EXIT_FAILED,
+        }
     }
     pub fn refused(message: impl Into<String>) -> CliError {
-        CliError { message: message.into(), code: EXIT_REFUSED }
+        CliError {
+            message: message.into(),
+            code: EXIT_REFUSED,
+        }
     }
 }
 
 impl From<crate::service::ServiceError> for CliError {
     fn from(e: crate::service::ServiceError) -> CliError {
-        CliError { message: e.to_string(), code: if e.is_refusal() { EXIT_REFUSED } else { EXIT_FAILED } }
+        CliError {
+            message: e.to_string(),
+            code: if e.is_refusal() {
+                EXIT_REFUSED
+            } else {
+                EXIT_FAILED
+            },
+        }
     }
 }
 

@@ -5,9 +5,23 @@ use crate::domain::{display_width, sanitize_line, truncate_to_width};
 /// Prints rows under a header, each column as wide as its widest cell (capped).
 pub fn table(header: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) {
     let cap = 40;
-    let clean: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| truncate_to_width(&sanitize_line(c), cap)).collect()).collect();
+    let clean: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| truncate_to_width(&sanitize_line(c), cap))
+                .collect()
+        })
+        .collect();
     let widths: Vec<usize> = (0..header.len())
-        .map(|i| clean.iter().map(|r| display_width(&r[i])).chain([display_width(header[i])]).max().unwrap_or(0))
+        .map(|i| {
+            clean
+                .iter()
+                .map(|r| display_width(&r[i]))
+                .chain([display_width(header[i])])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |cells: Vec<&str>| {
         let parts: Vec<String> = cells
@@ -15,7 +29,11 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) {
             .enumerate()
             .map(|(i, c)| {
                 let pad = " ".repeat(widths[i].saturating_sub(display_width(c)));
-                if right_aligned.contains(&i) { format!("{pad}{c}") } else { format!("{c}{pad}") }
+                if right_aligned.contains(&i) {
+                    format!("{pad}{c}")
+                } else {
+                    format!("{c}{pad}")
+                }
             })
             .collect();
         println!("{}", parts.join("  ").trim_end());

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::config::Config;
-use crate::service::{auth, Actor, Origin, ServiceError};
+use crate::service::{Actor, Origin, ServiceError, auth};
 use crate::store::Db;
 
 use super::CliError;
@@ -49,22 +49,36 @@ pub fn forget_token(config: &Config) {
 
 /// Resolves who acts for a CLI command: `--as EMAIL` with OBRYL_PASSWORD or a prompt, else
 /// the remembered login.
-pub async fn actor(config: &Config, db: &Db, url: &str, as_email: Option<&str>) -> Result<Actor, CliError> {
+pub async fn actor(
+    config: &Config,
+    db: &Db,
+    url: &str,
+    as_email: Option<&str>,
+) -> Result<Actor, CliError> {
     if let Some(email) = as_email {
         let password = match std::env::var("OBRYL_PASSWORD") {
             Ok(p) => p,
-            Err(_) => rpassword::prompt_password(format!("Password for {email}: "))
-                .map_err(|e| CliError::failed(format!("cannot read the password: {e} (set OBRYL_PASSWORD)")))?,
+            Err(_) => {
+                rpassword::prompt_password(format!("Password for {email}: ")).map_err(|e| {
+                    CliError::failed(format!(
+                        "cannot read the password: {e} (set OBRYL_PASSWORD)"
+                    ))
+                })?
+            }
         };
         return Ok(auth::login(db, email, &password).await?);
     }
     match load_token(config, url) {
         Some(token) => match auth::resume(db, &token).await {
             Ok(actor) => Ok(actor),
-            Err(ServiceError::SessionExpired) => Err(CliError::failed("the remembered login has expired; use --as EMAIL")),
+            Err(ServiceError::SessionExpired) => Err(CliError::failed(
+                "the remembered login has expired; use --as EMAIL",
+            )),
             Err(e) => Err(e.into()),
         },
-        None => Err(CliError::failed("who are you? use --as EMAIL (password from OBRYL_PASSWORD or a prompt) or log in once in the TUI")),
+        None => Err(CliError::failed(
+            "who are you? use --as EMAIL (password from OBRYL_PASSWORD or a prompt) or log in once in the TUI",
+        )),
     }
 }
 
@@ -78,14 +92,27 @@ pub async fn logout(config: &Config) -> Result<(), CliError> {
     let db = Db::connect(&url).await?;
     let live = auth::logout(&db, &token).await?;
     forget_token(config);
-    println!("{}", if live { "Logged out: the remembered login is revoked." } else { "The remembered login had already expired." });
+    println!(
+        "{}",
+        if live {
+            "Logged out: the remembered login is revoked."
+        } else {
+            "The remembered login had already expired."
+        }
+    );
     Ok(())
 }
 
 /// Remembers a login made in the TUI.
-pub async fn remember(config: &Config, db: &Db, url: &str, actor: &Actor) -> Result<(), ServiceError> {
+pub async fn remember(
+    config: &Config,
+    db: &Db,
+    url: &str,
+    actor: &Actor,
+) -> Result<(), ServiceError> {
     let ttl = chrono::Duration::days(config.session.ttl_days.max(1));
     let token = auth::remember(db, actor, &Origin::tui(), ttl).await?;
-    save_token(config, url, &token).map_err(|e| ServiceError::Internal(format!("cannot save the remembered login: {e}")))?;
+    save_token(config, url, &token)
+        .map_err(|e| ServiceError::Internal(format!("cannot save the remembered login: {e}")))?;
     Ok(())
 }

@@ -23,7 +23,10 @@ impl Actor {
         let user = store::users::find(c, user_id)
             .await?
             .filter(|u| u.deleted_at.is_none())
-            .ok_or(ServiceError::NotFound { what: "user", key: user_id.to_string() })?;
+            .ok_or(ServiceError::NotFound {
+                what: "user",
+                key: user_id.to_string(),
+            })?;
         let roles: Vec<Role> = store::users::roles_of(c, user_id)
             .await?
             .iter()
@@ -55,13 +58,19 @@ impl Actor {
         if self.can(p) {
             Ok(())
         } else {
-            Err(ServiceError::Forbidden { permission: p.as_str() })
+            Err(ServiceError::Forbidden {
+                permission: p.as_str(),
+            })
         }
     }
 
     /// The staff role shown next to the name ("finance", "support", ...).
     pub fn main_role(&self) -> &'static str {
-        self.roles.iter().find(|r| r.is_staff()).map(|r| r.as_str()).unwrap_or("staff")
+        self.roles
+            .iter()
+            .find(|r| r.is_staff())
+            .map(|r| r.as_str())
+            .unwrap_or("staff")
     }
 }
 
@@ -74,10 +83,16 @@ pub struct Origin {
 
 impl Origin {
     pub fn tui() -> Origin {
-        Origin { channel: "tui", host: host_name() }
+        Origin {
+            channel: "tui",
+            host: host_name(),
+        }
     }
     pub fn cli() -> Origin {
-        Origin { channel: "cli", host: host_name() }
+        Origin {
+            channel: "cli",
+            host: host_name(),
+        }
     }
 }
 

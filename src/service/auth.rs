@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::store::{self, Db};
 
-use super::record::{record, Change, Diff};
+use super::record::{Change, Diff, record};
 use super::{Actor, Origin, Result, ServiceError};
 
 /// Laravel's default bcrypt cost.
@@ -15,7 +15,8 @@ pub const BCRYPT_COST: u32 = 12;
 
 /// Hashes a password the way Laravel does (`$2y$12$...`).
 pub fn hash_password(password: &str) -> Result<String> {
-    let parts = bcrypt::hash_with_result(password, BCRYPT_COST).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let parts = bcrypt::hash_with_result(password, BCRYPT_COST)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
     Ok(parts.format_for_version(bcrypt::Version::TwoY))
 }
 
@@ -27,10 +28,18 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// Email + password login. Wrong credentials and unknown emails get the same answer.
 pub async fn login(db: &Db, email: &str, password: &str) -> Result<Actor> {
     let mut conn = db.clone();
-    let user = store::users::find_by_email(&mut conn, email).await?.filter(|u| u.deleted_at.is_none());
+    let user = store::users::find_by_email(&mut conn, email)
+        .await?
+        .filter(|u| u.deleted_at.is_none());
     let Some(user) = user else {
         // Spend the same time as a real check so timing does not reveal which emails exist.
-        let _ = tokio::task::spawn_blocking(|| verify_password("x", "$2y$12$C6UzMDM.H6dfI/f/IKxGhuP9VDhqC/IqGZnwFHdOq8cvIYmMWq0cS")).await;
+        let _ = tokio::task::spawn_blocking(|| {
+            verify_password(
+                "x",
+                "$2y$12$C6UzMDM.H6dfI/f/IKxGhuP9VDhqC/IqGZnwFHdOq8cvIYmMWq0cS",
+            )
+        })
+        .await;
         return Err(ServiceError::InvalidCredentials);
     };
     let (password, hash) = (password.to_owned(), user.password.clone());
@@ -54,7 +63,15 @@ pub async fn remember(db: &Db, actor: &Actor, origin: &Origin, ttl: Duration) ->
     let token = hex::encode(bytes);
     let now = super::now();
     let mut tx = db.begin().await?;
-    let session_id = store::users::insert_session(&mut tx, actor.id, &token_hash(&token), &origin.host, now, now + ttl).await?;
+    let session_id = store::users::insert_session(
+        &mut tx,
+        actor.id,
+        &token_hash(&token),
+        &origin.host,
+        now,
+        now + ttl,
+    )
+    .await?;
     record(
         &mut tx,
         Some(actor),

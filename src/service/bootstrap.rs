@@ -1,13 +1,12 @@
 //! Reference data every database needs before anyone can log in: currencies, the spatie roles
 //! and permissions, and default settings. Idempotent: run after every `migrate`.
 
-use sea_query::{Expr, ExprTrait, OnConflict, Query};
 use serde_json::json;
 
 use crate::domain::{Currency, Permission, Role};
-use crate::store::{self, Db};
+use crate::store::{self, Db, reference};
 
-use super::{now, ServiceError};
+use super::{ServiceError, now};
 
 /// Setting keys (group, name) the back-office reads.
 pub mod keys {
@@ -28,15 +27,23 @@ pub fn default_settings() -> Vec<(&'static str, &'static str, serde_json::Value)
     use keys::*;
     vec![
         (COMMISSION, DEFAULT_RATE_BPS, json!(1500)),
-        (COMMISSION, DUAL_APPROVAL_THRESHOLD, json!({"XOF": 2_000_000, "XAF": 2_000_000, "EUR": 300_000, "USD": 300_000, "GHS": 4_000_000, "NGN": 500_000_000})),
+        (
+            COMMISSION,
+            DUAL_APPROVAL_THRESHOLD,
+            json!({"XOF": 2_000_000, "XAF": 2_000_000, "EUR": 300_000, "USD": 300_000, "GHS": 4_000_000, "NGN": 500_000_000}),
+        ),
         (ESCROW, AUTO_RELEASE_DAYS, json!(14)),
         (ESCROW, ESCROW_REQUIRED, json!(false)),
-        (SUPPORT, SLA_TARGETS, json!({
-            "urgent": {"first_response_minutes": 60, "resolution_minutes": 480},
-            "high": {"first_response_minutes": 240, "resolution_minutes": 1440},
-            "normal": {"first_response_minutes": 480, "resolution_minutes": 4320},
-            "low": {"first_response_minutes": 1440, "resolution_minutes": 7200},
-        })),
+        (
+            SUPPORT,
+            SLA_TARGETS,
+            json!({
+                "urgent": {"first_response_minutes": 60, "resolution_minutes": 480},
+                "high": {"first_response_minutes": 240, "resolution_minutes": 1440},
+                "normal": {"first_response_minutes": 480, "resolution_minutes": 4320},
+                "low": {"first_response_minutes": 1440, "resolution_minutes": 7200},
+            }),
+        ),
         (SUPPORT, REPLY_MAX_BYTES, json!(65_536)),
     ]
 }
@@ -57,58 +64,27 @@ pub async fn ensure_reference_data(db: &Db) -> Result<(), ServiceError> {
     let mut tx = db.begin().await?;
     for c in Currency::ALL {
         let (name, symbol) = currency_name(*c);
-        let q = Query::insert()
-            .into_table("currencies")
-            .columns(["code", "name", "exponent", "symbol"])
-            .values_panic([c.code().into(), name.into(), i64::from(c.exponent()).into(), symbol.into()])
-            .on_conflict(OnConflict::column("code").do_nothing().to_owned())
-            .to_owned();
-        tx.exec(&q).await?;
+        reference::ensure_currency(&mut tx, c.code(), name, i64::from(c.exponent()), symbol)
+            .await?;
     }
-    for table in ["permissions", "roles"] {
-        let names: Vec<&str> = if table == "permissions" {
-            Permission::ALL.iter().map(|p| p.as_str()).collect()
-        } else {
-            Role::ALL.iter().map(|r| r.as_str()).collect()
-        };
-        for name in names {
-            let q = Query::insert()
-                .into_table(table)
-                .columns(["name", "guard_name", "created_at", "updated_at"])
-                .values_panic([name.into(), "web".into(), now.into(), now.into()])
-                .on_conflict(OnConflict::columns(["name", "guard_name"]).do_nothing().to_owned())
-                .to_owned();
-            tx.exec(&q).await?;
-        }
+    for p in Permission::ALL {
+        reference::ensure_named(&mut tx, "permissions", p.as_str(), now).await?;
+    }
+    for r in Role::ALL {
+        reference::ensure_named(&mut tx, "roles", r.as_str(), now).await?;
     }
     for role in Role::ALL {
-        let role_id = store::users::role_id(&mut tx, role.as_str()).await?.ok_or_else(|| {
-            ServiceError::Internal(format!("role {} missing after insert", role.as_str()))
-        })?;
+        let role_id = store::users::role_id(&mut tx, role.as_str())
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Internal(format!("role {} missing after insert", role.as_str()))
+            })?;
         for perm in role.default_permissions() {
-            let perm_id = Query::select()
-                .column("id")
-                .from("permissions")
-                .and_where(Expr::col("name").eq(perm.as_str()))
-                .to_owned();
-            let Some((perm_id,)) = tx.opt::<(i64,)>(&perm_id).await? else { continue };
-            let q = Query::insert()
-                .into_table("role_has_permissions")
-                .columns(["permission_id", "role_id"])
-                .values_panic([perm_id.into(), role_id.into()])
-                .on_conflict(OnConflict::columns(["permission_id", "role_id"]).do_nothing().to_owned())
-                .to_owned();
-            tx.exec(&q).await?;
+            reference::ensure_role_permission(&mut tx, role_id, perm.as_str()).await?;
         }
     }
     for (group, name, payload) in default_settings() {
-        let q = Query::insert()
-            .into_table("settings")
-            .columns(["group", "name", "locked", "payload", "created_at", "updated_at"])
-            .values_panic([group.into(), name.into(), false.into(), payload.into(), now.into(), now.into()])
-            .on_conflict(OnConflict::columns(["group", "name"]).do_nothing().to_owned())
-            .to_owned();
-        tx.exec(&q).await?;
+        reference::ensure_setting(&mut tx, group, name, payload, now).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -2,15 +2,15 @@
 //! approval above the threshold), reject with a reason, mark paid (ledger transfer), cancel,
 //! and creating a commission with the rate in force.
 
-use serde_json::{json, Value as JsonValue};
+use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{commission_amount, require_text, CommissionStatus, Currency, Permission};
-use crate::store::{self, commissions::CommissionRow, Db, Tx};
+use crate::domain::{CommissionStatus, Currency, Permission, commission_amount, require_text};
+use crate::store::{self, Db, Tx, commissions::CommissionRow};
 
 pub use crate::store::commissions::Kind;
 
-use super::record::{record, Change, Diff, Notice};
-use super::{settings, Actor, FourEyes, Origin, Result, ServiceError};
+use super::record::{Change, Diff, Notice, record};
+use super::{Actor, FourEyes, Origin, Result, ServiceError, settings};
 
 /// Longest rejection reason kept (bytes).
 pub const REASON_MAX_BYTES: usize = 4096;
@@ -42,7 +42,10 @@ fn what(kind: Kind) -> &'static str {
 async fn load(tx: &mut Tx, kind: Kind, id: i64) -> Result<CommissionRow> {
     store::commissions::get(tx, kind, id)
         .await?
-        .ok_or(ServiceError::NotFound { what: what(kind), key: id.to_string() })
+        .ok_or(ServiceError::NotFound {
+            what: what(kind),
+            key: id.to_string(),
+        })
 }
 
 /// "already approved by Awa Diop at 10:42" for a row that is no longer pending.
@@ -83,12 +86,22 @@ fn check_seen(kind: Kind, row: &CommissionRow, seen_version: Option<i64>) -> Res
 }
 
 /// The people told about a decision: the requester and the developer.
-fn notices(row: &CommissionRow, class: &'static str, kind: &'static str, params: JsonValue) -> Vec<Notice> {
+fn notices(
+    row: &CommissionRow,
+    class: &'static str,
+    kind: &'static str,
+    params: JsonValue,
+) -> Vec<Notice> {
     let mut people = vec![row.requested_by];
     people.extend(row.developer_id);
     people
         .into_iter()
-        .map(|user_id| Notice { user_id, class, kind, params: params.clone() })
+        .map(|user_id| Notice {
+            user_id,
+            class,
+            kind,
+            params: params.clone(),
+        })
         .collect()
 }
 
@@ -115,7 +128,14 @@ async fn lost_race(tx: &mut Tx, kind: Kind, id: i64) -> ServiceError {
     }
 }
 
-pub async fn approve(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, seen_version: Option<i64>) -> Result<Approval> {
+pub async fn approve(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    kind: Kind,
+    id: i64,
+    seen_version: Option<i64>,
+) -> Result<Approval> {
     actor.require(approve_permission(kind))?;
     let mut tx = db.begin().await?;
     let row = load(&mut tx, kind, id).await?;
@@ -131,7 +151,10 @@ pub async fn approve(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i6
     let (outcome, values, diff) = if needs_two && row.first_approved_by.is_none() {
         (
             Approval::FirstOfTwo,
-            vec![("first_approved_by", actor.id.into()), ("first_approved_at", now.into())],
+            vec![
+                ("first_approved_by", actor.id.into()),
+                ("first_approved_at", now.into()),
+            ],
             Diff::new()
                 .field("first_approved_by", JsonValue::Null, actor.id)
                 .field("first_approved_at", JsonValue::Null, now.to_rfc3339()),
@@ -153,14 +176,21 @@ pub async fn approve(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i6
                 .field("approved_at", JsonValue::Null, now.to_rfc3339()),
         )
     };
-    if !store::commissions::cas_update(&mut tx, kind, id, "pending", row.lock_version, values, now).await? {
+    if !store::commissions::cas_update(&mut tx, kind, id, "pending", row.lock_version, values, now)
+        .await?
+    {
         return Err(lost_race(&mut tx, kind, id).await);
     }
     let (event, notify, webhook) = match outcome {
         Approval::FirstOfTwo => ("first_approved", Vec::new(), "first_approved"),
         Approval::Approved => (
             "approved",
-            notices(&row, "App\\Notifications\\CommissionApproved", "commission.approved", money_params(&row)),
+            notices(
+                &row,
+                "App\\Notifications\\CommissionApproved",
+                "commission.approved",
+                money_params(&row),
+            ),
             "approved",
         ),
     };
@@ -169,14 +199,29 @@ pub async fn approve(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i6
         &mut tx,
         Some(actor),
         origin,
-        Change { event, subject_type: kind.alias(), subject_id: id, diff, notices: notify, webhook: Some(&webhook) },
+        Change {
+            event,
+            subject_type: kind.alias(),
+            subject_id: id,
+            diff,
+            notices: notify,
+            webhook: Some(&webhook),
+        },
     )
     .await?;
     tx.commit().await?;
     Ok(outcome)
 }
 
-pub async fn reject(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, reason: &str, seen_version: Option<i64>) -> Result<()> {
+pub async fn reject(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    kind: Kind,
+    id: i64,
+    reason: &str,
+    seen_version: Option<i64>,
+) -> Result<()> {
     actor.require(approve_permission(kind))?;
     let reason = require_text("reason", reason, REASON_MAX_BYTES)?;
     let mut tx = db.begin().await?;
@@ -193,7 +238,9 @@ pub async fn reject(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64
         ("rejected_at", now.into()),
         ("rejection_reason", reason.clone().into()),
     ];
-    if !store::commissions::cas_update(&mut tx, kind, id, "pending", row.lock_version, values, now).await? {
+    if !store::commissions::cas_update(&mut tx, kind, id, "pending", row.lock_version, values, now)
+        .await?
+    {
         return Err(lost_race(&mut tx, kind, id).await);
     }
     let mut params = money_params(&row);
@@ -211,7 +258,12 @@ pub async fn reject(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64
                 .field("status", "pending", "rejected")
                 .field("rejected_by", JsonValue::Null, actor.id)
                 .field("rejection_reason", JsonValue::Null, reason),
-            notices: notices(&row, "App\\Notifications\\CommissionRejected", "commission.rejected", params),
+            notices: notices(
+                &row,
+                "App\\Notifications\\CommissionRejected",
+                "commission.rejected",
+                params,
+            ),
             webhook: Some(&webhook),
         },
     )
@@ -222,14 +274,25 @@ pub async fn reject(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64
 
 /// Marks an approved commission paid: records the payment reference and posts the ledger
 /// transfer (escrow -> platform revenue, or escrow -> contributor payable for external ones).
-pub async fn pay(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, reference: &str, seen_version: Option<i64>) -> Result<i64> {
+pub async fn pay(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    kind: Kind,
+    id: i64,
+    reference: &str,
+    seen_version: Option<i64>,
+) -> Result<i64> {
     actor.require(Permission::CommissionsPay)?;
     let reference = require_text("payment reference", reference, REFERENCE_MAX_BYTES)?;
     let mut tx = db.begin().await?;
     let row = load(&mut tx, kind, id).await?;
     if row.status != CommissionStatus::Approved.as_str() {
         if row.status == "pending" {
-            return Err(ServiceError::Invalid { field: "status", message: "approve the commission before paying it".into() });
+            return Err(ServiceError::Invalid {
+                field: "status",
+                message: "approve the commission before paying it".into(),
+            });
         }
         return Err(already_decided(&row));
     }
@@ -241,7 +304,8 @@ pub async fn pay(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, r
         Kind::External => ("contributor_payable", 3),
     };
     let escrow = store::ledger::account(&mut tx, "escrow", "escrow", &row.currency, now).await?;
-    let credit = store::ledger::account(&mut tx, credit_code, credit_code, &row.currency, now).await?;
+    let credit =
+        store::ledger::account(&mut tx, credit_code, credit_code, &row.currency, now).await?;
     let transfer_id = if row.amount > 0 {
         let key = format!("{}:{id}:paid", kind.alias());
         Some(
@@ -260,7 +324,11 @@ pub async fn pay(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, r
             )
             .await
             .map_err(|e| match e.unique_violation() {
-                Some(_) => ServiceError::AlreadyDecided { status: "paid".into(), by: "an earlier payment".into(), at: now },
+                Some(_) => ServiceError::AlreadyDecided {
+                    status: "paid".into(),
+                    by: "an earlier payment".into(),
+                    at: now,
+                },
                 None => e.into(),
             })?,
         )
@@ -274,7 +342,9 @@ pub async fn pay(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, r
         ("payment_reference", reference.clone().into()),
         ("ledger_transfer_id", transfer_id.into()),
     ];
-    if !store::commissions::cas_update(&mut tx, kind, id, "approved", row.lock_version, values, now).await? {
+    if !store::commissions::cas_update(&mut tx, kind, id, "approved", row.lock_version, values, now)
+        .await?
+    {
         return Err(lost_race(&mut tx, kind, id).await);
     }
     let mut params = money_params(&row);
@@ -293,7 +363,12 @@ pub async fn pay(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, r
                 .field("paid_by", JsonValue::Null, actor.id)
                 .field("payment_reference", JsonValue::Null, reference)
                 .field("ledger_transfer_id", JsonValue::Null, transfer_id),
-            notices: notices(&row, "App\\Notifications\\CommissionPaid", "commission.paid", params),
+            notices: notices(
+                &row,
+                "App\\Notifications\\CommissionPaid",
+                "commission.paid",
+                params,
+            ),
             webhook: Some(&webhook),
         },
     )
@@ -302,7 +377,14 @@ pub async fn pay(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, r
     Ok(transfer_id.unwrap_or_default())
 }
 
-pub async fn cancel(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64, seen_version: Option<i64>) -> Result<()> {
+pub async fn cancel(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    kind: Kind,
+    id: i64,
+    seen_version: Option<i64>,
+) -> Result<()> {
     actor.require(approve_permission(kind))?;
     let mut tx = db.begin().await?;
     let row = load(&mut tx, kind, id).await?;
@@ -312,8 +394,22 @@ pub async fn cancel(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64
     }
     check_seen(kind, &row, seen_version)?;
     let now = super::now();
-    let values = vec![("status", "cancelled".into()), ("cancelled_by", actor.id.into()), ("cancelled_at", now.into())];
-    if !store::commissions::cas_update(&mut tx, kind, id, from.as_str(), row.lock_version, values, now).await? {
+    let values = vec![
+        ("status", "cancelled".into()),
+        ("cancelled_by", actor.id.into()),
+        ("cancelled_at", now.into()),
+    ];
+    if !store::commissions::cas_update(
+        &mut tx,
+        kind,
+        id,
+        from.as_str(),
+        row.lock_version,
+        values,
+        now,
+    )
+    .await?
+    {
         return Err(lost_race(&mut tx, kind, id).await);
     }
     let webhook = format!("{}.cancelled", kind.alias());
@@ -325,8 +421,15 @@ pub async fn cancel(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64
             event: "cancelled",
             subject_type: kind.alias(),
             subject_id: id,
-            diff: Diff::new().field("status", from.as_str(), "cancelled").field("cancelled_by", JsonValue::Null, actor.id),
-            notices: notices(&row, "App\\Notifications\\CommissionCancelled", "commission.cancelled", money_params(&row)),
+            diff: Diff::new()
+                .field("status", from.as_str(), "cancelled")
+                .field("cancelled_by", JsonValue::Null, actor.id),
+            notices: notices(
+                &row,
+                "App\\Notifications\\CommissionCancelled",
+                "commission.cancelled",
+                money_params(&row),
+            ),
             webhook: Some(&webhook),
         },
     )
@@ -337,15 +440,28 @@ pub async fn cancel(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, id: i64
 
 /// Requests the platform commission of a project on `gross` (minor units of the project's
 /// currency), snapshotting the rate in force now.
-pub async fn create(db: &Db, actor: &Actor, origin: &Origin, project_id: i64, gross: i64) -> Result<i64> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    project_id: i64,
+    gross: i64,
+) -> Result<i64> {
     actor.require(Permission::CommissionsApprove)?;
     if gross < 0 {
-        return Err(crate::domain::DomainError::NegativeAmount { input: gross.to_string() }.into());
+        return Err(crate::domain::DomainError::NegativeAmount {
+            input: gross.to_string(),
+        }
+        .into());
     }
     let mut tx = db.begin().await?;
-    let project = store::projects::get(&mut tx, project_id)
-        .await?
-        .ok_or(ServiceError::NotFound { what: "project", key: project_id.to_string() })?;
+    let project =
+        store::projects::get(&mut tx, project_id)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                what: "project",
+                key: project_id.to_string(),
+            })?;
     Currency::parse(&project.currency)?;
     let rate_bps = settings::default_rate_bps(&mut tx).await?;
     let amount = commission_amount(gross, rate_bps)?;
@@ -364,7 +480,10 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, project_id: i64, gr
     )
     .await
     .map_err(|e| match e.unique_violation() {
-        Some(_) => ServiceError::Duplicate { field: "live commission for project", value: project.title.clone() },
+        Some(_) => ServiceError::Duplicate {
+            field: "live commission for project",
+            value: project.title.clone(),
+        },
         None => e.into(),
     })?;
     record(
@@ -402,7 +521,13 @@ pub struct BulkReport {
 
 /// Approves each commission in its own transaction, so one refusal never blocks the others.
 /// Stops early only when the database connection is lost.
-pub async fn approve_many(db: &Db, actor: &Actor, origin: &Origin, kind: Kind, ids: &[i64]) -> Result<BulkReport> {
+pub async fn approve_many(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    kind: Kind,
+    ids: &[i64],
+) -> Result<BulkReport> {
     let mut report = BulkReport::default();
     for &id in ids {
         match approve(db, actor, origin, kind, id, None).await {

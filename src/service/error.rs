@@ -50,17 +50,36 @@ pub enum ServiceError {
     #[error("{0}")]
     Domain(#[from] DomainError),
     #[error("already {status} by {by} at {}", hhmm(.at))]
-    AlreadyDecided { status: String, by: String, at: DateTime<Utc> },
+    AlreadyDecided {
+        status: String,
+        by: String,
+        at: DateTime<Utc>,
+    },
     #[error("{what} was changed by someone else meanwhile; it has been reloaded, try again")]
     Stale { what: &'static str },
     #[error("four-eyes rule: {}", .0.explain())]
     FourEyes(FourEyes),
-    #[error("{developer} is at {planned}/{capacity} h in week {week}; adding {adding} h would exceed the capacity")]
-    OverCapacity { developer: String, week: u32, planned: i64, adding: i64, capacity: i64 },
+    #[error(
+        "{developer} is at {planned}/{capacity} h in week {week}; adding {adding} h would exceed the capacity"
+    )]
+    OverCapacity {
+        developer: String,
+        week: u32,
+        planned: i64,
+        adding: i64,
+        capacity: i64,
+    },
     #[error("{developer} already has {active}/{max} active projects")]
-    TooManyProjects { developer: String, active: i64, max: i64 },
+    TooManyProjects {
+        developer: String,
+        active: i64,
+        max: i64,
+    },
     #[error("{developer} is {availability} and cannot take a project")]
-    Unavailable { developer: String, availability: String },
+    Unavailable {
+        developer: String,
+        availability: String,
+    },
     #[error("{name} has no developer profile")]
     NotADeveloper { name: String },
     #[error("the client cannot be the developer of their own project")]
@@ -70,7 +89,10 @@ pub enum ServiceError {
     #[error("{field} \"{value}\" is already taken")]
     Duplicate { field: &'static str, value: String },
     #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("the setting {name} is locked")]
     SettingLocked { name: String },
     #[error("wrong email or password")]

@@ -2,17 +2,24 @@
 //! developer under the workload rules (weekly capacity, max active projects, availability).
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use serde_json::{json, Value as JsonValue};
+use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{parse_amount, require_text, slugify, Availability, Currency, Permission, ProjectStatus};
-use crate::store::{self, projects::ProjectRow, Db, Tx};
+use crate::domain::{
+    Availability, Currency, Permission, ProjectStatus, parse_amount, require_text, slugify,
+};
+use crate::store::{self, Db, Tx, projects::ProjectRow};
 
 use super::bootstrap::keys;
-use super::record::{record, Change, Diff, Notice};
+use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError};
 
 async fn load(tx: &mut Tx, id: i64) -> Result<ProjectRow> {
-    store::projects::get(tx, id).await?.ok_or(ServiceError::NotFound { what: "project", key: id.to_string() })
+    store::projects::get(tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "project",
+            key: id.to_string(),
+        })
 }
 
 fn check_seen(row: &ProjectRow, seen_version: Option<i64>) -> Result<()> {
@@ -31,7 +38,11 @@ pub fn week_start(d: NaiveDate) -> NaiveDate {
 /// start to its deadline (at least one week), whole hours, remainder on the first weeks.
 pub fn plan_weeks(project: &ProjectRow, today: NaiveDate) -> Vec<(NaiveDate, i64)> {
     let start = week_start(project.starts_on.unwrap_or(today).max(today));
-    let end = project.deadline_at.map(|d| week_start(d.date_naive())).unwrap_or(start).max(start);
+    let end = project
+        .deadline_at
+        .map(|d| week_start(d.date_naive()))
+        .unwrap_or(start)
+        .max(start);
     let weeks = ((end - start).num_days() / 7 + 1).clamp(1, 52);
     let hours = project.estimated_hours.unwrap_or(0).max(0);
     (0..weeks)
@@ -46,7 +57,14 @@ pub fn plan_weeks(project: &ProjectRow, today: NaiveDate) -> Vec<(NaiveDate, i64
 /// Assigns a developer to an open project (permission `projects.assign`). Refused, with the
 /// numbers, when the developer is the client, has no developer profile, is unavailable, is at
 /// the maximum of active projects, or would exceed their weekly capacity in any week.
-pub async fn assign_developer(db: &Db, actor: &Actor, origin: &Origin, project_id: i64, developer_id: i64, seen_version: Option<i64>) -> Result<()> {
+pub async fn assign_developer(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    project_id: i64,
+    developer_id: i64,
+    seen_version: Option<i64>,
+) -> Result<()> {
     actor.require(Permission::ProjectsAssign)?;
     let mut tx = db.begin().await?;
     let project = load(&mut tx, project_id).await?;
@@ -58,22 +76,44 @@ pub async fn assign_developer(db: &Db, actor: &Actor, origin: &Origin, project_i
     }
     let user = store::users::find(&mut tx, developer_id)
         .await?
-        .ok_or(ServiceError::NotFound { what: "user", key: developer_id.to_string() })?;
+        .ok_or(ServiceError::NotFound {
+            what: "user",
+            key: developer_id.to_string(),
+        })?;
     let dev = store::workload::developer(&mut tx, developer_id)
         .await?
-        .ok_or_else(|| ServiceError::NotADeveloper { name: user.name.clone() })?;
+        .ok_or_else(|| ServiceError::NotADeveloper {
+            name: user.name.clone(),
+        })?;
     if dev.availability == Availability::Unavailable.as_str() {
-        return Err(ServiceError::Unavailable { developer: dev.name, availability: dev.availability });
+        return Err(ServiceError::Unavailable {
+            developer: dev.name,
+            availability: dev.availability,
+        });
     }
     if dev.active_projects >= dev.max_active_projects {
-        return Err(ServiceError::TooManyProjects { developer: dev.name, active: dev.active_projects, max: dev.max_active_projects });
+        return Err(ServiceError::TooManyProjects {
+            developer: dev.name,
+            active: dev.active_projects,
+            max: dev.max_active_projects,
+        });
     }
     let today = Utc::now().date_naive();
     let plan = plan_weeks(&project, today);
     if let (Some(first), Some(last)) = (plan.first(), plan.last()) {
-        let booked = store::workload::planned(&mut tx, &[developer_id], first.0, last.0 + Duration::days(1)).await?;
+        let booked = store::workload::planned(
+            &mut tx,
+            &[developer_id],
+            first.0,
+            last.0 + Duration::days(1),
+        )
+        .await?;
         for (week, adding) in &plan {
-            let planned = booked.iter().filter(|(_, w, _)| w == week).map(|(_, _, h)| *h).sum::<i64>();
+            let planned = booked
+                .iter()
+                .filter(|(_, w, _)| w == week)
+                .map(|(_, _, h)| *h)
+                .sum::<i64>();
             if planned + adding > dev.weekly_capacity_hours {
                 return Err(ServiceError::OverCapacity {
                     developer: dev.name,
@@ -91,16 +131,31 @@ pub async fn assign_developer(db: &Db, actor: &Actor, origin: &Origin, project_i
         ("status", ProjectStatus::Assigned.as_str().into()),
         ("assigned_at", now.into()),
     ];
-    if !store::projects::cas_update(&mut tx, project_id, from.as_str(), project.lock_version, values, now).await? {
+    if !store::projects::cas_update(
+        &mut tx,
+        project_id,
+        from.as_str(),
+        project.lock_version,
+        values,
+        now,
+    )
+    .await?
+    {
         return Err(ServiceError::Stale { what: "project" });
     }
     for (week, hours) in &plan {
         store::workload::add_planned(&mut tx, developer_id, project_id, *week, *hours, now).await?;
     }
-    let params = json!({"project_id": project_id, "project_title": project.title, "developer": dev.name});
+    let params =
+        json!({"project_id": project_id, "project_title": project.title, "developer": dev.name});
     let notices = [developer_id, project.client_id]
         .into_iter()
-        .map(|user_id| Notice { user_id, class: "App\\Notifications\\ProjectAssigned", kind: "project.assigned", params: params.clone() })
+        .map(|user_id| Notice {
+            user_id,
+            class: "App\\Notifications\\ProjectAssigned",
+            kind: "project.assigned",
+            params: params.clone(),
+        })
         .collect();
     record(
         &mut tx,
@@ -113,7 +168,11 @@ pub async fn assign_developer(db: &Db, actor: &Actor, origin: &Origin, project_i
             diff: Diff::new()
                 .field("status", from.as_str(), "assigned")
                 .field("developer_id", project.developer_id, developer_id)
-                .field("planned_hours", JsonValue::Null, plan.iter().map(|(_, h)| h).sum::<i64>()),
+                .field(
+                    "planned_hours",
+                    JsonValue::Null,
+                    plan.iter().map(|(_, h)| h).sum::<i64>(),
+                ),
             notices,
             webhook: Some("project.assigned"),
         },
@@ -126,10 +185,20 @@ pub async fn assign_developer(db: &Db, actor: &Actor, origin: &Origin, project_i
 /// Moves a project through its state machine (permission `projects.transition`), stamping the
 /// matching timestamp. `assigned` goes through `assign_developer`; with escrow required,
 /// starting work needs the escrow held.
-pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: ProjectStatus, seen_version: Option<i64>) -> Result<()> {
+pub async fn transition(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    to: ProjectStatus,
+    seen_version: Option<i64>,
+) -> Result<()> {
     actor.require(Permission::ProjectsTransition)?;
     if to == ProjectStatus::Assigned {
-        return Err(ServiceError::Invalid { field: "status", message: "assign a developer to move a project to assigned".into() });
+        return Err(ServiceError::Invalid {
+            field: "status",
+            message: "assign a developer to move a project to assigned".into(),
+        });
     }
     let mut tx = db.begin().await?;
     let row = load(&mut tx, id).await?;
@@ -141,7 +210,10 @@ pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: Pr
             .await?
             .is_some_and(|s| s.payload.0 == JsonValue::Bool(true));
         if required {
-            return Err(ServiceError::Invalid { field: "escrow", message: "the client's funds must be held in escrow before work starts".into() });
+            return Err(ServiceError::Invalid {
+                field: "escrow",
+                message: "the client's funds must be held in escrow before work starts".into(),
+            });
         }
     }
     let now = super::now();
@@ -158,19 +230,33 @@ pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: Pr
         values.push((col, now.into()));
         diff = diff.field(col, JsonValue::Null, now.to_rfc3339());
     }
-    if !store::projects::cas_update(&mut tx, id, from.as_str(), row.lock_version, values, now).await? {
+    if !store::projects::cas_update(&mut tx, id, from.as_str(), row.lock_version, values, now)
+        .await?
+    {
         return Err(ServiceError::Stale { what: "project" });
     }
     let params = json!({"project_id": id, "project_title": row.title, "from": from.as_str(), "to": to.as_str()});
     let notices = std::iter::once(row.client_id)
         .chain(row.developer_id)
-        .map(|user_id| Notice { user_id, class: "App\\Notifications\\ProjectStatusChanged", kind: "project.status_changed", params: params.clone() })
+        .map(|user_id| Notice {
+            user_id,
+            class: "App\\Notifications\\ProjectStatusChanged",
+            kind: "project.status_changed",
+            params: params.clone(),
+        })
         .collect();
     record(
         &mut tx,
         Some(actor),
         origin,
-        Change { event: "status_changed", subject_type: "project", subject_id: id, diff, notices, webhook: Some("project.status_changed") },
+        Change {
+            event: "status_changed",
+            subject_type: "project",
+            subject_id: id,
+            diff,
+            notices,
+            webhook: Some("project.status_changed"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -193,22 +279,35 @@ pub struct NewProject<'a> {
 pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>) -> Result<i64> {
     actor.require(Permission::ProjectsTransition)?;
     let title = require_text("title", p.title, 200)?;
-    let description = if p.description.trim().is_empty() { String::new() } else { require_text("description", p.description, 65_536)? };
+    let description = if p.description.trim().is_empty() {
+        String::new()
+    } else {
+        require_text("description", p.description, 65_536)?
+    };
     let currency = Currency::parse(p.currency)?;
     let budget = parse_amount(p.budget, currency)?;
     if p.estimated_hours.is_some_and(|h| h < 0) {
-        return Err(ServiceError::Invalid { field: "estimated hours", message: "must be zero or more".into() });
+        return Err(ServiceError::Invalid {
+            field: "estimated hours",
+            message: "must be zero or more".into(),
+        });
     }
     let slug = match p.slug {
         Some(s) => slugify(s),
         None => slugify(&title),
     };
     if slug.is_empty() {
-        return Err(ServiceError::Invalid { field: "slug", message: "give a slug in latin letters or digits".into() });
+        return Err(ServiceError::Invalid {
+            field: "slug",
+            message: "give a slug in latin letters or digits".into(),
+        });
     }
     let mut tx = db.begin().await?;
     if store::users::find(&mut tx, p.client_id).await?.is_none() {
-        return Err(ServiceError::NotFound { what: "client", key: p.client_id.to_string() });
+        return Err(ServiceError::NotFound {
+            what: "client",
+            key: p.client_id.to_string(),
+        });
     }
     let now = super::now();
     let id = store::projects::insert(
@@ -227,7 +326,10 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>)
     )
     .await
     .map_err(|e| match e.unique_violation() {
-        Some(_) => ServiceError::Duplicate { field: "slug", value: slug.clone() },
+        Some(_) => ServiceError::Duplicate {
+            field: "slug",
+            value: slug.clone(),
+        },
         None => e.into(),
     })?;
     record(

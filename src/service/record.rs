@@ -1,9 +1,9 @@
 //! What every change writes besides itself, in the same transaction: one audit row (old/new
 //! values of the changed fields only), its notifications, its webhook outbox event.
 
-use serde_json::{json, Map, Value as JsonValue};
+use serde_json::{Map, Value as JsonValue, json};
 
-use crate::store::{audit, notifications, outbox, Tx};
+use crate::store::{Tx, audit, notifications, outbox};
 
 use super::{Actor, Origin, Result};
 
@@ -18,7 +18,12 @@ impl Diff {
     pub fn new() -> Diff {
         Diff::default()
     }
-    pub fn field(mut self, name: &str, old: impl Into<JsonValue>, new: impl Into<JsonValue>) -> Diff {
+    pub fn field(
+        mut self,
+        name: &str,
+        old: impl Into<JsonValue>,
+        new: impl Into<JsonValue>,
+    ) -> Diff {
         let (old, new) = (old.into(), new.into());
         if old != new {
             self.old.insert(name.to_owned(), old);
@@ -48,7 +53,12 @@ pub struct Change<'a> {
 }
 
 /// Writes the audit row, notifications and outbox event of `change`; returns the audit id.
-pub async fn record(tx: &mut Tx, actor: Option<&Actor>, origin: &Origin, change: Change<'_>) -> Result<i64> {
+pub async fn record(
+    tx: &mut Tx,
+    actor: Option<&Actor>,
+    origin: &Origin,
+    change: Change<'_>,
+) -> Result<i64> {
     let now = super::now();
     let audit_id = audit::insert(
         tx,
@@ -60,7 +70,11 @@ pub async fn record(tx: &mut Tx, actor: Option<&Actor>, origin: &Origin, change:
             old_values: JsonValue::Object(change.diff.old.clone()),
             new_values: JsonValue::Object(change.diff.new.clone()),
             url: Some(origin.channel),
-            user_agent: Some(&format!("obryl-backoffice/{} ({})", env!("CARGO_PKG_VERSION"), origin.host)),
+            user_agent: Some(&format!(
+                "obryl-backoffice/{} ({})",
+                env!("CARGO_PKG_VERSION"),
+                origin.host
+            )),
             tags: None,
             now,
         },

@@ -2,19 +2,20 @@
 
 use serde_json::Value as JsonValue;
 
+use crate::domain::sla::{SlaTargets, default_targets};
 use crate::domain::{Currency, Permission, TicketPriority};
-use crate::domain::sla::{default_targets, SlaTargets};
 use crate::store::{self, Conn, Db};
 
 use super::bootstrap::keys;
-use super::record::{record, Change, Diff};
+use super::record::{Change, Diff, record};
 use super::{Actor, Origin, Result, ServiceError};
 
 /// The commission rate in force, in basis points.
 pub async fn default_rate_bps(c: &mut impl Conn) -> Result<i64> {
     let row = store::settings::get(c, keys::COMMISSION, keys::DEFAULT_RATE_BPS).await?;
-    row.and_then(|r| r.payload.0.as_i64())
-        .ok_or_else(|| ServiceError::Internal("setting commission.default_rate_bps is missing".into()))
+    row.and_then(|r| r.payload.0.as_i64()).ok_or_else(|| {
+        ServiceError::Internal("setting commission.default_rate_bps is missing".into())
+    })
 }
 
 /// Amounts strictly above this (minor units of `currency`) need two distinct approvers.
@@ -24,11 +25,17 @@ pub async fn dual_approval_threshold(c: &mut impl Conn, currency: &str) -> Resul
 }
 
 /// Every currency's dual-approval threshold (for markers in lists).
-pub async fn dual_approval_thresholds(c: &mut impl Conn) -> Result<std::collections::BTreeMap<String, i64>> {
+pub async fn dual_approval_thresholds(
+    c: &mut impl Conn,
+) -> Result<std::collections::BTreeMap<String, i64>> {
     let row = store::settings::get(c, keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD).await?;
     Ok(row
         .and_then(|r| r.payload.0.as_object().cloned())
-        .map(|m| m.into_iter().filter_map(|(k, v)| v.as_i64().map(|v| (k, v))).collect())
+        .map(|m| {
+            m.into_iter()
+                .filter_map(|(k, v)| v.as_i64().map(|v| (k, v)))
+                .collect()
+        })
         .unwrap_or_default())
 }
 
@@ -46,20 +53,29 @@ pub async fn sla_targets(c: &mut impl Conn, priority: TicketPriority) -> Result<
 
 /// Validates a new payload for a known setting.
 fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
-    let invalid = |message: &str| ServiceError::Invalid { field: "setting", message: message.to_owned() };
+    let invalid = |message: &str| ServiceError::Invalid {
+        field: "setting",
+        message: message.to_owned(),
+    };
     match (group, name) {
         (keys::COMMISSION, keys::DEFAULT_RATE_BPS) => match payload.as_i64() {
             Some(bps) if (0..=10_000).contains(&bps) => Ok(()),
-            _ => Err(invalid("the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)")),
+            _ => Err(invalid(
+                "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)",
+            )),
         },
         (keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD) => {
             let Some(map) = payload.as_object() else {
-                return Err(invalid("the threshold is a map of currency to amount in minor units"));
+                return Err(invalid(
+                    "the threshold is a map of currency to amount in minor units",
+                ));
             };
             for (code, amount) in map {
                 Currency::parse(code)?;
                 if !amount.as_i64().is_some_and(|a| a >= 0) {
-                    return Err(invalid("each threshold is a non-negative whole amount in minor units"));
+                    return Err(invalid(
+                        "each threshold is a non-negative whole amount in minor units",
+                    ));
                 }
             }
             Ok(())
@@ -70,15 +86,27 @@ fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
 
 /// Changes a setting (permission `settings.edit`), audited. Existing commissions keep the rate
 /// they snapshotted; only new ones see the change.
-pub async fn update(db: &Db, actor: &Actor, origin: &Origin, group: &str, name: &str, payload: JsonValue) -> Result<()> {
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    group: &str,
+    name: &str,
+    payload: JsonValue,
+) -> Result<()> {
     actor.require(Permission::SettingsEdit)?;
     validate(group, name, &payload)?;
     let mut tx = db.begin().await?;
     let current = store::settings::get(&mut tx, group, name)
         .await?
-        .ok_or_else(|| ServiceError::NotFound { what: "setting", key: format!("{group}.{name}") })?;
+        .ok_or_else(|| ServiceError::NotFound {
+            what: "setting",
+            key: format!("{group}.{name}"),
+        })?;
     if current.locked {
-        return Err(ServiceError::SettingLocked { name: format!("{group}.{name}") });
+        return Err(ServiceError::SettingLocked {
+            name: format!("{group}.{name}"),
+        });
     }
     store::settings::put(&mut tx, group, name, payload.clone(), super::now()).await?;
     let key = format!("{group}.{name}");

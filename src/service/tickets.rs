@@ -1,25 +1,33 @@
 //! Ticket triage: assignment (exactly one assignee wins a race) and status changes through the
 //! ticket state machine, with SLA stamps (pending pauses the clock).
 
-use chrono::{Duration, DateTime, Utc};
-use serde_json::{json, Value as JsonValue};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value as JsonValue, json};
 
 use crate::domain::{Permission, TicketPriority, TicketStatus, require_text};
-use crate::store::{self, tickets::TicketRow, Db, Tx};
+use crate::store::{self, Db, Tx, tickets::TicketRow};
 
-use super::record::{record, Change, Diff, Notice};
-use super::{settings, Actor, Origin, Result, ServiceError};
+use super::record::{Change, Diff, Notice, record};
+use super::{Actor, Origin, Result, ServiceError, settings};
 
 pub const RESOLUTION_MAX_BYTES: usize = 8192;
 
 async fn load(tx: &mut Tx, id: i64) -> Result<TicketRow> {
-    store::tickets::get(tx, id).await?.ok_or(ServiceError::NotFound { what: "ticket", key: id.to_string() })
+    store::tickets::get(tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "ticket",
+            key: id.to_string(),
+        })
 }
 
 fn check_seen(row: &TicketRow, seen_version: Option<i64>) -> Result<()> {
     match seen_version {
         Some(v) if v != row.lock_version => match &row.assignee_name {
-            Some(to) => Err(ServiceError::AlreadyAssigned { what: "ticket", to: to.clone() }),
+            Some(to) => Err(ServiceError::AlreadyAssigned {
+                what: "ticket",
+                to: to.clone(),
+            }),
             None => Err(ServiceError::Stale { what: "ticket" }),
         },
         _ => Ok(()),
@@ -28,17 +36,30 @@ fn check_seen(row: &TicketRow, seen_version: Option<i64>) -> Result<()> {
 
 /// Assigns a ticket to a staff member (permission `tickets.assign`). With `seen_version`, the
 /// assignment only happens if nobody changed the ticket since the caller looked at it.
-pub async fn assign(db: &Db, actor: &Actor, origin: &Origin, id: i64, assignee_id: i64, seen_version: Option<i64>) -> Result<()> {
+pub async fn assign(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    assignee_id: i64,
+    seen_version: Option<i64>,
+) -> Result<()> {
     actor.require(Permission::TicketsAssign)?;
     let mut tx = db.begin().await?;
     let row = load(&mut tx, id).await?;
     check_seen(&row, seen_version)?;
     if row.assignee_id == Some(assignee_id) {
-        return Err(ServiceError::AlreadyAssigned { what: "ticket", to: row.assignee_name.unwrap_or_default() });
+        return Err(ServiceError::AlreadyAssigned {
+            what: "ticket",
+            to: row.assignee_name.unwrap_or_default(),
+        });
     }
     let assignee = super::Actor::load(&mut tx, assignee_id).await?;
     if !assignee.can(Permission::TicketsReply) {
-        return Err(ServiceError::Invalid { field: "assignee", message: format!("{} does not answer tickets", assignee.name) });
+        return Err(ServiceError::Invalid {
+            field: "assignee",
+            message: format!("{} does not answer tickets", assignee.name),
+        });
     }
     let now = super::now();
     let mut values = vec![("assignee_id", assignee_id.into())];
@@ -68,7 +89,14 @@ pub async fn assign(db: &Db, actor: &Actor, origin: &Origin, id: i64, assignee_i
         &mut tx,
         Some(actor),
         origin,
-        Change { event: "assigned", subject_type: "support_ticket", subject_id: id, diff, notices, webhook: Some("support_ticket.assigned") },
+        Change {
+            event: "assigned",
+            subject_type: "support_ticket",
+            subject_id: id,
+            diff,
+            notices,
+            webhook: Some("support_ticket.assigned"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -77,9 +105,19 @@ pub async fn assign(db: &Db, actor: &Actor, origin: &Origin, id: i64, assignee_i
 
 /// Moves a ticket through its state machine. Entering `pending` pauses the SLA clock, leaving
 /// it adds the paused time; `solved` stamps the resolution, `closed` the closing time.
-pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: TicketStatus, resolution: Option<&str>, seen_version: Option<i64>) -> Result<()> {
+pub async fn transition(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    to: TicketStatus,
+    resolution: Option<&str>,
+    seen_version: Option<i64>,
+) -> Result<()> {
     actor.require(Permission::TicketsReply)?;
-    let resolution = resolution.map(|r| require_text("resolution", r, RESOLUTION_MAX_BYTES)).transpose()?;
+    let resolution = resolution
+        .map(|r| require_text("resolution", r, RESOLUTION_MAX_BYTES))
+        .transpose()?;
     let mut tx = db.begin().await?;
     let row = load(&mut tx, id).await?;
     check_seen(&row, seen_version)?;
@@ -112,7 +150,11 @@ pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: Ti
         TicketStatus::Closed => values.push(("closed_at", now.into())),
         TicketStatus::Open if from == TicketStatus::Solved => {
             values.push(("resolved_at", Option::<DateTime<Utc>>::None.into()));
-            diff = diff.field("resolved_at", row.resolved_at.map(|t| t.to_rfc3339()), JsonValue::Null);
+            diff = diff.field(
+                "resolved_at",
+                row.resolved_at.map(|t| t.to_rfc3339()),
+                JsonValue::Null,
+            );
         }
         _ => {}
     }
@@ -129,7 +171,14 @@ pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: Ti
         &mut tx,
         Some(actor),
         origin,
-        Change { event: "status_changed", subject_type: "support_ticket", subject_id: id, diff, notices, webhook: Some("support_ticket.status_changed") },
+        Change {
+            event: "status_changed",
+            subject_type: "support_ticket",
+            subject_id: id,
+            diff,
+            notices,
+            webhook: Some("support_ticket.status_changed"),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -137,7 +186,14 @@ pub async fn transition(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: Ti
 }
 
 /// Changes the priority; the SLA deadlines follow the new priority's targets.
-pub async fn set_priority(db: &Db, actor: &Actor, origin: &Origin, id: i64, priority: TicketPriority, seen_version: Option<i64>) -> Result<()> {
+pub async fn set_priority(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    priority: TicketPriority,
+    seen_version: Option<i64>,
+) -> Result<()> {
     actor.require(Permission::TicketsReply)?;
     let mut tx = db.begin().await?;
     let row = load(&mut tx, id).await?;
@@ -168,7 +224,11 @@ pub async fn set_priority(db: &Db, actor: &Actor, origin: &Origin, id: i64, prio
             subject_id: id,
             diff: Diff::new()
                 .field("priority", row.priority.as_str(), priority.as_str())
-                .field("resolution_due_at", row.resolution_due_at.map(|t| t.to_rfc3339()), resolution_due.to_rfc3339()),
+                .field(
+                    "resolution_due_at",
+                    row.resolution_due_at.map(|t| t.to_rfc3339()),
+                    resolution_due.to_rfc3339(),
+                ),
             notices: Vec::new(),
             webhook: Some("support_ticket.updated"),
         },

@@ -3,11 +3,11 @@
 
 use serde_json::Value as JsonValue;
 
-use crate::domain::{require_text, Permission, Role};
+use crate::domain::{Permission, Role, require_text};
 use crate::store::{self, Db};
 
-use super::record::{record, Change, Diff};
-use super::{auth, Actor, Origin, Result, ServiceError};
+use super::record::{Change, Diff, record};
+use super::{Actor, Origin, Result, ServiceError, auth};
 
 fn check(by: Option<&Actor>) -> Result<()> {
     by.map_or(Ok(()), |a| a.require(Permission::UsersManage))
@@ -15,20 +15,36 @@ fn check(by: Option<&Actor>) -> Result<()> {
 
 fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < 4 {
-        return Err(ServiceError::Invalid { field: "password", message: "use at least 4 characters".into() });
+        return Err(ServiceError::Invalid {
+            field: "password",
+            message: "use at least 4 characters".into(),
+        });
     }
     if password.len() > 72 {
-        return Err(ServiceError::Invalid { field: "password", message: "bcrypt uses at most 72 bytes; use a shorter password".into() });
+        return Err(ServiceError::Invalid {
+            field: "password",
+            message: "bcrypt uses at most 72 bytes; use a shorter password".into(),
+        });
     }
     Ok(())
 }
 
-pub async fn create(db: &Db, by: Option<&Actor>, origin: &Origin, name: &str, email: &str, password: &str) -> Result<i64> {
+pub async fn create(
+    db: &Db,
+    by: Option<&Actor>,
+    origin: &Origin,
+    name: &str,
+    email: &str,
+    password: &str,
+) -> Result<i64> {
     check(by)?;
     let name = require_text("name", name, 255)?;
     let email = require_text("email", email, 255)?.to_lowercase();
     if !email.contains('@') {
-        return Err(ServiceError::Invalid { field: "email", message: format!("\"{email}\" is not an email address") });
+        return Err(ServiceError::Invalid {
+            field: "email",
+            message: format!("\"{email}\" is not an email address"),
+        });
     }
     check_password(password)?;
     let hash = {
@@ -41,11 +57,21 @@ pub async fn create(db: &Db, by: Option<&Actor>, origin: &Origin, name: &str, em
     let now = super::now();
     let id = store::users::insert(
         &mut tx,
-        &store::users::NewUser { name: &name, email: &email, password_hash: &hash, phone: None, locale: "fr", now },
+        &store::users::NewUser {
+            name: &name,
+            email: &email,
+            password_hash: &hash,
+            phone: None,
+            locale: "fr",
+            now,
+        },
     )
     .await
     .map_err(|e| match e.unique_violation() {
-        Some(_) => ServiceError::Duplicate { field: "email", value: email.clone() },
+        Some(_) => ServiceError::Duplicate {
+            field: "email",
+            value: email.clone(),
+        },
         None => e.into(),
     })?;
     record(
@@ -56,7 +82,9 @@ pub async fn create(db: &Db, by: Option<&Actor>, origin: &Origin, name: &str, em
             event: "created",
             subject_type: "user",
             subject_id: id,
-            diff: Diff::new().field("name", JsonValue::Null, name.as_str()).field("email", JsonValue::Null, email.as_str()),
+            diff: Diff::new()
+                .field("name", JsonValue::Null, name.as_str())
+                .field("email", JsonValue::Null, email.as_str()),
             notices: Vec::new(),
             webhook: Some("user.created"),
         },
@@ -71,17 +99,32 @@ async fn user_id(db: &Db, email: &str) -> Result<i64> {
     store::users::find_by_email(&mut conn, email)
         .await?
         .map(|u| u.id)
-        .ok_or(ServiceError::NotFound { what: "user", key: email.to_owned() })
+        .ok_or(ServiceError::NotFound {
+            what: "user",
+            key: email.to_owned(),
+        })
 }
 
 /// Grants (or with `grant` false, revokes) a role. Returns false when nothing changed.
-pub async fn set_role(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str, role: Role, grant: bool) -> Result<bool> {
+pub async fn set_role(
+    db: &Db,
+    by: Option<&Actor>,
+    origin: &Origin,
+    email: &str,
+    role: Role,
+    grant: bool,
+) -> Result<bool> {
     check(by)?;
     let uid = user_id(db, email).await?;
     let mut tx = db.begin().await?;
     let role_id = store::users::role_id(&mut tx, role.as_str())
         .await?
-        .ok_or_else(|| ServiceError::Internal(format!("role {} is not seeded; run `obryl migrate`", role.as_str())))?;
+        .ok_or_else(|| {
+            ServiceError::Internal(format!(
+                "role {} is not seeded; run `obryl migrate`",
+                role.as_str()
+            ))
+        })?;
     let changed = if grant {
         store::users::grant_role(&mut tx, uid, role_id).await?
     } else {
@@ -90,13 +133,21 @@ pub async fn set_role(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str,
     if !changed {
         return Ok(false);
     }
-    let (old, new) = if grant { (JsonValue::Null, role.as_str().into()) } else { (role.as_str().into(), JsonValue::Null) };
+    let (old, new) = if grant {
+        (JsonValue::Null, role.as_str().into())
+    } else {
+        (role.as_str().into(), JsonValue::Null)
+    };
     record(
         &mut tx,
         by,
         origin,
         Change {
-            event: if grant { "role_granted" } else { "role_revoked" },
+            event: if grant {
+                "role_granted"
+            } else {
+                "role_revoked"
+            },
             subject_type: "user",
             subject_id: uid,
             diff: Diff::new().field("role", old, new),
@@ -109,7 +160,13 @@ pub async fn set_role(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str,
     Ok(true)
 }
 
-pub async fn set_password(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str, password: &str) -> Result<()> {
+pub async fn set_password(
+    db: &Db,
+    by: Option<&Actor>,
+    origin: &Origin,
+    email: &str,
+    password: &str,
+) -> Result<()> {
     check(by)?;
     check_password(password)?;
     let uid = user_id(db, email).await?;

@@ -5,7 +5,7 @@ use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatemen
 use serde_json::Value as JsonValue;
 use sqlx::types::Json;
 
-use super::page::{contains_pattern, finish, Anchor, Keyset, Page, SortDir};
+use super::page::{Anchor, Keyset, Page, SortDir, contains_pattern, finish};
 use super::users::USER_TYPE;
 use super::{Conn, Result, Tx};
 
@@ -26,8 +26,18 @@ pub async fn insert(tx: &mut Tx, a: &NewAudit<'_>) -> Result<i64> {
     let q = Query::insert()
         .into_table("audit_logs")
         .columns([
-            "user_type", "user_id", "event", "auditable_type", "auditable_id", "old_values",
-            "new_values", "url", "user_agent", "tags", "created_at", "updated_at",
+            "user_type",
+            "user_id",
+            "event",
+            "auditable_type",
+            "auditable_id",
+            "old_values",
+            "new_values",
+            "url",
+            "user_agent",
+            "tags",
+            "created_at",
+            "updated_at",
         ])
         .values_panic([
             a.user_id.map(|_| USER_TYPE).into(),
@@ -79,9 +89,18 @@ pub struct AuditFilter {
 fn base() -> SelectStatement {
     Query::select()
         .columns([
-            ("a", "id"), ("a", "user_id"), ("a", "event"), ("a", "auditable_type"),
-            ("a", "auditable_id"), ("a", "old_values"), ("a", "new_values"), ("a", "url"),
-            ("a", "ip_address"), ("a", "user_agent"), ("a", "tags"), ("a", "created_at"),
+            ("a", "id"),
+            ("a", "user_id"),
+            ("a", "event"),
+            ("a", "auditable_type"),
+            ("a", "auditable_id"),
+            ("a", "old_values"),
+            ("a", "new_values"),
+            ("a", "url"),
+            ("a", "ip_address"),
+            ("a", "user_agent"),
+            ("a", "tags"),
+            ("a", "created_at"),
         ])
         .expr_as(Expr::col(("u", "name")), "user_name")
         .from_as("audit_logs", "a")
@@ -129,10 +148,19 @@ fn apply_filter(q: &mut SelectStatement, f: &AuditFilter) {
 }
 
 /// Newest first, by id (ids grow with time, so this is also time order).
-pub async fn page(c: &mut impl Conn, f: &AuditFilter, anchor: &Anchor, limit: u64) -> Result<Page<AuditRow>> {
+pub async fn page(
+    c: &mut impl Conn,
+    f: &AuditFilter,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<AuditRow>> {
     let mut q = base();
     apply_filter(&mut q, f);
-    let keyset = Keyset { key: None, id: Expr::col(("a", "id")), dir: SortDir::Desc };
+    let keyset = Keyset {
+        key: None,
+        id: Expr::col(("a", "id")),
+        dir: SortDir::Desc,
+    };
     keyset.apply(&mut q, anchor, limit);
     let rows = c.all(&q).await?;
     Ok(finish(rows, anchor, limit))
@@ -145,7 +173,12 @@ pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<AuditRow>> {
 }
 
 /// The latest history of one record, newest first.
-pub async fn history(c: &mut impl Conn, auditable_type: &str, auditable_id: i64, limit: u64) -> Result<Vec<AuditRow>> {
+pub async fn history(
+    c: &mut impl Conn,
+    auditable_type: &str,
+    auditable_id: i64,
+    limit: u64,
+) -> Result<Vec<AuditRow>> {
     let f = AuditFilter {
         auditable_type: Some(auditable_type.into()),
         auditable_id: Some(auditable_id),
@@ -158,7 +191,11 @@ pub async fn history(c: &mut impl Conn, auditable_type: &str, auditable_id: i64,
 pub async fn since(c: &mut impl Conn, after_id: i64, limit: u64) -> Result<Vec<AuditRow>> {
     let mut q = base();
     q.and_where(Expr::col(("a", "id")).gt(after_id));
-    let keyset = Keyset { key: None, id: Expr::col(("a", "id")), dir: SortDir::Asc };
+    let keyset = Keyset {
+        key: None,
+        id: Expr::col(("a", "id")),
+        dir: SortDir::Asc,
+    };
     keyset.apply(&mut q, &Anchor::First, limit);
     let mut rows: Vec<AuditRow> = c.all(&q).await?;
     rows.truncate(limit as usize);
@@ -174,7 +211,12 @@ pub async fn max_id(c: &mut impl Conn) -> Result<i64> {
 }
 
 /// How many audit rows name this record (used by tests: exactly one per change).
-pub async fn count_for(c: &mut impl Conn, auditable_type: &str, auditable_id: i64, event: Option<&str>) -> Result<i64> {
+pub async fn count_for(
+    c: &mut impl Conn,
+    auditable_type: &str,
+    auditable_id: i64,
+    event: Option<&str>,
+) -> Result<i64> {
     let mut q = Query::select()
         .expr(Expr::cust("COUNT(*)"))
         .from("audit_logs")

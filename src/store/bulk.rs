@@ -8,7 +8,12 @@ use super::{Backend, Db, Result, Tx};
 const MAX_PARAMS: usize = 30_000;
 
 /// Inserts `rows` (each in `columns` order) in as few statements as the parameter limit allows.
-pub async fn insert_rows(tx: &mut Tx, table: &'static str, columns: &[&'static str], rows: Vec<Vec<Value>>) -> Result<u64> {
+pub async fn insert_rows(
+    tx: &mut Tx,
+    table: &'static str,
+    columns: &[&'static str],
+    rows: Vec<Vec<Value>>,
+) -> Result<u64> {
     let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
     let mut written = 0;
     let mut rows = rows.into_iter().peekable();

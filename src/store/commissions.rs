@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement, Value};
 
-use super::page::{contains_pattern, finish, Anchor, Cursor, Keyset, Page, SortDir, SortValue};
+use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
 use super::{Conn, Result, Tx};
 
 /// Which of the two commission tables a decision applies to.
@@ -88,11 +88,26 @@ fn base(kind: Kind) -> SelectStatement {
     };
     let mut q = Query::select();
     q.columns([
-        ("c", "id"), ("c", "project_id"), ("c", "amount"),
-        ("c", "currency"), ("c", "status"), ("c", "requested_by"), ("c", "first_approved_by"),
-        ("c", "first_approved_at"), ("c", "approved_by"), ("c", "approved_at"), ("c", "rejected_by"),
-        ("c", "rejected_at"), ("c", "rejection_reason"), ("c", "paid_by"), ("c", "paid_at"), ("c", "cancelled_at"), ("c", "payment_reference"),
-        ("c", "ledger_transfer_id"), ("c", "lock_version"), ("c", "created_at"),
+        ("c", "id"),
+        ("c", "project_id"),
+        ("c", "amount"),
+        ("c", "currency"),
+        ("c", "status"),
+        ("c", "requested_by"),
+        ("c", "first_approved_by"),
+        ("c", "first_approved_at"),
+        ("c", "approved_by"),
+        ("c", "approved_at"),
+        ("c", "rejected_by"),
+        ("c", "rejected_at"),
+        ("c", "rejection_reason"),
+        ("c", "paid_by"),
+        ("c", "paid_at"),
+        ("c", "cancelled_at"),
+        ("c", "payment_reference"),
+        ("c", "ledger_transfer_id"),
+        ("c", "lock_version"),
+        ("c", "created_at"),
     ])
     .expr_as(Expr::col(("p", "title")), "project_title")
     .expr_as(Expr::col(("p", "status")), "project_status")
@@ -106,9 +121,24 @@ fn base(kind: Kind) -> SelectStatement {
     .expr_as(Expr::col(("rj", "name")), "rejecter_name")
     .expr_as(Expr::col(("pb", "name")), "payer_name")
     .from_as(kind.table(), "c")
-    .join_as(JoinType::InnerJoin, "projects", "p", Expr::col(("p", "id")).equals(("c", "project_id")))
-    .join_as(JoinType::InnerJoin, "users", "cl", Expr::col(("cl", "id")).equals(("p", "client_id")))
-    .join_as(JoinType::LeftJoin, "users", "dv", Expr::col(("dv", "id")).equals(("p", "developer_id")));
+    .join_as(
+        JoinType::InnerJoin,
+        "projects",
+        "p",
+        Expr::col(("p", "id")).equals(("c", "project_id")),
+    )
+    .join_as(
+        JoinType::InnerJoin,
+        "users",
+        "cl",
+        Expr::col(("cl", "id")).equals(("p", "client_id")),
+    )
+    .join_as(
+        JoinType::LeftJoin,
+        "users",
+        "dv",
+        Expr::col(("dv", "id")).equals(("p", "developer_id")),
+    );
     for (alias, cond) in [
         person("rq", "requested_by"),
         person("fa", "first_approved_by"),
@@ -116,7 +146,11 @@ fn base(kind: Kind) -> SelectStatement {
         person("rj", "rejected_by"),
         person("pb", "paid_by"),
     ] {
-        let join = if alias == "rq" { JoinType::InnerJoin } else { JoinType::LeftJoin };
+        let join = if alias == "rq" {
+            JoinType::InnerJoin
+        } else {
+            JoinType::LeftJoin
+        };
         q.join_as(join, "users", alias, cond);
     }
     match kind {
@@ -170,9 +204,21 @@ pub struct Filter {
 impl Sort {
     fn keyset(self) -> Keyset {
         match self {
-            Sort::Oldest => Keyset { key: Some(Expr::col(("c", "created_at"))), id: Expr::col(("c", "id")), dir: SortDir::Asc },
-            Sort::Newest => Keyset { key: Some(Expr::col(("c", "created_at"))), id: Expr::col(("c", "id")), dir: SortDir::Desc },
-            Sort::AmountDesc => Keyset { key: Some(Expr::col(("c", "amount"))), id: Expr::col(("c", "id")), dir: SortDir::Desc },
+            Sort::Oldest => Keyset {
+                key: Some(Expr::col(("c", "created_at"))),
+                id: Expr::col(("c", "id")),
+                dir: SortDir::Asc,
+            },
+            Sort::Newest => Keyset {
+                key: Some(Expr::col(("c", "created_at"))),
+                id: Expr::col(("c", "id")),
+                dir: SortDir::Desc,
+            },
+            Sort::AmountDesc => Keyset {
+                key: Some(Expr::col(("c", "amount"))),
+                id: Expr::col(("c", "id")),
+                dir: SortDir::Desc,
+            },
         }
     }
     pub fn cursor(self, row: &CommissionRow) -> Cursor {
@@ -213,12 +259,27 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter) {
         q.and_where(Expr::col(("c", "status")).eq("pending"))
             .and_where(Expr::col(("c", "requested_by")).ne(uid))
             .and_where(Expr::col(("p", "client_id")).ne(uid))
-            .and_where(Expr::col(("p", "developer_id")).is_null().or(Expr::col(("p", "developer_id")).ne(uid)))
-            .and_where(Expr::col(("c", "first_approved_by")).is_null().or(Expr::col(("c", "first_approved_by")).ne(uid)));
+            .and_where(
+                Expr::col(("p", "developer_id"))
+                    .is_null()
+                    .or(Expr::col(("p", "developer_id")).ne(uid)),
+            )
+            .and_where(
+                Expr::col(("c", "first_approved_by"))
+                    .is_null()
+                    .or(Expr::col(("c", "first_approved_by")).ne(uid)),
+            );
     }
 }
 
-pub async fn page(c: &mut impl Conn, kind: Kind, f: &Filter, sort: Sort, anchor: &Anchor, limit: u64) -> Result<Page<CommissionRow>> {
+pub async fn page(
+    c: &mut impl Conn,
+    kind: Kind,
+    f: &Filter,
+    sort: Sort,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<CommissionRow>> {
     let mut q = base(kind);
     apply_filter(&mut q, f);
     sort.keyset().apply(&mut q, anchor, limit);
@@ -233,7 +294,10 @@ pub async fn get(c: &mut impl Conn, kind: Kind, id: i64) -> Result<Option<Commis
 }
 
 /// The external commissions of a project (for the split in the detail pane).
-pub async fn externals_of_project(c: &mut impl Conn, project_id: i64) -> Result<Vec<CommissionRow>> {
+pub async fn externals_of_project(
+    c: &mut impl Conn,
+    project_id: i64,
+) -> Result<Vec<CommissionRow>> {
     let mut q = base(Kind::External);
     q.and_where(Expr::col(("c", "project_id")).eq(project_id))
         .order_by(("c", "id"), Order::Asc);
@@ -275,7 +339,17 @@ pub struct NewCommission<'a> {
 pub async fn insert(tx: &mut Tx, n: &NewCommission<'_>) -> Result<i64> {
     let q = Query::insert()
         .into_table("commissions")
-        .columns(["project_id", "gross_amount", "rate_bps", "amount", "currency", "status", "requested_by", "created_at", "updated_at"])
+        .columns([
+            "project_id",
+            "gross_amount",
+            "rate_bps",
+            "amount",
+            "currency",
+            "status",
+            "requested_by",
+            "created_at",
+            "updated_at",
+        ])
         .values_panic([
             n.project_id.into(),
             n.gross_amount.into(),

@@ -8,7 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
-use super::{migrations, Result, StoreError};
+use super::{Result, StoreError, migrations};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -68,8 +68,16 @@ impl Db {
                 // An in-memory database lives in one connection only.
                 .max_connections(if in_memory { 1 } else { 8 })
                 .min_connections(if in_memory { 1 } else { 0 })
-                .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
-                .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(3600)) })
+                .idle_timeout(if in_memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(600))
+                })
+                .max_lifetime(if in_memory {
+                    None
+                } else {
+                    Some(Duration::from_secs(3600))
+                })
                 .acquire_timeout(Duration::from_secs(15))
                 .connect_with(opts)
                 .await

@@ -9,14 +9,23 @@ use sqlx::postgres::PgListener;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::{audit, Db};
+use super::{Db, audit};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
-    Audit { id: i64, event: String, auditable_type: String, auditable_id: i64 },
-    Notification { user_id: i64 },
+    Audit {
+        id: i64,
+        event: String,
+        auditable_type: String,
+        auditable_id: i64,
+    },
+    Notification {
+        user_id: i64,
+    },
     /// The feed lost or regained its connection.
-    Connection { live: bool },
+    Connection {
+        live: bool,
+    },
 }
 
 #[derive(Deserialize)]
@@ -38,13 +47,20 @@ fn parse(payload: &str) -> Option<Change> {
             auditable_type: p.auditable_type.unwrap_or_default(),
             auditable_id: p.auditable_id.unwrap_or_default(),
         }),
-        "notifications" => Some(Change::Notification { user_id: p.notifiable_id? }),
+        "notifications" => Some(Change::Notification {
+            user_id: p.notifiable_id?,
+        }),
         _ => None,
     }
 }
 
 /// Runs until `cancel`, sending every change to `out`. Reconnects on its own.
-pub async fn run(db: Db, out: mpsc::UnboundedSender<Change>, cancel: CancellationToken, poll: Duration) {
+pub async fn run(
+    db: Db,
+    out: mpsc::UnboundedSender<Change>,
+    cancel: CancellationToken,
+    poll: Duration,
+) {
     match &db {
         Db::Postgres(pool) => loop {
             let listener = async {
@@ -79,7 +95,12 @@ pub async fn run(db: Db, out: mpsc::UnboundedSender<Change>, cancel: Cancellatio
     }
 }
 
-async fn poll_sqlite(db: Db, out: mpsc::UnboundedSender<Change>, cancel: CancellationToken, every: Duration) {
+async fn poll_sqlite(
+    db: Db,
+    out: mpsc::UnboundedSender<Change>,
+    cancel: CancellationToken,
+    every: Duration,
+) {
     let mut conn = db.clone();
     let mut last_audit = audit::max_id(&mut conn).await.unwrap_or(0);
     let mut last_notification = max_notification_rowid(&db).await.unwrap_or(0);
@@ -97,7 +118,12 @@ async fn poll_sqlite(db: Db, out: mpsc::UnboundedSender<Change>, cancel: Cancell
                 }
                 for r in rows {
                     last_audit = last_audit.max(r.id);
-                    let change = Change::Audit { id: r.id, event: r.event, auditable_type: r.auditable_type, auditable_id: r.auditable_id };
+                    let change = Change::Audit {
+                        id: r.id,
+                        event: r.event,
+                        auditable_type: r.auditable_type,
+                        auditable_id: r.auditable_id,
+                    };
                     if out.send(change).is_err() {
                         return;
                     }
@@ -126,7 +152,11 @@ async fn poll_sqlite(db: Db, out: mpsc::UnboundedSender<Change>, cancel: Cancell
 
 async fn max_notification_rowid(db: &Db) -> super::Result<i64> {
     match db {
-        Db::Sqlite(p) => Ok(sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM notifications").fetch_one(p).await?),
+        Db::Sqlite(p) => Ok(sqlx::query_scalar(
+            "SELECT COALESCE(MAX(rowid), 0) FROM notifications",
+        )
+        .fetch_one(p)
+        .await?),
         Db::Postgres(_) => Ok(0),
     }
 }
@@ -137,12 +167,22 @@ mod tests {
 
     #[test]
     fn parses_trigger_payloads() {
-        let c = parse(r#"{"table":"audit_logs","id":7,"event":"approved","auditable_type":"commission","auditable_id":3}"#);
+        let c = parse(
+            r#"{"table":"audit_logs","id":7,"event":"approved","auditable_type":"commission","auditable_id":3}"#,
+        );
         assert_eq!(
             c,
-            Some(Change::Audit { id: 7, event: "approved".into(), auditable_type: "commission".into(), auditable_id: 3 })
+            Some(Change::Audit {
+                id: 7,
+                event: "approved".into(),
+                auditable_type: "commission".into(),
+                auditable_id: 3
+            })
         );
-        assert_eq!(parse(r#"{"table":"notifications","id":"x","notifiable_id":4}"#), Some(Change::Notification { user_id: 4 }));
+        assert_eq!(
+            parse(r#"{"table":"notifications","id":"x","notifiable_id":4}"#),
+            Some(Change::Notification { user_id: 4 })
+        );
         assert_eq!(parse("not json"), None);
     }
 }

@@ -6,7 +6,13 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use super::{Conn, Result, Tx};
 
 /// Finds the account for (code, currency), creating it on first use.
-pub async fn account(tx: &mut Tx, code: &str, kind: &str, currency: &str, now: DateTime<Utc>) -> Result<i64> {
+pub async fn account(
+    tx: &mut Tx,
+    code: &str,
+    kind: &str,
+    currency: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let find = Query::select()
         .column("id")
         .from("ledger_accounts")
@@ -19,7 +25,13 @@ pub async fn account(tx: &mut Tx, code: &str, kind: &str, currency: &str, now: D
     let insert = Query::insert()
         .into_table("ledger_accounts")
         .columns(["code", "kind", "currency", "created_at", "updated_at"])
-        .values_panic([code.into(), kind.into(), currency.into(), now.into(), now.into()])
+        .values_panic([
+            code.into(),
+            kind.into(),
+            currency.into(),
+            now.into(),
+            now.into(),
+        ])
         .to_owned();
     tx.insert_id(&insert).await
 }
@@ -39,7 +51,17 @@ pub struct NewTransfer<'a> {
 pub async fn post(tx: &mut Tx, t: &NewTransfer<'_>) -> Result<i64> {
     let insert = Query::insert()
         .into_table("ledger_transfers")
-        .columns(["idempotency_key", "debit_account_id", "credit_account_id", "amount", "currency", "phase", "code", "project_id", "created_at"])
+        .columns([
+            "idempotency_key",
+            "debit_account_id",
+            "credit_account_id",
+            "amount",
+            "currency",
+            "phase",
+            "code",
+            "project_id",
+            "created_at",
+        ])
         .values_panic([
             t.idempotency_key.into(),
             t.debit_account_id.into(),
@@ -53,7 +75,10 @@ pub async fn post(tx: &mut Tx, t: &NewTransfer<'_>) -> Result<i64> {
         ])
         .to_owned();
     let id = tx.insert_id(&insert).await?;
-    for (account, column) in [(t.debit_account_id, "debits_posted"), (t.credit_account_id, "credits_posted")] {
+    for (account, column) in [
+        (t.debit_account_id, "debits_posted"),
+        (t.credit_account_id, "credits_posted"),
+    ] {
         let q = Query::update()
             .table("ledger_accounts")
             .value(column, Expr::col(column).add(t.amount))
@@ -97,5 +122,8 @@ pub async fn drifted_accounts(c: &mut impl Conn) -> Result<Vec<(i64, i64, i64, i
         .from_as("ledger_accounts", "a")
         .to_owned();
     let rows: Vec<(i64, i64, i64, i64, i64)> = c.all(&q).await?;
-    Ok(rows.into_iter().filter(|r| r.1 != r.2 || r.3 != r.4).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.1 != r.2 || r.3 != r.4)
+        .collect())
 }

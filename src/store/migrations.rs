@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::SqlStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 macro_rules! embed {
     ($dir:literal: $($version:literal $name:literal),+ $(,)?) => {
@@ -42,11 +42,38 @@ pub fn postgres() -> Migrator {
 
 /// Every table the schema creates, in creation order (used by `doctor` and tests).
 pub const TABLES: &[&str] = &[
-    "currencies", "users", "profiles", "projects", "reviews", "commissions", "permissions",
-    "roles", "model_has_permissions", "model_has_roles", "role_has_permissions", "articles",
-    "workload", "ext_commissions", "support_tickets", "settings", "audit_logs", "notifications",
-    "ledger_accounts", "ledger_transfers", "escrows", "payment_transactions", "conversations",
-    "conversation_participants", "messages", "referral_codes", "referrals", "referral_rewards",
-    "media", "personal_access_tokens", "webhook_endpoints", "webhook_events",
-    "webhook_deliveries", "staff_sessions",
+    "currencies",
+    "users",
+    "profiles",
+    "projects",
+    "reviews",
+    "commissions",
+    "permissions",
+    "roles",
+    "model_has_permissions",
+    "model_has_roles",
+    "role_has_permissions",
+    "articles",
+    "workload",
+    "ext_commissions",
+    "support_tickets",
+    "settings",
+    "audit_logs",
+    "notifications",
+    "ledger_accounts",
+    "ledger_transfers",
+    "escrows",
+    "payment_transactions",
+    "conversations",
+    "conversation_participants",
+    "messages",
+    "referral_codes",
+    "referrals",
+    "referral_rewards",
+    "media",
+    "personal_access_tokens",
+    "webhook_endpoints",
+    "webhook_events",
+    "webhook_deliveries",
+    "staff_sessions",
 ];

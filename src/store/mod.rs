@@ -15,13 +15,14 @@ pub mod notifications;
 pub mod outbox;
 pub mod page;
 pub mod projects;
+pub mod reference;
 pub mod settings;
 pub mod stats;
 pub mod tickets;
 pub mod users;
 pub mod workload;
 
-pub use db::{redact as db_redact, Backend, Db, Tx};
+pub use db::{Backend, Db, Tx, redact as db_redact};
 pub use error::StoreError;
 pub use exec::{Conn, FromAnyRow};
 pub use page::{Anchor, Cursor, Page, SortDir, SortValue};

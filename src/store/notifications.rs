@@ -20,7 +20,15 @@ pub struct NewNotification<'a> {
 pub async fn insert(tx: &mut Tx, n: &NewNotification<'_>) -> Result<()> {
     let q = Query::insert()
         .into_table("notifications")
-        .columns(["id", "type", "notifiable_type", "notifiable_id", "data", "created_at", "updated_at"])
+        .columns([
+            "id",
+            "type",
+            "notifiable_type",
+            "notifiable_id",
+            "data",
+            "created_at",
+            "updated_at",
+        ])
         .values_panic([
             n.id.clone().into(),
             n.kind.into(),
@@ -63,7 +71,10 @@ pub async fn list(c: &mut impl Conn, user_id: i64, limit: u64) -> Result<Vec<Not
         .from("notifications")
         .and_where(Expr::col("notifiable_id").eq(user_id))
         .and_where(Expr::col("notifiable_type").eq(USER_TYPE))
-        .order_by_expr(Expr::cust("CASE WHEN read_at IS NULL THEN 0 ELSE 1 END"), Order::Asc)
+        .order_by_expr(
+            Expr::cust("CASE WHEN read_at IS NULL THEN 0 ELSE 1 END"),
+            Order::Asc,
+        )
         .order_by("created_at", Order::Desc)
         .limit(limit)
         .to_owned();
@@ -71,7 +82,12 @@ pub async fn list(c: &mut impl Conn, user_id: i64, limit: u64) -> Result<Vec<Not
 }
 
 /// Marks one (or, with `id` None, every) unread notification of the user as read.
-pub async fn mark_read(tx: &mut Tx, user_id: i64, id: Option<&str>, now: DateTime<Utc>) -> Result<u64> {
+pub async fn mark_read(
+    tx: &mut Tx,
+    user_id: i64,
+    id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let mut q = Query::update()
         .table("notifications")
         .values([("read_at", now.into()), ("updated_at", now.into())])

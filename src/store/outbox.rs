@@ -6,7 +6,13 @@ use serde_json::Value as JsonValue;
 
 use super::{Conn, Result, Tx};
 
-pub async fn insert(tx: &mut Tx, event_id: &str, kind: &str, payload: JsonValue, now: DateTime<Utc>) -> Result<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    event_id: &str,
+    kind: &str,
+    payload: JsonValue,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let q = Query::insert()
         .into_table("webhook_events")
         .columns(["event_id", "type", "payload", "created_at"])

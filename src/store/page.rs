@@ -148,15 +148,31 @@ pub fn finish<T>(mut rows: Vec<T>, anchor: &Anchor, limit: u64) -> Page<T> {
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     match anchor {
-        Anchor::First => Page { rows, has_before: false, has_after: more },
-        Anchor::After(_) | Anchor::From(_) => Page { rows, has_before: true, has_after: more },
+        Anchor::First => Page {
+            rows,
+            has_before: false,
+            has_after: more,
+        },
+        Anchor::After(_) | Anchor::From(_) => Page {
+            rows,
+            has_before: true,
+            has_after: more,
+        },
         Anchor::Last => {
             rows.reverse();
-            Page { rows, has_before: more, has_after: false }
+            Page {
+                rows,
+                has_before: more,
+                has_after: false,
+            }
         }
         Anchor::Before(_) => {
             rows.reverse();
-            Page { rows, has_before: more, has_after: true }
+            Page {
+                rows,
+                has_before: more,
+                has_after: true,
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement, Value};
 
-use super::page::{contains_pattern, finish, Anchor, Cursor, Keyset, Page, SortDir, SortValue};
+use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
 use super::{Conn, Result, Tx};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -34,17 +34,41 @@ pub struct ProjectRow {
 fn base() -> SelectStatement {
     Query::select()
         .columns([
-            ("p", "id"), ("p", "title"), ("p", "slug"), ("p", "client_id"), ("p", "developer_id"),
-            ("p", "status"), ("p", "budget_amount"), ("p", "agreed_amount"), ("p", "currency"),
-            ("p", "estimated_hours"), ("p", "starts_on"), ("p", "deadline_at"), ("p", "assigned_at"),
-            ("p", "started_at"), ("p", "delivered_at"), ("p", "completed_at"), ("p", "lock_version"),
-            ("p", "created_at"), ("p", "updated_at"),
+            ("p", "id"),
+            ("p", "title"),
+            ("p", "slug"),
+            ("p", "client_id"),
+            ("p", "developer_id"),
+            ("p", "status"),
+            ("p", "budget_amount"),
+            ("p", "agreed_amount"),
+            ("p", "currency"),
+            ("p", "estimated_hours"),
+            ("p", "starts_on"),
+            ("p", "deadline_at"),
+            ("p", "assigned_at"),
+            ("p", "started_at"),
+            ("p", "delivered_at"),
+            ("p", "completed_at"),
+            ("p", "lock_version"),
+            ("p", "created_at"),
+            ("p", "updated_at"),
         ])
         .expr_as(Expr::col(("cl", "name")), "client_name")
         .expr_as(Expr::col(("dv", "name")), "developer_name")
         .from_as("projects", "p")
-        .join_as(JoinType::InnerJoin, "users", "cl", Expr::col(("cl", "id")).equals(("p", "client_id")))
-        .join_as(JoinType::LeftJoin, "users", "dv", Expr::col(("dv", "id")).equals(("p", "developer_id")))
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "cl",
+            Expr::col(("cl", "id")).equals(("p", "client_id")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "users",
+            "dv",
+            Expr::col(("dv", "id")).equals(("p", "developer_id")),
+        )
         .and_where(Expr::col(("p", "deleted_at")).is_null())
         .to_owned()
 }
@@ -60,9 +84,21 @@ pub enum Sort {
 impl Sort {
     fn keyset(self) -> Keyset {
         match self {
-            Sort::Newest => Keyset { key: None, id: Expr::col(("p", "id")), dir: SortDir::Desc },
-            Sort::Deadline => Keyset { key: Some(Expr::col(("p", "deadline_at"))), id: Expr::col(("p", "id")), dir: SortDir::Asc },
-            Sort::Budget => Keyset { key: Some(Expr::col(("p", "budget_amount"))), id: Expr::col(("p", "id")), dir: SortDir::Desc },
+            Sort::Newest => Keyset {
+                key: None,
+                id: Expr::col(("p", "id")),
+                dir: SortDir::Desc,
+            },
+            Sort::Deadline => Keyset {
+                key: Some(Expr::col(("p", "deadline_at"))),
+                id: Expr::col(("p", "id")),
+                dir: SortDir::Asc,
+            },
+            Sort::Budget => Keyset {
+                key: Some(Expr::col(("p", "budget_amount"))),
+                id: Expr::col(("p", "id")),
+                dir: SortDir::Desc,
+            },
         }
     }
     pub fn cursor(self, row: &ProjectRow) -> Cursor {
@@ -116,13 +152,24 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter) {
         q.and_where(Expr::col(("p", "currency")).eq(c.as_str()));
     }
     if let Some(at) = f.overdue_at {
-        q.and_where(Expr::col(("p", "deadline_at")).lt(at)).and_where(
-            Expr::col(("p", "status")).is_in(["assigned", "in_progress", "delivered", "revision_requested", "disputed"]),
-        );
+        q.and_where(Expr::col(("p", "deadline_at")).lt(at))
+            .and_where(Expr::col(("p", "status")).is_in([
+                "assigned",
+                "in_progress",
+                "delivered",
+                "revision_requested",
+                "disputed",
+            ]));
     }
 }
 
-pub async fn page(c: &mut impl Conn, f: &Filter, sort: Sort, anchor: &Anchor, limit: u64) -> Result<Page<ProjectRow>> {
+pub async fn page(
+    c: &mut impl Conn,
+    f: &Filter,
+    sort: Sort,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<ProjectRow>> {
     let mut q = base();
     apply_filter(&mut q, f);
     if sort == Sort::Deadline {
@@ -166,14 +213,24 @@ pub async fn active_count(c: &mut impl Conn, developer_id: i64) -> Result<i64> {
         .expr(Expr::cust("COUNT(*)"))
         .from("projects")
         .and_where(Expr::col("developer_id").eq(developer_id))
-        .and_where(Expr::col("status").is_in(["assigned", "in_progress", "delivered", "revision_requested", "disputed"]))
+        .and_where(Expr::col("status").is_in([
+            "assigned",
+            "in_progress",
+            "delivered",
+            "revision_requested",
+            "disputed",
+        ]))
         .and_where(Expr::col("deleted_at").is_null())
         .to_owned();
     Ok(c.one::<(i64,)>(&q).await?.0)
 }
 
 pub async fn slug_exists(c: &mut impl Conn, slug: &str) -> Result<bool> {
-    let q = Query::select().expr(Expr::val(1)).from("projects").and_where(Expr::col("slug").eq(slug)).to_owned();
+    let q = Query::select()
+        .expr(Expr::val(1))
+        .from("projects")
+        .and_where(Expr::col("slug").eq(slug))
+        .to_owned();
     Ok(c.opt::<(i32,)>(&q).await?.is_some())
 }
 
@@ -192,7 +249,19 @@ pub struct NewProject<'a> {
 pub async fn insert(tx: &mut Tx, p: &NewProject<'_>) -> Result<i64> {
     let q = Query::insert()
         .into_table("projects")
-        .columns(["client_id", "title", "slug", "description", "budget_amount", "currency", "status", "estimated_hours", "deadline_at", "created_at", "updated_at"])
+        .columns([
+            "client_id",
+            "title",
+            "slug",
+            "description",
+            "budget_amount",
+            "currency",
+            "status",
+            "estimated_hours",
+            "deadline_at",
+            "created_at",
+            "updated_at",
+        ])
         .values_panic([
             p.client_id.into(),
             p.title.into(),

@@ -38,18 +38,41 @@ pub async fn all(c: &mut impl Conn) -> Result<Vec<SettingRow>> {
 }
 
 /// Writes a setting, inserting it when missing.
-pub async fn put(tx: &mut Tx, group: &str, name: &str, payload: JsonValue, now: DateTime<Utc>) -> Result<()> {
+pub async fn put(
+    tx: &mut Tx,
+    group: &str,
+    name: &str,
+    payload: JsonValue,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let update = Query::update()
         .table("settings")
-        .values([("payload", payload.clone().into()), ("updated_at", now.into())])
+        .values([
+            ("payload", payload.clone().into()),
+            ("updated_at", now.into()),
+        ])
         .and_where(Expr::col("group").eq(group))
         .and_where(Expr::col("name").eq(name))
         .to_owned();
     if tx.exec(&update).await? == 0 {
         let insert = Query::insert()
             .into_table("settings")
-            .columns(["group", "name", "locked", "payload", "created_at", "updated_at"])
-            .values_panic([group.into(), name.into(), false.into(), payload.into(), now.into(), now.into()])
+            .columns([
+                "group",
+                "name",
+                "locked",
+                "payload",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                group.into(),
+                name.into(),
+                false.into(),
+                payload.into(),
+                now.into(),
+                now.into(),
+            ])
             .to_owned();
         tx.exec(&insert).await?;
     }

@@ -2,12 +2,15 @@
 
 use sea_query::{Expr, Query};
 
-use super::{migrations::TABLES, Db, Result};
+use super::{Db, Result, migrations::TABLES};
 
 pub async fn table_counts(db: &Db) -> Result<Vec<(&'static str, i64)>> {
     let mut out = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        let q = Query::select().expr(Expr::cust("COUNT(*)")).from(*table).to_owned();
+        let q = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from(*table)
+            .to_owned();
         let (n,): (i64,) = db.one(&q).await?;
         out.push((*table, n));
     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement, Value};
 
-use super::page::{contains_pattern, finish, Anchor, Cursor, Keyset, Page, SortDir, SortValue};
+use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
 use super::{Conn, Result, Tx};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -33,17 +33,40 @@ pub struct TicketRow {
 fn base() -> SelectStatement {
     Query::select()
         .columns([
-            ("t", "id"), ("t", "reference"), ("t", "requester_id"), ("t", "assignee_id"),
-            ("t", "project_id"), ("t", "subject"), ("t", "category"), ("t", "priority"),
-            ("t", "status"), ("t", "first_response_due_at"), ("t", "first_responded_at"),
-            ("t", "resolution_due_at"), ("t", "resolved_at"), ("t", "paused_seconds"),
-            ("t", "paused_since"), ("t", "last_activity_at"), ("t", "lock_version"), ("t", "created_at"),
+            ("t", "id"),
+            ("t", "reference"),
+            ("t", "requester_id"),
+            ("t", "assignee_id"),
+            ("t", "project_id"),
+            ("t", "subject"),
+            ("t", "category"),
+            ("t", "priority"),
+            ("t", "status"),
+            ("t", "first_response_due_at"),
+            ("t", "first_responded_at"),
+            ("t", "resolution_due_at"),
+            ("t", "resolved_at"),
+            ("t", "paused_seconds"),
+            ("t", "paused_since"),
+            ("t", "last_activity_at"),
+            ("t", "lock_version"),
+            ("t", "created_at"),
         ])
         .expr_as(Expr::col(("rq", "name")), "requester_name")
         .expr_as(Expr::col(("asg", "name")), "assignee_name")
         .from_as("support_tickets", "t")
-        .join_as(JoinType::InnerJoin, "users", "rq", Expr::col(("rq", "id")).equals(("t", "requester_id")))
-        .join_as(JoinType::LeftJoin, "users", "asg", Expr::col(("asg", "id")).equals(("t", "assignee_id")))
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "rq",
+            Expr::col(("rq", "id")).equals(("t", "requester_id")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "users",
+            "asg",
+            Expr::col(("asg", "id")).equals(("t", "assignee_id")),
+        )
         .to_owned()
 }
 
@@ -60,9 +83,21 @@ impl Sort {
     fn keyset(self) -> Keyset {
         let id = Expr::col(("t", "id"));
         match self {
-            Sort::Due => Keyset { key: Some(Expr::col(("t", "resolution_due_at"))), id, dir: SortDir::Asc },
-            Sort::Newest => Keyset { key: None, id, dir: SortDir::Desc },
-            Sort::Oldest => Keyset { key: None, id, dir: SortDir::Asc },
+            Sort::Due => Keyset {
+                key: Some(Expr::col(("t", "resolution_due_at"))),
+                id,
+                dir: SortDir::Asc,
+            },
+            Sort::Newest => Keyset {
+                key: None,
+                id,
+                dir: SortDir::Desc,
+            },
+            Sort::Oldest => Keyset {
+                key: None,
+                id,
+                dir: SortDir::Asc,
+            },
         }
     }
     pub fn cursor(self, row: &TicketRow) -> Cursor {
@@ -118,7 +153,13 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter) {
     }
 }
 
-pub async fn page(c: &mut impl Conn, f: &Filter, sort: Sort, anchor: &Anchor, limit: u64) -> Result<Page<TicketRow>> {
+pub async fn page(
+    c: &mut impl Conn,
+    f: &Filter,
+    sort: Sort,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<TicketRow>> {
     let mut q = base();
     apply_filter(&mut q, f);
     sort.keyset().apply(&mut q, anchor, limit);
@@ -140,7 +181,11 @@ pub async fn get_by_reference(c: &mut impl Conn, reference: &str) -> Result<Opti
 
 /// The ticket's body (kept out of list rows: it can be large).
 pub async fn body(c: &mut impl Conn, id: i64) -> Result<Option<String>> {
-    let q = Query::select().column("body").from("support_tickets").and_where(Expr::col("id").eq(id)).to_owned();
+    let q = Query::select()
+        .column("body")
+        .from("support_tickets")
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
     Ok(c.opt::<(String,)>(&q).await?.map(|r| r.0))
 }
 

@@ -23,7 +23,15 @@ pub struct UserRow {
 }
 
 const USER_COLS: [&str; 9] = [
-    "id", "name", "email", "password", "phone", "locale", "timezone", "created_at", "deleted_at",
+    "id",
+    "name",
+    "email",
+    "password",
+    "phone",
+    "locale",
+    "timezone",
+    "created_at",
+    "deleted_at",
 ];
 
 pub async fn find(c: &mut impl Conn, id: i64) -> Result<Option<UserRow>> {
@@ -49,7 +57,10 @@ pub async fn roles_of(c: &mut impl Conn, user_id: i64) -> Result<Vec<String>> {
     let q = Query::select()
         .column(("roles", "name"))
         .from("model_has_roles")
-        .inner_join("roles", Expr::col(("roles", "id")).equals(("model_has_roles", "role_id")))
+        .inner_join(
+            "roles",
+            Expr::col(("roles", "id")).equals(("model_has_roles", "role_id")),
+        )
         .and_where(Expr::col(("model_has_roles", "model_type")).eq(USER_TYPE))
         .and_where(Expr::col(("model_has_roles", "model_id")).eq(user_id))
         .order_by(("roles", "name"), Order::Asc)
@@ -108,7 +119,16 @@ pub struct NewUser<'a> {
 pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
     let q = Query::insert()
         .into_table("users")
-        .columns(["name", "email", "password", "phone", "locale", "email_verified_at", "created_at", "updated_at"])
+        .columns([
+            "name",
+            "email",
+            "password",
+            "phone",
+            "locale",
+            "email_verified_at",
+            "created_at",
+            "updated_at",
+        ])
         .values_panic([
             u.name.into(),
             u.email.trim().to_lowercase().into(),
@@ -123,7 +143,12 @@ pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
     tx.insert_id(&q).await
 }
 
-pub async fn set_password(tx: &mut Tx, user_id: i64, hash: &str, now: DateTime<Utc>) -> Result<u64> {
+pub async fn set_password(
+    tx: &mut Tx,
+    user_id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let q = Query::update()
         .table("users")
         .values([("password", hash.into()), ("updated_at", now.into())])
@@ -184,9 +209,20 @@ pub struct DeveloperProfile {
     pub max_active_projects: i64,
 }
 
-pub async fn developer_profile(c: &mut impl Conn, user_id: i64) -> Result<Option<DeveloperProfile>> {
+pub async fn developer_profile(
+    c: &mut impl Conn,
+    user_id: i64,
+) -> Result<Option<DeveloperProfile>> {
     let q = Query::select()
-        .columns(["user_id", "display_name", "city", "skills", "availability", "weekly_capacity_hours", "max_active_projects"])
+        .columns([
+            "user_id",
+            "display_name",
+            "city",
+            "skills",
+            "availability",
+            "weekly_capacity_hours",
+            "max_active_projects",
+        ])
         .from("profiles")
         .and_where(Expr::col("user_id").eq(user_id))
         .and_where(Expr::col("type").eq("developer"))
@@ -219,7 +255,14 @@ pub async fn insert_session(
 ) -> Result<i64> {
     let q = Query::insert()
         .into_table("staff_sessions")
-        .columns(["user_id", "token_hash", "host", "created_at", "expires_at", "last_used_at"])
+        .columns([
+            "user_id",
+            "token_hash",
+            "host",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+        ])
         .values_panic([
             user_id.into(),
             token_hash.into(),
@@ -233,7 +276,11 @@ pub async fn insert_session(
 }
 
 /// The user of a live (unrevoked, unexpired) session.
-pub async fn session_user(c: &mut impl Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
+pub async fn session_user(
+    c: &mut impl Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
     let q = Query::select()
         .column("user_id")
         .from("staff_sessions")
@@ -260,8 +307,14 @@ pub async fn staff(c: &mut impl Conn, staff_roles: &[&str]) -> Result<Vec<(i64, 
         .distinct()
         .columns([("users", "id"), ("users", "name"), ("users", "email")])
         .from("users")
-        .inner_join("model_has_roles", Expr::col(("model_has_roles", "model_id")).equals(("users", "id")))
-        .inner_join("roles", Expr::col(("roles", "id")).equals(("model_has_roles", "role_id")))
+        .inner_join(
+            "model_has_roles",
+            Expr::col(("model_has_roles", "model_id")).equals(("users", "id")),
+        )
+        .inner_join(
+            "roles",
+            Expr::col(("roles", "id")).equals(("model_has_roles", "role_id")),
+        )
         .and_where(Expr::col(("model_has_roles", "model_type")).eq(USER_TYPE))
         .and_where(Expr::col(("roles", "name")).is_in(staff_roles.iter().copied()))
         .and_where(Expr::col(("users", "deleted_at")).is_null())

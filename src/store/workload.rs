@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query};
 
-use super::page::{contains_pattern, finish, Anchor, Keyset, Page, SortDir};
+use super::page::{Anchor, Keyset, Page, SortDir, contains_pattern, finish};
 use super::{Conn, Result, Tx};
 
 /// A developer as the workload grid shows them (one row of the grid, before the weeks).
@@ -21,7 +21,12 @@ pub struct DeveloperRow {
 const ACTIVE: &str = "('assigned', 'in_progress', 'delivered', 'revision_requested', 'disputed')";
 
 /// Developers by id, filtered by name; the weeks are fetched for the visible window only.
-pub async fn developers(c: &mut impl Conn, text: Option<&str>, anchor: &Anchor, limit: u64) -> Result<Page<DeveloperRow>> {
+pub async fn developers(
+    c: &mut impl Conn,
+    text: Option<&str>,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<DeveloperRow>> {
     let mut q = Query::select();
     q.expr_as(Expr::col(("u", "id")), "id")
         .expr_as(Expr::col(("u", "name")), "name")
@@ -37,9 +42,16 @@ pub async fn developers(c: &mut impl Conn, text: Option<&str>, anchor: &Anchor, 
         .and_where(Expr::col(("pr", "type")).eq("developer"))
         .and_where(Expr::col(("u", "deleted_at")).is_null());
     if let Some(t) = text.filter(|t| !t.is_empty()) {
-        q.and_where(Func::lower(Expr::col(("u", "name"))).like(LikeExpr::new(contains_pattern(t)).escape('\\')));
+        q.and_where(
+            Func::lower(Expr::col(("u", "name")))
+                .like(LikeExpr::new(contains_pattern(t)).escape('\\')),
+        );
     }
-    let keyset = Keyset { key: None, id: Expr::col(("u", "id")), dir: SortDir::Asc };
+    let keyset = Keyset {
+        key: None,
+        id: Expr::col(("u", "id")),
+        dir: SortDir::Asc,
+    };
     keyset.apply(&mut q, anchor, limit);
     let rows = c.all(&q).await?;
     Ok(finish(rows, anchor, limit))
@@ -65,7 +77,12 @@ pub async fn developer(c: &mut impl Conn, id: i64) -> Result<Option<DeveloperRow
 }
 
 /// Planned hours per (developer, week) for these developers over [from, to).
-pub async fn planned(c: &mut impl Conn, developer_ids: &[i64], from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, NaiveDate, i64)>> {
+pub async fn planned(
+    c: &mut impl Conn,
+    developer_ids: &[i64],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, NaiveDate, i64)>> {
     if developer_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -92,12 +109,28 @@ pub struct WorkloadLine {
     pub logged_hours: i64,
 }
 
-pub async fn lines(c: &mut impl Conn, developer_id: i64, from: NaiveDate, to: NaiveDate) -> Result<Vec<WorkloadLine>> {
+pub async fn lines(
+    c: &mut impl Conn,
+    developer_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<WorkloadLine>> {
     let q = Query::select()
-        .columns([("w", "id"), ("w", "project_id"), ("w", "week_start"), ("w", "planned_hours"), ("w", "logged_hours")])
+        .columns([
+            ("w", "id"),
+            ("w", "project_id"),
+            ("w", "week_start"),
+            ("w", "planned_hours"),
+            ("w", "logged_hours"),
+        ])
         .expr_as(Expr::col(("p", "title")), "project_title")
         .from_as("workload", "w")
-        .join_as(JoinType::InnerJoin, "projects", "p", Expr::col(("p", "id")).equals(("w", "project_id")))
+        .join_as(
+            JoinType::InnerJoin,
+            "projects",
+            "p",
+            Expr::col(("p", "id")).equals(("w", "project_id")),
+        )
         .and_where(Expr::col(("w", "developer_id")).eq(developer_id))
         .and_where(Expr::col(("w", "week_start")).gte(from))
         .and_where(Expr::col(("w", "week_start")).lt(to))
@@ -108,7 +141,14 @@ pub async fn lines(c: &mut impl Conn, developer_id: i64, from: NaiveDate, to: Na
 }
 
 /// Adds (or raises) planned hours for a developer on a project in a week.
-pub async fn add_planned(tx: &mut Tx, developer_id: i64, project_id: i64, week: NaiveDate, hours: i64, now: DateTime<Utc>) -> Result<()> {
+pub async fn add_planned(
+    tx: &mut Tx,
+    developer_id: i64,
+    project_id: i64,
+    week: NaiveDate,
+    hours: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let update = Query::update()
         .table("workload")
         .value("planned_hours", Expr::col("planned_hours").add(hours))
@@ -120,8 +160,24 @@ pub async fn add_planned(tx: &mut Tx, developer_id: i64, project_id: i64, week: 
     if tx.exec(&update).await? == 0 {
         let insert = Query::insert()
             .into_table("workload")
-            .columns(["developer_id", "project_id", "week_start", "planned_hours", "logged_hours", "created_at", "updated_at"])
-            .values_panic([developer_id.into(), project_id.into(), week.into(), hours.into(), 0i64.into(), now.into(), now.into()])
+            .columns([
+                "developer_id",
+                "project_id",
+                "week_start",
+                "planned_hours",
+                "logged_hours",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                developer_id.into(),
+                project_id.into(),
+                week.into(),
+                hours.into(),
+                0i64.into(),
+                now.into(),
+                now.into(),
+            ])
             .to_owned();
         tx.exec(&insert).await?;
     }

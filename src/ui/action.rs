@@ -41,17 +41,46 @@ pub enum Action {
 
 impl Action {
     pub const ALL: &'static [Action] = &[
-        Action::Quit, Action::ForceQuit, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
-        Action::Tab3, Action::Tab4, Action::Tab5, Action::Up, Action::Down, Action::PageUp,
-        Action::PageDown, Action::First, Action::Last, Action::Open, Action::ToggleDetail,
-        Action::Back, Action::Sort, Action::SortReverse, Action::Filter, Action::Palette,
-        Action::Help, Action::Notifications, Action::Copy, Action::Select, Action::Follow,
-        Action::Refresh, Action::Approve, Action::Reject, Action::Pay, Action::AssignMe,
+        Action::Quit,
+        Action::ForceQuit,
+        Action::NextTab,
+        Action::PrevTab,
+        Action::Tab1,
+        Action::Tab2,
+        Action::Tab3,
+        Action::Tab4,
+        Action::Tab5,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::First,
+        Action::Last,
+        Action::Open,
+        Action::ToggleDetail,
+        Action::Back,
+        Action::Sort,
+        Action::SortReverse,
+        Action::Filter,
+        Action::Palette,
+        Action::Help,
+        Action::Notifications,
+        Action::Copy,
+        Action::Select,
+        Action::Follow,
+        Action::Refresh,
+        Action::Approve,
+        Action::Reject,
+        Action::Pay,
+        Action::AssignMe,
     ];
 
     /// The name used in the config's [keys] table and the locale files.
     pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -60,6 +89,9 @@ impl Action {
 
     /// Actions that change data: hidden and refused in read-only mode.
     pub fn is_mutation(self) -> bool {
-        matches!(self, Action::Approve | Action::Reject | Action::Pay | Action::AssignMe)
+        matches!(
+            self,
+            Action::Approve | Action::Reject | Action::Pay | Action::AssignMe
+        )
     }
 }

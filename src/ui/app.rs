@@ -28,7 +28,7 @@ use super::screens::{Ctx, Effect, ListScreen, TabId};
 use super::theme::Theme;
 use super::widgets::filter::ParsedFilter;
 use super::widgets::toast::{Level, Toast};
-use super::widgets::virtual_table::{Fill, Identified, Keep, Need, PaneState, PAGE};
+use super::widgets::virtual_table::{Fill, Identified, Keep, Need, PAGE, PaneState};
 
 /// Everything the event loop can wake up for.
 #[derive(Debug)]
@@ -138,7 +138,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(db: Db, events: UnboundedSender<AppEvent>, keymap: Keymap, opts: AppOptions, now: DateTime<Utc>) -> App {
+    pub fn new(
+        db: Db,
+        events: UnboundedSender<AppEvent>,
+        keymap: Keymap,
+        opts: AppOptions,
+        now: DateTime<Utc>,
+    ) -> App {
         let theme = Theme::load(&opts.theme, opts.no_color);
         App {
             db,
@@ -157,7 +163,11 @@ impl App {
             keymap,
             theme,
             locale: opts.locale,
-            live: if opts.backend_pushes { Live::Pushed } else { Live::Polling },
+            live: if opts.backend_pushes {
+                Live::Pushed
+            } else {
+                Live::Polling
+            },
             opts,
             popup: None,
             toast: None,
@@ -186,7 +196,11 @@ impl App {
 
     /// Enters the main screens as `actor`: starts the data task and the first queries.
     pub fn start_session(&mut self, actor: Actor) {
-        self.data = Some(Data::new(self.db.clone(), actor.clone(), self.events.clone()));
+        self.data = Some(Data::new(
+            self.db.clone(),
+            actor.clone(),
+            self.events.clone(),
+        ));
         self.actor = Some(actor);
         self.login = None;
         self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
@@ -208,7 +222,13 @@ impl App {
     /// A drawing context (theme, language, clock, who is acting).
     pub fn with_ctx<T>(&mut self, f: impl FnOnce(&mut Screens, &Ctx) -> T) -> Option<T> {
         let actor = self.actor.as_ref()?;
-        let ctx = Ctx { locale: self.locale, theme: &self.theme, now: self.now, actor, read_only: self.opts.read_only };
+        let ctx = Ctx {
+            locale: self.locale,
+            theme: &self.theme,
+            now: self.now,
+            actor,
+            read_only: self.opts.read_only,
+        };
         Some(f(&mut self.screens, &ctx))
     }
 
@@ -230,7 +250,9 @@ impl App {
             (first, current)
         });
         match plan {
-            (Some(first), Some(current)) => self.load_tab(tab, Anchor::From(first), Fill::Replace(Keep::Row(current))),
+            (Some(first), Some(current)) => {
+                self.load_tab(tab, Anchor::From(first), Fill::Replace(Keep::Row(current)))
+            }
             _ => self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top)),
         }
         self.refresh_detail(tab);
@@ -257,8 +279,14 @@ impl App {
         let plan = on_screen!(self.screens, tab, |s| {
             let list = s.list();
             match list.need() {
-                Some(Need::After) => list.rows.last().map(|r| (Anchor::After(s.cursor(r)), Fill::Append)),
-                Some(Need::Before) => list.rows.first().map(|r| (Anchor::Before(s.cursor(r)), Fill::Prepend)),
+                Some(Need::After) => list
+                    .rows
+                    .last()
+                    .map(|r| (Anchor::After(s.cursor(r)), Fill::Append)),
+                Some(Need::Before) => list
+                    .rows
+                    .first()
+                    .map(|r| (Anchor::Before(s.cursor(r)), Fill::Prepend)),
                 None => None,
             }
         });
@@ -341,7 +369,12 @@ impl App {
                 }
             }
             MouseEventKind::Down(MouseButton::Left) => {
-                let hit = self.hits.tabs.iter().find(|(r, _)| r.contains((m.column, m.row).into())).map(|(_, t)| *t);
+                let hit = self
+                    .hits
+                    .tabs
+                    .iter()
+                    .find(|(r, _)| r.contains((m.column, m.row).into()))
+                    .map(|(_, t)| *t);
                 if let Some(tab) = hit {
                     self.switch_tab(tab);
                     return;
@@ -436,7 +469,8 @@ impl App {
                 }
             }
             Action::Sort | Action::SortReverse => {
-                on_screen!(self.screens, self.tab, |s| s.cycle_sort(action == Action::SortReverse));
+                on_screen!(self.screens, self.tab, |s| s
+                    .cycle_sort(action == Action::SortReverse));
                 self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
             }
             Action::Filter => {
@@ -450,8 +484,18 @@ impl App {
                 self.send(Pane::Notifications, Fill::Append, Request::Notifications);
             }
             Action::Copy => {
-                if let Some(text) = on_screen!(self.screens, self.tab, |s| s.list().current().map(|r| s.reference(r))) {
-                    self.toast(self.ta("toast.copied", &[("text", &crate::domain::sanitize_line(&text))]), Level::Info);
+                if let Some(text) = on_screen!(self.screens, self.tab, |s| s
+                    .list()
+                    .current()
+                    .map(|r| s.reference(r)))
+                {
+                    self.toast(
+                        self.ta(
+                            "toast.copied",
+                            &[("text", &crate::domain::sanitize_line(&text))],
+                        ),
+                        Level::Info,
+                    );
                     self.clipboard = Some(text);
                 }
             }
@@ -464,10 +508,14 @@ impl App {
             Action::Refresh => self.refresh_tab(self.tab),
             other => {
                 let tab = self.tab;
-                let effects = self.with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.act(other, ctx))).flatten();
+                let effects = self
+                    .with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.act(other, ctx)))
+                    .flatten();
                 match effects {
                     Some(effects) => self.run_effects(effects),
-                    None if other.is_mutation() => self.toast(self.t("toast.not_here"), Level::Info),
+                    None if other.is_mutation() => {
+                        self.toast(self.t("toast.not_here"), Level::Info)
+                    }
                     None => {}
                 }
             }
@@ -498,7 +546,9 @@ impl App {
     pub fn apply_filter(&mut self, raw: String) {
         let parsed = ParsedFilter::parse(&raw);
         let tab = self.tab;
-        self.with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.set_filter(&raw, &parsed, ctx)));
+        self.with_ctx(|screens, ctx| {
+            on_screen!(screens, tab, |s| s.set_filter(&raw, &parsed, ctx))
+        });
         self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));
     }
 
@@ -506,10 +556,29 @@ impl App {
         for e in effects {
             match e {
                 Effect::Send(pane, fill, req) => self.send(pane, fill, req),
-                Effect::Confirm { title, question, request } => self.popup = Some(Popup::Confirm { title, question, request }),
-                Effect::Compose { title, request_template } => {
+                Effect::Confirm {
+                    title,
+                    question,
+                    request,
+                } => {
+                    self.popup = Some(Popup::Confirm {
+                        title,
+                        question,
+                        request,
+                    })
+                }
+                Effect::Compose {
+                    title,
+                    request_template,
+                } => {
                     let limit = self.opts.reason_max_bytes;
-                    self.popup = Some(Popup::compose(title, self.t("compose.hint"), limit, request_template, ""));
+                    self.popup = Some(Popup::compose(
+                        title,
+                        self.t("compose.hint"),
+                        limit,
+                        request_template,
+                        "",
+                    ));
                 }
                 Effect::Toast(t) => self.toast(t, Level::Info),
             }
@@ -549,7 +618,9 @@ impl App {
             return;
         }
         self.dirty = true;
-        let DataEvent { pane, fill, result, .. } = ev;
+        let DataEvent {
+            pane, fill, result, ..
+        } = ev;
         let result = match result {
             Ok(r) => {
                 if self.live == Live::Offline {
@@ -599,8 +670,10 @@ impl App {
             self.last_error = Some(self.t("status.reconnecting"));
         }
         match pane {
-            Pane::List(tab) => on_screen!(self.screens, tab, |s| s.list_mut().state = PaneState::Failed(text.clone())),
-            Pane::Detail(tab) => on_screen!(self.screens, tab, |s| s.detail_mut().error = Some(text.clone())),
+            Pane::List(tab) => on_screen!(self.screens, tab, |s| s.list_mut().state =
+                PaneState::Failed(text.clone())),
+            Pane::Detail(tab) => on_screen!(self.screens, tab, |s| s.detail_mut().error =
+                Some(text.clone())),
             _ => {}
         }
         if pane == Pane::Action {
@@ -610,7 +683,13 @@ impl App {
                 // Nothing is lost: the composer comes back with what was typed.
                 let limit = self.opts.reason_max_bytes;
                 let title = self.t("compose.retry_title");
-                self.popup = Some(Popup::compose(title, self.t("compose.hint"), limit, purpose, &text));
+                self.popup = Some(Popup::compose(
+                    title,
+                    self.t("compose.hint"),
+                    limit,
+                    purpose,
+                    &text,
+                ));
             }
         }
         if pane != Pane::Ping {
@@ -619,7 +698,11 @@ impl App {
     }
 
     fn back_online(&mut self) {
-        self.live = if self.opts.backend_pushes { Live::Pushed } else { Live::Polling };
+        self.live = if self.opts.backend_pushes {
+            Live::Pushed
+        } else {
+            Live::Polling
+        };
         self.last_error = None;
         self.refresh_tab(self.tab);
         self.send(Pane::Unread, Fill::Append, Request::Unread);
@@ -647,7 +730,8 @@ impl App {
                     return;
                 }
                 for tab in TabId::ALL {
-                    let watches = on_screen!(self.screens, tab, |s| s.watches(&auditable_type) && s.list().loaded_once);
+                    let watches = on_screen!(self.screens, tab, |s| s.watches(&auditable_type)
+                        && s.list().loaded_once);
                     if !watches {
                         continue;
                     }
@@ -668,11 +752,16 @@ impl App {
     /// Periodic work: expire toasts, animate spinners, retry the connection, move the clock.
     pub fn on_tick(&mut self, now: DateTime<Utc>) {
         self.tick += 1;
-        if self.toast.as_ref().is_some_and(|t| t.until <= std::time::Instant::now()) {
+        if self
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.until <= std::time::Instant::now())
+        {
             self.toast = None;
             self.dirty = true;
         }
-        let loading = self.data.as_ref().is_some_and(|d| !d.idle()) || self.login.as_ref().is_some_and(|l| l.busy);
+        let loading = self.data.as_ref().is_some_and(|d| !d.idle())
+            || self.login.as_ref().is_some_and(|l| l.busy);
         if loading {
             self.dirty = true;
         }
@@ -686,4 +775,3 @@ impl App {
         self.now = now;
     }
 }
-

@@ -27,24 +27,72 @@ pub const WEEKS: usize = 8;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
-    Projects { filter: store::projects::Filter, sort: store::projects::Sort, anchor: Anchor, limit: u64 },
-    Commissions { kind: Kind, filter: store::commissions::Filter, sort: store::commissions::Sort, anchor: Anchor, limit: u64 },
-    Workload { text: Option<String>, from: NaiveDate, anchor: Anchor, limit: u64 },
-    Tickets { filter: store::tickets::Filter, sort: store::tickets::Sort, anchor: Anchor, limit: u64 },
-    Audit { filter: AuditFilter, anchor: Anchor, limit: u64 },
+    Projects {
+        filter: store::projects::Filter,
+        sort: store::projects::Sort,
+        anchor: Anchor,
+        limit: u64,
+    },
+    Commissions {
+        kind: Kind,
+        filter: store::commissions::Filter,
+        sort: store::commissions::Sort,
+        anchor: Anchor,
+        limit: u64,
+    },
+    Workload {
+        text: Option<String>,
+        from: NaiveDate,
+        anchor: Anchor,
+        limit: u64,
+    },
+    Tickets {
+        filter: store::tickets::Filter,
+        sort: store::tickets::Sort,
+        anchor: Anchor,
+        limit: u64,
+    },
+    Audit {
+        filter: AuditFilter,
+        anchor: Anchor,
+        limit: u64,
+    },
     ProjectDetail(i64),
     CommissionDetail(Kind, i64),
     TicketDetail(i64),
-    DeveloperDetail { id: i64, from: NaiveDate },
+    DeveloperDetail {
+        id: i64,
+        from: NaiveDate,
+    },
     Unread,
     Notifications,
     MarkRead(Option<String>),
     Ping,
-    Approve { kind: Kind, id: i64, seen: Option<i64> },
-    BulkApprove { kind: Kind, ids: Vec<i64> },
-    Reject { kind: Kind, id: i64, reason: String, seen: Option<i64> },
-    Pay { kind: Kind, id: i64, reference: String, seen: Option<i64> },
-    AssignTicketToMe { id: i64, seen: Option<i64> },
+    Approve {
+        kind: Kind,
+        id: i64,
+        seen: Option<i64>,
+    },
+    BulkApprove {
+        kind: Kind,
+        ids: Vec<i64>,
+    },
+    Reject {
+        kind: Kind,
+        id: i64,
+        reason: String,
+        seen: Option<i64>,
+    },
+    Pay {
+        kind: Kind,
+        id: i64,
+        reference: String,
+        seen: Option<i64>,
+    },
+    AssignTicketToMe {
+        id: i64,
+        seen: Option<i64>,
+    },
 }
 
 /// A developer row of the workload grid with planned hours for each shown week.
@@ -85,12 +133,24 @@ pub struct DeveloperDetail {
 /// What an action did, for the toast.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    Approved { id: i64, first_of_two: bool },
+    Approved {
+        id: i64,
+        first_of_two: bool,
+    },
     /// Bulk approval: how many went through, and why the others were skipped.
-    Bulk { approved: usize, skipped: Vec<(i64, String)> },
-    Rejected { id: i64 },
-    Paid { id: i64 },
-    Assigned { id: i64 },
+    Bulk {
+        approved: usize,
+        skipped: Vec<(i64, String)>,
+    },
+    Rejected {
+        id: i64,
+    },
+    Paid {
+        id: i64,
+    },
+    Assigned {
+        id: i64,
+    },
     MarkedRead,
 }
 
@@ -166,7 +226,13 @@ pub struct Data {
 
 impl Data {
     pub fn new(db: Db, actor: Actor, out: UnboundedSender<AppEvent>) -> Data {
-        Data { db, actor, out, inflight: HashMap::new(), seq: 0 }
+        Data {
+            db,
+            actor,
+            out,
+            inflight: HashMap::new(),
+            seq: 0,
+        }
     }
 
     pub fn actor(&self) -> &Actor {
@@ -189,7 +255,12 @@ impl Data {
         let (db, actor, out) = (self.db.clone(), self.actor.clone(), self.out.clone());
         let handle = tokio::spawn(async move {
             let result = run(&db, &actor, req).await;
-            let _ = out.send(AppEvent::Data(DataEvent { pane, seq, fill, result }));
+            let _ = out.send(AppEvent::Data(DataEvent {
+                pane,
+                seq,
+                fill,
+                result,
+            }));
         });
         if pane != Pane::Action {
             self.inflight.insert(pane, (seq, handle.abort_handle()));
@@ -224,16 +295,33 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
     let mut c = db.clone();
     let origin = Origin::tui();
     Ok(match req {
-        Request::Projects { filter, sort, anchor, limit } => Reply::Projects(store::projects::page(&mut c, &filter, sort, &anchor, limit).await?),
-        Request::Commissions { kind, filter, sort, anchor, limit } => {
-            let mut page = store::commissions::page(&mut c, kind, &filter, sort, &anchor, limit).await?;
+        Request::Projects {
+            filter,
+            sort,
+            anchor,
+            limit,
+        } => Reply::Projects(store::projects::page(&mut c, &filter, sort, &anchor, limit).await?),
+        Request::Commissions {
+            kind,
+            filter,
+            sort,
+            anchor,
+            limit,
+        } => {
+            let mut page =
+                store::commissions::page(&mut c, kind, &filter, sort, &anchor, limit).await?;
             let thresholds = service::settings::dual_approval_thresholds(&mut c).await?;
             for row in &mut page.rows {
                 row.dual_threshold = thresholds.get(&row.currency).copied();
             }
             Reply::Commissions(page)
         }
-        Request::Workload { text, from, anchor, limit } => {
+        Request::Workload {
+            text,
+            from,
+            anchor,
+            limit,
+        } => {
             let devs = store::workload::developers(&mut c, text.as_deref(), &anchor, limit).await?;
             let ids: Vec<i64> = devs.rows.iter().map(|d| d.id).collect();
             let to = from + Duration::weeks(WEEKS as i64);
@@ -242,43 +330,107 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
                 let weeks = (0..WEEKS)
                     .map(|i| {
                         let week = from + Duration::weeks(i as i64);
-                        planned.iter().filter(|(d, w, _)| *d == dev.id && *w == week).map(|(_, _, h)| *h).sum()
+                        planned
+                            .iter()
+                            .filter(|(d, w, _)| *d == dev.id && *w == week)
+                            .map(|(_, _, h)| *h)
+                            .sum()
                     })
                     .collect();
                 WorkloadRow { dev, weeks }
             }))
         }
-        Request::Tickets { filter, sort, anchor, limit } => Reply::Tickets(store::tickets::page(&mut c, &filter, sort, &anchor, limit).await?),
-        Request::Audit { filter, anchor, limit } => Reply::Audit(store::audit::page(&mut c, &filter, &anchor, limit).await?),
+        Request::Tickets {
+            filter,
+            sort,
+            anchor,
+            limit,
+        } => Reply::Tickets(store::tickets::page(&mut c, &filter, sort, &anchor, limit).await?),
+        Request::Audit {
+            filter,
+            anchor,
+            limit,
+        } => Reply::Audit(store::audit::page(&mut c, &filter, &anchor, limit).await?),
         Request::ProjectDetail(id) => {
-            let project = store::projects::get(&mut c, id).await?.ok_or(ServiceError::NotFound { what: "project", key: id.to_string() })?;
-            let filter = store::commissions::Filter { project_id: Some(id), ..Default::default() };
-            let commissions = store::commissions::page(&mut c, Kind::Platform, &filter, store::commissions::Sort::Newest, &Anchor::First, 20).await?.rows;
+            let project =
+                store::projects::get(&mut c, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound {
+                        what: "project",
+                        key: id.to_string(),
+                    })?;
+            let filter = store::commissions::Filter {
+                project_id: Some(id),
+                ..Default::default()
+            };
+            let commissions = store::commissions::page(
+                &mut c,
+                Kind::Platform,
+                &filter,
+                store::commissions::Sort::Newest,
+                &Anchor::First,
+                20,
+            )
+            .await?
+            .rows;
             let history = store::audit::history(&mut c, "project", id, 30).await?;
-            Reply::ProjectDetail(Box::new(ProjectDetail { project, commissions, history }))
+            Reply::ProjectDetail(Box::new(ProjectDetail {
+                project,
+                commissions,
+                history,
+            }))
         }
         Request::CommissionDetail(kind, id) => {
-            let row = store::commissions::get(&mut c, kind, id).await?.ok_or(ServiceError::NotFound { what: "commission", key: id.to_string() })?;
+            let row =
+                store::commissions::get(&mut c, kind, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound {
+                        what: "commission",
+                        key: id.to_string(),
+                    })?;
             let externals = match kind {
-                Kind::Platform => store::commissions::externals_of_project(&mut c, row.project_id).await?,
+                Kind::Platform => {
+                    store::commissions::externals_of_project(&mut c, row.project_id).await?
+                }
                 Kind::External => Vec::new(),
             };
             let history = store::audit::history(&mut c, kind.alias(), id, 30).await?;
-            Reply::CommissionDetail(Box::new(CommissionDetail { row, externals, history }))
+            Reply::CommissionDetail(Box::new(CommissionDetail {
+                row,
+                externals,
+                history,
+            }))
         }
         Request::TicketDetail(id) => {
-            let row = store::tickets::get(&mut c, id).await?.ok_or(ServiceError::NotFound { what: "ticket", key: id.to_string() })?;
+            let row = store::tickets::get(&mut c, id)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    what: "ticket",
+                    key: id.to_string(),
+                })?;
             let body = store::tickets::body(&mut c, id).await?.unwrap_or_default();
             let history = store::audit::history(&mut c, "support_ticket", id, 30).await?;
             Reply::TicketDetail(Box::new(TicketDetail { row, body, history }))
         }
         Request::DeveloperDetail { id, from } => {
-            let dev = store::workload::developer(&mut c, id).await?.ok_or(ServiceError::NotFound { what: "developer", key: id.to_string() })?;
-            let lines = store::workload::lines(&mut c, id, from, from + Duration::weeks(WEEKS as i64)).await?;
+            let dev =
+                store::workload::developer(&mut c, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound {
+                        what: "developer",
+                        key: id.to_string(),
+                    })?;
+            let lines =
+                store::workload::lines(&mut c, id, from, from + Duration::weeks(WEEKS as i64))
+                    .await?;
             Reply::DeveloperDetail(Box::new(DeveloperDetail { dev, from, lines }))
         }
-        Request::Unread => Reply::Unread(store::notifications::unread_count(&mut c, actor.id).await?),
-        Request::Notifications => Reply::Notifications(store::notifications::list(&mut c, actor.id, 100).await?),
+        Request::Unread => {
+            Reply::Unread(store::notifications::unread_count(&mut c, actor.id).await?)
+        }
+        Request::Notifications => {
+            Reply::Notifications(store::notifications::list(&mut c, actor.id, 100).await?)
+        }
         Request::MarkRead(id) => {
             service::notifications::mark_read(db, actor, id.as_deref()).await?;
             Reply::Done(Outcome::MarkedRead)
@@ -289,19 +441,36 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
         }
         Request::Approve { kind, id, seen } => {
             let out = service::commissions::approve(db, actor, &origin, kind, id, seen).await?;
-            Reply::Done(Outcome::Approved { id, first_of_two: out == service::commissions::Approval::FirstOfTwo })
+            Reply::Done(Outcome::Approved {
+                id,
+                first_of_two: out == service::commissions::Approval::FirstOfTwo,
+            })
         }
         Request::BulkApprove { kind, ids } => {
             let report = service::commissions::approve_many(db, actor, &origin, kind, &ids).await?;
             let approved = report.approved.len() + report.first_of_two.len();
-            let skipped = report.skipped.into_iter().map(|(id, e)| (id, super::messages::error_text(&e, actor.locale))).collect();
+            let skipped = report
+                .skipped
+                .into_iter()
+                .map(|(id, e)| (id, super::messages::error_text(&e, actor.locale)))
+                .collect();
             Reply::Done(Outcome::Bulk { approved, skipped })
         }
-        Request::Reject { kind, id, reason, seen } => {
+        Request::Reject {
+            kind,
+            id,
+            reason,
+            seen,
+        } => {
             service::commissions::reject(db, actor, &origin, kind, id, &reason, seen).await?;
             Reply::Done(Outcome::Rejected { id })
         }
-        Request::Pay { kind, id, reference, seen } => {
+        Request::Pay {
+            kind,
+            id,
+            reference,
+            seen,
+        } => {
             service::commissions::pay(db, actor, &origin, kind, id, &reference, seen).await?;
             Reply::Done(Outcome::Paid { id })
         }

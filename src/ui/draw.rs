@@ -1,15 +1,15 @@
 //! Rendering: a pure function of the app state. Never blocks, never queries.
 
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph, Wrap};
-use ratatui::Frame;
 
 use crate::domain::sanitize_line;
 use crate::tr;
 
 use super::action::Action;
-use super::app::{on_screen, App, Live};
+use super::app::{App, Live, on_screen};
 use super::popup::Popup;
 use super::screens::{ListScreen, TabId};
 use super::widgets::virtual_table::{self, PaneState, TableLook};
@@ -26,8 +26,19 @@ impl App {
     pub fn draw(&mut self, f: &mut Frame) {
         let area = f.area();
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            let text = self.ta("status.too_small", &[("w", &MIN_WIDTH.to_string()), ("h", &MIN_HEIGHT.to_string())]);
-            f.render_widget(Paragraph::new(text).style(self.theme.warning).wrap(Wrap { trim: true }), area);
+            let text = self.ta(
+                "status.too_small",
+                &[
+                    ("w", &MIN_WIDTH.to_string()),
+                    ("h", &MIN_HEIGHT.to_string()),
+                ],
+            );
+            f.render_widget(
+                Paragraph::new(text)
+                    .style(self.theme.warning)
+                    .wrap(Wrap { trim: true }),
+                area,
+            );
             return;
         }
         if let Some(login) = &self.login {
@@ -35,7 +46,13 @@ impl App {
             login.draw(f, area, &self.theme, self.locale, &self.opts.db_label, spin);
             return;
         }
-        let rows = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1)]).split(area);
+        let rows = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ])
+        .split(area);
         self.draw_tabs(f, rows[0]);
         self.draw_info(f, rows[1]);
         self.draw_body(f, rows[2]);
@@ -48,15 +65,30 @@ impl App {
 
     fn draw_tabs(&mut self, f: &mut Frame, area: Rect) {
         let theme = &self.theme;
-        let mut spans = vec![Span::styled(" Obryl ", theme.header), Span::styled("│", theme.border)];
+        let mut spans = vec![
+            Span::styled(" Obryl ", theme.header),
+            Span::styled("│", theme.border),
+        ];
         let mut x = area.x + 8;
         self.hits.tabs.clear();
         for (i, tab) in TabId::ALL.iter().enumerate() {
             let label = format!(" {} {} ", i + 1, tab.title(self.locale));
             let width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
-            self.hits.tabs.push((Rect { x, y: area.y, width, height: 1 }, *tab));
+            self.hits.tabs.push((
+                Rect {
+                    x,
+                    y: area.y,
+                    width,
+                    height: 1,
+                },
+                *tab,
+            ));
             x += width;
-            let style = if *tab == self.tab { theme.selection } else { theme.base };
+            let style = if *tab == self.tab {
+                theme.selection
+            } else {
+                theme.base
+            };
             spans.push(Span::styled(label, style));
         }
         let (live, live_style) = match self.live {
@@ -65,11 +97,26 @@ impl App {
             Live::Offline => (self.t("status.offline"), theme.danger),
         };
         let mail = format!("  ✉ {} ", self.unread);
-        let right = vec![Span::styled(live, live_style), Span::styled(mail, if self.unread > 0 { theme.warning } else { theme.muted })];
+        let right = vec![
+            Span::styled(live, live_style),
+            Span::styled(
+                mail,
+                if self.unread > 0 {
+                    theme.warning
+                } else {
+                    theme.muted
+                },
+            ),
+        ];
         let right_width: u16 = right.iter().map(|s| s.width() as u16).sum();
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         if area.width > right_width {
-            let r = Rect { x: area.x + area.width - right_width, y: area.y, width: right_width, height: 1 };
+            let r = Rect {
+                x: area.x + area.width - right_width,
+                y: area.y,
+                width: right_width,
+                height: 1,
+            };
             f.render_widget(Paragraph::new(Line::from(right)), r);
         }
     }
@@ -80,8 +127,16 @@ impl App {
         let text = self.with_ctx(|screens, ctx| {
             on_screen!(screens, tab, |s| {
                 let list = s.list();
-                let spin = if list.state == PaneState::Loading { format!(" {}", spinner::frame(tick)) } else { String::new() };
-                let filter = if s.filter_text().is_empty() { ctx.t("info.no_filter") } else { s.filter_text().to_owned() };
+                let spin = if list.state == PaneState::Loading {
+                    format!(" {}", spinner::frame(tick))
+                } else {
+                    String::new()
+                };
+                let filter = if s.filter_text().is_empty() {
+                    ctx.t("info.no_filter")
+                } else {
+                    s.filter_text().to_owned()
+                };
                 format!(
                     " {}: {} · {}: {} · {}{}",
                     ctx.t("info.filter"),
@@ -93,7 +148,10 @@ impl App {
                 )
             })
         });
-        f.render_widget(Paragraph::new(Line::styled(text.unwrap_or_default(), self.theme.muted)), area);
+        f.render_widget(
+            Paragraph::new(Line::styled(text.unwrap_or_default(), self.theme.muted)),
+            area,
+        );
     }
 
     fn draw_body(&mut self, f: &mut Frame, area: Rect) {
@@ -105,7 +163,11 @@ impl App {
             on_screen!(screens, tab, |s| {
                 let open = s.detail().open;
                 let (list_rect, detail_rect) = if open && wide {
-                    let cols = Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).split(area);
+                    let cols = Layout::horizontal([
+                        Constraint::Percentage(58),
+                        Constraint::Percentage(42),
+                    ])
+                    .split(area);
                     (Some(cols[0]), Some(cols[1]))
                 } else if open {
                     (None, Some(area))
@@ -116,19 +178,45 @@ impl App {
                     list_area = r;
                     if !s.draw_custom(f, r, ctx) {
                         let title = format!(" {} ", tab.title(ctx.locale));
-                        let look = TableLook { title, theme: ctx.theme, focused: !detail_focus, empty: s.empty_text(ctx) };
+                        let look = TableLook {
+                            title,
+                            theme: ctx.theme,
+                            focused: !detail_focus,
+                            empty: s.empty_text(ctx),
+                        };
                         let columns = s.columns(ctx);
-                        virtual_table::draw(f, r, s.list(), &columns, |row| s.cells(row, ctx), look);
+                        virtual_table::draw(
+                            f,
+                            r,
+                            s.list(),
+                            &columns,
+                            |row| s.cells(row, ctx),
+                            look,
+                        );
                     }
                 }
                 if let Some(r) = detail_rect {
                     let d = s.detail();
                     let lines = match (&d.error, s.detail_lines(ctx)) {
-                        (Some(e), _) => vec![detail::DetailLine::Styled(ctx.t("detail.error"), e.clone(), detail::Tone::Danger)],
-                        (None, lines) if lines.is_empty() => vec![detail::DetailLine::Text(ctx.t("detail.loading"))],
+                        (Some(e), _) => vec![detail::DetailLine::Styled(
+                            ctx.t("detail.error"),
+                            e.clone(),
+                            detail::Tone::Danger,
+                        )],
+                        (None, lines) if lines.is_empty() => {
+                            vec![detail::DetailLine::Text(ctx.t("detail.loading"))]
+                        }
                         (None, lines) => lines,
                     };
-                    detail::draw(f, r, &s.detail_title(ctx), &lines, d.scroll, ctx.theme, detail_focus);
+                    detail::draw(
+                        f,
+                        r,
+                        &s.detail_title(ctx),
+                        &lines,
+                        d.scroll,
+                        ctx.theme,
+                        detail_focus,
+                    );
                 }
             })
         });
@@ -137,7 +225,9 @@ impl App {
 
     fn footer_actions(&mut self) -> Vec<Action> {
         let tab = self.tab;
-        let mut actions = self.with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.actions(ctx))).unwrap_or_default();
+        let mut actions = self
+            .with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.actions(ctx)))
+            .unwrap_or_default();
         actions.extend(FOOTER_GLOBAL);
         actions
     }
@@ -145,40 +235,76 @@ impl App {
     fn draw_footer(&mut self, f: &mut Frame, area: Rect) {
         let actions = self.footer_actions();
         let theme = &self.theme;
-        let who = self.actor.as_ref().map(|a| format!(" {} · {} · {} ", a.name, a.main_role(), self.opts.db_label)).unwrap_or_default();
+        let who = self
+            .actor
+            .as_ref()
+            .map(|a| format!(" {} · {} · {} ", a.name, a.main_role(), self.opts.db_label))
+            .unwrap_or_default();
         let mut spans = vec![Span::styled(sanitize_line(&who), theme.accent)];
         if self.opts.read_only {
-            spans.push(Span::styled(format!("{} ", self.t("status.read_only")), theme.warning));
+            spans.push(Span::styled(
+                format!("{} ", self.t("status.read_only")),
+                theme.warning,
+            ));
         }
         for a in actions {
             if let Some(keys) = self.keymap.label(a) {
                 spans.push(Span::styled(format!(" {keys}"), theme.header));
-                spans.push(Span::styled(format!(" {} ", tr(self.locale, &format!("action.{}", a.name()), &[])), theme.muted));
+                spans.push(Span::styled(
+                    format!(
+                        " {} ",
+                        tr(self.locale, &format!("action.{}", a.name()), &[])
+                    ),
+                    theme.muted,
+                ));
             }
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         if let Some(err) = &self.last_error {
             let text = format!(" ✕ {} ", sanitize_line(err));
-            let w = (unicode_width::UnicodeWidthStr::width(text.as_str()) as u16).min(area.width / 2);
-            let r = Rect { x: area.x + area.width - w, y: area.y, width: w, height: 1 };
+            let w =
+                (unicode_width::UnicodeWidthStr::width(text.as_str()) as u16).min(area.width / 2);
+            let r = Rect {
+                x: area.x + area.width - w,
+                y: area.y,
+                width: w,
+                height: 1,
+            };
             f.render_widget(Clear, r);
             f.render_widget(Paragraph::new(Span::styled(text, theme.danger)), r);
         }
     }
 
     fn draw_popup(&mut self, f: &mut Frame, area: Rect) {
-        let Some(mut popup) = self.popup.take() else { return };
+        let Some(mut popup) = self.popup.take() else {
+            return;
+        };
         let theme = self.theme.clone();
         match &mut popup {
             Popup::Filter(input) => {
-                let r = Rect { x: area.x, y: area.y + 1, width: area.width, height: 3 };
+                let r = Rect {
+                    x: area.x,
+                    y: area.y + 1,
+                    width: area.width,
+                    height: 3,
+                };
                 let help = self.t("filter.help");
                 draw_input(f, r, &self.t("filter.title"), "/", input, &help, &theme);
             }
             Popup::Palette(input) => {
-                let r = Rect { x: area.x, y: area.y + 1, width: area.width, height: 3 };
+                let r = Rect {
+                    x: area.x,
+                    y: area.y + 1,
+                    width: area.width,
+                    height: 3,
+                };
                 let completions = super::palette::complete(&input.text());
-                let hint = completions.iter().take(6).map(|c| c.trim().to_owned()).collect::<Vec<_>>().join("  ");
+                let hint = completions
+                    .iter()
+                    .take(6)
+                    .map(|c| c.trim().to_owned())
+                    .collect::<Vec<_>>()
+                    .join("  ");
                 draw_input(f, r, &self.t("palette.title"), ":", input, &hint, &theme);
             }
             Popup::Help { scroll } => {
@@ -186,9 +312,15 @@ impl App {
                 let r = centered(area, 72, area.height.saturating_sub(4));
                 f.render_widget(Clear, r);
                 f.render_widget(
-                    Paragraph::new(lines)
-                        .scroll((*scroll, 0))
-                        .block(Block::default().borders(Borders::ALL).border_style(theme.accent).title(Span::styled(format!(" {} ", self.t("help.title")), theme.header))),
+                    Paragraph::new(lines).scroll((*scroll, 0)).block(
+                        Block::default()
+                            .borders(Borders::ALL)
+                            .border_style(theme.accent)
+                            .title(Span::styled(
+                                format!(" {} ", self.t("help.title")),
+                                theme.header,
+                            )),
+                    ),
                     r,
                 );
             }
@@ -198,25 +330,45 @@ impl App {
                 let block = Block::default()
                     .borders(Borders::ALL)
                     .border_style(theme.accent)
-                    .title(Span::styled(format!(" {} ", self.t("notifications.title")), theme.header))
-                    .title_bottom(Span::styled(format!(" {} ", self.t("notifications.keys")), theme.muted));
+                    .title(Span::styled(
+                        format!(" {} ", self.t("notifications.title")),
+                        theme.header,
+                    ))
+                    .title_bottom(Span::styled(
+                        format!(" {} ", self.t("notifications.keys")),
+                        theme.muted,
+                    ));
                 let items: Vec<ListItem> = match rows {
                     None => vec![ListItem::new(self.t("detail.loading"))],
-                    Some(rows) if rows.is_empty() => vec![ListItem::new(self.t("notifications.empty"))],
+                    Some(rows) if rows.is_empty() => {
+                        vec![ListItem::new(self.t("notifications.empty"))]
+                    }
                     Some(rows) => rows
                         .iter()
                         .enumerate()
                         .map(|(i, n)| {
                             let mark = if n.read_at.is_none() { "●" } else { " " };
-                            let text = format!("{mark} {}  {}", super::format::when(n.created_at, self.now, self.locale), super::notify::text(n, self.locale));
-                            let style = if i == *cursor { theme.selection } else if n.read_at.is_none() { theme.base } else { theme.muted };
+                            let text = format!(
+                                "{mark} {}  {}",
+                                super::format::when(n.created_at, self.now, self.locale),
+                                super::notify::text(n, self.locale)
+                            );
+                            let style = if i == *cursor {
+                                theme.selection
+                            } else if n.read_at.is_none() {
+                                theme.base
+                            } else {
+                                theme.muted
+                            };
                             ListItem::new(Line::styled(sanitize_line(&text), style))
                         })
                         .collect(),
                 };
                 f.render_widget(List::new(items).block(block), r);
             }
-            Popup::Confirm { title, question, .. } => {
+            Popup::Confirm {
+                title, question, ..
+            } => {
                 confirm::draw(f, area, title, question, &self.t("confirm.keys"), &theme);
             }
             Popup::Compose { composer, .. } => {
@@ -261,14 +413,31 @@ impl App {
     }
 }
 
-fn draw_input(f: &mut Frame, r: Rect, title: &str, prefix: &str, input: &super::widgets::input::LineInput, hint: &str, theme: &super::theme::Theme) {
+fn draw_input(
+    f: &mut Frame,
+    r: Rect,
+    title: &str,
+    prefix: &str,
+    input: &super::widgets::input::LineInput,
+    hint: &str,
+    theme: &super::theme::Theme,
+) {
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent)
         .title(Span::styled(format!(" {title} "), theme.header))
-        .title_bottom(Span::styled(format!(" {} ", sanitize_line(hint)), theme.muted));
+        .title_bottom(Span::styled(
+            format!(" {} ", sanitize_line(hint)),
+            theme.muted,
+        ));
     let inner = block.inner(r);
-    f.render_widget(Paragraph::new(format!("{prefix}{}", sanitize_line(&input.text()))).block(block), r);
-    f.set_cursor_position((inner.x + prefix.len() as u16 + input.cursor_column(), inner.y));
+    f.render_widget(
+        Paragraph::new(format!("{prefix}{}", sanitize_line(&input.text()))).block(block),
+        r,
+    );
+    f.set_cursor_position((
+        inner.x + prefix.len() as u16 + input.cursor_column(),
+        inner.y,
+    ));
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{format_money, Currency, Locale};
+use crate::domain::{Currency, Locale, format_money};
 use crate::tr;
 
 pub fn money(minor: i64, currency: &str, locale: Locale) -> String {
@@ -21,7 +21,11 @@ pub fn when(t: Option<DateTime<Utc>>, now: DateTime<Utc>, locale: Locale) -> Str
         return tr(locale, "time.now", &[]);
     }
     if delta.num_minutes() > 0 && delta.num_minutes() < 60 {
-        return tr(locale, "time.minutes_ago", &[("n", &delta.num_minutes().to_string())]);
+        return tr(
+            locale,
+            "time.minutes_ago",
+            &[("n", &delta.num_minutes().to_string())],
+        );
     }
     let hm = t.format("%H:%M").to_string();
     let (d, n) = (t.date_naive(), now.date_naive());
@@ -75,7 +79,11 @@ pub fn span(seconds: i64, locale: Locale) -> String {
 pub fn status(kind: &str, value: &str, locale: Locale) -> String {
     let key = format!("status.{kind}.{value}");
     let text = tr(locale, &key, &[]);
-    if text == key { value.replace('_', " ") } else { text }
+    if text == key {
+        value.replace('_', " ")
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -89,7 +97,10 @@ mod tests {
         let y = Utc.with_ymd_and_hms(2026, 11, 24, 14, 2, 0).unwrap();
         assert_eq!(when(Some(y), now, Locale::Fr), "hier 14:02");
         assert_eq!(when(Some(y), now, Locale::En), "yesterday 14:02");
-        assert_eq!(when(Some(now - chrono::Duration::minutes(3)), now, Locale::En), "3 min ago");
+        assert_eq!(
+            when(Some(now - chrono::Duration::minutes(3)), now, Locale::En),
+            "3 min ago"
+        );
         assert_eq!(money(45_000_000, "XOF", Locale::Fr), "45 000 000 FCFA");
         assert_eq!(span(3 * 86_400, Locale::Fr), "3 j");
     }

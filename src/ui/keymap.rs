@@ -59,7 +59,10 @@ impl Key {
 
     pub fn parse(text: &str) -> Option<Key> {
         let lower = text.trim().to_lowercase();
-        let (ctrl, rest) = match lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
+        let (ctrl, rest) = match lower
+            .strip_prefix("ctrl-")
+            .or_else(|| lower.strip_prefix("c-"))
+        {
             Some(r) => (true, r.to_owned()),
             None => (false, lower.clone()),
         };
@@ -77,11 +80,17 @@ impl Key {
             "home" => KeyCodeRepr::Home,
             "end" => KeyCodeRepr::End,
             "space" => KeyCodeRepr::Char(' '),
-            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => KeyCodeRepr::F(f[1..].parse().ok()?),
+            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+                KeyCodeRepr::F(f[1..].parse().ok()?)
+            }
             _ => {
                 // Single characters keep their case ("A" is not "a").
                 let original = text.trim();
-                let ch = if ctrl { original.rsplit('-').next()? } else { original };
+                let ch = if ctrl {
+                    original.rsplit('-').next()?
+                } else {
+                    original
+                };
                 let mut chars = ch.chars();
                 let c = chars.next()?;
                 if chars.next().is_some() {
@@ -111,7 +120,11 @@ impl Key {
             KeyCodeRepr::End => "end".into(),
             KeyCodeRepr::F(n) => format!("f{n}"),
         };
-        if self.ctrl { format!("ctrl-{base}") } else { base }
+        if self.ctrl {
+            format!("ctrl-{base}")
+        } else {
+            base
+        }
     }
 }
 
@@ -199,7 +212,10 @@ impl Keymap {
         let key = Key::from_event(e)?;
         self.by_key.get(&key).copied().or_else(|| {
             // Terminals report Shift-letter as an uppercase char, sometimes with SHIFT set.
-            let plain = Key { code: key.code, ctrl: key.ctrl };
+            let plain = Key {
+                code: key.code,
+                ctrl: key.ctrl,
+            };
             self.by_key.get(&plain).copied()
         })
     }
@@ -228,7 +244,10 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(map.action(&key('a')), Some(Action::Approve));
         assert_eq!(map.action(&key('G')), Some(Action::Last));
-        assert_eq!(map.action(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::ForceQuit));
+        assert_eq!(
+            map.action(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::ForceQuit)
+        );
 
         let mut o = BTreeMap::new();
         o.insert("approve".to_string(), KeyBinding::One("A".into()));

@@ -1,10 +1,10 @@
 //! The login screen: email, password (never shown), "remember me", and the demo accounts.
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-use ratatui::Frame;
 
 use crate::domain::Locale;
 use crate::tr;
@@ -54,7 +54,9 @@ impl LoginState {
     pub fn paste(&mut self, text: &str) {
         match self.focus {
             0 => self.email.insert_str(text.trim()),
-            1 => self.password.insert_str(text.trim_end_matches(['\n', '\r'])),
+            1 => self
+                .password
+                .insert_str(text.trim_end_matches(['\n', '\r'])),
             _ => {}
         }
     }
@@ -76,7 +78,12 @@ impl LoginState {
                 self.remember = !self.remember;
                 return LoginOutcome::Nothing;
             }
-            KeyCode::Char('c') if k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) => return LoginOutcome::Quit,
+            KeyCode::Char('c')
+                if k.modifiers
+                    .contains(crossterm::event::KeyModifiers::CONTROL) =>
+            {
+                return LoginOutcome::Quit;
+            }
             _ => {}
         }
         let outcome = match self.focus {
@@ -100,7 +107,10 @@ impl LoginState {
                 }
                 self.busy = true;
                 self.error = None;
-                LoginOutcome::Submit { email: self.email.text(), password: self.password.text() }
+                LoginOutcome::Submit {
+                    email: self.email.text(),
+                    password: self.password.text(),
+                }
             }
             InputOutcome::Cancel => LoginOutcome::Quit,
             _ => {
@@ -110,14 +120,25 @@ impl LoginState {
         }
     }
 
-    pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, locale: Locale, db_label: &str, spinner: &str) {
+    pub fn draw(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        locale: Locale,
+        db_label: &str,
+        spinner: &str,
+    ) {
         let t = |k: &str| tr(locale, k, &[]);
         let rect = centered(area, 64, 20);
         f.render_widget(Clear, rect);
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.accent)
-            .title(Span::styled(format!(" {} ", t("login.title")), theme.header));
+            .title(Span::styled(
+                format!(" {} ", t("login.title")),
+                theme.header,
+            ));
         let inner = block.inner(rect);
         f.render_widget(block, rect);
         let rows = Layout::vertical([
@@ -133,15 +154,37 @@ impl LoginState {
         .split(inner);
         let field = |label: String, value: String, focused: bool| {
             let style = if focused { theme.selection } else { theme.base };
-            Line::from(vec![Span::styled(format!("{label:<14}"), theme.muted), Span::styled(format!(" {value:<40}"), style)])
+            Line::from(vec![
+                Span::styled(format!("{label:<14}"), theme.muted),
+                Span::styled(format!(" {value:<40}"), style),
+            ])
         };
-        f.render_widget(Paragraph::new(Line::styled(db_label.to_owned(), theme.muted)), rows[0]);
-        f.render_widget(Paragraph::new(field(t("login.email"), self.email.text(), self.focus == 0)), rows[2]);
+        f.render_widget(
+            Paragraph::new(Line::styled(db_label.to_owned(), theme.muted)),
+            rows[0],
+        );
+        f.render_widget(
+            Paragraph::new(field(t("login.email"), self.email.text(), self.focus == 0)),
+            rows[2],
+        );
         let stars = "•".repeat(self.password.text().chars().count());
-        f.render_widget(Paragraph::new(field(t("login.password"), stars, self.focus == 1)), rows[3]);
+        f.render_widget(
+            Paragraph::new(field(t("login.password"), stars, self.focus == 1)),
+            rows[3],
+        );
         let check = if self.remember { "[x]" } else { "[ ]" };
-        let style = if self.focus == 2 { theme.selection } else { theme.base };
-        f.render_widget(Paragraph::new(Line::styled(format!("{check} {}", t("login.remember")), style)), rows[4]);
+        let style = if self.focus == 2 {
+            theme.selection
+        } else {
+            theme.base
+        };
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                format!("{check} {}", t("login.remember")),
+                style,
+            )),
+            rows[4],
+        );
         let status = if self.busy {
             Line::styled(format!("{spinner} {}", t("login.checking")), theme.accent)
         } else if let Some(e) = &self.error {
@@ -156,7 +199,11 @@ impl LoginState {
         }
         f.render_widget(Paragraph::new(demo).wrap(Wrap { trim: false }), rows[7]);
         if self.focus < 2 && !self.busy {
-            let col = if self.focus == 0 { self.email.cursor_column() } else { self.password.text().chars().count() as u16 };
+            let col = if self.focus == 0 {
+                self.email.cursor_column()
+            } else {
+                self.password.text().chars().count() as u16
+            };
             let row = rows[2 + self.focus];
             f.set_cursor_position((row.x + 15 + col, row.y));
         }

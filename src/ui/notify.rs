@@ -19,7 +19,10 @@ pub fn text(n: &NotificationRow, locale: Locale) -> String {
         (Some(a), Some(c)) => format::money(a, c, locale),
         _ => String::new(),
     };
-    let actor = data["actor"]["name"].as_str().unwrap_or_default().to_owned();
+    let actor = data["actor"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let key = format!("notification.{kind}");
     let out = tr(
         locale,

@@ -13,7 +13,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("commissions", "[filter]"),
     ("workload", "[filter]"),
     ("tickets", "[filter]"),
-    ("audit", "[project|commission|support_ticket|user] [id|name]"),
+    (
+        "audit",
+        "[project|commission|support_ticket|user] [id|name]",
+    ),
     ("filter", "TEXT"),
     ("follow", ""),
     ("theme", "dark|light|high-contrast"),
@@ -28,25 +31,51 @@ pub fn complete(typed: &str) -> Vec<String> {
     let typed = typed.trim_start();
     let (head, rest) = typed.split_once(' ').unwrap_or((typed, ""));
     if rest.is_empty() && !typed.ends_with(' ') {
-        return COMMANDS.iter().filter(|(c, _)| c.starts_with(head)).map(|(c, _)| format!("{c} ")).collect();
+        return COMMANDS
+            .iter()
+            .filter(|(c, _)| c.starts_with(head))
+            .map(|(c, _)| format!("{c} "))
+            .collect();
     }
     let options: &[&str] = match head {
         "theme" => &["dark", "light", "high-contrast"],
         "lang" => &["fr", "en"],
-        "audit" => &["project", "commission", "ext_commission", "support_ticket", "user", "setting"],
+        "audit" => &[
+            "project",
+            "commission",
+            "ext_commission",
+            "support_ticket",
+            "user",
+            "setting",
+        ],
         _ => &[],
     };
-    options.iter().filter(|o| o.starts_with(rest.trim())).map(|o| format!("{head} {o}")).collect()
+    options
+        .iter()
+        .filter(|o| o.starts_with(rest.trim()))
+        .map(|o| format!("{head} {o}"))
+        .collect()
 }
 
 impl App {
     pub fn run_command(&mut self, line: &str) {
         let line = line.trim();
-        let (cmd, rest) = line.split_once(' ').map(|(c, r)| (c, r.trim())).unwrap_or((line, ""));
-        let cmd = COMMANDS.iter().map(|(c, _)| *c).find(|c| *c == cmd).or_else(|| {
-            let matches: Vec<&str> = COMMANDS.iter().map(|(c, _)| *c).filter(|c| c.starts_with(cmd) && !cmd.is_empty()).collect();
-            (matches.len() == 1).then(|| matches[0])
-        });
+        let (cmd, rest) = line
+            .split_once(' ')
+            .map(|(c, r)| (c, r.trim()))
+            .unwrap_or((line, ""));
+        let cmd = COMMANDS
+            .iter()
+            .map(|(c, _)| *c)
+            .find(|c| *c == cmd)
+            .or_else(|| {
+                let matches: Vec<&str> = COMMANDS
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .filter(|c| c.starts_with(cmd) && !cmd.is_empty())
+                    .collect();
+                (matches.len() == 1).then(|| matches[0])
+            });
         match cmd {
             Some(tab @ ("projects" | "commissions" | "workload" | "tickets")) => {
                 if let Some(t) = TabId::parse(tab) {
@@ -61,8 +90,12 @@ impl App {
                 let mut words = rest.split_whitespace();
                 match (words.next(), words.next()) {
                     (Some("user"), Some(name)) => self.apply_filter(format!("user:{name}")),
-                    (Some(kind), Some(id)) if id.parse::<i64>().is_ok() => self.apply_filter(format!("type:{kind} id:{id}")),
-                    (Some(kind), None) if !kind.contains(':') => self.apply_filter(format!("type:{kind}")),
+                    (Some(kind), Some(id)) if id.parse::<i64>().is_ok() => {
+                        self.apply_filter(format!("type:{kind} id:{id}"))
+                    }
+                    (Some(kind), None) if !kind.contains(':') => {
+                        self.apply_filter(format!("type:{kind}"))
+                    }
                     _ if !rest.is_empty() => self.apply_filter(rest.to_owned()),
                     _ => {}
                 }
@@ -78,7 +111,10 @@ impl App {
             Some("refresh") => self.refresh_tab(self.tab),
             Some("help") => self.popup = Some(super::popup::Popup::Help { scroll: 0 }),
             Some("quit") => self.quit = true,
-            _ => self.toast(self.ta("error.unknown_command", &[("command", line)]), Level::Error),
+            _ => self.toast(
+                self.ta("error.unknown_command", &[("command", line)]),
+                Level::Error,
+            ),
         }
     }
 }

@@ -14,7 +14,7 @@ use super::palette;
 use super::screens::ComposeFor;
 use super::theme::Theme;
 use super::widgets::composer::{Composer, ComposerOutcome};
-use super::widgets::confirm::{answer, Answer};
+use super::widgets::confirm::{Answer, answer};
 use super::widgets::input::{InputOutcome, LineInput};
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::Fill;
@@ -22,10 +22,22 @@ use super::widgets::virtual_table::Fill;
 pub enum Popup {
     Filter(LineInput),
     Palette(LineInput),
-    Help { scroll: u16 },
-    Notifications { rows: Option<Vec<NotificationRow>>, cursor: usize },
-    Confirm { title: String, question: String, request: Request },
-    Compose { composer: Box<Composer>, purpose: ComposeFor },
+    Help {
+        scroll: u16,
+    },
+    Notifications {
+        rows: Option<Vec<NotificationRow>>,
+        cursor: usize,
+    },
+    Confirm {
+        title: String,
+        question: String,
+        request: Request,
+    },
+    Compose {
+        composer: Box<Composer>,
+        purpose: ComposeFor,
+    },
 }
 
 impl Popup {
@@ -36,11 +48,23 @@ impl Popup {
         Popup::Palette(LineInput::new(200))
     }
     pub fn notifications() -> Popup {
-        Popup::Notifications { rows: None, cursor: 0 }
+        Popup::Notifications {
+            rows: None,
+            cursor: 0,
+        }
     }
-    pub fn compose(title: String, hint: String, limit: usize, purpose: ComposeFor, text: &str) -> Popup {
+    pub fn compose(
+        title: String,
+        hint: String,
+        limit: usize,
+        purpose: ComposeFor,
+        text: &str,
+    ) -> Popup {
         let composer = Composer::new(title, hint, limit).with_text(text);
-        Popup::Compose { composer: Box::new(composer), purpose }
+        Popup::Compose {
+            composer: Box::new(composer),
+            purpose,
+        }
     }
     pub fn paste(&mut self, text: &str) {
         match self {
@@ -53,7 +77,9 @@ impl Popup {
 
 impl App {
     pub(crate) fn login_key(&mut self, k: KeyEvent) {
-        let Some(login) = self.login.as_mut() else { return };
+        let Some(login) = self.login.as_mut() else {
+            return;
+        };
         match login.handle(&k) {
             LoginOutcome::Nothing => {}
             LoginOutcome::Quit => self.quit = true,
@@ -68,7 +94,9 @@ impl App {
     }
 
     pub(crate) fn popup_key(&mut self, k: KeyEvent) {
-        let Some(mut popup) = self.popup.take() else { return };
+        let Some(mut popup) = self.popup.take() else {
+            return;
+        };
         let keep = match &mut popup {
             Popup::Filter(input) => match input.handle(&k) {
                 InputOutcome::Submit => {
@@ -124,7 +152,11 @@ impl App {
                     }
                     KeyCode::Enter => {
                         if let Some(row) = rows.as_ref().and_then(|r| r.get(*cursor)).cloned() {
-                            self.send(Pane::Action, Fill::Append, Request::MarkRead(Some(row.id.clone())));
+                            self.send(
+                                Pane::Action,
+                                Fill::Append,
+                                Request::MarkRead(Some(row.id.clone())),
+                            );
                             self.jump_to_subject(&row);
                         }
                         false
@@ -146,16 +178,30 @@ impl App {
                 ComposerOutcome::Submit => {
                     let text = composer.text();
                     if composer.over_limit() {
-                        let (n, max) = (composer.bytes().to_string(), composer.max_bytes.to_string());
-                        self.toast(self.ta("error.text_too_long", &[("actual", &n), ("max", &max)]), Level::Error);
+                        let (n, max) =
+                            (composer.bytes().to_string(), composer.max_bytes.to_string());
+                        self.toast(
+                            self.ta("error.text_too_long", &[("actual", &n), ("max", &max)]),
+                            Level::Error,
+                        );
                         true
                     } else if text.trim().is_empty() {
                         self.toast(self.t("error.reason_required"), Level::Error);
                         true
                     } else {
                         let req = match purpose.clone() {
-                            ComposeFor::Reject { kind, id, seen } => Request::Reject { kind, id, reason: text.clone(), seen },
-                            ComposeFor::PayReference { kind, id, seen } => Request::Pay { kind, id, reference: text.trim().to_owned(), seen },
+                            ComposeFor::Reject { kind, id, seen } => Request::Reject {
+                                kind,
+                                id,
+                                reason: text.clone(),
+                                seen,
+                            },
+                            ComposeFor::PayReference { kind, id, seen } => Request::Pay {
+                                kind,
+                                id,
+                                reference: text.trim().to_owned(),
+                                seen,
+                            },
                         };
                         self.draft = Some((purpose.clone(), text));
                         self.send(Pane::Action, Fill::Append, req);
@@ -171,11 +217,17 @@ impl App {
 
     fn jump_to_subject(&mut self, row: &NotificationRow) {
         let data = &row.data.0;
-        let subject_type = data["subject"]["type"].as_str().unwrap_or_default().to_owned();
+        let subject_type = data["subject"]["type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let id = data["subject"]["id"].as_i64();
         match subject_type.as_str() {
             "commission" => {
-                let project = data["params"]["project_id"].as_i64().map(|p| format!(" project:{p}")).unwrap_or_default();
+                let project = data["params"]["project_id"]
+                    .as_i64()
+                    .map(|p| format!(" project:{p}"))
+                    .unwrap_or_default();
                 self.switch_tab(super::screens::TabId::Commissions);
                 self.apply_filter(format!("status:all{project}"));
             }
@@ -183,7 +235,11 @@ impl App {
                 self.switch_tab(super::screens::TabId::Audit);
                 let tab = self.tab;
                 self.with_ctx(|s, ctx| s.audit.filter_subject(other, id, ctx));
-                self.load_tab(tab, crate::store::Anchor::First, Fill::Replace(super::widgets::virtual_table::Keep::Top));
+                self.load_tab(
+                    tab,
+                    crate::store::Anchor::First,
+                    Fill::Replace(super::widgets::virtual_table::Keep::Top),
+                );
             }
             _ => {}
         }
@@ -195,7 +251,13 @@ impl App {
             self.theme = Theme::load(name, self.opts.no_color);
             self.toast(self.ta("toast.theme", &[("name", name)]), Level::Info);
         } else {
-            self.toast(self.ta("error.unknown_theme", &[("names", &Theme::names().join(", "))]), Level::Error);
+            self.toast(
+                self.ta(
+                    "error.unknown_theme",
+                    &[("names", &Theme::names().join(", "))],
+                ),
+                Level::Error,
+            );
         }
     }
 

@@ -11,15 +11,15 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::cli::{session, Cli, TabArg};
+use crate::cli::{Cli, TabArg, session};
 use crate::config::Config;
 use crate::service::{auth, bootstrap, seed};
-use crate::store::{feed, Backend, Db};
+use crate::store::{Backend, Db, feed};
 
 use super::app::{App, AppEvent, AppOptions};
 use super::keymap::Keymap;
 use super::screens::TabId;
-use super::terminal::{osc52_copy, TerminalGuard};
+use super::terminal::{TerminalGuard, osc52_copy};
 use super::widgets::toast::Level;
 
 pub async fn run(cli: Cli, config: Config) -> ExitCode {
@@ -43,19 +43,36 @@ async fn create_demo(config: &Config) -> Result<(), String> {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
     }
-    println!("First run: creating the demo database in {}", path.display());
-    let db = Db::connect(&format!("sqlite://{}", partial.display())).await.map_err(|e| e.to_string())?;
+    println!(
+        "First run: creating the demo database in {}",
+        path.display()
+    );
+    let db = Db::connect(&format!("sqlite://{}", partial.display()))
+        .await
+        .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
-    bootstrap::ensure_reference_data(&db).await.map_err(|e| e.to_string())?;
-    let anchor = Utc::now().date_naive().and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()).and_utc();
+    bootstrap::ensure_reference_data(&db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let anchor = Utc::now()
+        .date_naive()
+        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+        .and_utc();
     let progress = |table: &str, done: u64, total: u64| {
         print!("\r  seeding {table:<26} {done:>7}/{total:<7}");
         let _ = std::io::stdout().flush();
     };
-    let opts = seed::SeedOptions { size: seed::Size::Demo, seed: 7, anchor };
-    seed::seed(&db, &opts, &progress).await.map_err(|e| e.to_string())?;
+    let opts = seed::SeedOptions {
+        size: seed::Size::Demo,
+        seed: 7,
+        anchor,
+    };
+    seed::seed(&db, &opts, &progress)
+        .await
+        .map_err(|e| e.to_string())?;
     db.close().await;
-    std::fs::rename(&partial, &path).map_err(|e| format!("cannot move the demo database into place: {e}"))?;
+    std::fs::rename(&partial, &path)
+        .map_err(|e| format!("cannot move the demo database into place: {e}"))?;
     println!("\r  demo database ready.{:60}", "");
     Ok(())
 }
@@ -70,7 +87,9 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
         // The embedded database follows the program's schema without a separate step.
         db.migrate().await.map_err(|e| e.to_string())?;
     }
-    db.ensure_migrated().await.map_err(|e| format!("{e} ({})", crate::store::db_redact(&url)))?;
+    db.ensure_migrated()
+        .await
+        .map_err(|e| format!("{e} ({})", crate::store::db_redact(&url)))?;
 
     let env = |k: &str| std::env::var(k).ok();
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -117,7 +136,12 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
 
     let cancel = CancellationToken::new();
     let (feed_tx, mut feed_rx) = mpsc::unbounded_channel();
-    tokio::spawn(feed::run(db.clone(), feed_tx, cancel.clone(), Duration::from_millis(config.live.poll_ms.max(50))));
+    tokio::spawn(feed::run(
+        db.clone(),
+        feed_tx,
+        cancel.clone(),
+        Duration::from_millis(config.live.poll_ms.max(50)),
+    ));
     let forward = tx.clone();
     tokio::spawn(async move {
         while let Some(change) = feed_rx.recv().await {
@@ -127,7 +151,8 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
         }
     });
 
-    let (guard, mut terminal) = TerminalGuard::enter(config.ui.mouse).map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let (guard, mut terminal) = TerminalGuard::enter(config.ui.mouse)
+        .map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -144,7 +169,8 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
         if app.remember_login {
             app.remember_login = false;
             if let Some(actor) = app.actor.clone() {
-                let (config, db, url, events) = (config.clone(), db.clone(), url.clone(), tx.clone());
+                let (config, db, url, events) =
+                    (config.clone(), db.clone(), url.clone(), tx.clone());
                 tokio::spawn(async move {
                     if let Err(e) = session::remember(&config, &db, &url, &actor).await {
                         tracing::warn!("remember login: {e}");

@@ -7,7 +7,10 @@ use serde::Deserialize;
 const THEMES: &[(&str, &str)] = &[
     ("dark", include_str!("../../assets/themes/dark.toml")),
     ("light", include_str!("../../assets/themes/light.toml")),
-    ("high-contrast", include_str!("../../assets/themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../assets/themes/high-contrast.toml"),
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -53,19 +56,31 @@ impl Theme {
         if no_color {
             return Theme::monochrome();
         }
-        let text = THEMES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).unwrap_or(THEMES[0].1);
+        let text = THEMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| *t)
+            .unwrap_or(THEMES[0].1);
         match toml::from_str::<ThemeFile>(text) {
             Ok(f) => Theme {
                 name: f.name,
                 base: Style::default().fg(color(&f.fg)),
                 muted: Style::default().fg(color(&f.muted)),
-                accent: Style::default().fg(color(&f.accent)).add_modifier(Modifier::BOLD),
+                accent: Style::default()
+                    .fg(color(&f.accent))
+                    .add_modifier(Modifier::BOLD),
                 ok: Style::default().fg(color(&f.ok)),
                 warning: Style::default().fg(color(&f.warning)),
-                danger: Style::default().fg(color(&f.danger)).add_modifier(Modifier::BOLD),
-                selection: Style::default().fg(color(&f.selection_fg)).bg(color(&f.selection_bg)),
+                danger: Style::default()
+                    .fg(color(&f.danger))
+                    .add_modifier(Modifier::BOLD),
+                selection: Style::default()
+                    .fg(color(&f.selection_fg))
+                    .bg(color(&f.selection_bg)),
                 border: Style::default().fg(color(&f.border)),
-                header: Style::default().fg(color(&f.header)).add_modifier(Modifier::BOLD),
+                header: Style::default()
+                    .fg(color(&f.header))
+                    .add_modifier(Modifier::BOLD),
             },
             Err(_) => Theme::monochrome(),
         }

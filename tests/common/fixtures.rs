@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Duration, SubsecRound, Utc};
 use obryl::service::Actor;
-use obryl::store::{bulk, Db};
+use obryl::store::{Db, bulk};
 use sea_query::Value;
 
 pub const AWA: i64 = 1; // finance
@@ -39,27 +39,68 @@ pub async fn world(db: &Db) {
     let now = Utc::now().trunc_subsecs(0);
     let mut tx = db.begin().await.unwrap();
     let users = [
-        (AWA, "Awa Diop"), (IBRAHIMA, "Ibrahima Coulibaly"), (SEKOU, "Sékou Keïta"), (REQUESTER, "Aminata Ndiaye"),
-        (CLIENT_FIN, "Akissi Kouassi"), (DEV_FIN, "Koffi N'Guessan"), (FATOU, "Fatou Sow"), (KOFFI, "Koffi Kouassi"),
-        (ELOISE, "Éloïse Ouédraogo"), (CLIENT, "Pharmacie du Plateau"), (MOUSSA, "Moussa Traoré"), (IDLE, "Ibrahima Diallo"),
+        (AWA, "Awa Diop"),
+        (IBRAHIMA, "Ibrahima Coulibaly"),
+        (SEKOU, "Sékou Keïta"),
+        (REQUESTER, "Aminata Ndiaye"),
+        (CLIENT_FIN, "Akissi Kouassi"),
+        (DEV_FIN, "Koffi N'Guessan"),
+        (FATOU, "Fatou Sow"),
+        (KOFFI, "Koffi Kouassi"),
+        (ELOISE, "Éloïse Ouédraogo"),
+        (CLIENT, "Pharmacie du Plateau"),
+        (MOUSSA, "Moussa Traoré"),
+        (IDLE, "Ibrahima Diallo"),
     ];
     bulk::insert_rows(
         &mut tx,
         "users",
-        &["id", "name", "email", "password", "locale", "created_at", "updated_at"],
-        users.iter().map(|(id, name)| vec![v(*id), v(*name), v(format!("u{id}@obryl.test")), v(HASH), v("fr"), v(now), v(now)]).collect(),
+        &[
+            "id",
+            "name",
+            "email",
+            "password",
+            "locale",
+            "created_at",
+            "updated_at",
+        ],
+        users
+            .iter()
+            .map(|(id, name)| {
+                vec![
+                    v(*id),
+                    v(*name),
+                    v(format!("u{id}@obryl.test")),
+                    v(HASH),
+                    v("fr"),
+                    v(now),
+                    v(now),
+                ]
+            })
+            .collect(),
     )
     .await
     .unwrap();
     let role = |name: &str| name.to_owned();
     let grants = [
-        (AWA, role("finance")), (IBRAHIMA, role("finance")), (SEKOU, role("ops")), (REQUESTER, role("finance")),
-        (CLIENT_FIN, role("finance")), (DEV_FIN, role("finance")), (FATOU, role("support")), (KOFFI, role("support")),
+        (AWA, role("finance")),
+        (IBRAHIMA, role("finance")),
+        (SEKOU, role("ops")),
+        (REQUESTER, role("finance")),
+        (CLIENT_FIN, role("finance")),
+        (DEV_FIN, role("finance")),
+        (FATOU, role("support")),
+        (KOFFI, role("support")),
         (ELOISE, role("editor")),
     ];
     for (uid, r) in grants {
-        let rid = obryl::store::users::role_id(&mut tx, &r).await.unwrap().unwrap();
-        obryl::store::users::grant_role(&mut tx, uid, rid).await.unwrap();
+        let rid = obryl::store::users::role_id(&mut tx, &r)
+            .await
+            .unwrap()
+            .unwrap();
+        obryl::store::users::grant_role(&mut tx, uid, rid)
+            .await
+            .unwrap();
     }
     let profiles = [
         (1, CLIENT, "client", "available", 40, 3),
@@ -71,11 +112,31 @@ pub async fn world(db: &Db) {
     bulk::insert_rows(
         &mut tx,
         "profiles",
-        &["id", "user_id", "type", "display_name", "skills", "availability", "weekly_capacity_hours", "max_active_projects", "created_at"],
+        &[
+            "id",
+            "user_id",
+            "type",
+            "display_name",
+            "skills",
+            "availability",
+            "weekly_capacity_hours",
+            "max_active_projects",
+            "created_at",
+        ],
         profiles
             .iter()
             .map(|(id, uid, t, a, cap, max)| {
-                vec![v(*id), v(*uid), v(*t), v(format!("profile {uid}")), v(serde_json::json!(["rust", "laravel"])), v(*a), v(*cap as i64), v(*max as i64), v(now)]
+                vec![
+                    v(*id),
+                    v(*uid),
+                    v(*t),
+                    v(format!("profile {uid}")),
+                    v(serde_json::json!(["rust", "laravel"])),
+                    v(*a),
+                    v(*cap as i64),
+                    v(*max as i64),
+                    v(now),
+                ]
             })
             .collect(),
     )
@@ -93,13 +154,40 @@ pub async fn world(db: &Db) {
     bulk::insert_rows(
         &mut tx,
         "projects",
-        &["id", "client_id", "developer_id", "title", "slug", "budget_amount", "agreed_amount", "currency", "status", "estimated_hours", "starts_on", "deadline_at", "created_at", "updated_at"],
+        &[
+            "id",
+            "client_id",
+            "developer_id",
+            "title",
+            "slug",
+            "budget_amount",
+            "agreed_amount",
+            "currency",
+            "status",
+            "estimated_hours",
+            "starts_on",
+            "deadline_at",
+            "created_at",
+            "updated_at",
+        ],
         projects
             .iter()
             .map(|(id, client, dev, status, amount)| {
                 vec![
-                    v(*id), v(*client), v(*dev), v(format!("Projet n°{id} « Refonte »")), v(format!("projet-{id}")), v(*amount), v(*amount),
-                    v("XOF"), v(*status), v(80i64), v(monday), v(now + Duration::days(13)), v(now - Duration::days(30)), v(now),
+                    v(*id),
+                    v(*client),
+                    v(*dev),
+                    v(format!("Projet n°{id} « Refonte »")),
+                    v(format!("projet-{id}")),
+                    v(*amount),
+                    v(*amount),
+                    v("XOF"),
+                    v(*status),
+                    v(80i64),
+                    v(monday),
+                    v(now + Duration::days(13)),
+                    v(now - Duration::days(30)),
+                    v(now),
                 ]
             })
             .collect(),
@@ -116,14 +204,37 @@ pub async fn world(db: &Db) {
     bulk::insert_rows(
         &mut tx,
         "commissions",
-        &["id", "project_id", "gross_amount", "rate_bps", "amount", "currency", "status", "requested_by", "approved_by", "approved_at", "created_at", "updated_at"],
+        &[
+            "id",
+            "project_id",
+            "gross_amount",
+            "rate_bps",
+            "amount",
+            "currency",
+            "status",
+            "requested_by",
+            "approved_by",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        ],
         commissions
             .iter()
             .map(|(id, pid, gross, status)| {
                 let approved = *status == "approved";
                 vec![
-                    v(*id), v(*pid), v(*gross), v(1500i64), v(gross * 15 / 100), v("XOF"), v(*status), v(REQUESTER),
-                    v(approved.then_some(IBRAHIMA)), v(approved.then_some(now)), v(now - Duration::days(3 - id % 3)), v(now),
+                    v(*id),
+                    v(*pid),
+                    v(*gross),
+                    v(1500i64),
+                    v(gross * 15 / 100),
+                    v("XOF"),
+                    v(*status),
+                    v(REQUESTER),
+                    v(approved.then_some(IBRAHIMA)),
+                    v(approved.then_some(now)),
+                    v(now - Duration::days(3 - id % 3)),
+                    v(now),
                 ]
             })
             .collect(),
@@ -133,16 +244,52 @@ pub async fn world(db: &Db) {
     bulk::insert_rows(
         &mut tx,
         "support_tickets",
-        &["id", "reference", "requester_id", "subject", "body", "category", "priority", "status", "first_response_due_at", "resolution_due_at", "last_activity_at", "created_at", "updated_at"],
+        &[
+            "id",
+            "reference",
+            "requester_id",
+            "subject",
+            "body",
+            "category",
+            "priority",
+            "status",
+            "first_response_due_at",
+            "resolution_due_at",
+            "last_activity_at",
+            "created_at",
+            "updated_at",
+        ],
         vec![vec![
-            v(T_NEW), v("TCK-2026-000001"), v(CLIENT), v("Paiement Wave non reçu"), v("Bonjour…"), v("billing"), v("high"), v("new"),
-            v(now + Duration::hours(4)), v(now + Duration::hours(24)), v(now), v(now), v(now),
+            v(T_NEW),
+            v("TCK-2026-000001"),
+            v(CLIENT),
+            v("Paiement Wave non reçu"),
+            v("Bonjour…"),
+            v("billing"),
+            v("high"),
+            v("new"),
+            v(now + Duration::hours(4)),
+            v(now + Duration::hours(24)),
+            v(now),
+            v(now),
+            v(now),
         ]],
     )
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    bulk::reset_sequences(db, &["users", "profiles", "projects", "commissions", "support_tickets"]).await.unwrap();
+    bulk::reset_sequences(
+        db,
+        &[
+            "users",
+            "profiles",
+            "projects",
+            "commissions",
+            "support_tickets",
+        ],
+    )
+    .await
+    .unwrap();
 }
 
 pub async fn actor(db: &Db, id: i64) -> Actor {

@@ -12,7 +12,8 @@ use obryl::store::Db;
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub fn pg_admin_url() -> String {
-    std::env::var("OBRYL_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("OBRYL_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn require_pg() -> bool {
@@ -25,7 +26,9 @@ pub async fn sqlite() -> (Db, tempfile::TempDir) {
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let db = Db::connect(&url).await.expect("open sqlite");
     db.migrate().await.expect("migrate sqlite");
-    obryl::service::bootstrap::ensure_reference_data(&db).await.expect("reference data");
+    obryl::service::bootstrap::ensure_reference_data(&db)
+        .await
+        .expect("reference data");
     (db, dir)
 }
 
@@ -36,7 +39,9 @@ pub async fn postgres_empty() -> Option<(Db, String)> {
         Ok(db) => db,
         Err(e) => {
             if require_pg() {
-                panic!("PostgreSQL is required (OBRYL_REQUIRE_PG=1) but unreachable at {admin_url}: {e}");
+                panic!(
+                    "PostgreSQL is required (OBRYL_REQUIRE_PG=1) but unreachable at {admin_url}: {e}"
+                );
             }
             eprintln!("skipping PostgreSQL half of this test: {e}");
             return None;
@@ -48,13 +53,18 @@ pub async fn postgres_empty() -> Option<(Db, String)> {
         COUNTER.fetch_add(1, Ordering::SeqCst),
         rand::random::<u32>()
     );
-    let Db::Postgres(pool) = &admin else { panic!("OBRYL_TEST_PG_URL must be a postgres URL") };
+    let Db::Postgres(pool) = &admin else {
+        panic!("OBRYL_TEST_PG_URL must be a postgres URL")
+    };
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(pool)
         .await
         .expect("create test database");
     admin.close().await;
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_owned())
+        .unwrap_or(admin_url);
     let url = format!("{base}/{name}");
     let db = Db::connect(&url).await.expect("open test database");
     Some((db, url))
@@ -64,7 +74,9 @@ pub async fn postgres_empty() -> Option<(Db, String)> {
 pub async fn postgres() -> Option<Db> {
     let (db, _) = postgres_empty().await?;
     db.migrate().await.expect("migrate postgres");
-    obryl::service::bootstrap::ensure_reference_data(&db).await.expect("reference data");
+    obryl::service::bootstrap::ensure_reference_data(&db)
+        .await
+        .expect("reference data");
     Some(db)
 }
 

@@ -36,27 +36,64 @@ fn short(v: &JsonValue) -> String {
 
 /// "status: pending → approved, approved_by: ∅ → 2".
 pub fn summary(r: &AuditRow) -> String {
-    let old = r.old_values.as_ref().map(|j| j.0.clone()).unwrap_or(JsonValue::Null);
-    let new = r.new_values.as_ref().map(|j| j.0.clone()).unwrap_or(JsonValue::Null);
-    let Some(obj) = new.as_object() else { return String::new() };
+    let old = r
+        .old_values
+        .as_ref()
+        .map(|j| j.0.clone())
+        .unwrap_or(JsonValue::Null);
+    let new = r
+        .new_values
+        .as_ref()
+        .map(|j| j.0.clone())
+        .unwrap_or(JsonValue::Null);
+    let Some(obj) = new.as_object() else {
+        return String::new();
+    };
     obj.iter()
-        .map(|(k, v)| format!("{k}: {} → {}", short(old.get(k).unwrap_or(&JsonValue::Null)), short(v)))
+        .map(|(k, v)| {
+            format!(
+                "{k}: {} → {}",
+                short(old.get(k).unwrap_or(&JsonValue::Null)),
+                short(v)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// The readable diff of one audit row, field by field.
 pub fn diff_lines(r: &AuditRow, out: &mut Vec<DetailLine>) {
-    let old = r.old_values.as_ref().map(|j| j.0.clone()).unwrap_or(JsonValue::Null);
-    let new = r.new_values.as_ref().map(|j| j.0.clone()).unwrap_or(JsonValue::Null);
-    let mut keys: Vec<String> = old.as_object().into_iter().chain(new.as_object()).flat_map(|o| o.keys().cloned()).collect();
+    let old = r
+        .old_values
+        .as_ref()
+        .map(|j| j.0.clone())
+        .unwrap_or(JsonValue::Null);
+    let new = r
+        .new_values
+        .as_ref()
+        .map(|j| j.0.clone())
+        .unwrap_or(JsonValue::Null);
+    let mut keys: Vec<String> = old
+        .as_object()
+        .into_iter()
+        .chain(new.as_object())
+        .flat_map(|o| o.keys().cloned())
+        .collect();
     keys.sort();
     keys.dedup();
     for k in keys {
         let before = old.get(&k).map(short).unwrap_or_else(|| "∅".into());
         let after = new.get(&k).map(short).unwrap_or_else(|| "∅".into());
-        out.push(DetailLine::Styled(k.clone(), format!("− {before}"), Tone::Danger));
-        out.push(DetailLine::Styled(String::new(), format!("+ {after}"), Tone::Ok));
+        out.push(DetailLine::Styled(
+            k.clone(),
+            format!("− {before}"),
+            Tone::Danger,
+        ));
+        out.push(DetailLine::Styled(
+            String::new(),
+            format!("+ {after}"),
+            Tone::Ok,
+        ));
     }
 }
 
@@ -69,7 +106,12 @@ pub fn history_lines(history: &[AuditRow], ctx: &Ctx, out: &mut Vec<DetailLine>)
     for h in history {
         out.push(DetailLine::Field(
             format::when(h.created_at, ctx.now, ctx.locale),
-            format!("{} · {} · {}", h.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")), h.event, summary(h)),
+            format!(
+                "{} · {} · {}",
+                h.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")),
+                h.event,
+                summary(h)
+            ),
         ));
     }
 }
@@ -111,7 +153,11 @@ impl ListScreen for AuditScreen {
         &mut self.detail
     }
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Audit { filter: self.filter.clone(), anchor, limit }
+        Request::Audit {
+            filter: self.filter.clone(),
+            anchor,
+            limit,
+        }
     }
     fn cursor(&self, row: &AuditRow) -> Cursor {
         Cursor::id(row.id)
@@ -134,7 +180,9 @@ impl ListScreen for AuditScreen {
             auditable_type: p.first(&["type"]),
             auditable_id: p.first(&["id"]).and_then(|v| v.parse().ok()),
             event: p.first(&["event", "evenement"]),
-            from: p.first(&["from", "du", "since"]).and_then(|v| day(&v, false)),
+            from: p
+                .first(&["from", "du", "since"])
+                .and_then(|v| day(&v, false)),
             to: p.first(&["to", "au", "until"]).and_then(|v| day(&v, true)),
         };
     }
@@ -143,7 +191,11 @@ impl ListScreen for AuditScreen {
     }
     fn cycle_sort(&mut self, _back: bool) {}
     fn sort_label(&self, ctx: &Ctx) -> String {
-        if self.follow { ctx.t("audit.following") } else { ctx.t("sort.newest") }
+        if self.follow {
+            ctx.t("audit.following")
+        } else {
+            ctx.t("sort.newest")
+        }
     }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         vec![
@@ -159,27 +211,55 @@ impl ListScreen for AuditScreen {
         vec![
             r.id.to_string().into(),
             format::when(r.created_at, ctx.now, ctx.locale).into(),
-            r.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")).into(),
+            r.user_name
+                .clone()
+                .unwrap_or_else(|| ctx.t("audit.system"))
+                .into(),
             r.event.clone().into(),
             format!("{} #{}", r.auditable_type, r.auditable_id).into(),
             summary(r).into(),
         ]
     }
     fn empty_text(&self, ctx: &Ctx) -> String {
-        if self.filter_raw.is_empty() { ctx.t("empty.audit") } else { ctx.ta("empty.filtered", &[("filter", &self.filter_raw)]) }
+        if self.filter_raw.is_empty() {
+            ctx.t("empty.audit")
+        } else {
+            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
+        }
     }
     fn detail_title(&self, ctx: &Ctx) -> String {
-        self.list.current().map(|r| format!("{} #{} · {}", r.auditable_type, r.auditable_id, r.event)).unwrap_or_else(|| ctx.t("detail.loading"))
+        self.list
+            .current()
+            .map(|r| format!("{} #{} · {}", r.auditable_type, r.auditable_id, r.event))
+            .unwrap_or_else(|| ctx.t("detail.loading"))
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(r) = self.list.current() else { return Vec::new() };
+        let Some(r) = self.list.current() else {
+            return Vec::new();
+        };
         let mut out = vec![
             DetailLine::Field("#".into(), r.id.to_string()),
-            DetailLine::Field(ctx.t("col.when"), format::absolute(r.created_at, ctx.locale)),
-            DetailLine::Field(ctx.t("col.actor"), r.user_name.clone().unwrap_or_else(|| ctx.t("audit.system"))),
+            DetailLine::Field(
+                ctx.t("col.when"),
+                format::absolute(r.created_at, ctx.locale),
+            ),
+            DetailLine::Field(
+                ctx.t("col.actor"),
+                r.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")),
+            ),
             DetailLine::Field(ctx.t("col.event"), r.event.clone()),
-            DetailLine::Field(ctx.t("col.subject"), format!("{} #{}", r.auditable_type, r.auditable_id)),
-            DetailLine::Field(ctx.t("audit.origin"), format!("{} {}", r.url.clone().unwrap_or_default(), r.user_agent.clone().unwrap_or_default())),
+            DetailLine::Field(
+                ctx.t("col.subject"),
+                format!("{} #{}", r.auditable_type, r.auditable_id),
+            ),
+            DetailLine::Field(
+                ctx.t("audit.origin"),
+                format!(
+                    "{} {}",
+                    r.url.clone().unwrap_or_default(),
+                    r.user_agent.clone().unwrap_or_default()
+                ),
+            ),
             DetailLine::Section(ctx.t("detail.changes")),
         ];
         diff_lines(r, &mut out);

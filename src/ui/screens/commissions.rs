@@ -3,7 +3,7 @@
 
 use ratatui::layout::Constraint;
 
-use crate::domain::{split, ExtBasis, Permission};
+use crate::domain::{ExtBasis, Permission, split};
 use crate::service::commissions::Kind;
 use crate::store::commissions::{CommissionRow, Filter, Sort};
 use crate::store::{Anchor, Cursor};
@@ -12,9 +12,9 @@ use crate::ui::data::{CommissionDetail, Reply, Request};
 use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{styled, Cell, Column, Fill, ListView};
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 
-use super::{status_values, ComposeFor, Ctx, DetailState, Effect, ListScreen, TabId};
+use super::{ComposeFor, Ctx, DetailState, Effect, ListScreen, TabId, status_values};
 
 pub struct CommissionsScreen {
     pub list: ListView<CommissionRow>,
@@ -31,12 +31,18 @@ impl CommissionsScreen {
             list: ListView::default(),
             detail: DetailState::default(),
             kind: Kind::Platform,
-            sort: if oldest_first { Sort::Oldest } else { Sort::Newest },
-            filter: Filter { statuses: vec!["pending".into()], ..Filter::default() },
+            sort: if oldest_first {
+                Sort::Oldest
+            } else {
+                Sort::Newest
+            },
+            filter: Filter {
+                statuses: vec!["pending".into()],
+                ..Filter::default()
+            },
             filter_raw: "status:pending".into(),
         }
     }
-
 }
 
 const SORTS: [Sort; 3] = [Sort::Oldest, Sort::Newest, Sort::AmountDesc];
@@ -72,7 +78,13 @@ impl ListScreen for CommissionsScreen {
     }
 
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Commissions { kind: self.kind, filter: self.filter.clone(), sort: self.sort, anchor, limit }
+        Request::Commissions {
+            kind: self.kind,
+            filter: self.filter.clone(),
+            sort: self.sort,
+            anchor,
+            limit,
+        }
     }
     fn cursor(&self, row: &CommissionRow) -> Cursor {
         self.sort.cursor(row)
@@ -99,12 +111,26 @@ impl ListScreen for CommissionsScreen {
         if statuses.iter().any(|s| s == "all" || s == "tous") {
             statuses.clear();
         }
-        let amount = |names: &[&str]| p.first(names).and_then(|v| v.replace([' ', '_'], "").parse::<i64>().ok());
-        self.kind = if p.flag("external") || p.flag("externe") { Kind::External } else { Kind::Platform };
+        let amount = |names: &[&str]| {
+            p.first(names)
+                .and_then(|v| v.replace([' ', '_'], "").parse::<i64>().ok())
+        };
+        self.kind = if p.flag("external") || p.flag("externe") {
+            Kind::External
+        } else {
+            Kind::Platform
+        };
         let mine = p.flag("mine") || p.flag("moi");
         let mut text = p.text();
         for word in ["mine", "moi", "external", "externe"] {
-            text = text.map(|t| t.split(' ').filter(|w| *w != word).collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+            text = text
+                .map(|t| {
+                    t.split(' ')
+                        .filter(|w| *w != word)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .filter(|t| !t.is_empty());
         }
         self.filter = Filter {
             statuses,
@@ -125,7 +151,11 @@ impl ListScreen for CommissionsScreen {
         self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
-        let kind = if self.kind == Kind::External { format!("{} · ", ctx.t("commission.external")) } else { String::new() };
+        let kind = if self.kind == Kind::External {
+            format!("{} · ", ctx.t("commission.external"))
+        } else {
+            String::new()
+        };
         kind + &ctx.t(match self.sort {
             Sort::Oldest => "sort.oldest",
             Sort::Newest => "sort.newest",
@@ -138,13 +168,28 @@ impl ListScreen for CommissionsScreen {
             Column::new("#", Constraint::Length(6)).right(),
             Column::new(ctx.t("col.project"), Constraint::Fill(3)),
             Column::new(ctx.t("col.client"), Constraint::Fill(2)).optional(),
-            Column::new(ctx.t(if self.kind == Kind::External { "col.contributor" } else { "col.developer" }), Constraint::Fill(2)),
-            Column::new(ctx.t("col.gross"), Constraint::Length(16)).right().optional(),
-            Column::new(ctx.t("col.rate"), Constraint::Length(8)).right().optional(),
+            Column::new(
+                ctx.t(if self.kind == Kind::External {
+                    "col.contributor"
+                } else {
+                    "col.developer"
+                }),
+                Constraint::Fill(2),
+            ),
+            Column::new(ctx.t("col.gross"), Constraint::Length(16))
+                .right()
+                .optional(),
+            Column::new(ctx.t("col.rate"), Constraint::Length(8))
+                .right()
+                .optional(),
             Column::new(ctx.t("col.commission"), Constraint::Length(15)).right(),
-            Column::new(ctx.t("col.external"), Constraint::Length(13)).right().optional(),
+            Column::new(ctx.t("col.external"), Constraint::Length(13))
+                .right()
+                .optional(),
             Column::new(ctx.t("col.status"), Constraint::Length(16)),
-            Column::new(ctx.t("col.age"), Constraint::Length(7)).right().optional(),
+            Column::new(ctx.t("col.age"), Constraint::Length(7))
+                .right()
+                .optional(),
         ]
     }
     fn cells(&self, r: &CommissionRow, ctx: &Ctx) -> Vec<Cell> {
@@ -156,16 +201,30 @@ impl ListScreen for CommissionsScreen {
         } else if r.status == "pending" && r.needs_two() {
             status = format!("{status} 2✓");
         }
-        let age = r.created_at.map(|c| format::span((ctx.now - c).num_seconds(), l)).unwrap_or_default();
+        let age = r
+            .created_at
+            .map(|c| format::span((ctx.now - c).num_seconds(), l))
+            .unwrap_or_default();
         vec![
             r.id.to_string().into(),
             r.project_title.clone().into(),
             r.client_name.clone().into(),
-            (if self.kind == Kind::External { r.contributor.clone() } else { r.developer_name.clone() }).unwrap_or_else(|| "—".into()).into(),
+            (if self.kind == Kind::External {
+                r.contributor.clone()
+            } else {
+                r.developer_name.clone()
+            })
+            .unwrap_or_else(|| "—".into())
+            .into(),
             format::money(r.gross_amount, &r.currency, l).into(),
             crate::domain::format_rate(r.rate_bps, l).into(),
             format::money(r.amount, &r.currency, l).into(),
-            if r.ext_total > 0 { format::money(r.ext_total, &r.currency, l) } else { "—".into() }.into(),
+            if r.ext_total > 0 {
+                format::money(r.ext_total, &r.currency, l)
+            } else {
+                "—".into()
+            }
+            .into(),
             styled(status, status_tone(&r.status).style(ctx.theme)),
             age.into(),
         ]
@@ -174,58 +233,139 @@ impl ListScreen for CommissionsScreen {
         ctx.ta("empty.commissions", &[("filter", &self.filter_raw)])
     }
     fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail.content.as_ref().map(|d| format!("#{} · {}", d.row.id, d.row.project_title)).unwrap_or_else(|| ctx.t("detail.loading"))
+        self.detail
+            .content
+            .as_ref()
+            .map(|d| format!("#{} · {}", d.row.id, d.row.project_title))
+            .unwrap_or_else(|| ctx.t("detail.loading"))
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else { return Vec::new() };
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
         let (r, l) = (&d.row, ctx.locale);
         let m = |v: i64| format::money(v, &r.currency, l);
         let mut out = vec![
-            DetailLine::Styled(ctx.t("col.status"), format::status("commission", &r.status, l), status_tone(&r.status)),
-            DetailLine::Field(ctx.t("col.project"), format!("#{} {} ({})", r.project_id, r.project_title, format::status("project", &r.project_status, l))),
+            DetailLine::Styled(
+                ctx.t("col.status"),
+                format::status("commission", &r.status, l),
+                status_tone(&r.status),
+            ),
+            DetailLine::Field(
+                ctx.t("col.project"),
+                format!(
+                    "#{} {} ({})",
+                    r.project_id,
+                    r.project_title,
+                    format::status("project", &r.project_status, l)
+                ),
+            ),
             DetailLine::Field(ctx.t("col.client"), r.client_name.clone()),
-            DetailLine::Field(ctx.t("col.developer"), r.developer_name.clone().unwrap_or_else(|| "—".into())),
-            DetailLine::Field(ctx.t("detail.requested_by"), format!("{} · {}", r.requester_name, format::absolute(r.created_at, l))),
+            DetailLine::Field(
+                ctx.t("col.developer"),
+                r.developer_name.clone().unwrap_or_else(|| "—".into()),
+            ),
+            DetailLine::Field(
+                ctx.t("detail.requested_by"),
+                format!(
+                    "{} · {}",
+                    r.requester_name,
+                    format::absolute(r.created_at, l)
+                ),
+            ),
             DetailLine::Section(ctx.t("detail.split")),
             DetailLine::Field(ctx.t("col.gross"), m(r.gross_amount)),
         ];
         if self.kind == Kind::Platform {
-            let externals: Vec<ExtBasis> =
-                d.externals.iter().filter(|e| matches!(e.status.as_str(), "pending" | "approved" | "paid")).map(|e| ExtBasis::Fixed(e.amount)).collect();
+            let externals: Vec<ExtBasis> = d
+                .externals
+                .iter()
+                .filter(|e| matches!(e.status.as_str(), "pending" | "approved" | "paid"))
+                .map(|e| ExtBasis::Fixed(e.amount))
+                .collect();
             match split(r.gross_amount, r.rate_bps, &externals) {
                 Ok(s) => {
-                    out.push(DetailLine::Field(format!("− {} ({})", ctx.t("detail.platform"), crate::domain::format_rate(r.rate_bps, l)), m(s.platform)));
-                    for (e, amount) in d.externals.iter().filter(|e| matches!(e.status.as_str(), "pending" | "approved" | "paid")).zip(&s.external) {
-                        out.push(DetailLine::Field(format!("− {}", e.contributor.clone().unwrap_or_default()), m(*amount)));
+                    out.push(DetailLine::Field(
+                        format!(
+                            "− {} ({})",
+                            ctx.t("detail.platform"),
+                            crate::domain::format_rate(r.rate_bps, l)
+                        ),
+                        m(s.platform),
+                    ));
+                    for (e, amount) in d
+                        .externals
+                        .iter()
+                        .filter(|e| matches!(e.status.as_str(), "pending" | "approved" | "paid"))
+                        .zip(&s.external)
+                    {
+                        out.push(DetailLine::Field(
+                            format!("− {}", e.contributor.clone().unwrap_or_default()),
+                            m(*amount),
+                        ));
                     }
-                    out.push(DetailLine::Styled(format!("= {}", ctx.t("detail.developer_net")), m(s.developer_net), Tone::Ok));
+                    out.push(DetailLine::Styled(
+                        format!("= {}", ctx.t("detail.developer_net")),
+                        m(s.developer_net),
+                        Tone::Ok,
+                    ));
                 }
-                Err(e) => out.push(DetailLine::Styled(ctx.t("detail.split"), e.to_string(), Tone::Danger)),
+                Err(e) => out.push(DetailLine::Styled(
+                    ctx.t("detail.split"),
+                    e.to_string(),
+                    Tone::Danger,
+                )),
             }
         } else {
-            out.push(DetailLine::Field(ctx.t("col.contributor"), r.contributor.clone().unwrap_or_default()));
+            out.push(DetailLine::Field(
+                ctx.t("col.contributor"),
+                r.contributor.clone().unwrap_or_default(),
+            ));
             out.push(DetailLine::Field(ctx.t("col.commission"), m(r.amount)));
         }
         out.push(DetailLine::Section(ctx.t("detail.decisions")));
         if let Some(by) = &r.first_approver_name {
-            out.push(DetailLine::Field(ctx.t("detail.first_approval"), format!("{by} · {}", format::absolute(r.first_approved_at, l))));
+            out.push(DetailLine::Field(
+                ctx.t("detail.first_approval"),
+                format!("{by} · {}", format::absolute(r.first_approved_at, l)),
+            ));
         }
         if let Some(by) = &r.approver_name {
-            out.push(DetailLine::Styled(ctx.t("detail.approved"), format!("{by} · {}", format::absolute(r.approved_at, l)), Tone::Ok));
+            out.push(DetailLine::Styled(
+                ctx.t("detail.approved"),
+                format!("{by} · {}", format::absolute(r.approved_at, l)),
+                Tone::Ok,
+            ));
         }
         if let Some(by) = &r.rejecter_name {
-            out.push(DetailLine::Styled(ctx.t("detail.rejected"), format!("{by} · {}", format::absolute(r.rejected_at, l)), Tone::Danger));
-            out.push(DetailLine::Field(ctx.t("detail.reason"), r.rejection_reason.clone().unwrap_or_default()));
+            out.push(DetailLine::Styled(
+                ctx.t("detail.rejected"),
+                format!("{by} · {}", format::absolute(r.rejected_at, l)),
+                Tone::Danger,
+            ));
+            out.push(DetailLine::Field(
+                ctx.t("detail.reason"),
+                r.rejection_reason.clone().unwrap_or_default(),
+            ));
         }
         if r.paid_at.is_some() {
             out.push(DetailLine::Styled(
                 ctx.t("detail.paid"),
-                format!("{} · {} · {}", r.payer_name.clone().unwrap_or_default(), r.payment_reference.clone().unwrap_or_default(), format::absolute(r.paid_at, l)),
+                format!(
+                    "{} · {} · {}",
+                    r.payer_name.clone().unwrap_or_default(),
+                    r.payment_reference.clone().unwrap_or_default(),
+                    format::absolute(r.paid_at, l)
+                ),
                 Tone::Ok,
             ));
         }
         if r.needs_two() {
-            out.push(DetailLine::Styled(ctx.t("detail.dual"), ctx.t("detail.dual_needed"), Tone::Warning));
+            out.push(DetailLine::Styled(
+                ctx.t("detail.dual"),
+                ctx.t("detail.dual_needed"),
+                Tone::Warning,
+            ));
         }
         if r.status == "pending" && r.first_approved_by.is_none() && r.approved_by.is_none() {
             out.push(DetailLine::Text(ctx.t("detail.no_decision")));
@@ -275,25 +415,52 @@ impl ListScreen for CommissionsScreen {
                     }]);
                 }
                 let r = self.list.current()?;
-                let question = ctx.ta("confirm.approve", &[("amount", &format::money(r.amount, &r.currency, l)), ("project", &r.project_title)]);
+                let question = ctx.ta(
+                    "confirm.approve",
+                    &[
+                        ("amount", &format::money(r.amount, &r.currency, l)),
+                        ("project", &r.project_title),
+                    ],
+                );
                 Some(vec![Effect::Confirm {
                     title: ctx.t("confirm.title"),
                     question,
-                    request: Request::Approve { kind, id: r.id, seen: Some(r.lock_version) },
+                    request: Request::Approve {
+                        kind,
+                        id: r.id,
+                        seen: Some(r.lock_version),
+                    },
                 }])
             }
             Action::Reject => {
                 let r = self.list.current()?;
                 Some(vec![Effect::Compose {
-                    title: ctx.ta("compose.reject_title", &[("id", &r.id.to_string()), ("project", &r.project_title)]),
-                    request_template: ComposeFor::Reject { kind, id: r.id, seen: Some(r.lock_version) },
+                    title: ctx.ta(
+                        "compose.reject_title",
+                        &[("id", &r.id.to_string()), ("project", &r.project_title)],
+                    ),
+                    request_template: ComposeFor::Reject {
+                        kind,
+                        id: r.id,
+                        seen: Some(r.lock_version),
+                    },
                 }])
             }
             Action::Pay => {
                 let r = self.list.current()?;
                 Some(vec![Effect::Compose {
-                    title: ctx.ta("compose.pay_title", &[("amount", &format::money(r.amount, &r.currency, l)), ("id", &r.id.to_string())]),
-                    request_template: ComposeFor::PayReference { kind, id: r.id, seen: Some(r.lock_version) },
+                    title: ctx.ta(
+                        "compose.pay_title",
+                        &[
+                            ("amount", &format::money(r.amount, &r.currency, l)),
+                            ("id", &r.id.to_string()),
+                        ],
+                    ),
+                    request_template: ComposeFor::PayReference {
+                        kind,
+                        id: r.id,
+                        seen: Some(r.lock_version),
+                    },
                 }])
             }
             _ => None,

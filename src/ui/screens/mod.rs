@@ -8,8 +8,8 @@ pub mod tickets;
 pub mod workload;
 
 use chrono::{DateTime, Utc};
-use ratatui::layout::Rect;
 use ratatui::Frame;
+use ratatui::layout::Rect;
 
 use crate::domain::{Locale, Permission};
 use crate::service::Actor;
@@ -33,7 +33,13 @@ pub enum TabId {
 }
 
 impl TabId {
-    pub const ALL: [TabId; 5] = [TabId::Projects, TabId::Commissions, TabId::Workload, TabId::Tickets, TabId::Audit];
+    pub const ALL: [TabId; 5] = [
+        TabId::Projects,
+        TabId::Commissions,
+        TabId::Workload,
+        TabId::Tickets,
+        TabId::Audit,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -46,7 +52,11 @@ impl TabId {
     }
 
     pub fn parse(s: &str) -> Option<TabId> {
-        TabId::ALL.into_iter().find(|t| t.key() == s.to_lowercase() || tr(Locale::Fr, &format!("tab.{}", t.key()), &[]).to_lowercase() == s.to_lowercase())
+        TabId::ALL.into_iter().find(|t| {
+            t.key() == s.to_lowercase()
+                || tr(Locale::Fr, &format!("tab.{}", t.key()), &[]).to_lowercase()
+                    == s.to_lowercase()
+        })
     }
 
     pub fn index(self) -> usize {
@@ -92,7 +102,13 @@ pub struct DetailState<T> {
 
 impl<T> Default for DetailState<T> {
     fn default() -> Self {
-        DetailState { open: false, for_id: None, content: None, error: None, scroll: 0 }
+        DetailState {
+            open: false,
+            for_id: None,
+            content: None,
+            error: None,
+            scroll: 0,
+        }
     }
 }
 
@@ -100,16 +116,31 @@ impl<T> Default for DetailState<T> {
 #[derive(Debug, PartialEq)]
 pub enum Effect {
     Send(super::data::Pane, Fill, Request),
-    Confirm { title: String, question: String, request: Request },
-    Compose { title: String, request_template: ComposeFor },
+    Confirm {
+        title: String,
+        question: String,
+        request: Request,
+    },
+    Compose {
+        title: String,
+        request_template: ComposeFor,
+    },
     Toast(String),
 }
 
 /// What a composed text will be used for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ComposeFor {
-    Reject { kind: crate::service::commissions::Kind, id: i64, seen: Option<i64> },
-    PayReference { kind: crate::service::commissions::Kind, id: i64, seen: Option<i64> },
+    Reject {
+        kind: crate::service::commissions::Kind,
+        id: i64,
+        seen: Option<i64>,
+    },
+    PayReference {
+        kind: crate::service::commissions::Kind,
+        id: i64,
+        seen: Option<i64>,
+    },
 }
 
 pub trait ListScreen {
@@ -163,6 +194,11 @@ pub fn status_values(parsed: &ParsedFilter) -> Vec<String> {
     parsed
         .values(&["status", "statut"])
         .iter()
-        .flat_map(|v| v.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+        .flat_map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }

@@ -8,9 +8,9 @@ use crate::ui::data::{ProjectDetail, Reply, Request};
 use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{styled, Cell, Column, Fill, ListView};
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 
-use super::{status_values, Ctx, DetailState, ListScreen, TabId};
+use super::{Ctx, DetailState, ListScreen, TabId, status_values};
 
 #[derive(Default)]
 pub struct ProjectsScreen {
@@ -54,7 +54,12 @@ impl ListScreen for ProjectsScreen {
     }
 
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Projects { filter: self.filter.clone(), sort: self.sort, anchor, limit }
+        Request::Projects {
+            filter: self.filter.clone(),
+            sort: self.sort,
+            anchor,
+            limit,
+        }
     }
     fn cursor(&self, row: &ProjectRow) -> Cursor {
         self.sort.cursor(row)
@@ -87,7 +92,17 @@ impl ListScreen for ProjectsScreen {
             overdue_at: (p.flag("overdue") || p.flag("retard")).then_some(ctx.now),
         };
         if p.flag("overdue") || p.flag("retard") {
-            self.filter.text = self.filter.text.take().map(|t| t.replace("overdue", "").replace("retard", "").trim().to_owned()).filter(|t| !t.is_empty());
+            self.filter.text = self
+                .filter
+                .text
+                .take()
+                .map(|t| {
+                    t.replace("overdue", "")
+                        .replace("retard", "")
+                        .trim()
+                        .to_owned()
+                })
+                .filter(|t| !t.is_empty());
         }
     }
     fn filter_text(&self) -> &str {
@@ -118,42 +133,94 @@ impl ListScreen for ProjectsScreen {
         ]
     }
     fn cells(&self, r: &ProjectRow, ctx: &Ctx) -> Vec<Cell> {
-        let overdue = r.deadline_at.is_some_and(|d| d < ctx.now) && crate::domain::ProjectStatus::parse(&r.status).is_ok_and(|s| s.is_active());
+        let overdue = r.deadline_at.is_some_and(|d| d < ctx.now)
+            && crate::domain::ProjectStatus::parse(&r.status).is_ok_and(|s| s.is_active());
         let deadline = format::when(r.deadline_at, ctx.now, ctx.locale);
         vec![
             r.id.to_string().into(),
             r.title.clone().into(),
             r.client_name.clone().into(),
-            r.developer_name.clone().unwrap_or_else(|| "—".into()).into(),
-            styled(format::status("project", &r.status, ctx.locale), status_tone(&r.status).style(ctx.theme)),
-            format::money(r.agreed_amount.unwrap_or(r.budget_amount), &r.currency, ctx.locale).into(),
-            if overdue { styled(format!("⚠ {deadline}"), ctx.theme.danger) } else { deadline.into() },
+            r.developer_name
+                .clone()
+                .unwrap_or_else(|| "—".into())
+                .into(),
+            styled(
+                format::status("project", &r.status, ctx.locale),
+                status_tone(&r.status).style(ctx.theme),
+            ),
+            format::money(
+                r.agreed_amount.unwrap_or(r.budget_amount),
+                &r.currency,
+                ctx.locale,
+            )
+            .into(),
+            if overdue {
+                styled(format!("⚠ {deadline}"), ctx.theme.danger)
+            } else {
+                deadline.into()
+            },
         ]
     }
     fn empty_text(&self, ctx: &Ctx) -> String {
-        if self.filter_raw.is_empty() { ctx.t("empty.projects") } else { ctx.ta("empty.filtered", &[("filter", &self.filter_raw)]) }
+        if self.filter_raw.is_empty() {
+            ctx.t("empty.projects")
+        } else {
+            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
+        }
     }
     fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail.content.as_ref().map(|d| d.project.title.clone()).unwrap_or_else(|| ctx.t("detail.loading"))
+        self.detail
+            .content
+            .as_ref()
+            .map(|d| d.project.title.clone())
+            .unwrap_or_else(|| ctx.t("detail.loading"))
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else { return Vec::new() };
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
         let p = &d.project;
         let l = ctx.locale;
         let mut out = vec![
             DetailLine::Field(ctx.t("col.reference"), format!("#{} · {}", p.id, p.slug)),
-            DetailLine::Styled(ctx.t("col.status"), format::status("project", &p.status, l), status_tone(&p.status)),
+            DetailLine::Styled(
+                ctx.t("col.status"),
+                format::status("project", &p.status, l),
+                status_tone(&p.status),
+            ),
             DetailLine::Field(ctx.t("col.client"), p.client_name.clone()),
-            DetailLine::Field(ctx.t("col.developer"), p.developer_name.clone().unwrap_or_else(|| "—".into())),
-            DetailLine::Field(ctx.t("col.budget"), format::money(p.budget_amount, &p.currency, l)),
-            DetailLine::Field(ctx.t("col.agreed"), p.agreed_amount.map(|a| format::money(a, &p.currency, l)).unwrap_or_else(|| "—".into())),
-            DetailLine::Field(ctx.t("col.estimated_hours"), p.estimated_hours.map(|h| format!("{h} h")).unwrap_or_else(|| "—".into())),
+            DetailLine::Field(
+                ctx.t("col.developer"),
+                p.developer_name.clone().unwrap_or_else(|| "—".into()),
+            ),
+            DetailLine::Field(
+                ctx.t("col.budget"),
+                format::money(p.budget_amount, &p.currency, l),
+            ),
+            DetailLine::Field(
+                ctx.t("col.agreed"),
+                p.agreed_amount
+                    .map(|a| format::money(a, &p.currency, l))
+                    .unwrap_or_else(|| "—".into()),
+            ),
+            DetailLine::Field(
+                ctx.t("col.estimated_hours"),
+                p.estimated_hours
+                    .map(|h| format!("{h} h"))
+                    .unwrap_or_else(|| "—".into()),
+            ),
             DetailLine::Section(ctx.t("detail.milestones")),
             DetailLine::Field(ctx.t("detail.created"), format::absolute(p.created_at, l)),
             DetailLine::Field(ctx.t("detail.assigned"), format::absolute(p.assigned_at, l)),
             DetailLine::Field(ctx.t("detail.started"), format::absolute(p.started_at, l)),
-            DetailLine::Field(ctx.t("detail.delivered"), format::absolute(p.delivered_at, l)),
-            DetailLine::Field(ctx.t("detail.completed"), format::absolute(p.completed_at, l)),
+            DetailLine::Field(
+                ctx.t("detail.delivered"),
+                format::absolute(p.delivered_at, l),
+            ),
+            DetailLine::Field(
+                ctx.t("detail.completed"),
+                format::absolute(p.completed_at, l),
+            ),
             DetailLine::Field(ctx.t("col.deadline"), format::absolute(p.deadline_at, l)),
         ];
         out.push(DetailLine::Section(ctx.t("tab.commissions")));
@@ -163,7 +230,11 @@ impl ListScreen for ProjectsScreen {
         for c in &d.commissions {
             out.push(DetailLine::Field(
                 format!("#{}", c.id),
-                format!("{} · {}", format::money(c.amount, &c.currency, l), format::status("commission", &c.status, l)),
+                format!(
+                    "{} · {}",
+                    format::money(c.amount, &c.currency, l),
+                    format::status("commission", &c.status, l)
+                ),
             ));
         }
         super::audit::history_lines(&d.history, ctx, &mut out);

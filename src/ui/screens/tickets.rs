@@ -10,9 +10,9 @@ use crate::ui::data::{Reply, Request, TicketDetail};
 use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{styled, Cell, Column, Fill, ListView};
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 
-use super::{status_values, Ctx, DetailState, Effect, ListScreen, TabId};
+use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
 
 #[derive(Default)]
 pub struct TicketsScreen {
@@ -30,8 +30,15 @@ pub fn sla_cell(r: &TicketRow, ctx: &Ctx) -> (String, Tone) {
     if matches!(r.status.as_str(), "solved" | "closed") {
         return ("✓".into(), Tone::Muted);
     }
-    let (Some(started), Some(due)) = (r.created_at, r.resolution_due_at) else { return ("—".into(), Tone::Muted) };
-    let clock = SlaClock { started_at: started, due_at: due, paused_seconds: r.paused_seconds, paused_since: r.paused_since };
+    let (Some(started), Some(due)) = (r.created_at, r.resolution_due_at) else {
+        return ("—".into(), Tone::Muted);
+    };
+    let clock = SlaClock {
+        started_at: started,
+        due_at: due,
+        paused_seconds: r.paused_seconds,
+        paused_since: r.paused_since,
+    };
     let left = clock.remaining(ctx.now).num_seconds();
     let text = format::span(left, ctx.locale);
     match clock.state(ctx.now) {
@@ -71,7 +78,12 @@ impl ListScreen for TicketsScreen {
         &mut self.detail
     }
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Tickets { filter: self.filter.clone(), sort: self.sort, anchor, limit }
+        Request::Tickets {
+            filter: self.filter.clone(),
+            sort: self.sort,
+            anchor,
+            limit,
+        }
     }
     fn cursor(&self, row: &TicketRow) -> Cursor {
         self.sort.cursor(row)
@@ -94,7 +106,15 @@ impl ListScreen for TicketsScreen {
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         let flags = ["mine", "moi", "unassigned", "libre", "breached", "depasse"];
-        let text = p.text().map(|t| t.split(' ').filter(|w| !flags.contains(w)).collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+        let text = p
+            .text()
+            .map(|t| {
+                t.split(' ')
+                    .filter(|w| !flags.contains(w))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|t| !t.is_empty());
         self.filter = Filter {
             statuses: status_values(p),
             priorities: p.values(&["priority", "priorite"]),
@@ -140,7 +160,10 @@ impl ListScreen for TicketsScreen {
             r.subject.clone().into(),
             r.requester_name.clone().into(),
             r.assignee_name.clone().unwrap_or_else(|| "—".into()).into(),
-            styled(format::status("priority", &r.priority, ctx.locale), priority_tone(&r.priority).style(ctx.theme)),
+            styled(
+                format::status("priority", &r.priority, ctx.locale),
+                priority_tone(&r.priority).style(ctx.theme),
+            ),
             format::status("ticket", &r.status, ctx.locale).into(),
             format::status("category", &r.category, ctx.locale).into(),
             styled(sla, tone.style(ctx.theme)),
@@ -148,32 +171,70 @@ impl ListScreen for TicketsScreen {
         ]
     }
     fn empty_text(&self, ctx: &Ctx) -> String {
-        if self.filter_raw.is_empty() { ctx.t("empty.tickets") } else { ctx.ta("empty.filtered", &[("filter", &self.filter_raw)]) }
+        if self.filter_raw.is_empty() {
+            ctx.t("empty.tickets")
+        } else {
+            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
+        }
     }
     fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail.content.as_ref().map(|d| d.row.reference.clone()).unwrap_or_else(|| ctx.t("detail.loading"))
+        self.detail
+            .content
+            .as_ref()
+            .map(|d| d.row.reference.clone())
+            .unwrap_or_else(|| ctx.t("detail.loading"))
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else { return Vec::new() };
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
         let (r, l) = (&d.row, ctx.locale);
         let (sla, tone) = sla_cell(r, ctx);
         let mut out = vec![
             DetailLine::Field(ctx.t("col.subject"), r.subject.clone()),
             DetailLine::Field(ctx.t("col.status"), format::status("ticket", &r.status, l)),
-            DetailLine::Styled(ctx.t("col.priority"), format::status("priority", &r.priority, l), priority_tone(&r.priority)),
-            DetailLine::Field(ctx.t("col.category"), format::status("category", &r.category, l)),
+            DetailLine::Styled(
+                ctx.t("col.priority"),
+                format::status("priority", &r.priority, l),
+                priority_tone(&r.priority),
+            ),
+            DetailLine::Field(
+                ctx.t("col.category"),
+                format::status("category", &r.category, l),
+            ),
             DetailLine::Field(ctx.t("col.requester"), r.requester_name.clone()),
-            DetailLine::Field(ctx.t("col.assignee"), r.assignee_name.clone().unwrap_or_else(|| "—".into())),
-            DetailLine::Field(ctx.t("col.project"), r.project_id.map(|p| format!("#{p}")).unwrap_or_else(|| "—".into())),
+            DetailLine::Field(
+                ctx.t("col.assignee"),
+                r.assignee_name.clone().unwrap_or_else(|| "—".into()),
+            ),
+            DetailLine::Field(
+                ctx.t("col.project"),
+                r.project_id
+                    .map(|p| format!("#{p}"))
+                    .unwrap_or_else(|| "—".into()),
+            ),
             DetailLine::Styled("SLA".into(), sla, tone),
-            DetailLine::Field(ctx.t("detail.first_response_due"), format::absolute(r.first_response_due_at, l)),
-            DetailLine::Field(ctx.t("detail.first_responded"), format::absolute(r.first_responded_at, l)),
-            DetailLine::Field(ctx.t("detail.resolution_due"), format::absolute(r.resolution_due_at, l)),
+            DetailLine::Field(
+                ctx.t("detail.first_response_due"),
+                format::absolute(r.first_response_due_at, l),
+            ),
+            DetailLine::Field(
+                ctx.t("detail.first_responded"),
+                format::absolute(r.first_responded_at, l),
+            ),
+            DetailLine::Field(
+                ctx.t("detail.resolution_due"),
+                format::absolute(r.resolution_due_at, l),
+            ),
             DetailLine::Section(ctx.t("detail.message")),
         ];
         // A huge body is cut for display; the full text stays in the database.
         let body: String = d.body.chars().take(4000).collect();
-        out.push(DetailLine::Text(if d.body.chars().count() > 4000 { format!("{body}…") } else { body }));
+        out.push(DetailLine::Text(if d.body.chars().count() > 4000 {
+            format!("{body}…")
+        } else {
+            body
+        }));
         super::audit::history_lines(&d.history, ctx, &mut out);
         out
     }
@@ -181,7 +242,11 @@ impl ListScreen for TicketsScreen {
         r.reference.clone()
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
-        if ctx.may(Permission::TicketsAssign) { vec![Action::AssignMe] } else { Vec::new() }
+        if ctx.may(Permission::TicketsAssign) {
+            vec![Action::AssignMe]
+        } else {
+            Vec::new()
+        }
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
         if action != Action::AssignMe || !ctx.may(Permission::TicketsAssign) {
@@ -191,7 +256,10 @@ impl ListScreen for TicketsScreen {
         Some(vec![Effect::Send(
             crate::ui::data::Pane::Action,
             Fill::Append,
-            Request::AssignTicketToMe { id: r.id, seen: Some(r.lock_version) },
+            Request::AssignTicketToMe {
+                id: r.id,
+                seen: Some(r.lock_version),
+            },
         )])
     }
     fn watches(&self, t: &str) -> bool {

@@ -2,15 +2,15 @@
 //! against weekly capacity, with active projects against the maximum.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use ratatui::layout::{Constraint, Rect};
 use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
 
 use crate::service::projects::week_start;
 use crate::store::{Anchor, Cursor};
-use crate::ui::data::{DeveloperDetail, Reply, Request, WorkloadRow, WEEKS};
+use crate::ui::data::{DeveloperDetail, Reply, Request, WEEKS, WorkloadRow};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{styled, Cell, Column, Fill, ListView};
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 
 use super::{Ctx, DetailState, ListScreen, TabId};
 
@@ -24,7 +24,13 @@ pub struct WorkloadScreen {
 
 impl WorkloadScreen {
     pub fn new(today: NaiveDate) -> WorkloadScreen {
-        WorkloadScreen { list: ListView::default(), detail: DetailState::default(), from: week_start(today), text: None, filter_raw: String::new() }
+        WorkloadScreen {
+            list: ListView::default(),
+            detail: DetailState::default(),
+            from: week_start(today),
+            text: None,
+            filter_raw: String::new(),
+        }
     }
 }
 
@@ -61,13 +67,21 @@ impl ListScreen for WorkloadScreen {
         &mut self.detail
     }
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Workload { text: self.text.clone(), from: self.from, anchor, limit }
+        Request::Workload {
+            text: self.text.clone(),
+            from: self.from,
+            anchor,
+            limit,
+        }
     }
     fn cursor(&self, row: &WorkloadRow) -> Cursor {
         Cursor::id(row.dev.id)
     }
     fn detail_request(&self, row: &WorkloadRow) -> Option<Request> {
-        Some(Request::DeveloperDetail { id: row.dev.id, from: self.from })
+        Some(Request::DeveloperDetail {
+            id: row.dev.id,
+            from: self.from,
+        })
     }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
@@ -84,8 +98,13 @@ impl ListScreen for WorkloadScreen {
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         self.text = p.text();
-        if let Some(w) = p.first(&["week", "semaine"]).and_then(|w| w.parse::<u32>().ok()) {
-            if let Some(d) = NaiveDate::from_isoywd_opt(self.from.iso_week().year(), w, chrono::Weekday::Mon) {
+        if let Some(w) = p
+            .first(&["week", "semaine"])
+            .and_then(|w| w.parse::<u32>().ok())
+        {
+            if let Some(d) =
+                NaiveDate::from_isoywd_opt(self.from.iso_week().year(), w, chrono::Weekday::Mon)
+            {
                 self.from = d;
             }
         }
@@ -98,7 +117,10 @@ impl ListScreen for WorkloadScreen {
         self.from += Duration::weeks(if back { -1 } else { 1 });
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.ta("workload.from_week", &[("week", &self.from.iso_week().week().to_string())])
+        ctx.ta(
+            "workload.from_week",
+            &[("week", &self.from.iso_week().week().to_string())],
+        )
     }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         let mut cols = vec![
@@ -108,21 +130,41 @@ impl ListScreen for WorkloadScreen {
         ];
         for i in 0..WEEKS {
             let w = self.from + Duration::weeks(i as i64);
-            cols.push(Column::new(format!("S{:02}", w.iso_week().week()), Constraint::Length(8)).right());
+            cols.push(
+                Column::new(
+                    format!("S{:02}", w.iso_week().week()),
+                    Constraint::Length(8),
+                )
+                .right(),
+            );
         }
         cols
     }
     fn cells(&self, r: &WorkloadRow, ctx: &Ctx) -> Vec<Cell> {
         let d = &r.dev;
-        let active_style = if d.active_projects >= d.max_active_projects { ctx.theme.danger } else { ctx.theme.base };
+        let active_style = if d.active_projects >= d.max_active_projects {
+            ctx.theme.danger
+        } else {
+            ctx.theme.base
+        };
         let mut cells = vec![
             d.name.clone().into(),
-            format!("{}", crate::ui::format::status("availability", &d.availability, ctx.locale)).into(),
-            styled(format!("{}/{}", d.active_projects, d.max_active_projects), active_style),
+            format!(
+                "{}",
+                crate::ui::format::status("availability", &d.availability, ctx.locale)
+            )
+            .into(),
+            styled(
+                format!("{}/{}", d.active_projects, d.max_active_projects),
+                active_style,
+            ),
         ];
         for h in &r.weeks {
             let (tone, mark) = load_tone(*h, d.weekly_capacity_hours);
-            cells.push(styled(format!("{mark}{h:>3}/{}", d.weekly_capacity_hours), tone.style(ctx.theme)));
+            cells.push(styled(
+                format!("{mark}{h:>3}/{}", d.weekly_capacity_hours),
+                tone.style(ctx.theme),
+            ));
         }
         cells
     }
@@ -130,15 +172,30 @@ impl ListScreen for WorkloadScreen {
         ctx.t("empty.workload")
     }
     fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail.content.as_ref().map(|d| d.dev.name.clone()).unwrap_or_else(|| ctx.t("detail.loading"))
+        self.detail
+            .content
+            .as_ref()
+            .map(|d| d.dev.name.clone())
+            .unwrap_or_else(|| ctx.t("detail.loading"))
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else { return Vec::new() };
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
         let dev = &d.dev;
         let mut out = vec![
-            DetailLine::Field(ctx.t("col.availability"), crate::ui::format::status("availability", &dev.availability, ctx.locale)),
-            DetailLine::Field(ctx.t("col.capacity"), format!("{} h", dev.weekly_capacity_hours)),
-            DetailLine::Field(ctx.t("col.active"), format!("{}/{}", dev.active_projects, dev.max_active_projects)),
+            DetailLine::Field(
+                ctx.t("col.availability"),
+                crate::ui::format::status("availability", &dev.availability, ctx.locale),
+            ),
+            DetailLine::Field(
+                ctx.t("col.capacity"),
+                format!("{} h", dev.weekly_capacity_hours),
+            ),
+            DetailLine::Field(
+                ctx.t("col.active"),
+                format!("{}/{}", dev.active_projects, dev.max_active_projects),
+            ),
             DetailLine::Field(ctx.t("col.city"), dev.city.clone().unwrap_or_default()),
         ];
         for i in 0..WEEKS {
@@ -147,12 +204,18 @@ impl ListScreen for WorkloadScreen {
             let total: i64 = lines.iter().map(|l| l.planned_hours).sum();
             let (tone, _) = load_tone(total, dev.weekly_capacity_hours);
             out.push(DetailLine::Styled(
-                ctx.ta("workload.week", &[("week", &week.iso_week().week().to_string())]),
+                ctx.ta(
+                    "workload.week",
+                    &[("week", &week.iso_week().week().to_string())],
+                ),
                 format!("{total}/{} h", dev.weekly_capacity_hours),
                 tone,
             ));
             for l in lines {
-                out.push(DetailLine::Field(format!("  #{}", l.project_id), format!("{} h · {}", l.planned_hours, l.project_title)));
+                out.push(DetailLine::Field(
+                    format!("  #{}", l.project_id),
+                    format!("{} h · {}", l.planned_hours, l.project_title),
+                ));
             }
         }
         out

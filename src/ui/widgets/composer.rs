@@ -2,10 +2,10 @@
 //! limit. Used for rejection reasons now, replies and notes in the support workflow.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
-use ratatui::Frame;
 use ratatui_textarea::TextArea;
 
 use crate::ui::theme::Theme;
@@ -29,7 +29,12 @@ impl Composer {
     pub fn new(title: impl Into<String>, hint: impl Into<String>, max_bytes: usize) -> Composer {
         let mut area = TextArea::default();
         area.set_max_histories(200);
-        Composer { title: title.into(), hint: hint.into(), area, max_bytes }
+        Composer {
+            title: title.into(),
+            hint: hint.into(),
+            area,
+            max_bytes,
+        }
     }
 
     pub fn with_text(mut self, text: &str) -> Composer {
@@ -43,7 +48,12 @@ impl Composer {
     }
 
     pub fn bytes(&self) -> usize {
-        self.area.lines().iter().map(|l| l.len() + 1).sum::<usize>().saturating_sub(1)
+        self.area
+            .lines()
+            .iter()
+            .map(|l| l.len() + 1)
+            .sum::<usize>()
+            .saturating_sub(1)
     }
 
     pub fn over_limit(&self) -> bool {
@@ -70,14 +80,22 @@ impl Composer {
 
     pub fn draw(&mut self, f: &mut Frame, rect: Rect, theme: &Theme) {
         let count = format!(" {} / {} ", self.bytes(), self.max_bytes);
-        let count_style = if self.over_limit() { theme.danger } else { theme.muted };
+        let count_style = if self.over_limit() {
+            theme.danger
+        } else {
+            theme.muted
+        };
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.accent)
             .title(Span::styled(format!(" {} ", self.title), theme.header))
-            .title_bottom(Line::from(vec![Span::styled(format!(" {} ", self.hint), theme.muted), Span::styled(count, count_style)]));
+            .title_bottom(Line::from(vec![
+                Span::styled(format!(" {} ", self.hint), theme.muted),
+                Span::styled(count, count_style),
+            ]));
         self.area.set_block(block);
-        self.area.set_cursor_line_style(ratatui::style::Style::default());
+        self.area
+            .set_cursor_line_style(ratatui::style::Style::default());
         f.render_widget(Clear, rect);
         f.render_widget(&self.area, rect);
     }
@@ -98,6 +116,9 @@ mod tests {
         assert!(!c.over_limit());
         c.paste("x");
         assert!(c.over_limit());
-        assert_eq!(c.handle(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), ComposerOutcome::Submit);
+        assert_eq!(
+            c.handle(&KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            ComposerOutcome::Submit
+        );
     }
 }

@@ -1,10 +1,10 @@
 //! A yes/no question for money-moving and destructive actions, naming amount and target.
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-use ratatui::Frame;
 
 use super::centered;
 use crate::domain::sanitize;
@@ -29,11 +29,18 @@ pub fn answer(e: &KeyEvent) -> Answer {
 pub fn draw(f: &mut Frame, area: Rect, title: &str, question: &str, keys: &str, theme: &Theme) {
     let rect = centered(area, 70, 7);
     f.render_widget(Clear, rect);
-    let body = vec![Line::from(sanitize(question)), Line::from(""), Line::from(Span::styled(keys.to_owned(), theme.muted))];
+    let body = vec![
+        Line::from(sanitize(question)),
+        Line::from(""),
+        Line::from(Span::styled(keys.to_owned(), theme.muted)),
+    ];
     f.render_widget(
-        Paragraph::new(body)
-            .wrap(Wrap { trim: true })
-            .block(Block::default().borders(Borders::ALL).border_style(theme.warning).title(Span::styled(format!(" {title} "), theme.header))),
+        Paragraph::new(body).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.warning)
+                .title(Span::styled(format!(" {title} "), theme.header)),
+        ),
         rect,
     );
 }

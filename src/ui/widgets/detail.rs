@@ -1,10 +1,10 @@
 //! The detail pane: labelled lines (sanitised), sections, scrolling.
 
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
 
 use crate::domain::sanitize;
 use crate::ui::theme::Theme;
@@ -42,7 +42,15 @@ impl Tone {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, title: &str, lines: &[DetailLine], scroll: u16, theme: &Theme, focused: bool) {
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: &[DetailLine],
+    scroll: u16,
+    theme: &Theme,
+    focused: bool,
+) {
     let label_width = lines
         .iter()
         .filter_map(|l| match l {
@@ -58,7 +66,10 @@ pub fn draw(f: &mut Frame, area: Rect, title: &str, lines: &[DetailLine], scroll
             DetailLine::Section(s) => vec![Line::from(Span::styled(sanitize(s), theme.header))],
             DetailLine::Field(k, v) => field(k, v, label_width, theme.base, theme),
             DetailLine::Styled(k, v, tone) => field(k, v, label_width, tone.style(theme), theme),
-            DetailLine::Text(t) => sanitize(t).lines().map(|l| Line::from(l.to_owned())).collect(),
+            DetailLine::Text(t) => sanitize(t)
+                .lines()
+                .map(|l| Line::from(l.to_owned()))
+                .collect(),
             DetailLine::Blank => vec![Line::from("")],
         })
         .collect();
@@ -67,7 +78,12 @@ pub fn draw(f: &mut Frame, area: Rect, title: &str, lines: &[DetailLine], scroll
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
-            .block(Block::default().borders(Borders::ALL).border_style(border).title(Span::styled(format!(" {} ", sanitize(title)), theme.header))),
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(border)
+                    .title(Span::styled(format!(" {} ", sanitize(title)), theme.header)),
+            ),
         area,
     );
 }
@@ -76,11 +92,21 @@ fn field<'a>(k: &str, v: &str, width: usize, style: Style, theme: &Theme) -> Vec
     let clean = sanitize(v);
     let mut out = Vec::new();
     for (i, part) in clean.lines().enumerate() {
-        let label = if i == 0 { format!("{k:<width$}  ") } else { " ".repeat(width + 2) };
-        out.push(Line::from(vec![Span::styled(label, theme.muted), Span::styled(part.to_owned(), style)]));
+        let label = if i == 0 {
+            format!("{k:<width$}  ")
+        } else {
+            " ".repeat(width + 2)
+        };
+        out.push(Line::from(vec![
+            Span::styled(label, theme.muted),
+            Span::styled(part.to_owned(), style),
+        ]));
     }
     if out.is_empty() {
-        out.push(Line::from(Span::styled(format!("{k:<width$}  "), theme.muted)));
+        out.push(Line::from(Span::styled(
+            format!("{k:<width$}  "),
+            theme.muted,
+        )));
     }
     out
 }

@@ -12,18 +12,29 @@ impl ParsedFilter {
         let mut words = Vec::new();
         for word in input.split_whitespace() {
             match word.split_once(':') {
-                Some((field, value)) if !field.is_empty() && !value.is_empty() && field.chars().all(|c| c.is_ascii_alphabetic() || c == '_') => {
+                Some((field, value))
+                    if !field.is_empty()
+                        && !value.is_empty()
+                        && field.chars().all(|c| c.is_ascii_alphabetic() || c == '_') =>
+                {
                     terms.push((field.to_lowercase(), value.to_owned()))
                 }
                 _ => words.push(word),
             }
         }
-        ParsedFilter { terms, text: words.join(" ") }
+        ParsedFilter {
+            terms,
+            text: words.join(" "),
+        }
     }
 
     /// Every value given for one of these field names.
     pub fn values(&self, names: &[&str]) -> Vec<String> {
-        self.terms.iter().filter(|(f, _)| names.contains(&f.as_str())).map(|(_, v)| v.clone()).collect()
+        self.terms
+            .iter()
+            .filter(|(f, _)| names.contains(&f.as_str()))
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     pub fn first(&self, names: &[&str]) -> Option<String> {
@@ -47,7 +58,13 @@ mod tests {
     #[test]
     fn splits_terms_from_text() {
         let f = ParsedFilter::parse("status:pending  user:awa Refonte site http://x");
-        assert_eq!(f.terms, vec![("status".into(), "pending".into()), ("user".into(), "awa".into())]);
+        assert_eq!(
+            f.terms,
+            vec![
+                ("status".into(), "pending".into()),
+                ("user".into(), "awa".into())
+            ]
+        );
         assert_eq!(f.text, "Refonte site http://x");
         assert_eq!(f.first(&["user", "actor"]).as_deref(), Some("awa"));
         assert!(ParsedFilter::parse("is:mine").flag("mine"));

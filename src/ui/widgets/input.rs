@@ -23,7 +23,11 @@ pub enum InputOutcome {
 
 impl LineInput {
     pub fn new(max_chars: usize) -> LineInput {
-        LineInput { chars: Vec::new(), cursor: 0, max_chars }
+        LineInput {
+            chars: Vec::new(),
+            cursor: 0,
+            max_chars,
+        }
     }
 
     pub fn with_text(text: &str, max_chars: usize) -> LineInput {
@@ -37,7 +41,11 @@ impl LineInput {
     }
 
     pub fn set(&mut self, text: &str) {
-        self.chars = text.chars().filter(|c| !c.is_control()).take(self.max_chars).collect();
+        self.chars = text
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(self.max_chars)
+            .collect();
         self.cursor = self.chars.len();
     }
 

@@ -2,9 +2,9 @@
 
 use std::time::{Duration, Instant};
 
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
-use ratatui::Frame;
 
 use crate::ui::theme::Theme;
 
@@ -25,11 +25,17 @@ pub struct Toast {
 impl Toast {
     pub fn new(text: impl Into<String>, level: Level) -> Toast {
         let secs = if level == Level::Error { 8 } else { 4 };
-        Toast { text: text.into(), level, until: Instant::now() + Duration::from_secs(secs) }
+        Toast {
+            text: text.into(),
+            level,
+            until: Instant::now() + Duration::from_secs(secs),
+        }
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let width = (self.text.chars().count() as u16 + 4).clamp(20, area.width.saturating_sub(2).max(1)).min(70);
+        let width = (self.text.chars().count() as u16 + 4)
+            .clamp(20, area.width.saturating_sub(2).max(1))
+            .min(70);
         let lines = (self.text.chars().count() as u16 / width.saturating_sub(4).max(1)) + 3;
         let rect = Rect {
             x: area.x + area.width.saturating_sub(width + 1),

@@ -5,11 +5,11 @@
 use std::cell::Cell as StdCell;
 use std::collections::BTreeSet;
 
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
-use ratatui::Frame;
 
 use crate::domain::sanitize_line;
 use crate::store::Page;
@@ -111,7 +111,11 @@ impl<R: Identified> ListView<R> {
                 self.cursor = match keep {
                     Keep::Top => 0,
                     Keep::Bottom => self.rows.len().saturating_sub(1),
-                    Keep::Row(id) => self.rows.iter().position(|r| r.row_id() == id).unwrap_or(previous_index),
+                    Keep::Row(id) => self
+                        .rows
+                        .iter()
+                        .position(|r| r.row_id() == id)
+                        .unwrap_or(previous_index),
                 };
                 // Keep the cursor on the same screen line so a live refresh does not jump.
                 self.offset = match keep {
@@ -209,7 +213,11 @@ impl<R: Identified> ListView<R> {
         if self.rows.is_empty() {
             return "0".into();
         }
-        let more = if self.has_after || self.has_before { "≥ " } else { "" };
+        let more = if self.has_after || self.has_before {
+            "≥ "
+        } else {
+            ""
+        };
         format!("{}/{}{}", self.cursor + 1, more, self.rows.len())
     }
 }
@@ -224,7 +232,12 @@ pub struct Column {
 
 impl Column {
     pub fn new(title: impl Into<String>, width: Constraint) -> Column {
-        Column { title: title.into(), width, right: false, optional: false }
+        Column {
+            title: title.into(),
+            width,
+            right: false,
+            optional: false,
+        }
     }
     pub fn optional(mut self) -> Column {
         self.optional = true;
@@ -250,12 +263,18 @@ impl From<String> for Cell {
 
 impl From<&str> for Cell {
     fn from(text: &str) -> Cell {
-        Cell { text: text.to_owned(), style: None }
+        Cell {
+            text: text.to_owned(),
+            style: None,
+        }
     }
 }
 
 pub fn styled(text: impl Into<String>, style: Style) -> Cell {
-    Cell { text: text.into(), style: Some(style) }
+    Cell {
+        text: text.into(),
+        style: Some(style),
+    }
 }
 
 pub struct TableLook<'a> {
@@ -267,22 +286,48 @@ pub struct TableLook<'a> {
 }
 
 /// Draws the visible part of `view`.
-pub fn draw<R: Identified>(f: &mut Frame, area: Rect, view: &ListView<R>, columns: &[Column], cells: impl Fn(&R) -> Vec<Cell>, look: TableLook<'_>) {
+pub fn draw<R: Identified>(
+    f: &mut Frame,
+    area: Rect,
+    view: &ListView<R>,
+    columns: &[Column],
+    cells: impl Fn(&R) -> Vec<Cell>,
+    look: TableLook<'_>,
+) {
     let theme = look.theme;
-    let border = if look.focused { theme.accent } else { theme.border };
-    let block = Block::default().borders(Borders::ALL).border_style(border).title(Span::styled(look.title, theme.header));
+    let border = if look.focused {
+        theme.accent
+    } else {
+        theme.border
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Span::styled(look.title, theme.header));
     let inner_height = area.height.saturating_sub(3) as usize; // borders + header
     view.set_viewport(inner_height);
     if let PaneState::Failed(e) = &view.state {
         if view.rows.is_empty() {
             let text = vec![Line::styled(sanitize_line(e), theme.danger)];
-            f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }).block(block), area);
+            f.render_widget(
+                Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
+                area,
+            );
             return;
         }
     }
     if view.rows.is_empty() {
-        let msg = if view.loaded_once { look.empty } else { String::new() };
-        f.render_widget(Paragraph::new(Line::styled(msg, theme.muted)).wrap(Wrap { trim: true }).block(block), area);
+        let msg = if view.loaded_once {
+            look.empty
+        } else {
+            String::new()
+        };
+        f.render_widget(
+            Paragraph::new(Line::styled(msg, theme.muted))
+                .wrap(Wrap { trim: true })
+                .block(block),
+            area,
+        );
         return;
     }
     // Narrow areas: drop optional columns, rightmost first, until fixed widths leave room.
@@ -308,23 +353,42 @@ pub fn draw<R: Identified>(f: &mut Frame, area: Rect, view: &ListView<R>, column
     }
     let start = view.offset.min(view.rows.len());
     let end = (start + inner_height).min(view.rows.len());
-    let header = Row::new(columns.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| {
-        let line = if c.right { Line::from(c.title.clone()).right_aligned() } else { Line::from(c.title.clone()) };
-        ratatui::widgets::Cell::from(line)
-    }))
+    let header = Row::new(
+        columns
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| {
+                let line = if c.right {
+                    Line::from(c.title.clone()).right_aligned()
+                } else {
+                    Line::from(c.title.clone())
+                };
+                ratatui::widgets::Cell::from(line)
+            }),
+    )
     .style(theme.header);
     let rows = view.rows[start..end].iter().enumerate().map(|(i, r)| {
         let index = start + i;
         let marked = view.selected.contains(&r.row_id());
-        let cells = cells(r).into_iter().zip(columns).zip(&keep).filter(|(_, k)| **k).map(|((c, col), _)| {
-            let text = sanitize_line(&c.text);
-            let line = if col.right { Line::from(text).right_aligned() } else { Line::from(text) };
-            let cell = ratatui::widgets::Cell::from(line);
-            match c.style {
-                Some(s) => cell.style(s),
-                None => cell,
-            }
-        });
+        let cells = cells(r)
+            .into_iter()
+            .zip(columns)
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|((c, col), _)| {
+                let text = sanitize_line(&c.text);
+                let line = if col.right {
+                    Line::from(text).right_aligned()
+                } else {
+                    Line::from(text)
+                };
+                let cell = ratatui::widgets::Cell::from(line);
+                match c.style {
+                    Some(s) => cell.style(s),
+                    None => cell,
+                }
+            });
         let mut row = Row::new(cells);
         if marked {
             row = row.style(theme.warning);
@@ -334,8 +398,16 @@ pub fn draw<R: Identified>(f: &mut Frame, area: Rect, view: &ListView<R>, column
         }
         row
     });
-    let widths: Vec<Constraint> = columns.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.width).collect();
-    let table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c.width)
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
     f.render_widget(table, area);
 }
 
@@ -352,7 +424,11 @@ mod tests {
     }
 
     fn page(ids: std::ops::Range<i64>, before: bool, after: bool) -> Page<R> {
-        Page { rows: ids.map(R).collect(), has_before: before, has_after: after }
+        Page {
+            rows: ids.map(R).collect(),
+            has_before: before,
+            has_after: after,
+        }
     }
 
     #[test]
@@ -367,7 +443,11 @@ mod tests {
             v.apply(page(k * 100..(k + 1) * 100, true, true), Fill::Append);
         }
         assert_eq!(v.rows.len(), MAX_LOADED);
-        assert_eq!(v.current(), Some(&R(75)), "cursor stays on its row as the window slides");
+        assert_eq!(
+            v.current(),
+            Some(&R(75)),
+            "cursor stays on its row as the window slides"
+        );
         v.apply(page(0..10, false, true), Fill::Replace(Keep::Row(5)));
         assert_eq!(v.current(), Some(&R(5)));
         v.apply(page(0..10, true, false), Fill::Replace(Keep::Bottom));
