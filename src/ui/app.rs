@@ -637,6 +637,11 @@ impl App {
                     *r = Some(rows);
                 }
             }
+            (Pane::Settings, Reply::Settings(list)) => {
+                if let Some(Popup::Settings { rows, .. }) = self.popup.as_mut() {
+                    *rows = Some(list);
+                }
+            }
             (Pane::Ping, Reply::Pong) => {}
             (Pane::Action, Reply::Done(outcome)) => self.on_outcome(outcome),
             (Pane::List(tab) | Pane::Detail(tab), reply) => {
@@ -655,6 +660,9 @@ impl App {
     fn on_outcome(&mut self, outcome: Outcome) {
         self.draft = None;
         let text = super::messages::outcome_text(&outcome, self.locale);
+        if let (Outcome::SettingUpdated { .. }, Some(Popup::Settings { .. })) = (&outcome, &self.popup) {
+            self.send(Pane::Settings, Fill::Append, Request::Settings);
+        }
         self.toast(text, Level::Success);
         if let Outcome::Bulk { .. } = outcome {
             self.screens.commissions.list.selected.clear();

@@ -93,6 +93,12 @@ pub enum Request {
         id: i64,
         seen: Option<i64>,
     },
+    Settings,
+    UpdateSetting {
+        group: String,
+        name: String,
+        payload: String,
+    },
 }
 
 /// A developer row of the workload grid with planned hours for each shown week.
@@ -152,6 +158,9 @@ pub enum Outcome {
         id: i64,
     },
     MarkedRead,
+    SettingUpdated {
+        key: String,
+    },
 }
 
 #[derive(Debug)]
@@ -167,6 +176,7 @@ pub enum Reply {
     DeveloperDetail(Box<DeveloperDetail>),
     Unread(i64),
     Notifications(Vec<NotificationRow>),
+    Settings(Vec<crate::store::settings::SettingRow>),
     Pong,
     Done(Outcome),
 }
@@ -177,6 +187,7 @@ pub enum Pane {
     Detail(TabId),
     Unread,
     Notifications,
+    Settings,
     Ping,
     /// Mutations: never aborted by a newer request.
     Action,
@@ -434,6 +445,12 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
         Request::MarkRead(id) => {
             service::notifications::mark_read(db, actor, id.as_deref()).await?;
             Reply::Done(Outcome::MarkedRead)
+        }
+        Request::Settings => Reply::Settings(store::settings::all(&mut c).await?),
+        Request::UpdateSetting { group, name, payload } => {
+            let value: serde_json::Value = serde_json::from_str(payload.trim()).map_err(|e| ServiceError::Invalid { field: "setting", message: format!("not valid JSON: {e}") })?;
+            service::settings::update(db, actor, &origin, &group, &name, value).await?;
+            Reply::Done(Outcome::SettingUpdated { key: format!("{group}.{name}") })
         }
         Request::Ping => {
             db.ping().await?;

@@ -366,6 +366,35 @@ impl App {
                 };
                 f.render_widget(List::new(items).block(block), r);
             }
+            Popup::Settings { rows, cursor, editing } => {
+                let r = centered(area, 100, area.height.saturating_sub(6));
+                f.render_widget(Clear, r);
+                let block = Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.accent)
+                    .title(Span::styled(format!(" {} ", self.t("settings.title")), theme.header))
+                    .title_bottom(Span::styled(format!(" {} ", self.t("settings.keys")), theme.muted));
+                let mut lines: Vec<Line> = Vec::new();
+                match rows {
+                    None => lines.push(Line::from(self.t("detail.loading"))),
+                    Some(rows) => {
+                        for (i, s) in rows.iter().enumerate() {
+                            let key = format!("{}.{}", s.group, s.name);
+                            let value = match (i == *cursor, editing.as_ref()) {
+                                (true, Some(input)) => format!("✎ {}", input.text()),
+                                _ => s.payload.0.to_string(),
+                            };
+                            let lock = if s.locked { " (locked)" } else { "" };
+                            let style = if i == *cursor { theme.selection } else { theme.base };
+                            lines.push(Line::from(vec![
+                                Span::styled(format!("{key:<36}{lock} "), theme.accent),
+                                Span::styled(sanitize_line(&value), style),
+                            ]));
+                        }
+                    }
+                }
+                f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), r);
+            }
             Popup::Confirm {
                 title, question, ..
             } => {

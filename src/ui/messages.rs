@@ -84,6 +84,7 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
         Outcome::Paid { id } => tr(locale, "toast.paid", &[("id", &id.to_string())]),
         Outcome::Assigned { id } => tr(locale, "toast.assigned", &[("id", &id.to_string())]),
         Outcome::MarkedRead => tr(locale, "toast.marked_read", &[]),
+        Outcome::SettingUpdated { key } => tr(locale, "toast.setting_updated", &[("key", key)]),
         Outcome::Bulk { approved, skipped } => {
             let n = approved.to_string();
             let mut text = plural(locale, "toast.bulk_approved", *approved, &[("n", &n)]);

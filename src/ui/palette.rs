@@ -19,6 +19,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     ("filter", "TEXT"),
     ("follow", ""),
+    ("settings", ""),
     ("theme", "dark|light|high-contrast"),
     ("lang", "fr|en"),
     ("refresh", ""),
@@ -105,6 +106,10 @@ impl App {
                 self.switch_tab(TabId::Audit);
                 self.screens.audit.follow = true;
                 self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
+            }
+            Some("settings") => {
+                self.popup = Some(super::popup::Popup::Settings { rows: None, cursor: 0, editing: None });
+                self.send(super::data::Pane::Settings, Fill::Append, super::data::Request::Settings);
             }
             Some("theme") => self.set_theme(rest),
             Some("lang") => self.set_locale(rest),

@@ -38,6 +38,13 @@ pub enum Popup {
         composer: Box<Composer>,
         purpose: ComposeFor,
     },
+    /// The settings (commission rate, dual-approval threshold, SLA targets); Enter edits one
+    /// as JSON for staff holding `settings.edit`.
+    Settings {
+        rows: Option<Vec<crate::store::settings::SettingRow>>,
+        cursor: usize,
+        editing: Option<LineInput>,
+    },
 }
 
 impl Popup {
@@ -70,6 +77,7 @@ impl Popup {
         match self {
             Popup::Filter(i) | Popup::Palette(i) => i.insert_str(text.lines().next().unwrap_or("")),
             Popup::Compose { composer, .. } => composer.paste(text),
+            Popup::Settings { editing: Some(i), .. } => i.insert_str(text.lines().next().unwrap_or("")),
             _ => {}
         }
     }
@@ -164,6 +172,46 @@ impl App {
                     _ => false,
                 }
             }
+            Popup::Settings { rows, cursor, editing } => match editing {
+                Some(input) => match input.handle(&k) {
+                    InputOutcome::Submit => {
+                        if let Some(row) = rows.as_ref().and_then(|r| r.get(*cursor)) {
+                            let req = Request::UpdateSetting { group: row.group.clone(), name: row.name.clone(), payload: input.text() };
+                            self.send(Pane::Action, Fill::Append, req);
+                        }
+                        *editing = None;
+                        true
+                    }
+                    InputOutcome::Cancel => {
+                        *editing = None;
+                        true
+                    }
+                    _ => true,
+                },
+                None => {
+                    let n = rows.as_ref().map_or(0, Vec::len);
+                    match k.code {
+                        KeyCode::Down | KeyCode::Char('j') => {
+                            *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                            true
+                        }
+                        KeyCode::Up | KeyCode::Char('k') => {
+                            *cursor = cursor.saturating_sub(1);
+                            true
+                        }
+                        KeyCode::Enter | KeyCode::Char('e') => {
+                            let may = !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(crate::domain::Permission::SettingsEdit));
+                            match rows.as_ref().and_then(|r| r.get(*cursor)) {
+                                Some(row) if may => *editing = Some(LineInput::with_text(&row.payload.0.to_string(), 4000)),
+                                Some(_) => self.toast(self.ta("error.forbidden", &[("permission", "settings.edit")]), Level::Error),
+                                None => {}
+                            }
+                            true
+                        }
+                        _ => false,
+                    }
+                }
+            },
             Popup::Confirm { request, .. } => match answer(&k) {
                 Answer::Yes => {
                     self.send(Pane::Action, Fill::Append, request.clone());
