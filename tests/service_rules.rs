@@ -735,3 +735,39 @@ async fn bulk_approval_skips_an_already_decided_row_and_approves_the_rest() {
         );
     });
 }
+
+#[tokio::test]
+async fn replies_and_internal_notes_stay_apart() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let fatou = fixtures::actor(&db, FATOU).await;
+        service::tickets::reply(&db, &fatou, &origin(), T_NEW, "Bonjour, nous vérifions le paiement Wave.", false).await.unwrap();
+        service::tickets::reply(&db, &fatou, &origin(), T_NEW, "Note : appeler Wave, réf. interne 42", true).await.unwrap();
+        let conv = store::messages::conversation_of(&mut db.clone(), "support_ticket", T_NEW).await.unwrap().unwrap();
+        let public = store::messages::latest(&mut db.clone(), conv, 50, false).await.unwrap();
+        assert_eq!(public.len(), 1, "internal notes are never listed as public replies");
+        assert!(!public[0].is_internal);
+        let all = store::messages::latest(&mut db.clone(), conv, 50, true).await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(all[1].is_internal && all[1].body.starts_with("Note"));
+        let t = store::tickets::get(&mut db.clone(), T_NEW).await.unwrap().unwrap();
+        assert!(t.first_responded_at.is_some());
+        // The requester hears about the public reply only.
+        let n = store::notifications::of_kind(&mut db.clone(), CLIENT, "App\\Notifications\\TicketReplied").await.unwrap();
+        assert_eq!(n.len(), 1);
+        assert_eq!(store::outbox::count_of_type(&mut db.clone(), "support_ticket.replied").await.unwrap(), 1);
+        // A 1 MB reply is refused with the limit in the message; nothing is written.
+        let huge = "é".repeat(1 << 19);
+        let err = service::tickets::reply(&db, &fatou, &origin(), T_NEW, &huge, false).await.unwrap_err();
+        assert!(matches!(err, ServiceError::Domain(DomainError::TextTooLong { max_bytes: 65_536, .. })), "{err}");
+        assert_eq!(store::messages::latest(&mut db.clone(), conv, 50, true).await.unwrap().len(), 2);
+        // Editors cannot answer tickets.
+        let eloise = fixtures::actor(&db, ELOISE).await;
+        assert!(matches!(service::tickets::reply(&db, &eloise, &origin(), T_NEW, "x", false).await, Err(ServiceError::Forbidden { .. })));
+        // Presence: Koffi sees Fatou typing.
+        service::tickets::presence(&db, &fatou, T_NEW, true).await.unwrap();
+        let koffi = fixtures::actor(&db, KOFFI).await;
+        let seen = service::tickets::presence(&db, &koffi, T_NEW, false).await.unwrap();
+        assert_eq!(seen, vec![("Fatou Sow".to_string(), true)]);
+    });
+}

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod commissions;
 pub mod feed;
 pub mod ledger;
+pub mod messages;
 pub mod notifications;
 pub mod outbox;
 pub mod page;

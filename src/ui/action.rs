@@ -37,6 +37,11 @@ pub enum Action {
     Reject,
     Pay,
     AssignMe,
+    AssignTo,
+    Reply,
+    Note,
+    SetStatus,
+    SetPriority,
 }
 
 impl Action {
@@ -73,6 +78,11 @@ impl Action {
         Action::Reject,
         Action::Pay,
         Action::AssignMe,
+        Action::AssignTo,
+        Action::Reply,
+        Action::Note,
+        Action::SetStatus,
+        Action::SetPriority,
     ];
 
     /// The name used in the config's [keys] table and the locale files.
@@ -91,7 +101,15 @@ impl Action {
     pub fn is_mutation(self) -> bool {
         matches!(
             self,
-            Action::Approve | Action::Reject | Action::Pay | Action::AssignMe
+            Action::Approve
+                | Action::Reject
+                | Action::Pay
+                | Action::AssignMe
+                | Action::AssignTo
+                | Action::Reply
+                | Action::Note
+                | Action::SetStatus
+                | Action::SetPriority
         )
     }
 }

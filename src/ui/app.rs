@@ -102,6 +102,9 @@ pub struct AppOptions {
     pub db_label: String,
     pub backend_pushes: bool,
     pub reason_max_bytes: usize,
+    pub reply_max_bytes: usize,
+    /// Where composer drafts are kept (None: not kept, e.g. in tests).
+    pub drafts_dir: Option<std::path::PathBuf>,
 }
 
 pub struct App {
@@ -135,6 +138,10 @@ pub struct App {
     pub draft: Option<(super::screens::ComposeFor, String)>,
     /// Set when login succeeded and the login should be remembered (done by the loop).
     pub remember_login: bool,
+    /// Which canned reply ctrl-o inserts next.
+    pub canned_index: usize,
+    /// Others looking at (and typing in) the open ticket: (ticket id, [(name, typing)]).
+    pub presence: Option<(i64, Vec<(String, bool)>)>,
 }
 
 impl App {
@@ -183,6 +190,8 @@ impl App {
             clipboard: None,
             draft: None,
             remember_login: false,
+            canned_index: 0,
+            presence: None,
         }
     }
 
@@ -567,22 +576,42 @@ impl App {
                         request,
                     })
                 }
-                Effect::Compose {
-                    title,
-                    request_template,
-                } => {
-                    let limit = self.opts.reason_max_bytes;
-                    self.popup = Some(Popup::compose(
-                        title,
-                        self.t("compose.hint"),
-                        limit,
-                        request_template,
-                        "",
-                    ));
+                Effect::Compose { title, request_template } => self.open_composer(title, request_template),
+                Effect::Pick { title, options } => self.popup = Some(Popup::Picker { title, options: Some(options), cursor: 0 }),
+                Effect::PickAgent { id, seen } => {
+                    self.popup = Some(Popup::AgentPicker { id, seen, agents: None, cursor: 0 });
+                    self.send(Pane::Agents, Fill::Append, Request::Agents);
                 }
                 Effect::Toast(t) => self.toast(t, Level::Info),
             }
         }
+    }
+
+    /// While a ticket is open, tell others (and learn who else is there or typing).
+    fn heartbeat(&mut self) {
+        if self.live == Live::Offline || self.tab != TabId::Tickets || !self.screens.tickets.detail.open {
+            if self.presence.take().is_some() {
+                self.dirty = true;
+            }
+            return;
+        }
+        let Some(id) = self.screens.tickets.detail.for_id else { return };
+        let typing = matches!(&self.popup, Some(Popup::Compose { purpose: super::screens::ComposeFor::TicketReply { id: t, .. }, .. }) if *t == id);
+        self.send(Pane::Presence, Fill::Append, Request::Presence { id, typing });
+    }
+
+    /// Opens a composer, restoring its saved draft if there is one.
+    pub(crate) fn open_composer(&mut self, title: String, purpose: super::screens::ComposeFor) {
+        let limit = match purpose {
+            super::screens::ComposeFor::TicketReply { .. } => self.opts.reply_max_bytes,
+            _ => self.opts.reason_max_bytes,
+        };
+        let mut hint = self.t("compose.hint");
+        if matches!(purpose, super::screens::ComposeFor::TicketReply { internal: false, .. }) {
+            hint = format!("{hint} · {}", self.t("compose.canned"));
+        }
+        let text = self.load_draft(&purpose);
+        self.popup = Some(Popup::compose(title, hint, limit, purpose, &text));
     }
 
     // --- answers -----------------------------------------------------------------------------
@@ -637,6 +666,15 @@ impl App {
                     *r = Some(rows);
                 }
             }
+            (Pane::Agents, Reply::Agents(list)) => {
+                if let Some(Popup::AgentPicker { agents, .. }) = self.popup.as_mut() {
+                    *agents = Some(list);
+                }
+            }
+            (Pane::Presence, Reply::Presence(id, people)) => {
+                self.dirty |= self.presence.as_ref() != Some(&(id, people.clone()));
+                self.presence = Some((id, people));
+            }
             (Pane::Settings, Reply::Settings(list)) => {
                 if let Some(Popup::Settings { rows, .. }) = self.popup.as_mut() {
                     *rows = Some(list);
@@ -658,7 +696,9 @@ impl App {
     }
 
     fn on_outcome(&mut self, outcome: Outcome) {
-        self.draft = None;
+        if let Some((purpose, _)) = self.draft.take() {
+            self.clear_draft(&purpose);
+        }
         let text = super::messages::outcome_text(&outcome, self.locale);
         if let (Outcome::SettingUpdated { .. }, Some(Popup::Settings { .. })) = (&outcome, &self.popup) {
             self.send(Pane::Settings, Fill::Append, Request::Settings);
@@ -772,6 +812,9 @@ impl App {
             || self.login.as_ref().is_some_and(|l| l.busy);
         if loading {
             self.dirty = true;
+        }
+        if self.tick % 8 == 0 {
+            self.heartbeat();
         }
         if self.live == Live::Offline && self.tick % 8 == 0 {
             self.send(Pane::Ping, Fill::Append, Request::Ping);

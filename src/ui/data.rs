@@ -93,6 +93,32 @@ pub enum Request {
         id: i64,
         seen: Option<i64>,
     },
+    TicketReply {
+        id: i64,
+        body: String,
+        internal: bool,
+    },
+    TicketStatus {
+        id: i64,
+        to: crate::domain::TicketStatus,
+        resolution: Option<String>,
+        seen: Option<i64>,
+    },
+    TicketPriority {
+        id: i64,
+        priority: crate::domain::TicketPriority,
+        seen: Option<i64>,
+    },
+    AssignTicket {
+        id: i64,
+        to: i64,
+        seen: Option<i64>,
+    },
+    Presence {
+        id: i64,
+        typing: bool,
+    },
+    Agents,
     Settings,
     UpdateSetting {
         group: String,
@@ -127,6 +153,8 @@ pub struct TicketDetail {
     pub row: TicketRow,
     pub body: String,
     pub history: Vec<AuditRow>,
+    /// The thread, oldest first, internal notes included (staff only ever see this).
+    pub messages: Vec<crate::store::messages::MessageRow>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -158,6 +186,13 @@ pub enum Outcome {
         id: i64,
     },
     MarkedRead,
+    Replied {
+        id: i64,
+        internal: bool,
+    },
+    TicketChanged {
+        id: i64,
+    },
     SettingUpdated {
         key: String,
     },
@@ -177,6 +212,8 @@ pub enum Reply {
     Unread(i64),
     Notifications(Vec<NotificationRow>),
     Settings(Vec<crate::store::settings::SettingRow>),
+    Presence(i64, Vec<(String, bool)>),
+    Agents(Vec<(i64, String, String)>),
     Pong,
     Done(Outcome),
 }
@@ -187,6 +224,8 @@ pub enum Pane {
     Detail(TabId),
     Unread,
     Notifications,
+    Presence,
+    Agents,
     Settings,
     Ping,
     /// Mutations: never aborted by a newer request.
@@ -421,7 +460,11 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
                 })?;
             let body = store::tickets::body(&mut c, id).await?.unwrap_or_default();
             let history = store::audit::history(&mut c, "support_ticket", id, 30).await?;
-            Reply::TicketDetail(Box::new(TicketDetail { row, body, history }))
+            let messages = match store::messages::conversation_of(&mut c, "support_ticket", id).await? {
+                Some(conv) => store::messages::latest(&mut c, conv, 200, true).await?,
+                None => Vec::new(),
+            };
+            Reply::TicketDetail(Box::new(TicketDetail { row, body, history, messages }))
         }
         Request::DeveloperDetail { id, from } => {
             let dev =
@@ -446,6 +489,24 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
             service::notifications::mark_read(db, actor, id.as_deref()).await?;
             Reply::Done(Outcome::MarkedRead)
         }
+        Request::TicketReply { id, body, internal } => {
+            service::tickets::reply(db, actor, &origin, id, &body, internal).await?;
+            Reply::Done(Outcome::Replied { id, internal })
+        }
+        Request::TicketStatus { id, to, resolution, seen } => {
+            service::tickets::transition(db, actor, &origin, id, to, resolution.as_deref(), seen).await?;
+            Reply::Done(Outcome::TicketChanged { id })
+        }
+        Request::TicketPriority { id, priority, seen } => {
+            service::tickets::set_priority(db, actor, &origin, id, priority, seen).await?;
+            Reply::Done(Outcome::TicketChanged { id })
+        }
+        Request::AssignTicket { id, to, seen } => {
+            service::tickets::assign(db, actor, &origin, id, to, seen).await?;
+            Reply::Done(Outcome::Assigned { id })
+        }
+        Request::Presence { id, typing } => Reply::Presence(id, service::tickets::presence(db, actor, id, typing).await?),
+        Request::Agents => Reply::Agents(store::users::staff(&mut c, &["support", "super-admin"]).await?),
         Request::Settings => Reply::Settings(store::settings::all(&mut c).await?),
         Request::UpdateSetting { group, name, payload } => {
             let value: serde_json::Value = serde_json::from_str(payload.trim()).map_err(|e| ServiceError::Invalid { field: "setting", message: format!("not valid JSON: {e}") })?;

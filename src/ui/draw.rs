@@ -158,6 +158,15 @@ impl App {
         let tab = self.tab;
         let detail_focus = self.detail_focus;
         let wide = area.width >= 110;
+        // "Fatou Sow is replying…": shown on the open ticket to everyone else who has it open.
+        let presence = match (&self.presence, tab) {
+            (Some((id, people)), TabId::Tickets) if self.screens.tickets.detail.for_id == Some(*id) && !people.is_empty() => people
+                .iter()
+                .map(|(name, typing)| self.ta(if *typing { "presence.typing" } else { "presence.viewing" }, &[("name", name)]))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            _ => String::new(),
+        };
         let mut list_area = area;
         let _ = self.with_ctx(|screens, ctx| {
             on_screen!(screens, tab, |s| {
@@ -208,10 +217,14 @@ impl App {
                         }
                         (None, lines) => lines,
                     };
+                    let mut title = s.detail_title(ctx);
+                    if !presence.is_empty() {
+                        title = format!("{title} — ⚠ {presence}");
+                    }
                     detail::draw(
                         f,
                         r,
-                        &s.detail_title(ctx),
+                        &title,
                         &lines,
                         d.scroll,
                         ctx.theme,
@@ -366,6 +379,14 @@ impl App {
                 };
                 f.render_widget(List::new(items).block(block), r);
             }
+            Popup::Picker { title, options, cursor } => {
+                let labels: Option<Vec<String>> = options.as_ref().map(|o| o.iter().map(|(l, _)| l.clone()).collect());
+                draw_choices(f, area, title, labels, *cursor, &self.t("picker.keys"), &self.t("detail.loading"), &theme);
+            }
+            Popup::AgentPicker { agents, cursor, .. } => {
+                let labels = agents.as_ref().map(|a| a.iter().map(|(_, name, email)| format!("{name} <{email}>")).collect());
+                draw_choices(f, area, &self.t("picker.agent"), labels, *cursor, &self.t("picker.keys"), &self.t("detail.loading"), &theme);
+            }
             Popup::Settings { rows, cursor, editing } => {
                 let r = centered(area, 100, area.height.saturating_sub(6));
                 f.render_widget(Clear, r);
@@ -469,4 +490,34 @@ fn draw_input(
         inner.x + prefix.len() as u16 + input.cursor_column(),
         inner.y,
     ));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_choices(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    labels: Option<Vec<String>>,
+    cursor: usize,
+    keys: &str,
+    loading: &str,
+    theme: &super::theme::Theme,
+) {
+    let n = labels.as_ref().map_or(1, Vec::len) as u16;
+    let r = centered(area, 60, n + 2);
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(format!(" {title} "), theme.header))
+        .title_bottom(Span::styled(format!(" {keys} "), theme.muted));
+    let items: Vec<ListItem> = match labels {
+        None => vec![ListItem::new(loading.to_owned())],
+        Some(labels) => labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ListItem::new(Line::styled(sanitize_line(l), if i == cursor { theme.selection } else { theme.base })))
+            .collect(),
+    };
+    f.render_widget(List::new(items).block(block), r);
 }

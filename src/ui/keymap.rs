@@ -163,6 +163,11 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Reject, &["r"]),
         (Pay, &["p"]),
         (AssignMe, &["m"]),
+        (AssignTo, &["A"]),
+        (Reply, &["c"]),
+        (Note, &["i"]),
+        (SetStatus, &["t"]),
+        (SetPriority, &["P"]),
     ]
 }
 

@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod data;
 mod draw;
+pub mod drafts;
 pub mod format;
 pub mod keymap;
 pub mod login;

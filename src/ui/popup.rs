@@ -1,7 +1,7 @@
 //! Popups over the main screens: filter bar, command palette, help, notifications, confirm,
 //! composer. While one is open it receives the keys.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::Locale;
 use crate::service::auth;
@@ -11,7 +11,7 @@ use super::app::{App, AppEvent};
 use super::data::{Pane, Request};
 use super::login::LoginOutcome;
 use super::palette;
-use super::screens::ComposeFor;
+use super::screens::{ComposeFor, Pick};
 use super::theme::Theme;
 use super::widgets::composer::{Composer, ComposerOutcome};
 use super::widgets::confirm::{Answer, answer};
@@ -40,6 +40,19 @@ pub enum Popup {
     },
     /// The settings (commission rate, dual-approval threshold, SLA targets); Enter edits one
     /// as JSON for staff holding `settings.edit`.
+    /// A choice among options (ticket status, priority).
+    Picker {
+        title: String,
+        options: Option<Vec<(String, Pick)>>,
+        cursor: usize,
+    },
+    /// Assign a ticket to an agent: the agents load, then one is picked.
+    AgentPicker {
+        id: i64,
+        seen: Option<i64>,
+        agents: Option<Vec<(i64, String, String)>>,
+        cursor: usize,
+    },
     Settings {
         rows: Option<Vec<crate::store::settings::SettingRow>>,
         cursor: usize,
@@ -220,46 +233,117 @@ impl App {
                 Answer::No => false,
                 Answer::Undecided => true,
             },
-            Popup::Compose { composer, purpose } => match composer.handle(&k) {
-                ComposerOutcome::Editing => true,
-                ComposerOutcome::Cancel => false,
-                ComposerOutcome::Submit => {
-                    let text = composer.text();
-                    if composer.over_limit() {
-                        let (n, max) =
-                            (composer.bytes().to_string(), composer.max_bytes.to_string());
-                        self.toast(
-                            self.ta("error.text_too_long", &[("actual", &n), ("max", &max)]),
-                            Level::Error,
-                        );
-                        true
-                    } else if text.trim().is_empty() {
-                        self.toast(self.t("error.reason_required"), Level::Error);
-                        true
-                    } else {
-                        let req = match purpose.clone() {
-                            ComposeFor::Reject { kind, id, seen } => Request::Reject {
-                                kind,
-                                id,
-                                reason: text.clone(),
-                                seen,
-                            },
-                            ComposeFor::PayReference { kind, id, seen } => Request::Pay {
-                                kind,
-                                id,
-                                reference: text.trim().to_owned(),
-                                seen,
-                            },
-                        };
-                        self.draft = Some((purpose.clone(), text));
-                        self.send(Pane::Action, Fill::Append, req);
-                        false
+            Popup::Compose { composer, purpose } => {
+                let ctrl_o = k.code == KeyCode::Char('o') && k.modifiers.contains(KeyModifiers::CONTROL);
+                if ctrl_o {
+                    if let ComposeFor::TicketReply { id, internal: false } = purpose {
+                        let text = self.canned_reply(*id);
+                        composer.paste(&text);
+                        self.save_draft(purpose, &composer.text());
+                    }
+                    true
+                } else {
+                    match composer.handle(&k) {
+                        ComposerOutcome::Editing => {
+                            self.save_draft(purpose, &composer.text());
+                            true
+                        }
+                        // The draft stays saved: reopening the composer brings it back.
+                        ComposerOutcome::Cancel => false,
+                        ComposerOutcome::Submit => self.submit_composer(composer, purpose),
                     }
                 }
-            },
+            }
+            Popup::Picker { options, cursor, .. } => {
+                let n = options.as_ref().map_or(0, Vec::len);
+                match k.code {
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                        true
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = cursor.saturating_sub(1);
+                        true
+                    }
+                    KeyCode::Enter => {
+                        if let Some((_, pick)) = options.as_ref().and_then(|o| o.get(*cursor)).cloned() {
+                            self.run_pick(pick);
+                        }
+                        false
+                    }
+                    _ => false,
+                }
+            }
+            Popup::AgentPicker { id, seen, agents, cursor } => {
+                let n = agents.as_ref().map_or(0, Vec::len);
+                match k.code {
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                        true
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = cursor.saturating_sub(1);
+                        true
+                    }
+                    KeyCode::Enter => {
+                        if let Some((to, _, _)) = agents.as_ref().and_then(|a| a.get(*cursor)) {
+                            let req = Request::AssignTicket { id: *id, to: *to, seen: *seen };
+                            self.send(Pane::Action, Fill::Append, req);
+                        }
+                        false
+                    }
+                    _ => false,
+                }
+            }
         };
         if keep && self.popup.is_none() {
             self.popup = Some(popup);
+        }
+    }
+
+    /// Sends a composed text; returns whether the composer stays open (refused before sending).
+    fn submit_composer(&mut self, composer: &Composer, purpose: &ComposeFor) -> bool {
+        let text = composer.text();
+        if composer.over_limit() {
+            let (n, max) = (composer.bytes().to_string(), composer.max_bytes.to_string());
+            self.toast(self.ta("error.text_too_long", &[("actual", &n), ("max", &max)]), Level::Error);
+            return true;
+        }
+        if text.trim().is_empty() {
+            self.toast(self.t("error.reason_required"), Level::Error);
+            return true;
+        }
+        if self.live == super::app::Live::Offline {
+            // Never silently dropped, never sent twice: the user sends again once back online.
+            self.toast(self.t("error.offline_not_sent"), Level::Error);
+            return true;
+        }
+        let req = match purpose.clone() {
+            ComposeFor::Reject { kind, id, seen } => Request::Reject { kind, id, reason: text.clone(), seen },
+            ComposeFor::PayReference { kind, id, seen } => Request::Pay { kind, id, reference: text.trim().to_owned(), seen },
+            ComposeFor::TicketReply { id, internal } => Request::TicketReply { id, body: text.clone(), internal },
+            ComposeFor::Resolution { id, seen } => {
+                Request::TicketStatus { id, to: crate::domain::TicketStatus::Solved, resolution: Some(text.clone()), seen }
+            }
+        };
+        self.draft = Some((purpose.clone(), text));
+        self.send(Pane::Action, Fill::Append, req);
+        false
+    }
+
+    fn run_pick(&mut self, pick: Pick) {
+        match pick {
+            Pick::TicketStatus { id, to: crate::domain::TicketStatus::Solved, seen } => {
+                let title = self.ta("compose.resolution_title", &[("id", &id.to_string())]);
+                self.open_composer(title, ComposeFor::Resolution { id, seen });
+            }
+            Pick::TicketStatus { id, to, seen } => {
+                self.send(Pane::Action, Fill::Append, Request::TicketStatus { id, to, resolution: None, seen })
+            }
+            Pick::TicketPriority { id, priority, seen } => {
+                self.send(Pane::Action, Fill::Append, Request::TicketPriority { id, priority, seen })
+            }
+            Pick::AssignTicket { id, to, seen } => self.send(Pane::Action, Fill::Append, Request::AssignTicket { id, to, seen }),
         }
     }
 

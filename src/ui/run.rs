@@ -116,6 +116,8 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
         db_label: db.describe(),
         backend_pushes: db.backend() == Backend::Postgres,
         reason_max_bytes: config.limits.reason_max_bytes,
+        reply_max_bytes: config.limits.reply_max_bytes,
+        drafts_dir: Some(config.data_dir().join("drafts")),
     };
 
     // A remembered login opens straight in: no bcrypt on every start.

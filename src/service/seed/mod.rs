@@ -1,9 +1,282 @@
-//! Placeholder until the generator lands (owned by the seed module's author; replace freely).
-use crate::store::Db;
+//! Deterministic demo and performance data: 18 months of marketplace history (~8 % monthly
+//! growth) generated from a seed and an anchor ("now"), consistent across every table (state
+//! machines, four-eyes approvals, a balancing ledger, SLA stamps, audit trail, notifications).
+//!
+//! The world is generated in memory in compact form (people, projects, money, tickets), then
+//! written table by table in foreign-key order through `store::bulk::insert_rows`, in
+//! transactions of a few tens of thousands of rows. The biggest tables (messages, workload,
+//! audit rows, notifications) are generated while they are written, batch by batch.
+
+mod content;
+mod finance;
+mod history;
+mod people;
+mod projects;
+mod support;
+mod util;
+mod words;
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+
+use super::ServiceError;
+use crate::store::{self, Db, bulk};
+
+use self::util::{Clock, Sink};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Size { Demo, Large }
-pub struct SeedOptions { pub size: Size, pub seed: u64, pub anchor: chrono::DateTime<chrono::Utc> }
-pub struct SeedReport { pub rows: Vec<(&'static str, u64)>, pub elapsed: std::time::Duration }
-pub async fn seed(_db: &Db, _opts: &SeedOptions, _progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<SeedReport, super::ServiceError> {
-    Err(super::ServiceError::Internal("seed generator not written yet".into()))
+pub enum Size {
+    /// ~60 users, ~120 projects: a lively demo that every screen can show.
+    Demo,
+    /// 50k users, 100k projects, millions of messages, audit rows and notifications.
+    Large,
+}
+
+pub struct SeedOptions {
+    pub size: Size,
+    pub seed: u64,
+    /// "Now" of the generated history: every event happened at or before it.
+    pub anchor: DateTime<Utc>,
+}
+
+pub struct SeedReport {
+    /// Rows written per table, in the order they were written.
+    pub rows: Vec<(&'static str, u64)>,
+    pub elapsed: Duration,
+}
+
+/// Staff accounts: (id, email, name, role). Ids 1..=7 in this order.
+pub(crate) const STAFF: [(i64, &str, &str, &str); 7] = [
+    (1, "admin@obryl.test", "Aminata Ndiaye", "super-admin"),
+    (2, "finance@obryl.test", "Awa Diop", "finance"),
+    (3, "finance2@obryl.test", "Ibrahima Coulibaly", "finance"),
+    (4, "support@obryl.test", "Fatou Sow", "support"),
+    (5, "support2@obryl.test", "Koffi Kouassi", "support"),
+    (6, "editor@obryl.test", "Éloïse Ouédraogo", "editor"),
+    (7, "ops@obryl.test", "Sékou Keïta", "ops"),
+];
+pub(crate) const ADMIN: i64 = 1;
+pub(crate) const FINANCE: [i64; 2] = [2, 3];
+pub(crate) const SUPPORT: [i64; 2] = [4, 5];
+pub(crate) const EDITOR: i64 = 6;
+pub(crate) const OPS: i64 = 7;
+
+/// How much of everything a size generates.
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    pub clients: usize,
+    pub devs: usize,
+    pub both: usize,
+    pub projects: usize,
+    /// Commissions exist for projects delivered in the last N days (older ones were settled
+    /// by the previous platform).
+    pub commission_launch_days: i64,
+    /// Share of eligible projects with external contributors.
+    pub ext_share: f64,
+    pub tickets: usize,
+    /// Share of tickets opened in the last three weeks (the rest follow the growth curve).
+    pub ticket_recent_share: f64,
+    pub articles: usize,
+    /// Share of assigned projects with a conversation.
+    pub project_conv_share: f64,
+    pub messages: usize,
+    /// Mean extra "updated" audit rows per project / ticket / user.
+    pub project_updates: f64,
+    pub ticket_updates: f64,
+    pub user_updates: f64,
+    /// Share of current workload rows edited by ops (each edit is audited).
+    pub workload_updates: f64,
+    pub referral_codes: usize,
+    pub referral_share: f64,
+    pub media: usize,
+    pub tokens: usize,
+    /// Changes of the last N days are also in the webhook outbox.
+    pub webhook_days: i64,
+    /// Large: more staff copies of notifications (finance and ops follow more events).
+    pub busy_staff: bool,
+}
+
+impl Plan {
+    pub fn for_size(size: Size) -> Plan {
+        match size {
+            Size::Demo => Plan {
+                clients: 28,
+                devs: 22,
+                both: 5,
+                projects: 120,
+                commission_launch_days: 200,
+                ext_share: 0.14,
+                tickets: 40,
+                ticket_recent_share: 0.45,
+                articles: 14,
+                project_conv_share: 0.7,
+                messages: 420,
+                project_updates: 7.0,
+                ticket_updates: 1.6,
+                user_updates: 5.0,
+                workload_updates: 0.6,
+                referral_codes: 6,
+                referral_share: 0.2,
+                media: 16,
+                tokens: 5,
+                webhook_days: 10,
+                busy_staff: false,
+            },
+            Size::Large => Plan {
+                clients: 29_000,
+                devs: 18_000,
+                both: 2_993,
+                projects: 100_000,
+                commission_launch_days: 600,
+                ext_share: 0.08,
+                tickets: 50_000,
+                ticket_recent_share: 0.05,
+                articles: 600,
+                project_conv_share: 0.9,
+                messages: 2_000_000,
+                project_updates: 0.25,
+                ticket_updates: 0.2,
+                user_updates: 0.2,
+                workload_updates: 0.05,
+                referral_codes: 2_500,
+                referral_share: 0.12,
+                media: 6_000,
+                tokens: 400,
+                webhook_days: 2,
+                busy_staff: true,
+            },
+        }
+    }
+}
+
+/// Fills an empty, migrated database with the generated history.
+pub async fn seed(
+    db: &Db,
+    opts: &SeedOptions,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<SeedReport, ServiceError> {
+    let started = Instant::now();
+    super::bootstrap::ensure_reference_data(db).await?;
+    let counts = store::stats::table_counts(db).await?;
+    if counts.iter().any(|(table, n)| *table == "users" && *n > 0) {
+        return Err(ServiceError::AlreadySeeded);
+    }
+
+    let mut roles = Vec::new();
+    let setting_id;
+    {
+        let mut conn = db.clone();
+        setting_id = store::settings::get(
+            &mut conn,
+            super::bootstrap::keys::COMMISSION,
+            super::bootstrap::keys::DEFAULT_RATE_BPS,
+        )
+        .await?
+        .map_or(0, |s| s.id);
+        for name in [
+            "super-admin",
+            "finance",
+            "support",
+            "editor",
+            "ops",
+            "client",
+            "developer",
+        ] {
+            let id = store::users::role_id(&mut conn, name)
+                .await?
+                .ok_or_else(|| ServiceError::Internal(format!("role {name} missing")))?;
+            roles.push((name, id));
+        }
+    }
+
+    // One bcrypt hash for every account; the salt comes from the seed so reruns are identical.
+    let mut salt_rng = util::rng(opts.seed, "password");
+    let salt: [u8; 16] = salt_rng.random();
+    let password = bcrypt::hash_with_salt("demo", 12, salt)
+        .map_err(|e| ServiceError::Internal(format!("bcrypt: {e}")))?
+        .format_for_version(bcrypt::Version::TwoY);
+
+    let plan = Plan::for_size(opts.size);
+    let clock = Clock::new(opts.anchor.timestamp());
+    let mut world = World::build(plan, opts.seed, clock, setting_id)?;
+
+    let sink = Sink {
+        db,
+        progress,
+        batch: bulk::backend_batch_hint(db),
+    };
+    let mut report = Vec::new();
+    people::write(&world, sink, &password, &roles, &mut report).await?;
+    projects::write(&mut world, sink, &mut report).await?;
+    finance::write(&world, sink, &mut report).await?;
+    support::write(&world, sink, &mut report).await?;
+    finance::write_ledger(&world, sink, &mut report).await?;
+    support::write_messages(&world, sink, &mut report).await?;
+    content::write(&world, sink, &mut report).await?;
+    history::write(&mut world, sink, &mut report).await?;
+
+    let mut tables: Vec<&str> = report
+        .iter()
+        .map(|(t, _)| *t)
+        .filter(|t| !matches!(*t, "model_has_roles" | "notifications"))
+        .collect();
+    tables.dedup();
+    bulk::reset_sequences(db, &tables).await?;
+    bulk::analyze(db).await?;
+    Ok(SeedReport {
+        rows: report,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Everything generated, in compact form; ids are positions + 1.
+pub(crate) struct World {
+    pub plan: Plan,
+    pub seed: u64,
+    pub clock: Clock,
+    pub users: Vec<people::User>,
+    pub projects: Vec<projects::Project>,
+    pub reviews: Vec<projects::Review>,
+    pub money: finance::Money,
+    pub tickets: Vec<support::Ticket>,
+    pub convs: Vec<support::Conv>,
+    pub content: content::Content,
+    pub events: Vec<history::Ev>,
+}
+
+impl World {
+    fn build(plan: Plan, seed: u64, clock: Clock, setting_id: i64) -> Result<World, ServiceError> {
+        let mut events = Vec::new();
+        let mut users = people::build(&plan, seed, clock, &mut events);
+        let projects = projects::build(&plan, seed, clock, &mut users, &mut events);
+        let reviews = projects::reviews(seed, clock, &projects, &mut events);
+        let money = finance::build(
+            &plan,
+            seed,
+            clock,
+            &users,
+            &projects,
+            setting_id,
+            &mut events,
+        )?;
+        let tickets = support::tickets(&plan, seed, clock, &users, &projects, &mut events);
+        people::soft_delete(seed, clock, &mut users, &projects, &tickets);
+        let convs = support::conversations(&plan, seed, clock, &projects, &tickets);
+        let content = content::build(&plan, seed, clock, &users, &projects, &mut events);
+        Ok(World {
+            plan,
+            seed,
+            clock,
+            users,
+            projects,
+            reviews,
+            money,
+            tickets,
+            convs,
+            content,
+            events,
+        })
+    }
 }

@@ -126,6 +126,10 @@ pub enum Effect {
         request_template: ComposeFor,
     },
     Toast(String),
+    /// A list to choose from (status, priority, agent).
+    Pick { title: String, options: Vec<(String, Pick)> },
+    /// Ask the data task for the agents, then offer them in a picker.
+    PickAgent { id: i64, seen: Option<i64> },
 }
 
 /// What a composed text will be used for.
@@ -141,6 +145,34 @@ pub enum ComposeFor {
         id: i64,
         seen: Option<i64>,
     },
+    TicketReply {
+        id: i64,
+        internal: bool,
+    },
+    Resolution {
+        id: i64,
+        seen: Option<i64>,
+    },
+}
+
+impl ComposeFor {
+    /// A stable name for the local draft file of this text.
+    pub fn draft_key(&self) -> String {
+        match self {
+            ComposeFor::Reject { kind, id, .. } => format!("{}-{id}-reject", kind.alias()),
+            ComposeFor::PayReference { kind, id, .. } => format!("{}-{id}-pay", kind.alias()),
+            ComposeFor::TicketReply { id, internal } => format!("ticket-{id}-{}", if *internal { "note" } else { "reply" }),
+            ComposeFor::Resolution { id, .. } => format!("ticket-{id}-resolution"),
+        }
+    }
+}
+
+/// A choice offered by a picker popup.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pick {
+    TicketStatus { id: i64, to: crate::domain::TicketStatus, seen: Option<i64> },
+    TicketPriority { id: i64, priority: crate::domain::TicketPriority, seen: Option<i64> },
+    AssignTicket { id: i64, to: i64, seen: Option<i64> },
 }
 
 pub trait ListScreen {

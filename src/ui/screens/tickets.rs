@@ -2,7 +2,7 @@
 
 use ratatui::layout::Constraint;
 
-use crate::domain::{Permission, SlaClock, SlaState};
+use crate::domain::{Permission, SlaClock, SlaState, TicketPriority, TicketStatus};
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
@@ -12,15 +12,29 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 
-use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
+use super::{status_values, ComposeFor, Ctx, DetailState, Effect, ListScreen, Pick, TabId};
 
-#[derive(Default)]
 pub struct TicketsScreen {
     pub list: ListView<TicketRow>,
     pub detail: DetailState<TicketDetail>,
     pub sort: Sort,
     pub filter: Filter,
     pub filter_raw: String,
+}
+
+/// The triage queue shows what still needs work; `status:all` shows everything.
+pub const OPEN_FILTER: &str = "status:new,open,pending,on_hold";
+
+impl Default for TicketsScreen {
+    fn default() -> Self {
+        TicketsScreen {
+            list: ListView::default(),
+            detail: DetailState::default(),
+            sort: Sort::default(),
+            filter: Filter { statuses: ["new", "open", "pending", "on_hold"].map(String::from).to_vec(), ..Filter::default() },
+            filter_raw: OPEN_FILTER.to_owned(),
+        }
+    }
 }
 
 const SORTS: [Sort; 3] = [Sort::Due, Sort::Newest, Sort::Oldest];
@@ -115,8 +129,12 @@ impl ListScreen for TicketsScreen {
                     .join(" ")
             })
             .filter(|t| !t.is_empty());
+        let mut statuses = status_values(p);
+        if statuses.iter().any(|s| s == "all" || s == "tous") {
+            statuses.clear();
+        }
         self.filter = Filter {
-            statuses: status_values(p),
+            statuses,
             priorities: p.values(&["priority", "priorite"]),
             category: p.first(&["category", "categorie"]),
             assignee_id: (p.flag("mine") || p.flag("moi")).then_some(ctx.actor.id),
@@ -235,6 +253,19 @@ impl ListScreen for TicketsScreen {
         } else {
             body
         }));
+        out.push(DetailLine::Section(ctx.ta("detail.thread", &[("n", &d.messages.len().to_string())])));
+        if d.messages.is_empty() {
+            out.push(DetailLine::Text(ctx.t("detail.no_messages")));
+        }
+        for m in &d.messages {
+            let who = m.sender_name.clone().unwrap_or_else(|| ctx.t("audit.system"));
+            let when = format::when(m.created_at, ctx.now, ctx.locale);
+            if m.is_internal {
+                out.push(DetailLine::Styled(format!("{when} {who}"), format!("[{}] {}", ctx.t("detail.internal_note"), m.body), Tone::Warning));
+            } else {
+                out.push(DetailLine::Field(format!("{when} {who}"), m.body.clone()));
+            }
+        }
         super::audit::history_lines(&d.history, ctx, &mut out);
         out
     }
@@ -242,25 +273,53 @@ impl ListScreen for TicketsScreen {
         r.reference.clone()
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
         if ctx.may(Permission::TicketsAssign) {
-            vec![Action::AssignMe]
-        } else {
-            Vec::new()
+            out.extend([Action::AssignMe, Action::AssignTo]);
         }
+        if ctx.may(Permission::TicketsReply) {
+            out.extend([Action::Reply, Action::Note, Action::SetStatus, Action::SetPriority]);
+        }
+        out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
-        if action != Action::AssignMe || !ctx.may(Permission::TicketsAssign) {
+        if !self.actions(ctx).contains(&action) {
             return None;
         }
         let r = self.list.current()?;
-        Some(vec![Effect::Send(
-            crate::ui::data::Pane::Action,
-            Fill::Append,
-            Request::AssignTicketToMe {
-                id: r.id,
-                seen: Some(r.lock_version),
-            },
-        )])
+        let (id, seen) = (r.id, Some(r.lock_version));
+        let effect = match action {
+            Action::AssignMe => Effect::Send(crate::ui::data::Pane::Action, Fill::Append, Request::AssignTicketToMe { id, seen }),
+            Action::AssignTo => Effect::PickAgent { id, seen },
+            Action::Reply | Action::Note => {
+                let internal = action == Action::Note;
+                let key = if internal { "compose.note_title" } else { "compose.reply_title" };
+                Effect::Compose {
+                    title: ctx.ta(key, &[("reference", &r.reference), ("requester", &r.requester_name)]),
+                    request_template: ComposeFor::TicketReply { id, internal },
+                }
+            }
+            Action::SetStatus => {
+                // Only the moves the state machine allows are offered.
+                let from = TicketStatus::parse(&r.status).ok()?;
+                let options = from
+                    .next_states()
+                    .into_iter()
+                    .map(|to| (format::status("ticket", to.as_str(), ctx.locale), Pick::TicketStatus { id, to, seen }))
+                    .collect();
+                Effect::Pick { title: ctx.ta("picker.status", &[("reference", &r.reference)]), options }
+            }
+            Action::SetPriority => {
+                let options = TicketPriority::ALL
+                    .iter()
+                    .filter(|p| p.as_str() != r.priority)
+                    .map(|p| (format::status("priority", p.as_str(), ctx.locale), Pick::TicketPriority { id, priority: *p, seen }))
+                    .collect();
+                Effect::Pick { title: ctx.ta("picker.priority", &[("reference", &r.reference)]), options }
+            }
+            _ => return None,
+        };
+        Some(vec![effect])
     }
     fn watches(&self, t: &str) -> bool {
         t == "support_ticket"
