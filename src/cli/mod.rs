@@ -4,6 +4,7 @@
 mod admin;
 mod commission;
 mod output;
+mod ticket;
 pub mod session;
 
 use std::path::PathBuf;
@@ -90,6 +91,9 @@ pub enum Command {
     /// Finance: list, inspect and decide commissions.
     #[command(subcommand)]
     Commission(commission::CommissionCommand),
+    /// Support: list, inspect, assign, answer and move tickets.
+    #[command(subcommand)]
+    Ticket(ticket::TicketCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +148,7 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         Some(Command::Commission(cmd)) => {
             commission::run(&config, cli.as_email.as_deref(), cmd).await
         }
+        Some(Command::Ticket(cmd)) => ticket::run(&config, cli.as_email.as_deref(), cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

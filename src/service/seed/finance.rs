@@ -987,39 +987,25 @@ pub(super) fn build(
         let parts = split(agreed, rate, &bases)?;
         let dev_share = parts.developer_net;
         let started = p.started_at.unwrap_or(fund_at);
-        let milestone = match p.status {
-            P::Completed => rng.random_bool(0.4),
-            P::InProgress | P::Delivered | P::RevisionRequested => rng.random_bool(0.25),
-            _ => false,
+        // Milestones: part of the developer's share released while the work goes on.
+        let milestones: u8 = match p.status {
+            P::Completed => [0, 1, 2][weighted(&mut rng, &[30, 40, 30])],
+            P::InProgress | P::Delivered | P::RevisionRequested => u8::from(rng.random_bool(0.25)),
+            _ => 0,
         };
         let mut released_dev = 0;
-        if milestone && dev_share > 0 {
-            let until = p.delivered_at.unwrap_or(a);
-            let at = between(
-                &mut rng,
-                started + DAY,
-                started + (until - started) / 2,
-                a - 2 * MINUTE,
-            )
-            .max(started);
-            let tranche = util::round_to(
-                dev_share as f64 * 0.3,
-                if p.currency == Currency::EUR {
-                    100
-                } else {
-                    1_000
-                },
-            )
-            .min(dev_share);
-            releases.push((
-                at,
-                tranche,
-                DEVELOPER_PAYABLE,
-                code::RELEASE,
-                Owner::None,
-                1,
-            ));
-            released_dev = tranche;
+        let until = p.delivered_at.unwrap_or(a);
+        let step = if p.currency == Currency::EUR { 100 } else { 1_000 };
+        let mut at = started;
+        for n in 1..=milestones {
+            let span = (until - started) / (i64::from(milestones) + 1);
+            at = between(&mut rng, at + DAY, started + span * i64::from(n), a - 2 * MINUTE).max(at);
+            let tranche = util::round_to(dev_share as f64 * 0.3, step).min(dev_share - released_dev);
+            if tranche <= 0 {
+                break;
+            }
+            releases.push((at, tranche, DEVELOPER_PAYABLE, code::RELEASE, Owner::None, n));
+            released_dev += tranche;
         }
         if p.status == P::Completed {
             let done = p.completed_at.unwrap_or(a);
@@ -1030,7 +1016,7 @@ pub(super) fn build(
                 DEVELOPER_PAYABLE,
                 code::RELEASE,
                 Owner::None,
-                2,
+                milestones + 1,
             ));
             if let (Some(c), Some(ci)) = (live, live_commission[k]) {
                 if let Some((_, paid_at)) = c.d.paid {

@@ -70,6 +70,9 @@ pub(crate) struct Plan {
     pub devs: usize,
     pub both: usize,
     pub projects: usize,
+    /// Multiplies the weights of the project fates (normal, revision, dispute then done,
+    /// dispute then cancelled, cancelled as draft / open / assigned, left as draft / open).
+    pub fate_bias: [u32; 9],
     /// Commissions exist for projects delivered in the last N days (older ones were settled
     /// by the previous platform).
     pub commission_launch_days: i64,
@@ -82,6 +85,8 @@ pub(crate) struct Plan {
     /// Share of assigned projects with a conversation.
     pub project_conv_share: f64,
     pub messages: usize,
+    /// Share of (message, other participant) pairs that raised a "new message" notification.
+    pub message_notify_share: f64,
     /// Mean extra "updated" audit rows per project / ticket / user.
     pub project_updates: f64,
     pub ticket_updates: f64,
@@ -106,6 +111,7 @@ impl Plan {
                 devs: 22,
                 both: 5,
                 projects: 120,
+                fate_bias: [1; 9],
                 commission_launch_days: 200,
                 ext_share: 0.14,
                 tickets: 40,
@@ -113,6 +119,7 @@ impl Plan {
                 articles: 14,
                 project_conv_share: 0.7,
                 messages: 420,
+                message_notify_share: 0.3,
                 project_updates: 7.0,
                 ticket_updates: 1.6,
                 user_updates: 5.0,
@@ -129,6 +136,7 @@ impl Plan {
                 devs: 18_000,
                 both: 2_993,
                 projects: 100_000,
+                fate_bias: [6, 5, 5, 3, 3, 2, 3, 2, 2],
                 commission_launch_days: 600,
                 ext_share: 0.08,
                 tickets: 50_000,
@@ -136,6 +144,7 @@ impl Plan {
                 articles: 600,
                 project_conv_share: 0.9,
                 messages: 2_000_000,
+                message_notify_share: 0.2,
                 project_updates: 0.25,
                 ticket_updates: 0.2,
                 user_updates: 0.2,
