@@ -183,3 +183,59 @@ pub async fn add_planned(
     }
     Ok(())
 }
+
+/// A developer who could take a project, with their booked hours over its weeks.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Candidate {
+    pub id: i64,
+    pub name: String,
+    pub availability: String,
+    pub weekly_capacity_hours: i64,
+    pub max_active_projects: i64,
+    pub active_projects: i64,
+    pub skills: sqlx::types::Json<Vec<String>>,
+    pub booked: i64,
+    pub free: i64,
+}
+
+/// Developers ranked by free capacity over [from, to) (`weeks` weeks), most free first;
+/// unavailable developers and the client are left out.
+pub async fn candidates(c: &mut impl Conn, client_id: i64, from: NaiveDate, to: NaiveDate, weeks: i64, limit: u64) -> Result<Vec<Candidate>> {
+    let booked = Query::select()
+        .expr(Expr::cust("COALESCE(SUM(w.planned_hours), 0)"))
+        .from_as("workload", "w")
+        .and_where(Expr::col(("w", "developer_id")).equals(("u", "id")))
+        .and_where(Expr::col(("w", "week_start")).gte(from))
+        .and_where(Expr::col(("w", "week_start")).lt(to))
+        .to_owned();
+    let q = Query::select()
+        .expr_as(Expr::col(("u", "id")), "id")
+        .expr_as(Expr::col(("u", "name")), "name")
+        .columns([("pr", "availability"), ("pr", "weekly_capacity_hours"), ("pr", "max_active_projects"), ("pr", "skills")])
+        .expr_as(
+            Expr::cust(format!(
+                "(SELECT COUNT(*) FROM projects p WHERE p.developer_id = u.id AND p.status IN {ACTIVE} AND p.deleted_at IS NULL)"
+            )),
+            "active_projects",
+        )
+        .expr_as(Expr::cust_with_expr("CAST((?) AS BIGINT)", sea_query::SubQueryStatement::SelectStatement(booked.clone())), "booked")
+        .expr_as(
+            Expr::cust_with_exprs(
+                "CAST(pr.weekly_capacity_hours * ? - (?) AS BIGINT)",
+                [Expr::val(weeks), Expr::SubQuery(None, Box::new(sea_query::SubQueryStatement::SelectStatement(booked)))],
+            ),
+            "free",
+        )
+        .from_as("profiles", "pr")
+        .join_as(JoinType::InnerJoin, "users", "u", Expr::col(("u", "id")).equals(("pr", "user_id")))
+        .and_where(Expr::col(("pr", "type")).eq("developer"))
+        .and_where(Expr::col(("pr", "availability")).ne("unavailable"))
+        .and_where(Expr::col(("u", "id")).ne(client_id))
+        .and_where(Expr::col(("u", "deleted_at")).is_null())
+        .order_by("free", sea_query::Order::Desc)
+        .order_by(("u", "id"), sea_query::Order::Asc)
+        .limit(limit)
+        .to_owned();
+    c.all(&q).await
+}
+

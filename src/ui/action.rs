@@ -42,6 +42,7 @@ pub enum Action {
     Note,
     SetStatus,
     SetPriority,
+    History,
 }
 
 impl Action {
@@ -83,6 +84,7 @@ impl Action {
         Action::Note,
         Action::SetStatus,
         Action::SetPriority,
+        Action::History,
     ];
 
     /// The name used in the config's [keys] table and the locale files.

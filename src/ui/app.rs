@@ -142,6 +142,10 @@ pub struct App {
     pub canned_index: usize,
     /// Others looking at (and typing in) the open ticket: (ticket id, [(name, typing)]).
     pub presence: Option<(i64, Vec<(String, bool)>)>,
+    /// The project a developer picker is open for, with the version the user saw.
+    pub pending_assignment: Option<(i64, Option<i64>)>,
+    /// The tab `h` jumped from: Esc on the Audit log goes back there.
+    pub jump_back: Option<TabId>,
 }
 
 impl App {
@@ -192,6 +196,8 @@ impl App {
             remember_login: false,
             canned_index: 0,
             presence: None,
+            pending_assignment: None,
+            jump_back: None,
         }
     }
 
@@ -306,6 +312,9 @@ impl App {
     }
 
     pub fn switch_tab(&mut self, tab: TabId) {
+        if tab != TabId::Audit {
+            self.jump_back = None;
+        }
         self.tab = tab;
         self.detail_focus = false;
         let never_loaded = on_screen!(self.screens, tab, |s| !s.list().loaded_once);
@@ -473,6 +482,10 @@ impl App {
                     self.detail_focus = false;
                 } else if on_screen!(self.screens, self.tab, |s| s.detail().open) {
                     self.close_detail();
+                } else if let (TabId::Audit, Some(back)) = (self.tab, self.jump_back) {
+                    // Back from a record's history to where `h` was pressed.
+                    self.jump_back = None;
+                    self.switch_tab(back);
                 } else if !on_screen!(self.screens, self.tab, |s| s.filter_text().is_empty()) {
                     self.apply_filter(String::new());
                 }
@@ -515,6 +528,15 @@ impl App {
                 }
             }
             Action::Refresh => self.refresh_tab(self.tab),
+            Action::History => {
+                let subject = on_screen!(self.screens, self.tab, |s| s.list().current().and_then(|r| s.subject(r)));
+                if let Some((kind, id)) = subject {
+                    let from = self.tab;
+                    self.switch_tab(TabId::Audit);
+                    self.apply_filter(format!("type:{kind} id:{id}"));
+                    self.jump_back = Some(from);
+                }
+            }
             other => {
                 let tab = self.tab;
                 let effects = self
@@ -578,6 +600,11 @@ impl App {
                 }
                 Effect::Compose { title, request_template } => self.open_composer(title, request_template),
                 Effect::Pick { title, options } => self.popup = Some(Popup::Picker { title, options: Some(options), cursor: 0 }),
+                Effect::PickDeveloper { project_id, seen } => {
+                    self.popup = Some(Popup::Picker { title: self.t("detail.loading"), options: None, cursor: 0 });
+                    self.pending_assignment = Some((project_id, seen));
+                    self.send(Pane::Candidates, Fill::Append, Request::Candidates { project_id });
+                }
                 Effect::PickAgent { id, seen } => {
                     self.popup = Some(Popup::AgentPicker { id, seen, agents: None, cursor: 0 });
                     self.send(Pane::Agents, Fill::Append, Request::Agents);
@@ -664,6 +691,32 @@ impl App {
             (Pane::Notifications, Reply::Notifications(rows)) => {
                 if let Some(Popup::Notifications { rows: r, .. }) = self.popup.as_mut() {
                     *r = Some(rows);
+                }
+            }
+            (Pane::Candidates, Reply::Candidates(project_id, list, hours)) => {
+                let seen = self.pending_assignment.filter(|(p, _)| *p == project_id).and_then(|(_, s)| s);
+                let title = self.screens.projects.list.rows.iter().find(|p| p.id == project_id).map(|p| p.title.clone()).unwrap_or_default();
+                let options: Vec<_> = list
+                    .iter()
+                    .map(|c| {
+                        let label = format!(
+                            "{} · {} · {} {} h · {} {}/{} · {}",
+                            c.name,
+                            super::format::status("availability", &c.availability, self.locale),
+                            self.t("picker.free"),
+                            c.free,
+                            self.t("col.active"),
+                            c.active_projects,
+                            c.max_active_projects,
+                            c.skills.0.join(", ")
+                        );
+                        (label, super::screens::Pick::AssignDeveloper { project_id, developer_id: c.id, seen })
+                    })
+                    .collect();
+                let title = self.ta("picker.developer", &[("title", &title), ("hours", &hours.to_string())]);
+                if let Some(Popup::Picker { title: t, options: o, .. }) = self.popup.as_mut() {
+                    *t = title;
+                    *o = Some(options);
                 }
             }
             (Pane::Agents, Reply::Agents(list)) => {

@@ -119,6 +119,19 @@ pub enum Request {
         typing: bool,
     },
     Agents,
+    Candidates {
+        project_id: i64,
+    },
+    AssignDeveloper {
+        project_id: i64,
+        developer_id: i64,
+        seen: Option<i64>,
+    },
+    ProjectStatus {
+        id: i64,
+        to: crate::domain::ProjectStatus,
+        seen: Option<i64>,
+    },
     Settings,
     UpdateSetting {
         group: String,
@@ -193,6 +206,9 @@ pub enum Outcome {
     TicketChanged {
         id: i64,
     },
+    ProjectChanged {
+        id: i64,
+    },
     SettingUpdated {
         key: String,
     },
@@ -214,6 +230,8 @@ pub enum Reply {
     Settings(Vec<crate::store::settings::SettingRow>),
     Presence(i64, Vec<(String, bool)>),
     Agents(Vec<(i64, String, String)>),
+    /// Developers ranked by free capacity for a project, with the hours it needs.
+    Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
     Pong,
     Done(Outcome),
 }
@@ -226,6 +244,7 @@ pub enum Pane {
     Notifications,
     Presence,
     Agents,
+    Candidates,
     Settings,
     Ping,
     /// Mutations: never aborted by a newer request.
@@ -507,6 +526,28 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
         }
         Request::Presence { id, typing } => Reply::Presence(id, service::tickets::presence(db, actor, id, typing).await?),
         Request::Agents => Reply::Agents(store::users::staff(&mut c, &["support", "super-admin"]).await?),
+        Request::Candidates { project_id } => {
+            let project = store::projects::get(&mut c, project_id)
+                .await?
+                .ok_or(ServiceError::NotFound { what: "project", key: project_id.to_string() })?;
+            let plan = service::projects::plan_weeks(&project, chrono::Utc::now().date_naive());
+            let (from, weeks) = match (plan.first(), plan.last()) {
+                (Some(first), Some(last)) => (first.0, (last.0 - first.0).num_weeks() + 1),
+                _ => (service::projects::week_start(chrono::Utc::now().date_naive()), 1),
+            };
+            let to = from + Duration::weeks(weeks);
+            let hours = plan.iter().map(|(_, h)| h).sum();
+            let list = store::workload::candidates(&mut c, project.client_id, from, to, weeks, 20).await?;
+            Reply::Candidates(project_id, list, hours)
+        }
+        Request::AssignDeveloper { project_id, developer_id, seen } => {
+            service::projects::assign_developer(db, actor, &origin, project_id, developer_id, seen).await?;
+            Reply::Done(Outcome::ProjectChanged { id: project_id })
+        }
+        Request::ProjectStatus { id, to, seen } => {
+            service::projects::transition(db, actor, &origin, id, to, seen).await?;
+            Reply::Done(Outcome::ProjectChanged { id })
+        }
         Request::Settings => Reply::Settings(store::settings::all(&mut c).await?),
         Request::UpdateSetting { group, name, payload } => {
             let value: serde_json::Value = serde_json::from_str(payload.trim()).map_err(|e| ServiceError::Invalid { field: "setting", message: format!("not valid JSON: {e}") })?;

@@ -504,7 +504,7 @@ fn draw_choices(
     theme: &super::theme::Theme,
 ) {
     let n = labels.as_ref().map_or(1, Vec::len) as u16;
-    let r = centered(area, 60, n + 2);
+    let r = centered(area, 120, n + 2);
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)

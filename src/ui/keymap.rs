@@ -168,6 +168,7 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Note, &["i"]),
         (SetStatus, &["t"]),
         (SetPriority, &["P"]),
+        (History, &["h"]),
     ]
 }
 

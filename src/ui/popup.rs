@@ -343,6 +343,10 @@ impl App {
             Pick::TicketPriority { id, priority, seen } => {
                 self.send(Pane::Action, Fill::Append, Request::TicketPriority { id, priority, seen })
             }
+            Pick::ProjectStatus { id, to, seen } => self.send(Pane::Action, Fill::Append, Request::ProjectStatus { id, to, seen }),
+            Pick::AssignDeveloper { project_id, developer_id, seen } => {
+                self.send(Pane::Action, Fill::Append, Request::AssignDeveloper { project_id, developer_id, seen })
+            }
             Pick::AssignTicket { id, to, seen } => self.send(Pane::Action, Fill::Append, Request::AssignTicket { id, to, seen }),
         }
     }

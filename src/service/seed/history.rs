@@ -909,12 +909,7 @@ pub(super) async fn write(
             .then(|| json!({"id": ev.actor, "name": w.users[(ev.actor - 1) as usize].name}));
         let subject = json!({"type": ev.st.alias(), "id": ev.subj});
         for n in people {
-            let age = a - ev.at;
-            let read = if nrng.random_bool(if age > 3 * DAY { 0.9 } else { 0.3 }) {
-                Some(after(&mut nrng, ev.at, 5 * MINUTE, 2 * DAY, a))
-            } else {
-                None
-            };
+            let read = util::read_at(&mut nrng, ev.at, a);
             let data =
                 json!({"kind": n.kind, "params": params, "subject": subject, "actor": actor});
             notes

@@ -2,6 +2,7 @@
 //! tickets with their participants and messages.
 
 use rand::Rng;
+use serde_json::{json, Value as JsonValue};
 
 use super::history::{Ev, K, St};
 use super::people::User;
@@ -730,10 +731,23 @@ pub(super) async fn write_messages(
         ],
         total as u64,
     );
+    // People are told about new messages in their conversations (some of them).
+    let mut nrng = util::rng(w.seed, "message-notifications");
+    let share = w.plan.message_notify_share;
+    let mut notes = sink.table(
+        "notifications",
+        &["id", "type", "notifiable_type", "notifiable_id", "data", "read_at", "created_at", "updated_at"],
+        (total as f64 * share * 1.2) as u64,
+    );
     let words = &*WORDS;
     for c in &w.convs {
         let n = c.count;
         let staff: Vec<i64> = c.people.iter().copied().filter(|p| *p <= 7).collect();
+        let subject = match (c.ticket, c.project) {
+            (Some(k), _) => json!({"type": "support_ticket", "id": w.tickets[k].id}),
+            (None, Some(k)) => json!({"type": "project", "id": w.projects[k].id}),
+            _ => JsonValue::Null,
+        };
         for k in 0..n {
             let id = c.first_message + k as i64;
             let at = c.time(k);
@@ -794,8 +808,36 @@ pub(super) async fn write_messages(
                     ot(deleted),
                 ])
                 .await?;
+            let Some(from) = sender.filter(|_| !internal) else { continue };
+            for to in &c.people {
+                if *to == from || !nrng.random_bool(share) {
+                    continue;
+                }
+                let name = w.users[(from - 1) as usize].name.as_str();
+                let excerpt: String = body.chars().take(80).collect();
+                let read = util::read_at(&mut nrng, at, a);
+                let data = json!({
+                    "kind": "message.received",
+                    "params": {"conversation_id": c.id, "sender": name, "excerpt": excerpt},
+                    "subject": subject,
+                    "actor": {"id": from, "name": name},
+                });
+                notes
+                    .push(vec![
+                        s(util::uuid(&mut nrng).to_string()),
+                        s("App\\Notifications\\NewMessage"),
+                        s("user"),
+                        i(*to),
+                        util::j(data),
+                        ot(read),
+                        t(at),
+                        t(read.unwrap_or(at)),
+                    ])
+                    .await?;
+            }
         }
     }
     report.push(table.finish().await?);
+    report.push(notes.finish().await?);
     Ok(())
 }

@@ -377,6 +377,9 @@ impl ListScreen for CommissionsScreen {
         format!("{} #{}", self.kind.alias(), r.id)
     }
 
+    fn subject(&self, r: &CommissionRow) -> Option<(&'static str, i64)> {
+        Some((self.kind.alias(), r.id))
+    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         let approve = match self.kind {
@@ -389,6 +392,7 @@ impl ListScreen for CommissionsScreen {
         if ctx.may(Permission::CommissionsPay) {
             out.push(Action::Pay);
         }
+        out.push(Action::History);
         out
     }
 

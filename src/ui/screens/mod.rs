@@ -130,6 +130,8 @@ pub enum Effect {
     Pick { title: String, options: Vec<(String, Pick)> },
     /// Ask the data task for the agents, then offer them in a picker.
     PickAgent { id: i64, seen: Option<i64> },
+    /// Ask for developers ranked by free capacity, then offer them.
+    PickDeveloper { project_id: i64, seen: Option<i64> },
 }
 
 /// What a composed text will be used for.
@@ -173,6 +175,8 @@ pub enum Pick {
     TicketStatus { id: i64, to: crate::domain::TicketStatus, seen: Option<i64> },
     TicketPriority { id: i64, priority: crate::domain::TicketPriority, seen: Option<i64> },
     AssignTicket { id: i64, to: i64, seen: Option<i64> },
+    ProjectStatus { id: i64, to: crate::domain::ProjectStatus, seen: Option<i64> },
+    AssignDeveloper { project_id: i64, developer_id: i64, seen: Option<i64> },
 }
 
 pub trait ListScreen {
@@ -216,6 +220,10 @@ pub trait ListScreen {
     /// Draws something other than the standard table (the workload grid does).
     fn draw_custom(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) -> bool {
         false
+    }
+    /// The audited record a row stands for (`h` jumps to its history in the Audit log).
+    fn subject(&self, _row: &Self::Row) -> Option<(&'static str, i64)> {
+        None
     }
     /// Whether a change to `auditable_type` shows in this list.
     fn watches(&self, auditable_type: &str) -> bool;

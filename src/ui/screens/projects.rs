@@ -2,6 +2,9 @@
 
 use ratatui::layout::Constraint;
 
+use crate::domain::{Permission, ProjectStatus};
+use crate::ui::action::Action;
+
 use crate::store::projects::{Filter, ProjectRow, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::data::{ProjectDetail, Reply, Request};
@@ -10,7 +13,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 
-use super::{Ctx, DetailState, ListScreen, TabId, status_values};
+use super::{status_values, Ctx, DetailState, Effect, ListScreen, Pick, TabId};
 
 #[derive(Default)]
 pub struct ProjectsScreen {
@@ -242,6 +245,45 @@ impl ListScreen for ProjectsScreen {
     }
     fn reference(&self, r: &ProjectRow) -> String {
         format!("project #{} {}", r.id, r.slug)
+    }
+    fn subject(&self, r: &ProjectRow) -> Option<(&'static str, i64)> {
+        Some(("project", r.id))
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        if ctx.may(Permission::ProjectsAssign) {
+            out.push(Action::AssignTo);
+        }
+        if ctx.may(Permission::ProjectsTransition) {
+            out.push(Action::SetStatus);
+        }
+        out.push(Action::History);
+        out
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if !self.actions(ctx).contains(&action) || action == Action::History {
+            return None;
+        }
+        let r = self.list.current()?;
+        let (id, seen) = (r.id, Some(r.lock_version));
+        match action {
+            Action::AssignTo => Some(vec![Effect::PickDeveloper { project_id: id, seen }]),
+            Action::SetStatus => {
+                // Only the moves the state machine allows; `assigned` goes through A.
+                let from = ProjectStatus::parse(&r.status).ok()?;
+                let options: Vec<_> = from
+                    .next_states()
+                    .into_iter()
+                    .filter(|to| *to != ProjectStatus::Assigned)
+                    .map(|to| (format::status("project", to.as_str(), ctx.locale), Pick::ProjectStatus { id, to, seen }))
+                    .collect();
+                if options.is_empty() {
+                    return Some(vec![Effect::Toast(ctx.t("toast.no_move"))]);
+                }
+                Some(vec![Effect::Pick { title: ctx.ta("picker.project_status", &[("title", &r.title)]), options }])
+            }
+            _ => None,
+        }
     }
     fn watches(&self, t: &str) -> bool {
         matches!(t, "project" | "commission")

@@ -272,6 +272,9 @@ impl ListScreen for TicketsScreen {
     fn reference(&self, r: &TicketRow) -> String {
         r.reference.clone()
     }
+    fn subject(&self, r: &TicketRow) -> Option<(&'static str, i64)> {
+        Some(("support_ticket", r.id))
+    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::TicketsAssign) {
@@ -280,6 +283,7 @@ impl ListScreen for TicketsScreen {
         if ctx.may(Permission::TicketsReply) {
             out.extend([Action::Reply, Action::Note, Action::SetStatus, Action::SetPriority]);
         }
+        out.push(Action::History);
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
