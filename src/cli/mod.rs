@@ -3,9 +3,10 @@
 
 mod admin;
 mod commission;
+mod ops;
 mod output;
-mod ticket;
 pub mod session;
+mod ticket;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -94,6 +95,22 @@ pub enum Command {
     /// Support: list, inspect, assign, answer and move tickets.
     #[command(subcommand)]
     Ticket(ticket::TicketCommand),
+    /// Operations: list, inspect, assign and move projects.
+    #[command(subcommand)]
+    Project(ops::ProjectCommand),
+    /// Developers × the next 8 ISO weeks: planned hours against capacity.
+    Workload {
+        /// First ISO week shown (default: this week).
+        #[arg(long)]
+        week: Option<u32>,
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(ops::AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +166,11 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
             commission::run(&config, cli.as_email.as_deref(), cmd).await
         }
         Some(Command::Ticket(cmd)) => ticket::run(&config, cli.as_email.as_deref(), cmd).await,
+        Some(Command::Project(cmd)) => ops::project(&config, cli.as_email.as_deref(), cmd).await,
+        Some(Command::Workload { week, limit, json }) => {
+            ops::workload(&config, week, limit, json).await
+        }
+        Some(Command::Audit(cmd)) => ops::audit(&config, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,12 +5,12 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::domain::{sanitize, TicketStatus};
+use crate::domain::{TicketStatus, sanitize};
 use crate::service::{self, Origin};
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{self, Anchor};
 
-use super::{admin, output, session, CliError};
+use super::{CliError, admin, output, session};
 
 #[derive(Debug, Subcommand)]
 pub enum TicketCommand {
@@ -75,24 +75,41 @@ async fn find(db: &crate::store::Db, reference: &str) -> Result<TicketRow, CliEr
         .ok_or_else(|| CliError::refused(format!("no ticket {reference}")))
 }
 
-pub async fn run(config: &Config, as_email: Option<&str>, cmd: TicketCommand) -> Result<(), CliError> {
+pub async fn run(
+    config: &Config,
+    as_email: Option<&str>,
+    cmd: TicketCommand,
+) -> Result<(), CliError> {
     let (db, url) = admin::open(config).await?;
     db.ensure_migrated().await?;
     let actor = session::actor(config, &db, &url, as_email).await?;
     let origin = Origin::cli();
     match cmd {
-        TicketCommand::List { mine, unassigned, breached, limit, json } => {
+        TicketCommand::List {
+            mine,
+            unassigned,
+            breached,
+            limit,
+            json,
+        } => {
             let filter = Filter {
-                statuses: ["new", "open", "pending", "on_hold"].map(String::from).to_vec(),
+                statuses: ["new", "open", "pending", "on_hold"]
+                    .map(String::from)
+                    .to_vec(),
                 assignee_id: mine.then_some(actor.id),
                 unassigned,
                 breached_at: breached.then(Utc::now),
                 ..Filter::default()
             };
-            let page = store::tickets::page(&mut db.clone(), &filter, Sort::Due, &Anchor::First, limit).await?;
+            let page =
+                store::tickets::page(&mut db.clone(), &filter, Sort::Due, &Anchor::First, limit)
+                    .await?;
             if json {
                 let rows: Vec<_> = page.rows.iter().map(as_json).collect();
-                println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_default()
+                );
             } else {
                 let rows: Vec<Vec<String>> = page
                     .rows
@@ -105,21 +122,38 @@ pub async fn run(config: &Config, as_email: Option<&str>, cmd: TicketCommand) ->
                             t.assignee_name.clone().unwrap_or_else(|| "—".into()),
                             t.priority.clone(),
                             t.status.clone(),
-                            t.resolution_due_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+                            t.resolution_due_at
+                                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                                .unwrap_or_default(),
                         ]
                     })
                     .collect();
-                output::table(&["REFERENCE", "SUBJECT", "REQUESTER", "ASSIGNEE", "PRIORITY", "STATUS", "DUE (UTC)"], &rows, &[]);
+                output::table(
+                    &[
+                        "REFERENCE",
+                        "SUBJECT",
+                        "REQUESTER",
+                        "ASSIGNEE",
+                        "PRIORITY",
+                        "STATUS",
+                        "DUE (UTC)",
+                    ],
+                    &rows,
+                    &[],
+                );
             }
         }
         TicketCommand::Show { reference, json } => {
             let t = find(&db, &reference).await?;
             let mut c = db.clone();
-            let body = store::tickets::body(&mut c, t.id).await?.unwrap_or_default();
-            let messages = match store::messages::conversation_of(&mut c, "support_ticket", t.id).await? {
-                Some(conv) => store::messages::latest(&mut c, conv, 500, true).await?,
-                None => Vec::new(),
-            };
+            let body = store::tickets::body(&mut c, t.id)
+                .await?
+                .unwrap_or_default();
+            let messages =
+                match store::messages::conversation_of(&mut c, "support_ticket", t.id).await? {
+                    Some(conv) => store::messages::latest(&mut c, conv, 500, true).await?,
+                    None => Vec::new(),
+                };
             if json {
                 let mut v = as_json(&t);
                 v["body"] = body.into();
@@ -139,27 +173,66 @@ pub async fn run(config: &Config, as_email: Option<&str>, cmd: TicketCommand) ->
                 }
                 println!("\n{}\n", sanitize(&body));
                 for m in messages {
-                    let mark = if m.is_internal { " [internal note]" } else { "" };
-                    let when = m.created_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
-                    println!("— {} · {}{mark}\n{}\n", sanitize(&m.sender_name.unwrap_or_default()), when, sanitize(&m.body));
+                    let mark = if m.is_internal {
+                        " [internal note]"
+                    } else {
+                        ""
+                    };
+                    let when = m
+                        .created_at
+                        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_default();
+                    println!(
+                        "— {} · {}{mark}\n{}\n",
+                        sanitize(&m.sender_name.unwrap_or_default()),
+                        when,
+                        sanitize(&m.body)
+                    );
                 }
             }
         }
         TicketCommand::Assign { reference, to } => {
             let t = find(&db, &reference).await?;
-            let agent = store::users::find_by_email(&mut db.clone(), &to).await?.ok_or_else(|| CliError::refused(format!("no user {to}")))?;
+            let agent = store::users::find_by_email(&mut db.clone(), &to)
+                .await?
+                .ok_or_else(|| CliError::refused(format!("no user {to}")))?;
             service::tickets::assign(&db, &actor, &origin, t.id, agent.id, None).await?;
             println!("{} assigned to {}.", t.reference, agent.name);
         }
-        TicketCommand::Reply { reference, body, internal } => {
+        TicketCommand::Reply {
+            reference,
+            body,
+            internal,
+        } => {
             let t = find(&db, &reference).await?;
             service::tickets::reply(&db, &actor, &origin, t.id, &body, internal).await?;
-            println!("{} {}.", if internal { "Internal note added to" } else { "Reply sent on" }, t.reference);
+            println!(
+                "{} {}.",
+                if internal {
+                    "Internal note added to"
+                } else {
+                    "Reply sent on"
+                },
+                t.reference
+            );
         }
-        TicketCommand::Status { reference, status, resolution } => {
+        TicketCommand::Status {
+            reference,
+            status,
+            resolution,
+        } => {
             let t = find(&db, &reference).await?;
             let to = TicketStatus::parse(&status).map_err(|e| CliError::refused(e.to_string()))?;
-            service::tickets::transition(&db, &actor, &origin, t.id, to, resolution.as_deref(), None).await?;
+            service::tickets::transition(
+                &db,
+                &actor,
+                &origin,
+                t.id,
+                to,
+                resolution.as_deref(),
+                None,
+            )
+            .await?;
             println!("{} is now {}.", t.reference, to.as_str());
         }
     }

@@ -42,7 +42,10 @@ pub async fn dual_approval_thresholds(
 /// The longest reply or note accepted, in bytes.
 pub async fn reply_max_bytes(c: &mut impl Conn) -> Result<usize> {
     let row = store::settings::get(c, keys::SUPPORT, keys::REPLY_MAX_BYTES).await?;
-    Ok(row.and_then(|r| r.payload.0.as_u64()).map(|n| n as usize).unwrap_or(65_536))
+    Ok(row
+        .and_then(|r| r.payload.0.as_u64())
+        .map(|n| n as usize)
+        .unwrap_or(65_536))
 }
 
 pub async fn sla_targets(c: &mut impl Conn, priority: TicketPriority) -> Result<SlaTargets> {

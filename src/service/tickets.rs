@@ -240,7 +240,14 @@ pub async fn set_priority(
 
 /// Replies to the requester (public) or adds an internal note (never shown to the client).
 /// The first public reply stamps the first response time. Returns the message id.
-pub async fn reply(db: &Db, actor: &Actor, origin: &Origin, id: i64, body: &str, internal: bool) -> Result<i64> {
+pub async fn reply(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    body: &str,
+    internal: bool,
+) -> Result<i64> {
     actor.require(Permission::TicketsReply)?;
     let limit = {
         let mut c = db.clone();
@@ -251,8 +258,11 @@ pub async fn reply(db: &Db, actor: &Actor, origin: &Origin, id: i64, body: &str,
     let row = load(&mut tx, id).await?;
     let now = super::now();
     let title = format!("{} — {}", row.reference, row.subject);
-    let conversation = store::messages::ensure_conversation(&mut tx, "support_ticket", id, &title, now).await?;
-    let message_id = store::messages::insert(&mut tx, conversation, Some(actor.id), &body, internal, now).await?;
+    let conversation =
+        store::messages::ensure_conversation(&mut tx, "support_ticket", id, &title, now).await?;
+    let message_id =
+        store::messages::insert(&mut tx, conversation, Some(actor.id), &body, internal, now)
+            .await?;
     let mut values: Vec<(&'static str, sea_query::Value)> = Vec::new();
     let mut diff = Diff::new().field("message_id", JsonValue::Null, message_id);
     if !internal && row.first_responded_at.is_none() {
@@ -294,31 +304,57 @@ pub async fn reply(db: &Db, actor: &Actor, origin: &Origin, id: i64, body: &str,
 
 /// Tells others that `actor` has the ticket open (and whether they are typing). Presence is
 /// ephemeral collaboration state, not a change to the ticket: it is not audited.
-pub async fn presence(db: &Db, actor: &Actor, id: i64, typing: bool) -> Result<Vec<(String, bool)>> {
+pub async fn presence(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    typing: bool,
+) -> Result<Vec<(String, bool)>> {
     actor.require(Permission::TicketsReply)?;
     let now = super::now();
     let mut tx = db.begin().await?;
     let row = load(&mut tx, id).await?;
     let title = format!("{} — {}", row.reference, row.subject);
-    let conversation = store::messages::ensure_conversation(&mut tx, "support_ticket", id, &title, now).await?;
+    let conversation =
+        store::messages::ensure_conversation(&mut tx, "support_ticket", id, &title, now).await?;
     store::messages::touch_presence(&mut tx, conversation, actor.id, typing, now).await?;
     tx.commit().await?;
     let mut c = db.clone();
-    Ok(store::messages::present(&mut c, conversation, actor.id, now - Duration::seconds(10)).await?)
+    Ok(
+        store::messages::present(&mut c, conversation, actor.id, now - Duration::seconds(10))
+            .await?,
+    )
 }
 
 /// Links the ticket to a project (or unlinks it with None).
-pub async fn link_project(db: &Db, actor: &Actor, origin: &Origin, id: i64, project_id: Option<i64>) -> Result<()> {
+pub async fn link_project(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    project_id: Option<i64>,
+) -> Result<()> {
     actor.require(Permission::TicketsReply)?;
     let mut tx = db.begin().await?;
     let row = load(&mut tx, id).await?;
     if let Some(p) = project_id
         && store::projects::get(&mut tx, p).await?.is_none()
     {
-        return Err(ServiceError::NotFound { what: "project", key: p.to_string() });
+        return Err(ServiceError::NotFound {
+            what: "project",
+            key: p.to_string(),
+        });
     }
     let now = super::now();
-    if !store::tickets::cas_update(&mut tx, id, row.lock_version, vec![("project_id", project_id.into())], now).await? {
+    if !store::tickets::cas_update(
+        &mut tx,
+        id,
+        row.lock_version,
+        vec![("project_id", project_id.into())],
+        now,
+    )
+    .await?
+    {
         return Err(ServiceError::Stale { what: "ticket" });
     }
     record(

@@ -6,7 +6,11 @@ use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 
 use super::{Conn, Result, Tx};
 
-pub async fn conversation_of(c: &mut impl Conn, subject_type: &str, subject_id: i64) -> Result<Option<i64>> {
+pub async fn conversation_of(
+    c: &mut impl Conn,
+    subject_type: &str,
+    subject_id: i64,
+) -> Result<Option<i64>> {
     let q = Query::select()
         .column("id")
         .from("conversations")
@@ -17,14 +21,32 @@ pub async fn conversation_of(c: &mut impl Conn, subject_type: &str, subject_id: 
 }
 
 /// The conversation of a subject, created on first use.
-pub async fn ensure_conversation(tx: &mut Tx, subject_type: &str, subject_id: i64, title: &str, now: DateTime<Utc>) -> Result<i64> {
+pub async fn ensure_conversation(
+    tx: &mut Tx,
+    subject_type: &str,
+    subject_id: i64,
+    title: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     if let Some(id) = conversation_of(tx, subject_type, subject_id).await? {
         return Ok(id);
     }
     let q = Query::insert()
         .into_table("conversations")
-        .columns(["subject_type", "subject_id", "title", "created_at", "updated_at"])
-        .values_panic([subject_type.into(), subject_id.into(), title.into(), now.into(), now.into()])
+        .columns([
+            "subject_type",
+            "subject_id",
+            "title",
+            "created_at",
+            "updated_at",
+        ])
+        .values_panic([
+            subject_type.into(),
+            subject_id.into(),
+            title.into(),
+            now.into(),
+            now.into(),
+        ])
         .to_owned();
     tx.insert_id(&q).await
 }
@@ -41,16 +63,32 @@ pub struct MessageRow {
 
 /// The latest `limit` messages, oldest first (newest at the bottom). Internal notes are left
 /// out unless `with_internal`: they are never shown to the client.
-pub async fn latest(c: &mut impl Conn, conversation_id: i64, limit: u64, with_internal: bool) -> Result<Vec<MessageRow>> {
+pub async fn latest(
+    c: &mut impl Conn,
+    conversation_id: i64,
+    limit: u64,
+    with_internal: bool,
+) -> Result<Vec<MessageRow>> {
     let mut q = Query::select();
-    q.columns([("m", "id"), ("m", "sender_id"), ("m", "body"), ("m", "is_internal"), ("m", "created_at")])
-        .expr_as(Expr::col(("u", "name")), "sender_name")
-        .from_as("messages", "m")
-        .join_as(JoinType::LeftJoin, "users", "u", Expr::col(("u", "id")).equals(("m", "sender_id")))
-        .and_where(Expr::col(("m", "conversation_id")).eq(conversation_id))
-        .and_where(Expr::col(("m", "deleted_at")).is_null())
-        .order_by(("m", "id"), Order::Desc)
-        .limit(limit);
+    q.columns([
+        ("m", "id"),
+        ("m", "sender_id"),
+        ("m", "body"),
+        ("m", "is_internal"),
+        ("m", "created_at"),
+    ])
+    .expr_as(Expr::col(("u", "name")), "sender_name")
+    .from_as("messages", "m")
+    .join_as(
+        JoinType::LeftJoin,
+        "users",
+        "u",
+        Expr::col(("u", "id")).equals(("m", "sender_id")),
+    )
+    .and_where(Expr::col(("m", "conversation_id")).eq(conversation_id))
+    .and_where(Expr::col(("m", "deleted_at")).is_null())
+    .order_by(("m", "id"), Order::Desc)
+    .limit(limit);
     if !with_internal {
         q.and_where(Expr::col(("m", "is_internal")).eq(false));
     }
@@ -59,11 +97,32 @@ pub async fn latest(c: &mut impl Conn, conversation_id: i64, limit: u64, with_in
     Ok(rows)
 }
 
-pub async fn insert(tx: &mut Tx, conversation_id: i64, sender_id: Option<i64>, body: &str, internal: bool, now: DateTime<Utc>) -> Result<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    conversation_id: i64,
+    sender_id: Option<i64>,
+    body: &str,
+    internal: bool,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let q = Query::insert()
         .into_table("messages")
-        .columns(["conversation_id", "sender_id", "body", "is_internal", "created_at", "updated_at"])
-        .values_panic([conversation_id.into(), sender_id.into(), body.into(), internal.into(), now.into(), now.into()])
+        .columns([
+            "conversation_id",
+            "sender_id",
+            "body",
+            "is_internal",
+            "created_at",
+            "updated_at",
+        ])
+        .values_panic([
+            conversation_id.into(),
+            sender_id.into(),
+            body.into(),
+            internal.into(),
+            now.into(),
+            now.into(),
+        ])
         .to_owned();
     let id = tx.insert_id(&q).await?;
     let touch = Query::update()
@@ -76,19 +135,43 @@ pub async fn insert(tx: &mut Tx, conversation_id: i64, sender_id: Option<i64>, b
 }
 
 /// Records that `user_id` is viewing (and maybe typing in) a conversation now.
-pub async fn touch_presence(tx: &mut Tx, conversation_id: i64, user_id: i64, typing: bool, now: DateTime<Utc>) -> Result<()> {
+pub async fn touch_presence(
+    tx: &mut Tx,
+    conversation_id: i64,
+    user_id: i64,
+    typing: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let typing_at: Option<DateTime<Utc>> = typing.then_some(now);
     let update = Query::update()
         .table("conversation_participants")
-        .values([("viewing_at", now.into()), ("typing_at", typing_at.into()), ("updated_at", now.into())])
+        .values([
+            ("viewing_at", now.into()),
+            ("typing_at", typing_at.into()),
+            ("updated_at", now.into()),
+        ])
         .and_where(Expr::col("conversation_id").eq(conversation_id))
         .and_where(Expr::col("user_id").eq(user_id))
         .to_owned();
     if tx.exec(&update).await? == 0 {
         let insert = Query::insert()
             .into_table("conversation_participants")
-            .columns(["conversation_id", "user_id", "viewing_at", "typing_at", "created_at", "updated_at"])
-            .values_panic([conversation_id.into(), user_id.into(), now.into(), typing_at.into(), now.into(), now.into()])
+            .columns([
+                "conversation_id",
+                "user_id",
+                "viewing_at",
+                "typing_at",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                conversation_id.into(),
+                user_id.into(),
+                now.into(),
+                typing_at.into(),
+                now.into(),
+                now.into(),
+            ])
             .to_owned();
         tx.exec(&insert).await?;
     }
@@ -96,17 +179,30 @@ pub async fn touch_presence(tx: &mut Tx, conversation_id: i64, user_id: i64, typ
 }
 
 /// Other people seen in a conversation since `since`: (name, typing).
-pub async fn present(c: &mut impl Conn, conversation_id: i64, except_user: i64, since: DateTime<Utc>) -> Result<Vec<(String, bool)>> {
+pub async fn present(
+    c: &mut impl Conn,
+    conversation_id: i64,
+    except_user: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, bool)>> {
     let q = Query::select()
         .column(("u", "name"))
         .column(("p", "typing_at"))
         .from_as("conversation_participants", "p")
-        .join_as(JoinType::InnerJoin, "users", "u", Expr::col(("u", "id")).equals(("p", "user_id")))
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("p", "user_id")),
+        )
         .and_where(Expr::col(("p", "conversation_id")).eq(conversation_id))
         .and_where(Expr::col(("p", "user_id")).ne(except_user))
         .and_where(Expr::col(("p", "viewing_at")).gte(since))
         .order_by(("u", "name"), Order::Asc)
         .to_owned();
     let rows: Vec<(String, Option<DateTime<Utc>>)> = c.all(&q).await?;
-    Ok(rows.into_iter().map(|(name, typing)| (name, typing.is_some_and(|t| t >= since))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(name, typing)| (name, typing.is_some_and(|t| t >= since)))
+        .collect())
 }

@@ -200,7 +200,14 @@ pub struct Candidate {
 
 /// Developers ranked by free capacity over [from, to) (`weeks` weeks), most free first;
 /// unavailable developers and the client are left out.
-pub async fn candidates(c: &mut impl Conn, client_id: i64, from: NaiveDate, to: NaiveDate, weeks: i64, limit: u64) -> Result<Vec<Candidate>> {
+pub async fn candidates(
+    c: &mut impl Conn,
+    client_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    weeks: i64,
+    limit: u64,
+) -> Result<Vec<Candidate>> {
     let booked = Query::select()
         .expr(Expr::cust("COALESCE(SUM(w.planned_hours), 0)"))
         .from_as("workload", "w")
@@ -238,4 +245,3 @@ pub async fn candidates(c: &mut impl Conn, client_id: i64, from: NaiveDate, to: 
         .to_owned();
     c.all(&q).await
 }
-

@@ -529,7 +529,10 @@ impl App {
             }
             Action::Refresh => self.refresh_tab(self.tab),
             Action::History => {
-                let subject = on_screen!(self.screens, self.tab, |s| s.list().current().and_then(|r| s.subject(r)));
+                let subject = on_screen!(self.screens, self.tab, |s| s
+                    .list()
+                    .current()
+                    .and_then(|r| s.subject(r)));
                 if let Some((kind, id)) = subject {
                     let from = self.tab;
                     self.switch_tab(TabId::Audit);
@@ -598,15 +601,37 @@ impl App {
                         request,
                     })
                 }
-                Effect::Compose { title, request_template } => self.open_composer(title, request_template),
-                Effect::Pick { title, options } => self.popup = Some(Popup::Picker { title, options: Some(options), cursor: 0 }),
+                Effect::Compose {
+                    title,
+                    request_template,
+                } => self.open_composer(title, request_template),
+                Effect::Pick { title, options } => {
+                    self.popup = Some(Popup::Picker {
+                        title,
+                        options: Some(options),
+                        cursor: 0,
+                    })
+                }
                 Effect::PickDeveloper { project_id, seen } => {
-                    self.popup = Some(Popup::Picker { title: self.t("detail.loading"), options: None, cursor: 0 });
+                    self.popup = Some(Popup::Picker {
+                        title: self.t("detail.loading"),
+                        options: None,
+                        cursor: 0,
+                    });
                     self.pending_assignment = Some((project_id, seen));
-                    self.send(Pane::Candidates, Fill::Append, Request::Candidates { project_id });
+                    self.send(
+                        Pane::Candidates,
+                        Fill::Append,
+                        Request::Candidates { project_id },
+                    );
                 }
                 Effect::PickAgent { id, seen } => {
-                    self.popup = Some(Popup::AgentPicker { id, seen, agents: None, cursor: 0 });
+                    self.popup = Some(Popup::AgentPicker {
+                        id,
+                        seen,
+                        agents: None,
+                        cursor: 0,
+                    });
                     self.send(Pane::Agents, Fill::Append, Request::Agents);
                 }
                 Effect::Toast(t) => self.toast(t, Level::Info),
@@ -616,15 +641,24 @@ impl App {
 
     /// While a ticket is open, tell others (and learn who else is there or typing).
     fn heartbeat(&mut self) {
-        if self.live == Live::Offline || self.tab != TabId::Tickets || !self.screens.tickets.detail.open {
+        if self.live == Live::Offline
+            || self.tab != TabId::Tickets
+            || !self.screens.tickets.detail.open
+        {
             if self.presence.take().is_some() {
                 self.dirty = true;
             }
             return;
         }
-        let Some(id) = self.screens.tickets.detail.for_id else { return };
+        let Some(id) = self.screens.tickets.detail.for_id else {
+            return;
+        };
         let typing = matches!(&self.popup, Some(Popup::Compose { purpose: super::screens::ComposeFor::TicketReply { id: t, .. }, .. }) if *t == id);
-        self.send(Pane::Presence, Fill::Append, Request::Presence { id, typing });
+        self.send(
+            Pane::Presence,
+            Fill::Append,
+            Request::Presence { id, typing },
+        );
     }
 
     /// Opens a composer, restoring its saved draft if there is one.
@@ -634,7 +668,13 @@ impl App {
             _ => self.opts.reason_max_bytes,
         };
         let mut hint = self.t("compose.hint");
-        if matches!(purpose, super::screens::ComposeFor::TicketReply { internal: false, .. }) {
+        if matches!(
+            purpose,
+            super::screens::ComposeFor::TicketReply {
+                internal: false,
+                ..
+            }
+        ) {
             hint = format!("{hint} · {}", self.t("compose.canned"));
         }
         let text = self.load_draft(&purpose);
@@ -694,8 +734,19 @@ impl App {
                 }
             }
             (Pane::Candidates, Reply::Candidates(project_id, list, hours)) => {
-                let seen = self.pending_assignment.filter(|(p, _)| *p == project_id).and_then(|(_, s)| s);
-                let title = self.screens.projects.list.rows.iter().find(|p| p.id == project_id).map(|p| p.title.clone()).unwrap_or_default();
+                let seen = self
+                    .pending_assignment
+                    .filter(|(p, _)| *p == project_id)
+                    .and_then(|(_, s)| s);
+                let title = self
+                    .screens
+                    .projects
+                    .list
+                    .rows
+                    .iter()
+                    .find(|p| p.id == project_id)
+                    .map(|p| p.title.clone())
+                    .unwrap_or_default();
                 let options: Vec<_> = list
                     .iter()
                     .map(|c| {
@@ -710,11 +761,26 @@ impl App {
                             c.max_active_projects,
                             c.skills.0.join(", ")
                         );
-                        (label, super::screens::Pick::AssignDeveloper { project_id, developer_id: c.id, seen })
+                        (
+                            label,
+                            super::screens::Pick::AssignDeveloper {
+                                project_id,
+                                developer_id: c.id,
+                                seen,
+                            },
+                        )
                     })
                     .collect();
-                let title = self.ta("picker.developer", &[("title", &title), ("hours", &hours.to_string())]);
-                if let Some(Popup::Picker { title: t, options: o, .. }) = self.popup.as_mut() {
+                let title = self.ta(
+                    "picker.developer",
+                    &[("title", &title), ("hours", &hours.to_string())],
+                );
+                if let Some(Popup::Picker {
+                    title: t,
+                    options: o,
+                    ..
+                }) = self.popup.as_mut()
+                {
                     *t = title;
                     *o = Some(options);
                 }
@@ -753,7 +819,9 @@ impl App {
             self.clear_draft(&purpose);
         }
         let text = super::messages::outcome_text(&outcome, self.locale);
-        if let (Outcome::SettingUpdated { .. }, Some(Popup::Settings { .. })) = (&outcome, &self.popup) {
+        if let (Outcome::SettingUpdated { .. }, Some(Popup::Settings { .. })) =
+            (&outcome, &self.popup)
+        {
             self.send(Pane::Settings, Fill::Append, Request::Settings);
         }
         self.toast(text, Level::Success);

@@ -479,11 +479,17 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
                 })?;
             let body = store::tickets::body(&mut c, id).await?.unwrap_or_default();
             let history = store::audit::history(&mut c, "support_ticket", id, 30).await?;
-            let messages = match store::messages::conversation_of(&mut c, "support_ticket", id).await? {
-                Some(conv) => store::messages::latest(&mut c, conv, 200, true).await?,
-                None => Vec::new(),
-            };
-            Reply::TicketDetail(Box::new(TicketDetail { row, body, history, messages }))
+            let messages =
+                match store::messages::conversation_of(&mut c, "support_ticket", id).await? {
+                    Some(conv) => store::messages::latest(&mut c, conv, 200, true).await?,
+                    None => Vec::new(),
+                };
+            Reply::TicketDetail(Box::new(TicketDetail {
+                row,
+                body,
+                history,
+                messages,
+            }))
         }
         Request::DeveloperDetail { id, from } => {
             let dev =
@@ -512,8 +518,14 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
             service::tickets::reply(db, actor, &origin, id, &body, internal).await?;
             Reply::Done(Outcome::Replied { id, internal })
         }
-        Request::TicketStatus { id, to, resolution, seen } => {
-            service::tickets::transition(db, actor, &origin, id, to, resolution.as_deref(), seen).await?;
+        Request::TicketStatus {
+            id,
+            to,
+            resolution,
+            seen,
+        } => {
+            service::tickets::transition(db, actor, &origin, id, to, resolution.as_deref(), seen)
+                .await?;
             Reply::Done(Outcome::TicketChanged { id })
         }
         Request::TicketPriority { id, priority, seen } => {
@@ -524,24 +536,41 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
             service::tickets::assign(db, actor, &origin, id, to, seen).await?;
             Reply::Done(Outcome::Assigned { id })
         }
-        Request::Presence { id, typing } => Reply::Presence(id, service::tickets::presence(db, actor, id, typing).await?),
-        Request::Agents => Reply::Agents(store::users::staff(&mut c, &["support", "super-admin"]).await?),
+        Request::Presence { id, typing } => {
+            Reply::Presence(id, service::tickets::presence(db, actor, id, typing).await?)
+        }
+        Request::Agents => {
+            Reply::Agents(store::users::staff(&mut c, &["support", "super-admin"]).await?)
+        }
         Request::Candidates { project_id } => {
-            let project = store::projects::get(&mut c, project_id)
-                .await?
-                .ok_or(ServiceError::NotFound { what: "project", key: project_id.to_string() })?;
+            let project =
+                store::projects::get(&mut c, project_id)
+                    .await?
+                    .ok_or(ServiceError::NotFound {
+                        what: "project",
+                        key: project_id.to_string(),
+                    })?;
             let plan = service::projects::plan_weeks(&project, chrono::Utc::now().date_naive());
             let (from, weeks) = match (plan.first(), plan.last()) {
                 (Some(first), Some(last)) => (first.0, (last.0 - first.0).num_weeks() + 1),
-                _ => (service::projects::week_start(chrono::Utc::now().date_naive()), 1),
+                _ => (
+                    service::projects::week_start(chrono::Utc::now().date_naive()),
+                    1,
+                ),
             };
             let to = from + Duration::weeks(weeks);
             let hours = plan.iter().map(|(_, h)| h).sum();
-            let list = store::workload::candidates(&mut c, project.client_id, from, to, weeks, 20).await?;
+            let list =
+                store::workload::candidates(&mut c, project.client_id, from, to, weeks, 20).await?;
             Reply::Candidates(project_id, list, hours)
         }
-        Request::AssignDeveloper { project_id, developer_id, seen } => {
-            service::projects::assign_developer(db, actor, &origin, project_id, developer_id, seen).await?;
+        Request::AssignDeveloper {
+            project_id,
+            developer_id,
+            seen,
+        } => {
+            service::projects::assign_developer(db, actor, &origin, project_id, developer_id, seen)
+                .await?;
             Reply::Done(Outcome::ProjectChanged { id: project_id })
         }
         Request::ProjectStatus { id, to, seen } => {
@@ -549,10 +578,20 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
             Reply::Done(Outcome::ProjectChanged { id })
         }
         Request::Settings => Reply::Settings(store::settings::all(&mut c).await?),
-        Request::UpdateSetting { group, name, payload } => {
-            let value: serde_json::Value = serde_json::from_str(payload.trim()).map_err(|e| ServiceError::Invalid { field: "setting", message: format!("not valid JSON: {e}") })?;
+        Request::UpdateSetting {
+            group,
+            name,
+            payload,
+        } => {
+            let value: serde_json::Value =
+                serde_json::from_str(payload.trim()).map_err(|e| ServiceError::Invalid {
+                    field: "setting",
+                    message: format!("not valid JSON: {e}"),
+                })?;
             service::settings::update(db, actor, &origin, &group, &name, value).await?;
-            Reply::Done(Outcome::SettingUpdated { key: format!("{group}.{name}") })
+            Reply::Done(Outcome::SettingUpdated {
+                key: format!("{group}.{name}"),
+            })
         }
         Request::Ping => {
             db.ping().await?;

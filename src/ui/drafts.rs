@@ -28,12 +28,16 @@ pub fn canned(locale: Locale) -> Vec<Canned> {
         Locale::Fr => include_str!("../../assets/canned/fr.toml"),
         Locale::En => include_str!("../../assets/canned/en.toml"),
     };
-    toml::from_str::<CannedFile>(text).map(|f| f.reply).unwrap_or_default()
+    toml::from_str::<CannedFile>(text)
+        .map(|f| f.reply)
+        .unwrap_or_default()
 }
 
 /// Fills `{requester.name}`-style placeholders.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values.iter().fold(template.to_owned(), |text, (k, v)| text.replace(&format!("{{{k}}}"), v))
+    values.iter().fold(template.to_owned(), |text, (k, v)| {
+        text.replace(&format!("{{{k}}}"), v)
+    })
 }
 
 impl App {
@@ -43,7 +47,9 @@ impl App {
     }
 
     pub(crate) fn save_draft(&self, purpose: &ComposeFor, text: &str) {
-        let Some(path) = self.draft_path(purpose) else { return };
+        let Some(path) = self.draft_path(purpose) else {
+            return;
+        };
         if text.trim().is_empty() {
             let _ = std::fs::remove_file(path);
             return;
@@ -57,7 +63,9 @@ impl App {
     }
 
     pub(crate) fn load_draft(&self, purpose: &ComposeFor) -> String {
-        self.draft_path(purpose).and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default()
+        self.draft_path(purpose)
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default()
     }
 
     pub(crate) fn clear_draft(&self, purpose: &ComposeFor) {
@@ -82,12 +90,29 @@ impl App {
             .as_ref()
             .map(|d| d.row.clone())
             .filter(|r| r.id == ticket_id)
-            .or_else(|| self.screens.tickets.list.rows.iter().find(|r| r.id == ticket_id).cloned());
-        let agent = self.actor.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+            .or_else(|| {
+                self.screens
+                    .tickets
+                    .list
+                    .rows
+                    .iter()
+                    .find(|r| r.id == ticket_id)
+                    .cloned()
+            });
+        let agent = self
+            .actor
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_default();
         match row {
             Some(r) => fill(
                 &pick.body,
-                &[("requester.name", &r.requester_name), ("ticket.reference", &r.reference), ("ticket.subject", &r.subject), ("agent.name", &agent)],
+                &[
+                    ("requester.name", &r.requester_name),
+                    ("ticket.reference", &r.reference),
+                    ("ticket.subject", &r.subject),
+                    ("agent.name", &agent),
+                ],
             ),
             None => fill(&pick.body, &[("agent.name", &agent)]),
         }
@@ -103,7 +128,15 @@ mod tests {
         for l in [Locale::En, Locale::Fr] {
             let c = canned(l);
             assert!(c.len() >= 3);
-            let text = fill(&c[0].body, &[("requester.name", "Awa"), ("ticket.reference", "TCK-1"), ("ticket.subject", "x"), ("agent.name", "Fatou")]);
+            let text = fill(
+                &c[0].body,
+                &[
+                    ("requester.name", "Awa"),
+                    ("ticket.reference", "TCK-1"),
+                    ("ticket.subject", "x"),
+                    ("agent.name", "Fatou"),
+                ],
+            );
             assert!(text.contains("Awa") && text.contains("TCK-1") && !text.contains('{'));
         }
     }

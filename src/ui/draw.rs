@@ -160,11 +160,24 @@ impl App {
         let wide = area.width >= 110;
         // "Fatou Sow is replying…": shown on the open ticket to everyone else who has it open.
         let presence = match (&self.presence, tab) {
-            (Some((id, people)), TabId::Tickets) if self.screens.tickets.detail.for_id == Some(*id) && !people.is_empty() => people
-                .iter()
-                .map(|(name, typing)| self.ta(if *typing { "presence.typing" } else { "presence.viewing" }, &[("name", name)]))
-                .collect::<Vec<_>>()
-                .join(" · "),
+            (Some((id, people)), TabId::Tickets)
+                if self.screens.tickets.detail.for_id == Some(*id) && !people.is_empty() =>
+            {
+                people
+                    .iter()
+                    .map(|(name, typing)| {
+                        self.ta(
+                            if *typing {
+                                "presence.typing"
+                            } else {
+                                "presence.viewing"
+                            },
+                            &[("name", name)],
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            }
             _ => String::new(),
         };
         let mut list_area = area;
@@ -221,15 +234,7 @@ impl App {
                     if !presence.is_empty() {
                         title = format!("{title} — ⚠ {presence}");
                     }
-                    detail::draw(
-                        f,
-                        r,
-                        &title,
-                        &lines,
-                        d.scroll,
-                        ctx.theme,
-                        detail_focus,
-                    );
+                    detail::draw(f, r, &title, &lines, d.scroll, ctx.theme, detail_focus);
                 }
             })
         });
@@ -379,22 +384,60 @@ impl App {
                 };
                 f.render_widget(List::new(items).block(block), r);
             }
-            Popup::Picker { title, options, cursor } => {
-                let labels: Option<Vec<String>> = options.as_ref().map(|o| o.iter().map(|(l, _)| l.clone()).collect());
-                draw_choices(f, area, title, labels, *cursor, &self.t("picker.keys"), &self.t("detail.loading"), &theme);
+            Popup::Picker {
+                title,
+                options,
+                cursor,
+            } => {
+                let labels: Option<Vec<String>> = options
+                    .as_ref()
+                    .map(|o| o.iter().map(|(l, _)| l.clone()).collect());
+                draw_choices(
+                    f,
+                    area,
+                    title,
+                    labels,
+                    *cursor,
+                    &self.t("picker.keys"),
+                    &self.t("detail.loading"),
+                    &theme,
+                );
             }
             Popup::AgentPicker { agents, cursor, .. } => {
-                let labels = agents.as_ref().map(|a| a.iter().map(|(_, name, email)| format!("{name} <{email}>")).collect());
-                draw_choices(f, area, &self.t("picker.agent"), labels, *cursor, &self.t("picker.keys"), &self.t("detail.loading"), &theme);
+                let labels = agents.as_ref().map(|a| {
+                    a.iter()
+                        .map(|(_, name, email)| format!("{name} <{email}>"))
+                        .collect()
+                });
+                draw_choices(
+                    f,
+                    area,
+                    &self.t("picker.agent"),
+                    labels,
+                    *cursor,
+                    &self.t("picker.keys"),
+                    &self.t("detail.loading"),
+                    &theme,
+                );
             }
-            Popup::Settings { rows, cursor, editing } => {
+            Popup::Settings {
+                rows,
+                cursor,
+                editing,
+            } => {
                 let r = centered(area, 100, area.height.saturating_sub(6));
                 f.render_widget(Clear, r);
                 let block = Block::default()
                     .borders(Borders::ALL)
                     .border_style(theme.accent)
-                    .title(Span::styled(format!(" {} ", self.t("settings.title")), theme.header))
-                    .title_bottom(Span::styled(format!(" {} ", self.t("settings.keys")), theme.muted));
+                    .title(Span::styled(
+                        format!(" {} ", self.t("settings.title")),
+                        theme.header,
+                    ))
+                    .title_bottom(Span::styled(
+                        format!(" {} ", self.t("settings.keys")),
+                        theme.muted,
+                    ));
                 let mut lines: Vec<Line> = Vec::new();
                 match rows {
                     None => lines.push(Line::from(self.t("detail.loading"))),
@@ -406,7 +449,11 @@ impl App {
                                 _ => s.payload.0.to_string(),
                             };
                             let lock = if s.locked { " (locked)" } else { "" };
-                            let style = if i == *cursor { theme.selection } else { theme.base };
+                            let style = if i == *cursor {
+                                theme.selection
+                            } else {
+                                theme.base
+                            };
                             lines.push(Line::from(vec![
                                 Span::styled(format!("{key:<36}{lock} "), theme.accent),
                                 Span::styled(sanitize_line(&value), style),
@@ -414,7 +461,12 @@ impl App {
                         }
                     }
                 }
-                f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), r);
+                f.render_widget(
+                    Paragraph::new(lines)
+                        .wrap(Wrap { trim: false })
+                        .block(block),
+                    r,
+                );
             }
             Popup::Confirm {
                 title, question, ..
@@ -516,7 +568,16 @@ fn draw_choices(
         Some(labels) => labels
             .iter()
             .enumerate()
-            .map(|(i, l)| ListItem::new(Line::styled(sanitize_line(l), if i == cursor { theme.selection } else { theme.base })))
+            .map(|(i, l)| {
+                ListItem::new(Line::styled(
+                    sanitize_line(l),
+                    if i == cursor {
+                        theme.selection
+                    } else {
+                        theme.base
+                    },
+                ))
+            })
             .collect(),
     };
     f.render_widget(List::new(items).block(block), r);

@@ -84,10 +84,19 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
         Outcome::Paid { id } => tr(locale, "toast.paid", &[("id", &id.to_string())]),
         Outcome::Assigned { id } => tr(locale, "toast.assigned", &[("id", &id.to_string())]),
         Outcome::MarkedRead => tr(locale, "toast.marked_read", &[]),
-        Outcome::Replied { id, internal: false } => tr(locale, "toast.replied", &[("id", &id.to_string())]),
-        Outcome::Replied { id, internal: true } => tr(locale, "toast.noted", &[("id", &id.to_string())]),
-        Outcome::ProjectChanged { id } => tr(locale, "toast.project_changed", &[("id", &id.to_string())]),
-        Outcome::TicketChanged { id } => tr(locale, "toast.ticket_changed", &[("id", &id.to_string())]),
+        Outcome::Replied {
+            id,
+            internal: false,
+        } => tr(locale, "toast.replied", &[("id", &id.to_string())]),
+        Outcome::Replied { id, internal: true } => {
+            tr(locale, "toast.noted", &[("id", &id.to_string())])
+        }
+        Outcome::ProjectChanged { id } => {
+            tr(locale, "toast.project_changed", &[("id", &id.to_string())])
+        }
+        Outcome::TicketChanged { id } => {
+            tr(locale, "toast.ticket_changed", &[("id", &id.to_string())])
+        }
         Outcome::SettingUpdated { key } => tr(locale, "toast.setting_updated", &[("key", key)]),
         Outcome::Bulk { approved, skipped } => {
             let n = approved.to_string();

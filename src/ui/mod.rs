@@ -4,8 +4,8 @@
 pub mod action;
 pub mod app;
 pub mod data;
-mod draw;
 pub mod drafts;
+mod draw;
 pub mod format;
 pub mod keymap;
 pub mod login;

@@ -108,8 +108,16 @@ impl App {
                 self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
             }
             Some("settings") => {
-                self.popup = Some(super::popup::Popup::Settings { rows: None, cursor: 0, editing: None });
-                self.send(super::data::Pane::Settings, Fill::Append, super::data::Request::Settings);
+                self.popup = Some(super::popup::Popup::Settings {
+                    rows: None,
+                    cursor: 0,
+                    editing: None,
+                });
+                self.send(
+                    super::data::Pane::Settings,
+                    Fill::Append,
+                    super::data::Request::Settings,
+                );
             }
             Some("theme") => self.set_theme(rest),
             Some("lang") => self.set_locale(rest),

@@ -90,7 +90,9 @@ impl Popup {
         match self {
             Popup::Filter(i) | Popup::Palette(i) => i.insert_str(text.lines().next().unwrap_or("")),
             Popup::Compose { composer, .. } => composer.paste(text),
-            Popup::Settings { editing: Some(i), .. } => i.insert_str(text.lines().next().unwrap_or("")),
+            Popup::Settings {
+                editing: Some(i), ..
+            } => i.insert_str(text.lines().next().unwrap_or("")),
             _ => {}
         }
     }
@@ -185,11 +187,19 @@ impl App {
                     _ => false,
                 }
             }
-            Popup::Settings { rows, cursor, editing } => match editing {
+            Popup::Settings {
+                rows,
+                cursor,
+                editing,
+            } => match editing {
                 Some(input) => match input.handle(&k) {
                     InputOutcome::Submit => {
                         if let Some(row) = rows.as_ref().and_then(|r| r.get(*cursor)) {
-                            let req = Request::UpdateSetting { group: row.group.clone(), name: row.name.clone(), payload: input.text() };
+                            let req = Request::UpdateSetting {
+                                group: row.group.clone(),
+                                name: row.name.clone(),
+                                payload: input.text(),
+                            };
                             self.send(Pane::Action, Fill::Append, req);
                         }
                         *editing = None;
@@ -213,10 +223,19 @@ impl App {
                             true
                         }
                         KeyCode::Enter | KeyCode::Char('e') => {
-                            let may = !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(crate::domain::Permission::SettingsEdit));
+                            let may = !self.opts.read_only
+                                && self.actor.as_ref().is_some_and(|a| {
+                                    a.can(crate::domain::Permission::SettingsEdit)
+                                });
                             match rows.as_ref().and_then(|r| r.get(*cursor)) {
-                                Some(row) if may => *editing = Some(LineInput::with_text(&row.payload.0.to_string(), 4000)),
-                                Some(_) => self.toast(self.ta("error.forbidden", &[("permission", "settings.edit")]), Level::Error),
+                                Some(row) if may => {
+                                    *editing =
+                                        Some(LineInput::with_text(&row.payload.0.to_string(), 4000))
+                                }
+                                Some(_) => self.toast(
+                                    self.ta("error.forbidden", &[("permission", "settings.edit")]),
+                                    Level::Error,
+                                ),
                                 None => {}
                             }
                             true
@@ -234,9 +253,14 @@ impl App {
                 Answer::Undecided => true,
             },
             Popup::Compose { composer, purpose } => {
-                let ctrl_o = k.code == KeyCode::Char('o') && k.modifiers.contains(KeyModifiers::CONTROL);
+                let ctrl_o =
+                    k.code == KeyCode::Char('o') && k.modifiers.contains(KeyModifiers::CONTROL);
                 if ctrl_o {
-                    if let ComposeFor::TicketReply { id, internal: false } = purpose {
+                    if let ComposeFor::TicketReply {
+                        id,
+                        internal: false,
+                    } = purpose
+                    {
                         let text = self.canned_reply(*id);
                         composer.paste(&text);
                         self.save_draft(purpose, &composer.text());
@@ -254,7 +278,9 @@ impl App {
                     }
                 }
             }
-            Popup::Picker { options, cursor, .. } => {
+            Popup::Picker {
+                options, cursor, ..
+            } => {
                 let n = options.as_ref().map_or(0, Vec::len);
                 match k.code {
                     KeyCode::Down | KeyCode::Char('j') => {
@@ -266,7 +292,9 @@ impl App {
                         true
                     }
                     KeyCode::Enter => {
-                        if let Some((_, pick)) = options.as_ref().and_then(|o| o.get(*cursor)).cloned() {
+                        if let Some((_, pick)) =
+                            options.as_ref().and_then(|o| o.get(*cursor)).cloned()
+                        {
                             self.run_pick(pick);
                         }
                         false
@@ -274,7 +302,12 @@ impl App {
                     _ => false,
                 }
             }
-            Popup::AgentPicker { id, seen, agents, cursor } => {
+            Popup::AgentPicker {
+                id,
+                seen,
+                agents,
+                cursor,
+            } => {
                 let n = agents.as_ref().map_or(0, Vec::len);
                 match k.code {
                     KeyCode::Down | KeyCode::Char('j') => {
@@ -287,7 +320,11 @@ impl App {
                     }
                     KeyCode::Enter => {
                         if let Some((to, _, _)) = agents.as_ref().and_then(|a| a.get(*cursor)) {
-                            let req = Request::AssignTicket { id: *id, to: *to, seen: *seen };
+                            let req = Request::AssignTicket {
+                                id: *id,
+                                to: *to,
+                                seen: *seen,
+                            };
                             self.send(Pane::Action, Fill::Append, req);
                         }
                         false
@@ -306,7 +343,10 @@ impl App {
         let text = composer.text();
         if composer.over_limit() {
             let (n, max) = (composer.bytes().to_string(), composer.max_bytes.to_string());
-            self.toast(self.ta("error.text_too_long", &[("actual", &n), ("max", &max)]), Level::Error);
+            self.toast(
+                self.ta("error.text_too_long", &[("actual", &n), ("max", &max)]),
+                Level::Error,
+            );
             return true;
         }
         if text.trim().is_empty() {
@@ -319,12 +359,29 @@ impl App {
             return true;
         }
         let req = match purpose.clone() {
-            ComposeFor::Reject { kind, id, seen } => Request::Reject { kind, id, reason: text.clone(), seen },
-            ComposeFor::PayReference { kind, id, seen } => Request::Pay { kind, id, reference: text.trim().to_owned(), seen },
-            ComposeFor::TicketReply { id, internal } => Request::TicketReply { id, body: text.clone(), internal },
-            ComposeFor::Resolution { id, seen } => {
-                Request::TicketStatus { id, to: crate::domain::TicketStatus::Solved, resolution: Some(text.clone()), seen }
-            }
+            ComposeFor::Reject { kind, id, seen } => Request::Reject {
+                kind,
+                id,
+                reason: text.clone(),
+                seen,
+            },
+            ComposeFor::PayReference { kind, id, seen } => Request::Pay {
+                kind,
+                id,
+                reference: text.trim().to_owned(),
+                seen,
+            },
+            ComposeFor::TicketReply { id, internal } => Request::TicketReply {
+                id,
+                body: text.clone(),
+                internal,
+            },
+            ComposeFor::Resolution { id, seen } => Request::TicketStatus {
+                id,
+                to: crate::domain::TicketStatus::Solved,
+                resolution: Some(text.clone()),
+                seen,
+            },
         };
         self.draft = Some((purpose.clone(), text));
         self.send(Pane::Action, Fill::Append, req);
@@ -333,21 +390,52 @@ impl App {
 
     fn run_pick(&mut self, pick: Pick) {
         match pick {
-            Pick::TicketStatus { id, to: crate::domain::TicketStatus::Solved, seen } => {
+            Pick::TicketStatus {
+                id,
+                to: crate::domain::TicketStatus::Solved,
+                seen,
+            } => {
                 let title = self.ta("compose.resolution_title", &[("id", &id.to_string())]);
                 self.open_composer(title, ComposeFor::Resolution { id, seen });
             }
-            Pick::TicketStatus { id, to, seen } => {
-                self.send(Pane::Action, Fill::Append, Request::TicketStatus { id, to, resolution: None, seen })
-            }
-            Pick::TicketPriority { id, priority, seen } => {
-                self.send(Pane::Action, Fill::Append, Request::TicketPriority { id, priority, seen })
-            }
-            Pick::ProjectStatus { id, to, seen } => self.send(Pane::Action, Fill::Append, Request::ProjectStatus { id, to, seen }),
-            Pick::AssignDeveloper { project_id, developer_id, seen } => {
-                self.send(Pane::Action, Fill::Append, Request::AssignDeveloper { project_id, developer_id, seen })
-            }
-            Pick::AssignTicket { id, to, seen } => self.send(Pane::Action, Fill::Append, Request::AssignTicket { id, to, seen }),
+            Pick::TicketStatus { id, to, seen } => self.send(
+                Pane::Action,
+                Fill::Append,
+                Request::TicketStatus {
+                    id,
+                    to,
+                    resolution: None,
+                    seen,
+                },
+            ),
+            Pick::TicketPriority { id, priority, seen } => self.send(
+                Pane::Action,
+                Fill::Append,
+                Request::TicketPriority { id, priority, seen },
+            ),
+            Pick::ProjectStatus { id, to, seen } => self.send(
+                Pane::Action,
+                Fill::Append,
+                Request::ProjectStatus { id, to, seen },
+            ),
+            Pick::AssignDeveloper {
+                project_id,
+                developer_id,
+                seen,
+            } => self.send(
+                Pane::Action,
+                Fill::Append,
+                Request::AssignDeveloper {
+                    project_id,
+                    developer_id,
+                    seen,
+                },
+            ),
+            Pick::AssignTicket { id, to, seen } => self.send(
+                Pane::Action,
+                Fill::Append,
+                Request::AssignTicket { id, to, seen },
+            ),
         }
     }
 

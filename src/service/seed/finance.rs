@@ -995,16 +995,34 @@ pub(super) fn build(
         };
         let mut released_dev = 0;
         let until = p.delivered_at.unwrap_or(a);
-        let step = if p.currency == Currency::EUR { 100 } else { 1_000 };
+        let step = if p.currency == Currency::EUR {
+            100
+        } else {
+            1_000
+        };
         let mut at = started;
         for n in 1..=milestones {
             let span = (until - started) / (i64::from(milestones) + 1);
-            at = between(&mut rng, at + DAY, started + span * i64::from(n), a - 2 * MINUTE).max(at);
-            let tranche = util::round_to(dev_share as f64 * 0.3, step).min(dev_share - released_dev);
+            at = between(
+                &mut rng,
+                at + DAY,
+                started + span * i64::from(n),
+                a - 2 * MINUTE,
+            )
+            .max(at);
+            let tranche =
+                util::round_to(dev_share as f64 * 0.3, step).min(dev_share - released_dev);
             if tranche <= 0 {
                 break;
             }
-            releases.push((at, tranche, DEVELOPER_PAYABLE, code::RELEASE, Owner::None, n));
+            releases.push((
+                at,
+                tranche,
+                DEVELOPER_PAYABLE,
+                code::RELEASE,
+                Owner::None,
+                n,
+            ));
             released_dev += tranche;
         }
         if p.status == P::Completed {

@@ -258,7 +258,11 @@ pub(super) fn build(
     let mut specs: Vec<(i64, Fate, Option<(ProjectStatus, i64)>, Flag)> =
         Vec::with_capacity(plan.projects);
     let natural = plan.projects.saturating_sub(SCENARIOS.len());
-    let fate_weights: Vec<u32> = FATES.iter().zip(plan.fate_bias).map(|(f, b)| f.1 * b).collect();
+    let fate_weights: Vec<u32> = FATES
+        .iter()
+        .zip(plan.fate_bias)
+        .map(|(f, b)| f.1 * b)
+        .collect();
     for k in 0..natural {
         let created = clock.nth(&mut rng, clock.start, k, natural);
         let fate = FATES[weighted(&mut rng, &fate_weights)].0;

@@ -2,7 +2,7 @@
 //! tickets with their participants and messages.
 
 use rand::Rng;
-use serde_json::{json, Value as JsonValue};
+use serde_json::{Value as JsonValue, json};
 
 use super::history::{Ev, K, St};
 use super::people::User;
@@ -736,7 +736,16 @@ pub(super) async fn write_messages(
     let share = w.plan.message_notify_share;
     let mut notes = sink.table(
         "notifications",
-        &["id", "type", "notifiable_type", "notifiable_id", "data", "read_at", "created_at", "updated_at"],
+        &[
+            "id",
+            "type",
+            "notifiable_type",
+            "notifiable_id",
+            "data",
+            "read_at",
+            "created_at",
+            "updated_at",
+        ],
         (total as f64 * share * 1.2) as u64,
     );
     let words = &*WORDS;
@@ -808,7 +817,9 @@ pub(super) async fn write_messages(
                     ot(deleted),
                 ])
                 .await?;
-            let Some(from) = sender.filter(|_| !internal) else { continue };
+            let Some(from) = sender.filter(|_| !internal) else {
+                continue;
+            };
             for to in &c.people {
                 if *to == from || !nrng.random_bool(share) {
                     continue;

@@ -126,7 +126,8 @@ pub(super) fn after(rng: &mut R, base: i64, lo: i64, hi: i64, max: i64) -> i64 {
 /// When a notification sent at `at` was read: most old ones, a few recent ones.
 pub(super) fn read_at(rng: &mut R, at: i64, anchor: i64) -> Option<i64> {
     let p = if anchor - at > 3 * DAY { 0.9 } else { 0.3 };
-    rng.random_bool(p).then(|| after(rng, at, 5 * MINUTE, 2 * DAY, anchor))
+    rng.random_bool(p)
+        .then(|| after(rng, at, 5 * MINUTE, 2 * DAY, anchor))
 }
 
 /// Index picked with the given integer weights.

@@ -127,11 +127,20 @@ pub enum Effect {
     },
     Toast(String),
     /// A list to choose from (status, priority, agent).
-    Pick { title: String, options: Vec<(String, Pick)> },
+    Pick {
+        title: String,
+        options: Vec<(String, Pick)>,
+    },
     /// Ask the data task for the agents, then offer them in a picker.
-    PickAgent { id: i64, seen: Option<i64> },
+    PickAgent {
+        id: i64,
+        seen: Option<i64>,
+    },
     /// Ask for developers ranked by free capacity, then offer them.
-    PickDeveloper { project_id: i64, seen: Option<i64> },
+    PickDeveloper {
+        project_id: i64,
+        seen: Option<i64>,
+    },
 }
 
 /// What a composed text will be used for.
@@ -163,7 +172,9 @@ impl ComposeFor {
         match self {
             ComposeFor::Reject { kind, id, .. } => format!("{}-{id}-reject", kind.alias()),
             ComposeFor::PayReference { kind, id, .. } => format!("{}-{id}-pay", kind.alias()),
-            ComposeFor::TicketReply { id, internal } => format!("ticket-{id}-{}", if *internal { "note" } else { "reply" }),
+            ComposeFor::TicketReply { id, internal } => {
+                format!("ticket-{id}-{}", if *internal { "note" } else { "reply" })
+            }
             ComposeFor::Resolution { id, .. } => format!("ticket-{id}-resolution"),
         }
     }
@@ -172,11 +183,31 @@ impl ComposeFor {
 /// A choice offered by a picker popup.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pick {
-    TicketStatus { id: i64, to: crate::domain::TicketStatus, seen: Option<i64> },
-    TicketPriority { id: i64, priority: crate::domain::TicketPriority, seen: Option<i64> },
-    AssignTicket { id: i64, to: i64, seen: Option<i64> },
-    ProjectStatus { id: i64, to: crate::domain::ProjectStatus, seen: Option<i64> },
-    AssignDeveloper { project_id: i64, developer_id: i64, seen: Option<i64> },
+    TicketStatus {
+        id: i64,
+        to: crate::domain::TicketStatus,
+        seen: Option<i64>,
+    },
+    TicketPriority {
+        id: i64,
+        priority: crate::domain::TicketPriority,
+        seen: Option<i64>,
+    },
+    AssignTicket {
+        id: i64,
+        to: i64,
+        seen: Option<i64>,
+    },
+    ProjectStatus {
+        id: i64,
+        to: crate::domain::ProjectStatus,
+        seen: Option<i64>,
+    },
+    AssignDeveloper {
+        project_id: i64,
+        developer_id: i64,
+        seen: Option<i64>,
+    },
 }
 
 pub trait ListScreen {

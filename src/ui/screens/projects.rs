@@ -13,7 +13,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 
-use super::{status_values, Ctx, DetailState, Effect, ListScreen, Pick, TabId};
+use super::{Ctx, DetailState, Effect, ListScreen, Pick, TabId, status_values};
 
 #[derive(Default)]
 pub struct ProjectsScreen {
@@ -267,7 +267,10 @@ impl ListScreen for ProjectsScreen {
         let r = self.list.current()?;
         let (id, seen) = (r.id, Some(r.lock_version));
         match action {
-            Action::AssignTo => Some(vec![Effect::PickDeveloper { project_id: id, seen }]),
+            Action::AssignTo => Some(vec![Effect::PickDeveloper {
+                project_id: id,
+                seen,
+            }]),
             Action::SetStatus => {
                 // Only the moves the state machine allows; `assigned` goes through A.
                 let from = ProjectStatus::parse(&r.status).ok()?;
@@ -275,12 +278,20 @@ impl ListScreen for ProjectsScreen {
                     .next_states()
                     .into_iter()
                     .filter(|to| *to != ProjectStatus::Assigned)
-                    .map(|to| (format::status("project", to.as_str(), ctx.locale), Pick::ProjectStatus { id, to, seen }))
+                    .map(|to| {
+                        (
+                            format::status("project", to.as_str(), ctx.locale),
+                            Pick::ProjectStatus { id, to, seen },
+                        )
+                    })
                     .collect();
                 if options.is_empty() {
                     return Some(vec![Effect::Toast(ctx.t("toast.no_move"))]);
                 }
-                Some(vec![Effect::Pick { title: ctx.ta("picker.project_status", &[("title", &r.title)]), options }])
+                Some(vec![Effect::Pick {
+                    title: ctx.ta("picker.project_status", &[("title", &r.title)]),
+                    options,
+                }])
             }
             _ => None,
         }

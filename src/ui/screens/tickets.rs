@@ -12,7 +12,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 
-use super::{status_values, ComposeFor, Ctx, DetailState, Effect, ListScreen, Pick, TabId};
+use super::{ComposeFor, Ctx, DetailState, Effect, ListScreen, Pick, TabId, status_values};
 
 pub struct TicketsScreen {
     pub list: ListView<TicketRow>,
@@ -31,7 +31,12 @@ impl Default for TicketsScreen {
             list: ListView::default(),
             detail: DetailState::default(),
             sort: Sort::default(),
-            filter: Filter { statuses: ["new", "open", "pending", "on_hold"].map(String::from).to_vec(), ..Filter::default() },
+            filter: Filter {
+                statuses: ["new", "open", "pending", "on_hold"]
+                    .map(String::from)
+                    .to_vec(),
+                ..Filter::default()
+            },
             filter_raw: OPEN_FILTER.to_owned(),
         }
     }
@@ -253,15 +258,24 @@ impl ListScreen for TicketsScreen {
         } else {
             body
         }));
-        out.push(DetailLine::Section(ctx.ta("detail.thread", &[("n", &d.messages.len().to_string())])));
+        out.push(DetailLine::Section(
+            ctx.ta("detail.thread", &[("n", &d.messages.len().to_string())]),
+        ));
         if d.messages.is_empty() {
             out.push(DetailLine::Text(ctx.t("detail.no_messages")));
         }
         for m in &d.messages {
-            let who = m.sender_name.clone().unwrap_or_else(|| ctx.t("audit.system"));
+            let who = m
+                .sender_name
+                .clone()
+                .unwrap_or_else(|| ctx.t("audit.system"));
             let when = format::when(m.created_at, ctx.now, ctx.locale);
             if m.is_internal {
-                out.push(DetailLine::Styled(format!("{when} {who}"), format!("[{}] {}", ctx.t("detail.internal_note"), m.body), Tone::Warning));
+                out.push(DetailLine::Styled(
+                    format!("{when} {who}"),
+                    format!("[{}] {}", ctx.t("detail.internal_note"), m.body),
+                    Tone::Warning,
+                ));
             } else {
                 out.push(DetailLine::Field(format!("{when} {who}"), m.body.clone()));
             }
@@ -281,7 +295,12 @@ impl ListScreen for TicketsScreen {
             out.extend([Action::AssignMe, Action::AssignTo]);
         }
         if ctx.may(Permission::TicketsReply) {
-            out.extend([Action::Reply, Action::Note, Action::SetStatus, Action::SetPriority]);
+            out.extend([
+                Action::Reply,
+                Action::Note,
+                Action::SetStatus,
+                Action::SetPriority,
+            ]);
         }
         out.push(Action::History);
         out
@@ -293,13 +312,27 @@ impl ListScreen for TicketsScreen {
         let r = self.list.current()?;
         let (id, seen) = (r.id, Some(r.lock_version));
         let effect = match action {
-            Action::AssignMe => Effect::Send(crate::ui::data::Pane::Action, Fill::Append, Request::AssignTicketToMe { id, seen }),
+            Action::AssignMe => Effect::Send(
+                crate::ui::data::Pane::Action,
+                Fill::Append,
+                Request::AssignTicketToMe { id, seen },
+            ),
             Action::AssignTo => Effect::PickAgent { id, seen },
             Action::Reply | Action::Note => {
                 let internal = action == Action::Note;
-                let key = if internal { "compose.note_title" } else { "compose.reply_title" };
+                let key = if internal {
+                    "compose.note_title"
+                } else {
+                    "compose.reply_title"
+                };
                 Effect::Compose {
-                    title: ctx.ta(key, &[("reference", &r.reference), ("requester", &r.requester_name)]),
+                    title: ctx.ta(
+                        key,
+                        &[
+                            ("reference", &r.reference),
+                            ("requester", &r.requester_name),
+                        ],
+                    ),
                     request_template: ComposeFor::TicketReply { id, internal },
                 }
             }
@@ -309,17 +342,37 @@ impl ListScreen for TicketsScreen {
                 let options = from
                     .next_states()
                     .into_iter()
-                    .map(|to| (format::status("ticket", to.as_str(), ctx.locale), Pick::TicketStatus { id, to, seen }))
+                    .map(|to| {
+                        (
+                            format::status("ticket", to.as_str(), ctx.locale),
+                            Pick::TicketStatus { id, to, seen },
+                        )
+                    })
                     .collect();
-                Effect::Pick { title: ctx.ta("picker.status", &[("reference", &r.reference)]), options }
+                Effect::Pick {
+                    title: ctx.ta("picker.status", &[("reference", &r.reference)]),
+                    options,
+                }
             }
             Action::SetPriority => {
                 let options = TicketPriority::ALL
                     .iter()
                     .filter(|p| p.as_str() != r.priority)
-                    .map(|p| (format::status("priority", p.as_str(), ctx.locale), Pick::TicketPriority { id, priority: *p, seen }))
+                    .map(|p| {
+                        (
+                            format::status("priority", p.as_str(), ctx.locale),
+                            Pick::TicketPriority {
+                                id,
+                                priority: *p,
+                                seen,
+                            },
+                        )
+                    })
                     .collect();
-                Effect::Pick { title: ctx.ta("picker.priority", &[("reference", &r.reference)]), options }
+                Effect::Pick {
+                    title: ctx.ta("picker.priority", &[("reference", &r.reference)]),
+                    options,
+                }
             }
             _ => return None,
         };
