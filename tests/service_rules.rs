@@ -741,33 +741,162 @@ async fn replies_and_internal_notes_stay_apart() {
     on_both!(|db| {
         fixtures::world(&db).await;
         let fatou = fixtures::actor(&db, FATOU).await;
-        service::tickets::reply(&db, &fatou, &origin(), T_NEW, "Bonjour, nous vérifions le paiement Wave.", false).await.unwrap();
-        service::tickets::reply(&db, &fatou, &origin(), T_NEW, "Note : appeler Wave, réf. interne 42", true).await.unwrap();
-        let conv = store::messages::conversation_of(&mut db.clone(), "support_ticket", T_NEW).await.unwrap().unwrap();
-        let public = store::messages::latest(&mut db.clone(), conv, 50, false).await.unwrap();
-        assert_eq!(public.len(), 1, "internal notes are never listed as public replies");
+        service::tickets::reply(
+            &db,
+            &fatou,
+            &origin(),
+            T_NEW,
+            "Bonjour, nous vérifions le paiement Wave.",
+            false,
+        )
+        .await
+        .unwrap();
+        service::tickets::reply(
+            &db,
+            &fatou,
+            &origin(),
+            T_NEW,
+            "Note : appeler Wave, réf. interne 42",
+            true,
+        )
+        .await
+        .unwrap();
+        let conv = store::messages::conversation_of(&mut db.clone(), "support_ticket", T_NEW)
+            .await
+            .unwrap()
+            .unwrap();
+        let public = store::messages::latest(&mut db.clone(), conv, 50, false)
+            .await
+            .unwrap();
+        assert_eq!(
+            public.len(),
+            1,
+            "internal notes are never listed as public replies"
+        );
         assert!(!public[0].is_internal);
-        let all = store::messages::latest(&mut db.clone(), conv, 50, true).await.unwrap();
+        let all = store::messages::latest(&mut db.clone(), conv, 50, true)
+            .await
+            .unwrap();
         assert_eq!(all.len(), 2);
         assert!(all[1].is_internal && all[1].body.starts_with("Note"));
-        let t = store::tickets::get(&mut db.clone(), T_NEW).await.unwrap().unwrap();
+        let t = store::tickets::get(&mut db.clone(), T_NEW)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(t.first_responded_at.is_some());
         // The requester hears about the public reply only.
-        let n = store::notifications::of_kind(&mut db.clone(), CLIENT, "App\\Notifications\\TicketReplied").await.unwrap();
+        let n = store::notifications::of_kind(
+            &mut db.clone(),
+            CLIENT,
+            "App\\Notifications\\TicketReplied",
+        )
+        .await
+        .unwrap();
         assert_eq!(n.len(), 1);
-        assert_eq!(store::outbox::count_of_type(&mut db.clone(), "support_ticket.replied").await.unwrap(), 1);
+        assert_eq!(
+            store::outbox::count_of_type(&mut db.clone(), "support_ticket.replied")
+                .await
+                .unwrap(),
+            1
+        );
         // A 1 MB reply is refused with the limit in the message; nothing is written.
         let huge = "é".repeat(1 << 19);
-        let err = service::tickets::reply(&db, &fatou, &origin(), T_NEW, &huge, false).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Domain(DomainError::TextTooLong { max_bytes: 65_536, .. })), "{err}");
-        assert_eq!(store::messages::latest(&mut db.clone(), conv, 50, true).await.unwrap().len(), 2);
+        let err = service::tickets::reply(&db, &fatou, &origin(), T_NEW, &huge, false)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ServiceError::Domain(DomainError::TextTooLong {
+                    max_bytes: 65_536,
+                    ..
+                })
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            store::messages::latest(&mut db.clone(), conv, 50, true)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
         // Editors cannot answer tickets.
         let eloise = fixtures::actor(&db, ELOISE).await;
-        assert!(matches!(service::tickets::reply(&db, &eloise, &origin(), T_NEW, "x", false).await, Err(ServiceError::Forbidden { .. })));
+        assert!(matches!(
+            service::tickets::reply(&db, &eloise, &origin(), T_NEW, "x", false).await,
+            Err(ServiceError::Forbidden { .. })
+        ));
         // Presence: Koffi sees Fatou typing.
-        service::tickets::presence(&db, &fatou, T_NEW, true).await.unwrap();
+        service::tickets::presence(&db, &fatou, T_NEW, true)
+            .await
+            .unwrap();
         let koffi = fixtures::actor(&db, KOFFI).await;
-        let seen = service::tickets::presence(&db, &koffi, T_NEW, false).await.unwrap();
+        let seen = service::tickets::presence(&db, &koffi, T_NEW, false)
+            .await
+            .unwrap();
         assert_eq!(seen, vec![("Fatou Sow".to_string(), true)]);
+    });
+}
+
+#[tokio::test]
+async fn reviews_only_on_completed_projects_once_per_party() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let sekou = fixtures::actor(&db, SEKOU).await;
+        // Project 1 is completed: client 10 about developer 11, and back.
+        service::content::create_review(&db, &sekou, &origin(), 1, CLIENT, 5, Some("Travail soigné")).await.unwrap();
+        service::content::create_review(&db, &sekou, &origin(), 1, MOUSSA, 4, None).await.unwrap();
+        let again = service::content::create_review(&db, &sekou, &origin(), 1, CLIENT, 3, None).await.unwrap_err();
+        assert!(matches!(again, ServiceError::Duplicate { .. }), "{again}");
+        let open = service::content::create_review(&db, &sekou, &origin(), P_OPEN, CLIENT, 5, None).await.unwrap_err();
+        assert!(open.to_string().contains("only for completed projects"), "{open}");
+        let outsider = service::content::create_review(&db, &sekou, &origin(), 1, AWA, 5, None).await.unwrap_err();
+        assert!(matches!(outsider, ServiceError::Invalid { field: "reviewer", .. }), "{outsider}");
+        let bad = service::content::create_review(&db, &sekou, &origin(), 1, MOUSSA, 6, None).await.unwrap_err();
+        assert!(matches!(bad, ServiceError::Invalid { field: "rating", .. }), "{bad}");
+    });
+}
+
+#[tokio::test]
+async fn editors_edit_and_publish_articles_support_cannot() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let eloise = fixtures::actor(&db, ELOISE).await;
+        let fatou = fixtures::actor(&db, FATOU).await;
+        let edit = service::content::ArticleEdit { title: "Payer ses développeurs en FCFA et en euros", excerpt: "Guide", body: "Texte complet" };
+        let err = service::content::edit_article(&db, &fatou, &origin(), A_DRAFT, &edit, None).await.unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden { permission: "articles.edit" }), "{err}");
+        let err = service::content::set_article_status(&db, &fatou, &origin(), A_DRAFT, obryl::domain::ArticleStatus::Published, None).await.unwrap_err();
+        assert!(matches!(err, ServiceError::Forbidden { permission: "articles.publish" }), "{err}");
+        service::content::edit_article(&db, &eloise, &origin(), A_DRAFT, &edit, None).await.unwrap();
+        service::content::set_article_status(&db, &eloise, &origin(), A_DRAFT, obryl::domain::ArticleStatus::Published, None).await.unwrap();
+        let a = store::content::article(&mut db.clone(), A_DRAFT).await.unwrap().unwrap();
+        assert_eq!((a.status.as_str(), a.title.as_str()), ("published", "Payer ses développeurs en FCFA et en euros"));
+        assert!(a.published_at.is_some());
+        assert_eq!(store::audit::count_for(&mut db.clone(), "article", A_DRAFT, None).await.unwrap(), 2);
+    });
+}
+
+#[tokio::test]
+async fn planned_hours_never_exceed_weekly_capacity() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let sekou = fixtures::actor(&db, SEKOU).await;
+        let week = service::projects::week_start(chrono::Utc::now().date_naive());
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 30).await.unwrap();
+        let err = service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 12).await.unwrap_err();
+        assert!(err.to_string().starts_with("Moussa Traoré is at 30/40 h in week"), "{err}");
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 10).await.unwrap();
+        // Lowering is always fine; raising the same line counts only the difference.
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 25).await.unwrap();
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 15).await.unwrap();
+        let planned = store::workload::planned(&mut db.clone(), &[MOUSSA], week, week + chrono::Duration::days(7)).await.unwrap();
+        assert_eq!(planned.iter().map(|r| r.2).sum::<i64>(), 40);
+        let fatou = fixtures::actor(&db, FATOU).await;
+        assert!(matches!(
+            service::projects::set_planned_hours(&db, &fatou, &origin(), MOUSSA, 1, week, 1).await,
+            Err(ServiceError::Forbidden { .. })
+        ));
     });
 }

@@ -9,6 +9,7 @@ mod record;
 pub mod auth;
 pub mod bootstrap;
 pub mod commissions;
+pub mod content;
 pub mod notifications;
 pub mod projects;
 pub mod seed;

@@ -9,6 +9,7 @@ mod migrations;
 pub mod audit;
 pub mod bulk;
 pub mod commissions;
+pub mod content;
 pub mod feed;
 pub mod ledger;
 pub mod messages;

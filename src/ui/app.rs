@@ -785,6 +785,11 @@ impl App {
                     *o = Some(options);
                 }
             }
+            (Pane::Articles, Reply::Articles(list)) => {
+                if let Some(Popup::Articles { rows, .. }) = self.popup.as_mut() {
+                    *rows = Some(list);
+                }
+            }
             (Pane::Agents, Reply::Agents(list)) => {
                 if let Some(Popup::AgentPicker { agents, .. }) = self.popup.as_mut() {
                     *agents = Some(list);

@@ -132,6 +132,19 @@ pub enum Request {
         to: crate::domain::ProjectStatus,
         seen: Option<i64>,
     },
+    Articles,
+    EditArticle {
+        id: i64,
+        title: String,
+        excerpt: String,
+        body: String,
+        seen: Option<i64>,
+    },
+    ArticleStatus {
+        id: i64,
+        to: crate::domain::ArticleStatus,
+        seen: Option<i64>,
+    },
     Settings,
     UpdateSetting {
         group: String,
@@ -209,6 +222,9 @@ pub enum Outcome {
     ProjectChanged {
         id: i64,
     },
+    ArticleChanged {
+        id: i64,
+    },
     SettingUpdated {
         key: String,
     },
@@ -230,6 +246,7 @@ pub enum Reply {
     Settings(Vec<crate::store::settings::SettingRow>),
     Presence(i64, Vec<(String, bool)>),
     Agents(Vec<(i64, String, String)>),
+    Articles(Vec<crate::store::content::ArticleRow>),
     /// Developers ranked by free capacity for a project, with the hours it needs.
     Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
     Pong,
@@ -244,6 +261,7 @@ pub enum Pane {
     Notifications,
     Presence,
     Agents,
+    Articles,
     Candidates,
     Settings,
     Ping,
@@ -576,6 +594,16 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
         Request::ProjectStatus { id, to, seen } => {
             service::projects::transition(db, actor, &origin, id, to, seen).await?;
             Reply::Done(Outcome::ProjectChanged { id })
+        }
+        Request::Articles => Reply::Articles(store::content::list_articles(&mut c, 200).await?),
+        Request::EditArticle { id, title, excerpt, body, seen } => {
+            let edit = service::content::ArticleEdit { title: &title, excerpt: &excerpt, body: &body };
+            service::content::edit_article(db, actor, &origin, id, &edit, seen).await?;
+            Reply::Done(Outcome::ArticleChanged { id })
+        }
+        Request::ArticleStatus { id, to, seen } => {
+            service::content::set_article_status(db, actor, &origin, id, to, seen).await?;
+            Reply::Done(Outcome::ArticleChanged { id })
         }
         Request::Settings => Reply::Settings(store::settings::all(&mut c).await?),
         Request::UpdateSetting {

@@ -420,6 +420,23 @@ impl App {
                     &theme,
                 );
             }
+            Popup::Articles { rows, cursor } => {
+                let may = |p: crate::domain::Permission| !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p));
+                let mut keys = Vec::new();
+                if may(crate::domain::Permission::ArticlesEdit) {
+                    keys.push(self.t("articles.key_edit"));
+                }
+                if may(crate::domain::Permission::ArticlesPublish) {
+                    keys.push(self.t("articles.key_publish"));
+                }
+                keys.push(self.t("articles.key_close"));
+                let labels = rows.as_ref().map(|r| {
+                    r.iter()
+                        .map(|a| format!("#{:<4} {:<12} {} — {}", a.id, super::format::status("article", &a.status, self.locale), a.title, a.author_name))
+                        .collect()
+                });
+                draw_choices(f, area, &self.t("articles.title"), labels, *cursor, &keys.join(" · "), &self.t("detail.loading"), &theme);
+            }
             Popup::Settings {
                 rows,
                 cursor,

@@ -91,6 +91,7 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
         Outcome::Replied { id, internal: true } => {
             tr(locale, "toast.noted", &[("id", &id.to_string())])
         }
+        Outcome::ArticleChanged { id } => tr(locale, "toast.article_changed", &[("id", &id.to_string())]),
         Outcome::ProjectChanged { id } => {
             tr(locale, "toast.project_changed", &[("id", &id.to_string())])
         }

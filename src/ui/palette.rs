@@ -20,6 +20,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("filter", "TEXT"),
     ("follow", ""),
     ("settings", ""),
+    ("articles", ""),
     ("theme", "dark|light|high-contrast"),
     ("lang", "fr|en"),
     ("refresh", ""),
@@ -106,6 +107,10 @@ impl App {
                 self.switch_tab(TabId::Audit);
                 self.screens.audit.follow = true;
                 self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
+            }
+            Some("articles") => {
+                self.popup = Some(super::popup::Popup::Articles { rows: None, cursor: 0 });
+                self.send(super::data::Pane::Articles, Fill::Append, super::data::Request::Articles);
             }
             Some("settings") => {
                 self.popup = Some(super::popup::Popup::Settings {

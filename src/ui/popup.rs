@@ -53,6 +53,11 @@ pub enum Popup {
         agents: Option<Vec<(i64, String, String)>>,
         cursor: usize,
     },
+    /// The blog: e edits (articles.edit), p publishes (articles.publish).
+    Articles {
+        rows: Option<Vec<crate::store::content::ArticleRow>>,
+        cursor: usize,
+    },
     Settings {
         rows: Option<Vec<crate::store::settings::SettingRow>>,
         cursor: usize,
@@ -183,6 +188,47 @@ impl App {
                             self.jump_to_subject(&row);
                         }
                         false
+                    }
+                    _ => false,
+                }
+            }
+            Popup::Articles { rows, cursor } => {
+                let n = rows.as_ref().map_or(0, Vec::len);
+                let current = rows.as_ref().and_then(|r| r.get(*cursor)).cloned();
+                let may = |p: crate::domain::Permission| !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p));
+                match k.code {
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                        true
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = cursor.saturating_sub(1);
+                        true
+                    }
+                    KeyCode::Char('e') if may(crate::domain::Permission::ArticlesEdit) => {
+                        if let Some(a) = current {
+                            let purpose = ComposeFor::Article { id: a.id, seen: Some(a.lock_version) };
+                            let saved = self.load_draft(&purpose);
+                            let text = if saved.is_empty() {
+                                format!("{}\n{}\n\n{}", a.title, a.excerpt.clone().unwrap_or_default(), a.body)
+                            } else {
+                                saved
+                            };
+                            let title = self.ta("compose.article_title", &[("title", &a.title)]);
+                            self.popup = Some(Popup::compose(title, self.t("compose.hint"), 1 << 20, purpose, &text));
+                        }
+                        false
+                    }
+                    KeyCode::Char('p') if may(crate::domain::Permission::ArticlesPublish) => {
+                        if let Some(a) = current {
+                            let req = Request::ArticleStatus { id: a.id, to: crate::domain::ArticleStatus::Published, seen: Some(a.lock_version) };
+                            self.send(Pane::Action, Fill::Append, req);
+                        }
+                        true
+                    }
+                    KeyCode::Char('e' | 'p') => {
+                        self.toast(self.t("toast.not_allowed"), Level::Error);
+                        true
                     }
                     _ => false,
                 }
@@ -376,6 +422,13 @@ impl App {
                 body: text.clone(),
                 internal,
             },
+            ComposeFor::Article { id, seen } => {
+                let mut parts = text.splitn(3, '\n');
+                let title = parts.next().unwrap_or_default().trim().to_owned();
+                let excerpt = parts.next().unwrap_or_default().trim().to_owned();
+                let body = parts.next().unwrap_or_default().trim_start_matches('\n').to_owned();
+                Request::EditArticle { id, title, excerpt, body, seen }
+            }
             ComposeFor::Resolution { id, seen } => Request::TicketStatus {
                 id,
                 to: crate::domain::TicketStatus::Solved,

@@ -27,6 +27,7 @@ pub const C_BIG: i64 = 4; // pending, 3 000 000 XOF: above the dual-approval thr
 pub const C_APPROVED: i64 = 5; // approved, ready to pay
 pub const P_OPEN: i64 = 5; // open project, 80 h over the next weeks
 pub const T_NEW: i64 = 1; // new, unassigned ticket
+pub const A_DRAFT: i64 = 1; // draft article by Éloïse
 
 /// Any bcrypt hash: fixtures never log in with a password.
 const HASH: &str = "$2y$12$H4aG6ZvgaLAHEquoN9PEpeI5ECWzr.R0H0bBEBLzcZq85IDQiq.HS";
@@ -277,6 +278,14 @@ pub async fn world(db: &Db) {
     )
     .await
     .unwrap();
+    bulk::insert_rows(
+        &mut tx,
+        "articles",
+        &["id", "author_id", "title", "slug", "excerpt", "body", "status", "created_at", "updated_at"],
+        vec![vec![v(A_DRAFT), v(ELOISE), v("Payer ses développeurs en FCFA"), v("payer-en-fcfa"), v("Résumé"), v("Corps de l'article"), v("draft"), v(now), v(now)]],
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     bulk::reset_sequences(
         db,
@@ -286,6 +295,7 @@ pub async fn world(db: &Db) {
             "projects",
             "commissions",
             "support_tickets",
+            "articles",
         ],
     )
     .await

@@ -275,6 +275,9 @@ impl Table<'_> {
     /// Writes what is left; returns (table, rows written).
     pub async fn finish(mut self) -> Result<(&'static str, u64), StoreError> {
         self.flush().await?;
+        if std::env::var_os("OBRYL_SEED_TIMING").is_some() {
+            eprintln!("TIMING {} {} {:?}", self.name, self.done, std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs_f64());
+        }
         (self.sink.progress)(self.name, self.done, self.done);
         Ok((self.name, self.done))
     }

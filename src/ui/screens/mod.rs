@@ -164,6 +164,11 @@ pub enum ComposeFor {
         id: i64,
         seen: Option<i64>,
     },
+    /// First line the title, second the excerpt, then a blank line and the body.
+    Article {
+        id: i64,
+        seen: Option<i64>,
+    },
 }
 
 impl ComposeFor {
@@ -176,6 +181,7 @@ impl ComposeFor {
                 format!("ticket-{id}-{}", if *internal { "note" } else { "reply" })
             }
             ComposeFor::Resolution { id, .. } => format!("ticket-{id}-resolution"),
+            ComposeFor::Article { id, .. } => format!("article-{id}"),
         }
     }
 }
