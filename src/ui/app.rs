@@ -829,6 +829,9 @@ impl App {
         {
             self.send(Pane::Settings, Fill::Append, Request::Settings);
         }
+        if let (Outcome::ArticleChanged { .. }, Some(Popup::Articles { .. })) = (&outcome, &self.popup) {
+            self.send(Pane::Articles, Fill::Append, Request::Articles);
+        }
         self.toast(text, Level::Success);
         if let Outcome::Bulk { .. } = outcome {
             self.screens.commissions.list.selected.clear();

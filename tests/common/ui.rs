@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use obryl::domain::Locale;
-use obryl::service::seed::{self, SeedOptions, Size};
 use obryl::service::Actor;
+use obryl::service::seed::{self, SeedOptions, Size};
 use obryl::store::Db;
 use obryl::ui::app::{App, AppEvent, AppOptions};
 use obryl::ui::keymap::Keymap;
 use obryl::ui::screens::TabId;
+use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::Terminal;
 use tokio::sync::mpsc::{self, UnboundedReceiver};
 use unicode_width::UnicodeWidthStr;
 
@@ -38,25 +38,48 @@ fn template() -> &'static Path {
         // Templates of earlier runs (one per test process) are dropped after an hour.
         if let Ok(entries) = std::fs::read_dir(&root) {
             for e in entries.flatten() {
-                let old = e.metadata().and_then(|m| m.modified()).ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age > Duration::from_secs(3600));
+                let old = e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|m| m.elapsed().ok())
+                    .is_some_and(|age| age > Duration::from_secs(3600));
                 if old {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
         }
-        let dir = root.join(format!("{}-{}", std::process::id(), Utc::now().timestamp_nanos_opt().unwrap_or_default()));
+        let dir = root.join(format!(
+            "{}-{}",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
         std::fs::create_dir_all(&dir).expect("template dir");
         let path = dir.join("demo.db");
         let target = path.clone();
         // Its own thread and runtime: callers may already be inside a runtime.
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(async {
-                let db = Db::connect(&format!("sqlite://{}", target.display())).await.expect("open template");
+                let db = Db::connect(&format!("sqlite://{}", target.display()))
+                    .await
+                    .expect("open template");
                 db.migrate().await.expect("migrate template");
-                obryl::service::bootstrap::ensure_reference_data(&db).await.expect("reference data");
-                let opts = SeedOptions { size: Size::Demo, seed: 7, anchor: anchor() };
-                seed::seed(&db, &opts, &|_, _, _| {}).await.expect("seed demo");
+                obryl::service::bootstrap::ensure_reference_data(&db)
+                    .await
+                    .expect("reference data");
+                let opts = SeedOptions {
+                    size: Size::Demo,
+                    seed: 7,
+                    anchor: anchor(),
+                };
+                seed::seed(&db, &opts, &|_, _, _| {})
+                    .await
+                    .expect("seed demo");
                 db.close().await;
             });
         })
@@ -78,13 +101,20 @@ pub async fn demo_db() -> (Db, tempfile::TempDir) {
             std::fs::copy(&from, format!("{}{suffix}", path.display())).expect("copy wal");
         }
     }
-    let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("open demo copy");
+    let db = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open demo copy");
     (db, dir)
 }
 
 pub async fn actor(db: &Db, email: &str) -> Actor {
-    let user = obryl::store::users::find_by_email(&mut db.clone(), email).await.expect("find user").unwrap_or_else(|| panic!("no user {email}"));
-    Actor::load(&mut db.clone(), user.id).await.expect("load actor")
+    let user = obryl::store::users::find_by_email(&mut db.clone(), email)
+        .await
+        .expect("find user")
+        .unwrap_or_else(|| panic!("no user {email}"));
+    Actor::load(&mut db.clone(), user.id)
+        .await
+        .expect("load actor")
 }
 
 pub fn options(locale: Locale, start_tab: TabId) -> AppOptions {
@@ -99,13 +129,17 @@ pub fn options(locale: Locale, start_tab: TabId) -> AppOptions {
         db_label: "sqlite demo".into(),
         backend_pushes: false,
         reason_max_bytes: 4096,
+        reply_max_bytes: 65536,
+        drafts_dir: None,
     }
 }
 
-/// An app and the receiving end of its events.
+/// An app and the receiving end of its events. Like the real event loop, it draws (at `size`)
+/// after every key and every answer, so list viewports are those a user would have.
 pub struct Harness {
     pub app: App,
     pub rx: UnboundedReceiver<AppEvent>,
+    pub size: (u16, u16),
 }
 
 impl Harness {
@@ -117,14 +151,37 @@ impl Harness {
         let mut app = App::new(db.clone(), tx, keymap, options(locale, start_tab), anchor());
         let who = actor(db, email).await;
         app.start_session(who);
-        let mut h = Harness { app, rx };
+        let mut h = Harness {
+            app,
+            rx,
+            size: (120, 40),
+        };
         h.pump().await;
         h
     }
 
+    /// The login screen (nobody logged in yet).
+    pub async fn login_screen(db: &Db, locale: Locale) -> Harness {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (keymap, _) = Keymap::new(&BTreeMap::new());
+        let mut app = App::new(
+            db.clone(),
+            tx,
+            keymap,
+            options(locale, TabId::Projects),
+            anchor(),
+        );
+        app.show_login(None, true);
+        Harness {
+            app,
+            rx,
+            size: (120, 40),
+        }
+    }
+
     /// Hands every answer to the app until no request is in flight and none is waiting.
     pub async fn pump(&mut self) {
-        pump(&mut self.app, &mut self.rx).await;
+        pump(&mut self.app, &mut self.rx, Some(self.size)).await;
     }
 
     /// Pumps until `done` holds (for answers that `idle` does not track: actions, login).
@@ -134,7 +191,10 @@ impl Harness {
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(!left.is_zero(), "timed out waiting for {what}");
             match tokio::time::timeout(left.min(Duration::from_millis(200)), self.rx.recv()).await {
-                Ok(Some(ev)) => self.app.on_app_event(ev),
+                Ok(Some(ev)) => {
+                    self.app.on_app_event(ev);
+                    self.draw();
+                }
                 Ok(None) => panic!("event channel closed while waiting for {what}"),
                 Err(_) => {}
             }
@@ -148,6 +208,7 @@ impl Harness {
 
     pub async fn key_mod(&mut self, code: KeyCode, modifiers: KeyModifiers) {
         self.app.handle_key(KeyEvent::new(code, modifiers));
+        self.draw();
         self.pump().await;
     }
 
@@ -157,26 +218,57 @@ impl Harness {
 
     pub async fn type_text(&mut self, text: &str) {
         for c in text.chars() {
-            self.app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            self.app
+                .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
         self.pump().await;
     }
 
+    /// Draws at the current size when something changed (as the event loop does).
+    pub fn draw(&mut self) {
+        if self.app.dirty {
+            self.app.dirty = false;
+            let (w, h) = self.size;
+            render_buffer(&mut self.app, w, h);
+        }
+    }
+
+    /// Sets the terminal size and draws at it (a resize).
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.size = (w, h);
+        self.app.dirty = true;
+        self.draw();
+    }
+
+    /// The screen at `w`×`h` as text (which becomes the terminal size from then on).
     pub fn render(&mut self, w: u16, h: u16) -> String {
         buffer_text(&self.render_buffer(w, h))
     }
 
+    /// The screen at `w`×`h` (which becomes the terminal size from then on).
     pub fn render_buffer(&mut self, w: u16, h: u16) -> Buffer {
+        self.size = (w, h);
+        self.app.dirty = false;
         render_buffer(&mut self.app, w, h)
     }
 }
 
-/// See `Harness::pump`.
-pub async fn pump(app: &mut App, rx: &mut UnboundedReceiver<AppEvent>) {
+/// Hands every answer to the app until no request is in flight and none is waiting; with
+/// `draw`, draws at that size after each answer that changed something.
+pub async fn pump(app: &mut App, rx: &mut UnboundedReceiver<AppEvent>, draw: Option<(u16, u16)>) {
     let deadline = Instant::now() + Duration::from_secs(30);
+    let redraw = |app: &mut App| {
+        if let Some((w, h)) = draw
+            && app.dirty
+        {
+            app.dirty = false;
+            render_buffer(app, w, h);
+        }
+    };
     loop {
         while let Ok(ev) = rx.try_recv() {
             app.on_app_event(ev);
+            redraw(app);
         }
         let idle = app.data.as_ref().is_none_or(|d| d.idle());
         if idle && rx.is_empty() {
@@ -185,7 +277,10 @@ pub async fn pump(app: &mut App, rx: &mut UnboundedReceiver<AppEvent>) {
         let left = deadline.saturating_duration_since(Instant::now());
         assert!(!left.is_zero(), "the data task did not answer within 30 s");
         match tokio::time::timeout(left, rx.recv()).await {
-            Ok(Some(ev)) => app.on_app_event(ev),
+            Ok(Some(ev)) => {
+                app.on_app_event(ev);
+                redraw(app);
+            }
             Ok(None) => return,
             Err(_) => panic!("the data task did not answer within 30 s"),
         }
