@@ -1,0 +1,219 @@
+//! Timed harness for the back-office (not a test): first paint, page-down, jump to the real
+//! last row, filters, the approve round trip and bytes written to the terminal, measured on the
+//! real `App` drawing through crossterm into a counting sink at 160×45.
+//!
+//! Usage: cargo bench --bench tui -- [DATABASE_URL ...]
+//! (each database must be migrated and seeded, e.g. `obryl seed --size large`).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use obryl::domain::Locale;
+use obryl::service::{auth, Actor, Origin};
+use obryl::store::Db;
+use obryl::ui::app::{App, AppEvent, AppOptions};
+use obryl::ui::keymap::Keymap;
+use obryl::ui::screens::TabId;
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Counts the bytes the terminal backend writes.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<usize>>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        *self.0.lock().unwrap() += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink {
+    fn take(&self) -> usize {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+struct Rig {
+    app: App,
+    rx: UnboundedReceiver<AppEvent>,
+    term: Terminal<CrosstermBackend<Sink>>,
+    sink: Sink,
+}
+
+impl Rig {
+    /// Handles answers until the data task is idle, then draws once.
+    async fn settle(&mut self) {
+        loop {
+            let idle = self.app.data.as_ref().is_none_or(|d| d.idle());
+            if idle {
+                match self.rx.try_recv() {
+                    Ok(ev) => self.app.on_app_event(ev),
+                    Err(_) => break,
+                }
+                continue;
+            }
+            match tokio::time::timeout(Duration::from_secs(30), self.rx.recv()).await {
+                Ok(Some(ev)) => self.app.on_app_event(ev),
+                _ => break,
+            }
+        }
+        self.term.draw(|f| self.app.draw(f)).unwrap();
+    }
+
+    async fn key(&mut self, code: KeyCode) {
+        self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.settle().await;
+    }
+}
+
+fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let opts = AppOptions {
+        locale: Locale::En,
+        theme: "dark".into(),
+        no_color: false,
+        read_only: false,
+        mouse: false,
+        start_tab: tab,
+        commission_oldest_first: true,
+        db_label: db.describe(),
+        backend_pushes: false,
+        reason_max_bytes: 4096,
+        reply_max_bytes: 65536,
+        drafts_dir: None,
+    };
+    let app = App::new(db.clone(), tx, Keymap::new(&BTreeMap::new()).0, opts, Utc::now());
+    let sink = Sink::default();
+    let term = Terminal::with_options(
+        CrosstermBackend::new(sink.clone()),
+        ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 45)) },
+    )
+    .unwrap();
+    let _ = actor;
+    Rig { app, rx, term, sink }
+}
+
+async fn bench(url: &str) {
+    let db = Db::connect(url).await.expect("connect");
+    let finance = obryl::store::users::find_by_email(&mut db.clone(), "finance@obryl.test").await.unwrap().expect("seeded database");
+    let actor = Actor::load(&mut db.clone(), finance.id).await.unwrap();
+    let token = auth::remember(&db, &actor, &Origin::cli(), chrono::Duration::hours(1)).await.unwrap();
+    println!("\n## {} ({})", db.describe(), obryl::store::db_redact(url));
+
+    // First screen of each tab with a remembered login: resume + first query + first frame.
+    for tab in TabId::ALL {
+        let mut samples = Vec::new();
+        for _ in 0..5 {
+            let started = Instant::now();
+            let resumed = auth::resume(&db, &token).await.unwrap();
+            let mut r = rig(&db, resumed.clone(), tab).await;
+            r.app.start_session(resumed);
+            r.settle().await;
+            samples.push(ms(started.elapsed()));
+        }
+        println!("first screen {:<12} median {:>7.1} ms  max {:>7.1} ms", tab.key(), percentile(samples.clone(), 0.5), percentile(samples, 1.0));
+    }
+
+    let resumed = auth::resume(&db, &token).await.unwrap();
+    let mut r = rig(&db, resumed.clone(), TabId::Audit).await;
+    r.app.start_session(resumed);
+    r.settle().await;
+    r.sink.take();
+
+    // Page-down through the audit log (keyset pages fetched ahead as the window slides).
+    let (mut times, mut bytes) = (Vec::new(), Vec::new());
+    for _ in 0..60 {
+        let t = Instant::now();
+        r.key(KeyCode::PageDown).await;
+        times.push(ms(t.elapsed()));
+        bytes.push(r.sink.take() as f64);
+    }
+    println!(
+        "audit page-down        median {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms  bytes/frame median {:.0} max {:.0}",
+        percentile(times.clone(), 0.5),
+        percentile(times.clone(), 0.95),
+        percentile(times, 1.0),
+        percentile(bytes.clone(), 0.5),
+        percentile(bytes, 1.0)
+    );
+
+    let mut jumps = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        r.key(KeyCode::End).await;
+        jumps.push(ms(t.elapsed()));
+        r.key(KeyCode::Home).await;
+    }
+    println!("audit jump to last row median {:>7.2} ms  max {:>7.2} ms", percentile(jumps.clone(), 0.5), percentile(jumps, 1.0));
+
+    for filter in ["user:awa", "from:2026-06-01 to:2026-06-07", "type:commission event:approved"] {
+        let mut samples = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            r.app.apply_filter(filter.to_owned());
+            r.settle().await;
+            samples.push(ms(t.elapsed()));
+        }
+        let rows = r.app.screens.audit.list.rows.len();
+        println!("audit filter {:<32} median {:>7.1} ms ({} rows on screen)", format!("\"{filter}\""), percentile(samples, 0.5), rows);
+    }
+
+    // Approve round trip: key press -> committed -> list and detail redrawn.
+    r.app.switch_tab(TabId::Commissions);
+    r.settle().await;
+    let mut approvals = Vec::new();
+    for _ in 0..5 {
+        let before = r.app.screens.commissions.list.rows.len();
+        if before == 0 {
+            break;
+        }
+        // Skip rows that need a second approver: their first approval also round-trips.
+        let t = Instant::now();
+        r.app.handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
+        r.app.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+        r.settle().await;
+        approvals.push(ms(t.elapsed()));
+    }
+    if !approvals.is_empty() {
+        println!("approve round trip     median {:>7.2} ms  max {:>7.2} ms ({} approvals)", percentile(approvals.clone(), 0.5), percentile(approvals.clone(), 1.0), approvals.len());
+    }
+    println!("peak RSS of the harness process: {:.1} MiB", peak_rss_kib() as f64 / 1024.0);
+    db.close().await;
+}
+
+fn main() {
+    let urls: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    if urls.is_empty() {
+        eprintln!("usage: cargo bench --bench tui -- DATABASE_URL [DATABASE_URL ...]");
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    for url in urls {
+        rt.block_on(bench(&url));
+    }
+}
