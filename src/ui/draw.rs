@@ -71,8 +71,16 @@ impl App {
         ];
         let mut x = area.x + 8;
         self.hits.tabs.clear();
+        // Narrow terminals: shorten the other tabs' names so the live indicator still fits.
+        let full: u16 = TabId::ALL.iter().map(|t| unicode_width::UnicodeWidthStr::width(t.title(self.locale).as_str()) as u16 + 4).sum();
+        let short = full + 8 + 22 > area.width;
         for (i, tab) in TabId::ALL.iter().enumerate() {
-            let label = format!(" {} {} ", i + 1, tab.title(self.locale));
+            let title = tab.title(self.locale);
+            let label = if short && *tab != self.tab {
+                format!(" {} {} ", i + 1, title.chars().take(3).collect::<String>())
+            } else {
+                format!(" {} {} ", i + 1, title)
+            };
             let width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
             self.hits.tabs.push((
                 Rect {
