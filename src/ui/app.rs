@@ -260,7 +260,9 @@ impl App {
     pub(crate) fn refresh_tab(&mut self, tab: TabId) {
         let plan = on_screen!(self.screens, tab, |s| {
             let list = s.list();
-            let first = list.rows.get(list.offset).map(|r| s.cursor(r));
+            // At the real top, new rows arriving above must show: refetch from the start.
+            let at_top = list.offset == 0 && !list.has_before;
+            let first = list.rows.get(list.offset).map(|r| s.cursor(r)).filter(|_| !at_top);
             let current = list.current().map(|r| r.row_id());
             (first, current)
         });
@@ -268,6 +270,7 @@ impl App {
             (Some(first), Some(current)) => {
                 self.load_tab(tab, Anchor::From(first), Fill::Replace(Keep::Row(current)))
             }
+            (None, Some(current)) => self.load_tab(tab, Anchor::First, Fill::Replace(Keep::RowFromTop(current))),
             _ => self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top)),
         }
         self.refresh_detail(tab);

@@ -36,6 +36,8 @@ pub enum Keep {
     Bottom,
     /// Keep the row with this id under the cursor if it is still there.
     Row(i64),
+    /// Same, but stay scrolled to the top (new rows arriving above push the list down).
+    RowFromTop(i64),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +113,7 @@ impl<R: Identified> ListView<R> {
                 self.cursor = match keep {
                     Keep::Top => 0,
                     Keep::Bottom => self.rows.len().saturating_sub(1),
-                    Keep::Row(id) => self
+                    Keep::Row(id) | Keep::RowFromTop(id) => self
                         .rows
                         .iter()
                         .position(|r| r.row_id() == id)
@@ -122,6 +124,7 @@ impl<R: Identified> ListView<R> {
                     Keep::Top => 0,
                     Keep::Bottom => self.rows.len().saturating_sub(self.viewport()),
                     Keep::Row(_) => self.cursor.saturating_sub(previous_line),
+                    Keep::RowFromTop(_) => 0,
                 };
             }
             Fill::Append => {
