@@ -352,6 +352,11 @@ impl App {
 
     pub fn handle_key(&mut self, k: KeyEvent) {
         self.dirty = true;
+        // Ctrl-C quits from anywhere, popups included: composer drafts are already on disk.
+        if k.code == crossterm::event::KeyCode::Char('c') && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) && self.keymap.action(&k) == Some(Action::ForceQuit) {
+            self.quit = true;
+            return;
+        }
         if self.login.is_some() {
             self.login_key(k);
             return;
