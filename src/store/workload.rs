@@ -16,14 +16,50 @@ pub struct DeveloperRow {
     pub weekly_capacity_hours: i64,
     pub max_active_projects: i64,
     pub active_projects: i64,
+    /// The value the list is sorted on (0 when sorted by id).
+    #[sqlx(default)]
+    pub sort_key: i64,
 }
 
 const ACTIVE: &str = "('assigned', 'in_progress', 'delivered', 'revision_requested', 'disputed')";
 
 /// Developers by id, filtered by name; the weeks are fetched for the visible window only.
+/// How the workload grid orders developers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Id,
+    /// Most planned hours in the first shown week first.
+    Load,
+    /// Most free hours (capacity minus planned) in the first shown week first.
+    Free,
+}
+
+/// The sort key of a developer for `week` (planned hours or free hours), as SQL.
+fn week_key(sort: Sort, week: NaiveDate) -> Option<Expr> {
+    let planned = "(SELECT COALESCE(SUM(w.planned_hours), 0) FROM workload w WHERE w.developer_id = u.id AND w.week_start = ?)";
+    match sort {
+        Sort::Id => None,
+        Sort::Load => Some(Expr::cust_with_values(format!("CAST({planned} AS BIGINT)"), [week])),
+        Sort::Free => Some(Expr::cust_with_values(format!("CAST(pr.weekly_capacity_hours - {planned} AS BIGINT)"), [week])),
+    }
+}
+
 pub async fn developers(
     c: &mut impl Conn,
     text: Option<&str>,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<DeveloperRow>> {
+    developers_sorted(c, text, Sort::Id, NaiveDate::MIN, anchor, limit).await
+}
+
+/// Developers in the grid's order; `sort_key` on each row is what the keyset continues from.
+pub async fn developers_sorted(
+    c: &mut impl Conn,
+    text: Option<&str>,
+    sort: Sort,
+    week: NaiveDate,
     anchor: &Anchor,
     limit: u64,
 ) -> Result<Page<DeveloperRow>> {
@@ -47,10 +83,12 @@ pub async fn developers(
                 .like(LikeExpr::new(contains_pattern(t)).escape('\\')),
         );
     }
+    let key = week_key(sort, week);
+    q.expr_as(key.clone().unwrap_or_else(|| Expr::cust("CAST(0 AS BIGINT)")), "sort_key");
     let keyset = Keyset {
-        key: None,
+        key,
         id: Expr::col(("u", "id")),
-        dir: SortDir::Asc,
+        dir: if sort == Sort::Id { SortDir::Asc } else { SortDir::Desc },
     };
     keyset.apply(&mut q, anchor, limit);
     let rows = c.all(&q).await?;

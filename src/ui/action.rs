@@ -43,6 +43,8 @@ pub enum Action {
     SetStatus,
     SetPriority,
     History,
+    WeekBack,
+    WeekForward,
 }
 
 impl Action {
@@ -85,6 +87,8 @@ impl Action {
         Action::SetStatus,
         Action::SetPriority,
         Action::History,
+        Action::WeekBack,
+        Action::WeekForward,
     ];
 
     /// The name used in the config's [keys] table and the locale files.

@@ -42,6 +42,7 @@ pub enum Request {
     },
     Workload {
         text: Option<String>,
+        sort: store::workload::Sort,
         from: NaiveDate,
         anchor: Anchor,
         limit: u64,
@@ -405,11 +406,12 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
         }
         Request::Workload {
             text,
+            sort,
             from,
             anchor,
             limit,
         } => {
-            let devs = store::workload::developers(&mut c, text.as_deref(), &anchor, limit).await?;
+            let devs = store::workload::developers_sorted(&mut c, text.as_deref(), sort, from, &anchor, limit).await?;
             let ids: Vec<i64> = devs.rows.iter().map(|d| d.id).collect();
             let to = from + Duration::weeks(WEEKS as i64);
             let planned = store::workload::planned(&mut c, &ids, from, to).await?;

@@ -169,6 +169,8 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (SetStatus, &["t"]),
         (SetPriority, &["P"]),
         (History, &["h"]),
+        (WeekBack, &["["]),
+        (WeekForward, &["]"]),
     ]
 }
 

@@ -6,7 +6,7 @@ use rand::Rng;
 use serde_json::{Map, Value as JsonValue, json};
 
 use super::finance::payment_reference;
-use super::util::{self, DAY, MINUTE, R, Sink, after, i, iso, j, oi, os, ot, pick, s, t, weighted};
+use super::util::{self, DAY, MINUTE, R, Sink, i, iso, j, oi, os, ot, pick, s, t, weighted};
 use super::{ADMIN, EDITOR, FINANCE, OPS, SUPPORT, World};
 use crate::domain::{
     ArticleStatus, Availability, EscrowStatus, ProjectStatus, TicketPriority, TicketStatus,
@@ -914,7 +914,7 @@ pub(super) async fn write(
                 json!({"kind": n.kind, "params": params, "subject": subject, "actor": actor});
             notes
                 .push(vec![
-                    s(util::uuid(&mut nrng).to_string()),
+                    s(util::ordered_uuid(&mut nrng, ev.at).to_string()),
                     s(n.class),
                     s("user"),
                     i(n.user),

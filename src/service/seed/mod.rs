@@ -24,7 +24,7 @@ use rand::Rng;
 use super::ServiceError;
 use crate::store::{self, Db, bulk};
 
-use self::util::{Clock, Sink};
+use self::util::{Clock, Sink, Writer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Size {
@@ -211,11 +211,8 @@ pub async fn seed(
     let clock = Clock::new(opts.anchor.timestamp());
     let mut world = World::build(plan, opts.seed, clock, setting_id)?;
 
-    let sink = Sink {
-        db,
-        progress,
-        batch: bulk::backend_batch_hint(db),
-    };
+    let writer = Writer::start(db);
+    let sink = Sink { writer: &writer, progress, batch: bulk::backend_batch_hint(db) };
     let mut report = Vec::new();
     people::write(&world, sink, &password, &roles, &mut report).await?;
     projects::write(&mut world, sink, &mut report).await?;
@@ -225,6 +222,8 @@ pub async fn seed(
     support::write_messages(&world, sink, &mut report).await?;
     content::write(&world, sink, &mut report).await?;
     history::write(&mut world, sink, &mut report).await?;
+    drop(world);
+    writer.finish(progress).await?;
 
     // A table written in two passes (notifications) is reported once.
     let mut merged: Vec<(&'static str, u64)> = Vec::new();

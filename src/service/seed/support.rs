@@ -835,7 +835,7 @@ pub(super) async fn write_messages(
                 });
                 notes
                     .push(vec![
-                        s(util::uuid(&mut nrng).to_string()),
+                        s(util::ordered_uuid(&mut nrng, at).to_string()),
                         s("App\\Notifications\\NewMessage"),
                         s("user"),
                         i(*to),

@@ -6,6 +6,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_query::Value;
 
+use std::sync::Mutex;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
 use crate::store::{Db, StoreError, bulk};
 
 pub(super) type R = ChaCha8Rng;
@@ -163,6 +168,13 @@ pub(super) fn uuid(rng: &mut R) -> uuid::Uuid {
     uuid::Builder::from_random_bytes(rng.random()).into_uuid()
 }
 
+/// A version-7 uuid: the time first, so notifications written in time order go into the
+/// primary-key index in order (like Laravel's ordered uuids); the rest from the seed's stream.
+pub(super) fn ordered_uuid(rng: &mut R, secs: i64) -> uuid::Uuid {
+    let millis = secs.max(0) as u64 * 1_000 + rng.random_range(0..1_000);
+    uuid::Builder::from_unix_timestamp_millis(millis, &rng.random()).into_uuid()
+}
+
 pub(super) fn alnum(rng: &mut R, n: usize) -> String {
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     (0..n)
@@ -213,35 +225,120 @@ pub(super) fn od(v: Option<NaiveDate>) -> Value {
 
 pub(super) type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
-/// Where tables are written: the database, the progress callback and the rows per transaction.
+struct Job {
+    table: &'static str,
+    cols: &'static [&'static str],
+    rows: Vec<Vec<Value>>,
+}
+
+/// Writes batches in a background task, one transaction at a time and in the order they
+/// were handed over (so foreign keys hold), while the next batch is being generated.
+pub(super) struct Writer {
+    jobs: mpsc::Sender<Job>,
+    done: Mutex<mpsc::UnboundedReceiver<(&'static str, u64)>>,
+    task: Mutex<Option<JoinHandle<Result<(), StoreError>>>>,
+    /// (table, rows committed, rows expected)
+    counts: Mutex<Vec<(&'static str, u64, u64)>>,
+}
+
+fn stopped() -> StoreError {
+    StoreError::Sqlx(sqlx::Error::WorkerCrashed)
+}
+
+impl Writer {
+    pub fn start(db: &Db) -> Writer {
+        // One batch queued while another is written: memory stays bounded.
+        let (jobs, mut queue) = mpsc::channel::<Job>(1);
+        let (report, done) = mpsc::unbounded_channel();
+        let db = db.clone();
+        let task = tokio::spawn(async move {
+            while let Some(job) = queue.recv().await {
+                let n = job.rows.len() as u64;
+                let mut tx = db.begin().await?;
+                bulk::insert_rows(&mut tx, job.table, job.cols, job.rows).await?;
+                tx.commit().await?;
+                let _ = report.send((job.table, n));
+            }
+            Ok(())
+        });
+        Writer { jobs, done: Mutex::new(done), task: Mutex::new(Some(task)), counts: Mutex::new(Vec::new()) }
+    }
+
+    fn expect(&self, table: &'static str, rows: u64) {
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        match counts.iter_mut().find(|c| c.0 == table) {
+            Some(c) => c.2 += rows,
+            None => counts.push((table, 0, rows)),
+        }
+    }
+
+    /// Reports the batches committed since the last call.
+    fn report(&self, progress: Progress<'_>) {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        while let Ok((table, n)) = done.try_recv() {
+            if let Some(c) = counts.iter_mut().find(|c| c.0 == table) {
+                c.1 += n;
+                c.2 = c.2.max(c.1);
+                progress(table, c.1, c.2);
+            }
+        }
+    }
+
+    async fn send(&self, job: Job, progress: Progress<'_>) -> Result<(), StoreError> {
+        if self.jobs.send(job).await.is_err() {
+            // The task stopped: its error says why.
+            let task = self.task.lock().unwrap_or_else(|e| e.into_inner()).take();
+            return match task {
+                Some(task) => task.await.map_err(|_| stopped())?.and(Err(stopped())),
+                None => Err(stopped()),
+            };
+        }
+        self.report(progress);
+        Ok(())
+    }
+
+    /// Waits until everything handed over is committed.
+    pub async fn finish(self, progress: Progress<'_>) -> Result<(), StoreError> {
+        let Writer { jobs, done, task, counts } = self;
+        drop(jobs);
+        let task = task.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(task) = task {
+            task.await.map_err(|_| stopped())??;
+        }
+        let w = Writer { jobs: mpsc::channel(1).0, done, task: Mutex::new(None), counts };
+        w.report(progress);
+        let counts = w.counts.lock().unwrap_or_else(|e| e.into_inner());
+        for (table, committed, _) in counts.iter() {
+            progress(table, *committed, *committed);
+        }
+        Ok(())
+    }
+}
+
+/// Where tables are written: the background writer, the progress callback and the rows per
+/// transaction.
 #[derive(Clone, Copy)]
 pub(super) struct Sink<'a> {
-    pub db: &'a Db,
+    pub writer: &'a Writer,
     pub progress: Progress<'a>,
     pub batch: usize,
 }
 
 impl<'a> Sink<'a> {
     pub fn table(self, name: &'static str, cols: &'static [&'static str], total: u64) -> Table<'a> {
-        Table {
-            sink: self,
-            name,
-            cols,
-            rows: Vec::new(),
-            done: 0,
-            total,
-        }
+        self.writer.expect(name, total);
+        Table { sink: self, name, cols, rows: Vec::new(), queued: 0 }
     }
 }
 
-/// Rows of one table, written in transactions of `batch` rows as they are pushed.
+/// Rows of one table, handed to the writer in batches of `batch` rows as they are pushed.
 pub(super) struct Table<'a> {
     sink: Sink<'a>,
     name: &'static str,
     cols: &'static [&'static str],
     rows: Vec<Vec<Value>>,
-    done: u64,
-    total: u64,
+    queued: u64,
 }
 
 impl Table<'_> {
@@ -262,23 +359,14 @@ impl Table<'_> {
             return Ok(());
         }
         let rows = std::mem::take(&mut self.rows);
-        let n = rows.len() as u64;
-        let mut tx = self.sink.db.begin().await?;
-        bulk::insert_rows(&mut tx, self.name, self.cols, rows).await?;
-        tx.commit().await?;
-        self.done += n;
-        self.total = self.total.max(self.done);
-        (self.sink.progress)(self.name, self.done, self.total);
-        Ok(())
+        self.queued += rows.len() as u64;
+        let job = Job { table: self.name, cols: self.cols, rows };
+        self.sink.writer.send(job, self.sink.progress).await
     }
 
-    /// Writes what is left; returns (table, rows written).
+    /// Hands over what is left; returns (table, rows written once the writer finishes).
     pub async fn finish(mut self) -> Result<(&'static str, u64), StoreError> {
         self.flush().await?;
-        if std::env::var_os("OBRYL_SEED_TIMING").is_some() {
-            eprintln!("TIMING {} {} {:?}", self.name, self.done, std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs_f64());
-        }
-        (self.sink.progress)(self.name, self.done, self.done);
-        Ok((self.name, self.done))
+        Ok((self.name, self.queued))
     }
 }

@@ -126,6 +126,8 @@ pub enum Effect {
         request_template: ComposeFor,
     },
     Toast(String),
+    /// Refetch this tab from the first row (its query changed).
+    Reload,
     /// A list to choose from (status, priority, agent).
     Pick {
         title: String,

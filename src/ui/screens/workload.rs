@@ -6,7 +6,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 
 use crate::service::projects::week_start;
-use crate::store::{Anchor, Cursor};
+use crate::store::workload::Sort;
+use crate::store::{Anchor, Cursor, SortValue};
 use crate::ui::data::{DeveloperDetail, Reply, Request, WEEKS, WorkloadRow};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -15,6 +16,7 @@ use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
 use super::{Ctx, DetailState, ListScreen, TabId};
 
 pub struct WorkloadScreen {
+    pub sort: Sort,
     pub list: ListView<WorkloadRow>,
     pub detail: DetailState<DeveloperDetail>,
     pub from: NaiveDate,
@@ -25,6 +27,7 @@ pub struct WorkloadScreen {
 impl WorkloadScreen {
     pub fn new(today: NaiveDate) -> WorkloadScreen {
         WorkloadScreen {
+            sort: Sort::Id,
             list: ListView::default(),
             detail: DetailState::default(),
             from: week_start(today),
@@ -33,6 +36,9 @@ impl WorkloadScreen {
         }
     }
 }
+
+/// The load level of a week, shown by colour AND by a symbol.
+const SORTS: [Sort; 3] = [Sort::Id, Sort::Load, Sort::Free];
 
 /// The load level of a week, shown by colour AND by a symbol.
 pub fn load_tone(planned: i64, capacity: i64) -> (Tone, &'static str) {
@@ -69,13 +75,30 @@ impl ListScreen for WorkloadScreen {
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
         Request::Workload {
             text: self.text.clone(),
+            sort: self.sort,
             from: self.from,
             anchor,
             limit,
         }
     }
     fn cursor(&self, row: &WorkloadRow) -> Cursor {
-        Cursor::id(row.dev.id)
+        match self.sort {
+            Sort::Id => Cursor::id(row.dev.id),
+            _ => Cursor { key: Some(SortValue::Int(row.dev.sort_key)), id: row.dev.id },
+        }
+    }
+    fn actions(&self, _ctx: &Ctx) -> Vec<crate::ui::action::Action> {
+        vec![crate::ui::action::Action::WeekBack, crate::ui::action::Action::WeekForward]
+    }
+    fn act(&mut self, action: crate::ui::action::Action, _ctx: &Ctx) -> Option<Vec<super::Effect>> {
+        use crate::ui::action::Action;
+        let step = match action {
+            Action::WeekBack => -1,
+            Action::WeekForward => 1,
+            _ => return None,
+        };
+        self.from += Duration::weeks(step);
+        Some(vec![super::Effect::Reload])
     }
     fn detail_request(&self, row: &WorkloadRow) -> Option<Request> {
         Some(Request::DeveloperDetail {
@@ -113,14 +136,17 @@ impl ListScreen for WorkloadScreen {
         &self.filter_raw
     }
     fn cycle_sort(&mut self, back: bool) {
-        // The grid scrolls by weeks instead of sorting: s = next week, S = previous week.
-        self.from += Duration::weeks(if back { -1 } else { 1 });
+        let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
+        let n = SORTS.len();
+        self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.ta(
-            "workload.from_week",
-            &[("week", &self.from.iso_week().week().to_string())],
-        )
+        let by = ctx.t(match self.sort {
+            Sort::Id => "sort.developer",
+            Sort::Load => "sort.load",
+            Sort::Free => "sort.free",
+        });
+        format!("{by} · {}", ctx.ta("workload.from_week", &[("week", &self.from.iso_week().week().to_string())]))
     }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         let mut cols = vec![
@@ -132,7 +158,7 @@ impl ListScreen for WorkloadScreen {
             let w = self.from + Duration::weeks(i as i64);
             cols.push(
                 Column::new(
-                    format!("S{:02}", w.iso_week().week()),
+                    ctx.ta("workload.week_short", &[("week", &format!("{:02}", w.iso_week().week()))]),
                     Constraint::Length(8),
                 )
                 .right(),
