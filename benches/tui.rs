@@ -162,6 +162,22 @@ async fn bench(url: &str) {
         percentile(bytes, 1.0)
     );
 
+    // One line down: only the old and new cursor rows (and the position counter) change.
+    let (mut times, mut bytes) = (Vec::new(), Vec::new());
+    for _ in 0..30 {
+        let t = Instant::now();
+        r.key(KeyCode::Down).await;
+        times.push(ms(t.elapsed()));
+        bytes.push(r.sink.take() as f64);
+    }
+    println!(
+        "audit line-down (j)    median {:>7.2} ms  max {:>7.2} ms  bytes/frame median {:.0} max {:.0}",
+        percentile(times.clone(), 0.5),
+        percentile(times, 1.0),
+        percentile(bytes.clone(), 0.5),
+        percentile(bytes, 1.0)
+    );
+
     let mut jumps = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();

@@ -246,17 +246,31 @@ async fn workload_grid_and_developer_detail() {
     let mut h = Harness::new(&db, FINANCE, Locale::En, TabId::Workload).await;
     let text = h.render(120, 40);
     // Eight ISO weeks from the anchor's week (2026-11-23 is in week 48).
-    for w in ["S48", "S49", "S02"] {
-        assert!(text.contains(w), "{w}:\n{text}");
+    let header = text.lines().nth(3).unwrap_or_default().to_owned();
+    for w in ["W48", "W49", "W53", "W01", "W02"] {
+        assert!(header.contains(w), "{w}: {header}");
     }
     insta::assert_snapshot!("workload_grid_en_120x40", text);
-    h.char('s').await;
+    h.char(']').await;
     let next = h.render(120, 40);
     assert!(
-        next.contains("S03") && !next.lines().nth(3).unwrap_or_default().contains("S48"),
-        "s moves one week on:\n{next}"
+        next.lines()
+            .nth(3)
+            .is_some_and(|l| l.contains("W03") && !l.contains("W48")),
+        "] moves one week on:\n{next}"
+    );
+    h.char('[').await;
+    assert_eq!(h.render(120, 40), text, "[ moves back");
+    // s sorts the developers another way, S comes back.
+    h.char('s').await;
+    let sorted = h.render(120, 40);
+    assert_ne!(
+        sorted.lines().nth(1),
+        text.lines().nth(1),
+        "the sort is named:\n{sorted}"
     );
     h.char('S').await;
+    assert_eq!(h.render(120, 40), text, "S sorts back");
     h.key(KeyCode::Enter).await;
     assert!(h.app.screens.workload.detail.content.is_some());
     insta::assert_snapshot!("workload_detail_en_120x40", h.render(120, 40));
@@ -585,16 +599,41 @@ async fn hostile_project_title_in_the_reject_composer() {
 }
 
 #[tokio::test]
-#[ignore = "src bug: at 80 columns the live indicator (src/ui/draw.rs, draw_tabs) is drawn over the last tab's label"]
-async fn every_tab_label_is_visible_at_80_columns() {
+async fn every_tab_is_reachable_from_the_tab_bar_at_80_columns() {
     let (db, _dir) = demo_db().await;
     for locale in [Locale::En, Locale::Fr] {
         let mut h = Harness::new(&db, FINANCE, locale, TabId::Projects).await;
-        let text = h.render(80, 24);
-        let bar = text.lines().next().unwrap_or_default();
         for (n, tab) in TabId::ALL.iter().enumerate() {
-            let label = format!("{} {}", n + 1, tab.title(locale));
-            assert!(bar.contains(&label), "{label:?} is hidden: {bar:?}");
+            h.char(char::from(b'1' + n as u8)).await;
+            let text = h.render(80, 24);
+            let bar = text.lines().next().unwrap_or_default();
+            // The active tab in full, the others at least by number and a few letters, and
+            // the live indicator drawn beside them, not over them.
+            assert!(
+                bar.contains(&format!("{} {}", n + 1, tab.title(locale))),
+                "{bar:?}"
+            );
+            for (m, other) in TabId::ALL.iter().enumerate() {
+                let short: String = other.title(locale).chars().take(3).collect();
+                assert!(
+                    bar.contains(&format!("{} {short}", m + 1)),
+                    "tab {} hidden: {bar:?}",
+                    m + 1
+                );
+            }
+            let live = bar.find('○').expect("the live indicator");
+            let last = bar
+                .find(&format!(
+                    "5 {}",
+                    TabId::Audit
+                        .title(locale)
+                        .chars()
+                        .take(3)
+                        .collect::<String>()
+                ))
+                .expect("tab 5");
+            assert!(last < live, "{bar:?}");
+            insta::assert_snapshot!(format!("tab_bar_{}_{}_80", lang(locale), n + 1), bar);
         }
     }
 }

@@ -6,56 +6,94 @@ use chrono::{NaiveTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
-use crate::domain::Role;
+use crate::domain::{Locale, Role, display_width};
 use crate::service::{self, Origin, bootstrap, seed};
 use crate::store::{self, Db, db_redact};
+use crate::tr;
+use crate::ui::messages::plural;
 
-use super::{CliError, UserCommand};
+use super::{CliError, OrCli, UserCommand, session};
 
 /// Opens the configured database. The embedded demo's folder is created on demand.
-pub async fn open(config: &Config) -> Result<(Db, String), CliError> {
+pub async fn open(config: &Config, locale: Locale) -> Result<(Db, String), CliError> {
     let (url, is_demo) = config.database_url();
     if is_demo {
         std::fs::create_dir_all(config.data_dir()).map_err(|e| {
-            CliError::failed(format!(
-                "cannot create {}: {e}",
-                config.data_dir().display()
+            CliError::failed(tr(
+                locale,
+                "cli.cannot_create_dir",
+                &[
+                    ("dir", &config.data_dir().display().to_string()),
+                    ("reason", &e.to_string()),
+                ],
             ))
         })?;
     }
-    let db = Db::connect(&url).await?;
+    let db = Db::connect(&url).await.or_cli(locale)?;
     Ok((db, url))
 }
 
-pub async fn migrate(config: &Config) -> Result<(), CliError> {
-    let (db, url) = open(config).await?;
-    let (before, known) = db.migration_state().await?;
-    db.migrate().await?;
-    bootstrap::ensure_reference_data(&db).await?;
+pub async fn migrate(config: &Config, locale: Locale) -> Result<(), CliError> {
+    let (db, url) = open(config, locale).await?;
+    let (before, known) = db.migration_state().await.or_cli(locale)?;
+    db.migrate().await.or_cli(locale)?;
+    bootstrap::ensure_reference_data(&db).await.or_cli(locale)?;
+    let database = db_redact(&url);
+    let known_text = known.to_string();
     if before == known {
         println!(
-            "{}: schema up to date ({known} migrations).",
-            db_redact(&url)
+            "{}",
+            tr(
+                locale,
+                "cli.migrate.up_to_date",
+                &[("database", &database), ("known", &known_text)],
+            )
         );
     } else {
+        let applied = known.saturating_sub(before);
         println!(
-            "{}: applied {} migration(s); schema at {known}.",
-            db_redact(&url),
-            known - before
+            "{}",
+            plural(
+                locale,
+                "cli.migrate.applied",
+                usize::try_from(applied).unwrap_or(usize::MAX),
+                &[
+                    ("database", &database),
+                    ("n", &applied.to_string()),
+                    ("known", &known_text),
+                ],
+            )
         );
     }
     Ok(())
 }
 
+/// A decimal number with the language's separator: "1.5" / "1,5".
+fn decimal(value: f64, locale: Locale) -> String {
+    let text = format!("{value:.1}");
+    match locale {
+        Locale::Fr => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
+/// "  table                              12" lines under a report.
+fn print_counts<N: std::fmt::Display>(rows: &[(&str, N)]) {
+    for (table, n) in rows {
+        println!("  {table:<28} {n:>10}");
+    }
+}
+
 pub async fn seed(
     config: &Config,
+    locale: Locale,
     size: seed::Size,
     seed_value: u64,
     anchor: Option<chrono::NaiveDate>,
 ) -> Result<(), CliError> {
-    let (db, url) = open(config).await?;
-    db.migrate().await?;
-    bootstrap::ensure_reference_data(&db).await?;
+    let (db, url) = open(config, locale).await?;
+    db.migrate().await.or_cli(locale)?;
+    bootstrap::ensure_reference_data(&db).await.or_cli(locale)?;
     let day = anchor.unwrap_or_else(|| Utc::now().date_naive());
     let anchor = day
         .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
@@ -79,115 +117,158 @@ pub async fn seed(
     };
     let report = seed::seed(&db, &opts, &progress).await;
     bar.finish_and_clear();
-    let report = report?;
+    let report = report.or_cli(locale)?;
     let total: u64 = report.rows.iter().map(|(_, n)| n).sum();
+    let size = format!("{size:?}").to_lowercase();
     println!(
-        "Seeded {} ({:?}, seed {seed_value}, anchor {day}): {total} rows in {:.1} s.",
-        db_redact(&url),
-        size,
-        started.elapsed().as_secs_f64()
+        "{}",
+        tr(
+            locale,
+            "cli.seed.done",
+            &[
+                ("database", &db_redact(&url)),
+                ("size", &size),
+                ("seed", &seed_value.to_string()),
+                ("anchor", &day.to_string()),
+                ("total", &total.to_string()),
+                ("seconds", &decimal(started.elapsed().as_secs_f64(), locale)),
+            ],
+        )
     );
-    for (table, n) in &report.rows {
-        println!("  {table:<28} {n:>10}");
-    }
+    print_counts(&report.rows);
     Ok(())
 }
 
-pub async fn doctor(config: &Config) -> Result<(), CliError> {
+pub async fn doctor(config: &Config, locale: Locale) -> Result<(), CliError> {
+    let labels = [
+        tr(locale, "cli.doctor.database", &[]),
+        tr(locale, "cli.doctor.schema", &[]),
+        tr(locale, "cli.doctor.data_dir", &[]),
+    ];
+    let width = labels.iter().map(|l| display_width(l)).max().unwrap_or(0) + 2;
+    let line = |label: &str, value: &str| {
+        let pad = " ".repeat(width.saturating_sub(display_width(label)));
+        println!("{label}{pad}{value}");
+    };
+    let [database, schema, data_dir] = &labels;
     let (url, is_demo) = config.database_url();
-    println!("database   {}", db_redact(&url));
+    line(database, &db_redact(&url));
     if is_demo && !config.demo_database_path().exists() {
-        return Err(CliError::failed(format!(
-            "the demo database {} does not exist yet: run `obryl` once, or `obryl migrate` then `obryl seed`",
-            config.demo_database_path().display()
+        return Err(CliError::failed(tr(
+            locale,
+            "cli.doctor.no_demo",
+            &[("path", &config.demo_database_path().display().to_string())],
         )));
     }
-    let db = Db::connect(&url)
-        .await
-        .map_err(|e| CliError::failed(format!("unreachable: {e}")))?;
-    db.ping().await?;
-    println!("connection ok ({})", db.describe());
-    let (applied, known) = db.migration_state().await?;
-    if applied < known {
-        return Err(CliError::failed(format!(
-            "schema: {applied} of {known} migrations applied; run `obryl migrate`"
+    let db = Db::connect(&url).await.or_cli(locale)?;
+    db.ping().await.or_cli(locale)?;
+    println!(
+        "{}",
+        tr(locale, "cli.doctor.connection_ok", &[("database", &db.describe())])
+    );
+    let (applied, known) = db.migration_state().await.or_cli(locale)?;
+    let behind = applied < known;
+    let (applied, known) = (applied.to_string(), known.to_string());
+    if behind {
+        return Err(CliError::failed(tr(
+            locale,
+            "cli.doctor.behind",
+            &[("applied", &applied), ("known", &known)],
         )));
     }
-    println!("schema     {applied}/{known} migrations applied");
-    println!("rows");
-    for (table, n) in store::stats::table_counts(&db).await? {
-        println!("  {table:<28} {n:>10}");
-    }
-    println!("data dir   {}", config.data_dir().display());
+    line(
+        schema,
+        &tr(
+            locale,
+            "cli.doctor.migrations",
+            &[("applied", &applied), ("known", &known)],
+        ),
+    );
+    println!("{}", tr(locale, "cli.doctor.rows", &[]));
+    print_counts(&store::stats::table_counts(&db).await.or_cli(locale)?);
+    line(data_dir, &config.data_dir().display().to_string());
     Ok(())
 }
 
-fn password_from_env_or_prompt(email: &str) -> Result<String, CliError> {
+fn password_from_env_or_prompt(email: &str, locale: Locale) -> Result<String, CliError> {
     if let Ok(p) = std::env::var("OBRYL_PASSWORD") {
         return Ok(p);
     }
-    let first = rpassword::prompt_password(format!("New password for {email}: ")).map_err(|e| {
-        CliError::failed(format!(
-            "cannot read the password: {e} (set OBRYL_PASSWORD)"
-        ))
-    })?;
-    let again =
-        rpassword::prompt_password("Again: ").map_err(|e| CliError::failed(e.to_string()))?;
+    let first = session::prompt(
+        locale,
+        &tr(locale, "cli.password.new_prompt", &[("email", email)]),
+    )?;
+    let again = session::prompt(locale, &tr(locale, "cli.password.again", &[]))?;
     if first != again {
-        return Err(CliError::refused("the two passwords differ"));
+        return Err(CliError::refused(tr(locale, "cli.password.differ", &[])));
     }
     Ok(first)
 }
 
-fn role(name: &str) -> Result<Role, CliError> {
-    Role::parse(name).map_err(|e| CliError::refused(e.to_string()))
+fn role(name: &str, locale: Locale) -> Result<Role, CliError> {
+    Role::parse(name).or_cli(locale)
 }
 
-pub async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliError> {
-    let (db, _) = open(config).await?;
-    db.ensure_migrated().await?;
+pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(), CliError> {
+    let (db, _) = open(config, locale).await?;
+    db.ensure_migrated().await.or_cli(locale)?;
     let origin = Origin::cli();
     match cmd {
         UserCommand::Create { name, email, roles } => {
             let roles = roles
                 .iter()
-                .map(|r| role(r))
+                .map(|r| role(r, locale))
                 .collect::<Result<Vec<_>, _>>()?;
-            let password = password_from_env_or_prompt(&email)?;
-            let id = service::users::create(&db, None, &origin, &name, &email, &password).await?;
+            let password = password_from_env_or_prompt(&email, locale)?;
+            let id = service::users::create(&db, None, &origin, &name, &email, &password)
+                .await
+                .or_cli(locale)?;
             for r in roles {
-                service::users::set_role(&db, None, &origin, &email, r, true).await?;
+                service::users::set_role(&db, None, &origin, &email, r, true)
+                    .await
+                    .or_cli(locale)?;
             }
-            println!("Created user {id} <{email}>.");
-        }
-        UserCommand::Grant { email, role: r } => {
-            let changed =
-                service::users::set_role(&db, None, &origin, &email, role(&r)?, true).await?;
             println!(
                 "{}",
-                if changed {
-                    format!("{email} is now {r}.")
-                } else {
-                    format!("{email} already was {r}.")
-                }
+                tr(
+                    locale,
+                    "cli.user.created",
+                    &[("id", &id.to_string()), ("email", &email)],
+                )
             );
+        }
+        UserCommand::Grant { email, role: r } => {
+            let changed = service::users::set_role(&db, None, &origin, &email, role(&r, locale)?, true)
+                .await
+                .or_cli(locale)?;
+            let args = [("email", email.as_str()), ("role", r.as_str())];
+            if changed {
+                println!("{}", tr(locale, "cli.user.granted", &args));
+            } else {
+                println!("{}", tr(locale, "cli.user.already_granted", &args));
+            }
         }
         UserCommand::Revoke { email, role: r } => {
             let changed =
-                service::users::set_role(&db, None, &origin, &email, role(&r)?, false).await?;
-            println!(
-                "{}",
-                if changed {
-                    format!("{email} is no longer {r}.")
-                } else {
-                    format!("{email} was not {r}.")
-                }
-            );
+                service::users::set_role(&db, None, &origin, &email, role(&r, locale)?, false)
+                    .await
+                    .or_cli(locale)?;
+            let args = [("email", email.as_str()), ("role", r.as_str())];
+            if changed {
+                println!("{}", tr(locale, "cli.user.revoked", &args));
+            } else {
+                println!("{}", tr(locale, "cli.user.not_granted", &args));
+            }
         }
         UserCommand::Passwd { email } => {
-            let password = password_from_env_or_prompt(&email)?;
-            service::users::set_password(&db, None, &origin, &email, &password).await?;
-            println!("Password changed for {email}.");
+            let password = password_from_env_or_prompt(&email, locale)?;
+            service::users::set_password(&db, None, &origin, &email, &password)
+                .await
+                .or_cli(locale)?;
+            println!(
+                "{}",
+                tr(locale, "cli.user.password_changed", &[("email", &email)])
+            );
         }
     }
     Ok(())

@@ -4,14 +4,17 @@ use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
 use crate::config::Config;
-use crate::domain::{Currency, format_money, format_rate, sanitize};
-use crate::service::{self, Origin, commissions::Kind};
+use crate::domain::{Locale, format_rate};
+use crate::service::{self, Origin, ServiceError, commissions::Kind};
 use crate::store::{
     self, Anchor,
     commissions::{CommissionRow, Filter, Sort},
 };
+use crate::tr;
+use crate::ui::format::{absolute, money, status as status_word};
 
-use super::{CliError, admin, output, session};
+use super::output::or_dash;
+use super::{CliError, OrCli, admin, output, session};
 
 #[derive(Debug, Subcommand)]
 pub enum CommissionCommand {
@@ -77,13 +80,6 @@ fn kind(external: bool) -> Kind {
     }
 }
 
-fn money(minor: i64, currency: &str, locale: crate::domain::Locale) -> String {
-    match Currency::parse(currency) {
-        Ok(c) => format_money(minor, c, locale),
-        Err(_) => format!("{minor} {currency}"),
-    }
-}
-
 fn as_json(r: &CommissionRow) -> serde_json::Value {
     json!({
         "id": r.id, "project_id": r.project_id, "project_title": r.project_title,
@@ -98,15 +94,76 @@ fn as_json(r: &CommissionRow) -> serde_json::Value {
     })
 }
 
+/// One commission for a person: labels in their language, amounts in the currency's format.
+fn show(r: &CommissionRow, locale: Locale) {
+    let l = |key: &str| tr(locale, key, &[]);
+    let when = |t| absolute(t, locale);
+    let who_when = |name: &Option<String>, at| match name {
+        Some(name) => format!("{name} · {}", when(at)),
+        None => "—".into(),
+    };
+    let mut fields = vec![
+        (l("cli.label.id"), r.id.to_string()),
+        (
+            l("cli.label.project"),
+            format!("{} (#{})", r.project_title, r.project_id),
+        ),
+        (l("cli.label.client"), r.client_name.clone()),
+        (l("cli.label.developer"), or_dash(r.developer_name.clone())),
+    ];
+    if let Some(contributor) = &r.contributor {
+        fields.push((l("cli.label.contributor"), contributor.clone()));
+    }
+    fields.extend([
+        (l("cli.label.gross"), money(r.gross_amount, &r.currency, locale)),
+        (l("cli.label.rate"), format_rate(r.rate_bps, locale)),
+        (l("cli.label.commission"), money(r.amount, &r.currency, locale)),
+        (
+            l("cli.label.status"),
+            status_word("commission", &r.status, locale),
+        ),
+        (l("cli.label.requested_by"), r.requester_name.clone()),
+        (
+            l("cli.label.first_approval"),
+            who_when(&r.first_approver_name, r.first_approved_at),
+        ),
+        (
+            l("cli.label.approved"),
+            who_when(&r.approver_name, r.approved_at),
+        ),
+        (
+            l("cli.label.rejected"),
+            who_when(&r.rejecter_name, r.rejected_at),
+        ),
+        (l("cli.label.reason"), or_dash(r.rejection_reason.clone())),
+        (l("cli.label.paid"), who_when(&r.payer_name, r.paid_at)),
+        (
+            l("cli.label.payment_reference"),
+            or_dash(r.payment_reference.clone()),
+        ),
+    ]);
+    if r.contributor.is_none() {
+        fields.push((
+            l("cli.label.external_total"),
+            money(r.ext_total, &r.currency, locale),
+        ));
+    }
+    fields.extend([
+        (l("cli.label.version"), r.lock_version.to_string()),
+        (l("cli.label.created"), when(r.created_at)),
+    ]);
+    output::record(&fields);
+}
+
 pub async fn run(
     config: &Config,
+    locale: Locale,
     as_email: Option<&str>,
     cmd: CommissionCommand,
 ) -> Result<(), CliError> {
-    let (db, url) = admin::open(config).await?;
-    db.ensure_migrated().await?;
-    let actor = session::actor(config, &db, &url, as_email).await?;
-    let locale = config.locale(|k| std::env::var(k).ok());
+    let (db, url) = admin::open(config, locale).await?;
+    db.ensure_migrated().await.or_cli(locale)?;
+    let actor = session::actor(config, locale, &db, &url, as_email).await?;
     let origin = Origin::cli();
     match cmd {
         CommissionCommand::List {
@@ -131,7 +188,8 @@ pub async fn run(
                 &Anchor::First,
                 limit,
             )
-            .await?;
+            .await
+            .or_cli(locale)?;
             if json {
                 let rows: Vec<_> = page.rows.iter().map(as_json).collect();
                 println!(
@@ -150,57 +208,63 @@ pub async fn run(
                             money(r.gross_amount, &r.currency, locale),
                             format_rate(r.rate_bps, locale),
                             money(r.amount, &r.currency, locale),
-                            r.status.clone(),
+                            status_word("commission", &r.status, locale),
                         ]
                     })
                     .collect();
+                let header = [
+                    tr(locale, "cli.col.id", &[]),
+                    tr(locale, "cli.col.project", &[]),
+                    tr(locale, "cli.col.developer", &[]),
+                    tr(locale, "cli.col.gross", &[]),
+                    tr(locale, "cli.col.rate", &[]),
+                    tr(locale, "cli.col.commission", &[]),
+                    tr(locale, "cli.col.status", &[]),
+                ];
                 output::table(
-                    &[
-                        "ID",
-                        "PROJECT",
-                        "DEVELOPER",
-                        "GROSS",
-                        "RATE",
-                        "COMMISSION",
-                        "STATUS",
-                    ],
+                    &header.iter().map(String::as_str).collect::<Vec<_>>(),
                     &rows,
                     &[0, 3, 4, 5],
                 );
                 if page.has_after {
-                    println!("… more: raise --limit");
+                    println!("{}", tr(locale, "cli.more", &[]));
                 }
             }
         }
         CommissionCommand::Show { id, external, json } => {
             let row = store::commissions::get(&mut db.clone(), kind(external), id)
-                .await?
-                .ok_or_else(|| CliError::refused(format!("no commission {id}")))?;
+                .await
+                .or_cli(locale)?
+                .ok_or_else(|| {
+                    CliError::from_service(
+                        ServiceError::NotFound {
+                            what: "commission",
+                            key: id.to_string(),
+                        },
+                        locale,
+                    )
+                })?;
             if json {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&as_json(&row)).unwrap_or_default()
                 );
             } else {
-                for (k, v) in as_json(&row).as_object().into_iter().flatten() {
-                    let v = match v {
-                        serde_json::Value::String(s) => sanitize(s),
-                        serde_json::Value::Null => "—".into(),
-                        other => other.to_string(),
-                    };
-                    println!("{k:<20} {v}");
-                }
+                show(&row, locale);
             }
         }
         CommissionCommand::Approve { id, external } => {
+            let id_text = id.to_string();
+            let args = [("id", id_text.as_str())];
             match service::commissions::approve(&db, &actor, &origin, kind(external), id, None)
-                .await?
+                .await
+                .or_cli(locale)?
             {
-                service::commissions::Approval::Approved => println!("Commission {id} approved."),
+                service::commissions::Approval::Approved => {
+                    println!("{}", tr(locale, "cli.commission.approved", &args));
+                }
                 service::commissions::Approval::FirstOfTwo => {
-                    println!(
-                        "Commission {id}: first approval recorded; a second, different approver is needed."
-                    )
+                    println!("{}", tr(locale, "cli.commission.first_approval", &args));
                 }
             }
         }
@@ -210,8 +274,12 @@ pub async fn run(
             external,
         } => {
             service::commissions::reject(&db, &actor, &origin, kind(external), id, &reason, None)
-                .await?;
-            println!("Commission {id} rejected.");
+                .await
+                .or_cli(locale)?;
+            println!(
+                "{}",
+                tr(locale, "cli.commission.rejected", &[("id", &id.to_string())])
+            );
         }
         CommissionCommand::Pay {
             id,
@@ -227,8 +295,16 @@ pub async fn run(
                 &reference,
                 None,
             )
-            .await?;
-            println!("Commission {id} paid (ledger transfer {transfer}).");
+            .await
+            .or_cli(locale)?;
+            println!(
+                "{}",
+                tr(
+                    locale,
+                    "cli.commission.paid",
+                    &[("id", &id.to_string()), ("transfer", &transfer.to_string())],
+                )
+            );
         }
     }
     Ok(())

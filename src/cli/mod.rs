@@ -14,7 +14,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, Overrides};
+use crate::domain::Locale;
+use crate::service::ServiceError;
 use crate::service::seed::Size;
+use crate::tr;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -151,26 +154,32 @@ impl Cli {
     }
 }
 
-/// Runs a non-TUI command; returns the process exit code.
+/// Runs a non-TUI command; returns the process exit code. Everything printed for a person is in
+/// the user's language (`Config::locale`); `--json` output stays as the program reads it.
 pub async fn run(cli: Cli, config: Config) -> ExitCode {
+    let locale = config.locale(|k| std::env::var(k).ok());
     let result = match cli.command {
-        None | Some(Command::Tui) => unreachable_tui(),
-        Some(Command::Migrate) => admin::migrate(&config).await,
+        None | Some(Command::Tui) => unreachable_tui(locale),
+        Some(Command::Migrate) => admin::migrate(&config, locale).await,
         Some(Command::Seed { size, seed, anchor }) => {
-            admin::seed(&config, size, seed, anchor).await
+            admin::seed(&config, locale, size, seed, anchor).await
         }
-        Some(Command::Doctor) => admin::doctor(&config).await,
-        Some(Command::User(cmd)) => admin::user(&config, cmd).await,
-        Some(Command::Logout) => session::logout(&config).await,
+        Some(Command::Doctor) => admin::doctor(&config, locale).await,
+        Some(Command::User(cmd)) => admin::user(&config, locale, cmd).await,
+        Some(Command::Logout) => session::logout(&config, locale).await,
         Some(Command::Commission(cmd)) => {
-            commission::run(&config, cli.as_email.as_deref(), cmd).await
+            commission::run(&config, locale, cli.as_email.as_deref(), cmd).await
         }
-        Some(Command::Ticket(cmd)) => ticket::run(&config, cli.as_email.as_deref(), cmd).await,
-        Some(Command::Project(cmd)) => ops::project(&config, cli.as_email.as_deref(), cmd).await,
+        Some(Command::Ticket(cmd)) => {
+            ticket::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Project(cmd)) => {
+            ops::project(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
         Some(Command::Workload { week, limit, json }) => {
-            ops::workload(&config, week, limit, json).await
+            ops::workload(&config, locale, week, limit, json).await
         }
-        Some(Command::Audit(cmd)) => ops::audit(&config, cmd).await,
+        Some(Command::Audit(cmd)) => ops::audit(&config, locale, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -181,13 +190,12 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
     }
 }
 
-fn unreachable_tui() -> Result<(), CliError> {
-    Err(CliError::failed(
-        "the TUI is started by main, not by cli::run",
-    ))
+fn unreachable_tui(locale: Locale) -> Result<(), CliError> {
+    Err(CliError::failed(tr(locale, "cli.tui_from_main", &[])))
 }
 
-/// A command's failure: the message for stderr and the exit code.
+/// A command's failure: the message for stderr, already in the user's language, and the exit
+/// code.
 #[derive(Debug)]
 pub struct CliError {
     pub message: String,
@@ -207,12 +215,10 @@ impl CliError {
             code: EXIT_REFUSED,
         }
     }
-}
-
-impl From<crate::service::ServiceError> for CliError {
-    fn from(e: crate::service::ServiceError) -> CliError {
+    /// A service failure rendered in `locale`: exit code 1 when a rule refused, else 2.
+    pub fn from_service(e: ServiceError, locale: Locale) -> CliError {
         CliError {
-            message: e.to_string(),
+            message: crate::ui::messages::error_text(&e, locale),
             code: if e.is_refusal() {
                 EXIT_REFUSED
             } else {
@@ -222,8 +228,72 @@ impl From<crate::service::ServiceError> for CliError {
     }
 }
 
-impl From<crate::store::StoreError> for CliError {
-    fn from(e: crate::store::StoreError) -> CliError {
-        CliError::failed(e.to_string())
+/// Turns a service, store or domain failure into a [`CliError`] in the user's language. There is
+/// deliberately no `From<ServiceError> for CliError`: `?` alone would lose the language.
+pub trait OrCli<T> {
+    fn or_cli(self, locale: Locale) -> Result<T, CliError>;
+}
+
+impl<T, E: Into<ServiceError>> OrCli<T> for Result<T, E> {
+    fn or_cli(self, locale: Locale) -> Result<T, CliError> {
+        self.map_err(|e| CliError::from_service(e.into(), locale))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::DomainError;
+
+    #[test]
+    fn service_errors_keep_their_exit_code_and_speak_the_users_language() {
+        let e = || ServiceError::NotFound {
+            what: "commission",
+            key: "12".into(),
+        };
+        let fr = CliError::from_service(e(), Locale::Fr);
+        assert_eq!((fr.code, fr.message.as_str()), (EXIT_REFUSED, "Commission n°12 introuvable."));
+        let en = CliError::from_service(e(), Locale::En);
+        assert_eq!((en.code, en.message.as_str()), (EXIT_REFUSED, "Commission #12 not found."));
+
+        let refused: Result<(), DomainError> = Err(DomainError::EmptyText { field: "reason" });
+        let e = refused.or_cli(Locale::Fr).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (EXIT_REFUSED, "Le motif ne doit pas être vide."));
+
+        let broken: Result<(), crate::store::StoreError> =
+            Err(crate::store::StoreError::NotMigrated);
+        let e = broken.or_cli(Locale::Fr).unwrap_err();
+        assert_eq!(e.code, EXIT_FAILED);
+        assert_eq!(e.message, "La base n'est pas migrée (lancez `obryl migrate`).");
+    }
+
+    /// Every `"cli.…"` key the command line prints exists in both languages (a line break
+    /// after `tr(` hides a key from the locale test's scan, so the CLI checks its own).
+    #[test]
+    fn every_cli_key_exists_in_both_languages() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/cli");
+        let mut keys = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split("\"cli.").skip(1) {
+                if let Some((rest, _)) = part.split_once('"')
+                    && !rest.ends_with('.')
+                    && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                {
+                    keys.push(format!("cli.{rest}"));
+                }
+            }
+        }
+        assert!(keys.len() > 50, "found only {keys:?}");
+        for key in keys {
+            for locale in Locale::ALL {
+                let text = tr(*locale, &key, &[]);
+                let plural = tr(*locale, &format!("{key}.other"), &[]);
+                assert!(
+                    text != key || !plural.ends_with(".other"),
+                    "{key} missing in {locale}"
+                );
+            }
+        }
     }
 }

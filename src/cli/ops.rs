@@ -8,13 +8,16 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::domain::{ProjectStatus, sanitize_line};
-use crate::service::{self, Origin, projects::week_start};
+use crate::domain::{Locale, ProjectStatus, sanitize_line};
+use crate::service::{self, Origin, ServiceError, projects::week_start};
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::projects::{Filter, ProjectRow, Sort};
 use crate::store::{self, Anchor};
+use crate::tr;
+use crate::ui::format::{absolute, money, status as status_word};
 
-use super::{CliError, admin, output, session};
+use super::output::or_dash;
+use super::{CliError, OrCli, admin, output, session};
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectCommand {
@@ -71,7 +74,32 @@ fn audit_json(a: &AuditRow) -> serde_json::Value {
     })
 }
 
-fn print_audit(a: &AuditRow, json: bool) {
+/// One project for a person: labels in their language, amounts in the currency's format.
+fn show_project(p: &ProjectRow, locale: Locale) {
+    let l = |key: &str| tr(locale, key, &[]);
+    let fields = vec![
+        (l("cli.label.id"), p.id.to_string()),
+        (l("cli.label.title"), p.title.clone()),
+        (l("cli.label.slug"), p.slug.clone()),
+        (l("cli.label.client"), p.client_name.clone()),
+        (l("cli.label.developer"), or_dash(p.developer_name.clone())),
+        (l("cli.label.status"), status_word("project", &p.status, locale)),
+        (l("cli.label.budget"), money(p.budget_amount, &p.currency, locale)),
+        (
+            l("cli.label.agreed"),
+            or_dash(p.agreed_amount.map(|a| money(a, &p.currency, locale))),
+        ),
+        (
+            l("cli.label.estimated_hours"),
+            or_dash(p.estimated_hours.map(|h| format!("{h} h"))),
+        ),
+        (l("cli.label.deadline"), absolute(p.deadline_at, locale)),
+        (l("cli.label.version"), p.lock_version.to_string()),
+    ];
+    output::record(&fields);
+}
+
+fn print_audit(a: &AuditRow, json: bool, locale: Locale) {
     if json {
         println!("{}", audit_json(a));
     } else {
@@ -87,7 +115,11 @@ fn print_audit(a: &AuditRow, json: bool) {
         println!(
             "{:>8}  {when}  {:<22} {:<16} {}#{}  {}",
             a.id,
-            sanitize_line(&a.user_name.clone().unwrap_or_else(|| "system".into())),
+            sanitize_line(
+                &a.user_name
+                    .clone()
+                    .unwrap_or_else(|| tr(locale, "audit.system", &[]))
+            ),
             a.event,
             a.auditable_type,
             a.auditable_id,
@@ -96,14 +128,23 @@ fn print_audit(a: &AuditRow, json: bool) {
     }
 }
 
+fn no_user(email: &str, locale: Locale) -> CliError {
+    let e = ServiceError::NotFound {
+        what: "user",
+        key: email.to_owned(),
+    };
+    CliError::from_service(e, locale)
+}
+
 pub async fn project(
     config: &Config,
+    locale: Locale,
     as_email: Option<&str>,
     cmd: ProjectCommand,
 ) -> Result<(), CliError> {
-    let (db, url) = admin::open(config).await?;
-    db.ensure_migrated().await?;
-    let actor = session::actor(config, &db, &url, as_email).await?;
+    let (db, url) = admin::open(config, locale).await?;
+    db.ensure_migrated().await.or_cli(locale)?;
+    let actor = session::actor(config, locale, &db, &url, as_email).await?;
     let origin = Origin::cli();
     match cmd {
         ProjectCommand::List {
@@ -122,7 +163,8 @@ pub async fn project(
                 &Anchor::First,
                 limit,
             )
-            .await?;
+            .await
+            .or_cli(locale)?;
             if json {
                 println!(
                     "{}",
@@ -140,51 +182,81 @@ pub async fn project(
                             p.id.to_string(),
                             p.title.clone(),
                             p.client_name.clone(),
-                            p.developer_name.clone().unwrap_or_else(|| "—".into()),
-                            p.status.clone(),
+                            or_dash(p.developer_name.clone()),
+                            status_word("project", &p.status, locale),
                         ]
                     })
                     .collect();
+                let header = [
+                    tr(locale, "cli.col.id", &[]),
+                    tr(locale, "cli.col.title", &[]),
+                    tr(locale, "cli.col.client", &[]),
+                    tr(locale, "cli.col.developer", &[]),
+                    tr(locale, "cli.col.status", &[]),
+                ];
                 output::table(
-                    &["ID", "TITLE", "CLIENT", "DEVELOPER", "STATUS"],
+                    &header.iter().map(String::as_str).collect::<Vec<_>>(),
                     &rows,
                     &[0],
                 );
+                if page.has_after {
+                    println!("{}", tr(locale, "cli.more", &[]));
+                }
             }
         }
         ProjectCommand::Show { id, json } => {
             let p = store::projects::get(&mut db.clone(), id)
-                .await?
-                .ok_or_else(|| CliError::refused(format!("no project {id}")))?;
+                .await
+                .or_cli(locale)?
+                .ok_or_else(|| {
+                    let e = ServiceError::NotFound {
+                        what: "project",
+                        key: id.to_string(),
+                    };
+                    CliError::from_service(e, locale)
+                })?;
             if json {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&project_json(&p)).unwrap_or_default()
                 );
             } else {
-                for (k, v) in project_json(&p).as_object().into_iter().flatten() {
-                    println!(
-                        "{k:<16} {}",
-                        sanitize_line(
-                            &v.as_str()
-                                .map(str::to_owned)
-                                .unwrap_or_else(|| v.to_string())
-                        )
-                    );
-                }
+                show_project(&p, locale);
             }
         }
         ProjectCommand::Assign { id, developer } => {
             let dev = store::users::find_by_email(&mut db.clone(), &developer)
-                .await?
-                .ok_or_else(|| CliError::refused(format!("no user {developer}")))?;
-            service::projects::assign_developer(&db, &actor, &origin, id, dev.id, None).await?;
-            println!("Project {id} assigned to {}.", dev.name);
+                .await
+                .or_cli(locale)?
+                .ok_or_else(|| no_user(&developer, locale))?;
+            service::projects::assign_developer(&db, &actor, &origin, id, dev.id, None)
+                .await
+                .or_cli(locale)?;
+            println!(
+                "{}",
+                tr(
+                    locale,
+                    "cli.project.assigned",
+                    &[("id", &id.to_string()), ("name", &dev.name)],
+                )
+            );
         }
         ProjectCommand::Status { id, status } => {
-            let to = ProjectStatus::parse(&status).map_err(|e| CliError::refused(e.to_string()))?;
-            service::projects::transition(&db, &actor, &origin, id, to, None).await?;
-            println!("Project {id} is now {}.", to.as_str());
+            let to = ProjectStatus::parse(&status).or_cli(locale)?;
+            service::projects::transition(&db, &actor, &origin, id, to, None)
+                .await
+                .or_cli(locale)?;
+            println!(
+                "{}",
+                tr(
+                    locale,
+                    "cli.project.moved",
+                    &[
+                        ("id", &id.to_string()),
+                        ("status", &status_word("project", to.as_str(), locale)),
+                    ],
+                )
+            );
         }
     }
     Ok(())
@@ -192,24 +264,35 @@ pub async fn project(
 
 pub async fn workload(
     config: &Config,
+    locale: Locale,
     week: Option<u32>,
     limit: u64,
     json: bool,
 ) -> Result<(), CliError> {
-    let (db, _) = admin::open(config).await?;
-    db.ensure_migrated().await?;
+    let (db, _) = admin::open(config, locale).await?;
+    db.ensure_migrated().await.or_cli(locale)?;
     let today = Utc::now().date_naive();
     let from = match week {
         Some(w) => NaiveDate::from_isoywd_opt(today.iso_week().year(), w, chrono::Weekday::Mon)
-            .ok_or_else(|| CliError::refused(format!("no ISO week {w}")))?,
+            .ok_or_else(|| {
+                CliError::refused(tr(
+                    locale,
+                    "cli.workload.no_week",
+                    &[("week", &w.to_string())],
+                ))
+            })?,
         None => week_start(today),
     };
     let weeks = 8;
     let mut c = db.clone();
-    let devs = store::workload::developers(&mut c, None, &Anchor::First, limit).await?;
+    let devs = store::workload::developers(&mut c, None, &Anchor::First, limit)
+        .await
+        .or_cli(locale)?;
     let ids: Vec<i64> = devs.rows.iter().map(|d| d.id).collect();
     let planned =
-        store::workload::planned(&mut c, &ids, from, from + chrono::Duration::weeks(weeks)).await?;
+        store::workload::planned(&mut c, &ids, from, from + chrono::Duration::weeks(weeks))
+            .await
+            .or_cli(locale)?;
     let hours = |dev: i64, i: i64| -> i64 {
         let w = from + chrono::Duration::weeks(i);
         planned
@@ -236,12 +319,13 @@ pub async fn workload(
         );
         return Ok(());
     }
-    let mut header = vec!["DEVELOPER".to_string(), "ACTIVE".to_string()];
+    let mut header = vec![
+        tr(locale, "cli.col.developer", &[]),
+        tr(locale, "cli.col.active", &[]),
+    ];
     header.extend((0..weeks).map(|i| {
-        format!(
-            "W{:02}",
-            (from + chrono::Duration::weeks(i)).iso_week().week()
-        )
+        let week = format!("{:02}", (from + chrono::Duration::weeks(i)).iso_week().week());
+        tr(locale, "cli.col.week", &[("week", &week)])
     }));
     let rows: Vec<Vec<String>> = devs
         .rows
@@ -260,9 +344,9 @@ pub async fn workload(
     Ok(())
 }
 
-pub async fn audit(config: &Config, cmd: AuditCommand) -> Result<(), CliError> {
-    let (db, _) = admin::open(config).await?;
-    db.ensure_migrated().await?;
+pub async fn audit(config: &Config, locale: Locale, cmd: AuditCommand) -> Result<(), CliError> {
+    let (db, _) = admin::open(config, locale).await?;
+    db.ensure_migrated().await.or_cli(locale)?;
     let AuditCommand::Tail {
         lines,
         follow,
@@ -270,18 +354,22 @@ pub async fn audit(config: &Config, cmd: AuditCommand) -> Result<(), CliError> {
     } = cmd;
     let mut c = db.clone();
     let mut rows = store::audit::page(&mut c, &AuditFilter::default(), &Anchor::First, lines)
-        .await?
+        .await
+        .or_cli(locale)?
         .rows;
     rows.reverse();
     let mut last = rows.last().map(|r| r.id).unwrap_or(0);
     for r in &rows {
-        print_audit(r, json);
+        print_audit(r, json, locale);
     }
     while follow {
         tokio::time::sleep(Duration::from_millis(config.live.poll_ms.max(100))).await;
-        for r in store::audit::since(&mut c, last, 500).await? {
+        for r in store::audit::since(&mut c, last, 500)
+            .await
+            .or_cli(locale)?
+        {
             last = last.max(r.id);
-            print_audit(&r, json);
+            print_audit(&r, json, locale);
         }
     }
     Ok(())

@@ -43,3 +43,27 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) {
         line(r.iter().map(String::as_str).collect());
     }
 }
+
+/// Prints one record as "label  value" lines, labels padded to the widest; values sanitised
+/// (multi-line values keep their lines, indented under the first).
+pub fn record(fields: &[(String, String)]) {
+    let width = fields
+        .iter()
+        .map(|(label, _)| display_width(label))
+        .max()
+        .unwrap_or(0);
+    for (label, value) in fields {
+        let pad = " ".repeat(width.saturating_sub(display_width(label)));
+        let value = crate::domain::sanitize(value);
+        let mut lines = value.lines();
+        println!("{label}{pad}  {}", lines.next().unwrap_or_default());
+        for more in lines {
+            println!("{}  {more}", " ".repeat(width));
+        }
+    }
+}
+
+/// "—" for a missing value.
+pub fn or_dash(value: Option<String>) -> String {
+    value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())
+}

@@ -5,10 +5,12 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::config::Config;
+use crate::domain::Locale;
 use crate::service::{Actor, Origin, ServiceError, auth};
 use crate::store::Db;
+use crate::tr;
 
-use super::CliError;
+use super::{CliError, OrCli};
 
 fn token_file(config: &Config) -> PathBuf {
     config.data_dir().join("session.token")
@@ -51,6 +53,7 @@ pub fn forget_token(config: &Config) {
 /// the remembered login.
 pub async fn actor(
     config: &Config,
+    locale: Locale,
     db: &Db,
     url: &str,
     as_email: Option<&str>,
@@ -58,48 +61,51 @@ pub async fn actor(
     if let Some(email) = as_email {
         let password = match std::env::var("OBRYL_PASSWORD") {
             Ok(p) => p,
-            Err(_) => {
-                rpassword::prompt_password(format!("Password for {email}: ")).map_err(|e| {
-                    CliError::failed(format!(
-                        "cannot read the password: {e} (set OBRYL_PASSWORD)"
-                    ))
-                })?
-            }
+            Err(_) => prompt(locale, &tr(locale, "cli.password.prompt", &[("email", email)]))?,
         };
-        return Ok(auth::login(db, email, &password).await?);
+        return auth::login(db, email, &password).await.or_cli(locale);
     }
     match load_token(config, url) {
         Some(token) => match auth::resume(db, &token).await {
             Ok(actor) => Ok(actor),
-            Err(ServiceError::SessionExpired) => Err(CliError::failed(
-                "the remembered login has expired; use --as EMAIL",
-            )),
-            Err(e) => Err(e.into()),
+            Err(ServiceError::SessionExpired) => Err(CliError::failed(tr(
+                locale,
+                "cli.session.expired",
+                &[],
+            ))),
+            Err(e) => Err(CliError::from_service(e, locale)),
         },
-        None => Err(CliError::failed(
-            "who are you? use --as EMAIL (password from OBRYL_PASSWORD or a prompt) or log in once in the TUI",
-        )),
+        None => Err(CliError::failed(tr(locale, "cli.session.who", &[]))),
     }
 }
 
-pub async fn logout(config: &Config) -> Result<(), CliError> {
+/// Reads a password from the terminal without echo.
+pub(super) fn prompt(locale: Locale, question: &str) -> Result<String, CliError> {
+    rpassword::prompt_password(question).map_err(|e| {
+        CliError::failed(tr(
+            locale,
+            "cli.password.unreadable",
+            &[("reason", &e.to_string())],
+        ))
+    })
+}
+
+pub async fn logout(config: &Config, locale: Locale) -> Result<(), CliError> {
     let (url, _) = config.database_url();
     let Some(token) = load_token(config, &url) else {
         forget_token(config);
-        println!("No remembered login.");
+        println!("{}", tr(locale, "cli.logout.none", &[]));
         return Ok(());
     };
-    let db = Db::connect(&url).await?;
-    let live = auth::logout(&db, &token).await?;
+    let db = Db::connect(&url).await.or_cli(locale)?;
+    let live = auth::logout(&db, &token).await.or_cli(locale)?;
     forget_token(config);
-    println!(
-        "{}",
-        if live {
-            "Logged out: the remembered login is revoked."
-        } else {
-            "The remembered login had already expired."
-        }
-    );
+    let key = if live {
+        "cli.logout.done"
+    } else {
+        "cli.logout.expired"
+    };
+    println!("{}", tr(locale, key, &[]));
     Ok(())
 }
 

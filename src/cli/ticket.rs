@@ -5,12 +5,15 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::domain::{TicketStatus, sanitize};
-use crate::service::{self, Origin};
+use crate::domain::{Locale, TicketStatus, sanitize};
+use crate::service::{self, Origin, ServiceError};
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{self, Anchor};
+use crate::tr;
+use crate::ui::format::{absolute, span, status as status_word};
 
-use super::{CliError, admin, output, session};
+use super::output::or_dash;
+use super::{CliError, OrCli, admin, output, session};
 
 #[derive(Debug, Subcommand)]
 pub enum TicketCommand {
@@ -69,20 +72,75 @@ fn as_json(t: &TicketRow) -> serde_json::Value {
     })
 }
 
-async fn find(db: &crate::store::Db, reference: &str) -> Result<TicketRow, CliError> {
+/// A deadline in the language's date order, UTC like the column says.
+fn due(at: chrono::DateTime<Utc>, locale: Locale) -> String {
+    match locale {
+        Locale::Fr => at.format("%d/%m/%Y %H:%M").to_string(),
+        Locale::En => at.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+async fn find(
+    db: &crate::store::Db,
+    reference: &str,
+    locale: Locale,
+) -> Result<TicketRow, CliError> {
     store::tickets::get_by_reference(&mut db.clone(), reference)
-        .await?
-        .ok_or_else(|| CliError::refused(format!("no ticket {reference}")))
+        .await
+        .or_cli(locale)?
+        .ok_or_else(|| {
+            let e = ServiceError::NotFound {
+                what: "ticket",
+                key: reference.to_owned(),
+            };
+            CliError::from_service(e, locale)
+        })
+}
+
+/// One ticket for a person: labels in their language, states as words, times in full.
+fn show(t: &TicketRow, locale: Locale) {
+    let l = |key: &str| tr(locale, key, &[]);
+    let when = |at| absolute(at, locale);
+    let fields = vec![
+        (l("cli.label.reference"), t.reference.clone()),
+        (l("cli.label.subject"), t.subject.clone()),
+        (l("cli.label.requester"), t.requester_name.clone()),
+        (l("cli.label.assignee"), or_dash(t.assignee_name.clone())),
+        (
+            l("cli.label.priority"),
+            status_word("priority", &t.priority, locale),
+        ),
+        (l("cli.label.status"), status_word("ticket", &t.status, locale)),
+        (
+            l("cli.label.category"),
+            status_word("category", &t.category, locale),
+        ),
+        (
+            l("cli.label.first_response_due"),
+            when(t.first_response_due_at),
+        ),
+        (l("cli.label.first_responded"), when(t.first_responded_at)),
+        (l("cli.label.resolution_due"), when(t.resolution_due_at)),
+        (l("cli.label.paused"), span(t.paused_seconds, locale)),
+        (l("cli.label.paused_since"), when(t.paused_since)),
+        (
+            l("cli.label.project"),
+            or_dash(t.project_id.map(|id| format!("#{id}"))),
+        ),
+        (l("cli.label.created"), when(t.created_at)),
+    ];
+    output::record(&fields);
 }
 
 pub async fn run(
     config: &Config,
+    locale: Locale,
     as_email: Option<&str>,
     cmd: TicketCommand,
 ) -> Result<(), CliError> {
-    let (db, url) = admin::open(config).await?;
-    db.ensure_migrated().await?;
-    let actor = session::actor(config, &db, &url, as_email).await?;
+    let (db, url) = admin::open(config, locale).await?;
+    db.ensure_migrated().await.or_cli(locale)?;
+    let actor = session::actor(config, locale, &db, &url, as_email).await?;
     let origin = Origin::cli();
     match cmd {
         TicketCommand::List {
@@ -103,7 +161,8 @@ pub async fn run(
             };
             let page =
                 store::tickets::page(&mut db.clone(), &filter, Sort::Due, &Anchor::First, limit)
-                    .await?;
+                    .await
+                    .or_cli(locale)?;
             if json {
                 let rows: Vec<_> = page.rows.iter().map(as_json).collect();
                 println!(
@@ -119,41 +178,50 @@ pub async fn run(
                             t.reference.clone(),
                             t.subject.clone(),
                             t.requester_name.clone(),
-                            t.assignee_name.clone().unwrap_or_else(|| "—".into()),
-                            t.priority.clone(),
-                            t.status.clone(),
+                            or_dash(t.assignee_name.clone()),
+                            status_word("priority", &t.priority, locale),
+                            status_word("ticket", &t.status, locale),
                             t.resolution_due_at
-                                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                                .map(|d| due(d, locale))
                                 .unwrap_or_default(),
                         ]
                     })
                     .collect();
+                let header = [
+                    tr(locale, "cli.col.reference", &[]),
+                    tr(locale, "cli.col.subject", &[]),
+                    tr(locale, "cli.col.requester", &[]),
+                    tr(locale, "cli.col.assignee", &[]),
+                    tr(locale, "cli.col.priority", &[]),
+                    tr(locale, "cli.col.status", &[]),
+                    tr(locale, "cli.col.due_utc", &[]),
+                ];
                 output::table(
-                    &[
-                        "REFERENCE",
-                        "SUBJECT",
-                        "REQUESTER",
-                        "ASSIGNEE",
-                        "PRIORITY",
-                        "STATUS",
-                        "DUE (UTC)",
-                    ],
+                    &header.iter().map(String::as_str).collect::<Vec<_>>(),
                     &rows,
                     &[],
                 );
+                if page.has_after {
+                    println!("{}", tr(locale, "cli.more", &[]));
+                }
             }
         }
         TicketCommand::Show { reference, json } => {
-            let t = find(&db, &reference).await?;
+            let t = find(&db, &reference, locale).await?;
             let mut c = db.clone();
             let body = store::tickets::body(&mut c, t.id)
-                .await?
+                .await
+                .or_cli(locale)?
                 .unwrap_or_default();
-            let messages =
-                match store::messages::conversation_of(&mut c, "support_ticket", t.id).await? {
-                    Some(conv) => store::messages::latest(&mut c, conv, 500, true).await?,
-                    None => Vec::new(),
-                };
+            let conversation = store::messages::conversation_of(&mut c, "support_ticket", t.id)
+                .await
+                .or_cli(locale)?;
+            let messages = match conversation {
+                Some(conv) => store::messages::latest(&mut c, conv, 500, true)
+                    .await
+                    .or_cli(locale)?,
+                None => Vec::new(),
+            };
             if json {
                 let mut v = as_json(&t);
                 v["body"] = body.into();
@@ -163,25 +231,15 @@ pub async fn run(
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
-                for (k, v) in as_json(&t).as_object().into_iter().flatten() {
-                    let v = match v {
-                        serde_json::Value::String(s) => sanitize(s),
-                        serde_json::Value::Null => "—".into(),
-                        other => other.to_string(),
-                    };
-                    println!("{k:<22} {v}");
-                }
+                show(&t, locale);
                 println!("\n{}\n", sanitize(&body));
                 for m in messages {
                     let mark = if m.is_internal {
-                        " [internal note]"
+                        format!(" [{}]", tr(locale, "cli.ticket.internal_note", &[]))
                     } else {
-                        ""
+                        String::new()
                     };
-                    let when = m
-                        .created_at
-                        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default();
+                    let when = absolute(m.created_at, locale);
                     println!(
                         "— {} · {}{mark}\n{}\n",
                         sanitize(&m.sender_name.unwrap_or_default()),
@@ -192,37 +250,52 @@ pub async fn run(
             }
         }
         TicketCommand::Assign { reference, to } => {
-            let t = find(&db, &reference).await?;
+            let t = find(&db, &reference, locale).await?;
             let agent = store::users::find_by_email(&mut db.clone(), &to)
-                .await?
-                .ok_or_else(|| CliError::refused(format!("no user {to}")))?;
-            service::tickets::assign(&db, &actor, &origin, t.id, agent.id, None).await?;
-            println!("{} assigned to {}.", t.reference, agent.name);
+                .await
+                .or_cli(locale)?
+                .ok_or_else(|| {
+                    let e = ServiceError::NotFound {
+                        what: "user",
+                        key: to.clone(),
+                    };
+                    CliError::from_service(e, locale)
+                })?;
+            service::tickets::assign(&db, &actor, &origin, t.id, agent.id, None)
+                .await
+                .or_cli(locale)?;
+            println!(
+                "{}",
+                tr(
+                    locale,
+                    "cli.ticket.assigned",
+                    &[("reference", &t.reference), ("name", &agent.name)],
+                )
+            );
         }
         TicketCommand::Reply {
             reference,
             body,
             internal,
         } => {
-            let t = find(&db, &reference).await?;
-            service::tickets::reply(&db, &actor, &origin, t.id, &body, internal).await?;
-            println!(
-                "{} {}.",
-                if internal {
-                    "Internal note added to"
-                } else {
-                    "Reply sent on"
-                },
-                t.reference
-            );
+            let t = find(&db, &reference, locale).await?;
+            service::tickets::reply(&db, &actor, &origin, t.id, &body, internal)
+                .await
+                .or_cli(locale)?;
+            let args = [("reference", t.reference.as_str())];
+            if internal {
+                println!("{}", tr(locale, "cli.ticket.noted", &args));
+            } else {
+                println!("{}", tr(locale, "cli.ticket.replied", &args));
+            }
         }
         TicketCommand::Status {
             reference,
             status,
             resolution,
         } => {
-            let t = find(&db, &reference).await?;
-            let to = TicketStatus::parse(&status).map_err(|e| CliError::refused(e.to_string()))?;
+            let t = find(&db, &reference, locale).await?;
+            let to = TicketStatus::parse(&status).or_cli(locale)?;
             service::tickets::transition(
                 &db,
                 &actor,
@@ -232,8 +305,19 @@ pub async fn run(
                 resolution.as_deref(),
                 None,
             )
-            .await?;
-            println!("{} is now {}.", t.reference, to.as_str());
+            .await
+            .or_cli(locale)?;
+            println!(
+                "{}",
+                tr(
+                    locale,
+                    "cli.ticket.moved",
+                    &[
+                        ("reference", &t.reference),
+                        ("status", &status_word("ticket", to.as_str(), locale)),
+                    ],
+                )
+            );
         }
     }
     Ok(())

@@ -309,6 +309,8 @@ pub struct Data {
     actor: Actor,
     out: UnboundedSender<AppEvent>,
     inflight: HashMap<Pane, (u64, AbortHandle)>,
+    /// Mutations sent and not answered yet (never aborted, so counted apart).
+    actions_in_flight: usize,
     seq: u64,
 }
 
@@ -319,6 +321,7 @@ impl Data {
             actor,
             out,
             inflight: HashMap::new(),
+            actions_in_flight: 0,
             seq: 0,
         }
     }
@@ -350,7 +353,9 @@ impl Data {
                 result,
             }));
         });
-        if pane != Pane::Action {
+        if pane == Pane::Action {
+            self.actions_in_flight += 1;
+        } else {
             self.inflight.insert(pane, (seq, handle.abort_handle()));
         }
         seq
@@ -359,6 +364,7 @@ impl Data {
     /// Called when an answer arrives; false when it was superseded (drop it).
     pub fn accept(&mut self, ev: &DataEvent) -> bool {
         if ev.pane == Pane::Action {
+            self.actions_in_flight = self.actions_in_flight.saturating_sub(1);
             return true;
         }
         match self.inflight.get(&ev.pane) {
@@ -375,7 +381,7 @@ impl Data {
     }
 
     pub fn idle(&self) -> bool {
-        self.inflight.is_empty()
+        self.inflight.is_empty() && self.actions_in_flight == 0
     }
 }
 
