@@ -29,7 +29,7 @@ fn load(name: &str) -> BTreeMap<String, String> {
     ))
     .unwrap();
     let mut out = BTreeMap::new();
-    flatten("", &text.parse::<toml::Value>().unwrap(), &mut out);
+    flatten("", &toml::Value::Table(text.parse::<toml::Table>().unwrap()), &mut out);
     out
 }
 
@@ -72,7 +72,7 @@ fn every_key_the_code_uses_exists() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
-                for marker in ["t(\"", "ta(\"", "tr(locale, \"", "tr(self.locale, \""] {
+                for marker in [".t(\"", ".ta(\"", "tr(locale, \"", "tr(self.locale, \""] {
                     for part in text.split(marker).skip(1) {
                         if let Some((key, _)) = part.split_once('"')
                             && key.contains('.')

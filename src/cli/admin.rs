@@ -164,7 +164,11 @@ pub async fn doctor(config: &Config, locale: Locale) -> Result<(), CliError> {
     db.ping().await.or_cli(locale)?;
     println!(
         "{}",
-        tr(locale, "cli.doctor.connection_ok", &[("database", &db.describe())])
+        tr(
+            locale,
+            "cli.doctor.connection_ok",
+            &[("database", &db.describe())]
+        )
     );
     let (applied, known) = db.migration_state().await.or_cli(locale)?;
     let behind = applied < known;
@@ -238,9 +242,10 @@ pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(
             );
         }
         UserCommand::Grant { email, role: r } => {
-            let changed = service::users::set_role(&db, None, &origin, &email, role(&r, locale)?, true)
-                .await
-                .or_cli(locale)?;
+            let changed =
+                service::users::set_role(&db, None, &origin, &email, role(&r, locale)?, true)
+                    .await
+                    .or_cli(locale)?;
             let args = [("email", email.as_str()), ("role", r.as_str())];
             if changed {
                 println!("{}", tr(locale, "cli.user.granted", &args));

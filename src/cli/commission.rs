@@ -115,9 +115,15 @@ fn show(r: &CommissionRow, locale: Locale) {
         fields.push((l("cli.label.contributor"), contributor.clone()));
     }
     fields.extend([
-        (l("cli.label.gross"), money(r.gross_amount, &r.currency, locale)),
+        (
+            l("cli.label.gross"),
+            money(r.gross_amount, &r.currency, locale),
+        ),
         (l("cli.label.rate"), format_rate(r.rate_bps, locale)),
-        (l("cli.label.commission"), money(r.amount, &r.currency, locale)),
+        (
+            l("cli.label.commission"),
+            money(r.amount, &r.currency, locale),
+        ),
         (
             l("cli.label.status"),
             status_word("commission", &r.status, locale),
@@ -278,7 +284,11 @@ pub async fn run(
                 .or_cli(locale)?;
             println!(
                 "{}",
-                tr(locale, "cli.commission.rejected", &[("id", &id.to_string())])
+                tr(
+                    locale,
+                    "cli.commission.rejected",
+                    &[("id", &id.to_string())]
+                )
             );
         }
         CommissionCommand::Pay {

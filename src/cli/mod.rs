@@ -252,19 +252,31 @@ mod tests {
             key: "12".into(),
         };
         let fr = CliError::from_service(e(), Locale::Fr);
-        assert_eq!((fr.code, fr.message.as_str()), (EXIT_REFUSED, "Commission n°12 introuvable."));
+        assert_eq!(
+            (fr.code, fr.message.as_str()),
+            (EXIT_REFUSED, "Commission n°12 introuvable.")
+        );
         let en = CliError::from_service(e(), Locale::En);
-        assert_eq!((en.code, en.message.as_str()), (EXIT_REFUSED, "Commission #12 not found."));
+        assert_eq!(
+            (en.code, en.message.as_str()),
+            (EXIT_REFUSED, "Commission #12 not found.")
+        );
 
         let refused: Result<(), DomainError> = Err(DomainError::EmptyText { field: "reason" });
         let e = refused.or_cli(Locale::Fr).unwrap_err();
-        assert_eq!((e.code, e.message.as_str()), (EXIT_REFUSED, "Le motif ne doit pas être vide."));
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (EXIT_REFUSED, "Le motif ne doit pas être vide.")
+        );
 
         let broken: Result<(), crate::store::StoreError> =
             Err(crate::store::StoreError::NotMigrated);
         let e = broken.or_cli(Locale::Fr).unwrap_err();
         assert_eq!(e.code, EXIT_FAILED);
-        assert_eq!(e.message, "La base n'est pas migrée (lancez `obryl migrate`).");
+        assert_eq!(
+            e.message,
+            "La base n'est pas migrée (lancez `obryl migrate`)."
+        );
     }
 
     /// Every `"cli.…"` key the command line prints exists in both languages (a line break
@@ -277,8 +289,11 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for part in text.split("\"cli.").skip(1) {
                 if let Some((rest, _)) = part.split_once('"')
+                    && !rest.is_empty()
                     && !rest.ends_with('.')
-                    && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
                 {
                     keys.push(format!("cli.{rest}"));
                 }

@@ -83,8 +83,14 @@ fn show_project(p: &ProjectRow, locale: Locale) {
         (l("cli.label.slug"), p.slug.clone()),
         (l("cli.label.client"), p.client_name.clone()),
         (l("cli.label.developer"), or_dash(p.developer_name.clone())),
-        (l("cli.label.status"), status_word("project", &p.status, locale)),
-        (l("cli.label.budget"), money(p.budget_amount, &p.currency, locale)),
+        (
+            l("cli.label.status"),
+            status_word("project", &p.status, locale),
+        ),
+        (
+            l("cli.label.budget"),
+            money(p.budget_amount, &p.currency, locale),
+        ),
         (
             l("cli.label.agreed"),
             or_dash(p.agreed_amount.map(|a| money(a, &p.currency, locale))),
@@ -324,7 +330,10 @@ pub async fn workload(
         tr(locale, "cli.col.active", &[]),
     ];
     header.extend((0..weeks).map(|i| {
-        let week = format!("{:02}", (from + chrono::Duration::weeks(i)).iso_week().week());
+        let week = format!(
+            "{:02}",
+            (from + chrono::Duration::weeks(i)).iso_week().week()
+        );
         tr(locale, "cli.col.week", &[("week", &week)])
     }));
     let rows: Vec<Vec<String>> = devs

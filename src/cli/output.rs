@@ -65,5 +65,7 @@ pub fn record(fields: &[(String, String)]) {
 
 /// "—" for a missing value.
 pub fn or_dash(value: Option<String>) -> String {
-    value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())
+    value
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "—".into())
 }

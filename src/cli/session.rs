@@ -61,18 +61,19 @@ pub async fn actor(
     if let Some(email) = as_email {
         let password = match std::env::var("OBRYL_PASSWORD") {
             Ok(p) => p,
-            Err(_) => prompt(locale, &tr(locale, "cli.password.prompt", &[("email", email)]))?,
+            Err(_) => prompt(
+                locale,
+                &tr(locale, "cli.password.prompt", &[("email", email)]),
+            )?,
         };
         return auth::login(db, email, &password).await.or_cli(locale);
     }
     match load_token(config, url) {
         Some(token) => match auth::resume(db, &token).await {
             Ok(actor) => Ok(actor),
-            Err(ServiceError::SessionExpired) => Err(CliError::failed(tr(
-                locale,
-                "cli.session.expired",
-                &[],
-            ))),
+            Err(ServiceError::SessionExpired) => {
+                Err(CliError::failed(tr(locale, "cli.session.expired", &[])))
+            }
             Err(e) => Err(CliError::from_service(e, locale)),
         },
         None => Err(CliError::failed(tr(locale, "cli.session.who", &[]))),

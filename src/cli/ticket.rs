@@ -110,7 +110,10 @@ fn show(t: &TicketRow, locale: Locale) {
             l("cli.label.priority"),
             status_word("priority", &t.priority, locale),
         ),
-        (l("cli.label.status"), status_word("ticket", &t.status, locale)),
+        (
+            l("cli.label.status"),
+            status_word("ticket", &t.status, locale),
+        ),
         (
             l("cli.label.category"),
             status_word("category", &t.category, locale),

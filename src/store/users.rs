@@ -322,3 +322,41 @@ pub async fn staff(c: &mut impl Conn, staff_roles: &[&str]) -> Result<Vec<(i64, 
         .to_owned();
     c.all(&q).await
 }
+
+/// Users holding any role, with their role names, by name.
+pub async fn with_roles(c: &mut impl Conn, limit: u64) -> Result<Vec<(i64, String, String, Vec<String>)>> {
+    let users = Query::select()
+        .columns([("users", "id"), ("users", "name"), ("users", "email")])
+        .from("users")
+        .and_where(Expr::col(("users", "deleted_at")).is_null())
+        .and_where(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from_as("model_has_roles", "mr")
+                .and_where(Expr::col(("mr", "model_id")).equals(("users", "id")))
+                .and_where(Expr::col(("mr", "model_type")).eq(USER_TYPE))
+                .to_owned(),
+        ))
+        .order_by(("users", "name"), Order::Asc)
+        .limit(limit)
+        .to_owned();
+    let users: Vec<(i64, String, String)> = c.all(&users).await?;
+    let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
+    let roles = Query::select()
+        .column(("m", "model_id"))
+        .column(("r", "name"))
+        .from_as("model_has_roles", "m")
+        .join_as(sea_query::JoinType::InnerJoin, "roles", "r", Expr::col(("r", "id")).equals(("m", "role_id")))
+        .and_where(Expr::col(("m", "model_type")).eq(USER_TYPE))
+        .and_where(Expr::col(("m", "model_id")).is_in(ids))
+        .order_by(("r", "name"), Order::Asc)
+        .to_owned();
+    let roles: Vec<(i64, String)> = c.all(&roles).await?;
+    Ok(users
+        .into_iter()
+        .map(|(id, name, email)| {
+            let mine = roles.iter().filter(|(u, _)| *u == id).map(|(_, r)| r.clone()).collect();
+            (id, name, email, mine)
+        })
+        .collect())
+}

@@ -794,6 +794,11 @@ impl App {
                     *o = Some(options);
                 }
             }
+            (Pane::Users, Reply::Users(list)) => {
+                if let Some(Popup::Users { rows, .. }) = self.popup.as_mut() {
+                    *rows = Some(list);
+                }
+            }
             (Pane::Articles, Reply::Articles(list)) => {
                 if let Some(Popup::Articles { rows, .. }) = self.popup.as_mut() {
                     *rows = Some(list);
@@ -837,6 +842,10 @@ impl App {
             (&outcome, &self.popup)
         {
             self.send(Pane::Settings, Fill::Append, Request::Settings);
+        }
+        if let Outcome::RoleChanged { .. } = &outcome {
+            self.popup = Some(Popup::Users { rows: None, cursor: 0 });
+            self.send(Pane::Users, Fill::Append, Request::Users);
         }
         if let (Outcome::ArticleChanged { .. }, Some(Popup::Articles { .. })) = (&outcome, &self.popup) {
             self.send(Pane::Articles, Fill::Append, Request::Articles);

@@ -134,6 +134,12 @@ pub enum Request {
         seen: Option<i64>,
     },
     Articles,
+    Users,
+    SetRole {
+        email: String,
+        role: crate::domain::Role,
+        grant: bool,
+    },
     EditArticle {
         id: i64,
         title: String,
@@ -226,6 +232,12 @@ pub enum Outcome {
     ArticleChanged {
         id: i64,
     },
+    RoleChanged {
+        email: String,
+        role: String,
+        grant: bool,
+        changed: bool,
+    },
     SettingUpdated {
         key: String,
     },
@@ -248,6 +260,7 @@ pub enum Reply {
     Presence(i64, Vec<(String, bool)>),
     Agents(Vec<(i64, String, String)>),
     Articles(Vec<crate::store::content::ArticleRow>),
+    Users(Vec<(i64, String, String, Vec<String>)>),
     /// Developers ranked by free capacity for a project, with the hours it needs.
     Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
     Pong,
@@ -263,6 +276,7 @@ pub enum Pane {
     Presence,
     Agents,
     Articles,
+    Users,
     Candidates,
     Settings,
     Ping,
@@ -602,6 +616,11 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
         Request::ProjectStatus { id, to, seen } => {
             service::projects::transition(db, actor, &origin, id, to, seen).await?;
             Reply::Done(Outcome::ProjectChanged { id })
+        }
+        Request::Users => Reply::Users(store::users::with_roles(&mut c, 500).await?),
+        Request::SetRole { email, role, grant } => {
+            let changed = service::users::set_role(db, Some(actor), &origin, &email, role, grant).await?;
+            Reply::Done(Outcome::RoleChanged { email, role: role.as_str().to_owned(), grant, changed })
         }
         Request::Articles => Reply::Articles(store::content::list_articles(&mut c, 200).await?),
         Request::EditArticle { id, title, excerpt, body, seen } => {

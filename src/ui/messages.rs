@@ -21,14 +21,6 @@ pub fn error_text(e: &ServiceError, locale: Locale) -> String {
     }
 }
 
-/// A domain rule's refusal in the staff member's language.
-pub fn domain_error_text(e: &DomainError, locale: Locale) -> String {
-    match domain_text(e, locale) {
-        Some(text) if !is_missing(&text) => text,
-        _ => e.to_string(),
-    }
-}
-
 /// A key rust-i18n could not find comes back as the key itself.
 fn is_missing(text: &str) -> bool {
     text.starts_with("error.") || text.starts_with("field.") || text.contains("%{")
@@ -72,7 +64,13 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
         }
         ServiceError::NotFound { what, key: id } => {
             lookup(locale, &format!("error.not_found.{what}"), &[("key", id)]).unwrap_or_else(
-                || tr(locale, "error.not_found.other", &[("what", what), ("key", id)]),
+                || {
+                    tr(
+                        locale,
+                        "error.not_found.other",
+                        &[("what", what), ("key", id)],
+                    )
+                },
             )
         }
         ServiceError::Domain(d) => return domain_text(d, locale),
@@ -158,9 +156,7 @@ fn store_text(e: &ServiceError, locale: Locale) -> Option<String> {
     use crate::store::StoreError;
     match e {
         e if e.is_connection_lost() => Some(tr(locale, "error.connection_lost", &[])),
-        ServiceError::Store(StoreError::NotMigrated) => {
-            Some(tr(locale, "error.not_migrated", &[]))
-        }
+        ServiceError::Store(StoreError::NotMigrated) => Some(tr(locale, "error.not_migrated", &[])),
         ServiceError::Store(StoreError::Connect { target, reason }) => Some(tr(
             locale,
             "error.cannot_connect",
@@ -178,7 +174,10 @@ fn domain_text(e: &DomainError, locale: Locale) -> Option<String> {
                 Locale::Fr => *max <= 1,
                 Locale::En => *max == 1,
             };
-            format!("error.too_many_decimals.{}", if one { "one" } else { "other" })
+            format!(
+                "error.too_many_decimals.{}",
+                if one { "one" } else { "other" }
+            )
         }
         _ => key_of(e.code()),
     };
@@ -246,7 +245,9 @@ fn invalid_message(message: &str, locale: Locale) -> String {
             known("threshold_amount", &[])
         }
         m => {
-            if let Some(status) = m.strip_prefix("reviews are only for completed projects; this one is ") {
+            if let Some(status) =
+                m.strip_prefix("reviews are only for completed projects; this one is ")
+            {
                 let status = crate::ui::format::status("project", status, locale);
                 known("review_not_completed", &[("status", &status)])
             } else if let Some(name) = m.strip_suffix(" does not answer tickets") {
@@ -284,7 +285,22 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
         Outcome::Replied { id, internal: true } => {
             tr(locale, "toast.noted", &[("id", &id.to_string())])
         }
-        Outcome::ArticleChanged { id } => tr(locale, "toast.article_changed", &[("id", &id.to_string())]),
+        Outcome::RoleChanged {
+            email,
+            role,
+            grant,
+            changed,
+        } => {
+            let key = match (grant, changed) {
+                (true, true) => "toast.role_granted",
+                (false, true) => "toast.role_revoked",
+                _ => "toast.role_unchanged",
+            };
+            tr(locale, key, &[("email", email), ("role", role)])
+        }
+        Outcome::ArticleChanged { id } => {
+            tr(locale, "toast.article_changed", &[("id", &id.to_string())])
+        }
         Outcome::ProjectChanged { id } => {
             tr(locale, "toast.project_changed", &[("id", &id.to_string())])
         }
@@ -340,7 +356,10 @@ mod tests {
         let e = ServiceError::FourEyes(FourEyes::Requester);
         let (en, fr) = both(&e);
         assert!(en.starts_with("Four-eyes rule: you requested"), "{en}");
-        assert!(fr.starts_with("Règle des quatre yeux : vous avez demandé"), "{fr}");
+        assert!(
+            fr.starts_with("Règle des quatre yeux : vous avez demandé"),
+            "{fr}"
+        );
 
         let e = ServiceError::AlreadyDecided {
             status: "approved".into(),
@@ -359,7 +378,10 @@ mod tests {
             from: "draft".into(),
             to: "completed".into(),
         });
-        assert_eq!(both(&e).0, "Cannot move this project from draft to completed.");
+        assert_eq!(
+            both(&e).0,
+            "Cannot move this project from draft to completed."
+        );
         assert_eq!(
             both(&e).1,
             "Impossible de passer ce projet de « brouillon » à « terminé »."
@@ -385,7 +407,10 @@ mod tests {
             message: "use at least 4 characters".into(),
         };
         assert_eq!(both(&e).0, "The password: use at least 4 characters.");
-        assert_eq!(both(&e).1, "Le mot de passe : utilisez au moins 4 caractères.");
+        assert_eq!(
+            both(&e).1,
+            "Le mot de passe : utilisez au moins 4 caractères."
+        );
 
         let e = ServiceError::Domain(DomainError::TooManyDecimals {
             currency: "EUR".into(),
@@ -403,7 +428,10 @@ mod tests {
 
         // Unexpected failures keep the English text (it is also the log's).
         let e = ServiceError::Internal("boom".into());
-        assert_eq!(both(&e), ("internal error: boom".into(), "internal error: boom".into()));
+        assert_eq!(
+            both(&e),
+            ("internal error: boom".into(), "internal error: boom".into())
+        );
     }
 
     /// One instance of every variant; the exhaustive match below stops compiling when a
@@ -412,8 +440,15 @@ mod tests {
         let at = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 14, 5, 0).unwrap();
         let s = |v: &str| v.to_owned();
         let mut all = vec![
-            ServiceError::NotFound { what: "project", key: s("1") },
-            ServiceError::AlreadyDecided { status: s("rejected"), by: s("Awa"), at },
+            ServiceError::NotFound {
+                what: "project",
+                key: s("1"),
+            },
+            ServiceError::AlreadyDecided {
+                status: s("rejected"),
+                by: s("Awa"),
+                at,
+            },
             ServiceError::OverCapacity {
                 developer: s("Kofi"),
                 week: 12,
@@ -421,40 +456,95 @@ mod tests {
                 adding: 20,
                 capacity: 40,
             },
-            ServiceError::TooManyProjects { developer: s("Kofi"), active: 3, max: 3 },
-            ServiceError::Unavailable { developer: s("Kofi"), availability: s("busy") },
+            ServiceError::TooManyProjects {
+                developer: s("Kofi"),
+                active: 3,
+                max: 3,
+            },
+            ServiceError::Unavailable {
+                developer: s("Kofi"),
+                availability: s("busy"),
+            },
             ServiceError::NotADeveloper { name: s("Awa") },
             ServiceError::DeveloperIsClient,
-            ServiceError::AlreadyAssigned { what: "ticket", to: s("Awa") },
-            ServiceError::SettingLocked { name: s("commission.default_rate_bps") },
+            ServiceError::AlreadyAssigned {
+                what: "ticket",
+                to: s("Awa"),
+            },
+            ServiceError::SettingLocked {
+                name: s("commission.default_rate_bps"),
+            },
             ServiceError::InvalidCredentials,
-            ServiceError::NotStaff { email: s("client@obryl.test") },
+            ServiceError::NotStaff {
+                email: s("client@obryl.test"),
+            },
             ServiceError::SessionExpired,
             ServiceError::AlreadySeeded,
             ServiceError::Stale { what: "project" },
             ServiceError::Store(StoreError::NotMigrated),
-            ServiceError::Store(StoreError::Connect { target: s("sqlite://x.db"), reason: s("denied") }),
+            ServiceError::Store(StoreError::Connect {
+                target: s("sqlite://x.db"),
+                reason: s("denied"),
+            }),
         ];
         for p in Permission::ALL {
-            all.push(ServiceError::Forbidden { permission: p.as_str() });
+            all.push(ServiceError::Forbidden {
+                permission: p.as_str(),
+            });
         }
         for what in [
-            "project", "commission", "ticket", "developer", "article", "review", "user", "client",
-            "setting", "webhook",
+            "project",
+            "commission",
+            "ticket",
+            "developer",
+            "article",
+            "review",
+            "user",
+            "client",
+            "setting",
+            "webhook",
         ] {
             all.push(ServiceError::NotFound { what, key: s("7") });
         }
-        for w in [FourEyes::Requester, FourEyes::Client, FourEyes::Developer, FourEyes::SameApprover] {
+        for w in [
+            FourEyes::Requester,
+            FourEyes::Client,
+            FourEyes::Developer,
+            FourEyes::SameApprover,
+        ] {
             all.push(ServiceError::FourEyes(w));
         }
         let fields = [
-            "reason", "payment reference", "title", "note", "reply", "resolution", "excerpt", "body",
-            "comment", "description", "hours", "status", "escrow", "assignee", "rating", "reviewer",
-            "project", "setting", "email", "password", "name", "slug", "estimated hours",
+            "reason",
+            "payment reference",
+            "title",
+            "note",
+            "reply",
+            "resolution",
+            "excerpt",
+            "body",
+            "comment",
+            "description",
+            "hours",
+            "status",
+            "escrow",
+            "assignee",
+            "rating",
+            "reviewer",
+            "project",
+            "setting",
+            "email",
+            "password",
+            "name",
+            "slug",
+            "estimated hours",
             "review by this person on this project",
         ];
         for field in fields {
-            all.push(ServiceError::Duplicate { field, value: s("x") });
+            all.push(ServiceError::Duplicate {
+                field,
+                value: s("x"),
+            });
             all.push(ServiceError::Domain(DomainError::EmptyText { field }));
             all.push(ServiceError::Domain(DomainError::TextTooLong {
                 field,
@@ -464,32 +554,71 @@ mod tests {
         }
         for (field, message) in [
             ("password", "use at least 4 characters"),
-            ("password", "bcrypt uses at most 72 bytes; use a shorter password"),
+            (
+                "password",
+                "bcrypt uses at most 72 bytes; use a shorter password",
+            ),
             ("email", "\"x\" is not an email address"),
             ("status", "assign a developer to move a project to assigned"),
-            ("escrow", "the client's funds must be held in escrow before work starts"),
+            (
+                "escrow",
+                "the client's funds must be held in escrow before work starts",
+            ),
             ("estimated hours", "must be zero or more"),
             ("slug", "give a slug in latin letters or digits"),
             ("hours", "planned hours are 0 to 168 a week"),
             ("rating", "a rating is 1 to 5"),
-            ("project", "reviews are only for completed projects; this one is open"),
-            ("reviewer", "only the project's client or developer can review the other"),
+            (
+                "project",
+                "reviews are only for completed projects; this one is open",
+            ),
+            (
+                "reviewer",
+                "only the project's client or developer can review the other",
+            ),
             ("assignee", "Awa does not answer tickets"),
             ("status", "approve the commission before paying it"),
-            ("setting", "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)"),
-            ("setting", "the threshold is a map of currency to amount in minor units"),
-            ("setting", "each threshold is a non-negative whole amount in minor units"),
+            (
+                "setting",
+                "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)",
+            ),
+            (
+                "setting",
+                "the threshold is a map of currency to amount in minor units",
+            ),
+            (
+                "setting",
+                "each threshold is a non-negative whole amount in minor units",
+            ),
             ("setting", "not valid JSON: EOF"),
         ] {
-            all.push(ServiceError::Invalid { field, message: s(message) });
+            all.push(ServiceError::Invalid {
+                field,
+                message: s(message),
+            });
         }
         let kinds = [
-            "project status", "commission status", "ticket status", "escrow status",
-            "article status", "ticket priority", "ticket category", "availability",
-            "profile type", "payout method", "permission", "role",
+            "project status",
+            "commission status",
+            "ticket status",
+            "escrow status",
+            "article status",
+            "ticket priority",
+            "ticket category",
+            "availability",
+            "profile type",
+            "payout method",
+            "permission",
+            "role",
         ];
         for kind in kinds {
-            all.push(DomainError::UnknownStatus { kind, value: s("x") }.into());
+            all.push(
+                DomainError::UnknownStatus {
+                    kind,
+                    value: s("x"),
+                }
+                .into(),
+            );
         }
         for (kind, from, to) in [
             ("project", "draft", "completed"),
@@ -498,19 +627,38 @@ mod tests {
             ("escrow", "awaiting_funds", "partially_released"),
             ("article", "archived", "published"),
         ] {
-            all.push(DomainError::IllegalTransition { kind, from: s(from), to: s(to) }.into());
+            all.push(
+                DomainError::IllegalTransition {
+                    kind,
+                    from: s(from),
+                    to: s(to),
+                }
+                .into(),
+            );
         }
         for d in [
             DomainError::NegativeAmount { input: s("-5") },
             DomainError::AmountOverflow,
             DomainError::InvalidAmount { input: s("abc") },
-            DomainError::TooManyDecimals { currency: s("XOF"), max: 0 },
-            DomainError::TooManyDecimals { currency: s("GHS"), max: 1 },
-            DomainError::TooManyDecimals { currency: s("EUR"), max: 2 },
+            DomainError::TooManyDecimals {
+                currency: s("XOF"),
+                max: 0,
+            },
+            DomainError::TooManyDecimals {
+                currency: s("GHS"),
+                max: 1,
+            },
+            DomainError::TooManyDecimals {
+                currency: s("EUR"),
+                max: 2,
+            },
             DomainError::UnknownCurrency { code: s("ABC") },
             DomainError::InvalidRate { bps: 10_001 },
             DomainError::NegativeSplit { developer_net: -5 },
-            DomainError::CurrencyMismatch { expected: s("XOF"), found: s("EUR") },
+            DomainError::CurrencyMismatch {
+                expected: s("XOF"),
+                found: s("EUR"),
+            },
         ] {
             all.push(d.into());
         }

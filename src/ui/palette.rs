@@ -21,6 +21,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("follow", ""),
     ("settings", ""),
     ("articles", ""),
+    ("users", ""),
     ("theme", "dark|light|high-contrast"),
     ("lang", "fr|en"),
     ("refresh", ""),
@@ -107,6 +108,10 @@ impl App {
                 self.switch_tab(TabId::Audit);
                 self.screens.audit.follow = true;
                 self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
+            }
+            Some("users") => {
+                self.popup = Some(super::popup::Popup::Users { rows: None, cursor: 0 });
+                self.send(super::data::Pane::Users, Fill::Append, super::data::Request::Users);
             }
             Some("articles") => {
                 self.popup = Some(super::popup::Popup::Articles { rows: None, cursor: 0 });

@@ -53,6 +53,11 @@ pub enum Popup {
         agents: Option<Vec<(i64, String, String)>>,
         cursor: usize,
     },
+    /// People holding roles: + grants a role, - revokes one (users.manage).
+    Users {
+        rows: Option<Vec<(i64, String, String, Vec<String>)>>,
+        cursor: usize,
+    },
     /// The blog: e edits (articles.edit), p publishes (articles.publish).
     Articles {
         rows: Option<Vec<crate::store::content::ArticleRow>>,
@@ -188,6 +193,39 @@ impl App {
                             self.jump_to_subject(&row);
                         }
                         false
+                    }
+                    _ => false,
+                }
+            }
+            Popup::Users { rows, cursor } => {
+                let n = rows.as_ref().map_or(0, Vec::len);
+                let current = rows.as_ref().and_then(|r| r.get(*cursor)).cloned();
+                let may = !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(crate::domain::Permission::UsersManage));
+                match k.code {
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *cursor = (*cursor + 1).min(n.saturating_sub(1));
+                        true
+                    }
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        *cursor = cursor.saturating_sub(1);
+                        true
+                    }
+                    KeyCode::Char(c @ ('+' | '-')) if may => {
+                        if let Some((_, name, email, roles)) = current {
+                            let grant = c == '+';
+                            let options = crate::domain::Role::ALL
+                                .iter()
+                                .filter(|r| r.is_staff() && roles.iter().any(|h| h == r.as_str()) != grant)
+                                .map(|r| (r.as_str().to_owned(), Pick::Role { email: email.clone(), role: *r, grant }))
+                                .collect();
+                            let key = if grant { "picker.grant" } else { "picker.revoke" };
+                            self.popup = Some(Popup::Picker { title: self.ta(key, &[("name", &name)]), options: Some(options), cursor: 0 });
+                        }
+                        false
+                    }
+                    KeyCode::Char('+' | '-') => {
+                        self.toast(self.t("toast.not_allowed"), Level::Error);
+                        true
                     }
                     _ => false,
                 }
@@ -466,6 +504,7 @@ impl App {
                 Fill::Append,
                 Request::TicketPriority { id, priority, seen },
             ),
+            Pick::Role { email, role, grant } => self.send(Pane::Action, Fill::Append, Request::SetRole { email, role, grant }),
             Pick::ProjectStatus { id, to, seen } => self.send(
                 Pane::Action,
                 Fill::Append,

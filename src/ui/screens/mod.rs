@@ -216,6 +216,7 @@ pub enum Pick {
         developer_id: i64,
         seen: Option<i64>,
     },
+    Role { email: String, role: crate::domain::Role, grant: bool },
 }
 
 pub trait ListScreen {
