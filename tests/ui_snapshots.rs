@@ -588,7 +588,6 @@ async fn hostile_project_title_in_list_detail_and_confirm() {
 }
 
 #[tokio::test]
-#[ignore = "src bug: the composer title (src/ui/widgets/composer.rs) is drawn without sanitize_line: U+202E and escape payloads reach the screen"]
 async fn hostile_project_title_in_the_reject_composer() {
     let (db, _dir) = demo_db().await;
     let mut h = Harness::new(&db, FINANCE, Locale::En, TabId::Commissions).await;
@@ -639,7 +638,6 @@ async fn every_tab_is_reachable_from_the_tab_bar_at_80_columns() {
 }
 
 #[tokio::test]
-#[ignore = "src bug: with the detail open at 120 columns the workload grid (src/ui/screens/workload.rs) loses the developer column"]
 async fn workload_split_view_keeps_the_developer_names() {
     let (db, _dir) = demo_db().await;
     let mut h = Harness::new(&db, FINANCE, Locale::En, TabId::Workload).await;

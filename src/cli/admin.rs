@@ -56,7 +56,7 @@ pub async fn migrate(config: &Config, locale: Locale) -> Result<(), CliError> {
             plural(
                 locale,
                 "cli.migrate.applied",
-                usize::try_from(applied).unwrap_or(usize::MAX),
+                applied,
                 &[
                     ("database", &database),
                     ("n", &applied.to_string()),

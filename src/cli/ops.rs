@@ -371,7 +371,10 @@ pub async fn audit(config: &Config, locale: Locale, cmd: AuditCommand) -> Result
     for r in &rows {
         print_audit(r, json, locale);
     }
-    while follow {
+    if !follow {
+        return Ok(());
+    }
+    loop {
         tokio::time::sleep(Duration::from_millis(config.live.poll_ms.max(100))).await;
         for r in store::audit::since(&mut c, last, 500)
             .await
@@ -381,5 +384,4 @@ pub async fn audit(config: &Config, locale: Locale, cmd: AuditCommand) -> Result
             print_audit(&r, json, locale);
         }
     }
-    Ok(())
 }

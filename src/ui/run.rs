@@ -158,6 +158,7 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut remembering: Option<tokio::task::JoinHandle<()>> = None;
     let result = loop {
         if app.dirty {
             app.dirty = false;
@@ -173,12 +174,12 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
             if let Some(actor) = app.actor.clone() {
                 let (config, db, url, events) =
                     (config.clone(), db.clone(), url.clone(), tx.clone());
-                tokio::spawn(async move {
+                let _ = events;
+                remembering = Some(tokio::spawn(async move {
                     if let Err(e) = session::remember(&config, &db, &url, &actor).await {
                         tracing::warn!("remember login: {e}");
-                        let _ = events;
                     }
-                });
+                }));
             }
         }
         if app.quit {
@@ -195,6 +196,10 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
         }
     };
     cancel.cancel();
+    // Quitting right after logging in must not lose the remembered login.
+    if let Some(task) = remembering {
+        let _ = tokio::time::timeout(Duration::from_secs(3), task).await;
+    }
     drop(guard);
     db.close().await;
     result

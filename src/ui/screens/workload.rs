@@ -150,19 +150,15 @@ impl ListScreen for WorkloadScreen {
     }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         let mut cols = vec![
-            Column::new(ctx.t("col.developer"), Constraint::Fill(2)),
+            Column::new(ctx.t("col.developer"), Constraint::Min(16)),
             Column::new(ctx.t("col.availability"), Constraint::Length(12)).optional(),
             Column::new(ctx.t("col.active"), Constraint::Length(7)).right(),
         ];
         for i in 0..WEEKS {
             let w = self.from + Duration::weeks(i as i64);
-            cols.push(
-                Column::new(
-                    ctx.ta("workload.week_short", &[("week", &format!("{:02}", w.iso_week().week()))]),
-                    Constraint::Length(8),
-                )
-                .right(),
-            );
+            let col = Column::new(ctx.ta("workload.week_short", &[("week", &format!("{:02}", w.iso_week().week()))]), Constraint::Length(8)).right();
+            // In a narrow (split) view the later weeks give way before the names do.
+            cols.push(if i >= 2 { col.optional() } else { col });
         }
         cols
     }

@@ -90,6 +90,9 @@ pub fn draw(
 
 fn field<'a>(k: &str, v: &str, width: usize, style: Style, theme: &Theme) -> Vec<Line<'a>> {
     let clean = sanitize(v);
+    // Long labels are cut so every value starts in the same column.
+    let k = crate::domain::truncate_to_width(&crate::domain::sanitize_line(k), width);
+    let k = k.as_str();
     let mut out = Vec::new();
     for (i, part) in clean.lines().enumerate() {
         let label = if i == 0 {

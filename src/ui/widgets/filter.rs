@@ -14,6 +14,7 @@ impl ParsedFilter {
             match word.split_once(':') {
                 Some((field, value))
                     if !field.is_empty()
+                        && !value.starts_with('/')
                         && !value.is_empty()
                         && field.chars().all(|c| c.is_ascii_alphabetic() || c == '_') =>
                 {

@@ -131,11 +131,18 @@ impl<R: Identified> ListView<R> {
                 self.has_after = page.has_after;
                 self.rows.extend(page.rows);
                 if self.rows.len() > MAX_LOADED {
-                    let cut = self.rows.len() - MAX_LOADED;
-                    self.rows.drain(..cut);
-                    self.cursor = self.cursor.saturating_sub(cut);
-                    self.offset = self.offset.saturating_sub(cut);
-                    self.has_before = true;
+                    // Drop rows far above the screen, never the visible ones or the cursor's.
+                    let cut = (self.rows.len() - MAX_LOADED).min(self.offset.min(self.cursor));
+                    if cut > 0 {
+                        self.rows.drain(..cut);
+                        self.cursor -= cut;
+                        self.offset -= cut;
+                        self.has_before = true;
+                    }
+                    if self.rows.len() > MAX_LOADED {
+                        self.rows.truncate(MAX_LOADED);
+                        self.has_after = true;
+                    }
                 }
             }
             Fill::Prepend => {
@@ -147,8 +154,12 @@ impl<R: Identified> ListView<R> {
                 self.cursor += added;
                 self.offset += added;
                 if self.rows.len() > MAX_LOADED {
-                    self.rows.truncate(MAX_LOADED);
-                    self.has_after = true;
+                    // Drop rows far below the screen, never the visible ones or the cursor's.
+                    let keep = MAX_LOADED.max(self.offset + self.viewport()).max(self.cursor + 1);
+                    if self.rows.len() > keep {
+                        self.rows.truncate(keep);
+                        self.has_after = true;
+                    }
                 }
             }
         }
@@ -342,6 +353,7 @@ pub fn draw<R: Identified>(
             .filter(|(_, k)| **k)
             .map(|(c, _)| match c.width {
                 Constraint::Length(n) => n + 1,
+                Constraint::Min(n) => n + 1,
                 _ => 13,
             })
             .sum()
