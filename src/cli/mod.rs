@@ -17,6 +17,7 @@ use crate::config::{Config, Overrides};
 use crate::domain::Locale;
 use crate::service::ServiceError;
 use crate::service::seed::Size;
+use crate::store::StoreError;
 use crate::tr;
 
 #[derive(Debug, Parser)]
@@ -217,8 +218,15 @@ impl CliError {
     }
     /// A service failure rendered in `locale`: exit code 1 when a rule refused, else 2.
     pub fn from_service(e: ServiceError, locale: Locale) -> CliError {
+        // The screens' "reconnecting…" would be wrong here: a command does not retry.
+        let lost =
+            e.is_connection_lost() && !matches!(e, ServiceError::Store(StoreError::Connect { .. }));
         CliError {
-            message: crate::ui::messages::error_text(&e, locale),
+            message: if lost {
+                tr(locale, "cli.connection_lost", &[("reason", &e.to_string())])
+            } else {
+                crate::ui::messages::error_text(&e, locale)
+            },
             code: if e.is_refusal() {
                 EXIT_REFUSED
             } else {
@@ -269,8 +277,7 @@ mod tests {
             (EXIT_REFUSED, "Le motif ne doit pas être vide.")
         );
 
-        let broken: Result<(), crate::store::StoreError> =
-            Err(crate::store::StoreError::NotMigrated);
+        let broken: Result<(), StoreError> = Err(StoreError::NotMigrated);
         let e = broken.or_cli(Locale::Fr).unwrap_err();
         assert_eq!(e.code, EXIT_FAILED);
         assert_eq!(

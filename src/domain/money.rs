@@ -282,6 +282,17 @@ fn strip_symbol(text: &str, currency: Currency) -> &str {
     text
 }
 
+/// A rate in basis points as a percentage with two decimals ("15,00 %" / "15.00%"), without
+/// floating point.
+pub fn format_rate(bps: i64, locale: Locale) -> String {
+    let sign = if bps < 0 { "-" } else { "" };
+    let abs = bps.unsigned_abs();
+    match locale {
+        Locale::Fr => format!("{sign}{},{:02} %", abs / 100, abs % 100),
+        Locale::En => format!("{sign}{}.{:02}%", abs / 100, abs % 100),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,16 +428,5 @@ mod tests {
             Err(DomainError::AmountOverflow)
         );
         assert_eq!(Money::new(123_450, EUR).format(Locale::Fr), "1 234,50 €");
-    }
-}
-
-/// A rate in basis points as a percentage with two decimals ("15,00 %" / "15.00%"), without
-/// floating point.
-pub fn format_rate(bps: i64, locale: Locale) -> String {
-    let sign = if bps < 0 { "-" } else { "" };
-    let abs = bps.unsigned_abs();
-    match locale {
-        Locale::Fr => format!("{sign}{},{:02} %", abs / 100, abs % 100),
-        Locale::En => format!("{sign}{}.{:02}%", abs / 100, abs % 100),
     }
 }

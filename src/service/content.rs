@@ -1,12 +1,12 @@
 //! Content: articles (edit with `articles.edit`, publish with `articles.publish`) and reviews
 //! (one per party per completed project; hidden by moderators with a reason).
 
-use serde_json::{json, Value as JsonValue};
+use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{require_text, ArticleStatus, Permission, ProjectStatus};
+use crate::domain::{ArticleStatus, Permission, ProjectStatus, require_text};
 use crate::store::{self, Db};
 
-use super::record::{record, Change, Diff, Notice};
+use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError};
 
 pub struct ArticleEdit<'a> {
@@ -15,21 +15,42 @@ pub struct ArticleEdit<'a> {
     pub body: &'a str,
 }
 
-pub async fn edit_article(db: &Db, actor: &Actor, origin: &Origin, id: i64, edit: &ArticleEdit<'_>, seen: Option<i64>) -> Result<()> {
+pub async fn edit_article(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    edit: &ArticleEdit<'_>,
+    seen: Option<i64>,
+) -> Result<()> {
     actor.require(Permission::ArticlesEdit)?;
     let title = require_text("title", edit.title, 200)?;
     let excerpt = edit.excerpt.trim().to_owned();
     if excerpt.len() > 1000 {
-        return Err(crate::domain::DomainError::TextTooLong { field: "excerpt", max_bytes: 1000, actual: excerpt.len() }.into());
+        return Err(crate::domain::DomainError::TextTooLong {
+            field: "excerpt",
+            max_bytes: 1000,
+            actual: excerpt.len(),
+        }
+        .into());
     }
     let body = require_text("body", edit.body, 1 << 20)?;
     let mut tx = db.begin().await?;
-    let a = store::content::article(&mut tx, id).await?.ok_or(ServiceError::NotFound { what: "article", key: id.to_string() })?;
+    let a = store::content::article(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "article",
+            key: id.to_string(),
+        })?;
     if seen.is_some_and(|v| v != a.lock_version) {
         return Err(ServiceError::Stale { what: "article" });
     }
     let now = super::now();
-    let values = vec![("title", title.clone().into()), ("excerpt", excerpt.clone().into()), ("body", body.clone().into())];
+    let values = vec![
+        ("title", title.clone().into()),
+        ("excerpt", excerpt.clone().into()),
+        ("body", body.clone().into()),
+    ];
     if !store::content::cas_update_article(&mut tx, id, a.lock_version, values, now).await? {
         return Err(ServiceError::Stale { what: "article" });
     }
@@ -37,17 +58,46 @@ pub async fn edit_article(db: &Db, actor: &Actor, origin: &Origin, id: i64, edit
         .field("title", a.title.as_str(), title.as_str())
         .field("excerpt", a.excerpt.clone(), excerpt.as_str())
         .field("body_bytes", a.body.len(), body.len());
-    record(&mut tx, Some(actor), origin, Change { event: "updated", subject_type: "article", subject_id: id, diff, notices: Vec::new(), webhook: Some("article.updated") }).await?;
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "updated",
+            subject_type: "article",
+            subject_id: id,
+            diff,
+            notices: Vec::new(),
+            webhook: Some("article.updated"),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Moves an article through draft → review → published → archived. Publishing needs
 /// `articles.publish`; other moves `articles.edit`.
-pub async fn set_article_status(db: &Db, actor: &Actor, origin: &Origin, id: i64, to: ArticleStatus, seen: Option<i64>) -> Result<()> {
-    actor.require(if to == ArticleStatus::Published { Permission::ArticlesPublish } else { Permission::ArticlesEdit })?;
+pub async fn set_article_status(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    to: ArticleStatus,
+    seen: Option<i64>,
+) -> Result<()> {
+    actor.require(if to == ArticleStatus::Published {
+        Permission::ArticlesPublish
+    } else {
+        Permission::ArticlesEdit
+    })?;
     let mut tx = db.begin().await?;
-    let a = store::content::article(&mut tx, id).await?.ok_or(ServiceError::NotFound { what: "article", key: id.to_string() })?;
+    let a = store::content::article(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "article",
+            key: id.to_string(),
+        })?;
     if seen.is_some_and(|v| v != a.lock_version) {
         return Err(ServiceError::Stale { what: "article" });
     }
@@ -58,7 +108,11 @@ pub async fn set_article_status(db: &Db, actor: &Actor, origin: &Origin, id: i64
     let mut diff = Diff::new().field("status", from.as_str(), to.as_str());
     if to == ArticleStatus::Published {
         values.push(("published_at", now.into()));
-        diff = diff.field("published_at", a.published_at.map(|t| t.to_rfc3339()), now.to_rfc3339());
+        diff = diff.field(
+            "published_at",
+            a.published_at.map(|t| t.to_rfc3339()),
+            now.to_rfc3339(),
+        );
     }
     if !store::content::cas_update_article(&mut tx, id, a.lock_version, values, now).await? {
         return Err(ServiceError::Stale { what: "article" });
@@ -66,10 +120,28 @@ pub async fn set_article_status(db: &Db, actor: &Actor, origin: &Origin, id: i64
     let notices = if a.author_id == actor.id {
         Vec::new()
     } else {
-        vec![Notice { user_id: a.author_id, class: "App\\Notifications\\ArticleStatusChanged", kind: "article.status_changed", params: json!({"title": a.title, "to": to.as_str()}) }]
+        vec![Notice {
+            user_id: a.author_id,
+            class: "App\\Notifications\\ArticleStatusChanged",
+            kind: "article.status_changed",
+            params: json!({"title": a.title, "to": to.as_str()}),
+        }]
     };
     let webhook = format!("article.{}", to.as_str());
-    record(&mut tx, Some(actor), origin, Change { event: "status_changed", subject_type: "article", subject_id: id, diff, notices, webhook: Some(&webhook) }).await?;
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "status_changed",
+            subject_type: "article",
+            subject_id: id,
+            diff,
+            notices,
+            webhook: Some(&webhook),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -77,46 +149,132 @@ pub async fn set_article_status(db: &Db, actor: &Actor, origin: &Origin, id: i64
 /// Records a review: only on a completed project, by its client about its developer or the
 /// other way round, once per reviewer. (The platform normally writes these; the back-office
 /// uses the same rule when staff enter one on a party's behalf.)
-pub async fn create_review(db: &Db, actor: &Actor, origin: &Origin, project_id: i64, reviewer_id: i64, rating: i64, comment: Option<&str>) -> Result<i64> {
+pub async fn create_review(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    project_id: i64,
+    reviewer_id: i64,
+    rating: i64,
+    comment: Option<&str>,
+) -> Result<i64> {
     actor.require(Permission::ReviewsModerate)?;
     if !(1..=5).contains(&rating) {
-        return Err(ServiceError::Invalid { field: "rating", message: "a rating is 1 to 5".into() });
+        return Err(ServiceError::Invalid {
+            field: "rating",
+            message: "a rating is 1 to 5".into(),
+        });
     }
-    let comment = comment.map(|c| require_text("comment", c, 4096)).transpose()?;
+    let comment = comment
+        .map(|c| require_text("comment", c, 4096))
+        .transpose()?;
     let mut tx = db.begin().await?;
-    let p = store::projects::get(&mut tx, project_id).await?.ok_or(ServiceError::NotFound { what: "project", key: project_id.to_string() })?;
+    let p = store::projects::get(&mut tx, project_id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "project",
+            key: project_id.to_string(),
+        })?;
     if p.status != ProjectStatus::Completed.as_str() {
-        return Err(ServiceError::Invalid { field: "project", message: format!("reviews are only for completed projects; this one is {}", p.status) });
+        return Err(ServiceError::Invalid {
+            field: "project",
+            message: format!(
+                "reviews are only for completed projects; this one is {}",
+                p.status
+            ),
+        });
     }
     let reviewee = match (reviewer_id == p.client_id, p.developer_id) {
         (true, Some(dev)) => dev,
         (false, Some(dev)) if dev == reviewer_id => p.client_id,
-        _ => return Err(ServiceError::Invalid { field: "reviewer", message: "only the project's client or developer can review the other".into() }),
+        _ => {
+            return Err(ServiceError::Invalid {
+                field: "reviewer",
+                message: "only the project's client or developer can review the other".into(),
+            });
+        }
     };
     let now = super::now();
-    let id = store::content::insert_review(&mut tx, project_id, reviewer_id, reviewee, rating, comment.as_deref(), now)
-        .await
-        .map_err(|e| match e.unique_violation() {
-            Some(_) => ServiceError::Duplicate { field: "review by this person on this project", value: project_id.to_string() },
-            None => e.into(),
-        })?;
-    let diff = Diff::new().field("rating", JsonValue::Null, rating).field("reviewer_id", JsonValue::Null, reviewer_id).field("reviewee_id", JsonValue::Null, reviewee);
-    record(&mut tx, Some(actor), origin, Change { event: "created", subject_type: "review", subject_id: id, diff, notices: Vec::new(), webhook: Some("review.created") }).await?;
+    let id = store::content::insert_review(
+        &mut tx,
+        project_id,
+        reviewer_id,
+        reviewee,
+        rating,
+        comment.as_deref(),
+        now,
+    )
+    .await
+    .map_err(|e| match e.unique_violation() {
+        Some(_) => ServiceError::Duplicate {
+            field: "review by this person on this project",
+            value: project_id.to_string(),
+        },
+        None => e.into(),
+    })?;
+    let diff = Diff::new()
+        .field("rating", JsonValue::Null, rating)
+        .field("reviewer_id", JsonValue::Null, reviewer_id)
+        .field("reviewee_id", JsonValue::Null, reviewee);
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "created",
+            subject_type: "review",
+            subject_id: id,
+            diff,
+            notices: Vec::new(),
+            webhook: Some("review.created"),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn hide_review(db: &Db, actor: &Actor, origin: &Origin, id: i64, reason: &str) -> Result<()> {
+pub async fn hide_review(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    reason: &str,
+) -> Result<()> {
     actor.require(Permission::ReviewsModerate)?;
     let reason = require_text("reason", reason, 1000)?;
     let mut tx = db.begin().await?;
-    let r = store::content::review(&mut tx, id).await?.ok_or(ServiceError::NotFound { what: "review", key: id.to_string() })?;
+    let r = store::content::review(&mut tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "review",
+            key: id.to_string(),
+        })?;
     let now = super::now();
     if !store::content::hide_review(&mut tx, id, actor.id, &reason, now).await? {
-        return Err(ServiceError::AlreadyDecided { status: "hidden".into(), by: "a moderator".into(), at: r.hidden_at.unwrap_or(now) });
+        return Err(ServiceError::AlreadyDecided {
+            status: "hidden".into(),
+            by: "a moderator".into(),
+            at: r.hidden_at.unwrap_or(now),
+        });
     }
-    let diff = Diff::new().field("hidden_at", JsonValue::Null, now.to_rfc3339()).field("hidden_reason", JsonValue::Null, reason.as_str());
-    record(&mut tx, Some(actor), origin, Change { event: "hidden", subject_type: "review", subject_id: id, diff, notices: Vec::new(), webhook: Some("review.hidden") }).await?;
+    let diff = Diff::new()
+        .field("hidden_at", JsonValue::Null, now.to_rfc3339())
+        .field("hidden_reason", JsonValue::Null, reason.as_str());
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "hidden",
+            subject_type: "review",
+            subject_id: id,
+            diff,
+            notices: Vec::new(),
+            webhook: Some("review.hidden"),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -357,17 +357,42 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>)
 
 /// Sets a developer's planned hours on a project for one week (permission `workload.edit`),
 /// refusing, with the numbers, anything above the developer's weekly capacity.
-pub async fn set_planned_hours(db: &Db, actor: &Actor, origin: &Origin, developer_id: i64, project_id: i64, week: NaiveDate, hours: i64) -> Result<()> {
+pub async fn set_planned_hours(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    developer_id: i64,
+    project_id: i64,
+    week: NaiveDate,
+    hours: i64,
+) -> Result<()> {
     actor.require(Permission::WorkloadEdit)?;
     if !(0..=168).contains(&hours) {
-        return Err(ServiceError::Invalid { field: "hours", message: "planned hours are 0 to 168 a week".into() });
+        return Err(ServiceError::Invalid {
+            field: "hours",
+            message: "planned hours are 0 to 168 a week".into(),
+        });
     }
     let week = week_start(week);
     let mut tx = db.begin().await?;
-    let dev = store::workload::developer(&mut tx, developer_id).await?.ok_or(ServiceError::NotFound { what: "developer", key: developer_id.to_string() })?;
-    let lines = store::workload::lines(&mut tx, developer_id, week, week + Duration::days(7)).await?;
-    let current = lines.iter().find(|l| l.project_id == project_id).map(|l| l.planned_hours).unwrap_or(0);
-    let others: i64 = lines.iter().filter(|l| l.project_id != project_id).map(|l| l.planned_hours).sum();
+    let dev = store::workload::developer(&mut tx, developer_id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "developer",
+            key: developer_id.to_string(),
+        })?;
+    let lines =
+        store::workload::lines(&mut tx, developer_id, week, week + Duration::days(7)).await?;
+    let current = lines
+        .iter()
+        .find(|l| l.project_id == project_id)
+        .map(|l| l.planned_hours)
+        .unwrap_or(0);
+    let others: i64 = lines
+        .iter()
+        .filter(|l| l.project_id != project_id)
+        .map(|l| l.planned_hours)
+        .sum();
     if others + hours > dev.weekly_capacity_hours {
         return Err(ServiceError::OverCapacity {
             developer: dev.name,
@@ -378,7 +403,15 @@ pub async fn set_planned_hours(db: &Db, actor: &Actor, origin: &Origin, develope
         });
     }
     let now = super::now();
-    store::workload::add_planned(&mut tx, developer_id, project_id, week, hours - current, now).await?;
+    store::workload::add_planned(
+        &mut tx,
+        developer_id,
+        project_id,
+        week,
+        hours - current,
+        now,
+    )
+    .await?;
     record(
         &mut tx,
         Some(actor),
@@ -387,7 +420,11 @@ pub async fn set_planned_hours(db: &Db, actor: &Actor, origin: &Origin, develope
             event: "updated",
             subject_type: "user",
             subject_id: developer_id,
-            diff: Diff::new().field(&format!("planned_hours[project {project_id}, week {week}]"), current, hours),
+            diff: Diff::new().field(
+                &format!("planned_hours[project {project_id}, week {week}]"),
+                current,
+                hours,
+            ),
             notices: Vec::new(),
             webhook: Some("workload.updated"),
         },

@@ -81,7 +81,7 @@ fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
             };
             for (code, amount) in map {
                 Currency::parse(code)?;
-                if !amount.as_i64().is_some_and(|a| a >= 0) {
+                if amount.as_i64().is_none_or(|a| a < 0) {
                     return Err(invalid(
                         "each threshold is a non-negative whole amount in minor units",
                     ));

@@ -130,13 +130,14 @@ pub async fn transition(
         values.push(("paused_since", now.into()));
         diff = diff.field("paused_since", JsonValue::Null, now.to_rfc3339());
     }
-    if from.pauses_sla() && !to.pauses_sla() {
-        if let Some(since) = row.paused_since {
-            let paused = row.paused_seconds + (now - since).num_seconds().max(0);
-            values.push(("paused_seconds", paused.into()));
-            values.push(("paused_since", Option::<DateTime<Utc>>::None.into()));
-            diff = diff.field("paused_seconds", row.paused_seconds, paused);
-        }
+    if from.pauses_sla()
+        && !to.pauses_sla()
+        && let Some(since) = row.paused_since
+    {
+        let paused = row.paused_seconds + (now - since).num_seconds().max(0);
+        values.push(("paused_seconds", paused.into()));
+        values.push(("paused_since", Option::<DateTime<Utc>>::None.into()));
+        diff = diff.field("paused_seconds", row.paused_seconds, paused);
     }
     match to {
         TicketStatus::Solved => {

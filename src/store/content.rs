@@ -23,19 +23,34 @@ pub struct ArticleRow {
 fn articles() -> sea_query::SelectStatement {
     Query::select()
         .columns([
-            ("a", "id"), ("a", "author_id"), ("a", "title"), ("a", "slug"), ("a", "excerpt"), ("a", "body"),
-            ("a", "status"), ("a", "published_at"), ("a", "lock_version"), ("a", "updated_at"),
+            ("a", "id"),
+            ("a", "author_id"),
+            ("a", "title"),
+            ("a", "slug"),
+            ("a", "excerpt"),
+            ("a", "body"),
+            ("a", "status"),
+            ("a", "published_at"),
+            ("a", "lock_version"),
+            ("a", "updated_at"),
         ])
         .expr_as(Expr::col(("u", "name")), "author_name")
         .from_as("articles", "a")
-        .join_as(JoinType::InnerJoin, "users", "u", Expr::col(("u", "id")).equals(("a", "author_id")))
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("a", "author_id")),
+        )
         .and_where(Expr::col(("a", "deleted_at")).is_null())
         .to_owned()
 }
 
 pub async fn list_articles(c: &mut impl Conn, limit: u64) -> Result<Vec<ArticleRow>> {
     let mut q = articles();
-    q.order_by(("a", "updated_at"), Order::Desc).order_by(("a", "id"), Order::Desc).limit(limit);
+    q.order_by(("a", "updated_at"), Order::Desc)
+        .order_by(("a", "id"), Order::Desc)
+        .limit(limit);
     c.all(&q).await
 }
 
@@ -45,7 +60,13 @@ pub async fn article(c: &mut impl Conn, id: i64) -> Result<Option<ArticleRow>> {
     c.opt(&q).await
 }
 
-pub async fn cas_update_article(tx: &mut Tx, id: i64, lock_version: i64, values: Vec<(&'static str, Value)>, now: DateTime<Utc>) -> Result<bool> {
+pub async fn cas_update_article(
+    tx: &mut Tx,
+    id: i64,
+    lock_version: i64,
+    values: Vec<(&'static str, Value)>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let mut q = Query::update();
     q.table("articles")
         .values(values.into_iter().map(|(c, v)| (c, Expr::val(v))))
@@ -70,26 +91,70 @@ pub struct ReviewRow {
 
 pub async fn review(c: &mut impl Conn, id: i64) -> Result<Option<ReviewRow>> {
     let q = Query::select()
-        .columns(["id", "project_id", "reviewer_id", "reviewee_id", "rating", "comment", "hidden_at", "hidden_reason"])
+        .columns([
+            "id",
+            "project_id",
+            "reviewer_id",
+            "reviewee_id",
+            "rating",
+            "comment",
+            "hidden_at",
+            "hidden_reason",
+        ])
         .from("reviews")
         .and_where(Expr::col("id").eq(id))
         .to_owned();
     c.opt(&q).await
 }
 
-pub async fn insert_review(tx: &mut Tx, project_id: i64, reviewer: i64, reviewee: i64, rating: i64, comment: Option<&str>, now: DateTime<Utc>) -> Result<i64> {
+pub async fn insert_review(
+    tx: &mut Tx,
+    project_id: i64,
+    reviewer: i64,
+    reviewee: i64,
+    rating: i64,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let q = Query::insert()
         .into_table("reviews")
-        .columns(["project_id", "reviewer_id", "reviewee_id", "rating", "comment", "created_at", "updated_at"])
-        .values_panic([project_id.into(), reviewer.into(), reviewee.into(), rating.into(), comment.map(str::to_owned).into(), now.into(), now.into()])
+        .columns([
+            "project_id",
+            "reviewer_id",
+            "reviewee_id",
+            "rating",
+            "comment",
+            "created_at",
+            "updated_at",
+        ])
+        .values_panic([
+            project_id.into(),
+            reviewer.into(),
+            reviewee.into(),
+            rating.into(),
+            comment.map(str::to_owned).into(),
+            now.into(),
+            now.into(),
+        ])
         .to_owned();
     tx.insert_id(&q).await
 }
 
-pub async fn hide_review(tx: &mut Tx, id: i64, by: i64, reason: &str, now: DateTime<Utc>) -> Result<bool> {
+pub async fn hide_review(
+    tx: &mut Tx,
+    id: i64,
+    by: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let q = Query::update()
         .table("reviews")
-        .values([("hidden_at", now.into()), ("hidden_by", by.into()), ("hidden_reason", reason.into()), ("updated_at", now.into())])
+        .values([
+            ("hidden_at", now.into()),
+            ("hidden_by", by.into()),
+            ("hidden_reason", reason.into()),
+            ("updated_at", now.into()),
+        ])
         .and_where(Expr::col("id").eq(id))
         .and_where(Expr::col("hidden_at").is_null())
         .to_owned();

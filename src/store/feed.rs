@@ -75,9 +75,13 @@ pub async fn run(
                         tokio::select! {
                             _ = cancel.cancelled() => return,
                             n = l.recv() => match n {
-                                Ok(n) => if let Some(c) = parse(n.payload()) {
-                                    if out.send(c).is_err() { return; }
-                                },
+                                Ok(n) => {
+                                    if let Some(c) = parse(n.payload())
+                                        && out.send(c).is_err()
+                                    {
+                                        return;
+                                    }
+                                }
                                 Err(_) => break,
                             }
                         }

@@ -324,7 +324,10 @@ pub async fn staff(c: &mut impl Conn, staff_roles: &[&str]) -> Result<Vec<(i64, 
 }
 
 /// Users holding any role, with their role names, by name.
-pub async fn with_roles(c: &mut impl Conn, limit: u64) -> Result<Vec<(i64, String, String, Vec<String>)>> {
+pub async fn with_roles(
+    c: &mut impl Conn,
+    limit: u64,
+) -> Result<Vec<(i64, String, String, Vec<String>)>> {
     let users = Query::select()
         .columns([("users", "id"), ("users", "name"), ("users", "email")])
         .from("users")
@@ -346,7 +349,12 @@ pub async fn with_roles(c: &mut impl Conn, limit: u64) -> Result<Vec<(i64, Strin
         .column(("m", "model_id"))
         .column(("r", "name"))
         .from_as("model_has_roles", "m")
-        .join_as(sea_query::JoinType::InnerJoin, "roles", "r", Expr::col(("r", "id")).equals(("m", "role_id")))
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            "roles",
+            "r",
+            Expr::col(("r", "id")).equals(("m", "role_id")),
+        )
         .and_where(Expr::col(("m", "model_type")).eq(USER_TYPE))
         .and_where(Expr::col(("m", "model_id")).is_in(ids))
         .order_by(("r", "name"), Order::Asc)
@@ -355,7 +363,11 @@ pub async fn with_roles(c: &mut impl Conn, limit: u64) -> Result<Vec<(i64, Strin
     Ok(users
         .into_iter()
         .map(|(id, name, email)| {
-            let mine = roles.iter().filter(|(u, _)| *u == id).map(|(_, r)| r.clone()).collect();
+            let mine = roles
+                .iter()
+                .filter(|(u, _)| *u == id)
+                .map(|(_, r)| r.clone())
+                .collect();
             (id, name, email, mine)
         })
         .collect())

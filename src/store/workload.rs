@@ -40,8 +40,14 @@ fn week_key(sort: Sort, week: NaiveDate) -> Option<Expr> {
     let planned = "(SELECT COALESCE(SUM(w.planned_hours), 0) FROM workload w WHERE w.developer_id = u.id AND w.week_start = ?)";
     match sort {
         Sort::Id => None,
-        Sort::Load => Some(Expr::cust_with_values(format!("CAST({planned} AS BIGINT)"), [week])),
-        Sort::Free => Some(Expr::cust_with_values(format!("CAST(pr.weekly_capacity_hours - {planned} AS BIGINT)"), [week])),
+        Sort::Load => Some(Expr::cust_with_values(
+            format!("CAST({planned} AS BIGINT)"),
+            [week],
+        )),
+        Sort::Free => Some(Expr::cust_with_values(
+            format!("CAST(pr.weekly_capacity_hours - {planned} AS BIGINT)"),
+            [week],
+        )),
     }
 }
 
@@ -84,11 +90,19 @@ pub async fn developers_sorted(
         );
     }
     let key = week_key(sort, week);
-    q.expr_as(key.clone().unwrap_or_else(|| Expr::cust("CAST(0 AS BIGINT)")), "sort_key");
+    q.expr_as(
+        key.clone()
+            .unwrap_or_else(|| Expr::cust("CAST(0 AS BIGINT)")),
+        "sort_key",
+    );
     let keyset = Keyset {
         key,
         id: Expr::col(("u", "id")),
-        dir: if sort == Sort::Id { SortDir::Asc } else { SortDir::Desc },
+        dir: if sort == Sort::Id {
+            SortDir::Asc
+        } else {
+            SortDir::Desc
+        },
     };
     keyset.apply(&mut q, anchor, limit);
     let rows = c.all(&q).await?;

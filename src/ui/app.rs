@@ -262,7 +262,11 @@ impl App {
             let list = s.list();
             // At the real top, new rows arriving above must show: refetch from the start.
             let at_top = list.offset == 0 && !list.has_before;
-            let first = list.rows.get(list.offset).map(|r| s.cursor(r)).filter(|_| !at_top);
+            let first = list
+                .rows
+                .get(list.offset)
+                .map(|r| s.cursor(r))
+                .filter(|_| !at_top);
             let current = list.current().map(|r| r.row_id());
             (first, current)
         });
@@ -270,7 +274,9 @@ impl App {
             (Some(first), Some(current)) => {
                 self.load_tab(tab, Anchor::From(first), Fill::Replace(Keep::Row(current)))
             }
-            (None, Some(current)) => self.load_tab(tab, Anchor::First, Fill::Replace(Keep::RowFromTop(current))),
+            (None, Some(current)) => {
+                self.load_tab(tab, Anchor::First, Fill::Replace(Keep::RowFromTop(current)))
+            }
             _ => self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top)),
         }
         self.refresh_detail(tab);
@@ -353,7 +359,11 @@ impl App {
     pub fn handle_key(&mut self, k: KeyEvent) {
         self.dirty = true;
         // Ctrl-C quits from anywhere, popups included: composer drafts are already on disk.
-        if k.code == crossterm::event::KeyCode::Char('c') && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) && self.keymap.action(&k) == Some(Action::ForceQuit) {
+        if k.code == crossterm::event::KeyCode::Char('c')
+            && k.modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL)
+            && self.keymap.action(&k) == Some(Action::ForceQuit)
+        {
             self.quit = true;
             return;
         }
@@ -844,10 +854,15 @@ impl App {
             self.send(Pane::Settings, Fill::Append, Request::Settings);
         }
         if let Outcome::RoleChanged { .. } = &outcome {
-            self.popup = Some(Popup::Users { rows: None, cursor: 0 });
+            self.popup = Some(Popup::Users {
+                rows: None,
+                cursor: 0,
+            });
             self.send(Pane::Users, Fill::Append, Request::Users);
         }
-        if let (Outcome::ArticleChanged { .. }, Some(Popup::Articles { .. })) = (&outcome, &self.popup) {
+        if let (Outcome::ArticleChanged { .. }, Some(Popup::Articles { .. })) =
+            (&outcome, &self.popup)
+        {
             self.send(Pane::Articles, Fill::Append, Request::Articles);
         }
         self.toast(text, Level::Success);
@@ -960,10 +975,10 @@ impl App {
         if loading {
             self.dirty = true;
         }
-        if self.tick % 8 == 0 {
+        if self.tick.is_multiple_of(8) {
             self.heartbeat();
         }
-        if self.live == Live::Offline && self.tick % 8 == 0 {
+        if self.live == Live::Offline && self.tick.is_multiple_of(8) {
             self.send(Pane::Ping, Fill::Append, Request::Ping);
         }
         // Relative times ("3 min") move once a minute.

@@ -431,7 +431,15 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
             anchor,
             limit,
         } => {
-            let devs = store::workload::developers_sorted(&mut c, text.as_deref(), sort, from, &anchor, limit).await?;
+            let devs = store::workload::developers_sorted(
+                &mut c,
+                text.as_deref(),
+                sort,
+                from,
+                &anchor,
+                limit,
+            )
+            .await?;
             let ids: Vec<i64> = devs.rows.iter().map(|d| d.id).collect();
             let to = from + Duration::weeks(WEEKS as i64);
             let planned = store::workload::planned(&mut c, &ids, from, to).await?;
@@ -619,12 +627,28 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
         }
         Request::Users => Reply::Users(store::users::with_roles(&mut c, 500).await?),
         Request::SetRole { email, role, grant } => {
-            let changed = service::users::set_role(db, Some(actor), &origin, &email, role, grant).await?;
-            Reply::Done(Outcome::RoleChanged { email, role: role.as_str().to_owned(), grant, changed })
+            let changed =
+                service::users::set_role(db, Some(actor), &origin, &email, role, grant).await?;
+            Reply::Done(Outcome::RoleChanged {
+                email,
+                role: role.as_str().to_owned(),
+                grant,
+                changed,
+            })
         }
         Request::Articles => Reply::Articles(store::content::list_articles(&mut c, 200).await?),
-        Request::EditArticle { id, title, excerpt, body, seen } => {
-            let edit = service::content::ArticleEdit { title: &title, excerpt: &excerpt, body: &body };
+        Request::EditArticle {
+            id,
+            title,
+            excerpt,
+            body,
+            seen,
+        } => {
+            let edit = service::content::ArticleEdit {
+                title: &title,
+                excerpt: &excerpt,
+                body: &body,
+            };
             service::content::edit_article(db, actor, &origin, id, &edit, seen).await?;
             Reply::Done(Outcome::ArticleChanged { id })
         }

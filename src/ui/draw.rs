@@ -72,7 +72,12 @@ impl App {
         let mut x = area.x + 8;
         self.hits.tabs.clear();
         // Narrow terminals: shorten the other tabs' names so the live indicator still fits.
-        let full: u16 = TabId::ALL.iter().map(|t| unicode_width::UnicodeWidthStr::width(t.title(self.locale).as_str()) as u16 + 4).sum();
+        let full: u16 = TabId::ALL
+            .iter()
+            .map(|t| {
+                unicode_width::UnicodeWidthStr::width(t.title(self.locale).as_str()) as u16 + 4
+            })
+            .sum();
         let short = full + 8 + 22 > area.width;
         for (i, tab) in TabId::ALL.iter().enumerate() {
             let title = tab.title(self.locale);
@@ -429,13 +434,38 @@ impl App {
                 );
             }
             Popup::Users { rows, cursor } => {
-                let may = !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(crate::domain::Permission::UsersManage));
-                let keys = if may { self.t("users.keys_manage") } else { self.t("articles.key_close") };
-                let labels = rows.as_ref().map(|r| r.iter().map(|(_, name, email, roles)| format!("{name} <{email}> — {}", roles.join(", "))).collect());
-                draw_choices(f, area, &self.t("users.title"), labels, *cursor, &keys, &self.t("detail.loading"), &theme);
+                let may = !self.opts.read_only
+                    && self
+                        .actor
+                        .as_ref()
+                        .is_some_and(|a| a.can(crate::domain::Permission::UsersManage));
+                let keys = if may {
+                    self.t("users.keys_manage")
+                } else {
+                    self.t("articles.key_close")
+                };
+                let labels = rows.as_ref().map(|r| {
+                    r.iter()
+                        .map(|(_, name, email, roles)| {
+                            format!("{name} <{email}> — {}", roles.join(", "))
+                        })
+                        .collect()
+                });
+                draw_choices(
+                    f,
+                    area,
+                    &self.t("users.title"),
+                    labels,
+                    *cursor,
+                    &keys,
+                    &self.t("detail.loading"),
+                    &theme,
+                );
             }
             Popup::Articles { rows, cursor } => {
-                let may = |p: crate::domain::Permission| !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p));
+                let may = |p: crate::domain::Permission| {
+                    !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p))
+                };
                 let mut keys = Vec::new();
                 if may(crate::domain::Permission::ArticlesEdit) {
                     keys.push(self.t("articles.key_edit"));
@@ -446,10 +476,27 @@ impl App {
                 keys.push(self.t("articles.key_close"));
                 let labels = rows.as_ref().map(|r| {
                     r.iter()
-                        .map(|a| format!("#{:<4} {:<12} {} — {}", a.id, super::format::status("article", &a.status, self.locale), a.title, a.author_name))
+                        .map(|a| {
+                            format!(
+                                "#{:<4} {:<12} {} — {}",
+                                a.id,
+                                super::format::status("article", &a.status, self.locale),
+                                a.title,
+                                a.author_name
+                            )
+                        })
                         .collect()
                 });
-                draw_choices(f, area, &self.t("articles.title"), labels, *cursor, &keys.join(" · "), &self.t("detail.loading"), &theme);
+                draw_choices(
+                    f,
+                    area,
+                    &self.t("articles.title"),
+                    labels,
+                    *cursor,
+                    &keys.join(" · "),
+                    &self.t("detail.loading"),
+                    &theme,
+                );
             }
             Popup::Settings {
                 rows,

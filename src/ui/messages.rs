@@ -155,13 +155,13 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
 fn store_text(e: &ServiceError, locale: Locale) -> Option<String> {
     use crate::store::StoreError;
     match e {
-        e if e.is_connection_lost() => Some(tr(locale, "error.connection_lost", &[])),
-        ServiceError::Store(StoreError::NotMigrated) => Some(tr(locale, "error.not_migrated", &[])),
         ServiceError::Store(StoreError::Connect { target, reason }) => Some(tr(
             locale,
             "error.cannot_connect",
             &[("target", target), ("reason", reason)],
         )),
+        e if e.is_connection_lost() => Some(tr(locale, "error.connection_lost", &[])),
+        ServiceError::Store(StoreError::NotMigrated) => Some(tr(locale, "error.not_migrated", &[])),
         _ => None,
     }
 }

@@ -110,12 +110,26 @@ impl App {
                 self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
             }
             Some("users") => {
-                self.popup = Some(super::popup::Popup::Users { rows: None, cursor: 0 });
-                self.send(super::data::Pane::Users, Fill::Append, super::data::Request::Users);
+                self.popup = Some(super::popup::Popup::Users {
+                    rows: None,
+                    cursor: 0,
+                });
+                self.send(
+                    super::data::Pane::Users,
+                    Fill::Append,
+                    super::data::Request::Users,
+                );
             }
             Some("articles") => {
-                self.popup = Some(super::popup::Popup::Articles { rows: None, cursor: 0 });
-                self.send(super::data::Pane::Articles, Fill::Append, super::data::Request::Articles);
+                self.popup = Some(super::popup::Popup::Articles {
+                    rows: None,
+                    cursor: 0,
+                });
+                self.send(
+                    super::data::Pane::Articles,
+                    Fill::Append,
+                    super::data::Request::Articles,
+                );
             }
             Some("settings") => {
                 self.popup = Some(super::popup::Popup::Settings {

@@ -19,6 +19,9 @@ use super::widgets::input::{InputOutcome, LineInput};
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::Fill;
 
+/// A person with their role names (id, name, email, roles).
+pub type UserWithRoles = (i64, String, String, Vec<String>);
+
 pub enum Popup {
     Filter(LineInput),
     Palette(LineInput),
@@ -55,7 +58,7 @@ pub enum Popup {
     },
     /// People holding roles: + grants a role, - revokes one (users.manage).
     Users {
-        rows: Option<Vec<(i64, String, String, Vec<String>)>>,
+        rows: Option<Vec<UserWithRoles>>,
         cursor: usize,
     },
     /// The blog: e edits (articles.edit), p publishes (articles.publish).
@@ -200,7 +203,11 @@ impl App {
             Popup::Users { rows, cursor } => {
                 let n = rows.as_ref().map_or(0, Vec::len);
                 let current = rows.as_ref().and_then(|r| r.get(*cursor)).cloned();
-                let may = !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(crate::domain::Permission::UsersManage));
+                let may = !self.opts.read_only
+                    && self
+                        .actor
+                        .as_ref()
+                        .is_some_and(|a| a.can(crate::domain::Permission::UsersManage));
                 match k.code {
                     KeyCode::Down | KeyCode::Char('j') => {
                         *cursor = (*cursor + 1).min(n.saturating_sub(1));
@@ -215,11 +222,30 @@ impl App {
                             let grant = c == '+';
                             let options = crate::domain::Role::ALL
                                 .iter()
-                                .filter(|r| r.is_staff() && roles.iter().any(|h| h == r.as_str()) != grant)
-                                .map(|r| (r.as_str().to_owned(), Pick::Role { email: email.clone(), role: *r, grant }))
+                                .filter(|r| {
+                                    r.is_staff() && roles.iter().any(|h| h == r.as_str()) != grant
+                                })
+                                .map(|r| {
+                                    (
+                                        r.as_str().to_owned(),
+                                        Pick::Role {
+                                            email: email.clone(),
+                                            role: *r,
+                                            grant,
+                                        },
+                                    )
+                                })
                                 .collect();
-                            let key = if grant { "picker.grant" } else { "picker.revoke" };
-                            self.popup = Some(Popup::Picker { title: self.ta(key, &[("name", &name)]), options: Some(options), cursor: 0 });
+                            let key = if grant {
+                                "picker.grant"
+                            } else {
+                                "picker.revoke"
+                            };
+                            self.popup = Some(Popup::Picker {
+                                title: self.ta(key, &[("name", &name)]),
+                                options: Some(options),
+                                cursor: 0,
+                            });
                         }
                         false
                     }
@@ -233,7 +259,9 @@ impl App {
             Popup::Articles { rows, cursor } => {
                 let n = rows.as_ref().map_or(0, Vec::len);
                 let current = rows.as_ref().and_then(|r| r.get(*cursor)).cloned();
-                let may = |p: crate::domain::Permission| !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p));
+                let may = |p: crate::domain::Permission| {
+                    !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p))
+                };
                 match k.code {
                     KeyCode::Down | KeyCode::Char('j') => {
                         *cursor = (*cursor + 1).min(n.saturating_sub(1));
@@ -245,21 +273,39 @@ impl App {
                     }
                     KeyCode::Char('e') if may(crate::domain::Permission::ArticlesEdit) => {
                         if let Some(a) = current {
-                            let purpose = ComposeFor::Article { id: a.id, seen: Some(a.lock_version) };
+                            let purpose = ComposeFor::Article {
+                                id: a.id,
+                                seen: Some(a.lock_version),
+                            };
                             let saved = self.load_draft(&purpose);
                             let text = if saved.is_empty() {
-                                format!("{}\n{}\n\n{}", a.title, a.excerpt.clone().unwrap_or_default(), a.body)
+                                format!(
+                                    "{}\n{}\n\n{}",
+                                    a.title,
+                                    a.excerpt.clone().unwrap_or_default(),
+                                    a.body
+                                )
                             } else {
                                 saved
                             };
                             let title = self.ta("compose.article_title", &[("title", &a.title)]);
-                            self.popup = Some(Popup::compose(title, self.t("compose.hint"), 1 << 20, purpose, &text));
+                            self.popup = Some(Popup::compose(
+                                title,
+                                self.t("compose.hint"),
+                                1 << 20,
+                                purpose,
+                                &text,
+                            ));
                         }
                         false
                     }
                     KeyCode::Char('p') if may(crate::domain::Permission::ArticlesPublish) => {
                         if let Some(a) = current {
-                            let req = Request::ArticleStatus { id: a.id, to: crate::domain::ArticleStatus::Published, seen: Some(a.lock_version) };
+                            let req = Request::ArticleStatus {
+                                id: a.id,
+                                to: crate::domain::ArticleStatus::Published,
+                                seen: Some(a.lock_version),
+                            };
                             self.send(Pane::Action, Fill::Append, req);
                         }
                         true
@@ -464,8 +510,18 @@ impl App {
                 let mut parts = text.splitn(3, '\n');
                 let title = parts.next().unwrap_or_default().trim().to_owned();
                 let excerpt = parts.next().unwrap_or_default().trim().to_owned();
-                let body = parts.next().unwrap_or_default().trim_start_matches('\n').to_owned();
-                Request::EditArticle { id, title, excerpt, body, seen }
+                let body = parts
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches('\n')
+                    .to_owned();
+                Request::EditArticle {
+                    id,
+                    title,
+                    excerpt,
+                    body,
+                    seen,
+                }
             }
             ComposeFor::Resolution { id, seen } => Request::TicketStatus {
                 id,
@@ -504,7 +560,11 @@ impl App {
                 Fill::Append,
                 Request::TicketPriority { id, priority, seen },
             ),
-            Pick::Role { email, role, grant } => self.send(Pane::Action, Fill::Append, Request::SetRole { email, role, grant }),
+            Pick::Role { email, role, grant } => self.send(
+                Pane::Action,
+                Fill::Append,
+                Request::SetRole { email, role, grant },
+            ),
             Pick::ProjectStatus { id, to, seen } => self.send(
                 Pane::Action,
                 Fill::Append,

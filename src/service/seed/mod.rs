@@ -212,7 +212,11 @@ pub async fn seed(
     let mut world = World::build(plan, opts.seed, clock, setting_id)?;
 
     let writer = Writer::start(db);
-    let sink = Sink { writer: &writer, progress, batch: bulk::backend_batch_hint(db) };
+    let sink = Sink {
+        writer: &writer,
+        progress,
+        batch: bulk::backend_batch_hint(db),
+    };
     let mut report = Vec::new();
     people::write(&world, sink, &password, &roles, &mut report).await?;
     projects::write(&mut world, sink, &mut report).await?;

@@ -261,7 +261,12 @@ impl Writer {
             }
             Ok(())
         });
-        Writer { jobs, done: Mutex::new(done), task: Mutex::new(Some(task)), counts: Mutex::new(Vec::new()) }
+        Writer {
+            jobs,
+            done: Mutex::new(done),
+            task: Mutex::new(Some(task)),
+            counts: Mutex::new(Vec::new()),
+        }
     }
 
     fn expect(&self, table: &'static str, rows: u64) {
@@ -300,13 +305,23 @@ impl Writer {
 
     /// Waits until everything handed over is committed.
     pub async fn finish(self, progress: Progress<'_>) -> Result<(), StoreError> {
-        let Writer { jobs, done, task, counts } = self;
+        let Writer {
+            jobs,
+            done,
+            task,
+            counts,
+        } = self;
         drop(jobs);
         let task = task.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(task) = task {
             task.await.map_err(|_| stopped())??;
         }
-        let w = Writer { jobs: mpsc::channel(1).0, done, task: Mutex::new(None), counts };
+        let w = Writer {
+            jobs: mpsc::channel(1).0,
+            done,
+            task: Mutex::new(None),
+            counts,
+        };
         w.report(progress);
         let counts = w.counts.lock().unwrap_or_else(|e| e.into_inner());
         for (table, committed, _) in counts.iter() {
@@ -328,7 +343,13 @@ pub(super) struct Sink<'a> {
 impl<'a> Sink<'a> {
     pub fn table(self, name: &'static str, cols: &'static [&'static str], total: u64) -> Table<'a> {
         self.writer.expect(name, total);
-        Table { sink: self, name, cols, rows: Vec::new(), queued: 0 }
+        Table {
+            sink: self,
+            name,
+            cols,
+            rows: Vec::new(),
+            queued: 0,
+        }
     }
 }
 
@@ -360,7 +381,11 @@ impl Table<'_> {
         }
         let rows = std::mem::take(&mut self.rows);
         self.queued += rows.len() as u64;
-        let job = Job { table: self.name, cols: self.cols, rows };
+        let job = Job {
+            table: self.name,
+            cols: self.cols,
+            rows,
+        };
         self.sink.writer.send(job, self.sink.progress).await
     }
 

@@ -216,7 +216,11 @@ pub enum Pick {
         developer_id: i64,
         seen: Option<i64>,
     },
-    Role { email: String, role: crate::domain::Role, grant: bool },
+    Role {
+        email: String,
+        role: crate::domain::Role,
+        grant: bool,
+    },
 }
 
 pub trait ListScreen {

@@ -84,11 +84,17 @@ impl ListScreen for WorkloadScreen {
     fn cursor(&self, row: &WorkloadRow) -> Cursor {
         match self.sort {
             Sort::Id => Cursor::id(row.dev.id),
-            _ => Cursor { key: Some(SortValue::Int(row.dev.sort_key)), id: row.dev.id },
+            _ => Cursor {
+                key: Some(SortValue::Int(row.dev.sort_key)),
+                id: row.dev.id,
+            },
         }
     }
     fn actions(&self, _ctx: &Ctx) -> Vec<crate::ui::action::Action> {
-        vec![crate::ui::action::Action::WeekBack, crate::ui::action::Action::WeekForward]
+        vec![
+            crate::ui::action::Action::WeekBack,
+            crate::ui::action::Action::WeekForward,
+        ]
     }
     fn act(&mut self, action: crate::ui::action::Action, _ctx: &Ctx) -> Option<Vec<super::Effect>> {
         use crate::ui::action::Action;
@@ -124,12 +130,10 @@ impl ListScreen for WorkloadScreen {
         if let Some(w) = p
             .first(&["week", "semaine"])
             .and_then(|w| w.parse::<u32>().ok())
-        {
-            if let Some(d) =
+            && let Some(d) =
                 NaiveDate::from_isoywd_opt(self.from.iso_week().year(), w, chrono::Weekday::Mon)
-            {
-                self.from = d;
-            }
+        {
+            self.from = d;
         }
     }
     fn filter_text(&self) -> &str {
@@ -146,7 +150,13 @@ impl ListScreen for WorkloadScreen {
             Sort::Load => "sort.load",
             Sort::Free => "sort.free",
         });
-        format!("{by} · {}", ctx.ta("workload.from_week", &[("week", &self.from.iso_week().week().to_string())]))
+        format!(
+            "{by} · {}",
+            ctx.ta(
+                "workload.from_week",
+                &[("week", &self.from.iso_week().week().to_string())]
+            )
+        )
     }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         let mut cols = vec![
@@ -156,7 +166,14 @@ impl ListScreen for WorkloadScreen {
         ];
         for i in 0..WEEKS {
             let w = self.from + Duration::weeks(i as i64);
-            let col = Column::new(ctx.ta("workload.week_short", &[("week", &format!("{:02}", w.iso_week().week()))]), Constraint::Length(8)).right();
+            let col = Column::new(
+                ctx.ta(
+                    "workload.week_short",
+                    &[("week", &format!("{:02}", w.iso_week().week()))],
+                ),
+                Constraint::Length(8),
+            )
+            .right();
             // In a narrow (split) view the later weeks give way before the names do.
             cols.push(if i >= 2 { col.optional() } else { col });
         }
@@ -171,11 +188,7 @@ impl ListScreen for WorkloadScreen {
         };
         let mut cells = vec![
             d.name.clone().into(),
-            format!(
-                "{}",
-                crate::ui::format::status("availability", &d.availability, ctx.locale)
-            )
-            .into(),
+            crate::ui::format::status("availability", &d.availability, ctx.locale).into(),
             styled(
                 format!("{}/{}", d.active_projects, d.max_active_projects),
                 active_style,

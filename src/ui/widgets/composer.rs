@@ -88,9 +88,15 @@ impl Composer {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.accent)
-            .title(Span::styled(format!(" {} ", crate::domain::sanitize_line(&self.title)), theme.header))
+            .title(Span::styled(
+                format!(" {} ", crate::domain::sanitize_line(&self.title)),
+                theme.header,
+            ))
             .title_bottom(Line::from(vec![
-                Span::styled(format!(" {} ", crate::domain::sanitize_line(&self.hint)), theme.muted),
+                Span::styled(
+                    format!(" {} ", crate::domain::sanitize_line(&self.hint)),
+                    theme.muted,
+                ),
                 Span::styled(count, count_style),
             ]));
         self.area.set_block(block);

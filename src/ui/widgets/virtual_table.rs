@@ -155,7 +155,9 @@ impl<R: Identified> ListView<R> {
                 self.offset += added;
                 if self.rows.len() > MAX_LOADED {
                     // Drop rows far below the screen, never the visible ones or the cursor's.
-                    let keep = MAX_LOADED.max(self.offset + self.viewport()).max(self.cursor + 1);
+                    let keep = MAX_LOADED
+                        .max(self.offset + self.viewport())
+                        .max(self.cursor + 1);
                     if self.rows.len() > keep {
                         self.rows.truncate(keep);
                         self.has_after = true;
@@ -215,10 +217,10 @@ impl<R: Identified> ListView<R> {
     }
 
     pub fn toggle_selected(&mut self) {
-        if let Some(id) = self.current().map(|r| r.row_id()) {
-            if !self.selected.remove(&id) {
-                self.selected.insert(id);
-            }
+        if let Some(id) = self.current().map(|r| r.row_id())
+            && !self.selected.remove(&id)
+        {
+            self.selected.insert(id);
         }
     }
 
@@ -320,15 +322,15 @@ pub fn draw<R: Identified>(
         .title(Span::styled(look.title, theme.header));
     let inner_height = area.height.saturating_sub(3) as usize; // borders + header
     view.set_viewport(inner_height);
-    if let PaneState::Failed(e) = &view.state {
-        if view.rows.is_empty() {
-            let text = vec![Line::styled(sanitize_line(e), theme.danger)];
-            f.render_widget(
-                Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
-                area,
-            );
-            return;
-        }
+    if let PaneState::Failed(e) = &view.state
+        && view.rows.is_empty()
+    {
+        let text = vec![Line::styled(sanitize_line(e), theme.danger)];
+        f.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
+            area,
+        );
+        return;
     }
     if view.rows.is_empty() {
         let msg = if view.loaded_once {
