@@ -29,7 +29,11 @@ fn load(name: &str) -> BTreeMap<String, String> {
     ))
     .unwrap();
     let mut out = BTreeMap::new();
-    flatten("", &toml::Value::Table(text.parse::<toml::Table>().unwrap()), &mut out);
+    flatten(
+        "",
+        &toml::Value::Table(text.parse::<toml::Table>().unwrap()),
+        &mut out,
+    );
     out
 }
 

@@ -845,16 +845,57 @@ async fn reviews_only_on_completed_projects_once_per_party() {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         // Project 1 is completed: client 10 about developer 11, and back.
-        service::content::create_review(&db, &sekou, &origin(), 1, CLIENT, 5, Some("Travail soigné")).await.unwrap();
-        service::content::create_review(&db, &sekou, &origin(), 1, MOUSSA, 4, None).await.unwrap();
-        let again = service::content::create_review(&db, &sekou, &origin(), 1, CLIENT, 3, None).await.unwrap_err();
+        service::content::create_review(
+            &db,
+            &sekou,
+            &origin(),
+            1,
+            CLIENT,
+            5,
+            Some("Travail soigné"),
+        )
+        .await
+        .unwrap();
+        service::content::create_review(&db, &sekou, &origin(), 1, MOUSSA, 4, None)
+            .await
+            .unwrap();
+        let again = service::content::create_review(&db, &sekou, &origin(), 1, CLIENT, 3, None)
+            .await
+            .unwrap_err();
         assert!(matches!(again, ServiceError::Duplicate { .. }), "{again}");
-        let open = service::content::create_review(&db, &sekou, &origin(), P_OPEN, CLIENT, 5, None).await.unwrap_err();
-        assert!(open.to_string().contains("only for completed projects"), "{open}");
-        let outsider = service::content::create_review(&db, &sekou, &origin(), 1, AWA, 5, None).await.unwrap_err();
-        assert!(matches!(outsider, ServiceError::Invalid { field: "reviewer", .. }), "{outsider}");
-        let bad = service::content::create_review(&db, &sekou, &origin(), 1, MOUSSA, 6, None).await.unwrap_err();
-        assert!(matches!(bad, ServiceError::Invalid { field: "rating", .. }), "{bad}");
+        let open = service::content::create_review(&db, &sekou, &origin(), P_OPEN, CLIENT, 5, None)
+            .await
+            .unwrap_err();
+        assert!(
+            open.to_string().contains("only for completed projects"),
+            "{open}"
+        );
+        let outsider = service::content::create_review(&db, &sekou, &origin(), 1, AWA, 5, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                outsider,
+                ServiceError::Invalid {
+                    field: "reviewer",
+                    ..
+                }
+            ),
+            "{outsider}"
+        );
+        let bad = service::content::create_review(&db, &sekou, &origin(), 1, MOUSSA, 6, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                bad,
+                ServiceError::Invalid {
+                    field: "rating",
+                    ..
+                }
+            ),
+            "{bad}"
+        );
     });
 }
 
@@ -864,17 +905,70 @@ async fn editors_edit_and_publish_articles_support_cannot() {
         fixtures::world(&db).await;
         let eloise = fixtures::actor(&db, ELOISE).await;
         let fatou = fixtures::actor(&db, FATOU).await;
-        let edit = service::content::ArticleEdit { title: "Payer ses développeurs en FCFA et en euros", excerpt: "Guide", body: "Texte complet" };
-        let err = service::content::edit_article(&db, &fatou, &origin(), A_DRAFT, &edit, None).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Forbidden { permission: "articles.edit" }), "{err}");
-        let err = service::content::set_article_status(&db, &fatou, &origin(), A_DRAFT, obryl::domain::ArticleStatus::Published, None).await.unwrap_err();
-        assert!(matches!(err, ServiceError::Forbidden { permission: "articles.publish" }), "{err}");
-        service::content::edit_article(&db, &eloise, &origin(), A_DRAFT, &edit, None).await.unwrap();
-        service::content::set_article_status(&db, &eloise, &origin(), A_DRAFT, obryl::domain::ArticleStatus::Published, None).await.unwrap();
-        let a = store::content::article(&mut db.clone(), A_DRAFT).await.unwrap().unwrap();
-        assert_eq!((a.status.as_str(), a.title.as_str()), ("published", "Payer ses développeurs en FCFA et en euros"));
+        let edit = service::content::ArticleEdit {
+            title: "Payer ses développeurs en FCFA et en euros",
+            excerpt: "Guide",
+            body: "Texte complet",
+        };
+        let err = service::content::edit_article(&db, &fatou, &origin(), A_DRAFT, &edit, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ServiceError::Forbidden {
+                    permission: "articles.edit"
+                }
+            ),
+            "{err}"
+        );
+        let err = service::content::set_article_status(
+            &db,
+            &fatou,
+            &origin(),
+            A_DRAFT,
+            obryl::domain::ArticleStatus::Published,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ServiceError::Forbidden {
+                    permission: "articles.publish"
+                }
+            ),
+            "{err}"
+        );
+        service::content::edit_article(&db, &eloise, &origin(), A_DRAFT, &edit, None)
+            .await
+            .unwrap();
+        service::content::set_article_status(
+            &db,
+            &eloise,
+            &origin(),
+            A_DRAFT,
+            obryl::domain::ArticleStatus::Published,
+            None,
+        )
+        .await
+        .unwrap();
+        let a = store::content::article(&mut db.clone(), A_DRAFT)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (a.status.as_str(), a.title.as_str()),
+            ("published", "Payer ses développeurs en FCFA et en euros")
+        );
         assert!(a.published_at.is_some());
-        assert_eq!(store::audit::count_for(&mut db.clone(), "article", A_DRAFT, None).await.unwrap(), 2);
+        assert_eq!(
+            store::audit::count_for(&mut db.clone(), "article", A_DRAFT, None)
+                .await
+                .unwrap(),
+            2
+        );
     });
 }
 
@@ -884,14 +978,35 @@ async fn planned_hours_never_exceed_weekly_capacity() {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         let week = service::projects::week_start(chrono::Utc::now().date_naive());
-        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 30).await.unwrap();
-        let err = service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 12).await.unwrap_err();
-        assert!(err.to_string().starts_with("Moussa Traoré is at 30/40 h in week"), "{err}");
-        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 10).await.unwrap();
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 30)
+            .await
+            .unwrap();
+        let err = service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 12)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("Moussa Traoré is at 30/40 h in week"),
+            "{err}"
+        );
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 10)
+            .await
+            .unwrap();
         // Lowering is always fine; raising the same line counts only the difference.
-        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 25).await.unwrap();
-        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 15).await.unwrap();
-        let planned = store::workload::planned(&mut db.clone(), &[MOUSSA], week, week + chrono::Duration::days(7)).await.unwrap();
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 25)
+            .await
+            .unwrap();
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 15)
+            .await
+            .unwrap();
+        let planned = store::workload::planned(
+            &mut db.clone(),
+            &[MOUSSA],
+            week,
+            week + chrono::Duration::days(7),
+        )
+        .await
+        .unwrap();
         assert_eq!(planned.iter().map(|r| r.2).sum::<i64>(), 40);
         let fatou = fixtures::actor(&db, FATOU).await;
         assert!(matches!(

@@ -281,8 +281,28 @@ pub async fn world(db: &Db) {
     bulk::insert_rows(
         &mut tx,
         "articles",
-        &["id", "author_id", "title", "slug", "excerpt", "body", "status", "created_at", "updated_at"],
-        vec![vec![v(A_DRAFT), v(ELOISE), v("Payer ses développeurs en FCFA"), v("payer-en-fcfa"), v("Résumé"), v("Corps de l'article"), v("draft"), v(now), v(now)]],
+        &[
+            "id",
+            "author_id",
+            "title",
+            "slug",
+            "excerpt",
+            "body",
+            "status",
+            "created_at",
+            "updated_at",
+        ],
+        vec![vec![
+            v(A_DRAFT),
+            v(ELOISE),
+            v("Payer ses développeurs en FCFA"),
+            v("payer-en-fcfa"),
+            v("Résumé"),
+            v("Corps de l'article"),
+            v("draft"),
+            v(now),
+            v(now),
+        ]],
     )
     .await
     .unwrap();

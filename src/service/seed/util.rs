@@ -257,6 +257,16 @@ impl Writer {
                 let mut tx = db.begin().await?;
                 bulk::insert_rows(&mut tx, job.table, job.cols, job.rows).await?;
                 tx.commit().await?;
+                if std::env::var_os("OBRYL_SEED_TIMING").is_some() {
+                    eprintln!(
+                        "TIMING {} {n} {:.3}",
+                        job.table,
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .unwrap_or_default()
+                            .as_secs_f64()
+                    );
+                }
                 let _ = report.send((job.table, n));
             }
             Ok(())
