@@ -160,3 +160,40 @@ pub async fn hide_review(
         .to_owned();
     Ok(tx.exec(&q).await? == 1)
 }
+
+/// A project's reviews with the reviewer's name.
+pub async fn reviews_of_project(
+    c: &mut impl Conn,
+    project_id: i64,
+) -> Result<Vec<(ReviewRow, String)>> {
+    let q = Query::select()
+        .columns([
+            ("r", "id"),
+            ("r", "project_id"),
+            ("r", "reviewer_id"),
+            ("r", "reviewee_id"),
+            ("r", "rating"),
+            ("r", "comment"),
+            ("r", "hidden_at"),
+            ("r", "hidden_reason"),
+        ])
+        .column(("u", "name"))
+        .from_as("reviews", "r")
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("r", "reviewer_id")),
+        )
+        .and_where(Expr::col(("r", "project_id")).eq(project_id))
+        .order_by(("r", "id"), Order::Asc)
+        .to_owned();
+    #[derive(sqlx::FromRow)]
+    struct WithName {
+        #[sqlx(flatten)]
+        review: ReviewRow,
+        name: String,
+    }
+    let rows: Vec<WithName> = c.all(&q).await?;
+    Ok(rows.into_iter().map(|r| (r.review, r.name)).collect())
+}

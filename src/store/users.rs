@@ -198,7 +198,7 @@ pub async fn revoke_role(tx: &mut Tx, user_id: i64, role_id: i64) -> Result<bool
     Ok(tx.exec(&q).await? > 0)
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct DeveloperProfile {
     pub user_id: i64,
     pub display_name: String,

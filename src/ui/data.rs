@@ -172,6 +172,10 @@ pub struct ProjectDetail {
     pub project: ProjectRow,
     pub commissions: Vec<CommissionRow>,
     pub history: Vec<AuditRow>,
+    pub reviews: Vec<(crate::store::content::ReviewRow, String)>,
+    /// The project's conversation (the same thread pane as tickets), oldest first.
+    pub messages: Vec<crate::store::messages::MessageRow>,
+    pub developer: Option<crate::store::users::DeveloperProfile>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -491,10 +495,22 @@ async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, ServiceError
             .await?
             .rows;
             let history = store::audit::history(&mut c, "project", id, 30).await?;
+            let reviews = store::content::reviews_of_project(&mut c, id).await?;
+            let messages = match store::messages::conversation_of(&mut c, "project", id).await? {
+                Some(conv) => store::messages::latest(&mut c, conv, 100, true).await?,
+                None => Vec::new(),
+            };
+            let developer = match project.developer_id {
+                Some(dev) => store::users::developer_profile(&mut c, dev).await?,
+                None => None,
+            };
             Reply::ProjectDetail(Box::new(ProjectDetail {
                 project,
                 commissions,
                 history,
+                reviews,
+                messages,
+                developer,
             }))
         }
         Request::CommissionDetail(kind, id) => {

@@ -240,6 +240,65 @@ impl ListScreen for ProjectsScreen {
                 ),
             ));
         }
+        if let Some(dev) = &d.developer {
+            out.push(DetailLine::Section(ctx.t("col.developer")));
+            out.push(DetailLine::Field(
+                ctx.t("col.availability"),
+                format::status("availability", &dev.availability, ctx.locale),
+            ));
+            out.push(DetailLine::Field(
+                ctx.t("col.capacity"),
+                format!(
+                    "{} h · {} {}",
+                    dev.weekly_capacity_hours,
+                    dev.max_active_projects,
+                    ctx.t("detail.max_projects")
+                ),
+            ));
+            out.push(DetailLine::Field(
+                ctx.t("detail.skills"),
+                dev.skills.0.join(", "),
+            ));
+            out.push(DetailLine::Field(
+                ctx.t("col.city"),
+                dev.city.clone().unwrap_or_default(),
+            ));
+        }
+        out.push(DetailLine::Section(ctx.t("detail.reviews")));
+        if d.reviews.is_empty() {
+            out.push(DetailLine::Text(ctx.t("detail.none")));
+        }
+        for (r, by) in &d.reviews {
+            let stars = "★".repeat(r.rating.clamp(0, 5) as usize);
+            let hidden = if r.hidden_at.is_some() {
+                format!(" [{}]", ctx.t("detail.hidden"))
+            } else {
+                String::new()
+            };
+            out.push(DetailLine::Field(
+                format!("{by} {stars}"),
+                format!("{}{hidden}", r.comment.clone().unwrap_or_default()),
+            ));
+        }
+        out.push(DetailLine::Section(
+            ctx.ta("detail.thread", &[("n", &d.messages.len().to_string())]),
+        ));
+        for m in &d.messages {
+            let who = m
+                .sender_name
+                .clone()
+                .unwrap_or_else(|| ctx.t("audit.system"));
+            let when = format::when(m.created_at, ctx.now, ctx.locale);
+            if m.is_internal {
+                out.push(DetailLine::Styled(
+                    format!("{when} {who}"),
+                    format!("[{}] {}", ctx.t("detail.internal_note"), m.body),
+                    Tone::Warning,
+                ));
+            } else {
+                out.push(DetailLine::Field(format!("{when} {who}"), m.body.clone()));
+            }
+        }
         super::audit::history_lines(&d.history, ctx, &mut out);
         out
     }
