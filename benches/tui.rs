@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use obryl::domain::Locale;
-use obryl::service::{auth, Actor, Origin};
+use obryl::service::{Actor, Origin, auth};
 use obryl::store::Db;
 use obryl::ui::app::{App, AppEvent, AppOptions};
 use obryl::ui::keymap::Keymap;
 use obryl::ui::screens::TabId;
-use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Counts the bytes the terminal backend writes.
@@ -87,7 +87,11 @@ fn ms(d: Duration) -> f64 {
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -107,22 +111,40 @@ async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
         reply_max_bytes: 65536,
         drafts_dir: None,
     };
-    let app = App::new(db.clone(), tx, Keymap::new(&BTreeMap::new()).0, opts, Utc::now());
+    let app = App::new(
+        db.clone(),
+        tx,
+        Keymap::new(&BTreeMap::new()).0,
+        opts,
+        Utc::now(),
+    );
     let sink = Sink::default();
     let term = Terminal::with_options(
         CrosstermBackend::new(sink.clone()),
-        ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 45)) },
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 45)),
+        },
     )
     .unwrap();
     let _ = actor;
-    Rig { app, rx, term, sink }
+    Rig {
+        app,
+        rx,
+        term,
+        sink,
+    }
 }
 
 async fn bench(url: &str) {
     let db = Db::connect(url).await.expect("connect");
-    let finance = obryl::store::users::find_by_email(&mut db.clone(), "finance@obryl.test").await.unwrap().expect("seeded database");
+    let finance = obryl::store::users::find_by_email(&mut db.clone(), "finance@obryl.test")
+        .await
+        .unwrap()
+        .expect("seeded database");
     let actor = Actor::load(&mut db.clone(), finance.id).await.unwrap();
-    let token = auth::remember(&db, &actor, &Origin::cli(), chrono::Duration::hours(1)).await.unwrap();
+    let token = auth::remember(&db, &actor, &Origin::cli(), chrono::Duration::hours(1))
+        .await
+        .unwrap();
     println!("\n## {} ({})", db.describe(), obryl::store::db_redact(url));
 
     // First screen of each tab with a remembered login: resume + first query + first frame.
@@ -136,7 +158,12 @@ async fn bench(url: &str) {
             r.settle().await;
             samples.push(ms(started.elapsed()));
         }
-        println!("first screen {:<12} median {:>7.1} ms  max {:>7.1} ms", tab.key(), percentile(samples.clone(), 0.5), percentile(samples, 1.0));
+        println!(
+            "first screen {:<12} median {:>7.1} ms  max {:>7.1} ms",
+            tab.key(),
+            percentile(samples.clone(), 0.5),
+            percentile(samples, 1.0)
+        );
     }
 
     let resumed = auth::resume(&db, &token).await.unwrap();
@@ -185,9 +212,17 @@ async fn bench(url: &str) {
         jumps.push(ms(t.elapsed()));
         r.key(KeyCode::Home).await;
     }
-    println!("audit jump to last row median {:>7.2} ms  max {:>7.2} ms", percentile(jumps.clone(), 0.5), percentile(jumps, 1.0));
+    println!(
+        "audit jump to last row median {:>7.2} ms  max {:>7.2} ms",
+        percentile(jumps.clone(), 0.5),
+        percentile(jumps, 1.0)
+    );
 
-    for filter in ["user:awa", "from:2026-06-01 to:2026-06-07", "type:commission event:approved"] {
+    for filter in [
+        "user:awa",
+        "from:2026-06-01 to:2026-06-07",
+        "type:commission event:approved",
+    ] {
         let mut samples = Vec::new();
         for _ in 0..3 {
             let t = Instant::now();
@@ -196,7 +231,12 @@ async fn bench(url: &str) {
             samples.push(ms(t.elapsed()));
         }
         let rows = r.app.screens.audit.list.rows.len();
-        println!("audit filter {:<32} median {:>7.1} ms ({} rows on screen)", format!("\"{filter}\""), percentile(samples, 0.5), rows);
+        println!(
+            "audit filter {:<32} median {:>7.1} ms ({} rows on screen)",
+            format!("\"{filter}\""),
+            percentile(samples, 0.5),
+            rows
+        );
     }
 
     // Approve round trip: key press -> committed -> list and detail redrawn.
@@ -210,25 +250,41 @@ async fn bench(url: &str) {
         }
         // Skip rows that need a second approver: their first approval also round-trips.
         let t = Instant::now();
-        r.app.handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
-        r.app.handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+        r.app
+            .handle_key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
+        r.app
+            .handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
         r.settle().await;
         approvals.push(ms(t.elapsed()));
     }
     if !approvals.is_empty() {
-        println!("approve round trip     median {:>7.2} ms  max {:>7.2} ms ({} approvals)", percentile(approvals.clone(), 0.5), percentile(approvals.clone(), 1.0), approvals.len());
+        println!(
+            "approve round trip     median {:>7.2} ms  max {:>7.2} ms ({} approvals)",
+            percentile(approvals.clone(), 0.5),
+            percentile(approvals.clone(), 1.0),
+            approvals.len()
+        );
     }
-    println!("peak RSS of the harness process: {:.1} MiB", peak_rss_kib() as f64 / 1024.0);
+    println!(
+        "peak RSS of the harness process: {:.1} MiB",
+        peak_rss_kib() as f64 / 1024.0
+    );
     db.close().await;
 }
 
 fn main() {
-    let urls: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let urls: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     if urls.is_empty() {
         eprintln!("usage: cargo bench --bench tui -- DATABASE_URL [DATABASE_URL ...]");
         return;
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     for url in urls {
         rt.block_on(bench(&url));
     }
