@@ -2,6 +2,7 @@
 //! terminal events, data answers, other writers' changes and ticks meet in one select! loop.
 
 pub mod action;
+mod answers;
 pub mod app;
 pub mod data;
 pub mod drafts;

@@ -101,6 +101,9 @@ pub(crate) struct Plan {
     pub webhook_days: i64,
     /// Large: more staff copies of notifications (finance and ops follow more events).
     pub busy_staff: bool,
+    /// Audit escrow movements, reviews and e-mail verifications too (large: they only notify,
+    /// which keeps the audit trail near its million rows).
+    pub audit_everything: bool,
 }
 
 impl Plan {
@@ -130,6 +133,7 @@ impl Plan {
                 tokens: 5,
                 webhook_days: 10,
                 busy_staff: false,
+                audit_everything: true,
             },
             Size::Large => Plan {
                 clients: 29_000,
@@ -144,7 +148,7 @@ impl Plan {
                 articles: 600,
                 project_conv_share: 0.9,
                 messages: 2_000_000,
-                message_notify_share: 0.2,
+                message_notify_share: 0.12,
                 project_updates: 0.25,
                 ticket_updates: 0.2,
                 user_updates: 0.2,
@@ -155,6 +159,7 @@ impl Plan {
                 tokens: 400,
                 webhook_days: 2,
                 busy_staff: true,
+                audit_everything: false,
             },
         }
     }
