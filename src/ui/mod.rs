@@ -7,6 +7,7 @@ pub mod app;
 pub mod data;
 pub mod drafts;
 mod draw;
+mod draw_popups;
 pub mod format;
 pub mod keymap;
 pub mod login;

@@ -1,0 +1,406 @@
+//! The data side of the event loop: screens ask for `Request`s; each runs as its own tokio task
+//! against `service`/`store` and comes back as a `DataEvent`. Per pane, a newer request aborts
+//! the older one, so at most one is in flight and a stale answer never overwrites a fresh one.
+
+mod execute;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+use crate::service::commissions::Kind;
+use crate::service::{self, Actor, Origin, ServiceError};
+use crate::store::audit::{AuditFilter, AuditRow};
+use crate::store::commissions::CommissionRow;
+use crate::store::notifications::NotificationRow;
+use crate::store::projects::ProjectRow;
+use crate::store::tickets::TicketRow;
+use crate::store::workload::{DeveloperRow, WorkloadLine};
+use crate::store::{self, Anchor, Db, Page};
+
+use super::app::AppEvent;
+use super::screens::TabId;
+use super::widgets::virtual_table::{Fill, Identified};
+
+/// Weeks shown in the workload grid.
+pub const WEEKS: usize = 8;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    Projects {
+        filter: store::projects::Filter,
+        sort: store::projects::Sort,
+        anchor: Anchor,
+        limit: u64,
+    },
+    Commissions {
+        kind: Kind,
+        filter: store::commissions::Filter,
+        sort: store::commissions::Sort,
+        anchor: Anchor,
+        limit: u64,
+    },
+    Workload {
+        text: Option<String>,
+        sort: store::workload::Sort,
+        from: NaiveDate,
+        anchor: Anchor,
+        limit: u64,
+    },
+    Tickets {
+        filter: store::tickets::Filter,
+        sort: store::tickets::Sort,
+        anchor: Anchor,
+        limit: u64,
+    },
+    Audit {
+        filter: AuditFilter,
+        anchor: Anchor,
+        limit: u64,
+    },
+    ProjectDetail(i64),
+    CommissionDetail(Kind, i64),
+    TicketDetail(i64),
+    DeveloperDetail {
+        id: i64,
+        from: NaiveDate,
+    },
+    Unread,
+    Notifications,
+    MarkRead(Option<String>),
+    Ping,
+    Approve {
+        kind: Kind,
+        id: i64,
+        seen: Option<i64>,
+    },
+    BulkApprove {
+        kind: Kind,
+        ids: Vec<i64>,
+    },
+    Reject {
+        kind: Kind,
+        id: i64,
+        reason: String,
+        seen: Option<i64>,
+    },
+    Pay {
+        kind: Kind,
+        id: i64,
+        reference: String,
+        seen: Option<i64>,
+    },
+    AssignTicketToMe {
+        id: i64,
+        seen: Option<i64>,
+    },
+    TicketReply {
+        id: i64,
+        body: String,
+        internal: bool,
+    },
+    TicketStatus {
+        id: i64,
+        to: crate::domain::TicketStatus,
+        resolution: Option<String>,
+        seen: Option<i64>,
+    },
+    TicketPriority {
+        id: i64,
+        priority: crate::domain::TicketPriority,
+        seen: Option<i64>,
+    },
+    AssignTicket {
+        id: i64,
+        to: i64,
+        seen: Option<i64>,
+    },
+    Presence {
+        id: i64,
+        typing: bool,
+    },
+    Agents,
+    Candidates {
+        project_id: i64,
+    },
+    AssignDeveloper {
+        project_id: i64,
+        developer_id: i64,
+        seen: Option<i64>,
+    },
+    ProjectStatus {
+        id: i64,
+        to: crate::domain::ProjectStatus,
+        seen: Option<i64>,
+    },
+    Articles,
+    Users,
+    SetRole {
+        email: String,
+        role: crate::domain::Role,
+        grant: bool,
+    },
+    EditArticle {
+        id: i64,
+        title: String,
+        excerpt: String,
+        body: String,
+        seen: Option<i64>,
+    },
+    ArticleStatus {
+        id: i64,
+        to: crate::domain::ArticleStatus,
+        seen: Option<i64>,
+    },
+    Settings,
+    UpdateSetting {
+        group: String,
+        name: String,
+        payload: String,
+    },
+}
+
+/// A developer row of the workload grid with planned hours for each shown week.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadRow {
+    pub dev: DeveloperRow,
+    pub weeks: Vec<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectDetail {
+    pub project: ProjectRow,
+    pub commissions: Vec<CommissionRow>,
+    pub history: Vec<AuditRow>,
+    pub reviews: Vec<(crate::store::content::ReviewRow, String)>,
+    /// The project's conversation (the same thread pane as tickets), oldest first.
+    pub messages: Vec<crate::store::messages::MessageRow>,
+    pub developer: Option<crate::store::users::DeveloperProfile>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommissionDetail {
+    pub row: CommissionRow,
+    pub externals: Vec<CommissionRow>,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketDetail {
+    pub row: TicketRow,
+    pub body: String,
+    pub history: Vec<AuditRow>,
+    /// The thread, oldest first, internal notes included (staff only ever see this).
+    pub messages: Vec<crate::store::messages::MessageRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeveloperDetail {
+    pub dev: DeveloperRow,
+    pub from: NaiveDate,
+    pub lines: Vec<WorkloadLine>,
+}
+
+/// What an action did, for the toast.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Approved {
+        id: i64,
+        first_of_two: bool,
+    },
+    /// Bulk approval: how many went through, and why the others were skipped.
+    Bulk {
+        approved: usize,
+        skipped: Vec<(i64, String)>,
+    },
+    Rejected {
+        id: i64,
+    },
+    Paid {
+        id: i64,
+    },
+    Assigned {
+        id: i64,
+    },
+    MarkedRead,
+    Replied {
+        id: i64,
+        internal: bool,
+    },
+    TicketChanged {
+        id: i64,
+    },
+    ProjectChanged {
+        id: i64,
+    },
+    ArticleChanged {
+        id: i64,
+    },
+    RoleChanged {
+        email: String,
+        role: String,
+        grant: bool,
+        changed: bool,
+    },
+    SettingUpdated {
+        key: String,
+    },
+}
+
+#[derive(Debug)]
+pub enum Reply {
+    Projects(Page<ProjectRow>),
+    Commissions(Page<CommissionRow>),
+    Workload(Page<WorkloadRow>),
+    Tickets(Page<TicketRow>),
+    Audit(Page<AuditRow>),
+    ProjectDetail(Box<ProjectDetail>),
+    CommissionDetail(Box<CommissionDetail>),
+    TicketDetail(Box<TicketDetail>),
+    DeveloperDetail(Box<DeveloperDetail>),
+    Unread(i64),
+    Notifications(Vec<NotificationRow>),
+    Settings(Vec<crate::store::settings::SettingRow>),
+    Presence(i64, Vec<(String, bool)>),
+    Agents(Vec<(i64, String, String)>),
+    Articles(Vec<crate::store::content::ArticleRow>),
+    Users(Vec<(i64, String, String, Vec<String>)>),
+    /// Developers ranked by free capacity for a project, with the hours it needs.
+    Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
+    Pong,
+    Done(Outcome),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pane {
+    List(TabId),
+    Detail(TabId),
+    Unread,
+    Notifications,
+    Presence,
+    Agents,
+    Articles,
+    Users,
+    Candidates,
+    Settings,
+    Ping,
+    /// Mutations: never aborted by a newer request.
+    Action,
+}
+
+#[derive(Debug)]
+pub struct DataEvent {
+    pub pane: Pane,
+    pub seq: u64,
+    pub fill: Fill,
+    pub result: Result<Reply, ServiceError>,
+}
+
+impl Identified for ProjectRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for CommissionRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for TicketRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for AuditRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for WorkloadRow {
+    fn row_id(&self) -> i64 {
+        self.dev.id
+    }
+}
+
+pub struct Data {
+    db: Db,
+    actor: Actor,
+    out: UnboundedSender<AppEvent>,
+    inflight: HashMap<Pane, (u64, AbortHandle)>,
+    /// Mutations sent and not answered yet (never aborted, so counted apart).
+    actions_in_flight: usize,
+    seq: u64,
+}
+
+impl Data {
+    pub fn new(db: Db, actor: Actor, out: UnboundedSender<AppEvent>) -> Data {
+        Data {
+            db,
+            actor,
+            out,
+            inflight: HashMap::new(),
+            actions_in_flight: 0,
+            seq: 0,
+        }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Starts `req` for `pane`, aborting whatever that pane still had in flight.
+    pub fn send(&mut self, pane: Pane, fill: Fill, req: Request) -> u64 {
+        self.seq += 1;
+        let seq = self.seq;
+        if pane != Pane::Action
+            && let Some((_, old)) = self.inflight.remove(&pane)
+        {
+            old.abort();
+        }
+        let (db, actor, out) = (self.db.clone(), self.actor.clone(), self.out.clone());
+        let handle = tokio::spawn(async move {
+            let result = execute::run(&db, &actor, req).await;
+            let _ = out.send(AppEvent::Data(DataEvent {
+                pane,
+                seq,
+                fill,
+                result,
+            }));
+        });
+        if pane == Pane::Action {
+            self.actions_in_flight += 1;
+        } else {
+            self.inflight.insert(pane, (seq, handle.abort_handle()));
+        }
+        seq
+    }
+
+    /// Called when an answer arrives; false when it was superseded (drop it).
+    pub fn accept(&mut self, ev: &DataEvent) -> bool {
+        if ev.pane == Pane::Action {
+            self.actions_in_flight = self.actions_in_flight.saturating_sub(1);
+            return true;
+        }
+        match self.inflight.get(&ev.pane) {
+            Some((seq, _)) if *seq == ev.seq => {
+                self.inflight.remove(&ev.pane);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn busy(&self, pane: Pane) -> bool {
+        self.inflight.contains_key(&pane)
+    }
+
+    pub fn idle(&self) -> bool {
+        self.inflight.is_empty() && self.actions_in_flight == 0
+    }
+}

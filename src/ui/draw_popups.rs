@@ -1,0 +1,371 @@
+//! Drawing the popups: filter bar, palette, help, notifications, pickers, settings, articles,
+//! users, confirm and composer.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph, Wrap};
+
+use crate::domain::sanitize_line;
+use crate::tr;
+
+use super::action::Action;
+use super::app::App;
+use super::popup::Popup;
+use super::widgets::{centered, confirm};
+
+impl App {
+    pub(crate) fn draw_popup(&mut self, f: &mut Frame, area: Rect) {
+        let Some(mut popup) = self.popup.take() else {
+            return;
+        };
+        let theme = self.theme.clone();
+        match &mut popup {
+            Popup::Filter(input) => {
+                let r = Rect {
+                    x: area.x,
+                    y: area.y + 1,
+                    width: area.width,
+                    height: 3,
+                };
+                let help = self.t("filter.help");
+                draw_input(f, r, &self.t("filter.title"), "/", input, &help, &theme);
+            }
+            Popup::Palette(input) => {
+                let r = Rect {
+                    x: area.x,
+                    y: area.y + 1,
+                    width: area.width,
+                    height: 3,
+                };
+                let completions = super::palette::complete(&input.text());
+                let hint = completions
+                    .iter()
+                    .take(6)
+                    .map(|c| c.trim().to_owned())
+                    .collect::<Vec<_>>()
+                    .join("  ");
+                draw_input(f, r, &self.t("palette.title"), ":", input, &hint, &theme);
+            }
+            Popup::Help { scroll } => {
+                let lines = self.help_lines();
+                let r = centered(area, 72, area.height.saturating_sub(4));
+                f.render_widget(Clear, r);
+                f.render_widget(
+                    Paragraph::new(lines).scroll((*scroll, 0)).block(
+                        Block::default()
+                            .borders(Borders::ALL)
+                            .border_style(theme.accent)
+                            .title(Span::styled(
+                                format!(" {} ", self.t("help.title")),
+                                theme.header,
+                            )),
+                    ),
+                    r,
+                );
+            }
+            Popup::Notifications { rows, cursor } => {
+                let r = centered(area, 90, area.height.saturating_sub(4));
+                f.render_widget(Clear, r);
+                let block = Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.accent)
+                    .title(Span::styled(
+                        format!(" {} ", self.t("notifications.title")),
+                        theme.header,
+                    ))
+                    .title_bottom(Span::styled(
+                        format!(" {} ", self.t("notifications.keys")),
+                        theme.muted,
+                    ));
+                let items: Vec<ListItem> = match rows {
+                    None => vec![ListItem::new(self.t("detail.loading"))],
+                    Some(rows) if rows.is_empty() => {
+                        vec![ListItem::new(self.t("notifications.empty"))]
+                    }
+                    Some(rows) => rows
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| {
+                            let mark = if n.read_at.is_none() { "●" } else { " " };
+                            let text = format!(
+                                "{mark} {}  {}",
+                                super::format::when(n.created_at, self.now, self.locale),
+                                super::notify::text(n, self.locale)
+                            );
+                            let style = if i == *cursor {
+                                theme.selection
+                            } else if n.read_at.is_none() {
+                                theme.base
+                            } else {
+                                theme.muted
+                            };
+                            ListItem::new(Line::styled(sanitize_line(&text), style))
+                        })
+                        .collect(),
+                };
+                f.render_widget(List::new(items).block(block), r);
+            }
+            Popup::Picker {
+                title,
+                options,
+                cursor,
+            } => {
+                let labels: Option<Vec<String>> = options
+                    .as_ref()
+                    .map(|o| o.iter().map(|(l, _)| l.clone()).collect());
+                draw_choices(
+                    f,
+                    area,
+                    title,
+                    labels,
+                    *cursor,
+                    &self.t("picker.keys"),
+                    &self.t("detail.loading"),
+                    &theme,
+                );
+            }
+            Popup::AgentPicker { agents, cursor, .. } => {
+                let labels = agents.as_ref().map(|a| {
+                    a.iter()
+                        .map(|(_, name, email)| format!("{name} <{email}>"))
+                        .collect()
+                });
+                draw_choices(
+                    f,
+                    area,
+                    &self.t("picker.agent"),
+                    labels,
+                    *cursor,
+                    &self.t("picker.keys"),
+                    &self.t("detail.loading"),
+                    &theme,
+                );
+            }
+            Popup::Users { rows, cursor } => {
+                let may = !self.opts.read_only
+                    && self
+                        .actor
+                        .as_ref()
+                        .is_some_and(|a| a.can(crate::domain::Permission::UsersManage));
+                let keys = if may {
+                    self.t("users.keys_manage")
+                } else {
+                    self.t("articles.key_close")
+                };
+                let labels = rows.as_ref().map(|r| {
+                    r.iter()
+                        .map(|(_, name, email, roles)| {
+                            format!("{name} <{email}> — {}", roles.join(", "))
+                        })
+                        .collect()
+                });
+                draw_choices(
+                    f,
+                    area,
+                    &self.t("users.title"),
+                    labels,
+                    *cursor,
+                    &keys,
+                    &self.t("detail.loading"),
+                    &theme,
+                );
+            }
+            Popup::Articles { rows, cursor } => {
+                let may = |p: crate::domain::Permission| {
+                    !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p))
+                };
+                let mut keys = Vec::new();
+                if may(crate::domain::Permission::ArticlesEdit) {
+                    keys.push(self.t("articles.key_edit"));
+                }
+                if may(crate::domain::Permission::ArticlesPublish) {
+                    keys.push(self.t("articles.key_publish"));
+                }
+                keys.push(self.t("articles.key_close"));
+                let labels = rows.as_ref().map(|r| {
+                    r.iter()
+                        .map(|a| {
+                            format!(
+                                "#{:<4} {:<12} {} — {}",
+                                a.id,
+                                super::format::status("article", &a.status, self.locale),
+                                a.title,
+                                a.author_name
+                            )
+                        })
+                        .collect()
+                });
+                draw_choices(
+                    f,
+                    area,
+                    &self.t("articles.title"),
+                    labels,
+                    *cursor,
+                    &keys.join(" · "),
+                    &self.t("detail.loading"),
+                    &theme,
+                );
+            }
+            Popup::Settings {
+                rows,
+                cursor,
+                editing,
+            } => {
+                let r = centered(area, 100, area.height.saturating_sub(6));
+                f.render_widget(Clear, r);
+                let block = Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.accent)
+                    .title(Span::styled(
+                        format!(" {} ", self.t("settings.title")),
+                        theme.header,
+                    ))
+                    .title_bottom(Span::styled(
+                        format!(" {} ", self.t("settings.keys")),
+                        theme.muted,
+                    ));
+                let mut lines: Vec<Line> = Vec::new();
+                match rows {
+                    None => lines.push(Line::from(self.t("detail.loading"))),
+                    Some(rows) => {
+                        for (i, s) in rows.iter().enumerate() {
+                            let key = format!("{}.{}", s.group, s.name);
+                            let value = match (i == *cursor, editing.as_ref()) {
+                                (true, Some(input)) => format!("✎ {}", input.text()),
+                                _ => s.payload.0.to_string(),
+                            };
+                            let lock = if s.locked { " (locked)" } else { "" };
+                            let style = if i == *cursor {
+                                theme.selection
+                            } else {
+                                theme.base
+                            };
+                            lines.push(Line::from(vec![
+                                Span::styled(format!("{key:<36}{lock} "), theme.accent),
+                                Span::styled(sanitize_line(&value), style),
+                            ]));
+                        }
+                    }
+                }
+                f.render_widget(
+                    Paragraph::new(lines)
+                        .wrap(Wrap { trim: false })
+                        .block(block),
+                    r,
+                );
+            }
+            Popup::Confirm {
+                title, question, ..
+            } => {
+                confirm::draw(f, area, title, question, &self.t("confirm.keys"), &theme);
+            }
+            Popup::Compose { composer, .. } => {
+                let r = centered(area, 80, 12);
+                composer.draw(f, r, &theme);
+            }
+        }
+        self.popup = Some(popup);
+    }
+
+    /// Help generated from the active keymap: every bound action with its keys.
+    pub fn help_lines(&mut self) -> Vec<Line<'static>> {
+        let screen_actions = self.footer_actions();
+        let theme = self.theme.clone();
+        let mut lines = vec![Line::styled(self.t("help.this_screen"), theme.header)];
+        let mut seen = Vec::new();
+        for a in screen_actions.iter().chain(Action::ALL.iter()) {
+            if seen.contains(a) || (self.opts.read_only && a.is_mutation()) {
+                continue;
+            }
+            if a.is_mutation() && !screen_actions.contains(a) {
+                continue;
+            }
+            seen.push(*a);
+            if seen.len() == screen_actions.len() + 1 {
+                lines.push(Line::from(""));
+                lines.push(Line::styled(self.t("help.everywhere"), theme.header));
+            }
+            if let Some(keys) = self.keymap.label(*a) {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys:<16}"), theme.accent),
+                    Span::raw(tr(self.locale, &format!("action.{}", a.name()), &[])),
+                ]));
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::styled(self.t("help.palette"), theme.header));
+        for (c, args) in super::palette::COMMANDS {
+            lines.push(Line::from(format!("  :{c} {args}")));
+        }
+        lines
+    }
+}
+
+fn draw_input(
+    f: &mut Frame,
+    r: Rect,
+    title: &str,
+    prefix: &str,
+    input: &super::widgets::input::LineInput,
+    hint: &str,
+    theme: &super::theme::Theme,
+) {
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(format!(" {title} "), theme.header))
+        .title_bottom(Span::styled(
+            format!(" {} ", sanitize_line(hint)),
+            theme.muted,
+        ));
+    let inner = block.inner(r);
+    f.render_widget(
+        Paragraph::new(format!("{prefix}{}", sanitize_line(&input.text()))).block(block),
+        r,
+    );
+    f.set_cursor_position((
+        inner.x + prefix.len() as u16 + input.cursor_column(),
+        inner.y,
+    ));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_choices(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    labels: Option<Vec<String>>,
+    cursor: usize,
+    keys: &str,
+    loading: &str,
+    theme: &super::theme::Theme,
+) {
+    let n = labels.as_ref().map_or(1, Vec::len) as u16;
+    let r = centered(area, 120, n + 2);
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.accent)
+        .title(Span::styled(format!(" {title} "), theme.header))
+        .title_bottom(Span::styled(format!(" {keys} "), theme.muted));
+    let items: Vec<ListItem> = match labels {
+        None => vec![ListItem::new(loading.to_owned())],
+        Some(labels) => labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                ListItem::new(Line::styled(
+                    sanitize_line(l),
+                    if i == cursor {
+                        theme.selection
+                    } else {
+                        theme.base
+                    },
+                ))
+            })
+            .collect(),
+    };
+    f.render_widget(List::new(items).block(block), r);
+}
