@@ -45,6 +45,7 @@ pub enum Action {
     History,
     WeekBack,
     WeekForward,
+    Cancel,
 }
 
 impl Action {
@@ -89,6 +90,7 @@ impl Action {
         Action::History,
         Action::WeekBack,
         Action::WeekForward,
+        Action::Cancel,
     ];
 
     /// The name used in the config's [keys] table and the locale files.
@@ -116,6 +118,7 @@ impl Action {
                 | Action::Note
                 | Action::SetStatus
                 | Action::SetPriority
+                | Action::Cancel
         )
     }
 }

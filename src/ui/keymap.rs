@@ -171,6 +171,7 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (History, &["h"]),
         (WeekBack, &["["]),
         (WeekForward, &["]"]),
+        (Cancel, &["X"]),
     ]
 }
 

@@ -129,10 +129,10 @@ pub(super) fn build(
         let mut body = format!("{excerpt}\n\n");
         for _ in 0..rng.random_range(3..6) {
             body.push_str("## ");
-            body.push_str(*pick(&mut rng, &WORDS.kinds));
+            body.push_str(pick(&mut rng, &WORDS.kinds));
             body.push_str("\n\n");
             for _ in 0..3 {
-                body.push_str(*pick(&mut rng, &WORDS.blurbs));
+                body.push_str(pick(&mut rng, &WORDS.blurbs));
                 body.push(' ');
             }
             body.push_str("\n\n");
@@ -208,7 +208,7 @@ pub(super) fn build(
             _ => ["portfolio", "demo_video", "embed_3d", "attachments"]
                 [weighted(&mut rng, &[55, 15, 12, 18])],
         };
-        let stem = slugify(*pick(&mut rng, &WORDS.kinds));
+        let stem = slugify(pick(&mut rng, &WORDS.kinds));
         let hex = format!("{:08x}", rng.random::<u32>());
         let (name, file_name, mime, size, custom, conversions) = match collection {
             "portfolio" => (

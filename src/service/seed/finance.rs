@@ -129,7 +129,7 @@ fn decide(
         let mut at = created;
         let mut first = None;
         if dual {
-            let who = *pick(rng, &FINANCE);
+            let who = pick(rng, &FINANCE);
             at = after(rng, at, HOUR, 2 * DAY, a);
             d.first = Some((who, at));
             first = Some(who);
@@ -155,13 +155,13 @@ fn decide(
         Paid => {
             let at = approve(rng, &mut d);
             let at = after(rng, at, 2 * HOUR, 5 * DAY, a);
-            d.paid = Some((*pick(rng, &FINANCE), at));
+            d.paid = Some((pick(rng, &FINANCE), at));
             d.lock_version += 1;
             at
         }
         Rejected => {
             let at = after(rng, created, 2 * HOUR, 4 * DAY, a);
-            d.rejected = Some((approver(rng, None), at, *pick(rng, &WORDS.rejections)));
+            d.rejected = Some((approver(rng, None), at, pick(rng, &WORDS.rejections)));
             d.lock_version += 1;
             at
         }
@@ -172,7 +172,7 @@ fn decide(
                 created
             };
             let at = after(rng, from, 2 * HOUR, 4 * DAY, a);
-            d.cancelled = Some((*pick(rng, &FINANCE), at));
+            d.cancelled = Some((pick(rng, &FINANCE), at));
             d.lock_version += 1;
             at
         }
@@ -459,8 +459,8 @@ pub(super) fn build(
             .map_or(i64::MAX, |t| t.1)
     };
     let rate_now = default_rate();
-    // The rate moved from 12 % to 15 % six months ago; older commissions keep their 12 %.
-    let switch = a - 183 * DAY;
+    // The rate moved from 12 % to 15 % some months ago; older commissions keep their 12 %.
+    let switch = a - plan.rate_switch_days * DAY;
     let rate_at = |at: i64| if at < switch { 1_200 } else { rate_now };
     events.push({
         let mut ev = Ev::new(switch, ADMIN, K::Updated, St::Setting, setting_id);
@@ -574,7 +574,7 @@ pub(super) fn build(
         let mut bases: Vec<ExtBasis> = Vec::new();
         let count = if rng.random_bool(0.15) { 2 } else { 1 };
         for _ in 0..count {
-            let (role, fixed) = *pick(&mut rng, &WORDS.ext_roles);
+            let (role, fixed) = pick(&mut rng, &WORDS.ext_roles);
             let (basis, ext_rate) = if rng.random_bool(0.6) {
                 let amount = match p.currency {
                     Currency::EUR => util::round_to(fixed as f64 * 100.0 / 656.0, 500),
@@ -582,7 +582,7 @@ pub(super) fn build(
                 };
                 (ExtBasis::Fixed(amount), None)
             } else {
-                let bps = *pick(&mut rng, &[500, 800, 1_000, 1_500]);
+                let bps = pick(&mut rng, &[500, 800, 1_000, 1_500]);
                 (ExtBasis::Percent(bps), Some(bps))
             };
             let mut trial = bases.clone();
@@ -593,7 +593,7 @@ pub(super) fn build(
             bases = trial;
             let amount = *parts.external.last().unwrap_or(&0);
             let contributor = if rng.random_bool(0.5) {
-                let c = *pick(&mut rng, &devs);
+                let c = pick(&mut rng, &devs);
                 if c != dev && c != p.client {
                     Contributor::User(c)
                 } else {
@@ -663,9 +663,9 @@ pub(super) fn build(
         .collect();
     let mut taken = vec![false; users.len() + 1];
     for _ in 0..plan.referral_codes.min(early.len()) {
-        let mut u = *pick(&mut rng, &early);
+        let mut u = pick(&mut rng, &early);
         while taken[u.id as usize] {
-            u = *pick(&mut rng, &early);
+            u = pick(&mut rng, &early);
         }
         taken[u.id as usize] = true;
         let created = after(&mut rng, u.created, DAY, 60 * DAY, a - DAY);
@@ -679,7 +679,7 @@ pub(super) fn build(
             user: u.id,
             code: String::new(),
             rate_bps: if rng.random_bool(0.7) { 1_000 } else { 2_000 },
-            max_uses: rng.random_bool(0.5).then(|| *pick(&mut rng, &[10, 25, 50])),
+            max_uses: rng.random_bool(0.5).then(|| pick(&mut rng, &[10, 25, 50])),
             uses: 0,
             expires: rng.random_bool(0.6).then_some(created + 365 * DAY),
             created,
@@ -1105,7 +1105,7 @@ pub(super) fn build(
                 if code_ == code::RELEASE {
                     0
                 } else {
-                    *pick(&mut rng, &FINANCE)
+                    pick(&mut rng, &FINANCE)
                 },
                 K::Released,
                 St::Escrow,
@@ -1222,7 +1222,7 @@ pub(super) fn build(
                 ));
                 let mut ev = Ev::new(
                     at,
-                    *pick(&mut rng, &FINANCE),
+                    pick(&mut rng, &FINANCE),
                     K::Refunded,
                     St::Escrow,
                     escrow_id,
@@ -1334,8 +1334,8 @@ pub(super) fn esc_index(s: EscrowStatus) -> i64 {
 }
 
 fn external(rng: &mut R) -> Contributor {
-    let (first, _) = *pick(rng, &WORDS.first);
-    let last = *pick(rng, &WORDS.last);
+    let (first, _) = pick(rng, &WORDS.first);
+    let last = pick(rng, &WORDS.last);
     let name = format!("{first} {last}");
     let email = format!(
         "{}@example.com",
@@ -1350,13 +1350,13 @@ fn collection_provider(rng: &mut R, client: &User) -> &'static str {
     let c = client.city();
     match (c.currency, c.country) {
         (Currency::EUR, _) => "stripe",
-        (Currency::XAF, _) => *pick(rng, &["mtn_momo", "orange_money", "cinetpay"]),
-        (_, "SN") => *pick(rng, &["wave", "wave", "orange_money", "stripe"]),
-        (_, "CI") => *pick(
+        (Currency::XAF, _) => pick(rng, &["mtn_momo", "orange_money", "cinetpay"]),
+        (_, "SN") => pick(rng, &["wave", "wave", "orange_money", "stripe"]),
+        (_, "CI") => pick(
             rng,
             &["cinetpay", "mtn_momo", "orange_money", "wave", "moov_money"],
         ),
-        _ => *pick(rng, &["cinetpay", "orange_money", "moov_money", "mtn_momo"]),
+        _ => pick(rng, &["cinetpay", "orange_money", "moov_money", "mtn_momo"]),
     }
 }
 
@@ -1389,7 +1389,7 @@ fn fee(provider: &str, amount: i64, currency: Currency) -> Result<i64, ServiceEr
 
 fn failure(rng: &mut R, provider: &str) -> &'static str {
     if provider == "stripe" {
-        *pick(
+        pick(
             rng,
             &[
                 "Carte refusée (do_not_honor)",
@@ -1398,7 +1398,7 @@ fn failure(rng: &mut R, provider: &str) -> &'static str {
             ],
         )
     } else {
-        *pick(
+        pick(
             rng,
             &[
                 "Solde insuffisant",

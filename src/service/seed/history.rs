@@ -581,14 +581,12 @@ fn notices(w: &World, ev: &Ev) -> Vec<Notice> {
                 ));
             }
         }
-        (St::Ticket, K::Assigned) => {
-            if ev.a != ev.actor {
-                out.push(notice(
-                    ev.a,
-                    "App\\Notifications\\TicketAssigned",
-                    "ticket.assigned",
-                ));
-            }
+        (St::Ticket, K::Assigned) if ev.a != ev.actor => {
+            out.push(notice(
+                ev.a,
+                "App\\Notifications\\TicketAssigned",
+                "ticket.assigned",
+            ));
         }
         (St::Ticket, K::Status) => {
             let tk = &w.tickets[(id - 1) as usize];
@@ -781,7 +779,7 @@ fn params(w: &World, ev: &Ev) -> JsonValue {
 }
 
 fn ip(rng: &mut R) -> String {
-    let first = *pick(rng, &[41u8, 102, 105, 154, 196, 197]);
+    let first = pick(rng, &[41u8, 102, 105, 154, 196, 197]);
     format!(
         "{first}.{}.{}.{}",
         rng.random_range(0..=255u8),
@@ -865,7 +863,7 @@ pub(super) async fn write(
             let (ip_address, agent) = match ev.actor {
                 0 => (None, None),
                 _ if staff => (Some(ip(&mut rng)), Some(STAFF_AGENT)),
-                _ => (Some(ip(&mut rng)), Some(*pick(&mut rng, &AGENTS))),
+                _ => (Some(ip(&mut rng)), Some(pick(&mut rng, &AGENTS))),
             };
             audit
                 .push(vec![
@@ -885,10 +883,11 @@ pub(super) async fn write(
                     t(ev.at),
                 ])
                 .await?;
-            if ev.at >= window {
-                if let Some(kind) = webhook_type(ev, event) {
-                    let subject = json!({"type": ev.st.alias(), "id": ev.subj});
-                    outbox.push(Outbox {
+            if ev.at >= window
+                && let Some(kind) = webhook_type(ev, event)
+            {
+                let subject = json!({"type": ev.st.alias(), "id": ev.subj});
+                outbox.push(Outbox {
                         at: ev.at,
                         event_id: format!("msg_{}", util::uuid(&mut wrng).simple()),
                         payload: json!({
@@ -898,7 +897,6 @@ pub(super) async fn write(
                         }),
                         kind,
                     });
-                }
             }
         }
         let people = notices(w, ev);

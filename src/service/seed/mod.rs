@@ -76,6 +76,8 @@ pub(crate) struct Plan {
     /// Commissions exist for projects delivered in the last N days (older ones were settled
     /// by the previous platform).
     pub commission_launch_days: i64,
+    /// The commission rate went from 12 % to 15 % this many days ago.
+    pub rate_switch_days: i64,
     /// Share of eligible projects with external contributors.
     pub ext_share: f64,
     pub tickets: usize,
@@ -116,6 +118,7 @@ impl Plan {
                 projects: 120,
                 fate_bias: [1; 9],
                 commission_launch_days: 200,
+                rate_switch_days: 183,
                 ext_share: 0.14,
                 tickets: 40,
                 ticket_recent_share: 0.45,
@@ -142,6 +145,7 @@ impl Plan {
                 projects: 100_000,
                 fate_bias: [6, 5, 5, 3, 3, 2, 3, 2, 2],
                 commission_launch_days: 600,
+                rate_switch_days: 396,
                 ext_share: 0.08,
                 tickets: 50_000,
                 ticket_recent_share: 0.05,
@@ -220,17 +224,26 @@ pub async fn seed(
     let sink = Sink {
         writer: &writer,
         progress,
-        batch: bulk::backend_batch_hint(db),
+        batch: bulk::backend_batch_hint(db).min(25_000),
     };
     let mut report = Vec::new();
+    rss("world built");
     people::write(&world, sink, &password, &roles, &mut report).await?;
+    rss("before projects::write");
     projects::write(&mut world, sink, &mut report).await?;
+    rss("before finance::write");
     finance::write(&world, sink, &mut report).await?;
+    rss("before support::write");
     support::write(&world, sink, &mut report).await?;
+    rss("before finance::write_ledger");
     finance::write_ledger(&world, sink, &mut report).await?;
+    rss("before support::write_messages");
     support::write_messages(&world, sink, &mut report).await?;
+    rss("before content::write");
     content::write(&world, sink, &mut report).await?;
+    rss("before history::write");
     history::write(&mut world, sink, &mut report).await?;
+    rss("history");
     drop(world);
     writer.finish(progress).await?;
 
@@ -304,5 +317,17 @@ impl World {
             content,
             events,
         })
+    }
+}
+
+fn rss(what: &str) {
+    if std::env::var_os("OBRYL_SEED_RSS").is_some() {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+        let pages: u64 = statm
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        eprintln!("RSS {what}: {} MB", pages * 4096 / 1_000_000);
     }
 }

@@ -57,17 +57,17 @@ impl User {
 pub(super) fn phone(rng: &mut R, city: usize) -> String {
     let c = &WORDS.cities[city];
     let lead: &str = match c.country {
-        "SN" => *pick(rng, &["70", "75", "76", "77", "78"]),
-        "CI" => *pick(rng, &["01", "05", "07"]),
-        "ML" => *pick(rng, &["6", "7"]),
-        "BF" => *pick(rng, &["5", "6", "7"]),
-        "BJ" => *pick(rng, &["0140", "0150", "0196", "0197"]),
-        "TG" => *pick(rng, &["9", "7"]),
-        "NE" => *pick(rng, &["8", "9"]),
-        "CM" => *pick(rng, &["65", "67", "69"]),
-        "GA" => *pick(rng, &["06", "07"]),
-        "FR" => *pick(rng, &["6", "7"]),
-        "BE" => *pick(rng, &["47", "48", "49"]),
+        "SN" => pick(rng, &["70", "75", "76", "77", "78"]),
+        "CI" => pick(rng, &["01", "05", "07"]),
+        "ML" => pick(rng, &["6", "7"]),
+        "BF" => pick(rng, &["5", "6", "7"]),
+        "BJ" => pick(rng, &["0140", "0150", "0196", "0197"]),
+        "TG" => pick(rng, &["9", "7"]),
+        "NE" => pick(rng, &["8", "9"]),
+        "CM" => pick(rng, &["65", "67", "69"]),
+        "GA" => pick(rng, &["06", "07"]),
+        "FR" => pick(rng, &["6", "7"]),
+        "BE" => pick(rng, &["47", "48", "49"]),
         _ => "7",
     };
     let rest = c.digits.saturating_sub(lead.len());
@@ -78,13 +78,13 @@ fn payout(rng: &mut R, city: usize, phone: &str) -> (PayoutMethod, String) {
     use PayoutMethod::*;
     let c = &WORDS.cities[city];
     let method = match c.country {
-        "SN" => *pick(rng, &[Wave, Wave, OrangeMoney, OrangeMoney, Bank]),
-        "CI" => *pick(rng, &[OrangeMoney, MtnMomo, Wave, MoovMoney, Bank]),
-        "ML" | "BF" | "NE" => *pick(rng, &[OrangeMoney, OrangeMoney, MoovMoney, Bank]),
-        "BJ" | "TG" => *pick(rng, &[MtnMomo, MoovMoney, Bank]),
-        "CM" => *pick(rng, &[MtnMomo, OrangeMoney, Bank]),
-        "GA" => *pick(rng, &[MoovMoney, Bank]),
-        _ => *pick(rng, &[Bank, Stripe]),
+        "SN" => pick(rng, &[Wave, Wave, OrangeMoney, OrangeMoney, Bank]),
+        "CI" => pick(rng, &[OrangeMoney, MtnMomo, Wave, MoovMoney, Bank]),
+        "ML" | "BF" | "NE" => pick(rng, &[OrangeMoney, OrangeMoney, MoovMoney, Bank]),
+        "BJ" | "TG" => pick(rng, &[MtnMomo, MoovMoney, Bank]),
+        "CM" => pick(rng, &[MtnMomo, OrangeMoney, Bank]),
+        "GA" => pick(rng, &[MoovMoney, Bank]),
+        _ => pick(rng, &[Bank, Stripe]),
     };
     let account = match method {
         Bank => format!(
@@ -102,14 +102,14 @@ fn payout(rng: &mut R, city: usize, phone: &str) -> (PayoutMethod, String) {
 }
 
 fn person_name(rng: &mut R) -> String {
-    let (first, _) = *pick(rng, &WORDS.first);
-    let last = *pick(rng, &WORDS.last);
+    let (first, _) = pick(rng, &WORDS.first);
+    let last = pick(rng, &WORDS.last);
     format!("{first} {last}")
 }
 
 fn email(name: &str, id: i64, rng: &mut R) -> String {
     let local = slugify(name).replace('-', ".");
-    let domain = *pick(rng, &["example.com", "example.org", "example.net"]);
+    let domain = pick(rng, &["example.com", "example.org", "example.net"]);
     format!("{local}.{id}@{domain}")
 }
 
@@ -184,9 +184,9 @@ pub(super) fn build(plan: &Plan, seed: u64, clock: Clock, events: &mut Vec<Ev>) 
         let (company, client_bio) = if client {
             (
                 rng.random_bool(0.45)
-                    .then(|| *pick(&mut rng, &WORDS.companies)),
+                    .then(|| pick(&mut rng, &WORDS.companies)),
                 rng.random_bool(0.6)
-                    .then(|| *pick(&mut rng, &WORDS.client_bios)),
+                    .then(|| pick(&mut rng, &WORDS.client_bios)),
             )
         } else {
             (None, None)
@@ -216,7 +216,7 @@ pub(super) fn build(plan: &Plan, seed: u64, clock: Clock, events: &mut Vec<Ev>) 
                 hourly,
                 payout,
                 payout_account,
-                bio: *pick(&mut rng, &WORDS.dev_bios),
+                bio: pick(&mut rng, &WORDS.dev_bios),
                 active: 0,
             }
         });
@@ -240,7 +240,7 @@ pub(super) fn build(plan: &Plan, seed: u64, clock: Clock, events: &mut Vec<Ev>) 
                 let to = if e + 1 == edits {
                     d.availability
                 } else {
-                    *pick(&mut rng, Availability::ALL)
+                    pick(&mut rng, Availability::ALL)
                 };
                 let to = Availability::ALL.iter().position(|x| *x == to).unwrap_or(0) as i64;
                 if to == availability {
@@ -251,7 +251,7 @@ pub(super) fn build(plan: &Plan, seed: u64, clock: Clock, events: &mut Vec<Ev>) 
             } else {
                 // Language toggles, ending on the current one.
                 let fr_now = locale == "fr";
-                let new_fr = if (edits - 1 - e) % 2 == 0 {
+                let new_fr = if (edits - 1 - e).is_multiple_of(2) {
                     fr_now
                 } else {
                     !fr_now

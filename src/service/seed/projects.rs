@@ -78,6 +78,9 @@ const SCENARIOS: [(i64, Fate, Option<ProjectStatus>, i64, Flag); 17] = {
     ]
 };
 
+/// (created, fate, target status and when it was entered, commission flag)
+type Spec = (i64, Fate, Option<(ProjectStatus, i64)>, Flag);
+
 pub(crate) struct Project {
     pub id: i64,
     pub client: i64,
@@ -197,8 +200,8 @@ fn budget(rng: &mut R, currency: Currency) -> i64 {
 }
 
 fn title(rng: &mut R, city: &str) -> String {
-    let kind = *pick(rng, &WORDS.kinds);
-    let object = *pick(rng, &WORDS.objects);
+    let kind = pick(rng, &WORDS.kinds);
+    let object = pick(rng, &WORDS.objects);
     if rng.random_bool(0.5) {
         format!("{kind} {object} à {city}")
     } else {
@@ -209,7 +212,7 @@ fn title(rng: &mut R, city: &str) -> String {
 fn description(rng: &mut R) -> String {
     let n = rng.random_range(2..=3);
     (0..n)
-        .map(|_| *pick(rng, &WORDS.blurbs))
+        .map(|_| pick(rng, &WORDS.blurbs))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -254,9 +257,7 @@ pub(super) fn build(
 ) -> Vec<Project> {
     let mut rng = util::rng(seed, "projects");
     let a = clock.anchor;
-    // (created, fate, target (status, entered at), flag)
-    let mut specs: Vec<(i64, Fate, Option<(ProjectStatus, i64)>, Flag)> =
-        Vec::with_capacity(plan.projects);
+    let mut specs: Vec<Spec> = Vec::with_capacity(plan.projects);
     let natural = plan.projects.saturating_sub(SCENARIOS.len());
     let fate_weights: Vec<u32> = FATES
         .iter()
@@ -400,7 +401,7 @@ pub(super) fn build(
         let status = hist.last().map_or(ProjectStatus::Draft, |h| h.0);
         let stamp = |st: ProjectStatus, last: bool| {
             let mut it = hist.iter().filter(|h| h.0 == st).map(|h| h.1);
-            if last { it.last() } else { it.next() }
+            if last { it.next_back() } else { it.next() }
         };
         let assigned_at = stamp(ProjectStatus::Assigned, false);
         let started_at = stamp(ProjectStatus::InProgress, false);
@@ -569,7 +570,7 @@ pub(super) fn reviews(
                 .map(|r| r.1)
                 .collect();
             let comment =
-                (rng.random_bool(0.7) && !comments.is_empty()).then(|| *pick(&mut rng, &comments));
+                (rng.random_bool(0.7) && !comments.is_empty()).then(|| pick(&mut rng, &comments));
             let hidden = (rating <= 2 && comment.is_some() && rng.random_bool(0.3)).then(|| {
                 (
                     after(&mut rng, at, HOUR, 3 * DAY, clock.anchor),
@@ -860,7 +861,7 @@ async fn workload(
             if week >= this_week - Duration::weeks(1) && rng.random_bool(w.plan.workload_updates) {
                 let at = between(&mut rng, created + HOUR, a - MINUTE, a - MINUTE);
                 if at > created {
-                    let old = (planned + *pick(&mut rng, &[-8, -4, -2, 2, 4, 6])).clamp(1, 60);
+                    let old = (planned + pick(&mut rng, &[-8, -4, -2, 2, 4, 6])).clamp(1, 60);
                     if old != planned {
                         let mut ev = Ev::new(at, OPS, K::Updated, St::Workload, id);
                         (ev.a, ev.b, ev.c) = (s.project as i64 + 1, old, planned);

@@ -56,14 +56,16 @@ struct Spec {
 }
 
 /// Tickets every seed contains: (hours ago, status, priority, category, assigned, subject).
-const SCENARIOS: [(
+type Scenario = (
     i64,
     TicketStatus,
     TicketPriority,
     TicketCategory,
     bool,
-    Option<&str>,
-); 13] = {
+    Option<&'static str>,
+);
+
+const SCENARIOS: [Scenario; 13] = {
     use TicketCategory as C;
     use TicketPriority as P;
     use TicketStatus as S;
@@ -221,7 +223,7 @@ pub(super) fn tickets(
                     .filter(|s| s.0 == spec.category)
                     .map(|s| s.1)
                     .collect();
-                (*pick(&mut rng, &options)).to_owned()
+                (pick(&mut rng, &options)).to_owned()
             },
             str::to_owned,
         );
@@ -294,7 +296,7 @@ fn derive(
         };
     // The requester picked a priority; triage sometimes corrects it in the first minutes.
     if rng.random_bool((plan.ticket_updates * 0.5).min(1.0)) {
-        let old = *pick(
+        let old = pick(
             rng,
             &[
                 TicketPriority::Low,
@@ -305,7 +307,7 @@ fn derive(
         if old != priority {
             let at = after(rng, cur, MINUTE, 20 * MINUTE, end);
             tk.priority0 = old;
-            let mut ev = Ev::new(at, *pick(rng, &SUPPORT), K::Updated, St::Ticket, id);
+            let mut ev = Ev::new(at, pick(rng, &SUPPORT), K::Updated, St::Ticket, id);
             (ev.a, ev.b) = (prio_index(old), prio_index(priority));
             events.push(ev);
             lock += 1;
@@ -398,7 +400,7 @@ fn derive(
                 let at = after(rng, cur, HOUR, within.max(2 * HOUR), end - HOUR);
                 status(at, agent, S::Open, S::Solved, (0, 0), events);
                 tk.resolved = Some(at);
-                tk.resolution = Some(*pick(rng, &WORDS.resolutions));
+                tk.resolution = Some(pick(rng, &WORDS.resolutions));
                 lock += 1;
                 cur = at;
                 if spec.status == S::Closed {
@@ -764,39 +766,39 @@ pub(super) async fn write_messages(
                 (Some(t), 0) => (Some(c.people[0]), w.tickets[t].body.as_str(), false),
                 (Some(_), 1) if c.first_reply.is_some() => (
                     c.people.get(1).copied(),
-                    *pick(&mut rng, &words.msg_staff),
+                    pick(&mut rng, &words.msg_staff),
                     false,
                 ),
                 (Some(_), _) => {
                     if staff.is_empty() || rng.random_bool(0.45) {
                         (
                             Some(c.people[0]),
-                            *pick(&mut rng, &words.msg_requester),
+                            pick(&mut rng, &words.msg_requester),
                             false,
                         )
                     } else if rng.random_bool(0.25) {
                         (
-                            Some(*pick(&mut rng, &staff)),
-                            *pick(&mut rng, &words.msg_internal),
+                            Some(pick(&mut rng, &staff)),
+                            pick(&mut rng, &words.msg_internal),
                             true,
                         )
                     } else {
                         (
-                            Some(*pick(&mut rng, &staff)),
-                            *pick(&mut rng, &words.msg_staff),
+                            Some(pick(&mut rng, &staff)),
+                            pick(&mut rng, &words.msg_staff),
                             false,
                         )
                     }
                 }
                 (None, 0) => (None, words.msg_system[0], false),
                 (None, _) => match weighted(&mut rng, &[46, 46, 4, 4]) {
-                    0 => (Some(c.people[0]), *pick(&mut rng, &words.msg_client), false),
-                    1 => (Some(c.people[1]), *pick(&mut rng, &words.msg_dev), false),
-                    2 => (None, *pick(&mut rng, &words.msg_system), false),
+                    0 => (Some(c.people[0]), pick(&mut rng, &words.msg_client), false),
+                    1 => (Some(c.people[1]), pick(&mut rng, &words.msg_dev), false),
+                    2 => (None, pick(&mut rng, &words.msg_system), false),
                     _ if c.people.len() > 2 => {
-                        (Some(c.people[2]), *pick(&mut rng, &words.msg_staff), false)
+                        (Some(c.people[2]), pick(&mut rng, &words.msg_staff), false)
                     }
-                    _ => (Some(c.people[0]), *pick(&mut rng, &words.msg_client), false),
+                    _ => (Some(c.people[0]), pick(&mut rng, &words.msg_client), false),
                 },
             };
             let edited = (sender.is_some() && rng.random_bool(0.03))

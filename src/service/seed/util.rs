@@ -160,8 +160,8 @@ pub(super) fn round_to(x: f64, step: i64) -> i64 {
     ((x / step as f64).round() as i64).max(1) * step
 }
 
-pub(super) fn pick<'a, T>(rng: &mut R, items: &'a [T]) -> &'a T {
-    &items[rng.random_range(0..items.len())]
+pub(super) fn pick<T: Copy>(rng: &mut R, items: &[T]) -> T {
+    items[rng.random_range(0..items.len())]
 }
 
 pub(super) fn uuid(rng: &mut R) -> uuid::Uuid {
@@ -238,7 +238,7 @@ pub(super) struct Writer {
     done: Mutex<mpsc::UnboundedReceiver<(&'static str, u64)>>,
     task: Mutex<Option<JoinHandle<Result<(), StoreError>>>>,
     /// (table, rows committed, rows expected)
-    counts: Mutex<Vec<(&'static str, u64, u64)>>,
+    counts: Counts,
 }
 
 fn stopped() -> StoreError {
@@ -257,16 +257,6 @@ impl Writer {
                 let mut tx = db.begin().await?;
                 bulk::insert_rows(&mut tx, job.table, job.cols, job.rows).await?;
                 tx.commit().await?;
-                if std::env::var_os("OBRYL_SEED_TIMING").is_some() {
-                    eprintln!(
-                        "TIMING {} {n} {:.3}",
-                        job.table,
-                        std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .unwrap_or_default()
-                            .as_secs_f64()
-                    );
-                }
                 let _ = report.send((job.table, n));
             }
             Ok(())
@@ -289,15 +279,7 @@ impl Writer {
 
     /// Reports the batches committed since the last call.
     fn report(&self, progress: Progress<'_>) {
-        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        while let Ok((table, n)) = done.try_recv() {
-            if let Some(c) = counts.iter_mut().find(|c| c.0 == table) {
-                c.1 += n;
-                c.2 = c.2.max(c.1);
-                progress(table, c.1, c.2);
-            }
-        }
+        report(&self.done, &self.counts, progress);
     }
 
     async fn send(&self, job: Job, progress: Progress<'_>) -> Result<(), StoreError> {
@@ -322,22 +304,34 @@ impl Writer {
             counts,
         } = self;
         drop(jobs);
-        let task = task.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let task = task.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(task) = task {
             task.await.map_err(|_| stopped())??;
         }
-        let w = Writer {
-            jobs: mpsc::channel(1).0,
-            done,
-            task: Mutex::new(None),
-            counts,
-        };
-        w.report(progress);
-        let counts = w.counts.lock().unwrap_or_else(|e| e.into_inner());
-        for (table, committed, _) in counts.iter() {
-            progress(table, *committed, *committed);
+        report(&done, &counts, progress);
+        let counts = counts.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (table, committed, _) in counts {
+            progress(table, committed, committed);
         }
         Ok(())
+    }
+}
+
+type Counts = Mutex<Vec<(&'static str, u64, u64)>>;
+
+fn report(
+    done: &Mutex<mpsc::UnboundedReceiver<(&'static str, u64)>>,
+    counts: &Counts,
+    progress: Progress<'_>,
+) {
+    let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+    let mut counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+    while let Ok((table, n)) = done.try_recv() {
+        if let Some(c) = counts.iter_mut().find(|c| c.0 == table) {
+            c.1 += n;
+            c.2 = c.2.max(c.1);
+            progress(table, c.1, c.2);
+        }
     }
 }
 

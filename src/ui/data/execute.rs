@@ -300,6 +300,10 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
                 first_of_two: out == service::commissions::Approval::FirstOfTwo,
             })
         }
+        Request::CancelCommission { kind, id, seen } => {
+            service::commissions::cancel(db, actor, &origin, kind, id, seen).await?;
+            Reply::Done(Outcome::Cancelled { id })
+        }
         Request::BulkApprove { kind, ids } => {
             let report = service::commissions::approve_many(db, actor, &origin, kind, &ids).await?;
             let approved = report.approved.len() + report.first_of_two.len();

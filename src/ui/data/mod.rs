@@ -76,6 +76,11 @@ pub enum Request {
         id: i64,
         seen: Option<i64>,
     },
+    CancelCommission {
+        kind: Kind,
+        id: i64,
+        seen: Option<i64>,
+    },
     BulkApprove {
         kind: Kind,
         ids: Vec<i64>,
@@ -216,6 +221,9 @@ pub enum Outcome {
         skipped: Vec<(i64, String)>,
     },
     Rejected {
+        id: i64,
+    },
+    Cancelled {
         id: i64,
     },
     Paid {

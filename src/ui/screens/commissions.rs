@@ -387,7 +387,12 @@ impl ListScreen for CommissionsScreen {
             Kind::External => Permission::ExtCommissionsApprove,
         };
         if ctx.may(approve) {
-            out.extend([Action::Approve, Action::Reject, Action::Select]);
+            out.extend([
+                Action::Approve,
+                Action::Reject,
+                Action::Select,
+                Action::Cancel,
+            ]);
         }
         if ctx.may(Permission::CommissionsPay) {
             out.push(Action::Pay);
@@ -444,6 +449,25 @@ impl ListScreen for CommissionsScreen {
                         &[("id", &r.id.to_string()), ("project", &r.project_title)],
                     ),
                     request_template: ComposeFor::Reject {
+                        kind,
+                        id: r.id,
+                        seen: Some(r.lock_version),
+                    },
+                }])
+            }
+            Action::Cancel => {
+                let r = self.list.current()?;
+                let question = ctx.ta(
+                    "confirm.cancel",
+                    &[
+                        ("amount", &format::money(r.amount, &r.currency, l)),
+                        ("project", &r.project_title),
+                    ],
+                );
+                Some(vec![Effect::Confirm {
+                    title: ctx.t("confirm.title"),
+                    question,
+                    request: Request::CancelCommission {
                         kind,
                         id: r.id,
                         seen: Some(r.lock_version),
