@@ -35,6 +35,13 @@ impl StoreError {
     pub fn is_connection_lost(&self) -> bool {
         match self {
             StoreError::Connect { .. } => true,
+            StoreError::Sqlx(sqlx::Error::Database(e)) => {
+                // SQLSTATE class 08 (connection exception) and 57P01-03 (server shutting
+                // down, crashed, or not accepting connections yet).
+                e.code().is_some_and(|c| {
+                    c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")
+                })
+            }
             StoreError::Sqlx(e) => matches!(
                 e,
                 sqlx::Error::Io(_)
@@ -42,6 +49,8 @@ impl StoreError {
                     | sqlx::Error::PoolClosed
                     | sqlx::Error::WorkerCrashed
                     | sqlx::Error::Tls(_)
+                    // A connection cut mid-handshake or mid-answer reads as a protocol error.
+                    | sqlx::Error::Protocol(_)
             ),
             _ => false,
         }

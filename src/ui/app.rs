@@ -257,7 +257,7 @@ impl App {
     }
 
     /// Refetches the visible window in place (live updates, reconnects): same rows, same line.
-    pub(crate) fn refresh_tab(&mut self, tab: TabId) {
+    pub fn refresh_tab(&mut self, tab: TabId) {
         let plan = on_screen!(self.screens, tab, |s| {
             let list = s.list();
             // At the real top, new rows arriving above must show: refetch from the start.
