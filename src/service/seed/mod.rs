@@ -227,23 +227,14 @@ pub async fn seed(
         batch: bulk::backend_batch_hint(db).min(25_000),
     };
     let mut report = Vec::new();
-    rss("world built");
     people::write(&world, sink, &password, &roles, &mut report).await?;
-    rss("before projects::write");
     projects::write(&mut world, sink, &mut report).await?;
-    rss("before finance::write");
     finance::write(&world, sink, &mut report).await?;
-    rss("before support::write");
     support::write(&world, sink, &mut report).await?;
-    rss("before finance::write_ledger");
     finance::write_ledger(&world, sink, &mut report).await?;
-    rss("before support::write_messages");
     support::write_messages(&world, sink, &mut report).await?;
-    rss("before content::write");
     content::write(&world, sink, &mut report).await?;
-    rss("before history::write");
     history::write(&mut world, sink, &mut report).await?;
-    rss("history");
     drop(world);
     writer.finish(progress).await?;
 
@@ -317,17 +308,5 @@ impl World {
             content,
             events,
         })
-    }
-}
-
-fn rss(what: &str) {
-    if std::env::var_os("OBRYL_SEED_RSS").is_some() {
-        let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-        let pages: u64 = statm
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0);
-        eprintln!("RSS {what}: {} MB", pages * 4096 / 1_000_000);
     }
 }

@@ -109,7 +109,7 @@ pub fn history_lines(history: &[AuditRow], ctx: &Ctx, out: &mut Vec<DetailLine>)
             format!(
                 "{} · {} · {}",
                 h.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")),
-                h.event,
+                format::status("event", &h.event, ctx.locale),
                 summary(h)
             ),
         ));
@@ -215,7 +215,7 @@ impl ListScreen for AuditScreen {
                 .clone()
                 .unwrap_or_else(|| ctx.t("audit.system"))
                 .into(),
-            r.event.clone().into(),
+            format::status("event", &r.event, ctx.locale).into(),
             format!("{} #{}", r.auditable_type, r.auditable_id).into(),
             summary(r).into(),
         ]
@@ -230,7 +230,14 @@ impl ListScreen for AuditScreen {
     fn detail_title(&self, ctx: &Ctx) -> String {
         self.list
             .current()
-            .map(|r| format!("{} #{} · {}", r.auditable_type, r.auditable_id, r.event))
+            .map(|r| {
+                format!(
+                    "{} #{} · {}",
+                    r.auditable_type,
+                    r.auditable_id,
+                    format::status("event", &r.event, ctx.locale)
+                )
+            })
             .unwrap_or_else(|| ctx.t("detail.loading"))
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
@@ -247,7 +254,14 @@ impl ListScreen for AuditScreen {
                 ctx.t("col.actor"),
                 r.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")),
             ),
-            DetailLine::Field(ctx.t("col.event"), r.event.clone()),
+            DetailLine::Field(
+                ctx.t("col.event"),
+                format!(
+                    "{} ({})",
+                    format::status("event", &r.event, ctx.locale),
+                    r.event
+                ),
+            ),
             DetailLine::Field(
                 ctx.t("col.subject"),
                 format!("{} #{}", r.auditable_type, r.auditable_id),
