@@ -509,7 +509,7 @@ fn notices(w: &World, ev: &Ev) -> Vec<Notice> {
                 people.push(OPS);
             }
             for u in people {
-                if u != ev.actor || u <= 7 {
+                if u != ev.actor {
                     out.push(notice(
                         u,
                         "App\\Notifications\\ProjectStatusChanged",
@@ -696,6 +696,15 @@ fn notices(w: &World, ev: &Ev) -> Vec<Notice> {
         }
         _ => {}
     }
+    // Nobody is told about their own action, and each person once per kind.
+    out.retain(|n| n.user != ev.actor);
+    let mut seen: Vec<(i64, &str)> = Vec::with_capacity(out.len());
+    out.retain(|n| {
+        let key = (n.user, n.kind);
+        let fresh = !seen.contains(&key);
+        seen.push(key);
+        fresh
+    });
     out
 }
 

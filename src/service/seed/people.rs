@@ -482,7 +482,6 @@ pub(super) async fn write(
     Ok(())
 }
 
-/// Rows of the json `skills` for a user (used by tests of the word lists).
 #[cfg(test)]
 mod tests {
     #[test]
