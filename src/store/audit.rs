@@ -156,14 +156,20 @@ const MAX_ACTORS: u64 = 200;
 async fn narrow(c: &mut impl Conn, f: &AuditFilter) -> Result<Option<Narrowing>> {
     let mut n = Narrowing::default();
     if let Some(actor) = f.actor.as_deref().filter(|s| !s.is_empty()) {
-        let pattern = LikeExpr::new(contains_pattern(actor)).escape('\\');
+        // A person is found by the start of a word of their name or of their email ("awa"
+        // finds Awa Diop, not every name containing "awa").
+        let prefix = contains_pattern(actor).trim_start_matches('%').to_owned();
+        let like = |e: Expr, p: String| e.like(LikeExpr::new(p).escape('\\'));
         let q = Query::select()
             .column("id")
             .from("users")
             .cond_where(
-                Func::lower(Expr::col("name"))
-                    .like(pattern.clone())
-                    .or(Func::lower(Expr::col("email")).like(pattern)),
+                like(Func::lower(Expr::col("name")).into(), prefix.clone())
+                    .or(like(
+                        Func::lower(Expr::col("name")).into(),
+                        format!("% {prefix}"),
+                    ))
+                    .or(like(Func::lower(Expr::col("email")).into(), prefix)),
             )
             .limit(MAX_ACTORS)
             .to_owned();
@@ -174,9 +180,11 @@ async fn narrow(c: &mut impl Conn, f: &AuditFilter) -> Result<Option<Narrowing>>
         n.users = Some(ids.into_iter().map(|r| r.0).collect());
     }
     if f.from.is_some() || f.to.is_some() {
+        // `id + 0` keeps the planners from answering MIN/MAX by walking the primary key
+        // (which scans most of the log): the created_at index range is read instead.
         let mut q = Query::select()
-            .expr(Expr::cust("MIN(id)"))
-            .expr(Expr::cust("MAX(id)"))
+            .expr(Expr::cust("MIN(id + 0)"))
+            .expr(Expr::cust("MAX(id + 0)"))
             .from("audit_logs")
             .to_owned();
         if let Some(from) = f.from {
