@@ -118,7 +118,14 @@ fn apply_filter(q: &mut SelectStatement, f: &AuditFilter, narrow: &Narrowing) {
         q.and_where(Expr::col(("a", "user_id")).eq(id));
     }
     if let Some(users) = &narrow.users {
-        q.and_where(Expr::col(("a", "user_id")).is_in(users.iter().copied()));
+        // Many matching rows: walk the log newest first and keep theirs (`+` hides the
+        // user index from the planner). Few: read them through the user index and sort.
+        let column = if narrow.dense_users {
+            Expr::cust(r#"+"a"."user_id""#)
+        } else {
+            Expr::col(("a", "user_id"))
+        };
+        q.and_where(column.is_in(users.iter().copied()));
     }
     if let Some((low, high)) = narrow.ids {
         q.and_where(Expr::col(("a", "id")).between(low, high));
@@ -146,8 +153,13 @@ fn apply_filter(q: &mut SelectStatement, f: &AuditFilter, narrow: &Narrowing) {
 #[derive(Default)]
 struct Narrowing {
     users: Option<Vec<i64>>,
+    /// The matching people wrote many rows (so scanning by id finds a page quickly).
+    dense_users: bool,
     ids: Option<(i64, i64)>,
 }
+
+/// Above this many rows by the matching people, scanning the log by id beats sorting theirs.
+const DENSE_ROWS: u64 = 2_000;
 
 /// Most people an actor search can stand for (a name fragment like "awa").
 const MAX_ACTORS: u64 = 200;
@@ -177,7 +189,21 @@ async fn narrow(c: &mut impl Conn, f: &AuditFilter) -> Result<Option<Narrowing>>
         if ids.is_empty() {
             return Ok(None);
         }
-        n.users = Some(ids.into_iter().map(|r| r.0).collect());
+        let users: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
+        // Counting through the user index stops early: only "few or many" matters.
+        let sample = Query::select()
+            .expr(Expr::val(1))
+            .from("audit_logs")
+            .and_where(Expr::col("user_id").is_in(users.iter().copied()))
+            .limit(DENSE_ROWS + 1)
+            .to_owned();
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(sample, "s")
+            .to_owned();
+        let (rows,): (i64,) = c.one(&count).await?;
+        n.dense_users = rows as u64 > DENSE_ROWS;
+        n.users = Some(users);
     }
     if f.from.is_some() || f.to.is_some() {
         // `id + 0` keeps the planners from answering MIN/MAX by walking the primary key
