@@ -47,7 +47,14 @@ impl Db {
             reason: e.to_string(),
         };
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(fail)?;
+            let mut opts = PgConnectOptions::from_str(url).map_err(fail)?;
+            // On the loopback TLS protects nothing and its negotiation costs ~180 ms per
+            // connection here: skip it unless the URL asks for an sslmode.
+            if !url.contains("sslmode=")
+                && matches!(opts.get_host(), "127.0.0.1" | "localhost" | "::1")
+            {
+                opts = opts.ssl_mode(sqlx::postgres::PgSslMode::Disable);
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5))
