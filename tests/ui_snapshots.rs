@@ -660,3 +660,49 @@ async fn workload_split_view_keeps_the_developer_names() {
         "{name:?} missing from the grid row {left:?}:\n{text}"
     );
 }
+
+#[tokio::test]
+async fn project_detail_shows_people_money_reviews_and_history() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "ops@obryl.test", Locale::En, TabId::Projects).await;
+    h.char('/').await;
+    h.type_text("status:completed").await;
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Enter).await;
+    let text = h.render(120, 40);
+    assert!(text.contains("Milestones"), "{text}");
+    let d = h
+        .app
+        .screens
+        .projects
+        .detail
+        .content
+        .as_ref()
+        .expect("detail loaded");
+    assert_eq!(d.project.status, "completed");
+    assert!(
+        !d.history.is_empty(),
+        "the project's audit history is shown"
+    );
+    assert!(d.developer.is_some(), "the developer's profile is shown");
+    insta::assert_snapshot!("project_detail_en_120x40", text);
+}
+
+#[tokio::test]
+async fn ticket_thread_and_reply_composer_with_a_canned_reply() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "support@obryl.test", Locale::Fr, TabId::Tickets).await;
+    h.key(KeyCode::Enter).await;
+    let thread = h.render(120, 40);
+    assert!(thread.contains("Conversation"), "{thread}");
+    insta::assert_snapshot!("ticket_thread_fr_120x40", thread);
+    h.char('c').await;
+    h.key_mod(KeyCode::Char('o'), KeyModifiers::CONTROL).await;
+    let text = h.render(120, 40);
+    assert!(matches!(h.app.popup, Some(Popup::Compose { .. })));
+    assert!(
+        text.contains("Bonjour") && text.contains("support Obryl Tech"),
+        "{text}"
+    );
+    insta::assert_snapshot!("reply_composer_canned_fr_120x40", text);
+}
