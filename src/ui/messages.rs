@@ -309,9 +309,22 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
             tr(locale, "toast.ticket_changed", &[("id", &id.to_string())])
         }
         Outcome::SettingUpdated { key } => tr(locale, "toast.setting_updated", &[("key", key)]),
-        Outcome::Bulk { approved, skipped } => {
+        Outcome::Bulk {
+            approved,
+            first_of_two,
+            skipped,
+        } => {
             let n = approved.to_string();
             let mut text = plural(locale, "toast.bulk_approved", *approved, &[("n", &n)]);
+            if *first_of_two > 0 {
+                let m = first_of_two.to_string();
+                text.push_str(&plural(
+                    locale,
+                    "toast.bulk_first",
+                    *first_of_two,
+                    &[("n", &m)],
+                ));
+            }
             if let Some((_, why)) = skipped.first() {
                 let m = skipped.len().to_string();
                 text.push_str(&plural(

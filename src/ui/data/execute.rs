@@ -306,13 +306,17 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
         }
         Request::BulkApprove { kind, ids } => {
             let report = service::commissions::approve_many(db, actor, &origin, kind, &ids).await?;
-            let approved = report.approved.len() + report.first_of_two.len();
+            let (approved, first_of_two) = (report.approved.len(), report.first_of_two.len());
             let skipped = report
                 .skipped
                 .into_iter()
                 .map(|(id, e)| (id, crate::ui::messages::error_text(&e, actor.locale)))
                 .collect();
-            Reply::Done(Outcome::Bulk { approved, skipped })
+            Reply::Done(Outcome::Bulk {
+                approved,
+                first_of_two,
+                skipped,
+            })
         }
         Request::Reject {
             kind,

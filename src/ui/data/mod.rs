@@ -218,6 +218,8 @@ pub enum Outcome {
     /// Bulk approval: how many went through, and why the others were skipped.
     Bulk {
         approved: usize,
+        /// Above the threshold: the first of two approvals is in.
+        first_of_two: usize,
         skipped: Vec<(i64, String)>,
     },
     Rejected {
