@@ -157,6 +157,8 @@ impl App {
     }
 
     fn on_outcome(&mut self, outcome: Outcome) {
+        // A success clears the last error shown in the status bar.
+        self.last_error = None;
         if let Some((purpose, _)) = self.draft.take() {
             self.clear_draft(&purpose);
         }

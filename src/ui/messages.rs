@@ -274,6 +274,14 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
             id,
             first_of_two: true,
         } => tr(locale, "toast.first_approval", &[("id", &id.to_string())]),
+        Outcome::ReviewHidden { id } => {
+            tr(locale, "toast.review_hidden", &[("id", &id.to_string())])
+        }
+        Outcome::HoursPlanned { developer_id } => tr(
+            locale,
+            "toast.hours_planned",
+            &[("id", &developer_id.to_string())],
+        ),
         Outcome::Cancelled { id } => tr(locale, "toast.cancelled", &[("id", &id.to_string())]),
         Outcome::Rejected { id } => tr(locale, "toast.rejected", &[("id", &id.to_string())]),
         Outcome::Paid { id } => tr(locale, "toast.paid", &[("id", &id.to_string())]),

@@ -22,6 +22,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("settings", ""),
     ("articles", ""),
     ("users", ""),
+    ("hide-review", "ID REASON"),
+    ("plan", "DEVELOPER_ID PROJECT_ID WEEK(YYYY-MM-DD) HOURS"),
     ("theme", "dark|light|high-contrast"),
     ("lang", "fr|en"),
     ("refresh", ""),
@@ -108,6 +110,58 @@ impl App {
                 self.switch_tab(TabId::Audit);
                 self.screens.audit.follow = true;
                 self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
+            }
+            Some("hide-review") => {
+                let (id, reason) = rest
+                    .split_once(' ')
+                    .map(|(i, r)| (i.parse::<i64>().ok(), r.trim()))
+                    .unwrap_or((None, ""));
+                match id {
+                    Some(id) if !reason.is_empty() => self.send(
+                        super::data::Pane::Action,
+                        Fill::Append,
+                        super::data::Request::HideReview {
+                            id,
+                            reason: reason.to_owned(),
+                        },
+                    ),
+                    _ => self.toast(
+                        self.ta("error.usage", &[("usage", ":hide-review ID REASON")]),
+                        Level::Error,
+                    ),
+                }
+            }
+            Some("plan") => {
+                let parts: Vec<&str> = rest.split_whitespace().collect();
+                let parsed = match parts.as_slice() {
+                    [dev, project, week, hours] => match (
+                        dev.parse(),
+                        project.parse(),
+                        chrono::NaiveDate::parse_from_str(week, "%Y-%m-%d"),
+                        hours.parse(),
+                    ) {
+                        (Ok(developer_id), Ok(project_id), Ok(week), Ok(hours)) => {
+                            Some(super::data::Request::SetPlannedHours {
+                                developer_id,
+                                project_id,
+                                week,
+                                hours,
+                            })
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match parsed {
+                    Some(req) => self.send(super::data::Pane::Action, Fill::Append, req),
+                    None => self.toast(
+                        self.ta(
+                            "error.usage",
+                            &[("usage", ":plan DEVELOPER_ID PROJECT_ID YYYY-MM-DD HOURS")],
+                        ),
+                        Level::Error,
+                    ),
+                }
             }
             Some("users") => {
                 self.popup = Some(super::popup::Popup::Users {

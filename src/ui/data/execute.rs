@@ -300,6 +300,28 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
                 first_of_two: out == service::commissions::Approval::FirstOfTwo,
             })
         }
+        Request::HideReview { id, reason } => {
+            service::content::hide_review(db, actor, &origin, id, &reason).await?;
+            Reply::Done(Outcome::ReviewHidden { id })
+        }
+        Request::SetPlannedHours {
+            developer_id,
+            project_id,
+            week,
+            hours,
+        } => {
+            service::projects::set_planned_hours(
+                db,
+                actor,
+                &origin,
+                developer_id,
+                project_id,
+                week,
+                hours,
+            )
+            .await?;
+            Reply::Done(Outcome::HoursPlanned { developer_id })
+        }
         Request::CancelCommission { kind, id, seen } => {
             service::commissions::cancel(db, actor, &origin, kind, id, seen).await?;
             Reply::Done(Outcome::Cancelled { id })

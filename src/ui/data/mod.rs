@@ -76,6 +76,16 @@ pub enum Request {
         id: i64,
         seen: Option<i64>,
     },
+    HideReview {
+        id: i64,
+        reason: String,
+    },
+    SetPlannedHours {
+        developer_id: i64,
+        project_id: i64,
+        week: NaiveDate,
+        hours: i64,
+    },
     CancelCommission {
         kind: Kind,
         id: i64,
@@ -227,6 +237,12 @@ pub enum Outcome {
     },
     Cancelled {
         id: i64,
+    },
+    ReviewHidden {
+        id: i64,
+    },
+    HoursPlanned {
+        developer_id: i64,
     },
     Paid {
         id: i64,

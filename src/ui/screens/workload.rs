@@ -219,6 +219,11 @@ impl ListScreen for WorkloadScreen {
         };
         let dev = &d.dev;
         let mut out = vec![
+            // The id is what `:plan DEVELOPER_ID PROJECT_ID WEEK HOURS` adjusts.
+            DetailLine::Field(
+                "#".into(),
+                format!("{} · {}", dev.id, ctx.t("workload.plan_hint")),
+            ),
             DetailLine::Field(
                 ctx.t("col.availability"),
                 crate::ui::format::status("availability", &dev.availability, ctx.locale),
