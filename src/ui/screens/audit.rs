@@ -137,21 +137,7 @@ impl ListScreen for AuditScreen {
     type Row = AuditRow;
     type Detail = ();
 
-    fn id(&self) -> TabId {
-        TabId::Audit
-    }
-    fn list(&self) -> &ListView<AuditRow> {
-        &self.list
-    }
-    fn list_mut(&mut self) -> &mut ListView<AuditRow> {
-        &mut self.list
-    }
-    fn detail(&self) -> &DetailState<()> {
-        &self.detail
-    }
-    fn detail_mut(&mut self) -> &mut DetailState<()> {
-        &mut self.detail
-    }
+    super::screen_fields!(TabId::Audit, AuditRow, ());
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
         Request::Audit {
             filter: self.filter.clone(),

@@ -61,21 +61,7 @@ impl ListScreen for CommissionsScreen {
     type Row = CommissionRow;
     type Detail = CommissionDetail;
 
-    fn id(&self) -> TabId {
-        TabId::Commissions
-    }
-    fn list(&self) -> &ListView<CommissionRow> {
-        &self.list
-    }
-    fn list_mut(&mut self) -> &mut ListView<CommissionRow> {
-        &mut self.list
-    }
-    fn detail(&self) -> &DetailState<CommissionDetail> {
-        &self.detail
-    }
-    fn detail_mut(&mut self) -> &mut DetailState<CommissionDetail> {
-        &mut self.detail
-    }
+    super::screen_fields!(TabId::Commissions, CommissionRow, CommissionDetail);
 
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
         Request::Commissions {
@@ -146,9 +132,7 @@ impl ListScreen for CommissionsScreen {
         &self.filter_raw
     }
     fn cycle_sort(&mut self, back: bool) {
-        let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
-        let n = SORTS.len();
-        self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
+        self.sort = super::cycle(&SORTS, self.sort, back);
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
         let kind = if self.kind == Kind::External {

@@ -273,6 +273,35 @@ pub trait ListScreen {
     fn watches(&self, auditable_type: &str) -> bool;
 }
 
+/// The next (or, with `back`, previous) of `all` after `current`, wrapping around.
+pub fn cycle<T: Copy + PartialEq>(all: &[T], current: T, back: bool) -> T {
+    let i = all.iter().position(|s| *s == current).unwrap_or(0);
+    let n = all.len();
+    all[if back { (i + n - 1) % n } else { (i + 1) % n }]
+}
+
+/// The five accessors every screen implements the same way (its `list` and `detail` fields).
+macro_rules! screen_fields {
+    ($tab:expr, $row:ty, $detail:ty) => {
+        fn id(&self) -> TabId {
+            $tab
+        }
+        fn list(&self) -> &ListView<$row> {
+            &self.list
+        }
+        fn list_mut(&mut self) -> &mut ListView<$row> {
+            &mut self.list
+        }
+        fn detail(&self) -> &DetailState<$detail> {
+            &self.detail
+        }
+        fn detail_mut(&mut self) -> &mut DetailState<$detail> {
+            &mut self.detail
+        }
+    };
+}
+pub(crate) use screen_fields;
+
 /// Quick filter values for a status field given in the staff member's words or the code.
 pub fn status_values(parsed: &ParsedFilter) -> Vec<String> {
     parsed

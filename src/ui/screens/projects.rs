@@ -40,21 +40,7 @@ impl ListScreen for ProjectsScreen {
     type Row = ProjectRow;
     type Detail = ProjectDetail;
 
-    fn id(&self) -> TabId {
-        TabId::Projects
-    }
-    fn list(&self) -> &ListView<ProjectRow> {
-        &self.list
-    }
-    fn list_mut(&mut self) -> &mut ListView<ProjectRow> {
-        &mut self.list
-    }
-    fn detail(&self) -> &DetailState<ProjectDetail> {
-        &self.detail
-    }
-    fn detail_mut(&mut self) -> &mut DetailState<ProjectDetail> {
-        &mut self.detail
-    }
+    super::screen_fields!(TabId::Projects, ProjectRow, ProjectDetail);
 
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
         Request::Projects {
@@ -112,9 +98,7 @@ impl ListScreen for ProjectsScreen {
         &self.filter_raw
     }
     fn cycle_sort(&mut self, back: bool) {
-        let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
-        let n = SORTS.len();
-        self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
+        self.sort = super::cycle(&SORTS, self.sort, back);
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
         ctx.t(match self.sort {

@@ -81,21 +81,7 @@ impl ListScreen for TicketsScreen {
     type Row = TicketRow;
     type Detail = TicketDetail;
 
-    fn id(&self) -> TabId {
-        TabId::Tickets
-    }
-    fn list(&self) -> &ListView<TicketRow> {
-        &self.list
-    }
-    fn list_mut(&mut self) -> &mut ListView<TicketRow> {
-        &mut self.list
-    }
-    fn detail(&self) -> &DetailState<TicketDetail> {
-        &self.detail
-    }
-    fn detail_mut(&mut self) -> &mut DetailState<TicketDetail> {
-        &mut self.detail
-    }
+    super::screen_fields!(TabId::Tickets, TicketRow, TicketDetail);
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
         Request::Tickets {
             filter: self.filter.clone(),
@@ -152,9 +138,7 @@ impl ListScreen for TicketsScreen {
         &self.filter_raw
     }
     fn cycle_sort(&mut self, back: bool) {
-        let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
-        let n = SORTS.len();
-        self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
+        self.sort = super::cycle(&SORTS, self.sort, back);
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
         ctx.t(match self.sort {

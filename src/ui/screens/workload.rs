@@ -57,21 +57,7 @@ impl ListScreen for WorkloadScreen {
     type Row = WorkloadRow;
     type Detail = DeveloperDetail;
 
-    fn id(&self) -> TabId {
-        TabId::Workload
-    }
-    fn list(&self) -> &ListView<WorkloadRow> {
-        &self.list
-    }
-    fn list_mut(&mut self) -> &mut ListView<WorkloadRow> {
-        &mut self.list
-    }
-    fn detail(&self) -> &DetailState<DeveloperDetail> {
-        &self.detail
-    }
-    fn detail_mut(&mut self) -> &mut DetailState<DeveloperDetail> {
-        &mut self.detail
-    }
+    super::screen_fields!(TabId::Workload, WorkloadRow, DeveloperDetail);
     fn request(&self, anchor: Anchor, limit: u64) -> Request {
         Request::Workload {
             text: self.text.clone(),
@@ -140,9 +126,7 @@ impl ListScreen for WorkloadScreen {
         &self.filter_raw
     }
     fn cycle_sort(&mut self, back: bool) {
-        let i = SORTS.iter().position(|s| *s == self.sort).unwrap_or(0);
-        let n = SORTS.len();
-        self.sort = SORTS[if back { (i + n - 1) % n } else { (i + 1) % n }];
+        self.sort = super::cycle(&SORTS, self.sort, back);
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
         let by = ctx.t(match self.sort {
