@@ -148,9 +148,7 @@ pub async fn project(
     as_email: Option<&str>,
     cmd: ProjectCommand,
 ) -> Result<(), CliError> {
-    let (db, url) = admin::open(config, locale).await?;
-    db.ensure_migrated().await.or_cli(locale)?;
-    let actor = session::actor(config, locale, &db, &url, as_email).await?;
+    let (db, actor) = session::open_as(config, locale, as_email).await?;
     let origin = Origin::cli();
     match cmd {
         ProjectCommand::List {

@@ -123,3 +123,16 @@ pub async fn remember(
         .map_err(|e| ServiceError::Internal(format!("cannot save the remembered login: {e}")))?;
     Ok(())
 }
+
+/// What every command that acts for someone starts with: the configured database, checked to
+/// be migrated, and the staff member acting (`--as` or the remembered login).
+pub async fn open_as(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+) -> Result<(Db, Actor), CliError> {
+    let (db, url) = super::admin::open(config, locale).await?;
+    db.ensure_migrated().await.or_cli(locale)?;
+    let actor = actor(config, locale, &db, &url, as_email).await?;
+    Ok((db, actor))
+}

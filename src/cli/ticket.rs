@@ -13,7 +13,7 @@ use crate::tr;
 use crate::ui::format::{absolute, span, status as status_word};
 
 use super::output::or_dash;
-use super::{CliError, OrCli, admin, output, session};
+use super::{CliError, OrCli, output, session};
 
 #[derive(Debug, Subcommand)]
 pub enum TicketCommand {
@@ -141,9 +141,7 @@ pub async fn run(
     as_email: Option<&str>,
     cmd: TicketCommand,
 ) -> Result<(), CliError> {
-    let (db, url) = admin::open(config, locale).await?;
-    db.ensure_migrated().await.or_cli(locale)?;
-    let actor = session::actor(config, locale, &db, &url, as_email).await?;
+    let (db, actor) = session::open_as(config, locale, as_email).await?;
     let origin = Origin::cli();
     match cmd {
         TicketCommand::List {

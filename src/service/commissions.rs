@@ -79,10 +79,7 @@ fn check_four_eyes(actor: &Actor, row: &CommissionRow) -> Result<()> {
 
 /// Refuses a decision taken on a version of the row the user no longer sees.
 fn check_seen(kind: Kind, row: &CommissionRow, seen_version: Option<i64>) -> Result<()> {
-    match seen_version {
-        Some(v) if v != row.lock_version => Err(ServiceError::Stale { what: what(kind) }),
-        _ => Ok(()),
-    }
+    super::ensure_version(what(kind), row.lock_version, seen_version)
 }
 
 /// The people told about a decision: the requester and the developer.

@@ -42,9 +42,7 @@ pub async fn edit_article(
             what: "article",
             key: id.to_string(),
         })?;
-    if seen.is_some_and(|v| v != a.lock_version) {
-        return Err(ServiceError::Stale { what: "article" });
-    }
+    super::ensure_version("article", a.lock_version, seen)?;
     let now = super::now();
     let values = vec![
         ("title", title.clone().into()),
@@ -98,9 +96,7 @@ pub async fn set_article_status(
             what: "article",
             key: id.to_string(),
         })?;
-    if seen.is_some_and(|v| v != a.lock_version) {
-        return Err(ServiceError::Stale { what: "article" });
-    }
+    super::ensure_version("article", a.lock_version, seen)?;
     let from = ArticleStatus::parse(&a.status)?;
     from.transition(to)?;
     let now = super::now();

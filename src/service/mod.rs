@@ -28,3 +28,12 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// Refuses a decision taken on a version of the row the user no longer sees (`seen` is the
+/// lock_version they looked at; None skips the check, as scripts do).
+pub(crate) fn ensure_version(what: &'static str, current: i64, seen: Option<i64>) -> Result<()> {
+    match seen {
+        Some(v) if v != current => Err(ServiceError::Stale { what }),
+        _ => Ok(()),
+    }
+}

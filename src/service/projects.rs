@@ -23,10 +23,7 @@ async fn load(tx: &mut Tx, id: i64) -> Result<ProjectRow> {
 }
 
 fn check_seen(row: &ProjectRow, seen_version: Option<i64>) -> Result<()> {
-    match seen_version {
-        Some(v) if v != row.lock_version => Err(ServiceError::Stale { what: "project" }),
-        _ => Ok(()),
-    }
+    super::ensure_version("project", row.lock_version, seen_version)
 }
 
 /// The Monday of the ISO week holding `d`.
