@@ -32,4 +32,4 @@ pub use status::{
     ArticleStatus, Availability, CommissionStatus, EscrowStatus, PayoutMethod, ProfileType,
     ProjectStatus, TicketCategory, TicketPriority, TicketStatus,
 };
-pub use text::{display_width, require_text, slugify, truncate_to_width};
+pub use text::{display_width, mask_account, require_text, slugify, truncate_to_width};

@@ -26,6 +26,17 @@ pub fn require_text(
     Ok(trimmed.to_owned())
 }
 
+/// A payout account (phone number, IBAN, Stripe account) as shown to staff who do not pay
+/// out: everything but the last four characters hidden, so it can be matched, not copied.
+pub fn mask_account(account: &str) -> String {
+    let chars: Vec<char> = account.chars().filter(|c| !c.is_whitespace()).collect();
+    let keep = if chars.len() > 6 { 4 } else { chars.len() / 2 };
+    let hidden = chars.len() - keep;
+    let mut out: String = "•".repeat(hidden.min(8));
+    out.extend(&chars[hidden..]);
+    out
+}
+
 /// Same result as Laravel's `Str::slug` for the names we meet: accents folded,
 /// apostrophes and punctuation dropped, spaces/dashes/underscores become one
 /// '-', '@' reads "at". "Refonte site pharmacie à Dakar" ->
@@ -182,5 +193,16 @@ mod tests {
         for w in 0..12 {
             assert!(display_width(&truncate_to_width("Kouassi 👩🏾‍💻 北京 ❤\u{fe0f}", w)) <= w);
         }
+    }
+
+    #[test]
+    fn payout_accounts_keep_only_their_end() {
+        assert_eq!(mask_account("+221 77 123 45 67"), "••••••••4567");
+        assert_eq!(
+            mask_account("FR76 3000 6000 0112 3456 7890 189"),
+            "••••••••0189"
+        );
+        assert_eq!(mask_account("1234"), "••34");
+        assert_eq!(mask_account(""), "");
     }
 }

@@ -191,7 +191,7 @@ pub async fn create_review(
         }
     };
     let now = super::now();
-    let id = store::content::insert_review(
+    let id = store::reviews::insert_review(
         &mut tx,
         project_id,
         reviewer_id,
@@ -240,17 +240,19 @@ pub async fn hide_review(
     actor.require(Permission::ReviewsModerate)?;
     let reason = require_text("reason", reason, 1000)?;
     let mut tx = db.begin().await?;
-    let r = store::content::review(&mut tx, id)
-        .await?
-        .ok_or(ServiceError::NotFound {
-            what: "review",
-            key: id.to_string(),
-        })?;
+    review_or_not_found(&mut tx, id).await?;
     let now = super::now();
-    if !store::content::hide_review(&mut tx, id, actor.id, &reason, now).await? {
+    if !store::reviews::hide_review(&mut tx, id, actor.id, &reason, now).await? {
+        // Read again: under PostgreSQL's read committed the other moderator's hide may have
+        // committed after our first read.
+        let r = review_or_not_found(&mut tx, id).await?;
+        let by = match r.hidden_by {
+            Some(uid) => store::users::find(&mut tx, uid).await?.map(|u| u.name),
+            None => None,
+        };
         return Err(ServiceError::AlreadyDecided {
             status: "hidden".into(),
-            by: "a moderator".into(),
+            by: by.unwrap_or_else(|| "a moderator".into()),
             at: r.hidden_at.unwrap_or(now),
         });
     }
@@ -273,4 +275,47 @@ pub async fn hide_review(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Shows a hidden review again (a moderation mistake); the audit row keeps why it was hidden.
+pub async fn restore_review(db: &Db, actor: &Actor, origin: &Origin, id: i64) -> Result<()> {
+    actor.require(Permission::ReviewsModerate)?;
+    let mut tx = db.begin().await?;
+    let r = review_or_not_found(&mut tx, id).await?;
+    let now = super::now();
+    if !store::reviews::restore_review(&mut tx, id, now).await? {
+        return Err(ServiceError::Stale { what: "review" });
+    }
+    let diff = Diff::new()
+        .field(
+            "hidden_at",
+            r.hidden_at.map(|t| t.to_rfc3339()),
+            JsonValue::Null,
+        )
+        .field("hidden_reason", r.hidden_reason, JsonValue::Null);
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "restored",
+            subject_type: "review",
+            subject_id: id,
+            diff,
+            notices: Vec::new(),
+            webhook: Some("review.restored"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn review_or_not_found(tx: &mut store::Tx, id: i64) -> Result<store::reviews::ReviewRow> {
+    store::reviews::review(tx, id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "review",
+            key: id.to_string(),
+        })
 }

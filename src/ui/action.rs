@@ -46,6 +46,10 @@ pub enum Action {
     WeekBack,
     WeekForward,
     Cancel,
+    GrantRole,
+    RevokeRole,
+    Hide,
+    Restore,
 }
 
 impl Action {
@@ -91,6 +95,10 @@ impl Action {
         Action::WeekBack,
         Action::WeekForward,
         Action::Cancel,
+        Action::GrantRole,
+        Action::RevokeRole,
+        Action::Hide,
+        Action::Restore,
     ];
 
     /// The name used in the config's [keys] table and the locale files.
@@ -119,6 +127,10 @@ impl Action {
                 | Action::SetStatus
                 | Action::SetPriority
                 | Action::Cancel
+                | Action::GrantRole
+                | Action::RevokeRole
+                | Action::Hide
+                | Action::Restore
         )
     }
 }

@@ -117,11 +117,6 @@ impl App {
                     *o = Some(options);
                 }
             }
-            (Pane::Users, Reply::Users(list)) => {
-                if let Some(Popup::Users { rows, .. }) = self.popup.as_mut() {
-                    *rows = Some(list);
-                }
-            }
             (Pane::Articles, Reply::Articles(list)) => {
                 if let Some(Popup::Articles { rows, .. }) = self.popup.as_mut() {
                     *rows = Some(list);
@@ -167,13 +162,6 @@ impl App {
             (&outcome, &self.popup)
         {
             self.send(Pane::Settings, Fill::Append, Request::Settings);
-        }
-        if let Outcome::RoleChanged { .. } = &outcome {
-            self.popup = Some(Popup::Users {
-                rows: None,
-                cursor: 0,
-            });
-            self.send(Pane::Users, Fill::Append, Request::Users);
         }
         if let (Outcome::ArticleChanged { .. }, Some(Popup::Articles { .. })) =
             (&outcome, &self.popup)
@@ -254,7 +242,7 @@ impl App {
                 if self.data.is_none() {
                     return;
                 }
-                for tab in TabId::ALL {
+                for tab in TabId::EVERY {
                     let watches = on_screen!(self.screens, tab, |s| s.watches(&auditable_type)
                         && s.list().loaded_once);
                     if !watches {

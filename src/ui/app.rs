@@ -22,7 +22,9 @@ use super::popup::Popup;
 use super::screens::audit::AuditScreen;
 use super::screens::commissions::CommissionsScreen;
 use super::screens::projects::ProjectsScreen;
+use super::screens::reviews::ReviewsScreen;
 use super::screens::tickets::TicketsScreen;
+use super::screens::users::UsersScreen;
 use super::screens::workload::WorkloadScreen;
 use super::screens::{Ctx, Effect, ListScreen, TabId};
 use super::theme::Theme;
@@ -53,6 +55,8 @@ pub struct Screens {
     pub workload: WorkloadScreen,
     pub tickets: TicketsScreen,
     pub audit: AuditScreen,
+    pub users: UsersScreen,
+    pub reviews: ReviewsScreen,
 }
 
 /// Runs `$body` with `$s` bound to the screen of `$tab` (each is a different type).
@@ -77,6 +81,14 @@ macro_rules! on_screen {
             }
             TabId::Audit => {
                 let $s = &mut $screens.audit;
+                $body
+            }
+            TabId::Users => {
+                let $s = &mut $screens.users;
+                $body
+            }
+            TabId::Reviews => {
+                let $s = &mut $screens.reviews;
                 $body
             }
         }
@@ -144,8 +156,9 @@ pub struct App {
     pub presence: Option<(i64, Vec<(String, bool)>)>,
     /// The project a developer picker is open for, with the version the user saw.
     pub pending_assignment: Option<(i64, Option<i64>)>,
-    /// The tab `h` jumped from: Esc on the Audit log goes back there.
-    pub jump_back: Option<TabId>,
+    /// Where `h` (a record's history) or a view (`:users`, `:reviews`) was opened from, most
+    /// recent last: Esc goes back there. Switching tabs by number or Tab forgets it.
+    pub back: Vec<TabId>,
 }
 
 impl App {
@@ -169,6 +182,8 @@ impl App {
                 workload: WorkloadScreen::new(now.date_naive()),
                 tickets: TicketsScreen::default(),
                 audit: AuditScreen::default(),
+                users: UsersScreen::default(),
+                reviews: ReviewsScreen::default(),
             },
             tab: opts.start_tab,
             keymap,
@@ -197,7 +212,7 @@ impl App {
             canned_index: 0,
             presence: None,
             pending_assignment: None,
-            jump_back: None,
+            back: Vec::new(),
         }
     }
 
@@ -320,10 +335,32 @@ impl App {
         }
     }
 
+    /// Goes to a tab, forgetting the way back (1–5, Tab, a click).
     pub fn switch_tab(&mut self, tab: TabId) {
-        if tab != TabId::Audit {
-            self.jump_back = None;
+        self.back.clear();
+        self.show(tab);
+    }
+
+    /// Opens a view or a record's history, remembering where from (Esc comes back).
+    pub fn visit(&mut self, tab: TabId) {
+        if tab != self.tab {
+            self.back.push(self.tab);
         }
+        self.show(tab);
+    }
+
+    /// Returns to where the current view or history was opened from; false if nowhere.
+    fn go_back(&mut self) -> bool {
+        match self.back.pop() {
+            Some(tab) => {
+                self.show(tab);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn show(&mut self, tab: TabId) {
         self.tab = tab;
         self.detail_focus = false;
         let never_loaded = on_screen!(self.screens, tab, |s| !s.list().loaded_once);
@@ -441,13 +478,17 @@ impl App {
             Action::Quit => {
                 if on_screen!(self.screens, self.tab, |s| s.detail().open) {
                     self.close_detail();
-                } else {
+                } else if !(self.tab.is_view() && self.go_back()) {
                     self.quit = true;
                 }
             }
             Action::ForceQuit => self.quit = true,
-            Action::NextTab => self.switch_tab(TabId::ALL[(self.tab.index() + 1) % 5]),
-            Action::PrevTab => self.switch_tab(TabId::ALL[(self.tab.index() + 4) % 5]),
+            Action::NextTab | Action::PrevTab => {
+                // From a view, the tabs count from the one it was opened on.
+                let from = self.back.first().copied().unwrap_or(self.tab);
+                let step = if action == Action::NextTab { 1 } else { 4 };
+                self.switch_tab(TabId::ALL[(from.index() + step) % 5]);
+            }
             Action::Tab1 => self.switch_tab(TabId::Projects),
             Action::Tab2 => self.switch_tab(TabId::Commissions),
             Action::Tab3 => self.switch_tab(TabId::Workload),
@@ -500,10 +541,8 @@ impl App {
                     self.detail_focus = false;
                 } else if on_screen!(self.screens, self.tab, |s| s.detail().open) {
                     self.close_detail();
-                } else if let (TabId::Audit, Some(back)) = (self.tab, self.jump_back) {
-                    // Back from a record's history to where `h` was pressed.
-                    self.jump_back = None;
-                    self.switch_tab(back);
+                } else if self.go_back() {
+                    // Back from a record's history or a view to where it was opened.
                 } else if !on_screen!(self.screens, self.tab, |s| s.filter_text().is_empty()) {
                     self.apply_filter(String::new());
                 }
@@ -552,10 +591,8 @@ impl App {
                     .current()
                     .and_then(|r| s.subject(r)));
                 if let Some((kind, id)) = subject {
-                    let from = self.tab;
-                    self.switch_tab(TabId::Audit);
+                    self.visit(TabId::Audit);
                     self.apply_filter(format!("type:{kind} id:{id}"));
-                    self.jump_back = Some(from);
                 }
             }
             other => {

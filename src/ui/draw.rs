@@ -77,7 +77,12 @@ impl App {
                 unicode_width::UnicodeWidthStr::width(t.title(self.locale).as_str()) as u16 + 4
             })
             .sum();
-        let short = full + 8 + 22 > area.width;
+        let view: u16 = if self.tab.is_view() {
+            unicode_width::UnicodeWidthStr::width(self.tab.title(self.locale).as_str()) as u16 + 3
+        } else {
+            0
+        };
+        let short = full + view + 8 + 22 > area.width;
         for (i, tab) in TabId::ALL.iter().enumerate() {
             let title = tab.title(self.locale);
             let label = if short && *tab != self.tab {
@@ -102,6 +107,22 @@ impl App {
                 theme.base
             };
             spans.push(Span::styled(label, style));
+        }
+        if self.tab.is_view() {
+            // A view has no number: it shows after the tabs while it is open.
+            let label = format!(" {} ", self.tab.title(self.locale));
+            let width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
+            spans.push(Span::styled("│", theme.border));
+            self.hits.tabs.push((
+                Rect {
+                    x: x + 1,
+                    y: area.y,
+                    width,
+                    height: 1,
+                },
+                self.tab,
+            ));
+            spans.push(Span::styled(label, theme.selection));
         }
         let (live, live_style) = match self.live {
             Live::Pushed => (self.t("status.live"), theme.ok),

@@ -142,35 +142,6 @@ impl App {
                     &theme,
                 );
             }
-            Popup::Users { rows, cursor } => {
-                let may = !self.opts.read_only
-                    && self
-                        .actor
-                        .as_ref()
-                        .is_some_and(|a| a.can(crate::domain::Permission::UsersManage));
-                let keys = if may {
-                    self.t("users.keys_manage")
-                } else {
-                    self.t("articles.key_close")
-                };
-                let labels = rows.as_ref().map(|r| {
-                    r.iter()
-                        .map(|(_, name, email, roles)| {
-                            format!("{name} <{email}> — {}", roles.join(", "))
-                        })
-                        .collect()
-                });
-                draw_choices(
-                    f,
-                    area,
-                    &self.t("users.title"),
-                    labels,
-                    *cursor,
-                    &keys,
-                    &self.t("detail.loading"),
-                    &theme,
-                );
-            }
             Popup::Articles { rows, cursor } => {
                 let may = |p: crate::domain::Permission| {
                     !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p))

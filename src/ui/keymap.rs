@@ -172,6 +172,10 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (WeekBack, &["["]),
         (WeekForward, &["]"]),
         (Cancel, &["X"]),
+        (GrantRole, &["+"]),
+        (RevokeRole, &["-"]),
+        (Hide, &["H"]),
+        (Restore, &["U"]),
     ]
 }
 

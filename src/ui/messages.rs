@@ -75,7 +75,12 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
         }
         ServiceError::Domain(d) => return domain_text(d, locale),
         ServiceError::AlreadyDecided { status, by, at } => {
-            let status = crate::ui::format::status("commission", status, locale);
+            // Other decisions than a commission's (a hidden review) have words of their own.
+            let own = format!("status.decision.{status}");
+            let status = match tr(locale, &own, &[]) {
+                t if t != own => t,
+                _ => crate::ui::format::status("commission", status, locale),
+            };
             tr(
                 locale,
                 &key,
@@ -276,6 +281,9 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
         } => tr(locale, "toast.first_approval", &[("id", &id.to_string())]),
         Outcome::ReviewHidden { id } => {
             tr(locale, "toast.review_hidden", &[("id", &id.to_string())])
+        }
+        Outcome::ReviewRestored { id } => {
+            tr(locale, "toast.review_restored", &[("id", &id.to_string())])
         }
         Outcome::HoursPlanned { developer_id } => tr(
             locale,

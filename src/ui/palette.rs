@@ -21,7 +21,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("follow", ""),
     ("settings", ""),
     ("articles", ""),
-    ("users", ""),
+    ("users", "[filter: role: type: availability: payout:]"),
+    ("reviews", "[filter: hidden rating: project: user:]"),
     ("hide-review", "ID REASON"),
     ("plan", "DEVELOPER_ID PROJECT_ID WEEK(YYYY-MM-DD) HOURS"),
     ("theme", "dark|light|high-contrast"),
@@ -163,16 +164,13 @@ impl App {
                     ),
                 }
             }
-            Some("users") => {
-                self.popup = Some(super::popup::Popup::Users {
-                    rows: None,
-                    cursor: 0,
-                });
-                self.send(
-                    super::data::Pane::Users,
-                    Fill::Append,
-                    super::data::Request::Users,
-                );
+            Some(view @ ("users" | "reviews")) => {
+                if let Some(t) = TabId::parse(view) {
+                    self.visit(t);
+                    if !rest.is_empty() {
+                        self.apply_filter(rest.to_owned());
+                    }
+                }
             }
             Some("articles") => {
                 self.popup = Some(super::popup::Popup::Articles {

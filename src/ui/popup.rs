@@ -19,9 +19,6 @@ use super::widgets::input::{InputOutcome, LineInput};
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::Fill;
 
-/// A person with their role names (id, name, email, roles).
-pub type UserWithRoles = (i64, String, String, Vec<String>);
-
 pub enum Popup {
     Filter(LineInput),
     Palette(LineInput),
@@ -54,11 +51,6 @@ pub enum Popup {
         id: i64,
         seen: Option<i64>,
         agents: Option<Vec<(i64, String, String)>>,
-        cursor: usize,
-    },
-    /// People holding roles: + grants a role, - revokes one (users.manage).
-    Users {
-        rows: Option<Vec<UserWithRoles>>,
         cursor: usize,
     },
     /// The blog: e edits (articles.edit), p publishes (articles.publish).
@@ -196,62 +188,6 @@ impl App {
                             self.jump_to_subject(&row);
                         }
                         false
-                    }
-                    _ => false,
-                }
-            }
-            Popup::Users { rows, cursor } => {
-                let n = rows.as_ref().map_or(0, Vec::len);
-                let current = rows.as_ref().and_then(|r| r.get(*cursor)).cloned();
-                let may = !self.opts.read_only
-                    && self
-                        .actor
-                        .as_ref()
-                        .is_some_and(|a| a.can(crate::domain::Permission::UsersManage));
-                match k.code {
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        *cursor = (*cursor + 1).min(n.saturating_sub(1));
-                        true
-                    }
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        *cursor = cursor.saturating_sub(1);
-                        true
-                    }
-                    KeyCode::Char(c @ ('+' | '-')) if may => {
-                        if let Some((_, name, email, roles)) = current {
-                            let grant = c == '+';
-                            let options = crate::domain::Role::ALL
-                                .iter()
-                                .filter(|r| {
-                                    r.is_staff() && roles.iter().any(|h| h == r.as_str()) != grant
-                                })
-                                .map(|r| {
-                                    (
-                                        r.as_str().to_owned(),
-                                        Pick::Role {
-                                            email: email.clone(),
-                                            role: *r,
-                                            grant,
-                                        },
-                                    )
-                                })
-                                .collect();
-                            let key = if grant {
-                                "picker.grant"
-                            } else {
-                                "picker.revoke"
-                            };
-                            self.popup = Some(Popup::Picker {
-                                title: self.ta(key, &[("name", &name)]),
-                                options: Some(options),
-                                cursor: 0,
-                            });
-                        }
-                        false
-                    }
-                    KeyCode::Char('+' | '-') => {
-                        self.toast(self.t("toast.not_allowed"), Level::Error);
-                        true
                     }
                     _ => false,
                 }
@@ -523,6 +459,10 @@ impl App {
                     seen,
                 }
             }
+            ComposeFor::HideReview { id } => Request::HideReview {
+                id,
+                reason: text.clone(),
+            },
             ComposeFor::Resolution { id, seen } => Request::TicketStatus {
                 id,
                 to: crate::domain::TicketStatus::Solved,

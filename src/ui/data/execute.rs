@@ -96,7 +96,7 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             .await?
             .rows;
             let history = store::audit::history(&mut c, "project", id, 30).await?;
-            let reviews = store::content::reviews_of_project(&mut c, id).await?;
+            let reviews = store::reviews::reviews_of_project(&mut c, id).await?;
             let messages = match store::messages::conversation_of(&mut c, "project", id).await? {
                 Some(conv) => store::messages::latest(&mut c, conv, 100, true).await?,
                 None => Vec::new(),
@@ -242,7 +242,56 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             service::projects::transition(db, actor, &origin, id, to, seen).await?;
             Reply::Done(Outcome::ProjectChanged { id })
         }
-        Request::Users => Reply::Users(store::users::with_roles(&mut c, 500).await?),
+        Request::Users {
+            filter,
+            sort,
+            anchor,
+            limit,
+        } => {
+            let staff: Vec<&str> = crate::domain::Role::ALL
+                .iter()
+                .filter(|r| r.is_staff())
+                .map(|r| r.as_str())
+                .collect();
+            Reply::Users(store::people::page(&mut c, &filter, &staff, sort, &anchor, limit).await?)
+        }
+        Request::UserDetail(id) => {
+            let person = store::people::get(&mut c, id)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    what: "user",
+                    key: id.to_string(),
+                })?;
+            let permissions = store::users::permissions_of(&mut c, id).await?;
+            let projects = store::people::project_counts(&mut c, id).await?;
+            let history = store::audit::history(&mut c, "user", id, 30).await?;
+            Reply::UserDetail(Box::new(UserDetail {
+                person,
+                permissions,
+                projects,
+                history,
+            }))
+        }
+        Request::Reviews {
+            filter,
+            sort,
+            anchor,
+            limit,
+        } => Reply::Reviews(store::reviews::page(&mut c, &filter, sort, &anchor, limit).await?),
+        Request::ReviewDetail(id) => {
+            let review = store::reviews::get(&mut c, id)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    what: "review",
+                    key: id.to_string(),
+                })?;
+            let history = store::audit::history(&mut c, "review", id, 30).await?;
+            Reply::ReviewDetail(Box::new(ReviewDetail { review, history }))
+        }
+        Request::RestoreReview { id } => {
+            service::content::restore_review(db, actor, &origin, id).await?;
+            Reply::Done(Outcome::ReviewRestored { id })
+        }
         Request::SetRole { email, role, grant } => {
             let changed =
                 service::users::set_role(db, Some(actor), &origin, &email, role, grant).await?;

@@ -15,7 +15,9 @@ use crate::service::{self, Actor, Origin, ServiceError};
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::commissions::CommissionRow;
 use crate::store::notifications::NotificationRow;
+use crate::store::people::PersonRow;
 use crate::store::projects::ProjectRow;
+use crate::store::reviews::ReviewListRow;
 use crate::store::tickets::TicketRow;
 use crate::store::workload::{DeveloperRow, WorkloadLine};
 use crate::store::{self, Anchor, Db, Page};
@@ -151,7 +153,23 @@ pub enum Request {
         seen: Option<i64>,
     },
     Articles,
-    Users,
+    Users {
+        filter: store::people::Filter,
+        sort: store::people::Sort,
+        anchor: Anchor,
+        limit: u64,
+    },
+    UserDetail(i64),
+    Reviews {
+        filter: store::reviews::Filter,
+        sort: store::reviews::Sort,
+        anchor: Anchor,
+        limit: u64,
+    },
+    ReviewDetail(i64),
+    RestoreReview {
+        id: i64,
+    },
     SetRole {
         email: String,
         role: crate::domain::Role,
@@ -189,7 +207,7 @@ pub struct ProjectDetail {
     pub project: ProjectRow,
     pub commissions: Vec<CommissionRow>,
     pub history: Vec<AuditRow>,
-    pub reviews: Vec<(crate::store::content::ReviewRow, String)>,
+    pub reviews: Vec<(crate::store::reviews::ReviewRow, String)>,
     /// The project's conversation (the same thread pane as tickets), oldest first.
     pub messages: Vec<crate::store::messages::MessageRow>,
     pub developer: Option<crate::store::users::DeveloperProfile>,
@@ -209,6 +227,21 @@ pub struct TicketDetail {
     pub history: Vec<AuditRow>,
     /// The thread, oldest first, internal notes included (staff only ever see this).
     pub messages: Vec<crate::store::messages::MessageRow>,
+}
+
+/// A person's whole record: profiles, roles and what they grant, projects, history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserDetail {
+    pub person: PersonRow,
+    pub permissions: Vec<String>,
+    pub projects: store::people::ProjectCounts,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewDetail {
+    pub review: ReviewListRow,
+    pub history: Vec<AuditRow>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -239,6 +272,9 @@ pub enum Outcome {
         id: i64,
     },
     ReviewHidden {
+        id: i64,
+    },
+    ReviewRestored {
         id: i64,
     },
     HoursPlanned {
@@ -292,7 +328,10 @@ pub enum Reply {
     Presence(i64, Vec<(String, bool)>),
     Agents(Vec<(i64, String, String)>),
     Articles(Vec<crate::store::content::ArticleRow>),
-    Users(Vec<(i64, String, String, Vec<String>)>),
+    Users(Page<PersonRow>),
+    UserDetail(Box<UserDetail>),
+    Reviews(Page<ReviewListRow>),
+    ReviewDetail(Box<ReviewDetail>),
     /// Developers ranked by free capacity for a project, with the hours it needs.
     Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
     Pong,
@@ -308,7 +347,6 @@ pub enum Pane {
     Presence,
     Agents,
     Articles,
-    Users,
     Candidates,
     Settings,
     Ping,
@@ -340,6 +378,16 @@ impl Identified for TicketRow {
     }
 }
 impl Identified for AuditRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for PersonRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+impl Identified for ReviewListRow {
     fn row_id(&self) -> i64 {
         self.id
     }

@@ -4,7 +4,9 @@
 pub mod audit;
 pub mod commissions;
 pub mod projects;
+pub mod reviews;
 pub mod tickets;
+pub mod users;
 pub mod workload;
 
 use chrono::{DateTime, Utc};
@@ -30,9 +32,14 @@ pub enum TabId {
     Workload,
     Tickets,
     Audit,
+    /// A view (opened from the palette, not numbered): people, profiles and roles.
+    Users,
+    /// A view: reviews to moderate.
+    Reviews,
 }
 
 impl TabId {
+    /// The numbered tabs of the tab bar (1–5, Tab / Shift-Tab).
     pub const ALL: [TabId; 5] = [
         TabId::Projects,
         TabId::Commissions,
@@ -40,6 +47,21 @@ impl TabId {
         TabId::Tickets,
         TabId::Audit,
     ];
+    /// Every screen: the tabs, then the views opened with `:users` and `:reviews`.
+    pub const EVERY: [TabId; 7] = [
+        TabId::Projects,
+        TabId::Commissions,
+        TabId::Workload,
+        TabId::Tickets,
+        TabId::Audit,
+        TabId::Users,
+        TabId::Reviews,
+    ];
+
+    /// Views have no number: Esc goes back to where they were opened from.
+    pub fn is_view(self) -> bool {
+        matches!(self, TabId::Users | TabId::Reviews)
+    }
 
     pub fn key(self) -> &'static str {
         match self {
@@ -48,11 +70,13 @@ impl TabId {
             TabId::Workload => "workload",
             TabId::Tickets => "tickets",
             TabId::Audit => "audit",
+            TabId::Users => "users",
+            TabId::Reviews => "reviews",
         }
     }
 
     pub fn parse(s: &str) -> Option<TabId> {
-        TabId::ALL.into_iter().find(|t| {
+        TabId::EVERY.into_iter().find(|t| {
             t.key() == s.to_lowercase()
                 || tr(Locale::Fr, &format!("tab.{}", t.key()), &[]).to_lowercase()
                     == s.to_lowercase()
@@ -171,6 +195,10 @@ pub enum ComposeFor {
         id: i64,
         seen: Option<i64>,
     },
+    /// Why a review is hidden (kept in the audit row and shown to moderators).
+    HideReview {
+        id: i64,
+    },
 }
 
 impl ComposeFor {
@@ -184,6 +212,7 @@ impl ComposeFor {
             }
             ComposeFor::Resolution { id, .. } => format!("ticket-{id}-resolution"),
             ComposeFor::Article { id, .. } => format!("article-{id}"),
+            ComposeFor::HideReview { id } => format!("review-{id}-hide"),
         }
     }
 }

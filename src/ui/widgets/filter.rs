@@ -46,6 +46,16 @@ impl ParsedFilter {
         (!self.text.is_empty()).then(|| self.text.clone())
     }
 
+    /// The free text less the bare words that are flags here (`hidden`, `deleted`).
+    pub fn text_except(&self, flags: &[&str]) -> Option<String> {
+        let rest: Vec<&str> = self
+            .text
+            .split(' ')
+            .filter(|w| !w.is_empty() && !flags.contains(w))
+            .collect();
+        (!rest.is_empty()).then(|| rest.join(" "))
+    }
+
     /// Bare words that act as flags ("mine", "unassigned"), given as `is:mine` or alone.
     pub fn flag(&self, name: &str) -> bool {
         self.values(&["is"]).iter().any(|v| v == name) || self.text.split(' ').any(|w| w == name)

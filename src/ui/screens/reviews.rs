@@ -1,0 +1,260 @@
+//! Reviews (a view, `:reviews`): moderation. Every review with its project and both parties,
+//! newest or lowest-rated first; `H` hides one with a reason, `U` shows it again.
+
+use ratatui::layout::Constraint;
+
+use crate::domain::Permission;
+use crate::store::reviews::{Filter, ReviewListRow, Sort};
+use crate::store::{Anchor, Cursor};
+use crate::ui::action::Action;
+use crate::ui::data::{Reply, Request, ReviewDetail};
+use crate::ui::format;
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
+
+use super::{ComposeFor, Ctx, DetailState, Effect, ListScreen, TabId};
+
+#[derive(Default)]
+pub struct ReviewsScreen {
+    pub list: ListView<ReviewListRow>,
+    pub detail: DetailState<ReviewDetail>,
+    pub sort: Sort,
+    pub filter: Filter,
+    pub filter_raw: String,
+}
+
+const SORTS: [Sort; 2] = [Sort::Newest, Sort::Rating];
+const HIDDEN: &[&str] = &["hidden", "masqués", "masques"];
+const VISIBLE: &[&str] = &["visible", "visibles"];
+
+/// Five stars, filled up to the rating: the number of filled ones also reads without colour.
+pub fn stars(rating: i64) -> String {
+    let n = rating.clamp(0, 5) as usize;
+    format!("{}{}", "★".repeat(n), "☆".repeat(5 - n))
+}
+
+fn rating_tone(rating: i64) -> Tone {
+    match rating {
+        ..=2 => Tone::Danger,
+        3 => Tone::Warning,
+        _ => Tone::Ok,
+    }
+}
+
+impl ListScreen for ReviewsScreen {
+    type Row = ReviewListRow;
+    type Detail = ReviewDetail;
+
+    super::screen_fields!(TabId::Reviews, ReviewListRow, ReviewDetail);
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Request {
+        Request::Reviews {
+            filter: self.filter.clone(),
+            sort: self.sort,
+            anchor,
+            limit,
+        }
+    }
+    fn cursor(&self, row: &ReviewListRow) -> Cursor {
+        self.sort.cursor(row)
+    }
+    fn detail_request(&self, row: &ReviewListRow) -> Option<Request> {
+        Some(Request::ReviewDetail(row.id))
+    }
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+        match reply {
+            Reply::Reviews(page) => self.list.apply(page, fill),
+            Reply::ReviewDetail(d) => {
+                self.detail.for_id = Some(d.review.id);
+                self.detail.content = Some(*d);
+                self.detail.error = None;
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        let flags: Vec<&str> = HIDDEN.iter().chain(VISIBLE).copied().collect();
+        let hidden = if HIDDEN.iter().any(|f| p.flag(f)) {
+            Some(true)
+        } else if VISIBLE.iter().any(|f| p.flag(f)) {
+            Some(false)
+        } else {
+            None
+        };
+        self.filter = Filter {
+            text: p.text_except(&flags),
+            hidden,
+            ratings: p
+                .values(&["rating", "note"])
+                .iter()
+                .flat_map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+                .filter_map(|v| v.parse().ok())
+                .collect(),
+            project_id: p.first(&["project", "projet"]).and_then(|v| v.parse().ok()),
+            person: p.first(&["user", "person", "personne"]),
+        };
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, back: bool) {
+        self.sort = super::cycle(&SORTS, self.sort, back);
+    }
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t(match self.sort {
+            Sort::Newest => "sort.newest",
+            Sort::Rating => "sort.lowest_rating",
+        })
+    }
+
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new("#", Constraint::Length(6)).right(),
+            Column::new(ctx.t("col.rating"), Constraint::Length(6)),
+            Column::new(ctx.t("col.project"), Constraint::Fill(2)).optional(),
+            Column::new(ctx.t("reviews.by_about"), Constraint::Fill(2)),
+            Column::new(ctx.t("reviews.comment"), Constraint::Fill(3)),
+            Column::new(ctx.t("col.status"), Constraint::Length(10)),
+            Column::new(ctx.t("col.when"), Constraint::Length(14)).optional(),
+        ]
+    }
+    fn cells(&self, r: &ReviewListRow, ctx: &Ctx) -> Vec<Cell> {
+        let state = if r.hidden_at.is_some() {
+            styled(format!("⊘ {}", ctx.t("detail.hidden")), ctx.theme.muted)
+        } else {
+            ctx.t("reviews.visible").into()
+        };
+        vec![
+            r.id.to_string().into(),
+            styled(stars(r.rating), rating_tone(r.rating).style(ctx.theme)),
+            r.project_title.clone().into(),
+            format!("{} → {}", r.reviewer_name, r.reviewee_name).into(),
+            r.comment.clone().unwrap_or_else(|| "—".into()).into(),
+            state,
+            format::when(r.created_at, ctx.now, ctx.locale).into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        if self.filter_raw.is_empty() {
+            ctx.t("empty.reviews")
+        } else {
+            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
+        }
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.detail
+            .content
+            .as_ref()
+            .map(|d| ctx.ta("reviews.detail_title", &[("id", &d.review.id.to_string())]))
+            .unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
+        let r = &d.review;
+        let l = ctx.locale;
+        let mut out = vec![
+            DetailLine::Field(ctx.t("col.reference"), format!("#{}", r.id)),
+            DetailLine::Field(
+                ctx.t("col.project"),
+                format!(
+                    "#{} {} · {}",
+                    r.project_id,
+                    r.project_title,
+                    format::status("project", &r.project_status, l)
+                ),
+            ),
+            DetailLine::Field(ctx.t("reviews.reviewer"), r.reviewer_name.clone()),
+            DetailLine::Field(ctx.t("reviews.reviewee"), r.reviewee_name.clone()),
+            DetailLine::Styled(
+                ctx.t("col.rating"),
+                format!("{} ({}/5)", stars(r.rating), r.rating),
+                rating_tone(r.rating),
+            ),
+            DetailLine::Field(ctx.t("detail.created"), format::absolute(r.created_at, l)),
+            DetailLine::Section(ctx.t("reviews.comment")),
+            DetailLine::Text(r.comment.clone().unwrap_or_else(|| ctx.t("detail.none"))),
+        ];
+        out.push(DetailLine::Section(ctx.t("reviews.moderation")));
+        match r.hidden_at {
+            Some(at) => {
+                out.push(DetailLine::Styled(
+                    ctx.t("detail.hidden"),
+                    format!(
+                        "{} · {}",
+                        format::absolute(Some(at), l),
+                        r.hidden_by_name.clone().unwrap_or_default()
+                    ),
+                    Tone::Warning,
+                ));
+                out.push(DetailLine::Field(
+                    ctx.t("detail.reason"),
+                    r.hidden_reason.clone().unwrap_or_default(),
+                ));
+            }
+            None => out.push(DetailLine::Text(ctx.t("reviews.shown_publicly"))),
+        }
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, r: &ReviewListRow) -> String {
+        format!("review #{} project #{}", r.id, r.project_id)
+    }
+    fn subject(&self, r: &ReviewListRow) -> Option<(&'static str, i64)> {
+        Some(("review", r.id))
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        if ctx.may(Permission::ReviewsModerate) {
+            match self.list.current().map(|r| r.hidden_at.is_some()) {
+                Some(true) => out.push(Action::Restore),
+                Some(false) => out.push(Action::Hide),
+                None => {}
+            }
+        }
+        out.push(Action::History);
+        out
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if !matches!(action, Action::Hide | Action::Restore) {
+            return None;
+        }
+        if !ctx.may(Permission::ReviewsModerate) {
+            return Some(vec![Effect::Toast(ctx.t("toast.not_allowed"))]);
+        }
+        let r = self.list.current()?;
+        let id = r.id.to_string();
+        match (action, r.hidden_at.is_some()) {
+            (Action::Hide, false) => Some(vec![Effect::Compose {
+                title: ctx.ta(
+                    "compose.hide_review_title",
+                    &[("id", &id), ("by", &r.reviewer_name)],
+                ),
+                request_template: ComposeFor::HideReview { id: r.id },
+            }]),
+            (Action::Restore, true) => Some(vec![Effect::Confirm {
+                title: ctx.t("confirm.title"),
+                question: ctx.ta(
+                    "confirm.restore_review",
+                    &[("id", &id), ("by", &r.reviewer_name)],
+                ),
+                request: Request::RestoreReview { id: r.id },
+            }]),
+            (Action::Hide, true) => Some(vec![Effect::Toast(ctx.t("reviews.already_hidden"))]),
+            _ => Some(vec![Effect::Toast(ctx.t("reviews.not_hidden"))]),
+        }
+    }
+    fn watches(&self, t: &str) -> bool {
+        matches!(t, "review")
+    }
+}

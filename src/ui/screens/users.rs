@@ -1,0 +1,388 @@
+//! Users (a view, `:users`): everyone on the platform with their client and developer profiles
+//! (availability, capacity, payout method) and staff roles; `+` / `-` grant and revoke roles.
+
+use ratatui::layout::Constraint;
+
+use crate::domain::{Permission, Role, mask_account};
+use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
+use crate::store::{Anchor, Cursor};
+use crate::ui::action::Action;
+use crate::ui::data::{Reply, Request, UserDetail};
+use crate::ui::format;
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
+
+use super::{Ctx, DetailState, Effect, ListScreen, Pick, TabId};
+
+#[derive(Default)]
+pub struct UsersScreen {
+    pub list: ListView<PersonRow>,
+    pub detail: DetailState<UserDetail>,
+    pub sort: Sort,
+    pub filter: Filter,
+    pub filter_raw: String,
+}
+
+const SORTS: [Sort; 2] = [Sort::Name, Sort::Newest];
+
+/// What a person is, in a few words: their staff roles, else their profiles.
+fn kind_label(p: &PersonRow, ctx: &Ctx) -> String {
+    let staff: Vec<&str> = p
+        .roles
+        .iter()
+        .map(String::as_str)
+        .filter(|r| Role::parse(r).is_ok_and(|r| r.is_staff()))
+        .collect();
+    if !staff.is_empty() {
+        return staff.join(", ");
+    }
+    let mut kinds = Vec::new();
+    if p.client.is_some() {
+        kinds.push(ctx.t("users.client"));
+    }
+    if p.developer.is_some() {
+        kinds.push(ctx.t("users.developer"));
+    }
+    kinds.join(" · ")
+}
+
+fn availability_tone(a: &str) -> Tone {
+    match a {
+        "available" => Tone::Ok,
+        "busy" => Tone::Warning,
+        _ => Tone::Danger,
+    }
+}
+
+/// The payout method in words, and the account masked unless the viewer pays people out.
+fn payout_text(p: &Profile, ctx: &Ctx) -> String {
+    let Some(method) = &p.payout_method else {
+        return "—".into();
+    };
+    let method = format::status("payout", method, ctx.locale);
+    match &p.payout_account {
+        Some(account) if ctx.actor.can(Permission::CommissionsPay) => {
+            format!("{method} · {account}")
+        }
+        Some(account) => format!("{method} · {}", mask_account(account)),
+        None => method,
+    }
+}
+
+fn profile_lines(p: &Profile, ctx: &Ctx, out: &mut Vec<DetailLine>) {
+    let place = [p.city.as_deref(), p.country.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    out.push(DetailLine::Field(
+        ctx.t("users.display_name"),
+        p.display_name.clone(),
+    ));
+    if let Some(company) = &p.company_name {
+        out.push(DetailLine::Field(ctx.t("users.company"), company.clone()));
+    }
+    if !place.is_empty() {
+        out.push(DetailLine::Field(ctx.t("col.city"), place));
+    }
+    if p.kind == "developer" {
+        out.push(DetailLine::Styled(
+            ctx.t("col.availability"),
+            format::status("availability", &p.availability, ctx.locale),
+            availability_tone(&p.availability),
+        ));
+        out.push(DetailLine::Field(
+            ctx.t("col.capacity"),
+            format!(
+                "{} h · {} {}",
+                p.weekly_capacity_hours,
+                p.max_active_projects,
+                ctx.t("detail.max_projects")
+            ),
+        ));
+        if !p.skills.0.is_empty() {
+            out.push(DetailLine::Field(
+                ctx.t("detail.skills"),
+                p.skills.0.join(", "),
+            ));
+        }
+        if let (Some(rate), Some(cur)) = (p.hourly_rate, &p.hourly_rate_currency) {
+            out.push(DetailLine::Field(
+                ctx.t("users.hourly_rate"),
+                format!("{} / h", format::money(rate, cur, ctx.locale)),
+            ));
+        }
+    }
+    out.push(DetailLine::Field(
+        ctx.t("users.payout"),
+        payout_text(p, ctx),
+    ));
+}
+
+fn counts_line(counts: &[(String, i64)], ctx: &Ctx) -> String {
+    if counts.is_empty() {
+        return ctx.t("detail.none");
+    }
+    counts
+        .iter()
+        .map(|(status, n)| format!("{n} {}", format::status("project", status, ctx.locale)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+impl ListScreen for UsersScreen {
+    type Row = PersonRow;
+    type Detail = UserDetail;
+
+    super::screen_fields!(TabId::Users, PersonRow, UserDetail);
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Request {
+        Request::Users {
+            filter: self.filter.clone(),
+            sort: self.sort,
+            anchor,
+            limit,
+        }
+    }
+    fn cursor(&self, row: &PersonRow) -> Cursor {
+        self.sort.cursor(row)
+    }
+    fn detail_request(&self, row: &PersonRow) -> Option<Request> {
+        Some(Request::UserDetail(row.id))
+    }
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+        match reply {
+            Reply::Users(page) => self.list.apply(page, fill),
+            Reply::UserDetail(d) => {
+                self.detail.for_id = Some(d.person.id);
+                self.detail.content = Some(*d);
+                self.detail.error = None;
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        let kind = p
+            .first(&["type", "kind"])
+            .and_then(|k| match k.to_lowercase().as_str() {
+                "client" | "clients" => Some(Kind::Client),
+                "developer" | "developers" | "dev" | "développeur" | "developpeur" => {
+                    Some(Kind::Developer)
+                }
+                "staff" | "équipe" | "equipe" => Some(Kind::Staff),
+                _ => None,
+            });
+        self.filter = Filter {
+            text: p.text_except(&["deleted", "supprimés", "supprimes"]),
+            kind,
+            role: p.first(&["role", "rôle"]).map(|r| r.to_lowercase()),
+            availability: p
+                .first(&["availability", "dispo", "disponibilité"])
+                .map(|a| a.to_lowercase()),
+            payout_method: p.first(&["payout", "paiement"]).map(|m| m.to_lowercase()),
+            include_deleted: p.flag("deleted") || p.flag("supprimés") || p.flag("supprimes"),
+        };
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, back: bool) {
+        self.sort = super::cycle(&SORTS, self.sort, back);
+    }
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t(match self.sort {
+            Sort::Name => "sort.name",
+            Sort::Newest => "sort.newest",
+        })
+    }
+
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new("#", Constraint::Length(6)).right(),
+            Column::new(ctx.t("users.name"), Constraint::Fill(2)),
+            Column::new(ctx.t("users.email"), Constraint::Fill(2)).optional(),
+            Column::new(ctx.t("users.kind"), Constraint::Fill(1)),
+            Column::new(ctx.t("col.availability"), Constraint::Length(12)).optional(),
+            Column::new(ctx.t("col.capacity"), Constraint::Length(10)).right(),
+            Column::new(ctx.t("users.payout"), Constraint::Length(13)).optional(),
+            Column::new(ctx.t("col.city"), Constraint::Length(13)).optional(),
+        ]
+    }
+    fn cells(&self, r: &PersonRow, ctx: &Ctx) -> Vec<Cell> {
+        let name = if r.deleted_at.is_some() {
+            styled(
+                format!("✕ {} ({})", r.name, ctx.t("users.deleted")),
+                ctx.theme.muted,
+            )
+        } else {
+            r.name.clone().into()
+        };
+        let dev = r.developer.as_ref();
+        let availability = match dev {
+            Some(d) => styled(
+                format::status("availability", &d.availability, ctx.locale),
+                availability_tone(&d.availability).style(ctx.theme),
+            ),
+            None => "—".into(),
+        };
+        let capacity = dev
+            .map(|d| format!("{} h · {}", d.weekly_capacity_hours, d.max_active_projects))
+            .unwrap_or_else(|| "—".into());
+        let payout = r
+            .payout()
+            .and_then(|p| p.payout_method.as_deref())
+            .map(|m| format::status("payout", m, ctx.locale))
+            .unwrap_or_else(|| "—".into());
+        let city = dev
+            .or(r.client.as_ref())
+            .and_then(|p| p.city.clone())
+            .unwrap_or_default();
+        vec![
+            r.id.to_string().into(),
+            name,
+            r.email.clone().into(),
+            kind_label(r, ctx).into(),
+            availability,
+            capacity.into(),
+            payout.into(),
+            city.into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        if self.filter_raw.is_empty() {
+            ctx.t("empty.users")
+        } else {
+            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
+        }
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.detail
+            .content
+            .as_ref()
+            .map(|d| d.person.name.clone())
+            .unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
+        let p = &d.person;
+        let mut out = vec![
+            DetailLine::Field(ctx.t("col.reference"), format!("#{}", p.id)),
+            DetailLine::Field(ctx.t("users.email"), p.email.clone()),
+            DetailLine::Field(
+                ctx.t("users.phone"),
+                p.phone.clone().unwrap_or_else(|| "—".into()),
+            ),
+            DetailLine::Field(ctx.t("users.locale"), p.locale.clone()),
+            DetailLine::Field(
+                ctx.t("detail.created"),
+                format::absolute(p.created_at, ctx.locale),
+            ),
+        ];
+        if let Some(at) = p.deleted_at {
+            out.push(DetailLine::Styled(
+                ctx.t("users.deleted"),
+                format::absolute(Some(at), ctx.locale),
+                Tone::Danger,
+            ));
+        }
+        out.push(DetailLine::Section(ctx.t("users.roles")));
+        out.push(DetailLine::Field(
+            ctx.t("users.roles"),
+            if p.roles.is_empty() {
+                ctx.t("detail.none")
+            } else {
+                p.roles.join(", ")
+            },
+        ));
+        if !d.permissions.is_empty() {
+            out.push(DetailLine::Field(
+                ctx.t("users.permissions"),
+                d.permissions.join(", "),
+            ));
+        }
+        if let Some(dev) = &p.developer {
+            out.push(DetailLine::Section(ctx.t("users.developer_profile")));
+            profile_lines(dev, ctx, &mut out);
+            out.push(DetailLine::Field(
+                ctx.t("users.projects"),
+                counts_line(&d.projects.as_developer, ctx),
+            ));
+        }
+        if let Some(client) = &p.client {
+            out.push(DetailLine::Section(ctx.t("users.client_profile")));
+            profile_lines(client, ctx, &mut out);
+            out.push(DetailLine::Field(
+                ctx.t("users.projects"),
+                counts_line(&d.projects.as_client, ctx),
+            ));
+        }
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, r: &PersonRow) -> String {
+        format!("user #{} {}", r.id, r.email)
+    }
+    fn subject(&self, r: &PersonRow) -> Option<(&'static str, i64)> {
+        Some(("user", r.id))
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        if ctx.may(Permission::UsersManage) {
+            out.extend([Action::GrantRole, Action::RevokeRole]);
+        }
+        out.push(Action::History);
+        out
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        let grant = match action {
+            Action::GrantRole => true,
+            Action::RevokeRole => false,
+            _ => return None,
+        };
+        if !ctx.may(Permission::UsersManage) {
+            return Some(vec![Effect::Toast(ctx.t("toast.not_allowed"))]);
+        }
+        let r = self.list.current()?;
+        // Staff roles only: client and developer follow from the platform's own sign-up.
+        let options: Vec<_> = Role::ALL
+            .iter()
+            .filter(|role| role.is_staff() && r.roles.iter().any(|h| h == role.as_str()) != grant)
+            .map(|role| {
+                (
+                    role.as_str().to_owned(),
+                    Pick::Role {
+                        email: r.email.clone(),
+                        role: *role,
+                        grant,
+                    },
+                )
+            })
+            .collect();
+        if options.is_empty() {
+            let key = if grant {
+                "users.has_every_role"
+            } else {
+                "users.has_no_role"
+            };
+            return Some(vec![Effect::Toast(ctx.ta(key, &[("name", &r.name)]))]);
+        }
+        let key = if grant {
+            "picker.grant"
+        } else {
+            "picker.revoke"
+        };
+        Some(vec![Effect::Pick {
+            title: ctx.ta(key, &[("name", &r.name)]),
+            options,
+        }])
+    }
+    fn watches(&self, t: &str) -> bool {
+        matches!(t, "user" | "profile")
+    }
+}

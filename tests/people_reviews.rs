@@ -1,0 +1,416 @@
+//! The Users view's list (profiles, roles, filters, keyset both ways) and review moderation
+//! (hide with a reason, show again, one winner when two moderators hide at once), on real
+//! SQLite and real PostgreSQL.
+
+mod common;
+
+use common::fixtures::{self, *};
+use obryl::service::{self, Origin, ServiceError};
+use obryl::store::people::{self, Filter, Kind, Sort};
+use obryl::store::reviews;
+use obryl::store::{self, Anchor, Db};
+use sea_query::{Expr, ExprTrait, Query};
+
+const STAFF: [&str; 5] = ["super-admin", "finance", "support", "editor", "ops"];
+
+fn origin() -> Origin {
+    Origin::cli()
+}
+
+async fn ids(db: &Db, f: &Filter, sort: Sort) -> Vec<i64> {
+    let page = people::page(&mut db.clone(), f, &STAFF, sort, &Anchor::First, 100)
+        .await
+        .unwrap();
+    assert!(!page.has_after && !page.has_before);
+    page.rows.iter().map(|r| r.id).collect()
+}
+
+fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn users_view_lists_profiles_and_roles_with_filters_and_keyset() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        db.exec(
+            &Query::update()
+                .table("profiles")
+                .value("payout_method", "wave")
+                .value("payout_account", "+221771234567")
+                .and_where(Expr::col("user_id").eq(MOUSSA))
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+
+        // By name, everyone, with roles and profiles attached.
+        let all = people::page(
+            &mut db.clone(),
+            &Filter::default(),
+            &STAFF,
+            Sort::Name,
+            &Anchor::First,
+            100,
+        )
+        .await
+        .unwrap()
+        .rows;
+        assert_eq!(all.len(), 12);
+        let names: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
+        let mut by_name = names.clone();
+        by_name.sort();
+        assert_eq!(names, by_name, "sorted by name");
+        let moussa = all.iter().find(|r| r.id == MOUSSA).unwrap();
+        let dev = moussa.developer.as_ref().expect("developer profile");
+        assert_eq!(
+            (dev.availability.as_str(), dev.weekly_capacity_hours),
+            ("available", 40)
+        );
+        assert_eq!(
+            moussa.payout().and_then(|p| p.payout_method.as_deref()),
+            Some("wave")
+        );
+        assert!(moussa.client.is_none());
+        let awa = all.iter().find(|r| r.id == AWA).unwrap();
+        assert_eq!(awa.roles, vec!["finance".to_string()]);
+        assert!(awa.developer.is_none() && awa.client.is_none());
+
+        // Filters, each alone.
+        let f = |kind| Filter {
+            kind: Some(kind),
+            ..Filter::default()
+        };
+        assert_eq!(
+            sorted(ids(&db, &f(Kind::Developer), Sort::Name).await),
+            vec![DEV_FIN, MOUSSA, IDLE]
+        );
+        assert_eq!(
+            sorted(ids(&db, &f(Kind::Client), Sort::Name).await),
+            vec![CLIENT_FIN, CLIENT]
+        );
+        let staff = ids(&db, &f(Kind::Staff), Sort::Name).await;
+        assert_eq!(staff.len(), 9, "every fixture member with a staff role");
+        assert!(!staff.contains(&CLIENT) && !staff.contains(&MOUSSA));
+        let support = Filter {
+            role: Some("support".into()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            sorted(ids(&db, &support, Sort::Name).await),
+            vec![FATOU, KOFFI]
+        );
+        let unavailable = Filter {
+            availability: Some("unavailable".into()),
+            ..Filter::default()
+        };
+        assert_eq!(ids(&db, &unavailable, Sort::Name).await, vec![IDLE]);
+        let wave = Filter {
+            payout_method: Some("wave".into()),
+            ..Filter::default()
+        };
+        assert_eq!(ids(&db, &wave, Sort::Name).await, vec![MOUSSA]);
+        let koffi = Filter {
+            text: Some("KOFFI".into()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            sorted(ids(&db, &koffi, Sort::Name).await),
+            vec![DEV_FIN, KOFFI]
+        );
+        // LIKE wildcards typed by the user match themselves only.
+        let percent = Filter {
+            text: Some("%".into()),
+            ..Filter::default()
+        };
+        assert!(ids(&db, &percent, Sort::Name).await.is_empty());
+
+        // Newest first is by id, descending.
+        let newest = ids(&db, &Filter::default(), Sort::Newest).await;
+        assert_eq!(newest, (1..=12).rev().collect::<Vec<i64>>());
+
+        // Keyset: pages of 5 forward, then from the real end backwards, give the same order.
+        for sort in [Sort::Name, Sort::Newest] {
+            let whole = ids(&db, &Filter::default(), sort).await;
+            let mut walked = Vec::new();
+            let mut anchor = Anchor::First;
+            loop {
+                let page = people::page(
+                    &mut db.clone(),
+                    &Filter::default(),
+                    &STAFF,
+                    sort,
+                    &anchor,
+                    5,
+                )
+                .await
+                .unwrap();
+                walked.extend(page.rows.iter().map(|r| r.id));
+                match page.rows.last() {
+                    Some(last) if page.has_after => anchor = Anchor::After(sort.cursor(last)),
+                    _ => break,
+                }
+            }
+            assert_eq!(walked, whole, "forward pages, {sort:?}");
+            let last = people::page(
+                &mut db.clone(),
+                &Filter::default(),
+                &STAFF,
+                sort,
+                &Anchor::Last,
+                5,
+            )
+            .await
+            .unwrap();
+            assert!(last.has_before && !last.has_after);
+            let tail: Vec<i64> = last.rows.iter().map(|r| r.id).collect();
+            assert_eq!(
+                tail,
+                whole[whole.len() - 5..].to_vec(),
+                "real last page, {sort:?}"
+            );
+            let before = people::page(
+                &mut db.clone(),
+                &Filter::default(),
+                &STAFF,
+                sort,
+                &Anchor::Before(sort.cursor(&last.rows[0])),
+                5,
+            )
+            .await
+            .unwrap();
+            let prev: Vec<i64> = before.rows.iter().map(|r| r.id).collect();
+            assert_eq!(prev, whole[whole.len() - 10..whole.len() - 5].to_vec());
+        }
+
+        // Soft-deleted accounts only on request.
+        db.exec(
+            &Query::update()
+                .table("users")
+                .value("deleted_at", chrono::Utc::now())
+                .and_where(Expr::col("id").eq(IDLE))
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            !ids(&db, &f(Kind::Developer), Sort::Name)
+                .await
+                .contains(&IDLE)
+        );
+        let with_deleted = Filter {
+            kind: Some(Kind::Developer),
+            include_deleted: true,
+            ..Filter::default()
+        };
+        assert!(ids(&db, &with_deleted, Sort::Name).await.contains(&IDLE));
+
+        // One person's record: projects per status on each side.
+        let one = people::get(&mut db.clone(), CLIENT).await.unwrap().unwrap();
+        assert!(one.client.is_some());
+        let counts = people::project_counts(&mut db.clone(), CLIENT)
+            .await
+            .unwrap();
+        assert!(!counts.as_client.is_empty() && counts.as_developer.is_empty());
+        let total: i64 = counts.as_client.iter().map(|(_, n)| n).sum();
+        assert!(total >= 1);
+    });
+}
+
+async fn two_reviews(db: &Db) -> (i64, i64) {
+    let sekou = fixtures::actor(db, SEKOU).await;
+    let good = service::content::create_review(
+        db,
+        &sekou,
+        &origin(),
+        1,
+        CLIENT,
+        5,
+        Some("Travail soigné"),
+    )
+    .await
+    .unwrap();
+    let bad = service::content::create_review(
+        db,
+        &sekou,
+        &origin(),
+        1,
+        MOUSSA,
+        1,
+        Some("Client injoignable"),
+    )
+    .await
+    .unwrap();
+    (good, bad)
+}
+
+async fn review_ids(db: &Db, f: &reviews::Filter, sort: reviews::Sort) -> Vec<i64> {
+    reviews::page(&mut db.clone(), f, sort, &Anchor::First, 50)
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+async fn review_audits(db: &Db, id: i64, event: &str) -> i64 {
+    store::audit::count_for(&mut db.clone(), "review", id, Some(event))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn moderators_hide_with_a_reason_and_show_again_support_cannot() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let (good, bad) = two_reviews(&db).await;
+        let all = reviews::Filter::default();
+        assert_eq!(
+            review_ids(&db, &all, reviews::Sort::Newest).await,
+            vec![bad, good]
+        );
+        assert_eq!(
+            review_ids(&db, &all, reviews::Sort::Rating).await,
+            vec![bad, good]
+        );
+        let low = reviews::Filter {
+            ratings: vec![1, 2],
+            ..Default::default()
+        };
+        assert_eq!(
+            review_ids(&db, &low, reviews::Sort::Newest).await,
+            vec![bad]
+        );
+        let text = reviews::Filter {
+            text: Some("SOIGNÉ".to_lowercase()),
+            ..Default::default()
+        };
+        assert_eq!(
+            review_ids(&db, &text, reviews::Sort::Newest).await,
+            vec![good]
+        );
+        let person = reviews::Filter {
+            person: Some("moussa".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            review_ids(&db, &person, reviews::Sort::Newest).await.len(),
+            2
+        );
+
+        // Support holds no reviews.moderate: refused, nothing written.
+        let fatou = fixtures::actor(&db, FATOU).await;
+        let e = service::content::hide_review(&db, &fatou, &origin(), bad, "insultes")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::Forbidden { .. }), "{e}");
+        assert_eq!(review_audits(&db, bad, "hidden").await, 0);
+        // A reason is required.
+        let sekou = fixtures::actor(&db, SEKOU).await;
+        let e = service::content::hide_review(&db, &sekou, &origin(), bad, "   ")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
+
+        service::content::hide_review(&db, &sekou, &origin(), bad, "Propos injurieux")
+            .await
+            .unwrap();
+        assert_eq!(review_audits(&db, bad, "hidden").await, 1);
+        let hidden = reviews::Filter {
+            hidden: Some(true),
+            ..Default::default()
+        };
+        let visible = reviews::Filter {
+            hidden: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            review_ids(&db, &hidden, reviews::Sort::Newest).await,
+            vec![bad]
+        );
+        assert_eq!(
+            review_ids(&db, &visible, reviews::Sort::Newest).await,
+            vec![good]
+        );
+        let row = reviews::get(&mut db.clone(), bad).await.unwrap().unwrap();
+        assert_eq!(row.hidden_by_name.as_deref(), Some("Sékou Keïta"));
+        assert_eq!(row.hidden_reason.as_deref(), Some("Propos injurieux"));
+
+        // Hiding again names who did it first.
+        let again = service::content::hide_review(&db, &sekou, &origin(), bad, "encore")
+            .await
+            .unwrap_err();
+        match &again {
+            ServiceError::AlreadyDecided { status, by, .. } => {
+                assert_eq!((status.as_str(), by.as_str()), ("hidden", "Sékou Keïta"))
+            }
+            other => panic!("expected AlreadyDecided, got {other}"),
+        }
+
+        // Shown again: audited with what it replaces; a second restore finds nothing to do.
+        let e = service::content::restore_review(&db, &fatou, &origin(), bad)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::Forbidden { .. }), "{e}");
+        service::content::restore_review(&db, &sekou, &origin(), bad)
+            .await
+            .unwrap();
+        assert_eq!(review_audits(&db, bad, "restored").await, 1);
+        let row = reviews::get(&mut db.clone(), bad).await.unwrap().unwrap();
+        assert!(row.hidden_at.is_none() && row.hidden_reason.is_none());
+        let history = store::audit::history(&mut db.clone(), "review", bad, 10)
+            .await
+            .unwrap();
+        let restored = history.iter().find(|h| h.event == "restored").unwrap();
+        assert_eq!(
+            restored
+                .old_values
+                .as_ref()
+                .map(|v| v.0["hidden_reason"].clone()),
+            Some(serde_json::json!("Propos injurieux"))
+        );
+        let twice = service::content::restore_review(&db, &sekou, &origin(), bad)
+            .await
+            .unwrap_err();
+        assert!(matches!(twice, ServiceError::Stale { .. }), "{twice}");
+        assert_eq!(review_audits(&db, bad, "restored").await, 1);
+    });
+}
+
+#[tokio::test]
+async fn two_moderators_hiding_at_once_one_wins_the_other_is_told_who() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let (_, bad) = two_reviews(&db).await;
+        // Éloïse becomes a second moderator.
+        service::users::set_role(
+            &db,
+            None,
+            &origin(),
+            "u9@obryl.test",
+            obryl::domain::Role::Ops,
+            true,
+        )
+        .await
+        .unwrap();
+        let sekou = fixtures::actor(&db, SEKOU).await;
+        let eloise = fixtures::actor(&db, ELOISE).await;
+        let (o1, o2) = (origin(), origin());
+        let (a, b) = tokio::join!(
+            service::content::hide_review(&db, &sekou, &o1, bad, "insultes"),
+            service::content::hide_review(&db, &eloise, &o2, bad, "hors sujet"),
+        );
+        let (winner, loser) = match (&a, &b) {
+            (Ok(()), Err(e)) => ("Sékou Keïta", e),
+            (Err(e), Ok(())) => ("Éloïse Ouédraogo", e),
+            other => panic!("exactly one hide must win: {other:?}"),
+        };
+        match loser {
+            ServiceError::AlreadyDecided { by, .. } => assert_eq!(by, winner),
+            other => panic!("the loser is told who won, got {other}"),
+        }
+        assert_eq!(review_audits(&db, bad, "hidden").await, 1);
+    });
+}
