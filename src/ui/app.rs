@@ -690,6 +690,7 @@ impl App {
                     self.send(Pane::Agents, Fill::Append, Request::Agents);
                 }
                 Effect::Toast(t) => self.toast(t, Level::Info),
+                Effect::Refuse(t) => self.toast(t, Level::Error),
                 Effect::Reload => self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top)),
             }
         }

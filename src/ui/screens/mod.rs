@@ -150,6 +150,8 @@ pub enum Effect {
         request_template: ComposeFor,
     },
     Toast(String),
+    /// Said as an error: the action is refused (no permission, wrong state).
+    Refuse(String),
     /// Refetch this tab from the first row (its query changed).
     Reload,
     /// A list to choose from (status, priority, agent).

@@ -230,7 +230,7 @@ impl ListScreen for ReviewsScreen {
             return None;
         }
         if !ctx.may(Permission::ReviewsModerate) {
-            return Some(vec![Effect::Toast(ctx.t("toast.not_allowed"))]);
+            return Some(vec![Effect::Refuse(ctx.t("toast.not_allowed"))]);
         }
         let r = self.list.current()?;
         let id = r.id.to_string();
@@ -250,8 +250,8 @@ impl ListScreen for ReviewsScreen {
                 ),
                 request: Request::RestoreReview { id: r.id },
             }]),
-            (Action::Hide, true) => Some(vec![Effect::Toast(ctx.t("reviews.already_hidden"))]),
-            _ => Some(vec![Effect::Toast(ctx.t("reviews.not_hidden"))]),
+            (Action::Hide, true) => Some(vec![Effect::Refuse(ctx.t("reviews.already_hidden"))]),
+            _ => Some(vec![Effect::Refuse(ctx.t("reviews.not_hidden"))]),
         }
     }
     fn watches(&self, t: &str) -> bool {

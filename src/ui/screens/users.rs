@@ -26,18 +26,14 @@ pub struct UsersScreen {
 
 const SORTS: [Sort; 2] = [Sort::Name, Sort::Newest];
 
-/// What a person is, in a few words: their staff roles, else their profiles.
+/// What a person is, in a few words: their staff roles, then their profiles.
 fn kind_label(p: &PersonRow, ctx: &Ctx) -> String {
-    let staff: Vec<&str> = p
+    let mut kinds: Vec<String> = p
         .roles
         .iter()
-        .map(String::as_str)
         .filter(|r| Role::parse(r).is_ok_and(|r| r.is_staff()))
+        .cloned()
         .collect();
-    if !staff.is_empty() {
-        return staff.join(", ");
-    }
-    let mut kinds = Vec::new();
     if p.client.is_some() {
         kinds.push(ctx.t("users.client"));
     }
@@ -291,7 +287,7 @@ impl ListScreen for UsersScreen {
                 Tone::Danger,
             ));
         }
-        out.push(DetailLine::Section(ctx.t("users.roles")));
+        out.push(DetailLine::Section(ctx.t("users.access")));
         out.push(DetailLine::Field(
             ctx.t("users.roles"),
             if p.roles.is_empty() {
@@ -346,7 +342,7 @@ impl ListScreen for UsersScreen {
             _ => return None,
         };
         if !ctx.may(Permission::UsersManage) {
-            return Some(vec![Effect::Toast(ctx.t("toast.not_allowed"))]);
+            return Some(vec![Effect::Refuse(ctx.t("toast.not_allowed"))]);
         }
         let r = self.list.current()?;
         // Staff roles only: client and developer follow from the platform's own sign-up.

@@ -1,0 +1,278 @@
+//! The views opened from the palette: Users (profiles, roles, grant and revoke) and Reviews
+//! (moderation), driven by keys on the seeded demo as a staff member would, with snapshots.
+//!
+//! Update after an intended change: `INSTA_UPDATE=always cargo test --test ui_views`.
+
+mod common;
+
+use common::ui::{Harness, demo_db};
+use crossterm::event::{KeyCode, KeyModifiers};
+use obryl::domain::Locale;
+use obryl::store::{self, Db};
+use obryl::ui::popup::Popup;
+use obryl::ui::screens::{Pick, TabId};
+use obryl::ui::widgets::toast::Level;
+
+const OPS: &str = "ops@obryl.test";
+const SUPPORT: &str = "support@obryl.test";
+
+async fn command(h: &mut Harness, line: &str) {
+    h.char(':').await;
+    h.type_text(line).await;
+    h.key(KeyCode::Enter).await;
+}
+
+async fn filter(h: &mut Harness, text: &str) {
+    h.char('/').await;
+    h.type_text(text).await;
+    h.key(KeyCode::Enter).await;
+}
+
+fn footer(text: &str) -> &str {
+    text.lines().last().unwrap_or_default()
+}
+
+/// Moves a picker's cursor to the option labelled `label` and chooses it.
+async fn pick(h: &mut Harness, label: &str) {
+    let index = match &h.app.popup {
+        Some(Popup::Picker {
+            options: Some(o), ..
+        }) => o.iter().position(|(l, _)| l == label),
+        _ => None,
+    }
+    .unwrap_or_else(|| panic!("a picker offering {label:?}"));
+    for _ in 0..index {
+        h.char('j').await;
+    }
+    h.key(KeyCode::Enter).await;
+}
+
+async fn success(h: &mut Harness, what: &str) -> String {
+    h.pump_until(what, |app| app.toast.is_some()).await;
+    let toast = h.app.toast.take().unwrap();
+    assert_eq!(toast.level, Level::Success, "{what}: {}", toast.text);
+    toast.text
+}
+
+async fn roles(db: &Db, email: &str) -> Vec<String> {
+    let user = store::users::find_by_email(&mut db.clone(), email)
+        .await
+        .unwrap()
+        .unwrap();
+    store::users::roles_of(&mut db.clone(), user.id)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn users_view_shows_profiles_and_comes_back() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, OPS, Locale::En, TabId::Projects).await;
+    command(&mut h, "users").await;
+    assert_eq!(h.app.tab, TabId::Users);
+    let text = h.render(120, 40);
+    assert!(text.lines().next().unwrap().contains("Users"), "{text}");
+    assert!(footer(&text).contains("+ grant a role"), "{text}");
+    insta::assert_snapshot!("users_view_en_120x40", text);
+
+    filter(&mut h, "type:developer availability:busy").await;
+    let rows = &h.app.screens.users.list.rows;
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| {
+        r.developer
+            .as_ref()
+            .is_some_and(|d| d.availability == "busy")
+    }));
+
+    h.key(KeyCode::Enter).await;
+    let d = &h.app.screens.users.detail;
+    assert!(d.open && d.error.is_none(), "{:?}", d.error);
+    let text = h.render(120, 40);
+    for needle in ["Developer profile", "Capacity", "Payout", "••••", "History"] {
+        assert!(text.contains(needle), "detail shows {needle:?}:\n{text}");
+    }
+    insta::assert_snapshot!("users_detail_en_120x40", text);
+
+    // Esc closes the detail, then the filter stays and Esc returns to where :users was typed.
+    h.key(KeyCode::Esc).await;
+    assert!(!h.app.screens.users.detail.open);
+    h.key(KeyCode::Esc).await;
+    assert_eq!(h.app.tab, TabId::Projects);
+}
+
+#[tokio::test]
+async fn users_view_in_french_at_80_columns() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, OPS, Locale::Fr, TabId::Workload).await;
+    h.resize(80, 24);
+    command(&mut h, "users").await;
+    let text = h.render(80, 24);
+    assert!(
+        text.lines().next().unwrap().contains("Utilisateurs"),
+        "{text}"
+    );
+    for line in text.lines().skip(2).take(21) {
+        assert_eq!(unicode_width::UnicodeWidthStr::width(line), 80, "{line:?}");
+    }
+    insta::assert_snapshot!("users_view_fr_80x24", text);
+    // Tab from a view moves on from the tab it was opened on.
+    h.key(KeyCode::Tab).await;
+    assert_eq!(h.app.tab, TabId::Tickets);
+}
+
+#[tokio::test]
+async fn ops_grant_and_revoke_a_role_support_is_not_offered_it() {
+    let (db, _dir) = demo_db().await;
+    let email = "support2@obryl.test";
+    let mut h = Harness::new(&db, OPS, Locale::En, TabId::Projects).await;
+    command(&mut h, "users support2").await;
+    let rows = &h.app.screens.users.list.rows;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].email, email);
+
+    h.char('+').await;
+    match &h.app.popup {
+        Some(Popup::Picker {
+            options: Some(o), ..
+        }) => {
+            assert!(
+                o.iter()
+                    .all(|(l, p)| l != "support" && matches!(p, Pick::Role { grant: true, .. }))
+            );
+        }
+        _ => panic!("a role picker"),
+    }
+    pick(&mut h, "editor").await;
+    let toast = success(&mut h, "the grant").await;
+    assert!(toast.contains("is now editor"), "{toast}");
+    assert_eq!(roles(&db, email).await, vec!["editor", "support"]);
+    assert_eq!(
+        h.app.screens.users.list.rows[0].roles,
+        vec!["editor", "support"]
+    );
+
+    h.char('-').await;
+    pick(&mut h, "editor").await;
+    success(&mut h, "the revocation").await;
+    assert_eq!(roles(&db, email).await, vec!["support"]);
+    let user = store::users::find_by_email(&mut db.clone(), email)
+        .await
+        .unwrap()
+        .unwrap();
+    for event in ["role_granted", "role_revoked"] {
+        let n = store::audit::count_for(&mut db.clone(), "user", user.id, Some(event))
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{event} audited once");
+    }
+
+    // Support: the keys are not offered and do nothing but say so.
+    let mut s = Harness::new(&db, SUPPORT, Locale::En, TabId::Tickets).await;
+    command(&mut s, "users").await;
+    let text = s.render(120, 40);
+    assert!(!footer(&text).contains("grant"), "{text}");
+    s.char('+').await;
+    assert!(s.app.popup.is_none());
+    assert!(
+        s.app
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.level == Level::Error)
+    );
+}
+
+#[tokio::test]
+async fn reviews_view_hides_with_a_reason_and_shows_again() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, OPS, Locale::En, TabId::Projects).await;
+    command(&mut h, "reviews rating:1,2 visible").await;
+    assert_eq!(h.app.tab, TabId::Reviews);
+    let rows = h.app.screens.reviews.list.rows.clone();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.rating <= 2 && r.hidden_at.is_none()));
+    let target = rows[0].clone();
+    h.key(KeyCode::Enter).await;
+    let text = h.render(120, 40);
+    for needle in ["Moderation", "Shown on the platform", "H hide"] {
+        assert!(text.contains(needle), "shows {needle:?}:\n{text}");
+    }
+    insta::assert_snapshot!("reviews_detail_en_120x40", text);
+
+    // An empty reason is refused in place; a real one hides the review, audited.
+    h.char('H').await;
+    assert!(matches!(h.app.popup, Some(Popup::Compose { .. })));
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    assert!(matches!(h.app.popup, Some(Popup::Compose { .. })));
+    h.type_text("Propos injurieux envers le client").await;
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    let toast = success(&mut h, "the hide").await;
+    assert!(toast.contains(&format!("#{}", target.id)), "{toast}");
+    let after = store::reviews::get(&mut db.clone(), target.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after.hidden_reason.as_deref(),
+        Some("Propos injurieux envers le client")
+    );
+    assert_eq!(after.hidden_by_name.as_deref(), Some("Sékou Keïta"));
+    assert!(
+        h.app
+            .screens
+            .reviews
+            .list
+            .rows
+            .iter()
+            .all(|r| r.id != target.id),
+        "no longer among the visible ones"
+    );
+
+    // Shown again, after a confirmation.
+    command(&mut h, "filter hidden").await;
+    let index = h
+        .app
+        .screens
+        .reviews
+        .list
+        .rows
+        .iter()
+        .position(|r| r.id == target.id)
+        .unwrap_or_else(|| panic!("listed among the hidden:\n{}", h.render(120, 40)));
+    for _ in 0..index {
+        h.char('j').await;
+    }
+    h.char('U').await;
+    assert!(matches!(h.app.popup, Some(Popup::Confirm { .. })));
+    h.char('y').await;
+    success(&mut h, "the restore").await;
+    let after = store::reviews::get(&mut db.clone(), target.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(after.hidden_at.is_none());
+    for event in ["hidden", "restored"] {
+        let n = store::audit::count_for(&mut db.clone(), "review", target.id, Some(event))
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{event} audited once");
+    }
+}
+
+#[tokio::test]
+async fn support_cannot_moderate_reviews() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, SUPPORT, Locale::Fr, TabId::Tickets).await;
+    command(&mut h, "reviews").await;
+    let text = h.render(120, 40);
+    assert!(text.lines().next().unwrap().contains("Avis"), "{text}");
+    assert!(!footer(&text).contains("masquer"), "{text}");
+    insta::assert_snapshot!("reviews_view_fr_120x40", text);
+    h.char('H').await;
+    assert!(h.app.popup.is_none());
+    assert!(
+        h.app
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.level == Level::Error)
+    );
+}
