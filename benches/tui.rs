@@ -147,8 +147,9 @@ async fn bench(url: &str) {
         .unwrap();
     println!("\n## {} ({})", db.describe(), obryl::store::db_redact(url));
 
-    // First screen of each tab with a remembered login: resume + first query + first frame.
-    for tab in TabId::ALL {
+    // First screen of each tab and view with a remembered login: resume + first query + first
+    // frame.
+    for tab in TabId::EVERY {
         let mut samples = Vec::new();
         for _ in 0..5 {
             let started = Instant::now();
@@ -236,6 +237,32 @@ async fn bench(url: &str) {
             format!("\"{filter}\""),
             percentile(samples, 0.5),
             rows
+        );
+    }
+
+    // The views' filters: people (50 k users) and reviews, first matching screen.
+    for (tab, filter) in [
+        (TabId::Users, "role:support"),
+        (TabId::Users, "type:developer availability:busy"),
+        (TabId::Users, "payout:wave koffi"),
+        (TabId::Reviews, "hidden"),
+        (TabId::Reviews, "rating:1"),
+        (TabId::Reviews, "user:awa"),
+    ] {
+        r.app.visit(tab);
+        r.settle().await;
+        let mut samples = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            r.app.apply_filter(filter.to_owned());
+            r.settle().await;
+            samples.push(ms(t.elapsed()));
+        }
+        println!(
+            "{:<7} filter {:<34} median {:>7.1} ms",
+            tab.key(),
+            format!("\"{filter}\""),
+            percentile(samples, 0.5),
         );
     }
 
