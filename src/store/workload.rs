@@ -35,19 +35,34 @@ pub enum Sort {
     Free,
 }
 
-/// The sort key of a developer for `week` (planned hours or free hours), as SQL.
+/// Planned hours of the row's developer (`u.id`) in the weeks `w.week_start` matches.
+fn planned_hours(weeks: Expr) -> Expr {
+    let q = Query::select()
+        .expr(Func::coalesce([
+            Expr::col(("w", "planned_hours")).sum(),
+            Expr::val(0),
+        ]))
+        .from_as("workload", "w")
+        .and_where(Expr::col(("w", "developer_id")).equals(("u", "id")))
+        .and_where(weeks)
+        .to_owned();
+    Expr::SubQuery(None, Box::new(q.into()))
+}
+
+/// The sort key of a developer for `week` (planned hours or free hours). Composed rather than
+/// written as SQL text: custom SQL placeholders differ between the backends (`?` / `$1`).
 fn week_key(sort: Sort, week: NaiveDate) -> Option<Expr> {
-    let planned = "(SELECT COALESCE(SUM(w.planned_hours), 0) FROM workload w WHERE w.developer_id = u.id AND w.week_start = ?)";
+    let planned = || planned_hours(Expr::col(("w", "week_start")).eq(week));
     match sort {
         Sort::Id => None,
-        Sort::Load => Some(Expr::cust_with_values(
-            format!("CAST({planned} AS BIGINT)"),
-            [week],
-        )),
-        Sort::Free => Some(Expr::cust_with_values(
-            format!("CAST(pr.weekly_capacity_hours - {planned} AS BIGINT)"),
-            [week],
-        )),
+        Sort::Load => Some(Func::cast_as(planned(), "BIGINT").into()),
+        Sort::Free => Some(
+            Func::cast_as(
+                Expr::col(("pr", "weekly_capacity_hours")).sub(planned()),
+                "BIGINT",
+            )
+            .into(),
+        ),
     }
 }
 
@@ -260,13 +275,13 @@ pub async fn candidates(
     weeks: i64,
     limit: u64,
 ) -> Result<Vec<Candidate>> {
-    let booked = Query::select()
-        .expr(Expr::cust("COALESCE(SUM(w.planned_hours), 0)"))
-        .from_as("workload", "w")
-        .and_where(Expr::col(("w", "developer_id")).equals(("u", "id")))
-        .and_where(Expr::col(("w", "week_start")).gte(from))
-        .and_where(Expr::col(("w", "week_start")).lt(to))
-        .to_owned();
+    let booked = || {
+        planned_hours(
+            Expr::col(("w", "week_start"))
+                .gte(from)
+                .and(Expr::col(("w", "week_start")).lt(to)),
+        )
+    };
     let q = Query::select()
         .expr_as(Expr::col(("u", "id")), "id")
         .expr_as(Expr::col(("u", "name")), "name")
@@ -277,11 +292,11 @@ pub async fn candidates(
             )),
             "active_projects",
         )
-        .expr_as(Expr::cust_with_expr("CAST((?) AS BIGINT)", sea_query::SubQueryStatement::SelectStatement(booked.clone())), "booked")
+        .expr_as(Func::cast_as(booked(), "BIGINT"), "booked")
         .expr_as(
-            Expr::cust_with_exprs(
-                "CAST(pr.weekly_capacity_hours * ? - (?) AS BIGINT)",
-                [Expr::val(weeks), Expr::SubQuery(None, Box::new(sea_query::SubQueryStatement::SelectStatement(booked)))],
+            Func::cast_as(
+                Expr::col(("pr", "weekly_capacity_hours")).mul(weeks).sub(booked()),
+                "BIGINT",
             ),
             "free",
         )
