@@ -318,6 +318,13 @@ async fn moderators_hide_with_a_reason_and_show_again_support_cannot() {
             .await
             .unwrap();
         assert_eq!(review_audits(&db, bad, "hidden").await, 1);
+        // The reviewer is told, in the same transaction.
+        let told = store::notifications::list(&mut db.clone(), MOUSSA, 10)
+            .await
+            .unwrap();
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].data.0["kind"], "review.hidden");
+        assert_eq!(told[0].data.0["params"]["reason"], "Propos injurieux");
         let hidden = reviews::Filter {
             hidden: Some(true),
             ..Default::default()

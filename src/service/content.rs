@@ -240,7 +240,7 @@ pub async fn hide_review(
     actor.require(Permission::ReviewsModerate)?;
     let reason = require_text("reason", reason, 1000)?;
     let mut tx = db.begin().await?;
-    review_or_not_found(&mut tx, id).await?;
+    let r = review_or_not_found(&mut tx, id).await?;
     let now = super::now();
     if !store::reviews::hide_review(&mut tx, id, actor.id, &reason, now).await? {
         // Read again: under PostgreSQL's read committed the other moderator's hide may have
@@ -259,6 +259,22 @@ pub async fn hide_review(
     let diff = Diff::new()
         .field("hidden_at", JsonValue::Null, now.to_rfc3339())
         .field("hidden_reason", JsonValue::Null, reason.as_str());
+    // The reviewer learns why their review no longer shows on the platform.
+    let project_title = store::projects::get(&mut tx, r.project_id)
+        .await?
+        .map(|p| p.title)
+        .unwrap_or_default();
+    let notice = Notice {
+        user_id: r.reviewer_id,
+        class: "App\\Notifications\\ReviewHidden",
+        kind: "review.hidden",
+        params: json!({
+            "review_id": id,
+            "project_id": r.project_id,
+            "project_title": project_title,
+            "reason": reason,
+        }),
+    };
     record(
         &mut tx,
         Some(actor),
@@ -268,7 +284,7 @@ pub async fn hide_review(
             subject_type: "review",
             subject_id: id,
             diff,
-            notices: Vec::new(),
+            notices: vec![notice],
             webhook: Some("review.hidden"),
         },
     )
