@@ -124,6 +124,10 @@ const TYPED: &[&str] = &[
     ":audit commission 3\n",
     ":follow\n",
     ":settings\n",
+    ":users type:developer\n",
+    ":reviews hidden rating:1,2\n",
+    "/role:support deleted\n",
+    "Hhors sujet\n",
     ":refresh\n",
     ":help\n",
     ":tick\t\n",
@@ -361,4 +365,14 @@ fn storms_on_tickets() {
 #[test]
 fn storms_on_audit() {
     run_storms(TabId::Audit, 13);
+}
+
+#[test]
+fn storms_on_the_users_view() {
+    run_storms(TabId::Users, 13);
+}
+
+#[test]
+fn storms_on_the_reviews_view() {
+    run_storms(TabId::Reviews, 13);
 }
