@@ -421,3 +421,76 @@ async fn two_moderators_hiding_at_once_one_wins_the_other_is_told_who() {
         assert_eq!(review_audits(&db, bad, "hidden").await, 1);
     });
 }
+
+#[tokio::test]
+async fn ops_set_a_developers_availability_audited_and_checked() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let sekou = fixtures::actor(&db, SEKOU).await;
+        let fatou = fixtures::actor(&db, FATOU).await;
+        let busy = obryl::domain::Availability::Busy;
+        let e = service::users::set_availability(&db, &fatou, &origin(), MOUSSA, busy, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::Forbidden { .. }), "{e}");
+        let e = service::users::set_availability(&db, &sekou, &origin(), AWA, busy, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::NotADeveloper { .. }), "{e}");
+        // What the staff member saw must still hold.
+        let e =
+            service::users::set_availability(&db, &sekou, &origin(), MOUSSA, busy, Some("busy"))
+                .await
+                .unwrap_err();
+        assert!(matches!(e, ServiceError::Stale { .. }), "{e}");
+
+        assert!(
+            service::users::set_availability(
+                &db,
+                &sekou,
+                &origin(),
+                MOUSSA,
+                busy,
+                Some("available")
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !service::users::set_availability(&db, &sekou, &origin(), MOUSSA, busy, None)
+                .await
+                .unwrap(),
+            "already busy: nothing written"
+        );
+        let p = store::users::developer_profile(&mut db.clone(), MOUSSA)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.availability, "busy");
+        let history = store::audit::history(&mut db.clone(), "user", MOUSSA, 10)
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(
+            history[0]
+                .new_values
+                .as_ref()
+                .map(|v| v.0["availability"].clone()),
+            Some(serde_json::json!("busy"))
+        );
+        let told = store::notifications::list(&mut db.clone(), MOUSSA, 10)
+            .await
+            .unwrap();
+        assert_eq!(told[0].data.0["kind"], "profile.availability_changed");
+
+        // Unavailable developers are then refused by the assignment rules.
+        let unavailable = obryl::domain::Availability::Unavailable;
+        service::users::set_availability(&db, &sekou, &origin(), MOUSSA, unavailable, None)
+            .await
+            .unwrap();
+        let e = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, MOUSSA, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::Unavailable { .. }), "{e}");
+    });
+}

@@ -276,3 +276,26 @@ async fn support_cannot_moderate_reviews() {
             .is_some_and(|t| t.level == Level::Error)
     );
 }
+
+#[tokio::test]
+async fn ops_mark_a_developer_busy_from_the_users_view() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, OPS, Locale::En, TabId::Workload).await;
+    command(&mut h, "users type:developer availability:available").await;
+    let dev = h.app.screens.users.list.rows[0].clone();
+    let text = h.render(120, 40);
+    assert!(footer(&text).contains("t status"), "{text}");
+    h.char('t').await;
+    pick(&mut h, "busy").await;
+    let toast = success(&mut h, "the availability change").await;
+    assert!(toast.contains("busy"), "{toast}");
+    let p = store::users::developer_profile(&mut db.clone(), dev.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.availability, "busy");
+    assert!(
+        h.app.screens.users.list.rows.iter().all(|r| r.id != dev.id),
+        "no longer among the available"
+    );
+}

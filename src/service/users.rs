@@ -3,10 +3,10 @@
 
 use serde_json::Value as JsonValue;
 
-use crate::domain::{Permission, Role, require_text};
+use crate::domain::{Availability, Permission, Role, require_text};
 use crate::store::{self, Db};
 
-use super::record::{Change, Diff, record};
+use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError, auth};
 
 fn check(by: Option<&Actor>) -> Result<()> {
@@ -195,4 +195,63 @@ pub async fn set_password(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Marks a developer available, busy or unavailable (an unavailable developer is never
+/// assigned). `seen` is the availability the staff member saw; returns false when it already
+/// was `to`.
+pub async fn set_availability(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    user_id: i64,
+    to: Availability,
+    seen: Option<&str>,
+) -> Result<bool> {
+    actor.require(Permission::WorkloadEdit)?;
+    let mut tx = db.begin().await?;
+    let user = store::users::find(&mut tx, user_id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "user",
+            key: user_id.to_string(),
+        })?;
+    let profile = store::users::developer_profile(&mut tx, user_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotADeveloper {
+            name: user.name.clone(),
+        })?;
+    let from = profile.availability;
+    if seen.is_some_and(|s| s != from) {
+        return Err(ServiceError::Stale { what: "profile" });
+    }
+    if from == to.as_str() {
+        return Ok(false);
+    }
+    let now = super::now();
+    if !store::people::set_availability(&mut tx, user_id, &from, to.as_str(), now).await? {
+        return Err(ServiceError::Stale { what: "profile" });
+    }
+    let notice = Notice {
+        user_id,
+        class: "App\\Notifications\\AvailabilityChanged",
+        kind: "profile.availability_changed",
+        params: serde_json::json!({ "from": from, "to": to.as_str() }),
+    };
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "updated",
+            subject_type: "user",
+            subject_id: user_id,
+            diff: Diff::new().field("availability", from.as_str(), to.as_str()),
+            notices: vec![notice],
+            webhook: Some("user.updated"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }

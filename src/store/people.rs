@@ -326,3 +326,22 @@ pub async fn project_counts(c: &mut impl Conn, user_id: i64) -> Result<ProjectCo
         as_developer: c.all(&by("developer_id")).await?,
     })
 }
+
+/// Sets a developer's availability if it is still `expected`; false when it changed meanwhile.
+pub async fn set_availability(
+    tx: &mut super::Tx,
+    user_id: i64,
+    expected: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let q = Query::update()
+        .table("profiles")
+        .value("availability", to)
+        .value("updated_at", now)
+        .and_where(Expr::col("user_id").eq(user_id))
+        .and_where(Expr::col("type").eq("developer"))
+        .and_where(Expr::col("availability").eq(expected))
+        .to_owned();
+    Ok(tx.exec(&q).await? == 1)
+}

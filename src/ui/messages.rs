@@ -282,6 +282,22 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
         Outcome::ReviewHidden { id } => {
             tr(locale, "toast.review_hidden", &[("id", &id.to_string())])
         }
+        Outcome::AvailabilityChanged {
+            user_id,
+            to,
+            changed,
+        } => tr(
+            locale,
+            if *changed {
+                "toast.availability_changed"
+            } else {
+                "toast.availability_unchanged"
+            },
+            &[
+                ("id", &user_id.to_string()),
+                ("to", &crate::ui::format::status("availability", to, locale)),
+            ],
+        ),
         Outcome::ReviewRestored { id } => {
             tr(locale, "toast.review_restored", &[("id", &id.to_string())])
         }

@@ -500,6 +500,11 @@ impl App {
                 Fill::Append,
                 Request::TicketPriority { id, priority, seen },
             ),
+            Pick::Availability { user_id, to, seen } => self.send(
+                Pane::Action,
+                Fill::Append,
+                Request::SetAvailability { user_id, to, seen },
+            ),
             Pick::Role { email, role, grant } => self.send(
                 Pane::Action,
                 Fill::Append,

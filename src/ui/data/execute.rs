@@ -288,6 +288,16 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             let history = store::audit::history(&mut c, "review", id, 30).await?;
             Reply::ReviewDetail(Box::new(ReviewDetail { review, history }))
         }
+        Request::SetAvailability { user_id, to, seen } => {
+            let changed =
+                service::users::set_availability(db, actor, &origin, user_id, to, Some(&seen))
+                    .await?;
+            Reply::Done(Outcome::AvailabilityChanged {
+                user_id,
+                to: to.as_str().to_owned(),
+                changed,
+            })
+        }
         Request::RestoreReview { id } => {
             service::content::restore_review(db, actor, &origin, id).await?;
             Reply::Done(Outcome::ReviewRestored { id })

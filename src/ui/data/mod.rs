@@ -170,6 +170,11 @@ pub enum Request {
     RestoreReview {
         id: i64,
     },
+    SetAvailability {
+        user_id: i64,
+        to: crate::domain::Availability,
+        seen: String,
+    },
     SetRole {
         email: String,
         role: crate::domain::Role,
@@ -276,6 +281,11 @@ pub enum Outcome {
     },
     ReviewRestored {
         id: i64,
+    },
+    AvailabilityChanged {
+        user_id: i64,
+        to: String,
+        changed: bool,
     },
     HoursPlanned {
         developer_id: i64,

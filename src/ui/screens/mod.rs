@@ -252,6 +252,12 @@ pub enum Pick {
         role: crate::domain::Role,
         grant: bool,
     },
+    Availability {
+        user_id: i64,
+        to: crate::domain::Availability,
+        /// The availability the staff member saw (a change meanwhile is refused).
+        seen: String,
+    },
 }
 
 pub trait ListScreen {

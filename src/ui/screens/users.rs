@@ -3,7 +3,7 @@
 
 use ratatui::layout::Constraint;
 
-use crate::domain::{Permission, Role, mask_account};
+use crate::domain::{Availability, Permission, Role, mask_account};
 use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
@@ -125,6 +125,39 @@ fn counts_line(counts: &[(String, i64)], ctx: &Ctx) -> String {
         .map(|(status, n)| format!("{n} {}", format::status("project", status, ctx.locale)))
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+impl UsersScreen {
+    /// `t` on a developer: the other availabilities (unavailable ones are never assigned).
+    fn pick_availability(&self, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if !ctx.may(Permission::WorkloadEdit) {
+            return Some(vec![Effect::Refuse(ctx.t("toast.not_allowed"))]);
+        }
+        let r = self.list.current()?;
+        let Some(dev) = &r.developer else {
+            return Some(vec![Effect::Refuse(
+                ctx.ta("error.not_a_developer", &[("name", &r.name)]),
+            )]);
+        };
+        let options = Availability::ALL
+            .iter()
+            .filter(|a| a.as_str() != dev.availability)
+            .map(|a| {
+                (
+                    format::status("availability", a.as_str(), ctx.locale),
+                    Pick::Availability {
+                        user_id: r.id,
+                        to: *a,
+                        seen: dev.availability.clone(),
+                    },
+                )
+            })
+            .collect();
+        Some(vec![Effect::Pick {
+            title: ctx.ta("picker.availability", &[("name", &r.name)]),
+            options,
+        }])
+    }
 }
 
 impl ListScreen for UsersScreen {
@@ -332,6 +365,10 @@ impl ListScreen for UsersScreen {
         if ctx.may(Permission::UsersManage) {
             out.extend([Action::GrantRole, Action::RevokeRole]);
         }
+        let developer = self.list.current().is_some_and(|r| r.developer.is_some());
+        if developer && ctx.may(Permission::WorkloadEdit) {
+            out.push(Action::SetStatus);
+        }
         out.push(Action::History);
         out
     }
@@ -339,6 +376,7 @@ impl ListScreen for UsersScreen {
         let grant = match action {
             Action::GrantRole => true,
             Action::RevokeRole => false,
+            Action::SetStatus => return self.pick_availability(ctx),
             _ => return None,
         };
         if !ctx.may(Permission::UsersManage) {
