@@ -81,11 +81,7 @@ impl ListScreen for CommissionsScreen {
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Commissions(page) => self.list.apply(page, fill),
-            Reply::CommissionDetail(d) => {
-                self.detail.for_id = Some(d.row.id);
-                self.detail.content = Some(*d);
-                self.detail.error = None;
-            }
+            Reply::CommissionDetail(d) => self.detail.show(d.row.id, *d),
             _ => return false,
         }
         true

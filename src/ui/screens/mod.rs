@@ -124,6 +124,15 @@ pub struct DetailState<T> {
     pub scroll: u16,
 }
 
+impl<T> DetailState<T> {
+    /// Takes a loaded detail for the row `id` (clearing an earlier error).
+    pub fn show(&mut self, id: i64, content: T) {
+        self.for_id = Some(id);
+        self.content = Some(content);
+        self.error = None;
+    }
+}
+
 impl<T> Default for DetailState<T> {
     fn default() -> Self {
         DetailState {

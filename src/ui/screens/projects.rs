@@ -59,11 +59,7 @@ impl ListScreen for ProjectsScreen {
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Projects(page) => self.list.apply(page, fill),
-            Reply::ProjectDetail(d) => {
-                self.detail.for_id = Some(d.project.id);
-                self.detail.content = Some(*d);
-                self.detail.error = None;
-            }
+            Reply::ProjectDetail(d) => self.detail.show(d.project.id, *d),
             _ => return false,
         }
         true

@@ -65,11 +65,7 @@ impl ListScreen for ReviewsScreen {
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Reviews(page) => self.list.apply(page, fill),
-            Reply::ReviewDetail(d) => {
-                self.detail.for_id = Some(d.review.id);
-                self.detail.content = Some(*d);
-                self.detail.error = None;
-            }
+            Reply::ReviewDetail(d) => self.detail.show(d.review.id, *d),
             _ => return false,
         }
         true

@@ -99,11 +99,7 @@ impl ListScreen for TicketsScreen {
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Tickets(page) => self.list.apply(page, fill),
-            Reply::TicketDetail(d) => {
-                self.detail.for_id = Some(d.row.id);
-                self.detail.content = Some(*d);
-                self.detail.error = None;
-            }
+            Reply::TicketDetail(d) => self.detail.show(d.row.id, *d),
             _ => return false,
         }
         true

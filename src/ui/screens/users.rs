@@ -183,11 +183,7 @@ impl ListScreen for UsersScreen {
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Users(page) => self.list.apply(page, fill),
-            Reply::UserDetail(d) => {
-                self.detail.for_id = Some(d.person.id);
-                self.detail.content = Some(*d);
-                self.detail.error = None;
-            }
+            Reply::UserDetail(d) => self.detail.show(d.person.id, *d),
             _ => return false,
         }
         true

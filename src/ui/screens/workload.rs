@@ -101,11 +101,7 @@ impl ListScreen for WorkloadScreen {
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Workload(page) => self.list.apply(page, fill),
-            Reply::DeveloperDetail(d) => {
-                self.detail.for_id = Some(d.dev.id);
-                self.detail.content = Some(*d);
-                self.detail.error = None;
-            }
+            Reply::DeveloperDetail(d) => self.detail.show(d.dev.id, *d),
             _ => return false,
         }
         true
