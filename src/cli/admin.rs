@@ -265,6 +265,22 @@ pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(
                 println!("{}", tr(locale, "cli.user.not_granted", &args));
             }
         }
+        UserCommand::List {
+            kind,
+            role,
+            availability,
+            limit,
+            json,
+        } => {
+            let args = super::people::UserListArgs {
+                kind,
+                role,
+                availability,
+                limit,
+                json,
+            };
+            super::people::list_users(&db, locale, args).await?;
+        }
         UserCommand::Passwd { email } => {
             let password = password_from_env_or_prompt(&email, locale)?;
             service::users::set_password(&db, None, &origin, &email, &password)

@@ -5,6 +5,7 @@ mod admin;
 mod commission;
 mod ops;
 mod output;
+mod people;
 pub mod session;
 mod ticket;
 
@@ -115,6 +116,9 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(ops::AuditCommand),
+    /// Moderation: list, hide and restore reviews.
+    #[command(subcommand)]
+    Review(people::ReviewCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +139,20 @@ pub enum UserCommand {
     Revoke { email: String, role: String },
     /// Set a new password (from OBRYL_PASSWORD or a prompt).
     Passwd { email: String },
+    /// List people by name with their roles, availability, capacity and payout method.
+    List {
+        #[arg(long = "type", value_enum)]
+        kind: Option<people::PersonKind>,
+        #[arg(long)]
+        role: Option<String>,
+        /// available, busy or unavailable (developers).
+        #[arg(long)]
+        availability: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Exit codes: 0 done, 1 refused by a rule, 2 usage or connection error.
@@ -173,6 +191,9 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         }
         Some(Command::Ticket(cmd)) => {
             ticket::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Review(cmd)) => {
+            people::review(&config, locale, cli.as_email.as_deref(), cmd).await
         }
         Some(Command::Project(cmd)) => {
             ops::project(&config, locale, cli.as_email.as_deref(), cmd).await

@@ -1,0 +1,121 @@
+//! `obryl user list` and `obryl review ...` as a script runs them: the real binary on a copy of
+//! the seeded demo, with its exit codes (0 done, 1 refused by a rule, 2 usage).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::ui::demo_db;
+
+fn obryl(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_obryl"))
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", db.display()))
+        // Never a remembered login from the machine's own data directory.
+        .arg("--data-dir")
+        .arg(db.parent().expect("temp dir"))
+        .args(["--locale", "en"])
+        .args(args)
+        .env("OBRYL_PASSWORD", "demo")
+        .env_remove("DATABASE_URL")
+        .env_remove("OBRYL_DATABASE_URL")
+        .output()
+        .expect("run obryl")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test]
+async fn users_and_reviews_from_a_script() {
+    let (_db, dir) = demo_db().await;
+    let path = dir.path().join("demo.db");
+
+    let o = obryl(
+        &path,
+        &[
+            "user",
+            "list",
+            "--type",
+            "developer",
+            "--availability",
+            "busy",
+            "--json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let people: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let people = people.as_array().unwrap();
+    assert!(!people.is_empty());
+    assert!(
+        people
+            .iter()
+            .all(|p| p["developer"]["availability"] == "busy")
+    );
+
+    let o = obryl(&path, &["user", "list", "--type", "nobody"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    let o = obryl(
+        &path,
+        &[
+            "--as",
+            "ops@obryl.test",
+            "review",
+            "list",
+            "--visible",
+            "--rating",
+            "1,2",
+            "--json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let id = list[0]["id"]
+        .as_i64()
+        .expect("a visible low review")
+        .to_string();
+
+    // Support may not; ops may, once; then it is shown again.
+    let o = obryl(
+        &path,
+        &[
+            "--as",
+            "support@obryl.test",
+            "review",
+            "hide",
+            &id,
+            "--reason",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("reviews.moderate"), "{}", text(&o));
+    let hide = [
+        "--as",
+        "ops@obryl.test",
+        "review",
+        "hide",
+        &id,
+        "--reason",
+        "Propos injurieux",
+    ];
+    let o = obryl(&path, &hide);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = obryl(&path, &hide);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("Already hidden by Sékou Keïta"),
+        "{}",
+        text(&o)
+    );
+    let o = obryl(&path, &["--as", "ops@obryl.test", "review", "restore", &id]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("shown again"), "{}", text(&o));
+}
