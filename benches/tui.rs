@@ -190,7 +190,10 @@ async fn bench(url: &str) {
         percentile(bytes, 1.0)
     );
 
-    // One line down: only the old and new cursor rows (and the position counter) change.
+    // One line down within the page (from the top): only the old and new cursor rows and the
+    // position counter change. At the page's last row a line down scrolls every row instead.
+    r.key(KeyCode::Home).await;
+    r.sink.take();
     let (mut times, mut bytes) = (Vec::new(), Vec::new());
     for _ in 0..30 {
         let t = Instant::now();
@@ -243,6 +246,8 @@ async fn bench(url: &str) {
     // The views' filters: people (50 k users) and reviews, first matching screen.
     for (tab, filter) in [
         (TabId::Users, "role:support"),
+        (TabId::Users, "role:developer"),
+        (TabId::Users, "koffi"),
         (TabId::Users, "type:developer availability:busy"),
         (TabId::Users, "payout:wave koffi"),
         (TabId::Reviews, "hidden"),

@@ -494,3 +494,89 @@ async fn ops_set_a_developers_availability_audited_and_checked() {
         assert!(matches!(e, ServiceError::Unavailable { .. }), "{e}");
     });
 }
+
+#[tokio::test]
+async fn a_common_role_is_matched_through_the_subquery_a_rare_one_by_ids() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        // 1 200 platform clients: more than the id list takes.
+        let mut tx = db.begin().await.unwrap();
+        let now = chrono::Utc::now();
+        let users: Vec<Vec<sea_query::Value>> = (100..1300i64)
+            .map(|id| {
+                vec![
+                    id.into(),
+                    format!("Client {id:05}").into(),
+                    format!("c{id}@example.test").into(),
+                    "x".into(),
+                    now.into(),
+                ]
+            })
+            .collect();
+        store::bulk::insert_rows(
+            &mut tx,
+            "users",
+            &["id", "name", "email", "password", "created_at"],
+            users,
+        )
+        .await
+        .unwrap();
+        let role = store::users::role_id(&mut tx, "client")
+            .await
+            .unwrap()
+            .unwrap();
+        let grants: Vec<Vec<sea_query::Value>> = (100..1300i64)
+            .map(|id| vec![role.into(), "user".into(), id.into()])
+            .collect();
+        store::bulk::insert_rows(
+            &mut tx,
+            "model_has_roles",
+            &["role_id", "model_type", "model_id"],
+            grants,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        let clients = Filter {
+            role: Some("client".into()),
+            ..Filter::default()
+        };
+        let page = people::page(
+            &mut db.clone(),
+            &clients,
+            &STAFF,
+            Sort::Name,
+            &Anchor::First,
+            50,
+        )
+        .await
+        .unwrap();
+        assert!(page.has_after);
+        assert_eq!(page.rows[0].name, "Client 00100");
+        assert!(
+            page.rows
+                .iter()
+                .all(|r| r.roles == vec!["client".to_string()])
+        );
+        let last = people::page(
+            &mut db.clone(),
+            &clients,
+            &STAFF,
+            Sort::Name,
+            &Anchor::Last,
+            1,
+        )
+        .await
+        .unwrap();
+        assert_eq!(last.rows[0].name, "Client 01299");
+        let support = Filter {
+            role: Some("support".into()),
+            ..Filter::default()
+        };
+        assert_eq!(
+            sorted(ids(&db, &support, Sort::Name).await),
+            vec![FATOU, KOFFI]
+        );
+    });
+}

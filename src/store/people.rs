@@ -131,25 +131,47 @@ fn has_profile(conds: Vec<Expr>) -> Expr {
     Expr::exists(q.to_owned())
 }
 
-/// Users holding one of `roles`, from the roles side (its primary key starts with role_id).
-fn holds_role(roles: Vec<String>) -> Expr {
-    Expr::col(("u", "id")).in_subquery(
-        Query::select()
-            .column(("mr", "model_id"))
-            .from_as("model_has_roles", "mr")
-            .join_as(
-                JoinType::InnerJoin,
-                "roles",
-                "ro",
-                Expr::col(("ro", "id")).equals(("mr", "role_id")),
-            )
-            .and_where(Expr::col(("mr", "model_type")).eq(USER_TYPE))
-            .and_where(Expr::col(("ro", "name")).is_in(roles))
-            .to_owned(),
-    )
+/// Above this many holders, a role is matched by a subquery rather than a list of ids.
+const FEW_HOLDERS: usize = 1000;
+
+fn holders_of(roles: &[String]) -> SelectStatement {
+    Query::select()
+        .distinct()
+        .column(("mr", "model_id"))
+        .from_as("model_has_roles", "mr")
+        .join_as(
+            JoinType::InnerJoin,
+            "roles",
+            "ro",
+            Expr::col(("ro", "id")).equals(("mr", "role_id")),
+        )
+        .and_where(Expr::col(("mr", "model_type")).eq(USER_TYPE))
+        .and_where(Expr::col(("ro", "name")).is_in(roles.iter().map(String::as_str)))
+        .to_owned()
 }
 
-fn apply_filter(q: &mut SelectStatement, f: &Filter, staff_roles: &[&str]) {
+/// Users holding one of `roles`. Staff roles are held by a handful of people among 50 k: they
+/// are looked up first and matched by id, since neither planner can tell how rare a role is
+/// and both would otherwise walk every user testing each. Common roles (client, developer)
+/// keep the subquery, and the walk by name finds a page of them at once.
+async fn holds_role(c: &mut impl Conn, roles: &[String]) -> Result<Expr> {
+    let mut probe = holders_of(roles);
+    probe.limit(FEW_HOLDERS as u64 + 1);
+    let ids: Vec<(i64,)> = c.all(&probe).await?;
+    Ok(if ids.len() <= FEW_HOLDERS {
+        Expr::col(("u", "id")).is_in(ids.into_iter().map(|(id,)| id))
+    } else {
+        Expr::col(("u", "id")).in_subquery(holders_of(roles))
+    })
+}
+
+/// The filter's conditions; role conditions first ask how many hold the role (`holds_role`).
+async fn apply_filter(
+    c: &mut impl Conn,
+    q: &mut SelectStatement,
+    f: &Filter,
+    staff_roles: &[&str],
+) -> Result<()> {
     if !f.include_deleted {
         q.and_where(Expr::col(("u", "deleted_at")).is_null());
     }
@@ -169,14 +191,13 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter, staff_roles: &[&str]) {
             q.and_where(has_profile(vec![Expr::col(("pr", "type")).eq("developer")]));
         }
         Some(Kind::Staff) => {
-            q.and_where(holds_role(
-                staff_roles.iter().map(|r| (*r).to_owned()).collect(),
-            ));
+            let staff: Vec<String> = staff_roles.iter().map(|r| (*r).to_owned()).collect();
+            q.and_where(holds_role(c, &staff).await?);
         }
         None => {}
     }
     if let Some(role) = &f.role {
-        q.and_where(holds_role(vec![role.clone()]));
+        q.and_where(holds_role(c, std::slice::from_ref(role)).await?);
     }
     if let Some(a) = &f.availability {
         q.and_where(has_profile(vec![
@@ -189,6 +210,7 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter, staff_roles: &[&str]) {
             Expr::col(("pr", "payout_method")).eq(m.as_str()),
         ]));
     }
+    Ok(())
 }
 
 fn base() -> SelectStatement {
@@ -216,7 +238,7 @@ pub async fn page(
     limit: u64,
 ) -> Result<Page<PersonRow>> {
     let mut q = base();
-    apply_filter(&mut q, f, staff_roles);
+    apply_filter(c, &mut q, f, staff_roles).await?;
     sort.keyset().apply(&mut q, anchor, limit);
     let users: Vec<UserCols> = c.all(&q).await?;
     let page = finish(users, anchor, limit);
