@@ -307,6 +307,8 @@ pub async fn candidates(
         .and_where(Expr::col(("u", "id")).ne(client_id))
         .and_where(Expr::col(("u", "deleted_at")).is_null())
         .order_by("free", sea_query::Order::Desc)
+        // At equal free hours, the available before the busy.
+        .order_by(("pr", "availability"), sea_query::Order::Asc)
         .order_by(("u", "id"), sea_query::Order::Asc)
         .limit(limit)
         .to_owned();

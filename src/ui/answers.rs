@@ -82,8 +82,11 @@ impl App {
                 let options: Vec<_> = list
                     .iter()
                     .map(|c| {
+                        // Still offered, marked: choosing one is refused with the numbers.
+                        let full = c.free < hours || c.active_projects >= c.max_active_projects;
                         let label = format!(
-                            "{} · {} · {} {} h · {} {}/{} · {}",
+                            "{}{} · {} · {} {} h · {} {}/{} · {}",
+                            if full { "⚠ " } else { "" },
                             c.name,
                             super::format::status("availability", &c.availability, self.locale),
                             self.t("picker.free"),

@@ -226,7 +226,7 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             let to = from + Duration::weeks(weeks);
             let hours = plan.iter().map(|(_, h)| h).sum();
             let list =
-                store::workload::candidates(&mut c, project.client_id, from, to, weeks, 20).await?;
+                store::workload::candidates(&mut c, project.client_id, from, to, weeks, 50).await?;
             Reply::Candidates(project_id, list, hours)
         }
         Request::AssignDeveloper {
