@@ -1,10 +1,10 @@
-//! App state and its reactions: keys, mouse, data answers, other writers' changes, ticks.
-//! Every handler only changes state and starts requests; nothing here awaits the database.
+//! App state: the screens, the tab shown and the way back, popups, toasts, the data task.
+//! Keys and actions are in input.rs, reactions to answers and changes in answers.rs. Every
+//! handler only changes state and starts requests; nothing here awaits the database.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -14,7 +14,6 @@ use crate::store::feed::Change;
 use crate::store::{Anchor, Db};
 use crate::tr;
 
-use super::action::Action;
 use super::data::{Data, DataEvent, Pane, Request};
 use super::keymap::Keymap;
 use super::login::LoginState;
@@ -26,9 +25,8 @@ use super::screens::reviews::ReviewsScreen;
 use super::screens::tickets::TicketsScreen;
 use super::screens::users::UsersScreen;
 use super::screens::workload::WorkloadScreen;
-use super::screens::{Ctx, Effect, ListScreen, TabId};
+use super::screens::{Ctx, ListScreen, TabId};
 use super::theme::Theme;
-use super::widgets::filter::ParsedFilter;
 use super::widgets::toast::{Level, Toast};
 use super::widgets::virtual_table::{Fill, Identified, Keep, Need, PAGE, PaneState};
 
@@ -297,7 +295,7 @@ impl App {
         self.refresh_detail(tab);
     }
 
-    fn refresh_detail(&mut self, tab: TabId) {
+    pub(crate) fn refresh_detail(&mut self, tab: TabId) {
         let req = on_screen!(self.screens, tab, |s| {
             if !s.detail().open {
                 return;
@@ -350,7 +348,7 @@ impl App {
     }
 
     /// Returns to where the current view or history was opened from; false if nowhere.
-    fn go_back(&mut self) -> bool {
+    pub(crate) fn go_back(&mut self) -> bool {
         match self.back.pop() {
             Some(tab) => {
                 self.show(tab);
@@ -379,321 +377,6 @@ impl App {
         }
         self.toast = Some(Toast::new(text, level));
         self.dirty = true;
-    }
-
-    // --- input -----------------------------------------------------------------------------
-
-    pub fn handle_event(&mut self, ev: Event) {
-        match ev {
-            Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
-            Event::Mouse(m) if self.opts.mouse => self.handle_mouse(m),
-            Event::Paste(text) => self.handle_paste(&text),
-            Event::Resize(_, _) => self.dirty = true,
-            _ => {}
-        }
-    }
-
-    pub fn handle_key(&mut self, k: KeyEvent) {
-        self.dirty = true;
-        // Ctrl-C quits from anywhere, popups included: composer drafts are already on disk.
-        if k.code == crossterm::event::KeyCode::Char('c')
-            && k.modifiers
-                .contains(crossterm::event::KeyModifiers::CONTROL)
-            && self.keymap.action(&k) == Some(Action::ForceQuit)
-        {
-            self.quit = true;
-            return;
-        }
-        if self.login.is_some() {
-            self.login_key(k);
-            return;
-        }
-        if self.popup.is_some() {
-            self.popup_key(k);
-            return;
-        }
-        if let Some(action) = self.keymap.action(&k) {
-            self.dispatch(action);
-        }
-    }
-
-    fn handle_paste(&mut self, text: &str) {
-        self.dirty = true;
-        if let Some(login) = self.login.as_mut() {
-            login.paste(text);
-        } else if let Some(p) = self.popup.as_mut() {
-            p.paste(text);
-        }
-    }
-
-    fn handle_mouse(&mut self, m: MouseEvent) {
-        if self.login.is_some() || self.popup.is_some() {
-            return;
-        }
-        match m.kind {
-            MouseEventKind::ScrollDown => {
-                for _ in 0..3 {
-                    self.dispatch(Action::Down);
-                }
-            }
-            MouseEventKind::ScrollUp => {
-                for _ in 0..3 {
-                    self.dispatch(Action::Up);
-                }
-            }
-            MouseEventKind::Down(MouseButton::Left) => {
-                let hit = self
-                    .hits
-                    .tabs
-                    .iter()
-                    .find(|(r, _)| r.contains((m.column, m.row).into()))
-                    .map(|(_, t)| *t);
-                if let Some(tab) = hit {
-                    self.switch_tab(tab);
-                    return;
-                }
-                let list = self.hits.list;
-                // Two rows of border + header above the first data row.
-                if list.contains((m.column, m.row).into()) && m.row >= list.y + 2 {
-                    let line = (m.row - list.y - 2) as usize;
-                    on_screen!(self.screens, self.tab, |s| {
-                        let index = s.list().offset + line;
-                        s.list_mut().select_index(index);
-                    });
-                    self.after_move();
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Runs an action on the main screens.
-    pub fn dispatch(&mut self, action: Action) {
-        self.dirty = true;
-        if self.opts.read_only && action.is_mutation() {
-            self.toast(self.t("toast.read_only"), Level::Error);
-            return;
-        }
-        match action {
-            Action::Quit => {
-                if on_screen!(self.screens, self.tab, |s| s.detail().open) {
-                    self.close_detail();
-                } else if !(self.tab.is_view() && self.go_back()) {
-                    self.quit = true;
-                }
-            }
-            Action::ForceQuit => self.quit = true,
-            Action::NextTab | Action::PrevTab => {
-                // From a view, the tabs count from the one it was opened on.
-                let from = self.back.first().copied().unwrap_or(self.tab);
-                let step = if action == Action::NextTab { 1 } else { 4 };
-                self.switch_tab(TabId::ALL[(from.index() + step) % 5]);
-            }
-            Action::Tab1 => self.switch_tab(TabId::Projects),
-            Action::Tab2 => self.switch_tab(TabId::Commissions),
-            Action::Tab3 => self.switch_tab(TabId::Workload),
-            Action::Tab4 => self.switch_tab(TabId::Tickets),
-            Action::Tab5 => self.switch_tab(TabId::Audit),
-            Action::Down | Action::Up | Action::PageDown | Action::PageUp => {
-                if self.detail_focus {
-                    on_screen!(self.screens, self.tab, |s| {
-                        let d = s.detail_mut();
-                        d.scroll = match action {
-                            Action::Down => d.scroll.saturating_add(1),
-                            Action::Up => d.scroll.saturating_sub(1),
-                            Action::PageDown => d.scroll.saturating_add(10),
-                            _ => d.scroll.saturating_sub(10),
-                        };
-                    });
-                    return;
-                }
-                on_screen!(self.screens, self.tab, |s| {
-                    let page = s.list().viewport() as isize;
-                    let delta = match action {
-                        Action::Down => 1,
-                        Action::Up => -1,
-                        Action::PageDown => page,
-                        _ => -page,
-                    };
-                    s.list_mut().move_by(delta);
-                });
-                self.after_move();
-            }
-            Action::First => self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top)),
-            Action::Last => self.load_tab(self.tab, Anchor::Last, Fill::Replace(Keep::Bottom)),
-            Action::Open | Action::ToggleDetail => {
-                let open = on_screen!(self.screens, self.tab, |s| s.detail().open);
-                if open && action == Action::ToggleDetail {
-                    self.close_detail();
-                } else if open {
-                    self.detail_focus = !self.detail_focus;
-                } else {
-                    on_screen!(self.screens, self.tab, |s| {
-                        let d = s.detail_mut();
-                        d.open = true;
-                        d.scroll = 0;
-                    });
-                    self.refresh_detail(self.tab);
-                }
-            }
-            Action::Back => {
-                if self.detail_focus {
-                    self.detail_focus = false;
-                } else if on_screen!(self.screens, self.tab, |s| s.detail().open) {
-                    self.close_detail();
-                } else if self.go_back() {
-                    // Back from a record's history or a view to where it was opened.
-                } else if !on_screen!(self.screens, self.tab, |s| s.filter_text().is_empty()) {
-                    self.apply_filter(String::new());
-                }
-            }
-            Action::Sort | Action::SortReverse => {
-                on_screen!(self.screens, self.tab, |s| s
-                    .cycle_sort(action == Action::SortReverse));
-                self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
-            }
-            Action::Filter => {
-                let current = on_screen!(self.screens, self.tab, |s| s.filter_text().to_owned());
-                self.popup = Some(Popup::filter(&current));
-            }
-            Action::Palette => self.popup = Some(Popup::palette()),
-            Action::Help => self.popup = Some(Popup::Help { scroll: 0 }),
-            Action::Notifications => {
-                self.popup = Some(Popup::notifications());
-                self.send(Pane::Notifications, Fill::Append, Request::Notifications);
-            }
-            Action::Copy => {
-                if let Some(text) = on_screen!(self.screens, self.tab, |s| s
-                    .list()
-                    .current()
-                    .map(|r| s.reference(r)))
-                {
-                    self.toast(
-                        self.ta(
-                            "toast.copied",
-                            &[("text", &crate::domain::sanitize_line(&text))],
-                        ),
-                        Level::Info,
-                    );
-                    self.clipboard = Some(text);
-                }
-            }
-            Action::Follow if self.tab == TabId::Audit => {
-                self.screens.audit.follow = !self.screens.audit.follow;
-                if self.screens.audit.follow {
-                    self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
-                }
-            }
-            Action::Refresh => self.refresh_tab(self.tab),
-            Action::History => {
-                let subject = on_screen!(self.screens, self.tab, |s| s
-                    .list()
-                    .current()
-                    .and_then(|r| s.subject(r)));
-                if let Some((kind, id)) = subject {
-                    self.visit(TabId::Audit);
-                    self.apply_filter(format!("type:{kind} id:{id}"));
-                }
-            }
-            other => {
-                let tab = self.tab;
-                let effects = self
-                    .with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.act(other, ctx)))
-                    .flatten();
-                match effects {
-                    Some(effects) => self.run_effects(effects),
-                    None if other.is_mutation() => {
-                        self.toast(self.t("toast.not_here"), Level::Info)
-                    }
-                    None => {}
-                }
-            }
-        }
-    }
-
-    fn close_detail(&mut self) {
-        self.detail_focus = false;
-        on_screen!(self.screens, self.tab, |s| {
-            let d = s.detail_mut();
-            d.open = false;
-            d.content = None;
-            d.for_id = None;
-        });
-    }
-
-    pub(crate) fn after_move(&mut self) {
-        self.prefetch();
-        let needs = on_screen!(self.screens, self.tab, |s| {
-            let current = s.list().current().map(|r| r.row_id());
-            s.detail().open && s.detail().for_id != current
-        });
-        if needs {
-            self.refresh_detail(self.tab);
-        }
-    }
-
-    pub fn apply_filter(&mut self, raw: String) {
-        let parsed = ParsedFilter::parse(&raw);
-        let tab = self.tab;
-        self.with_ctx(|screens, ctx| {
-            on_screen!(screens, tab, |s| s.set_filter(&raw, &parsed, ctx))
-        });
-        self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));
-    }
-
-    pub(crate) fn run_effects(&mut self, effects: Vec<Effect>) {
-        for e in effects {
-            match e {
-                Effect::Send(pane, fill, req) => self.send(pane, fill, req),
-                Effect::Confirm {
-                    title,
-                    question,
-                    request,
-                } => {
-                    self.popup = Some(Popup::Confirm {
-                        title,
-                        question,
-                        request,
-                    })
-                }
-                Effect::Compose {
-                    title,
-                    request_template,
-                } => self.open_composer(title, request_template),
-                Effect::Pick { title, options } => {
-                    self.popup = Some(Popup::Picker {
-                        title,
-                        options: Some(options),
-                        cursor: 0,
-                    })
-                }
-                Effect::PickDeveloper { project_id, seen } => {
-                    self.popup = Some(Popup::Picker {
-                        title: self.t("detail.loading"),
-                        options: None,
-                        cursor: 0,
-                    });
-                    self.pending_assignment = Some((project_id, seen));
-                    self.send(
-                        Pane::Candidates,
-                        Fill::Append,
-                        Request::Candidates { project_id },
-                    );
-                }
-                Effect::PickAgent { id, seen } => {
-                    self.popup = Some(Popup::AgentPicker {
-                        id,
-                        seen,
-                        agents: None,
-                        cursor: 0,
-                    });
-                    self.send(Pane::Agents, Fill::Append, Request::Agents);
-                }
-                Effect::Toast(t) => self.toast(t, Level::Info),
-                Effect::Refuse(t) => self.toast(t, Level::Error),
-                Effect::Reload => self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top)),
-            }
-        }
     }
 
     /// While a ticket is open, tell others (and learn who else is there or typing).

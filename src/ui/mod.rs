@@ -9,6 +9,7 @@ pub mod drafts;
 mod draw;
 mod draw_popups;
 pub mod format;
+mod input;
 pub mod keymap;
 pub mod login;
 pub mod messages;
