@@ -580,3 +580,112 @@ async fn a_common_role_is_matched_through_the_subquery_a_rare_one_by_ids() {
         );
     });
 }
+
+#[tokio::test]
+async fn capacity_never_goes_below_what_is_committed() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let sekou = fixtures::actor(&db, SEKOU).await;
+        // Moussa takes the open project: its hours are spread over the coming weeks.
+        service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, MOUSSA, None)
+            .await
+            .unwrap();
+        let from = obryl::service::projects::week_start(chrono::Utc::now().date_naive());
+        let planned = store::workload::planned(
+            &mut db.clone(),
+            &[MOUSSA],
+            from,
+            from + chrono::Duration::weeks(520),
+        )
+        .await
+        .unwrap();
+        let most = planned.iter().map(|(_, _, h)| *h).max().unwrap();
+        assert!(most > 0);
+        // The first of the busiest weeks is the one named.
+        let busiest = planned
+            .iter()
+            .filter(|(_, _, h)| *h == most)
+            .map(|(_, w, _)| *w)
+            .min()
+            .unwrap();
+
+        let fatou = fixtures::actor(&db, FATOU).await;
+        let e = service::users::set_capacity(&db, &fatou, &origin(), MOUSSA, 35, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::Forbidden { .. }), "{e}");
+        let e = service::users::set_capacity(&db, &sekou, &origin(), MOUSSA, 200, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::Invalid { .. }), "{e}");
+        let e = service::users::set_capacity(&db, &sekou, &origin(), AWA, 35, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::NotADeveloper { .. }), "{e}");
+        // Below the busiest week: refused with the numbers.
+        let e = service::users::set_capacity(&db, &sekou, &origin(), MOUSSA, most - 1, None)
+            .await
+            .unwrap_err();
+        match &e {
+            ServiceError::CapacityBelowPlanned {
+                planned,
+                asked,
+                week,
+                ..
+            } => {
+                use chrono::Datelike;
+                assert_eq!((*planned, *asked), (most, most - 1));
+                assert_eq!(*week, busiest.iso_week().week());
+            }
+            other => panic!("expected CapacityBelowPlanned, got {other}"),
+        }
+        // One project under way: a maximum of 0 is refused.
+        let e = service::users::set_capacity(&db, &sekou, &origin(), MOUSSA, most, Some(0))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, ServiceError::MaxBelowActive { active: 1, .. }),
+            "{e}"
+        );
+        assert!(
+            service::users::set_capacity(&db, &sekou, &origin(), MOUSSA, most, Some(5))
+                .await
+                .unwrap()
+        );
+        let p = store::users::developer_profile(&mut db.clone(), MOUSSA)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((p.weekly_capacity_hours, p.max_active_projects), (most, 5));
+        let history = store::audit::history(&mut db.clone(), "user", MOUSSA, 10)
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 1, "one audit row for the change");
+        assert_eq!(
+            history[0]
+                .old_values
+                .as_ref()
+                .map(|v| v.0["weekly_capacity_hours"].clone()),
+            Some(serde_json::json!(40))
+        );
+        // Now full in the busiest week: one more hour there is refused by the same rule.
+        let e = service::projects::set_planned_hours(
+            &db,
+            &sekou,
+            &origin(),
+            MOUSSA,
+            P_OPEN,
+            busiest,
+            most + 1,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, ServiceError::OverCapacity { .. }), "{e}");
+        assert!(
+            !service::users::set_capacity(&db, &sekou, &origin(), MOUSSA, most, None)
+                .await
+                .unwrap(),
+            "nothing to change"
+        );
+    });
+}

@@ -299,3 +299,51 @@ async fn ops_mark_a_developer_busy_from_the_users_view() {
         "no longer among the available"
     );
 }
+
+#[tokio::test]
+async fn capacity_from_the_palette_refused_with_numbers_then_saved() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, OPS, Locale::En, TabId::Workload).await;
+    // The most loaded developer this week.
+    h.char('s').await;
+    let dev = h.app.screens.workload.list.rows[0].clone();
+    let planned = dev.weeks[0];
+    assert!(planned > 0);
+    command(&mut h, &format!("capacity {} {}", dev.dev.id, planned - 1)).await;
+    h.pump_until("the refusal", |app| app.toast.is_some()).await;
+    let toast = h.app.toast.take().unwrap();
+    assert_eq!(toast.level, Level::Error);
+    assert!(
+        toast.text.contains(&format!("{planned} h planned")),
+        "{}",
+        toast.text
+    );
+    command(
+        &mut h,
+        &format!("capacity {} {} 4", dev.dev.id, planned + 5),
+    )
+    .await;
+    success(&mut h, "the capacity").await;
+    let p = store::users::developer_profile(&mut db.clone(), dev.dev.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (p.weekly_capacity_hours, p.max_active_projects),
+        (planned + 5, 4)
+    );
+    let row = h
+        .app
+        .screens
+        .workload
+        .list
+        .rows
+        .iter()
+        .find(|r| r.dev.id == dev.dev.id)
+        .unwrap();
+    assert_eq!(
+        row.dev.weekly_capacity_hours,
+        planned + 5,
+        "the grid shows it"
+    );
+}

@@ -78,3 +78,43 @@ async fn workload_sorts_by_load_and_free_hours_on_both_backends() {
         }
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_plans_never_exceed_the_weekly_capacity() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let sekou = fixtures::actor(&db, SEKOU).await;
+        let week = monday().await;
+        // Six projects ask 10 h each of Moussa's 40 h in the same week, all at once.
+        let mut tasks = Vec::new();
+        for project in 1..=6 {
+            let (db, actor) = (db.clone(), sekou.clone());
+            tasks.push(tokio::spawn(async move {
+                service::projects::set_planned_hours(
+                    &db,
+                    &actor,
+                    &Origin::cli(),
+                    MOUSSA,
+                    project,
+                    week,
+                    10,
+                )
+                .await
+            }));
+        }
+        let (mut ok, mut refused) = (0, 0);
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(()) => ok += 1,
+                Err(obryl::service::ServiceError::OverCapacity { .. }) => refused += 1,
+                Err(e) => panic!("unexpected: {e}"),
+            }
+        }
+        assert_eq!((ok, refused), (4, 2));
+        let planned =
+            workload::planned(&mut db.clone(), &[MOUSSA], week, week + Duration::weeks(1))
+                .await
+                .unwrap();
+        assert_eq!(planned.iter().map(|(_, _, h)| h).sum::<i64>(), 40);
+    });
+}

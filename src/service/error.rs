@@ -69,6 +69,23 @@ pub enum ServiceError {
         adding: i64,
         capacity: i64,
     },
+    #[error(
+        "{developer} has {planned} h planned in week {week}; the weekly capacity cannot go below that ({asked} h asked)"
+    )]
+    CapacityBelowPlanned {
+        developer: String,
+        week: u32,
+        planned: i64,
+        asked: i64,
+    },
+    #[error(
+        "{developer} has {active} active projects; the maximum cannot go below that ({asked} asked)"
+    )]
+    MaxBelowActive {
+        developer: String,
+        active: i64,
+        asked: i64,
+    },
     #[error("{developer} already has {active}/{max} active projects")]
     TooManyProjects {
         developer: String,
@@ -121,6 +138,8 @@ impl ServiceError {
             ServiceError::FourEyes(_) => "service.four_eyes",
             ServiceError::OverCapacity { .. } => "service.over_capacity",
             ServiceError::TooManyProjects { .. } => "service.too_many_projects",
+            ServiceError::CapacityBelowPlanned { .. } => "service.capacity_below_planned",
+            ServiceError::MaxBelowActive { .. } => "service.max_below_active",
             ServiceError::Unavailable { .. } => "service.unavailable",
             ServiceError::NotADeveloper { .. } => "service.not_a_developer",
             ServiceError::DeveloperIsClient => "service.developer_is_client",

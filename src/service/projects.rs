@@ -64,6 +64,8 @@ pub async fn assign_developer(
 ) -> Result<()> {
     actor.require(Permission::ProjectsAssign)?;
     let mut tx = db.begin().await?;
+    // Capacity checks below read then write: the developer's row is held until commit.
+    store::workload::lock_developer(&mut tx, developer_id).await?;
     let project = load(&mut tx, project_id).await?;
     check_seen(&project, seen_version)?;
     let from = ProjectStatus::parse(&project.status)?;
@@ -372,6 +374,7 @@ pub async fn set_planned_hours(
     }
     let week = week_start(week);
     let mut tx = db.begin().await?;
+    store::workload::lock_developer(&mut tx, developer_id).await?;
     let dev = store::workload::developer(&mut tx, developer_id)
         .await?
         .ok_or(ServiceError::NotFound {

@@ -3,6 +3,8 @@
 
 use serde_json::Value as JsonValue;
 
+use chrono::{Datelike, Duration};
+
 use crate::domain::{Availability, Permission, Role, require_text};
 use crate::store::{self, Db};
 
@@ -210,6 +212,7 @@ pub async fn set_availability(
 ) -> Result<bool> {
     actor.require(Permission::WorkloadEdit)?;
     let mut tx = db.begin().await?;
+    store::workload::lock_developer(&mut tx, user_id).await?;
     let user = store::users::find(&mut tx, user_id)
         .await?
         .ok_or(ServiceError::NotFound {
@@ -247,6 +250,108 @@ pub async fn set_availability(
             subject_type: "user",
             subject_id: user_id,
             diff: Diff::new().field("availability", from.as_str(), to.as_str()),
+            notices: vec![notice],
+            webhook: Some("user.updated"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Sets a developer's weekly capacity and maximum of active projects. Neither may go below
+/// what is already committed: the hours planned in any week from this one on, the projects
+/// under way. `max_projects` None keeps the current maximum. Returns false when both were
+/// already so.
+pub async fn set_capacity(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    user_id: i64,
+    weekly_hours: i64,
+    max_projects: Option<i64>,
+) -> Result<bool> {
+    actor.require(Permission::WorkloadEdit)?;
+    if !(0..=168).contains(&weekly_hours) {
+        return Err(ServiceError::Invalid {
+            field: "hours",
+            message: "a weekly capacity is 0 to 168 hours".into(),
+        });
+    }
+    if max_projects.is_some_and(|m| !(0..=50).contains(&m)) {
+        return Err(ServiceError::Invalid {
+            field: "max_active_projects",
+            message: "at most 50 active projects".into(),
+        });
+    }
+    let mut tx = db.begin().await?;
+    store::workload::lock_developer(&mut tx, user_id).await?;
+    let dev = match store::workload::developer(&mut tx, user_id).await? {
+        Some(dev) => dev,
+        None => {
+            let name = store::users::find(&mut tx, user_id)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    what: "user",
+                    key: user_id.to_string(),
+                })?
+                .name;
+            return Err(ServiceError::NotADeveloper { name });
+        }
+    };
+    let max_projects = max_projects.unwrap_or(dev.max_active_projects);
+    if dev.weekly_capacity_hours == weekly_hours && dev.max_active_projects == max_projects {
+        return Ok(false);
+    }
+    let from = super::projects::week_start(super::now().date_naive());
+    let planned =
+        store::workload::planned(&mut tx, &[user_id], from, from + Duration::weeks(520)).await?;
+    if let Some((_, week, hours)) = planned
+        .iter()
+        .filter(|(_, _, h)| *h > weekly_hours)
+        .max_by_key(|(_, w, h)| (*h, std::cmp::Reverse(*w)))
+    {
+        return Err(ServiceError::CapacityBelowPlanned {
+            developer: dev.name,
+            week: week.iso_week().week(),
+            planned: *hours,
+            asked: weekly_hours,
+        });
+    }
+    if dev.active_projects > max_projects {
+        return Err(ServiceError::MaxBelowActive {
+            developer: dev.name,
+            active: dev.active_projects,
+            asked: max_projects,
+        });
+    }
+    let now = super::now();
+    store::people::set_capacity(&mut tx, user_id, weekly_hours, max_projects, now).await?;
+    let notice = Notice {
+        user_id,
+        class: "App\\Notifications\\CapacityChanged",
+        kind: "profile.capacity_changed",
+        params: serde_json::json!({
+            "from": dev.weekly_capacity_hours,
+            "to": weekly_hours,
+            "max_active_projects": max_projects,
+        }),
+    };
+    record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "updated",
+            subject_type: "user",
+            subject_id: user_id,
+            diff: Diff::new()
+                .field(
+                    "weekly_capacity_hours",
+                    dev.weekly_capacity_hours,
+                    weekly_hours,
+                )
+                .field("max_active_projects", dev.max_active_projects, max_projects),
             notices: vec![notice],
             webhook: Some("user.updated"),
         },

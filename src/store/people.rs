@@ -367,3 +367,22 @@ pub async fn set_availability(
         .to_owned();
     Ok(tx.exec(&q).await? == 1)
 }
+
+/// Sets a developer's weekly capacity and maximum of active projects.
+pub async fn set_capacity(
+    tx: &mut super::Tx,
+    user_id: i64,
+    weekly_hours: i64,
+    max_projects: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let q = Query::update()
+        .table("profiles")
+        .value("weekly_capacity_hours", weekly_hours)
+        .value("max_active_projects", max_projects)
+        .value("updated_at", now)
+        .and_where(Expr::col("user_id").eq(user_id))
+        .and_where(Expr::col("type").eq("developer"))
+        .to_owned();
+    Ok(tx.exec(&q).await? == 1)
+}

@@ -314,3 +314,17 @@ pub async fn candidates(
         .to_owned();
     c.all(&q).await
 }
+
+/// Locks a developer's profile row until the transaction ends, so that two writers checking
+/// the same developer's capacity take turns (PostgreSQL `FOR UPDATE`; SQLite write
+/// transactions already run one at a time). Returns false when there is no such developer.
+pub async fn lock_developer(tx: &mut Tx, developer_id: i64) -> Result<bool> {
+    let q = Query::select()
+        .column("id")
+        .from("profiles")
+        .and_where(Expr::col("user_id").eq(developer_id))
+        .and_where(Expr::col("type").eq("developer"))
+        .lock(sea_query::LockType::Update)
+        .to_owned();
+    Ok(tx.opt::<(i64,)>(&q).await?.is_some())
+}

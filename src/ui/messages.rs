@@ -110,6 +110,34 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
                 ("capacity", &n(capacity)),
             ],
         ),
+        ServiceError::CapacityBelowPlanned {
+            developer,
+            week,
+            planned,
+            asked,
+        } => tr(
+            locale,
+            &key,
+            &[
+                ("developer", developer),
+                ("week", &week.to_string()),
+                ("planned", &n(planned)),
+                ("asked", &n(asked)),
+            ],
+        ),
+        ServiceError::MaxBelowActive {
+            developer,
+            active,
+            asked,
+        } => tr(
+            locale,
+            &key,
+            &[
+                ("developer", developer),
+                ("active", &n(active)),
+                ("asked", &n(asked)),
+            ],
+        ),
         ServiceError::TooManyProjects {
             developer,
             active,
@@ -297,6 +325,11 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
                 ("id", &user_id.to_string()),
                 ("to", &crate::ui::format::status("availability", to, locale)),
             ],
+        ),
+        Outcome::CapacityChanged { user_id } => tr(
+            locale,
+            "toast.capacity_saved",
+            &[("id", &user_id.to_string())],
         ),
         Outcome::ReviewRestored { id } => {
             tr(locale, "toast.review_restored", &[("id", &id.to_string())])
@@ -506,6 +539,17 @@ mod tests {
                 developer: s("Kofi"),
                 active: 3,
                 max: 3,
+            },
+            ServiceError::CapacityBelowPlanned {
+                developer: s("Kofi"),
+                week: 12,
+                planned: 30,
+                asked: 20,
+            },
+            ServiceError::MaxBelowActive {
+                developer: s("Kofi"),
+                active: 3,
+                asked: 2,
             },
             ServiceError::Unavailable {
                 developer: s("Kofi"),
@@ -717,6 +761,8 @@ mod tests {
                 | ServiceError::FourEyes(_)
                 | ServiceError::OverCapacity { .. }
                 | ServiceError::TooManyProjects { .. }
+                | ServiceError::CapacityBelowPlanned { .. }
+                | ServiceError::MaxBelowActive { .. }
                 | ServiceError::Unavailable { .. }
                 | ServiceError::NotADeveloper { .. }
                 | ServiceError::DeveloperIsClient

@@ -25,6 +25,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("reviews", "[filter: hidden rating: project: user:]"),
     ("hide-review", "ID REASON"),
     ("plan", "DEVELOPER_ID PROJECT_ID WEEK(YYYY-MM-DD) HOURS"),
+    ("capacity", "DEVELOPER_ID HOURS [MAX_PROJECTS]"),
     ("theme", "dark|light|high-contrast"),
     ("lang", "fr|en"),
     ("refresh", ""),
@@ -159,6 +160,27 @@ impl App {
                         self.ta(
                             "error.usage",
                             &[("usage", ":plan DEVELOPER_ID PROJECT_ID YYYY-MM-DD HOURS")],
+                        ),
+                        Level::Error,
+                    ),
+                }
+            }
+            Some("capacity") => {
+                let numbers: Option<Vec<i64>> =
+                    rest.split_whitespace().map(|p| p.parse().ok()).collect();
+                match numbers.as_deref() {
+                    Some(&[user_id, hours]) | Some(&[user_id, hours, _]) => {
+                        let req = super::data::Request::SetCapacity {
+                            user_id,
+                            hours,
+                            max_projects: numbers.as_ref().and_then(|n| n.get(2).copied()),
+                        };
+                        self.send(super::data::Pane::Action, Fill::Append, req);
+                    }
+                    _ => self.toast(
+                        self.ta(
+                            "error.usage",
+                            &[("usage", ":capacity DEVELOPER_ID HOURS [MAX_PROJECTS]")],
                         ),
                         Level::Error,
                     ),

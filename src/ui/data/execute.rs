@@ -298,6 +298,14 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
                 changed,
             })
         }
+        Request::SetCapacity {
+            user_id,
+            hours,
+            max_projects,
+        } => {
+            service::users::set_capacity(db, actor, &origin, user_id, hours, max_projects).await?;
+            Reply::Done(Outcome::CapacityChanged { user_id })
+        }
         Request::RestoreReview { id } => {
             service::content::restore_review(db, actor, &origin, id).await?;
             Reply::Done(Outcome::ReviewRestored { id })

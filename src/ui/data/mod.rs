@@ -175,6 +175,11 @@ pub enum Request {
         to: crate::domain::Availability,
         seen: String,
     },
+    SetCapacity {
+        user_id: i64,
+        hours: i64,
+        max_projects: Option<i64>,
+    },
     SetRole {
         email: String,
         role: crate::domain::Role,
@@ -286,6 +291,9 @@ pub enum Outcome {
         user_id: i64,
         to: String,
         changed: bool,
+    },
+    CapacityChanged {
+        user_id: i64,
     },
     HoursPlanned {
         developer_id: i64,

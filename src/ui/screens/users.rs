@@ -97,6 +97,11 @@ fn profile_lines(p: &Profile, ctx: &Ctx, out: &mut Vec<DetailLine>) {
                 ctx.t("detail.max_projects")
             ),
         ));
+        if ctx.may(Permission::WorkloadEdit) {
+            out.push(DetailLine::Text(
+                ctx.ta("users.capacity_hint", &[("id", &p.user_id.to_string())]),
+            ));
+        }
         if !p.skills.0.is_empty() {
             out.push(DetailLine::Field(
                 ctx.t("detail.skills"),
