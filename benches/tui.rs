@@ -110,6 +110,7 @@ async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
         reason_max_bytes: 4096,
         reply_max_bytes: 65536,
         drafts_dir: None,
+        exports_dir: None,
     };
     let app = App::new(
         db.clone(),

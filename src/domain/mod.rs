@@ -26,7 +26,7 @@ pub use money::{
     split,
 };
 pub use permission::{Permission, Role};
-pub use sanitize::{sanitize, sanitize_line};
+pub use sanitize::{sanitize, sanitize_line, spreadsheet_safe};
 pub use sla::{SlaClock, SlaState, SlaTargets, default_targets};
 pub use status::{
     ArticleStatus, Availability, CommissionStatus, EscrowStatus, PayoutMethod, ProfileType,

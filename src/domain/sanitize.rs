@@ -37,6 +37,20 @@ pub fn sanitize_line(input: &str) -> String {
     out
 }
 
+/// For a cell of an exported spreadsheet: a text that a spreadsheet would run as a formula
+/// (`=`, `+`, `-`, `@`, tab or carriage return first) gets a leading `'`, so a name typed on
+/// the platform cannot become `=HYPERLINK(...)` on a finance laptop. Plain negative numbers
+/// stay numbers.
+pub fn spreadsheet_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '@', '\t', '\r'])
+        || (text.starts_with('-') && text[1..].parse::<f64>().is_err());
+    if risky {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     Ground,
@@ -211,5 +225,16 @@ mod tests {
         assert_eq!(sanitize(&esc_only), "");
         let csi_params = format!("\x1b[{}", "1;".repeat(500_000));
         assert_eq!(sanitize(&csi_params), "");
+    }
+
+    #[test]
+    fn formulas_never_reach_a_spreadsheet() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("+33 6 12"), "'+33 6 12");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("-2+3"), "'-2+3");
+        assert_eq!(spreadsheet_safe("-1500"), "-1500");
+        assert_eq!(spreadsheet_safe("Awa Diop"), "Awa Diop");
+        assert_eq!(spreadsheet_safe(""), "");
     }
 }

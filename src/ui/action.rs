@@ -50,6 +50,7 @@ pub enum Action {
     RevokeRole,
     Hide,
     Restore,
+    Export,
 }
 
 impl Action {
@@ -99,6 +100,7 @@ impl Action {
         Action::RevokeRole,
         Action::Hide,
         Action::Restore,
+        Action::Export,
     ];
 
     /// The name used in the config's [keys] table and the locale files.

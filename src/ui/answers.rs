@@ -140,6 +140,7 @@ impl App {
                 }
             }
             (Pane::Ping, Reply::Pong) => {}
+            (Pane::Export, reply) => self.on_export_page(reply),
             (Pane::Action, Reply::Done(outcome)) => self.on_outcome(outcome),
             (Pane::List(tab) | Pane::Detail(tab), reply) => {
                 on_screen!(self.screens, tab, |s| {
@@ -191,6 +192,10 @@ impl App {
             Pane::Detail(tab) => on_screen!(self.screens, tab, |s| s.detail_mut().error =
                 Some(text.clone())),
             _ => {}
+        }
+        if pane == Pane::Export {
+            self.export_failed(text);
+            return;
         }
         if pane == Pane::Action {
             // The row changed under the user: show its new state.

@@ -115,6 +115,8 @@ pub struct AppOptions {
     pub reply_max_bytes: usize,
     /// Where composer drafts are kept (None: not kept, e.g. in tests).
     pub drafts_dir: Option<std::path::PathBuf>,
+    /// Where `e` writes CSV exports (None: exports are refused).
+    pub exports_dir: Option<std::path::PathBuf>,
 }
 
 pub struct App {
@@ -157,6 +159,8 @@ pub struct App {
     /// Where `h` (a record's history) or a view (`:users`, `:reviews`) was opened from, most
     /// recent last: Esc goes back there. Switching tabs by number or Tab forgets it.
     pub back: Vec<TabId>,
+    /// A CSV export under way (`e`): pages are written as they arrive.
+    pub export: Option<super::export::Export>,
 }
 
 impl App {
@@ -211,6 +215,7 @@ impl App {
             presence: None,
             pending_assignment: None,
             back: Vec::new(),
+            export: None,
         }
     }
 

@@ -181,6 +181,19 @@ impl App {
                 )
             })
         });
+        let exporting = self.export.as_ref().map(|e| {
+            self.ta(
+                "status.exporting",
+                &[
+                    ("n", &e.rows.to_string()),
+                    ("tab", &e.tab.title(self.locale)),
+                ],
+            )
+        });
+        let text = match (text, exporting) {
+            (Some(t), Some(e)) => Some(format!("{t} · {e}")),
+            (t, _) => t,
+        };
         f.render_widget(
             Paragraph::new(Line::styled(text.unwrap_or_default(), self.theme.muted)),
             area,

@@ -169,6 +169,8 @@ impl App {
                     self.refresh_detail(self.tab);
                 }
             }
+            Action::Back if self.export.is_some() => self.cancel_export(),
+            Action::Export => self.start_export(),
             Action::Back => {
                 if self.detail_focus {
                     self.detail_focus = false;

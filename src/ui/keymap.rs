@@ -176,6 +176,7 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (RevokeRole, &["-"]),
         (Hide, &["H"]),
         (Restore, &["U"]),
+        (Export, &["e"]),
     ]
 }
 

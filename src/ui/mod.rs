@@ -8,6 +8,7 @@ pub mod data;
 pub mod drafts;
 mod draw;
 mod draw_popups;
+mod export;
 pub mod format;
 mod input;
 pub mod keymap;

@@ -118,6 +118,7 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
         reason_max_bytes: config.limits.reason_max_bytes,
         reply_max_bytes: config.limits.reply_max_bytes,
         drafts_dir: Some(config.data_dir().join("drafts")),
+        exports_dir: Some(config.data_dir().join("exports")),
     };
 
     // A remembered login opens straight in: no bcrypt on every start.

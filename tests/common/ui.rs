@@ -131,6 +131,7 @@ pub fn options(locale: Locale, start_tab: TabId) -> AppOptions {
         reason_max_bytes: 4096,
         reply_max_bytes: 65536,
         drafts_dir: None,
+        exports_dir: None,
     }
 }
 

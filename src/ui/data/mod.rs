@@ -368,6 +368,8 @@ pub enum Pane {
     Candidates,
     Settings,
     Ping,
+    /// Pages read for a CSV export.
+    Export,
     /// Mutations: never aborted by a newer request.
     Action,
 }
@@ -485,6 +487,13 @@ impl Data {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Drops what `pane` has in flight (its answer will never come).
+    pub fn abort(&mut self, pane: Pane) {
+        if let Some((_, handle)) = self.inflight.remove(&pane) {
+            handle.abort();
         }
     }
 

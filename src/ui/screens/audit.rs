@@ -151,6 +151,12 @@ impl ListScreen for AuditScreen {
     fn detail_request(&self, _row: &AuditRow) -> Option<Request> {
         None
     }
+    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+        match reply {
+            Reply::Audit(page) => Some(page),
+            _ => None,
+        }
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Audit(page) => self.list.apply(page, fill),

@@ -78,6 +78,12 @@ impl ListScreen for CommissionsScreen {
     fn detail_request(&self, row: &CommissionRow) -> Option<Request> {
         Some(Request::CommissionDetail(self.kind, row.id))
     }
+    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+        match reply {
+            Reply::Commissions(page) => Some(page),
+            _ => None,
+        }
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Commissions(page) => self.list.apply(page, fill),

@@ -285,6 +285,8 @@ pub trait ListScreen {
     fn detail_request(&self, row: &Self::Row) -> Option<Request>;
     /// Takes a list or detail answer; false if it was not for this screen.
     fn take(&mut self, reply: Reply, fill: Fill) -> bool;
+    /// The rows of a list answer for this screen (exports read the whole list page by page).
+    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>>;
 
     fn set_filter(&mut self, raw: &str, parsed: &ParsedFilter, ctx: &Ctx);
     fn filter_text(&self) -> &str;

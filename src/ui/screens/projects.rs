@@ -56,6 +56,12 @@ impl ListScreen for ProjectsScreen {
     fn detail_request(&self, row: &ProjectRow) -> Option<Request> {
         Some(Request::ProjectDetail(row.id))
     }
+    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+        match reply {
+            Reply::Projects(page) => Some(page),
+            _ => None,
+        }
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Projects(page) => self.list.apply(page, fill),

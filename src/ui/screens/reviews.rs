@@ -62,6 +62,12 @@ impl ListScreen for ReviewsScreen {
     fn detail_request(&self, row: &ReviewListRow) -> Option<Request> {
         Some(Request::ReviewDetail(row.id))
     }
+    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+        match reply {
+            Reply::Reviews(page) => Some(page),
+            _ => None,
+        }
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Reviews(page) => self.list.apply(page, fill),

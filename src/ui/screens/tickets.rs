@@ -96,6 +96,12 @@ impl ListScreen for TicketsScreen {
     fn detail_request(&self, row: &TicketRow) -> Option<Request> {
         Some(Request::TicketDetail(row.id))
     }
+    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+        match reply {
+            Reply::Tickets(page) => Some(page),
+            _ => None,
+        }
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Tickets(page) => self.list.apply(page, fill),

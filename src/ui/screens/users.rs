@@ -185,6 +185,12 @@ impl ListScreen for UsersScreen {
     fn detail_request(&self, row: &PersonRow) -> Option<Request> {
         Some(Request::UserDetail(row.id))
     }
+    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+        match reply {
+            Reply::Users(page) => Some(page),
+            _ => None,
+        }
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Users(page) => self.list.apply(page, fill),

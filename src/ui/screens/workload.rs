@@ -98,6 +98,12 @@ impl ListScreen for WorkloadScreen {
             from: self.from,
         })
     }
+    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+        match reply {
+            Reply::Workload(page) => Some(page),
+            _ => None,
+        }
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Workload(page) => self.list.apply(page, fill),
