@@ -347,3 +347,51 @@ async fn capacity_from_the_palette_refused_with_numbers_then_saved() {
         "the grid shows it"
     );
 }
+
+#[tokio::test]
+async fn support_links_a_ticket_to_one_of_the_requesters_projects() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, SUPPORT, Locale::En, TabId::Tickets).await;
+    // The first ticket whose requester has projects.
+    let mut chosen = None;
+    for _ in 0..h.app.screens.tickets.list.rows.len().min(15) {
+        h.char('L').await;
+        let offered = match &h.app.popup {
+            Some(Popup::Picker {
+                options: Some(o), ..
+            }) => o.clone(),
+            other => panic!("a project picker, got {}", other.is_some()),
+        };
+        let ticket = h.app.screens.tickets.list.current().cloned().unwrap();
+        let target = offered.iter().find_map(|(label, p)| match p {
+            Pick::LinkProject {
+                project_id: Some(id),
+                ..
+            } if ticket.project_id != Some(*id) => Some((label.clone(), *id)),
+            _ => None,
+        });
+        if let Some((label, id)) = target {
+            chosen = Some((ticket, label, id));
+            break;
+        }
+        h.key(KeyCode::Esc).await;
+        h.char('j').await;
+    }
+    let (ticket, label, project) = chosen.expect("a requester with a project");
+    pick(&mut h, &label).await;
+    success(&mut h, "the link").await;
+    let row = store::tickets::get(&mut db.clone(), ticket.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.project_id, Some(project));
+    let n = store::audit::count_for(
+        &mut db.clone(),
+        "support_ticket",
+        ticket.id,
+        Some("updated"),
+    )
+    .await
+    .unwrap();
+    assert!(n >= 1, "audited");
+}

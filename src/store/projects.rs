@@ -118,6 +118,7 @@ pub struct Filter {
     pub client: Option<String>,
     pub developer: Option<String>,
     pub developer_id: Option<i64>,
+    pub client_id: Option<i64>,
     pub currency: Option<String>,
     /// Active projects whose deadline is before this instant.
     pub overdue_at: Option<DateTime<Utc>>,
@@ -147,6 +148,9 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter) {
     }
     if let Some(id) = f.developer_id {
         q.and_where(Expr::col(("p", "developer_id")).eq(id));
+    }
+    if let Some(id) = f.client_id {
+        q.and_where(Expr::col(("p", "client_id")).eq(id));
     }
     if let Some(c) = &f.currency {
         q.and_where(Expr::col(("p", "currency")).eq(c.as_str()));

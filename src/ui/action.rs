@@ -51,6 +51,7 @@ pub enum Action {
     Hide,
     Restore,
     Export,
+    LinkProject,
 }
 
 impl Action {
@@ -101,6 +102,7 @@ impl Action {
         Action::Hide,
         Action::Restore,
         Action::Export,
+        Action::LinkProject,
     ];
 
     /// The name used in the config's [keys] table and the locale files.
@@ -133,6 +135,7 @@ impl Action {
                 | Action::RevokeRole
                 | Action::Hide
                 | Action::Restore
+                | Action::LinkProject
         )
     }
 }

@@ -125,6 +125,46 @@ impl App {
                     *rows = Some(list);
                 }
             }
+            (Pane::ClientProjects, Reply::ClientProjects(ticket_id, projects)) => {
+                let mut options = vec![(
+                    self.t("picker.no_project"),
+                    super::screens::Pick::LinkProject {
+                        ticket_id,
+                        project_id: None,
+                    },
+                )];
+                options.extend(projects.iter().map(|p| {
+                    (
+                        format!(
+                            "#{} {} · {}",
+                            p.id,
+                            p.title,
+                            super::format::status("project", &p.status, self.locale)
+                        ),
+                        super::screens::Pick::LinkProject {
+                            ticket_id,
+                            project_id: Some(p.id),
+                        },
+                    )
+                }));
+                let reference = self
+                    .screens
+                    .tickets
+                    .list
+                    .rows
+                    .iter()
+                    .find(|t| t.id == ticket_id)
+                    .map(|t| t.reference.clone())
+                    .unwrap_or_default();
+                let heading = self.ta("picker.link_project", &[("reference", &reference)]);
+                if let Some(Popup::Picker {
+                    title, options: o, ..
+                }) = self.popup.as_mut()
+                {
+                    *title = heading;
+                    *o = Some(options);
+                }
+            }
             (Pane::Agents, Reply::Agents(list)) => {
                 if let Some(Popup::AgentPicker { agents, .. }) = self.popup.as_mut() {
                     *agents = Some(list);

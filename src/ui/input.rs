@@ -315,6 +315,24 @@ impl App {
                         Request::Candidates { project_id },
                     );
                 }
+                Effect::PickProject {
+                    ticket_id,
+                    requester_id,
+                } => {
+                    self.popup = Some(Popup::Picker {
+                        title: self.t("detail.loading"),
+                        options: None,
+                        cursor: 0,
+                    });
+                    self.send(
+                        Pane::ClientProjects,
+                        Fill::Append,
+                        Request::ClientProjects {
+                            ticket_id,
+                            client_id: requester_id,
+                        },
+                    );
+                }
                 Effect::PickAgent { id, seen } => {
                     self.popup = Some(Popup::AgentPicker {
                         id,

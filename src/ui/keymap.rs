@@ -177,6 +177,7 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Hide, &["H"]),
         (Restore, &["U"]),
         (Export, &["e"]),
+        (LinkProject, &["L"]),
     ]
 }
 

@@ -500,6 +500,17 @@ impl App {
                 Fill::Append,
                 Request::TicketPriority { id, priority, seen },
             ),
+            Pick::LinkProject {
+                ticket_id,
+                project_id,
+            } => self.send(
+                Pane::Action,
+                Fill::Append,
+                Request::LinkProject {
+                    ticket_id,
+                    project_id,
+                },
+            ),
             Pick::Availability { user_id, to, seen } => self.send(
                 Pane::Action,
                 Fill::Append,

@@ -229,6 +229,31 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
                 store::workload::candidates(&mut c, project.client_id, from, to, weeks, 50).await?;
             Reply::Candidates(project_id, list, hours)
         }
+        Request::ClientProjects {
+            ticket_id,
+            client_id,
+        } => {
+            let filter = store::projects::Filter {
+                client_id: Some(client_id),
+                ..Default::default()
+            };
+            let page = store::projects::page(
+                &mut c,
+                &filter,
+                store::projects::Sort::Newest,
+                &Anchor::First,
+                50,
+            )
+            .await?;
+            Reply::ClientProjects(ticket_id, page.rows)
+        }
+        Request::LinkProject {
+            ticket_id,
+            project_id,
+        } => {
+            service::tickets::link_project(db, actor, &origin, ticket_id, project_id).await?;
+            Reply::Done(Outcome::TicketChanged { id: ticket_id })
+        }
         Request::AssignDeveloper {
             project_id,
             developer_id,

@@ -142,6 +142,15 @@ pub enum Request {
     Candidates {
         project_id: i64,
     },
+    /// A client's projects, newest first (to link a ticket to one).
+    ClientProjects {
+        ticket_id: i64,
+        client_id: i64,
+    },
+    LinkProject {
+        ticket_id: i64,
+        project_id: Option<i64>,
+    },
     AssignDeveloper {
         project_id: i64,
         developer_id: i64,
@@ -352,6 +361,8 @@ pub enum Reply {
     ReviewDetail(Box<ReviewDetail>),
     /// Developers ranked by free capacity for a project, with the hours it needs.
     Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
+    /// A ticket and its requester's projects.
+    ClientProjects(i64, Vec<ProjectRow>),
     Pong,
     Done(Outcome),
 }
@@ -366,6 +377,7 @@ pub enum Pane {
     Agents,
     Articles,
     Candidates,
+    ClientProjects,
     Settings,
     Ping,
     /// Pages read for a CSV export.

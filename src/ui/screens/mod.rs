@@ -178,6 +178,11 @@ pub enum Effect {
         project_id: i64,
         seen: Option<i64>,
     },
+    /// Ask for the requester's projects, then offer them to link the ticket to.
+    PickProject {
+        ticket_id: i64,
+        requester_id: i64,
+    },
 }
 
 /// What a composed text will be used for.
@@ -260,6 +265,11 @@ pub enum Pick {
         email: String,
         role: crate::domain::Role,
         grant: bool,
+    },
+    /// Link a ticket to a project (None: unlink).
+    LinkProject {
+        ticket_id: i64,
+        project_id: Option<i64>,
     },
     Availability {
         user_id: i64,

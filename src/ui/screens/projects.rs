@@ -79,6 +79,7 @@ impl ListScreen for ProjectsScreen {
             client: p.first(&["client"]),
             developer: p.first(&["dev", "developer", "developpeur"]),
             developer_id: None,
+            client_id: None,
             currency: p.first(&["currency", "devise"]).map(|c| c.to_uppercase()),
             overdue_at: (p.flag("overdue") || p.flag("retard")).then_some(ctx.now),
         };

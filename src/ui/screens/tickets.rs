@@ -286,6 +286,7 @@ impl ListScreen for TicketsScreen {
                 Action::Note,
                 Action::SetStatus,
                 Action::SetPriority,
+                Action::LinkProject,
             ]);
         }
         out.push(Action::History);
@@ -304,6 +305,10 @@ impl ListScreen for TicketsScreen {
                 Request::AssignTicketToMe { id, seen },
             ),
             Action::AssignTo => Effect::PickAgent { id, seen },
+            Action::LinkProject => Effect::PickProject {
+                ticket_id: id,
+                requester_id: r.requester_id,
+            },
             Action::Reply | Action::Note => {
                 let internal = action == Action::Note;
                 let key = if internal {
