@@ -94,6 +94,22 @@ async fn a_filtered_list_exports_what_the_filter_shows() {
     assert!(header.iter().any(|c| c == "Commission"), "{header:?}");
     assert_eq!(rows.len(), on_screen, "the demo fits one window");
     assert!(rows.iter().all(|r| r.iter().any(|c| c.ends_with("FCFA"))));
+    // Then the raw values: minor units and the currency code, as stored.
+    let col = |name: &str| header.iter().position(|c| c == name).unwrap();
+    let (amount, currency) = (col("amount_minor"), col("currency"));
+    for r in &rows {
+        assert_eq!(r[currency], "XOF");
+        let id: i64 = r[0].parse().unwrap();
+        let stored = obryl::store::commissions::get(
+            &mut db.clone(),
+            obryl::service::commissions::Kind::Platform,
+            id,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(r[amount].parse::<i64>().unwrap(), stored.amount);
+    }
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! `e`: the whole filtered list of the current tab to a CSV file in the data directory, read
 //! page by page by keyset (not just the rows on screen), with progress in the info line; Esc
-//! cancels. Cells are written as the screen shows them, made safe for spreadsheets.
+//! cancels. Cells are written as the screen shows them, then the screen's raw values (minor
+//! units, codes, UTC times), all made safe for spreadsheets.
 
 use std::fs::File;
 use std::path::PathBuf;
@@ -60,6 +61,7 @@ impl App {
                 .columns(ctx)
                 .into_iter()
                 .map(|c| c.title)
+                .chain(s.export_header().into_iter().map(str::to_owned))
                 .collect::<Vec<_>>())
         });
         if let Err(e) = writer.write_record(header.unwrap_or_default()) {
@@ -96,7 +98,9 @@ impl App {
                     .map(|r| {
                         s.cells(r, ctx)
                             .into_iter()
-                            .map(|c| spreadsheet_safe(&sanitize_line(&c.text)).into_owned())
+                            .map(|c| c.text)
+                            .chain(s.export_values(r))
+                            .map(|text| spreadsheet_safe(&sanitize_line(&text)).into_owned())
                             .collect()
                     })
                     .collect();

@@ -157,6 +157,20 @@ impl ListScreen for AuditScreen {
             _ => None,
         }
     }
+    fn export_header(&self) -> Vec<&'static str> {
+        vec!["created_at_utc", "event_code", "old_values", "new_values"]
+    }
+    fn export_values(&self, r: &AuditRow) -> Vec<String> {
+        let json = |v: &Option<sqlx::types::Json<serde_json::Value>>| {
+            v.as_ref().map(|j| j.0.to_string()).unwrap_or_default()
+        };
+        vec![
+            super::utc(r.created_at),
+            r.event.clone(),
+            json(&r.old_values),
+            json(&r.new_values),
+        ]
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Audit(page) => self.list.apply(page, fill),

@@ -84,6 +84,32 @@ impl ListScreen for CommissionsScreen {
             _ => None,
         }
     }
+    fn export_header(&self) -> Vec<&'static str> {
+        vec![
+            "gross_minor",
+            "rate_bps",
+            "amount_minor",
+            "currency",
+            "status_code",
+            "created_at_utc",
+            "approved_at_utc",
+            "paid_at_utc",
+            "payment_reference",
+        ]
+    }
+    fn export_values(&self, r: &CommissionRow) -> Vec<String> {
+        vec![
+            r.gross_amount.to_string(),
+            r.rate_bps.to_string(),
+            r.amount.to_string(),
+            r.currency.clone(),
+            r.status.clone(),
+            super::utc(r.created_at),
+            super::utc(r.approved_at),
+            super::utc(r.paid_at),
+            r.payment_reference.clone().unwrap_or_default(),
+        ]
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Commissions(page) => self.list.apply(page, fill),

@@ -297,6 +297,14 @@ pub trait ListScreen {
     fn take(&mut self, reply: Reply, fill: Fill) -> bool;
     /// The rows of a list answer for this screen (exports read the whole list page by page).
     fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>>;
+    /// Columns an export adds after the screen's own: the values the screen formats, in a form
+    /// a spreadsheet or a script can compute with (minor units, codes, UTC timestamps).
+    fn export_header(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+    fn export_values(&self, _row: &Self::Row) -> Vec<String> {
+        Vec::new()
+    }
 
     fn set_filter(&mut self, raw: &str, parsed: &ParsedFilter, ctx: &Ctx);
     fn filter_text(&self) -> &str;
@@ -329,6 +337,12 @@ pub trait ListScreen {
     }
     /// Whether a change to `auditable_type` shows in this list.
     fn watches(&self, auditable_type: &str) -> bool;
+}
+
+/// A timestamp for an export: RFC 3339 in UTC, empty when there is none.
+pub fn utc(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
 }
 
 /// The next (or, with `back`, previous) of `all` after `current`, wrapping around.

@@ -62,6 +62,26 @@ impl ListScreen for ProjectsScreen {
             _ => None,
         }
     }
+    fn export_header(&self) -> Vec<&'static str> {
+        vec![
+            "budget_minor",
+            "agreed_minor",
+            "currency",
+            "status_code",
+            "deadline_utc",
+            "created_at_utc",
+        ]
+    }
+    fn export_values(&self, r: &ProjectRow) -> Vec<String> {
+        vec![
+            r.budget_amount.to_string(),
+            r.agreed_amount.map(|a| a.to_string()).unwrap_or_default(),
+            r.currency.clone(),
+            r.status.clone(),
+            super::utc(r.deadline_at),
+            super::utc(r.created_at),
+        ]
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Projects(page) => self.list.apply(page, fill),

@@ -102,6 +102,28 @@ impl ListScreen for TicketsScreen {
             _ => None,
         }
     }
+    fn export_header(&self) -> Vec<&'static str> {
+        vec![
+            "status_code",
+            "priority_code",
+            "category_code",
+            "created_at_utc",
+            "first_response_due_utc",
+            "resolution_due_utc",
+            "resolved_at_utc",
+        ]
+    }
+    fn export_values(&self, r: &TicketRow) -> Vec<String> {
+        vec![
+            r.status.clone(),
+            r.priority.clone(),
+            r.category.clone(),
+            super::utc(r.created_at),
+            super::utc(r.first_response_due_at),
+            super::utc(r.resolution_due_at),
+            super::utc(r.resolved_at),
+        ]
+    }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {
         match reply {
             Reply::Tickets(page) => self.list.apply(page, fill),
