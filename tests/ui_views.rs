@@ -395,3 +395,36 @@ async fn support_links_a_ticket_to_one_of_the_requesters_projects() {
     .unwrap();
     assert!(n >= 1, "audited");
 }
+
+#[tokio::test]
+async fn hostile_names_never_drive_the_terminal_in_the_users_view() {
+    let (db, _dir) = demo_db().await;
+    let mut tx = db.begin().await.unwrap();
+    store::bulk::insert_rows(
+        &mut tx,
+        "users",
+        &["name", "email", "password", "created_at"],
+        vec![vec![
+            "Evil \u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}nosrep".into(),
+            "evil@example.test".into(),
+            "x".into(),
+            chrono::Utc::now().into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let mut h = Harness::new(&db, OPS, Locale::En, TabId::Projects).await;
+    command(&mut h, "users evil@").await;
+    assert_eq!(h.app.screens.users.list.rows.len(), 1);
+    h.key(KeyCode::Enter).await;
+    let buf = h.render_buffer(120, 40);
+    let symbols = common::ui::raw_symbols(&buf);
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(!symbols.contains(bad), "{bad:?} reached the screen");
+    }
+    for payload in ["]0;", "[2J"] {
+        assert!(!symbols.contains(payload), "{payload:?} reached the screen");
+    }
+    assert!(common::ui::buffer_text(&buf).contains("Evil"));
+}
