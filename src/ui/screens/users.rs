@@ -1,5 +1,6 @@
 //! Users (a view, `:users`): everyone on the platform with their client and developer profiles
-//! (availability, capacity, payout method) and staff roles; `+` / `-` grant and revoke roles.
+//! (availability, capacity, payout method) and staff roles; `+` / `-` grant and revoke roles,
+//! `t` sets a developer's availability.
 
 use ratatui::layout::Constraint;
 
