@@ -314,9 +314,22 @@ async fn moderators_hide_with_a_reason_and_show_again_support_cannot() {
             .unwrap_err();
         assert!(e.to_string().contains("empty"), "{e}");
 
+        assert_eq!(
+            reviews::rating_of(&mut db.clone(), MOUSSA).await.unwrap(),
+            (1, 5)
+        );
+        assert_eq!(
+            reviews::rating_of(&mut db.clone(), CLIENT).await.unwrap(),
+            (1, 1)
+        );
         service::content::hide_review(&db, &sekou, &origin(), bad, "Propos injurieux")
             .await
             .unwrap();
+        // A hidden review no longer counts in the person's rating.
+        assert_eq!(
+            reviews::rating_of(&mut db.clone(), CLIENT).await.unwrap(),
+            (0, 0)
+        );
         assert_eq!(review_audits(&db, bad, "hidden").await, 1);
         // The reviewer is told, in the same transaction.
         let told = store::notifications::list(&mut db.clone(), MOUSSA, 10)

@@ -303,3 +303,15 @@ pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<ReviewListRow>> {
     q.and_where(Expr::col(("r", "id")).eq(id));
     c.opt(&q).await
 }
+
+/// How a person is rated by the other parties: (visible reviews, sum of their ratings).
+pub async fn rating_of(c: &mut impl Conn, user_id: i64) -> Result<(i64, i64)> {
+    let q = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .expr(Expr::cust("CAST(COALESCE(SUM(rating), 0) AS BIGINT)"))
+        .from("reviews")
+        .and_where(Expr::col("reviewee_id").eq(user_id))
+        .and_where(Expr::col("hidden_at").is_null())
+        .to_owned();
+    c.one(&q).await
+}

@@ -289,11 +289,13 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
                 })?;
             let permissions = store::users::permissions_of(&mut c, id).await?;
             let projects = store::people::project_counts(&mut c, id).await?;
+            let rating = store::reviews::rating_of(&mut c, id).await?;
             let history = store::audit::history(&mut c, "user", id, 30).await?;
             Reply::UserDetail(Box::new(UserDetail {
                 person,
                 permissions,
                 projects,
+                rating,
                 history,
             }))
         }

@@ -254,6 +254,8 @@ pub struct UserDetail {
     pub person: PersonRow,
     pub permissions: Vec<String>,
     pub projects: store::people::ProjectCounts,
+    /// Visible reviews about this person and the sum of their ratings.
+    pub rating: (i64, i64),
     pub history: Vec<AuditRow>,
 }
 

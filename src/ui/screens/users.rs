@@ -351,6 +351,28 @@ impl ListScreen for UsersScreen {
                 counts_line(&d.projects.as_developer, ctx),
             ));
         }
+        let (reviews, sum) = d.rating;
+        if reviews > 0 {
+            // The average in tenths, rounded half up, without floating point.
+            let tenths = (sum * 20 + reviews) / (reviews * 2);
+            out.push(DetailLine::Field(
+                ctx.t("users.rating"),
+                ctx.ta(
+                    "users.rating_value",
+                    &[
+                        ("avg", &{
+                            let point = if ctx.locale == crate::domain::Locale::Fr {
+                                ','
+                            } else {
+                                '.'
+                            };
+                            format!("{}{point}{}", tenths / 10, tenths % 10)
+                        }),
+                        ("n", &reviews.to_string()),
+                    ],
+                ),
+            ));
+        }
         if let Some(client) = &p.client {
             out.push(DetailLine::Section(ctx.t("users.client_profile")));
             profile_lines(client, ctx, &mut out);
