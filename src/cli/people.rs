@@ -111,11 +111,7 @@ pub async fn list_users(db: &Db, locale: Locale, args: UserListArgs) -> Result<(
         availability: args.availability,
         ..people::Filter::default()
     };
-    let staff: Vec<&str> = Role::ALL
-        .iter()
-        .filter(|r| r.is_staff())
-        .map(|r| r.as_str())
-        .collect();
+    let staff = Role::staff_names();
     let page = people::page(
         &mut db.clone(),
         &filter,

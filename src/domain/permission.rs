@@ -43,6 +43,15 @@ impl Role {
         !matches!(self, Role::Client | Role::Developer)
     }
 
+    /// The names of the staff roles (as stored in `roles.name`).
+    pub fn staff_names() -> Vec<&'static str> {
+        Role::ALL
+            .iter()
+            .filter(|r| r.is_staff())
+            .map(|r| r.as_str())
+            .collect()
+    }
+
     /// What the seeder grants each role.
     pub fn default_permissions(self) -> &'static [Permission] {
         use Permission::*;

@@ -91,7 +91,7 @@ impl App {
             return;
         };
         let page = self.with_ctx(|screens, ctx| {
-            on_screen!(screens, tab, |s| s.rows_of(reply).map(|page| {
+            on_screen!(screens, tab, |s| s.rows_of(reply).ok().map(|page| {
                 let lines: Vec<Vec<String>> = page
                     .rows
                     .iter()

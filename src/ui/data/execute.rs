@@ -273,11 +273,7 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             anchor,
             limit,
         } => {
-            let staff: Vec<&str> = crate::domain::Role::ALL
-                .iter()
-                .filter(|r| r.is_staff())
-                .map(|r| r.as_str())
-                .collect();
+            let staff = crate::domain::Role::staff_names();
             Reply::Users(store::people::page(&mut c, &filter, &staff, sort, &anchor, limit).await?)
         }
         Request::UserDetail(id) => {

@@ -12,7 +12,7 @@ use crate::ui::data::{Reply, Request};
 use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView};
 
 use super::{Ctx, DetailState, ListScreen, TabId};
 
@@ -151,10 +151,10 @@ impl ListScreen for AuditScreen {
     fn detail_request(&self, _row: &AuditRow) -> Option<Request> {
         None
     }
-    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
         match reply {
-            Reply::Audit(page) => Some(page),
-            _ => None,
+            Reply::Audit(page) => Ok(page),
+            other => Err(other),
         }
     }
     fn export_header(&self) -> Vec<&'static str> {
@@ -170,13 +170,6 @@ impl ListScreen for AuditScreen {
             json(&r.old_values),
             json(&r.new_values),
         ]
-    }
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
-        match reply {
-            Reply::Audit(page) => self.list.apply(page, fill),
-            _ => return false,
-        }
-        true
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();

@@ -12,7 +12,7 @@ use crate::ui::data::{CommissionDetail, Reply, Request};
 use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
 use super::{ComposeFor, Ctx, DetailState, Effect, ListScreen, TabId, status_values};
 
@@ -78,10 +78,10 @@ impl ListScreen for CommissionsScreen {
     fn detail_request(&self, row: &CommissionRow) -> Option<Request> {
         Some(Request::CommissionDetail(self.kind, row.id))
     }
-    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
         match reply {
-            Reply::Commissions(page) => Some(page),
-            _ => None,
+            Reply::Commissions(page) => Ok(page),
+            other => Err(other),
         }
     }
     fn export_header(&self) -> Vec<&'static str> {
@@ -110,12 +110,11 @@ impl ListScreen for CommissionsScreen {
             r.payment_reference.clone().unwrap_or_default(),
         ]
     }
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
-        match reply {
-            Reply::Commissions(page) => self.list.apply(page, fill),
-            Reply::CommissionDetail(d) => self.detail.show(d.row.id, *d),
-            _ => return false,
-        }
+    fn take_detail(&mut self, reply: Reply) -> bool {
+        let Reply::CommissionDetail(d) = reply else {
+            return false;
+        };
+        self.detail.show(d.row.id, *d);
         true
     }
 

@@ -293,10 +293,23 @@ pub trait ListScreen {
     fn request(&self, anchor: Anchor, limit: u64) -> Request;
     fn cursor(&self, row: &Self::Row) -> Cursor;
     fn detail_request(&self, row: &Self::Row) -> Option<Request>;
+    /// The rows of a list answer for this screen, or the answer back when it is something else
+    /// (the list window takes them; exports read the whole list page by page).
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply>;
+    /// Takes a detail answer; false if it was not for this screen.
+    fn take_detail(&mut self, _reply: Reply) -> bool {
+        false
+    }
     /// Takes a list or detail answer; false if it was not for this screen.
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool;
-    /// The rows of a list answer for this screen (exports read the whole list page by page).
-    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>>;
+    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+        match self.rows_of(reply) {
+            Ok(page) => {
+                self.list_mut().apply(page, fill);
+                true
+            }
+            Err(reply) => self.take_detail(reply),
+        }
+    }
     /// Columns an export adds after the screen's own: the values the screen formats, in a form
     /// a spreadsheet or a script can compute with (minor units, codes, UTC timestamps).
     fn export_header(&self) -> Vec<&'static str> {

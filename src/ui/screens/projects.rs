@@ -11,7 +11,7 @@ use crate::ui::data::{ProjectDetail, Reply, Request};
 use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, Pick, TabId, status_values};
 
@@ -56,10 +56,10 @@ impl ListScreen for ProjectsScreen {
     fn detail_request(&self, row: &ProjectRow) -> Option<Request> {
         Some(Request::ProjectDetail(row.id))
     }
-    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
         match reply {
-            Reply::Projects(page) => Some(page),
-            _ => None,
+            Reply::Projects(page) => Ok(page),
+            other => Err(other),
         }
     }
     fn export_header(&self) -> Vec<&'static str> {
@@ -82,12 +82,11 @@ impl ListScreen for ProjectsScreen {
             super::utc(r.created_at),
         ]
     }
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
-        match reply {
-            Reply::Projects(page) => self.list.apply(page, fill),
-            Reply::ProjectDetail(d) => self.detail.show(d.project.id, *d),
-            _ => return false,
-        }
+    fn take_detail(&mut self, reply: Reply) -> bool {
+        let Reply::ProjectDetail(d) = reply else {
+            return false;
+        };
+        self.detail.show(d.project.id, *d);
         true
     }
 

@@ -11,7 +11,7 @@ use crate::ui::data::{Reply, Request, ReviewDetail};
 use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
 use super::{ComposeFor, Ctx, DetailState, Effect, ListScreen, TabId};
 
@@ -62,18 +62,17 @@ impl ListScreen for ReviewsScreen {
     fn detail_request(&self, row: &ReviewListRow) -> Option<Request> {
         Some(Request::ReviewDetail(row.id))
     }
-    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
         match reply {
-            Reply::Reviews(page) => Some(page),
-            _ => None,
+            Reply::Reviews(page) => Ok(page),
+            other => Err(other),
         }
     }
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
-        match reply {
-            Reply::Reviews(page) => self.list.apply(page, fill),
-            Reply::ReviewDetail(d) => self.detail.show(d.review.id, *d),
-            _ => return false,
-        }
+    fn take_detail(&mut self, reply: Reply) -> bool {
+        let Reply::ReviewDetail(d) = reply else {
+            return false;
+        };
+        self.detail.show(d.review.id, *d);
         true
     }
 

@@ -96,10 +96,10 @@ impl ListScreen for TicketsScreen {
     fn detail_request(&self, row: &TicketRow) -> Option<Request> {
         Some(Request::TicketDetail(row.id))
     }
-    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
         match reply {
-            Reply::Tickets(page) => Some(page),
-            _ => None,
+            Reply::Tickets(page) => Ok(page),
+            other => Err(other),
         }
     }
     fn export_header(&self) -> Vec<&'static str> {
@@ -124,12 +124,11 @@ impl ListScreen for TicketsScreen {
             super::utc(r.resolved_at),
         ]
     }
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
-        match reply {
-            Reply::Tickets(page) => self.list.apply(page, fill),
-            Reply::TicketDetail(d) => self.detail.show(d.row.id, *d),
-            _ => return false,
-        }
+    fn take_detail(&mut self, reply: Reply) -> bool {
+        let Reply::TicketDetail(d) = reply else {
+            return false;
+        };
+        self.detail.show(d.row.id, *d);
         true
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {

@@ -12,7 +12,7 @@ use crate::ui::data::{Reply, Request, UserDetail};
 use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, Pick, TabId};
 
@@ -186,18 +186,17 @@ impl ListScreen for UsersScreen {
     fn detail_request(&self, row: &PersonRow) -> Option<Request> {
         Some(Request::UserDetail(row.id))
     }
-    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
         match reply {
-            Reply::Users(page) => Some(page),
-            _ => None,
+            Reply::Users(page) => Ok(page),
+            other => Err(other),
         }
     }
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
-        match reply {
-            Reply::Users(page) => self.list.apply(page, fill),
-            Reply::UserDetail(d) => self.detail.show(d.person.id, *d),
-            _ => return false,
-        }
+    fn take_detail(&mut self, reply: Reply) -> bool {
+        let Reply::UserDetail(d) = reply else {
+            return false;
+        };
+        self.detail.show(d.person.id, *d);
         true
     }
 

@@ -11,7 +11,7 @@ use crate::store::{Anchor, Cursor, SortValue};
 use crate::ui::data::{DeveloperDetail, Reply, Request, WEEKS, WorkloadRow};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
 use super::{Ctx, DetailState, ListScreen, TabId};
 
@@ -98,18 +98,17 @@ impl ListScreen for WorkloadScreen {
             from: self.from,
         })
     }
-    fn rows_of(&self, reply: Reply) -> Option<crate::store::Page<Self::Row>> {
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
         match reply {
-            Reply::Workload(page) => Some(page),
-            _ => None,
+            Reply::Workload(page) => Ok(page),
+            other => Err(other),
         }
     }
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
-        match reply {
-            Reply::Workload(page) => self.list.apply(page, fill),
-            Reply::DeveloperDetail(d) => self.detail.show(d.dev.id, *d),
-            _ => return false,
-        }
+    fn take_detail(&mut self, reply: Reply) -> bool {
+        let Reply::DeveloperDetail(d) = reply else {
+            return false;
+        };
+        self.detail.show(d.dev.id, *d);
         true
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
