@@ -13,6 +13,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub paths: PathsConfig,
     pub session: SessionConfig,
+    pub login: LoginConfig,
     pub ui: UiConfig,
     pub live: LiveConfig,
     pub limits: LimitsConfig,
@@ -35,6 +36,32 @@ pub struct PathsConfig {
 pub struct SessionConfig {
     pub remember: bool,
     pub ttl_days: i64,
+    pub login_hours: i64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct LoginConfig {
+    pub throttle_failures: usize,
+    pub throttle_window_minutes: i64,
+    pub throttle_delays_seconds: Vec<i64>,
+}
+
+impl LoginConfig {
+    pub fn throttle_policy(&self) -> crate::domain::ThrottlePolicy {
+        let mut delays: Vec<chrono::Duration> = self
+            .throttle_delays_seconds
+            .iter()
+            .map(|s| chrono::Duration::seconds((*s).max(1)))
+            .collect();
+        if delays.is_empty() {
+            delays = crate::domain::ThrottlePolicy::default().delays;
+        }
+        crate::domain::ThrottlePolicy {
+            after: self.throttle_failures,
+            window: chrono::Duration::minutes(self.throttle_window_minutes.max(1)),
+            delays,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -246,6 +273,10 @@ mod tests {
         let d = Config::defaults();
         assert_eq!(d.database.url, "");
         assert_eq!(d.session.ttl_days, 14);
+        assert_eq!(
+            d.login.throttle_policy(),
+            crate::domain::ThrottlePolicy::default()
+        );
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
         std::fs::write(&file, "[ui]\ntheme = \"light\"\n[database]\nurl = \"sqlite://file.db\"\n[keys]\napprove = \"A\"\n").unwrap();

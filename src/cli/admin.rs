@@ -6,7 +6,7 @@ use chrono::{NaiveTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
-use crate::domain::{Locale, Role, display_width};
+use crate::domain::{Locale, Role, UseCase, display_width};
 use crate::service::{self, Origin, bootstrap, seed};
 use crate::store::{self, Db, db_redact};
 use crate::tr;
@@ -213,10 +213,52 @@ fn role(name: &str, locale: Locale) -> Result<Role, CliError> {
     Role::parse(name).or_cli(locale)
 }
 
-pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(), CliError> {
-    let (db, _) = open(config, locale).await?;
+/// Staff-account commands act as `--as` or the remembered login, with the role-administration
+/// rules. With neither they are the operator's bootstrap path: permissions are bypassed (said
+/// on stderr) and the audit rows name the operating-system user.
+pub async fn user(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    cmd: UserCommand,
+) -> Result<(), CliError> {
+    if let UserCommand::List {
+        kind,
+        role,
+        availability,
+        limit,
+        json,
+    } = cmd
+    {
+        let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
+        let args = super::people::UserListArgs {
+            kind,
+            role,
+            availability,
+            limit,
+            json,
+        };
+        return super::people::list_users(&db, locale, args).await;
+    }
+    let (db, url) = open(config, locale).await?;
     db.ensure_migrated().await.or_cli(locale)?;
-    let origin = Origin::cli();
+    let actor = session::find_actor(config, locale, &db, &url, as_email).await?;
+    let origin = match &actor {
+        Some(_) => Origin::cli(),
+        None => {
+            let origin = Origin::operator();
+            eprintln!(
+                "{}",
+                tr(
+                    locale,
+                    "cli.user.operator",
+                    &[("user", origin.operator.as_deref().unwrap_or_default())]
+                )
+            );
+            origin
+        }
+    };
+    let by = actor.as_ref();
     match cmd {
         UserCommand::Create { name, email, roles } => {
             let roles = roles
@@ -224,11 +266,11 @@ pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(
                 .map(|r| role(r, locale))
                 .collect::<Result<Vec<_>, _>>()?;
             let password = password_from_env_or_prompt(&email, locale)?;
-            let id = service::users::create(&db, None, &origin, &name, &email, &password)
+            let id = service::users::create(&db, by, &origin, &name, &email, &password)
                 .await
                 .or_cli(locale)?;
             for r in roles {
-                service::users::set_role(&db, None, &origin, &email, r, true)
+                service::users::set_role(&db, by, &origin, &email, r, true)
                     .await
                     .or_cli(locale)?;
             }
@@ -243,7 +285,7 @@ pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(
         }
         UserCommand::Grant { email, role: r } => {
             let changed =
-                service::users::set_role(&db, None, &origin, &email, role(&r, locale)?, true)
+                service::users::set_role(&db, by, &origin, &email, role(&r, locale)?, true)
                     .await
                     .or_cli(locale)?;
             let args = [("email", email.as_str()), ("role", r.as_str())];
@@ -255,7 +297,7 @@ pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(
         }
         UserCommand::Revoke { email, role: r } => {
             let changed =
-                service::users::set_role(&db, None, &origin, &email, role(&r, locale)?, false)
+                service::users::set_role(&db, by, &origin, &email, role(&r, locale)?, false)
                     .await
                     .or_cli(locale)?;
             let args = [("email", email.as_str()), ("role", r.as_str())];
@@ -265,25 +307,9 @@ pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(
                 println!("{}", tr(locale, "cli.user.not_granted", &args));
             }
         }
-        UserCommand::List {
-            kind,
-            role,
-            availability,
-            limit,
-            json,
-        } => {
-            let args = super::people::UserListArgs {
-                kind,
-                role,
-                availability,
-                limit,
-                json,
-            };
-            super::people::list_users(&db, locale, args).await?;
-        }
         UserCommand::Passwd { email } => {
             let password = password_from_env_or_prompt(&email, locale)?;
-            service::users::set_password(&db, None, &origin, &email, &password)
+            service::users::set_password(&db, by, &origin, &email, &password)
                 .await
                 .or_cli(locale)?;
             println!(
@@ -291,6 +317,14 @@ pub async fn user(config: &Config, locale: Locale, cmd: UserCommand) -> Result<(
                 tr(locale, "cli.user.password_changed", &[("email", &email)])
             );
         }
+        UserCommand::Delete { email } => {
+            service::users::delete(&db, by, &origin, &email)
+                .await
+                .or_cli(locale)?;
+            println!("{}", tr(locale, "cli.user.deleted", &[("email", &email)]));
+        }
+        // Answered above: a read, never the operator's.
+        UserCommand::List { .. } => {}
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ mod ops;
 mod output;
 mod people;
 pub mod session;
+mod sessions;
 mod ticket;
 
 use std::path::PathBuf;
@@ -92,8 +93,11 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
-    /// Forget and revoke the remembered login.
+    /// End and forget the remembered login of this data directory.
     Logout,
+    /// Back-office sessions: list them, end them (one's own, or anyone's with users.manage).
+    #[command(subcommand)]
+    Session(SessionCommand),
     /// Finance: list, inspect and decide commissions.
     #[command(subcommand)]
     Commission(commission::CommissionCommand),
@@ -139,6 +143,8 @@ pub enum UserCommand {
     Revoke { email: String, role: String },
     /// Set a new password (from OBRYL_PASSWORD or a prompt).
     Passwd { email: String },
+    /// Delete an account (it stays in the history) and end its sessions.
+    Delete { email: String },
     /// List people by name with their roles, availability, capacity and payout method.
     List {
         #[arg(long = "type", value_enum)]
@@ -152,6 +158,25 @@ pub enum UserCommand {
         limit: u64,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Sessions of a person (default: oneself), live ones unless --all.
+    List {
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// End one session by id, or every live session of --user.
+    Revoke {
+        id: Option<i64>,
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
     },
 }
 
@@ -184,8 +209,11 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
             admin::seed(&config, locale, size, seed, anchor).await
         }
         Some(Command::Doctor) => admin::doctor(&config, locale).await,
-        Some(Command::User(cmd)) => admin::user(&config, locale, cmd).await,
+        Some(Command::User(cmd)) => admin::user(&config, locale, cli.as_email.as_deref(), cmd).await,
         Some(Command::Logout) => session::logout(&config, locale).await,
+        Some(Command::Session(cmd)) => {
+            sessions::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
         Some(Command::Commission(cmd)) => {
             commission::run(&config, locale, cli.as_email.as_deref(), cmd).await
         }
@@ -199,14 +227,14 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
             ops::project(&config, locale, cli.as_email.as_deref(), cmd).await
         }
         Some(Command::Workload { week, limit, json }) => {
-            ops::workload(&config, locale, week, limit, json).await
+            ops::workload(&config, locale, cli.as_email.as_deref(), week, limit, json).await
         }
-        Some(Command::Audit(cmd)) => ops::audit(&config, locale, cmd).await,
+        Some(Command::Audit(cmd)) => ops::audit(&config, locale, cli.as_email.as_deref(), cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("obryl: {}", e.message);
+            eprintln!("obryl: {}", crate::domain::sanitize(&e.message));
             ExitCode::from(e.code)
         }
     }

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::domain::{Locale, ProjectStatus, sanitize_line};
+use crate::domain::{Locale, ProjectStatus, UseCase, sanitize_line};
 use crate::service::{self, Origin, ServiceError, projects::week_start};
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::projects::{Filter, ProjectRow, Sort};
@@ -17,7 +17,7 @@ use crate::tr;
 use crate::ui::format::{absolute, money, status as status_word};
 
 use super::output::or_dash;
-use super::{CliError, OrCli, admin, output, session};
+use super::{CliError, OrCli, output, session};
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectCommand {
@@ -107,7 +107,7 @@ fn show_project(p: &ProjectRow, locale: Locale) {
 
 fn print_audit(a: &AuditRow, json: bool, locale: Locale) {
     if json {
-        println!("{}", audit_json(a));
+        output::print_json_line(&audit_json(a));
     } else {
         let when = a
             .created_at
@@ -126,8 +126,8 @@ fn print_audit(a: &AuditRow, json: bool, locale: Locale) {
                     .clone()
                     .unwrap_or_else(|| tr(locale, "audit.system", &[]))
             ),
-            a.event,
-            a.auditable_type,
+            sanitize_line(&a.event),
+            sanitize_line(&a.auditable_type),
             a.auditable_id,
             sanitize_line(&changes)
         );
@@ -170,13 +170,8 @@ pub async fn project(
             .await
             .or_cli(locale)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &page.rows.iter().map(project_json).collect::<Vec<_>>()
-                    )
-                    .unwrap_or_default()
-                );
+                let rows: Vec<_> = page.rows.iter().map(project_json).collect();
+                output::print_json(&rows.into());
             } else {
                 let rows: Vec<Vec<String>> = page
                     .rows
@@ -220,10 +215,7 @@ pub async fn project(
                     CliError::from_service(e, locale)
                 })?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&project_json(&p)).unwrap_or_default()
-                );
+                output::print_json(&project_json(&p));
             } else {
                 show_project(&p, locale);
             }
@@ -236,31 +228,25 @@ pub async fn project(
             service::projects::assign_developer(&db, &actor, &origin, id, dev.id, None)
                 .await
                 .or_cli(locale)?;
-            println!(
-                "{}",
-                tr(
-                    locale,
-                    "cli.project.assigned",
-                    &[("id", &id.to_string()), ("name", &dev.name)],
-                )
-            );
+            output::say(&tr(
+                locale,
+                "cli.project.assigned",
+                &[("id", &id.to_string()), ("name", &output::quote(&dev.name))],
+            ));
         }
         ProjectCommand::Status { id, status } => {
             let to = ProjectStatus::parse(&status).or_cli(locale)?;
             service::projects::transition(&db, &actor, &origin, id, to, None)
                 .await
                 .or_cli(locale)?;
-            println!(
-                "{}",
-                tr(
-                    locale,
-                    "cli.project.moved",
-                    &[
-                        ("id", &id.to_string()),
-                        ("status", &status_word("project", to.as_str(), locale)),
-                    ],
-                )
-            );
+            output::say(&tr(
+                locale,
+                "cli.project.moved",
+                &[
+                    ("id", &id.to_string()),
+                    ("status", &status_word("project", to.as_str(), locale)),
+                ],
+            ));
         }
     }
     Ok(())
@@ -269,12 +255,12 @@ pub async fn project(
 pub async fn workload(
     config: &Config,
     locale: Locale,
+    as_email: Option<&str>,
     week: Option<u32>,
     limit: u64,
     json: bool,
 ) -> Result<(), CliError> {
-    let (db, _) = admin::open(config, locale).await?;
-    db.ensure_migrated().await.or_cli(locale)?;
+    let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
     let today = Utc::now().date_naive();
     let from = match week {
         Some(w) => NaiveDate::from_isoywd_opt(today.iso_week().year(), w, chrono::Weekday::Mon)
@@ -317,10 +303,7 @@ pub async fn workload(
                 })
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&rows).unwrap_or_default()
-        );
+        output::print_json(&rows.into());
         return Ok(());
     }
     let mut header = vec![
@@ -351,9 +334,13 @@ pub async fn workload(
     Ok(())
 }
 
-pub async fn audit(config: &Config, locale: Locale, cmd: AuditCommand) -> Result<(), CliError> {
-    let (db, _) = admin::open(config, locale).await?;
-    db.ensure_migrated().await.or_cli(locale)?;
+pub async fn audit(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    cmd: AuditCommand,
+) -> Result<(), CliError> {
+    let (db, _) = session::open_for(config, locale, as_email, UseCase::AuditRead).await?;
     let AuditCommand::Tail {
         lines,
         follow,

@@ -86,20 +86,13 @@ fn review_json(r: &ReviewListRow) -> serde_json::Value {
     })
 }
 
-fn print_json(values: Vec<serde_json::Value>) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&values).unwrap_or_default()
-    );
-}
-
 fn header(locale: Locale, keys: &[&str]) -> Vec<String> {
     keys.iter()
         .map(|k| tr(locale, &format!("cli.col.{k}"), &[]))
         .collect()
 }
 
-/// Everyone by name, with their roles and developer capacity (no actor needed: a read).
+/// Everyone by name, with their roles and developer capacity (the caller checked the reader).
 pub async fn list_users(db: &Db, locale: Locale, args: UserListArgs) -> Result<(), CliError> {
     let filter = people::Filter {
         kind: args.kind.map(|k| match k {
@@ -123,7 +116,7 @@ pub async fn list_users(db: &Db, locale: Locale, args: UserListArgs) -> Result<(
     .await
     .or_cli(locale)?;
     if args.json {
-        print_json(page.rows.iter().map(person_json).collect());
+        output::print_json(&page.rows.iter().map(person_json).collect());
         return Ok(());
     }
     let rows: Vec<Vec<String>> =
@@ -202,7 +195,7 @@ pub async fn review(
             .await
             .or_cli(locale)?;
             if json {
-                print_json(page.rows.iter().map(review_json).collect());
+                output::print_json(&page.rows.iter().map(review_json).collect());
                 return Ok(());
             }
             let rows: Vec<Vec<String>> = page
@@ -240,19 +233,21 @@ pub async fn review(
             service::content::hide_review(&db, &actor, &origin, id, &reason)
                 .await
                 .or_cli(locale)?;
-            println!(
-                "{}",
-                tr(locale, "toast.review_hidden", &[("id", &id.to_string())])
-            );
+            output::say(&tr(
+                locale,
+                "toast.review_hidden",
+                &[("id", &id.to_string())],
+            ));
         }
         ReviewCommand::Restore { id } => {
             service::content::restore_review(&db, &actor, &origin, id)
                 .await
                 .or_cli(locale)?;
-            println!(
-                "{}",
-                tr(locale, "toast.review_restored", &[("id", &id.to_string())])
-            );
+            output::say(&tr(
+                locale,
+                "toast.review_restored",
+                &[("id", &id.to_string())],
+            ));
         }
     }
     Ok(())

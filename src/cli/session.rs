@@ -5,8 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::config::Config;
-use crate::domain::Locale;
-use crate::service::{Actor, Origin, ServiceError, auth};
+use crate::domain::{Locale, UseCase};
+use crate::service::auth::SessionKind;
+use crate::service::{Actor, Origin, ServiceError, access, auth};
 use crate::store::Db;
 use crate::tr;
 
@@ -49,15 +50,15 @@ pub fn forget_token(config: &Config) {
     let _ = std::fs::remove_file(token_file(config));
 }
 
-/// Resolves who acts for a CLI command: `--as EMAIL` with OBRYL_PASSWORD or a prompt, else
-/// the remembered login.
-pub async fn actor(
+/// Resolves who acts for a CLI command: `--as EMAIL` with OBRYL_PASSWORD or a prompt (a
+/// throttled, audited login), else the remembered login; None when there is neither.
+pub async fn find_actor(
     config: &Config,
     locale: Locale,
     db: &Db,
     url: &str,
     as_email: Option<&str>,
-) -> Result<Actor, CliError> {
+) -> Result<Option<Actor>, CliError> {
     if let Some(email) = as_email {
         let password = match std::env::var("OBRYL_PASSWORD") {
             Ok(p) => p,
@@ -66,18 +67,42 @@ pub async fn actor(
                 &tr(locale, "cli.password.prompt", &[("email", email)]),
             )?,
         };
-        return auth::login(db, email, &password).await.or_cli(locale);
+        let policy = config.login.throttle_policy();
+        let login = auth::login(
+            db,
+            email,
+            &password,
+            &Origin::cli(),
+            &policy,
+            SessionKind::None,
+        )
+        .await
+        .or_cli(locale)?;
+        return Ok(Some(login.actor));
     }
     match load_token(config, url) {
         Some(token) => match auth::resume(db, &token).await {
-            Ok(actor) => Ok(actor),
+            Ok(actor) => Ok(Some(actor)),
             Err(ServiceError::SessionExpired) => {
                 Err(CliError::failed(tr(locale, "cli.session.expired", &[])))
             }
             Err(e) => Err(CliError::from_service(e, locale)),
         },
-        None => Err(CliError::failed(tr(locale, "cli.session.who", &[]))),
+        None => Ok(None),
     }
+}
+
+/// Who acts, required: "who are you?" when nobody is logged in.
+pub async fn actor(
+    config: &Config,
+    locale: Locale,
+    db: &Db,
+    url: &str,
+    as_email: Option<&str>,
+) -> Result<Actor, CliError> {
+    find_actor(config, locale, db, url, as_email)
+        .await?
+        .ok_or_else(|| CliError::failed(tr(locale, "cli.session.who", &[])))
 }
 
 /// Reads a password from the terminal without echo.
@@ -91,6 +116,8 @@ pub(super) fn prompt(locale: Locale, question: &str) -> Result<String, CliError>
     })
 }
 
+/// `obryl logout`: ends the remembered login of this data directory (its open screens go back
+/// to the login screen) and forgets it.
 pub async fn logout(config: &Config, locale: Locale) -> Result<(), CliError> {
     let (url, _) = config.database_url();
     let Some(token) = load_token(config, &url) else {
@@ -99,7 +126,9 @@ pub async fn logout(config: &Config, locale: Locale) -> Result<(), CliError> {
         return Ok(());
     };
     let db = Db::connect(&url).await.or_cli(locale)?;
-    let live = auth::logout(&db, &token).await.or_cli(locale)?;
+    let live = auth::logout(&db, &token, &Origin::cli())
+        .await
+        .or_cli(locale)?;
     forget_token(config);
     let key = if live {
         "cli.logout.done"
@@ -107,20 +136,6 @@ pub async fn logout(config: &Config, locale: Locale) -> Result<(), CliError> {
         "cli.logout.expired"
     };
     println!("{}", tr(locale, key, &[]));
-    Ok(())
-}
-
-/// Remembers a login made in the TUI.
-pub async fn remember(
-    config: &Config,
-    db: &Db,
-    url: &str,
-    actor: &Actor,
-) -> Result<(), ServiceError> {
-    let ttl = chrono::Duration::days(config.session.ttl_days.max(1));
-    let token = auth::remember(db, actor, &Origin::tui(), ttl).await?;
-    save_token(config, url, &token)
-        .map_err(|e| ServiceError::Internal(format!("cannot save the remembered login: {e}")))?;
     Ok(())
 }
 
@@ -134,5 +149,20 @@ pub async fn open_as(
     let (db, url) = super::admin::open(config, locale).await?;
     db.ensure_migrated().await.or_cli(locale)?;
     let actor = actor(config, locale, &db, &url, as_email).await?;
+    Ok((db, actor))
+}
+
+/// `open_as` for a command that reads platform data: the actor must be allowed `use_case`
+/// now (`audit.view` for the audit log; a staff role for the rest).
+pub async fn open_for(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    use_case: UseCase,
+) -> Result<(Db, Actor), CliError> {
+    let (db, actor) = open_as(config, locale, as_email).await?;
+    let actor = access::authorize(&db, &actor, use_case)
+        .await
+        .or_cli(locale)?;
     Ok((db, actor))
 }

@@ -6,6 +6,7 @@
 #[macro_use]
 mod macros;
 
+pub mod access;
 pub mod commission;
 pub mod error;
 pub mod locale;
@@ -19,6 +20,7 @@ pub mod text;
 #[cfg(test)]
 mod proptests;
 
+pub use access::{RoleRule, ThrottlePolicy, UseCase};
 pub use error::DomainError;
 pub use locale::Locale;
 pub use money::{

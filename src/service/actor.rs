@@ -1,4 +1,6 @@
 //! Who is acting: a logged-in staff member with roles and permissions loaded from the database.
+//! What an `Actor` holds is a snapshot for showing keys; every write re-reads it inside its
+//! transaction (`access::begin`).
 
 use std::collections::BTreeSet;
 
@@ -15,6 +17,9 @@ pub struct Actor {
     pub roles: Vec<Role>,
     pub permissions: BTreeSet<Permission>,
     pub locale: Locale,
+    /// The back-office session this actor acts through (every TUI login has one; a CLI
+    /// command authenticated by password has none). Checked at every write.
+    pub session_id: Option<i64>,
 }
 
 impl Actor {
@@ -47,7 +52,20 @@ impl Actor {
             roles,
             permissions,
             locale: Locale::from_tag(&user.locale),
+            session_id: None,
         })
+    }
+
+    /// The same person acting through `session`.
+    pub fn in_session(self, session: i64) -> Actor {
+        Actor {
+            session_id: Some(session),
+            ..self
+        }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
     }
 
     pub fn can(&self, p: Permission) -> bool {
@@ -74,26 +92,62 @@ impl Actor {
     }
 }
 
-/// Where a change came from, recorded in the audit row (`url`, `user_agent`).
+/// Where a change came from, recorded in the audit row (`url`, `user_agent`, `ip_address`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
     pub channel: &'static str,
     pub host: String,
+    /// Who is at the other end, for login throttling and the audit log: the SSH client's
+    /// address when connected over SSH, else the local account and host.
+    pub source: String,
+    /// Set on the operator's bootstrap path (staff-account commands run without a logged-in
+    /// actor): the operating-system user, named in the audit row.
+    pub operator: Option<String>,
 }
 
 impl Origin {
     pub fn tui() -> Origin {
-        Origin {
-            channel: "tui",
-            host: host_name(),
-        }
+        Origin::new("tui")
     }
     pub fn cli() -> Origin {
+        Origin::new("cli")
+    }
+    /// The CLI run by the operator without a staff login (bypasses permissions).
+    pub fn operator() -> Origin {
         Origin {
-            channel: "cli",
-            host: host_name(),
+            operator: Some(os_user()),
+            ..Origin::new("cli")
         }
     }
+    fn new(channel: &'static str) -> Origin {
+        let host = host_name();
+        let source = ssh_client()
+            .map(|ip| format!("ssh:{ip}"))
+            .unwrap_or_else(|| format!("local:{}@{host}", os_user()));
+        Origin {
+            channel,
+            host,
+            source,
+            operator: None,
+        }
+    }
+}
+
+/// The client address of an SSH connection (`SSH_CLIENT="ip port port"`).
+fn ssh_client() -> Option<String> {
+    let v = std::env::var("SSH_CLIENT")
+        .or_else(|_| std::env::var("SSH_CONNECTION"))
+        .ok()?;
+    let ip = v.split_whitespace().next()?.to_owned();
+    (!ip.is_empty()).then_some(ip)
+}
+
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn host_name() -> String {

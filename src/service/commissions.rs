@@ -4,11 +4,13 @@
 
 use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{CommissionStatus, Currency, Permission, commission_amount, require_text};
+use crate::domain::{CommissionStatus, Currency, commission_amount, require_text};
 use crate::store::{self, Db, Tx, commissions::CommissionRow};
 
 pub use crate::store::commissions::Kind;
 
+use crate::domain::UseCase;
+use super::access;
 use super::record::{Change, Diff, Notice, record};
 use super::{Actor, FourEyes, Origin, Result, ServiceError, settings};
 
@@ -25,10 +27,11 @@ pub enum Approval {
     FirstOfTwo,
 }
 
-fn approve_permission(kind: Kind) -> Permission {
+/// The use case for a platform commission or an external one.
+fn use_case(kind: Kind, platform: UseCase, external: UseCase) -> UseCase {
     match kind {
-        Kind::Platform => Permission::CommissionsApprove,
-        Kind::External => Permission::ExtCommissionsApprove,
+        Kind::Platform => platform,
+        Kind::External => external,
     }
 }
 
@@ -133,8 +136,8 @@ pub async fn approve(
     id: i64,
     seen_version: Option<i64>,
 ) -> Result<Approval> {
-    actor.require(approve_permission(kind))?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, use_case(kind, UseCase::CommissionApprove, UseCase::ExtCommissionApprove)).await?;
+    let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     if row.status != CommissionStatus::Pending.as_str() {
         return Err(already_decided(&row));
@@ -219,9 +222,9 @@ pub async fn reject(
     reason: &str,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    actor.require(approve_permission(kind))?;
     let reason = require_text("reason", reason, REASON_MAX_BYTES)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, use_case(kind, UseCase::CommissionReject, UseCase::ExtCommissionReject)).await?;
+    let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     if row.status != CommissionStatus::Pending.as_str() {
         return Err(already_decided(&row));
@@ -280,9 +283,9 @@ pub async fn pay(
     reference: &str,
     seen_version: Option<i64>,
 ) -> Result<i64> {
-    actor.require(Permission::CommissionsPay)?;
     let reference = require_text("payment reference", reference, REFERENCE_MAX_BYTES)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, use_case(kind, UseCase::CommissionPay, UseCase::ExtCommissionPay)).await?;
+    let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     if row.status != CommissionStatus::Approved.as_str() {
         if row.status == "pending" {
@@ -382,8 +385,8 @@ pub async fn cancel(
     id: i64,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    actor.require(approve_permission(kind))?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, use_case(kind, UseCase::CommissionCancel, UseCase::ExtCommissionCancel)).await?;
+    let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     let from = CommissionStatus::parse(&row.status)?;
     if !from.can_transition_to(CommissionStatus::Cancelled) {
@@ -444,14 +447,14 @@ pub async fn create(
     project_id: i64,
     gross: i64,
 ) -> Result<i64> {
-    actor.require(Permission::CommissionsApprove)?;
     if gross < 0 {
         return Err(crate::domain::DomainError::NegativeAmount {
             input: gross.to_string(),
         }
         .into());
     }
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::CommissionCreate).await?;
+    let actor = &actor;
     let project =
         store::projects::get(&mut tx, project_id)
             .await?

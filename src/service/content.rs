@@ -3,9 +3,11 @@
 
 use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{ArticleStatus, Permission, ProjectStatus, require_text};
+use crate::domain::{ArticleStatus, ProjectStatus, require_text};
 use crate::store::{self, Db};
 
+use crate::domain::UseCase;
+use super::access;
 use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError};
 
@@ -23,7 +25,6 @@ pub async fn edit_article(
     edit: &ArticleEdit<'_>,
     seen: Option<i64>,
 ) -> Result<()> {
-    actor.require(Permission::ArticlesEdit)?;
     let title = require_text("title", edit.title, 200)?;
     let excerpt = edit.excerpt.trim().to_owned();
     if excerpt.len() > 1000 {
@@ -35,7 +36,8 @@ pub async fn edit_article(
         .into());
     }
     let body = require_text("body", edit.body, 1 << 20)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::ArticleEdit).await?;
+    let actor = &actor;
     let a = store::content::article(&mut tx, id)
         .await?
         .ok_or(ServiceError::NotFound {
@@ -84,12 +86,13 @@ pub async fn set_article_status(
     to: ArticleStatus,
     seen: Option<i64>,
 ) -> Result<()> {
-    actor.require(if to == ArticleStatus::Published {
-        Permission::ArticlesPublish
+    let use_case = if to == ArticleStatus::Published {
+        UseCase::ArticlePublish
     } else {
-        Permission::ArticlesEdit
-    })?;
-    let mut tx = db.begin().await?;
+        UseCase::ArticleEdit
+    };
+    let (mut tx, actor) = access::begin(db, actor, use_case).await?;
+    let actor = &actor;
     let a = store::content::article(&mut tx, id)
         .await?
         .ok_or(ServiceError::NotFound {
@@ -154,7 +157,6 @@ pub async fn create_review(
     rating: i64,
     comment: Option<&str>,
 ) -> Result<i64> {
-    actor.require(Permission::ReviewsModerate)?;
     if !(1..=5).contains(&rating) {
         return Err(ServiceError::Invalid {
             field: "rating",
@@ -164,7 +166,8 @@ pub async fn create_review(
     let comment = comment
         .map(|c| require_text("comment", c, 4096))
         .transpose()?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::ReviewCreate).await?;
+    let actor = &actor;
     let p = store::projects::get(&mut tx, project_id)
         .await?
         .ok_or(ServiceError::NotFound {
@@ -237,9 +240,9 @@ pub async fn hide_review(
     id: i64,
     reason: &str,
 ) -> Result<()> {
-    actor.require(Permission::ReviewsModerate)?;
     let reason = require_text("reason", reason, 1000)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::ReviewHide).await?;
+    let actor = &actor;
     let r = review_or_not_found(&mut tx, id).await?;
     let now = super::now();
     if !store::reviews::hide_review(&mut tx, id, actor.id, &reason, now).await? {
@@ -295,8 +298,8 @@ pub async fn hide_review(
 
 /// Shows a hidden review again (a moderation mistake); the audit row keeps why it was hidden.
 pub async fn restore_review(db: &Db, actor: &Actor, origin: &Origin, id: i64) -> Result<()> {
-    actor.require(Permission::ReviewsModerate)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::ReviewRestore).await?;
+    let actor = &actor;
     let r = review_or_not_found(&mut tx, id).await?;
     let now = super::now();
     if !store::reviews::restore_review(&mut tx, id, now).await? {

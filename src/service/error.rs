@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-use crate::domain::DomainError;
+use crate::domain::{DomainError, RoleRule};
 use crate::store::StoreError;
 
 /// Why the four-eyes rule refused an approval.
@@ -39,6 +39,25 @@ impl FourEyes {
 
 fn hhmm(at: &DateTime<Utc>) -> String {
     at.format("%H:%M").to_string()
+}
+
+fn by_whom(by: &Option<String>) -> &str {
+    by.as_deref().unwrap_or("the system")
+}
+
+fn role_rule(r: &RoleRule) -> String {
+    match r {
+        RoleRule::OwnRoles => "nobody changes their own roles or deletes their own account".into(),
+        RoleRule::NotManager => "role administration needs the permission users.manage".into(),
+        RoleRule::MoreThanHeld(missing) => format!(
+            "nobody hands out more than they hold: the role carries {} which you do not have",
+            missing.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        RoleRule::SuperAdminOnly => "super-admin is granted and revoked by a super-admin only".into(),
+        RoleRule::LastSuperAdmin => {
+            "the platform keeps at least one super-admin: this is the last one".into()
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -112,6 +131,26 @@ pub enum ServiceError {
     },
     #[error("the setting {name} is locked")]
     SettingLocked { name: String },
+    #[error("role rule: {}", role_rule(.0))]
+    RoleRule(RoleRule),
+    #[error("your {role} role was removed at {} by {}", hhmm(.at), by_whom(.by))]
+    RoleRemoved {
+        role: String,
+        at: DateTime<Utc>,
+        by: Option<String>,
+    },
+    #[error("your login was ended at {} by {}; log in again", hhmm(.at), by_whom(.by))]
+    SessionRevoked {
+        at: DateTime<Utc>,
+        by: Option<String>,
+    },
+    #[error("this account was deleted at {}", hhmm(.at))]
+    AccountDeleted { at: DateTime<Utc> },
+    #[error("too many failed logins; try again at {} (in {wait_seconds} s)", hhmm(.until))]
+    Throttled {
+        until: DateTime<Utc>,
+        wait_seconds: i64,
+    },
     #[error("wrong email or password")]
     InvalidCredentials,
     #[error("{email} is not a staff account; the back-office is for platform staff")]
@@ -147,6 +186,11 @@ impl ServiceError {
             ServiceError::Duplicate { .. } => "service.duplicate",
             ServiceError::Invalid { .. } => "service.invalid",
             ServiceError::SettingLocked { .. } => "service.setting_locked",
+            ServiceError::RoleRule(_) => "service.role_rule",
+            ServiceError::RoleRemoved { .. } => "service.role_removed",
+            ServiceError::SessionRevoked { .. } => "service.session_revoked",
+            ServiceError::AccountDeleted { .. } => "service.account_deleted",
+            ServiceError::Throttled { .. } => "service.throttled",
             ServiceError::InvalidCredentials => "service.invalid_credentials",
             ServiceError::NotStaff { .. } => "service.not_staff",
             ServiceError::SessionExpired => "service.session_expired",
@@ -161,6 +205,18 @@ impl ServiceError {
     /// or internal failures (exit code 2).
     pub fn is_refusal(&self) -> bool {
         !matches!(self, ServiceError::Store(_) | ServiceError::Internal(_))
+    }
+
+    /// The actor can no longer act at all (session ended, account deleted): the TUI goes back
+    /// to the login screen.
+    pub fn ends_session(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::SessionRevoked { .. }
+                | ServiceError::SessionExpired
+                | ServiceError::AccountDeleted { .. }
+                | ServiceError::NotStaff { .. }
+        )
     }
 
     pub fn is_connection_lost(&self) -> bool {

@@ -2,6 +2,7 @@
 //! transaction that writes the change, exactly one audit row, its notifications and its
 //! webhook outbox event. The TUI and the CLI call these; neither writes SQL.
 
+pub mod access;
 mod actor;
 mod error;
 mod record;

@@ -5,10 +5,12 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Value as JsonValue, json};
 
 use crate::domain::{
-    Availability, Currency, Permission, ProjectStatus, parse_amount, require_text, slugify,
+    Availability, Currency, ProjectStatus, parse_amount, require_text, slugify,
 };
 use crate::store::{self, Db, Tx, projects::ProjectRow};
 
+use crate::domain::UseCase;
+use super::access;
 use super::bootstrap::keys;
 use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError};
@@ -62,8 +64,8 @@ pub async fn assign_developer(
     developer_id: i64,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    actor.require(Permission::ProjectsAssign)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::ProjectAssign).await?;
+    let actor = &actor;
     // Capacity checks below read then write: the developer's row is held until commit.
     store::workload::lock_developer(&mut tx, developer_id).await?;
     let project = load(&mut tx, project_id).await?;
@@ -192,14 +194,14 @@ pub async fn transition(
     to: ProjectStatus,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    actor.require(Permission::ProjectsTransition)?;
     if to == ProjectStatus::Assigned {
         return Err(ServiceError::Invalid {
             field: "status",
             message: "assign a developer to move a project to assigned".into(),
         });
     }
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::ProjectStatus).await?;
+    let actor = &actor;
     let row = load(&mut tx, id).await?;
     check_seen(&row, seen_version)?;
     let from = ProjectStatus::parse(&row.status)?;
@@ -276,7 +278,6 @@ pub struct NewProject<'a> {
 }
 
 pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>) -> Result<i64> {
-    actor.require(Permission::ProjectsTransition)?;
     let title = require_text("title", p.title, 200)?;
     let description = if p.description.trim().is_empty() {
         String::new()
@@ -301,7 +302,8 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>)
             message: "give a slug in latin letters or digits".into(),
         });
     }
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::ProjectCreate).await?;
+    let actor = &actor;
     if store::users::find(&mut tx, p.client_id).await?.is_none() {
         return Err(ServiceError::NotFound {
             what: "client",
@@ -365,7 +367,6 @@ pub async fn set_planned_hours(
     week: NaiveDate,
     hours: i64,
 ) -> Result<()> {
-    actor.require(Permission::WorkloadEdit)?;
     if !(0..=168).contains(&hours) {
         return Err(ServiceError::Invalid {
             field: "hours",
@@ -373,7 +374,8 @@ pub async fn set_planned_hours(
         });
     }
     let week = week_start(week);
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::WorkloadPlan).await?;
+    let actor = &actor;
     store::workload::lock_developer(&mut tx, developer_id).await?;
     let dev = store::workload::developer(&mut tx, developer_id)
         .await?

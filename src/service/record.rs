@@ -60,6 +60,8 @@ pub async fn record(
     change: Change<'_>,
 ) -> Result<i64> {
     let now = super::now();
+    // The operator's bootstrap path has no staff actor: the audit row names the OS user.
+    let operator = origin.operator.as_ref().map(|u| format!("operator:{u}"));
     let audit_id = audit::insert(
         tx,
         &audit::NewAudit {
@@ -75,7 +77,7 @@ pub async fn record(
                 env!("CARGO_PKG_VERSION"),
                 origin.host
             )),
-            tags: None,
+            tags: operator.as_deref(),
             now,
         },
     )

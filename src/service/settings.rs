@@ -3,9 +3,11 @@
 use serde_json::Value as JsonValue;
 
 use crate::domain::sla::{SlaTargets, default_targets};
-use crate::domain::{Currency, Permission, TicketPriority};
+use crate::domain::{Currency, TicketPriority};
 use crate::store::{self, Conn, Db};
 
+use crate::domain::UseCase;
+use super::access;
 use super::bootstrap::keys;
 use super::record::{Change, Diff, record};
 use super::{Actor, Origin, Result, ServiceError};
@@ -103,9 +105,9 @@ pub async fn update(
     name: &str,
     payload: JsonValue,
 ) -> Result<()> {
-    actor.require(Permission::SettingsEdit)?;
     validate(group, name, &payload)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::SettingsEdit).await?;
+    let actor = &actor;
     let current = store::settings::get(&mut tx, group, name)
         .await?
         .ok_or_else(|| ServiceError::NotFound {

@@ -7,6 +7,8 @@ use serde_json::{Value as JsonValue, json};
 use crate::domain::{Permission, TicketPriority, TicketStatus, require_text};
 use crate::store::{self, Db, Tx, tickets::TicketRow};
 
+use crate::domain::UseCase;
+use super::access;
 use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError, settings};
 
@@ -44,8 +46,8 @@ pub async fn assign(
     assignee_id: i64,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    actor.require(Permission::TicketsAssign)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::TicketAssign).await?;
+    let actor = &actor;
     let row = load(&mut tx, id).await?;
     check_seen(&row, seen_version)?;
     if row.assignee_id == Some(assignee_id) {
@@ -114,11 +116,11 @@ pub async fn transition(
     resolution: Option<&str>,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    actor.require(Permission::TicketsReply)?;
     let resolution = resolution
         .map(|r| require_text("resolution", r, RESOLUTION_MAX_BYTES))
         .transpose()?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::TicketStatus).await?;
+    let actor = &actor;
     let row = load(&mut tx, id).await?;
     check_seen(&row, seen_version)?;
     let from = TicketStatus::parse(&row.status)?;
@@ -195,8 +197,8 @@ pub async fn set_priority(
     priority: TicketPriority,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    actor.require(Permission::TicketsReply)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::TicketPriority).await?;
+    let actor = &actor;
     let row = load(&mut tx, id).await?;
     check_seen(&row, seen_version)?;
     if row.priority == priority.as_str() {
@@ -249,13 +251,13 @@ pub async fn reply(
     body: &str,
     internal: bool,
 ) -> Result<i64> {
-    actor.require(Permission::TicketsReply)?;
     let limit = {
         let mut c = db.clone();
         settings::reply_max_bytes(&mut c).await?
     };
     let body = require_text(if internal { "note" } else { "reply" }, body, limit)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::TicketReply).await?;
+    let actor = &actor;
     let row = load(&mut tx, id).await?;
     let now = super::now();
     let title = format!("{} — {}", row.reference, row.subject);
@@ -311,9 +313,9 @@ pub async fn presence(
     id: i64,
     typing: bool,
 ) -> Result<Vec<(String, bool)>> {
-    actor.require(Permission::TicketsReply)?;
     let now = super::now();
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::TicketPresence).await?;
+    let actor = &actor;
     let row = load(&mut tx, id).await?;
     let title = format!("{} — {}", row.reference, row.subject);
     let conversation =
@@ -335,8 +337,8 @@ pub async fn link_project(
     id: i64,
     project_id: Option<i64>,
 ) -> Result<()> {
-    actor.require(Permission::TicketsReply)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::TicketLinkProject).await?;
+    let actor = &actor;
     let row = load(&mut tx, id).await?;
     if let Some(p) = project_id
         && store::projects::get(&mut tx, p).await?.is_none()

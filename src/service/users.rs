@@ -1,18 +1,34 @@
-//! Managing staff accounts: create, grant or revoke a role, change a password. From the CLI
-//! these run as the system (no actor) for bootstrapping; from the TUI they need `users.manage`.
+//! Managing staff accounts: create, grant or revoke a role, change a password, delete. With an
+//! actor these follow the role-administration rules (`domain::access`); without one they are
+//! the operator's bootstrap path (the first super-admin of an empty database), audited with the
+//! operating-system user. The last super-admin stays on every path.
+
+use std::collections::BTreeSet;
 
 use serde_json::Value as JsonValue;
 
 use chrono::{Datelike, Duration};
 
-use crate::domain::{Availability, Permission, Role, require_text};
-use crate::store::{self, Db};
+use crate::domain::access::{RoleChange, check_delete, check_role_change};
+use crate::domain::{Availability, Permission, Role, RoleRule, UseCase, require_text};
+use crate::store::{self, Conn, Db, Tx};
 
+use super::access;
 use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError, auth};
 
-fn check(by: Option<&Actor>) -> Result<()> {
-    by.map_or(Ok(()), |a| a.require(Permission::UsersManage))
+/// Opens the transaction of a staff-account change: as `by` (re-read, allowed `use_case`), or
+/// as the operator when `by` is None.
+async fn begin_as(db: &Db, by: Option<&Actor>, use_case: UseCase) -> Result<(Tx, Option<Actor>)> {
+    let mut tx = db.begin().await?;
+    // Decisions on super-admin holders take turns (the last one stays).
+    let super_admin = role_id(&mut tx, Role::SuperAdmin).await?;
+    store::access::lock_role(&mut tx, super_admin).await?;
+    let fresh = match by {
+        Some(actor) => Some(access::check(&mut tx, actor, use_case).await?),
+        None => None,
+    };
+    Ok((tx, fresh))
 }
 
 fn check_password(password: &str) -> Result<()> {
@@ -31,6 +47,13 @@ fn check_password(password: &str) -> Result<()> {
     Ok(())
 }
 
+async fn hash(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+}
+
 pub async fn create(
     db: &Db,
     by: Option<&Actor>,
@@ -39,7 +62,6 @@ pub async fn create(
     email: &str,
     password: &str,
 ) -> Result<i64> {
-    check(by)?;
     let name = require_text("name", name, 255)?;
     let email = require_text("email", email, 255)?.to_lowercase();
     if !email.contains('@') {
@@ -49,13 +71,8 @@ pub async fn create(
         });
     }
     check_password(password)?;
-    let hash = {
-        let password = password.to_owned();
-        tokio::task::spawn_blocking(move || auth::hash_password(&password))
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))??
-    };
-    let mut tx = db.begin().await?;
+    let hash = hash(password).await?;
+    let (mut tx, by) = begin_as(db, by, UseCase::UserCreate).await?;
     let now = super::now();
     let id = store::users::insert(
         &mut tx,
@@ -78,7 +95,7 @@ pub async fn create(
     })?;
     record(
         &mut tx,
-        by,
+        by.as_ref(),
         origin,
         Change {
             event: "created",
@@ -100,11 +117,42 @@ async fn user_id(db: &Db, email: &str) -> Result<i64> {
     let mut conn = db.clone();
     store::users::find_by_email(&mut conn, email)
         .await?
+        .filter(|u| u.deleted_at.is_none())
         .map(|u| u.id)
         .ok_or(ServiceError::NotFound {
             what: "user",
             key: email.to_owned(),
         })
+}
+
+async fn role_id(c: &mut impl Conn, role: Role) -> Result<i64> {
+    store::users::role_id(c, role.as_str())
+        .await?
+        .ok_or_else(|| {
+            ServiceError::Internal(format!(
+                "role {} is not seeded; run `obryl migrate`",
+                role.as_str()
+            ))
+        })
+}
+
+/// The permissions a role carries, as the database holds them.
+pub async fn role_permissions(c: &mut impl Conn, role: Role) -> Result<Vec<Permission>> {
+    let id = role_id(c, role).await?;
+    Ok(store::access::role_permissions(c, id)
+        .await?
+        .iter()
+        .filter_map(|p| Permission::parse(p).ok())
+        .collect())
+}
+
+/// The other holders of super-admin (accounts not deleted) when `target` holds it.
+async fn other_super_admins(c: &mut impl Conn, target: i64) -> Result<Option<usize>> {
+    let id = role_id(c, Role::SuperAdmin).await?;
+    let holders = store::access::role_holders(c, id).await?;
+    Ok(holders
+        .contains(&target)
+        .then(|| holders.len().saturating_sub(1)))
 }
 
 /// Grants (or with `grant` false, revokes) a role. Returns false when nothing changed.
@@ -116,17 +164,36 @@ pub async fn set_role(
     role: Role,
     grant: bool,
 ) -> Result<bool> {
-    check(by)?;
     let uid = user_id(db, email).await?;
-    let mut tx = db.begin().await?;
-    let role_id = store::users::role_id(&mut tx, role.as_str())
-        .await?
-        .ok_or_else(|| {
-            ServiceError::Internal(format!(
-                "role {} is not seeded; run `obryl migrate`",
-                role.as_str()
-            ))
-        })?;
+    let (mut tx, by) = begin_as(db, by, UseCase::UserRole).await?;
+    let others = if grant {
+        None
+    } else {
+        other_super_admins(&mut tx, uid).await?
+    };
+    let role_permissions = role_permissions(&mut tx, role).await?;
+    match &by {
+        Some(actor) => check_role_change(&RoleChange {
+            actor_id: actor.id,
+            actor_roles: &actor.roles,
+            actor_permissions: &actor.permissions,
+            target_id: uid,
+            role,
+            role_permissions: &role_permissions,
+            grant,
+            other_super_admins: if role == Role::SuperAdmin {
+                others
+            } else {
+                None
+            },
+        })
+        .map_err(ServiceError::RoleRule)?,
+        None if !grant && role == Role::SuperAdmin && others == Some(0) => {
+            return Err(ServiceError::RoleRule(RoleRule::LastSuperAdmin));
+        }
+        None => {}
+    }
+    let role_id = role_id(&mut tx, role).await?;
     let changed = if grant {
         store::users::grant_role(&mut tx, uid, role_id).await?
     } else {
@@ -142,7 +209,7 @@ pub async fn set_role(
     };
     record(
         &mut tx,
-        by,
+        by.as_ref(),
         origin,
         Change {
             event: if grant {
@@ -162,6 +229,26 @@ pub async fn set_role(
     Ok(true)
 }
 
+/// Someone else's password needs `users.manage` and every permission they hold (taking over
+/// an account must not hand out more than one holds); one's own needs nothing more.
+async fn check_password_change(c: &mut impl Conn, actor: &Actor, target: i64) -> Result<()> {
+    if actor.id == target {
+        return Ok(());
+    }
+    actor.require(Permission::UsersManage)?;
+    let theirs: BTreeSet<Permission> = store::users::permissions_of(c, target)
+        .await?
+        .iter()
+        .filter_map(|p| Permission::parse(p).ok())
+        .collect();
+    let missing: Vec<Permission> = theirs.difference(&actor.permissions).copied().collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::RoleRule(RoleRule::MoreThanHeld(missing)))
+    }
+}
+
 pub async fn set_password(
     db: &Db,
     by: Option<&Actor>,
@@ -169,20 +256,22 @@ pub async fn set_password(
     email: &str,
     password: &str,
 ) -> Result<()> {
-    check(by)?;
     check_password(password)?;
     let uid = user_id(db, email).await?;
-    let hash = {
-        let password = password.to_owned();
-        tokio::task::spawn_blocking(move || auth::hash_password(&password))
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))??
+    let hash = hash(password).await?;
+    let use_case = if by.is_some_and(|a| a.id == uid) {
+        UseCase::PasswordOwn
+    } else {
+        UseCase::UserPassword
     };
-    let mut tx = db.begin().await?;
+    let (mut tx, by) = begin_as(db, by, use_case).await?;
+    if let Some(actor) = &by {
+        check_password_change(&mut tx, actor, uid).await?;
+    }
     store::users::set_password(&mut tx, uid, &hash, super::now()).await?;
     record(
         &mut tx,
-        by,
+        by.as_ref(),
         origin,
         Change {
             event: "password_changed",
@@ -192,6 +281,54 @@ pub async fn set_password(
             diff: Diff::new().field("password", "********", "******** (changed)"),
             notices: Vec::new(),
             webhook: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes an account (soft: the row stays for the history) and ends its sessions. Never
+/// one's own, never the last super-admin, and only someone holding every permission the
+/// account holds.
+pub async fn delete(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str) -> Result<()> {
+    let uid = user_id(db, email).await?;
+    let (mut tx, by) = begin_as(db, by, UseCase::UserDelete).await?;
+    let others = other_super_admins(&mut tx, uid).await?;
+    match &by {
+        Some(actor) => {
+            check_delete(
+                actor.id,
+                &actor.permissions,
+                uid,
+                others.is_some(),
+                others.unwrap_or(0),
+            )
+            .map_err(ServiceError::RoleRule)?;
+            check_password_change(&mut tx, actor, uid).await?;
+        }
+        None if others == Some(0) => {
+            return Err(ServiceError::RoleRule(RoleRule::LastSuperAdmin));
+        }
+        None => {}
+    }
+    let now = super::now();
+    store::access::soft_delete_user(&mut tx, uid, now).await?;
+    let ended =
+        store::access::revoke_sessions_of(&mut tx, uid, by.as_ref().map(|a| a.id), now).await?;
+    record(
+        &mut tx,
+        by.as_ref(),
+        origin,
+        Change {
+            event: "deleted",
+            subject_type: "user",
+            subject_id: uid,
+            diff: Diff::new()
+                .field("deleted_at", JsonValue::Null, now.to_rfc3339())
+                .field("sessions_ended", JsonValue::Null, ended),
+            notices: Vec::new(),
+            webhook: Some("user.deleted"),
         },
     )
     .await?;
@@ -210,8 +347,8 @@ pub async fn set_availability(
     to: Availability,
     seen: Option<&str>,
 ) -> Result<bool> {
-    actor.require(Permission::WorkloadEdit)?;
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::DeveloperAvailability).await?;
+    let actor = &actor;
     store::workload::lock_developer(&mut tx, user_id).await?;
     let user = store::users::find(&mut tx, user_id)
         .await?
@@ -271,7 +408,6 @@ pub async fn set_capacity(
     weekly_hours: i64,
     max_projects: Option<i64>,
 ) -> Result<bool> {
-    actor.require(Permission::WorkloadEdit)?;
     if !(0..=168).contains(&weekly_hours) {
         return Err(ServiceError::Invalid {
             field: "hours",
@@ -284,7 +420,8 @@ pub async fn set_capacity(
             message: "at most 50 active projects".into(),
         });
     }
-    let mut tx = db.begin().await?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::DeveloperCapacity).await?;
+    let actor = &actor;
     store::workload::lock_developer(&mut tx, user_id).await?;
     let dev = match store::workload::developer(&mut tx, user_id).await? {
         Some(dev) => dev,

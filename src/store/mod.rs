@@ -6,6 +6,7 @@ mod error;
 mod exec;
 mod migrations;
 
+pub mod access;
 pub mod audit;
 pub mod bulk;
 pub mod commissions;

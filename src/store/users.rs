@@ -243,64 +243,6 @@ pub async fn names(c: &mut impl Conn, ids: &[i64]) -> Result<Vec<(i64, String)>>
     c.all(&q).await
 }
 
-// --- remembered logins -------------------------------------------------------------------
-
-pub async fn insert_session(
-    tx: &mut Tx,
-    user_id: i64,
-    token_hash: &str,
-    host: &str,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("staff_sessions")
-        .columns([
-            "user_id",
-            "token_hash",
-            "host",
-            "created_at",
-            "expires_at",
-            "last_used_at",
-        ])
-        .values_panic([
-            user_id.into(),
-            token_hash.into(),
-            host.into(),
-            now.into(),
-            expires_at.into(),
-            now.into(),
-        ])
-        .to_owned();
-    tx.insert_id(&q).await
-}
-
-/// The user of a live (unrevoked, unexpired) session.
-pub async fn session_user(
-    c: &mut impl Conn,
-    token_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<i64>> {
-    let q = Query::select()
-        .column("user_id")
-        .from("staff_sessions")
-        .and_where(Expr::col("token_hash").eq(token_hash))
-        .and_where(Expr::col("revoked_at").is_null())
-        .and_where(Expr::col("expires_at").gt(now))
-        .to_owned();
-    Ok(c.opt::<(i64,)>(&q).await?.map(|r| r.0))
-}
-
-pub async fn revoke_session(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Result<u64> {
-    let q = Query::update()
-        .table("staff_sessions")
-        .value("revoked_at", now)
-        .and_where(Expr::col("token_hash").eq(token_hash))
-        .and_where(Expr::col("revoked_at").is_null())
-        .to_owned();
-    tx.exec(&q).await
-}
-
 /// Staff members (users holding a staff role), for pickers: (id, name, email, roles joined).
 pub async fn staff(c: &mut impl Conn, staff_roles: &[&str]) -> Result<Vec<(i64, String, String)>> {
     let q = Query::select()

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::service::{Actor, ServiceError};
+use crate::service::ServiceError;
+use crate::service::auth::LoggedIn;
 use crate::store::Anchor;
 use crate::store::feed::Change;
 
-use super::app::{App, AppEvent, Live, on_screen};
+use super::app::{App, AppEvent, Live, SessionToken, on_screen};
 use super::data::{DataEvent, Outcome, Pane, Reply, Request};
 use super::popup::Popup;
 use super::screens::{ListScreen, TabId};
@@ -23,11 +24,13 @@ impl App {
         }
     }
 
-    fn on_login(&mut self, r: Result<Actor, ServiceError>) {
+    fn on_login(&mut self, r: Result<LoggedIn, ServiceError>) {
         self.dirty = true;
         match r {
-            Ok(actor) => {
-                self.remember_login = self.login.as_ref().is_some_and(|l| l.remember);
+            Ok(LoggedIn { actor, token }) => {
+                let remembered = self.login.as_ref().is_some_and(|l| l.remember);
+                self.token = token.map(|token| SessionToken { token, remembered });
+                self.token_changed = true;
                 self.start_session(actor);
             }
             Err(e) => {
@@ -60,6 +63,7 @@ impl App {
         };
         match (pane, result) {
             (Pane::Unread, Reply::Unread(n)) => self.unread = n,
+            (Pane::Whoami, Reply::Actor(actor)) => self.rights_changed(*actor),
             (Pane::Notifications, Reply::Notifications(rows)) => {
                 if let Some(Popup::Notifications { rows: r, .. }) = self.popup.as_mut() {
                     *r = Some(rows);
@@ -253,6 +257,17 @@ impl App {
                 ));
             }
         }
+        if e.ends_session() || pane == Pane::Whoami {
+            // Nothing more can be done as this person: log in again (drafts stay).
+            return self.session_ended(text);
+        }
+        if matches!(
+            e,
+            ServiceError::Forbidden { .. } | ServiceError::RoleRemoved { .. }
+        ) {
+            // The screen offered what the person may no longer do: re-read their rights.
+            self.send(Pane::Whoami, Fill::Append, Request::Whoami);
+        }
         if pane != Pane::Ping {
             self.toast(text, Level::Error);
         }
@@ -286,9 +301,18 @@ impl App {
                     self.send(Pane::Unread, Fill::Append, Request::Unread);
                 }
             }
-            Change::Audit { auditable_type, .. } => {
+            Change::Audit {
+                auditable_type,
+                auditable_id,
+                ..
+            } => {
                 if self.data.is_none() {
                     return;
+                }
+                // A change to oneself (roles, sessions, the account): rights are re-read.
+                if auditable_type == "user" && self.actor.as_ref().is_some_and(|a| a.id == auditable_id)
+                {
+                    self.send(Pane::Whoami, Fill::Append, Request::Whoami);
                 }
                 for tab in TabId::EVERY {
                     let watches = on_screen!(self.screens, tab, |s| s.watches(&auditable_type)

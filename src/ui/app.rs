@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::Locale;
+use crate::domain::{Locale, ThrottlePolicy};
+use crate::service::auth::LoggedIn;
 use crate::service::{Actor, ServiceError};
 use crate::store::feed::Change;
 use crate::store::{Anchor, Db};
@@ -35,7 +36,33 @@ use super::widgets::virtual_table::{Fill, Identified, Keep, Need, PAGE, PaneStat
 pub enum AppEvent {
     Data(DataEvent),
     Feed(Change),
-    Login(Result<Actor, ServiceError>),
+    Login(Result<LoggedIn, ServiceError>),
+}
+
+/// How the login screen logs in: the throttling it is subject to and how long sessions last.
+#[derive(Clone, Debug)]
+pub struct LoginSettings {
+    pub policy: ThrottlePolicy,
+    pub remembered_ttl: chrono::Duration,
+    pub live_ttl: chrono::Duration,
+}
+
+impl Default for LoginSettings {
+    fn default() -> LoginSettings {
+        LoginSettings {
+            policy: ThrottlePolicy::default(),
+            remembered_ttl: chrono::Duration::days(14),
+            live_ttl: chrono::Duration::hours(12),
+        }
+    }
+}
+
+/// The token of this program's session: kept in the data directory when remembered, ended
+/// when the program quits otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionToken {
+    pub token: String,
+    pub remembered: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +144,7 @@ pub struct AppOptions {
     pub drafts_dir: Option<std::path::PathBuf>,
     /// Where `e` writes CSV exports (None: exports are refused).
     pub exports_dir: Option<std::path::PathBuf>,
+    pub login: LoginSettings,
 }
 
 pub struct App {
@@ -148,8 +176,10 @@ pub struct App {
     pub clipboard: Option<String>,
     /// A composed text kept until its request succeeds (restored if it fails).
     pub draft: Option<(super::screens::ComposeFor, String)>,
-    /// Set when login succeeded and the login should be remembered (done by the loop).
-    pub remember_login: bool,
+    /// This program's session token (None before login and after the session ended).
+    pub token: Option<SessionToken>,
+    /// Set when `token` changed: the loop saves a remembered one or forgets the file.
+    pub token_changed: bool,
     /// Which canned reply ctrl-o inserts next.
     pub canned_index: usize,
     /// Others looking at (and typing in) the open ticket: (ticket id, [(name, typing)]).
@@ -210,7 +240,8 @@ impl App {
             stale: HashSet::new(),
             clipboard: None,
             draft: None,
-            remember_login: false,
+            token: None,
+            token_changed: false,
             canned_index: 0,
             presence: None,
             pending_assignment: None,
@@ -227,7 +258,8 @@ impl App {
         tr(self.locale, key, args)
     }
 
-    /// Enters the main screens as `actor`: starts the data task and the first queries.
+    /// Enters the main screens as `actor`: starts the data task and the first queries. After
+    /// a session ended, the screens (and an open composer) are where they were.
     pub fn start_session(&mut self, actor: Actor) {
         self.data = Some(Data::new(
             self.db.clone(),
@@ -236,9 +268,49 @@ impl App {
         ));
         self.actor = Some(actor);
         self.login = None;
+        if !self.may_see(self.tab) {
+            self.back.clear();
+            self.tab = TabId::Projects;
+        }
         self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
         self.send(Pane::Unread, Fill::Append, Request::Unread);
         self.dirty = true;
+    }
+
+    /// The session can no longer act (revoked, expired, account deleted, no staff role left):
+    /// back to the login screen with the reason. Screens, drafts and an open composer stay.
+    pub fn session_ended(&mut self, reason: String) {
+        let email = self.actor.take().map(|a| a.email).unwrap_or_default();
+        self.data = None;
+        let remembered = self.token.take().is_some_and(|t| t.remembered);
+        // A remembered token that no longer opens anything is forgotten.
+        self.token_changed |= remembered;
+        let mut login = LoginState::new(&email, remembered);
+        login.error = Some(reason);
+        self.login = Some(login);
+        self.dirty = true;
+    }
+
+    /// The actor's rights were re-read: keys, footer and help follow at the next draw.
+    pub(crate) fn rights_changed(&mut self, actor: Actor) {
+        if let Some(data) = self.data.as_mut() {
+            data.set_actor(actor.clone());
+        }
+        let before = self.actor.replace(actor);
+        if !self.may_see(self.tab) {
+            self.switch_tab(TabId::Projects);
+        }
+        if before != self.actor {
+            self.dirty = true;
+        }
+    }
+
+    /// Whether the actor may open `tab` (the Audit log needs `audit.view`).
+    pub fn may_see(&self, tab: TabId) -> bool {
+        match tab.permission() {
+            Some(p) => self.actor.as_ref().is_some_and(|a| a.can(p)),
+            None => true,
+        }
     }
 
     pub fn show_login(&mut self, email: Option<&str>, remember: bool) {
@@ -346,7 +418,7 @@ impl App {
 
     /// Opens a view or a record's history, remembering where from (Esc comes back).
     pub fn visit(&mut self, tab: TabId) {
-        if tab != self.tab {
+        if tab != self.tab && self.may_see(tab) {
             self.back.push(self.tab);
         }
         self.show(tab);
@@ -364,6 +436,16 @@ impl App {
     }
 
     fn show(&mut self, tab: TabId) {
+        if let Some(p) = tab.permission().filter(|_| !self.may_see(tab)) {
+            let refusal = ServiceError::Forbidden {
+                permission: p.as_str(),
+            };
+            self.toast(
+                super::messages::error_text(&refusal, self.locale),
+                Level::Error,
+            );
+            return;
+        }
         self.tab = tab;
         self.detail_focus = false;
         let never_loaded = on_screen!(self.screens, tab, |s| !s.list().loaded_once);

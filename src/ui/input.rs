@@ -17,6 +17,10 @@ use super::widgets::virtual_table::{Fill, Identified, Keep};
 
 impl App {
     pub fn handle_event(&mut self, ev: Event) {
+        #[cfg(debug_assertions)]
+        if let Event::Key(k) = &ev {
+            panic_on_demand(k);
+        }
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
             Event::Mouse(m) if self.opts.mouse => self.handle_mouse(m),
@@ -227,7 +231,9 @@ impl App {
                     .and_then(|r| s.subject(r)));
                 if let Some((kind, id)) = subject {
                     self.visit(TabId::Audit);
-                    self.apply_filter(format!("type:{kind} id:{id}"));
+                    if self.tab == TabId::Audit {
+                        self.apply_filter(format!("type:{kind} id:{id}"));
+                    }
                 }
             }
             other => {
@@ -347,5 +353,27 @@ impl App {
                 Effect::Reload => self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top)),
             }
         }
+    }
+}
+
+/// Debug builds only (release builds do not contain it): when `OBRYL_DEBUG_PANIC_KEY` holds
+/// one character, pressing that key panics inside the event loop, so the end-to-end test can
+/// show what a crash leaves of the terminal. Without the variable nothing happens.
+#[cfg(debug_assertions)]
+fn panic_on_demand(k: &KeyEvent) {
+    static KEY: std::sync::OnceLock<Option<char>> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        let value = std::env::var("OBRYL_DEBUG_PANIC_KEY").ok()?;
+        let mut chars = value.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    });
+    if let (Some(key), crossterm::event::KeyCode::Char(pressed)) = (key, k.code)
+        && *key == pressed
+        && k.kind == KeyEventKind::Press
+    {
+        panic!("deliberate panic on key {pressed:?} (OBRYL_DEBUG_PANIC_KEY)");
     }
 }

@@ -47,6 +47,20 @@ fn hhmm(at: &chrono::DateTime<chrono::Utc>) -> String {
     at.format("%H:%M").to_string()
 }
 
+/// Who did it, or "the system" when no staff member did.
+fn who(by: &Option<String>, locale: Locale) -> String {
+    by.clone().unwrap_or_else(|| tr(locale, "error.system", &[]))
+}
+
+/// "45 s", "3 min": a wait as a person reads it.
+fn wait(seconds: i64) -> String {
+    if seconds < 90 {
+        format!("{seconds} s")
+    } else {
+        format!("{} min", (seconds + 59) / 60)
+    }
+}
+
 fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
     let key = key_of(e.code());
     let n = |v: &i64| v.to_string();
@@ -179,6 +193,38 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
         ),
         ServiceError::SettingLocked { name } => tr(locale, &key, &[("name", name)]),
         ServiceError::NotStaff { email } => tr(locale, &key, &[("email", email)]),
+        ServiceError::RoleRule(rule) => {
+            let missing = match rule {
+                crate::domain::RoleRule::MoreThanHeld(m) => {
+                    m.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+                }
+                _ => String::new(),
+            };
+            tr(
+                locale,
+                &format!("error.role_rule.{}", rule.code()),
+                &[("missing", &missing)],
+            )
+        }
+        ServiceError::RoleRemoved { role, at, by } => tr(
+            locale,
+            &key,
+            &[("role", role), ("at", &hhmm(at)), ("by", &who(by, locale))],
+        ),
+        ServiceError::SessionRevoked { at, by } => tr(
+            locale,
+            &key,
+            &[("at", &hhmm(at)), ("by", &who(by, locale))],
+        ),
+        ServiceError::AccountDeleted { at } => tr(locale, &key, &[("at", &hhmm(at))]),
+        ServiceError::Throttled {
+            until,
+            wait_seconds,
+        } => tr(
+            locale,
+            &key,
+            &[("at", &hhmm(until)), ("wait", &wait(*wait_seconds))],
+        ),
         ServiceError::Store(_) | ServiceError::Internal(_) => return store_text(e, locale),
     };
     Some(text)
@@ -374,6 +420,9 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
             tr(locale, "toast.ticket_changed", &[("id", &id.to_string())])
         }
         Outcome::SettingUpdated { key } => tr(locale, "toast.setting_updated", &[("key", key)]),
+        Outcome::SessionsRevoked { count, .. } => {
+            tr(locale, "toast.sessions_revoked", &[("n", &count.to_string())])
+        }
         Outcome::Bulk {
             approved,
             first_of_two,

@@ -112,9 +112,22 @@ impl App {
             LoginOutcome::Nothing => {}
             LoginOutcome::Quit => self.quit = true,
             LoginOutcome::Submit { email, password } => {
-                let (db, events) = (self.db.clone(), self.events.clone());
+                let settings = &self.opts.login;
+                let session = if login.remember {
+                    auth::SessionKind::Remembered {
+                        ttl: settings.remembered_ttl,
+                    }
+                } else {
+                    auth::SessionKind::Live {
+                        ttl: settings.live_ttl,
+                    }
+                };
+                let (db, events, policy) =
+                    (self.db.clone(), self.events.clone(), settings.policy.clone());
                 tokio::spawn(async move {
-                    let result = auth::login(&db, &email, &password).await;
+                    let origin = crate::service::Origin::tui();
+                    let result =
+                        auth::login(&db, &email, &password, &origin, &policy, session).await;
                     let _ = events.send(AppEvent::Login(result));
                 });
             }

@@ -13,10 +13,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::{Cli, TabArg, session};
 use crate::config::Config;
-use crate::service::{auth, bootstrap, seed};
+use crate::service::{Origin, auth, bootstrap, seed};
 use crate::store::{Backend, Db, feed};
 
-use super::app::{App, AppEvent, AppOptions};
+use super::app::{App, AppEvent, AppOptions, LoginSettings, SessionToken};
 use super::keymap::Keymap;
 use super::screens::TabId;
 use super::terminal::{TerminalGuard, osc52_copy};
@@ -119,18 +119,32 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
         reply_max_bytes: config.limits.reply_max_bytes,
         drafts_dir: Some(config.data_dir().join("drafts")),
         exports_dir: Some(config.data_dir().join("exports")),
+        login: LoginSettings {
+            policy: config.login.throttle_policy(),
+            remembered_ttl: chrono::Duration::days(config.session.ttl_days.max(1)),
+            live_ttl: chrono::Duration::hours(config.session.login_hours.max(1)),
+        },
     };
 
     // A remembered login opens straight in: no bcrypt on every start.
     let remembered = match (&cli.as_email, session::load_token(&config, &url)) {
-        (None, Some(token)) => auth::resume(&db, &token).await.ok(),
+        (None, Some(token)) => auth::resume(&db, &token)
+            .await
+            .ok()
+            .map(|actor| (actor, token)),
         _ => None,
     };
 
     let (tx, mut rx) = mpsc::unbounded_channel::<AppEvent>();
     let mut app = App::new(db.clone(), tx.clone(), keymap, opts, Utc::now());
     match remembered {
-        Some(actor) => app.start_session(actor),
+        Some((actor, token)) => {
+            app.token = Some(SessionToken {
+                token,
+                remembered: true,
+            });
+            app.start_session(actor);
+        }
         None => app.show_login(cli.as_email.as_deref(), config.session.remember),
     }
     for p in problems {
@@ -159,7 +173,6 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut remembering: Option<tokio::task::JoinHandle<()>> = None;
     let result = loop {
         if app.dirty {
             app.dirty = false;
@@ -170,17 +183,19 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
                 osc52_copy(&text);
             }
         }
-        if app.remember_login {
-            app.remember_login = false;
-            if let Some(actor) = app.actor.clone() {
-                let (config, db, url, events) =
-                    (config.clone(), db.clone(), url.clone(), tx.clone());
-                let _ = events;
-                remembering = Some(tokio::spawn(async move {
-                    if let Err(e) = session::remember(&config, &db, &url, &actor).await {
-                        tracing::warn!("remember login: {e}");
+        if app.token_changed {
+            app.token_changed = false;
+            match &app.token {
+                Some(t) if t.remembered => {
+                    if let Err(e) = session::save_token(&config, &url, &t.token) {
+                        app.toast(
+                            format!("cannot save the remembered login: {e}"),
+                            Level::Error,
+                        );
                     }
-                }));
+                }
+                Some(_) => {}
+                None => session::forget_token(&config),
             }
         }
         if app.quit {
@@ -197,11 +212,15 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
         }
     };
     cancel.cancel();
-    // Quitting right after logging in must not lose the remembered login.
-    if let Some(task) = remembering {
-        let _ = tokio::time::timeout(Duration::from_secs(3), task).await;
-    }
     drop(guard);
+    // A login that was not remembered ends with the program.
+    if let Some(t) = app.token.take().filter(|t| !t.remembered) {
+        let origin = Origin::tui();
+        let ending = auth::logout(&db, &t.token, &origin);
+        if let Err(e) = tokio::time::timeout(Duration::from_secs(3), ending).await {
+            tracing::warn!("ending the session: {e}");
+        }
+    }
     db.close().await;
     result
 }

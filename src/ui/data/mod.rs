@@ -207,6 +207,12 @@ pub enum Request {
         seen: Option<i64>,
     },
     Settings,
+    /// Who the actor is now (after a change to their roles or sessions).
+    Whoami,
+    /// Ends every live session of a person.
+    RevokeSessions {
+        user_id: i64,
+    },
     UpdateSetting {
         group: String,
         name: String,
@@ -338,6 +344,10 @@ pub enum Outcome {
     SettingUpdated {
         key: String,
     },
+    SessionsRevoked {
+        user_id: i64,
+        count: u64,
+    },
 }
 
 #[derive(Debug)]
@@ -366,6 +376,7 @@ pub enum Reply {
     /// A ticket and its requester's projects.
     ClientProjects(i64, Vec<ProjectRow>),
     Pong,
+    Actor(Box<Actor>),
     Done(Outcome),
 }
 
@@ -384,6 +395,8 @@ pub enum Pane {
     Ping,
     /// Pages read for a CSV export.
     Export,
+    /// Re-reading the actor's rights.
+    Whoami,
     /// Mutations: never aborted by a newer request.
     Action,
 }
@@ -456,6 +469,11 @@ impl Data {
 
     pub fn actor(&self) -> &Actor {
         &self.actor
+    }
+
+    /// Requests sent from now on act as `actor` (their rights were re-read).
+    pub fn set_actor(&mut self, actor: Actor) {
+        self.actor = actor;
     }
 
     pub fn db(&self) -> &Db {

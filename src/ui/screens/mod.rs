@@ -87,6 +87,14 @@ impl TabId {
         TabId::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 
+    /// The permission needed to open the screen (None: any staff member).
+    pub fn permission(self) -> Option<Permission> {
+        match self {
+            TabId::Audit => Some(Permission::AuditView),
+            _ => None,
+        }
+    }
+
     pub fn title(self, locale: Locale) -> String {
         tr(locale, &format!("tab.{}", self.key()), &[])
     }
