@@ -196,10 +196,7 @@ pub async fn run(
             .or_cli(locale)?;
             if json {
                 let rows: Vec<_> = page.rows.iter().map(as_json).collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&rows).unwrap_or_default()
-                );
+                output::print_json(&rows.into());
             } else {
                 let rows: Vec<Vec<String>> = page
                     .rows
@@ -249,10 +246,7 @@ pub async fn run(
                     )
                 })?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&as_json(&row)).unwrap_or_default()
-                );
+                output::print_json(&as_json(&row));
             } else {
                 show(&row, locale);
             }
@@ -265,10 +259,10 @@ pub async fn run(
                 .or_cli(locale)?
             {
                 service::commissions::Approval::Approved => {
-                    println!("{}", tr(locale, "cli.commission.approved", &args));
+                    output::say(&tr(locale, "cli.commission.approved", &args));
                 }
                 service::commissions::Approval::FirstOfTwo => {
-                    println!("{}", tr(locale, "cli.commission.first_approval", &args));
+                    output::say(&tr(locale, "cli.commission.first_approval", &args));
                 }
             }
         }
@@ -280,14 +274,11 @@ pub async fn run(
             service::commissions::reject(&db, &actor, &origin, kind(external), id, &reason, None)
                 .await
                 .or_cli(locale)?;
-            println!(
-                "{}",
-                tr(
-                    locale,
-                    "cli.commission.rejected",
-                    &[("id", &id.to_string())]
-                )
-            );
+            output::say(&tr(
+                locale,
+                "cli.commission.rejected",
+                &[("id", &id.to_string())],
+            ));
         }
         CommissionCommand::Pay {
             id,
@@ -305,14 +296,11 @@ pub async fn run(
             )
             .await
             .or_cli(locale)?;
-            println!(
-                "{}",
-                tr(
-                    locale,
-                    "cli.commission.paid",
-                    &[("id", &id.to_string()), ("transfer", &transfer.to_string())],
-                )
-            );
+            output::say(&tr(
+                locale,
+                "cli.commission.paid",
+                &[("id", &id.to_string()), ("transfer", &transfer.to_string())],
+            ));
         }
     }
     Ok(())

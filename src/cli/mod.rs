@@ -234,7 +234,7 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("obryl: {}", crate::domain::sanitize(&e.message));
+            eprintln!("obryl: {}", crate::domain::sanitize_line(&e.message));
             ExitCode::from(e.code)
         }
     }

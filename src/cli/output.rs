@@ -1,6 +1,74 @@
-//! Plain-text tables for the CLI (sanitised, width-aware) next to `--json` output.
+//! What the CLI prints: plain-text tables and records (sanitised, width-aware), messages that
+//! quote names (sanitised), and `--json` output (exact data, terminal controls escaped).
 
-use crate::domain::{display_width, sanitize_line, truncate_to_width};
+use crate::domain::{display_width, sanitize, sanitize_line, truncate_to_width};
+
+/// Prints a message for a person (a success line that may quote names, titles or references
+/// read from the database): escape sequences and control/bidi characters never reach the
+/// terminal; the message's own line breaks stay.
+pub fn say(message: &str) {
+    println!("{}", sanitize(message));
+}
+
+/// A database value quoted inside a one-line message: sanitised and on one line, so a name
+/// cannot forge a second line of output.
+pub fn quote(value: &str) -> String {
+    sanitize_line(value)
+}
+
+/// Prints `value` as pretty JSON (see [`json_text`]).
+pub fn print_json(value: &serde_json::Value) {
+    println!("{}", json_text(value, true));
+}
+
+/// Prints `value` as one line of JSON (JSON Lines, for `--follow`; see [`json_text`]).
+pub fn print_json_line(value: &serde_json::Value) {
+    println!("{}", json_text(value, false));
+}
+
+/// `value` serialised as JSON with the data exact, but with no character that a terminal would
+/// act on or that reorders text: serde_json already writes C0 controls as `\u00XX`; DEL, the
+/// C1 controls (U+0080–U+009F, e.g. the 8-bit CSI U+009B) and the bidi controls are written as
+/// `\uXXXX` escapes here. Outside strings JSON is plain ASCII, so every such character sits in a
+/// string, where the escape is valid and parses back to the same character.
+pub fn json_text(value: &serde_json::Value, pretty: bool) -> String {
+    let raw = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    // A `Value` always serialises (its map keys are strings).
+    .unwrap_or_default();
+    escape_terminal_controls(&raw)
+}
+
+/// True for the characters [`json_text`] escapes.
+fn needs_escape(c: char) -> bool {
+    matches!(
+        c,
+        '\u{7f}'..='\u{9f}'
+            | '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
+fn escape_terminal_controls(json: &str) -> String {
+    if !json.chars().any(needs_escape) {
+        return json.to_owned();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 /// Prints rows under a header, each column as wide as its widest cell (capped).
 pub fn table(header: &[&str], rows: &[Vec<String>], right_aligned: &[usize]) {
@@ -68,4 +136,69 @@ pub fn or_dash(value: Option<String>) -> String {
     value
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "—".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const HOSTILE: &str = "Evil\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{9b}31m\u{7f}\u{85}\u{9f}\u{80}\
+                           \u{202e}kcab\u{202c}\u{2066}\u{2069}\u{200e}\u{200f}\u{61c}\u{202a}\
+                           \n\t\r\"\\ é 北 👩🏾‍💻";
+
+    fn forbidden(c: char) -> bool {
+        (c.is_control() && c != '\n') || needs_escape(c)
+    }
+
+    #[test]
+    fn json_escapes_terminal_controls_and_parses_back_exactly() {
+        let value = json!({
+            "name": HOSTILE,
+            "list": [HOSTILE, {"nested": HOSTILE}],
+            HOSTILE: 1,
+            "n": 42, "none": null, "ok": true,
+        });
+        for pretty in [true, false] {
+            let text = json_text(&value, pretty);
+            let bad: Vec<char> = text.chars().filter(|c| forbidden(*c)).collect();
+            assert!(bad.is_empty(), "raw {bad:?} in {text}");
+            let back: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+            assert_eq!(back, value);
+            assert_eq!(back["name"].as_str(), Some(HOSTILE));
+        }
+        let text = json_text(&value, false);
+        for escape in ["\\u001b", "\\u0007", "\\u007f", "\\u009b", "\\u0085", "\\u202e", "\\u2066"] {
+            assert!(text.contains(escape), "{escape} missing from {text}");
+        }
+        // Readable text is left as it is.
+        assert!(text.contains("é 北 👩🏾‍💻"), "{text}");
+    }
+
+    #[test]
+    fn every_escaped_character_round_trips_alone() {
+        let every: Vec<char> = ('\u{0}'..='\u{10ffff}').filter(|c| needs_escape(*c)).collect();
+        assert_eq!(every.len(), 33 + 1 + 2 + 5 + 4);
+        for c in every {
+            let value = json!(c.to_string());
+            let text = json_text(&value, false);
+            assert_eq!(text, format!("\"\\u{:04x}\"", c as u32));
+            let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, value);
+        }
+    }
+
+    #[test]
+    fn plain_json_is_unchanged() {
+        let value = json!({"name": "Awa Diop", "amount": 67500, "tags": ["a", "b"]});
+        assert_eq!(
+            json_text(&value, true),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+    }
+
+    #[test]
+    fn quoted_values_stay_on_one_line() {
+        assert_eq!(quote("Awa\nobryl: forged\u{1b}[2J"), "Awa obryl: forged");
+    }
 }

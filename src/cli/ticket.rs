@@ -5,7 +5,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::domain::{Locale, TicketStatus, sanitize};
+use crate::domain::{Locale, TicketStatus, sanitize, sanitize_line};
 use crate::service::{self, Origin, ServiceError};
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{self, Anchor};
@@ -166,10 +166,7 @@ pub async fn run(
                     .or_cli(locale)?;
             if json {
                 let rows: Vec<_> = page.rows.iter().map(as_json).collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&rows).unwrap_or_default()
-                );
+                output::print_json(&rows.into());
             } else {
                 let rows: Vec<Vec<String>> = page
                     .rows
@@ -230,7 +227,7 @@ pub async fn run(
                     .iter()
                     .map(|m| json!({"id": m.id, "sender": m.sender_name, "body": m.body, "internal": m.is_internal, "created_at": m.created_at}))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                output::print_json(&v);
             } else {
                 show(&t, locale);
                 println!("\n{}\n", sanitize(&body));
@@ -243,7 +240,7 @@ pub async fn run(
                     let when = absolute(m.created_at, locale);
                     println!(
                         "— {} · {}{mark}\n{}\n",
-                        sanitize(&m.sender_name.unwrap_or_default()),
+                        sanitize_line(&m.sender_name.unwrap_or_default()),
                         when,
                         sanitize(&m.body)
                     );
@@ -265,14 +262,14 @@ pub async fn run(
             service::tickets::assign(&db, &actor, &origin, t.id, agent.id, None)
                 .await
                 .or_cli(locale)?;
-            println!(
-                "{}",
-                tr(
-                    locale,
-                    "cli.ticket.assigned",
-                    &[("reference", &t.reference), ("name", &agent.name)],
-                )
-            );
+            output::say(&tr(
+                locale,
+                "cli.ticket.assigned",
+                &[
+                    ("reference", &output::quote(&t.reference)),
+                    ("name", &output::quote(&agent.name)),
+                ],
+            ));
         }
         TicketCommand::Reply {
             reference,
@@ -283,11 +280,12 @@ pub async fn run(
             service::tickets::reply(&db, &actor, &origin, t.id, &body, internal)
                 .await
                 .or_cli(locale)?;
-            let args = [("reference", t.reference.as_str())];
+            let reference = output::quote(&t.reference);
+            let args = [("reference", reference.as_str())];
             if internal {
-                println!("{}", tr(locale, "cli.ticket.noted", &args));
+                output::say(&tr(locale, "cli.ticket.noted", &args));
             } else {
-                println!("{}", tr(locale, "cli.ticket.replied", &args));
+                output::say(&tr(locale, "cli.ticket.replied", &args));
             }
         }
         TicketCommand::Status {
@@ -308,17 +306,14 @@ pub async fn run(
             )
             .await
             .or_cli(locale)?;
-            println!(
-                "{}",
-                tr(
-                    locale,
-                    "cli.ticket.moved",
-                    &[
-                        ("reference", &t.reference),
-                        ("status", &status_word("ticket", to.as_str(), locale)),
-                    ],
-                )
-            );
+            output::say(&tr(
+                locale,
+                "cli.ticket.moved",
+                &[
+                    ("reference", &output::quote(&t.reference)),
+                    ("status", &status_word("ticket", to.as_str(), locale)),
+                ],
+            ));
         }
     }
     Ok(())
