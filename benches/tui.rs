@@ -3,7 +3,8 @@
 //! real `App` drawing through crossterm into a counting sink at 160×45.
 //!
 //! Usage: cargo bench --bench tui -- [DATABASE_URL ...]
-//! (each database must be migrated and seeded, e.g. `obryl seed --size large`).
+//! (each database must be migrated and seeded, e.g. `obryl seed --size large`). Without a
+//! database it measures only the text sanitiser.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -111,6 +112,7 @@ async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
         reply_max_bytes: 65536,
         drafts_dir: None,
         exports_dir: None,
+        login: Default::default(),
     };
     let app = App::new(
         db.clone(),
@@ -305,11 +307,37 @@ async fn bench(url: &str) {
     db.close().await;
 }
 
+/// The sanitiser on a megabyte of hostile text (escape sequences, bidi controls, wide
+/// characters), then on a megabyte of lone ESC and an unterminated CSI: one pass each.
+fn sanitiser() {
+    let chunk = "Fatou Ndiaye \x1b[1;31mURGENT\x1b[0m \x1b]0;t\x07 é北👍\u{202e}\n";
+    let inputs = [
+        ("hostile text", chunk.repeat(1_048_576 / chunk.len() + 1)),
+        ("lone ESC", "\x1b".repeat(1_048_576)),
+        ("open CSI", format!("\x1b[{}", "1;".repeat(500_000))),
+    ];
+    for (what, input) in inputs {
+        let mut samples = Vec::new();
+        for _ in 0..7 {
+            let t = Instant::now();
+            let out = obryl::domain::sanitize(std::hint::black_box(&input));
+            samples.push(ms(t.elapsed()));
+            std::hint::black_box(out);
+        }
+        println!(
+            "sanitise 1 MB {what:<13} median {:>7.1} ms  max {:>7.1} ms",
+            percentile(samples.clone(), 0.5),
+            percentile(samples, 1.0)
+        );
+    }
+}
+
 fn main() {
     let urls: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    sanitiser();
     if urls.is_empty() {
         eprintln!("usage: cargo bench --bench tui -- DATABASE_URL [DATABASE_URL ...]");
         return;

@@ -37,9 +37,16 @@ async fn users_and_reviews_from_a_script() {
     let (_db, dir) = demo_db().await;
     let path = dir.path().join("demo.db");
 
+    // Reading platform data needs someone logged in.
+    let o = obryl(&path, &["user", "list"]);
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("Who are you?"), "{}", text(&o));
+
     let o = obryl(
         &path,
         &[
+            "--as",
+            "ops@obryl.test",
             "user",
             "list",
             "--type",
@@ -59,7 +66,7 @@ async fn users_and_reviews_from_a_script() {
             .all(|p| p["developer"]["availability"] == "busy")
     );
 
-    let o = obryl(&path, &["user", "list", "--type", "nobody"]);
+    let o = obryl(&path, &["--as", "ops@obryl.test", "user", "list", "--type", "nobody"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 
     let o = obryl(

@@ -302,10 +302,17 @@ async fn support_is_not_offered_money_actions() {
         .first()
         .cloned()
         .expect("a pending commission");
-    for c in ['a', 'r', 'p'] {
+    for (c, permission) in [
+        ('a', "commissions.approve"),
+        ('r', "commissions.reject"),
+        ('p', "commissions.pay"),
+    ] {
         h.char(c).await;
         assert!(h.app.popup.is_none(), "{c} opened a popup for support");
-        assert_eq!(h.app.toast.as_ref().map(|t| t.level), Some(Level::Info));
+        let toast = h.app.toast.take().expect("a refusal");
+        assert_eq!(toast.level, Level::Error);
+        // The refusal names what is missing, as the CLI does.
+        assert!(toast.text.contains(permission), "{c}: {}", toast.text);
     }
     let after = store::commissions::get(&mut db.clone(), Kind::Platform, first.id)
         .await

@@ -142,17 +142,36 @@ async fn ops_grant_and_revoke_a_role_support_is_not_offered_it() {
         }
         _ => panic!("a role picker"),
     }
+    // Ops may not hand out editor (articles.*), and is told so before any confirmation.
     pick(&mut h, "editor").await;
+    assert!(h.app.popup.is_none());
+    let toast = h.app.toast.take().expect("a refusal");
+    assert_eq!(toast.level, Level::Error);
+    assert!(toast.text.contains("articles.edit"), "{}", toast.text);
+    assert_eq!(roles(&db, email).await, vec!["support"]);
+
+    // Ops may hand out ops: the confirmation lists what the role carries.
+    h.char('+').await;
+    pick(&mut h, "ops").await;
+    match &h.app.popup {
+        Some(Popup::Confirm { question, .. }) => {
+            assert!(question.contains("users.manage"), "{question}");
+            assert!(question.contains("Koffi Kouassi"), "{question}");
+        }
+        _ => panic!("a confirmation"),
+    }
+    h.char('y').await;
     let toast = success(&mut h, "the grant").await;
-    assert!(toast.contains("is now editor"), "{toast}");
-    assert_eq!(roles(&db, email).await, vec!["editor", "support"]);
+    assert!(toast.contains("is now ops"), "{toast}");
+    assert_eq!(roles(&db, email).await, vec!["ops", "support"]);
     assert_eq!(
         h.app.screens.users.list.rows[0].roles,
-        vec!["editor", "support"]
+        vec!["ops", "support"]
     );
 
     h.char('-').await;
-    pick(&mut h, "editor").await;
+    pick(&mut h, "ops").await;
+    h.char('y').await;
     success(&mut h, "the revocation").await;
     assert_eq!(roles(&db, email).await, vec!["support"]);
     let user = store::users::find_by_email(&mut db.clone(), email)
@@ -173,12 +192,10 @@ async fn ops_grant_and_revoke_a_role_support_is_not_offered_it() {
     assert!(!footer(&text).contains("grant"), "{text}");
     s.char('+').await;
     assert!(s.app.popup.is_none());
-    assert!(
-        s.app
-            .toast
-            .as_ref()
-            .is_some_and(|t| t.level == Level::Error)
-    );
+    let toast = s.app.toast.as_ref().expect("a refusal");
+    assert_eq!(toast.level, Level::Error);
+    // The refusal names the permission the key needs.
+    assert!(toast.text.contains("users.manage"), "{}", toast.text);
 }
 
 #[tokio::test]

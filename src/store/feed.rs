@@ -22,7 +22,9 @@ pub enum Change {
     Notification {
         user_id: i64,
     },
-    /// The feed lost or regained its connection.
+    /// The feed lost or regained its connection. `live: true` is also sent once when the feed
+    /// is ready (PostgreSQL: listening; SQLite: its starting point taken), so a caller can wait
+    /// for it instead of guessing how long that takes: changes committed after it are seen.
     Connection {
         live: bool,
     },
@@ -109,6 +111,9 @@ async fn poll_sqlite(
     let mut last_audit = audit::max_id(&mut conn).await.unwrap_or(0);
     let mut last_notification = max_notification_rowid(&db).await.unwrap_or(0);
     let mut live = true;
+    if out.send(Change::Connection { live: true }).is_err() {
+        return;
+    }
     loop {
         tokio::select! {
             _ = cancel.cancelled() => return,

@@ -48,6 +48,7 @@ pub enum Action {
     Cancel,
     GrantRole,
     RevokeRole,
+    EndSessions,
     Hide,
     Restore,
     Export,
@@ -99,6 +100,7 @@ impl Action {
         Action::Cancel,
         Action::GrantRole,
         Action::RevokeRole,
+        Action::EndSessions,
         Action::Hide,
         Action::Restore,
         Action::Export,
@@ -133,6 +135,7 @@ impl Action {
                 | Action::Cancel
                 | Action::GrantRole
                 | Action::RevokeRole
+                | Action::EndSessions
                 | Action::Hide
                 | Action::Restore
                 | Action::LinkProject

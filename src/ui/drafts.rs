@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::domain::Locale;
+use crate::domain::{Locale, sanitize, sanitize_line};
 
 use super::app::App;
 use super::screens::ComposeFor;
@@ -33,11 +33,15 @@ pub fn canned(locale: Locale) -> Vec<Canned> {
         .unwrap_or_default()
 }
 
-/// Fills `{requester.name}`-style placeholders.
+/// Fills `{requester.name}`-style placeholders. The values come from the database (a ticket's
+/// subject, a requester's name): each is sanitised onto one line, and the result is sanitised
+/// again as multi-line text, so the template's own line breaks stay and nothing that could
+/// drive a terminal reaches the composer.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    values.iter().fold(template.to_owned(), |text, (k, v)| {
-        text.replace(&format!("{{{k}}}"), v)
-    })
+    let filled = values.iter().fold(template.to_owned(), |text, (k, v)| {
+        text.replace(&format!("{{{k}}}"), &sanitize_line(v))
+    });
+    sanitize(&filled)
 }
 
 impl App {
@@ -139,5 +143,36 @@ mod tests {
             );
             assert!(text.contains("Awa") && text.contains("TCK-1") && !text.contains('{'));
         }
+    }
+
+    #[test]
+    fn canned_replies_never_carry_terminal_controls_from_the_database() {
+        let body = &canned(Locale::En)[0].body;
+        let text = fill(
+            body,
+            &[
+                ("requester.name", "Awa\u{1b}]52;c;ZXZpbA==\u{7} Diop\u{202e}"),
+                ("ticket.reference", "TCK-1\u{9b}2J"),
+                ("ticket.subject", "Facture\u{1b}[2J\nimpayée\u{7f}\u{85}"),
+                ("agent.name", "Fatou\u{2066}"),
+            ],
+        );
+        assert!(
+            !text.chars().any(|c| (c.is_control() && c != '\n')
+                || matches!(
+                    c,
+                    '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+                )),
+            "{text:?}"
+        );
+        assert!(text.contains("Hello Awa Diop,"), "{text}");
+        assert!(text.contains("« Facture impayée » (TCK-1)"), "{text}");
+        // The template's blank lines are kept.
+        assert_eq!(
+            text.lines().count(),
+            body.lines().count(),
+            "{text}"
+        );
+        assert!(text.starts_with("Hello Awa Diop,\n\n"), "{text:?}");
     }
 }

@@ -238,6 +238,17 @@ impl App {
             }
             other => {
                 let tab = self.tab;
+                // Refused before anything opens, naming the permission the key needs.
+                let missing = self
+                    .with_ctx(|screens, ctx| {
+                        on_screen!(screens, tab, |s| s.needs(other))
+                            .filter(|p| !ctx.actor.can(*p))
+                    })
+                    .flatten();
+                if let Some(p) = missing {
+                    let text = super::screens::forbidden_text(p, self.locale);
+                    return self.toast(text, Level::Error);
+                }
                 let effects = self
                     .with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.act(other, ctx)))
                     .flatten();

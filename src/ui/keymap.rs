@@ -174,6 +174,7 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Cancel, &["X"]),
         (GrantRole, &["+"]),
         (RevokeRole, &["-"]),
+        (EndSessions, &["X"]),
         (Hide, &["H"]),
         (Restore, &["U"]),
         (Export, &["e"]),

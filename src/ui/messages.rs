@@ -618,6 +618,24 @@ mod tests {
                 email: s("client@obryl.test"),
             },
             ServiceError::SessionExpired,
+            ServiceError::RoleRule(crate::domain::RoleRule::OwnRoles),
+            ServiceError::RoleRule(crate::domain::RoleRule::NotManager),
+            ServiceError::RoleRule(crate::domain::RoleRule::SuperAdminOnly),
+            ServiceError::RoleRule(crate::domain::RoleRule::LastSuperAdmin),
+            ServiceError::RoleRule(crate::domain::RoleRule::MoreThanHeld(vec![
+                crate::domain::Permission::TicketsAssign,
+            ])),
+            ServiceError::RoleRemoved {
+                role: s("finance"),
+                at,
+                by: Some(s("Aminata Ndiaye")),
+            },
+            ServiceError::SessionRevoked { at, by: None },
+            ServiceError::AccountDeleted { at },
+            ServiceError::Throttled {
+                until: at,
+                wait_seconds: 120,
+            },
             ServiceError::AlreadySeeded,
             ServiceError::Stale { what: "project" },
             ServiceError::Store(StoreError::NotMigrated),
@@ -822,6 +840,11 @@ mod tests {
                 | ServiceError::InvalidCredentials
                 | ServiceError::NotStaff { .. }
                 | ServiceError::SessionExpired
+                | ServiceError::RoleRule(_)
+                | ServiceError::RoleRemoved { .. }
+                | ServiceError::SessionRevoked { .. }
+                | ServiceError::AccountDeleted { .. }
+                | ServiceError::Throttled { .. }
                 | ServiceError::AlreadySeeded
                 | ServiceError::Store(_)
                 | ServiceError::Internal(_) => {}

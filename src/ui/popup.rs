@@ -259,8 +259,14 @@ impl App {
                         }
                         true
                     }
-                    KeyCode::Char('e' | 'p') => {
-                        self.toast(self.t("toast.not_allowed"), Level::Error);
+                    KeyCode::Char(c @ ('e' | 'p')) => {
+                        let needed = if c == 'e' {
+                            crate::domain::Permission::ArticlesEdit
+                        } else {
+                            crate::domain::Permission::ArticlesPublish
+                        };
+                        let text = super::screens::forbidden_text(needed, self.locale);
+                        self.toast(text, Level::Error);
                         true
                     }
                     _ => false,
@@ -529,11 +535,15 @@ impl App {
                 Fill::Append,
                 Request::SetAvailability { user_id, to, seen },
             ),
-            Pick::Role { email, role, grant } => self.send(
-                Pane::Action,
-                Fill::Append,
-                Request::SetRole { email, role, grant },
-            ),
+            pick @ Pick::Role { .. } => {
+                let confirm = self
+                    .with_ctx(|_, ctx| super::screens::users::confirm_role(ctx, &pick))
+                    .unwrap_or_else(|| Err(String::new()));
+                match confirm {
+                    Ok(effect) => self.run_effects(vec![effect]),
+                    Err(refusal) => self.toast(refusal, super::widgets::toast::Level::Error),
+                }
+            }
             Pick::ProjectStatus { id, to, seen } => self.send(
                 Pane::Action,
                 Fill::Append,

@@ -2,6 +2,7 @@
 //! printed, so a crash never leaves the staff member's shell in raw mode.
 
 use std::io::{Write, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -19,8 +20,18 @@ pub struct TerminalGuard {
     mouse: bool,
 }
 
-/// Puts the terminal back as it was. Safe to call more than once.
+/// Whether the terminal is set up for the back-office now (raw mode, alternate screen).
+static ENTERED: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back as it was. Safe to call more than once: only the first call after
+/// [`TerminalGuard::enter`] writes anything. That matters after a panic: the hook restores the
+/// terminal and prints the report on the normal screen, then unwinding drops the guard, and a
+/// second "leave the alternate screen" would make xterm-like terminals restore the cursor saved
+/// on entry, so the shell prompt would be drawn over the report.
 pub fn restore(mouse: bool) {
+    if !ENTERED.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let mut out = stdout();
     if mouse {
         let _ = execute!(out, DisableMouseCapture);
@@ -38,14 +49,24 @@ pub fn restore(mouse: bool) {
 impl TerminalGuard {
     pub fn enter(mouse: bool) -> std::io::Result<(TerminalGuard, Term)> {
         install_panic_hook(mouse);
-        enable_raw_mode()?;
-        let mut out = stdout();
-        execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
-        if mouse {
-            execute!(out, EnableMouseCapture)?;
+        ENTERED.store(true, Ordering::SeqCst);
+        let setup = || -> std::io::Result<Term> {
+            enable_raw_mode()?;
+            let mut out = stdout();
+            execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+            if mouse {
+                execute!(out, EnableMouseCapture)?;
+            }
+            Terminal::new(CrosstermBackend::new(stdout()))
+        };
+        match setup() {
+            Ok(terminal) => Ok((TerminalGuard { mouse }, terminal)),
+            // Half set up (raw mode on, say): put back what was done.
+            Err(e) => {
+                restore(mouse);
+                Err(e)
+            }
         }
-        let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
-        Ok((TerminalGuard { mouse }, terminal))
     }
 }
 

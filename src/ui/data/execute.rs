@@ -287,12 +287,18 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             let projects = store::people::project_counts(&mut c, id).await?;
             let rating = store::reviews::rating_of(&mut c, id).await?;
             let history = store::audit::history(&mut c, "user", id, 30).await?;
+            let sessions = if actor.id == id || actor.can(crate::domain::Permission::UsersManage) {
+                store::access::sessions_of(&mut c, id, false, service::now(), 20).await?
+            } else {
+                Vec::new()
+            };
             Reply::UserDetail(Box::new(UserDetail {
                 person,
                 permissions,
                 projects,
                 rating,
                 history,
+                sessions,
             }))
         }
         Request::Reviews {

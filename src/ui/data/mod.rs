@@ -263,6 +263,8 @@ pub struct UserDetail {
     /// Visible reviews about this person and the sum of their ratings.
     pub rating: (i64, i64),
     pub history: Vec<AuditRow>,
+    /// Live back-office sessions (shown to the person and to staff holding users.manage).
+    pub sessions: Vec<store::access::SessionRow>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

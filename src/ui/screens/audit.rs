@@ -99,6 +99,10 @@ pub fn diff_lines(r: &AuditRow, out: &mut Vec<DetailLine>) {
 
 /// A record's history section for other screens' detail panes.
 pub fn history_lines(history: &[AuditRow], ctx: &Ctx, out: &mut Vec<DetailLine>) {
+    // A record's history is the audit log's: not shown without audit.view.
+    if !ctx.actor.can(crate::domain::Permission::AuditView) {
+        return;
+    }
     out.push(DetailLine::Section(ctx.t("detail.history")));
     if history.is_empty() {
         out.push(DetailLine::Text(ctx.t("detail.none")));

@@ -391,6 +391,19 @@ impl ListScreen for CommissionsScreen {
     fn subject(&self, r: &CommissionRow) -> Option<(&'static str, i64)> {
         Some((self.kind.alias(), r.id))
     }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        let approve = match self.kind {
+            Kind::Platform => Permission::CommissionsApprove,
+            Kind::External => Permission::ExtCommissionsApprove,
+        };
+        match action {
+            Action::Approve | Action::Select | Action::Cancel => Some(approve),
+            Action::Reject if self.kind == Kind::Platform => Some(Permission::CommissionsReject),
+            Action::Reject => Some(approve),
+            Action::Pay => Some(Permission::CommissionsPay),
+            _ => None,
+        }
+    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         let approve = match self.kind {

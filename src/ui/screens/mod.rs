@@ -100,6 +100,14 @@ impl TabId {
     }
 }
 
+/// "Missing permission: approve commissions (commissions.approve)."
+pub fn forbidden_text(p: Permission, locale: Locale) -> String {
+    let refusal = crate::service::ServiceError::Forbidden {
+        permission: p.as_str(),
+    };
+    crate::ui::messages::error_text(&refusal, locale)
+}
+
 /// What drawing and handling need to know besides the screen's own state.
 pub struct Ctx<'a> {
     pub locale: Locale,
@@ -119,6 +127,10 @@ impl Ctx<'_> {
     /// An action is offered only to staff holding its permission, and never in read-only mode.
     pub fn may(&self, p: Permission) -> bool {
         !self.read_only && self.actor.can(p)
+    }
+    /// The refusal of an action for want of `p`, naming it in the staff member's language.
+    pub fn refuse(&self, p: Permission) -> Effect {
+        Effect::Refuse(forbidden_text(p, self.locale))
     }
 }
 
@@ -270,6 +282,8 @@ pub enum Pick {
         seen: Option<i64>,
     },
     Role {
+        user_id: i64,
+        name: String,
         email: String,
         role: crate::domain::Role,
         grant: bool,
@@ -346,6 +360,11 @@ pub trait ListScreen {
     }
     /// Screen-specific actions (approve, reject, ...). Returns None when not handled here.
     fn act(&mut self, _action: Action, _ctx: &Ctx) -> Option<Vec<Effect>> {
+        None
+    }
+    /// The permission an action of this screen needs: a key pressed without it is refused
+    /// with the permission's name, before anything opens.
+    fn needs(&self, _action: Action) -> Option<Permission> {
         None
     }
     /// Draws something other than the standard table (the workload grid does).

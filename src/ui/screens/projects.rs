@@ -314,6 +314,13 @@ impl ListScreen for ProjectsScreen {
     fn subject(&self, r: &ProjectRow) -> Option<(&'static str, i64)> {
         Some(("project", r.id))
     }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        match action {
+            Action::AssignTo => Some(Permission::ProjectsAssign),
+            Action::SetStatus => Some(Permission::ProjectsTransition),
+            _ => None,
+        }
+    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::ProjectsAssign) {

@@ -226,12 +226,15 @@ impl ListScreen for ReviewsScreen {
         out.push(Action::History);
         out
     }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        matches!(action, Action::Hide | Action::Restore).then_some(Permission::ReviewsModerate)
+    }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
         if !matches!(action, Action::Hide | Action::Restore) {
             return None;
         }
         if !ctx.may(Permission::ReviewsModerate) {
-            return Some(vec![Effect::Refuse(ctx.t("toast.not_allowed"))]);
+            return Some(vec![ctx.refuse(Permission::ReviewsModerate)]);
         }
         let r = self.list.current()?;
         let id = r.id.to_string();

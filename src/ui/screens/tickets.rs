@@ -296,6 +296,17 @@ impl ListScreen for TicketsScreen {
     fn subject(&self, r: &TicketRow) -> Option<(&'static str, i64)> {
         Some(("support_ticket", r.id))
     }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        match action {
+            Action::AssignMe | Action::AssignTo => Some(Permission::TicketsAssign),
+            Action::Reply
+            | Action::Note
+            | Action::SetStatus
+            | Action::SetPriority
+            | Action::LinkProject => Some(Permission::TicketsReply),
+            _ => None,
+        }
+    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::TicketsAssign) {

@@ -4,6 +4,7 @@
 
 use ratatui::layout::Constraint;
 
+use crate::domain::access::{RoleChange, check_role_change};
 use crate::domain::{Availability, Permission, Role, mask_account};
 use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
 use crate::store::{Anchor, Cursor};
@@ -137,7 +138,7 @@ impl UsersScreen {
     /// `t` on a developer: the other availabilities (unavailable ones are never assigned).
     fn pick_availability(&self, ctx: &Ctx) -> Option<Vec<Effect>> {
         if !ctx.may(Permission::WorkloadEdit) {
-            return Some(vec![Effect::Refuse(ctx.t("toast.not_allowed"))]);
+            return Some(vec![ctx.refuse(Permission::WorkloadEdit)]);
         }
         let r = self.list.current()?;
         let Some(dev) = &r.developer else {
@@ -342,6 +343,28 @@ impl ListScreen for UsersScreen {
                 d.permissions.join(", "),
             ));
         }
+        if !d.sessions.is_empty() {
+            out.push(DetailLine::Section(ctx.t("users.sessions")));
+            for s in &d.sessions {
+                let kind = if s.remembered {
+                    ctx.t("users.session_remembered")
+                } else {
+                    ctx.t("users.session_live")
+                };
+                out.push(DetailLine::Field(
+                    format!("#{}", s.id),
+                    ctx.ta(
+                        "users.session_line",
+                        &[
+                            ("kind", &kind),
+                            ("source", s.source.as_deref().unwrap_or("—")),
+                            ("opened", &format::absolute(Some(s.created_at), ctx.locale)),
+                            ("used", &format::absolute(s.last_used_at, ctx.locale)),
+                        ],
+                    ),
+                ));
+            }
+        }
         if let Some(dev) = &p.developer {
             out.push(DetailLine::Section(ctx.t("users.developer_profile")));
             profile_lines(dev, ctx, &mut out);
@@ -392,7 +415,7 @@ impl ListScreen for UsersScreen {
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::UsersManage) {
-            out.extend([Action::GrantRole, Action::RevokeRole]);
+            out.extend([Action::GrantRole, Action::RevokeRole, Action::EndSessions]);
         }
         let developer = self.list.current().is_some_and(|r| r.developer.is_some());
         if developer && ctx.may(Permission::WorkloadEdit) {
@@ -406,10 +429,18 @@ impl ListScreen for UsersScreen {
             Action::GrantRole => true,
             Action::RevokeRole => false,
             Action::SetStatus => return self.pick_availability(ctx),
+            Action::EndSessions => {
+                let r = self.list.current()?;
+                return Some(vec![Effect::Confirm {
+                    title: ctx.t("confirm.title"),
+                    question: ctx.ta("confirm.revoke_sessions", &[("name", &r.name)]),
+                    request: Request::RevokeSessions { user_id: r.id },
+                }]);
+            }
             _ => return None,
         };
         if !ctx.may(Permission::UsersManage) {
-            return Some(vec![Effect::Refuse(ctx.t("toast.not_allowed"))]);
+            return Some(vec![ctx.refuse(Permission::UsersManage)]);
         }
         let r = self.list.current()?;
         // Staff roles only: client and developer follow from the platform's own sign-up.
@@ -420,6 +451,8 @@ impl ListScreen for UsersScreen {
                 (
                     role.as_str().to_owned(),
                     Pick::Role {
+                        user_id: r.id,
+                        name: r.name.clone(),
                         email: r.email.clone(),
                         role: *role,
                         grant,
@@ -445,7 +478,73 @@ impl ListScreen for UsersScreen {
             options,
         }])
     }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        match action {
+            Action::GrantRole | Action::RevokeRole | Action::EndSessions => {
+                Some(Permission::UsersManage)
+            }
+            Action::SetStatus => Some(Permission::WorkloadEdit),
+            _ => None,
+        }
+    }
     fn watches(&self, t: &str) -> bool {
         matches!(t, "user" | "profile")
     }
+}
+
+/// After a role was picked: refused at once when a role-administration rule forbids it (the
+/// service decides again, with the last-super-admin rule, under a lock); otherwise a
+/// confirmation that shows what the role carries.
+pub fn confirm_role(ctx: &Ctx, pick: &Pick) -> Result<Effect, String> {
+    let Pick::Role {
+        user_id,
+        name,
+        email,
+        role,
+        grant,
+    } = pick
+    else {
+        return Err(String::new());
+    };
+    let carried = role.default_permissions();
+    let actor = ctx.actor;
+    check_role_change(&RoleChange {
+        actor_id: actor.id,
+        actor_roles: &actor.roles,
+        actor_permissions: &actor.permissions,
+        target_id: *user_id,
+        role: *role,
+        role_permissions: carried,
+        grant: *grant,
+        other_super_admins: None,
+    })
+    .map_err(|rule| {
+        crate::ui::messages::error_text(&crate::service::ServiceError::RoleRule(rule), ctx.locale)
+    })?;
+    let permissions = carried
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let key = if *grant {
+        "confirm.grant_role"
+    } else {
+        "confirm.revoke_role"
+    };
+    Ok(Effect::Confirm {
+        title: ctx.t("confirm.title"),
+        question: ctx.ta(
+            key,
+            &[
+                ("name", name),
+                ("role", role.as_str()),
+                ("permissions", &permissions),
+            ],
+        ),
+        request: Request::SetRole {
+            email: email.clone(),
+            role: *role,
+            grant: *grant,
+        },
+    })
 }

@@ -37,7 +37,10 @@ impl Composer {
         }
     }
 
+    /// Starts with `text` (a saved draft, an article's body): sanitised, since the editor draws
+    /// it as it is; its lines stay.
     pub fn with_text(mut self, text: &str) -> Composer {
+        let text = crate::domain::sanitize(text);
         self.area = TextArea::new(text.lines().map(str::to_owned).collect());
         self.area.set_max_histories(200);
         self
@@ -60,8 +63,9 @@ impl Composer {
         self.bytes() > self.max_bytes
     }
 
+    /// Inserts `text` at the cursor (a paste, a canned reply), sanitised like [`Self::with_text`].
     pub fn paste(&mut self, text: &str) {
-        self.area.insert_str(text);
+        self.area.insert_str(crate::domain::sanitize(text));
     }
 
     pub fn handle(&mut self, e: &KeyEvent) -> ComposerOutcome {

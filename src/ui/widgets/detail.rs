@@ -63,7 +63,10 @@ pub fn draw(
     let text: Vec<Line> = lines
         .iter()
         .flat_map(|l| match l {
-            DetailLine::Section(s) => vec![Line::from(Span::styled(sanitize(s), theme.header))],
+            DetailLine::Section(s) => vec![Line::from(Span::styled(
+                crate::domain::sanitize_line(s),
+                theme.header,
+            ))],
             DetailLine::Field(k, v) => field(k, v, label_width, theme.base, theme),
             DetailLine::Styled(k, v, tone) => field(k, v, label_width, tone.style(theme), theme),
             DetailLine::Text(t) => sanitize(t)
@@ -82,7 +85,10 @@ pub fn draw(
                 Block::default()
                     .borders(Borders::ALL)
                     .border_style(border)
-                    .title(Span::styled(format!(" {} ", sanitize(title)), theme.header)),
+                    .title(Span::styled(
+                        format!(" {} ", crate::domain::sanitize_line(title)),
+                        theme.header,
+                    )),
             ),
         area,
     );

@@ -33,10 +33,12 @@ impl Toast {
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let width = (self.text.chars().count() as u16 + 4)
+        // Toasts quote names, titles and error texts read from the database.
+        let text = crate::domain::sanitize_line(&self.text);
+        let width = (text.chars().count() as u16 + 4)
             .clamp(20, area.width.saturating_sub(2).max(1))
             .min(70);
-        let lines = (self.text.chars().count() as u16 / width.saturating_sub(4).max(1)) + 3;
+        let lines = (text.chars().count() as u16 / width.saturating_sub(4).max(1)) + 3;
         let rect = Rect {
             x: area.x + area.width.saturating_sub(width + 1),
             y: area.y + area.height.saturating_sub(lines + 1),
@@ -55,7 +57,7 @@ impl Toast {
         };
         f.render_widget(Clear, rect);
         f.render_widget(
-            Paragraph::new(format!("{mark} {}", self.text))
+            Paragraph::new(format!("{mark} {text}"))
                 .wrap(Wrap { trim: true })
                 .block(Block::default().borders(Borders::ALL).border_style(style)),
             rect,

@@ -319,7 +319,7 @@ pub fn draw<R: Identified>(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(border)
-        .title(Span::styled(look.title, theme.header));
+        .title(Span::styled(sanitize_line(&look.title), theme.header));
     let inner_height = area.height.saturating_sub(3) as usize; // borders + header
     view.set_viewport(inner_height);
     if let PaneState::Failed(e) = &view.state
@@ -333,8 +333,9 @@ pub fn draw<R: Identified>(
         return;
     }
     if view.rows.is_empty() {
+        // The empty text quotes the filter as typed.
         let msg = if view.loaded_once {
-            look.empty
+            sanitize_line(&look.empty)
         } else {
             String::new()
         };
