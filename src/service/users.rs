@@ -113,9 +113,8 @@ pub async fn create(
     Ok(id)
 }
 
-async fn user_id(db: &Db, email: &str) -> Result<i64> {
-    let mut conn = db.clone();
-    store::users::find_by_email(&mut conn, email)
+async fn user_id(c: &mut impl Conn, email: &str) -> Result<i64> {
+    store::users::find_by_email(c, email)
         .await?
         .filter(|u| u.deleted_at.is_none())
         .map(|u| u.id)
@@ -164,8 +163,8 @@ pub async fn set_role(
     role: Role,
     grant: bool,
 ) -> Result<bool> {
-    let uid = user_id(db, email).await?;
     let (mut tx, by) = begin_as(db, by, UseCase::UserRole).await?;
+    let uid = user_id(&mut tx, email).await?;
     let others = if grant {
         None
     } else {
@@ -257,7 +256,7 @@ pub async fn set_password(
     password: &str,
 ) -> Result<()> {
     check_password(password)?;
-    let uid = user_id(db, email).await?;
+    let uid = user_id(&mut db.clone(), email).await?;
     let hash = hash(password).await?;
     let use_case = if by.is_some_and(|a| a.id == uid) {
         UseCase::PasswordOwn
@@ -292,8 +291,8 @@ pub async fn set_password(
 /// one's own, never the last super-admin, and only someone holding every permission the
 /// account holds.
 pub async fn delete(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str) -> Result<()> {
-    let uid = user_id(db, email).await?;
     let (mut tx, by) = begin_as(db, by, UseCase::UserDelete).await?;
+    let uid = user_id(&mut tx, email).await?;
     let others = other_super_admins(&mut tx, uid).await?;
     match &by {
         Some(actor) => {
