@@ -209,7 +209,9 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
             admin::seed(&config, locale, size, seed, anchor).await
         }
         Some(Command::Doctor) => admin::doctor(&config, locale).await,
-        Some(Command::User(cmd)) => admin::user(&config, locale, cli.as_email.as_deref(), cmd).await,
+        Some(Command::User(cmd)) => {
+            admin::user(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
         Some(Command::Logout) => session::logout(&config, locale).await,
         Some(Command::Session(cmd)) => {
             sessions::run(&config, locale, cli.as_email.as_deref(), cmd).await
@@ -229,7 +231,9 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         Some(Command::Workload { week, limit, json }) => {
             ops::workload(&config, locale, cli.as_email.as_deref(), week, limit, json).await
         }
-        Some(Command::Audit(cmd)) => ops::audit(&config, locale, cli.as_email.as_deref(), cmd).await,
+        Some(Command::Audit(cmd)) => {
+            ops::audit(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -73,9 +73,7 @@ pub async fn run(
     match cmd {
         SessionCommand::List { user, all, json } => {
             let uid = whose(&db, &actor, user.as_deref(), locale).await?;
-            let rows = auth::sessions(&db, &actor, uid, all)
-                .await
-                .or_cli(locale)?;
+            let rows = auth::sessions(&db, &actor, uid, all).await.or_cli(locale)?;
             if json {
                 output::print_json(&rows.iter().map(as_json).collect());
                 return Ok(());

@@ -255,7 +255,11 @@ impl ThrottlePolicy {
         }
         let last = **recent.iter().max()?;
         let step = (recent.len() - self.after).min(self.delays.len().saturating_sub(1));
-        let delay = self.delays.get(step).copied().unwrap_or_else(Duration::zero);
+        let delay = self
+            .delays
+            .get(step)
+            .copied()
+            .unwrap_or_else(Duration::zero);
         let at = last + delay;
         (at > now).then_some(at)
     }

@@ -240,7 +240,9 @@ pub async fn resume(db: &Db, token: &str) -> Result<Actor> {
         store::access::live_token(&mut conn, &token_hash(token.trim()), super::now())
             .await?
             .ok_or(ServiceError::SessionExpired)?;
-    let actor = Actor::load(&mut conn, user_id).await?.in_session(session_id);
+    let actor = Actor::load(&mut conn, user_id)
+        .await?
+        .in_session(session_id);
     // The same checks as every write: a deleted account or lost roles end here.
     super::access::current(&mut conn, &actor).await
 }

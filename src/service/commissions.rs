@@ -4,12 +4,11 @@
 
 use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{CommissionStatus, Currency, commission_amount, require_text};
+use crate::domain::{CommissionStatus, Currency, UseCase, commission_amount, require_text};
 use crate::store::{self, Db, Tx, commissions::CommissionRow};
 
 pub use crate::store::commissions::Kind;
 
-use crate::domain::UseCase;
 use super::access;
 use super::record::{Change, Diff, Notice, record};
 use super::{Actor, FourEyes, Origin, Result, ServiceError, settings};
@@ -136,7 +135,16 @@ pub async fn approve(
     id: i64,
     seen_version: Option<i64>,
 ) -> Result<Approval> {
-    let (mut tx, actor) = access::begin(db, actor, use_case(kind, UseCase::CommissionApprove, UseCase::ExtCommissionApprove)).await?;
+    let (mut tx, actor) = access::begin(
+        db,
+        actor,
+        use_case(
+            kind,
+            UseCase::CommissionApprove,
+            UseCase::ExtCommissionApprove,
+        ),
+    )
+    .await?;
     let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     if row.status != CommissionStatus::Pending.as_str() {
@@ -223,7 +231,16 @@ pub async fn reject(
     seen_version: Option<i64>,
 ) -> Result<()> {
     let reason = require_text("reason", reason, REASON_MAX_BYTES)?;
-    let (mut tx, actor) = access::begin(db, actor, use_case(kind, UseCase::CommissionReject, UseCase::ExtCommissionReject)).await?;
+    let (mut tx, actor) = access::begin(
+        db,
+        actor,
+        use_case(
+            kind,
+            UseCase::CommissionReject,
+            UseCase::ExtCommissionReject,
+        ),
+    )
+    .await?;
     let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     if row.status != CommissionStatus::Pending.as_str() {
@@ -284,7 +301,12 @@ pub async fn pay(
     seen_version: Option<i64>,
 ) -> Result<i64> {
     let reference = require_text("payment reference", reference, REFERENCE_MAX_BYTES)?;
-    let (mut tx, actor) = access::begin(db, actor, use_case(kind, UseCase::CommissionPay, UseCase::ExtCommissionPay)).await?;
+    let (mut tx, actor) = access::begin(
+        db,
+        actor,
+        use_case(kind, UseCase::CommissionPay, UseCase::ExtCommissionPay),
+    )
+    .await?;
     let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     if row.status != CommissionStatus::Approved.as_str() {
@@ -385,7 +407,16 @@ pub async fn cancel(
     id: i64,
     seen_version: Option<i64>,
 ) -> Result<()> {
-    let (mut tx, actor) = access::begin(db, actor, use_case(kind, UseCase::CommissionCancel, UseCase::ExtCommissionCancel)).await?;
+    let (mut tx, actor) = access::begin(
+        db,
+        actor,
+        use_case(
+            kind,
+            UseCase::CommissionCancel,
+            UseCase::ExtCommissionCancel,
+        ),
+    )
+    .await?;
     let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     let from = CommissionStatus::parse(&row.status)?;

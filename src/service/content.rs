@@ -3,10 +3,9 @@
 
 use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{ArticleStatus, ProjectStatus, require_text};
+use crate::domain::{ArticleStatus, ProjectStatus, UseCase, require_text};
 use crate::store::{self, Db};
 
-use crate::domain::UseCase;
 use super::access;
 use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError};

@@ -51,9 +51,15 @@ fn role_rule(r: &RoleRule) -> String {
         RoleRule::NotManager => "role administration needs the permission users.manage".into(),
         RoleRule::MoreThanHeld(missing) => format!(
             "nobody hands out more than they hold: the role carries {} which you do not have",
-            missing.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+            missing
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
-        RoleRule::SuperAdminOnly => "super-admin is granted and revoked by a super-admin only".into(),
+        RoleRule::SuperAdminOnly => {
+            "super-admin is granted and revoked by a super-admin only".into()
+        }
         RoleRule::LastSuperAdmin => {
             "the platform keeps at least one super-admin: this is the last one".into()
         }

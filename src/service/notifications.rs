@@ -1,8 +1,8 @@
 //! A staff member's own notifications: marking them read.
 
+use crate::domain::UseCase;
 use crate::store::{self, Db};
 
-use crate::domain::UseCase;
 use super::access;
 use super::{Actor, Result};
 

@@ -5,11 +5,10 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Value as JsonValue, json};
 
 use crate::domain::{
-    Availability, Currency, ProjectStatus, parse_amount, require_text, slugify,
+    Availability, Currency, ProjectStatus, UseCase, parse_amount, require_text, slugify,
 };
 use crate::store::{self, Db, Tx, projects::ProjectRow};
 
-use crate::domain::UseCase;
 use super::access;
 use super::bootstrap::keys;
 use super::record::{Change, Diff, Notice, record};

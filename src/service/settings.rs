@@ -3,10 +3,9 @@
 use serde_json::Value as JsonValue;
 
 use crate::domain::sla::{SlaTargets, default_targets};
-use crate::domain::{Currency, TicketPriority};
+use crate::domain::{Currency, TicketPriority, UseCase};
 use crate::store::{self, Conn, Db};
 
-use crate::domain::UseCase;
 use super::access;
 use super::bootstrap::keys;
 use super::record::{Change, Diff, record};

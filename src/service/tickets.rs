@@ -4,10 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{Permission, TicketPriority, TicketStatus, require_text};
+use crate::domain::{Permission, TicketPriority, TicketStatus, UseCase, require_text};
 use crate::store::{self, Db, Tx, tickets::TicketRow};
 
-use crate::domain::UseCase;
 use super::access;
 use super::record::{Change, Diff, Notice, record};
 use super::{Actor, Origin, Result, ServiceError, settings};

@@ -310,7 +310,8 @@ impl App {
                     return;
                 }
                 // A change to oneself (roles, sessions, the account): rights are re-read.
-                if auditable_type == "user" && self.actor.as_ref().is_some_and(|a| a.id == auditable_id)
+                if auditable_type == "user"
+                    && self.actor.as_ref().is_some_and(|a| a.id == auditable_id)
                 {
                     self.send(Pane::Whoami, Fill::Append, Request::Whoami);
                 }

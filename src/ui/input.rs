@@ -241,8 +241,7 @@ impl App {
                 // Refused before anything opens, naming the permission the key needs.
                 let missing = self
                     .with_ctx(|screens, ctx| {
-                        on_screen!(screens, tab, |s| s.needs(other))
-                            .filter(|p| !ctx.actor.can(*p))
+                        on_screen!(screens, tab, |s| s.needs(other)).filter(|p| !ctx.actor.can(*p))
                     })
                     .flatten();
                 if let Some(p) = missing {

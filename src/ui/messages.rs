@@ -49,7 +49,8 @@ fn hhmm(at: &chrono::DateTime<chrono::Utc>) -> String {
 
 /// Who did it, or "the system" when no staff member did.
 fn who(by: &Option<String>, locale: Locale) -> String {
-    by.clone().unwrap_or_else(|| tr(locale, "error.system", &[]))
+    by.clone()
+        .unwrap_or_else(|| tr(locale, "error.system", &[]))
 }
 
 /// "45 s", "3 min": a wait as a person reads it.
@@ -211,11 +212,9 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
             &key,
             &[("role", role), ("at", &hhmm(at)), ("by", &who(by, locale))],
         ),
-        ServiceError::SessionRevoked { at, by } => tr(
-            locale,
-            &key,
-            &[("at", &hhmm(at)), ("by", &who(by, locale))],
-        ),
+        ServiceError::SessionRevoked { at, by } => {
+            tr(locale, &key, &[("at", &hhmm(at)), ("by", &who(by, locale))])
+        }
         ServiceError::AccountDeleted { at } => tr(locale, &key, &[("at", &hhmm(at))]),
         ServiceError::Throttled {
             until,
@@ -420,9 +419,11 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
             tr(locale, "toast.ticket_changed", &[("id", &id.to_string())])
         }
         Outcome::SettingUpdated { key } => tr(locale, "toast.setting_updated", &[("key", key)]),
-        Outcome::SessionsRevoked { count, .. } => {
-            tr(locale, "toast.sessions_revoked", &[("n", &count.to_string())])
-        }
+        Outcome::SessionsRevoked { count, .. } => tr(
+            locale,
+            "toast.sessions_revoked",
+            &[("n", &count.to_string())],
+        ),
         Outcome::Bulk {
             approved,
             first_of_two,

@@ -122,8 +122,11 @@ impl App {
                         ttl: settings.live_ttl,
                     }
                 };
-                let (db, events, policy) =
-                    (self.db.clone(), self.events.clone(), settings.policy.clone());
+                let (db, events, policy) = (
+                    self.db.clone(),
+                    self.events.clone(),
+                    settings.policy.clone(),
+                );
                 tokio::spawn(async move {
                     let origin = crate::service::Origin::tui();
                     let result =

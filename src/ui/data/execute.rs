@@ -389,9 +389,9 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             db.ping().await?;
             Reply::Pong
         }
-        Request::Whoami => {
-            Reply::Actor(Box::new(service::access::current(&mut db.clone(), actor).await?))
-        }
+        Request::Whoami => Reply::Actor(Box::new(
+            service::access::current(&mut db.clone(), actor).await?,
+        )),
         Request::RevokeSessions { user_id } => {
             let count = service::auth::revoke(db, actor, &origin, user_id, None).await?;
             Reply::Done(Outcome::SessionsRevoked { user_id, count })
