@@ -113,10 +113,12 @@ fn print_audit(a: &AuditRow, json: bool, locale: Locale) {
             .created_at
             .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
             .unwrap_or_default();
+        // The values as JSON, each text in it sanitised: `to_string` alone would print an ESC
+        // as the six characters `\u001b` followed by the rest of its sequence.
         let changes = a
             .new_values
             .as_ref()
-            .map(|j| j.0.to_string())
+            .map(|j| output::sanitized_json(&j.0).to_string())
             .unwrap_or_default();
         println!(
             "{:>8}  {when}  {:<22} {:<16} {}#{}  {}",

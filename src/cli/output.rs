@@ -42,6 +42,22 @@ pub fn json_text(value: &serde_json::Value, pretty: bool) -> String {
     escape_terminal_controls(&raw)
 }
 
+/// `value` with every text in it (keys included) sanitised onto one line, for JSON shown to a
+/// person inside a text line (`--json` output uses [`json_text`] and keeps the data exact).
+pub fn sanitized_json(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(sanitize_line(s)),
+        Value::Array(items) => Value::Array(items.iter().map(sanitized_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (sanitize_line(k), sanitized_json(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// True for the characters [`json_text`] escapes.
 fn needs_escape(c: char) -> bool {
     matches!(
@@ -168,7 +184,9 @@ mod tests {
             assert_eq!(back["name"].as_str(), Some(HOSTILE));
         }
         let text = json_text(&value, false);
-        for escape in ["\\u001b", "\\u0007", "\\u007f", "\\u009b", "\\u0085", "\\u202e", "\\u2066"] {
+        for escape in [
+            "\\u001b", "\\u0007", "\\u007f", "\\u009b", "\\u0085", "\\u202e", "\\u2066",
+        ] {
             assert!(text.contains(escape), "{escape} missing from {text}");
         }
         // Readable text is left as it is.
@@ -177,7 +195,9 @@ mod tests {
 
     #[test]
     fn every_escaped_character_round_trips_alone() {
-        let every: Vec<char> = ('\u{0}'..='\u{10ffff}').filter(|c| needs_escape(*c)).collect();
+        let every: Vec<char> = ('\u{0}'..='\u{10ffff}')
+            .filter(|c| needs_escape(*c))
+            .collect();
         assert_eq!(every.len(), 33 + 1 + 2 + 5 + 4);
         for c in every {
             let value = json!(c.to_string());
@@ -194,6 +214,15 @@ mod tests {
         assert_eq!(
             json_text(&value, true),
             serde_json::to_string_pretty(&value).unwrap()
+        );
+    }
+
+    #[test]
+    fn json_shown_in_a_text_line_has_its_texts_sanitised() {
+        let value = json!({"title\u{1b}[2J": ["a\u{1b}]0;t\u{7}b", 3], "n": null});
+        assert_eq!(
+            sanitized_json(&value).to_string(),
+            r#"{"n":null,"title":["ab",3]}"#
         );
     }
 

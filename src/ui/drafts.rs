@@ -151,7 +151,10 @@ mod tests {
         let text = fill(
             body,
             &[
-                ("requester.name", "Awa\u{1b}]52;c;ZXZpbA==\u{7} Diop\u{202e}"),
+                (
+                    "requester.name",
+                    "Awa\u{1b}]52;c;ZXZpbA==\u{7} Diop\u{202e}",
+                ),
                 ("ticket.reference", "TCK-1\u{9b}2J"),
                 ("ticket.subject", "Facture\u{1b}[2J\nimpayée\u{7f}\u{85}"),
                 ("agent.name", "Fatou\u{2066}"),
@@ -168,11 +171,7 @@ mod tests {
         assert!(text.contains("Hello Awa Diop,"), "{text}");
         assert!(text.contains("« Facture impayée » (TCK-1)"), "{text}");
         // The template's blank lines are kept.
-        assert_eq!(
-            text.lines().count(),
-            body.lines().count(),
-            "{text}"
-        );
+        assert_eq!(text.lines().count(), body.lines().count(), "{text}");
         assert!(text.starts_with("Hello Awa Diop,\n\n"), "{text:?}");
     }
 }

@@ -21,6 +21,14 @@ pub enum InputOutcome {
     Ignored,
 }
 
+/// What a paste or a preset text may bring into the line: escape sequences are dropped whole
+/// (dropping only their ESC would leave "]52;c;…" or "[2J" in the text, and on screen), with the
+/// bidi and other control characters; tabs and line breaks are dropped, as any control is.
+fn clean(s: &str) -> String {
+    let flat: String = s.chars().filter(|c| !matches!(c, '\t' | '\n')).collect();
+    crate::domain::sanitize_line(&flat)
+}
+
 impl LineInput {
     pub fn new(max_chars: usize) -> LineInput {
         LineInput {
@@ -41,7 +49,7 @@ impl LineInput {
     }
 
     pub fn set(&mut self, text: &str) {
-        self.chars = text
+        self.chars = clean(text)
             .chars()
             .filter(|c| !c.is_control())
             .take(self.max_chars)
@@ -60,7 +68,7 @@ impl LineInput {
     }
 
     pub fn insert_str(&mut self, s: &str) {
-        for c in s.chars().filter(|c| !c.is_control()) {
+        for c in clean(s).chars().filter(|c| !c.is_control()) {
             if self.chars.len() >= self.max_chars {
                 break;
             }
@@ -159,5 +167,14 @@ mod tests {
         assert_eq!(i.cursor_column(), 4);
         i.handle(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
         assert_eq!(i.text(), "");
+    }
+
+    #[test]
+    fn pastes_lose_whole_escape_sequences_not_just_their_esc() {
+        let mut i = LineInput::new(100);
+        i.insert_str("a\u{1b}]52;c;ZXZpbA==\u{7}b\u{1b}[2Jc\u{9b}31md\u{202e}e\u{7f}\tf\ng");
+        assert_eq!(i.text(), "abcdefg");
+        i.set("x\u{1b}]0;title\u{1b}\\y");
+        assert_eq!(i.text(), "xy");
     }
 }
