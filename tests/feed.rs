@@ -23,19 +23,25 @@ async fn insert_foreign_audit_row(db: &Db) {
     }
 }
 
-async fn next_audit(rx: &mut mpsc::UnboundedReceiver<Change>) -> Change {
+/// The next change that `wanted` accepts; fails with `what` if none comes (a generous wait for
+/// a signal, not a speed requirement).
+async fn next_change(
+    rx: &mut mpsc::UnboundedReceiver<Change>,
+    what: &str,
+    wanted: impl Fn(&Change) -> bool,
+) -> Change {
     loop {
-        let c = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        let c = tokio::time::timeout(Duration::from_secs(30), rx.recv())
             .await
-            .expect("no change within 10 s")
-            .unwrap();
-        if matches!(c, Change::Audit { .. }) {
+            .unwrap_or_else(|_| panic!("{what} never came"))
+            .unwrap_or_else(|| panic!("the feed stopped before {what}"));
+        if wanted(&c) {
             return c;
         }
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rows_written_by_another_program_reach_the_feed() {
     on_both!(|db| {
         let (tx, mut rx) = mpsc::unbounded_channel();
@@ -46,8 +52,12 @@ async fn rows_written_by_another_program_reach_the_feed() {
             cancel.clone(),
             Duration::from_millis(100),
         ));
-        // Let the listener connect (PostgreSQL) or take its starting point (SQLite).
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The feed says when it is live: PostgreSQL listening, SQLite's starting point taken.
+        // Anything committed after that is seen.
+        next_change(&mut rx, "the live signal", |c| {
+            *c == Change::Connection { live: true }
+        })
+        .await;
         let writer = match &db {
             Db::Sqlite(p) => Db::connect(&format!(
                 "sqlite://{}",
@@ -59,7 +69,10 @@ async fn rows_written_by_another_program_reach_the_feed() {
         };
         let started = Instant::now();
         insert_foreign_audit_row(&writer).await;
-        let change = next_audit(&mut rx).await;
+        let change = next_change(&mut rx, "the foreign audit row", |c| {
+            matches!(c, Change::Audit { .. })
+        })
+        .await;
         eprintln!("feed latency: {:?}", started.elapsed());
         match change {
             Change::Audit {

@@ -399,7 +399,7 @@ async fn moderators_hide_with_a_reason_and_show_again_support_cannot() {
     });
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_moderators_hiding_at_once_one_wins_the_other_is_told_who() {
     on_both!(|db| {
         fixtures::world(&db).await;
@@ -417,11 +417,15 @@ async fn two_moderators_hiding_at_once_one_wins_the_other_is_told_who() {
         .unwrap();
         let sekou = fixtures::actor(&db, SEKOU).await;
         let eloise = fixtures::actor(&db, ELOISE).await;
-        let (o1, o2) = (origin(), origin());
-        let (a, b) = tokio::join!(
-            service::content::hide_review(&db, &sekou, &o1, bad, "insultes"),
-            service::content::hide_review(&db, &eloise, &o2, bad, "hors sujet"),
-        );
+        // Two tasks, so on this multi-threaded runtime the two hides really run at once.
+        let hide = |actor: obryl::service::Actor, reason: &'static str| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                service::content::hide_review(&db, &actor, &origin(), bad, reason).await
+            })
+        };
+        let (a, b) = (hide(sekou, "insultes"), hide(eloise, "hors sujet"));
+        let (a, b) = (a.await.unwrap(), b.await.unwrap());
         let (winner, loser) = match (&a, &b) {
             (Ok(()), Err(e)) => ("Sékou Keïta", e),
             (Err(e), Ok(())) => ("Éloïse Ouédraogo", e),

@@ -179,7 +179,7 @@ async fn above_the_threshold_two_distinct_approvers_are_needed() {
     });
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_concurrent_approvals_exactly_one_wins() {
     on_both!(|db| {
         fixtures::world(&db).await;
@@ -319,11 +319,20 @@ async fn a_failing_write_rolls_back_the_change_and_its_audit() {
             }
         }
         let awa = fixtures::actor(&db, AWA).await;
-        assert!(
+        let err =
             service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_SMALL, None)
                 .await
-                .is_err()
-        );
+                .expect_err("the outbox write is refused, so the approval fails");
+        // The failure is the one injected (the outbox trigger), not some earlier refusal that
+        // would also leave the commission pending.
+        match &err {
+            ServiceError::Store(obryl::store::StoreError::Sqlx(sqlx::Error::Database(e))) => {
+                assert!(e.message().contains("outbox down"), "{err}");
+            }
+            other => panic!("expected the injected outbox failure, got {other:?}"),
+        }
+        assert_eq!(err.code(), "service.database", "{err}");
+        assert!(!err.is_refusal(), "{err}");
         assert_eq!(status_of(&db, C_SMALL).await, "pending");
         assert_eq!(audits(&db, C_SMALL).await, 0);
         assert!(
@@ -600,7 +609,7 @@ async fn workload_rules_refuse_with_numbers() {
     });
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_ticket_assignment_has_one_winner_and_pending_pauses_the_clock() {
     on_both!(|db| {
         fixtures::world(&db).await;
