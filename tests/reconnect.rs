@@ -58,7 +58,7 @@ impl Proxy {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_dropped_connection_is_survived_without_losing_place_or_draft() {
     let Some((direct, url)) = common::postgres_empty().await else {
         return;
