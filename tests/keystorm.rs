@@ -288,17 +288,20 @@ fn run_storms(tab: TabId, cases: u32) {
         prop_oneof![Just(Locale::En), Just(Locale::Fr)],
         proptest::collection::vec(op(), 0..200),
     );
+    let ran = std::cell::Cell::new(0u32);
     runner
         .run(&strategy, |(email, locale, ops)| {
             runtime().block_on(storm(email, tab, locale, ops));
+            ran.set(ran.get() + 1);
             Ok(())
         })
         .unwrap();
+    // How long they took is worth seeing, not asserting (a loaded machine is not a bug).
     eprintln!("{tab:?}: {cases} storms in {:?}", started.elapsed());
     assert!(
-        started.elapsed() < Duration::from_secs(120) * cases.div_ceil(13),
-        "storms got slow: {:?}",
-        started.elapsed()
+        ran.get() >= cases,
+        "only {} of {cases} storms ran to the end",
+        ran.get()
     );
 }
 
