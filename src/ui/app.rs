@@ -292,7 +292,7 @@ impl App {
     }
 
     /// The actor's rights were re-read: keys, footer and help follow at the next draw.
-    pub(crate) fn rights_changed(&mut self, actor: Actor) {
+    pub fn rights_changed(&mut self, actor: Actor) {
         if let Some(data) = self.data.as_mut() {
             data.set_actor(actor.clone());
         }

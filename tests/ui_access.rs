@@ -1,0 +1,196 @@
+//! Rights in an open TUI: a role removed elsewhere drops the keys when the change feed reports
+//! it and refuses the next action; a session ended elsewhere goes back to the login screen and
+//! keeps the composer's text; the Audit log is not the editor's.
+
+mod common;
+
+use common::ui::{Harness, demo_db};
+use crossterm::event::KeyCode;
+use obryl::domain::{Locale, Role, ThrottlePolicy};
+use obryl::service::auth::{self, SessionKind};
+use obryl::service::commissions::Kind;
+use obryl::service::{self, Origin};
+use obryl::store::{self, Db, feed::Change};
+use obryl::ui::popup::Popup;
+use obryl::ui::screens::TabId;
+use obryl::ui::widgets::toast::Level;
+
+fn footer(text: &str) -> &str {
+    text.lines().last().unwrap_or_default()
+}
+
+async fn user_id(db: &Db, email: &str) -> i64 {
+    store::users::find_by_email(&mut db.clone(), email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// What the feed delivers after a write about `user`: the latest audit row on them.
+async fn feed_change(db: &Db, user: i64) -> Change {
+    let row = store::audit::history(&mut db.clone(), "user", user, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    Change::Audit {
+        id: row.id,
+        event: row.event,
+        auditable_type: row.auditable_type,
+        auditable_id: row.auditable_id,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_role_drops_the_keys_and_refuses_the_next_action() {
+    let (db, _dir) = demo_db().await;
+    let email = "finance2@obryl.test";
+    // Ibrahima also answers tickets: losing finance leaves him a staff member.
+    let admin = common::ui::actor(&db, "admin@obryl.test").await;
+    service::users::set_role(
+        &db,
+        Some(&admin),
+        &Origin::cli(),
+        email,
+        Role::Support,
+        true,
+    )
+    .await
+    .unwrap();
+    let mut h = Harness::new(&db, email, Locale::En, TabId::Commissions).await;
+    let text = h.render(120, 40);
+    assert!(footer(&text).contains("approve"), "{text}");
+    let first = h.app.screens.commissions.list.rows[0].clone();
+
+    // Aminata removes the finance role from another program.
+    service::users::set_role(
+        &db,
+        Some(&admin),
+        &Origin::cli(),
+        email,
+        Role::Finance,
+        false,
+    )
+    .await
+    .unwrap();
+
+    // Pressed before the feed arrives: refused by the service, with who and when; nothing
+    // written. (The key was still offered: the snapshot had the role.)
+    h.char('a').await;
+    if matches!(h.app.popup, Some(Popup::Confirm { .. })) {
+        h.char('y').await;
+        h.pump_until("the refusal", |app| app.toast.is_some()).await;
+        let toast = h.app.toast.take().unwrap();
+        assert_eq!(toast.level, Level::Error);
+        assert!(
+            toast.text.contains("finance role was removed") && toast.text.contains("Aminata"),
+            "{}",
+            toast.text
+        );
+    }
+    let after = store::commissions::get(&mut db.clone(), Kind::Platform, first.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after.lock_version, first.lock_version,
+        "nothing was written"
+    );
+
+    // The feed's change re-reads the rights: the money keys leave the footer and the help.
+    let change = feed_change(&db, user_id(&db, email).await).await;
+    h.app.on_change(change);
+    h.pump_until("the new rights", |app| {
+        app.actor
+            .as_ref()
+            .is_some_and(|a| !a.roles.contains(&Role::Finance))
+    })
+    .await;
+    let text = h.render(120, 40);
+    assert!(!footer(&text).contains("approve"), "{text}");
+    h.char('a').await;
+    assert!(h.app.popup.is_none());
+    let toast = h.app.toast.take().unwrap();
+    assert!(toast.text.contains("commissions.approve"), "{}", toast.text);
+
+    // Without any staff role left, the back-office closes: the login screen says why.
+    service::users::set_role(
+        &db,
+        Some(&admin),
+        &Origin::cli(),
+        email,
+        Role::Support,
+        false,
+    )
+    .await
+    .unwrap();
+    let change = feed_change(&db, user_id(&db, email).await).await;
+    h.app.on_change(change);
+    h.pump_until("the login screen", |app| app.login.is_some())
+        .await;
+    let error = h.app.login.as_ref().and_then(|l| l.error.clone());
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("support role was removed")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ended_session_goes_back_to_the_login_screen_keeping_the_draft() {
+    let (db, _dir) = demo_db().await;
+    let email = "support@obryl.test";
+    let policy = ThrottlePolicy::default();
+    let live = SessionKind::Live {
+        ttl: chrono::Duration::hours(1),
+    };
+    let login = auth::login(&db, email, "demo", &Origin::tui(), &policy, live)
+        .await
+        .unwrap();
+    let mut h = Harness::new(&db, email, Locale::En, TabId::Tickets).await;
+    h.app.rights_changed(login.actor.clone());
+
+    // A reply is being written when the session is ended elsewhere.
+    h.char('c').await;
+    assert!(matches!(h.app.popup, Some(Popup::Compose { .. })));
+    h.type_text("Bonjour, nous regardons.").await;
+    let admin = common::ui::actor(&db, "admin@obryl.test").await;
+    auth::revoke(&db, &admin, &Origin::cli(), login.actor.id, None)
+        .await
+        .unwrap();
+    h.key_mod(KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL)
+        .await;
+    h.pump_until("the login screen", |app| app.login.is_some())
+        .await;
+    let login_screen = h.app.login.as_ref().unwrap();
+    assert!(
+        login_screen
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("login was ended") && e.contains("Aminata")),
+        "{:?}",
+        login_screen.error
+    );
+    assert_eq!(login_screen.email.text(), email);
+    // The composer and its text wait under the login screen.
+    match &h.app.popup {
+        Some(Popup::Compose { composer, .. }) => {
+            assert!(composer.text().contains("nous regardons"))
+        }
+        other => panic!("the composer is kept, got {:?}", other.is_some()),
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_not_the_editors() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "editor@obryl.test", Locale::Fr, TabId::Projects).await;
+    h.char('5').await;
+    assert_eq!(h.app.tab, TabId::Projects);
+    let toast = h.app.toast.take().expect("a refusal");
+    assert!(toast.text.contains("audit.view"), "{}", toast.text);
+    // Nor a record's history.
+    h.char('h').await;
+    assert_eq!(h.app.tab, TabId::Projects);
+}
