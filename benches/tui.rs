@@ -145,9 +145,15 @@ async fn bench(url: &str) {
         .unwrap()
         .expect("seeded database");
     let actor = Actor::load(&mut db.clone(), finance.id).await.unwrap();
-    let token = auth::remember(&db, &actor, &Origin::cli(), chrono::Duration::hours(1))
+    let session = auth::SessionKind::Remembered {
+        ttl: chrono::Duration::hours(1),
+    };
+    let policy = obryl::domain::ThrottlePolicy::default();
+    let token = auth::login(&db, &actor.email, "demo", &Origin::cli(), &policy, session)
         .await
-        .unwrap();
+        .expect("the seeded password is demo")
+        .token
+        .expect("a remembered session has a token");
     println!("\n## {} ({})", db.describe(), obryl::store::db_redact(url));
 
     // First screen of each tab and view with a remembered login: resume + first query + first

@@ -66,7 +66,10 @@ async fn users_and_reviews_from_a_script() {
             .all(|p| p["developer"]["availability"] == "busy")
     );
 
-    let o = obryl(&path, &["--as", "ops@obryl.test", "user", "list", "--type", "nobody"]);
+    let o = obryl(
+        &path,
+        &["--as", "ops@obryl.test", "user", "list", "--type", "nobody"],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 
     let o = obryl(

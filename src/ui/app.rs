@@ -180,6 +180,8 @@ pub struct App {
     pub token: Option<SessionToken>,
     /// Set when `token` changed: the loop saves a remembered one or forgets the file.
     pub token_changed: bool,
+    /// The token of a session that can no longer act: the loop ends it in the database.
+    pub ended_token: Option<String>,
     /// Which canned reply ctrl-o inserts next.
     pub canned_index: usize,
     /// Others looking at (and typing in) the open ticket: (ticket id, [(name, typing)]).
@@ -242,6 +244,7 @@ impl App {
             draft: None,
             token: None,
             token_changed: false,
+            ended_token: None,
             canned_index: 0,
             presence: None,
             pending_assignment: None,
@@ -268,6 +271,9 @@ impl App {
         ));
         self.actor = Some(actor);
         self.login = None;
+        // What was said to the previous session is not this one's.
+        self.toast = None;
+        self.last_error = None;
         if !self.may_see(self.tab) {
             self.back.clear();
             self.tab = TabId::Projects;
@@ -282,9 +288,12 @@ impl App {
     pub fn session_ended(&mut self, reason: String) {
         let email = self.actor.take().map(|a| a.email).unwrap_or_default();
         self.data = None;
-        let remembered = self.token.take().is_some_and(|t| t.remembered);
-        // A remembered token that no longer opens anything is forgotten.
+        // The session is ended in the database too (the loop does it) and a remembered
+        // token is forgotten: nothing opens it any more.
+        let ended = self.token.take();
+        let remembered = ended.as_ref().is_some_and(|t| t.remembered);
         self.token_changed |= remembered;
+        self.ended_token = ended.map(|t| t.token);
         let mut login = LoginState::new(&email, remembered);
         login.error = Some(reason);
         self.login = Some(login);

@@ -174,7 +174,7 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Cancel, &["X"]),
         (GrantRole, &["+"]),
         (RevokeRole, &["-"]),
-        (EndSessions, &["X"]),
+        (EndSessions, &["E"]),
         (Hide, &["H"]),
         (Restore, &["U"]),
         (Export, &["e"]),
@@ -249,6 +249,19 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys are global: two default actions on one key would make one of them unreachable.
+    #[test]
+    fn no_two_default_actions_share_a_key() {
+        let mut seen: BTreeMap<Key, Action> = BTreeMap::new();
+        for (action, keys) in default_bindings() {
+            for k in keys.iter().filter_map(|k| Key::parse(k)) {
+                if let Some(other) = seen.insert(k, action) {
+                    panic!("{k:?} is bound to both {other:?} and {action:?}");
+                }
+            }
+        }
+    }
 
     fn key(c: char) -> KeyEvent {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)

@@ -147,7 +147,8 @@ impl LoginState {
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
-            Constraint::Length(1),
+            // Two lines: a refusal says when to retry or who ended the session.
+            Constraint::Length(2),
             Constraint::Length(1),
             Constraint::Min(1),
         ])
@@ -192,7 +193,7 @@ impl LoginState {
         } else {
             Line::styled(t("login.keys"), theme.muted)
         };
-        f.render_widget(Paragraph::new(status), rows[5]);
+        f.render_widget(Paragraph::new(status).wrap(Wrap { trim: true }), rows[5]);
         let mut demo = vec![Line::styled(t("login.demo_accounts"), theme.header)];
         for (email, role) in DEMO_ACCOUNTS {
             demo.push(Line::from(format!("  {email:<22} {role}")));

@@ -198,6 +198,14 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
                 None => session::forget_token(&config),
             }
         }
+        if let Some(token) = app.ended_token.take() {
+            let db = db.clone();
+            tokio::spawn(async move {
+                if let Err(e) = auth::logout(&db, &token, &Origin::tui()).await {
+                    tracing::warn!("ending the session: {e}");
+                }
+            });
+        }
         if app.quit {
             break Ok(());
         }

@@ -80,6 +80,13 @@ fn install_panic_hook(mouse: bool) {
     let (panic_hook, _) = color_eyre::config::HookBuilder::default().into_hooks();
     let panic_hook = panic_hook.into_panic_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // The screen belongs to the event loop on the main thread. A background task that
+        // panics is caught by tokio and the program goes on: restoring the terminal under the
+        // running TUI, or printing over it, would wreck the screen. It goes to the log.
+        if std::thread::current().name() != Some("main") {
+            tracing::error!("a background task panicked: {info}");
+            return;
+        }
         restore(mouse);
         panic_hook(info);
     }));
