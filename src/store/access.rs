@@ -331,7 +331,11 @@ pub async fn revocations(c: &mut impl Conn, user_id: i64, limit: u64) -> Result<
         .order_by(("a", "id"), Order::Desc)
         .limit(limit)
         .to_owned();
-    type Row = (Option<Json<serde_json::Value>>, DateTime<Utc>, Option<String>);
+    type Row = (
+        Option<Json<serde_json::Value>>,
+        DateTime<Utc>,
+        Option<String>,
+    );
     let rows: Vec<Row> = c.all(&q).await?;
     Ok(rows
         .into_iter()
