@@ -5,38 +5,18 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::cli::text;
 use common::ui::demo_db;
 use obryl::store::{self, Db};
 
+/// `obryl` as the OS user "ops-operator" (named by the bootstrap path's audit rows).
 fn obryl(db: &Path, password: Option<&str>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_obryl"));
-    cmd.arg("--database-url")
-        .arg(format!("sqlite://{}", db.display()))
-        // Never a remembered login from the machine's own data directory.
-        .arg("--data-dir")
-        .arg(db.parent().expect("temp dir"))
-        .args(["--locale", "en"])
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("OBRYL_DATABASE_URL")
-        .env_remove("SSH_CLIENT")
-        .env_remove("SSH_CONNECTION")
-        .env("USER", "ops-operator");
-    match password {
-        Some(p) => cmd.env("OBRYL_PASSWORD", p),
-        None => cmd.env_remove("OBRYL_PASSWORD"),
-    };
-    cmd.output().expect("run obryl")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::cli::command(db, password, args)
+        .env("USER", "ops-operator")
+        .output()
+        .expect("run obryl")
 }
 
 async fn roles(db: &Db, email: &str) -> Vec<String> {

@@ -3,34 +3,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
+use common::cli::{obryl, text};
 use common::ui::demo_db;
-
-fn obryl(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_obryl"))
-        .arg("--database-url")
-        .arg(format!("sqlite://{}", db.display()))
-        // Never a remembered login from the machine's own data directory.
-        .arg("--data-dir")
-        .arg(db.parent().expect("temp dir"))
-        .args(["--locale", "en"])
-        .args(args)
-        .env("OBRYL_PASSWORD", "demo")
-        .env_remove("DATABASE_URL")
-        .env_remove("OBRYL_DATABASE_URL")
-        .output()
-        .expect("run obryl")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[tokio::test]
 async fn users_and_reviews_from_a_script() {

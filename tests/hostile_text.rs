@@ -9,10 +9,10 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chrono::{DateTime, Utc};
+use common::cli::obryl;
 use common::ui::{Harness, anchor, buffer_text, demo_db, raw_symbols};
 use crossterm::event::{Event, KeyCode, KeyModifiers};
 use obryl::domain::{Locale, sanitize_line};
@@ -559,21 +559,6 @@ fn toasts_quoting_names_are_sanitised() {
 }
 
 // ---- the command line ------------------------------------------------------------------------
-
-fn obryl(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_obryl"))
-        .arg("--database-url")
-        .arg(format!("sqlite://{}", db.display()))
-        .arg("--data-dir")
-        .arg(db.parent().expect("temp dir"))
-        .args(["--locale", "en"])
-        .args(args)
-        .env("OBRYL_PASSWORD", "demo")
-        .env_remove("DATABASE_URL")
-        .env_remove("OBRYL_DATABASE_URL")
-        .output()
-        .expect("run obryl")
-}
 
 /// Stdout and stderr as text; fails on any raw control or bidi character (newlines aside) and,
 /// for text output, on what is left of a sequence when only its controls are dropped. (JSON

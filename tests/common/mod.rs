@@ -2,6 +2,7 @@
 //! reachable, on PostgreSQL. CI sets OBRYL_REQUIRE_PG=1 so a missing server fails loudly.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod fixtures;
 pub mod ui;
 
