@@ -152,7 +152,7 @@ pub enum ServiceError {
     },
     #[error("this account was deleted at {}", hhmm(.at))]
     AccountDeleted { at: DateTime<Utc> },
-    #[error("too many failed logins; try again at {} (in {wait_seconds} s)", hhmm(.until))]
+    #[error("too many failed logins; try again at {} (in {wait_seconds} s)", .until.format("%H:%M:%S"))]
     Throttled {
         until: DateTime<Utc>,
         wait_seconds: i64,

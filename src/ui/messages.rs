@@ -222,7 +222,10 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
         } => tr(
             locale,
             &key,
-            &[("at", &hhmm(until)), ("wait", &wait(*wait_seconds))],
+            &[
+                ("at", &until.format("%H:%M:%S").to_string()),
+                ("wait", &wait(*wait_seconds)),
+            ],
         ),
         ServiceError::Store(_) | ServiceError::Internal(_) => return store_text(e, locale),
     };
