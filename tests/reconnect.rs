@@ -104,6 +104,21 @@ async fn a_dropped_connection_is_survived_without_losing_place_or_draft() {
         h.render(120, 40).contains("reconnecting"),
         "status bar says reconnecting"
     );
+    // A change to one's own account reported meanwhile: re-reading the rights fails with the
+    // connection, which is no reason to log out.
+    let me = h.app.actor.as_ref().map(|a| a.id).unwrap();
+    h.app.on_change(obryl::store::feed::Change::Audit {
+        id: 0,
+        event: "role_granted".into(),
+        auditable_type: "user".into(),
+        auditable_id: me,
+    });
+    h.pump().await;
+    assert!(
+        h.app.login.is_none(),
+        "a lost connection logged the person out"
+    );
+    assert!(h.app.actor.is_some());
     // Sending while offline is refused and the text is kept.
     h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
     match &h.app.popup {

@@ -248,7 +248,8 @@ pub async fn failures(
         .and_where(Expr::col("succeeded").eq(false))
         .and_where(Expr::col("reason").ne("throttled"))
         .and_where(Expr::col("created_at").gt(std::cmp::max(ok.unwrap_or(since), since)))
-        .order_by("created_at", Order::Asc)
+        // The newest: the delay counts from the last failure.
+        .order_by("created_at", Order::Desc)
         .limit(100)
         .to_owned();
     key(&mut q);

@@ -257,8 +257,9 @@ impl App {
                 ));
             }
         }
-        if e.ends_session() || pane == Pane::Whoami {
-            // Nothing more can be done as this person: log in again (drafts stay).
+        if e.ends_session() || (pane == Pane::Whoami && e.is_refusal()) {
+            // Nothing more can be done as this person: log in again (drafts stay). A lost
+            // connection is not a refusal: the rights are read again once it is back.
             return self.session_ended(text);
         }
         if matches!(
@@ -282,6 +283,8 @@ impl App {
         self.last_error = None;
         self.refresh_tab(self.tab);
         self.send(Pane::Unread, Fill::Append, Request::Unread);
+        // Changes to one's rights made while offline may not have come through the feed.
+        self.send(Pane::Whoami, Fill::Append, Request::Whoami);
     }
 
     /// Another writer changed something: refetch what shows it.

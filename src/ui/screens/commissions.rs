@@ -405,22 +405,17 @@ impl ListScreen for CommissionsScreen {
         }
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
-        let mut out = Vec::new();
-        let approve = match self.kind {
-            Kind::Platform => Permission::CommissionsApprove,
-            Kind::External => Permission::ExtCommissionsApprove,
-        };
-        if ctx.may(approve) {
-            out.extend([
-                Action::Approve,
-                Action::Reject,
-                Action::Select,
-                Action::Cancel,
-            ]);
-        }
-        if ctx.may(Permission::CommissionsPay) {
-            out.push(Action::Pay);
-        }
+        // Offered exactly when the permission `needs` names is held.
+        let mut out: Vec<Action> = [
+            Action::Approve,
+            Action::Reject,
+            Action::Select,
+            Action::Cancel,
+            Action::Pay,
+        ]
+        .into_iter()
+        .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
+        .collect();
         out.push(Action::History);
         out
     }
