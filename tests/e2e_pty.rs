@@ -135,10 +135,9 @@ impl Session {
                 );
                 return text;
             }
-            assert!(
-                started.elapsed() < limit,
-                "no {what} after {limit:?}; screen:\n{text}"
-            );
+            if started.elapsed() >= limit {
+                panic!("no {what} after {limit:?}; screen:\n{text}");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::Locale;
+use crate::service::{Origin, auth};
 use crate::tr;
 
 use super::theme::Theme;
@@ -207,6 +208,43 @@ impl LoginState {
             };
             let row = rows[2 + self.focus];
             f.set_cursor_position((row.x + 15 + col, row.y));
+        }
+    }
+}
+
+/// The login screen's keys: a submitted form logs in on its own task (bcrypt is slow) and the
+/// answer comes back as `AppEvent::Login`.
+impl super::app::App {
+    pub(crate) fn login_key(&mut self, k: KeyEvent) {
+        let Some(login) = self.login.as_mut() else {
+            return;
+        };
+        match login.handle(&k) {
+            LoginOutcome::Nothing => {}
+            LoginOutcome::Quit => self.quit = true,
+            LoginOutcome::Submit { email, password } => {
+                let settings = &self.opts.login;
+                let session = if login.remember {
+                    auth::SessionKind::Remembered {
+                        ttl: settings.remembered_ttl,
+                    }
+                } else {
+                    auth::SessionKind::Live {
+                        ttl: settings.live_ttl,
+                    }
+                };
+                let (db, events, policy) = (
+                    self.db.clone(),
+                    self.events.clone(),
+                    settings.policy.clone(),
+                );
+                tokio::spawn(async move {
+                    let origin = Origin::tui();
+                    let result =
+                        auth::login(&db, &email, &password, &origin, &policy, session).await;
+                    let _ = events.send(super::app::AppEvent::Login(result));
+                });
+            }
         }
     }
 }

@@ -4,12 +4,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::domain::Locale;
-use crate::service::auth;
 use crate::store::notifications::NotificationRow;
 
-use super::app::{App, AppEvent};
+use super::app::App;
 use super::data::{Pane, Request};
-use super::login::LoginOutcome;
 use super::palette;
 use super::screens::{ComposeFor, Pick};
 use super::theme::Theme;
@@ -104,39 +102,6 @@ impl Popup {
 }
 
 impl App {
-    pub(crate) fn login_key(&mut self, k: KeyEvent) {
-        let Some(login) = self.login.as_mut() else {
-            return;
-        };
-        match login.handle(&k) {
-            LoginOutcome::Nothing => {}
-            LoginOutcome::Quit => self.quit = true,
-            LoginOutcome::Submit { email, password } => {
-                let settings = &self.opts.login;
-                let session = if login.remember {
-                    auth::SessionKind::Remembered {
-                        ttl: settings.remembered_ttl,
-                    }
-                } else {
-                    auth::SessionKind::Live {
-                        ttl: settings.live_ttl,
-                    }
-                };
-                let (db, events, policy) = (
-                    self.db.clone(),
-                    self.events.clone(),
-                    settings.policy.clone(),
-                );
-                tokio::spawn(async move {
-                    let origin = crate::service::Origin::tui();
-                    let result =
-                        auth::login(&db, &email, &password, &origin, &policy, session).await;
-                    let _ = events.send(AppEvent::Login(result));
-                });
-            }
-        }
-    }
-
     pub(crate) fn popup_key(&mut self, k: KeyEvent) {
         let Some(mut popup) = self.popup.take() else {
             return;

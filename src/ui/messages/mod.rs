@@ -1,0 +1,351 @@
+//! Errors and outcomes in the staff member's language, from the typed code and parameters.
+
+use crate::domain::{DomainError, Locale};
+use crate::service::ServiceError;
+use crate::tr;
+
+mod outcomes;
+
+pub use outcomes::{outcome_text, plural};
+
+/// The text for an error in the staff member's language, from its code and parameters. Only
+/// unexpected database and internal failures fall back to the English `Display` text (they are
+/// also what the log shows).
+pub fn error_text(e: &ServiceError, locale: Locale) -> String {
+    let text = match e {
+        ServiceError::Domain(d) => domain_text(d, locale),
+        ServiceError::Store(_) | ServiceError::Internal(_) => store_text(e, locale),
+        _ => service_text(e, locale),
+    };
+    match text {
+        Some(text) if !is_missing(&text) => text,
+        _ => e.to_string(),
+    }
+}
+
+/// A key rust-i18n could not find comes back as the key itself.
+fn is_missing(text: &str) -> bool {
+    text.starts_with("error.") || text.starts_with("field.") || text.contains("%{")
+}
+
+/// `error.<code without its "service." or "domain." prefix>`.
+fn key_of(code: &str) -> String {
+    let short = code.split_once('.').map_or(code, |(_, rest)| rest);
+    format!("error.{short}")
+}
+
+/// Looks `key` up, or `None` when neither locale file has it.
+fn lookup(locale: Locale, key: &str, args: &[(&str, &str)]) -> Option<String> {
+    let text = tr(locale, key, args);
+    (text != key).then_some(text)
+}
+
+/// "The reason" / "Le motif" for a field name; the name itself when it has no translation.
+pub fn field_name(field: &str, locale: Locale) -> String {
+    lookup(locale, &format!("field.{field}"), &[]).unwrap_or_else(|| field.to_owned())
+}
+
+fn hhmm(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%H:%M").to_string()
+}
+
+/// Who did it, or "the system" when no staff member did.
+fn who(by: &Option<String>, locale: Locale) -> String {
+    by.clone()
+        .unwrap_or_else(|| tr(locale, "error.system", &[]))
+}
+
+/// "45 s", "3 min": a wait as a person reads it.
+fn wait(seconds: i64) -> String {
+    if seconds < 90 {
+        format!("{seconds} s")
+    } else {
+        format!("{} min", (seconds + 59) / 60)
+    }
+}
+
+fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
+    let key = key_of(e.code());
+    let n = |v: &i64| v.to_string();
+    let text = match e {
+        ServiceError::Forbidden { permission } => {
+            let what = lookup(locale, &format!("error.permission.{permission}"), &[]);
+            match what {
+                Some(what) => tr(
+                    locale,
+                    "error.forbidden_described",
+                    &[("what", &what), ("permission", permission)],
+                ),
+                None => tr(locale, &key, &[("permission", permission)]),
+            }
+        }
+        ServiceError::NotFound { what, key: id } => {
+            lookup(locale, &format!("error.not_found.{what}"), &[("key", id)]).unwrap_or_else(
+                || {
+                    tr(
+                        locale,
+                        "error.not_found.other",
+                        &[("what", what), ("key", id)],
+                    )
+                },
+            )
+        }
+        ServiceError::Domain(d) => return domain_text(d, locale),
+        ServiceError::AlreadyDecided { status, by, at } => {
+            // Other decisions than a commission's (a hidden review) have words of their own.
+            let own = format!("status.decision.{status}");
+            let status = match tr(locale, &own, &[]) {
+                t if t != own => t,
+                _ => crate::ui::format::status("commission", status, locale),
+            };
+            tr(
+                locale,
+                &key,
+                &[("status", &status), ("by", by), ("at", &hhmm(at))],
+            )
+        }
+        ServiceError::Stale { .. }
+        | ServiceError::DeveloperIsClient
+        | ServiceError::InvalidCredentials
+        | ServiceError::SessionExpired
+        | ServiceError::AlreadySeeded => tr(locale, &key, &[]),
+        ServiceError::FourEyes(w) => tr(locale, &format!("{key}.{}", w.code()), &[]),
+        ServiceError::OverCapacity {
+            developer,
+            week,
+            planned,
+            adding,
+            capacity,
+        } => tr(
+            locale,
+            &key,
+            &[
+                ("developer", developer),
+                ("week", &week.to_string()),
+                ("planned", &n(planned)),
+                ("adding", &n(adding)),
+                ("capacity", &n(capacity)),
+            ],
+        ),
+        ServiceError::CapacityBelowPlanned {
+            developer,
+            week,
+            planned,
+            asked,
+        } => tr(
+            locale,
+            &key,
+            &[
+                ("developer", developer),
+                ("week", &week.to_string()),
+                ("planned", &n(planned)),
+                ("asked", &n(asked)),
+            ],
+        ),
+        ServiceError::MaxBelowActive {
+            developer,
+            active,
+            asked,
+        } => tr(
+            locale,
+            &key,
+            &[
+                ("developer", developer),
+                ("active", &n(active)),
+                ("asked", &n(asked)),
+            ],
+        ),
+        ServiceError::TooManyProjects {
+            developer,
+            active,
+            max,
+        } => tr(
+            locale,
+            &key,
+            &[
+                ("developer", developer),
+                ("active", &n(active)),
+                ("max", &n(max)),
+            ],
+        ),
+        ServiceError::Unavailable {
+            developer,
+            availability,
+        } => {
+            let availability = crate::ui::format::status("availability", availability, locale);
+            tr(
+                locale,
+                &key,
+                &[("developer", developer), ("availability", &availability)],
+            )
+        }
+        ServiceError::NotADeveloper { name } => tr(locale, &key, &[("name", name)]),
+        ServiceError::AlreadyAssigned { to, .. } => tr(locale, &key, &[("to", to)]),
+        ServiceError::Duplicate { field, value } => tr(
+            locale,
+            &key,
+            &[("field", &field_name(field, locale)), ("value", value)],
+        ),
+        ServiceError::Invalid { field, message } => tr(
+            locale,
+            &key,
+            &[
+                ("field", &field_name(field, locale)),
+                ("message", &invalid_message(message, locale)),
+            ],
+        ),
+        ServiceError::SettingLocked { name } => tr(locale, &key, &[("name", name)]),
+        ServiceError::NotStaff { email } => tr(locale, &key, &[("email", email)]),
+        ServiceError::RoleRule(rule) => {
+            let missing = match rule {
+                crate::domain::RoleRule::MoreThanHeld(m) => {
+                    m.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+                }
+                _ => String::new(),
+            };
+            tr(
+                locale,
+                &format!("error.role_rule.{}", rule.code()),
+                &[("missing", &missing)],
+            )
+        }
+        ServiceError::RoleRemoved { role, at, by } => tr(
+            locale,
+            &key,
+            &[("role", role), ("at", &hhmm(at)), ("by", &who(by, locale))],
+        ),
+        ServiceError::SessionRevoked { at, by } => {
+            tr(locale, &key, &[("at", &hhmm(at)), ("by", &who(by, locale))])
+        }
+        ServiceError::AccountDeleted { at } => tr(locale, &key, &[("at", &hhmm(at))]),
+        ServiceError::Throttled {
+            until,
+            wait_seconds,
+        } => tr(
+            locale,
+            &key,
+            &[
+                ("at", &until.format("%H:%M:%S").to_string()),
+                ("wait", &wait(*wait_seconds)),
+            ],
+        ),
+        ServiceError::Store(_) | ServiceError::Internal(_) => return store_text(e, locale),
+    };
+    Some(text)
+}
+
+/// The database failures a person can act on; `None` for the unexpected ones.
+fn store_text(e: &ServiceError, locale: Locale) -> Option<String> {
+    use crate::store::StoreError;
+    match e {
+        ServiceError::Store(StoreError::Connect { target, reason }) => Some(tr(
+            locale,
+            "error.cannot_connect",
+            &[("target", target), ("reason", reason)],
+        )),
+        e if e.is_connection_lost() => Some(tr(locale, "error.connection_lost", &[])),
+        ServiceError::Store(StoreError::NotMigrated) => Some(tr(locale, "error.not_migrated", &[])),
+        _ => None,
+    }
+}
+
+fn domain_text(e: &DomainError, locale: Locale) -> Option<String> {
+    let key = match e {
+        DomainError::TooManyDecimals { max: 0, .. } => "error.too_many_decimals.whole".to_owned(),
+        DomainError::TooManyDecimals { max, .. } => {
+            let one = match locale {
+                Locale::Fr => *max <= 1,
+                Locale::En => *max == 1,
+            };
+            format!(
+                "error.too_many_decimals.{}",
+                if one { "one" } else { "other" }
+            )
+        }
+        _ => key_of(e.code()),
+    };
+    let state_kind = match e {
+        DomainError::IllegalTransition { kind, .. } => *kind,
+        _ => "",
+    };
+    let mut params: Vec<(&str, String)> = Vec::new();
+    for (name, value) in e.params() {
+        let value = match (name, e) {
+            ("field", _) => field_name(&value, locale),
+            ("kind", DomainError::UnknownStatus { .. }) => {
+                lookup(locale, &format!("error.kind.{value}"), &[])?
+            }
+            ("kind", _) => lookup(locale, &format!("error.noun.{value}"), &[])?,
+            ("from" | "to", _) => state_name(state_kind, &value, locale),
+            ("max_bytes", _) => {
+                params.push(("max", value.clone()));
+                value
+            }
+            _ => value,
+        };
+        params.push((name, value));
+    }
+    let args: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Some(tr(locale, &key, &args))
+}
+
+/// A state's name: the screens' status words, or the escrow's own (no screen lists them).
+fn state_name(kind: &str, value: &str, locale: Locale) -> String {
+    if kind == "escrow"
+        && let Some(text) = lookup(locale, &format!("error.escrow_status.{value}"), &[])
+    {
+        return text;
+    }
+    crate::ui::format::status(kind, value, locale)
+}
+
+/// The service's free-text reason for an `Invalid` value, in the staff member's language when
+/// it is one of the known ones; otherwise as the service wrote it.
+fn invalid_message(message: &str, locale: Locale) -> String {
+    let known = |key: &str, args: &[(&str, &str)]| {
+        lookup(locale, &format!("error.invalid_message.{key}"), args)
+    };
+    let text = match message {
+        "use at least 4 characters" => known("password_short", &[]),
+        "bcrypt uses at most 72 bytes; use a shorter password" => known("password_long", &[]),
+        "assign a developer to move a project to assigned" => known("assign_first", &[]),
+        "the client's funds must be held in escrow before work starts" => {
+            known("escrow_not_held", &[])
+        }
+        "must be zero or more" => known("not_negative", &[]),
+        "give a slug in latin letters or digits" => known("slug", &[]),
+        "planned hours are 0 to 168 a week" => known("hours_range", &[]),
+        "a rating is 1 to 5" => known("rating_range", &[]),
+        "only the project's client or developer can review the other" => known("reviewer", &[]),
+        "approve the commission before paying it" => known("approve_first", &[]),
+        "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)" => {
+            known("rate_bps", &[])
+        }
+        "the threshold is a map of currency to amount in minor units" => {
+            known("threshold_map", &[])
+        }
+        "each threshold is a non-negative whole amount in minor units" => {
+            known("threshold_amount", &[])
+        }
+        m => {
+            if let Some(status) =
+                m.strip_prefix("reviews are only for completed projects; this one is ")
+            {
+                let status = crate::ui::format::status("project", status, locale);
+                known("review_not_completed", &[("status", &status)])
+            } else if let Some(name) = m.strip_suffix(" does not answer tickets") {
+                known("not_an_agent", &[("name", name)])
+            } else if let Some(value) = m.strip_suffix(" is not an email address") {
+                known("not_an_email", &[("value", value.trim_matches('"'))])
+            } else if let Some(reason) = m.strip_prefix("not valid JSON: ") {
+                known("not_json", &[("reason", reason)])
+            } else {
+                None
+            }
+        }
+    };
+    text.unwrap_or_else(|| message.to_owned())
+}
+
+#[cfg(test)]
+mod tests;
