@@ -193,4 +193,11 @@ async fn the_audit_log_is_not_the_editors() {
     // Nor a record's history.
     h.char('h').await;
     assert_eq!(h.app.tab, TabId::Projects);
+    // The tab bar leaves it out, and Tab steps over it.
+    let text = h.render(120, 40);
+    let bar = text.lines().next().unwrap_or_default();
+    assert!(bar.contains(" 4 ") && !bar.contains(" 5 "), "{bar}");
+    h.char('4').await;
+    h.key(KeyCode::Tab).await;
+    assert_eq!(h.app.tab, TabId::Projects);
 }

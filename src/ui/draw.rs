@@ -71,9 +71,16 @@ impl App {
         let mut x = area.x + 8;
         self.hits.tabs.clear();
         // Narrow terminals: shorten the other tabs' names so the live indicator still fits.
-        let full: u16 = TabId::ALL
+        // A tab the staff member may not open is not shown (the numbers stay).
+        let shown: Vec<(usize, TabId)> = TabId::ALL
             .iter()
-            .map(|t| {
+            .copied()
+            .enumerate()
+            .filter(|(_, t)| self.may_see(*t))
+            .collect();
+        let full: u16 = shown
+            .iter()
+            .map(|(_, t)| {
                 unicode_width::UnicodeWidthStr::width(t.title(self.locale).as_str()) as u16 + 4
             })
             .sum();
@@ -83,7 +90,8 @@ impl App {
             0
         };
         let short = full + view + 8 + 22 > area.width;
-        for (i, tab) in TabId::ALL.iter().enumerate() {
+        for (i, tab) in &shown {
+            let (i, tab) = (*i, tab);
             let title = tab.title(self.locale);
             let label = if short && *tab != self.tab {
                 format!(" {} {} ", i + 1, title.chars().take(3).collect::<String>())

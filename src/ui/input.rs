@@ -124,7 +124,12 @@ impl App {
                 // From a view, the tabs count from the one it was opened on.
                 let from = self.back.first().copied().unwrap_or(self.tab);
                 let step = if action == Action::NextTab { 1 } else { 4 };
-                self.switch_tab(TabId::ALL[(from.index() + step) % 5]);
+                // Past the tabs the staff member may not open.
+                let next = (1..=5)
+                    .map(|k| TabId::ALL[(from.index() + step * k) % 5])
+                    .find(|t| self.may_see(*t))
+                    .unwrap_or(TabId::Projects);
+                self.switch_tab(next);
             }
             Action::Tab1 => self.switch_tab(TabId::Projects),
             Action::Tab2 => self.switch_tab(TabId::Commissions),
