@@ -1,6 +1,7 @@
 //! Obryl back-office: the staff terminal program over the Obryl Tech marketplace database.
 //!
-//! Layers, dependencies pointing down only: `ui`/`cli` -> `service` -> `store` -> `domain`.
+//! Layers, dependencies pointing down only: `ui`/`cli` -> `office` -> `service` -> `store` ->
+//! `domain`.
 
 #[macro_use]
 extern crate rust_i18n;
@@ -11,6 +12,8 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod logging;
+pub mod office;
+pub mod seed;
 pub mod service;
 pub mod store;
 pub mod ui;

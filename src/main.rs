@@ -34,7 +34,19 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None | Some(Command::Tui) => runtime.block_on(obryl::ui::run(cli, config)),
+        None | Some(Command::Tui) => {
+            let launch = obryl::ui::Launch {
+                as_email: cli.as_email.clone(),
+                tab: cli.tab.map(|t| t.name().to_owned()),
+            };
+            match runtime.block_on(obryl::ui::run(launch, config)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("obryl: {message}");
+                    ExitCode::from(cli::EXIT_FAILED)
+                }
+            }
+        }
         Some(_) => runtime.block_on(cli::run(cli, config)),
     }
 }

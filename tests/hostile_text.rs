@@ -479,7 +479,7 @@ async fn audit_values_in_the_audit_detail() {
     hostile_audit_row(&db, ops, anchor()).await;
     let mut h = Harness::new(&db, "ops@obryl.test", Locale::En, TabId::Audit).await;
     let first = h.app.screens.audit.list.rows[0].clone();
-    let new = first.new_values.as_ref().map(|j| j.0.to_string()).unwrap();
+    let new = first.new_values.as_ref().map(|j| j.to_string()).unwrap();
     assert!(new.contains("Nouveau titre"), "our row is first: {new}");
     let buf = h.render_buffer(160, 45);
     assert_clean(&buf, "Audit list");

@@ -336,8 +336,8 @@ async fn moderators_hide_with_a_reason_and_show_again_support_cannot() {
             .await
             .unwrap();
         assert_eq!(told.len(), 1);
-        assert_eq!(told[0].data.0["kind"], "review.hidden");
-        assert_eq!(told[0].data.0["params"]["reason"], "Propos injurieux");
+        assert_eq!(told[0].data["kind"], "review.hidden");
+        assert_eq!(told[0].data["params"]["reason"], "Propos injurieux");
         let hidden = reviews::Filter {
             hidden: Some(true),
             ..Default::default()
@@ -388,7 +388,7 @@ async fn moderators_hide_with_a_reason_and_show_again_support_cannot() {
             restored
                 .old_values
                 .as_ref()
-                .map(|v| v.0["hidden_reason"].clone()),
+                .map(|v| v["hidden_reason"].clone()),
             Some(serde_json::json!("Propos injurieux"))
         );
         let twice = service::content::restore_review(&db, &sekou, &origin(), bad)
@@ -492,13 +492,13 @@ async fn ops_set_a_developers_availability_audited_and_checked() {
             history[0]
                 .new_values
                 .as_ref()
-                .map(|v| v.0["availability"].clone()),
+                .map(|v| v["availability"].clone()),
             Some(serde_json::json!("busy"))
         );
         let told = store::notifications::list(&mut db.clone(), MOUSSA, 10)
             .await
             .unwrap();
-        assert_eq!(told[0].data.0["kind"], "profile.availability_changed");
+        assert_eq!(told[0].data["kind"], "profile.availability_changed");
 
         // Unavailable developers are then refused by the assignment rules.
         let unavailable = obryl::domain::Availability::Unavailable;
@@ -682,7 +682,7 @@ async fn capacity_never_goes_below_what_is_committed() {
             history[0]
                 .old_values
                 .as_ref()
-                .map(|v| v.0["weekly_capacity_hours"].clone()),
+                .map(|v| v["weekly_capacity_hours"].clone()),
             Some(serde_json::json!(40))
         );
         // Now full in the busiest week: one more hour there is refused by the same rule.

@@ -7,7 +7,7 @@ use chrono::Utc;
 use common::ui::{Harness, anchor};
 use crossterm::event::{KeyCode, KeyModifiers};
 use obryl::domain::Locale;
-use obryl::service::seed::{self, SeedOptions, Size};
+use obryl::seed::{self, SeedOptions, Size};
 use obryl::store::Db;
 use obryl::ui::app::Live;
 use obryl::ui::popup::Popup;

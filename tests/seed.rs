@@ -4,8 +4,8 @@
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
+use obryl::seed::{SeedOptions, Size, seed};
 use obryl::service::ServiceError;
-use obryl::service::seed::{SeedOptions, Size, seed};
 use obryl::store::Db;
 
 fn anchor() -> DateTime<Utc> {

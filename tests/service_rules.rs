@@ -50,7 +50,7 @@ async fn approval_writes_change_audit_notifications_and_outbox_once() {
         let audit = store::audit::history(&mut db.clone(), "commission", C_SMALL, 5)
             .await
             .unwrap();
-        let new = audit[0].new_values.as_ref().unwrap().0.clone();
+        let new = audit[0].new_values.clone().unwrap();
         assert_eq!(new["status"], "approved");
         assert!(
             new.get("gross_amount").is_none(),
@@ -65,7 +65,7 @@ async fn approval_writes_change_audit_notifications_and_outbox_once() {
             .await
             .unwrap();
             assert_eq!(n.len(), 1, "user {user} notified once");
-            assert_eq!(n[0].data.0["kind"], "commission.approved");
+            assert_eq!(n[0].data["kind"], "commission.approved");
         }
         assert_eq!(
             store::outbox::count_of_type(&mut db.clone(), "commission.approved")

@@ -195,7 +195,7 @@ async fn approve_confirm_dialog_names_amount_and_project() {
     };
     let question = question.clone();
     let text = h.render(120, 40);
-    let amount = obryl::ui::format::money(first.amount, &first.currency, Locale::En);
+    let amount = obryl::office::format::money(first.amount, &first.currency, Locale::En);
     assert!(
         question.starts_with("Approve")
             && question.contains(&amount)

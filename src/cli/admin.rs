@@ -7,10 +7,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
 use crate::domain::{Locale, Role, UseCase, display_width};
-use crate::service::{self, Origin, bootstrap, seed};
+use crate::office::messages::plural;
+use crate::seed;
+use crate::service::{self, Origin, bootstrap};
 use crate::store::{self, Db, db_redact};
 use crate::tr;
-use crate::ui::messages::plural;
 
 use super::{CliError, OrCli, UserCommand, session};
 

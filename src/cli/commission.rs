@@ -5,13 +5,13 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::{Locale, format_rate};
+use crate::office::format::{absolute, money, status as status_word};
 use crate::service::{self, Origin, ServiceError, commissions::Kind};
 use crate::store::{
     self, Anchor,
     commissions::{CommissionRow, Filter, Sort},
 };
 use crate::tr;
-use crate::ui::format::{absolute, money, status as status_word};
 
 use super::output::or_dash;
 use super::{CliError, OrCli, output, session};

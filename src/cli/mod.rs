@@ -18,7 +18,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::{Config, Overrides};
 use crate::domain::Locale;
 use crate::service::ServiceError;
-use crate::service::seed::Size;
 use crate::store::StoreError;
 use crate::tr;
 
@@ -62,6 +61,24 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// `obryl seed --size`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SizeArg {
+    /// ~60 users, ~120 projects: a lively demo that every screen can show.
+    Demo,
+    /// 50k users, 100k projects, millions of messages, audit rows and notifications.
+    Large,
+}
+
+impl From<SizeArg> for crate::seed::Size {
+    fn from(s: SizeArg) -> crate::seed::Size {
+        match s {
+            SizeArg::Demo => crate::seed::Size::Demo,
+            SizeArg::Large => crate::seed::Size::Large,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum TabArg {
     Projects,
@@ -69,6 +86,23 @@ pub enum TabArg {
     Workload,
     Tickets,
     Audit,
+    Users,
+    Reviews,
+}
+
+impl TabArg {
+    /// The screen's name, as the TUI and the config's `ui.start_tab` know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TabArg::Projects => "projects",
+            TabArg::Commissions => "commissions",
+            TabArg::Workload => "workload",
+            TabArg::Tickets => "tickets",
+            TabArg::Audit => "audit",
+            TabArg::Users => "users",
+            TabArg::Reviews => "reviews",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,7 +114,7 @@ pub enum Command {
     /// Fill an empty database with generated data.
     Seed {
         #[arg(long, value_enum, default_value = "demo")]
-        size: Size,
+        size: SizeArg,
         /// Random seed: the same seed and anchor give identical data.
         #[arg(long, default_value_t = 7)]
         seed: u64,
@@ -206,7 +240,7 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         None | Some(Command::Tui) => unreachable_tui(locale),
         Some(Command::Migrate) => admin::migrate(&config, locale).await,
         Some(Command::Seed { size, seed, anchor }) => {
-            admin::seed(&config, locale, size, seed, anchor).await
+            admin::seed(&config, locale, size.into(), seed, anchor).await
         }
         Some(Command::Doctor) => admin::doctor(&config, locale).await,
         Some(Command::User(cmd)) => {
@@ -278,7 +312,7 @@ impl CliError {
             message: if lost {
                 tr(locale, "cli.connection_lost", &[("reason", &e.to_string())])
             } else {
-                crate::ui::messages::error_text(&e, locale)
+                crate::office::messages::error_text(&e, locale)
             },
             code: if e.is_refusal() {
                 EXIT_REFUSED

@@ -9,12 +9,12 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::{Locale, ProjectStatus, UseCase, sanitize_line};
+use crate::office::format::{absolute, money, status as status_word};
 use crate::service::{self, Origin, ServiceError, projects::week_start};
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::projects::{Filter, ProjectRow, Sort};
 use crate::store::{self, Anchor};
 use crate::tr;
-use crate::ui::format::{absolute, money, status as status_word};
 
 use super::output::or_dash;
 use super::{CliError, OrCli, output, session};
@@ -69,8 +69,8 @@ fn project_json(p: &ProjectRow) -> serde_json::Value {
 fn audit_json(a: &AuditRow) -> serde_json::Value {
     json!({
         "id": a.id, "user": a.user_name, "event": a.event, "auditable_type": a.auditable_type,
-        "auditable_id": a.auditable_id, "old_values": a.old_values.as_ref().map(|j| &j.0),
-        "new_values": a.new_values.as_ref().map(|j| &j.0), "created_at": a.created_at,
+        "auditable_id": a.auditable_id, "old_values": a.old_values,
+        "new_values": a.new_values, "created_at": a.created_at,
     })
 }
 
@@ -118,7 +118,7 @@ fn print_audit(a: &AuditRow, json: bool, locale: Locale) {
         let changes = a
             .new_values
             .as_ref()
-            .map(|j| output::sanitized_json(&j.0).to_string())
+            .map(|j| output::sanitized_json(j).to_string())
             .unwrap_or_default();
         println!(
             "{:>8}  {when}  {:<22} {:<16} {}#{}  {}",

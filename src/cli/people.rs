@@ -5,12 +5,12 @@ use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
 use crate::domain::{Locale, Role};
+use crate::office::format::status as status_word;
 use crate::service::{self, Origin};
 use crate::store::people::{self, Kind, PersonRow};
 use crate::store::reviews::{self, ReviewListRow};
 use crate::store::{Anchor, Db};
 use crate::tr;
-use crate::ui::format::status as status_word;
 
 use super::output::or_dash;
 use super::{CliError, OrCli, output, session};
@@ -68,7 +68,7 @@ fn person_json(p: &PersonRow) -> serde_json::Value {
             "display_name": pr.display_name, "city": pr.city, "country": pr.country,
             "availability": pr.availability, "weekly_capacity_hours": pr.weekly_capacity_hours,
             "max_active_projects": pr.max_active_projects, "payout_method": pr.payout_method,
-            "skills": pr.skills.0,
+            "skills": pr.skills,
         })
     };
     json!({

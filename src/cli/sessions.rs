@@ -5,10 +5,10 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::Locale;
+use crate::office::format::absolute;
 use crate::service::{Actor, Origin, ServiceError, auth};
 use crate::store::{self, Db, access::SessionRow};
 use crate::tr;
-use crate::ui::format::absolute;
 
 use super::output::or_dash;
 use super::{CliError, OrCli, SessionCommand, output, session};

@@ -6,11 +6,11 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::{Locale, TicketStatus, sanitize, sanitize_line};
+use crate::office::format::{absolute, span, status as status_word};
 use crate::service::{self, Origin, ServiceError};
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{self, Anchor};
 use crate::tr;
-use crate::ui::format::{absolute, span, status as status_word};
 
 use super::output::or_dash;
 use super::{CliError, OrCli, output, session};

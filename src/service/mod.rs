@@ -13,7 +13,6 @@ pub mod commissions;
 pub mod content;
 pub mod notifications;
 pub mod projects;
-pub mod seed;
 pub mod settings;
 pub mod tickets;
 pub mod users;

@@ -208,7 +208,7 @@ pub async fn transition(
     if from == ProjectStatus::Assigned && to == ProjectStatus::InProgress {
         let required = store::settings::get(&mut tx, keys::ESCROW, keys::ESCROW_REQUIRED)
             .await?
-            .is_some_and(|s| s.payload.0 == JsonValue::Bool(true));
+            .is_some_and(|s| s.payload == JsonValue::Bool(true));
         if required {
             return Err(ServiceError::Invalid {
                 field: "escrow",

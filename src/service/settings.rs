@@ -14,7 +14,7 @@ use super::{Actor, Origin, Result, ServiceError};
 /// The commission rate in force, in basis points.
 pub async fn default_rate_bps(c: &mut impl Conn) -> Result<i64> {
     let row = store::settings::get(c, keys::COMMISSION, keys::DEFAULT_RATE_BPS).await?;
-    row.and_then(|r| r.payload.0.as_i64()).ok_or_else(|| {
+    row.and_then(|r| r.payload.as_i64()).ok_or_else(|| {
         ServiceError::Internal("setting commission.default_rate_bps is missing".into())
     })
 }
@@ -22,7 +22,7 @@ pub async fn default_rate_bps(c: &mut impl Conn) -> Result<i64> {
 /// Amounts strictly above this (minor units of `currency`) need two distinct approvers.
 pub async fn dual_approval_threshold(c: &mut impl Conn, currency: &str) -> Result<Option<i64>> {
     let row = store::settings::get(c, keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD).await?;
-    Ok(row.and_then(|r| r.payload.0.get(currency).and_then(JsonValue::as_i64)))
+    Ok(row.and_then(|r| r.payload.get(currency).and_then(JsonValue::as_i64)))
 }
 
 /// Every currency's dual-approval threshold (for markers in lists).
@@ -31,7 +31,7 @@ pub async fn dual_approval_thresholds(
 ) -> Result<std::collections::BTreeMap<String, i64>> {
     let row = store::settings::get(c, keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD).await?;
     Ok(row
-        .and_then(|r| r.payload.0.as_object().cloned())
+        .and_then(|r| r.payload.as_object().cloned())
         .map(|m| {
             m.into_iter()
                 .filter_map(|(k, v)| v.as_i64().map(|v| (k, v)))
@@ -44,7 +44,7 @@ pub async fn dual_approval_thresholds(
 pub async fn reply_max_bytes(c: &mut impl Conn) -> Result<usize> {
     let row = store::settings::get(c, keys::SUPPORT, keys::REPLY_MAX_BYTES).await?;
     Ok(row
-        .and_then(|r| r.payload.0.as_u64())
+        .and_then(|r| r.payload.as_u64())
         .map(|n| n as usize)
         .unwrap_or(65_536))
 }
@@ -52,7 +52,7 @@ pub async fn reply_max_bytes(c: &mut impl Conn) -> Result<usize> {
 pub async fn sla_targets(c: &mut impl Conn, priority: TicketPriority) -> Result<SlaTargets> {
     let row = store::settings::get(c, keys::SUPPORT, keys::SLA_TARGETS).await?;
     let target = row.and_then(|r| {
-        let p = r.payload.0.get(priority.as_str())?.clone();
+        let p = r.payload.get(priority.as_str())?.clone();
         Some(SlaTargets {
             first_response_minutes: p.get("first_response_minutes")?.as_i64()?,
             resolution_minutes: p.get("resolution_minutes")?.as_i64()?,
@@ -128,7 +128,7 @@ pub async fn update(
             event: "updated",
             subject_type: "setting",
             subject_id: current.id,
-            diff: Diff::new().field(&key, current.payload.0, payload),
+            diff: Diff::new().field(&key, current.payload, payload),
             notices: Vec::new(),
             webhook: Some("setting.updated"),
         },

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement};
 use serde_json::Value as JsonValue;
-use sqlx::types::Json;
 
 use super::page::{Anchor, Keyset, Page, SortDir, contains_pattern, finish};
 use super::users::USER_TYPE;
@@ -65,8 +64,10 @@ pub struct AuditRow {
     pub event: String,
     pub auditable_type: String,
     pub auditable_id: i64,
-    pub old_values: Option<Json<JsonValue>>,
-    pub new_values: Option<Json<JsonValue>>,
+    #[sqlx(json(nullable))]
+    pub old_values: Option<JsonValue>,
+    #[sqlx(json(nullable))]
+    pub new_values: Option<JsonValue>,
     pub url: Option<String>,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,

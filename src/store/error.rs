@@ -13,6 +13,11 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A background writer (the bulk loader) stopped before its work was handed over.
+    pub fn writer_stopped() -> StoreError {
+        StoreError::Sqlx(sqlx::Error::WorkerCrashed)
+    }
+
     /// The name of the unique constraint or index that refused a write, if that is what happened.
     pub fn unique_violation(&self) -> Option<String> {
         match self {

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde_json::Value as JsonValue;
-use sqlx::types::Json;
 
 use super::users::USER_TYPE;
 use super::{Conn, Result, Tx};
@@ -48,7 +47,8 @@ pub struct NotificationRow {
     pub id: String,
     #[sqlx(rename = "type")]
     pub kind: String,
-    pub data: Json<JsonValue>,
+    #[sqlx(json)]
+    pub data: JsonValue,
     pub read_at: Option<DateTime<Utc>>,
     pub created_at: Option<DateTime<Utc>>,
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement};
-use sqlx::types::Json;
 
 use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
 use super::users::USER_TYPE;
@@ -21,7 +20,8 @@ pub struct Profile {
     pub company_name: Option<String>,
     pub country: Option<String>,
     pub city: Option<String>,
-    pub skills: Json<Vec<String>>,
+    #[sqlx(json)]
+    pub skills: Vec<String>,
     pub hourly_rate: Option<i64>,
     pub hourly_rate_currency: Option<String>,
     pub availability: String,

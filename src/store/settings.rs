@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Order, Query};
 use serde_json::Value as JsonValue;
-use sqlx::types::Json;
 
 use super::{Conn, Result, Tx};
 
@@ -13,7 +12,8 @@ pub struct SettingRow {
     pub group: String,
     pub name: String,
     pub locked: bool,
-    pub payload: Json<JsonValue>,
+    #[sqlx(json)]
+    pub payload: JsonValue,
     pub updated_at: Option<DateTime<Utc>>,
 }
 

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, Order, Query};
-use sqlx::types::Json;
 
 use super::{Conn, Result, Tx};
 
@@ -203,7 +202,8 @@ pub struct DeveloperProfile {
     pub user_id: i64,
     pub display_name: String,
     pub city: Option<String>,
-    pub skills: Json<Vec<String>>,
+    #[sqlx(json)]
+    pub skills: Vec<String>,
     pub availability: String,
     pub weekly_capacity_hours: i64,
     pub max_active_projects: i64,

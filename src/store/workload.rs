@@ -260,7 +260,8 @@ pub struct Candidate {
     pub weekly_capacity_hours: i64,
     pub max_active_projects: i64,
     pub active_projects: i64,
-    pub skills: sqlx::types::Json<Vec<String>>,
+    #[sqlx(json)]
+    pub skills: Vec<String>,
     pub booked: i64,
     pub free: i64,
 }

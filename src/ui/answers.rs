@@ -34,7 +34,7 @@ impl App {
                 self.start_session(actor);
             }
             Err(e) => {
-                let msg = super::messages::error_text(&e, self.locale);
+                let msg = crate::office::messages::error_text(&e, self.locale);
                 if let Some(l) = self.login.as_mut() {
                     l.busy = false;
                     l.error = Some(msg);
@@ -92,13 +92,17 @@ impl App {
                             "{}{} · {} · {} {} h · {} {}/{} · {}",
                             if full { "⚠ " } else { "" },
                             c.name,
-                            super::format::status("availability", &c.availability, self.locale),
+                            crate::office::format::status(
+                                "availability",
+                                &c.availability,
+                                self.locale
+                            ),
                             self.t("picker.free"),
                             c.free,
                             self.t("col.active"),
                             c.active_projects,
                             c.max_active_projects,
-                            c.skills.0.join(", ")
+                            c.skills.join(", ")
                         );
                         (
                             label,
@@ -143,7 +147,7 @@ impl App {
                             "#{} {} · {}",
                             p.id,
                             p.title,
-                            super::format::status("project", &p.status, self.locale)
+                            crate::office::format::status("project", &p.status, self.locale)
                         ),
                         super::screens::Pick::LinkProject {
                             ticket_id,
@@ -205,7 +209,7 @@ impl App {
         if let Some((purpose, _)) = self.draft.take() {
             self.clear_draft(&purpose);
         }
-        let text = super::messages::outcome_text(&outcome, self.locale);
+        let text = super::outcomes::outcome_text(&outcome, self.locale);
         if let (Outcome::SettingUpdated { .. }, Some(Popup::Settings { .. })) =
             (&outcome, &self.popup)
         {
@@ -225,7 +229,7 @@ impl App {
     }
 
     fn on_error(&mut self, pane: Pane, e: ServiceError) {
-        let text = super::messages::error_text(&e, self.locale);
+        let text = crate::office::messages::error_text(&e, self.locale);
         if e.is_connection_lost() {
             self.live = Live::Offline;
             self.last_error = Some(self.t("status.reconnecting"));

@@ -450,7 +450,7 @@ impl App {
                 permission: p.as_str(),
             };
             self.toast(
-                super::messages::error_text(&refusal, self.locale),
+                crate::office::messages::error_text(&refusal, self.locale),
                 Level::Error,
             );
             return;

@@ -90,7 +90,7 @@ impl App {
                             let mark = if n.read_at.is_none() { "●" } else { " " };
                             let text = format!(
                                 "{mark} {}  {}",
-                                super::format::when(n.created_at, self.now, self.locale),
+                                crate::office::format::when(n.created_at, self.now, self.locale),
                                 super::notify::text(n, self.locale)
                             );
                             let style = if i == *cursor {
@@ -160,7 +160,7 @@ impl App {
                             format!(
                                 "#{:<4} {:<12} {} — {}",
                                 a.id,
-                                super::format::status("article", &a.status, self.locale),
+                                crate::office::format::status("article", &a.status, self.locale),
                                 a.title,
                                 a.author_name
                             )
@@ -204,7 +204,7 @@ impl App {
                             let key = format!("{}.{}", s.group, s.name);
                             let value = match (i == *cursor, editing.as_ref()) {
                                 (true, Some(input)) => format!("✎ {}", input.text()),
-                                _ => s.payload.0.to_string(),
+                                _ => s.payload.to_string(),
                             };
                             let lock = if s.locked { " (locked)" } else { "" };
                             let style = if i == *cursor {

@@ -9,12 +9,11 @@ pub mod drafts;
 mod draw;
 mod draw_popups;
 mod export;
-pub mod format;
 mod input;
 pub mod keymap;
 pub mod login;
-pub mod messages;
 mod notify;
+mod outcomes;
 pub mod palette;
 pub mod popup;
 pub mod screens;
@@ -24,4 +23,4 @@ pub mod widgets;
 
 mod run;
 
-pub use run::run;
+pub use run::{Launch, run};

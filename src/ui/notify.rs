@@ -4,10 +4,10 @@ use crate::domain::Locale;
 use crate::store::notifications::NotificationRow;
 use crate::tr;
 
-use super::format;
+use crate::office::format;
 
 pub fn text(n: &NotificationRow, locale: Locale) -> String {
-    let data = &n.data.0;
+    let data = &n.data;
     let kind = data["kind"].as_str().unwrap_or(&n.kind);
     let p = &data["params"];
     let s = |k: &str| match &p[k] {

@@ -283,7 +283,7 @@ impl App {
                             match rows.as_ref().and_then(|r| r.get(*cursor)) {
                                 Some(row) if may => {
                                     *editing =
-                                        Some(LineInput::with_text(&row.payload.0.to_string(), 4000))
+                                        Some(LineInput::with_text(&row.payload.to_string(), 4000))
                                 }
                                 Some(_) => self.toast(
                                     self.ta("error.forbidden", &[("permission", "settings.edit")]),
@@ -539,7 +539,7 @@ impl App {
     }
 
     fn jump_to_subject(&mut self, row: &NotificationRow) {
-        let data = &row.data.0;
+        let data = &row.data;
         let subject_type = data["subject"]["type"]
             .as_str()
             .unwrap_or_default()

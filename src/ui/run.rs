@@ -2,7 +2,6 @@
 //! terminal, and the event loop.
 
 use std::io::Write;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{NaiveTime, Utc};
@@ -11,9 +10,10 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::cli::{Cli, TabArg, session};
 use crate::config::Config;
-use crate::service::{Origin, auth, bootstrap, seed};
+use crate::office::session;
+use crate::seed;
+use crate::service::{Origin, auth, bootstrap};
 use crate::store::{Backend, Db, feed};
 
 use super::app::{App, AppEvent, AppOptions, LoginSettings, SessionToken};
@@ -22,14 +22,18 @@ use super::screens::TabId;
 use super::terminal::{TerminalGuard, osc52_copy};
 use super::widgets::toast::Level;
 
-pub async fn run(cli: Cli, config: Config) -> ExitCode {
-    match run_inner(cli, config).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("obryl: {message}");
-            ExitCode::from(crate::cli::EXIT_FAILED)
-        }
-    }
+/// What the command line asks of the TUI.
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// Prefills the login screen (and skips the remembered login).
+    pub as_email: Option<String>,
+    /// The screen to open on, by name (`audit`, `users`, ...).
+    pub tab: Option<String>,
+}
+
+/// Runs the TUI until the staff member quits; the error is a sentence for stderr.
+pub async fn run(launch: Launch, config: Config) -> Result<(), String> {
+    run_inner(launch, config).await
 }
 
 /// Creates, migrates and seeds the embedded demo database, with a one-line progress report.
@@ -77,7 +81,7 @@ async fn create_demo(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
+async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     let (url, is_demo) = config.database_url();
     if is_demo && !config.demo_database_path().exists() {
         create_demo(&config).await?;
@@ -94,15 +98,10 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
     let env = |k: &str| std::env::var(k).ok();
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (keymap, problems) = Keymap::new(&config.keys);
-    let start_tab = cli
+    let start_tab = launch
         .tab
-        .map(|t| match t {
-            TabArg::Projects => TabId::Projects,
-            TabArg::Commissions => TabId::Commissions,
-            TabArg::Workload => TabId::Workload,
-            TabArg::Tickets => TabId::Tickets,
-            TabArg::Audit => TabId::Audit,
-        })
+        .as_deref()
+        .and_then(TabId::parse)
         .or_else(|| TabId::parse(&config.ui.start_tab))
         .unwrap_or(TabId::Projects);
     let opts = AppOptions {
@@ -127,7 +126,7 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
     };
 
     // A remembered login opens straight in: no bcrypt on every start.
-    let remembered = match (&cli.as_email, session::load_token(&config, &url)) {
+    let remembered = match (&launch.as_email, session::load_token(&config, &url)) {
         (None, Some(token)) => auth::resume(&db, &token)
             .await
             .ok()
@@ -145,7 +144,7 @@ async fn run_inner(cli: Cli, config: Config) -> Result<(), String> {
             });
             app.start_session(actor);
         }
-        None => app.show_login(cli.as_email.as_deref(), config.session.remember),
+        None => app.show_login(launch.as_email.as_deref(), config.session.remember),
     }
     for p in problems {
         app.toast(p, Level::Error);

@@ -435,7 +435,7 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             let skipped = report
                 .skipped
                 .into_iter()
-                .map(|(id, e)| (id, crate::ui::messages::error_text(&e, actor.locale)))
+                .map(|(id, e)| (id, crate::office::messages::error_text(&e, actor.locale)))
                 .collect();
             Reply::Done(Outcome::Bulk {
                 approved,

@@ -5,11 +5,11 @@ use chrono::{NaiveDate, NaiveTime};
 use ratatui::layout::Constraint;
 use serde_json::Value as JsonValue;
 
+use crate::office::format;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
 use crate::ui::data::{Reply, Request};
-use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView};
@@ -36,16 +36,8 @@ fn short(v: &JsonValue) -> String {
 
 /// "status: pending → approved, approved_by: ∅ → 2".
 pub fn summary(r: &AuditRow) -> String {
-    let old = r
-        .old_values
-        .as_ref()
-        .map(|j| j.0.clone())
-        .unwrap_or(JsonValue::Null);
-    let new = r
-        .new_values
-        .as_ref()
-        .map(|j| j.0.clone())
-        .unwrap_or(JsonValue::Null);
+    let old = r.old_values.clone().unwrap_or(JsonValue::Null);
+    let new = r.new_values.clone().unwrap_or(JsonValue::Null);
     let Some(obj) = new.as_object() else {
         return String::new();
     };
@@ -63,16 +55,8 @@ pub fn summary(r: &AuditRow) -> String {
 
 /// The readable diff of one audit row, field by field.
 pub fn diff_lines(r: &AuditRow, out: &mut Vec<DetailLine>) {
-    let old = r
-        .old_values
-        .as_ref()
-        .map(|j| j.0.clone())
-        .unwrap_or(JsonValue::Null);
-    let new = r
-        .new_values
-        .as_ref()
-        .map(|j| j.0.clone())
-        .unwrap_or(JsonValue::Null);
+    let old = r.old_values.clone().unwrap_or(JsonValue::Null);
+    let new = r.new_values.clone().unwrap_or(JsonValue::Null);
     let mut keys: Vec<String> = old
         .as_object()
         .into_iter()
@@ -165,9 +149,8 @@ impl ListScreen for AuditScreen {
         vec!["created_at_utc", "event_code", "old_values", "new_values"]
     }
     fn export_values(&self, r: &AuditRow) -> Vec<String> {
-        let json = |v: &Option<sqlx::types::Json<serde_json::Value>>| {
-            v.as_ref().map(|j| j.0.to_string()).unwrap_or_default()
-        };
+        let json =
+            |v: &Option<serde_json::Value>| v.as_ref().map(|j| j.to_string()).unwrap_or_default();
         vec![
             super::utc(r.created_at),
             r.event.clone(),

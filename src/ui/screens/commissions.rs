@@ -4,12 +4,12 @@
 use ratatui::layout::Constraint;
 
 use crate::domain::{ExtBasis, Permission, split};
+use crate::office::format;
 use crate::service::commissions::Kind;
 use crate::store::commissions::{CommissionRow, Filter, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
 use crate::ui::data::{CommissionDetail, Reply, Request};
-use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};

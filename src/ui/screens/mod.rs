@@ -105,7 +105,7 @@ pub fn forbidden_text(p: Permission, locale: Locale) -> String {
     let refusal = crate::service::ServiceError::Forbidden {
         permission: p.as_str(),
     };
-    crate::ui::messages::error_text(&refusal, locale)
+    crate::office::messages::error_text(&refusal, locale)
 }
 
 /// What drawing and handling need to know besides the screen's own state.

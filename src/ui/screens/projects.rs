@@ -5,10 +5,10 @@ use ratatui::layout::Constraint;
 use crate::domain::{Permission, ProjectStatus};
 use crate::ui::action::Action;
 
+use crate::office::format;
 use crate::store::projects::{Filter, ProjectRow, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::data::{ProjectDetail, Reply, Request};
-use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -263,7 +263,7 @@ impl ListScreen for ProjectsScreen {
             ));
             out.push(DetailLine::Field(
                 ctx.t("detail.skills"),
-                dev.skills.0.join(", "),
+                dev.skills.join(", "),
             ));
             out.push(DetailLine::Field(
                 ctx.t("col.city"),

@@ -4,11 +4,11 @@
 use ratatui::layout::Constraint;
 
 use crate::domain::Permission;
+use crate::office::format;
 use crate::store::reviews::{Filter, ReviewListRow, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
 use crate::ui::data::{Reply, Request, ReviewDetail};
-use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};

@@ -3,11 +3,11 @@
 use ratatui::layout::Constraint;
 
 use crate::domain::{Permission, SlaClock, SlaState, TicketPriority, TicketStatus};
+use crate::office::format;
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
 use crate::ui::data::{Reply, Request, TicketDetail};
-use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};

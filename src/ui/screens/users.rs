@@ -6,11 +6,11 @@ use ratatui::layout::Constraint;
 
 use crate::domain::access::{RoleChange, check_role_change};
 use crate::domain::{Availability, Permission, Role, mask_account};
+use crate::office::format;
 use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
 use crate::ui::data::{Reply, Request, UserDetail};
-use crate::ui::format;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -104,10 +104,10 @@ fn profile_lines(p: &Profile, ctx: &Ctx, out: &mut Vec<DetailLine>) {
                 ctx.ta("users.capacity_hint", &[("id", &p.user_id.to_string())]),
             ));
         }
-        if !p.skills.0.is_empty() {
+        if !p.skills.is_empty() {
             out.push(DetailLine::Field(
                 ctx.t("detail.skills"),
-                p.skills.0.join(", "),
+                p.skills.join(", "),
             ));
         }
         if let (Some(rate), Some(cur)) = (p.hourly_rate, &p.hourly_rate_currency) {
@@ -519,7 +519,10 @@ pub fn confirm_role(ctx: &Ctx, pick: &Pick) -> Result<Effect, String> {
         other_super_admins: None,
     })
     .map_err(|rule| {
-        crate::ui::messages::error_text(&crate::service::ServiceError::RoleRule(rule), ctx.locale)
+        crate::office::messages::error_text(
+            &crate::service::ServiceError::RoleRule(rule),
+            ctx.locale,
+        )
     })?;
     let permissions = carried
         .iter()

@@ -173,7 +173,7 @@ impl ListScreen for WorkloadScreen {
         };
         let mut cells = vec![
             d.name.clone().into(),
-            crate::ui::format::status("availability", &d.availability, ctx.locale).into(),
+            crate::office::format::status("availability", &d.availability, ctx.locale).into(),
             styled(
                 format!("{}/{}", d.active_projects, d.max_active_projects),
                 active_style,
@@ -211,7 +211,7 @@ impl ListScreen for WorkloadScreen {
             ),
             DetailLine::Field(
                 ctx.t("col.availability"),
-                crate::ui::format::status("availability", &dev.availability, ctx.locale),
+                crate::office::format::status("availability", &dev.availability, ctx.locale),
             ),
             DetailLine::Field(
                 ctx.t("col.capacity"),

@@ -242,7 +242,7 @@ pub(super) struct Writer {
 }
 
 fn stopped() -> StoreError {
-    StoreError::Sqlx(sqlx::Error::WorkerCrashed)
+    StoreError::writer_stopped()
 }
 
 impl Writer {

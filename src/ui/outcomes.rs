@@ -3,6 +3,7 @@
 use crate::domain::Locale;
 use crate::tr;
 
+use crate::office::messages::plural;
 use crate::ui::data::Outcome;
 
 pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
@@ -31,7 +32,10 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
             },
             &[
                 ("id", &user_id.to_string()),
-                ("to", &crate::ui::format::status("availability", to, locale)),
+                (
+                    "to",
+                    &crate::office::format::status("availability", to, locale),
+                ),
             ],
         ),
         Outcome::CapacityChanged { user_id } => tr(
@@ -115,17 +119,4 @@ pub fn outcome_text(o: &Outcome, locale: Locale) -> String {
             text
         }
     }
-}
-
-/// Picks `key.one` or `key.other` by the language's plural rule (French: 0 and 1 are singular).
-pub fn plural(locale: Locale, key: &str, n: usize, args: &[(&str, &str)]) -> String {
-    let one = match locale {
-        Locale::Fr => n <= 1,
-        Locale::En => n == 1,
-    };
-    tr(
-        locale,
-        &format!("{key}.{}", if one { "one" } else { "other" }),
-        args,
-    )
 }

@@ -4,10 +4,6 @@ use crate::domain::{DomainError, Locale};
 use crate::service::ServiceError;
 use crate::tr;
 
-mod outcomes;
-
-pub use outcomes::{outcome_text, plural};
-
 /// The text for an error in the staff member's language, from its code and parameters. Only
 /// unexpected database and internal failures fall back to the English `Display` text (they are
 /// also what the log shows).
@@ -96,7 +92,7 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
             let own = format!("status.decision.{status}");
             let status = match tr(locale, &own, &[]) {
                 t if t != own => t,
-                _ => crate::ui::format::status("commission", status, locale),
+                _ => crate::office::format::status("commission", status, locale),
             };
             tr(
                 locale,
@@ -172,7 +168,7 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
             developer,
             availability,
         } => {
-            let availability = crate::ui::format::status("availability", availability, locale);
+            let availability = crate::office::format::status("availability", availability, locale);
             tr(
                 locale,
                 &key,
@@ -296,7 +292,7 @@ fn state_name(kind: &str, value: &str, locale: Locale) -> String {
     {
         return text;
     }
-    crate::ui::format::status(kind, value, locale)
+    crate::office::format::status(kind, value, locale)
 }
 
 /// The service's free-text reason for an `Invalid` value, in the staff member's language when
@@ -331,7 +327,7 @@ fn invalid_message(message: &str, locale: Locale) -> String {
             if let Some(status) =
                 m.strip_prefix("reviews are only for completed projects; this one is ")
             {
-                let status = crate::ui::format::status("project", status, locale);
+                let status = crate::office::format::status("project", status, locale);
                 known("review_not_completed", &[("status", &status)])
             } else if let Some(name) = m.strip_suffix(" does not answer tickets") {
                 known("not_an_agent", &[("name", name)])
@@ -345,6 +341,19 @@ fn invalid_message(message: &str, locale: Locale) -> String {
         }
     };
     text.unwrap_or_else(|| message.to_owned())
+}
+
+/// Picks `key.one` or `key.other` by the language's plural rule (French: 0 and 1 are singular).
+pub fn plural(locale: Locale, key: &str, n: usize, args: &[(&str, &str)]) -> String {
+    let one = match locale {
+        Locale::Fr => n <= 1,
+        Locale::En => n == 1,
+    };
+    tr(
+        locale,
+        &format!("{key}.{}", if one { "one" } else { "other" }),
+        args,
+    )
 }
 
 #[cfg(test)]

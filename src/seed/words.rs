@@ -57,13 +57,13 @@ fn fields(line: &'static str) -> Vec<&'static str> {
 
 impl Words {
     fn load() -> Words {
-        let first = lines(include_str!("../../../assets/seed/first_names.txt"))
+        let first = lines(include_str!("../../assets/seed/first_names.txt"))
             .map(|l| {
                 let f = fields(l);
                 (f[0], f.get(1) == Some(&"f"))
             })
             .collect();
-        let cities: Vec<City> = lines(include_str!("../../../assets/seed/cities.txt"))
+        let cities: Vec<City> = lines(include_str!("../../assets/seed/cities.txt"))
             .map(|l| {
                 let f = fields(l);
                 City {
@@ -78,14 +78,14 @@ impl Words {
             })
             .collect();
         let city_weights = cities.iter().map(|c| c.weight).collect();
-        let bios: Vec<(&str, &str)> = lines(include_str!("../../../assets/seed/bios.txt"))
+        let bios: Vec<(&str, &str)> = lines(include_str!("../../assets/seed/bios.txt"))
             .filter_map(|l| l.split_once('|'))
             .collect();
-        let ticket_subjects = lines(include_str!("../../../assets/seed/ticket_subjects.txt"))
+        let ticket_subjects = lines(include_str!("../../assets/seed/ticket_subjects.txt"))
             .filter_map(|l| l.split_once('|'))
             .filter_map(|(c, s)| Some((TicketCategory::parse(c).ok()?, s)))
             .collect();
-        let messages: Vec<(&str, &str)> = lines(include_str!("../../../assets/seed/messages.txt"))
+        let messages: Vec<(&str, &str)> = lines(include_str!("../../assets/seed/messages.txt"))
             .filter_map(|l| l.split_once('|'))
             .collect();
         let by = |who: &str| {
@@ -97,37 +97,37 @@ impl Words {
         };
         Words {
             first,
-            last: lines(include_str!("../../../assets/seed/last_names.txt")).collect(),
+            last: lines(include_str!("../../assets/seed/last_names.txt")).collect(),
             cities,
             city_weights,
-            skills: lines(include_str!("../../../assets/seed/skills.txt")).collect(),
-            kinds: lines(include_str!("../../../assets/seed/project_kinds.txt")).collect(),
-            objects: lines(include_str!("../../../assets/seed/project_objects.txt")).collect(),
-            blurbs: lines(include_str!("../../../assets/seed/project_blurbs.txt")).collect(),
-            companies: lines(include_str!("../../../assets/seed/companies.txt")).collect(),
+            skills: lines(include_str!("../../assets/seed/skills.txt")).collect(),
+            kinds: lines(include_str!("../../assets/seed/project_kinds.txt")).collect(),
+            objects: lines(include_str!("../../assets/seed/project_objects.txt")).collect(),
+            blurbs: lines(include_str!("../../assets/seed/project_blurbs.txt")).collect(),
+            companies: lines(include_str!("../../assets/seed/companies.txt")).collect(),
             dev_bios: bios.iter().filter(|b| b.0 == "d").map(|b| b.1).collect(),
             client_bios: bios.iter().filter(|b| b.0 == "c").map(|b| b.1).collect(),
             ticket_subjects,
-            ticket_bodies: lines(include_str!("../../../assets/seed/ticket_bodies.txt")).collect(),
+            ticket_bodies: lines(include_str!("../../assets/seed/ticket_bodies.txt")).collect(),
             msg_client: by("client"),
             msg_dev: by("dev"),
             msg_requester: by("requester"),
             msg_staff: by("staff"),
             msg_internal: by("internal"),
             msg_system: by("system"),
-            reviews: lines(include_str!("../../../assets/seed/review_comments.txt"))
+            reviews: lines(include_str!("../../assets/seed/review_comments.txt"))
                 .filter_map(|l| l.split_once('|'))
                 .map(|(r, c)| (r.parse().unwrap_or(5), c))
                 .collect(),
-            rejections: lines(include_str!("../../../assets/seed/rejection_reasons.txt")).collect(),
-            articles: lines(include_str!("../../../assets/seed/articles.txt"))
+            rejections: lines(include_str!("../../assets/seed/rejection_reasons.txt")).collect(),
+            articles: lines(include_str!("../../assets/seed/articles.txt"))
                 .filter_map(|l| l.split_once('|'))
                 .collect(),
-            ext_roles: lines(include_str!("../../../assets/seed/ext_roles.txt"))
+            ext_roles: lines(include_str!("../../assets/seed/ext_roles.txt"))
                 .filter_map(|l| l.split_once('|'))
                 .map(|(r, a)| (r, a.parse().unwrap_or(50_000)))
                 .collect(),
-            resolutions: lines(include_str!("../../../assets/seed/resolutions.txt")).collect(),
+            resolutions: lines(include_str!("../../assets/seed/resolutions.txt")).collect(),
         }
     }
 }

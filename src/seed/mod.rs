@@ -21,12 +21,12 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use rand::Rng;
 
-use super::ServiceError;
+use crate::service::ServiceError;
 use crate::store::{self, Db, bulk};
 
 use self::util::{Clock, Sink, Writer};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Size {
     /// ~60 users, ~120 projects: a lively demo that every screen can show.
     Demo,
@@ -176,7 +176,7 @@ pub async fn seed(
     progress: &(dyn Fn(&str, u64, u64) + Sync),
 ) -> Result<SeedReport, ServiceError> {
     let started = Instant::now();
-    super::bootstrap::ensure_reference_data(db).await?;
+    crate::service::bootstrap::ensure_reference_data(db).await?;
     let counts = store::stats::table_counts(db).await?;
     if counts.iter().any(|(table, n)| *table == "users" && *n > 0) {
         return Err(ServiceError::AlreadySeeded);
@@ -188,8 +188,8 @@ pub async fn seed(
         let mut conn = db.clone();
         setting_id = store::settings::get(
             &mut conn,
-            super::bootstrap::keys::COMMISSION,
-            super::bootstrap::keys::DEFAULT_RATE_BPS,
+            crate::service::bootstrap::keys::COMMISSION,
+            crate::service::bootstrap::keys::DEFAULT_RATE_BPS,
         )
         .await?
         .map_or(0, |s| s.id);

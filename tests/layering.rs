@@ -1,0 +1,96 @@
+//! The layering holds: each top-level module of `src/` imports only the layers below it, the
+//! front ends (ui, cli) never import each other, and only `store` speaks sqlx.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// What each top-level module may use besides itself (`crate::tr` is the crate root's and
+/// allowed everywhere).
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("domain", &[]),
+    ("config", &["domain"]),
+    ("logging", &["config"]),
+    ("store", &["domain"]),
+    ("service", &["store", "domain"]),
+    ("seed", &["service", "store", "domain"]),
+    ("office", &["service", "store", "domain", "config"]),
+    (
+        "ui",
+        &["office", "service", "store", "domain", "config", "seed"],
+    ),
+    (
+        "cli",
+        &["office", "service", "store", "domain", "config", "seed"],
+    ),
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The top-level modules a file names through `crate::…` paths.
+fn used(text: &str) -> BTreeSet<String> {
+    text.split("crate::")
+        .skip(1)
+        .filter_map(|rest| {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            (!name.is_empty() && name != "tr").then_some(name)
+        })
+        .collect()
+}
+
+#[test]
+fn modules_import_only_the_layers_below() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut broken = Vec::new();
+    for (module, allowed) in ALLOWED {
+        let mut files = Vec::new();
+        let dir = src.join(module);
+        if dir.is_dir() {
+            rust_files(&dir, &mut files);
+        }
+        let file = src.join(format!("{module}.rs"));
+        if file.is_file() {
+            files.push(file);
+        }
+        assert!(!files.is_empty(), "no source for {module}");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for other in used(&text) {
+                if other != *module && !allowed.contains(&other.as_str()) {
+                    broken.push(format!("{} uses crate::{other}", f.display()));
+                }
+            }
+            if *module != "store" && text.contains("sqlx::") {
+                broken.push(format!("{} speaks sqlx outside store", f.display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "layering broken:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn every_top_level_module_has_its_place_in_the_layers() {
+    let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs")).unwrap();
+    for line in lib.lines() {
+        if let Some(name) = line
+            .strip_prefix("pub mod ")
+            .and_then(|l| l.strip_suffix(';'))
+        {
+            assert!(
+                ALLOWED.iter().any(|(m, _)| *m == name),
+                "src/{name} is not in the layering table"
+            );
+        }
+    }
+}
