@@ -5,10 +5,13 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::{Locale, format_rate};
-use crate::office::format::{absolute, money, status as status_word};
-use crate::service::{self, Origin, ServiceError, commissions::Kind};
+use crate::office::{
+    self,
+    format::{absolute, money, status as status_word},
+};
+use crate::service::{self, Origin, commissions::Kind};
 use crate::store::{
-    self, Anchor,
+    Anchor,
     commissions::{CommissionRow, Filter, Sort},
 };
 use crate::tr;
@@ -90,6 +93,7 @@ fn as_json(r: &CommissionRow) -> serde_json::Value {
         "approved_at": r.approved_at, "rejected_by": r.rejecter_name,
         "rejection_reason": r.rejection_reason, "paid_at": r.paid_at,
         "payment_reference": r.payment_reference, "external_total": r.ext_total,
+        "dual_approval_threshold": r.dual_threshold, "needs_two_approvers": r.needs_two(),
         "lock_version": r.lock_version, "created_at": r.created_at,
     })
 }
@@ -184,7 +188,8 @@ pub async fn run(
                 statuses,
                 ..Filter::default()
             };
-            let page = store::commissions::page(
+            // The TUI's queue reads the same page, dual-approval state included.
+            let page = office::queue::page(
                 &mut db.clone(),
                 kind(external),
                 &filter,
@@ -209,7 +214,7 @@ pub async fn run(
                             money(r.gross_amount, &r.currency, locale),
                             format_rate(r.rate_bps, locale),
                             money(r.amount, &r.currency, locale),
-                            status_word("commission", &r.status, locale),
+                            office::queue::status_cell(r, locale),
                         ]
                     })
                     .collect();
@@ -233,18 +238,9 @@ pub async fn run(
             }
         }
         CommissionCommand::Show { id, external, json } => {
-            let row = store::commissions::get(&mut db.clone(), kind(external), id)
+            let row = office::queue::get(&mut db.clone(), kind(external), id)
                 .await
-                .or_cli(locale)?
-                .ok_or_else(|| {
-                    CliError::from_service(
-                        ServiceError::NotFound {
-                            what: "commission",
-                            key: id.to_string(),
-                        },
-                        locale,
-                    )
-                })?;
+                .or_cli(locale)?;
             if json {
                 output::print_json(&as_json(&row));
             } else {

@@ -10,6 +10,10 @@ use serde_json::json;
 use crate::config::Config;
 use crate::domain::{Locale, ProjectStatus, UseCase, sanitize_line};
 use crate::office::format::{absolute, money, status as status_word};
+use crate::office::{
+    self,
+    workload::{WEEKS, WorkloadRow},
+};
 use crate::service::{self, Origin, ServiceError, projects::week_start};
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::projects::{Filter, ProjectRow, Sort};
@@ -275,33 +279,35 @@ pub async fn workload(
             })?,
         None => week_start(today),
     };
-    let weeks = 8;
-    let mut c = db.clone();
-    let devs = store::workload::developers(&mut c, None, &Anchor::First, limit)
-        .await
-        .or_cli(locale)?;
-    let ids: Vec<i64> = devs.rows.iter().map(|d| d.id).collect();
-    let planned =
-        store::workload::planned(&mut c, &ids, from, from + chrono::Duration::weeks(weeks))
-            .await
-            .or_cli(locale)?;
-    let hours = |dev: i64, i: i64| -> i64 {
-        let w = from + chrono::Duration::weeks(i);
-        planned
-            .iter()
-            .filter(|(d, wk, _)| *d == dev && *wk == w)
-            .map(|(_, _, h)| *h)
-            .sum()
-    };
+    // The TUI's Workload tab reads the same grid, in the same (default) order.
+    let grid = office::workload::grid(
+        &mut db.clone(),
+        None,
+        store::workload::Sort::default(),
+        from,
+        &Anchor::First,
+        limit,
+    )
+    .await
+    .or_cli(locale)?;
     if json {
-        let rows: Vec<_> = devs
+        let rows: Vec<_> = grid
             .rows
             .iter()
-            .map(|d| {
+            .map(|r| {
+                let d = &r.dev;
+                let weeks: Vec<_> = r
+                    .weeks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        json!({"week_start": WorkloadRow::week_start(from, i), "planned_hours": h})
+                    })
+                    .collect();
                 json!({
                     "developer_id": d.id, "name": d.name, "availability": d.availability,
-                    "capacity": d.weekly_capacity_hours, "active_projects": d.active_projects, "max_active_projects": d.max_active_projects,
-                    "weeks": (0..weeks).map(|i| json!({"week_start": from + chrono::Duration::weeks(i), "planned_hours": hours(d.id, i)})).collect::<Vec<_>>(),
+                    "capacity": d.weekly_capacity_hours, "active_projects": d.active_projects,
+                    "max_active_projects": d.max_active_projects, "weeks": weeks,
                 })
             })
             .collect();
@@ -312,23 +318,25 @@ pub async fn workload(
         tr(locale, "cli.col.developer", &[]),
         tr(locale, "cli.col.active", &[]),
     ];
-    header.extend((0..weeks).map(|i| {
-        let week = format!(
-            "{:02}",
-            (from + chrono::Duration::weeks(i)).iso_week().week()
-        );
+    header.extend((0..WEEKS).map(|i| {
+        let week = format!("{:02}", WorkloadRow::week_start(from, i).iso_week().week());
         tr(locale, "cli.col.week", &[("week", &week)])
     }));
-    let rows: Vec<Vec<String>> = devs
+    let rows: Vec<Vec<String>> = grid
         .rows
         .iter()
-        .map(|d| {
-            let mut r = vec![
+        .map(|r| {
+            let d = &r.dev;
+            let mut line = vec![
                 d.name.clone(),
                 format!("{}/{}", d.active_projects, d.max_active_projects),
             ];
-            r.extend((0..weeks).map(|i| format!("{}/{}", hours(d.id, i), d.weekly_capacity_hours)));
-            r
+            line.extend(
+                r.weeks
+                    .iter()
+                    .map(|h| format!("{h}/{}", d.weekly_capacity_hours)),
+            );
+            line
         })
         .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();

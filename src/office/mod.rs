@@ -1,8 +1,11 @@
-//! What every front end of the back-office shares, above `service` and `store`: texts and
+//! What every front end of the back-office shares, above `service` and `store`: the read models
+//! both show (the commission queue with its dual-approval state, the workload grid), texts and
 //! formatting in the staff member's language (errors by code, money, dates, statuses), and the
 //! remembered login kept in the data directory. The TUI and the CLI both sit on it and never
 //! import each other.
 
 pub mod format;
 pub mod messages;
+pub mod queue;
 pub mod session;
+pub mod workload;

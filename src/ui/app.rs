@@ -346,7 +346,7 @@ impl App {
         Some(f(&mut self.screens, &ctx))
     }
 
-    pub(crate) fn load_tab(&mut self, tab: TabId, anchor: Anchor, fill: Fill) {
+    pub fn load_tab(&mut self, tab: TabId, anchor: Anchor, fill: Fill) {
         let req = on_screen!(self.screens, tab, |s| {
             s.list_mut().state = PaneState::Loading;
             s.request(anchor, PAGE)

@@ -21,12 +21,8 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             anchor,
             limit,
         } => {
-            let mut page =
-                store::commissions::page(&mut c, kind, &filter, sort, &anchor, limit).await?;
-            let thresholds = service::settings::dual_approval_thresholds(&mut c).await?;
-            for row in &mut page.rows {
-                row.dual_threshold = thresholds.get(&row.currency).copied();
-            }
+            let page =
+                crate::office::queue::page(&mut c, kind, &filter, sort, &anchor, limit).await?;
             Reply::Commissions(page)
         }
         Request::Workload {
@@ -35,33 +31,10 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             from,
             anchor,
             limit,
-        } => {
-            let devs = store::workload::developers_sorted(
-                &mut c,
-                text.as_deref(),
-                sort,
-                from,
-                &anchor,
-                limit,
-            )
-            .await?;
-            let ids: Vec<i64> = devs.rows.iter().map(|d| d.id).collect();
-            let to = from + Duration::weeks(WEEKS as i64);
-            let planned = store::workload::planned(&mut c, &ids, from, to).await?;
-            Reply::Workload(devs.map(|dev| {
-                let weeks = (0..WEEKS)
-                    .map(|i| {
-                        let week = from + Duration::weeks(i as i64);
-                        planned
-                            .iter()
-                            .filter(|(d, w, _)| *d == dev.id && *w == week)
-                            .map(|(_, _, h)| *h)
-                            .sum()
-                    })
-                    .collect();
-                WorkloadRow { dev, weeks }
-            }))
-        }
+        } => Reply::Workload(
+            crate::office::workload::grid(&mut c, text.as_deref(), sort, from, &anchor, limit)
+                .await?,
+        ),
         Request::Tickets {
             filter,
             sort,
@@ -115,13 +88,7 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             }))
         }
         Request::CommissionDetail(kind, id) => {
-            let row =
-                store::commissions::get(&mut c, kind, id)
-                    .await?
-                    .ok_or(ServiceError::NotFound {
-                        what: "commission",
-                        key: id.to_string(),
-                    })?;
+            let row = crate::office::queue::get(&mut c, kind, id).await?;
             let externals = match kind {
                 Kind::Platform => {
                     store::commissions::externals_of_project(&mut c, row.project_id).await?

@@ -26,8 +26,7 @@ use super::app::AppEvent;
 use super::screens::TabId;
 use super::widgets::virtual_table::{Fill, Identified};
 
-/// Weeks shown in the workload grid.
-pub const WEEKS: usize = 8;
+pub use crate::office::workload::{WEEKS, WorkloadRow};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
@@ -221,12 +220,6 @@ pub enum Request {
 }
 
 /// A developer row of the workload grid with planned hours for each shown week.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WorkloadRow {
-    pub dev: DeveloperRow,
-    pub weeks: Vec<i64>,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProjectDetail {
     pub project: ProjectRow,

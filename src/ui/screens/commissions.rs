@@ -205,13 +205,7 @@ impl ListScreen for CommissionsScreen {
     }
     fn cells(&self, r: &CommissionRow, ctx: &Ctx) -> Vec<Cell> {
         let l = ctx.locale;
-        let mut status = format::status("commission", &r.status, l);
-        // Dual approval: "2✓" needed, "½" when the first of the two is in.
-        if r.status == "pending" && r.first_approved_by.is_some() {
-            status = format!("{status} ½");
-        } else if r.status == "pending" && r.needs_two() {
-            status = format!("{status} 2✓");
-        }
+        let status = crate::office::queue::status_cell(r, l);
         let age = r
             .created_at
             .map(|c| format::span((ctx.now - c).num_seconds(), l))

@@ -1,0 +1,52 @@
+//! The workload grid: developers × the coming weeks, planned hours against capacity. The TUI's
+//! Workload tab and `obryl workload` read it from here, so both give the same figures.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::store::workload::{DeveloperRow, Sort};
+use crate::store::{self, Anchor, Conn, Page, Result};
+
+/// Weeks the grid shows.
+pub const WEEKS: usize = 8;
+
+/// One developer's line: their profile and the hours planned in each shown week.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadRow {
+    pub dev: DeveloperRow,
+    pub weeks: Vec<i64>,
+}
+
+impl WorkloadRow {
+    /// The Monday of the `i`-th shown week.
+    pub fn week_start(from: NaiveDate, i: usize) -> NaiveDate {
+        from + Duration::weeks(i as i64)
+    }
+}
+
+/// A page of the grid from the week starting `from`, in `sort` order, `text` matching names.
+pub async fn grid(
+    c: &mut impl Conn,
+    text: Option<&str>,
+    sort: Sort,
+    from: NaiveDate,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<WorkloadRow>> {
+    let devs = store::workload::developers_sorted(c, text, sort, from, anchor, limit).await?;
+    let ids: Vec<i64> = devs.rows.iter().map(|d| d.id).collect();
+    let to = WorkloadRow::week_start(from, WEEKS);
+    let planned = store::workload::planned(c, &ids, from, to).await?;
+    Ok(devs.map(|dev| {
+        let weeks = (0..WEEKS)
+            .map(|i| {
+                let week = WorkloadRow::week_start(from, i);
+                planned
+                    .iter()
+                    .filter(|(d, w, _)| *d == dev.id && *w == week)
+                    .map(|(_, _, h)| *h)
+                    .sum()
+            })
+            .collect();
+        WorkloadRow { dev, weeks }
+    }))
+}
