@@ -158,7 +158,7 @@ async fn bench(url: &str) {
 
     // First screen of each tab and view with a remembered login: resume + first query + first
     // frame.
-    for tab in TabId::EVERY {
+    for tab in TabId::EVERY.iter().copied() {
         let mut samples = Vec::new();
         for _ in 0..5 {
             let started = Instant::now();

@@ -215,7 +215,10 @@ async fn names_titles_and_subjects_in_every_list_and_detail() {
     let mut h = Harness::new(&db, "ops@obryl.test", Locale::En, TabId::Projects).await;
 
     // The five tabs: the list with hostile names in it, then the first row's detail.
-    for (key, tab) in ["1", "2", "3", "4", "5"].into_iter().zip(TabId::ALL) {
+    for (key, tab) in ["1", "2", "3", "4", "5"]
+        .into_iter()
+        .zip(TabId::ALL.iter().copied())
+    {
         h.char(key.chars().next().unwrap()).await;
         assert_eq!(h.app.tab, tab);
         let s = &h.app.screens;

@@ -94,3 +94,18 @@ fn every_top_level_module_has_its_place_in_the_layers() {
         }
     }
 }
+
+/// `--tab` offers exactly the registry's screens, in its order.
+#[test]
+fn the_tab_flag_follows_the_screen_registry() {
+    use clap::ValueEnum;
+    let flag: Vec<&str> = obryl::cli::TabArg::value_variants()
+        .iter()
+        .map(|t| t.name())
+        .collect();
+    let registry: Vec<&str> = obryl::ui::screens::TabId::EVERY
+        .iter()
+        .map(|t| t.key())
+        .collect();
+    assert_eq!(flag, registry);
+}

@@ -322,7 +322,7 @@ impl App {
                 {
                     self.send(Pane::Whoami, Fill::Append, Request::Whoami);
                 }
-                for tab in TabId::EVERY {
+                for tab in TabId::EVERY.iter().copied() {
                     let watches = on_screen!(self.screens, tab, |s| s.watches(&auditable_type)
                         && s.list().loaded_once);
                     if !watches {

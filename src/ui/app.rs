@@ -19,14 +19,7 @@ use super::data::{Data, DataEvent, Pane, Request};
 use super::keymap::Keymap;
 use super::login::LoginState;
 use super::popup::Popup;
-use super::screens::audit::AuditScreen;
-use super::screens::commissions::CommissionsScreen;
-use super::screens::projects::ProjectsScreen;
-use super::screens::reviews::ReviewsScreen;
-use super::screens::tickets::TicketsScreen;
-use super::screens::users::UsersScreen;
-use super::screens::workload::WorkloadScreen;
-use super::screens::{Ctx, ListScreen, TabId};
+use super::screens::{Ctx, ListScreen, ScreenInit, Screens, TabId};
 use super::theme::Theme;
 use super::widgets::toast::{Level, Toast};
 use super::widgets::virtual_table::{Fill, Identified, Keep, Need, PAGE, PaneState};
@@ -74,52 +67,7 @@ pub enum Live {
     Offline,
 }
 
-pub struct Screens {
-    pub projects: ProjectsScreen,
-    pub commissions: CommissionsScreen,
-    pub workload: WorkloadScreen,
-    pub tickets: TicketsScreen,
-    pub audit: AuditScreen,
-    pub users: UsersScreen,
-    pub reviews: ReviewsScreen,
-}
-
-/// Runs `$body` with `$s` bound to the screen of `$tab` (each is a different type).
-macro_rules! on_screen {
-    ($screens:expr, $tab:expr, |$s:ident| $body:expr) => {
-        match $tab {
-            TabId::Projects => {
-                let $s = &mut $screens.projects;
-                $body
-            }
-            TabId::Commissions => {
-                let $s = &mut $screens.commissions;
-                $body
-            }
-            TabId::Workload => {
-                let $s = &mut $screens.workload;
-                $body
-            }
-            TabId::Tickets => {
-                let $s = &mut $screens.tickets;
-                $body
-            }
-            TabId::Audit => {
-                let $s = &mut $screens.audit;
-                $body
-            }
-            TabId::Users => {
-                let $s = &mut $screens.users;
-                $body
-            }
-            TabId::Reviews => {
-                let $s = &mut $screens.reviews;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use on_screen;
+pub(crate) use super::screens::on_screen;
 
 /// Where things were drawn, for mouse clicks.
 #[derive(Default)]
@@ -210,15 +158,10 @@ impl App {
             data: None,
             actor: None,
             login: None,
-            screens: Screens {
-                projects: ProjectsScreen::default(),
-                commissions: CommissionsScreen::new(opts.commission_oldest_first),
-                workload: WorkloadScreen::new(now.date_naive()),
-                tickets: TicketsScreen::default(),
-                audit: AuditScreen::default(),
-                users: UsersScreen::default(),
-                reviews: ReviewsScreen::default(),
-            },
+            screens: Screens::new(&ScreenInit {
+                now,
+                commission_oldest_first: opts.commission_oldest_first,
+            }),
             tab: opts.start_tab,
             keymap,
             theme,

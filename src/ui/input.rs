@@ -123,19 +123,31 @@ impl App {
             Action::NextTab | Action::PrevTab => {
                 // From a view, the tabs count from the one it was opened on.
                 let from = self.back.first().copied().unwrap_or(self.tab);
-                let step = if action == Action::NextTab { 1 } else { 4 };
+                let n = TabId::ALL.len();
+                let step = if action == Action::NextTab { 1 } else { n - 1 };
                 // Past the tabs the staff member may not open.
-                let next = (1..=5)
-                    .map(|k| TabId::ALL[(from.index() + step * k) % 5])
+                let next = (1..=n)
+                    .map(|k| TabId::ALL[(from.index() + step * k) % n])
                     .find(|t| self.may_see(*t))
                     .unwrap_or(TabId::Projects);
                 self.switch_tab(next);
             }
-            Action::Tab1 => self.switch_tab(TabId::Projects),
-            Action::Tab2 => self.switch_tab(TabId::Commissions),
-            Action::Tab3 => self.switch_tab(TabId::Workload),
-            Action::Tab4 => self.switch_tab(TabId::Tickets),
-            Action::Tab5 => self.switch_tab(TabId::Audit),
+            Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::Tab4 | Action::Tab5 => {
+                // The registry's order numbers the tabs.
+                let n = [
+                    Action::Tab1,
+                    Action::Tab2,
+                    Action::Tab3,
+                    Action::Tab4,
+                    Action::Tab5,
+                ]
+                .iter()
+                .position(|a| *a == action)
+                .unwrap_or(0);
+                if let Some(tab) = TabId::ALL.get(n) {
+                    self.switch_tab(*tab);
+                }
+            }
             Action::Down | Action::Up | Action::PageDown | Action::PageUp => {
                 if self.detail_focus {
                     on_screen!(self.screens, self.tab, |s| {

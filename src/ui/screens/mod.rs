@@ -4,10 +4,14 @@
 pub mod audit;
 pub mod commissions;
 pub mod projects;
+mod registry;
 pub mod reviews;
 pub mod tickets;
 pub mod users;
 pub mod workload;
+
+pub(crate) use registry::on_screen;
+pub use registry::{ScreenInit, Screens, TabId};
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -25,58 +29,9 @@ use super::widgets::detail::DetailLine;
 use super::widgets::filter::ParsedFilter;
 use super::widgets::virtual_table::{Cell, Column, Fill, Identified, ListView};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TabId {
-    Projects,
-    Commissions,
-    Workload,
-    Tickets,
-    Audit,
-    /// A view (opened from the palette, not numbered): people, profiles and roles.
-    Users,
-    /// A view: reviews to moderate.
-    Reviews,
-}
-
 impl TabId {
-    /// The numbered tabs of the tab bar (1–5, Tab / Shift-Tab).
-    pub const ALL: [TabId; 5] = [
-        TabId::Projects,
-        TabId::Commissions,
-        TabId::Workload,
-        TabId::Tickets,
-        TabId::Audit,
-    ];
-    /// Every screen: the tabs, then the views opened with `:users` and `:reviews`.
-    pub const EVERY: [TabId; 7] = [
-        TabId::Projects,
-        TabId::Commissions,
-        TabId::Workload,
-        TabId::Tickets,
-        TabId::Audit,
-        TabId::Users,
-        TabId::Reviews,
-    ];
-
-    /// Views have no number: Esc goes back to where they were opened from.
-    pub fn is_view(self) -> bool {
-        matches!(self, TabId::Users | TabId::Reviews)
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            TabId::Projects => "projects",
-            TabId::Commissions => "commissions",
-            TabId::Workload => "workload",
-            TabId::Tickets => "tickets",
-            TabId::Audit => "audit",
-            TabId::Users => "users",
-            TabId::Reviews => "reviews",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<TabId> {
-        TabId::EVERY.into_iter().find(|t| {
+        TabId::EVERY.iter().copied().find(|t| {
             t.key() == s.to_lowercase()
                 || tr(Locale::Fr, &format!("tab.{}", t.key()), &[]).to_lowercase()
                     == s.to_lowercase()
@@ -85,14 +40,6 @@ impl TabId {
 
     pub fn index(self) -> usize {
         TabId::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-
-    /// The permission needed to open the screen (None: any staff member).
-    pub fn permission(self) -> Option<Permission> {
-        match self {
-            TabId::Audit => Some(Permission::AuditView),
-            _ => None,
-        }
     }
 
     pub fn title(self, locale: Locale) -> String {

@@ -1,0 +1,115 @@
+//! The registry: every screen in one list, in order — the numbered tabs, then the views the
+//! palette opens. `TabId`, the `Screens` that hold them, `on_screen!` (run code on the screen of
+//! a `TabId`) and the orders the tab bar, `--tab`, `1`–`N`, Tab / Shift-Tab, live updates and
+//! the palette follow are generated from it. Adding a screen: its module, one line here, its
+//! locale keys (`tab.<key>`).
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::Permission;
+
+use super::audit::AuditScreen;
+use super::commissions::CommissionsScreen;
+use super::projects::ProjectsScreen;
+use super::reviews::ReviewsScreen;
+use super::tickets::TicketsScreen;
+use super::users::UsersScreen;
+use super::workload::WorkloadScreen;
+
+/// What a screen may start from: the clock and the options that shape it.
+pub struct ScreenInit {
+    pub now: DateTime<Utc>,
+    pub commission_oldest_first: bool,
+}
+
+macro_rules! registry {
+    (
+        tabs { $($tab:ident ($tfield:ident: $tty:ty, $tkey:literal, $tperm:expr) = $tinit:expr;)+ }
+        views { $($view:ident ($vfield:ident: $vty:ty, $vkey:literal, $vperm:expr) = $vinit:expr;)+ }
+    ) => {
+        /// A screen: a numbered tab or a view.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum TabId {
+            $($tab,)+
+            $($view,)+
+        }
+
+        impl TabId {
+            /// The numbered tabs of the tab bar (1–N, Tab / Shift-Tab), in order.
+            pub const ALL: &'static [TabId] = &[$(TabId::$tab),+];
+            /// Every screen: the tabs, then the views the palette opens.
+            pub const EVERY: &'static [TabId] = &[$(TabId::$tab,)+ $(TabId::$view),+];
+
+            /// Views have no number: Esc goes back to where they were opened from.
+            pub fn is_view(self) -> bool {
+                matches!(self, $(TabId::$view)|+)
+            }
+
+            /// The screen's name (`--tab`, `ui.start_tab`, `:<name>`, the `tab.<name>` texts).
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(TabId::$tab => $tkey,)+
+                    $(TabId::$view => $vkey,)+
+                }
+            }
+
+            /// The permission needed to open the screen (None: any staff member).
+            pub fn permission(self) -> Option<Permission> {
+                match self {
+                    $(TabId::$tab => $tperm,)+
+                    $(TabId::$view => $vperm,)+
+                }
+            }
+        }
+
+        /// Every screen's state, one field per registry line.
+        pub struct Screens {
+            $(pub $tfield: $tty,)+
+            $(pub $vfield: $vty,)+
+        }
+
+        impl Screens {
+            pub fn new(init: &ScreenInit) -> Screens {
+                #[allow(clippy::redundant_closure_call)]
+                Screens {
+                    $($tfield: ($tinit)(init),)+
+                    $($vfield: ($vinit)(init),)+
+                }
+            }
+        }
+
+        /// Runs `$body` with `$s` bound to the screen of `$tab` (each is a different type).
+        macro_rules! on_screen {
+            ($screens:expr, $which:expr, |$s:ident| $body:expr) => {
+                match $which {
+                    $(TabId::$tab => {
+                        let $s = &mut $screens.$tfield;
+                        $body
+                    })+
+                    $(TabId::$view => {
+                        let $s = &mut $screens.$vfield;
+                        $body
+                    })+
+                }
+            };
+        }
+        pub(crate) use on_screen;
+    };
+}
+
+registry! {
+    tabs {
+        Projects (projects: ProjectsScreen, "projects", None) = |_: &ScreenInit| ProjectsScreen::default();
+        Commissions (commissions: CommissionsScreen, "commissions", None) =
+            |i: &ScreenInit| CommissionsScreen::new(i.commission_oldest_first);
+        Workload (workload: WorkloadScreen, "workload", None) =
+            |i: &ScreenInit| WorkloadScreen::new(i.now.date_naive());
+        Tickets (tickets: TicketsScreen, "tickets", None) = |_: &ScreenInit| TicketsScreen::default();
+        Audit (audit: AuditScreen, "audit", Some(Permission::AuditView)) =
+            |_: &ScreenInit| AuditScreen::default();
+    }
+    views {
+        Users (users: UsersScreen, "users", None) = |_: &ScreenInit| UsersScreen::default();
+        Reviews (reviews: ReviewsScreen, "reviews", None) = |_: &ScreenInit| ReviewsScreen::default();
+    }
+}
