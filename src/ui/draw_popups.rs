@@ -266,7 +266,7 @@ impl App {
         }
         lines.push(Line::from(""));
         lines.push(Line::styled(self.t("help.palette"), theme.header));
-        for (c, args) in super::palette::COMMANDS {
+        for (c, args) in super::palette::commands() {
             lines.push(Line::from(format!("  :{c} {args}")));
         }
         lines

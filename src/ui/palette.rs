@@ -7,22 +7,12 @@ use super::screens::TabId;
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::{Fill, Keep};
 
-/// Every command with its argument hint, in completion order.
-pub const COMMANDS: &[(&str, &str)] = &[
-    ("projects", "[filter]"),
-    ("commissions", "[filter]"),
-    ("workload", "[filter]"),
-    ("tickets", "[filter]"),
-    (
-        "audit",
-        "[project|commission|support_ticket|user] [id|name]",
-    ),
+/// The commands that are not screens, with their argument hints.
+const OTHER_COMMANDS: &[(&str, &str)] = &[
     ("filter", "TEXT"),
     ("follow", ""),
     ("settings", ""),
     ("articles", ""),
-    ("users", "[filter: role: type: availability: payout:]"),
-    ("reviews", "[filter: hidden rating: project: user:]"),
     ("hide-review", "ID REASON"),
     ("plan", "DEVELOPER_ID PROJECT_ID WEEK(YYYY-MM-DD) HOURS"),
     ("capacity", "DEVELOPER_ID HOURS [MAX_PROJECTS]"),
@@ -33,12 +23,22 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("quit", ""),
 ];
 
+/// Every command with its argument hint, in completion order: the registry's screens, then
+/// the rest.
+pub fn commands() -> Vec<(&'static str, &'static str)> {
+    TabId::EVERY
+        .iter()
+        .map(|t| (t.key(), t.palette_hint()))
+        .chain(OTHER_COMMANDS.iter().copied())
+        .collect()
+}
+
 /// Completions for what was typed so far.
 pub fn complete(typed: &str) -> Vec<String> {
     let typed = typed.trim_start();
     let (head, rest) = typed.split_once(' ').unwrap_or((typed, ""));
     if rest.is_empty() && !typed.ends_with(' ') {
-        return COMMANDS
+        return commands()
             .iter()
             .filter(|(c, _)| c.starts_with(head))
             .map(|(c, _)| format!("{c} "))
@@ -71,12 +71,13 @@ impl App {
             .split_once(' ')
             .map(|(c, r)| (c, r.trim()))
             .unwrap_or((line, ""));
-        let cmd = COMMANDS
+        let commands = commands();
+        let cmd = commands
             .iter()
             .map(|(c, _)| *c)
             .find(|c| *c == cmd)
             .or_else(|| {
-                let matches: Vec<&str> = COMMANDS
+                let matches: Vec<&str> = commands
                     .iter()
                     .map(|(c, _)| *c)
                     .filter(|c| c.starts_with(cmd) && !cmd.is_empty())
@@ -84,10 +85,16 @@ impl App {
                 (matches.len() == 1).then(|| matches[0])
             });
         match cmd {
-            Some(tab @ ("projects" | "commissions" | "workload" | "tickets")) => {
-                if let Some(t) = TabId::parse(tab) {
-                    self.switch_tab(t);
-                    if !rest.is_empty() {
+            // Any screen of the registry but the Audit log (whose arguments are a subject):
+            // a tab is switched to, a view is visited (Esc comes back); the rest filters it.
+            Some(name) if name != "audit" && TabId::parse(name).is_some() => {
+                if let Some(t) = TabId::parse(name) {
+                    if t.is_view() {
+                        self.visit(t);
+                    } else {
+                        self.switch_tab(t);
+                    }
+                    if !rest.is_empty() && self.tab == t {
                         self.apply_filter(rest.to_owned());
                     }
                 }
@@ -186,14 +193,6 @@ impl App {
                     ),
                 }
             }
-            Some(view @ ("users" | "reviews")) => {
-                if let Some(t) = TabId::parse(view) {
-                    self.visit(t);
-                    if !rest.is_empty() {
-                        self.apply_filter(rest.to_owned());
-                    }
-                }
-            }
             Some("articles") => {
                 self.popup = Some(super::popup::Popup::Articles {
                     rows: None,
@@ -238,6 +237,6 @@ mod tests {
     fn completes_commands_and_arguments() {
         assert_eq!(complete("ti"), vec!["tickets ".to_string()]);
         assert_eq!(complete("theme l"), vec!["theme light".to_string()]);
-        assert!(complete("").len() == COMMANDS.len());
+        assert!(complete("").len() == commands().len());
     }
 }

@@ -24,8 +24,8 @@ pub struct ScreenInit {
 
 macro_rules! registry {
     (
-        tabs { $($tab:ident ($tfield:ident: $tty:ty, $tkey:literal, $tperm:expr) = $tinit:expr;)+ }
-        views { $($view:ident ($vfield:ident: $vty:ty, $vkey:literal, $vperm:expr) = $vinit:expr;)+ }
+        tabs { $($tab:ident ($tfield:ident: $tty:ty, $tkey:literal, $thint:literal, $tperm:expr) = $tinit:expr;)+ }
+        views { $($view:ident ($vfield:ident: $vty:ty, $vkey:literal, $vhint:literal, $vperm:expr) = $vinit:expr;)+ }
     ) => {
         /// A screen: a numbered tab or a view.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,6 +50,14 @@ macro_rules! registry {
                 match self {
                     $(TabId::$tab => $tkey,)+
                     $(TabId::$view => $vkey,)+
+                }
+            }
+
+            /// What the palette's `:<name>` takes after the name.
+            pub fn palette_hint(self) -> &'static str {
+                match self {
+                    $(TabId::$tab => $thint,)+
+                    $(TabId::$view => $vhint,)+
                 }
             }
 
@@ -99,17 +107,18 @@ macro_rules! registry {
 
 registry! {
     tabs {
-        Projects (projects: ProjectsScreen, "projects", None) = |_: &ScreenInit| ProjectsScreen::default();
-        Commissions (commissions: CommissionsScreen, "commissions", None) =
+        Projects (projects: ProjectsScreen, "projects", "[filter]", None) = |_: &ScreenInit| ProjectsScreen::default();
+        Commissions (commissions: CommissionsScreen, "commissions", "[filter]", None) =
             |i: &ScreenInit| CommissionsScreen::new(i.commission_oldest_first);
-        Workload (workload: WorkloadScreen, "workload", None) =
+        Workload (workload: WorkloadScreen, "workload", "[filter]", None) =
             |i: &ScreenInit| WorkloadScreen::new(i.now.date_naive());
-        Tickets (tickets: TicketsScreen, "tickets", None) = |_: &ScreenInit| TicketsScreen::default();
-        Audit (audit: AuditScreen, "audit", Some(Permission::AuditView)) =
+        Tickets (tickets: TicketsScreen, "tickets", "[filter]", None) = |_: &ScreenInit| TicketsScreen::default();
+        Audit (audit: AuditScreen, "audit", "[project|commission|support_ticket|user] [id|name]",
+            Some(Permission::AuditView)) =
             |_: &ScreenInit| AuditScreen::default();
     }
     views {
-        Users (users: UsersScreen, "users", None) = |_: &ScreenInit| UsersScreen::default();
-        Reviews (reviews: ReviewsScreen, "reviews", None) = |_: &ScreenInit| ReviewsScreen::default();
+        Users (users: UsersScreen, "users", "[filter: role: type: availability: payout:]", None) = |_: &ScreenInit| UsersScreen::default();
+        Reviews (reviews: ReviewsScreen, "reviews", "[filter: hidden rating: project: user:]", None) = |_: &ScreenInit| ReviewsScreen::default();
     }
 }
