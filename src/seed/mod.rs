@@ -16,6 +16,8 @@ mod support;
 mod util;
 mod words;
 
+pub mod demo;
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};

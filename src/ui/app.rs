@@ -8,12 +8,14 @@ use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::{Locale, ThrottlePolicy};
+use crate::domain::Locale;
 use crate::service::auth::LoggedIn;
 use crate::service::{Actor, ServiceError};
 use crate::store::feed::Change;
 use crate::store::{Anchor, Db};
 use crate::tr;
+
+pub use super::options::{AppOptions, LoginSettings};
 
 use super::data::{Data, DataEvent, Pane, Request};
 use super::keymap::Keymap;
@@ -30,24 +32,6 @@ pub enum AppEvent {
     Data(DataEvent),
     Feed(Change),
     Login(Result<LoggedIn, ServiceError>),
-}
-
-/// How the login screen logs in: the throttling it is subject to and how long sessions last.
-#[derive(Clone, Debug)]
-pub struct LoginSettings {
-    pub policy: ThrottlePolicy,
-    pub remembered_ttl: chrono::Duration,
-    pub live_ttl: chrono::Duration,
-}
-
-impl Default for LoginSettings {
-    fn default() -> LoginSettings {
-        LoginSettings {
-            policy: ThrottlePolicy::default(),
-            remembered_ttl: chrono::Duration::days(14),
-            live_ttl: chrono::Duration::hours(12),
-        }
-    }
 }
 
 /// The token of this program's session: kept in the data directory when remembered, ended
@@ -74,25 +58,6 @@ pub(crate) use super::screens::on_screen;
 pub struct HitAreas {
     pub tabs: Vec<(Rect, TabId)>,
     pub list: Rect,
-}
-
-pub struct AppOptions {
-    pub locale: Locale,
-    pub theme: String,
-    pub no_color: bool,
-    pub read_only: bool,
-    pub mouse: bool,
-    pub start_tab: TabId,
-    pub commission_oldest_first: bool,
-    pub db_label: String,
-    pub backend_pushes: bool,
-    pub reason_max_bytes: usize,
-    pub reply_max_bytes: usize,
-    /// Where composer drafts are kept (None: not kept, e.g. in tests).
-    pub drafts_dir: Option<std::path::PathBuf>,
-    /// Where `e` writes CSV exports (None: exports are refused).
-    pub exports_dir: Option<std::path::PathBuf>,
-    pub login: LoginSettings,
 }
 
 pub struct App {

@@ -13,6 +13,7 @@ mod input;
 pub mod keymap;
 pub mod login;
 mod notify;
+pub mod options;
 mod outcomes;
 pub mod palette;
 pub mod popup;

@@ -1,10 +1,11 @@
-//! Starting the back-office: the demo database on first run, the remembered login, the
-//! terminal, and the event loop.
+//! The local runner: the first run's demo database, the remembered login, this terminal and
+//! its event stream, the change feed, and the loop that hands them to the `App` (which knows
+//! nothing of whose terminal it draws on).
 
 use std::io::Write;
 use std::time::Duration;
 
-use chrono::{NaiveTime, Utc};
+use chrono::Utc;
 use crossterm::event::EventStream;
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -13,12 +14,11 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::office::session;
 use crate::seed;
-use crate::service::{Origin, auth, bootstrap};
-use crate::store::{Backend, Db, feed};
+use crate::service::{Origin, auth};
+use crate::store::{Db, feed};
 
-use super::app::{App, AppEvent, AppOptions, LoginSettings, SessionToken};
+use super::app::{App, AppEvent, AppOptions, SessionToken};
 use super::keymap::Keymap;
-use super::screens::TabId;
 use super::terminal::{TerminalGuard, osc52_copy};
 use super::widgets::toast::Level;
 
@@ -36,55 +36,20 @@ pub async fn run(launch: Launch, config: Config) -> Result<(), String> {
     run_inner(launch, config).await
 }
 
-/// Creates, migrates and seeds the embedded demo database, with a one-line progress report.
-/// It is built under a temporary name and renamed when complete, so an interrupted first run
-/// never leaves a half-seeded database behind.
-async fn create_demo(config: &Config) -> Result<(), String> {
-    let path = config.demo_database_path();
-    let dir = config.data_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let partial = dir.join("obryl.db.partial");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
-    }
-    println!(
-        "First run: creating the demo database in {}",
-        path.display()
-    );
-    let db = Db::connect(&format!("sqlite://{}", partial.display()))
-        .await
-        .map_err(|e| e.to_string())?;
-    db.migrate().await.map_err(|e| e.to_string())?;
-    bootstrap::ensure_reference_data(&db)
-        .await
-        .map_err(|e| e.to_string())?;
-    let anchor = Utc::now()
-        .date_naive()
-        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
-        .and_utc();
-    let progress = |table: &str, done: u64, total: u64| {
-        print!("\r  seeding {table:<26} {done:>7}/{total:<7}");
-        let _ = std::io::stdout().flush();
-    };
-    let opts = seed::SeedOptions {
-        size: seed::Size::Demo,
-        seed: 7,
-        anchor,
-    };
-    seed::seed(&db, &opts, &progress)
-        .await
-        .map_err(|e| e.to_string())?;
-    db.close().await;
-    std::fs::rename(&partial, &path)
-        .map_err(|e| format!("cannot move the demo database into place: {e}"))?;
-    println!("\r  demo database ready.{:60}", "");
-    Ok(())
-}
-
 async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     let (url, is_demo) = config.database_url();
     if is_demo && !config.demo_database_path().exists() {
-        create_demo(&config).await?;
+        let path = config.demo_database_path();
+        println!(
+            "First run: creating the demo database in {}",
+            path.display()
+        );
+        let progress = |table: &str, done: u64, total: u64| {
+            print!("\r  seeding {table:<26} {done:>7}/{total:<7}");
+            let _ = std::io::stdout().flush();
+        };
+        seed::demo::build(&path, &progress).await?;
+        println!("\r  demo database ready.{:60}", "");
     }
     let db = Db::connect(&url).await.map_err(|e| e.to_string())?;
     if is_demo {
@@ -95,35 +60,8 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("{e} ({})", crate::store::db_redact(&url)))?;
 
-    let env = |k: &str| std::env::var(k).ok();
-    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (keymap, problems) = Keymap::new(&config.keys);
-    let start_tab = launch
-        .tab
-        .as_deref()
-        .and_then(TabId::parse)
-        .or_else(|| TabId::parse(&config.ui.start_tab))
-        .unwrap_or(TabId::Projects);
-    let opts = AppOptions {
-        locale: config.locale(env),
-        theme: config.ui.theme.clone(),
-        no_color,
-        read_only: config.ui.read_only,
-        mouse: config.ui.mouse,
-        start_tab,
-        commission_oldest_first: config.ui.commission_order != "newest",
-        db_label: db.describe(),
-        backend_pushes: db.backend() == Backend::Postgres,
-        reason_max_bytes: config.limits.reason_max_bytes,
-        reply_max_bytes: config.limits.reply_max_bytes,
-        drafts_dir: Some(config.data_dir().join("drafts")),
-        exports_dir: Some(config.data_dir().join("exports")),
-        login: LoginSettings {
-            policy: config.login.throttle_policy(),
-            remembered_ttl: chrono::Duration::days(config.session.ttl_days.max(1)),
-            live_ttl: chrono::Duration::hours(config.session.login_hours.max(1)),
-        },
-    };
+    let opts = AppOptions::from_config(&config, launch.tab.as_deref(), &db);
 
     // A remembered login opens straight in: no bcrypt on every start.
     let remembered = match (&launch.as_email, session::load_token(&config, &url)) {
