@@ -8,12 +8,12 @@ use crate::service::auth::LoggedIn;
 use crate::store::Anchor;
 use crate::store::feed::Change;
 
-use super::app::{App, AppEvent, Live, SessionToken, on_screen};
+use super::app::{App, AppEvent, Live, SessionToken};
 use super::data::{DataEvent, Outcome, Pane, Reply, Request};
 use super::popup::Popup;
-use super::screens::{ListScreen, TabId};
+use super::screens::TabId;
 use super::widgets::toast::Level;
-use super::widgets::virtual_table::{Fill, Keep, PaneState};
+use super::widgets::virtual_table::{Fill, Keep};
 
 impl App {
     pub fn on_app_event(&mut self, ev: AppEvent) {
@@ -191,9 +191,7 @@ impl App {
             (Pane::Export, reply) => self.on_export_page(reply),
             (Pane::Action, Reply::Done(outcome)) => self.on_outcome(outcome),
             (Pane::List(tab) | Pane::Detail(tab), reply) => {
-                on_screen!(self.screens, tab, |s| {
-                    s.take(reply, fill);
-                });
+                self.screens.get_mut(tab).take(reply, fill);
                 if let Pane::List(_) = pane {
                     self.prefetch();
                     self.after_move();
@@ -235,10 +233,8 @@ impl App {
             self.last_error = Some(self.t("status.reconnecting"));
         }
         match pane {
-            Pane::List(tab) => on_screen!(self.screens, tab, |s| s.list_mut().state =
-                PaneState::Failed(text.clone())),
-            Pane::Detail(tab) => on_screen!(self.screens, tab, |s| s.detail_mut().error =
-                Some(text.clone())),
+            Pane::List(tab) => self.screens.get_mut(tab).fail_list(text.clone()),
+            Pane::Detail(tab) => self.screens.get_mut(tab).fail_detail(text.clone()),
             _ => {}
         }
         if pane == Pane::Export {
@@ -323,8 +319,8 @@ impl App {
                     self.send(Pane::Whoami, Fill::Append, Request::Whoami);
                 }
                 for tab in TabId::EVERY.iter().copied() {
-                    let watches = on_screen!(self.screens, tab, |s| s.watches(&auditable_type)
-                        && s.list().loaded_once);
+                    let s = self.screens.get(tab);
+                    let watches = s.watches(&auditable_type) && s.loaded_once();
                     if !watches {
                         continue;
                     }

@@ -21,10 +21,10 @@ use super::data::{Data, DataEvent, Pane, Request};
 use super::keymap::Keymap;
 use super::login::LoginState;
 use super::popup::Popup;
-use super::screens::{Ctx, ListScreen, ScreenInit, Screens, TabId};
+use super::screens::{Ctx, ScreenInit, Screens, TabId};
 use super::theme::Theme;
 use super::widgets::toast::{Level, Toast};
-use super::widgets::virtual_table::{Fill, Identified, Keep, Need, PAGE, PaneState};
+use super::widgets::virtual_table::{Fill, Keep, PAGE};
 
 /// Everything the event loop can wake up for.
 #[derive(Debug)]
@@ -50,8 +50,6 @@ pub enum Live {
     Polling,
     Offline,
 }
-
-pub(crate) use super::screens::on_screen;
 
 /// Where things were drawn, for mouse clicks.
 #[derive(Default)]
@@ -255,29 +253,17 @@ impl App {
     }
 
     pub fn load_tab(&mut self, tab: TabId, anchor: Anchor, fill: Fill) {
-        let req = on_screen!(self.screens, tab, |s| {
-            s.list_mut().state = PaneState::Loading;
-            s.request(anchor, PAGE)
-        });
+        let s = self.screens.get_mut(tab);
+        s.set_loading();
+        let req = s.request(anchor, PAGE);
         self.stale.remove(&tab);
         self.send(Pane::List(tab), fill, req);
     }
 
     /// Refetches the visible window in place (live updates, reconnects): same rows, same line.
     pub fn refresh_tab(&mut self, tab: TabId) {
-        let plan = on_screen!(self.screens, tab, |s| {
-            let list = s.list();
-            // At the real top, new rows arriving above must show: refetch from the start.
-            let at_top = list.offset == 0 && !list.has_before;
-            let first = list
-                .rows
-                .get(list.offset)
-                .map(|r| s.cursor(r))
-                .filter(|_| !at_top);
-            let current = list.current().map(|r| r.row_id());
-            (first, current)
-        });
-        match plan {
+        let plan = self.screens.get(tab).refresh_plan();
+        match (plan.first, plan.current) {
             (Some(first), Some(current)) => {
                 self.load_tab(tab, Anchor::From(first), Fill::Replace(Keep::Row(current)))
             }
@@ -290,13 +276,7 @@ impl App {
     }
 
     pub(crate) fn refresh_detail(&mut self, tab: TabId) {
-        let req = on_screen!(self.screens, tab, |s| {
-            if !s.detail().open {
-                return;
-            }
-            s.list().current().and_then(|r| s.detail_request(r))
-        });
-        if let Some(req) = req {
+        if let Some(req) = self.screens.get(tab).current_detail_request() {
             self.send(Pane::Detail(tab), Fill::Append, req);
         }
     }
@@ -307,22 +287,8 @@ impl App {
         if self.data.as_ref().is_none_or(|d| d.busy(Pane::List(tab))) {
             return;
         }
-        let plan = on_screen!(self.screens, tab, |s| {
-            let list = s.list();
-            match list.need() {
-                Some(Need::After) => list
-                    .rows
-                    .last()
-                    .map(|r| (Anchor::After(s.cursor(r)), Fill::Append)),
-                Some(Need::Before) => list
-                    .rows
-                    .first()
-                    .map(|r| (Anchor::Before(s.cursor(r)), Fill::Prepend)),
-                None => None,
-            }
-        });
-        if let Some((anchor, fill)) = plan {
-            let req = on_screen!(self.screens, tab, |s| s.request(anchor, PAGE));
+        if let Some((anchor, fill)) = self.screens.get(tab).prefetch() {
+            let req = self.screens.get(tab).request(anchor, PAGE);
             self.send(Pane::List(tab), fill, req);
         }
     }
@@ -365,7 +331,7 @@ impl App {
         }
         self.tab = tab;
         self.detail_focus = false;
-        let never_loaded = on_screen!(self.screens, tab, |s| !s.list().loaded_once);
+        let never_loaded = !self.screens.get(tab).loaded_once();
         if never_loaded {
             self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));
         } else if self.stale.contains(&tab) {

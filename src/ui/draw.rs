@@ -9,9 +9,9 @@ use crate::domain::sanitize_line;
 use crate::tr;
 
 use super::action::Action;
-use super::app::{App, Live, on_screen};
-use super::screens::{ListScreen, TabId};
-use super::widgets::virtual_table::{self, PaneState, TableLook};
+use super::app::{App, Live};
+use super::screens::TabId;
+use super::widgets::virtual_table::TableLook;
 use super::widgets::{detail, spinner};
 
 /// Below this the layout cannot work: a one-line notice instead.
@@ -166,28 +166,26 @@ impl App {
         let tab = self.tab;
         let tick = self.tick;
         let text = self.with_ctx(|screens, ctx| {
-            on_screen!(screens, tab, |s| {
-                let list = s.list();
-                let spin = if list.state == PaneState::Loading {
-                    format!(" {}", spinner::frame(tick))
-                } else {
-                    String::new()
-                };
-                let filter = if s.filter_text().is_empty() {
-                    ctx.t("info.no_filter")
-                } else {
-                    s.filter_text().to_owned()
-                };
-                format!(
-                    " {}: {} · {}: {} · {}{}",
-                    ctx.t("info.filter"),
-                    sanitize_line(&filter),
-                    ctx.t("info.sort"),
-                    s.sort_label(ctx),
-                    list.position_label(),
-                    spin
-                )
-            })
+            let s = screens.get(tab);
+            let spin = if s.is_loading() {
+                format!(" {}", spinner::frame(tick))
+            } else {
+                String::new()
+            };
+            let filter = if s.filter_text().is_empty() {
+                ctx.t("info.no_filter")
+            } else {
+                s.filter_text().to_owned()
+            };
+            format!(
+                " {}: {} · {}: {} · {}{}",
+                ctx.t("info.filter"),
+                sanitize_line(&filter),
+                ctx.t("info.sort"),
+                s.sort_label(ctx),
+                s.position_label(),
+                spin
+            )
         });
         let exporting = self.export.as_ref().map(|e| {
             self.ta(
@@ -236,61 +234,44 @@ impl App {
         };
         let mut list_area = area;
         let _ = self.with_ctx(|screens, ctx| {
-            on_screen!(screens, tab, |s| {
-                let open = s.detail().open;
-                let (list_rect, detail_rect) = if open && wide {
-                    let cols = Layout::horizontal([
-                        Constraint::Percentage(58),
-                        Constraint::Percentage(42),
-                    ])
-                    .split(area);
-                    (Some(cols[0]), Some(cols[1]))
-                } else if open {
-                    (None, Some(area))
-                } else {
-                    (Some(area), None)
+            let s = screens.get(tab);
+            let open = s.detail_open();
+            let (list_rect, detail_rect) = if open && wide {
+                let cols =
+                    Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
+                        .split(area);
+                (Some(cols[0]), Some(cols[1]))
+            } else if open {
+                (None, Some(area))
+            } else {
+                (Some(area), None)
+            };
+            if let Some(r) = list_rect {
+                list_area = r;
+                let look = TableLook {
+                    title: format!(" {} ", tab.title(ctx.locale)),
+                    theme: ctx.theme,
+                    focused: !detail_focus,
+                    empty: String::new(),
                 };
-                if let Some(r) = list_rect {
-                    list_area = r;
-                    if !s.draw_custom(f, r, ctx) {
-                        let title = format!(" {} ", tab.title(ctx.locale));
-                        let look = TableLook {
-                            title,
-                            theme: ctx.theme,
-                            focused: !detail_focus,
-                            empty: s.empty_text(ctx),
-                        };
-                        let columns = s.columns(ctx);
-                        virtual_table::draw(
-                            f,
-                            r,
-                            s.list(),
-                            &columns,
-                            |row| s.cells(row, ctx),
-                            look,
-                        );
-                    }
+                s.draw_list(f, r, look, ctx);
+            }
+            if let Some(r) = detail_rect {
+                let view = s.detail_view(ctx);
+                let mut title = view.title;
+                if !presence.is_empty() {
+                    title = format!("{title} — ⚠ {presence}");
                 }
-                if let Some(r) = detail_rect {
-                    let d = s.detail();
-                    let lines = match (&d.error, s.detail_lines(ctx)) {
-                        (Some(e), _) => vec![detail::DetailLine::Styled(
-                            ctx.t("detail.error"),
-                            e.clone(),
-                            detail::Tone::Danger,
-                        )],
-                        (None, lines) if lines.is_empty() => {
-                            vec![detail::DetailLine::Text(ctx.t("detail.loading"))]
-                        }
-                        (None, lines) => lines,
-                    };
-                    let mut title = s.detail_title(ctx);
-                    if !presence.is_empty() {
-                        title = format!("{title} — ⚠ {presence}");
-                    }
-                    detail::draw(f, r, &title, &lines, d.scroll, ctx.theme, detail_focus);
-                }
-            })
+                detail::draw(
+                    f,
+                    r,
+                    &title,
+                    &view.lines,
+                    view.scroll,
+                    ctx.theme,
+                    detail_focus,
+                );
+            }
         });
         self.hits.list = list_area;
     }
@@ -298,7 +279,7 @@ impl App {
     pub(crate) fn footer_actions(&mut self) -> Vec<Action> {
         let tab = self.tab;
         let mut actions = self
-            .with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.actions(ctx)))
+            .with_ctx(|screens, ctx| screens.get(tab).actions(ctx))
             .unwrap_or_default();
         actions.extend(FOOTER_GLOBAL);
         actions

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use crate::domain::{sanitize_line, spreadsheet_safe};
 use crate::store::Anchor;
 
-use super::app::{App, on_screen};
+use super::app::App;
 use super::data::{Pane, Reply};
-use super::screens::{ListScreen, TabId};
+use super::screens::{ExportPage, TabId};
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::Fill;
 
@@ -57,12 +57,11 @@ impl App {
             }
         };
         let header = self.with_ctx(|screens, ctx| {
-            on_screen!(screens, tab, |s| s
-                .columns(ctx)
+            let s = screens.get(tab);
+            s.column_titles(ctx)
                 .into_iter()
-                .map(|c| c.title)
                 .chain(s.export_header().into_iter().map(str::to_owned))
-                .collect::<Vec<_>>())
+                .collect::<Vec<_>>()
         });
         if let Err(e) = writer.write_record(header.unwrap_or_default()) {
             self.export_failed(e.to_string());
@@ -81,7 +80,7 @@ impl App {
         let Some(tab) = self.export.as_ref().map(|e| e.tab) else {
             return;
         };
-        let req = on_screen!(self.screens, tab, |s| s.request(anchor, EXPORT_PAGE));
+        let req = self.screens.get(tab).request(anchor, EXPORT_PAGE);
         self.send(Pane::Export, Fill::Append, req);
     }
 
@@ -90,31 +89,19 @@ impl App {
         let Some(tab) = self.export.as_ref().map(|e| e.tab) else {
             return;
         };
-        let page = self.with_ctx(|screens, ctx| {
-            on_screen!(screens, tab, |s| s.rows_of(reply).ok().map(|page| {
-                let lines: Vec<Vec<String>> = page
-                    .rows
-                    .iter()
-                    .map(|r| {
-                        s.cells(r, ctx)
-                            .into_iter()
-                            .map(|c| c.text)
-                            .chain(s.export_values(r))
-                            .map(|text| spreadsheet_safe(&sanitize_line(&text)).into_owned())
-                            .collect()
-                    })
-                    .collect();
-                let next = page
-                    .rows
-                    .last()
-                    .filter(|_| page.has_after)
-                    .map(|r| s.cursor(r));
-                (lines, next)
-            }))
-        });
-        let Some(Some((lines, next))) = page else {
+        let page = self.with_ctx(|screens, ctx| screens.get(tab).export_page(reply, ctx).ok());
+        let Some(Some(ExportPage { lines, next })) = page else {
             return;
         };
+        // Cells as the screen shows them, safe for a spreadsheet.
+        let lines: Vec<Vec<String>> = lines
+            .into_iter()
+            .map(|line| {
+                line.iter()
+                    .map(|text| spreadsheet_safe(&sanitize_line(text)).into_owned())
+                    .collect()
+            })
+            .collect();
         let Some(export) = self.export.as_mut() else {
             return;
         };

@@ -7,13 +7,13 @@ use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseButton, MouseEvent, M
 use crate::store::Anchor;
 
 use super::action::Action;
-use super::app::{App, on_screen};
+use super::app::App;
 use super::data::{Pane, Request};
 use super::popup::Popup;
-use super::screens::{Effect, ListScreen, TabId};
+use super::screens::{Effect, TabId};
 use super::widgets::filter::ParsedFilter;
 use super::widgets::toast::Level;
-use super::widgets::virtual_table::{Fill, Identified, Keep};
+use super::widgets::virtual_table::{Fill, Keep};
 
 impl App {
     pub fn handle_event(&mut self, ev: Event) {
@@ -93,10 +93,9 @@ impl App {
                 // Two rows of border + header above the first data row.
                 if list.contains((m.column, m.row).into()) && m.row >= list.y + 2 {
                     let line = (m.row - list.y - 2) as usize;
-                    on_screen!(self.screens, self.tab, |s| {
-                        let index = s.list().offset + line;
-                        s.list_mut().select_index(index);
-                    });
+                    let s = self.screens.get_mut(self.tab);
+                    let index = s.offset() + line;
+                    s.select_index(index);
                     self.after_move();
                 }
             }
@@ -113,7 +112,7 @@ impl App {
         }
         match action {
             Action::Quit => {
-                if on_screen!(self.screens, self.tab, |s| s.detail().open) {
+                if self.screens.get(self.tab).detail_open() {
                     self.close_detail();
                 } else if !(self.tab.is_view() && self.go_back()) {
                     self.quit = true;
@@ -150,43 +149,36 @@ impl App {
             }
             Action::Down | Action::Up | Action::PageDown | Action::PageUp => {
                 if self.detail_focus {
-                    on_screen!(self.screens, self.tab, |s| {
-                        let d = s.detail_mut();
-                        d.scroll = match action {
-                            Action::Down => d.scroll.saturating_add(1),
-                            Action::Up => d.scroll.saturating_sub(1),
-                            Action::PageDown => d.scroll.saturating_add(10),
-                            _ => d.scroll.saturating_sub(10),
-                        };
-                    });
-                    return;
-                }
-                on_screen!(self.screens, self.tab, |s| {
-                    let page = s.list().viewport() as isize;
-                    let delta = match action {
+                    let lines = match action {
                         Action::Down => 1,
                         Action::Up => -1,
-                        Action::PageDown => page,
-                        _ => -page,
+                        Action::PageDown => 10,
+                        _ => -10,
                     };
-                    s.list_mut().move_by(delta);
-                });
+                    self.screens.get_mut(self.tab).scroll_detail(lines);
+                    return;
+                }
+                let s = self.screens.get_mut(self.tab);
+                let page = s.viewport() as isize;
+                let delta = match action {
+                    Action::Down => 1,
+                    Action::Up => -1,
+                    Action::PageDown => page,
+                    _ => -page,
+                };
+                s.move_by(delta);
                 self.after_move();
             }
             Action::First => self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top)),
             Action::Last => self.load_tab(self.tab, Anchor::Last, Fill::Replace(Keep::Bottom)),
             Action::Open | Action::ToggleDetail => {
-                let open = on_screen!(self.screens, self.tab, |s| s.detail().open);
+                let open = self.screens.get(self.tab).detail_open();
                 if open && action == Action::ToggleDetail {
                     self.close_detail();
                 } else if open {
                     self.detail_focus = !self.detail_focus;
                 } else {
-                    on_screen!(self.screens, self.tab, |s| {
-                        let d = s.detail_mut();
-                        d.open = true;
-                        d.scroll = 0;
-                    });
+                    self.screens.get_mut(self.tab).open_detail();
                     self.refresh_detail(self.tab);
                 }
             }
@@ -195,21 +187,22 @@ impl App {
             Action::Back => {
                 if self.detail_focus {
                     self.detail_focus = false;
-                } else if on_screen!(self.screens, self.tab, |s| s.detail().open) {
+                } else if self.screens.get(self.tab).detail_open() {
                     self.close_detail();
                 } else if self.go_back() {
                     // Back from a record's history or a view to where it was opened.
-                } else if !on_screen!(self.screens, self.tab, |s| s.filter_text().is_empty()) {
+                } else if !self.screens.get(self.tab).filter_text().is_empty() {
                     self.apply_filter(String::new());
                 }
             }
             Action::Sort | Action::SortReverse => {
-                on_screen!(self.screens, self.tab, |s| s
-                    .cycle_sort(action == Action::SortReverse));
+                self.screens
+                    .get_mut(self.tab)
+                    .cycle_sort(action == Action::SortReverse);
                 self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
             }
             Action::Filter => {
-                let current = on_screen!(self.screens, self.tab, |s| s.filter_text().to_owned());
+                let current = self.screens.get(self.tab).filter_text().to_owned();
                 self.popup = Some(Popup::filter(&current));
             }
             Action::Palette => self.popup = Some(Popup::palette()),
@@ -219,11 +212,7 @@ impl App {
                 self.send(Pane::Notifications, Fill::Append, Request::Notifications);
             }
             Action::Copy => {
-                if let Some(text) = on_screen!(self.screens, self.tab, |s| s
-                    .list()
-                    .current()
-                    .map(|r| s.reference(r)))
-                {
+                if let Some(text) = self.screens.get(self.tab).current_reference() {
                     self.toast(
                         self.ta(
                             "toast.copied",
@@ -242,10 +231,7 @@ impl App {
             }
             Action::Refresh => self.refresh_tab(self.tab),
             Action::History => {
-                let subject = on_screen!(self.screens, self.tab, |s| s
-                    .list()
-                    .current()
-                    .and_then(|r| s.subject(r)));
+                let subject = self.screens.get(self.tab).current_subject();
                 if let Some((kind, id)) = subject {
                     self.visit(TabId::Audit);
                     if self.tab == TabId::Audit {
@@ -258,7 +244,7 @@ impl App {
                 // Refused before anything opens, naming the permission the key needs.
                 let missing = self
                     .with_ctx(|screens, ctx| {
-                        on_screen!(screens, tab, |s| s.needs(other)).filter(|p| !ctx.actor.can(*p))
+                        screens.get(tab).needs(other).filter(|p| !ctx.actor.can(*p))
                     })
                     .flatten();
                 if let Some(p) = missing {
@@ -266,7 +252,7 @@ impl App {
                     return self.toast(text, Level::Error);
                 }
                 let effects = self
-                    .with_ctx(|screens, ctx| on_screen!(screens, tab, |s| s.act(other, ctx)))
+                    .with_ctx(|screens, ctx| screens.get_mut(tab).act(other, ctx))
                     .flatten();
                 match effects {
                     Some(effects) => self.run_effects(effects),
@@ -281,21 +267,12 @@ impl App {
 
     fn close_detail(&mut self) {
         self.detail_focus = false;
-        on_screen!(self.screens, self.tab, |s| {
-            let d = s.detail_mut();
-            d.open = false;
-            d.content = None;
-            d.for_id = None;
-        });
+        self.screens.get_mut(self.tab).close_detail();
     }
 
     pub(crate) fn after_move(&mut self) {
         self.prefetch();
-        let needs = on_screen!(self.screens, self.tab, |s| {
-            let current = s.list().current().map(|r| r.row_id());
-            s.detail().open && s.detail().for_id != current
-        });
-        if needs {
+        if self.screens.get(self.tab).detail_behind() {
             self.refresh_detail(self.tab);
         }
     }
@@ -303,9 +280,7 @@ impl App {
     pub fn apply_filter(&mut self, raw: String) {
         let parsed = ParsedFilter::parse(&raw);
         let tab = self.tab;
-        self.with_ctx(|screens, ctx| {
-            on_screen!(screens, tab, |s| s.set_filter(&raw, &parsed, ctx))
-        });
+        self.with_ctx(|screens, ctx| screens.get_mut(tab).set_filter(&raw, &parsed, ctx));
         self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));
     }
 

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod commissions;
+mod facade;
 pub mod projects;
 mod registry;
 pub mod reviews;
@@ -10,7 +11,7 @@ pub mod tickets;
 pub mod users;
 pub mod workload;
 
-pub(crate) use registry::on_screen;
+pub use facade::{DetailView, ExportPage, RefreshPlan, Screen};
 pub use registry::{ScreenInit, Screens, TabId};
 
 use chrono::{DateTime, Utc};

@@ -1,12 +1,14 @@
 //! The registry: every screen in one list, in order — the numbered tabs, then the views the
-//! palette opens. `TabId`, the `Screens` that hold them, `on_screen!` (run code on the screen of
-//! a `TabId`) and the orders the tab bar, `--tab`, `1`–`N`, Tab / Shift-Tab, live updates and
-//! the palette follow are generated from it. Adding a screen: its module, one line here, its
+//! palette opens. `TabId`, the `Screens` that hold them (`Screens::get` hands any of them out
+//! as a `&dyn Screen`) and the orders the tab bar, `--tab`, `1`–`N`, Tab / Shift-Tab, live
+//! updates and the palette follow are generated from it. Adding a screen: its module, one line here, its
 //! locale keys (`tab.<key>`).
 
 use chrono::{DateTime, Utc};
 
 use crate::domain::Permission;
+
+use super::facade::Screen;
 
 use super::audit::AuditScreen;
 use super::commissions::CommissionsScreen;
@@ -77,6 +79,21 @@ macro_rules! registry {
         }
 
         impl Screens {
+            /// The screen of `tab`, as the app sees every screen.
+            pub fn get(&self, tab: TabId) -> &dyn Screen {
+                match tab {
+                    $(TabId::$tab => &self.$tfield,)+
+                    $(TabId::$view => &self.$vfield,)+
+                }
+            }
+
+            pub fn get_mut(&mut self, tab: TabId) -> &mut dyn Screen {
+                match tab {
+                    $(TabId::$tab => &mut self.$tfield,)+
+                    $(TabId::$view => &mut self.$vfield,)+
+                }
+            }
+
             pub fn new(init: &ScreenInit) -> Screens {
                 #[allow(clippy::redundant_closure_call)]
                 Screens {
@@ -86,22 +103,6 @@ macro_rules! registry {
             }
         }
 
-        /// Runs `$body` with `$s` bound to the screen of `$tab` (each is a different type).
-        macro_rules! on_screen {
-            ($screens:expr, $which:expr, |$s:ident| $body:expr) => {
-                match $which {
-                    $(TabId::$tab => {
-                        let $s = &mut $screens.$tfield;
-                        $body
-                    })+
-                    $(TabId::$view => {
-                        let $s = &mut $screens.$vfield;
-                        $body
-                    })+
-                }
-            };
-        }
-        pub(crate) use on_screen;
     };
 }
 
