@@ -233,7 +233,7 @@ impl App {
         self.dirty = true;
     }
 
-    pub(crate) fn send(&mut self, pane: Pane, fill: Fill, req: Request) {
+    pub(crate) fn send(&mut self, pane: Pane, fill: Fill, req: impl Into<super::data::Work>) {
         if let Some(data) = self.data.as_mut() {
             data.send(pane, fill, req);
         }

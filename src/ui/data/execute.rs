@@ -8,44 +8,6 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
     let mut c = db.clone();
     let origin = Origin::tui();
     Ok(match req {
-        Request::Projects {
-            filter,
-            sort,
-            anchor,
-            limit,
-        } => Reply::Projects(store::projects::page(&mut c, &filter, sort, &anchor, limit).await?),
-        Request::Commissions {
-            kind,
-            filter,
-            sort,
-            anchor,
-            limit,
-        } => {
-            let page =
-                crate::office::queue::page(&mut c, kind, &filter, sort, &anchor, limit).await?;
-            Reply::Commissions(page)
-        }
-        Request::Workload {
-            text,
-            sort,
-            from,
-            anchor,
-            limit,
-        } => Reply::Workload(
-            crate::office::workload::grid(&mut c, text.as_deref(), sort, from, &anchor, limit)
-                .await?,
-        ),
-        Request::Tickets {
-            filter,
-            sort,
-            anchor,
-            limit,
-        } => Reply::Tickets(store::tickets::page(&mut c, &filter, sort, &anchor, limit).await?),
-        Request::Audit {
-            filter,
-            anchor,
-            limit,
-        } => Reply::Audit(store::audit::page(&mut c, &filter, &anchor, limit).await?),
         Request::ProjectDetail(id) => {
             let project =
                 store::projects::get(&mut c, id)
@@ -234,15 +196,6 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
             service::projects::transition(db, actor, &origin, id, to, seen).await?;
             Reply::Done(Outcome::ProjectChanged { id })
         }
-        Request::Users {
-            filter,
-            sort,
-            anchor,
-            limit,
-        } => {
-            let staff = crate::domain::Role::staff_names();
-            Reply::Users(store::people::page(&mut c, &filter, &staff, sort, &anchor, limit).await?)
-        }
         Request::UserDetail(id) => {
             let person = store::people::get(&mut c, id)
                 .await?
@@ -268,12 +221,6 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
                 sessions,
             }))
         }
-        Request::Reviews {
-            filter,
-            sort,
-            anchor,
-            limit,
-        } => Reply::Reviews(store::reviews::page(&mut c, &filter, sort, &anchor, limit).await?),
         Request::ReviewDetail(id) => {
             let review = store::reviews::get(&mut c, id)
                 .await?

@@ -3,6 +3,9 @@
 //! the older one, so at most one is in flight and a stale answer never overwrites a fresh one.
 
 mod execute;
+mod job;
+
+pub use job::{Job, Typed};
 
 use std::collections::HashMap;
 
@@ -12,7 +15,7 @@ use tokio::task::AbortHandle;
 
 use crate::service::commissions::Kind;
 use crate::service::{self, Actor, Origin, ServiceError};
-use crate::store::audit::{AuditFilter, AuditRow};
+use crate::store::audit::AuditRow;
 use crate::store::commissions::CommissionRow;
 use crate::store::notifications::NotificationRow;
 use crate::store::people::PersonRow;
@@ -20,7 +23,7 @@ use crate::store::projects::ProjectRow;
 use crate::store::reviews::ReviewListRow;
 use crate::store::tickets::TicketRow;
 use crate::store::workload::{DeveloperRow, WorkloadLine};
-use crate::store::{self, Anchor, Db, Page};
+use crate::store::{self, Anchor, Db};
 
 use super::app::AppEvent;
 use super::screens::TabId;
@@ -30,37 +33,6 @@ pub use crate::office::workload::{WEEKS, WorkloadRow};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
-    Projects {
-        filter: store::projects::Filter,
-        sort: store::projects::Sort,
-        anchor: Anchor,
-        limit: u64,
-    },
-    Commissions {
-        kind: Kind,
-        filter: store::commissions::Filter,
-        sort: store::commissions::Sort,
-        anchor: Anchor,
-        limit: u64,
-    },
-    Workload {
-        text: Option<String>,
-        sort: store::workload::Sort,
-        from: NaiveDate,
-        anchor: Anchor,
-        limit: u64,
-    },
-    Tickets {
-        filter: store::tickets::Filter,
-        sort: store::tickets::Sort,
-        anchor: Anchor,
-        limit: u64,
-    },
-    Audit {
-        filter: AuditFilter,
-        anchor: Anchor,
-        limit: u64,
-    },
     ProjectDetail(i64),
     CommissionDetail(Kind, i64),
     TicketDetail(i64),
@@ -161,19 +133,7 @@ pub enum Request {
         seen: Option<i64>,
     },
     Articles,
-    Users {
-        filter: store::people::Filter,
-        sort: store::people::Sort,
-        anchor: Anchor,
-        limit: u64,
-    },
     UserDetail(i64),
-    Reviews {
-        filter: store::reviews::Filter,
-        sort: store::reviews::Sort,
-        anchor: Anchor,
-        limit: u64,
-    },
     ReviewDetail(i64),
     RestoreReview {
         id: i64,
@@ -347,11 +307,6 @@ pub enum Outcome {
 
 #[derive(Debug)]
 pub enum Reply {
-    Projects(Page<ProjectRow>),
-    Commissions(Page<CommissionRow>),
-    Workload(Page<WorkloadRow>),
-    Tickets(Page<TicketRow>),
-    Audit(Page<AuditRow>),
     ProjectDetail(Box<ProjectDetail>),
     CommissionDetail(Box<CommissionDetail>),
     TicketDetail(Box<TicketDetail>),
@@ -362,9 +317,7 @@ pub enum Reply {
     Presence(i64, Vec<(String, bool)>),
     Agents(Vec<(i64, String, String)>),
     Articles(Vec<crate::store::content::ArticleRow>),
-    Users(Page<PersonRow>),
     UserDetail(Box<UserDetail>),
-    Reviews(Page<ReviewListRow>),
     ReviewDetail(Box<ReviewDetail>),
     /// Developers ranked by free capacity for a project, with the hours it needs.
     Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
@@ -372,6 +325,8 @@ pub enum Reply {
     ClientProjects(i64, Vec<ProjectRow>),
     Pong,
     Actor(Box<Actor>),
+    /// A typed job's answer (see `Job`).
+    Typed(Typed),
     Done(Outcome),
 }
 
@@ -440,6 +395,25 @@ impl Identified for WorkloadRow {
     }
 }
 
+/// What the data task runs: an app request, or a screen's typed job.
+#[derive(Debug)]
+pub enum Work {
+    Request(Request),
+    Job(Job),
+}
+
+impl From<Request> for Work {
+    fn from(r: Request) -> Work {
+        Work::Request(r)
+    }
+}
+
+impl From<Job> for Work {
+    fn from(j: Job) -> Work {
+        Work::Job(j)
+    }
+}
+
 pub struct Data {
     db: Db,
     actor: Actor,
@@ -476,7 +450,8 @@ impl Data {
     }
 
     /// Starts `req` for `pane`, aborting whatever that pane still had in flight.
-    pub fn send(&mut self, pane: Pane, fill: Fill, req: Request) -> u64 {
+    pub fn send(&mut self, pane: Pane, fill: Fill, work: impl Into<Work>) -> u64 {
+        let work = work.into();
         self.seq += 1;
         let seq = self.seq;
         if pane != Pane::Action
@@ -486,7 +461,10 @@ impl Data {
         }
         let (db, actor, out) = (self.db.clone(), self.actor.clone(), self.out.clone());
         let handle = tokio::spawn(async move {
-            let result = execute::run(&db, &actor, req).await;
+            let result = match work {
+                Work::Request(req) => execute::run(&db, &actor, req).await,
+                Work::Job(job) => job.run(db, actor).await.map(Reply::Typed),
+            };
             let _ = out.send(AppEvent::Data(DataEvent {
                 pane,
                 seq,

@@ -6,10 +6,11 @@ use ratatui::layout::Constraint;
 use serde_json::Value as JsonValue;
 
 use crate::office::format;
+use crate::service::ServiceError;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Reply, Request};
+use crate::ui::data::{Job, Request};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView};
@@ -126,24 +127,19 @@ impl ListScreen for AuditScreen {
     type Detail = ();
 
     super::screen_fields!(TabId::Audit, AuditRow, ());
-    fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Audit {
-            filter: self.filter.clone(),
-            anchor,
-            limit,
-        }
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let filter = self.filter.clone();
+        Job::new(move |db, _| async move {
+            Ok::<_, ServiceError>(
+                crate::store::audit::page(&mut db.clone(), &filter, &anchor, limit).await?,
+            )
+        })
     }
     fn cursor(&self, row: &AuditRow) -> Cursor {
         Cursor::id(row.id)
     }
     fn detail_request(&self, _row: &AuditRow) -> Option<Request> {
         None
-    }
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
-        match reply {
-            Reply::Audit(page) => Ok(page),
-            other => Err(other),
-        }
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec!["created_at_utc", "event_code", "old_values", "new_values"]

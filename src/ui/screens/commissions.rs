@@ -9,7 +9,7 @@ use crate::service::commissions::Kind;
 use crate::store::commissions::{CommissionRow, Filter, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{CommissionDetail, Reply, Request};
+use crate::ui::data::{CommissionDetail, Job, Reply, Request};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -63,26 +63,17 @@ impl ListScreen for CommissionsScreen {
 
     super::screen_fields!(TabId::Commissions, CommissionRow, CommissionDetail);
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Commissions {
-            kind: self.kind,
-            filter: self.filter.clone(),
-            sort: self.sort,
-            anchor,
-            limit,
-        }
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let (kind, filter, sort) = (self.kind, self.filter.clone(), self.sort);
+        Job::new(move |db, _| async move {
+            crate::office::queue::page(&mut db.clone(), kind, &filter, sort, &anchor, limit).await
+        })
     }
     fn cursor(&self, row: &CommissionRow) -> Cursor {
         self.sort.cursor(row)
     }
     fn detail_request(&self, row: &CommissionRow) -> Option<Request> {
         Some(Request::CommissionDetail(self.kind, row.id))
-    }
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
-        match reply {
-            Reply::Commissions(page) => Ok(page),
-            other => Err(other),
-        }
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![

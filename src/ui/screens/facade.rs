@@ -10,7 +10,7 @@ use crate::store::{Anchor, Cursor};
 
 use super::{Ctx, Effect, ListScreen, TabId};
 use crate::ui::action::Action;
-use crate::ui::data::{Reply, Request};
+use crate::ui::data::{Job, Reply, Request};
 use crate::ui::widgets::detail::{self, DetailLine};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{self, Fill, Identified, Need, PaneState, TableLook};
@@ -33,7 +33,7 @@ pub trait Screen {
     fn tab(&self) -> TabId;
 
     // The list window.
-    fn request(&self, anchor: Anchor, limit: u64) -> Request;
+    fn request(&self, anchor: Anchor, limit: u64) -> Job;
     fn take(&mut self, reply: Reply, fill: Fill) -> bool;
     fn set_loading(&mut self);
     fn fail_list(&mut self, text: String);
@@ -95,7 +95,7 @@ impl<S: ListScreen> Screen for S {
         self.id()
     }
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Request {
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
         ListScreen::request(self, anchor, limit)
     }
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {

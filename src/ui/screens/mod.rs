@@ -24,7 +24,7 @@ use crate::store::{Anchor, Cursor};
 use crate::tr;
 
 use super::action::Action;
-use super::data::{Reply, Request};
+use super::data::{Job, Reply, Request};
 use super::theme::Theme;
 use super::widgets::detail::DetailLine;
 use super::widgets::filter::ParsedFilter;
@@ -250,7 +250,7 @@ pub enum Pick {
 }
 
 pub trait ListScreen {
-    type Row: Identified;
+    type Row: Identified + Send + 'static;
     type Detail;
 
     fn id(&self) -> TabId;
@@ -259,13 +259,18 @@ pub trait ListScreen {
     fn detail(&self) -> &DetailState<Self::Detail>;
     fn detail_mut(&mut self) -> &mut DetailState<Self::Detail>;
 
-    /// The query for a window of this list.
-    fn request(&self, anchor: Anchor, limit: u64) -> Request;
+    /// The job that reads a window of this list (its answer: a `Page<Self::Row>`).
+    fn request(&self, anchor: Anchor, limit: u64) -> Job;
     fn cursor(&self, row: &Self::Row) -> Cursor;
     fn detail_request(&self, row: &Self::Row) -> Option<Request>;
     /// The rows of a list answer for this screen, or the answer back when it is something else
     /// (the list window takes them; exports read the whole list page by page).
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply>;
+    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
+        match reply {
+            Reply::Typed(answer) => answer.take().map_err(Reply::Typed),
+            other => Err(other),
+        }
+    }
     /// Takes a detail answer; false if it was not for this screen.
     fn take_detail(&mut self, _reply: Reply) -> bool {
         false

@@ -6,9 +6,10 @@ use crate::domain::{Permission, ProjectStatus};
 use crate::ui::action::Action;
 
 use crate::office::format;
+use crate::service::ServiceError;
 use crate::store::projects::{Filter, ProjectRow, Sort};
 use crate::store::{Anchor, Cursor};
-use crate::ui::data::{ProjectDetail, Reply, Request};
+use crate::ui::data::{Job, ProjectDetail, Reply, Request};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -42,25 +43,20 @@ impl ListScreen for ProjectsScreen {
 
     super::screen_fields!(TabId::Projects, ProjectRow, ProjectDetail);
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Projects {
-            filter: self.filter.clone(),
-            sort: self.sort,
-            anchor,
-            limit,
-        }
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let (filter, sort) = (self.filter.clone(), self.sort);
+        Job::new(move |db, _| async move {
+            Ok::<_, ServiceError>(
+                crate::store::projects::page(&mut db.clone(), &filter, sort, &anchor, limit)
+                    .await?,
+            )
+        })
     }
     fn cursor(&self, row: &ProjectRow) -> Cursor {
         self.sort.cursor(row)
     }
     fn detail_request(&self, row: &ProjectRow) -> Option<Request> {
         Some(Request::ProjectDetail(row.id))
-    }
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
-        match reply {
-            Reply::Projects(page) => Ok(page),
-            other => Err(other),
-        }
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![

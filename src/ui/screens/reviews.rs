@@ -5,10 +5,11 @@ use ratatui::layout::Constraint;
 
 use crate::domain::Permission;
 use crate::office::format;
+use crate::service::ServiceError;
 use crate::store::reviews::{Filter, ReviewListRow, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Reply, Request, ReviewDetail};
+use crate::ui::data::{Job, Reply, Request, ReviewDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -48,25 +49,19 @@ impl ListScreen for ReviewsScreen {
 
     super::screen_fields!(TabId::Reviews, ReviewListRow, ReviewDetail);
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Reviews {
-            filter: self.filter.clone(),
-            sort: self.sort,
-            anchor,
-            limit,
-        }
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let (filter, sort) = (self.filter.clone(), self.sort);
+        Job::new(move |db, _| async move {
+            Ok::<_, ServiceError>(
+                crate::store::reviews::page(&mut db.clone(), &filter, sort, &anchor, limit).await?,
+            )
+        })
     }
     fn cursor(&self, row: &ReviewListRow) -> Cursor {
         self.sort.cursor(row)
     }
     fn detail_request(&self, row: &ReviewListRow) -> Option<Request> {
         Some(Request::ReviewDetail(row.id))
-    }
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
-        match reply {
-            Reply::Reviews(page) => Ok(page),
-            other => Err(other),
-        }
     }
     fn take_detail(&mut self, reply: Reply) -> bool {
         let Reply::ReviewDetail(d) = reply else {

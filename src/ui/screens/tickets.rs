@@ -4,10 +4,11 @@ use ratatui::layout::Constraint;
 
 use crate::domain::{Permission, SlaClock, SlaState, TicketPriority, TicketStatus};
 use crate::office::format;
+use crate::service::ServiceError;
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Reply, Request, TicketDetail};
+use crate::ui::data::{Job, Reply, Request, TicketDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
@@ -82,25 +83,19 @@ impl ListScreen for TicketsScreen {
     type Detail = TicketDetail;
 
     super::screen_fields!(TabId::Tickets, TicketRow, TicketDetail);
-    fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Tickets {
-            filter: self.filter.clone(),
-            sort: self.sort,
-            anchor,
-            limit,
-        }
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let (filter, sort) = (self.filter.clone(), self.sort);
+        Job::new(move |db, _| async move {
+            Ok::<_, ServiceError>(
+                crate::store::tickets::page(&mut db.clone(), &filter, sort, &anchor, limit).await?,
+            )
+        })
     }
     fn cursor(&self, row: &TicketRow) -> Cursor {
         self.sort.cursor(row)
     }
     fn detail_request(&self, row: &TicketRow) -> Option<Request> {
         Some(Request::TicketDetail(row.id))
-    }
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
-        match reply {
-            Reply::Tickets(page) => Ok(page),
-            other => Err(other),
-        }
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![

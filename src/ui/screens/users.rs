@@ -7,10 +7,11 @@ use ratatui::layout::Constraint;
 use crate::domain::access::{RoleChange, check_role_change};
 use crate::domain::{Availability, Permission, Role, mask_account};
 use crate::office::format;
+use crate::service::ServiceError;
 use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Reply, Request, UserDetail};
+use crate::ui::data::{Job, Reply, Request, UserDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -173,25 +174,21 @@ impl ListScreen for UsersScreen {
 
     super::screen_fields!(TabId::Users, PersonRow, UserDetail);
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Users {
-            filter: self.filter.clone(),
-            sort: self.sort,
-            anchor,
-            limit,
-        }
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let (filter, sort) = (self.filter.clone(), self.sort);
+        Job::new(move |db, _| async move {
+            let staff = crate::domain::Role::staff_names();
+            let mut c = db.clone();
+            Ok::<_, ServiceError>(
+                crate::store::people::page(&mut c, &filter, &staff, sort, &anchor, limit).await?,
+            )
+        })
     }
     fn cursor(&self, row: &PersonRow) -> Cursor {
         self.sort.cursor(row)
     }
     fn detail_request(&self, row: &PersonRow) -> Option<Request> {
         Some(Request::UserDetail(row.id))
-    }
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
-        match reply {
-            Reply::Users(page) => Ok(page),
-            other => Err(other),
-        }
     }
     fn take_detail(&mut self, reply: Reply) -> bool {
         let Reply::UserDetail(d) = reply else {

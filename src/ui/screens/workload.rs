@@ -5,10 +5,11 @@ use chrono::{Datelike, Duration, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 
+use crate::service::ServiceError;
 use crate::service::projects::week_start;
 use crate::store::workload::Sort;
 use crate::store::{Anchor, Cursor, SortValue};
-use crate::ui::data::{DeveloperDetail, Reply, Request, WEEKS, WorkloadRow};
+use crate::ui::data::{DeveloperDetail, Job, Reply, Request, WEEKS, WorkloadRow};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -58,14 +59,15 @@ impl ListScreen for WorkloadScreen {
     type Detail = DeveloperDetail;
 
     super::screen_fields!(TabId::Workload, WorkloadRow, DeveloperDetail);
-    fn request(&self, anchor: Anchor, limit: u64) -> Request {
-        Request::Workload {
-            text: self.text.clone(),
-            sort: self.sort,
-            from: self.from,
-            anchor,
-            limit,
-        }
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let (text, sort, from) = (self.text.clone(), self.sort, self.from);
+        Job::new(move |db, _| async move {
+            let mut c = db.clone();
+            Ok::<_, ServiceError>(
+                crate::office::workload::grid(&mut c, text.as_deref(), sort, from, &anchor, limit)
+                    .await?,
+            )
+        })
     }
     fn cursor(&self, row: &WorkloadRow) -> Cursor {
         match self.sort {
@@ -97,12 +99,6 @@ impl ListScreen for WorkloadScreen {
             id: row.dev.id,
             from: self.from,
         })
-    }
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
-        match reply {
-            Reply::Workload(page) => Ok(page),
-            other => Err(other),
-        }
     }
     fn take_detail(&mut self, reply: Reply) -> bool {
         let Reply::DeveloperDetail(d) = reply else {

@@ -1,0 +1,57 @@
+//! Typed background jobs: a screen hands the data task a future over the core (`office`,
+//! `store`, `service`) and gets its own answer type back, without an app-wide variant for it.
+//! The runner keeps what it does for every request: one job in flight per pane, a newer one
+//! supersedes the older, answers matched by sequence number.
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+
+use futures::future::BoxFuture;
+
+use crate::service::{Actor, ServiceError};
+use crate::store::Db;
+
+/// What a job answered; the screen that asked knows its type.
+pub struct Typed(pub Box<dyn Any + Send>);
+
+impl fmt::Debug for Typed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Typed(..)")
+    }
+}
+
+impl Typed {
+    /// The answer as `T`, or itself back when it is something else.
+    pub fn take<T: 'static>(self) -> Result<T, Typed> {
+        self.0.downcast::<T>().map(|b| *b).map_err(Typed)
+    }
+}
+
+type Run = Box<dyn FnOnce(Db, Actor) -> BoxFuture<'static, Result<Typed, ServiceError>> + Send>;
+
+/// Work for the data task: run with the database and the actor, answered as `Typed`.
+pub struct Job(Run);
+
+impl Job {
+    pub fn new<T, F, Fut>(f: F) -> Job
+    where
+        T: Send + 'static,
+        F: FnOnce(Db, Actor) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, ServiceError>> + Send + 'static,
+    {
+        Job(Box::new(move |db, actor| {
+            Box::pin(async move { f(db, actor).await.map(|t| Typed(Box::new(t))) })
+        }))
+    }
+
+    pub(super) async fn run(self, db: Db, actor: Actor) -> Result<Typed, ServiceError> {
+        (self.0)(db, actor).await
+    }
+}
+
+impl fmt::Debug for Job {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Job(..)")
+    }
+}
