@@ -4,6 +4,7 @@
 //! remembered login kept in the data directory. The TUI and the CLI both sit on it and never
 //! import each other.
 
+pub mod details;
 pub mod format;
 pub mod messages;
 pub mod queue;

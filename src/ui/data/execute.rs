@@ -8,96 +8,6 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
     let mut c = db.clone();
     let origin = Origin::tui();
     Ok(match req {
-        Request::ProjectDetail(id) => {
-            let project =
-                store::projects::get(&mut c, id)
-                    .await?
-                    .ok_or(ServiceError::NotFound {
-                        what: "project",
-                        key: id.to_string(),
-                    })?;
-            let filter = store::commissions::Filter {
-                project_id: Some(id),
-                ..Default::default()
-            };
-            let commissions = store::commissions::page(
-                &mut c,
-                Kind::Platform,
-                &filter,
-                store::commissions::Sort::Newest,
-                &Anchor::First,
-                20,
-            )
-            .await?
-            .rows;
-            let history = store::audit::history(&mut c, "project", id, 30).await?;
-            let reviews = store::reviews::reviews_of_project(&mut c, id).await?;
-            let messages = match store::messages::conversation_of(&mut c, "project", id).await? {
-                Some(conv) => store::messages::latest(&mut c, conv, 100, true).await?,
-                None => Vec::new(),
-            };
-            let developer = match project.developer_id {
-                Some(dev) => store::users::developer_profile(&mut c, dev).await?,
-                None => None,
-            };
-            Reply::ProjectDetail(Box::new(ProjectDetail {
-                project,
-                commissions,
-                history,
-                reviews,
-                messages,
-                developer,
-            }))
-        }
-        Request::CommissionDetail(kind, id) => {
-            let row = crate::office::queue::get(&mut c, kind, id).await?;
-            let externals = match kind {
-                Kind::Platform => {
-                    store::commissions::externals_of_project(&mut c, row.project_id).await?
-                }
-                Kind::External => Vec::new(),
-            };
-            let history = store::audit::history(&mut c, kind.alias(), id, 30).await?;
-            Reply::CommissionDetail(Box::new(CommissionDetail {
-                row,
-                externals,
-                history,
-            }))
-        }
-        Request::TicketDetail(id) => {
-            let row = store::tickets::get(&mut c, id)
-                .await?
-                .ok_or(ServiceError::NotFound {
-                    what: "ticket",
-                    key: id.to_string(),
-                })?;
-            let body = store::tickets::body(&mut c, id).await?.unwrap_or_default();
-            let history = store::audit::history(&mut c, "support_ticket", id, 30).await?;
-            let messages =
-                match store::messages::conversation_of(&mut c, "support_ticket", id).await? {
-                    Some(conv) => store::messages::latest(&mut c, conv, 200, true).await?,
-                    None => Vec::new(),
-                };
-            Reply::TicketDetail(Box::new(TicketDetail {
-                row,
-                body,
-                history,
-                messages,
-            }))
-        }
-        Request::DeveloperDetail { id, from } => {
-            let dev =
-                store::workload::developer(&mut c, id)
-                    .await?
-                    .ok_or(ServiceError::NotFound {
-                        what: "developer",
-                        key: id.to_string(),
-                    })?;
-            let lines =
-                store::workload::lines(&mut c, id, from, from + Duration::weeks(WEEKS as i64))
-                    .await?;
-            Reply::DeveloperDetail(Box::new(DeveloperDetail { dev, from, lines }))
-        }
         Request::Unread => {
             Reply::Unread(store::notifications::unread_count(&mut c, actor.id).await?)
         }
@@ -195,41 +105,6 @@ pub(super) async fn run(db: &Db, actor: &Actor, req: Request) -> Result<Reply, S
         Request::ProjectStatus { id, to, seen } => {
             service::projects::transition(db, actor, &origin, id, to, seen).await?;
             Reply::Done(Outcome::ProjectChanged { id })
-        }
-        Request::UserDetail(id) => {
-            let person = store::people::get(&mut c, id)
-                .await?
-                .ok_or(ServiceError::NotFound {
-                    what: "user",
-                    key: id.to_string(),
-                })?;
-            let permissions = store::users::permissions_of(&mut c, id).await?;
-            let projects = store::people::project_counts(&mut c, id).await?;
-            let rating = store::reviews::rating_of(&mut c, id).await?;
-            let history = store::audit::history(&mut c, "user", id, 30).await?;
-            let sessions = if actor.id == id || actor.can(crate::domain::Permission::UsersManage) {
-                store::access::sessions_of(&mut c, id, false, service::now(), 20).await?
-            } else {
-                Vec::new()
-            };
-            Reply::UserDetail(Box::new(UserDetail {
-                person,
-                permissions,
-                projects,
-                rating,
-                history,
-                sessions,
-            }))
-        }
-        Request::ReviewDetail(id) => {
-            let review = store::reviews::get(&mut c, id)
-                .await?
-                .ok_or(ServiceError::NotFound {
-                    what: "review",
-                    key: id.to_string(),
-                })?;
-            let history = store::audit::history(&mut c, "review", id, 30).await?;
-            Reply::ReviewDetail(Box::new(ReviewDetail { review, history }))
         }
         Request::SetAvailability { user_id, to, seen } => {
             let changed =

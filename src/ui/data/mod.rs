@@ -22,7 +22,6 @@ use crate::store::people::PersonRow;
 use crate::store::projects::ProjectRow;
 use crate::store::reviews::ReviewListRow;
 use crate::store::tickets::TicketRow;
-use crate::store::workload::{DeveloperRow, WorkloadLine};
 use crate::store::{self, Anchor, Db};
 
 use super::app::AppEvent;
@@ -33,13 +32,6 @@ pub use crate::office::workload::{WEEKS, WorkloadRow};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
-    ProjectDetail(i64),
-    CommissionDetail(Kind, i64),
-    TicketDetail(i64),
-    DeveloperDetail {
-        id: i64,
-        from: NaiveDate,
-    },
     Unread,
     Notifications,
     MarkRead(Option<String>),
@@ -133,8 +125,6 @@ pub enum Request {
         seen: Option<i64>,
     },
     Articles,
-    UserDetail(i64),
-    ReviewDetail(i64),
     RestoreReview {
         id: i64,
     },
@@ -179,59 +169,9 @@ pub enum Request {
     },
 }
 
-/// A developer row of the workload grid with planned hours for each shown week.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProjectDetail {
-    pub project: ProjectRow,
-    pub commissions: Vec<CommissionRow>,
-    pub history: Vec<AuditRow>,
-    pub reviews: Vec<(crate::store::reviews::ReviewRow, String)>,
-    /// The project's conversation (the same thread pane as tickets), oldest first.
-    pub messages: Vec<crate::store::messages::MessageRow>,
-    pub developer: Option<crate::store::users::DeveloperProfile>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct CommissionDetail {
-    pub row: CommissionRow,
-    pub externals: Vec<CommissionRow>,
-    pub history: Vec<AuditRow>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct TicketDetail {
-    pub row: TicketRow,
-    pub body: String,
-    pub history: Vec<AuditRow>,
-    /// The thread, oldest first, internal notes included (staff only ever see this).
-    pub messages: Vec<crate::store::messages::MessageRow>,
-}
-
-/// A person's whole record: profiles, roles and what they grant, projects, history.
-#[derive(Clone, Debug, PartialEq)]
-pub struct UserDetail {
-    pub person: PersonRow,
-    pub permissions: Vec<String>,
-    pub projects: store::people::ProjectCounts,
-    /// Visible reviews about this person and the sum of their ratings.
-    pub rating: (i64, i64),
-    pub history: Vec<AuditRow>,
-    /// Live back-office sessions (shown to the person and to staff holding users.manage).
-    pub sessions: Vec<store::access::SessionRow>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReviewDetail {
-    pub review: ReviewListRow,
-    pub history: Vec<AuditRow>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeveloperDetail {
-    pub dev: DeveloperRow,
-    pub from: NaiveDate,
-    pub lines: Vec<WorkloadLine>,
-}
+pub use crate::office::details::{
+    CommissionDetail, DeveloperDetail, ProjectDetail, ReviewDetail, TicketDetail, UserDetail,
+};
 
 /// What an action did, for the toast.
 #[derive(Clone, Debug, PartialEq)]
@@ -307,18 +247,12 @@ pub enum Outcome {
 
 #[derive(Debug)]
 pub enum Reply {
-    ProjectDetail(Box<ProjectDetail>),
-    CommissionDetail(Box<CommissionDetail>),
-    TicketDetail(Box<TicketDetail>),
-    DeveloperDetail(Box<DeveloperDetail>),
     Unread(i64),
     Notifications(Vec<NotificationRow>),
     Settings(Vec<crate::store::settings::SettingRow>),
     Presence(i64, Vec<(String, bool)>),
     Agents(Vec<(i64, String, String)>),
     Articles(Vec<crate::store::content::ArticleRow>),
-    UserDetail(Box<UserDetail>),
-    ReviewDetail(Box<ReviewDetail>),
     /// Developers ranked by free capacity for a project, with the hours it needs.
     Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
     /// A ticket and its requester's projects.

@@ -10,7 +10,7 @@ use crate::service::ServiceError;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Request};
+use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView};
@@ -138,7 +138,7 @@ impl ListScreen for AuditScreen {
     fn cursor(&self, row: &AuditRow) -> Cursor {
         Cursor::id(row.id)
     }
-    fn detail_request(&self, _row: &AuditRow) -> Option<Request> {
+    fn detail_request(&self, _row: &AuditRow) -> Option<Job> {
         None
     }
     fn export_header(&self) -> Vec<&'static str> {

@@ -4,12 +4,14 @@
 use ratatui::layout::Constraint;
 
 use crate::domain::{ExtBasis, Permission, split};
+use crate::office;
 use crate::office::format;
+use crate::service::ServiceError;
 use crate::service::commissions::Kind;
 use crate::store::commissions::{CommissionRow, Filter, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{CommissionDetail, Job, Reply, Request};
+use crate::ui::data::{CommissionDetail, Job, Request};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -72,8 +74,12 @@ impl ListScreen for CommissionsScreen {
     fn cursor(&self, row: &CommissionRow) -> Cursor {
         self.sort.cursor(row)
     }
-    fn detail_request(&self, row: &CommissionRow) -> Option<Request> {
-        Some(Request::CommissionDetail(self.kind, row.id))
+    fn detail_request(&self, row: &CommissionRow) -> Option<Job> {
+        let (kind, id) = (self.kind, row.id);
+        Some(Job::new(move |db, _| async move {
+            let d = office::details::commission(&mut db.clone(), kind, id).await?;
+            Ok::<_, ServiceError>((id, d))
+        }))
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
@@ -101,14 +107,6 @@ impl ListScreen for CommissionsScreen {
             r.payment_reference.clone().unwrap_or_default(),
         ]
     }
-    fn take_detail(&mut self, reply: Reply) -> bool {
-        let Reply::CommissionDetail(d) = reply else {
-            return false;
-        };
-        self.detail.show(d.row.id, *d);
-        true
-    }
-
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         let mut statuses = status_values(p);

@@ -10,7 +10,7 @@ use crate::store::{Anchor, Cursor};
 
 use super::{Ctx, Effect, ListScreen, TabId};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Reply, Request};
+use crate::ui::data::{Job, Reply};
 use crate::ui::widgets::detail::{self, DetailLine};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{self, Fill, Identified, Need, PaneState, TableLook};
@@ -59,7 +59,7 @@ pub trait Screen {
     fn fail_detail(&mut self, text: String);
     /// The detail is open on another row than the current one.
     fn detail_behind(&self) -> bool;
-    fn current_detail_request(&self) -> Option<Request>;
+    fn current_detail_request(&self) -> Option<Job>;
     fn detail_view(&self, ctx: &Ctx) -> DetailView;
 
     // Filter and sort.
@@ -186,7 +186,7 @@ impl<S: ListScreen> Screen for S {
         let current = self.list().current().map(|r| r.row_id());
         self.detail().open && self.detail().for_id != current
     }
-    fn current_detail_request(&self) -> Option<Request> {
+    fn current_detail_request(&self) -> Option<Job> {
         if !self.detail().open {
             return None;
         }

@@ -251,7 +251,7 @@ pub enum Pick {
 
 pub trait ListScreen {
     type Row: Identified + Send + 'static;
-    type Detail;
+    type Detail: Send + 'static;
 
     fn id(&self) -> TabId;
     fn list(&self) -> &ListView<Self::Row>;
@@ -262,7 +262,8 @@ pub trait ListScreen {
     /// The job that reads a window of this list (its answer: a `Page<Self::Row>`).
     fn request(&self, anchor: Anchor, limit: u64) -> Job;
     fn cursor(&self, row: &Self::Row) -> Cursor;
-    fn detail_request(&self, row: &Self::Row) -> Option<Request>;
+    /// The job that loads a row's detail (its answer: `(row id, Self::Detail)`).
+    fn detail_request(&self, row: &Self::Row) -> Option<Job>;
     /// The rows of a list answer for this screen, or the answer back when it is something else
     /// (the list window takes them; exports read the whole list page by page).
     fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
@@ -272,8 +273,17 @@ pub trait ListScreen {
         }
     }
     /// Takes a detail answer; false if it was not for this screen.
-    fn take_detail(&mut self, _reply: Reply) -> bool {
-        false
+    fn take_detail(&mut self, reply: Reply) -> bool {
+        match reply {
+            Reply::Typed(answer) => match answer.take::<(i64, Self::Detail)>() {
+                Ok((id, detail)) => {
+                    self.detail_mut().show(id, detail);
+                    true
+                }
+                Err(_) => false,
+            },
+            _ => false,
+        }
     }
     /// Takes a list or detail answer; false if it was not for this screen.
     fn take(&mut self, reply: Reply, fill: Fill) -> bool {

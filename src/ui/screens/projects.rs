@@ -5,11 +5,12 @@ use ratatui::layout::Constraint;
 use crate::domain::{Permission, ProjectStatus};
 use crate::ui::action::Action;
 
+use crate::office;
 use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::projects::{Filter, ProjectRow, Sort};
 use crate::store::{Anchor, Cursor};
-use crate::ui::data::{Job, ProjectDetail, Reply, Request};
+use crate::ui::data::{Job, ProjectDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -55,8 +56,11 @@ impl ListScreen for ProjectsScreen {
     fn cursor(&self, row: &ProjectRow) -> Cursor {
         self.sort.cursor(row)
     }
-    fn detail_request(&self, row: &ProjectRow) -> Option<Request> {
-        Some(Request::ProjectDetail(row.id))
+    fn detail_request(&self, row: &ProjectRow) -> Option<Job> {
+        let id = row.id;
+        Some(Job::new(move |db, _| async move {
+            Ok::<_, ServiceError>((id, office::details::project(&mut db.clone(), id).await?))
+        }))
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
@@ -78,14 +82,6 @@ impl ListScreen for ProjectsScreen {
             super::utc(r.created_at),
         ]
     }
-    fn take_detail(&mut self, reply: Reply) -> bool {
-        let Reply::ProjectDetail(d) = reply else {
-            return false;
-        };
-        self.detail.show(d.project.id, *d);
-        true
-    }
-
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         self.filter = Filter {

@@ -4,12 +4,13 @@
 use ratatui::layout::Constraint;
 
 use crate::domain::Permission;
+use crate::office;
 use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::reviews::{Filter, ReviewListRow, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Reply, Request, ReviewDetail};
+use crate::ui::data::{Job, Request, ReviewDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -60,17 +61,12 @@ impl ListScreen for ReviewsScreen {
     fn cursor(&self, row: &ReviewListRow) -> Cursor {
         self.sort.cursor(row)
     }
-    fn detail_request(&self, row: &ReviewListRow) -> Option<Request> {
-        Some(Request::ReviewDetail(row.id))
+    fn detail_request(&self, row: &ReviewListRow) -> Option<Job> {
+        let id = row.id;
+        Some(Job::new(move |db, _| async move {
+            Ok::<_, ServiceError>((id, office::details::review(&mut db.clone(), id).await?))
+        }))
     }
-    fn take_detail(&mut self, reply: Reply) -> bool {
-        let Reply::ReviewDetail(d) = reply else {
-            return false;
-        };
-        self.detail.show(d.review.id, *d);
-        true
-    }
-
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         let flags: Vec<&str> = HIDDEN.iter().chain(VISIBLE).copied().collect();

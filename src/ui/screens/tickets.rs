@@ -3,12 +3,13 @@
 use ratatui::layout::Constraint;
 
 use crate::domain::{Permission, SlaClock, SlaState, TicketPriority, TicketStatus};
+use crate::office;
 use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Reply, Request, TicketDetail};
+use crate::ui::data::{Job, Request, TicketDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
@@ -94,8 +95,11 @@ impl ListScreen for TicketsScreen {
     fn cursor(&self, row: &TicketRow) -> Cursor {
         self.sort.cursor(row)
     }
-    fn detail_request(&self, row: &TicketRow) -> Option<Request> {
-        Some(Request::TicketDetail(row.id))
+    fn detail_request(&self, row: &TicketRow) -> Option<Job> {
+        let id = row.id;
+        Some(Job::new(move |db, _| async move {
+            Ok::<_, ServiceError>((id, office::details::ticket(&mut db.clone(), id).await?))
+        }))
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
@@ -118,13 +122,6 @@ impl ListScreen for TicketsScreen {
             super::utc(r.resolution_due_at),
             super::utc(r.resolved_at),
         ]
-    }
-    fn take_detail(&mut self, reply: Reply) -> bool {
-        let Reply::TicketDetail(d) = reply else {
-            return false;
-        };
-        self.detail.show(d.row.id, *d);
-        true
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
         self.filter_raw = raw.to_owned();

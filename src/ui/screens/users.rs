@@ -6,12 +6,13 @@ use ratatui::layout::Constraint;
 
 use crate::domain::access::{RoleChange, check_role_change};
 use crate::domain::{Availability, Permission, Role, mask_account};
+use crate::office;
 use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Reply, Request, UserDetail};
+use crate::ui::data::{Job, Request, UserDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -187,17 +188,13 @@ impl ListScreen for UsersScreen {
     fn cursor(&self, row: &PersonRow) -> Cursor {
         self.sort.cursor(row)
     }
-    fn detail_request(&self, row: &PersonRow) -> Option<Request> {
-        Some(Request::UserDetail(row.id))
+    fn detail_request(&self, row: &PersonRow) -> Option<Job> {
+        let id = row.id;
+        Some(Job::new(move |db, viewer| async move {
+            let d = office::details::user(&mut db.clone(), &viewer, id).await?;
+            Ok::<_, ServiceError>((id, d))
+        }))
     }
-    fn take_detail(&mut self, reply: Reply) -> bool {
-        let Reply::UserDetail(d) = reply else {
-            return false;
-        };
-        self.detail.show(d.person.id, *d);
-        true
-    }
-
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         let kind = p

@@ -9,7 +9,7 @@ use crate::service::ServiceError;
 use crate::service::projects::week_start;
 use crate::store::workload::Sort;
 use crate::store::{Anchor, Cursor, SortValue};
-use crate::ui::data::{DeveloperDetail, Job, Reply, Request, WEEKS, WorkloadRow};
+use crate::ui::data::{DeveloperDetail, Job, WEEKS, WorkloadRow};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
@@ -94,18 +94,12 @@ impl ListScreen for WorkloadScreen {
         self.from += Duration::weeks(step);
         Some(vec![super::Effect::Reload])
     }
-    fn detail_request(&self, row: &WorkloadRow) -> Option<Request> {
-        Some(Request::DeveloperDetail {
-            id: row.dev.id,
-            from: self.from,
-        })
-    }
-    fn take_detail(&mut self, reply: Reply) -> bool {
-        let Reply::DeveloperDetail(d) = reply else {
-            return false;
-        };
-        self.detail.show(d.dev.id, *d);
-        true
+    fn detail_request(&self, row: &WorkloadRow) -> Option<Job> {
+        let (id, from) = (row.dev.id, self.from);
+        Some(Job::new(move |db, _| async move {
+            let d = crate::office::details::developer(&mut db.clone(), id, from).await?;
+            Ok::<_, crate::service::ServiceError>((id, d))
+        }))
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
