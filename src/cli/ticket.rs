@@ -206,20 +206,11 @@ pub async fn run(
         }
         TicketCommand::Show { reference, json } => {
             let t = find(&db, &reference, locale).await?;
-            let mut c = db.clone();
-            let body = store::tickets::body(&mut c, t.id)
-                .await
-                .or_cli(locale)?
-                .unwrap_or_default();
-            let conversation = store::messages::conversation_of(&mut c, "support_ticket", t.id)
+            // The TUI's ticket detail, assembled in one place.
+            let detail = crate::office::details::ticket(&mut db.clone(), t.id, 500)
                 .await
                 .or_cli(locale)?;
-            let messages = match conversation {
-                Some(conv) => store::messages::latest(&mut c, conv, 500, true)
-                    .await
-                    .or_cli(locale)?,
-                None => Vec::new(),
-            };
+            let (body, messages) = (detail.body, detail.messages);
             if json {
                 let mut v = as_json(&t);
                 v["body"] = body.into();

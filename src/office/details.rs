@@ -128,7 +128,8 @@ pub async fn commission(c: &mut impl Conn, kind: Kind, id: i64) -> Result<Commis
     })
 }
 
-pub async fn ticket(c: &mut impl Conn, id: i64) -> Result<TicketDetail> {
+/// A ticket with its body and its latest `messages` messages, oldest first.
+pub async fn ticket(c: &mut impl Conn, id: i64, messages: u64) -> Result<TicketDetail> {
     let row = store::tickets::get(c, id)
         .await?
         .ok_or(ServiceError::NotFound {
@@ -138,7 +139,7 @@ pub async fn ticket(c: &mut impl Conn, id: i64) -> Result<TicketDetail> {
     let body = store::tickets::body(c, id).await?.unwrap_or_default();
     let history = store::audit::history(c, "support_ticket", id, 30).await?;
     let messages = match store::messages::conversation_of(c, "support_ticket", id).await? {
-        Some(conv) => store::messages::latest(c, conv, 200, true).await?,
+        Some(conv) => store::messages::latest(c, conv, messages, true).await?,
         None => Vec::new(),
     };
     Ok(TicketDetail {

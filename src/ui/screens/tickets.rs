@@ -98,7 +98,7 @@ impl ListScreen for TicketsScreen {
     fn detail_request(&self, row: &TicketRow) -> Option<Job> {
         let id = row.id;
         Some(Job::new(move |db, _| async move {
-            Ok::<_, ServiceError>((id, office::details::ticket(&mut db.clone(), id).await?))
+            Ok::<_, ServiceError>((id, office::details::ticket(&mut db.clone(), id, 200).await?))
         }))
     }
     fn export_header(&self) -> Vec<&'static str> {
