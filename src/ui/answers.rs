@@ -20,11 +20,10 @@ impl App {
         match ev {
             AppEvent::Data(d) => self.on_data(d),
             AppEvent::Feed(c) => self.on_change(c),
-            AppEvent::Login(r) => self.on_login(r),
         }
     }
 
-    fn on_login(&mut self, r: Result<LoggedIn, ServiceError>) {
+    pub(crate) fn on_login(&mut self, r: Result<LoggedIn, ServiceError>) {
         self.dirty = true;
         match r {
             Ok(LoggedIn { actor, token }) => {
@@ -64,6 +63,11 @@ impl App {
         match (pane, result) {
             (Pane::Unread, Reply::Unread(n)) => self.unread = n,
             (Pane::Whoami, Reply::Actor(actor)) => self.rights_changed(*actor),
+            (Pane::Login, Reply::Typed(answer)) => {
+                if let Ok(login) = answer.take::<LoggedIn>() {
+                    self.on_login(Ok(login));
+                }
+            }
             (Pane::Notifications, Reply::Notifications(rows)) => {
                 if let Some(Popup::Notifications { rows: r, .. }) = self.popup.as_mut() {
                     *r = Some(rows);
@@ -227,6 +231,9 @@ impl App {
     }
 
     fn on_error(&mut self, pane: Pane, e: ServiceError) {
+        if pane == Pane::Login {
+            return self.on_login(Err(e));
+        }
         let text = crate::office::messages::error_text(&e, self.locale);
         if e.is_connection_lost() {
             self.live = Live::Offline;
@@ -309,7 +316,7 @@ impl App {
                 auditable_id,
                 ..
             } => {
-                if self.data.is_none() {
+                if self.actor.is_none() {
                     return;
                 }
                 // A change to oneself (roles, sessions, the account): rights are re-read.

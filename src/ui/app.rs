@@ -9,7 +9,6 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::Locale;
-use crate::service::auth::LoggedIn;
 use crate::service::{Actor, ServiceError};
 use crate::store::feed::Change;
 use crate::store::{Anchor, Db};
@@ -31,7 +30,6 @@ use super::widgets::virtual_table::{Fill, Keep, PAGE};
 pub enum AppEvent {
     Data(DataEvent),
     Feed(Change),
-    Login(Result<LoggedIn, ServiceError>),
 }
 
 /// The token of this program's session: kept in the data directory when remembered, ended
@@ -115,10 +113,12 @@ impl App {
         now: DateTime<Utc>,
     ) -> App {
         let theme = Theme::load(&opts.theme, opts.no_color);
+        // The runner exists before anyone logs in: the login is its first job.
+        let data = Some(Data::new(db.clone(), None, events.clone()));
         App {
             db,
             events,
-            data: None,
+            data,
             actor: None,
             login: None,
             screens: Screens::new(&ScreenInit {
@@ -172,7 +172,7 @@ impl App {
     pub fn start_session(&mut self, actor: Actor) {
         self.data = Some(Data::new(
             self.db.clone(),
-            actor.clone(),
+            Some(actor.clone()),
             self.events.clone(),
         ));
         self.actor = Some(actor);
@@ -192,8 +192,13 @@ impl App {
     /// The session can no longer act (revoked, expired, account deleted, no staff role left):
     /// back to the login screen with the reason. Screens, drafts and an open composer stay.
     pub fn session_ended(&mut self, reason: String) {
+        if self.actor.is_none() {
+            // Already at the login screen: what is typed there stays.
+            return;
+        }
         let email = self.actor.take().map(|a| a.email).unwrap_or_default();
-        self.data = None;
+        // A runner for nobody: what the old session had in flight is not answered.
+        self.data = Some(Data::new(self.db.clone(), None, self.events.clone()));
         // The session is ended in the database too (the loop does it) and a remembered
         // token is forgotten: nothing opens it any more.
         let ended = self.token.take();
@@ -234,6 +239,10 @@ impl App {
     }
 
     pub(crate) fn send(&mut self, pane: Pane, fill: Fill, req: impl Into<super::data::Work>) {
+        // Logged out, only the login goes (live updates and ticks ask for nothing).
+        if self.actor.is_none() && pane != Pane::Login {
+            return;
+        }
         if let Some(data) = self.data.as_mut() {
             data.send(pane, fill, req);
         }

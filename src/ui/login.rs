@@ -8,6 +8,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::Locale;
 use crate::service::{Origin, auth};
+
+use super::data::{Job, Pane};
+use super::widgets::virtual_table::Fill;
 use crate::tr;
 
 use super::theme::Theme;
@@ -212,8 +215,8 @@ impl LoginState {
     }
 }
 
-/// The login screen's keys: a submitted form logs in on its own task (bcrypt is slow) and the
-/// answer comes back as `AppEvent::Login`.
+/// The login screen's keys: a submitted form logs in through the data runner (bcrypt is slow,
+/// it runs on a task of its own like every job) and the answer comes back on `Pane::Login`.
 impl super::app::App {
     pub(crate) fn login_key(&mut self, k: KeyEvent) {
         let Some(login) = self.login.as_mut() else {
@@ -233,17 +236,12 @@ impl super::app::App {
                         ttl: settings.live_ttl,
                     }
                 };
-                let (db, events, policy) = (
-                    self.db.clone(),
-                    self.events.clone(),
-                    settings.policy.clone(),
-                );
-                tokio::spawn(async move {
+                let policy = settings.policy.clone();
+                let job = Job::anonymous(move |db| async move {
                     let origin = Origin::tui();
-                    let result =
-                        auth::login(&db, &email, &password, &origin, &policy, session).await;
-                    let _ = events.send(super::app::AppEvent::Login(result));
+                    auth::login(&db, &email, &password, &origin, &policy, session).await
                 });
+                self.send(Pane::Login, Fill::Append, job);
             }
         }
     }

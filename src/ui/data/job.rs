@@ -28,9 +28,16 @@ impl Typed {
     }
 }
 
-type Run = Box<dyn FnOnce(Db, Actor) -> BoxFuture<'static, Result<Typed, ServiceError>> + Send>;
+type Answer = BoxFuture<'static, Result<Typed, ServiceError>>;
 
-/// Work for the data task: run with the database and the actor, answered as `Typed`.
+enum Run {
+    /// Work done as the logged-in staff member.
+    AsActor(Box<dyn FnOnce(Db, Actor) -> Answer + Send>),
+    /// Work before anyone is logged in (the login itself).
+    Anonymous(Box<dyn FnOnce(Db) -> Answer + Send>),
+}
+
+/// Work for the data task, answered as `Typed`.
 pub struct Job(Run);
 
 impl Job {
@@ -40,13 +47,30 @@ impl Job {
         F: FnOnce(Db, Actor) -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, ServiceError>> + Send + 'static,
     {
-        Job(Box::new(move |db, actor| {
+        Job(Run::AsActor(Box::new(move |db, actor| {
             Box::pin(async move { f(db, actor).await.map(|t| Typed(Box::new(t))) })
-        }))
+        })))
     }
 
-    pub(super) async fn run(self, db: Db, actor: Actor) -> Result<Typed, ServiceError> {
-        (self.0)(db, actor).await
+    /// Work that needs nobody logged in.
+    pub fn anonymous<T, F, Fut>(f: F) -> Job
+    where
+        T: Send + 'static,
+        F: FnOnce(Db) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, ServiceError>> + Send + 'static,
+    {
+        Job(Run::Anonymous(Box::new(move |db| {
+            Box::pin(async move { f(db).await.map(|t| Typed(Box::new(t))) })
+        })))
+    }
+
+    /// Runs the job; work as an actor with nobody logged in is refused.
+    pub(super) async fn run(self, db: Db, actor: Option<Actor>) -> Result<Typed, ServiceError> {
+        match (self.0, actor) {
+            (Run::AsActor(f), Some(actor)) => f(db, actor).await,
+            (Run::AsActor(_), None) => Err(ServiceError::SessionExpired),
+            (Run::Anonymous(f), _) => f(db).await,
+        }
     }
 }
 

@@ -281,6 +281,8 @@ pub enum Pane {
     Export,
     /// Re-reading the actor's rights.
     Whoami,
+    /// The login screen's email + password check.
+    Login,
     /// Mutations: never aborted by a newer request.
     Action,
 }
@@ -350,7 +352,8 @@ impl From<Job> for Work {
 
 pub struct Data {
     db: Db,
-    actor: Actor,
+    /// None until someone logs in (then only anonymous jobs run: the login).
+    actor: Option<Actor>,
     out: UnboundedSender<AppEvent>,
     inflight: HashMap<Pane, (u64, AbortHandle)>,
     /// Mutations sent and not answered yet (never aborted, so counted apart).
@@ -359,7 +362,7 @@ pub struct Data {
 }
 
 impl Data {
-    pub fn new(db: Db, actor: Actor, out: UnboundedSender<AppEvent>) -> Data {
+    pub fn new(db: Db, actor: Option<Actor>, out: UnboundedSender<AppEvent>) -> Data {
         Data {
             db,
             actor,
@@ -370,13 +373,9 @@ impl Data {
         }
     }
 
-    pub fn actor(&self) -> &Actor {
-        &self.actor
-    }
-
     /// Requests sent from now on act as `actor` (their rights were re-read).
     pub fn set_actor(&mut self, actor: Actor) {
-        self.actor = actor;
+        self.actor = Some(actor);
     }
 
     pub fn db(&self) -> &Db {
@@ -396,7 +395,10 @@ impl Data {
         let (db, actor, out) = (self.db.clone(), self.actor.clone(), self.out.clone());
         let handle = tokio::spawn(async move {
             let result = match work {
-                Work::Request(req) => execute::run(&db, &actor, req).await,
+                Work::Request(req) => match &actor {
+                    Some(actor) => execute::run(&db, actor, req).await,
+                    None => Err(ServiceError::SessionExpired),
+                },
                 Work::Job(job) => job.run(db, actor).await.map(Reply::Typed),
             };
             let _ = out.send(AppEvent::Data(DataEvent {
