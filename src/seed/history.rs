@@ -3,7 +3,7 @@
 //! the webhook outbox of the last days with its delivery attempts.
 
 use rand::Rng;
-use serde_json::{Map, Value as JsonValue, json};
+use serde_json::{Value as JsonValue, json};
 
 use super::finance::payment_reference;
 use super::util::{self, DAY, MINUTE, R, Sink, i, iso, j, oi, os, ot, pick, s, t, weighted};
@@ -13,6 +13,7 @@ use crate::domain::{
     default_targets,
 };
 use crate::store::StoreError;
+use crate::store::audit::Diff;
 
 /// The kind of record a change is about (its morph alias is `alias()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,29 +101,6 @@ impl Ev {
     }
 }
 
-/// (old, new) objects of the changed fields; a field whose value did not change is left out.
-struct Diff(Map<String, JsonValue>, Map<String, JsonValue>);
-
-impl Diff {
-    fn new() -> Diff {
-        Diff(Map::new(), Map::new())
-    }
-    fn f(mut self, name: &str, old: impl Into<JsonValue>, new: impl Into<JsonValue>) -> Diff {
-        let (old, new) = (old.into(), new.into());
-        if old != new {
-            self.0.insert(name.to_owned(), old);
-            self.1.insert(name.to_owned(), new);
-        }
-        self
-    }
-    /// A creation: every field from null.
-    fn created(fields: Vec<(&str, JsonValue)>) -> Diff {
-        fields
-            .into_iter()
-            .fold(Diff::new(), |d, (k, v)| d.f(k, JsonValue::Null, v))
-    }
-}
-
 const N: JsonValue = JsonValue::Null;
 
 fn pstatus(k: i64) -> &'static str {
@@ -148,10 +126,13 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
                 ]),
             )
         }
-        (St::User, K::Verified) => ("updated", Diff::new().f("email_verified_at", N, iso(ev.at))),
+        (St::User, K::Verified) => (
+            "updated",
+            Diff::new().field("email_verified_at", N, iso(ev.at)),
+        ),
         (St::User, _) if ev.a == 1 => (
             "updated",
-            Diff::new().f(
+            Diff::new().field(
                 "availability",
                 Availability::ALL[ev.b as usize].as_str(),
                 Availability::ALL[ev.c as usize].as_str(),
@@ -159,7 +140,7 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
         ),
         (St::User, _) => (
             "updated",
-            Diff::new().f(
+            Diff::new().field(
                 "locale",
                 if ev.b == 1 { "fr" } else { "en" },
                 if ev.c == 1 { "fr" } else { "en" },
@@ -185,10 +166,10 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
             (
                 "assigned",
                 Diff::new()
-                    .f("status", pstatus(ev.b), "assigned")
-                    .f("developer_id", N, ev.a)
-                    .f("agreed_amount", N, p.agreed)
-                    .f("planned_hours", N, p.planned),
+                    .field("status", pstatus(ev.b), "assigned")
+                    .field("developer_id", N, ev.a)
+                    .field("agreed_amount", N, p.agreed)
+                    .field("planned_hours", N, p.planned),
             )
         }
         (St::Project, K::Status) => {
@@ -202,16 +183,18 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
                 ProjectStatus::Cancelled => Some("cancelled_at"),
                 _ => None,
             };
-            let mut d = Diff::new().f("status", pstatus(ev.b), to.as_str());
+            let mut d = Diff::new().field("status", pstatus(ev.b), to.as_str());
             if let Some(col) = stamp {
-                d = d.f(col, N, iso(ev.at));
+                d = d.field(col, N, iso(ev.at));
             }
             ("status_changed", d)
         }
-        (St::Project, _) if ev.a == 1 => ("updated", Diff::new().f("budget_amount", ev.b, ev.c)),
+        (St::Project, _) if ev.a == 1 => {
+            ("updated", Diff::new().field("budget_amount", ev.b, ev.c))
+        }
         (St::Project, _) => (
             "updated",
-            Diff::new().f("deadline_at", iso(ev.b), iso(ev.c)),
+            Diff::new().field("deadline_at", iso(ev.b), iso(ev.c)),
         ),
         (St::Review, K::Created) => {
             let r = &w.reviews[(id - 1) as usize];
@@ -232,9 +215,9 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
             (
                 "hidden",
                 Diff::new()
-                    .f("hidden_at", N, iso(ev.at))
-                    .f("hidden_by", N, ev.actor)
-                    .f("hidden_reason", N, reason),
+                    .field("hidden_at", N, iso(ev.at))
+                    .field("hidden_by", N, ev.actor)
+                    .field("hidden_reason", N, reason),
             )
         }
         (St::Commission | St::ExtCommission, kind) => {
@@ -280,7 +263,7 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
                 }
                 K::FirstApproved => (
                     "first_approved",
-                    Diff::new().f("first_approved_by", N, ev.actor).f(
+                    Diff::new().field("first_approved_by", N, ev.actor).field(
                         "first_approved_at",
                         N,
                         iso(ev.at),
@@ -289,34 +272,34 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
                 K::Approved => (
                     "approved",
                     Diff::new()
-                        .f("status", "pending", "approved")
-                        .f("approved_by", N, ev.actor)
-                        .f("approved_at", N, iso(ev.at)),
+                        .field("status", "pending", "approved")
+                        .field("approved_by", N, ev.actor)
+                        .field("approved_at", N, iso(ev.at)),
                 ),
                 K::Rejected => (
                     "rejected",
                     Diff::new()
-                        .f("status", "pending", "rejected")
-                        .f("rejected_by", N, ev.actor)
-                        .f("rejection_reason", N, d.rejected.map(|r| r.2)),
+                        .field("status", "pending", "rejected")
+                        .field("rejected_by", N, ev.actor)
+                        .field("rejection_reason", N, d.rejected.map(|r| r.2)),
                 ),
                 K::Paid => (
                     "paid",
                     Diff::new()
-                        .f("status", "approved", "paid")
-                        .f("paid_by", N, ev.actor)
-                        .f("payment_reference", N, payment_reference(ev.at, d.transfer))
-                        .f("ledger_transfer_id", N, d.transfer),
+                        .field("status", "approved", "paid")
+                        .field("paid_by", N, ev.actor)
+                        .field("payment_reference", N, payment_reference(ev.at, d.transfer))
+                        .field("ledger_transfer_id", N, d.transfer),
                 ),
                 _ => (
                     "cancelled",
                     Diff::new()
-                        .f(
+                        .field(
                             "status",
                             if ev.a == 1 { "approved" } else { "pending" },
                             "cancelled",
                         )
-                        .f("cancelled_by", N, ev.actor),
+                        .field("cancelled_by", N, ev.actor),
                 ),
             }
         }
@@ -337,9 +320,9 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
         }
         (St::Ticket, K::Assigned) => {
             let tk = &w.tickets[(id - 1) as usize];
-            let mut d = Diff::new().f("assignee_id", N, ev.a);
+            let mut d = Diff::new().field("assignee_id", N, ev.a);
             if tk.status != TicketStatus::New {
-                d = d.f("status", "new", "open");
+                d = d.field("status", "new", "open");
             }
             ("assigned", d)
         }
@@ -349,20 +332,20 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
                 TicketStatus::ALL[(ev.a / 10) as usize],
                 TicketStatus::ALL[(ev.a % 10) as usize],
             );
-            let mut d = Diff::new().f("status", from.as_str(), to.as_str());
+            let mut d = Diff::new().field("status", from.as_str(), to.as_str());
             if to == TicketStatus::Pending {
-                d = d.f("paused_since", N, iso(ev.at));
+                d = d.field("paused_since", N, iso(ev.at));
             }
             if from == TicketStatus::Pending {
-                d = d.f("paused_seconds", ev.b, ev.c);
+                d = d.field("paused_seconds", ev.b, ev.c);
             }
             if to == TicketStatus::Solved {
                 d = d
-                    .f("resolved_at", N, iso(ev.at))
-                    .f("resolution", N, tk.resolution);
+                    .field("resolved_at", N, iso(ev.at))
+                    .field("resolution", N, tk.resolution);
             }
             if to == TicketStatus::Closed {
-                d = d.f("closed_at", N, iso(ev.at));
+                d = d.field("closed_at", N, iso(ev.at));
             }
             ("status_changed", d)
         }
@@ -375,11 +358,9 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
             let due = |p| tk.created + default_targets(p).resolution_minutes * MINUTE;
             (
                 "updated",
-                Diff::new().f("priority", old.as_str(), new.as_str()).f(
-                    "resolution_due_at",
-                    iso(due(old)),
-                    iso(due(new)),
-                ),
+                Diff::new()
+                    .field("priority", old.as_str(), new.as_str())
+                    .field("resolution_due_at", iso(due(old)), iso(due(new))),
             )
         }
         (St::Article, K::Created) => {
@@ -397,16 +378,16 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
         (St::Article, K::Published) => (
             "published",
             Diff::new()
-                .f(
+                .field(
                     "status",
                     ArticleStatus::ALL[ev.a as usize].as_str(),
                     "published",
                 )
-                .f("published_at", N, iso(ev.at)),
+                .field("published_at", N, iso(ev.at)),
         ),
         (St::Article, _) => (
             "status_changed",
-            Diff::new().f(
+            Diff::new().field(
                 "status",
                 ArticleStatus::ALL[ev.a as usize].as_str(),
                 ArticleStatus::ALL[ev.b as usize].as_str(),
@@ -415,8 +396,8 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
         (St::Escrow, K::Held) => (
             "held",
             Diff::new()
-                .f("status", "awaiting_funds", "held")
-                .f("amount_held", 0, ev.a),
+                .field("status", "awaiting_funds", "held")
+                .field("amount_held", 0, ev.a),
         ),
         (St::Escrow, K::Released) => {
             let before = if ev.a == 0 {
@@ -427,34 +408,34 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
             (
                 "released",
                 Diff::new()
-                    .f(
+                    .field(
                         "status",
                         before.as_str(),
                         EscrowStatus::ALL[ev.c as usize].as_str(),
                     )
-                    .f("amount_released", ev.a, ev.b),
+                    .field("amount_released", ev.a, ev.b),
             )
         }
         (St::Escrow, K::Refunded) => (
             "refunded",
             Diff::new()
-                .f(
+                .field(
                     "status",
                     EscrowStatus::ALL[ev.a as usize].as_str(),
                     "refunded",
                 )
-                .f("amount_refunded", 0, ev.b),
+                .field("amount_refunded", 0, ev.b),
         ),
         (St::Escrow, _) => (
             "status_changed",
-            Diff::new().f(
+            Diff::new().field(
                 "status",
                 EscrowStatus::ALL[ev.a as usize].as_str(),
                 "disputed",
             ),
         ),
-        (St::Workload, _) => ("updated", Diff::new().f("planned_hours", ev.b, ev.c)),
-        (St::Setting, _) => ("updated", Diff::new().f("payload", ev.b, ev.c)),
+        (St::Workload, _) => ("updated", Diff::new().field("planned_hours", ev.b, ev.c)),
+        (St::Setting, _) => ("updated", Diff::new().field("payload", ev.b, ev.c)),
     };
     Some(out)
 }
@@ -882,8 +863,8 @@ pub(super) async fn write(
                     s(*event),
                     s(ev.st.alias()),
                     i(ev.subj),
-                    j(JsonValue::Object(diff.0.clone())),
-                    j(JsonValue::Object(diff.1.clone())),
+                    j(diff.old_values()),
+                    j(diff.new_values()),
                     s("seed"),
                     os(ip_address),
                     os(agent),
@@ -902,7 +883,7 @@ pub(super) async fn write(
                         payload: json!({
                             "type": kind,
                             "timestamp": iso(ev.at),
-                            "data": {"subject": subject, "changes": JsonValue::Object(diff.1.clone()), "actor_id": (ev.actor > 0).then_some(ev.actor)},
+                            "data": {"subject": subject, "changes": diff.new_values(), "actor_id": (ev.actor > 0).then_some(ev.actor)},
                         }),
                         kind,
                     });

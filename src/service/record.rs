@@ -1,37 +1,13 @@
 //! What every change writes besides itself, in the same transaction: one audit row (old/new
 //! values of the changed fields only), its notifications, its webhook outbox event.
 
-use serde_json::{Map, Value as JsonValue, json};
+use serde_json::{Value as JsonValue, json};
 
 use crate::store::{Tx, audit, notifications, outbox};
 
 use super::{Actor, Origin, Result};
 
-/// Old and new values of the fields a change touched (unchanged fields are left out).
-#[derive(Default)]
-pub struct Diff {
-    old: Map<String, JsonValue>,
-    new: Map<String, JsonValue>,
-}
-
-impl Diff {
-    pub fn new() -> Diff {
-        Diff::default()
-    }
-    pub fn field(
-        mut self,
-        name: &str,
-        old: impl Into<JsonValue>,
-        new: impl Into<JsonValue>,
-    ) -> Diff {
-        let (old, new) = (old.into(), new.into());
-        if old != new {
-            self.old.insert(name.to_owned(), old);
-            self.new.insert(name.to_owned(), new);
-        }
-        self
-    }
-}
+pub use crate::store::audit::Diff;
 
 pub struct Notice {
     pub user_id: i64,
@@ -69,8 +45,8 @@ pub async fn record(
             event: change.event,
             auditable_type: change.subject_type,
             auditable_id: change.subject_id,
-            old_values: JsonValue::Object(change.diff.old.clone()),
-            new_values: JsonValue::Object(change.diff.new.clone()),
+            old_values: change.diff.old_values(),
+            new_values: change.diff.new_values(),
             url: Some(origin.channel),
             user_agent: Some(&format!(
                 "obryl-backoffice/{} ({})",
@@ -114,7 +90,7 @@ pub async fn record(
             "timestamp": now.to_rfc3339(),
             "data": {
                 "subject": subject,
-                "changes": JsonValue::Object(change.diff.new),
+                "changes": change.diff.new_values(),
                 "actor_id": actor.map(|a| a.id),
             },
         });

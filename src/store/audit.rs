@@ -8,6 +8,45 @@ use super::page::{Anchor, Keyset, Page, SortDir, contains_pattern, finish};
 use super::users::USER_TYPE;
 use super::{Conn, Result, Tx};
 
+/// Old and new values of the fields a change touched (unchanged fields are left out): the
+/// shape of an audit row's `old_values` / `new_values`, for the services and the generator.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Diff {
+    old: serde_json::Map<String, JsonValue>,
+    new: serde_json::Map<String, JsonValue>,
+}
+
+impl Diff {
+    pub fn new() -> Diff {
+        Diff::default()
+    }
+    pub fn field(
+        mut self,
+        name: &str,
+        old: impl Into<JsonValue>,
+        new: impl Into<JsonValue>,
+    ) -> Diff {
+        let (old, new) = (old.into(), new.into());
+        if old != new {
+            self.old.insert(name.to_owned(), old);
+            self.new.insert(name.to_owned(), new);
+        }
+        self
+    }
+    /// A creation: every field from null.
+    pub fn created<'a>(fields: impl IntoIterator<Item = (&'a str, JsonValue)>) -> Diff {
+        fields
+            .into_iter()
+            .fold(Diff::new(), |d, (k, v)| d.field(k, JsonValue::Null, v))
+    }
+    pub fn old_values(&self) -> JsonValue {
+        JsonValue::Object(self.old.clone())
+    }
+    pub fn new_values(&self) -> JsonValue {
+        JsonValue::Object(self.new.clone())
+    }
+}
+
 pub struct NewAudit<'a> {
     pub user_id: Option<i64>,
     pub event: &'a str,
