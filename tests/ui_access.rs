@@ -201,3 +201,29 @@ async fn the_audit_log_is_not_the_editors() {
     h.key(KeyCode::Tab).await;
     assert_eq!(h.app.tab, TabId::Projects);
 }
+
+/// Popups move with the keymap's line keys: rebinding "down" moves a popup's cursor too.
+#[tokio::test]
+async fn popups_follow_the_keymap() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "finance@obryl.test", Locale::En, TabId::Projects).await;
+    let bindings = std::collections::BTreeMap::from([(
+        "down".to_owned(),
+        obryl::config::KeyBinding::One("ctrl-n".into()),
+    )]);
+    let (keymap, problems) = obryl::ui::keymap::Keymap::new(&bindings);
+    assert!(problems.is_empty(), "{problems:?}");
+    h.app.keymap = keymap;
+    h.char('n').await;
+    h.pump_until(
+        "the notifications",
+        |app| matches!(&app.popup, Some(Popup::Notifications { rows: Some(r), .. }) if r.len() > 1),
+    )
+    .await;
+    h.key_mod(KeyCode::Char('n'), crossterm::event::KeyModifiers::CONTROL)
+        .await;
+    assert!(
+        matches!(&h.app.popup, Some(Popup::Notifications { cursor: 1, .. })),
+        "ctrl-n moved the cursor"
+    );
+}

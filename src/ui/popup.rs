@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::domain::Locale;
 use crate::store::notifications::NotificationRow;
 
+use super::action::Action;
 use super::app::App;
 use super::data::{Pane, Request};
 use super::palette;
@@ -106,6 +107,10 @@ impl App {
         let Some(mut popup) = self.popup.take() else {
             return;
         };
+        // Popups move with the keymap's line keys (rebindable like everywhere else).
+        let action = self.keymap.action(&k);
+        let down = action == Some(Action::Down);
+        let up = action == Some(Action::Up);
         let keep = match &mut popup {
             Popup::Filter(input) => match input.handle(&k) {
                 InputOutcome::Submit => {
@@ -134,11 +139,11 @@ impl App {
                 },
             },
             Popup::Help { scroll } => match k.code {
-                KeyCode::Down | KeyCode::Char('j') => {
+                _ if down => {
                     *scroll = scroll.saturating_add(1);
                     true
                 }
-                KeyCode::Up | KeyCode::Char('k') => {
+                _ if up => {
                     *scroll = scroll.saturating_sub(1);
                     true
                 }
@@ -147,11 +152,11 @@ impl App {
             Popup::Notifications { rows, cursor } => {
                 let n = rows.as_ref().map_or(0, Vec::len);
                 match k.code {
-                    KeyCode::Down | KeyCode::Char('j') => {
+                    _ if down => {
                         *cursor = (*cursor + 1).min(n.saturating_sub(1));
                         true
                     }
-                    KeyCode::Up | KeyCode::Char('k') => {
+                    _ if up => {
                         *cursor = cursor.saturating_sub(1);
                         true
                     }
@@ -180,11 +185,11 @@ impl App {
                     !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p))
                 };
                 match k.code {
-                    KeyCode::Down | KeyCode::Char('j') => {
+                    _ if down => {
                         *cursor = (*cursor + 1).min(n.saturating_sub(1));
                         true
                     }
-                    KeyCode::Up | KeyCode::Char('k') => {
+                    _ if up => {
                         *cursor = cursor.saturating_sub(1);
                         true
                     }
@@ -267,11 +272,11 @@ impl App {
                 None => {
                     let n = rows.as_ref().map_or(0, Vec::len);
                     match k.code {
-                        KeyCode::Down | KeyCode::Char('j') => {
+                        _ if down => {
                             *cursor = (*cursor + 1).min(n.saturating_sub(1));
                             true
                         }
-                        KeyCode::Up | KeyCode::Char('k') => {
+                        _ if up => {
                             *cursor = cursor.saturating_sub(1);
                             true
                         }
@@ -336,11 +341,11 @@ impl App {
             } => {
                 let n = options.as_ref().map_or(0, Vec::len);
                 match k.code {
-                    KeyCode::Down | KeyCode::Char('j') => {
+                    _ if down => {
                         *cursor = (*cursor + 1).min(n.saturating_sub(1));
                         true
                     }
-                    KeyCode::Up | KeyCode::Char('k') => {
+                    _ if up => {
                         *cursor = cursor.saturating_sub(1);
                         true
                     }
@@ -363,11 +368,11 @@ impl App {
             } => {
                 let n = agents.as_ref().map_or(0, Vec::len);
                 match k.code {
-                    KeyCode::Down | KeyCode::Char('j') => {
+                    _ if down => {
                         *cursor = (*cursor + 1).min(n.saturating_sub(1));
                         true
                     }
-                    KeyCode::Up | KeyCode::Char('k') => {
+                    _ if up => {
                         *cursor = cursor.saturating_sub(1);
                         true
                     }
