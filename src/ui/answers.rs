@@ -75,6 +75,8 @@ impl App {
             }
             (Pane::Candidates, Reply::Candidates(project_id, list, hours)) => {
                 let seen = self
+                    .screens
+                    .projects
                     .pending_assignment
                     .filter(|(p, _)| *p == project_id)
                     .and_then(|(_, s)| s);
@@ -183,8 +185,9 @@ impl App {
                 }
             }
             (Pane::Presence, Reply::Presence(id, people)) => {
-                self.dirty |= self.presence.as_ref() != Some(&(id, people.clone()));
-                self.presence = Some((id, people));
+                let presence = &mut self.screens.tickets.presence;
+                self.dirty |= presence.as_ref() != Some(&(id, people.clone()));
+                *presence = Some((id, people));
             }
             (Pane::Settings, Reply::Settings(list)) => {
                 if let Some(Popup::Settings { rows, .. }) = self.popup.as_mut() {

@@ -91,12 +91,6 @@ pub struct App {
     pub token_changed: bool,
     /// The token of a session that can no longer act: the loop ends it in the database.
     pub ended_token: Option<String>,
-    /// Which canned reply ctrl-o inserts next.
-    pub canned_index: usize,
-    /// Others looking at (and typing in) the open ticket: (ticket id, [(name, typing)]).
-    pub presence: Option<(i64, Vec<(String, bool)>)>,
-    /// The project a developer picker is open for, with the version the user saw.
-    pub pending_assignment: Option<(i64, Option<i64>)>,
     /// Where `h` (a record's history) or a view (`:users`, `:reviews`) was opened from, most
     /// recent last: Esc goes back there. Switching tabs by number or Tab forgets it.
     pub back: Vec<TabId>,
@@ -151,9 +145,6 @@ impl App {
             token: None,
             token_changed: false,
             ended_token: None,
-            canned_index: 0,
-            presence: None,
-            pending_assignment: None,
             back: Vec::new(),
             export: None,
         }
@@ -364,7 +355,7 @@ impl App {
             || self.tab != TabId::Tickets
             || !self.screens.tickets.detail.open
         {
-            if self.presence.take().is_some() {
+            if self.screens.tickets.presence.take().is_some() {
                 self.dirty = true;
             }
             return;

@@ -84,8 +84,8 @@ impl App {
         if replies.is_empty() {
             return String::new();
         }
-        let pick = &replies[self.canned_index % replies.len()];
-        self.canned_index += 1;
+        let pick = &replies[self.screens.tickets.canned_index % replies.len()];
+        self.screens.tickets.canned_index += 1;
         let row = self
             .screens
             .tickets

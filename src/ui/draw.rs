@@ -211,7 +211,7 @@ impl App {
         let detail_focus = self.detail_focus;
         let wide = area.width >= 110;
         // "Fatou Sow is replying…": shown on the open ticket to everyone else who has it open.
-        let presence = match (&self.presence, tab) {
+        let presence = match (&self.screens.tickets.presence, tab) {
             (Some((id, people)), TabId::Tickets)
                 if self.screens.tickets.detail.for_id == Some(*id) && !people.is_empty() =>
             {

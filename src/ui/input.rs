@@ -316,7 +316,7 @@ impl App {
                         options: None,
                         cursor: 0,
                     });
-                    self.pending_assignment = Some((project_id, seen));
+                    self.screens.projects.pending_assignment = Some((project_id, seen));
                     self.send(
                         Pane::Candidates,
                         Fill::Append,

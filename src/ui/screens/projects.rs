@@ -24,6 +24,8 @@ pub struct ProjectsScreen {
     pub sort: Sort,
     pub filter: Filter,
     pub filter_raw: String,
+    /// The project a developer picker is open for, with the version the user saw.
+    pub pending_assignment: Option<(i64, Option<i64>)>,
 }
 
 const SORTS: [Sort; 3] = [Sort::Newest, Sort::Deadline, Sort::Budget];

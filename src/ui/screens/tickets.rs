@@ -22,6 +22,10 @@ pub struct TicketsScreen {
     pub sort: Sort,
     pub filter: Filter,
     pub filter_raw: String,
+    /// Others looking at (and typing in) the open ticket: (ticket id, [(name, typing)]).
+    pub presence: Option<(i64, Vec<(String, bool)>)>,
+    /// Which canned reply ctrl-o inserts next.
+    pub canned_index: usize,
 }
 
 /// The triage queue shows what still needs work; `status:all` shows everything.
@@ -40,6 +44,8 @@ impl Default for TicketsScreen {
                 ..Filter::default()
             },
             filter_raw: OPEN_FILTER.to_owned(),
+            presence: None,
+            canned_index: 0,
         }
     }
 }
