@@ -83,21 +83,12 @@ impl UseCase {
         })
     }
 
-    /// Reads do not change anything; the rest are mutations and are audited.
-    pub fn is_read(self) -> bool {
-        matches!(self, UseCase::AuditRead | UseCase::DataRead)
-    }
-
     /// What the seeded `role` may do. `UserRole` is further limited by [`check_role_change`]
     /// (nobody hands out more than they hold).
     pub fn allowed(self, role: Role) -> bool {
         role.is_staff() && self.permission().is_none_or(|p| role.grants(p))
     }
 
-    /// The same answer for someone holding `permissions` (any staff member).
-    pub fn allowed_with(self, permissions: &BTreeSet<Permission>) -> bool {
-        self.permission().is_none_or(|p| permissions.contains(&p))
-    }
 }
 
 /// The seeded staff roles, in the order the matrix shows them.

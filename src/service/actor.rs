@@ -64,10 +64,6 @@ impl Actor {
         }
     }
 
-    pub fn has_role(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
     pub fn can(&self, p: Permission) -> bool {
         self.permissions.contains(&p)
     }
