@@ -88,7 +88,6 @@ impl UseCase {
     pub fn allowed(self, role: Role) -> bool {
         role.is_staff() && self.permission().is_none_or(|p| role.grants(p))
     }
-
 }
 
 /// The seeded staff roles, in the order the matrix shows them.
