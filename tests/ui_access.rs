@@ -227,3 +227,46 @@ async fn popups_follow_the_keymap() {
         "ctrl-n moved the cursor"
     );
 }
+
+/// A popup's own keys come from the keymap too: `edit_article` rebound to `E` opens the editor
+/// from the articles popup, `e` no longer does, and the popup's hint says `E`.
+#[tokio::test]
+async fn popup_keys_are_rebindable() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "editor@obryl.test", Locale::En, TabId::Projects).await;
+    let bindings = std::collections::BTreeMap::from([(
+        "edit_article".to_owned(),
+        obryl::config::KeyBinding::One("E".into()),
+    )]);
+    let (keymap, problems) = obryl::ui::keymap::Keymap::new(&bindings);
+    assert!(problems.is_empty(), "{problems:?}");
+    h.app.keymap = keymap;
+    h.char(':').await;
+    h.type_text("articles").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until(
+        "the articles",
+        |app| matches!(&app.popup, Some(Popup::Articles { rows: Some(r), .. }) if !r.is_empty()),
+    )
+    .await;
+    let text = h.render(120, 40);
+    assert!(text.contains("E edit"), "{text}");
+    h.char('e').await;
+    assert!(
+        !matches!(h.app.popup, Some(Popup::Compose { .. })),
+        "e no longer edits"
+    );
+    h.char(':').await;
+    h.type_text("articles").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until(
+        "the articles again",
+        |app| matches!(&app.popup, Some(Popup::Articles { rows: Some(r), .. }) if !r.is_empty()),
+    )
+    .await;
+    h.char('E').await;
+    assert!(
+        matches!(h.app.popup, Some(Popup::Compose { .. })),
+        "E opens the editor"
+    );
+}

@@ -1,6 +1,7 @@
 //! Drawing the popups: filter bar, palette, help, notifications, pickers, settings, articles,
 //! users, confirm and composer.
 
+use super::keymap::PopupKey;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -75,7 +76,13 @@ impl App {
                         theme.header,
                     ))
                     .title_bottom(Span::styled(
-                        format!(" {} ", self.t("notifications.keys")),
+                        format!(
+                            " {} ",
+                            self.ta(
+                                "notifications.keys",
+                                &[("key", &self.keymap.popup_label(PopupKey::MarkAllRead))]
+                            )
+                        ),
                         theme.muted,
                     ));
                 let items: Vec<ListItem> = match rows {
@@ -148,10 +155,12 @@ impl App {
                 };
                 let mut keys = Vec::new();
                 if may(crate::domain::Permission::ArticlesEdit) {
-                    keys.push(self.t("articles.key_edit"));
+                    let key = self.keymap.popup_label(PopupKey::EditArticle);
+                    keys.push(self.ta("articles.key_edit", &[("key", &key)]));
                 }
                 if may(crate::domain::Permission::ArticlesPublish) {
-                    keys.push(self.t("articles.key_publish"));
+                    let key = self.keymap.popup_label(PopupKey::PublishArticle);
+                    keys.push(self.ta("articles.key_publish", &[("key", &key)]));
                 }
                 keys.push(self.t("articles.key_close"));
                 let labels = rows.as_ref().map(|r| {
@@ -193,7 +202,13 @@ impl App {
                         theme.header,
                     ))
                     .title_bottom(Span::styled(
-                        format!(" {} ", self.t("settings.keys")),
+                        format!(
+                            " {} ",
+                            self.ta(
+                                "settings.keys",
+                                &[("key", &self.keymap.popup_label(PopupKey::EditSetting))]
+                            )
+                        ),
                         theme.muted,
                     ));
                 let mut lines: Vec<Line> = Vec::new();

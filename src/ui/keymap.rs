@@ -182,10 +182,52 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
     ]
 }
 
+/// Keys that act inside one popup. Each popup reads only its own, so they may share a key with
+/// a screen's action or another popup's (`e` edits an article, a setting, and exports a list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PopupKey {
+    /// Notifications: mark them all read.
+    MarkAllRead,
+    /// Articles: edit the selected one.
+    EditArticle,
+    /// Articles: publish (or unpublish) the selected one.
+    PublishArticle,
+    /// Settings: edit the selected value.
+    EditSetting,
+}
+
+impl PopupKey {
+    pub const ALL: &'static [PopupKey] = &[
+        PopupKey::MarkAllRead,
+        PopupKey::EditArticle,
+        PopupKey::PublishArticle,
+        PopupKey::EditSetting,
+    ];
+
+    /// The name in the config's `[keys]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            PopupKey::MarkAllRead => "mark_all_read",
+            PopupKey::EditArticle => "edit_article",
+            PopupKey::PublishArticle => "publish_article",
+            PopupKey::EditSetting => "edit_setting",
+        }
+    }
+
+    fn defaults(self) -> &'static [&'static str] {
+        match self {
+            PopupKey::MarkAllRead => &["a"],
+            PopupKey::EditArticle | PopupKey::EditSetting => &["e"],
+            PopupKey::PublishArticle => &["p"],
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Keymap {
     by_key: BTreeMap<Key, Action>,
     by_action: BTreeMap<Action, Vec<Key>>,
+    popup: BTreeMap<PopupKey, Vec<Key>>,
 }
 
 impl Keymap {
@@ -196,8 +238,26 @@ impl Keymap {
         for (action, keys) in default_bindings() {
             by_action.insert(action, keys.iter().filter_map(|k| Key::parse(k)).collect());
         }
+        let mut popup: BTreeMap<PopupKey, Vec<Key>> = PopupKey::ALL
+            .iter()
+            .map(|p| {
+                (
+                    *p,
+                    p.defaults().iter().filter_map(|k| Key::parse(k)).collect(),
+                )
+            })
+            .collect();
         let mut problems = Vec::new();
         for (name, binding) in overrides {
+            if let Some(p) = PopupKey::ALL.iter().find(|p| p.name() == name) {
+                let keys = binding
+                    .keys()
+                    .iter()
+                    .filter_map(|k| Key::parse(k))
+                    .collect();
+                popup.insert(*p, keys);
+                continue;
+            }
             let Some(action) = Action::from_name(name) else {
                 problems.push(format!("unknown action \"{name}\" in [keys]"));
                 continue;
@@ -221,7 +281,14 @@ impl Keymap {
                 by_key.insert(*k, *action);
             }
         }
-        (Keymap { by_key, by_action }, problems)
+        (
+            Keymap {
+                by_key,
+                by_action,
+                popup,
+            },
+            problems,
+        )
     }
 
     pub fn action(&self, e: &KeyEvent) -> Option<Action> {
@@ -237,6 +304,22 @@ impl Keymap {
     }
 
     /// The keys bound to an action, as shown in the footer and help ("j/↓").
+    /// Whether `e` is one of the popup key's keys.
+    pub fn pressed(&self, p: PopupKey, e: &KeyEvent) -> bool {
+        let Some(key) = Key::from_event(e) else {
+            return false;
+        };
+        self.popup.get(&p).is_some_and(|keys| keys.contains(&key))
+    }
+
+    /// "e" / "e/ctrl-e": how the popup key is shown in its popup's hint line.
+    pub fn popup_label(&self, p: PopupKey) -> String {
+        self.popup
+            .get(&p)
+            .map(|keys| keys.iter().map(Key::label).collect::<Vec<_>>().join("/"))
+            .unwrap_or_default()
+    }
+
     pub fn label(&self, action: Action) -> Option<String> {
         let keys = self.by_action.get(&action)?;
         if keys.is_empty() {

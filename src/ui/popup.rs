@@ -9,6 +9,7 @@ use crate::store::notifications::NotificationRow;
 use super::action::Action;
 use super::app::App;
 use super::data::{Pane, Request};
+use super::keymap::PopupKey;
 use super::palette;
 use super::screens::{ComposeFor, Pick};
 use super::theme::Theme;
@@ -111,6 +112,14 @@ impl App {
         let action = self.keymap.action(&k);
         let down = action == Some(Action::Down);
         let up = action == Some(Action::Up);
+        // Each popup's own keys (see `PopupKey`).
+        let pressed = |p: PopupKey| self.keymap.pressed(p, &k);
+        let (mark_all, edit_article, publish_article, edit_setting) = (
+            pressed(PopupKey::MarkAllRead),
+            pressed(PopupKey::EditArticle),
+            pressed(PopupKey::PublishArticle),
+            pressed(PopupKey::EditSetting),
+        );
         let keep = match &mut popup {
             Popup::Filter(input) => match input.handle(&k) {
                 InputOutcome::Submit => {
@@ -160,7 +169,7 @@ impl App {
                         *cursor = cursor.saturating_sub(1);
                         true
                     }
-                    KeyCode::Char('a') => {
+                    _ if mark_all => {
                         self.send(Pane::Action, Fill::Append, Request::MarkRead(None));
                         false
                     }
@@ -193,7 +202,7 @@ impl App {
                         *cursor = cursor.saturating_sub(1);
                         true
                     }
-                    KeyCode::Char('e') if may(crate::domain::Permission::ArticlesEdit) => {
+                    _ if edit_article && may(crate::domain::Permission::ArticlesEdit) => {
                         if let Some(a) = current {
                             let purpose = ComposeFor::Article {
                                 id: a.id,
@@ -221,7 +230,7 @@ impl App {
                         }
                         false
                     }
-                    KeyCode::Char('p') if may(crate::domain::Permission::ArticlesPublish) => {
+                    _ if publish_article && may(crate::domain::Permission::ArticlesPublish) => {
                         if let Some(a) = current {
                             let req = Request::ArticleStatus {
                                 id: a.id,
@@ -232,8 +241,8 @@ impl App {
                         }
                         true
                     }
-                    KeyCode::Char(c @ ('e' | 'p')) => {
-                        let needed = if c == 'e' {
+                    _ if edit_article || publish_article => {
+                        let needed = if edit_article {
                             crate::domain::Permission::ArticlesEdit
                         } else {
                             crate::domain::Permission::ArticlesPublish
@@ -280,7 +289,7 @@ impl App {
                             *cursor = cursor.saturating_sub(1);
                             true
                         }
-                        KeyCode::Enter | KeyCode::Char('e') => {
+                        _ if k.code == KeyCode::Enter || edit_setting => {
                             let may = !self.opts.read_only
                                 && self.actor.as_ref().is_some_and(|a| {
                                     a.can(crate::domain::Permission::SettingsEdit)
