@@ -202,18 +202,34 @@ async fn the_audit_log_is_not_the_editors() {
     assert_eq!(h.app.tab, TabId::Projects);
 }
 
+/// Binds `action` to `key` alone, as the config's `[keys]` table would.
+fn rebind(h: &mut Harness, action: &str, key: &str) {
+    let bindings = std::collections::BTreeMap::from([(
+        action.to_owned(),
+        obryl::config::KeyBinding::One(key.into()),
+    )]);
+    let (keymap, problems) = obryl::ui::keymap::Keymap::new(&bindings);
+    assert!(problems.is_empty(), "{problems:?}");
+    h.app.keymap = keymap;
+}
+
+async fn open_articles(h: &mut Harness) {
+    h.char(':').await;
+    h.type_text("articles").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until(
+        "the articles",
+        |app| matches!(&app.popup, Some(Popup::Articles { rows: Some(r), .. }) if !r.is_empty()),
+    )
+    .await;
+}
+
 /// Popups move with the keymap's line keys: rebinding "down" moves a popup's cursor too.
 #[tokio::test]
 async fn popups_follow_the_keymap() {
     let (db, _dir) = demo_db().await;
     let mut h = Harness::new(&db, "finance@obryl.test", Locale::En, TabId::Projects).await;
-    let bindings = std::collections::BTreeMap::from([(
-        "down".to_owned(),
-        obryl::config::KeyBinding::One("ctrl-n".into()),
-    )]);
-    let (keymap, problems) = obryl::ui::keymap::Keymap::new(&bindings);
-    assert!(problems.is_empty(), "{problems:?}");
-    h.app.keymap = keymap;
+    rebind(&mut h, "down", "ctrl-n");
     h.char('n').await;
     h.pump_until(
         "the notifications",
@@ -234,21 +250,8 @@ async fn popups_follow_the_keymap() {
 async fn popup_keys_are_rebindable() {
     let (db, _dir) = demo_db().await;
     let mut h = Harness::new(&db, "editor@obryl.test", Locale::En, TabId::Projects).await;
-    let bindings = std::collections::BTreeMap::from([(
-        "edit_article".to_owned(),
-        obryl::config::KeyBinding::One("E".into()),
-    )]);
-    let (keymap, problems) = obryl::ui::keymap::Keymap::new(&bindings);
-    assert!(problems.is_empty(), "{problems:?}");
-    h.app.keymap = keymap;
-    h.char(':').await;
-    h.type_text("articles").await;
-    h.key(KeyCode::Enter).await;
-    h.pump_until(
-        "the articles",
-        |app| matches!(&app.popup, Some(Popup::Articles { rows: Some(r), .. }) if !r.is_empty()),
-    )
-    .await;
+    rebind(&mut h, "edit_article", "E");
+    open_articles(&mut h).await;
     let text = h.render(120, 40);
     assert!(text.contains("E edit"), "{text}");
     h.char('e').await;
@@ -256,14 +259,7 @@ async fn popup_keys_are_rebindable() {
         !matches!(h.app.popup, Some(Popup::Compose { .. })),
         "e no longer edits"
     );
-    h.char(':').await;
-    h.type_text("articles").await;
-    h.key(KeyCode::Enter).await;
-    h.pump_until(
-        "the articles again",
-        |app| matches!(&app.popup, Some(Popup::Articles { rows: Some(r), .. }) if !r.is_empty()),
-    )
-    .await;
+    open_articles(&mut h).await;
     h.char('E').await;
     assert!(
         matches!(h.app.popup, Some(Popup::Compose { .. })),

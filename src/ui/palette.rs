@@ -1,9 +1,11 @@
 //! The `:` command palette: commands with arguments, completed with Tab.
 
+use crate::domain::Locale;
 use crate::store::Anchor;
 
 use super::app::App;
 use super::screens::TabId;
+use super::theme::Theme;
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::{Fill, Keep};
 
@@ -226,6 +228,31 @@ impl App {
                 Level::Error,
             ),
         }
+    }
+}
+
+impl App {
+    /// `:theme NAME`: switches the colours live.
+    fn set_theme(&mut self, name: &str) {
+        if Theme::names().contains(&name) {
+            self.opts.theme = name.to_owned();
+            self.theme = Theme::load(name, self.opts.no_color);
+            self.toast(self.ta("toast.theme", &[("name", name)]), Level::Info);
+        } else {
+            self.toast(
+                self.ta(
+                    "error.unknown_theme",
+                    &[("names", &Theme::names().join(", "))],
+                ),
+                Level::Error,
+            );
+        }
+    }
+
+    /// `:lang fr|en`: switches the language live.
+    fn set_locale(&mut self, tag: &str) {
+        self.locale = Locale::from_tag(tag);
+        self.toast(self.t("toast.language"), Level::Info);
     }
 }
 

@@ -3,7 +3,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::domain::Locale;
 use crate::store::notifications::NotificationRow;
 
 use super::action::Action;
@@ -12,7 +11,6 @@ use super::data::{Pane, Request};
 use super::keymap::PopupKey;
 use super::palette;
 use super::screens::{ComposeFor, Pick};
-use super::theme::Theme;
 use super::widgets::composer::{Composer, ComposerOutcome};
 use super::widgets::confirm::{Answer, answer};
 use super::widgets::input::{InputOutcome, LineInput};
@@ -580,26 +578,5 @@ impl App {
             }
             _ => {}
         }
-    }
-
-    pub(crate) fn set_theme(&mut self, name: &str) {
-        if Theme::names().contains(&name) {
-            self.opts.theme = name.to_owned();
-            self.theme = Theme::load(name, self.opts.no_color);
-            self.toast(self.ta("toast.theme", &[("name", name)]), Level::Info);
-        } else {
-            self.toast(
-                self.ta(
-                    "error.unknown_theme",
-                    &[("names", &Theme::names().join(", "))],
-                ),
-                Level::Error,
-            );
-        }
-    }
-
-    pub(crate) fn set_locale(&mut self, tag: &str) {
-        self.locale = Locale::from_tag(tag);
-        self.toast(self.t("toast.language"), Level::Info);
     }
 }
