@@ -14,7 +14,7 @@ use super::util::{
 use super::words::WORDS;
 use super::{ADMIN, EDITOR, FINANCE, OPS, Plan};
 use crate::domain::{ArticleStatus, ProjectStatus, slugify};
-use crate::store::StoreError;
+use crate::store::{StoreError, schema};
 
 pub(crate) struct Article {
     pub id: i64,
@@ -385,24 +385,7 @@ pub(super) async fn write(
     report: &mut Vec<(&'static str, u64)>,
 ) -> Result<(), StoreError> {
     let c = &w.content;
-    let mut table = sink.table(
-        "articles",
-        &[
-            "id",
-            "author_id",
-            "title",
-            "slug",
-            "excerpt",
-            "body",
-            "status",
-            "published_at",
-            "lock_version",
-            "created_at",
-            "updated_at",
-            "deleted_at",
-        ],
-        c.articles.len() as u64,
-    );
+    let mut table = sink.table(schema::ARTICLES, c.articles.len() as u64);
     for a in &c.articles {
         table
             .push(vec![
@@ -423,31 +406,7 @@ pub(super) async fn write(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "media",
-        &[
-            "id",
-            "model_type",
-            "model_id",
-            "uuid",
-            "collection_name",
-            "name",
-            "file_name",
-            "mime_type",
-            "disk",
-            "conversions_disk",
-            "size",
-            "manipulations",
-            "custom_properties",
-            "generated_conversions",
-            "responsive_images",
-            "order_column",
-            "moderation_status",
-            "created_at",
-            "updated_at",
-        ],
-        c.media.len() as u64,
-    );
+    let mut table = sink.table(schema::MEDIA, c.media.len() as u64);
     for m in &c.media {
         table
             .push(vec![
@@ -475,22 +434,7 @@ pub(super) async fn write(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "personal_access_tokens",
-        &[
-            "id",
-            "tokenable_type",
-            "tokenable_id",
-            "name",
-            "token",
-            "abilities",
-            "last_used_at",
-            "expires_at",
-            "created_at",
-            "updated_at",
-        ],
-        c.tokens.len() as u64,
-    );
+    let mut table = sink.table(schema::PERSONAL_ACCESS_TOKENS, c.tokens.len() as u64);
     for (k, tk) in c.tokens.iter().enumerate() {
         table
             .push(vec![
@@ -509,23 +453,7 @@ pub(super) async fn write(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "webhook_endpoints",
-        &[
-            "id",
-            "url",
-            "description",
-            "secret",
-            "previous_secret",
-            "previous_secret_expires_at",
-            "event_types",
-            "status",
-            "disabled_reason",
-            "created_at",
-            "updated_at",
-        ],
-        c.endpoints.len() as u64,
-    );
+    let mut table = sink.table(schema::WEBHOOK_ENDPOINTS, c.endpoints.len() as u64);
     for e in &c.endpoints {
         table
             .push(vec![

@@ -19,7 +19,7 @@ use crate::domain::{
 };
 use crate::service::ServiceError;
 use crate::service::bootstrap::{default_settings, keys};
-use crate::store::StoreError;
+use crate::store::{StoreError, schema};
 
 /// The three currencies the generated projects use, in ledger-account order.
 pub(crate) const CURRENCIES: [Currency; 3] = [Currency::XOF, Currency::XAF, Currency::EUR];
@@ -1479,33 +1479,7 @@ pub(super) async fn write(
     report: &mut Vec<(&'static str, u64)>,
 ) -> Result<(), StoreError> {
     let m = &w.money;
-    const COMMISSION_COLS: [&str; 24] = [
-        "id",
-        "project_id",
-        "gross_amount",
-        "rate_bps",
-        "amount",
-        "currency",
-        "requested_by",
-        "status",
-        "first_approved_by",
-        "first_approved_at",
-        "approved_by",
-        "approved_at",
-        "rejected_by",
-        "rejected_at",
-        "rejection_reason",
-        "paid_by",
-        "paid_at",
-        "payment_reference",
-        "cancelled_by",
-        "cancelled_at",
-        "ledger_transfer_id",
-        "lock_version",
-        "created_at",
-        "updated_at",
-    ];
-    let mut table = sink.table("commissions", &COMMISSION_COLS, m.commissions.len() as u64);
+    let mut table = sink.table(schema::COMMISSIONS, m.commissions.len() as u64);
     for c in &m.commissions {
         let mut row = vec![
             i(c.id),
@@ -1521,38 +1495,7 @@ pub(super) async fn write(
     }
     report.push(table.finish().await?);
 
-    const EXT_COLS: [&str; 29] = [
-        "id",
-        "project_id",
-        "contributor_user_id",
-        "contributor_name",
-        "contributor_email",
-        "contributor_phone",
-        "role",
-        "basis",
-        "rate_bps",
-        "amount",
-        "currency",
-        "requested_by",
-        "status",
-        "first_approved_by",
-        "first_approved_at",
-        "approved_by",
-        "approved_at",
-        "rejected_by",
-        "rejected_at",
-        "rejection_reason",
-        "paid_by",
-        "paid_at",
-        "payment_reference",
-        "cancelled_by",
-        "cancelled_at",
-        "ledger_transfer_id",
-        "lock_version",
-        "created_at",
-        "updated_at",
-    ];
-    let mut table = sink.table("ext_commissions", &EXT_COLS, m.exts.len() as u64);
+    let mut table = sink.table(schema::EXT_COMMISSIONS, m.exts.len() as u64);
     for e in &m.exts {
         let (user, name, email, phone) = match &e.contributor {
             Contributor::User(u) => (Some(*u), None, None, None),
@@ -1591,25 +1534,7 @@ pub(super) async fn write_ledger(
     report: &mut Vec<(&'static str, u64)>,
 ) -> Result<(), StoreError> {
     let m = &w.money;
-    let mut table = sink.table(
-        "ledger_accounts",
-        &[
-            "id",
-            "code",
-            "kind",
-            "currency",
-            "owner_type",
-            "owner_id",
-            "balance_rule",
-            "debits_pending",
-            "debits_posted",
-            "credits_pending",
-            "credits_posted",
-            "created_at",
-            "updated_at",
-        ],
-        m.accounts.len() as u64,
-    );
+    let mut table = sink.table(schema::LEDGER_ACCOUNTS, m.accounts.len() as u64);
     for (k, acc) in m.accounts.iter().enumerate() {
         let cur = CURRENCIES[k / KINDS.len()];
         let kind = KINDS[k % KINDS.len()];
@@ -1638,25 +1563,7 @@ pub(super) async fn write_ledger(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "ledger_transfers",
-        &[
-            "id",
-            "idempotency_key",
-            "debit_account_id",
-            "credit_account_id",
-            "amount",
-            "currency",
-            "phase",
-            "pending_id",
-            "code",
-            "project_id",
-            "batch_id",
-            "expires_at",
-            "created_at",
-        ],
-        m.transfers.len() as u64,
-    );
+    let mut table = sink.table(schema::LEDGER_TRANSFERS, m.transfers.len() as u64);
     for (k, tr) in m.transfers.iter().enumerate() {
         table
             .push(vec![
@@ -1678,24 +1585,7 @@ pub(super) async fn write_ledger(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "escrows",
-        &[
-            "id",
-            "project_id",
-            "currency",
-            "amount_held",
-            "amount_released",
-            "amount_refunded",
-            "status",
-            "provider",
-            "hold_transfer_id",
-            "lock_version",
-            "created_at",
-            "updated_at",
-        ],
-        m.escrows.len() as u64,
-    );
+    let mut table = sink.table(schema::ESCROWS, m.escrows.len() as u64);
     for e in &m.escrows {
         table
             .push(vec![
@@ -1716,24 +1606,7 @@ pub(super) async fn write_ledger(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "payment_transactions",
-        &[
-            "id",
-            "project_id",
-            "escrow_id",
-            "provider",
-            "provider_reference",
-            "direction",
-            "amount",
-            "currency",
-            "status",
-            "failure_reason",
-            "created_at",
-            "updated_at",
-        ],
-        m.payments.len() as u64,
-    );
+    let mut table = sink.table(schema::PAYMENT_TRANSACTIONS, m.payments.len() as u64);
     for p in &m.payments {
         table
             .push(vec![
@@ -1754,21 +1627,7 @@ pub(super) async fn write_ledger(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "referral_codes",
-        &[
-            "id",
-            "user_id",
-            "code",
-            "reward_rate_bps",
-            "max_uses",
-            "uses",
-            "expires_at",
-            "created_at",
-            "updated_at",
-        ],
-        m.codes.len() as u64,
-    );
+    let mut table = sink.table(schema::REFERRAL_CODES, m.codes.len() as u64);
     for c in &m.codes {
         table
             .push(vec![
@@ -1786,18 +1645,7 @@ pub(super) async fn write_ledger(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "referrals",
-        &[
-            "id",
-            "referral_code_id",
-            "referrer_id",
-            "referred_user_id",
-            "created_at",
-            "updated_at",
-        ],
-        m.referrals.len() as u64,
-    );
+    let mut table = sink.table(schema::REFERRALS, m.referrals.len() as u64);
     for r in &m.referrals {
         table
             .push(vec![
@@ -1812,22 +1660,7 @@ pub(super) async fn write_ledger(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "referral_rewards",
-        &[
-            "id",
-            "referral_id",
-            "commission_id",
-            "amount",
-            "currency",
-            "status",
-            "ledger_transfer_id",
-            "lock_version",
-            "created_at",
-            "updated_at",
-        ],
-        m.rewards.len() as u64,
-    );
+    let mut table = sink.table(schema::REFERRAL_REWARDS, m.rewards.len() as u64);
     for r in &m.rewards {
         let lock = match r.status {
             CommissionStatus::Paid => 2,

@@ -12,8 +12,8 @@ use crate::domain::{
     ArticleStatus, Availability, EscrowStatus, ProjectStatus, TicketPriority, TicketStatus,
     default_targets,
 };
-use crate::store::StoreError;
 use crate::store::audit::Diff;
+use crate::store::{StoreError, schema};
 
 /// The kind of record a change is about (its morph alias is `alias()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -805,40 +805,8 @@ pub(super) async fn write(
     let a = w.clock.anchor;
     let audited = events.len();
     let notified: usize = events.iter().map(|e| notices(w, e).len()).sum();
-    let mut audit = sink.table(
-        "audit_logs",
-        &[
-            "id",
-            "user_type",
-            "user_id",
-            "event",
-            "auditable_type",
-            "auditable_id",
-            "old_values",
-            "new_values",
-            "url",
-            "ip_address",
-            "user_agent",
-            "tags",
-            "created_at",
-            "updated_at",
-        ],
-        audited as u64,
-    );
-    let mut notes = sink.table(
-        "notifications",
-        &[
-            "id",
-            "type",
-            "notifiable_type",
-            "notifiable_id",
-            "data",
-            "read_at",
-            "created_at",
-            "updated_at",
-        ],
-        notified as u64,
-    );
+    let mut audit = sink.table(schema::AUDIT_LOGS, audited as u64);
+    let mut notes = sink.table(schema::NOTIFICATIONS, notified as u64);
     let mut rng = util::rng(w.seed, "audit");
     let mut nrng = util::rng(w.seed, "notifications");
     let mut wrng = util::rng(w.seed, "outbox");
@@ -920,11 +888,7 @@ pub(super) async fn write(
     report.push(notes.finish().await?);
 
     // The outbox and what was delivered to each subscribed endpoint.
-    let mut table = sink.table(
-        "webhook_events",
-        &["id", "event_id", "type", "payload", "created_at"],
-        outbox.len() as u64,
-    );
+    let mut table = sink.table(schema::WEBHOOK_EVENTS, outbox.len() as u64);
     for (k, o) in outbox.iter().enumerate() {
         table
             .push(vec![
@@ -1028,22 +992,7 @@ pub(super) async fn write(
             }
         }
     }
-    let mut table = sink.table(
-        "webhook_deliveries",
-        &[
-            "id",
-            "webhook_event_id",
-            "webhook_endpoint_id",
-            "attempt",
-            "status",
-            "response_status",
-            "last_error",
-            "next_attempt_at",
-            "created_at",
-            "updated_at",
-        ],
-        rows.len() as u64,
-    );
+    let mut table = sink.table(schema::WEBHOOK_DELIVERIES, rows.len() as u64);
     for (k, (event, endpoint, attempt, status, code, error, next, created, updated)) in
         rows.into_iter().enumerate()
     {

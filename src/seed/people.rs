@@ -12,7 +12,7 @@ use super::util::{
 use super::words::WORDS;
 use super::{Plan, STAFF};
 use crate::domain::{Availability, PayoutMethod, slugify};
-use crate::store::StoreError;
+use crate::store::{StoreError, schema};
 
 pub(crate) struct Dev {
     pub availability: Availability,
@@ -325,24 +325,7 @@ pub(super) async fn write(
     report: &mut Vec<(&'static str, u64)>,
 ) -> Result<(), StoreError> {
     let users = &w.users;
-    let mut table = sink.table(
-        "users",
-        &[
-            "id",
-            "name",
-            "email",
-            "email_verified_at",
-            "password",
-            "remember_token",
-            "phone",
-            "locale",
-            "timezone",
-            "created_at",
-            "updated_at",
-            "deleted_at",
-        ],
-        users.len() as u64,
-    );
+    let mut table = sink.table(schema::USERS, users.len() as u64);
     for u in users {
         table
             .push(vec![
@@ -376,11 +359,7 @@ pub(super) async fn write(
             usize::from(u.staff.is_some()) + usize::from(u.client) + usize::from(u.dev.is_some())
         })
         .sum();
-    let mut table = sink.table(
-        "model_has_roles",
-        &["role_id", "model_type", "model_id"],
-        total as u64,
-    );
+    let mut table = sink.table(schema::MODEL_HAS_ROLES, total as u64);
     for u in users {
         let mut names = Vec::new();
         names.extend(u.staff);
@@ -400,30 +379,7 @@ pub(super) async fn write(
         .iter()
         .map(|u| usize::from(u.client) + usize::from(u.dev.is_some()))
         .sum();
-    let mut table = sink.table(
-        "profiles",
-        &[
-            "id",
-            "user_id",
-            "type",
-            "display_name",
-            "company_name",
-            "bio",
-            "country",
-            "city",
-            "skills",
-            "hourly_rate",
-            "hourly_rate_currency",
-            "availability",
-            "weekly_capacity_hours",
-            "max_active_projects",
-            "payout_method",
-            "payout_account",
-            "created_at",
-            "updated_at",
-        ],
-        total as u64,
-    );
+    let mut table = sink.table(schema::PROFILES, total as u64);
     let mut id = 0;
     for u in users {
         let c = u.city();

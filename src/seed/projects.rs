@@ -12,7 +12,7 @@ use super::util::{
 use super::words::WORDS;
 use super::{OPS, Plan};
 use crate::domain::{Availability, Currency, ProjectStatus, slugify};
-use crate::store::StoreError;
+use crate::store::{StoreError, schema};
 
 /// What the commission of a project must look like (demo scenarios).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -607,34 +607,7 @@ pub(super) async fn write(
     sink: Sink<'_>,
     report: &mut Vec<(&'static str, u64)>,
 ) -> Result<(), StoreError> {
-    let mut table = sink.table(
-        "projects",
-        &[
-            "id",
-            "client_id",
-            "developer_id",
-            "title",
-            "slug",
-            "description",
-            "budget_amount",
-            "agreed_amount",
-            "currency",
-            "status",
-            "estimated_hours",
-            "starts_on",
-            "deadline_at",
-            "assigned_at",
-            "started_at",
-            "delivered_at",
-            "completed_at",
-            "cancelled_at",
-            "lock_version",
-            "created_at",
-            "updated_at",
-            "deleted_at",
-        ],
-        w.projects.len() as u64,
-    );
+    let mut table = sink.table(schema::PROJECTS, w.projects.len() as u64);
     for p in &w.projects {
         table
             .push(vec![
@@ -665,23 +638,7 @@ pub(super) async fn write(
     }
     report.push(table.finish().await?);
 
-    let mut table = sink.table(
-        "reviews",
-        &[
-            "id",
-            "project_id",
-            "reviewer_id",
-            "reviewee_id",
-            "rating",
-            "comment",
-            "hidden_at",
-            "hidden_by",
-            "hidden_reason",
-            "created_at",
-            "updated_at",
-        ],
-        w.reviews.len() as u64,
-    );
+    let mut table = sink.table(schema::REVIEWS, w.reviews.len() as u64);
     for r in &w.reviews {
         table
             .push(vec![
@@ -780,21 +737,7 @@ async fn workload(
         .flatten()
         .map(|s| ((s.to - s.from).num_weeks() + 1) as usize)
         .sum();
-    let mut table = sink.table(
-        "workload",
-        &[
-            "id",
-            "developer_id",
-            "project_id",
-            "week_start",
-            "planned_hours",
-            "logged_hours",
-            "lock_version",
-            "created_at",
-            "updated_at",
-        ],
-        total as u64,
-    );
+    let mut table = sink.table(schema::WORKLOAD, total as u64);
     let weekday = i64::from(util::date(a).weekday().num_days_from_monday()).min(4) + 1;
     let mut id = 0i64;
     let mut near_full_done = false;

@@ -13,7 +13,7 @@ use super::util::{
 use super::words::WORDS;
 use super::{OPS, Plan, SUPPORT};
 use crate::domain::{ProjectStatus, TicketCategory, TicketPriority, TicketStatus, default_targets};
-use crate::store::StoreError;
+use crate::store::{StoreError, schema};
 
 /// Subjects that test the terminal's hygiene: escape sequences, bidi overrides, emoji, CJK.
 pub(crate) const HOSTILE_SUBJECT: &str =
@@ -565,34 +565,7 @@ pub(super) async fn write(
     sink: Sink<'_>,
     report: &mut Vec<(&'static str, u64)>,
 ) -> Result<(), StoreError> {
-    let mut table = sink.table(
-        "support_tickets",
-        &[
-            "id",
-            "reference",
-            "requester_id",
-            "assignee_id",
-            "project_id",
-            "subject",
-            "body",
-            "category",
-            "priority",
-            "status",
-            "first_response_due_at",
-            "first_responded_at",
-            "resolution_due_at",
-            "resolved_at",
-            "closed_at",
-            "paused_seconds",
-            "paused_since",
-            "resolution",
-            "last_activity_at",
-            "lock_version",
-            "created_at",
-            "updated_at",
-        ],
-        w.tickets.len() as u64,
-    );
+    let mut table = sink.table(schema::SUPPORT_TICKETS, w.tickets.len() as u64);
     for tk in &w.tickets {
         table
             .push(vec![
@@ -633,19 +606,7 @@ pub(super) async fn write_messages(
 ) -> Result<(), StoreError> {
     let mut rng = util::rng(w.seed, "messages");
     let a = w.clock.anchor;
-    let mut table = sink.table(
-        "conversations",
-        &[
-            "id",
-            "subject_type",
-            "subject_id",
-            "title",
-            "last_message_at",
-            "created_at",
-            "updated_at",
-        ],
-        w.convs.len() as u64,
-    );
+    let mut table = sink.table(schema::CONVERSATIONS, w.convs.len() as u64);
     for c in &w.convs {
         let (kind, subject, title) = match (c.ticket, c.project) {
             (Some(k), _) => {
@@ -675,20 +636,7 @@ pub(super) async fn write_messages(
     report.push(table.finish().await?);
 
     let total: usize = w.convs.iter().map(|c| c.people.len()).sum();
-    let mut table = sink.table(
-        "conversation_participants",
-        &[
-            "id",
-            "conversation_id",
-            "user_id",
-            "last_read_message_id",
-            "typing_at",
-            "viewing_at",
-            "created_at",
-            "updated_at",
-        ],
-        total as u64,
-    );
+    let mut table = sink.table(schema::CONVERSATION_PARTICIPANTS, total as u64);
     let mut id = 0;
     for c in &w.convs {
         let last = c.first_message + c.count as i64 - 1;
@@ -718,38 +666,11 @@ pub(super) async fn write_messages(
     report.push(table.finish().await?);
 
     let total: usize = w.convs.iter().map(|c| c.count).sum();
-    let mut table = sink.table(
-        "messages",
-        &[
-            "id",
-            "conversation_id",
-            "sender_id",
-            "body",
-            "is_internal",
-            "edited_at",
-            "created_at",
-            "updated_at",
-            "deleted_at",
-        ],
-        total as u64,
-    );
+    let mut table = sink.table(schema::MESSAGES, total as u64);
     // People are told about new messages in their conversations (some of them).
     let mut nrng = util::rng(w.seed, "message-notifications");
     let share = w.plan.message_notify_share;
-    let mut notes = sink.table(
-        "notifications",
-        &[
-            "id",
-            "type",
-            "notifiable_type",
-            "notifiable_id",
-            "data",
-            "read_at",
-            "created_at",
-            "updated_at",
-        ],
-        (total as f64 * share * 1.2) as u64,
-    );
+    let mut notes = sink.table(schema::NOTIFICATIONS, (total as f64 * share * 1.2) as u64);
     let words = &*WORDS;
     for c in &w.convs {
         let n = c.count;

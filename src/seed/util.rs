@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::store::{Db, StoreError, bulk};
+use crate::store::{Db, StoreError, bulk, schema};
 
 pub(super) type R = ChaCha8Rng;
 
@@ -345,12 +345,13 @@ pub(super) struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub fn table(self, name: &'static str, cols: &'static [&'static str], total: u64) -> Table<'a> {
-        self.writer.expect(name, total);
+    /// Starts writing `def`, of which `total` rows are expected.
+    pub fn table(self, def: schema::Table, total: u64) -> Table<'a> {
+        self.writer.expect(def.name, total);
         Table {
             sink: self,
-            name,
-            cols,
+            name: def.name,
+            cols: def.columns,
             rows: Vec::new(),
             queued: 0,
         }

@@ -21,6 +21,7 @@ pub mod people;
 pub mod projects;
 pub mod reference;
 pub mod reviews;
+pub mod schema;
 pub mod settings;
 pub mod stats;
 pub mod tickets;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, Order, Query};
 
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 /// Morph alias used in `model_type` / `notifiable_type` / `user_type` columns.
 pub const USER_TYPE: &str = "user";
@@ -179,8 +179,8 @@ pub async fn grant_role(tx: &mut Tx, user_id: i64, role_id: i64) -> Result<bool>
         return Ok(false);
     }
     let q = Query::insert()
-        .into_table("model_has_roles")
-        .columns(["role_id", "model_type", "model_id"])
+        .into_table(schema::MODEL_HAS_ROLES.name)
+        .columns(schema::MODEL_HAS_ROLES.columns.iter().copied())
         .values_panic([role_id.into(), USER_TYPE.into(), user_id.into()])
         .to_owned();
     tx.exec(&q).await?;
