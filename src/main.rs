@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::builder::PossibleValuesParser;
+use clap::{CommandFactory, FromArgMatches};
 
 use obryl::cli::{self, Cli, Command};
 use obryl::config::Config;
@@ -14,7 +15,14 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    // `--tab` takes the names of the screen registry, so it can never lag behind it.
+    let screens = obryl::ui::screens::TabId::EVERY.iter().map(|t| t.key());
+    let matches = Cli::command()
+        .mut_arg("tab", |a| {
+            a.value_parser(PossibleValuesParser::new(screens))
+        })
+        .get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let config = match Config::load(&cli.overrides(), |k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {
@@ -37,7 +45,7 @@ fn main() -> ExitCode {
         None | Some(Command::Tui) => {
             let launch = obryl::ui::Launch {
                 as_email: cli.as_email.clone(),
-                tab: cli.tab.map(|t| t.name().to_owned()),
+                tab: cli.tab.clone(),
             };
             match runtime.block_on(obryl::ui::run(launch, config)) {
                 Ok(()) => ExitCode::SUCCESS,

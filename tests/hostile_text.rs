@@ -432,28 +432,23 @@ async fn a_canned_reply_quoting_a_hostile_subject_and_name_is_sanitised() {
 }
 
 #[tokio::test]
-async fn article_bodies_in_the_articles_popup_and_the_editor() {
+async fn article_bodies_in_the_articles_view_and_the_editor() {
     let (db, _dir) = hostile_demo().await;
     let mut h = Harness::new(&db, "editor@obryl.test", Locale::En, TabId::Projects).await;
     command(&mut h, "articles").await;
     h.pump_until("the articles", |app| {
-        matches!(&app.popup, Some(Popup::Articles { rows: Some(_), .. }))
+        !app.screens.articles.list.rows.is_empty()
     })
     .await;
-    let article = match &h.app.popup {
-        Some(Popup::Articles {
-            rows: Some(rows), ..
-        }) => rows[0].clone(),
-        _ => unreachable!(),
-    };
+    let article = h.app.screens.articles.list.rows[0].clone();
     assert!(article.body.contains('\u{1b}') && article.title.contains('\u{202e}'));
     let buf = h.render_buffer(160, 45);
-    assert_clean(&buf, "articles popup");
-    assert_shows(&buf, &article.title, "articles popup");
-    assert_shows(&buf, &article.author_name, "articles popup");
+    assert_clean(&buf, "articles view");
+    assert_shows(&buf, &article.title, "articles view");
+    assert_shows(&buf, &article.author_name, "articles view");
 
-    // e: the body in the editor.
-    h.char('e').await;
+    // w: the body in the editor.
+    h.char('w').await;
     let text = match &h.app.popup {
         Some(Popup::Compose { composer, .. }) => composer.text(),
         _ => panic!("the article editor is open"),

@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use obryl::domain::Locale;
 use obryl::store::{self, Db};
 use obryl::ui::popup::Popup;
-use obryl::ui::screens::{Pick, TabId};
+use obryl::ui::screens::{Effect, TabId};
 use obryl::ui::widgets::toast::Level;
 
 const OPS: &str = "ops@obryl.test";
@@ -135,10 +135,8 @@ async fn ops_grant_and_revoke_a_role_support_is_not_offered_it() {
         Some(Popup::Picker {
             options: Some(o), ..
         }) => {
-            assert!(
-                o.iter()
-                    .all(|(l, p)| l != "support" && matches!(p, Pick::Role { grant: true, .. }))
-            );
+            assert!(o.iter().all(|(l, then)| l != "support"
+                && matches!(then, Effect::Confirm { .. } | Effect::Refuse(_))));
         }
         _ => panic!("a role picker"),
     }
@@ -376,16 +374,19 @@ async fn support_links_a_ticket_to_one_of_the_requesters_projects() {
         let offered = match &h.app.popup {
             Some(Popup::Picker {
                 options: Some(o), ..
-            }) => o.clone(),
+            }) => o.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>(),
             other => panic!("a project picker, got {}", other.is_some()),
         };
         let ticket = h.app.screens.tickets.list.current().cloned().unwrap();
-        let target = offered.iter().find_map(|(label, p)| match p {
-            Pick::LinkProject {
-                project_id: Some(id),
-                ..
-            } if ticket.project_id != Some(*id) => Some((label.clone(), *id)),
-            _ => None,
+        // "#12 Title · status": the project's id leads its label.
+        let target = offered.iter().find_map(|label| {
+            let id = label
+                .strip_prefix('#')?
+                .split(' ')
+                .next()?
+                .parse::<i64>()
+                .ok()?;
+            (ticket.project_id != Some(id)).then(|| (label.clone(), id))
         });
         if let Some((label, id)) = target {
             chosen = Some((ticket, label, id));

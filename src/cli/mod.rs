@@ -54,9 +54,9 @@ pub struct Cli {
     /// Do not capture the mouse.
     #[arg(long, global = true)]
     pub no_mouse: bool,
-    /// Open the TUI on this tab.
-    #[arg(long, value_enum)]
-    pub tab: Option<TabArg>,
+    /// Open the TUI on this screen (the binary lists the screen registry's names).
+    #[arg(long)]
+    pub tab: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -75,32 +75,6 @@ impl From<SizeArg> for crate::seed::Size {
         match s {
             SizeArg::Demo => crate::seed::Size::Demo,
             SizeArg::Large => crate::seed::Size::Large,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TabArg {
-    Projects,
-    Commissions,
-    Workload,
-    Tickets,
-    Audit,
-    Users,
-    Reviews,
-}
-
-impl TabArg {
-    /// The screen's name, as the TUI and the config's `ui.start_tab` know it.
-    pub fn name(self) -> &'static str {
-        match self {
-            TabArg::Projects => "projects",
-            TabArg::Commissions => "commissions",
-            TabArg::Workload => "workload",
-            TabArg::Tickets => "tickets",
-            TabArg::Audit => "audit",
-            TabArg::Users => "users",
-            TabArg::Reviews => "reviews",
         }
     }
 }

@@ -67,6 +67,12 @@ pub struct ReviewDetail {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct ArticleDetail {
+    pub article: store::content::ArticleRow,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeveloperDetail {
     pub dev: DeveloperRow,
     pub from: NaiveDate,
@@ -199,4 +205,15 @@ pub async fn review(c: &mut impl Conn, id: i64) -> Result<ReviewDetail> {
         })?;
     let history = store::audit::history(c, "review", id, 30).await?;
     Ok(ReviewDetail { review, history })
+}
+
+pub async fn article(c: &mut impl Conn, id: i64) -> Result<ArticleDetail> {
+    let article = store::content::article(c, id)
+        .await?
+        .ok_or(ServiceError::NotFound {
+            what: "article",
+            key: id.to_string(),
+        })?;
+    let history = store::audit::history(c, "article", id, 30).await?;
+    Ok(ArticleDetail { article, history })
 }

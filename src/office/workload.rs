@@ -50,3 +50,23 @@ pub async fn grid(
         WorkloadRow { dev, weeks }
     }))
 }
+
+/// The developers who could take `project`, ranked by free capacity over the weeks its plan
+/// covers from `today`, with the hours the plan needs.
+pub async fn candidates(
+    c: &mut impl Conn,
+    project: &crate::store::projects::ProjectRow,
+    today: NaiveDate,
+    limit: u64,
+) -> Result<(Vec<store::workload::Candidate>, i64)> {
+    use crate::service::projects::{plan_weeks, week_start};
+    let plan = plan_weeks(project, today);
+    let (from, weeks) = match (plan.first(), plan.last()) {
+        (Some(first), Some(last)) => (first.0, (last.0 - first.0).num_weeks() + 1),
+        _ => (week_start(today), 1),
+    };
+    let to = from + Duration::weeks(weeks);
+    let hours = plan.iter().map(|(_, h)| h).sum();
+    let list = store::workload::candidates(c, project.client_id, from, to, weeks, limit).await?;
+    Ok((list, hours))
+}

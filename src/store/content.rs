@@ -1,9 +1,10 @@
 //! Articles (the blog).
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, JoinType, Order, Query, Value};
+use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, Value};
 
-use super::{Conn, Result, Tx};
+use super::page::{Keyset, SortDir, contains_pattern, finish};
+use super::{Anchor, Conn, Page, Result, Tx};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ArticleRow {
@@ -52,6 +53,41 @@ pub async fn list_articles(c: &mut impl Conn, limit: u64) -> Result<Vec<ArticleR
         .order_by(("a", "id"), Order::Desc)
         .limit(limit);
     c.all(&q).await
+}
+
+/// What the articles view narrows to: words of the title or slug, statuses.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ArticleFilter {
+    pub text: Option<String>,
+    pub statuses: Vec<String>,
+}
+
+/// A window of the articles, newest first, by keyset on the id.
+pub async fn page_articles(
+    c: &mut impl Conn,
+    f: &ArticleFilter,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<ArticleRow>> {
+    let mut q = articles();
+    if let Some(t) = f.text.as_deref().filter(|t| !t.is_empty()) {
+        let pattern = LikeExpr::new(contains_pattern(t)).escape('\\');
+        q.and_where(
+            Func::lower(Expr::col(("a", "title")))
+                .like(pattern.clone())
+                .or(Func::lower(Expr::col(("a", "slug"))).like(pattern)),
+        );
+    }
+    if !f.statuses.is_empty() {
+        q.and_where(Expr::col(("a", "status")).is_in(f.statuses.iter().cloned()));
+    }
+    let keyset = Keyset {
+        key: None,
+        id: Expr::col(("a", "id")),
+        dir: SortDir::Desc,
+    };
+    keyset.apply(&mut q, anchor, limit);
+    Ok(finish(c.all(&q).await?, anchor, limit))
 }
 
 pub async fn article(c: &mut impl Conn, id: i64) -> Result<Option<ArticleRow>> {

@@ -53,6 +53,7 @@ pub enum Action {
     Restore,
     Export,
     LinkProject,
+    Edit,
 }
 
 impl Action {
@@ -105,6 +106,7 @@ impl Action {
         Action::Restore,
         Action::Export,
         Action::LinkProject,
+        Action::Edit,
     ];
 
     /// The name used in the config's [keys] table and the locale files.
@@ -116,6 +118,10 @@ impl Action {
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
+        // The names the article and setting popups' key had before they became views.
+        if matches!(name, "edit_article" | "edit_setting") {
+            return Some(Action::Edit);
+        }
         serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
     }
 
@@ -139,6 +145,7 @@ impl Action {
                 | Action::Hide
                 | Action::Restore
                 | Action::LinkProject
+                | Action::Edit
         )
     }
 }

@@ -9,8 +9,12 @@ use crate::store::Anchor;
 use crate::store::feed::Change;
 
 use super::app::{App, AppEvent, Live, SessionToken};
-use super::data::{DataEvent, Outcome, Pane, Reply, Request};
+use crate::service::Actor;
+use crate::store::notifications::NotificationRow;
+
+use super::data::{DataEvent, Done, Pane, common};
 use super::popup::Popup;
+use super::screens::Choices;
 use super::screens::TabId;
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::{Fill, Keep};
@@ -60,177 +64,74 @@ impl App {
             }
             Err(e) => return self.on_error(pane, e),
         };
-        match (pane, result) {
-            (Pane::Unread, Reply::Unread(n)) => self.unread = n,
-            (Pane::Whoami, Reply::Actor(actor)) => self.rights_changed(*actor),
-            (Pane::Login, Reply::Typed(answer)) => {
-                if let Ok(login) = answer.take::<LoggedIn>() {
+        match pane {
+            Pane::Unread => {
+                if let Ok(n) = result.take::<i64>() {
+                    self.unread = n;
+                }
+            }
+            Pane::Whoami => {
+                if let Ok(actor) = result.take::<Actor>() {
+                    self.rights_changed(actor);
+                }
+            }
+            Pane::Login => {
+                if let Ok(login) = result.take::<LoggedIn>() {
                     self.on_login(Ok(login));
                 }
             }
-            (Pane::Notifications, Reply::Notifications(rows)) => {
-                if let Some(Popup::Notifications { rows: r, .. }) = self.popup.as_mut() {
+            Pane::Notifications => {
+                if let (Ok(rows), Some(Popup::Notifications { rows: r, .. })) =
+                    (result.take::<Vec<NotificationRow>>(), self.popup.as_mut())
+                {
                     *r = Some(rows);
                 }
             }
-            (Pane::Candidates, Reply::Candidates(project_id, list, hours)) => {
-                let seen = self
-                    .screens
-                    .projects
-                    .pending_assignment
-                    .filter(|(p, _)| *p == project_id)
-                    .and_then(|(_, s)| s);
-                let title = self
-                    .screens
-                    .projects
-                    .list
-                    .rows
-                    .iter()
-                    .find(|p| p.id == project_id)
-                    .map(|p| p.title.clone())
-                    .unwrap_or_default();
-                let options: Vec<_> = list
-                    .iter()
-                    .map(|c| {
-                        // Still offered, marked: choosing one is refused with the numbers.
-                        let full = c.free < hours || c.active_projects >= c.max_active_projects;
-                        let label = format!(
-                            "{}{} · {} · {} {} h · {} {}/{} · {}",
-                            if full { "⚠ " } else { "" },
-                            c.name,
-                            crate::office::format::status(
-                                "availability",
-                                &c.availability,
-                                self.locale
-                            ),
-                            self.t("picker.free"),
-                            c.free,
-                            self.t("col.active"),
-                            c.active_projects,
-                            c.max_active_projects,
-                            c.skills.join(", ")
-                        );
-                        (
-                            label,
-                            super::screens::Pick::AssignDeveloper {
-                                project_id,
-                                developer_id: c.id,
-                                seen,
-                            },
-                        )
-                    })
-                    .collect();
-                let title = self.ta(
-                    "picker.developer",
-                    &[("title", &title), ("hours", &hours.to_string())],
-                );
-                if let Some(Popup::Picker {
-                    title: t,
-                    options: o,
-                    ..
-                }) = self.popup.as_mut()
+            Pane::Choices => {
+                if let (Ok(choices), Some(Popup::Picker { title, options, .. })) =
+                    (result.take::<Choices>(), self.popup.as_mut())
                 {
-                    *t = title;
-                    *o = Some(options);
+                    *title = choices.title;
+                    *options = Some(choices.options);
                 }
             }
-            (Pane::Articles, Reply::Articles(list)) => {
-                if let Some(Popup::Articles { rows, .. }) = self.popup.as_mut() {
-                    *rows = Some(list);
+            Pane::Presence => {
+                if let Ok((id, people)) = result.take::<(i64, Vec<(String, bool)>)>() {
+                    let presence = &mut self.screens.tickets.presence;
+                    self.dirty |= presence.as_ref() != Some(&(id, people.clone()));
+                    *presence = Some((id, people));
                 }
             }
-            (Pane::ClientProjects, Reply::ClientProjects(ticket_id, projects)) => {
-                let mut options = vec![(
-                    self.t("picker.no_project"),
-                    super::screens::Pick::LinkProject {
-                        ticket_id,
-                        project_id: None,
-                    },
-                )];
-                options.extend(projects.iter().map(|p| {
-                    (
-                        format!(
-                            "#{} {} · {}",
-                            p.id,
-                            p.title,
-                            crate::office::format::status("project", &p.status, self.locale)
-                        ),
-                        super::screens::Pick::LinkProject {
-                            ticket_id,
-                            project_id: Some(p.id),
-                        },
-                    )
-                }));
-                let reference = self
-                    .screens
-                    .tickets
-                    .list
-                    .rows
-                    .iter()
-                    .find(|t| t.id == ticket_id)
-                    .map(|t| t.reference.clone())
-                    .unwrap_or_default();
-                let heading = self.ta("picker.link_project", &[("reference", &reference)]);
-                if let Some(Popup::Picker {
-                    title, options: o, ..
-                }) = self.popup.as_mut()
-                {
-                    *title = heading;
-                    *o = Some(options);
+            Pane::Ping => {}
+            Pane::Export => self.on_export_page(result),
+            Pane::Action => {
+                if let Ok(done) = result.take::<Done>() {
+                    self.on_done(done);
                 }
             }
-            (Pane::Agents, Reply::Agents(list)) => {
-                if let Some(Popup::AgentPicker { agents, .. }) = self.popup.as_mut() {
-                    *agents = Some(list);
-                }
-            }
-            (Pane::Presence, Reply::Presence(id, people)) => {
-                let presence = &mut self.screens.tickets.presence;
-                self.dirty |= presence.as_ref() != Some(&(id, people.clone()));
-                *presence = Some((id, people));
-            }
-            (Pane::Settings, Reply::Settings(list)) => {
-                if let Some(Popup::Settings { rows, .. }) = self.popup.as_mut() {
-                    *rows = Some(list);
-                }
-            }
-            (Pane::Ping, Reply::Pong) => {}
-            (Pane::Export, reply) => self.on_export_page(reply),
-            (Pane::Action, Reply::Done(outcome)) => self.on_outcome(outcome),
-            (Pane::List(tab) | Pane::Detail(tab), reply) => {
-                self.screens.get_mut(tab).take(reply, fill);
+            Pane::List(tab) | Pane::Detail(tab) => {
+                self.screens.get_mut(tab).take(result, fill);
                 if let Pane::List(_) = pane {
                     self.prefetch();
                     self.after_move();
                 }
             }
-            _ => {}
         }
     }
 
-    fn on_outcome(&mut self, outcome: Outcome) {
+    /// A write went through: say so, and show what it changed.
+    fn on_done(&mut self, done: Done) {
         // A success clears the last error shown in the status bar.
         self.last_error = None;
         if let Some((purpose, _)) = self.draft.take() {
             self.clear_draft(&purpose);
         }
-        let text = super::outcomes::outcome_text(&outcome, self.locale);
-        if let (Outcome::SettingUpdated { .. }, Some(Popup::Settings { .. })) =
-            (&outcome, &self.popup)
-        {
-            self.send(Pane::Settings, Fill::Append, Request::Settings);
-        }
-        if let (Outcome::ArticleChanged { .. }, Some(Popup::Articles { .. })) =
-            (&outcome, &self.popup)
-        {
-            self.send(Pane::Articles, Fill::Append, Request::Articles);
-        }
-        self.toast(text, Level::Success);
-        if let Outcome::Bulk { .. } = outcome {
-            self.screens.commissions.list.selected.clear();
+        self.toast(done.toast, Level::Success);
+        if done.clears_selection {
+            self.screens.get_mut(self.tab).clear_selection();
         }
         self.refresh_tab(self.tab);
-        self.send(Pane::Unread, Fill::Append, Request::Unread);
+        self.send(Pane::Unread, Fill::Append, common::unread());
     }
 
     fn on_error(&mut self, pane: Pane, e: ServiceError) {
@@ -277,7 +178,7 @@ impl App {
             ServiceError::Forbidden { .. } | ServiceError::RoleRemoved { .. }
         ) {
             // The screen offered what the person may no longer do: re-read their rights.
-            self.send(Pane::Whoami, Fill::Append, Request::Whoami);
+            self.send(Pane::Whoami, Fill::Append, common::whoami());
         }
         if pane != Pane::Ping {
             self.toast(text, Level::Error);
@@ -292,9 +193,9 @@ impl App {
         };
         self.last_error = None;
         self.refresh_tab(self.tab);
-        self.send(Pane::Unread, Fill::Append, Request::Unread);
+        self.send(Pane::Unread, Fill::Append, common::unread());
         // Changes to one's rights made while offline may not have come through the feed.
-        self.send(Pane::Whoami, Fill::Append, Request::Whoami);
+        self.send(Pane::Whoami, Fill::Append, common::whoami());
     }
 
     /// Another writer changed something: refetch what shows it.
@@ -311,7 +212,7 @@ impl App {
             }
             Change::Notification { user_id } => {
                 if user_id == 0 || self.actor.as_ref().is_some_and(|a| a.id == user_id) {
-                    self.send(Pane::Unread, Fill::Append, Request::Unread);
+                    self.send(Pane::Unread, Fill::Append, common::unread());
                 }
             }
             Change::Audit {
@@ -326,7 +227,7 @@ impl App {
                 if auditable_type == "user"
                     && self.actor.as_ref().is_some_and(|a| a.id == auditable_id)
                 {
-                    self.send(Pane::Whoami, Fill::Append, Request::Whoami);
+                    self.send(Pane::Whoami, Fill::Append, common::whoami());
                 }
                 for tab in TabId::EVERY.iter().copied() {
                     let s = self.screens.get(tab);
@@ -368,7 +269,7 @@ impl App {
             self.heartbeat();
         }
         if self.live == Live::Offline && self.tick.is_multiple_of(8) {
-            self.send(Pane::Ping, Fill::Append, Request::Ping);
+            self.send(Pane::Ping, Fill::Append, common::ping());
         }
         // Relative times ("3 min") move once a minute.
         if now.timestamp() / 60 != self.now.timestamp() / 60 {

@@ -16,7 +16,7 @@ use crate::tr;
 
 pub use super::options::{AppOptions, LoginSettings};
 
-use super::data::{Data, DataEvent, Pane, Request};
+use super::data::{Data, DataEvent, Job, Pane, common};
 use super::keymap::Keymap;
 use super::login::LoginState;
 use super::popup::Popup;
@@ -84,7 +84,7 @@ pub struct App {
     /// Text to copy over OSC 52 after the next draw.
     pub clipboard: Option<String>,
     /// A composed text kept until its request succeeds (restored if it fails).
-    pub draft: Option<(super::screens::ComposeFor, String)>,
+    pub draft: Option<(super::screens::Compose, String)>,
     /// This program's session token (None before login and after the session ended).
     pub token: Option<SessionToken>,
     /// Set when `token` changed: the loop saves a remembered one or forgets the file.
@@ -176,7 +176,7 @@ impl App {
             self.tab = TabId::Projects;
         }
         self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
-        self.send(Pane::Unread, Fill::Append, Request::Unread);
+        self.send(Pane::Unread, Fill::Append, common::unread());
         self.dirty = true;
     }
 
@@ -229,13 +229,13 @@ impl App {
         self.dirty = true;
     }
 
-    pub(crate) fn send(&mut self, pane: Pane, fill: Fill, req: impl Into<super::data::Work>) {
+    pub(crate) fn send(&mut self, pane: Pane, fill: Fill, job: Job) {
         // Logged out, only the login goes (live updates and ticks ask for nothing).
         if self.actor.is_none() && pane != Pane::Login {
             return;
         }
         if let Some(data) = self.data.as_mut() {
-            data.send(pane, fill, req);
+            data.send(pane, fill, job);
         }
     }
 
@@ -363,31 +363,32 @@ impl App {
         let Some(id) = self.screens.tickets.detail.for_id else {
             return;
         };
-        let typing = matches!(&self.popup, Some(Popup::Compose { purpose: super::screens::ComposeFor::TicketReply { id: t, .. }, .. }) if *t == id);
-        self.send(
-            Pane::Presence,
-            Fill::Append,
-            Request::Presence { id, typing },
-        );
+        let typing = matches!(&self.popup, Some(Popup::Compose { purpose, .. }) if purpose.ticket == Some(id));
+        let job = super::screens::tickets::jobs::presence(id, typing);
+        self.send(Pane::Presence, Fill::Append, job);
     }
 
     /// Opens a composer, restoring its saved draft if there is one.
-    pub(crate) fn open_composer(&mut self, title: String, purpose: super::screens::ComposeFor) {
-        let limit = match purpose {
-            super::screens::ComposeFor::TicketReply { .. } => self.opts.reply_max_bytes,
-            _ => self.opts.reason_max_bytes,
+    pub(crate) fn open_composer(&mut self, title: String, purpose: super::screens::Compose) {
+        use super::screens::TextSize;
+        let limit = match purpose.size {
+            TextSize::Reply => self.opts.reply_max_bytes,
+            TextSize::Reason => self.opts.reason_max_bytes,
+            TextSize::Document => DOCUMENT_MAX_BYTES,
         };
         let mut hint = self.t("compose.hint");
-        if matches!(
-            purpose,
-            super::screens::ComposeFor::TicketReply {
-                internal: false,
-                ..
-            }
-        ) {
+        if purpose.canned {
             hint = format!("{hint} · {}", self.t("compose.canned"));
         }
-        let text = self.load_draft(&purpose);
+        let saved = self.load_draft(&purpose);
+        let text = if saved.is_empty() {
+            purpose.initial.clone()
+        } else {
+            saved
+        };
         self.popup = Some(Popup::compose(title, hint, limit, purpose, &text));
     }
 }
+
+/// The most an article's text may hold in the composer.
+const DOCUMENT_MAX_BYTES: usize = 1 << 20;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::domain::{Locale, sanitize, sanitize_line};
 
 use super::app::App;
-use super::screens::ComposeFor;
+use super::screens::Compose;
 
 #[derive(Deserialize)]
 struct CannedFile {
@@ -45,12 +45,12 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 impl App {
-    fn draft_path(&self, purpose: &ComposeFor) -> Option<PathBuf> {
+    fn draft_path(&self, purpose: &Compose) -> Option<PathBuf> {
         let dir = self.opts.drafts_dir.as_ref()?;
-        Some(dir.join(format!("{}.txt", purpose.draft_key())))
+        Some(dir.join(format!("{}.txt", purpose.draft_key)))
     }
 
-    pub(crate) fn save_draft(&self, purpose: &ComposeFor, text: &str) {
+    pub(crate) fn save_draft(&self, purpose: &Compose, text: &str) {
         let Some(path) = self.draft_path(purpose) else {
             return;
         };
@@ -66,13 +66,13 @@ impl App {
         }
     }
 
-    pub(crate) fn load_draft(&self, purpose: &ComposeFor) -> String {
+    pub(crate) fn load_draft(&self, purpose: &Compose) -> String {
         self.draft_path(purpose)
             .and_then(|p| std::fs::read_to_string(p).ok())
             .unwrap_or_default()
     }
 
-    pub(crate) fn clear_draft(&self, purpose: &ComposeFor) {
+    pub(crate) fn clear_draft(&self, purpose: &Compose) {
         if let Some(p) = self.draft_path(purpose) {
             let _ = std::fs::remove_file(p);
         }

@@ -1,11 +1,11 @@
-//! Drawing the popups: filter bar, palette, help, notifications, pickers, settings, articles,
-//! users, confirm and composer.
+//! Drawing the popups: filter bar, palette, help, notifications, pickers, a one-line prompt,
+//! confirm and composer.
 
 use super::keymap::PopupKey;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph};
 
 use crate::domain::sanitize_line;
 use crate::tr;
@@ -132,114 +132,10 @@ impl App {
                     &theme,
                 );
             }
-            Popup::AgentPicker { agents, cursor, .. } => {
-                let labels = agents.as_ref().map(|a| {
-                    a.iter()
-                        .map(|(_, name, email)| format!("{name} <{email}>"))
-                        .collect()
-                });
-                draw_choices(
-                    f,
-                    area,
-                    &self.t("picker.agent"),
-                    labels,
-                    *cursor,
-                    &self.t("picker.keys"),
-                    &self.t("detail.loading"),
-                    &theme,
-                );
-            }
-            Popup::Articles { rows, cursor } => {
-                let may = |p: crate::domain::Permission| {
-                    !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p))
-                };
-                let mut keys = Vec::new();
-                if may(crate::domain::Permission::ArticlesEdit) {
-                    let key = self.keymap.popup_label(PopupKey::EditArticle);
-                    keys.push(self.ta("articles.key_edit", &[("key", &key)]));
-                }
-                if may(crate::domain::Permission::ArticlesPublish) {
-                    let key = self.keymap.popup_label(PopupKey::PublishArticle);
-                    keys.push(self.ta("articles.key_publish", &[("key", &key)]));
-                }
-                keys.push(self.t("articles.key_close"));
-                let labels = rows.as_ref().map(|r| {
-                    r.iter()
-                        .map(|a| {
-                            format!(
-                                "#{:<4} {:<12} {} — {}",
-                                a.id,
-                                crate::office::format::status("article", &a.status, self.locale),
-                                a.title,
-                                a.author_name
-                            )
-                        })
-                        .collect()
-                });
-                draw_choices(
-                    f,
-                    area,
-                    &self.t("articles.title"),
-                    labels,
-                    *cursor,
-                    &keys.join(" · "),
-                    &self.t("detail.loading"),
-                    &theme,
-                );
-            }
-            Popup::Settings {
-                rows,
-                cursor,
-                editing,
-            } => {
-                let r = centered(area, 100, area.height.saturating_sub(6));
-                f.render_widget(Clear, r);
-                let block = Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.accent)
-                    .title(Span::styled(
-                        format!(" {} ", self.t("settings.title")),
-                        theme.header,
-                    ))
-                    .title_bottom(Span::styled(
-                        format!(
-                            " {} ",
-                            self.ta(
-                                "settings.keys",
-                                &[("key", &self.keymap.popup_label(PopupKey::EditSetting))]
-                            )
-                        ),
-                        theme.muted,
-                    ));
-                let mut lines: Vec<Line> = Vec::new();
-                match rows {
-                    None => lines.push(Line::from(self.t("detail.loading"))),
-                    Some(rows) => {
-                        for (i, s) in rows.iter().enumerate() {
-                            let key = format!("{}.{}", s.group, s.name);
-                            let value = match (i == *cursor, editing.as_ref()) {
-                                (true, Some(input)) => format!("✎ {}", input.text()),
-                                _ => s.payload.to_string(),
-                            };
-                            let lock = if s.locked { " (locked)" } else { "" };
-                            let style = if i == *cursor {
-                                theme.selection
-                            } else {
-                                theme.base
-                            };
-                            lines.push(Line::from(vec![
-                                Span::styled(format!("{key:<36}{lock} "), theme.accent),
-                                Span::styled(sanitize_line(&value), style),
-                            ]));
-                        }
-                    }
-                }
-                f.render_widget(
-                    Paragraph::new(lines)
-                        .wrap(Wrap { trim: false })
-                        .block(block),
-                    r,
-                );
+            Popup::Prompt { title, input, .. } => {
+                let r = centered(area, 100, 3);
+                let hint = self.t("prompt.keys");
+                draw_input(f, r, title, "", input, &hint, &theme);
             }
             Popup::Confirm {
                 title, question, ..

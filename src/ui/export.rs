@@ -10,7 +10,7 @@ use crate::domain::{sanitize_line, spreadsheet_safe};
 use crate::store::Anchor;
 
 use super::app::App;
-use super::data::{Pane, Reply};
+use super::data::{Pane, Typed};
 use super::screens::{ExportPage, TabId};
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::Fill;
@@ -85,7 +85,7 @@ impl App {
     }
 
     /// A page for the export: written, then the next one asked for, or the file closed.
-    pub(crate) fn on_export_page(&mut self, reply: Reply) {
+    pub(crate) fn on_export_page(&mut self, reply: Typed) {
         let Some(tab) = self.export.as_ref().map(|e| e.tab) else {
             return;
         };

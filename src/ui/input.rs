@@ -8,10 +8,11 @@ use crate::store::Anchor;
 
 use super::action::Action;
 use super::app::App;
-use super::data::{Pane, Request};
+use super::data::{Pane, common};
 use super::popup::Popup;
 use super::screens::{Effect, TabId};
 use super::widgets::filter::ParsedFilter;
+use super::widgets::input::LineInput;
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::{Fill, Keep};
 
@@ -209,7 +210,7 @@ impl App {
             Action::Help => self.popup = Some(Popup::Help { scroll: 0 }),
             Action::Notifications => {
                 self.popup = Some(Popup::notifications());
-                self.send(Pane::Notifications, Fill::Append, Request::Notifications);
+                self.send(Pane::Notifications, Fill::Append, common::notifications());
             }
             Action::Copy => {
                 if let Some(text) = self.screens.get(self.tab).current_reference() {
@@ -287,22 +288,30 @@ impl App {
     pub(crate) fn run_effects(&mut self, effects: Vec<Effect>) {
         for e in effects {
             match e {
-                Effect::Send(pane, fill, req) => self.send(pane, fill, req),
+                Effect::Send(pane, fill, job) => self.send(pane, fill, job),
                 Effect::Confirm {
                     title,
                     question,
-                    request,
+                    job,
                 } => {
                     self.popup = Some(Popup::Confirm {
                         title,
                         question,
-                        request,
+                        job: Some(job),
                     })
                 }
-                Effect::Compose {
+                Effect::Compose { title, purpose } => self.open_composer(title, purpose),
+                Effect::Prompt {
                     title,
-                    request_template,
-                } => self.open_composer(title, request_template),
+                    text,
+                    submit,
+                } => {
+                    self.popup = Some(Popup::Prompt {
+                        title,
+                        input: LineInput::with_text(&text, 4000),
+                        submit,
+                    })
+                }
                 Effect::Pick { title, options } => {
                     self.popup = Some(Popup::Picker {
                         title,
@@ -310,45 +319,13 @@ impl App {
                         cursor: 0,
                     })
                 }
-                Effect::PickDeveloper { project_id, seen } => {
+                Effect::Choose(job) => {
                     self.popup = Some(Popup::Picker {
                         title: self.t("detail.loading"),
                         options: None,
                         cursor: 0,
                     });
-                    self.screens.projects.pending_assignment = Some((project_id, seen));
-                    self.send(
-                        Pane::Candidates,
-                        Fill::Append,
-                        Request::Candidates { project_id },
-                    );
-                }
-                Effect::PickProject {
-                    ticket_id,
-                    requester_id,
-                } => {
-                    self.popup = Some(Popup::Picker {
-                        title: self.t("detail.loading"),
-                        options: None,
-                        cursor: 0,
-                    });
-                    self.send(
-                        Pane::ClientProjects,
-                        Fill::Append,
-                        Request::ClientProjects {
-                            ticket_id,
-                            client_id: requester_id,
-                        },
-                    );
-                }
-                Effect::PickAgent { id, seen } => {
-                    self.popup = Some(Popup::AgentPicker {
-                        id,
-                        seen,
-                        agents: None,
-                        cursor: 0,
-                    });
-                    self.send(Pane::Agents, Fill::Append, Request::Agents);
+                    self.send(Pane::Choices, Fill::Append, job);
                 }
                 Effect::Toast(t) => self.toast(t, Level::Info),
                 Effect::Refuse(t) => self.toast(t, Level::Error),

@@ -179,46 +179,31 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Restore, &["U"]),
         (Export, &["e"]),
         (LinkProject, &["L"]),
+        (Edit, &["w"]),
     ]
 }
 
 /// Keys that act inside one popup. Each popup reads only its own, so they may share a key with
-/// a screen's action or another popup's (`e` edits an article, a setting, and exports a list).
+/// a screen's action (`a` marks every notification read in the notifications popup).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PopupKey {
     /// Notifications: mark them all read.
     MarkAllRead,
-    /// Articles: edit the selected one.
-    EditArticle,
-    /// Articles: publish (or unpublish) the selected one.
-    PublishArticle,
-    /// Settings: edit the selected value.
-    EditSetting,
 }
 
 impl PopupKey {
-    pub const ALL: &'static [PopupKey] = &[
-        PopupKey::MarkAllRead,
-        PopupKey::EditArticle,
-        PopupKey::PublishArticle,
-        PopupKey::EditSetting,
-    ];
+    pub const ALL: &'static [PopupKey] = &[PopupKey::MarkAllRead];
 
     /// The name in the config's `[keys]` table.
     pub fn name(self) -> &'static str {
         match self {
             PopupKey::MarkAllRead => "mark_all_read",
-            PopupKey::EditArticle => "edit_article",
-            PopupKey::PublishArticle => "publish_article",
-            PopupKey::EditSetting => "edit_setting",
         }
     }
 
     fn defaults(self) -> &'static [&'static str] {
         match self {
             PopupKey::MarkAllRead => &["a"],
-            PopupKey::EditArticle | PopupKey::EditSetting => &["e"],
-            PopupKey::PublishArticle => &["p"],
         }
     }
 }

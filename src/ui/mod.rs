@@ -14,7 +14,6 @@ pub mod keymap;
 pub mod login;
 mod notify;
 pub mod options;
-mod outcomes;
 pub mod palette;
 pub mod popup;
 pub mod screens;

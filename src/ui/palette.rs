@@ -13,8 +13,6 @@ use super::widgets::virtual_table::{Fill, Keep};
 const OTHER_COMMANDS: &[(&str, &str)] = &[
     ("filter", "TEXT"),
     ("follow", ""),
-    ("settings", ""),
-    ("articles", ""),
     ("hide-review", "ID REASON"),
     ("plan", "DEVELOPER_ID PROJECT_ID WEEK(YYYY-MM-DD) HOURS"),
     ("capacity", "DEVELOPER_ID HOURS [MAX_PROJECTS]"),
@@ -122,107 +120,13 @@ impl App {
                 self.screens.audit.follow = true;
                 self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
             }
-            Some("hide-review") => {
-                let (id, reason) = rest
-                    .split_once(' ')
-                    .map(|(i, r)| (i.parse::<i64>().ok(), r.trim()))
-                    .unwrap_or((None, ""));
-                match id {
-                    Some(id) if !reason.is_empty() => self.send(
-                        super::data::Pane::Action,
-                        Fill::Append,
-                        super::data::Request::HideReview {
-                            id,
-                            reason: reason.to_owned(),
-                        },
-                    ),
-                    _ => self.toast(
-                        self.ta("error.usage", &[("usage", ":hide-review ID REASON")]),
-                        Level::Error,
-                    ),
-                }
-            }
-            Some("plan") => {
-                let parts: Vec<&str> = rest.split_whitespace().collect();
-                let parsed = match parts.as_slice() {
-                    [dev, project, week, hours] => match (
-                        dev.parse(),
-                        project.parse(),
-                        chrono::NaiveDate::parse_from_str(week, "%Y-%m-%d"),
-                        hours.parse(),
-                    ) {
-                        (Ok(developer_id), Ok(project_id), Ok(week), Ok(hours)) => {
-                            Some(super::data::Request::SetPlannedHours {
-                                developer_id,
-                                project_id,
-                                week,
-                                hours,
-                            })
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                match parsed {
-                    Some(req) => self.send(super::data::Pane::Action, Fill::Append, req),
-                    None => self.toast(
-                        self.ta(
-                            "error.usage",
-                            &[("usage", ":plan DEVELOPER_ID PROJECT_ID YYYY-MM-DD HOURS")],
-                        ),
-                        Level::Error,
-                    ),
-                }
-            }
-            Some("capacity") => {
-                let numbers: Option<Vec<i64>> =
-                    rest.split_whitespace().map(|p| p.parse().ok()).collect();
-                match numbers.as_deref() {
-                    Some(&[user_id, hours]) | Some(&[user_id, hours, _]) => {
-                        let req = super::data::Request::SetCapacity {
-                            user_id,
-                            hours,
-                            max_projects: numbers.as_ref().and_then(|n| n.get(2).copied()),
-                        };
-                        self.send(super::data::Pane::Action, Fill::Append, req);
-                    }
-                    _ => self.toast(
-                        self.ta(
-                            "error.usage",
-                            &[("usage", ":capacity DEVELOPER_ID HOURS [MAX_PROJECTS]")],
-                        ),
-                        Level::Error,
-                    ),
-                }
-            }
-            Some("articles") => {
-                self.popup = Some(super::popup::Popup::Articles {
-                    rows: None,
-                    cursor: 0,
-                });
-                self.send(
-                    super::data::Pane::Articles,
-                    Fill::Append,
-                    super::data::Request::Articles,
-                );
-            }
-            Some("settings") => {
-                self.popup = Some(super::popup::Popup::Settings {
-                    rows: None,
-                    cursor: 0,
-                    editing: None,
-                });
-                self.send(
-                    super::data::Pane::Settings,
-                    Fill::Append,
-                    super::data::Request::Settings,
-                );
-            }
             Some("theme") => self.set_theme(rest),
             Some("lang") => self.set_locale(rest),
             Some("refresh") => self.refresh_tab(self.tab),
             Some("help") => self.popup = Some(super::popup::Popup::Help { scroll: 0 }),
             Some("quit") => self.quit = true,
+            // The screens' own commands (`:plan`, `:capacity`, `:hide-review`).
+            Some(name) if self.screen_command(name, rest) => {}
             _ => self.toast(
                 self.ta("error.unknown_command", &[("command", line)]),
                 Level::Error,
@@ -232,6 +136,24 @@ impl App {
 }
 
 impl App {
+    /// Offers `:name rest` to each screen of the registry; false when none runs it.
+    fn screen_command(&mut self, name: &str, rest: &str) -> bool {
+        let effects = self
+            .with_ctx(|screens, ctx| {
+                TabId::EVERY
+                    .iter()
+                    .find_map(|t| screens.get_mut(*t).command(name, rest, ctx))
+            })
+            .flatten();
+        match effects {
+            Some(effects) => {
+                self.run_effects(effects);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// `:theme NAME`: switches the colours live.
     fn set_theme(&mut self, name: &str) {
         if Theme::names().contains(&name) {

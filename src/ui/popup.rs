@@ -7,10 +7,12 @@ use crate::store::notifications::NotificationRow;
 
 use super::action::Action;
 use super::app::App;
-use super::data::{Pane, Request};
+use std::sync::Arc;
+
+use super::data::{Job, Pane, common};
 use super::keymap::PopupKey;
 use super::palette;
-use super::screens::{ComposeFor, Pick};
+use super::screens::{Compose, Effect};
 use super::widgets::composer::{Composer, ComposerOutcome};
 use super::widgets::confirm::{Answer, answer};
 use super::widgets::input::{InputOutcome, LineInput};
@@ -27,39 +29,27 @@ pub enum Popup {
         rows: Option<Vec<NotificationRow>>,
         cursor: usize,
     },
+    /// A question; the write runs on yes.
     Confirm {
         title: String,
         question: String,
-        request: Request,
+        job: Option<Job>,
     },
     Compose {
         composer: Box<Composer>,
-        purpose: ComposeFor,
+        purpose: Compose,
     },
-    /// The settings (commission rate, dual-approval threshold, SLA targets); Enter edits one
-    /// as JSON for staff holding `settings.edit`.
-    /// A choice among options (ticket status, priority).
+    /// A choice among options (ticket status, priority, an agent); None while they load.
     Picker {
         title: String,
-        options: Option<Vec<(String, Pick)>>,
+        options: Option<Vec<(String, Effect)>>,
         cursor: usize,
     },
-    /// Assign a ticket to an agent: the agents load, then one is picked.
-    AgentPicker {
-        id: i64,
-        seen: Option<i64>,
-        agents: Option<Vec<(i64, String, String)>>,
-        cursor: usize,
-    },
-    /// The blog: e edits (articles.edit), p publishes (articles.publish).
-    Articles {
-        rows: Option<Vec<crate::store::content::ArticleRow>>,
-        cursor: usize,
-    },
-    Settings {
-        rows: Option<Vec<crate::store::settings::SettingRow>>,
-        cursor: usize,
-        editing: Option<LineInput>,
+    /// One line to type, then sent (a setting's value).
+    Prompt {
+        title: String,
+        input: LineInput,
+        submit: Arc<dyn Fn(String) -> Job + Send + Sync>,
     },
 }
 
@@ -80,7 +70,7 @@ impl Popup {
         title: String,
         hint: String,
         limit: usize,
-        purpose: ComposeFor,
+        purpose: Compose,
         text: &str,
     ) -> Popup {
         let composer = Composer::new(title, hint, limit).with_text(text);
@@ -93,9 +83,7 @@ impl Popup {
         match self {
             Popup::Filter(i) | Popup::Palette(i) => i.insert_str(text.lines().next().unwrap_or("")),
             Popup::Compose { composer, .. } => composer.paste(text),
-            Popup::Settings {
-                editing: Some(i), ..
-            } => i.insert_str(text.lines().next().unwrap_or("")),
+            Popup::Prompt { input, .. } => input.insert_str(text.lines().next().unwrap_or("")),
             _ => {}
         }
     }
@@ -111,13 +99,7 @@ impl App {
         let down = action == Some(Action::Down);
         let up = action == Some(Action::Up);
         // Each popup's own keys (see `PopupKey`).
-        let pressed = |p: PopupKey| self.keymap.pressed(p, &k);
-        let (mark_all, edit_article, publish_article, edit_setting) = (
-            pressed(PopupKey::MarkAllRead),
-            pressed(PopupKey::EditArticle),
-            pressed(PopupKey::PublishArticle),
-            pressed(PopupKey::EditSetting),
-        );
+        let mark_all = self.keymap.pressed(PopupKey::MarkAllRead, &k);
         let keep = match &mut popup {
             Popup::Filter(input) => match input.handle(&k) {
                 InputOutcome::Submit => {
@@ -168,16 +150,17 @@ impl App {
                         true
                     }
                     _ if mark_all => {
-                        self.send(Pane::Action, Fill::Append, Request::MarkRead(None));
+                        self.send(
+                            Pane::Action,
+                            Fill::Append,
+                            common::mark_read(None, self.locale),
+                        );
                         false
                     }
                     KeyCode::Enter => {
                         if let Some(row) = rows.as_ref().and_then(|r| r.get(*cursor)).cloned() {
-                            self.send(
-                                Pane::Action,
-                                Fill::Append,
-                                Request::MarkRead(Some(row.id.clone())),
-                            );
+                            let job = common::mark_read(Some(row.id.clone()), self.locale);
+                            self.send(Pane::Action, Fill::Append, job);
                             self.jump_to_subject(&row);
                         }
                         false
@@ -185,133 +168,20 @@ impl App {
                     _ => false,
                 }
             }
-            Popup::Articles { rows, cursor } => {
-                let n = rows.as_ref().map_or(0, Vec::len);
-                let current = rows.as_ref().and_then(|r| r.get(*cursor)).cloned();
-                let may = |p: crate::domain::Permission| {
-                    !self.opts.read_only && self.actor.as_ref().is_some_and(|a| a.can(p))
-                };
-                match k.code {
-                    _ if down => {
-                        *cursor = (*cursor + 1).min(n.saturating_sub(1));
-                        true
-                    }
-                    _ if up => {
-                        *cursor = cursor.saturating_sub(1);
-                        true
-                    }
-                    _ if edit_article && may(crate::domain::Permission::ArticlesEdit) => {
-                        if let Some(a) = current {
-                            let purpose = ComposeFor::Article {
-                                id: a.id,
-                                seen: Some(a.lock_version),
-                            };
-                            let saved = self.load_draft(&purpose);
-                            let text = if saved.is_empty() {
-                                format!(
-                                    "{}\n{}\n\n{}",
-                                    a.title,
-                                    a.excerpt.clone().unwrap_or_default(),
-                                    a.body
-                                )
-                            } else {
-                                saved
-                            };
-                            let title = self.ta("compose.article_title", &[("title", &a.title)]);
-                            self.popup = Some(Popup::compose(
-                                title,
-                                self.t("compose.hint"),
-                                1 << 20,
-                                purpose,
-                                &text,
-                            ));
-                        }
-                        false
-                    }
-                    _ if publish_article && may(crate::domain::Permission::ArticlesPublish) => {
-                        if let Some(a) = current {
-                            let req = Request::ArticleStatus {
-                                id: a.id,
-                                to: crate::domain::ArticleStatus::Published,
-                                seen: Some(a.lock_version),
-                            };
-                            self.send(Pane::Action, Fill::Append, req);
-                        }
-                        true
-                    }
-                    _ if edit_article || publish_article => {
-                        let needed = if edit_article {
-                            crate::domain::Permission::ArticlesEdit
-                        } else {
-                            crate::domain::Permission::ArticlesPublish
-                        };
-                        let text = super::screens::forbidden_text(needed, self.locale);
-                        self.toast(text, Level::Error);
-                        true
-                    }
-                    _ => false,
+            Popup::Prompt { input, submit, .. } => match input.handle(&k) {
+                InputOutcome::Submit => {
+                    let job = submit(input.text());
+                    self.send(Pane::Action, Fill::Append, job);
+                    false
                 }
-            }
-            Popup::Settings {
-                rows,
-                cursor,
-                editing,
-            } => match editing {
-                Some(input) => match input.handle(&k) {
-                    InputOutcome::Submit => {
-                        if let Some(row) = rows.as_ref().and_then(|r| r.get(*cursor)) {
-                            let req = Request::UpdateSetting {
-                                group: row.group.clone(),
-                                name: row.name.clone(),
-                                payload: input.text(),
-                            };
-                            self.send(Pane::Action, Fill::Append, req);
-                        }
-                        *editing = None;
-                        true
-                    }
-                    InputOutcome::Cancel => {
-                        *editing = None;
-                        true
-                    }
-                    _ => true,
-                },
-                None => {
-                    let n = rows.as_ref().map_or(0, Vec::len);
-                    match k.code {
-                        _ if down => {
-                            *cursor = (*cursor + 1).min(n.saturating_sub(1));
-                            true
-                        }
-                        _ if up => {
-                            *cursor = cursor.saturating_sub(1);
-                            true
-                        }
-                        _ if k.code == KeyCode::Enter || edit_setting => {
-                            let may = !self.opts.read_only
-                                && self.actor.as_ref().is_some_and(|a| {
-                                    a.can(crate::domain::Permission::SettingsEdit)
-                                });
-                            match rows.as_ref().and_then(|r| r.get(*cursor)) {
-                                Some(row) if may => {
-                                    *editing =
-                                        Some(LineInput::with_text(&row.payload.to_string(), 4000))
-                                }
-                                Some(_) => self.toast(
-                                    self.ta("error.forbidden", &[("permission", "settings.edit")]),
-                                    Level::Error,
-                                ),
-                                None => {}
-                            }
-                            true
-                        }
-                        _ => false,
-                    }
-                }
+                InputOutcome::Cancel => false,
+                _ => true,
             },
-            Popup::Confirm { request, .. } => match answer(&k) {
+            Popup::Confirm { job, .. } => match answer(&k) {
                 Answer::Yes => {
-                    self.send(Pane::Action, Fill::Append, request.clone());
+                    if let Some(job) = job.take() {
+                        self.send(Pane::Action, Fill::Append, job);
+                    }
                     false
                 }
                 Answer::No => false,
@@ -321,12 +191,8 @@ impl App {
                 let ctrl_o =
                     k.code == KeyCode::Char('o') && k.modifiers.contains(KeyModifiers::CONTROL);
                 if ctrl_o {
-                    if let ComposeFor::TicketReply {
-                        id,
-                        internal: false,
-                    } = purpose
-                    {
-                        let text = self.canned_reply(*id);
+                    if let (true, Some(id)) = (purpose.canned, purpose.ticket) {
+                        let text = self.canned_reply(id);
                         composer.paste(&text);
                         self.save_draft(purpose, &composer.text());
                     }
@@ -357,40 +223,9 @@ impl App {
                         true
                     }
                     KeyCode::Enter => {
-                        if let Some((_, pick)) =
-                            options.as_ref().and_then(|o| o.get(*cursor)).cloned()
-                        {
-                            self.run_pick(pick);
-                        }
-                        false
-                    }
-                    _ => false,
-                }
-            }
-            Popup::AgentPicker {
-                id,
-                seen,
-                agents,
-                cursor,
-            } => {
-                let n = agents.as_ref().map_or(0, Vec::len);
-                match k.code {
-                    _ if down => {
-                        *cursor = (*cursor + 1).min(n.saturating_sub(1));
-                        true
-                    }
-                    _ if up => {
-                        *cursor = cursor.saturating_sub(1);
-                        true
-                    }
-                    KeyCode::Enter => {
-                        if let Some((to, _, _)) = agents.as_ref().and_then(|a| a.get(*cursor)) {
-                            let req = Request::AssignTicket {
-                                id: *id,
-                                to: *to,
-                                seen: *seen,
-                            };
-                            self.send(Pane::Action, Fill::Append, req);
+                        let chosen = options.take().and_then(|o| o.into_iter().nth(*cursor));
+                        if let Some((_, then)) = chosen {
+                            self.run_effects(vec![then]);
                         }
                         false
                     }
@@ -404,7 +239,7 @@ impl App {
     }
 
     /// Sends a composed text; returns whether the composer stays open (refused before sending).
-    fn submit_composer(&mut self, composer: &Composer, purpose: &ComposeFor) -> bool {
+    fn submit_composer(&mut self, composer: &Composer, purpose: &Compose) -> bool {
         let text = composer.text();
         if composer.over_limit() {
             let (n, max) = (composer.bytes().to_string(), composer.max_bytes.to_string());
@@ -423,131 +258,10 @@ impl App {
             self.toast(self.t("error.offline_not_sent"), Level::Error);
             return true;
         }
-        let req = match purpose.clone() {
-            ComposeFor::Reject { kind, id, seen } => Request::Reject {
-                kind,
-                id,
-                reason: text.clone(),
-                seen,
-            },
-            ComposeFor::PayReference { kind, id, seen } => Request::Pay {
-                kind,
-                id,
-                reference: text.trim().to_owned(),
-                seen,
-            },
-            ComposeFor::TicketReply { id, internal } => Request::TicketReply {
-                id,
-                body: text.clone(),
-                internal,
-            },
-            ComposeFor::Article { id, seen } => {
-                let mut parts = text.splitn(3, '\n');
-                let title = parts.next().unwrap_or_default().trim().to_owned();
-                let excerpt = parts.next().unwrap_or_default().trim().to_owned();
-                let body = parts
-                    .next()
-                    .unwrap_or_default()
-                    .trim_start_matches('\n')
-                    .to_owned();
-                Request::EditArticle {
-                    id,
-                    title,
-                    excerpt,
-                    body,
-                    seen,
-                }
-            }
-            ComposeFor::HideReview { id } => Request::HideReview {
-                id,
-                reason: text.clone(),
-            },
-            ComposeFor::Resolution { id, seen } => Request::TicketStatus {
-                id,
-                to: crate::domain::TicketStatus::Solved,
-                resolution: Some(text.clone()),
-                seen,
-            },
-        };
+        let job = purpose.submit(text.clone());
         self.draft = Some((purpose.clone(), text));
-        self.send(Pane::Action, Fill::Append, req);
+        self.send(Pane::Action, Fill::Append, job);
         false
-    }
-
-    fn run_pick(&mut self, pick: Pick) {
-        match pick {
-            Pick::TicketStatus {
-                id,
-                to: crate::domain::TicketStatus::Solved,
-                seen,
-            } => {
-                let title = self.ta("compose.resolution_title", &[("id", &id.to_string())]);
-                self.open_composer(title, ComposeFor::Resolution { id, seen });
-            }
-            Pick::TicketStatus { id, to, seen } => self.send(
-                Pane::Action,
-                Fill::Append,
-                Request::TicketStatus {
-                    id,
-                    to,
-                    resolution: None,
-                    seen,
-                },
-            ),
-            Pick::TicketPriority { id, priority, seen } => self.send(
-                Pane::Action,
-                Fill::Append,
-                Request::TicketPriority { id, priority, seen },
-            ),
-            Pick::LinkProject {
-                ticket_id,
-                project_id,
-            } => self.send(
-                Pane::Action,
-                Fill::Append,
-                Request::LinkProject {
-                    ticket_id,
-                    project_id,
-                },
-            ),
-            Pick::Availability { user_id, to, seen } => self.send(
-                Pane::Action,
-                Fill::Append,
-                Request::SetAvailability { user_id, to, seen },
-            ),
-            pick @ Pick::Role { .. } => {
-                let confirm = self
-                    .with_ctx(|_, ctx| super::screens::users::confirm_role(ctx, &pick))
-                    .unwrap_or_else(|| Err(String::new()));
-                match confirm {
-                    Ok(effect) => self.run_effects(vec![effect]),
-                    Err(refusal) => self.toast(refusal, super::widgets::toast::Level::Error),
-                }
-            }
-            Pick::ProjectStatus { id, to, seen } => self.send(
-                Pane::Action,
-                Fill::Append,
-                Request::ProjectStatus { id, to, seen },
-            ),
-            Pick::AssignDeveloper {
-                project_id,
-                developer_id,
-                seen,
-            } => self.send(
-                Pane::Action,
-                Fill::Append,
-                Request::AssignDeveloper {
-                    project_id,
-                    developer_id,
-                    seen,
-                },
-            ),
-            Pick::AssignTicket { id, to, seen } => self.send(
-                Pane::Action,
-                Fill::Append,
-                Request::AssignTicket { id, to, seen },
-            ),
-        }
     }
 
     fn jump_to_subject(&mut self, row: &NotificationRow) {

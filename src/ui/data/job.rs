@@ -9,7 +9,8 @@ use std::future::Future;
 
 use futures::future::BoxFuture;
 
-use crate::service::{Actor, ServiceError};
+use crate::domain::Locale;
+use crate::service::{Actor, Origin, ServiceError};
 use crate::store::Db;
 
 /// What a job answered; the screen that asked knows its type.
@@ -52,6 +53,16 @@ impl Job {
         })))
     }
 
+    /// A write from this terminal: `f` runs as the actor with the TUI's origin and answers
+    /// what to tell the staff member when it went through.
+    pub fn write<F, Fut>(f: F) -> Job
+    where
+        F: FnOnce(Db, Actor, Origin) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Done, ServiceError>> + Send + 'static,
+    {
+        Job::new(move |db, actor| f(db, actor, Origin::tui()))
+    }
+
     /// Work that needs nobody logged in.
     pub fn anonymous<T, F, Fut>(f: F) -> Job
     where
@@ -77,5 +88,32 @@ impl Job {
 impl fmt::Debug for Job {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Job(..)")
+    }
+}
+
+/// What a write that went through tells the app: the success toast, and whether the list's
+/// selection is used up (a bulk action).
+#[derive(Debug)]
+pub struct Done {
+    pub toast: String,
+    pub clears_selection: bool,
+}
+
+impl Done {
+    /// The toast `key` in `locale`, with its arguments.
+    pub fn say(locale: Locale, key: &str, args: &[(&str, &str)]) -> Done {
+        Done::text(crate::tr(locale, key, args))
+    }
+
+    /// The toast "`key`" about record `id` (most writes say just that).
+    pub fn about(locale: Locale, key: &str, id: i64) -> Done {
+        Done::say(locale, key, &[("id", &id.to_string())])
+    }
+
+    pub fn text(toast: String) -> Done {
+        Done {
+            toast,
+            clears_selection: false,
+        }
     }
 }

@@ -1,28 +1,26 @@
-//! The data side of the event loop: screens ask for `Request`s; each runs as its own tokio task
-//! against `service`/`store` and comes back as a `DataEvent`. Per pane, a newer request aborts
-//! the older one, so at most one is in flight and a stale answer never overwrites a fresh one.
+//! The data side of the event loop: screens hand it typed `Job`s; each runs as its own tokio
+//! task against the core (`office`, `service`, `store`) and comes back as a `DataEvent`. Per
+//! pane, a newer job aborts the older one, so at most one is in flight and a stale answer never
+//! overwrites a fresh one; writes (`Pane::Action`) are never aborted.
 
-mod execute;
+pub mod common;
 mod job;
 
-pub use job::{Job, Typed};
+pub use job::{Done, Job, Typed};
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-use crate::service::commissions::Kind;
-use crate::service::{self, Actor, Origin, ServiceError};
+use crate::service::{Actor, ServiceError};
+use crate::store::Db;
 use crate::store::audit::AuditRow;
 use crate::store::commissions::CommissionRow;
-use crate::store::notifications::NotificationRow;
 use crate::store::people::PersonRow;
 use crate::store::projects::ProjectRow;
 use crate::store::reviews::ReviewListRow;
 use crate::store::tickets::TicketRow;
-use crate::store::{self, Anchor, Db};
 
 use super::app::AppEvent;
 use super::screens::TabId;
@@ -30,239 +28,9 @@ use super::widgets::virtual_table::{Fill, Identified};
 
 pub use crate::office::workload::{WEEKS, WorkloadRow};
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Request {
-    Unread,
-    Notifications,
-    MarkRead(Option<String>),
-    Ping,
-    Approve {
-        kind: Kind,
-        id: i64,
-        seen: Option<i64>,
-    },
-    HideReview {
-        id: i64,
-        reason: String,
-    },
-    SetPlannedHours {
-        developer_id: i64,
-        project_id: i64,
-        week: NaiveDate,
-        hours: i64,
-    },
-    CancelCommission {
-        kind: Kind,
-        id: i64,
-        seen: Option<i64>,
-    },
-    BulkApprove {
-        kind: Kind,
-        ids: Vec<i64>,
-    },
-    Reject {
-        kind: Kind,
-        id: i64,
-        reason: String,
-        seen: Option<i64>,
-    },
-    Pay {
-        kind: Kind,
-        id: i64,
-        reference: String,
-        seen: Option<i64>,
-    },
-    AssignTicketToMe {
-        id: i64,
-        seen: Option<i64>,
-    },
-    TicketReply {
-        id: i64,
-        body: String,
-        internal: bool,
-    },
-    TicketStatus {
-        id: i64,
-        to: crate::domain::TicketStatus,
-        resolution: Option<String>,
-        seen: Option<i64>,
-    },
-    TicketPriority {
-        id: i64,
-        priority: crate::domain::TicketPriority,
-        seen: Option<i64>,
-    },
-    AssignTicket {
-        id: i64,
-        to: i64,
-        seen: Option<i64>,
-    },
-    Presence {
-        id: i64,
-        typing: bool,
-    },
-    Agents,
-    Candidates {
-        project_id: i64,
-    },
-    /// A client's projects, newest first (to link a ticket to one).
-    ClientProjects {
-        ticket_id: i64,
-        client_id: i64,
-    },
-    LinkProject {
-        ticket_id: i64,
-        project_id: Option<i64>,
-    },
-    AssignDeveloper {
-        project_id: i64,
-        developer_id: i64,
-        seen: Option<i64>,
-    },
-    ProjectStatus {
-        id: i64,
-        to: crate::domain::ProjectStatus,
-        seen: Option<i64>,
-    },
-    Articles,
-    RestoreReview {
-        id: i64,
-    },
-    SetAvailability {
-        user_id: i64,
-        to: crate::domain::Availability,
-        seen: String,
-    },
-    SetCapacity {
-        user_id: i64,
-        hours: i64,
-        max_projects: Option<i64>,
-    },
-    SetRole {
-        email: String,
-        role: crate::domain::Role,
-        grant: bool,
-    },
-    EditArticle {
-        id: i64,
-        title: String,
-        excerpt: String,
-        body: String,
-        seen: Option<i64>,
-    },
-    ArticleStatus {
-        id: i64,
-        to: crate::domain::ArticleStatus,
-        seen: Option<i64>,
-    },
-    Settings,
-    /// Who the actor is now (after a change to their roles or sessions).
-    Whoami,
-    /// Ends every live session of a person.
-    RevokeSessions {
-        user_id: i64,
-    },
-    UpdateSetting {
-        group: String,
-        name: String,
-        payload: String,
-    },
-}
-
 pub use crate::office::details::{
     CommissionDetail, DeveloperDetail, ProjectDetail, ReviewDetail, TicketDetail, UserDetail,
 };
-
-/// What an action did, for the toast.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    Approved {
-        id: i64,
-        first_of_two: bool,
-    },
-    /// Bulk approval: how many went through, and why the others were skipped.
-    Bulk {
-        approved: usize,
-        /// Above the threshold: the first of two approvals is in.
-        first_of_two: usize,
-        skipped: Vec<(i64, String)>,
-    },
-    Rejected {
-        id: i64,
-    },
-    Cancelled {
-        id: i64,
-    },
-    ReviewHidden {
-        id: i64,
-    },
-    ReviewRestored {
-        id: i64,
-    },
-    AvailabilityChanged {
-        user_id: i64,
-        to: String,
-        changed: bool,
-    },
-    CapacityChanged {
-        user_id: i64,
-    },
-    HoursPlanned {
-        developer_id: i64,
-    },
-    Paid {
-        id: i64,
-    },
-    Assigned {
-        id: i64,
-    },
-    MarkedRead,
-    Replied {
-        id: i64,
-        internal: bool,
-    },
-    TicketChanged {
-        id: i64,
-    },
-    ProjectChanged {
-        id: i64,
-    },
-    ArticleChanged {
-        id: i64,
-    },
-    RoleChanged {
-        email: String,
-        role: String,
-        grant: bool,
-        changed: bool,
-    },
-    SettingUpdated {
-        key: String,
-    },
-    SessionsRevoked {
-        user_id: i64,
-        count: u64,
-    },
-}
-
-#[derive(Debug)]
-pub enum Reply {
-    Unread(i64),
-    Notifications(Vec<NotificationRow>),
-    Settings(Vec<crate::store::settings::SettingRow>),
-    Presence(i64, Vec<(String, bool)>),
-    Agents(Vec<(i64, String, String)>),
-    Articles(Vec<crate::store::content::ArticleRow>),
-    /// Developers ranked by free capacity for a project, with the hours it needs.
-    Candidates(i64, Vec<crate::store::workload::Candidate>, i64),
-    /// A ticket and its requester's projects.
-    ClientProjects(i64, Vec<ProjectRow>),
-    Pong,
-    Actor(Box<Actor>),
-    /// A typed job's answer (see `Job`).
-    Typed(Typed),
-    Done(Outcome),
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Pane {
@@ -271,11 +39,8 @@ pub enum Pane {
     Unread,
     Notifications,
     Presence,
-    Agents,
-    Articles,
-    Candidates,
-    ClientProjects,
-    Settings,
+    /// The options of a picker that loads them (agents, developers, a client's projects).
+    Choices,
     Ping,
     /// Pages read for a CSV export.
     Export,
@@ -292,61 +57,32 @@ pub struct DataEvent {
     pub pane: Pane,
     pub seq: u64,
     pub fill: Fill,
-    pub result: Result<Reply, ServiceError>,
+    pub result: Result<Typed, ServiceError>,
 }
 
-impl Identified for ProjectRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
+/// Rows whose identity is their `id` column.
+macro_rules! identified_by_id {
+    ($($row:ty),+) => {
+        $(impl Identified for $row {
+            fn row_id(&self) -> i64 {
+                self.id
+            }
+        })+
+    };
 }
-impl Identified for CommissionRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
-impl Identified for TicketRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
-impl Identified for AuditRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
-impl Identified for PersonRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
-impl Identified for ReviewListRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
+
+identified_by_id!(
+    ProjectRow,
+    CommissionRow,
+    TicketRow,
+    AuditRow,
+    PersonRow,
+    ReviewListRow
+);
+
 impl Identified for WorkloadRow {
     fn row_id(&self) -> i64 {
         self.dev.id
-    }
-}
-
-/// What the data task runs: an app request, or a screen's typed job.
-#[derive(Debug)]
-pub enum Work {
-    Request(Request),
-    Job(Job),
-}
-
-impl From<Request> for Work {
-    fn from(r: Request) -> Work {
-        Work::Request(r)
-    }
-}
-
-impl From<Job> for Work {
-    fn from(j: Job) -> Work {
-        Work::Job(j)
     }
 }
 
@@ -383,8 +119,7 @@ impl Data {
     }
 
     /// Starts `req` for `pane`, aborting whatever that pane still had in flight.
-    pub fn send(&mut self, pane: Pane, fill: Fill, work: impl Into<Work>) -> u64 {
-        let work = work.into();
+    pub fn send(&mut self, pane: Pane, fill: Fill, job: Job) -> u64 {
         self.seq += 1;
         let seq = self.seq;
         if pane != Pane::Action
@@ -394,13 +129,7 @@ impl Data {
         }
         let (db, actor, out) = (self.db.clone(), self.actor.clone(), self.out.clone());
         let handle = tokio::spawn(async move {
-            let result = match work {
-                Work::Request(req) => match &actor {
-                    Some(actor) => execute::run(&db, actor, req).await,
-                    None => Err(ServiceError::SessionExpired),
-                },
-                Work::Job(job) => job.run(db, actor).await.map(Reply::Typed),
-            };
+            let result = job.run(db, actor).await;
             let _ = out.send(AppEvent::Data(DataEvent {
                 pane,
                 seq,

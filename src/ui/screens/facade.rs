@@ -10,7 +10,7 @@ use crate::store::{Anchor, Cursor};
 
 use super::{Ctx, Effect, ListScreen, TabId};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Reply};
+use crate::ui::data::{Job, Typed};
 use crate::ui::widgets::detail::{self, DetailLine};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{self, Fill, Identified, Need, PaneState, TableLook};
@@ -34,7 +34,7 @@ pub trait Screen {
 
     // The list window.
     fn request(&self, anchor: Anchor, limit: u64) -> Job;
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool;
+    fn take(&mut self, reply: Typed, fill: Fill) -> bool;
     fn set_loading(&mut self);
     fn fail_list(&mut self, text: String);
     fn is_loading(&self) -> bool;
@@ -44,6 +44,8 @@ pub trait Screen {
     fn offset(&self) -> usize;
     fn move_by(&mut self, delta: isize);
     fn select_index(&mut self, index: usize);
+    /// Forgets the rows marked with Space (a bulk action used them).
+    fn clear_selection(&mut self);
     fn refresh_plan(&self) -> RefreshPlan;
     /// The window's next page when the cursor nears one of its ends.
     fn prefetch(&self) -> Option<(Anchor, Fill)>;
@@ -73,6 +75,7 @@ pub trait Screen {
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>>;
     fn needs(&self, action: Action) -> Option<Permission>;
     fn watches(&self, auditable_type: &str) -> bool;
+    fn command(&mut self, name: &str, rest: &str, ctx: &Ctx) -> Option<Vec<Effect>>;
 
     // Drawing and exports.
     /// Draws the list (the screen's own drawing, or the standard table).
@@ -81,7 +84,7 @@ pub trait Screen {
     fn export_header(&self) -> Vec<&'static str>;
     /// The lines of an export page (cells as shown, then raw values), and whether more
     /// follow; the answer back when it is not this screen's list.
-    fn export_page(&self, reply: Reply, ctx: &Ctx) -> Result<ExportPage, Reply>;
+    fn export_page(&self, reply: Typed, ctx: &Ctx) -> Result<ExportPage, Typed>;
 }
 
 /// One page of an export: its lines and where the next one starts.
@@ -98,7 +101,7 @@ impl<S: ListScreen> Screen for S {
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         ListScreen::request(self, anchor, limit)
     }
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+    fn take(&mut self, reply: Typed, fill: Fill) -> bool {
         ListScreen::take(self, reply, fill)
     }
     fn set_loading(&mut self) {
@@ -127,6 +130,9 @@ impl<S: ListScreen> Screen for S {
     }
     fn select_index(&mut self, index: usize) {
         self.list_mut().select_index(index);
+    }
+    fn clear_selection(&mut self) {
+        self.list_mut().selected.clear();
     }
     fn refresh_plan(&self) -> RefreshPlan {
         let list = self.list();
@@ -235,6 +241,9 @@ impl<S: ListScreen> Screen for S {
     fn watches(&self, auditable_type: &str) -> bool {
         ListScreen::watches(self, auditable_type)
     }
+    fn command(&mut self, name: &str, rest: &str, ctx: &Ctx) -> Option<Vec<Effect>> {
+        ListScreen::command(self, name, rest, ctx)
+    }
 
     fn draw_list(&self, f: &mut Frame, area: Rect, look: TableLook<'_>, ctx: &Ctx) {
         if self.draw_custom(f, area, ctx) {
@@ -259,7 +268,7 @@ impl<S: ListScreen> Screen for S {
     fn export_header(&self) -> Vec<&'static str> {
         ListScreen::export_header(self)
     }
-    fn export_page(&self, reply: Reply, ctx: &Ctx) -> Result<ExportPage, Reply> {
+    fn export_page(&self, reply: Typed, ctx: &Ctx) -> Result<ExportPage, Typed> {
         let page = self.rows_of(reply)?;
         let lines = page
             .rows

@@ -1,18 +1,22 @@
 //! One module per tab. Each is a `ListScreen`: a virtual list, its sort and filter, and a
 //! detail pane; the app drives them all through the same trait.
 
+pub mod articles;
 pub mod audit;
 pub mod commissions;
 mod facade;
 pub mod projects;
 mod registry;
 pub mod reviews;
+pub mod settings;
 pub mod tickets;
 pub mod users;
 pub mod workload;
 
 pub use facade::{DetailView, ExportPage, RefreshPlan, Screen};
 pub use registry::{ScreenInit, Screens, TabId};
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -24,7 +28,7 @@ use crate::store::{Anchor, Cursor};
 use crate::tr;
 
 use super::action::Action;
-use super::data::{Job, Reply, Request};
+use super::data::{Job, Typed};
 use super::theme::Theme;
 use super::widgets::detail::DetailLine;
 use super::widgets::filter::ParsedFilter;
@@ -114,139 +118,136 @@ impl<T> Default for DetailState<T> {
 }
 
 /// A screen-specific effect the app must carry out (it owns the popups and the data task).
-#[derive(Debug, PartialEq)]
 pub enum Effect {
-    Send(super::data::Pane, Fill, Request),
+    /// Start a job on a pane (a write goes on `Pane::Action`).
+    Send(super::data::Pane, Fill, Job),
+    /// Ask first; the write runs on yes.
     Confirm {
         title: String,
         question: String,
-        request: Request,
+        job: Job,
     },
+    /// A text to compose, then sent.
     Compose {
         title: String,
-        request_template: ComposeFor,
+        purpose: Compose,
+    },
+    /// One line to type (a setting's value), then sent.
+    Prompt {
+        title: String,
+        text: String,
+        submit: Arc<dyn Fn(String) -> Job + Send + Sync>,
     },
     Toast(String),
     /// Said as an error: the action is refused (no permission, wrong state).
     Refuse(String),
     /// Refetch this tab from the first row (its query changed).
     Reload,
-    /// A list to choose from (status, priority, agent).
+    /// A list to choose from (status, priority, role): each option is what choosing it does.
     Pick {
         title: String,
-        options: Vec<(String, Pick)>,
+        options: Vec<(String, Effect)>,
     },
-    /// Ask the data task for the agents, then offer them in a picker.
-    PickAgent {
-        id: i64,
-        seen: Option<i64>,
-    },
-    /// Ask for developers ranked by free capacity, then offer them.
-    PickDeveloper {
-        project_id: i64,
-        seen: Option<i64>,
-    },
-    /// Ask for the requester's projects, then offer them to link the ticket to.
-    PickProject {
-        ticket_id: i64,
-        requester_id: i64,
-    },
+    /// A picker whose options are read first: the job answers `Choices`.
+    Choose(Job),
 }
 
-/// What a composed text will be used for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ComposeFor {
-    Reject {
-        kind: crate::service::commissions::Kind,
-        id: i64,
-        seen: Option<i64>,
-    },
-    PayReference {
-        kind: crate::service::commissions::Kind,
-        id: i64,
-        seen: Option<i64>,
-    },
-    TicketReply {
-        id: i64,
-        internal: bool,
-    },
-    Resolution {
-        id: i64,
-        seen: Option<i64>,
-    },
-    /// First line the title, second the excerpt, then a blank line and the body.
-    Article {
-        id: i64,
-        seen: Option<i64>,
-    },
-    /// Why a review is hidden (kept in the audit row and shown to moderators).
-    HideReview {
-        id: i64,
-    },
+impl Effect {
+    /// A write, started at once.
+    pub fn write(job: Job) -> Effect {
+        Effect::Send(super::data::Pane::Action, Fill::Append, job)
+    }
 }
 
-impl ComposeFor {
-    /// A stable name for the local draft file of this text.
-    pub fn draft_key(&self) -> String {
+impl std::fmt::Debug for Effect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ComposeFor::Reject { kind, id, .. } => format!("{}-{id}-reject", kind.alias()),
-            ComposeFor::PayReference { kind, id, .. } => format!("{}-{id}-pay", kind.alias()),
-            ComposeFor::TicketReply { id, internal } => {
-                format!("ticket-{id}-{}", if *internal { "note" } else { "reply" })
+            Effect::Send(pane, ..) => write!(f, "Send({pane:?})"),
+            Effect::Confirm { question, .. } => write!(f, "Confirm({question:?})"),
+            Effect::Compose { purpose, .. } => write!(f, "Compose({:?})", purpose.draft_key),
+            Effect::Prompt { title, .. } => write!(f, "Prompt({title:?})"),
+            Effect::Toast(t) => write!(f, "Toast({t:?})"),
+            Effect::Refuse(t) => write!(f, "Refuse({t:?})"),
+            Effect::Reload => f.write_str("Reload"),
+            Effect::Pick { title, options } => {
+                write!(f, "Pick({title:?}, {} options)", options.len())
             }
-            ComposeFor::Resolution { id, .. } => format!("ticket-{id}-resolution"),
-            ComposeFor::Article { id, .. } => format!("article-{id}"),
-            ComposeFor::HideReview { id } => format!("review-{id}-hide"),
+            Effect::Choose(_) => f.write_str("Choose"),
         }
     }
 }
 
-/// A choice offered by a picker popup.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Pick {
-    TicketStatus {
-        id: i64,
-        to: crate::domain::TicketStatus,
-        seen: Option<i64>,
-    },
-    TicketPriority {
-        id: i64,
-        priority: crate::domain::TicketPriority,
-        seen: Option<i64>,
-    },
-    AssignTicket {
-        id: i64,
-        to: i64,
-        seen: Option<i64>,
-    },
-    ProjectStatus {
-        id: i64,
-        to: crate::domain::ProjectStatus,
-        seen: Option<i64>,
-    },
-    AssignDeveloper {
-        project_id: i64,
-        developer_id: i64,
-        seen: Option<i64>,
-    },
-    Role {
-        user_id: i64,
-        name: String,
-        email: String,
-        role: crate::domain::Role,
-        grant: bool,
-    },
-    /// Link a ticket to a project (None: unlink).
-    LinkProject {
-        ticket_id: i64,
-        project_id: Option<i64>,
-    },
-    Availability {
-        user_id: i64,
-        to: crate::domain::Availability,
-        /// The availability the staff member saw (a change meanwhile is refused).
-        seen: String,
-    },
+/// The answer of a picker's loading job: its title and options.
+pub struct Choices {
+    pub title: String,
+    pub options: Vec<(String, Effect)>,
+}
+
+/// How much text a composer takes (the limits are in the options).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextSize {
+    /// A reason, a reference, a resolution.
+    Reason,
+    /// A ticket reply or note.
+    Reply,
+    /// An article.
+    Document,
+}
+
+/// What a composed text is for: where its draft is kept and the write it becomes.
+#[derive(Clone)]
+pub struct Compose {
+    /// A stable name for the local draft file of this text.
+    pub draft_key: String,
+    pub size: TextSize,
+    /// The ticket this text answers (others see "typing").
+    pub ticket: Option<i64>,
+    /// A public reply: Ctrl-O offers the canned replies.
+    pub canned: bool,
+    /// The text the composer starts from when no draft is kept.
+    pub initial: String,
+    submit: Arc<dyn Fn(String) -> Job + Send + Sync>,
+}
+
+impl Compose {
+    pub fn new(
+        draft_key: String,
+        size: TextSize,
+        submit: impl Fn(String) -> Job + Send + Sync + 'static,
+    ) -> Compose {
+        Compose {
+            draft_key,
+            size,
+            ticket: None,
+            canned: false,
+            initial: String::new(),
+            submit: Arc::new(submit),
+        }
+    }
+
+    /// A text about a ticket (`canned`: a public reply).
+    pub fn on_ticket(mut self, id: i64, canned: bool) -> Compose {
+        self.ticket = Some(id);
+        self.canned = canned;
+        self
+    }
+
+    /// Starts from `text` (an article's current content) when no draft is kept.
+    pub fn starting_with(mut self, text: String) -> Compose {
+        self.initial = text;
+        self
+    }
+
+    /// The write the composed text becomes.
+    pub fn submit(&self, text: String) -> Job {
+        (self.submit)(text)
+    }
+}
+
+impl std::fmt::Debug for Compose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Compose({})", self.draft_key)
+    }
 }
 
 pub trait ListScreen {
@@ -266,27 +267,21 @@ pub trait ListScreen {
     fn detail_request(&self, row: &Self::Row) -> Option<Job>;
     /// The rows of a list answer for this screen, or the answer back when it is something else
     /// (the list window takes them; exports read the whole list page by page).
-    fn rows_of(&self, reply: Reply) -> Result<crate::store::Page<Self::Row>, Reply> {
-        match reply {
-            Reply::Typed(answer) => answer.take().map_err(Reply::Typed),
-            other => Err(other),
-        }
+    fn rows_of(&self, answer: Typed) -> Result<crate::store::Page<Self::Row>, Typed> {
+        answer.take()
     }
     /// Takes a detail answer; false if it was not for this screen.
-    fn take_detail(&mut self, reply: Reply) -> bool {
-        match reply {
-            Reply::Typed(answer) => match answer.take::<(i64, Self::Detail)>() {
-                Ok((id, detail)) => {
-                    self.detail_mut().show(id, detail);
-                    true
-                }
-                Err(_) => false,
-            },
-            _ => false,
+    fn take_detail(&mut self, answer: Typed) -> bool {
+        match answer.take::<(i64, Self::Detail)>() {
+            Ok((id, detail)) => {
+                self.detail_mut().show(id, detail);
+                true
+            }
+            Err(_) => false,
         }
     }
     /// Takes a list or detail answer; false if it was not for this screen.
-    fn take(&mut self, reply: Reply, fill: Fill) -> bool {
+    fn take(&mut self, reply: Typed, fill: Fill) -> bool {
         match self.rows_of(reply) {
             Ok(page) => {
                 self.list_mut().apply(page, fill);
@@ -328,6 +323,11 @@ pub trait ListScreen {
     /// The permission an action of this screen needs: a key pressed without it is refused
     /// with the permission's name, before anything opens.
     fn needs(&self, _action: Action) -> Option<Permission> {
+        None
+    }
+    /// A palette command this screen runs (`:plan`, `:capacity`, `:hide-review`): None when
+    /// `name` is not one of its commands.
+    fn command(&mut self, _name: &str, _rest: &str, _ctx: &Ctx) -> Option<Vec<Effect>> {
         None
     }
     /// Draws something other than the standard table (the workload grid does).

@@ -7,15 +7,16 @@ use crate::ui::action::Action;
 
 use crate::office;
 use crate::office::format;
+use crate::service;
 use crate::service::ServiceError;
 use crate::store::projects::{Filter, ProjectRow, Sort};
 use crate::store::{Anchor, Cursor};
-use crate::ui::data::{Job, ProjectDetail};
+use crate::ui::data::{Done, Job, ProjectDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
-use super::{Ctx, DetailState, Effect, ListScreen, Pick, TabId, status_values};
+use super::{Choices, Ctx, DetailState, Effect, ListScreen, TabId, status_values};
 
 #[derive(Default)]
 pub struct ProjectsScreen {
@@ -24,8 +25,6 @@ pub struct ProjectsScreen {
     pub sort: Sort,
     pub filter: Filter,
     pub filter_raw: String,
-    /// The project a developer picker is open for, with the version the user saw.
-    pub pending_assignment: Option<(i64, Option<i64>)>,
 }
 
 const SORTS: [Sort; 3] = [Sort::Newest, Sort::Deadline, Sort::Budget];
@@ -331,12 +330,9 @@ impl ListScreen for ProjectsScreen {
             return None;
         }
         let r = self.list.current()?;
-        let (id, seen) = (r.id, Some(r.lock_version));
+        let (id, seen, l) = (r.id, Some(r.lock_version), ctx.locale);
         match action {
-            Action::AssignTo => Some(vec![Effect::PickDeveloper {
-                project_id: id,
-                seen,
-            }]),
+            Action::AssignTo => Some(vec![Effect::Choose(developers(r, ctx.now, l))]),
             Action::SetStatus => {
                 // Only the moves the state machine allows; `assigned` goes through A.
                 let from = ProjectStatus::parse(&r.status).ok()?;
@@ -347,7 +343,11 @@ impl ListScreen for ProjectsScreen {
                     .map(|to| {
                         (
                             format::status("project", to.as_str(), ctx.locale),
-                            Pick::ProjectStatus { id, to, seen },
+                            Effect::write(Job::write(move |db, actor, origin| async move {
+                                service::projects::transition(&db, &actor, &origin, id, to, seen)
+                                    .await?;
+                                Ok(Done::about(l, "toast.project_changed", id))
+                            })),
                         )
                     })
                     .collect();
@@ -365,4 +365,58 @@ impl ListScreen for ProjectsScreen {
     fn watches(&self, t: &str) -> bool {
         matches!(t, "project" | "commission")
     }
+}
+
+/// Developers ranked by free capacity for the project's plan, offered in a picker. Those
+/// without room stay offered, marked: choosing one is refused with the numbers.
+fn developers(
+    project: &ProjectRow,
+    now: chrono::DateTime<chrono::Utc>,
+    locale: crate::domain::Locale,
+) -> Job {
+    let (project, seen) = (project.clone(), Some(project.lock_version));
+    Job::new(move |mut db, _| async move {
+        let (list, hours) =
+            office::workload::candidates(&mut db, &project, now.date_naive(), 50).await?;
+        let t = |key: &str| crate::tr(locale, key, &[]);
+        let project_id = project.id;
+        let options = list
+            .iter()
+            .map(|c| {
+                let full = c.free < hours || c.active_projects >= c.max_active_projects;
+                let label = format!(
+                    "{}{} · {} · {} {} h · {} {}/{} · {}",
+                    if full { "⚠ " } else { "" },
+                    c.name,
+                    format::status("availability", &c.availability, locale),
+                    t("picker.free"),
+                    c.free,
+                    t("col.active"),
+                    c.active_projects,
+                    c.max_active_projects,
+                    c.skills.join(", ")
+                );
+                let developer_id = c.id;
+                let assign = Job::write(move |db, actor, origin| async move {
+                    service::projects::assign_developer(
+                        &db,
+                        &actor,
+                        &origin,
+                        project_id,
+                        developer_id,
+                        seen,
+                    )
+                    .await?;
+                    Ok(Done::about(locale, "toast.project_changed", project_id))
+                });
+                (label, Effect::write(assign))
+            })
+            .collect();
+        let hours = hours.to_string();
+        let args = [("title", project.title.as_str()), ("hours", hours.as_str())];
+        Ok(Choices {
+            title: crate::tr(locale, "picker.developer", &args),
+            options,
+        })
+    })
 }

@@ -10,10 +10,12 @@ use crate::domain::Permission;
 
 use super::facade::Screen;
 
+use super::articles::ArticlesScreen;
 use super::audit::AuditScreen;
 use super::commissions::CommissionsScreen;
 use super::projects::ProjectsScreen;
 use super::reviews::ReviewsScreen;
+use super::settings::SettingsScreen;
 use super::tickets::TicketsScreen;
 use super::users::UsersScreen;
 use super::workload::WorkloadScreen;
@@ -121,5 +123,7 @@ registry! {
     views {
         Users (users: UsersScreen, "users", "[filter: role: type: availability: payout:]", None) = |_: &ScreenInit| UsersScreen::default();
         Reviews (reviews: ReviewsScreen, "reviews", "[filter: hidden rating: project: user:]", None) = |_: &ScreenInit| ReviewsScreen::default();
+        Articles (articles: ArticlesScreen, "articles", "[filter: status:]", None) = |_: &ScreenInit| ArticlesScreen::default();
+        Settings (settings: SettingsScreen, "settings", "[filter]", None) = |_: &ScreenInit| SettingsScreen::default();
     }
 }

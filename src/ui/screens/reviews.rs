@@ -3,19 +3,21 @@
 
 use ratatui::layout::Constraint;
 
+use crate::domain::Locale;
 use crate::domain::Permission;
 use crate::office;
 use crate::office::format;
+use crate::service;
 use crate::service::ServiceError;
 use crate::store::reviews::{Filter, ReviewListRow, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Request, ReviewDetail};
+use crate::ui::data::{Done, Job, ReviewDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
-use super::{ComposeFor, Ctx, DetailState, Effect, ListScreen, TabId};
+use super::{Compose, Ctx, DetailState, Effect, ListScreen, TabId, TextSize};
 
 #[derive(Default)]
 pub struct ReviewsScreen {
@@ -235,7 +237,7 @@ impl ListScreen for ReviewsScreen {
                     "compose.hide_review_title",
                     &[("id", &id), ("by", &r.reviewer_name)],
                 ),
-                request_template: ComposeFor::HideReview { id: r.id },
+                purpose: hide(r.id, ctx.locale),
             }]),
             (Action::Restore, true) => Some(vec![Effect::Confirm {
                 title: ctx.t("confirm.title"),
@@ -243,13 +245,50 @@ impl ListScreen for ReviewsScreen {
                     "confirm.restore_review",
                     &[("id", &id), ("by", &r.reviewer_name)],
                 ),
-                request: Request::RestoreReview { id: r.id },
+                job: restore(r.id, ctx.locale),
             }]),
             (Action::Hide, true) => Some(vec![Effect::Refuse(ctx.t("reviews.already_hidden"))]),
             _ => Some(vec![Effect::Refuse(ctx.t("reviews.not_hidden"))]),
         }
     }
+    fn command(&mut self, name: &str, rest: &str, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if name != "hide-review" {
+            return None;
+        }
+        // `:hide-review ID REASON`
+        let (id, reason) = rest
+            .split_once(' ')
+            .map(|(i, r)| (i.parse::<i64>().ok(), r.trim()))
+            .unwrap_or((None, ""));
+        Some(vec![match id {
+            Some(id) if !reason.is_empty() => {
+                Effect::write(hide(id, ctx.locale).submit(reason.to_owned()))
+            }
+            _ => Effect::Refuse(ctx.ta("error.usage", &[("usage", ":hide-review ID REASON")])),
+        }])
+    }
     fn watches(&self, t: &str) -> bool {
         matches!(t, "review")
     }
+}
+
+/// Why the review is hidden (kept in the audit row and shown to moderators), then hidden.
+fn hide(id: i64, locale: Locale) -> Compose {
+    Compose::new(
+        format!("review-{id}-hide"),
+        TextSize::Reason,
+        move |reason| {
+            Job::write(move |db, actor, origin| async move {
+                service::content::hide_review(&db, &actor, &origin, id, &reason).await?;
+                Ok(Done::about(locale, "toast.review_hidden", id))
+            })
+        },
+    )
+}
+
+fn restore(id: i64, locale: Locale) -> Job {
+    Job::write(move |db, actor, origin| async move {
+        service::content::restore_review(&db, &actor, &origin, id).await?;
+        Ok(Done::about(locale, "toast.review_restored", id))
+    })
 }

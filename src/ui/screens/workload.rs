@@ -94,6 +94,45 @@ impl ListScreen for WorkloadScreen {
         self.from += Duration::weeks(step);
         Some(vec![super::Effect::Reload])
     }
+    fn command(&mut self, name: &str, rest: &str, ctx: &Ctx) -> Option<Vec<super::Effect>> {
+        if name != "plan" {
+            return None;
+        }
+        // `:plan DEVELOPER_ID PROJECT_ID YYYY-MM-DD HOURS`
+        let parts: Vec<&str> = rest.split_whitespace().collect();
+        let parsed = match parts.as_slice() {
+            [dev, project, week, hours] => match (
+                dev.parse::<i64>(),
+                project.parse::<i64>(),
+                NaiveDate::parse_from_str(week, "%Y-%m-%d"),
+                hours.parse::<i64>(),
+            ) {
+                (Ok(dev), Ok(project), Ok(week), Ok(hours)) => Some((dev, project, week, hours)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let locale = ctx.locale;
+        Some(vec![match parsed {
+            Some((dev, project, week, hours)) => {
+                super::Effect::write(Job::write(move |db, actor, origin| async move {
+                    crate::service::projects::set_planned_hours(
+                        &db, &actor, &origin, dev, project, week, hours,
+                    )
+                    .await?;
+                    Ok(crate::ui::data::Done::about(
+                        locale,
+                        "toast.hours_planned",
+                        dev,
+                    ))
+                }))
+            }
+            None => super::Effect::Refuse(ctx.ta(
+                "error.usage",
+                &[("usage", ":plan DEVELOPER_ID PROJECT_ID YYYY-MM-DD HOURS")],
+            )),
+        }])
+    }
     fn detail_request(&self, row: &WorkloadRow) -> Option<Job> {
         let (id, from) = (row.dev.id, self.from);
         Some(Job::new(move |db, _| async move {

@@ -9,12 +9,14 @@ use crate::service::ServiceError;
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Request, TicketDetail};
+use crate::ui::data::{Job, TicketDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
-use super::{ComposeFor, Ctx, DetailState, Effect, ListScreen, Pick, TabId, status_values};
+use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
+
+pub mod jobs;
 
 pub struct TicketsScreen {
     pub list: ListView<TicketRow>,
@@ -327,18 +329,16 @@ impl ListScreen for TicketsScreen {
             return None;
         }
         let r = self.list.current()?;
-        let (id, seen) = (r.id, Some(r.lock_version));
+        let (id, seen, l) = (r.id, Some(r.lock_version), ctx.locale);
         let effect = match action {
-            Action::AssignMe => Effect::Send(
-                crate::ui::data::Pane::Action,
-                Fill::Append,
-                Request::AssignTicketToMe { id, seen },
-            ),
-            Action::AssignTo => Effect::PickAgent { id, seen },
-            Action::LinkProject => Effect::PickProject {
-                ticket_id: id,
-                requester_id: r.requester_id,
-            },
+            Action::AssignMe => Effect::write(jobs::assign(id, None, seen, l)),
+            Action::AssignTo => Effect::Choose(jobs::agents(id, seen, l)),
+            Action::LinkProject => Effect::Choose(jobs::client_projects(
+                id,
+                r.reference.clone(),
+                r.requester_id,
+                l,
+            )),
             Action::Reply | Action::Note => {
                 let internal = action == Action::Note;
                 let key = if internal {
@@ -354,7 +354,7 @@ impl ListScreen for TicketsScreen {
                             ("requester", &r.requester_name),
                         ],
                     ),
-                    request_template: ComposeFor::TicketReply { id, internal },
+                    purpose: jobs::reply(id, internal, l),
                 }
             }
             Action::SetStatus => {
@@ -366,7 +366,7 @@ impl ListScreen for TicketsScreen {
                     .map(|to| {
                         (
                             format::status("ticket", to.as_str(), ctx.locale),
-                            Pick::TicketStatus { id, to, seen },
+                            jobs::status(id, to, seen, ctx),
                         )
                     })
                     .collect();
@@ -382,11 +382,7 @@ impl ListScreen for TicketsScreen {
                     .map(|p| {
                         (
                             format::status("priority", p.as_str(), ctx.locale),
-                            Pick::TicketPriority {
-                                id,
-                                priority: *p,
-                                seen,
-                            },
+                            Effect::write(jobs::priority(id, *p, seen, l)),
                         )
                     })
                     .collect();

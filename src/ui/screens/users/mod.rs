@@ -12,12 +12,14 @@ use crate::service::ServiceError;
 use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{Job, Request, UserDetail};
+use crate::ui::data::{Job, UserDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
-use super::{Ctx, DetailState, Effect, ListScreen, Pick, TabId};
+use super::{Ctx, DetailState, Effect, ListScreen, TabId};
+
+mod jobs;
 
 #[derive(Default)]
 pub struct UsersScreen {
@@ -154,11 +156,12 @@ impl UsersScreen {
             .map(|a| {
                 (
                     format::status("availability", a.as_str(), ctx.locale),
-                    Pick::Availability {
-                        user_id: r.id,
-                        to: *a,
-                        seen: dev.availability.clone(),
-                    },
+                    Effect::write(jobs::availability(
+                        r.id,
+                        *a,
+                        dev.availability.clone(),
+                        ctx.locale,
+                    )),
                 )
             })
             .collect();
@@ -428,7 +431,7 @@ impl ListScreen for UsersScreen {
                 return Some(vec![Effect::Confirm {
                     title: ctx.t("confirm.title"),
                     question: ctx.ta("confirm.revoke_sessions", &[("name", &r.name)]),
-                    request: Request::RevokeSessions { user_id: r.id },
+                    job: jobs::end_sessions(r.id, ctx.locale),
                 }]);
             }
             _ => return None,
@@ -442,16 +445,15 @@ impl ListScreen for UsersScreen {
             .iter()
             .filter(|role| role.is_staff() && r.roles.iter().any(|h| h == role.as_str()) != grant)
             .map(|role| {
-                (
-                    role.as_str().to_owned(),
-                    Pick::Role {
-                        user_id: r.id,
-                        name: r.name.clone(),
-                        email: r.email.clone(),
-                        role: *role,
-                        grant,
-                    },
-                )
+                let change = RoleChoice {
+                    user_id: r.id,
+                    name: &r.name,
+                    email: &r.email,
+                    role: *role,
+                    grant,
+                };
+                let then = confirm_role(ctx, &change).unwrap_or_else(Effect::Refuse);
+                (role.as_str().to_owned(), then)
             })
             .collect();
         if options.is_empty() {
@@ -472,6 +474,25 @@ impl ListScreen for UsersScreen {
             options,
         }])
     }
+    fn command(&mut self, name: &str, rest: &str, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if name != "capacity" {
+            return None;
+        }
+        // `:capacity DEVELOPER_ID HOURS [MAX_PROJECTS]`
+        let numbers: Option<Vec<i64>> = rest.split_whitespace().map(|p| p.parse().ok()).collect();
+        Some(vec![match numbers.as_deref() {
+            Some(&[user_id, hours]) => {
+                Effect::write(jobs::capacity(user_id, hours, None, ctx.locale))
+            }
+            Some(&[user_id, hours, max]) => {
+                Effect::write(jobs::capacity(user_id, hours, Some(max), ctx.locale))
+            }
+            _ => Effect::Refuse(ctx.ta(
+                "error.usage",
+                &[("usage", ":capacity DEVELOPER_ID HOURS [MAX_PROJECTS]")],
+            )),
+        }])
+    }
     fn needs(&self, action: Action) -> Option<Permission> {
         match action {
             Action::GrantRole | Action::RevokeRole | Action::EndSessions => {
@@ -486,20 +507,26 @@ impl ListScreen for UsersScreen {
     }
 }
 
-/// After a role was picked: refused at once when a role-administration rule forbids it (the
+/// A role offered to grant or revoke.
+struct RoleChoice<'a> {
+    user_id: i64,
+    name: &'a str,
+    email: &'a str,
+    role: Role,
+    grant: bool,
+}
+
+/// What picking a role does: refused at once when a role-administration rule forbids it (the
 /// service decides again, with the last-super-admin rule, under a lock); otherwise a
 /// confirmation that shows what the role carries.
-pub fn confirm_role(ctx: &Ctx, pick: &Pick) -> Result<Effect, String> {
-    let Pick::Role {
+fn confirm_role(ctx: &Ctx, choice: &RoleChoice) -> Result<Effect, String> {
+    let RoleChoice {
         user_id,
         name,
         email,
         role,
         grant,
-    } = pick
-    else {
-        return Err(String::new());
-    };
+    } = choice;
     let carried = role.default_permissions();
     let actor = ctx.actor;
     check_role_change(&RoleChange {
@@ -538,10 +565,6 @@ pub fn confirm_role(ctx: &Ctx, pick: &Pick) -> Result<Effect, String> {
                 ("permissions", &permissions),
             ],
         ),
-        request: Request::SetRole {
-            email: email.clone(),
-            role: *role,
-            grant: *grant,
-        },
+        job: jobs::set_role(email.to_string(), *role, *grant, ctx.locale),
     })
 }

@@ -11,12 +11,14 @@ use crate::service::commissions::Kind;
 use crate::store::commissions::{CommissionRow, Filter, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
-use crate::ui::data::{CommissionDetail, Job, Request};
+use crate::ui::data::{CommissionDetail, Job};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
-use super::{ComposeFor, Ctx, DetailState, Effect, ListScreen, TabId, status_values};
+use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
+
+mod jobs;
 
 pub struct CommissionsScreen {
     pub list: ListView<CommissionRow>,
@@ -422,7 +424,7 @@ impl ListScreen for CommissionsScreen {
                     return Some(vec![Effect::Confirm {
                         title: ctx.t("confirm.title"),
                         question: ctx.ta("confirm.bulk_approve", &[("n", &n)]),
-                        request: Request::BulkApprove { kind, ids },
+                        job: jobs::approve_many(kind, ids, l),
                     }]);
                 }
                 let r = self.list.current()?;
@@ -436,11 +438,7 @@ impl ListScreen for CommissionsScreen {
                 Some(vec![Effect::Confirm {
                     title: ctx.t("confirm.title"),
                     question,
-                    request: Request::Approve {
-                        kind,
-                        id: r.id,
-                        seen: Some(r.lock_version),
-                    },
+                    job: jobs::approve(kind, r.id, Some(r.lock_version), l),
                 }])
             }
             Action::Reject => {
@@ -450,11 +448,7 @@ impl ListScreen for CommissionsScreen {
                         "compose.reject_title",
                         &[("id", &r.id.to_string()), ("project", &r.project_title)],
                     ),
-                    request_template: ComposeFor::Reject {
-                        kind,
-                        id: r.id,
-                        seen: Some(r.lock_version),
-                    },
+                    purpose: jobs::reject(kind, r.id, Some(r.lock_version), l),
                 }])
             }
             Action::Cancel => {
@@ -469,11 +463,7 @@ impl ListScreen for CommissionsScreen {
                 Some(vec![Effect::Confirm {
                     title: ctx.t("confirm.title"),
                     question,
-                    request: Request::CancelCommission {
-                        kind,
-                        id: r.id,
-                        seen: Some(r.lock_version),
-                    },
+                    job: jobs::cancel(kind, r.id, Some(r.lock_version), l),
                 }])
             }
             Action::Pay => {
@@ -486,11 +476,7 @@ impl ListScreen for CommissionsScreen {
                             ("id", &r.id.to_string()),
                         ],
                     ),
-                    request_template: ComposeFor::PayReference {
-                        kind,
-                        id: r.id,
-                        seen: Some(r.lock_version),
-                    },
+                    purpose: jobs::pay(kind, r.id, Some(r.lock_version), l),
                 }])
             }
             _ => None,

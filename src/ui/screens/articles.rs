@@ -1,0 +1,233 @@
+//! Articles (a view, `:articles`): the blog, newest first, with the body and history in the
+//! detail; `w` edits one (articles.edit), `t` moves it through draft, review, published and
+//! archived (publishing needs articles.publish).
+
+use ratatui::layout::Constraint;
+
+use crate::domain::{ArticleStatus, Locale, Permission};
+use crate::office;
+use crate::office::details::ArticleDetail;
+use crate::office::format;
+use crate::service::{self, ServiceError};
+use crate::store::content::{ArticleFilter, ArticleRow};
+use crate::store::{Anchor, Cursor};
+use crate::ui::action::Action;
+use crate::ui::data::{Done, Job};
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+
+use super::{Compose, Ctx, DetailState, Effect, ListScreen, TabId, TextSize, status_values};
+
+#[derive(Default)]
+pub struct ArticlesScreen {
+    pub list: ListView<ArticleRow>,
+    pub detail: DetailState<ArticleDetail>,
+    pub filter: ArticleFilter,
+    pub filter_raw: String,
+}
+
+fn status_tone(status: &str) -> Tone {
+    match status {
+        "published" => Tone::Ok,
+        "review" => Tone::Warning,
+        "archived" => Tone::Muted,
+        _ => Tone::Plain,
+    }
+}
+
+impl Identified for ArticleRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl ListScreen for ArticlesScreen {
+    type Row = ArticleRow;
+    type Detail = ArticleDetail;
+
+    super::screen_fields!(TabId::Articles, ArticleRow, ArticleDetail);
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let filter = self.filter.clone();
+        Job::new(move |mut db, _| async move {
+            let page = crate::store::content::page_articles(&mut db, &filter, &anchor, limit);
+            Ok::<_, ServiceError>(page.await?)
+        })
+    }
+    fn cursor(&self, row: &ArticleRow) -> Cursor {
+        Cursor::id(row.id)
+    }
+    fn detail_request(&self, row: &ArticleRow) -> Option<Job> {
+        let id = row.id;
+        Some(Job::new(move |mut db, _| async move {
+            Ok::<_, ServiceError>((id, office::details::article(&mut db, id).await?))
+        }))
+    }
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        self.filter = ArticleFilter {
+            text: p.text(),
+            statuses: status_values(p),
+        };
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, _back: bool) {}
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t("sort.newest")
+    }
+
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new("#", Constraint::Length(6)).right(),
+            Column::new(ctx.t("col.status"), Constraint::Length(12)),
+            Column::new(ctx.t("articles.col_title"), Constraint::Fill(3)),
+            Column::new(ctx.t("articles.author"), Constraint::Fill(1)).optional(),
+            Column::new(ctx.t("col.when"), Constraint::Length(14)).optional(),
+        ]
+    }
+    fn cells(&self, a: &ArticleRow, ctx: &Ctx) -> Vec<Cell> {
+        vec![
+            a.id.to_string().into(),
+            styled(
+                format::status("article", &a.status, ctx.locale),
+                status_tone(&a.status).style(ctx.theme),
+            ),
+            a.title.clone().into(),
+            a.author_name.clone().into(),
+            format::when(a.updated_at, ctx.now, ctx.locale).into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        if self.filter_raw.is_empty() {
+            ctx.t("empty.articles")
+        } else {
+            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
+        }
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.detail
+            .content
+            .as_ref()
+            .map(|d| d.article.title.clone())
+            .unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
+        let (a, l) = (&d.article, ctx.locale);
+        let mut out = vec![
+            DetailLine::Field(ctx.t("col.reference"), format!("#{} · {}", a.id, a.slug)),
+            DetailLine::Styled(
+                ctx.t("col.status"),
+                format::status("article", &a.status, l),
+                status_tone(&a.status),
+            ),
+            DetailLine::Field(ctx.t("articles.author"), a.author_name.clone()),
+            DetailLine::Field(
+                ctx.t("articles.published"),
+                format::absolute(a.published_at, l),
+            ),
+            DetailLine::Field(ctx.t("detail.updated"), format::absolute(a.updated_at, l)),
+            DetailLine::Section(ctx.t("articles.excerpt")),
+            DetailLine::Text(a.excerpt.clone().unwrap_or_else(|| ctx.t("detail.none"))),
+            DetailLine::Section(ctx.t("articles.body")),
+        ];
+        out.extend(a.body.lines().map(|line| DetailLine::Text(line.to_owned())));
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, a: &ArticleRow) -> String {
+        format!("article #{} {}", a.id, a.slug)
+    }
+    fn subject(&self, a: &ArticleRow) -> Option<(&'static str, i64)> {
+        Some(("article", a.id))
+    }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        matches!(action, Action::Edit | Action::SetStatus).then_some(Permission::ArticlesEdit)
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        if ctx.may(Permission::ArticlesEdit) {
+            out.extend([Action::Edit, Action::SetStatus]);
+        }
+        out.push(Action::History);
+        out
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if !self.actions(ctx).contains(&action) || action == Action::History {
+            return None;
+        }
+        let a = self.list.current()?;
+        let (id, seen, l) = (a.id, Some(a.lock_version), ctx.locale);
+        match action {
+            Action::Edit => {
+                // First line the title, second the excerpt, then a blank line and the body.
+                let text = format!(
+                    "{}\n{}\n\n{}",
+                    a.title,
+                    a.excerpt.clone().unwrap_or_default(),
+                    a.body
+                );
+                Some(vec![Effect::Compose {
+                    title: ctx.ta("compose.article_title", &[("title", &a.title)]),
+                    purpose: edit(id, seen, l).starting_with(text),
+                }])
+            }
+            Action::SetStatus => {
+                let from = ArticleStatus::parse(&a.status).ok()?;
+                let options: Vec<_> = from
+                    .next_states()
+                    .into_iter()
+                    .map(|to| {
+                        let then = if to == ArticleStatus::Published
+                            && !ctx.may(Permission::ArticlesPublish)
+                        {
+                            ctx.refuse(Permission::ArticlesPublish)
+                        } else {
+                            Effect::write(set_status(id, to, seen, l))
+                        };
+                        (format::status("article", to.as_str(), l), then)
+                    })
+                    .collect();
+                Some(vec![Effect::Pick {
+                    title: ctx.ta("articles.status_title", &[("title", &a.title)]),
+                    options,
+                }])
+            }
+            _ => None,
+        }
+    }
+    fn watches(&self, t: &str) -> bool {
+        t == "article"
+    }
+}
+
+/// The article as composed text, then saved.
+fn edit(id: i64, seen: Option<i64>, locale: Locale) -> Compose {
+    Compose::new(format!("article-{id}"), TextSize::Document, move |text| {
+        Job::write(move |db, actor, origin| async move {
+            let mut parts = text.splitn(3, '\n');
+            let title = parts.next().unwrap_or_default().trim().to_owned();
+            let excerpt = parts.next().unwrap_or_default().trim().to_owned();
+            let body = parts.next().unwrap_or_default().trim_start_matches('\n');
+            let edit = service::content::ArticleEdit {
+                title: &title,
+                excerpt: &excerpt,
+                body,
+            };
+            service::content::edit_article(&db, &actor, &origin, id, &edit, seen).await?;
+            Ok(Done::about(locale, "toast.article_changed", id))
+        })
+    })
+}
+
+fn set_status(id: i64, to: ArticleStatus, seen: Option<i64>, locale: Locale) -> Job {
+    Job::write(move |db, actor, origin| async move {
+        service::content::set_article_status(&db, &actor, &origin, id, to, seen).await?;
+        Ok(Done::about(locale, "toast.article_changed", id))
+    })
+}

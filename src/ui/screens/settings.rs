@@ -1,0 +1,198 @@
+//! Settings (a view, `:settings`): the platform's settings (commission rate, dual-approval
+//! threshold, SLA targets…) with their history; `w` edits a value for staff holding
+//! settings.edit. A handful of rows: the list is read whole.
+
+use std::sync::Arc;
+
+use ratatui::layout::Constraint;
+
+use crate::domain::{Locale, Permission, sanitize_line};
+use crate::office::format;
+use crate::service::{self, ServiceError};
+use crate::store::audit::AuditRow;
+use crate::store::settings::SettingRow;
+use crate::store::{Anchor, Cursor, Page};
+use crate::ui::action::Action;
+use crate::ui::data::{Done, Job};
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+
+use super::{Ctx, DetailState, Effect, ListScreen, TabId};
+
+/// A setting with its history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingDetail {
+    pub setting: SettingRow,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Default)]
+pub struct SettingsScreen {
+    pub list: ListView<SettingRow>,
+    pub detail: DetailState<SettingDetail>,
+    pub text: Option<String>,
+    pub filter_raw: String,
+}
+
+fn key(s: &SettingRow) -> String {
+    format!("{}.{}", s.group, s.name)
+}
+
+impl Identified for SettingRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl ListScreen for SettingsScreen {
+    type Row = SettingRow;
+    type Detail = SettingDetail;
+
+    super::screen_fields!(TabId::Settings, SettingRow, SettingDetail);
+
+    fn request(&self, anchor: Anchor, _limit: u64) -> Job {
+        let text = self.text.clone().map(|t| t.to_lowercase());
+        Job::new(move |mut db, _| async move {
+            // Whole from the top; nothing lies before or after it.
+            let rows = match anchor {
+                Anchor::First | Anchor::Last | Anchor::From(_) => {
+                    crate::store::settings::all(&mut db).await?
+                }
+                Anchor::After(_) | Anchor::Before(_) => Vec::new(),
+            };
+            let rows = rows
+                .into_iter()
+                .filter(|s| {
+                    text.as_ref()
+                        .is_none_or(|t| key(s).to_lowercase().contains(t))
+                })
+                .collect();
+            Ok::<_, ServiceError>(Page {
+                rows,
+                has_before: false,
+                has_after: false,
+            })
+        })
+    }
+    fn cursor(&self, row: &SettingRow) -> Cursor {
+        Cursor::id(row.id)
+    }
+    fn detail_request(&self, row: &SettingRow) -> Option<Job> {
+        let setting = row.clone();
+        Some(Job::new(move |mut db, _| async move {
+            let history = crate::store::audit::history(&mut db, "setting", setting.id, 30).await?;
+            Ok::<_, ServiceError>((setting.id, SettingDetail { setting, history }))
+        }))
+    }
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        self.text = p.text();
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, _back: bool) {}
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t("settings.sort")
+    }
+
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new(ctx.t("settings.key"), Constraint::Length(38)),
+            Column::new(ctx.t("settings.value"), Constraint::Fill(3)),
+            Column::new(ctx.t("col.when"), Constraint::Length(14)).optional(),
+        ]
+    }
+    fn cells(&self, s: &SettingRow, ctx: &Ctx) -> Vec<Cell> {
+        let name = if s.locked {
+            styled(format!("🔒 {}", key(s)), ctx.theme.muted)
+        } else {
+            key(s).into()
+        };
+        vec![
+            name,
+            s.payload.to_string().into(),
+            format::when(s.updated_at, ctx.now, ctx.locale).into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
+    }
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        self.detail
+            .content
+            .as_ref()
+            .map(|d| key(&d.setting))
+            .unwrap_or_else(|| ctx.t("detail.loading"))
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
+        let s = &d.setting;
+        let pretty = serde_json::to_string_pretty(&s.payload).unwrap_or_default();
+        let mut out = vec![DetailLine::Field(ctx.t("settings.key"), key(s))];
+        if s.locked {
+            out.push(DetailLine::Styled(
+                ctx.t("settings.locked"),
+                ctx.t("settings.locked_text"),
+                Tone::Warning,
+            ));
+        }
+        out.push(DetailLine::Field(
+            ctx.t("detail.updated"),
+            format::absolute(s.updated_at, ctx.locale),
+        ));
+        out.push(DetailLine::Section(ctx.t("settings.value")));
+        out.extend(pretty.lines().map(|l| DetailLine::Text(l.to_owned())));
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, s: &SettingRow) -> String {
+        key(s)
+    }
+    fn subject(&self, s: &SettingRow) -> Option<(&'static str, i64)> {
+        Some(("setting", s.id))
+    }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        (action == Action::Edit).then_some(Permission::SettingsEdit)
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        if ctx.may(Permission::SettingsEdit) {
+            out.push(Action::Edit);
+        }
+        out.push(Action::History);
+        out
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if action != Action::Edit || !self.actions(ctx).contains(&action) {
+            return None;
+        }
+        let s = self.list.current()?;
+        let (group, name, locale) = (s.group.clone(), s.name.clone(), ctx.locale);
+        Some(vec![Effect::Prompt {
+            title: ctx.ta("settings.edit_title", &[("key", &sanitize_line(&key(s)))]),
+            text: s.payload.to_string(),
+            submit: Arc::new(move |payload| update(group.clone(), name.clone(), payload, locale)),
+        }])
+    }
+    fn watches(&self, t: &str) -> bool {
+        t == "setting"
+    }
+}
+
+/// A new value typed as JSON, then saved.
+fn update(group: String, name: String, payload: String, locale: Locale) -> Job {
+    Job::write(move |db, actor, origin| async move {
+        let value: serde_json::Value =
+            serde_json::from_str(payload.trim()).map_err(|e| ServiceError::Invalid {
+                field: "setting",
+                message: format!("not valid JSON: {e}"),
+            })?;
+        service::settings::update(&db, &actor, &origin, &group, &name, value).await?;
+        let key = format!("{group}.{name}");
+        Ok(Done::say(locale, "toast.setting_updated", &[("key", &key)]))
+    })
+}
