@@ -11,7 +11,7 @@ use crate::domain::{ThrottlePolicy, UseCase};
 use crate::store::access::{AttemptsOf, NewAttempt, NewSession, SessionRow};
 use crate::store::{self, Db};
 
-use super::record::{Change, Diff, record};
+use super::record::{Change, Diff, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError};
 
 /// Laravel's default bcrypt cost.
@@ -133,8 +133,8 @@ async fn failed(
         Some(id) => ("user", id),
         None => ("login_attempt", attempt),
     };
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         None,
         origin,
         Change {
@@ -151,7 +151,6 @@ async fn failed(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -198,8 +197,8 @@ async fn succeeded(
         },
     )
     .await?;
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(&actor),
         origin,
         Change {
@@ -216,7 +215,6 @@ async fn succeeded(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(LoggedIn {
         actor: actor.in_session(session_id),
         token: Some(token),
@@ -263,8 +261,8 @@ pub async fn logout(db: &Db, token: &str, origin: &Origin) -> Result<bool> {
         return Ok(false);
     }
     let actor = Actor::load(&mut tx, session.user_id).await.ok();
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         actor.as_ref(),
         origin,
         Change {
@@ -277,7 +275,6 @@ pub async fn logout(db: &Db, token: &str, origin: &Origin) -> Result<bool> {
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(true)
 }
 
@@ -335,8 +332,8 @@ pub async fn revoke(
     if ended.is_empty() {
         return Ok(0);
     }
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(&actor),
         origin,
         Change {
@@ -349,7 +346,6 @@ pub async fn revoke(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(ended.len() as u64)
 }
 

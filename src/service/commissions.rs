@@ -10,7 +10,7 @@ use crate::store::{self, Db, Tx, commissions::CommissionRow};
 pub use crate::store::commissions::Kind;
 
 use super::access;
-use super::record::{Change, Diff, Notice, record};
+use super::record::{Change, Diff, Notice, record_and_commit};
 use super::{Actor, FourEyes, Origin, Result, ServiceError, settings};
 
 /// Longest rejection reason kept (bytes).
@@ -203,8 +203,8 @@ pub async fn approve(
         ),
     };
     let webhook = format!("{}.{webhook}", kind.alias());
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -217,7 +217,6 @@ pub async fn approve(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(outcome)
 }
 
@@ -263,8 +262,8 @@ pub async fn reject(
     let mut params = money_params(&row);
     params["reason"] = reason.clone().into();
     let webhook = format!("{}.rejected", kind.alias());
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -285,7 +284,6 @@ pub async fn reject(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -372,8 +370,8 @@ pub async fn pay(
     let mut params = money_params(&row);
     params["reference"] = reference.clone().into();
     let webhook = format!("{}.paid", kind.alias());
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -395,7 +393,6 @@ pub async fn pay(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(transfer_id.unwrap_or_default())
 }
 
@@ -444,8 +441,8 @@ pub async fn cancel(
         return Err(lost_race(&mut tx, kind, id).await);
     }
     let webhook = format!("{}.cancelled", kind.alias());
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -465,7 +462,6 @@ pub async fn cancel(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -517,8 +513,8 @@ pub async fn create(
         },
         None => e.into(),
     })?;
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -537,7 +533,6 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -7,7 +7,7 @@ use crate::domain::{ArticleStatus, ProjectStatus, UseCase, require_text};
 use crate::store::{self, Db};
 
 use super::access;
-use super::record::{Change, Diff, Notice, record};
+use super::record::{Change, Diff, Notice, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError};
 
 pub struct ArticleEdit<'a> {
@@ -57,8 +57,8 @@ pub async fn edit_article(
         .field("title", a.title.as_str(), title.as_str())
         .field("excerpt", a.excerpt.clone(), excerpt.as_str())
         .field("body_bytes", a.body.len(), body.len());
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -71,7 +71,6 @@ pub async fn edit_article(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -126,8 +125,8 @@ pub async fn set_article_status(
         }]
     };
     let webhook = format!("article.{}", to.as_str());
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -140,7 +139,6 @@ pub async fn set_article_status(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -214,8 +212,8 @@ pub async fn create_review(
         .field("rating", JsonValue::Null, rating)
         .field("reviewer_id", JsonValue::Null, reviewer_id)
         .field("reviewee_id", JsonValue::Null, reviewee);
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -228,7 +226,6 @@ pub async fn create_review(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -277,8 +274,8 @@ pub async fn hide_review(
             "reason": reason,
         }),
     };
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -291,7 +288,6 @@ pub async fn hide_review(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -311,8 +307,8 @@ pub async fn restore_review(db: &Db, actor: &Actor, origin: &Origin, id: i64) ->
             JsonValue::Null,
         )
         .field("hidden_reason", r.hidden_reason, JsonValue::Null);
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -325,7 +321,6 @@ pub async fn restore_review(db: &Db, actor: &Actor, origin: &Origin, id: i64) ->
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

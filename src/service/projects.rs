@@ -11,7 +11,7 @@ use crate::store::{self, Db, Tx, projects::ProjectRow};
 
 use super::access;
 use super::bootstrap::keys;
-use super::record::{Change, Diff, Notice, record};
+use super::record::{Change, Diff, Notice, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError};
 
 async fn load(tx: &mut Tx, id: i64) -> Result<ProjectRow> {
@@ -157,8 +157,8 @@ pub async fn assign_developer(
             params: params.clone(),
         })
         .collect();
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -178,7 +178,6 @@ pub async fn assign_developer(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -245,8 +244,8 @@ pub async fn transition(
             params: params.clone(),
         })
         .collect();
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -259,7 +258,6 @@ pub async fn transition(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -332,8 +330,8 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>)
         },
         None => e.into(),
     })?;
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -351,7 +349,6 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>)
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -413,8 +410,8 @@ pub async fn set_planned_hours(
         now,
     )
     .await?;
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -431,6 +428,5 @@ pub async fn set_planned_hours(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -29,6 +29,18 @@ pub struct Change<'a> {
 }
 
 /// Writes the audit row, notifications and outbox event of `change`; returns the audit id.
+/// Records `change` (see `record`) as the transaction's last write, then commits it.
+pub async fn record_and_commit(
+    mut tx: Tx,
+    actor: Option<&Actor>,
+    origin: &Origin,
+    change: Change<'_>,
+) -> Result<i64> {
+    let id = record(&mut tx, actor, origin, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 pub async fn record(
     tx: &mut Tx,
     actor: Option<&Actor>,

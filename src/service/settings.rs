@@ -8,7 +8,7 @@ use crate::store::{self, Conn, Db};
 
 use super::access;
 use super::bootstrap::keys;
-use super::record::{Change, Diff, record};
+use super::record::{Change, Diff, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError};
 
 /// The commission rate in force, in basis points.
@@ -120,8 +120,8 @@ pub async fn update(
     }
     store::settings::put(&mut tx, group, name, payload.clone(), super::now()).await?;
     let key = format!("{group}.{name}");
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -134,6 +134,5 @@ pub async fn update(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::domain::{Permission, TicketPriority, TicketStatus, UseCase, require_t
 use crate::store::{self, Db, Tx, tickets::TicketRow};
 
 use super::access;
-use super::record::{Change, Diff, Notice, record};
+use super::record::{Change, Diff, Notice, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError, settings};
 
 pub const RESOLUTION_MAX_BYTES: usize = 8192;
@@ -86,8 +86,8 @@ pub async fn assign(
             params: json!({"reference": row.reference, "subject": row.subject}),
         }]
     };
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -100,7 +100,6 @@ pub async fn assign(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -169,8 +168,8 @@ pub async fn transition(
         kind: "ticket.status_changed",
         params: json!({"reference": row.reference, "from": from.as_str(), "to": to.as_str()}),
     }];
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -183,7 +182,6 @@ pub async fn transition(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -216,8 +214,8 @@ pub async fn set_priority(
     if !store::tickets::cas_update(&mut tx, id, row.lock_version, values, now).await? {
         return Err(ServiceError::Stale { what: "ticket" });
     }
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -236,7 +234,6 @@ pub async fn set_priority(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -285,8 +282,8 @@ pub async fn reply(
             params: json!({"reference": row.reference, "subject": row.subject}),
         }]
     };
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -300,7 +297,6 @@ pub async fn reply(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(message_id)
 }
 
@@ -359,8 +355,8 @@ pub async fn link_project(
     {
         return Err(ServiceError::Stale { what: "ticket" });
     }
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -373,6 +369,5 @@ pub async fn link_project(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

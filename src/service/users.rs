@@ -14,7 +14,7 @@ use crate::domain::{Availability, Permission, Role, RoleRule, UseCase, require_t
 use crate::store::{self, Conn, Db, Tx};
 
 use super::access;
-use super::record::{Change, Diff, Notice, record};
+use super::record::{Change, Diff, Notice, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError, auth};
 
 /// Opens the transaction of a staff-account change: as `by` (re-read, allowed `use_case`), or
@@ -93,8 +93,8 @@ pub async fn create(
         },
         None => e.into(),
     })?;
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         by.as_ref(),
         origin,
         Change {
@@ -109,7 +109,6 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -206,8 +205,8 @@ pub async fn set_role(
     } else {
         (role.as_str().into(), JsonValue::Null)
     };
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         by.as_ref(),
         origin,
         Change {
@@ -224,7 +223,6 @@ pub async fn set_role(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(true)
 }
 
@@ -268,8 +266,8 @@ pub async fn set_password(
         check_password_change(&mut tx, actor, uid).await?;
     }
     store::users::set_password(&mut tx, uid, &hash, super::now()).await?;
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         by.as_ref(),
         origin,
         Change {
@@ -283,7 +281,6 @@ pub async fn set_password(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -315,8 +312,8 @@ pub async fn delete(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str) -
     store::access::soft_delete_user(&mut tx, uid, now).await?;
     let ended =
         store::access::revoke_sessions_of(&mut tx, uid, by.as_ref().map(|a| a.id), now).await?;
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         by.as_ref(),
         origin,
         Change {
@@ -331,7 +328,6 @@ pub async fn delete(db: &Db, by: Option<&Actor>, origin: &Origin, email: &str) -
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -377,8 +373,8 @@ pub async fn set_availability(
         kind: "profile.availability_changed",
         params: serde_json::json!({ "from": from, "to": to.as_str() }),
     };
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -391,7 +387,6 @@ pub async fn set_availability(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(true)
 }
 
@@ -473,8 +468,8 @@ pub async fn set_capacity(
             "max_active_projects": max_projects,
         }),
     };
-    record(
-        &mut tx,
+    record_and_commit(
+        tx,
         Some(actor),
         origin,
         Change {
@@ -493,6 +488,5 @@ pub async fn set_capacity(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(true)
 }

@@ -100,19 +100,8 @@ impl ListScreen for ArticlesScreen {
             format::when(a.updated_at, ctx.now, ctx.locale).into(),
         ]
     }
-    fn empty_text(&self, ctx: &Ctx) -> String {
-        if self.filter_raw.is_empty() {
-            ctx.t("empty.articles")
-        } else {
-            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
-        }
-    }
-    fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail
-            .content
-            .as_ref()
-            .map(|d| d.article.title.clone())
-            .unwrap_or_else(|| ctx.t("detail.loading"))
+    fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
+        d.article.title.clone()
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
         let Some(d) = &self.detail.content else {

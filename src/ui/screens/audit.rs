@@ -202,13 +202,10 @@ impl ListScreen for AuditScreen {
             summary(r).into(),
         ]
     }
-    fn empty_text(&self, ctx: &Ctx) -> String {
-        if self.filter_raw.is_empty() {
-            ctx.t("empty.audit")
-        } else {
-            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
-        }
+    fn heading(&self, _: &(), ctx: &Ctx) -> String {
+        self.detail_title(ctx)
     }
+    /// The row itself is the detail: its title is there before anything loads.
     fn detail_title(&self, ctx: &Ctx) -> String {
         self.list
             .current()

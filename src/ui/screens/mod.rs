@@ -306,8 +306,21 @@ pub trait ListScreen {
 
     fn columns(&self, ctx: &Ctx) -> Vec<Column>;
     fn cells(&self, row: &Self::Row, ctx: &Ctx) -> Vec<Cell>;
-    fn empty_text(&self, ctx: &Ctx) -> String;
-    fn detail_title(&self, ctx: &Ctx) -> String;
+    /// What an empty list says: `empty.<screen>`, or that nothing matches the filter.
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        match self.filter_text() {
+            "" => ctx.t(&format!("empty.{}", self.id().key())),
+            raw => ctx.ta("empty.filtered", &[("filter", raw)]),
+        }
+    }
+    /// The detail pane's title once the detail is loaded.
+    fn heading(&self, detail: &Self::Detail, ctx: &Ctx) -> String;
+    fn detail_title(&self, ctx: &Ctx) -> String {
+        match &self.detail().content {
+            Some(d) => self.heading(d, ctx),
+            None => ctx.t("detail.loading"),
+        }
+    }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine>;
     /// The row's reference for `y` (copied over OSC 52).
     fn reference(&self, row: &Self::Row) -> String;
@@ -340,6 +353,30 @@ pub trait ListScreen {
     }
     /// Whether a change to `auditable_type` shows in this list.
     fn watches(&self, auditable_type: &str) -> bool;
+}
+
+/// A conversation in a detail pane: one line per message, internal notes marked.
+pub fn thread_lines(
+    messages: &[crate::store::messages::MessageRow],
+    ctx: &Ctx,
+    out: &mut Vec<DetailLine>,
+) {
+    for m in messages {
+        let who = m
+            .sender_name
+            .clone()
+            .unwrap_or_else(|| ctx.t("audit.system"));
+        let when = crate::office::format::when(m.created_at, ctx.now, ctx.locale);
+        if m.is_internal {
+            out.push(DetailLine::Styled(
+                format!("{when} {who}"),
+                format!("[{}] {}", ctx.t("detail.internal_note"), m.body),
+                super::widgets::detail::Tone::Warning,
+            ));
+        } else {
+            out.push(DetailLine::Field(format!("{when} {who}"), m.body.clone()));
+        }
+    }
 }
 
 /// A timestamp for an export: RFC 3339 in UTC, empty when there is none.

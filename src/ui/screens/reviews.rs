@@ -137,19 +137,8 @@ impl ListScreen for ReviewsScreen {
             format::when(r.created_at, ctx.now, ctx.locale).into(),
         ]
     }
-    fn empty_text(&self, ctx: &Ctx) -> String {
-        if self.filter_raw.is_empty() {
-            ctx.t("empty.reviews")
-        } else {
-            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
-        }
-    }
-    fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail
-            .content
-            .as_ref()
-            .map(|d| ctx.ta("reviews.detail_title", &[("id", &d.review.id.to_string())]))
-            .unwrap_or_else(|| ctx.t("detail.loading"))
+    fn heading(&self, d: &Self::Detail, ctx: &Ctx) -> String {
+        ctx.ta("reviews.detail_title", &[("id", &d.review.id.to_string())])
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
         let Some(d) = &self.detail.content else {

@@ -116,15 +116,8 @@ impl ListScreen for SettingsScreen {
             format::when(s.updated_at, ctx.now, ctx.locale).into(),
         ]
     }
-    fn empty_text(&self, ctx: &Ctx) -> String {
-        ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
-    }
-    fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail
-            .content
-            .as_ref()
-            .map(|d| key(&d.setting))
-            .unwrap_or_else(|| ctx.t("detail.loading"))
+    fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
+        key(&d.setting)
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
         let Some(d) = &self.detail.content else {

@@ -220,12 +220,8 @@ impl ListScreen for WorkloadScreen {
     fn empty_text(&self, ctx: &Ctx) -> String {
         ctx.t("empty.workload")
     }
-    fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail
-            .content
-            .as_ref()
-            .map(|d| d.dev.name.clone())
-            .unwrap_or_else(|| ctx.t("detail.loading"))
+    fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
+        d.dev.name.clone()
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
         let Some(d) = &self.detail.content else {

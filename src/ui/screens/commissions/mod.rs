@@ -228,12 +228,8 @@ impl ListScreen for CommissionsScreen {
     fn empty_text(&self, ctx: &Ctx) -> String {
         ctx.ta("empty.commissions", &[("filter", &self.filter_raw)])
     }
-    fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail
-            .content
-            .as_ref()
-            .map(|d| format!("#{} · {}", d.row.id, d.row.project_title))
-            .unwrap_or_else(|| ctx.t("detail.loading"))
+    fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
+        format!("#{} · {}", d.row.id, d.row.project_title)
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
         let Some(d) = &self.detail.content else {

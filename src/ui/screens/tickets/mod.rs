@@ -200,19 +200,8 @@ impl ListScreen for TicketsScreen {
             format::when(r.last_activity_at, ctx.now, ctx.locale).into(),
         ]
     }
-    fn empty_text(&self, ctx: &Ctx) -> String {
-        if self.filter_raw.is_empty() {
-            ctx.t("empty.tickets")
-        } else {
-            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
-        }
-    }
-    fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail
-            .content
-            .as_ref()
-            .map(|d| d.row.reference.clone())
-            .unwrap_or_else(|| ctx.t("detail.loading"))
+    fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
+        d.row.reference.clone()
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
         let Some(d) = &self.detail.content else {
@@ -271,22 +260,7 @@ impl ListScreen for TicketsScreen {
         if d.messages.is_empty() {
             out.push(DetailLine::Text(ctx.t("detail.no_messages")));
         }
-        for m in &d.messages {
-            let who = m
-                .sender_name
-                .clone()
-                .unwrap_or_else(|| ctx.t("audit.system"));
-            let when = format::when(m.created_at, ctx.now, ctx.locale);
-            if m.is_internal {
-                out.push(DetailLine::Styled(
-                    format!("{when} {who}"),
-                    format!("[{}] {}", ctx.t("detail.internal_note"), m.body),
-                    Tone::Warning,
-                ));
-            } else {
-                out.push(DetailLine::Field(format!("{when} {who}"), m.body.clone()));
-            }
-        }
+        super::thread_lines(&d.messages, ctx, &mut out);
         super::audit::history_lines(&d.history, ctx, &mut out);
         out
     }

@@ -286,19 +286,8 @@ impl ListScreen for UsersScreen {
             city.into(),
         ]
     }
-    fn empty_text(&self, ctx: &Ctx) -> String {
-        if self.filter_raw.is_empty() {
-            ctx.t("empty.users")
-        } else {
-            ctx.ta("empty.filtered", &[("filter", &self.filter_raw)])
-        }
-    }
-    fn detail_title(&self, ctx: &Ctx) -> String {
-        self.detail
-            .content
-            .as_ref()
-            .map(|d| d.person.name.clone())
-            .unwrap_or_else(|| ctx.t("detail.loading"))
+    fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
+        d.person.name.clone()
     }
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
         let Some(d) = &self.detail.content else {
