@@ -456,7 +456,8 @@ async fn hostile_and_wide_ticket_subjects() {
     for _ in 0..last {
         h.char('j').await;
     }
-    let buf = h.render_buffer(120, 40);
+    // Wide enough for the subject column to show both subjects whole.
+    let buf = h.render_buffer(180, 40);
     let symbols = raw_symbols(&buf);
     let text = buffer_text(&buf);
     for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{202c}', '\u{9b}'] {
@@ -482,11 +483,11 @@ async fn hostile_and_wide_ticket_subjects() {
     for line in text.lines().skip(2).take(37) {
         assert_eq!(
             unicode_width::UnicodeWidthStr::width(line),
-            120,
+            180,
             "misaligned line: {line:?}"
         );
     }
-    insta::assert_snapshot!("tickets_hostile_and_wide_en_120x40", text);
+    insta::assert_snapshot!("tickets_hostile_and_wide_en_180x40", text);
 
     // The detail pane of the hostile ticket: same hygiene for the full subject.
     for _ in 0..(last - hostile) {

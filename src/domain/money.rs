@@ -72,7 +72,10 @@ impl Currency {
     /// Symbol and whether it goes before the number, per locale.
     fn symbol(self, locale: Locale) -> (&'static str, bool) {
         match (self, locale) {
-            (Currency::XOF | Currency::XAF, _) => ("FCFA", false),
+            // Both are "FCFA" on the street, but they are two currencies (BCEAO, BEAC) that
+            // must never look alike: the ISO code tells them apart, in both languages.
+            (Currency::XOF, _) => ("XOF", false),
+            (Currency::XAF, _) => ("XAF", false),
             (Currency::EUR, Locale::Fr) => ("€", false),
             (Currency::EUR, Locale::En) => ("€", true),
             (Currency::USD, Locale::Fr) => ("$US", false),
@@ -145,8 +148,8 @@ impl Money {
     }
 }
 
-/// French: `450 000 FCFA`, `1 234,50 €`, `1 234,50 $US` (plain ASCII space so
-/// terminals align columns); English: `450,000 FCFA`, `€1,234.50`, `$1,234.50`.
+/// French: `450 000 XOF`, `1 234,50 €`, `1 234,50 $US` (plain ASCII space so
+/// terminals align columns); English: `450,000 XOF`, `€1,234.50`, `$1,234.50`.
 pub fn format_money(minor: i64, currency: Currency, locale: Locale) -> String {
     let (group_sep, decimal_sep) = match locale {
         Locale::Fr => (' ', ','),
@@ -264,8 +267,13 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, DomainError>
 fn strip_symbol(text: &str, currency: Currency) -> &str {
     let (fr, _) = currency.symbol(Locale::Fr);
     let (en, _) = currency.symbol(Locale::En);
+    // What both CFA francs are called in everyday writing.
+    let common = match currency {
+        Currency::XOF | Currency::XAF => "FCFA",
+        _ => currency.code(),
+    };
     // Longest first so "$US" is not left as "US".
-    let mut candidates = [currency.code(), fr, en];
+    let mut candidates = [currency.code(), fr, en, common];
     candidates.sort_by_key(|s| std::cmp::Reverse(s.len()));
     for symbol in candidates {
         let n = symbol.len();
@@ -301,21 +309,22 @@ mod tests {
     #[test]
     fn formats_french() {
         let fr = Locale::Fr;
-        assert_eq!(format_money(450_000, XOF, fr), "450 000 FCFA");
-        assert_eq!(format_money(450_000, XAF, fr), "450 000 FCFA");
+        assert_eq!(format_money(450_000, XOF, fr), "450 000 XOF");
+        assert_eq!(format_money(450_000, XAF, fr), "450 000 XAF");
         assert_eq!(format_money(123_450, EUR, fr), "1 234,50 €");
         assert_eq!(format_money(123_450, USD, fr), "1 234,50 $US");
         assert_eq!(format_money(5, EUR, fr), "0,05 €");
-        assert_eq!(format_money(0, XOF, fr), "0 FCFA");
-        assert_eq!(format_money(-1_500, XOF, fr), "-1 500 FCFA");
-        assert_eq!(format_money(999, XOF, fr), "999 FCFA");
-        assert_eq!(format_money(1_000, XOF, fr), "1 000 FCFA");
+        assert_eq!(format_money(0, XOF, fr), "0 XOF");
+        assert_eq!(format_money(-1_500, XOF, fr), "-1 500 XOF");
+        assert_eq!(format_money(999, XOF, fr), "999 XOF");
+        assert_eq!(format_money(1_000, XOF, fr), "1 000 XOF");
     }
 
     #[test]
     fn formats_english() {
         let en = Locale::En;
-        assert_eq!(format_money(450_000, XOF, en), "450,000 FCFA");
+        assert_eq!(format_money(450_000, XOF, en), "450,000 XOF");
+        assert_eq!(format_money(450_000, XAF, en), "450,000 XAF");
         assert_eq!(format_money(123_450, EUR, en), "€1,234.50");
         assert_eq!(format_money(123_450, USD, en), "$1,234.50");
         assert_eq!(format_money(-123_450, USD, en), "-$1,234.50");
@@ -326,7 +335,7 @@ mod tests {
     fn formats_extremes_without_overflow() {
         assert_eq!(
             format_money(i64::MIN, XOF, Locale::Fr),
-            "-9 223 372 036 854 775 808 FCFA"
+            "-9 223 372 036 854 775 808 XOF"
         );
         assert_eq!(
             format_money(i64::MIN, EUR, Locale::En),

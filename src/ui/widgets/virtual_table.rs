@@ -6,12 +6,12 @@ use std::cell::Cell as StdCell;
 use std::collections::BTreeSet;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
-use crate::domain::sanitize_line;
+use crate::domain::{sanitize_line, truncate_to_width};
 use crate::store::Page;
 use crate::ui::theme::Theme;
 
@@ -238,6 +238,7 @@ impl<R: Identified> ListView<R> {
     }
 }
 
+#[derive(Clone)]
 pub struct Column {
     pub title: String,
     pub width: Constraint,
@@ -347,6 +348,32 @@ pub fn draw<R: Identified>(
         );
         return;
     }
+    let start = view.offset.min(view.rows.len());
+    let end = (start + inner_height).min(view.rows.len());
+    let visible: Vec<(usize, bool, Vec<Cell>)> = view.rows[start..end]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (start + i, view.selected.contains(&r.row_id()), cells(r)))
+        .collect();
+    // Marked rows carry a ✓ of their own (not only a colour, which NO_COLOR has not).
+    let mark = !view.selected.is_empty();
+    let mut columns: Vec<Column> = columns.to_vec();
+    if mark {
+        columns.insert(0, Column::new("", Constraint::Length(1)));
+    }
+    // Fixed columns grow to their widest visible value: an amount never loses digits.
+    for (i, c) in columns.iter_mut().enumerate() {
+        if let Constraint::Length(n) = c.width {
+            let widest = visible
+                .iter()
+                .filter_map(|(_, _, cells)| cells.get(i.wrapping_sub(usize::from(mark))))
+                .map(|cell| text_width(&sanitize_line(&cell.text)))
+                .chain([text_width(&c.title)])
+                .max()
+                .unwrap_or(0);
+            c.width = Constraint::Length(n.max(widest as u16));
+        }
+    }
     // Narrow areas: drop optional columns, rightmost first, until fixed widths leave room.
     let mut keep: Vec<bool> = vec![true; columns.len()];
     let need = |keep: &[bool]| -> u16 {
@@ -369,39 +396,50 @@ pub fn draw<R: Identified>(
             keep[i] = false;
         }
     }
-    let start = view.offset.min(view.rows.len());
-    let end = (start + inner_height).min(view.rows.len());
+    let shown: Vec<&Column> = columns
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c)
+        .collect();
+    let widths: Vec<Constraint> = shown.iter().map(|c| c.width).collect();
+    // The widths the table will give each column: what does not fit ends with '…'.
+    let inner = block.inner(area);
+    let spans = Layout::horizontal(widths.clone())
+        .flex(Flex::Legacy)
+        .spacing(1)
+        .split(Rect { height: 1, ..inner });
+    let fit = |text: &str, col: usize| {
+        let width = spans.get(col).map_or(0, |r| r.width as usize);
+        truncate_to_width(&sanitize_line(text), width)
+    };
+    let aligned = |text: String, c: &Column| {
+        if c.right {
+            Line::from(text).right_aligned()
+        } else {
+            Line::from(text)
+        }
+    };
     let header = Row::new(
-        columns
+        shown
             .iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(c, _)| {
-                let line = if c.right {
-                    Line::from(c.title.clone()).right_aligned()
-                } else {
-                    Line::from(c.title.clone())
-                };
-                ratatui::widgets::Cell::from(line)
-            }),
+            .enumerate()
+            .map(|(i, c)| ratatui::widgets::Cell::from(aligned(fit(&c.title, i), c))),
     )
     .style(theme.header);
-    let rows = view.rows[start..end].iter().enumerate().map(|(i, r)| {
-        let index = start + i;
-        let marked = view.selected.contains(&r.row_id());
-        let cells = cells(r)
+    let rows = visible.into_iter().map(|(index, marked, cells)| {
+        let mut cells: Vec<Cell> = cells;
+        if mark {
+            cells.insert(0, if marked { "✓" } else { "" }.into());
+        }
+        let cells = cells
             .into_iter()
-            .zip(columns)
+            .zip(&columns)
             .zip(&keep)
             .filter(|(_, k)| **k)
-            .map(|((c, col), _)| {
-                let text = sanitize_line(&c.text);
-                let line = if col.right {
-                    Line::from(text).right_aligned()
-                } else {
-                    Line::from(text)
-                };
-                let cell = ratatui::widgets::Cell::from(line);
+            .enumerate()
+            .map(|(i, ((c, col), _))| {
+                let cell = ratatui::widgets::Cell::from(aligned(fit(&c.text, i), col));
                 match c.style {
                     Some(s) => cell.style(s),
                     None => cell,
@@ -416,17 +454,16 @@ pub fn draw<R: Identified>(
         }
         row
     });
-    let widths: Vec<Constraint> = columns
-        .iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(c, _)| c.width)
-        .collect();
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
+        .flex(Flex::Legacy)
         .column_spacing(1);
     f.render_widget(table, area);
+}
+
+fn text_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 #[cfg(test)]
@@ -472,5 +509,57 @@ mod tests {
         assert_eq!(v.current(), Some(&R(9)));
         v.move_by(-100);
         assert_eq!(v.cursor, 0);
+    }
+
+    fn drawn(view: &ListView<R>, columns: &[Column], width: u16) -> Vec<String> {
+        let theme = Theme::load("dark", true);
+        let backend = ratatui::backend::TestBackend::new(width, 6);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal
+            .draw(|f| {
+                let cells = |r: &R| -> Vec<Cell> {
+                    vec![
+                        format!("1,062,{:03} FCFA", r.0).into(),
+                        "A project title far longer than its column".into(),
+                    ]
+                };
+                let look = TableLook {
+                    title: String::new(),
+                    focused: true,
+                    theme: &theme,
+                    empty: String::new(),
+                };
+                draw(f, f.area(), view, columns, cells, look);
+            })
+            .unwrap();
+        let buf = terminal.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A money cell wider than its column's nominal width widens the column: no leading digit
+    /// is lost (it used to read ",062,500 FCFA"); a text that cannot fit ends with '…'.
+    #[test]
+    fn money_is_never_clipped_and_text_is_elided_visibly() {
+        let mut v = ListView::default();
+        v.set_viewport(3);
+        v.apply(page(500..502, false, false), Fill::Replace(Keep::Top));
+        let columns = [
+            Column::new("Amount", Constraint::Length(8)).right(),
+            Column::new("Project", Constraint::Fill(1)),
+        ];
+        let lines = drawn(&v, &columns, 40);
+        assert!(lines[2].contains("1,062,500 FCFA"), "{lines:#?}");
+        assert!(lines[2].contains('…'), "{lines:#?}");
+
+        // Marked rows carry a mark of their own, not only a colour.
+        v.toggle_selected();
+        let lines = drawn(&v, &columns, 40);
+        assert!(lines[2].contains('✓') && !lines[3].contains('✓'), "{lines:#?}");
     }
 }
