@@ -71,9 +71,11 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
                 .await
                 .map(drop)
         }
-        U::CommissionCancel => service::commissions::cancel(db, a, o, Kind::Platform, C_DEV, None)
-            .await
-            .map(drop),
+        U::CommissionCancel => {
+            service::commissions::cancel(db, a, o, Kind::Platform, C_DEV, "duplicate", None)
+                .await
+                .map(drop)
+        }
         U::CommissionCreate => service::commissions::create(db, a, o, P_OPEN, 100_000)
             .await
             .map(drop),
@@ -90,9 +92,11 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
                 .await
                 .map(drop)
         }
-        U::ExtCommissionCancel => service::commissions::cancel(db, a, o, Kind::External, 1, None)
-            .await
-            .map(drop),
+        U::ExtCommissionCancel => {
+            service::commissions::cancel(db, a, o, Kind::External, 1, "duplicate", None)
+                .await
+                .map(drop)
+        }
         U::TicketAssign => service::tickets::assign(db, a, o, T_NEW, FATOU, None)
             .await
             .map(drop),

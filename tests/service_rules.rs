@@ -265,9 +265,17 @@ async fn new_commissions_snapshot_the_rate_in_force() {
             .unwrap()
             .unwrap();
         assert_eq!(row.rate_bps, 1500, "existing commissions keep their rate");
-        service::commissions::cancel(&db, &awa, &origin(), Kind::Platform, id, None)
-            .await
-            .unwrap();
+        service::commissions::cancel(
+            &db,
+            &awa,
+            &origin(),
+            Kind::Platform,
+            id,
+            "duplicate request",
+            None,
+        )
+        .await
+        .unwrap();
         let id2 = service::commissions::create(&db, &awa, &origin(), P_OPEN, 450_001)
             .await
             .unwrap();

@@ -41,8 +41,17 @@ pub fn field_name(field: &str, locale: Locale) -> String {
     lookup(locale, &format!("field.{field}"), &[]).unwrap_or_else(|| field.to_owned())
 }
 
-fn hhmm(at: &chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%H:%M").to_string()
+/// When something happened, as a sentence continues: "at 10:42" today, with the date
+/// otherwise ("on 2026-11-30 at 10:42", "le 30/11/2026 à 10:42").
+fn hhmm(at: &chrono::DateTime<chrono::Utc>, locale: Locale) -> String {
+    let today = at.date_naive() == chrono::Utc::now().date_naive();
+    let time = at.format("%H:%M");
+    match (locale, today) {
+        (Locale::En, true) => format!("at {time}"),
+        (Locale::Fr, true) => format!("à {time}"),
+        (Locale::En, false) => format!("on {} at {time}", at.format("%Y-%m-%d")),
+        (Locale::Fr, false) => format!("le {} à {time}", at.format("%d/%m/%Y")),
+    }
 }
 
 /// Who did it, or "the system" when no staff member did.
@@ -97,7 +106,7 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
             tr(
                 locale,
                 &key,
-                &[("status", &status), ("by", by), ("at", &hhmm(at))],
+                &[("status", &status), ("by", by), ("at", &hhmm(at, locale))],
             )
         }
         ServiceError::Stale { .. }
@@ -208,12 +217,18 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
         ServiceError::RoleRemoved { role, at, by } => tr(
             locale,
             &key,
-            &[("role", role), ("at", &hhmm(at)), ("by", &who(by, locale))],
+            &[
+                ("role", role),
+                ("at", &hhmm(at, locale)),
+                ("by", &who(by, locale)),
+            ],
         ),
-        ServiceError::SessionRevoked { at, by } => {
-            tr(locale, &key, &[("at", &hhmm(at)), ("by", &who(by, locale))])
-        }
-        ServiceError::AccountDeleted { at } => tr(locale, &key, &[("at", &hhmm(at))]),
+        ServiceError::SessionRevoked { at, by } => tr(
+            locale,
+            &key,
+            &[("at", &hhmm(at, locale)), ("by", &who(by, locale))],
+        ),
+        ServiceError::AccountDeleted { at } => tr(locale, &key, &[("at", &hhmm(at, locale))]),
         ServiceError::Throttled {
             until,
             wait_seconds,

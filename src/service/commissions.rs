@@ -56,13 +56,54 @@ fn already_decided(row: &CommissionRow) -> ServiceError {
         "approved" => (row.approver_name.clone(), row.approved_at),
         "rejected" => (row.rejecter_name.clone(), row.rejected_at),
         "paid" => (row.payer_name.clone(), row.paid_at),
-        _ => (None, row.cancelled_at),
+        _ => (row.canceller_name.clone(), row.cancelled_at),
     };
     ServiceError::AlreadyDecided {
         status: row.status.clone(),
         by: by.unwrap_or_else(|| "someone else".into()),
         at: at.or(row.created_at).unwrap_or_default(),
     }
+}
+
+/// A decision on a commission, as a screen offers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Approve,
+    Reject,
+    Pay,
+    Cancel,
+}
+
+/// Why `actor` may not take `decision` on `row` as it stands (None: nothing in the row stops
+/// it): a state it is no longer in, naming who moved it and when; four-eyes; the second
+/// approval by the first approver. The service decides again in its transaction; screens ask
+/// first so the refusal comes before any confirmation.
+pub fn refusal(actor: &Actor, row: &CommissionRow, decision: Decision) -> Option<ServiceError> {
+    let status = CommissionStatus::parse(&row.status).ok()?;
+    let state = match decision {
+        Decision::Approve | Decision::Reject => status == CommissionStatus::Pending,
+        Decision::Pay => status == CommissionStatus::Approved,
+        Decision::Cancel => status.can_transition_to(CommissionStatus::Cancelled),
+    };
+    if !state {
+        if decision == Decision::Pay && status == CommissionStatus::Pending {
+            return Some(ServiceError::Invalid {
+                field: "status",
+                message: "approve the commission before paying it".into(),
+            });
+        }
+        return Some(already_decided(row));
+    }
+    if decision == Decision::Cancel {
+        return None;
+    }
+    if let Err(e) = check_four_eyes(actor, row) {
+        return Some(e);
+    }
+    if decision == Decision::Approve && row.first_approved_by == Some(actor.id) {
+        return Some(ServiceError::FourEyes(FourEyes::SameApprover));
+    }
+    None
 }
 
 /// Four-eyes: the requester, the project's client and its developer never decide.
@@ -299,6 +340,12 @@ pub async fn pay(
     seen_version: Option<i64>,
 ) -> Result<i64> {
     let reference = require_text("payment reference", reference, REFERENCE_MAX_BYTES)?;
+    if reference.chars().any(char::is_control) {
+        return Err(ServiceError::Invalid {
+            field: "payment reference",
+            message: "must be one line".into(),
+        });
+    }
     let (mut tx, actor) = access::begin(
         db,
         actor,
@@ -402,8 +449,10 @@ pub async fn cancel(
     origin: &Origin,
     kind: Kind,
     id: i64,
+    reason: &str,
     seen_version: Option<i64>,
 ) -> Result<()> {
+    let reason = require_text("reason", reason, REASON_MAX_BYTES)?;
     let (mut tx, actor) = access::begin(
         db,
         actor,
@@ -451,7 +500,8 @@ pub async fn cancel(
             subject_id: id,
             diff: Diff::new()
                 .field("status", from.as_str(), "cancelled")
-                .field("cancelled_by", JsonValue::Null, actor.id),
+                .field("cancelled_by", JsonValue::Null, actor.id)
+                .field("reason", JsonValue::Null, reason.as_str()),
             notices: notices(
                 &row,
                 "App\\Notifications\\CommissionCancelled",

@@ -61,6 +61,8 @@ pub struct CommissionRow {
     pub paid_by: Option<i64>,
     pub payer_name: Option<String>,
     pub paid_at: Option<DateTime<Utc>>,
+    pub cancelled_by: Option<i64>,
+    pub canceller_name: Option<String>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub payment_reference: Option<String>,
     pub ledger_transfer_id: Option<i64>,
@@ -103,6 +105,7 @@ fn base(kind: Kind) -> SelectStatement {
         ("c", "rejection_reason"),
         ("c", "paid_by"),
         ("c", "paid_at"),
+        ("c", "cancelled_by"),
         ("c", "cancelled_at"),
         ("c", "payment_reference"),
         ("c", "ledger_transfer_id"),
@@ -120,6 +123,7 @@ fn base(kind: Kind) -> SelectStatement {
     .expr_as(Expr::col(("ap", "name")), "approver_name")
     .expr_as(Expr::col(("rj", "name")), "rejecter_name")
     .expr_as(Expr::col(("pb", "name")), "payer_name")
+    .expr_as(Expr::col(("cb", "name")), "canceller_name")
     .from_as(kind.table(), "c")
     .join_as(
         JoinType::InnerJoin,
@@ -145,6 +149,7 @@ fn base(kind: Kind) -> SelectStatement {
         person("ap", "approved_by"),
         person("rj", "rejected_by"),
         person("pb", "paid_by"),
+        person("cb", "cancelled_by"),
     ] {
         let join = if alias == "rq" {
             JoinType::InnerJoin

@@ -177,13 +177,18 @@ impl App {
             } else {
                 s.filter_text().to_owned()
             };
+            let summary = s
+                .summary(ctx)
+                .map(|t| format!(" · {t}"))
+                .unwrap_or_default();
             format!(
-                " {}: {} · {}: {} · {}{}",
+                " {}: {} · {}: {} · {}{}{}",
                 ctx.t("info.filter"),
                 sanitize_line(&filter),
                 ctx.t("info.sort"),
                 s.sort_label(ctx),
                 s.position_label(),
+                summary,
                 spin
             )
         });

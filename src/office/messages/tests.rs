@@ -24,8 +24,26 @@ fn errors_read_in_both_languages() {
         by: "Awa Diop".into(),
         at: chrono::Utc.with_ymd_and_hms(2026, 3, 2, 14, 5, 0).unwrap(),
     };
-    assert_eq!(both(&e).0, "Already approved by Awa Diop at 14:05.");
-    assert_eq!(both(&e).1, "Déjà approuvée par Awa Diop à 14:05.");
+    // Not today: the date is said too.
+    assert_eq!(
+        both(&e).0,
+        "Already approved by Awa Diop on 2026-03-02 at 14:05."
+    );
+    assert_eq!(
+        both(&e).1,
+        "Déjà approuvée par Awa Diop le 02/03/2026 à 14:05."
+    );
+    let today = chrono::Utc::now();
+    let e = ServiceError::AlreadyDecided {
+        status: "cancelled".into(),
+        by: "Awa Diop".into(),
+        at: today,
+    };
+    let hm = today.format("%H:%M").to_string();
+    assert_eq!(
+        both(&e).0,
+        format!("Already cancelled by Awa Diop at {hm}.")
+    );
 
     let e = ServiceError::Domain(DomainError::EmptyText { field: "reason" });
     assert_eq!(both(&e).0, "The reason must not be empty.");

@@ -40,6 +40,8 @@ pub trait Screen {
     fn is_loading(&self) -> bool;
     fn loaded_once(&self) -> bool;
     fn position_label(&self) -> String;
+    /// What the info line adds after the position (the selection and its totals).
+    fn summary(&self, ctx: &Ctx) -> Option<String>;
     fn viewport(&self) -> usize;
     fn offset(&self) -> usize;
     fn move_by(&mut self, delta: isize);
@@ -118,6 +120,9 @@ impl<S: ListScreen> Screen for S {
     }
     fn position_label(&self) -> String {
         self.list().position_label()
+    }
+    fn summary(&self, ctx: &Ctx) -> Option<String> {
+        ListScreen::summary(self, ctx)
     }
     fn viewport(&self) -> usize {
         self.list().viewport()

@@ -338,6 +338,10 @@ pub trait ListScreen {
     fn needs(&self, _action: Action) -> Option<Permission> {
         None
     }
+    /// What the info line adds after the position (the selection and its totals).
+    fn summary(&self, _ctx: &Ctx) -> Option<String> {
+        None
+    }
     /// A palette command this screen runs (`:plan`, `:capacity`, `:hide-review`): None when
     /// `name` is not one of its commands.
     fn command(&mut self, _name: &str, _rest: &str, _ctx: &Ctx) -> Option<Vec<Effect>> {

@@ -46,10 +46,14 @@ pub fn approve_many(kind: Kind, ids: Vec<i64>, locale: Locale) -> Job {
     })
 }
 
-pub fn cancel(kind: Kind, id: i64, seen: Option<i64>, locale: Locale) -> Job {
-    Job::write(move |db, actor, origin| async move {
-        commissions::cancel(&db, &actor, &origin, kind, id, seen).await?;
-        Ok(Done::about(locale, "toast.cancelled", id))
+/// Why the commission is cancelled (kept in the audit row), composed, then the cancellation.
+pub fn cancel(kind: Kind, id: i64, seen: Option<i64>, locale: Locale) -> Compose {
+    let key = format!("{}-{id}-cancel", kind.alias());
+    Compose::new(key, TextSize::Reason, move |reason| {
+        Job::write(move |db, actor, origin| async move {
+            commissions::cancel(&db, &actor, &origin, kind, id, &reason, seen).await?;
+            Ok(Done::about(locale, "toast.cancelled", id))
+        })
     })
 }
 
@@ -64,14 +68,11 @@ pub fn reject(kind: Kind, id: i64, seen: Option<i64>, locale: Locale) -> Compose
     })
 }
 
-/// The payment reference, composed, then the payment.
-pub fn pay(kind: Kind, id: i64, seen: Option<i64>, locale: Locale) -> Compose {
-    let key = format!("{}-{id}-pay", kind.alias());
-    Compose::new(key, TextSize::Reason, move |reference| {
-        Job::write(move |db, actor, origin| async move {
-            let reference = reference.trim();
-            commissions::pay(&db, &actor, &origin, kind, id, reference, seen).await?;
-            Ok(Done::about(locale, "toast.paid", id))
-        })
+/// The payment as the provider's reference, typed on one line.
+pub fn pay(kind: Kind, id: i64, seen: Option<i64>, locale: Locale, reference: String) -> Job {
+    Job::write(move |db, actor, origin| async move {
+        let reference = reference.trim();
+        commissions::pay(&db, &actor, &origin, kind, id, reference, seen).await?;
+        Ok(Done::about(locale, "toast.paid", id))
     })
 }

@@ -6,8 +6,9 @@ use ratatui::layout::Constraint;
 use crate::domain::{ExtBasis, Permission, split};
 use crate::office;
 use crate::office::format;
+use crate::office::messages::plural;
 use crate::service::ServiceError;
-use crate::service::commissions::Kind;
+use crate::service::commissions::{self, Decision, Kind};
 use crate::store::commissions::{CommissionRow, Filter, Sort};
 use crate::store::{Anchor, Cursor};
 use crate::ui::action::Action;
@@ -386,7 +387,9 @@ impl ListScreen for CommissionsScreen {
         }
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
-        // Offered exactly when the permission `needs` names is held.
+        // Offered when the permission `needs` names is held and the current row's state
+        // allows it (a pending row is approved or rejected, an approved one paid).
+        let row = self.list.current();
         let mut out: Vec<Action> = [
             Action::Approve,
             Action::Reject,
@@ -396,17 +399,37 @@ impl ListScreen for CommissionsScreen {
         ]
         .into_iter()
         .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
+        .filter(|a| match (decision(*a), row) {
+            (Some(d), Some(r)) => {
+                !self.list.selected.is_empty() && *a == Action::Approve
+                    || !matches!(
+                        commissions::refusal(ctx.actor, r, d),
+                        Some(ServiceError::AlreadyDecided { .. } | ServiceError::Invalid { .. })
+                    )
+            }
+            _ => true,
+        })
         .collect();
         out.push(Action::History);
         out
     }
 
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
-        if !self.actions(ctx).contains(&action) {
+        if !self.needs(action).is_some_and(|p| ctx.may(p)) {
             return None;
         }
         let l = ctx.locale;
         let kind = self.kind;
+        // What the row's state or four-eyes forbids is refused before anything opens.
+        if let (Some(d), Some(r), true) = (
+            decision(action),
+            self.list.current(),
+            self.list.selected.is_empty() || action != Action::Approve,
+        ) && let Some(why) = commissions::refusal(ctx.actor, r, d)
+        {
+            let text = crate::office::messages::error_text(&why, l);
+            return Some(vec![Effect::Refuse(text)]);
+        }
         match action {
             Action::Select => {
                 self.list.toggle_selected();
@@ -416,10 +439,25 @@ impl ListScreen for CommissionsScreen {
                 // Several selected: each in its own transaction, then one summary.
                 if !self.list.selected.is_empty() {
                     let ids: Vec<i64> = self.list.selected.iter().copied().collect();
-                    let n = ids.len().to_string();
+                    let picked = self.picked();
+                    let (n, totals) = (ids.len().to_string(), totals(&picked, l));
+                    let mut question = plural(
+                        l,
+                        "confirm.bulk_approve",
+                        ids.len(),
+                        &[("n", &n), ("totals", &totals)],
+                    );
+                    let two = picked
+                        .iter()
+                        .filter(|r| r.needs_two() && r.first_approved_by.is_none())
+                        .count();
+                    if two > 0 {
+                        let m = two.to_string();
+                        question.push_str(&plural(l, "confirm.bulk_two", two, &[("n", &m)]));
+                    }
                     return Some(vec![Effect::Confirm {
                         title: ctx.t("confirm.title"),
-                        question: ctx.ta("confirm.bulk_approve", &[("n", &n)]),
+                        question,
                         job: jobs::approve_many(kind, ids, l),
                     }]);
                 }
@@ -456,15 +494,15 @@ impl ListScreen for CommissionsScreen {
                         ("project", &r.project_title),
                     ],
                 );
-                Some(vec![Effect::Confirm {
-                    title: ctx.t("confirm.title"),
-                    question,
-                    job: jobs::cancel(kind, r.id, Some(r.lock_version), l),
+                Some(vec![Effect::Compose {
+                    title: question,
+                    purpose: jobs::cancel(kind, r.id, Some(r.lock_version), l),
                 }])
             }
             Action::Pay => {
                 let r = self.list.current()?;
-                Some(vec![Effect::Compose {
+                let (id, seen) = (r.id, Some(r.lock_version));
+                Some(vec![Effect::Prompt {
                     title: ctx.ta(
                         "compose.pay_title",
                         &[
@@ -472,14 +510,66 @@ impl ListScreen for CommissionsScreen {
                             ("id", &r.id.to_string()),
                         ],
                     ),
-                    purpose: jobs::pay(kind, r.id, Some(r.lock_version), l),
+                    text: String::new(),
+                    submit: std::sync::Arc::new(move |reference| {
+                        jobs::pay(kind, id, seen, l, reference)
+                    }),
                 }])
             }
             _ => None,
         }
     }
 
+    fn summary(&self, ctx: &Ctx) -> Option<String> {
+        if self.list.selected.is_empty() {
+            return None;
+        }
+        let n = self.list.selected.len();
+        let totals = totals(&self.picked(), ctx.locale);
+        Some(plural(
+            ctx.locale,
+            "info.selected",
+            n,
+            &[("n", &n.to_string()), ("totals", &totals)],
+        ))
+    }
     fn watches(&self, t: &str) -> bool {
         matches!(t, "commission" | "ext_commission" | "project")
+    }
+}
+
+impl CommissionsScreen {
+    /// The selected rows among those loaded.
+    fn picked(&self) -> Vec<&CommissionRow> {
+        let selected = &self.list.selected;
+        self.list
+            .rows
+            .iter()
+            .filter(|r| selected.contains(&r.id))
+            .collect()
+    }
+}
+
+/// "33 750 XOF + 55 500 XAF": one total per currency, never summed across them.
+fn totals(rows: &[&CommissionRow], locale: crate::domain::Locale) -> String {
+    let mut by_currency: std::collections::BTreeMap<&str, i64> = Default::default();
+    for r in rows {
+        *by_currency.entry(r.currency.as_str()).or_default() += r.amount;
+    }
+    by_currency
+        .into_iter()
+        .map(|(currency, amount)| format::money(amount, currency, locale))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// The decision an action takes on a commission, if it is one.
+fn decision(action: Action) -> Option<Decision> {
+    match action {
+        Action::Approve => Some(Decision::Approve),
+        Action::Reject => Some(Decision::Reject),
+        Action::Pay => Some(Decision::Pay),
+        Action::Cancel => Some(Decision::Cancel),
+        _ => None,
     }
 }
