@@ -1,12 +1,13 @@
 //! Database administration: migrate, seed, doctor, staff accounts.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::{NaiveTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
-use crate::domain::{Locale, Role, UseCase, display_width};
+use crate::domain::{Locale, UseCase, display_width};
 use crate::office::messages::plural;
 use crate::seed;
 use crate::service::{self, Origin, bootstrap};
@@ -15,8 +16,23 @@ use crate::tr;
 
 use super::{CliError, OrCli, UserCommand, session};
 
-/// Opens the configured database. The embedded demo's folder is created on demand.
+/// Opens the configured database, which must exist: a SQLite file that a URL names and that is
+/// not there is an error naming the path (only `migrate` creates one, see [`open_creating`]).
+/// The embedded demo's folder is created on demand.
 pub async fn open(config: &Config, locale: Locale) -> Result<(Db, String), CliError> {
+    let (url, is_demo) = config.database_url();
+    if !is_demo && let Some(path) = missing_sqlite_file(&url) {
+        return Err(CliError::failed(tr(
+            locale,
+            "cli_contract.no_database",
+            &[("path", &path.display().to_string())],
+        )));
+    }
+    open_creating(config, locale).await
+}
+
+/// Opens the configured database, creating a SQLite file that does not exist yet (`migrate`).
+pub async fn open_creating(config: &Config, locale: Locale) -> Result<(Db, String), CliError> {
     let (url, is_demo) = config.database_url();
     if is_demo {
         std::fs::create_dir_all(config.data_dir()).map_err(|e| {
@@ -34,8 +50,22 @@ pub async fn open(config: &Config, locale: Locale) -> Result<(Db, String), CliEr
     Ok((db, url))
 }
 
+/// The file a `sqlite:` URL names when it does not exist (None for other URLs, in-memory
+/// databases and files that exist).
+fn missing_sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" || query.split('&').any(|p| p == "mode=memory") {
+        return None;
+    }
+    let path = PathBuf::from(path);
+    (!path.exists()).then_some(path)
+}
+
 pub async fn migrate(config: &Config, locale: Locale) -> Result<(), CliError> {
-    let (db, url) = open(config, locale).await?;
+    let (db, url) = open_creating(config, locale).await?;
     let (before, known) = db.migration_state().await.or_cli(locale)?;
     db.migrate().await.or_cli(locale)?;
     bootstrap::ensure_reference_data(&db).await.or_cli(locale)?;
@@ -161,7 +191,7 @@ pub async fn doctor(config: &Config, locale: Locale) -> Result<(), CliError> {
             &[("path", &config.demo_database_path().display().to_string())],
         )));
     }
-    let db = Db::connect(&url).await.or_cli(locale)?;
+    let (db, _) = open(config, locale).await?;
     db.ping().await.or_cli(locale)?;
     println!(
         "{}",
@@ -205,13 +235,24 @@ fn password_from_env_or_prompt(email: &str, locale: Locale) -> Result<String, Cl
     )?;
     let again = session::prompt(locale, &tr(locale, "cli.password.again", &[]))?;
     if first != again {
-        return Err(CliError::refused(tr(locale, "cli.password.differ", &[])));
+        return Err(CliError::failed(tr(locale, "cli.password.differ", &[])));
     }
     Ok(first)
 }
 
-fn role(name: &str, locale: Locale) -> Result<Role, CliError> {
-    Role::parse(name).or_cli(locale)
+/// After a staff-account command, `--json` prints the person as they now are.
+async fn print_user(db: &Db, email: &str, locale: Locale) -> Result<(), CliError> {
+    let user = store::users::find_by_email(&mut db.clone(), email)
+        .await
+        .or_cli(locale)?
+        .ok_or_else(|| {
+            let e = service::ServiceError::NotFound {
+                what: "user",
+                key: email.to_owned(),
+            };
+            CliError::from_service(e, locale)
+        })?;
+    super::people::print_person(db, user.id, locale).await
 }
 
 /// Staff-account commands act as `--as` or the remembered login, with the role-administration
@@ -261,11 +302,12 @@ pub async fn user(
     };
     let by = actor.as_ref();
     match cmd {
-        UserCommand::Create { name, email, roles } => {
-            let roles = roles
-                .iter()
-                .map(|r| role(r, locale))
-                .collect::<Result<Vec<_>, _>>()?;
+        UserCommand::Create {
+            name,
+            email,
+            roles,
+            json,
+        } => {
             let password = password_from_env_or_prompt(&email, locale)?;
             let id = service::users::create(&db, by, &origin, &name, &email, &password)
                 .await
@@ -274,6 +316,9 @@ pub async fn user(
                 service::users::set_role(&db, by, &origin, &email, r, true)
                     .await
                     .or_cli(locale)?;
+            }
+            if json {
+                return super::people::print_person(&db, id, locale).await;
             }
             println!(
                 "{}",
@@ -284,11 +329,17 @@ pub async fn user(
                 )
             );
         }
-        UserCommand::Grant { email, role: r } => {
-            let changed =
-                service::users::set_role(&db, by, &origin, &email, role(&r, locale)?, true)
-                    .await
-                    .or_cli(locale)?;
+        UserCommand::Grant {
+            email,
+            role: r,
+            json,
+        } => {
+            let changed = service::users::set_role(&db, by, &origin, &email, r, true)
+                .await
+                .or_cli(locale)?;
+            if json {
+                return print_user(&db, &email, locale).await;
+            }
             let args = [("email", email.as_str()), ("role", r.as_str())];
             if changed {
                 println!("{}", tr(locale, "cli.user.granted", &args));
@@ -296,11 +347,17 @@ pub async fn user(
                 println!("{}", tr(locale, "cli.user.already_granted", &args));
             }
         }
-        UserCommand::Revoke { email, role: r } => {
-            let changed =
-                service::users::set_role(&db, by, &origin, &email, role(&r, locale)?, false)
-                    .await
-                    .or_cli(locale)?;
+        UserCommand::Revoke {
+            email,
+            role: r,
+            json,
+        } => {
+            let changed = service::users::set_role(&db, by, &origin, &email, r, false)
+                .await
+                .or_cli(locale)?;
+            if json {
+                return print_user(&db, &email, locale).await;
+            }
             let args = [("email", email.as_str()), ("role", r.as_str())];
             if changed {
                 println!("{}", tr(locale, "cli.user.revoked", &args));
@@ -308,20 +365,26 @@ pub async fn user(
                 println!("{}", tr(locale, "cli.user.not_granted", &args));
             }
         }
-        UserCommand::Passwd { email } => {
+        UserCommand::Passwd { email, json } => {
             let password = password_from_env_or_prompt(&email, locale)?;
             service::users::set_password(&db, by, &origin, &email, &password)
                 .await
                 .or_cli(locale)?;
+            if json {
+                return print_user(&db, &email, locale).await;
+            }
             println!(
                 "{}",
                 tr(locale, "cli.user.password_changed", &[("email", &email)])
             );
         }
-        UserCommand::Delete { email } => {
+        UserCommand::Delete { email, json } => {
             service::users::delete(&db, by, &origin, &email)
                 .await
                 .or_cli(locale)?;
+            if json {
+                return print_user(&db, &email, locale).await;
+            }
             println!("{}", tr(locale, "cli.user.deleted", &[("email", &email)]));
         }
         // Answered above: a read, never the operator's.

@@ -2,6 +2,7 @@
 //! database and script the same use cases with the same rules (they call `service`).
 
 mod admin;
+mod args;
 mod commission;
 mod ops;
 mod output;
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, Overrides};
-use crate::domain::Locale;
+use crate::domain::{Availability, Locale, Role};
 use crate::service::ServiceError;
 use crate::store::StoreError;
 use crate::tr;
@@ -117,8 +118,8 @@ pub enum Command {
     Project(ops::ProjectCommand),
     /// Developers × the next 8 ISO weeks: planned hours against capacity.
     Workload {
-        /// First ISO week shown (default: this week).
-        #[arg(long)]
+        /// First ISO week shown, 1 to 53 (default: this week).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=53))]
         week: Option<u32>,
         #[arg(long, default_value_t = 100)]
         limit: u64,
@@ -142,26 +143,49 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
         /// Roles to grant: super-admin, finance, support, editor, ops.
-        #[arg(long = "role", value_name = "ROLE")]
-        roles: Vec<String>,
+        #[arg(long = "role", value_name = "ROLE", value_parser = args::staff_role())]
+        roles: Vec<Role>,
+        /// Print the account as it now is, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Grant a role.
-    Grant { email: String, role: String },
+    Grant {
+        email: String,
+        #[arg(value_parser = args::staff_role())]
+        role: Role,
+        #[arg(long)]
+        json: bool,
+    },
     /// Revoke a role.
-    Revoke { email: String, role: String },
+    Revoke {
+        email: String,
+        #[arg(value_parser = args::staff_role())]
+        role: Role,
+        #[arg(long)]
+        json: bool,
+    },
     /// Set a new password (from OBRYL_PASSWORD or a prompt).
-    Passwd { email: String },
+    Passwd {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete an account (it stays in the history) and end its sessions.
-    Delete { email: String },
+    Delete {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List people by name with their roles, availability, capacity and payout method.
     List {
         #[arg(long = "type", value_enum)]
         kind: Option<people::PersonKind>,
-        #[arg(long)]
-        role: Option<String>,
+        #[arg(long, value_parser = args::one_of::<Role>())]
+        role: Option<Role>,
         /// available, busy or unavailable (developers).
-        #[arg(long)]
-        availability: Option<String>,
+        #[arg(long, value_parser = args::one_of::<Availability>())]
+        availability: Option<Availability>,
         #[arg(long, default_value_t = 50)]
         limit: u64,
         #[arg(long)]
@@ -182,13 +206,25 @@ pub enum SessionCommand {
     },
     /// End one session by id, or every live session of --user.
     Revoke {
+        #[arg(required_unless_present = "user")]
         id: Option<i64>,
         #[arg(long, value_name = "EMAIL")]
         user: Option<String>,
+        /// Print the sessions ended, as they now are, as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
-/// Exit codes: 0 done, 1 refused by a rule, 2 usage or connection error.
+/// Exit codes, the same for every command (the README's table):
+/// - 0: done;
+/// - 1 ([`EXIT_REFUSED`]): refused by a rule — nobody logged in, a permission, a state (already
+///   decided, an illegal move), four-eyes, a capacity, a value the rules refuse (an empty
+///   reason), or a record that is not there;
+/// - 2 ([`EXIT_FAILED`]): usage — an unknown option, a missing argument, an invalid value
+///   (`--status bogus`, a role or week that does not exist: clap refuses these before anything
+///   is read) — or the database: a missing file, no connection, a schema not migrated.
+pub const EXIT_DONE: u8 = 0;
 pub const EXIT_REFUSED: u8 = 1;
 pub const EXIT_FAILED: u8 = 2;
 
@@ -244,7 +280,7 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(EXIT_DONE),
         Err(e) => {
             eprintln!("obryl: {}", crate::domain::sanitize_line(&e.message));
             ExitCode::from(e.code)
@@ -355,19 +391,25 @@ mod tests {
         let mut keys = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            for part in text.split("\"cli.").skip(1) {
-                if let Some((rest, _)) = part.split_once('"')
-                    && !rest.is_empty()
-                    && !rest.ends_with('.')
-                    && rest
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
-                {
-                    keys.push(format!("cli.{rest}"));
+            for prefix in ["cli.", "cli_contract."] {
+                for part in text.split(&format!("\"{prefix}")).skip(1) {
+                    if let Some((rest, _)) = part.split_once('"')
+                        && !rest.is_empty()
+                        && !rest.ends_with('.')
+                        && rest
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                    {
+                        keys.push(format!("{prefix}{rest}"));
+                    }
                 }
             }
         }
         assert!(keys.len() > 50, "found only {keys:?}");
+        assert!(
+            keys.iter().any(|k| k.starts_with("cli_contract.")),
+            "{keys:?}"
+        );
         for key in keys {
             for locale in Locale::ALL {
                 let text = tr(*locale, &key, &[]);

@@ -20,6 +20,7 @@ use crate::store::projects::{Filter, ProjectRow, Sort};
 use crate::store::{self, Anchor};
 use crate::tr;
 
+use super::args::one_of;
 use super::output::or_dash;
 use super::{CliError, OrCli, output, session};
 
@@ -27,8 +28,8 @@ use super::{CliError, OrCli, output, session};
 pub enum ProjectCommand {
     /// List projects, newest first.
     List {
-        #[arg(long)]
-        status: Option<String>,
+        #[arg(long, value_parser = one_of::<ProjectStatus>())]
+        status: Option<ProjectStatus>,
         #[arg(long, default_value_t = 50)]
         limit: u64,
         #[arg(long)]
@@ -44,9 +45,18 @@ pub enum ProjectCommand {
         id: i64,
         #[arg(long, value_name = "EMAIL")]
         developer: String,
+        /// Print the project as it now is, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Move a project through its states.
-    Status { id: i64, status: String },
+    Status {
+        id: i64,
+        #[arg(value_parser = one_of::<ProjectStatus>())]
+        status: ProjectStatus,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,19 +73,43 @@ pub enum AuditCommand {
 }
 
 fn project_json(p: &ProjectRow) -> serde_json::Value {
+    let t = output::time;
     json!({
-        "id": p.id, "title": p.title, "slug": p.slug, "client": p.client_name, "developer": p.developer_name,
-        "status": p.status, "budget_amount": p.budget_amount, "agreed_amount": p.agreed_amount, "currency": p.currency,
-        "estimated_hours": p.estimated_hours, "deadline_at": p.deadline_at, "lock_version": p.lock_version,
+        "id": p.id, "title": p.title, "slug": p.slug,
+        "client_id": p.client_id, "client": p.client_name,
+        "developer_id": p.developer_id, "developer": p.developer_name,
+        "status": p.status, "budget_amount": p.budget_amount, "agreed_amount": p.agreed_amount,
+        "currency": p.currency, "estimated_hours": p.estimated_hours,
+        "starts_on": p.starts_on, "deadline_at": t(p.deadline_at),
+        "assigned_at": t(p.assigned_at), "started_at": t(p.started_at),
+        "delivered_at": t(p.delivered_at), "completed_at": t(p.completed_at),
+        "lock_version": p.lock_version, "created_at": t(p.created_at),
+        "updated_at": t(p.updated_at),
     })
 }
 
 fn audit_json(a: &AuditRow) -> serde_json::Value {
     json!({
-        "id": a.id, "user": a.user_name, "event": a.event, "auditable_type": a.auditable_type,
-        "auditable_id": a.auditable_id, "old_values": a.old_values,
-        "new_values": a.new_values, "created_at": a.created_at,
+        "id": a.id, "user_id": a.user_id, "user": a.user_name, "event": a.event,
+        "auditable_type": a.auditable_type, "auditable_id": a.auditable_id,
+        "old_values": a.old_values.as_ref().map(output::uniform_times),
+        "new_values": a.new_values.as_ref().map(output::uniform_times),
+        "url": a.url, "ip_address": a.ip_address, "user_agent": a.user_agent, "tags": a.tags,
+        "created_at": output::time(a.created_at),
     })
+}
+
+async fn get_project(db: &store::Db, id: i64, locale: Locale) -> Result<ProjectRow, CliError> {
+    store::projects::get(&mut db.clone(), id)
+        .await
+        .or_cli(locale)?
+        .ok_or_else(|| {
+            let e = ServiceError::NotFound {
+                what: "project",
+                key: id.to_string(),
+            };
+            CliError::from_service(e, locale)
+        })
 }
 
 /// One project for a person: labels in their language, amounts in the currency's format.
@@ -109,35 +143,31 @@ fn show_project(p: &ProjectRow, locale: Locale) {
     output::record(&fields);
 }
 
-fn print_audit(a: &AuditRow, json: bool, locale: Locale) {
-    if json {
-        output::print_json_line(&audit_json(a));
-    } else {
-        let when = a
-            .created_at
-            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_default();
-        // The values as JSON, each text in it sanitised: `to_string` alone would print an ESC
-        // as the six characters `\u001b` followed by the rest of its sequence.
-        let changes = a
-            .new_values
-            .as_ref()
-            .map(|j| output::sanitized_json(j).to_string())
-            .unwrap_or_default();
-        println!(
-            "{:>8}  {when}  {:<22} {:<16} {}#{}  {}",
-            a.id,
-            sanitize_line(
-                &a.user_name
-                    .clone()
-                    .unwrap_or_else(|| tr(locale, "audit.system", &[]))
-            ),
-            sanitize_line(&a.event),
-            sanitize_line(&a.auditable_type),
-            a.auditable_id,
-            sanitize_line(&changes)
-        );
-    }
+fn print_audit(a: &AuditRow, locale: Locale) {
+    let when = a
+        .created_at
+        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default();
+    // The values as JSON, each text in it sanitised: `to_string` alone would print an ESC
+    // as the six characters `\u001b` followed by the rest of its sequence.
+    let changes = a
+        .new_values
+        .as_ref()
+        .map(|j| output::sanitized_json(j).to_string())
+        .unwrap_or_default();
+    println!(
+        "{:>8}  {when}  {:<22} {:<16} {}#{}  {}",
+        a.id,
+        sanitize_line(
+            &a.user_name
+                .clone()
+                .unwrap_or_else(|| tr(locale, "audit.system", &[]))
+        ),
+        sanitize_line(&a.event),
+        sanitize_line(&a.auditable_type),
+        a.auditable_id,
+        sanitize_line(&changes)
+    );
 }
 
 fn no_user(email: &str, locale: Locale) -> CliError {
@@ -163,7 +193,7 @@ pub async fn project(
             json,
         } => {
             let filter = Filter {
-                statuses: status.into_iter().collect(),
+                statuses: status.map(|s| s.as_str().to_owned()).into_iter().collect(),
                 ..Filter::default()
             };
             let page = store::projects::page(
@@ -176,8 +206,7 @@ pub async fn project(
             .await
             .or_cli(locale)?;
             if json {
-                let rows: Vec<_> = page.rows.iter().map(project_json).collect();
-                output::print_json(&rows.into());
+                output::print_list(page.rows.iter().map(project_json).collect());
             } else {
                 let rows: Vec<Vec<String>> = page
                     .rows
@@ -210,23 +239,18 @@ pub async fn project(
             }
         }
         ProjectCommand::Show { id, json } => {
-            let p = store::projects::get(&mut db.clone(), id)
-                .await
-                .or_cli(locale)?
-                .ok_or_else(|| {
-                    let e = ServiceError::NotFound {
-                        what: "project",
-                        key: id.to_string(),
-                    };
-                    CliError::from_service(e, locale)
-                })?;
+            let p = get_project(&db, id, locale).await?;
             if json {
                 output::print_json(&project_json(&p));
             } else {
                 show_project(&p, locale);
             }
         }
-        ProjectCommand::Assign { id, developer } => {
+        ProjectCommand::Assign {
+            id,
+            developer,
+            json,
+        } => {
             let dev = store::users::find_by_email(&mut db.clone(), &developer)
                 .await
                 .or_cli(locale)?
@@ -234,17 +258,28 @@ pub async fn project(
             service::projects::assign_developer(&db, &actor, &origin, id, dev.id, None)
                 .await
                 .or_cli(locale)?;
+            if json {
+                output::print_json(&project_json(&get_project(&db, id, locale).await?));
+                return Ok(());
+            }
             output::say(&tr(
                 locale,
                 "cli.project.assigned",
                 &[("id", &id.to_string()), ("name", &output::quote(&dev.name))],
             ));
         }
-        ProjectCommand::Status { id, status } => {
-            let to = ProjectStatus::parse(&status).or_cli(locale)?;
+        ProjectCommand::Status {
+            id,
+            status: to,
+            json,
+        } => {
             service::projects::transition(&db, &actor, &origin, id, to, None)
                 .await
                 .or_cli(locale)?;
+            if json {
+                output::print_json(&project_json(&get_project(&db, id, locale).await?));
+                return Ok(());
+            }
             output::say(&tr(
                 locale,
                 "cli.project.moved",
@@ -271,7 +306,7 @@ pub async fn workload(
     let from = match week {
         Some(w) => NaiveDate::from_isoywd_opt(today.iso_week().year(), w, chrono::Weekday::Mon)
             .ok_or_else(|| {
-                CliError::refused(tr(
+                CliError::failed(tr(
                     locale,
                     "cli.workload.no_week",
                     &[("week", &w.to_string())],
@@ -311,7 +346,7 @@ pub async fn workload(
                 })
             })
             .collect();
-        output::print_json(&rows.into());
+        output::print_list(rows);
         return Ok(());
     }
     let mut header = vec![
@@ -363,8 +398,13 @@ pub async fn audit(
         .rows;
     rows.reverse();
     let mut last = rows.last().map(|r| r.id).unwrap_or(0);
-    for r in &rows {
-        print_audit(r, json, locale);
+    match (json, follow) {
+        // A list is one array; only a stream (`--follow`) is one object per line.
+        (true, false) => output::print_list(rows.iter().map(audit_json).collect()),
+        (true, true) => rows
+            .iter()
+            .for_each(|r| output::print_json_line(&audit_json(r))),
+        (false, _) => rows.iter().for_each(|r| print_audit(r, locale)),
     }
     if !follow {
         return Ok(());
@@ -376,7 +416,11 @@ pub async fn audit(
             .or_cli(locale)?
         {
             last = last.max(r.id);
-            print_audit(&r, json, locale);
+            if json {
+                output::print_json_line(&audit_json(&r));
+            } else {
+                print_audit(&r, locale);
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 //! What the CLI prints: plain-text tables and records (sanitised, width-aware), messages that
 //! quote names (sanitised), and `--json` output (exact data, terminal controls escaped).
 
+use chrono::{DateTime, SecondsFormat, Utc};
+
 use crate::domain::{display_width, sanitize, sanitize_line, truncate_to_width};
 
 /// Prints a message for a person (a success line that may quote names, titles or references
@@ -14,6 +16,49 @@ pub fn say(message: &str) {
 /// cannot forge a second line of output.
 pub fn quote(value: &str) -> String {
     sanitize_line(value)
+}
+
+/// A time as every `--json` output writes it: RFC 3339 in UTC to the second, `Z` for the zone
+/// (`2026-03-01T09:30:00Z`); null when there is none.
+pub fn time(at: Option<DateTime<Utc>>) -> serde_json::Value {
+    at.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true).into())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// `value` with every text that is a time (RFC 3339 with any precision or offset, or the
+/// database's `2026-03-01 09:30:00`) written as [`time`] writes it: audit rows keep old and new
+/// values as they were recorded, and their times follow the same convention as the rest.
+pub fn uniform_times(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => parse_time(s)
+            .map(|t| time(Some(t)))
+            .unwrap_or_else(|| value.clone()),
+        Value::Array(items) => Value::Array(items.iter().map(uniform_times).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), uniform_times(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    if s.len() < 19 || !s.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// Prints rows as one JSON array (every list's `--json`).
+pub fn print_list(rows: Vec<serde_json::Value>) {
+    print_json(&serde_json::Value::Array(rows));
 }
 
 /// Prints `value` as pretty JSON (see [`json_text`]).
@@ -223,6 +268,28 @@ mod tests {
         assert_eq!(
             sanitized_json(&value).to_string(),
             r#"{"n":null,"title":["ab",3]}"#
+        );
+    }
+
+    #[test]
+    fn times_are_rfc3339_utc_to_the_second() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-01T10:30:00.123456+01:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(time(Some(at)), json!("2026-03-01T09:30:00Z"));
+        assert_eq!(time(None), json!(null));
+        let values = json!({
+            "deadline_at": "2027-01-03T08:00:00+00:00",
+            "paid_at": "2026-03-01 09:30:00.5",
+            "list": ["2026-03-01T09:30:00.999Z", "2026-03-01", "Rembourse.", 3],
+        });
+        assert_eq!(
+            uniform_times(&values),
+            json!({
+                "deadline_at": "2027-01-03T08:00:00Z",
+                "paid_at": "2026-03-01T09:30:00Z",
+                "list": ["2026-03-01T09:30:00Z", "2026-03-01", "Rembourse.", 3],
+            })
         );
     }
 

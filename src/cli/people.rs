@@ -4,7 +4,7 @@
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
-use crate::domain::{Locale, Role};
+use crate::domain::{Availability, Locale, Role};
 use crate::office::format::status as status_word;
 use crate::service::{self, Origin};
 use crate::store::people::{self, Kind, PersonRow};
@@ -26,8 +26,8 @@ pub enum ReviewCommand {
         /// Visible reviews only.
         #[arg(long)]
         visible: bool,
-        /// Only these ratings (repeat or separate with commas).
-        #[arg(long, value_delimiter = ',')]
+        /// Only these ratings, 1 to 5 (repeat or separate with commas).
+        #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(i64).range(1..=5))]
         rating: Vec<i64>,
         #[arg(long, default_value_t = 50)]
         limit: u64,
@@ -40,9 +40,16 @@ pub enum ReviewCommand {
         id: i64,
         #[arg(long)]
         reason: String,
+        /// Print the review as it now is, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Show a hidden review again (reviews.moderate).
-    Restore { id: i64 },
+    Restore {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Which people `obryl user list --type` shows.
@@ -56,34 +63,72 @@ pub enum PersonKind {
 /// What `obryl user list` filters on.
 pub struct UserListArgs {
     pub kind: Option<PersonKind>,
-    pub role: Option<String>,
-    pub availability: Option<String>,
+    pub role: Option<Role>,
+    pub availability: Option<Availability>,
     pub limit: u64,
     pub json: bool,
 }
 
-fn person_json(p: &PersonRow) -> serde_json::Value {
+/// One person as `--json` writes it (`user list` and the staff-account commands).
+pub fn person_json(p: &PersonRow) -> serde_json::Value {
     let profile = |pr: &people::Profile| {
         json!({
-            "display_name": pr.display_name, "city": pr.city, "country": pr.country,
+            "display_name": pr.display_name, "company_name": pr.company_name,
+            "city": pr.city, "country": pr.country,
             "availability": pr.availability, "weekly_capacity_hours": pr.weekly_capacity_hours,
             "max_active_projects": pr.max_active_projects, "payout_method": pr.payout_method,
+            "hourly_rate": pr.hourly_rate, "hourly_rate_currency": pr.hourly_rate_currency,
             "skills": pr.skills,
         })
     };
     json!({
-        "id": p.id, "name": p.name, "email": p.email, "roles": p.roles,
+        "id": p.id, "name": p.name, "email": p.email, "locale": p.locale, "roles": p.roles,
         "client": p.client.as_ref().map(profile), "developer": p.developer.as_ref().map(profile),
-        "deleted_at": p.deleted_at,
+        "created_at": output::time(p.created_at), "deleted_at": output::time(p.deleted_at),
     })
 }
 
 fn review_json(r: &ReviewListRow) -> serde_json::Value {
+    let t = output::time;
     json!({
-        "id": r.id, "project_id": r.project_id, "project": r.project_title, "reviewer": r.reviewer_name,
-        "reviewee": r.reviewee_name, "rating": r.rating, "comment": r.comment, "created_at": r.created_at,
-        "hidden_at": r.hidden_at, "hidden_by": r.hidden_by_name, "hidden_reason": r.hidden_reason,
+        "id": r.id, "project_id": r.project_id, "project": r.project_title,
+        "project_status": r.project_status,
+        "reviewer_id": r.reviewer_id, "reviewer": r.reviewer_name,
+        "reviewee_id": r.reviewee_id, "reviewee": r.reviewee_name,
+        "rating": r.rating, "comment": r.comment, "created_at": t(r.created_at),
+        "hidden_at": t(r.hidden_at), "hidden_by": r.hidden_by_name, "hidden_reason": r.hidden_reason,
     })
+}
+
+/// Prints one person as JSON, read again after a change.
+pub async fn print_person(db: &Db, id: i64, locale: Locale) -> Result<(), CliError> {
+    let person = people::get(&mut db.clone(), id)
+        .await
+        .or_cli(locale)?
+        .ok_or_else(|| {
+            let e = crate::service::ServiceError::NotFound {
+                what: "user",
+                key: id.to_string(),
+            };
+            CliError::from_service(e, locale)
+        })?;
+    output::print_json(&person_json(&person));
+    Ok(())
+}
+
+async fn print_review(db: &Db, id: i64, locale: Locale) -> Result<(), CliError> {
+    let review = reviews::get(&mut db.clone(), id)
+        .await
+        .or_cli(locale)?
+        .ok_or_else(|| {
+            let e = crate::service::ServiceError::NotFound {
+                what: "review",
+                key: id.to_string(),
+            };
+            CliError::from_service(e, locale)
+        })?;
+    output::print_json(&review_json(&review));
+    Ok(())
 }
 
 fn header(locale: Locale, keys: &[&str]) -> Vec<String> {
@@ -100,8 +145,8 @@ pub async fn list_users(db: &Db, locale: Locale, args: UserListArgs) -> Result<(
             PersonKind::Developer => Kind::Developer,
             PersonKind::Staff => Kind::Staff,
         }),
-        role: args.role,
-        availability: args.availability,
+        role: args.role.map(|r| r.as_str().to_owned()),
+        availability: args.availability.map(|a| a.as_str().to_owned()),
         ..people::Filter::default()
     };
     let staff = Role::staff_names();
@@ -116,7 +161,7 @@ pub async fn list_users(db: &Db, locale: Locale, args: UserListArgs) -> Result<(
     .await
     .or_cli(locale)?;
     if args.json {
-        output::print_json(&page.rows.iter().map(person_json).collect());
+        output::print_list(page.rows.iter().map(person_json).collect());
         return Ok(());
     }
     let rows: Vec<Vec<String>> =
@@ -195,7 +240,7 @@ pub async fn review(
             .await
             .or_cli(locale)?;
             if json {
-                output::print_json(&page.rows.iter().map(review_json).collect());
+                output::print_list(page.rows.iter().map(review_json).collect());
                 return Ok(());
             }
             let rows: Vec<Vec<String>> = page
@@ -229,20 +274,26 @@ pub async fn review(
                 println!("{}", tr(locale, "cli.more", &[]));
             }
         }
-        ReviewCommand::Hide { id, reason } => {
+        ReviewCommand::Hide { id, reason, json } => {
             service::content::hide_review(&db, &actor, &origin, id, &reason)
                 .await
                 .or_cli(locale)?;
+            if json {
+                return print_review(&db, id, locale).await;
+            }
             output::say(&tr(
                 locale,
                 "toast.review_hidden",
                 &[("id", &id.to_string())],
             ));
         }
-        ReviewCommand::Restore { id } => {
+        ReviewCommand::Restore { id, json } => {
             service::content::restore_review(&db, &actor, &origin, id)
                 .await
                 .or_cli(locale)?;
+            if json {
+                return print_review(&db, id, locale).await;
+            }
             output::say(&tr(
                 locale,
                 "toast.review_restored",

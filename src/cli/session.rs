@@ -45,7 +45,7 @@ pub async fn find_actor(
         Some(token) => match auth::resume(db, &token).await {
             Ok(actor) => Ok(Some(actor)),
             Err(ServiceError::SessionExpired) => {
-                Err(CliError::failed(tr(locale, "cli.session.expired", &[])))
+                Err(CliError::refused(tr(locale, "cli.session.expired", &[])))
             }
             Err(e) => Err(CliError::from_service(e, locale)),
         },
@@ -53,7 +53,8 @@ pub async fn find_actor(
     }
 }
 
-/// Who acts, required: "who are you?" when nobody is logged in.
+/// Who acts, required: "who are you?" when nobody is logged in (refused, like a missing
+/// permission: exit code 1).
 pub async fn actor(
     config: &Config,
     locale: Locale,
@@ -63,7 +64,7 @@ pub async fn actor(
 ) -> Result<Actor, CliError> {
     find_actor(config, locale, db, url, as_email)
         .await?
-        .ok_or_else(|| CliError::failed(tr(locale, "cli.session.who", &[])))
+        .ok_or_else(|| CliError::refused(tr(locale, "cli.session.who", &[])))
 }
 
 /// Reads a password from the terminal without echo.
@@ -86,7 +87,7 @@ pub async fn logout(config: &Config, locale: Locale) -> Result<(), CliError> {
         println!("{}", tr(locale, "cli.logout.none", &[]));
         return Ok(());
     };
-    let db = Db::connect(&url).await.or_cli(locale)?;
+    let (db, _) = super::admin::open(config, locale).await?;
     let live = auth::logout(&db, &token, &Origin::cli())
         .await
         .or_cli(locale)?;

@@ -55,10 +55,12 @@ fn state(s: &SessionRow, locale: Locale) -> String {
 }
 
 fn as_json(s: &SessionRow) -> serde_json::Value {
+    let t = output::time;
     json!({
         "id": s.id, "user_id": s.user_id, "host": s.host, "source": s.source,
-        "remembered": s.remembered, "created_at": s.created_at, "expires_at": s.expires_at,
-        "last_used_at": s.last_used_at, "revoked_at": s.revoked_at,
+        "remembered": s.remembered, "created_at": t(Some(s.created_at)),
+        "expires_at": t(Some(s.expires_at)), "last_used_at": t(s.last_used_at),
+        "revoked_at": t(s.revoked_at), "revoked_by_id": s.revoked_by,
         "revoked_by": s.revoked_by_name,
     })
 }
@@ -75,7 +77,7 @@ pub async fn run(
             let uid = whose(&db, &actor, user.as_deref(), locale).await?;
             let rows = auth::sessions(&db, &actor, uid, all).await.or_cli(locale)?;
             if json {
-                output::print_json(&rows.iter().map(as_json).collect());
+                output::print_list(rows.iter().map(as_json).collect());
                 return Ok(());
             }
             let l = |k: &str| tr(locale, &format!("cli.session.column.{k}"), &[]);
@@ -111,7 +113,7 @@ pub async fn run(
                 &[0],
             );
         }
-        SessionCommand::Revoke { id, user } => {
+        SessionCommand::Revoke { id, user, json } => {
             let uid = match (id, user.as_deref()) {
                 (_, Some(email)) => whose(&db, &actor, Some(email), locale).await?,
                 (Some(id), None) => store::access::session(&mut db.clone(), id)
@@ -131,9 +133,33 @@ pub async fn run(
                     return Err(CliError::failed(tr(locale, "cli.session.revoke_what", &[])));
                 }
             };
+            // The sessions this ends, to print them as they now are with --json.
+            let ending: Vec<i64> = match id {
+                Some(id) => vec![id],
+                None if json => auth::sessions(&db, &actor, uid, false)
+                    .await
+                    .or_cli(locale)?
+                    .iter()
+                    .map(|s| s.id)
+                    .collect(),
+                None => Vec::new(),
+            };
             let n = auth::revoke(&db, &actor, &Origin::cli(), uid, id)
                 .await
                 .or_cli(locale)?;
+            if json {
+                let mut rows = Vec::new();
+                for id in ending {
+                    if let Some(s) = store::access::session(&mut db.clone(), id)
+                        .await
+                        .or_cli(locale)?
+                    {
+                        rows.push(as_json(&s));
+                    }
+                }
+                output::print_list(rows);
+                return Ok(());
+            }
             output::say(&tr(
                 locale,
                 "cli.session.revoked_count",

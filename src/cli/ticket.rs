@@ -6,12 +6,14 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::{Locale, TicketStatus, sanitize, sanitize_line};
+use crate::office::details::TicketDetail;
 use crate::office::format::{absolute, span, status as status_word};
 use crate::service::{self, Origin, ServiceError};
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{self, Anchor};
 use crate::tr;
 
+use super::args::{TicketRef, one_of};
 use super::output::or_dash;
 use super::{CliError, OrCli, output, session};
 
@@ -34,42 +36,94 @@ pub enum TicketCommand {
     },
     /// Show one ticket with its conversation (internal notes marked).
     Show {
-        reference: String,
+        /// The reference lists print (TCK-2026-000033) or the ticket's number (33).
+        #[arg(value_name = "REF")]
+        reference: TicketRef,
         #[arg(long)]
         json: bool,
     },
     /// Assign a ticket to a support agent.
     Assign {
-        reference: String,
+        #[arg(value_name = "REF")]
+        reference: TicketRef,
         #[arg(long, value_name = "EMAIL")]
         to: String,
+        /// Print the ticket as it now is, as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Reply to the requester, or add an internal note with --internal.
     Reply {
-        reference: String,
+        #[arg(value_name = "REF")]
+        reference: TicketRef,
         #[arg(long)]
         body: String,
         #[arg(long)]
         internal: bool,
+        #[arg(long)]
+        json: bool,
     },
-    /// Move a ticket through its states (new, open, pending, on_hold, solved, closed).
+    /// Move a ticket through its states.
     Status {
-        reference: String,
-        status: String,
+        #[arg(value_name = "REF")]
+        reference: TicketRef,
+        #[arg(value_parser = one_of::<TicketStatus>())]
+        status: TicketStatus,
         /// The resolution, when solving.
         #[arg(long)]
         resolution: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
+/// One ticket as `--json` writes it, in lists and details alike.
 fn as_json(t: &TicketRow) -> serde_json::Value {
+    let at = output::time;
     json!({
-        "id": t.id, "reference": t.reference, "subject": t.subject, "requester": t.requester_name,
-        "assignee": t.assignee_name, "priority": t.priority, "status": t.status, "category": t.category,
-        "first_response_due_at": t.first_response_due_at, "first_responded_at": t.first_responded_at,
-        "resolution_due_at": t.resolution_due_at, "paused_seconds": t.paused_seconds,
-        "paused_since": t.paused_since, "project_id": t.project_id, "created_at": t.created_at,
+        "id": t.id, "reference": t.reference, "subject": t.subject,
+        "requester_id": t.requester_id, "requester": t.requester_name,
+        "assignee_id": t.assignee_id, "assignee": t.assignee_name,
+        "priority": t.priority, "status": t.status, "category": t.category,
+        "first_response_due_at": at(t.first_response_due_at),
+        "first_responded_at": at(t.first_responded_at),
+        "resolution_due_at": at(t.resolution_due_at), "resolved_at": at(t.resolved_at),
+        "paused_seconds": t.paused_seconds, "paused_since": at(t.paused_since),
+        "last_activity_at": at(t.last_activity_at), "project_id": t.project_id,
+        "lock_version": t.lock_version, "created_at": at(t.created_at),
     })
+}
+
+/// The resolution of a solved or closed ticket, as its history recorded it.
+fn resolution(d: &TicketDetail) -> Option<String> {
+    if !matches!(d.row.status.as_str(), "solved" | "closed") {
+        return None;
+    }
+    d.history.iter().find_map(|a| {
+        a.new_values
+            .as_ref()?
+            .get("resolution")?
+            .as_str()
+            .map(str::to_owned)
+    })
+}
+
+/// A ticket's detail as JSON: the record, its resolution, body and conversation (oldest first).
+fn detail_json(d: &TicketDetail) -> serde_json::Value {
+    let mut v = as_json(&d.row);
+    v["resolution"] = resolution(d).into();
+    v["body"] = d.body.clone().into();
+    v["messages"] = d
+        .messages
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.id, "sender_id": m.sender_id, "sender": m.sender_name, "body": m.body,
+                "internal": m.is_internal, "created_at": output::time(m.created_at),
+            })
+        })
+        .collect();
+    v
 }
 
 /// A deadline in the language's date order, UTC like the column says.
@@ -82,27 +136,39 @@ fn due(at: chrono::DateTime<Utc>, locale: Locale) -> String {
 
 async fn find(
     db: &crate::store::Db,
-    reference: &str,
+    which: &TicketRef,
     locale: Locale,
 ) -> Result<TicketRow, CliError> {
-    store::tickets::get_by_reference(&mut db.clone(), reference)
+    let mut c = db.clone();
+    match which {
+        TicketRef::Number(id) => store::tickets::get(&mut c, *id).await,
+        TicketRef::Reference(r) => store::tickets::get_by_reference(&mut c, r).await,
+    }
+    .or_cli(locale)?
+    .ok_or_else(|| {
+        let e = ServiceError::NotFound {
+            what: "ticket",
+            key: which.text(),
+        };
+        CliError::from_service(e, locale)
+    })
+}
+
+/// The ticket's whole detail, as the TUI assembles it.
+async fn detail(db: &crate::store::Db, id: i64, locale: Locale) -> Result<TicketDetail, CliError> {
+    crate::office::details::ticket(&mut db.clone(), id, 500)
         .await
-        .or_cli(locale)?
-        .ok_or_else(|| {
-            let e = ServiceError::NotFound {
-                what: "ticket",
-                key: reference.to_owned(),
-            };
-            CliError::from_service(e, locale)
-        })
+        .or_cli(locale)
 }
 
 /// One ticket for a person: labels in their language, states as words, times in full.
-fn show(t: &TicketRow, locale: Locale) {
+fn show(d: &TicketDetail, locale: Locale) {
+    let t = &d.row;
     let l = |key: &str| tr(locale, key, &[]);
     let when = |at| absolute(at, locale);
     let fields = vec![
         (l("cli.label.reference"), t.reference.clone()),
+        (l("cli_contract.label_number"), t.id.to_string()),
         (l("cli.label.subject"), t.subject.clone()),
         (l("cli.label.requester"), t.requester_name.clone()),
         (l("cli.label.assignee"), or_dash(t.assignee_name.clone())),
@@ -124,6 +190,8 @@ fn show(t: &TicketRow, locale: Locale) {
         ),
         (l("cli.label.first_responded"), when(t.first_responded_at)),
         (l("cli.label.resolution_due"), when(t.resolution_due_at)),
+        (l("cli_contract.label_resolved"), when(t.resolved_at)),
+        (l("cli_contract.label_resolution"), or_dash(resolution(d))),
         (l("cli.label.paused"), span(t.paused_seconds, locale)),
         (l("cli.label.paused_since"), when(t.paused_since)),
         (
@@ -165,8 +233,7 @@ pub async fn run(
                     .await
                     .or_cli(locale)?;
             if json {
-                let rows: Vec<_> = page.rows.iter().map(as_json).collect();
-                output::print_json(&rows.into());
+                output::print_list(page.rows.iter().map(as_json).collect());
             } else {
                 let rows: Vec<Vec<String>> = page
                     .rows
@@ -207,22 +274,13 @@ pub async fn run(
         TicketCommand::Show { reference, json } => {
             let t = find(&db, &reference, locale).await?;
             // The TUI's ticket detail, assembled in one place.
-            let detail = crate::office::details::ticket(&mut db.clone(), t.id, 500)
-                .await
-                .or_cli(locale)?;
-            let (body, messages) = (detail.body, detail.messages);
+            let d = detail(&db, t.id, locale).await?;
             if json {
-                let mut v = as_json(&t);
-                v["body"] = body.into();
-                v["messages"] = messages
-                    .iter()
-                    .map(|m| json!({"id": m.id, "sender": m.sender_name, "body": m.body, "internal": m.is_internal, "created_at": m.created_at}))
-                    .collect();
-                output::print_json(&v);
+                output::print_json(&detail_json(&d));
             } else {
-                show(&t, locale);
-                println!("\n{}\n", sanitize(&body));
-                for m in messages {
+                show(&d, locale);
+                println!("\n{}\n", sanitize(&d.body));
+                for m in &d.messages {
                     let mark = if m.is_internal {
                         format!(" [{}]", tr(locale, "cli.ticket.internal_note", &[]))
                     } else {
@@ -231,14 +289,18 @@ pub async fn run(
                     let when = absolute(m.created_at, locale);
                     println!(
                         "— {} · {}{mark}\n{}\n",
-                        sanitize_line(&m.sender_name.unwrap_or_default()),
+                        sanitize_line(m.sender_name.as_deref().unwrap_or_default()),
                         when,
                         sanitize(&m.body)
                     );
                 }
             }
         }
-        TicketCommand::Assign { reference, to } => {
+        TicketCommand::Assign {
+            reference,
+            to,
+            json,
+        } => {
             let t = find(&db, &reference, locale).await?;
             let agent = store::users::find_by_email(&mut db.clone(), &to)
                 .await
@@ -253,6 +315,10 @@ pub async fn run(
             service::tickets::assign(&db, &actor, &origin, t.id, agent.id, None)
                 .await
                 .or_cli(locale)?;
+            if json {
+                output::print_json(&detail_json(&detail(&db, t.id, locale).await?));
+                return Ok(());
+            }
             output::say(&tr(
                 locale,
                 "cli.ticket.assigned",
@@ -266,11 +332,16 @@ pub async fn run(
             reference,
             body,
             internal,
+            json,
         } => {
             let t = find(&db, &reference, locale).await?;
             service::tickets::reply(&db, &actor, &origin, t.id, &body, internal)
                 .await
                 .or_cli(locale)?;
+            if json {
+                output::print_json(&detail_json(&detail(&db, t.id, locale).await?));
+                return Ok(());
+            }
             let reference = output::quote(&t.reference);
             let args = [("reference", reference.as_str())];
             if internal {
@@ -281,11 +352,11 @@ pub async fn run(
         }
         TicketCommand::Status {
             reference,
-            status,
+            status: to,
             resolution,
+            json,
         } => {
             let t = find(&db, &reference, locale).await?;
-            let to = TicketStatus::parse(&status).or_cli(locale)?;
             service::tickets::transition(
                 &db,
                 &actor,
@@ -297,6 +368,10 @@ pub async fn run(
             )
             .await
             .or_cli(locale)?;
+            if json {
+                output::print_json(&detail_json(&detail(&db, t.id, locale).await?));
+                return Ok(());
+            }
             output::say(&tr(
                 locale,
                 "cli.ticket.moved",

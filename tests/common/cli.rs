@@ -45,3 +45,47 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// The exit code of a finished run.
+pub fn code(o: &Output) -> Option<i32> {
+    o.status.code()
+}
+
+/// Stdout parsed as one JSON document (an object or an array, never JSON Lines).
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", text(o)))
+}
+
+/// Whether `s` reads as a date and time (`2026-03-01T09:30…` or `2026-03-01 09:30…`).
+fn looks_like_a_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 16
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b' ')
+        && b[11..13].iter().all(u8::is_ascii_digit)
+        && b[13] == b':'
+}
+
+/// Every text in `v` that reads as a time is RFC 3339 UTC to the second (`2026-03-01T09:30:00Z`).
+/// Returns how many times were checked.
+pub fn assert_uniform_times(v: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    match v {
+        Value::String(s) if looks_like_a_time(s) => {
+            assert!(
+                s.len() == 20
+                    && s.ends_with('Z')
+                    && s.as_bytes()[10] == b'T'
+                    && chrono::DateTime::parse_from_rfc3339(s).is_ok(),
+                "time not in the form 2026-03-01T09:30:00Z: {s:?}"
+            );
+            1
+        }
+        Value::Array(items) => items.iter().map(assert_uniform_times).sum(),
+        Value::Object(map) => map.values().map(assert_uniform_times).sum(),
+        _ => 0,
+    }
+}
