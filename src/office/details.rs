@@ -42,6 +42,9 @@ pub struct CommissionDetail {
 pub struct TicketDetail {
     pub row: TicketRow,
     pub body: String,
+    /// How it was solved, while it is (`row.resolved_at` says when); None before and once
+    /// reopened.
+    pub resolution: Option<String>,
     pub history: Vec<AuditRow>,
     /// The thread, oldest first, internal notes included (staff only ever see this).
     pub messages: Vec<crate::store::messages::MessageRow>,
@@ -134,7 +137,8 @@ pub async fn commission(c: &mut impl Conn, kind: Kind, id: i64) -> Result<Commis
     })
 }
 
-/// A ticket with its body and its latest `messages` messages, oldest first.
+/// A ticket with its body, its resolution once solved and its latest `messages` messages,
+/// oldest first.
 pub async fn ticket(c: &mut impl Conn, id: i64, messages: u64) -> Result<TicketDetail> {
     let row = store::tickets::get(c, id)
         .await?
@@ -143,6 +147,10 @@ pub async fn ticket(c: &mut impl Conn, id: i64, messages: u64) -> Result<TicketD
             key: id.to_string(),
         })?;
     let body = store::tickets::body(c, id).await?.unwrap_or_default();
+    let resolution = match row.resolved_at {
+        Some(_) => store::tickets::resolution(c, id).await?,
+        None => None,
+    };
     let history = store::audit::history(c, "support_ticket", id, 30).await?;
     let messages = match store::messages::conversation_of(c, "support_ticket", id).await? {
         Some(conv) => store::messages::latest(c, conv, messages, true).await?,
@@ -151,6 +159,7 @@ pub async fn ticket(c: &mut impl Conn, id: i64, messages: u64) -> Result<TicketD
     Ok(TicketDetail {
         row,
         body,
+        resolution,
         history,
         messages,
     })

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value as JsonValue, json};
 
-use crate::domain::{Permission, TicketPriority, TicketStatus, UseCase, require_text};
+use crate::domain::{DomainError, Permission, TicketPriority, TicketStatus, UseCase, require_text};
 use crate::store::{self, Db, Tx, tickets::TicketRow};
 
 use super::access;
@@ -104,7 +104,8 @@ pub async fn assign(
 }
 
 /// Moves a ticket through its state machine. Entering `pending` pauses the SLA clock, leaving
-/// it adds the paused time; `solved` stamps the resolution, `closed` the closing time.
+/// it adds the paused time; `solved` needs a resolution and stamps it with the solving time,
+/// `closed` stamps the closing time.
 pub async fn transition(
     db: &Db,
     actor: &Actor,
@@ -123,6 +124,12 @@ pub async fn transition(
     check_seen(&row, seen_version)?;
     let from = TicketStatus::parse(&row.status)?;
     from.transition(to)?;
+    if to == TicketStatus::Solved && resolution.is_none() {
+        return Err(DomainError::EmptyText {
+            field: "resolution",
+        }
+        .into());
+    }
     let now = super::now();
     let mut values: Vec<(&'static str, sea_query::Value)> = vec![("status", to.as_str().into())];
     let mut diff = Diff::new().field("status", from.as_str(), to.as_str());
@@ -185,7 +192,9 @@ pub async fn transition(
     Ok(())
 }
 
-/// Changes the priority; the SLA deadlines follow the new priority's targets.
+/// Changes the priority; the deadlines of the SLA targets not met yet follow the new
+/// priority's targets (counted from the ticket's creation). A target already met keeps the
+/// deadline it was met against.
 pub async fn set_priority(
     db: &Db,
     actor: &Actor,
@@ -203,14 +212,29 @@ pub async fn set_priority(
     }
     let targets = settings::sla_targets(&mut tx, priority).await?;
     let created = row.created_at.unwrap_or_else(super::now);
-    let first_due = created + Duration::minutes(targets.first_response_minutes);
-    let resolution_due = created + Duration::minutes(targets.resolution_minutes);
     let now = super::now();
-    let values = vec![
-        ("priority", priority.as_str().into()),
-        ("first_response_due_at", first_due.into()),
-        ("resolution_due_at", resolution_due.into()),
-    ];
+    let mut values: Vec<(&'static str, sea_query::Value)> =
+        vec![("priority", priority.as_str().into())];
+    let mut diff = Diff::new().field("priority", row.priority.as_str(), priority.as_str());
+    let due = |old: Option<DateTime<Utc>>| old.map(|t| t.to_rfc3339());
+    if row.first_responded_at.is_none() {
+        let first_due = created + Duration::minutes(targets.first_response_minutes);
+        values.push(("first_response_due_at", first_due.into()));
+        diff = diff.field(
+            "first_response_due_at",
+            due(row.first_response_due_at),
+            first_due.to_rfc3339(),
+        );
+    }
+    if row.resolved_at.is_none() {
+        let resolution_due = created + Duration::minutes(targets.resolution_minutes);
+        values.push(("resolution_due_at", resolution_due.into()));
+        diff = diff.field(
+            "resolution_due_at",
+            due(row.resolution_due_at),
+            resolution_due.to_rfc3339(),
+        );
+    }
     if !store::tickets::cas_update(&mut tx, id, row.lock_version, values, now).await? {
         return Err(ServiceError::Stale { what: "ticket" });
     }
@@ -222,13 +246,7 @@ pub async fn set_priority(
             event: "updated",
             subject_type: "support_ticket",
             subject_id: id,
-            diff: Diff::new()
-                .field("priority", row.priority.as_str(), priority.as_str())
-                .field(
-                    "resolution_due_at",
-                    row.resolution_due_at.map(|t| t.to_rfc3339()),
-                    resolution_due.to_rfc3339(),
-                ),
+            diff,
             notices: Vec::new(),
             webhook: Some("support_ticket.updated"),
         },
@@ -238,7 +256,8 @@ pub async fn set_priority(
 }
 
 /// Replies to the requester (public) or adds an internal note (never shown to the client).
-/// The first public reply stamps the first response time. Returns the message id.
+/// The first public reply stamps the first response time. A closed ticket takes neither: it
+/// cannot be reopened. Returns the message id.
 pub async fn reply(
     db: &Db,
     actor: &Actor,
@@ -255,6 +274,15 @@ pub async fn reply(
     let (mut tx, actor) = access::begin(db, actor, UseCase::TicketReply).await?;
     let actor = &actor;
     let row = load(&mut tx, id).await?;
+    if TicketStatus::parse(&row.status)? == TicketStatus::Closed {
+        // A message would need the ticket open again, which a closed ticket never is.
+        return Err(DomainError::IllegalTransition {
+            kind: "ticket",
+            from: TicketStatus::Closed.as_str().to_owned(),
+            to: TicketStatus::Open.as_str().to_owned(),
+        }
+        .into());
+    }
     let now = super::now();
     let title = format!("{} — {}", row.reference, row.subject);
     let conversation =

@@ -1,7 +1,12 @@
 //! support_tickets: the triage queue and compare-and-set changes.
+//!
+//! "SLA due first" and the `breached` filter read the SLA keys the database derives from the
+//! SLA stamps (migration 0022) by the rules of `domain::sla::TicketSla`, the SLA column's.
 
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement, Value};
+
+use crate::domain::sla::TicketSla;
 
 use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
 use super::{Conn, Result, Tx};
@@ -28,9 +33,29 @@ pub struct TicketRow {
     pub last_activity_at: Option<DateTime<Utc>>,
     pub lock_version: i64,
     pub created_at: Option<DateTime<Utc>>,
+    /// Where the ticket sits in "SLA due first" when it was read (`TicketSla::order_key`).
+    pub sla_order: i64,
 }
 
-fn base() -> SelectStatement {
+impl TicketRow {
+    /// The ticket's SLA stamps, for the SLA column and detail.
+    pub fn sla(&self) -> TicketSla {
+        TicketSla {
+            created_at: self.created_at,
+            first_response_due_at: self.first_response_due_at,
+            first_responded_at: self.first_responded_at,
+            resolution_due_at: self.resolution_due_at,
+            resolved_at: self.resolved_at,
+            paused_seconds: self.paused_seconds,
+            paused_since: self.paused_since,
+            done: matches!(self.status.as_str(), "solved" | "closed"),
+        }
+    }
+}
+
+/// The rows as read at `now` (whole seconds): a paused SLA clock sits at `now` plus its frozen
+/// time left.
+fn base(now: i64) -> SelectStatement {
     Query::select()
         .columns([
             ("t", "id"),
@@ -54,6 +79,13 @@ fn base() -> SelectStatement {
         ])
         .expr_as(Expr::col(("rq", "name")), "requester_name")
         .expr_as(Expr::col(("asg", "name")), "assignee_name")
+        .expr_as(
+            Func::coalesce([
+                Expr::col(("t", "sla_due")),
+                Expr::col(("t", "sla_left")).add(now),
+            ]),
+            "sla_order",
+        )
         .from_as("support_tickets", "t")
         .join_as(
             JoinType::InnerJoin,
@@ -72,7 +104,8 @@ fn base() -> SelectStatement {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sort {
-    /// Soonest resolution deadline first: breached, then about to breach.
+    /// Least SLA time left first, as the SLA column counts it: the most overdue, then about
+    /// to breach; solved and closed tickets (no clock) last.
     #[default]
     Due,
     Newest,
@@ -80,29 +113,9 @@ pub enum Sort {
 }
 
 impl Sort {
-    fn keyset(self) -> Keyset {
-        let id = Expr::col(("t", "id"));
-        match self {
-            Sort::Due => Keyset {
-                key: Some(Expr::col(("t", "resolution_due_at"))),
-                id,
-                dir: SortDir::Asc,
-            },
-            Sort::Newest => Keyset {
-                key: None,
-                id,
-                dir: SortDir::Desc,
-            },
-            Sort::Oldest => Keyset {
-                key: None,
-                id,
-                dir: SortDir::Asc,
-            },
-        }
-    }
     pub fn cursor(self, row: &TicketRow) -> Cursor {
         let key = match self {
-            Sort::Due => row.resolution_due_at.map(SortValue::Time),
+            Sort::Due => Some(SortValue::Int(row.sla_order)),
             Sort::Newest | Sort::Oldest => None,
         };
         Cursor { key, id: row.id }
@@ -116,8 +129,11 @@ pub struct Filter {
     pub category: Option<String>,
     pub assignee_id: Option<i64>,
     pub unassigned: bool,
-    /// Open tickets whose resolution deadline passed before this instant.
+    /// Tickets whose SLA is breached at this instant (the SLA column's ✕): a running clock past
+    /// its deadline, a paused one that was already past it, a target met late.
     pub breached_at: Option<DateTime<Utc>>,
+    /// The instant SLA clocks are read at for "SLA due first" (the screen's clock); None: now.
+    pub now: Option<DateTime<Utc>>,
     /// Part of the reference, subject or requester name.
     pub text: Option<String>,
 }
@@ -139,8 +155,7 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter) {
         q.and_where(Expr::col(("t", "assignee_id")).is_null());
     }
     if let Some(at) = f.breached_at {
-        q.and_where(Expr::col(("t", "resolution_due_at")).lt(at))
-            .and_where(Expr::col(("t", "status")).is_in(["new", "open", "on_hold"]));
+        q.and_where(Expr::col(("t", "sla_breach_at")).lte(at.timestamp()));
     }
     if let Some(text) = f.text.as_deref().filter(|t| !t.is_empty()) {
         let pattern = LikeExpr::new(contains_pattern(text)).escape('\\');
@@ -160,21 +175,84 @@ pub async fn page(
     anchor: &Anchor,
     limit: u64,
 ) -> Result<Page<TicketRow>> {
-    let mut q = base();
+    let now = f.now.unwrap_or_else(Utc::now).timestamp();
+    let id = Expr::col(("t", "id"));
+    let by_id = |dir| Keyset {
+        key: None,
+        id: id.clone(),
+        dir,
+    };
+    let mut q = base(now);
     apply_filter(&mut q, f);
-    sort.keyset().apply(&mut q, anchor, limit);
+    match sort {
+        Sort::Newest => by_id(SortDir::Desc).apply(&mut q, anchor, limit),
+        Sort::Oldest => by_id(SortDir::Asc).apply(&mut q, anchor, limit),
+        Sort::Due => return due_page(c, q, now, anchor, limit).await,
+    }
     let rows = c.all(&q).await?;
     Ok(finish(rows, anchor, limit))
 }
 
+/// "SLA due first" in two indexed walks merged: running clocks by deadline (`sla_due`), paused
+/// ones by their frozen time left (`sla_left`, at `now` + it). Each walk reads at most one page
+/// past the cursor, so the first `limit` of both together are the page.
+async fn due_page(
+    c: &mut impl Conn,
+    q: SelectStatement,
+    now: i64,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<TicketRow>> {
+    let walk = |column: &'static str, shift: i64| {
+        let mut q = q.clone();
+        q.and_where(Expr::col(("t", column)).is_not_null());
+        let keyset = Keyset {
+            key: Some(Expr::col(("t", column))),
+            id: Expr::col(("t", "id")),
+            dir: SortDir::Asc,
+        };
+        keyset.apply(&mut q, &shifted(anchor, shift), limit);
+        q
+    };
+    let mut rows: Vec<TicketRow> = c.all(&walk("sla_due", 0)).await?;
+    rows.extend(c.all::<TicketRow>(&walk("sla_left", now)).await?);
+    // Query order: ascending, or descending for the last rows and those before a cursor.
+    let descending = matches!(anchor, Anchor::Last | Anchor::Before(_));
+    rows.sort_by_key(|r| (r.sla_order, r.id));
+    if descending {
+        rows.reverse();
+    }
+    rows.truncate(limit as usize + 1);
+    Ok(finish(rows, anchor, limit))
+}
+
+/// The anchor in a walk whose key is the sort key minus `shift`.
+fn shifted(anchor: &Anchor, shift: i64) -> Anchor {
+    let cursor = |c: &Cursor| Cursor {
+        key: match &c.key {
+            Some(SortValue::Int(k)) => Some(SortValue::Int(k.saturating_sub(shift))),
+            Some(SortValue::Time(t)) => Some(SortValue::Int(t.timestamp().saturating_sub(shift))),
+            Some(SortValue::Text(_)) | None => None,
+        },
+        id: c.id,
+    };
+    match anchor {
+        Anchor::First => Anchor::First,
+        Anchor::Last => Anchor::Last,
+        Anchor::After(c) => Anchor::After(cursor(c)),
+        Anchor::Before(c) => Anchor::Before(cursor(c)),
+        Anchor::From(c) => Anchor::From(cursor(c)),
+    }
+}
+
 pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<TicketRow>> {
-    let mut q = base();
+    let mut q = base(Utc::now().timestamp());
     q.and_where(Expr::col(("t", "id")).eq(id));
     c.opt(&q).await
 }
 
 pub async fn get_by_reference(c: &mut impl Conn, reference: &str) -> Result<Option<TicketRow>> {
-    let mut q = base();
+    let mut q = base(Utc::now().timestamp());
     q.and_where(Expr::col(("t", "reference")).eq(reference.trim().to_uppercase()));
     c.opt(&q).await
 }
@@ -187,6 +265,16 @@ pub async fn body(c: &mut impl Conn, id: i64) -> Result<Option<String>> {
         .and_where(Expr::col("id").eq(id))
         .to_owned();
     Ok(c.opt::<(String,)>(&q).await?.map(|r| r.0))
+}
+
+/// How the ticket was solved, once it was.
+pub async fn resolution(c: &mut impl Conn, id: i64) -> Result<Option<String>> {
+    let q = Query::select()
+        .column("resolution")
+        .from("support_tickets")
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    Ok(c.opt::<(Option<String>,)>(&q).await?.and_then(|r| r.0))
 }
 
 pub async fn cas_update(

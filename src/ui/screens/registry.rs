@@ -115,7 +115,7 @@ registry! {
             |i: &ScreenInit| CommissionsScreen::new(i.commission_oldest_first);
         Workload (workload: WorkloadScreen, "workload", "[filter]", None) =
             |i: &ScreenInit| WorkloadScreen::new(i.now.date_naive());
-        Tickets (tickets: TicketsScreen, "tickets", "[filter]", None) = |_: &ScreenInit| TicketsScreen::default();
+        Tickets (tickets: TicketsScreen, "tickets", "[filter]", None) = |i: &ScreenInit| TicketsScreen::new(i.now);
         Audit (audit: AuditScreen, "audit", "[project|commission|support_ticket|user] [id|name]",
             Some(Permission::AuditView)) =
             |_: &ScreenInit| AuditScreen::default();

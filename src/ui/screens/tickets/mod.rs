@@ -1,8 +1,13 @@
 //! The support triage queue: soonest SLA deadline first, with the SLA countdown per ticket.
 
+use std::sync::Mutex;
+use std::time::Instant;
+
+use chrono::{DateTime, TimeDelta, Utc};
 use ratatui::layout::Constraint;
 
-use crate::domain::{Permission, SlaClock, SlaState, TicketPriority, TicketStatus};
+use crate::domain::sla::{SlaReading, SlaTarget};
+use crate::domain::{Permission, SlaState, TicketPriority, TicketStatus};
 use crate::office;
 use crate::office::format;
 use crate::service::ServiceError;
@@ -28,6 +33,9 @@ pub struct TicketsScreen {
     pub presence: Option<(i64, Vec<(String, bool)>)>,
     /// Which canned reply ctrl-o inserts next.
     pub canned_index: usize,
+    /// The app's clock as last seen, and when: lists are read with SLA clocks counted at the
+    /// instant the screen shows them (a paused clock sorts at now + its frozen time left).
+    clock: Mutex<(DateTime<Utc>, Instant)>,
 }
 
 /// The triage queue shows what still needs work; `status:all` shows everything.
@@ -48,34 +56,93 @@ impl Default for TicketsScreen {
             filter_raw: OPEN_FILTER.to_owned(),
             presence: None,
             canned_index: 0,
+            clock: Mutex::new((Utc::now(), Instant::now())),
         }
+    }
+}
+
+impl TicketsScreen {
+    /// The screen on the app's clock at `now`.
+    pub fn new(now: DateTime<Utc>) -> TicketsScreen {
+        let screen = TicketsScreen::default();
+        screen.see(now);
+        screen
+    }
+
+    /// Follows the app's clock (it is shown `now`).
+    fn see(&self, now: DateTime<Utc>) {
+        if let Ok(mut clock) = self.clock.lock() {
+            *clock = (now, Instant::now());
+        }
+    }
+
+    /// The app's clock now: as last seen, moved on by the whole minutes since (the SLA column
+    /// moves by the minute too).
+    fn now(&self) -> DateTime<Utc> {
+        let (seen, at) = self
+            .clock
+            .lock()
+            .map(|c| *c)
+            .unwrap_or_else(|_| (Utc::now(), Instant::now()));
+        let minutes = (at.elapsed().as_secs() / 60) as i64;
+        seen + TimeDelta::minutes(minutes)
     }
 }
 
 const SORTS: [Sort; 3] = [Sort::Due, Sort::Newest, Sort::Oldest];
 
-/// The SLA countdown of a ticket: text with a symbol, and its tone (never colour alone).
+/// The SLA of a ticket: the countdown of the clock still running (to the first response while
+/// none was given, then to the resolution) with a symbol, or the verdict of a solved ticket;
+/// and its tone (never colour alone).
 pub fn sla_cell(r: &TicketRow, ctx: &Ctx) -> (String, Tone) {
-    if matches!(r.status.as_str(), "solved" | "closed") {
-        return ("✓".into(), Tone::Muted);
+    match r.sla().reading(ctx.now) {
+        Some(reading) => sla_text(&reading, ctx),
+        None => ("—".into(), Tone::Muted),
     }
-    let (Some(started), Some(due)) = (r.created_at, r.resolution_due_at) else {
-        return ("—".into(), Tone::Muted);
+}
+
+fn sla_text(reading: &SlaReading, ctx: &Ctx) -> (String, Tone) {
+    let Some((_, left)) = reading.clock else {
+        return match reading.state {
+            SlaState::Breached => ("✕".into(), Tone::Danger),
+            _ => ("✓".into(), Tone::Muted),
+        };
     };
-    let clock = SlaClock {
-        started_at: started,
-        due_at: due,
-        paused_seconds: r.paused_seconds,
-        paused_since: r.paused_since,
-    };
-    let left = clock.remaining(ctx.now).num_seconds();
-    let text = format::span(left, ctx.locale);
-    match clock.state(ctx.now) {
+    let text = format::span(left.num_seconds(), ctx.locale);
+    match reading.state {
         SlaState::Paused => (format!("‖ {text}"), Tone::Muted),
         SlaState::Breached => (format!("✕ {text}"), Tone::Danger),
         SlaState::Warning => (format!("! {text}"), Tone::Warning),
-        SlaState::Ok => (text, Tone::Ok),
+        SlaState::Ok | SlaState::Met => (text, Tone::Ok),
     }
+}
+
+/// The SLA detail line: the cell, what its clock counts to, the targets met late.
+fn sla_detail(r: &TicketRow, ctx: &Ctx) -> (String, Tone) {
+    let Some(reading) = r.sla().reading(ctx.now) else {
+        return ("—".into(), Tone::Muted);
+    };
+    let (cell, tone) = sla_text(&reading, ctx);
+    let mut parts = vec![cell];
+    match reading.clock {
+        Some((SlaTarget::FirstResponse, _)) => parts.push(ctx.t("sla.first_response")),
+        Some((SlaTarget::Resolution, _)) => parts.push(ctx.t("sla.resolution")),
+        None if reading.state == SlaState::Met => parts.push(ctx.t("sla.met")),
+        None => {}
+    }
+    let late: Vec<String> = reading
+        .missed
+        .iter()
+        .flatten()
+        .map(|t| match t {
+            SlaTarget::FirstResponse => ctx.t("sla.first_response_late"),
+            SlaTarget::Resolution => ctx.t("sla.resolution_late"),
+        })
+        .collect();
+    if !late.is_empty() {
+        parts.push(late.join(", "));
+    }
+    (parts.join(" · "), tone)
 }
 
 fn priority_tone(p: &str) -> Tone {
@@ -93,7 +160,14 @@ impl ListScreen for TicketsScreen {
 
     super::screen_fields!(TabId::Tickets, TicketRow, TicketDetail);
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
-        let (filter, sort) = (self.filter.clone(), self.sort);
+        let (mut filter, sort) = (self.filter.clone(), self.sort);
+        // SLA clocks are read at the screen's instant, so the order and `breached` agree
+        // with the SLA column it draws.
+        let now = self.now();
+        filter.now = Some(now);
+        if filter.breached_at.is_some() {
+            filter.breached_at = Some(now);
+        }
         Job::new(move |db, _| async move {
             Ok::<_, ServiceError>(
                 crate::store::tickets::page(&mut db.clone(), &filter, sort, &anchor, limit).await?,
@@ -132,6 +206,7 @@ impl ListScreen for TicketsScreen {
         ]
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
+        self.see(ctx.now);
         self.filter_raw = raw.to_owned();
         let flags = ["mine", "moi", "unassigned", "libre", "breached", "depasse"];
         let text = p
@@ -154,6 +229,8 @@ impl ListScreen for TicketsScreen {
             assignee_id: (p.flag("mine") || p.flag("moi")).then_some(ctx.actor.id),
             unassigned: p.flag("unassigned") || p.flag("libre"),
             breached_at: (p.flag("breached") || p.flag("depasse")).then_some(ctx.now),
+            // The screen's clock, when the list is read.
+            now: None,
             text,
         };
     }
@@ -171,6 +248,7 @@ impl ListScreen for TicketsScreen {
         })
     }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        self.see(ctx.now);
         vec![
             Column::new(ctx.t("col.reference"), Constraint::Length(15)),
             Column::new(ctx.t("col.subject"), Constraint::Fill(3)),
@@ -208,7 +286,7 @@ impl ListScreen for TicketsScreen {
             return Vec::new();
         };
         let (r, l) = (&d.row, ctx.locale);
-        let (sla, tone) = sla_cell(r, ctx);
+        let (sla, tone) = sla_detail(r, ctx);
         let mut out = vec![
             DetailLine::Field(ctx.t("col.subject"), r.subject.clone()),
             DetailLine::Field(ctx.t("col.status"), format::status("ticket", &r.status, l)),
@@ -245,8 +323,20 @@ impl ListScreen for TicketsScreen {
                 ctx.t("detail.resolution_due"),
                 format::absolute(r.resolution_due_at, l),
             ),
-            DetailLine::Section(ctx.t("detail.message")),
         ];
+        if r.resolved_at.is_some() {
+            out.push(DetailLine::Field(
+                ctx.t("sla.solved"),
+                format::absolute(r.resolved_at, l),
+            ));
+        }
+        if let Some(resolution) = &d.resolution {
+            out.push(DetailLine::Field(
+                ctx.t("sla.resolution_text"),
+                resolution.clone(),
+            ));
+        }
+        out.push(DetailLine::Section(ctx.t("detail.message")));
         // A huge body is cut for display; the full text stays in the database.
         let body: String = d.body.chars().take(4000).collect();
         out.push(DetailLine::Text(if d.body.chars().count() > 4000 {
