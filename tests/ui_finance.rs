@@ -17,6 +17,9 @@ const FINANCE: &str = "finance@obryl.test";
 
 async fn filter(h: &mut Harness, text: &str) {
     h.char('/').await;
+    // The bar opens on the current filter: start from nothing.
+    h.key_mod(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)
+        .await;
     h.type_text(text).await;
     h.key(KeyCode::Enter).await;
     h.pump_until("the filtered list", |app| {
