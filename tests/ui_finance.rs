@@ -214,3 +214,61 @@ async fn a_payment_reference_is_one_line() {
     .unwrap_err();
     assert!(err.to_string().contains("one line"), "{err}");
 }
+
+/// A filter term the list cannot use is said in the filter bar and the list stays as it was
+/// (it used to widen to every commission); an amount is accepted as the list shows it.
+#[tokio::test]
+async fn a_filter_that_cannot_be_read_is_an_error_and_changes_nothing() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, FINANCE, Locale::En, TabId::Commissions).await;
+    let before = h.app.screens.commissions.list.rows.len();
+    for (typed, said) in [
+        ("min:abc", "min:abc: not an amount"),
+        (
+            "from:2026-13-45",
+            "from:2026-13-45: this list has no such field",
+        ),
+        ("project:abc", "project:abc: not a whole number"),
+        ("foo:bar", "foo:bar: this list has no such field; accepted:"),
+        (
+            "status:bogus",
+            "status:bogus: not understood; accepted: pending",
+        ),
+    ] {
+        h.char('/').await;
+        h.key_mod(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)
+            .await;
+        h.type_text(typed).await;
+        h.key(KeyCode::Enter).await;
+        match &h.app.popup {
+            Some(Popup::Filter {
+                error: Some(e),
+                input,
+            }) => {
+                assert!(e.starts_with(said), "{typed}: {e}");
+                assert_eq!(input.text(), typed, "what was typed stays");
+            }
+            _ => panic!("{typed}: the filter bar stays open with the error"),
+        }
+        let text = h.render(160, 40);
+        assert!(text.contains(said), "{typed}: shown\n{text}");
+        h.key(KeyCode::Esc).await;
+        assert_eq!(h.app.screens.commissions.filter_raw, "status:pending");
+        assert_eq!(h.app.screens.commissions.list.rows.len(), before);
+    }
+    // 33,750 as the English list shows it.
+    let amount = h.app.screens.commissions.list.rows[0].amount;
+    let shown = obryl::office::format::money(amount, "XOF", Locale::En);
+    let number = shown.trim_end_matches(" XOF").to_owned();
+    filter(&mut h, &format!("min:{number} max:{number}")).await;
+    assert!(h.app.popup.is_none());
+    assert!(
+        h.app
+            .screens
+            .commissions
+            .list
+            .rows
+            .iter()
+            .all(|r| r.amount == amount)
+    );
+}

@@ -22,15 +22,19 @@ impl App {
         };
         let theme = self.theme.clone();
         match &mut popup {
-            Popup::Filter(input) => {
+            Popup::Filter { input, error } => {
                 let r = Rect {
                     x: area.x,
                     y: area.y + 1,
                     width: area.width,
                     height: 3,
                 };
-                let help = self.t("filter.help");
-                draw_input(f, r, &self.t("filter.title"), "/", input, &help, &theme);
+                let (hint, style) = match error {
+                    Some(e) => (e.clone(), theme.danger),
+                    None => (self.t("filter.help"), theme.muted),
+                };
+                let title = self.t("filter.title");
+                draw_input(f, r, (&title, "/"), input, (&hint, style), &theme);
             }
             Popup::Palette(input) => {
                 let r = Rect {
@@ -46,7 +50,8 @@ impl App {
                     .map(|c| c.trim().to_owned())
                     .collect::<Vec<_>>()
                     .join("  ");
-                draw_input(f, r, &self.t("palette.title"), ":", input, &hint, &theme);
+                let title = self.t("palette.title");
+                draw_input(f, r, (&title, ":"), input, (&hint, theme.muted), &theme);
             }
             Popup::Help { scroll } => {
                 let lines = self.help_lines();
@@ -135,7 +140,7 @@ impl App {
             Popup::Prompt { title, input, .. } => {
                 let r = centered(area, 100, 3);
                 let hint = self.t("prompt.keys");
-                draw_input(f, r, title, "", input, &hint, &theme);
+                draw_input(f, r, (title, ""), input, (&hint, theme.muted), &theme);
             }
             Popup::Confirm {
                 title, question, ..
@@ -184,13 +189,14 @@ impl App {
     }
 }
 
+/// A one-line input: its title and the prefix before the text, the hint under it (or what
+/// went wrong, in its own style).
 fn draw_input(
     f: &mut Frame,
     r: Rect,
-    title: &str,
-    prefix: &str,
+    (title, prefix): (&str, &str),
     input: &super::widgets::input::LineInput,
-    hint: &str,
+    (hint, hint_style): (&str, ratatui::style::Style),
     theme: &super::theme::Theme,
 ) {
     f.render_widget(Clear, r);
@@ -200,7 +206,7 @@ fn draw_input(
         .title(Span::styled(format!(" {title} "), theme.header))
         .title_bottom(Span::styled(
             format!(" {} ", sanitize_line(hint)),
-            theme.muted,
+            hint_style,
         ));
     let inner = block.inner(r);
     f.render_widget(

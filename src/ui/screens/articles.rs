@@ -17,7 +17,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
 
-use super::{Compose, Ctx, DetailState, Effect, ListScreen, TabId, TextSize, status_values};
+use super::{Compose, Ctx, DetailState, Effect, ListScreen, TabId, TextSize, codes, status_values};
 
 #[derive(Default)]
 pub struct ArticlesScreen {
@@ -68,7 +68,7 @@ impl ListScreen for ArticlesScreen {
         self.filter_raw = raw.to_owned();
         self.filter = ArticleFilter {
             text: p.text(),
-            statuses: status_values(p),
+            statuses: status_values(p, &codes(ArticleStatus::ALL)),
         };
     }
     fn filter_text(&self) -> &str {

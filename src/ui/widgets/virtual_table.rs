@@ -560,6 +560,9 @@ mod tests {
         // Marked rows carry a mark of their own, not only a colour.
         v.toggle_selected();
         let lines = drawn(&v, &columns, 40);
-        assert!(lines[2].contains('✓') && !lines[3].contains('✓'), "{lines:#?}");
+        assert!(
+            lines[2].contains('✓') && !lines[3].contains('✓'),
+            "{lines:#?}"
+        );
     }
 }
