@@ -272,3 +272,61 @@ async fn a_filter_that_cannot_be_read_is_an_error_and_changes_nothing() {
             .all(|r| r.amount == amount)
     );
 }
+
+/// `:settings` reads as people read it and takes values as they write them; a mistake is said
+/// as a sentence (it used to be "not valid JSON at line 1").
+#[tokio::test]
+async fn settings_read_and_write_as_people_do() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "admin@obryl.test", Locale::En, TabId::Projects).await;
+    h.char(':').await;
+    h.type_text("settings").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until("the settings", |app| {
+        !app.screens.settings.list.rows.is_empty()
+    })
+    .await;
+    let text = h.render(160, 40);
+    assert!(text.contains("15.00%"), "{text}");
+    assert!(text.contains("2,000,000 XOF"), "{text}");
+    assert!(text.contains("14 days"), "{text}");
+    let rate = h
+        .app
+        .screens
+        .settings
+        .list
+        .rows
+        .iter()
+        .position(|s| s.name == "default_rate_bps")
+        .unwrap();
+    for _ in 0..rate {
+        h.char('j').await;
+    }
+    for (typed, ok) in [("fifteen", false), ("16,5", true)] {
+        h.char('w').await;
+        let Some(Popup::Prompt { input, .. }) = &h.app.popup else {
+            panic!("an edit line")
+        };
+        assert!(!input.text().contains('{'), "not JSON: {}", input.text());
+        h.key_mod(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)
+            .await;
+        h.type_text(typed).await;
+        h.key(KeyCode::Enter).await;
+        h.pump_until("the answer", |app| app.toast.is_some()).await;
+        let toast = h.app.toast.take().unwrap();
+        if ok {
+            assert_eq!(toast.level, Level::Success, "{}", toast.text);
+        } else {
+            assert_eq!(toast.level, Level::Error);
+            assert!(
+                toast.text.contains("percentage from 0 to 100"),
+                "{}",
+                toast.text
+            );
+        }
+    }
+    let rate = service::settings::default_rate_bps(&mut db.clone())
+        .await
+        .unwrap();
+    assert_eq!(rate, 1650);
+}
