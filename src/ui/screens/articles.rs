@@ -172,12 +172,27 @@ impl ListScreen for ArticlesScreen {
                     .next_states()
                     .into_iter()
                     .map(|to| {
-                        let then = if to == ArticleStatus::Published
-                            && !ctx.may(Permission::ArticlesPublish)
-                        {
-                            ctx.refuse(Permission::ArticlesPublish)
-                        } else {
-                            Effect::write(set_status(id, to, seen, l))
+                        let job = set_status(id, to, seen, l);
+                        let then = match (to, from) {
+                            (ArticleStatus::Published, _)
+                                if !ctx.may(Permission::ArticlesPublish) =>
+                            {
+                                ctx.refuse(Permission::ArticlesPublish)
+                            }
+                            // What readers see changes: asked first.
+                            (ArticleStatus::Published, _) | (_, ArticleStatus::Published) => {
+                                let key = if to == ArticleStatus::Published {
+                                    "articles.confirm_publish"
+                                } else {
+                                    "articles.confirm_unpublish"
+                                };
+                                Effect::Confirm {
+                                    title: ctx.t("confirm.title"),
+                                    question: ctx.ta(key, &[("title", &a.title)]),
+                                    job,
+                                }
+                            }
+                            _ => Effect::write(job),
                         };
                         (format::status("article", to.as_str(), l), then)
                     })
