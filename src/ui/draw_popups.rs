@@ -58,15 +58,18 @@ impl App {
                 let r = centered(area, 72, area.height.saturating_sub(4));
                 f.render_widget(Clear, r);
                 f.render_widget(
-                    Paragraph::new(lines).scroll((*scroll, 0)).block(
-                        Block::default()
-                            .borders(Borders::ALL)
-                            .border_style(theme.accent)
-                            .title(Span::styled(
-                                format!(" {} ", self.t("help.title")),
-                                theme.header,
-                            )),
-                    ),
+                    Paragraph::new(lines)
+                        .wrap(ratatui::widgets::Wrap { trim: false })
+                        .scroll((*scroll, 0))
+                        .block(
+                            Block::default()
+                                .borders(Borders::ALL)
+                                .border_style(theme.accent)
+                                .title(Span::styled(
+                                    format!(" {} ", self.t("help.title")),
+                                    theme.header,
+                                )),
+                        ),
                     r,
                 );
             }
@@ -160,6 +163,23 @@ impl App {
         let screen_actions = self.footer_actions();
         let theme = self.theme.clone();
         let mut lines = vec![Line::styled(self.t("help.this_screen"), theme.header)];
+        // The filter fields are what the screen reads: re-reading its own filter names them.
+        let tab = self.tab;
+        let fields = self
+            .with_ctx(|screens, ctx| {
+                let s = screens.get_mut(tab);
+                let raw = s.filter_text().to_owned();
+                let parsed = super::widgets::filter::ParsedFilter::parse(&raw);
+                s.set_filter(&raw, &parsed, ctx);
+                parsed.accepted()
+            })
+            .unwrap_or_default();
+        if !fields.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", "/"), theme.accent),
+                Span::raw(self.ta("help.filter_fields", &[("fields", &fields.join(" "))])),
+            ]));
+        }
         let mut seen = Vec::new();
         for a in screen_actions.iter().chain(Action::ALL.iter()) {
             if seen.contains(a) || (self.opts.read_only && a.is_mutation()) {
@@ -255,5 +275,7 @@ fn draw_choices(
             })
             .collect(),
     };
-    f.render_widget(List::new(items).block(block), r);
+    // The list scrolls to keep the cursor in view on a small terminal.
+    let mut state = ratatui::widgets::ListState::default().with_selected(Some(cursor));
+    f.render_stateful_widget(List::new(items).block(block), r, &mut state);
 }

@@ -235,6 +235,23 @@ impl App {
                         *cursor = cursor.saturating_sub(1);
                         true
                     }
+                    // The list keys move here too (they used to close the picker).
+                    _ if action == Some(Action::Last) => {
+                        *cursor = n.saturating_sub(1);
+                        true
+                    }
+                    _ if action == Some(Action::First) => {
+                        *cursor = 0;
+                        true
+                    }
+                    _ if action == Some(Action::PageDown) => {
+                        *cursor = (*cursor + 10).min(n.saturating_sub(1));
+                        true
+                    }
+                    _ if action == Some(Action::PageUp) => {
+                        *cursor = cursor.saturating_sub(10);
+                        true
+                    }
                     KeyCode::Enter => {
                         let chosen = options.take().and_then(|o| o.into_iter().nth(*cursor));
                         if let Some((_, then)) = chosen {

@@ -165,6 +165,19 @@ impl ParsedFilter {
         self.values(&["is"]).iter().any(|v| v == name) || self.text.split(' ').any(|w| w == name)
     }
 
+    /// The fields and flags the screen read, as a person types them (`status:` `mine`), once
+    /// it has read the filter.
+    pub fn accepted(&self) -> Vec<String> {
+        let fields = self.asked.borrow();
+        let flags = self.flags.borrow();
+        fields
+            .iter()
+            .filter(|f| *f != "is")
+            .map(|f| format!("{f}:"))
+            .chain(flags.iter().cloned())
+            .collect()
+    }
+
     /// What could not be used, once the screen has read the filter: values it could not read,
     /// terms for fields it does not have, `is:` flags it does not know.
     pub fn problems(&self) -> Vec<Problem> {
