@@ -76,3 +76,19 @@ async fn publishing_confirms_and_can_be_undone() {
     h.pump_until("the change", |app| app.toast.is_some()).await;
     assert_eq!(h.app.toast.as_ref().unwrap().level, Level::Success);
 }
+
+/// The light theme paints its own background, so it reads the same on a dark terminal, and
+/// its muted text is a grey dark enough to read on white.
+#[tokio::test]
+async fn the_light_theme_brings_its_own_background() {
+    use ratatui::style::Color;
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "support@obryl.test", Locale::En, TabId::Tickets).await;
+    h.app.theme = obryl::ui::theme::Theme::load("light", false);
+    let buf = h.render_buffer(120, 40);
+    let white = Color::Rgb(255, 255, 255);
+    let corner = &buf[(119, 38)];
+    assert_eq!(corner.bg, white, "an empty cell has the theme's background");
+    let muted = h.app.theme.muted.fg.unwrap();
+    assert_ne!(muted, Color::Gray, "no light grey on white");
+}

@@ -24,6 +24,8 @@ const FOOTER_GLOBAL: [Action; 4] = [Action::Filter, Action::Open, Action::Palett
 impl App {
     pub fn draw(&mut self, f: &mut Frame) {
         let area = f.area();
+        // A theme with a background of its own paints it first (light on a dark terminal).
+        f.buffer_mut().set_style(area, self.theme.base);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let text = self.ta(
                 "status.too_small",
