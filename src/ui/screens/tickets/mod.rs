@@ -305,8 +305,10 @@ impl ListScreen for TicketsScreen {
         let r = self.list.current()?;
         let (id, seen, l) = (r.id, Some(r.lock_version), ctx.locale);
         let effect = match action {
-            Action::AssignMe => Effect::write(jobs::assign(id, None, seen, l)),
-            Action::AssignTo => Effect::Choose(jobs::agents(id, seen, l)),
+            Action::AssignMe => {
+                Effect::write(jobs::assign(id, None, ctx.actor.name.clone(), seen, l))
+            }
+            Action::AssignTo => Effect::Choose(jobs::agents(id, r.assignee_id, seen, l)),
             Action::LinkProject => Effect::Choose(jobs::client_projects(
                 id,
                 r.reference.clone(),
