@@ -139,7 +139,7 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
             };
             service::projects::create(db, a, o, &p).await.map(drop)
         }
-        U::WorkloadPlan => service::projects::set_planned_hours(db, a, o, MOUSSA, P_OPEN, week, 1)
+        U::WorkloadPlan => service::projects::set_planned_hours(db, a, o, MOUSSA, P_WORK, week, 1)
             .await
             .map(drop),
         U::DeveloperAvailability => service::users::set_availability(

@@ -656,12 +656,13 @@ async fn capacity_never_goes_below_what_is_committed() {
             }
             other => panic!("expected CapacityBelowPlanned, got {other}"),
         }
-        // One project under way: a maximum of 0 is refused.
+        // Projects under way (the one assigned here and the two of the fixtures): a maximum
+        // of 0 is refused.
         let e = service::users::set_capacity(&db, &sekou, &origin(), MOUSSA, most, Some(0))
             .await
             .unwrap_err();
         assert!(
-            matches!(e, ServiceError::MaxBelowActive { active: 1, .. }),
+            matches!(e, ServiceError::MaxBelowActive { active: 3, .. }),
             "{e}"
         );
         assert!(
@@ -691,7 +692,7 @@ async fn capacity_never_goes_below_what_is_committed() {
             &sekou,
             &origin(),
             MOUSSA,
-            P_OPEN,
+            P_WORK,
             busiest,
             most + 1,
         )

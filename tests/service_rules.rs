@@ -995,25 +995,33 @@ async fn planned_hours_never_exceed_weekly_capacity() {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         let week = service::projects::week_start(chrono::Utc::now().date_naive());
-        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 30)
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, P_WORK, week, 30)
             .await
             .unwrap();
-        let err = service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 12)
-            .await
-            .unwrap_err();
+        let err = service::projects::set_planned_hours(
+            &db,
+            &sekou,
+            &origin(),
+            MOUSSA,
+            P_WORK_2,
+            week,
+            12,
+        )
+        .await
+        .unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("Moussa Traoré is at 30/40 h in week"),
             "{err}"
         );
-        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 10)
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, P_WORK_2, week, 10)
             .await
             .unwrap();
         // Lowering is always fine; raising the same line counts only the difference.
-        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 25)
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, P_WORK, week, 25)
             .await
             .unwrap();
-        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 4, week, 15)
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, P_WORK_2, week, 15)
             .await
             .unwrap();
         let planned = store::workload::planned(
@@ -1027,8 +1035,42 @@ async fn planned_hours_never_exceed_weekly_capacity() {
         assert_eq!(planned.iter().map(|r| r.2).sum::<i64>(), 40);
         let fatou = fixtures::actor(&db, FATOU).await;
         assert!(matches!(
-            service::projects::set_planned_hours(&db, &fatou, &origin(), MOUSSA, 1, week, 1).await,
+            service::projects::set_planned_hours(&db, &fatou, &origin(), MOUSSA, P_WORK, week, 1)
+                .await,
             Err(ServiceError::Forbidden { .. })
         ));
+    });
+}
+
+/// `:plan` and `obryl workload plan` refuse a week that is over, a project not under way and a
+/// developer not assigned to it (all three used to be accepted).
+#[tokio::test]
+async fn planning_needs_a_coming_week_a_project_under_way_and_its_developer() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let sekou = fixtures::actor(&db, SEKOU).await;
+        let week = service::projects::week_start(chrono::Utc::now().date_naive());
+        let refused = |r: Result<(), ServiceError>| match r {
+            Err(ServiceError::Invalid { message, .. }) => message,
+            other => panic!("refused, not {other:?}"),
+        };
+        let past = week - chrono::Duration::weeks(1);
+        let m = refused(
+            service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, P_WORK, past, 5)
+                .await,
+        );
+        assert!(m.contains("is over"), "{m}");
+        let m = refused(
+            service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 5).await,
+        );
+        assert!(m.contains("is completed"), "{m}");
+        let m = refused(
+            service::projects::set_planned_hours(&db, &sekou, &origin(), IDLE, P_WORK, week, 5)
+                .await,
+        );
+        assert!(m.contains("not assigned"), "{m}");
+        service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, P_WORK, week, 5)
+            .await
+            .unwrap();
     });
 }

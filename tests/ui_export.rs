@@ -93,7 +93,10 @@ async fn a_filtered_list_exports_what_the_filter_shows() {
     let (header, rows) = read(&path);
     assert!(header.iter().any(|c| c == "Commission"), "{header:?}");
     assert_eq!(rows.len(), on_screen, "the demo fits one window");
-    assert!(rows.iter().all(|r| r.iter().any(|c| c.ends_with(" XOF") || c.ends_with(" XAF"))));
+    assert!(
+        rows.iter()
+            .all(|r| r.iter().any(|c| c.ends_with(" XOF") || c.ends_with(" XAF")))
+    );
     // Then the raw values: minor units and the currency code, as stored.
     let col = |name: &str| header.iter().position(|c| c == name).unwrap();
     let (amount, currency) = (col("amount_minor"), col("currency"));

@@ -17,6 +17,9 @@ const FINANCE: &str = "finance@obryl.test";
 
 async fn filter(h: &mut Harness, text: &str) {
     h.char('/').await;
+    // The bar opens on the current filter: start from nothing.
+    h.key_mod(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)
+        .await;
     h.type_text(text).await;
     h.key(KeyCode::Enter).await;
     h.pump_until("the filtered list", |app| {
@@ -210,4 +213,120 @@ async fn a_payment_reference_is_one_line() {
     .await
     .unwrap_err();
     assert!(err.to_string().contains("one line"), "{err}");
+}
+
+/// A filter term the list cannot use is said in the filter bar and the list stays as it was
+/// (it used to widen to every commission); an amount is accepted as the list shows it.
+#[tokio::test]
+async fn a_filter_that_cannot_be_read_is_an_error_and_changes_nothing() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, FINANCE, Locale::En, TabId::Commissions).await;
+    let before = h.app.screens.commissions.list.rows.len();
+    for (typed, said) in [
+        ("min:abc", "min:abc: not an amount"),
+        (
+            "from:2026-13-45",
+            "from:2026-13-45: this list has no such field",
+        ),
+        ("project:abc", "project:abc: not a whole number"),
+        ("foo:bar", "foo:bar: this list has no such field; accepted:"),
+        (
+            "status:bogus",
+            "status:bogus: not understood; accepted: pending",
+        ),
+    ] {
+        h.char('/').await;
+        h.key_mod(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)
+            .await;
+        h.type_text(typed).await;
+        h.key(KeyCode::Enter).await;
+        match &h.app.popup {
+            Some(Popup::Filter {
+                error: Some(e),
+                input,
+            }) => {
+                assert!(e.starts_with(said), "{typed}: {e}");
+                assert_eq!(input.text(), typed, "what was typed stays");
+            }
+            _ => panic!("{typed}: the filter bar stays open with the error"),
+        }
+        let text = h.render(160, 40);
+        assert!(text.contains(said), "{typed}: shown\n{text}");
+        h.key(KeyCode::Esc).await;
+        assert_eq!(h.app.screens.commissions.filter_raw, "status:pending");
+        assert_eq!(h.app.screens.commissions.list.rows.len(), before);
+    }
+    // 33,750 as the English list shows it.
+    let amount = h.app.screens.commissions.list.rows[0].amount;
+    let shown = obryl::office::format::money(amount, "XOF", Locale::En);
+    let number = shown.trim_end_matches(" XOF").to_owned();
+    filter(&mut h, &format!("min:{number} max:{number}")).await;
+    assert!(h.app.popup.is_none());
+    assert!(
+        h.app
+            .screens
+            .commissions
+            .list
+            .rows
+            .iter()
+            .all(|r| r.amount == amount)
+    );
+}
+
+/// `:settings` reads as people read it and takes values as they write them; a mistake is said
+/// as a sentence (it used to be "not valid JSON at line 1").
+#[tokio::test]
+async fn settings_read_and_write_as_people_do() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "admin@obryl.test", Locale::En, TabId::Projects).await;
+    h.char(':').await;
+    h.type_text("settings").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until("the settings", |app| {
+        !app.screens.settings.list.rows.is_empty()
+    })
+    .await;
+    let text = h.render(160, 40);
+    assert!(text.contains("15.00%"), "{text}");
+    assert!(text.contains("2,000,000 XOF"), "{text}");
+    assert!(text.contains("14 days"), "{text}");
+    let rate = h
+        .app
+        .screens
+        .settings
+        .list
+        .rows
+        .iter()
+        .position(|s| s.name == "default_rate_bps")
+        .unwrap();
+    for _ in 0..rate {
+        h.char('j').await;
+    }
+    for (typed, ok) in [("fifteen", false), ("16,5", true)] {
+        h.char('w').await;
+        let Some(Popup::Prompt { input, .. }) = &h.app.popup else {
+            panic!("an edit line")
+        };
+        assert!(!input.text().contains('{'), "not JSON: {}", input.text());
+        h.key_mod(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)
+            .await;
+        h.type_text(typed).await;
+        h.key(KeyCode::Enter).await;
+        h.pump_until("the answer", |app| app.toast.is_some()).await;
+        let toast = h.app.toast.take().unwrap();
+        if ok {
+            assert_eq!(toast.level, Level::Success, "{}", toast.text);
+        } else {
+            assert_eq!(toast.level, Level::Error);
+            assert!(
+                toast.text.contains("percentage from 0 to 100"),
+                "{}",
+                toast.text
+            );
+        }
+    }
+    let rate = service::settings::default_rate_bps(&mut db.clone())
+        .await
+        .unwrap();
+    assert_eq!(rate, 1650);
 }

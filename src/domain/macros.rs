@@ -48,6 +48,12 @@ macro_rules! string_enum {
             }
         }
 
+        impl From<$name> for &'static str {
+            fn from(value: $name) -> &'static str {
+                value.as_str()
+            }
+        }
+
         impl ::std::str::FromStr for $name {
             type Err = $crate::domain::error::DomainError;
             fn from_str(value: &str) -> Result<Self, Self::Err> {

@@ -25,7 +25,7 @@ pub use error::DomainError;
 pub use locale::Locale;
 pub use money::{
     Currency, ExtBasis, Money, Split, commission_amount, format_money, format_rate, parse_amount,
-    split,
+    parse_display_amount, split,
 };
 pub use permission::{Permission, Role};
 pub use sanitize::{sanitize, sanitize_line, spreadsheet_safe};

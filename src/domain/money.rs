@@ -181,6 +181,38 @@ pub fn format_money(minor: i64, currency: Currency, locale: Locale) -> String {
     }
 }
 
+/// Parses an amount written as the screen shows it in `locale`: English groups thousands with
+/// commas ("33,750", "1,234.50"), French with spaces and writes decimals with a comma
+/// ("33 750", "1 234,50"). Anything `parse_amount` takes is taken too.
+pub fn parse_display_amount(
+    input: &str,
+    currency: Currency,
+    locale: Locale,
+) -> Result<i64, DomainError> {
+    if locale == Locale::En {
+        let text = input.trim();
+        let (int, frac) = match text.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (text, None),
+        };
+        let groups: Vec<&str> = int.split(',').collect();
+        let grouped = groups.len() > 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3);
+        if grouped {
+            let plain = groups.concat();
+            let plain = match frac {
+                Some(f) => format!("{plain}.{f}"),
+                None => plain,
+            };
+            return parse_amount(&plain, currency).map_err(|_| DomainError::InvalidAmount {
+                input: input.to_owned(),
+            });
+        }
+    }
+    parse_amount(input, currency)
+}
+
 /// Parses what a person types: "450000", "450 000", "1234,50", "1234.50",
 /// "1 234,5", optionally with the currency's code or symbol ("450 000 FCFA").
 /// Spaces (also no-break spaces) separate groups of three digits; one comma or
@@ -363,6 +395,22 @@ mod tests {
         assert_eq!(parse_amount("12 eur", EUR), Ok(1_200));
         assert_eq!(parse_amount("0", XOF), Ok(0));
         assert_eq!(parse_amount("9223372036854775807", XOF), Ok(i64::MAX));
+    }
+
+    #[test]
+    fn parses_amounts_as_shown() {
+        assert_eq!(parse_display_amount("33,750", XOF, Locale::En), Ok(33_750));
+        assert_eq!(
+            parse_display_amount("1,234.50", EUR, Locale::En),
+            Ok(123_450)
+        );
+        assert_eq!(parse_display_amount("33 750", XOF, Locale::Fr), Ok(33_750));
+        assert_eq!(
+            parse_display_amount("1 234,50", EUR, Locale::Fr),
+            Ok(123_450)
+        );
+        assert!(parse_display_amount("33,75,0", XOF, Locale::En).is_err());
+        assert!(parse_display_amount("abc", XOF, Locale::Fr).is_err());
     }
 
     #[test]

@@ -221,6 +221,7 @@ fn article_machine_is_exact() {
         (Draft, Review),
         (Review, Published),
         (Published, Archived),
+        (Published, Draft),
         (Review, Draft),
         (Draft, Published),
         (Archived, Draft),

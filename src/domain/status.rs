@@ -142,7 +142,8 @@ state_machine!(ArticleStatus, "article", |s| {
     match s {
         Draft => &[Review, Published],
         Review => &[Draft, Published],
-        Published => &[Archived],
+        // Unpublishing takes it back to draft.
+        Published => &[Draft, Archived],
         Archived => &[Draft],
     }
 });

@@ -9,4 +9,5 @@ pub mod format;
 pub mod messages;
 pub mod queue;
 pub mod session;
+pub mod settings_form;
 pub mod workload;

@@ -372,6 +372,39 @@ pub async fn set_planned_hours(
     let week = week_start(week);
     let (mut tx, actor) = access::begin(db, actor, UseCase::WorkloadPlan).await?;
     let actor = &actor;
+    if week < week_start(super::now().date_naive()) {
+        return Err(ServiceError::Invalid {
+            field: "week",
+            message: format!("the week of {week} is over; plan this week or a later one"),
+        });
+    }
+    let project =
+        store::projects::get(&mut tx, project_id)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                what: "project",
+                key: project_id.to_string(),
+            })?;
+    if !matches!(
+        project.status.as_str(),
+        "assigned" | "in_progress" | "revision_requested"
+    ) {
+        return Err(ServiceError::Invalid {
+            field: "project",
+            message: format!(
+                "project #{project_id} is {}; hours are planned on a project under way",
+                project.status.replace('_', " ")
+            ),
+        });
+    }
+    if project.developer_id != Some(developer_id) {
+        return Err(ServiceError::Invalid {
+            field: "developer",
+            message: format!(
+                "developer #{developer_id} is not assigned to project #{project_id}; assign them first"
+            ),
+        });
+    }
     store::workload::lock_developer(&mut tx, developer_id).await?;
     let dev = store::workload::developer(&mut tx, developer_id)
         .await?

@@ -243,6 +243,19 @@ pub async fn names(c: &mut impl Conn, ids: &[i64]) -> Result<Vec<(i64, String)>>
     c.all(&q).await
 }
 
+/// How many open tickets (neither solved nor closed) each of `ids` is assigned: (id, count).
+pub async fn open_tickets(c: &mut impl Conn, ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let q = Query::select()
+        .column("assignee_id")
+        .expr(Expr::cust("CAST(COUNT(*) AS BIGINT)"))
+        .from("support_tickets")
+        .and_where(Expr::col("assignee_id").is_in(ids.iter().copied()))
+        .and_where(Expr::col("status").is_not_in(["solved", "closed"]))
+        .group_by_col("assignee_id")
+        .to_owned();
+    c.all(&q).await
+}
+
 /// Staff members (users holding a staff role), for pickers: (id, name, email, roles joined).
 pub async fn staff(c: &mut impl Conn, staff_roles: &[&str]) -> Result<Vec<(i64, String, String)>> {
     let q = Query::select()

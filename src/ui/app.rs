@@ -331,6 +331,13 @@ impl App {
         }
         self.tab = tab;
         self.detail_focus = false;
+        // What went wrong on the screen left behind is not this one's to show.
+        if self.toast.as_ref().is_some_and(|t| t.level == Level::Error) {
+            self.toast = None;
+        }
+        if self.live != Live::Offline {
+            self.last_error = None;
+        }
         let never_loaded = !self.screens.get(tab).loaded_once();
         if never_loaded {
             self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));

@@ -24,6 +24,8 @@ const FOOTER_GLOBAL: [Action; 4] = [Action::Filter, Action::Open, Action::Palett
 impl App {
     pub fn draw(&mut self, f: &mut Frame) {
         let area = f.area();
+        // A theme with a background of its own paints it first (light on a dark terminal).
+        f.buffer_mut().set_style(area, self.theme.base);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let text = self.ta(
                 "status.too_small",
@@ -89,12 +91,41 @@ impl App {
         } else {
             0
         };
-        let short = full + view + 8 + 22 > area.width;
+        let (live, live_style) = match self.live {
+            Live::Pushed => (self.t("status.live"), theme.ok),
+            Live::Polling => (self.t("status.polling"), theme.ok),
+            Live::Offline => (self.t("status.offline"), theme.danger),
+        };
+        let mail = format!("  ✉ {} ", self.unread);
+        let mail_width = unicode_width::UnicodeWidthStr::width(mail.as_str()) as u16;
+        let live_width = unicode_width::UnicodeWidthStr::width(live.as_str()) as u16;
+        // Narrow terminals: first the live indicator keeps only its symbol, then the other
+        // tabs' names shorten (visibly, with …) to what is left.
+        let compact = full + view + 8 + live_width + mail_width > area.width;
+        let live = if compact {
+            live.chars().next().map(String::from).unwrap_or_default()
+        } else {
+            live
+        };
+        let right_width = unicode_width::UnicodeWidthStr::width(live.as_str()) as u16 + mail_width;
+        let current = if self.tab.is_view() {
+            0
+        } else {
+            unicode_width::UnicodeWidthStr::width(self.tab.title(self.locale).as_str()) as u16 + 4
+        };
+        let others = shown.iter().filter(|(_, t)| *t != self.tab).count().max(1) as u16;
+        let room = area
+            .width
+            .saturating_sub(8 + right_width + view + current + 1)
+            / others;
+        let short = full + view + 8 + right_width > area.width;
         for (i, tab) in &shown {
             let (i, tab) = (*i, tab);
             let title = tab.title(self.locale);
             let label = if short && *tab != self.tab {
-                format!(" {} {} ", i + 1, title.chars().take(3).collect::<String>())
+                let chars = usize::from(room.saturating_sub(4)).max(3);
+                let cut = crate::domain::truncate_to_width(&title, chars);
+                format!(" {} {cut} ", i + 1)
             } else {
                 format!(" {} {} ", i + 1, title)
             };
@@ -132,12 +163,6 @@ impl App {
             ));
             spans.push(Span::styled(label, theme.selection));
         }
-        let (live, live_style) = match self.live {
-            Live::Pushed => (self.t("status.live"), theme.ok),
-            Live::Polling => (self.t("status.polling"), theme.ok),
-            Live::Offline => (self.t("status.offline"), theme.danger),
-        };
-        let mail = format!("  ✉ {} ", self.unread);
         let right = vec![
             Span::styled(live, live_style),
             Span::styled(
@@ -149,7 +174,6 @@ impl App {
                 },
             ),
         ];
-        let right_width: u16 = right.iter().map(|s| s.width() as u16).sum();
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         if area.width > right_width {
             let r = Rect {

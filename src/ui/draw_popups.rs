@@ -22,15 +22,19 @@ impl App {
         };
         let theme = self.theme.clone();
         match &mut popup {
-            Popup::Filter(input) => {
+            Popup::Filter { input, error } => {
                 let r = Rect {
                     x: area.x,
                     y: area.y + 1,
                     width: area.width,
                     height: 3,
                 };
-                let help = self.t("filter.help");
-                draw_input(f, r, &self.t("filter.title"), "/", input, &help, &theme);
+                let (hint, style) = match error {
+                    Some(e) => (e.clone(), theme.danger),
+                    None => (self.t("filter.help"), theme.muted),
+                };
+                let title = self.t("filter.title");
+                draw_input(f, r, (&title, "/"), input, (&hint, style), &theme);
             }
             Popup::Palette(input) => {
                 let r = Rect {
@@ -46,22 +50,26 @@ impl App {
                     .map(|c| c.trim().to_owned())
                     .collect::<Vec<_>>()
                     .join("  ");
-                draw_input(f, r, &self.t("palette.title"), ":", input, &hint, &theme);
+                let title = self.t("palette.title");
+                draw_input(f, r, (&title, ":"), input, (&hint, theme.muted), &theme);
             }
             Popup::Help { scroll } => {
                 let lines = self.help_lines();
                 let r = centered(area, 72, area.height.saturating_sub(4));
                 f.render_widget(Clear, r);
                 f.render_widget(
-                    Paragraph::new(lines).scroll((*scroll, 0)).block(
-                        Block::default()
-                            .borders(Borders::ALL)
-                            .border_style(theme.accent)
-                            .title(Span::styled(
-                                format!(" {} ", self.t("help.title")),
-                                theme.header,
-                            )),
-                    ),
+                    Paragraph::new(lines)
+                        .wrap(ratatui::widgets::Wrap { trim: false })
+                        .scroll((*scroll, 0))
+                        .block(
+                            Block::default()
+                                .borders(Borders::ALL)
+                                .border_style(theme.accent)
+                                .title(Span::styled(
+                                    format!(" {} ", self.t("help.title")),
+                                    theme.header,
+                                )),
+                        ),
                     r,
                 );
             }
@@ -135,7 +143,7 @@ impl App {
             Popup::Prompt { title, input, .. } => {
                 let r = centered(area, 100, 3);
                 let hint = self.t("prompt.keys");
-                draw_input(f, r, title, "", input, &hint, &theme);
+                draw_input(f, r, (title, ""), input, (&hint, theme.muted), &theme);
             }
             Popup::Confirm {
                 title, question, ..
@@ -155,6 +163,23 @@ impl App {
         let screen_actions = self.footer_actions();
         let theme = self.theme.clone();
         let mut lines = vec![Line::styled(self.t("help.this_screen"), theme.header)];
+        // The filter fields are what the screen reads: re-reading its own filter names them.
+        let tab = self.tab;
+        let fields = self
+            .with_ctx(|screens, ctx| {
+                let s = screens.get_mut(tab);
+                let raw = s.filter_text().to_owned();
+                let parsed = super::widgets::filter::ParsedFilter::parse(&raw);
+                s.set_filter(&raw, &parsed, ctx);
+                parsed.accepted()
+            })
+            .unwrap_or_default();
+        if !fields.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<16}", "/"), theme.accent),
+                Span::raw(self.ta("help.filter_fields", &[("fields", &fields.join(" "))])),
+            ]));
+        }
         let mut seen = Vec::new();
         for a in screen_actions.iter().chain(Action::ALL.iter()) {
             if seen.contains(a) || (self.opts.read_only && a.is_mutation()) {
@@ -184,13 +209,14 @@ impl App {
     }
 }
 
+/// A one-line input: its title and the prefix before the text, the hint under it (or what
+/// went wrong, in its own style).
 fn draw_input(
     f: &mut Frame,
     r: Rect,
-    title: &str,
-    prefix: &str,
+    (title, prefix): (&str, &str),
     input: &super::widgets::input::LineInput,
-    hint: &str,
+    (hint, hint_style): (&str, ratatui::style::Style),
     theme: &super::theme::Theme,
 ) {
     f.render_widget(Clear, r);
@@ -200,7 +226,7 @@ fn draw_input(
         .title(Span::styled(format!(" {title} "), theme.header))
         .title_bottom(Span::styled(
             format!(" {} ", sanitize_line(hint)),
-            theme.muted,
+            hint_style,
         ));
     let inner = block.inner(r);
     f.render_widget(
@@ -249,5 +275,7 @@ fn draw_choices(
             })
             .collect(),
     };
-    f.render_widget(List::new(items).block(block), r);
+    // The list scrolls to keep the cursor in view on a small terminal.
+    let mut state = ratatui::widgets::ListState::default().with_selected(Some(cursor));
+    f.render_stateful_widget(List::new(items).block(block), r, &mut state);
 }

@@ -278,10 +278,29 @@ impl App {
         }
     }
 
+    /// Applies a typed filter. A term the screen cannot use (an unknown field, a value it
+    /// cannot read) keeps the list as it was and reopens the bar saying what and why.
     pub fn apply_filter(&mut self, raw: String) {
         let parsed = ParsedFilter::parse(&raw);
         let tab = self.tab;
-        self.with_ctx(|screens, ctx| screens.get_mut(tab).set_filter(&raw, &parsed, ctx));
+        let previous = self.screens.get(tab).filter_text().to_owned();
+        let problems = self
+            .with_ctx(|screens, ctx| {
+                screens.get_mut(tab).set_filter(&raw, &parsed, ctx);
+                parsed.problems()
+            })
+            .unwrap_or_default();
+        if let Some(first) = problems.first() {
+            let before = ParsedFilter::parse(&previous);
+            self.with_ctx(|screens, ctx| screens.get_mut(tab).set_filter(&previous, &before, ctx));
+            let error = super::filter_text::problem_text(first, problems.len(), self.locale);
+            self.last_error = Some(error.clone());
+            self.popup = Some(Popup::Filter {
+                input: LineInput::with_text(&raw, 500),
+                error: Some(error),
+            });
+            return;
+        }
         self.load_tab(tab, Anchor::First, Fill::Replace(Keep::Top));
     }
 

@@ -9,6 +9,7 @@ pub mod drafts;
 mod draw;
 mod draw_popups;
 mod export;
+mod filter_text;
 mod input;
 pub mod keymap;
 pub mod login;

@@ -20,7 +20,11 @@ use super::widgets::toast::Level;
 use super::widgets::virtual_table::Fill;
 
 pub enum Popup {
-    Filter(LineInput),
+    /// The `/` bar; `error` says what the last filter typed could not use.
+    Filter {
+        input: LineInput,
+        error: Option<String>,
+    },
     Palette(LineInput),
     Help {
         scroll: u16,
@@ -55,7 +59,10 @@ pub enum Popup {
 
 impl Popup {
     pub fn filter(current: &str) -> Popup {
-        Popup::Filter(LineInput::with_text(current, 500))
+        Popup::Filter {
+            input: LineInput::with_text(current, 500),
+            error: None,
+        }
     }
     pub fn palette() -> Popup {
         Popup::Palette(LineInput::new(200))
@@ -81,7 +88,9 @@ impl Popup {
     }
     pub fn paste(&mut self, text: &str) {
         match self {
-            Popup::Filter(i) | Popup::Palette(i) => i.insert_str(text.lines().next().unwrap_or("")),
+            Popup::Filter { input: i, .. } | Popup::Palette(i) => {
+                i.insert_str(text.lines().next().unwrap_or(""))
+            }
             Popup::Compose { composer, .. } => composer.paste(text),
             Popup::Prompt { input, .. } => input.insert_str(text.lines().next().unwrap_or("")),
             _ => {}
@@ -101,14 +110,18 @@ impl App {
         // Each popup's own keys (see `PopupKey`).
         let mark_all = self.keymap.pressed(PopupKey::MarkAllRead, &k);
         let keep = match &mut popup {
-            Popup::Filter(input) => match input.handle(&k) {
+            Popup::Filter { input, error } => match input.handle(&k) {
                 InputOutcome::Submit => {
                     let raw = input.text();
                     self.apply_filter(raw);
                     false
                 }
                 InputOutcome::Cancel => false,
-                _ => true,
+                _ => {
+                    // Typing again: the complaint was about the text before.
+                    *error = None;
+                    true
+                }
             },
             Popup::Palette(input) => match k.code {
                 KeyCode::Tab => {
@@ -220,6 +233,23 @@ impl App {
                     }
                     _ if up => {
                         *cursor = cursor.saturating_sub(1);
+                        true
+                    }
+                    // The list keys move here too (they used to close the picker).
+                    _ if action == Some(Action::Last) => {
+                        *cursor = n.saturating_sub(1);
+                        true
+                    }
+                    _ if action == Some(Action::First) => {
+                        *cursor = 0;
+                        true
+                    }
+                    _ if action == Some(Action::PageDown) => {
+                        *cursor = (*cursor + 10).min(n.saturating_sub(1));
+                        true
+                    }
+                    _ if action == Some(Action::PageUp) => {
+                        *cursor = cursor.saturating_sub(10);
                         true
                     }
                     KeyCode::Enter => {

@@ -17,6 +17,9 @@ const THEMES: &[(&str, &str)] = &[
 struct ThemeFile {
     name: String,
     fg: String,
+    /// The screen's background ("reset": the terminal's own).
+    #[serde(default = "reset")]
+    bg: String,
     muted: String,
     accent: String,
     ok: String,
@@ -42,6 +45,10 @@ pub struct Theme {
     pub header: Style,
 }
 
+fn reset() -> String {
+    "reset".into()
+}
+
 fn color(s: &str) -> Color {
     s.parse::<Color>().unwrap_or(Color::Reset)
 }
@@ -64,7 +71,7 @@ impl Theme {
         match toml::from_str::<ThemeFile>(text) {
             Ok(f) => Theme {
                 name: f.name,
-                base: Style::default().fg(color(&f.fg)),
+                base: Style::default().fg(color(&f.fg)).bg(color(&f.bg)),
                 muted: Style::default().fg(color(&f.muted)),
                 accent: Style::default()
                     .fg(color(&f.accent))

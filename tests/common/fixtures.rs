@@ -26,6 +26,8 @@ pub const C_DEV: i64 = 3; // pending, project 3 whose developer is DEV_FIN
 pub const C_BIG: i64 = 4; // pending, 3 000 000 XOF: above the dual-approval threshold
 pub const C_APPROVED: i64 = 5; // approved, ready to pay
 pub const P_OPEN: i64 = 5; // open project, 80 h over the next weeks
+pub const P_WORK: i64 = 7; // in progress, developer Moussa (hours are planned on it)
+pub const P_WORK_2: i64 = 8; // in progress, developer Moussa
 pub const T_NEW: i64 = 1; // new, unassigned ticket
 pub const A_DRAFT: i64 = 1; // draft article by Éloïse
 
@@ -144,13 +146,15 @@ pub async fn world(db: &Db) {
     .await
     .unwrap();
     let monday = now.date_naive() - Duration::days(i64::from(now.weekday().num_days_from_monday()));
-    let projects: [(i64, i64, Option<i64>, &str, i64); 6] = [
+    let projects: [(i64, i64, Option<i64>, &str, i64); 8] = [
         (1, CLIENT, Some(MOUSSA), "completed", 450_000),
         (2, CLIENT_FIN, Some(MOUSSA), "completed", 450_000),
         (3, CLIENT, Some(DEV_FIN), "completed", 450_000),
         (4, CLIENT, Some(MOUSSA), "completed", 20_000_000),
         (P_OPEN, CLIENT, None, "open", 900_000),
         (6, CLIENT, Some(MOUSSA), "completed", 1_000_000),
+        (P_WORK, CLIENT, Some(MOUSSA), "in_progress", 300_000),
+        (P_WORK_2, CLIENT, Some(MOUSSA), "in_progress", 300_000),
     ];
     bulk::insert_rows(
         &mut tx,

@@ -17,7 +17,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
 
-use super::{Compose, Ctx, DetailState, Effect, ListScreen, TabId, TextSize, status_values};
+use super::{Compose, Ctx, DetailState, Effect, ListScreen, TabId, TextSize, codes, status_values};
 
 #[derive(Default)]
 pub struct ArticlesScreen {
@@ -68,7 +68,7 @@ impl ListScreen for ArticlesScreen {
         self.filter_raw = raw.to_owned();
         self.filter = ArticleFilter {
             text: p.text(),
-            statuses: status_values(p),
+            statuses: status_values(p, &codes(ArticleStatus::ALL)),
         };
     }
     fn filter_text(&self) -> &str {
@@ -172,12 +172,27 @@ impl ListScreen for ArticlesScreen {
                     .next_states()
                     .into_iter()
                     .map(|to| {
-                        let then = if to == ArticleStatus::Published
-                            && !ctx.may(Permission::ArticlesPublish)
-                        {
-                            ctx.refuse(Permission::ArticlesPublish)
-                        } else {
-                            Effect::write(set_status(id, to, seen, l))
+                        let job = set_status(id, to, seen, l);
+                        let then = match (to, from) {
+                            (ArticleStatus::Published, _)
+                                if !ctx.may(Permission::ArticlesPublish) =>
+                            {
+                                ctx.refuse(Permission::ArticlesPublish)
+                            }
+                            // What readers see changes: asked first.
+                            (ArticleStatus::Published, _) | (_, ArticleStatus::Published) => {
+                                let key = if to == ArticleStatus::Published {
+                                    "articles.confirm_publish"
+                                } else {
+                                    "articles.confirm_unpublish"
+                                };
+                                Effect::Confirm {
+                                    title: ctx.t("confirm.title"),
+                                    question: ctx.ta(key, &[("title", &a.title)]),
+                                    job,
+                                }
+                            }
+                            _ => Effect::write(job),
                         };
                         (format::status("article", to.as_str(), l), then)
                     })

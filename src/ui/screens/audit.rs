@@ -105,8 +105,7 @@ pub fn history_lines(history: &[AuditRow], ctx: &Ctx, out: &mut Vec<DetailLine>)
     }
 }
 
-fn day(v: &str, end: bool) -> Option<chrono::DateTime<chrono::Utc>> {
-    let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()?;
+fn day(d: NaiveDate, end: bool) -> Option<chrono::DateTime<chrono::Utc>> {
     let d = if end { d.succ_opt()? } else { d };
     Some(d.and_time(NaiveTime::MIN).and_utc())
 }
@@ -160,12 +159,10 @@ impl ListScreen for AuditScreen {
             user_id: None,
             actor: p.first(&["user", "actor", "par"]).or_else(|| p.text()),
             auditable_type: p.first(&["type"]),
-            auditable_id: p.first(&["id"]).and_then(|v| v.parse().ok()),
+            auditable_id: p.number(&["id"]),
             event: p.first(&["event", "evenement"]),
-            from: p
-                .first(&["from", "du", "since"])
-                .and_then(|v| day(&v, false)),
-            to: p.first(&["to", "au", "until"]).and_then(|v| day(&v, true)),
+            from: p.date(&["from", "du", "since"]).and_then(|d| day(d, false)),
+            to: p.date(&["to", "au", "until"]).and_then(|d| day(d, true)),
         };
     }
     fn filter_text(&self) -> &str {

@@ -205,6 +205,14 @@ impl<S: ListScreen> Screen for S {
     }
     fn detail_view(&self, ctx: &Ctx) -> DetailView {
         let d = self.detail();
+        // Nothing listed (a filter without a match): nothing to wait for either.
+        if self.list().rows.is_empty() && self.list().state != PaneState::Loading {
+            return DetailView {
+                title: ctx.t("detail.nothing_title"),
+                lines: vec![DetailLine::Text(ctx.t("detail.no_selection"))],
+                scroll: 0,
+            };
+        }
         let lines = match (&d.error, self.detail_lines(ctx)) {
             (Some(e), _) => vec![DetailLine::Styled(
                 ctx.t("detail.error"),

@@ -418,16 +418,31 @@ macro_rules! screen_fields {
 }
 pub(crate) use screen_fields;
 
-/// Quick filter values for a status field given in the staff member's words or the code.
-pub fn status_values(parsed: &ParsedFilter) -> Vec<String> {
-    parsed
-        .values(&["status", "statut"])
+/// The codes of a string enum (`CommissionStatus::ALL`…), for `status_values` and choices.
+pub fn codes<T: Copy + Into<&'static str>>(all: &[T]) -> Vec<&'static str> {
+    all.iter().map(|t| (*t).into()).collect()
+}
+
+/// The `currency:` of a filter ("xof" reads XOF), one the platform knows.
+pub fn currency_value(parsed: &ParsedFilter) -> Option<String> {
+    let known: Vec<String> = crate::domain::Currency::ALL
         .iter()
-        .flat_map(|v| {
-            v.split(',')
-                .map(|s| s.trim().to_lowercase())
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-        })
-        .collect()
+        .map(|c| c.code().to_lowercase())
+        .collect();
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    parsed
+        .choice(&["currency", "devise"], &known)
+        .map(|c| c.to_uppercase())
+}
+
+/// The `status:` values of a filter, each one of `codes` or `all` (`tous`); another is
+/// reported as not understood. "all" comes back as no status at all.
+pub fn status_values(parsed: &ParsedFilter, codes: &[&str]) -> Vec<String> {
+    let mut allowed = codes.to_vec();
+    allowed.extend(["all", "tous"]);
+    let mut statuses = parsed.choices(&["status", "statut"], &allowed);
+    if statuses.iter().any(|s| s == "all" || s == "tous") {
+        statuses.clear();
+    }
+    statuses
 }

@@ -16,7 +16,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
-use super::{Choices, Ctx, DetailState, Effect, ListScreen, TabId, status_values};
+use super::{Choices, Ctx, DetailState, Effect, ListScreen, TabId, codes, status_values};
 
 #[derive(Default)]
 pub struct ProjectsScreen {
@@ -86,13 +86,13 @@ impl ListScreen for ProjectsScreen {
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         self.filter = Filter {
-            statuses: status_values(p),
+            statuses: status_values(p, &codes(ProjectStatus::ALL)),
             text: p.text(),
             client: p.first(&["client"]),
             developer: p.first(&["dev", "developer", "developpeur"]),
             developer_id: None,
             client_id: None,
-            currency: p.first(&["currency", "devise"]).map(|c| c.to_uppercase()),
+            currency: super::currency_value(p),
             overdue_at: (p.flag("overdue") || p.flag("retard")).then_some(ctx.now),
         };
         if p.flag("overdue") || p.flag("retard") {

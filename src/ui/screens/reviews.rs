@@ -83,17 +83,11 @@ impl ListScreen for ReviewsScreen {
             text: p.text_except(&flags),
             hidden,
             ratings: p
-                .values(&["rating", "note"])
+                .choices(&["rating", "note"], &["1", "2", "3", "4", "5"])
                 .iter()
-                .flat_map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .map(str::to_owned)
-                        .collect::<Vec<_>>()
-                })
                 .filter_map(|v| v.parse().ok())
                 .collect(),
-            project_id: p.first(&["project", "projet"]).and_then(|v| v.parse().ok()),
+            project_id: p.number(&["project", "projet"]),
             person: p.first(&["user", "person", "personne"]),
         };
     }

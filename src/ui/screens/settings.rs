@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ratatui::layout::Constraint;
 
 use crate::domain::{Locale, Permission, sanitize_line};
-use crate::office::format;
+use crate::office::{format, settings_form};
 use crate::service::{self, ServiceError};
 use crate::store::audit::AuditRow;
 use crate::store::settings::SettingRow;
@@ -112,7 +112,7 @@ impl ListScreen for SettingsScreen {
         };
         vec![
             name,
-            s.payload.to_string().into(),
+            settings_form::display(&s.group, &s.name, &s.payload, ctx.locale).into(),
             format::when(s.updated_at, ctx.now, ctx.locale).into(),
         ]
     }
@@ -138,6 +138,10 @@ impl ListScreen for SettingsScreen {
             format::absolute(s.updated_at, ctx.locale),
         ));
         out.push(DetailLine::Section(ctx.t("settings.value")));
+        out.push(DetailLine::Text(settings_form::display(
+            &s.group, &s.name, &s.payload, ctx.locale,
+        )));
+        out.push(DetailLine::Section(ctx.t("settings.stored")));
         out.extend(pretty.lines().map(|l| DetailLine::Text(l.to_owned())));
         super::audit::history_lines(&d.history, ctx, &mut out);
         out
@@ -164,11 +168,17 @@ impl ListScreen for SettingsScreen {
             return None;
         }
         let s = self.list.current()?;
+        if s.locked {
+            return Some(vec![Effect::Refuse(ctx.t("settings.locked_text"))]);
+        }
         let (group, name, locale) = (s.group.clone(), s.name.clone(), ctx.locale);
+        let current = s.payload.clone();
         Some(vec![Effect::Prompt {
             title: ctx.ta("settings.edit_title", &[("key", &sanitize_line(&key(s)))]),
-            text: s.payload.to_string(),
-            submit: Arc::new(move |payload| update(group.clone(), name.clone(), payload, locale)),
+            text: settings_form::editable(&s.group, &s.name, &s.payload, locale),
+            submit: Arc::new(move |typed| {
+                update(group.clone(), name.clone(), typed, current.clone(), locale)
+            }),
         }])
     }
     fn watches(&self, t: &str) -> bool {
@@ -176,14 +186,16 @@ impl ListScreen for SettingsScreen {
     }
 }
 
-/// A new value typed as JSON, then saved.
-fn update(group: String, name: String, payload: String, locale: Locale) -> Job {
+/// A new value as a person writes it, read back, then saved.
+fn update(
+    group: String,
+    name: String,
+    typed: String,
+    current: serde_json::Value,
+    locale: Locale,
+) -> Job {
     Job::write(move |db, actor, origin| async move {
-        let value: serde_json::Value =
-            serde_json::from_str(payload.trim()).map_err(|e| ServiceError::Invalid {
-                field: "setting",
-                message: format!("not valid JSON: {e}"),
-            })?;
+        let value = settings_form::read(&group, &name, &typed, &current, locale)?;
         service::settings::update(&db, &actor, &origin, &group, &name, value).await?;
         let key = format!("{group}.{name}");
         Ok(Done::say(locale, "toast.setting_updated", &[("key", &key)]))

@@ -143,9 +143,7 @@ impl ListScreen for WorkloadScreen {
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         self.text = p.text();
-        if let Some(w) = p
-            .first(&["week", "semaine"])
-            .and_then(|w| w.parse::<u32>().ok())
+        if let Some(w) = p.number::<u32>(&["week", "semaine"])
             && let Some(d) =
                 NaiveDate::from_isoywd_opt(self.from.iso_week().year(), w, chrono::Weekday::Mon)
         {

@@ -213,6 +213,11 @@ impl<R: Identified> ListView<R> {
         if self.has_before && self.cursor < margin {
             return Some(Need::Before);
         }
+        // Just landed on the real end (G): one page before it tells a short list's exact
+        // size ("120/120", not "100/≥ 100"); a long one stays "≥".
+        if self.has_before && !self.has_after && self.rows.len() as u64 <= PAGE {
+            return Some(Need::Before);
+        }
         None
     }
 
@@ -542,6 +547,20 @@ mod tests {
             .collect()
     }
 
+    /// After G on a list a little longer than a page, the count is exact once the rows before
+    /// the last page are in.
+    #[test]
+    fn the_end_of_a_short_list_gives_its_exact_count() {
+        let mut v = ListView::default();
+        v.set_viewport(20);
+        v.apply(page(20..120, true, false), Fill::Replace(Keep::Bottom));
+        assert_eq!(v.position_label(), "100/≥ 100");
+        assert_eq!(v.need(), Some(Need::Before));
+        v.apply(page(0..20, false, true), Fill::Prepend);
+        assert_eq!(v.position_label(), "120/120");
+        assert_eq!(v.need(), None);
+    }
+
     /// A money cell wider than its column's nominal width widens the column: no leading digit
     /// is lost (it used to read ",062,500 FCFA"); a text that cannot fit ends with '…'.
     #[test]
@@ -560,6 +579,9 @@ mod tests {
         // Marked rows carry a mark of their own, not only a colour.
         v.toggle_selected();
         let lines = drawn(&v, &columns, 40);
-        assert!(lines[2].contains('✓') && !lines[3].contains('✓'), "{lines:#?}");
+        assert!(
+            lines[2].contains('✓') && !lines[3].contains('✓'),
+            "{lines:#?}"
+        );
     }
 }

@@ -17,7 +17,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
-use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
+use super::{Ctx, DetailState, Effect, ListScreen, TabId, codes, status_values};
 
 mod jobs;
 
@@ -112,14 +112,12 @@ impl ListScreen for CommissionsScreen {
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
-        let mut statuses = status_values(p);
-        if statuses.iter().any(|s| s == "all" || s == "tous") {
-            statuses.clear();
-        }
-        let amount = |names: &[&str]| {
-            p.first(names)
-                .and_then(|v| v.replace([' ', '_'], "").parse::<i64>().ok())
-        };
+        let statuses = status_values(p, &codes(crate::domain::CommissionStatus::ALL));
+        let currency = super::currency_value(p);
+        let money = currency
+            .as_deref()
+            .and_then(|c| crate::domain::Currency::parse(c).ok());
+        let amount = |names: &[&str]| p.amount(names, money, ctx.locale);
         self.kind = if p.flag("external") || p.flag("externe") {
             Kind::External
         } else {
@@ -139,12 +137,12 @@ impl ListScreen for CommissionsScreen {
         }
         self.filter = Filter {
             statuses,
-            currency: p.first(&["currency", "devise"]).map(|c| c.to_uppercase()),
+            currency,
             min_amount: amount(&["min"]),
             max_amount: amount(&["max"]),
             text,
             approvable_by: mine.then_some(ctx.actor.id),
-            project_id: p.first(&["project", "projet"]).and_then(|v| v.parse().ok()),
+            project_id: p.number(&["project", "projet"]),
         };
     }
     fn filter_text(&self) -> &str {

@@ -8,24 +8,48 @@ use crate::tr;
 use crate::ui::data::{Done, Job};
 use crate::ui::screens::{Choices, Compose, Ctx, Effect, TextSize};
 
-/// Assigns the ticket to `to` (None: to oneself).
-pub fn assign(id: i64, to: Option<i64>, seen: Option<i64>, locale: Locale) -> Job {
+/// Assigns the ticket to `to` (None: to oneself), named `name` in the toast.
+pub fn assign(id: i64, to: Option<i64>, name: String, seen: Option<i64>, locale: Locale) -> Job {
     Job::write(move |db, actor, origin| async move {
         let to = to.unwrap_or(actor.id);
         tickets::assign(&db, &actor, &origin, id, to, seen).await?;
-        Ok(Done::about(locale, "toast.assigned", id))
+        let id = id.to_string();
+        Ok(Done::say(
+            locale,
+            "toast.assigned",
+            &[("id", &id), ("name", &name)],
+        ))
     })
 }
 
-/// The support agents to assign the ticket to.
-pub fn agents(id: i64, seen: Option<i64>, locale: Locale) -> Job {
+/// The support agents to assign the ticket to, each with their open tickets; the current
+/// assignee is marked (choosing them changes nothing and says so).
+pub fn agents(id: i64, assignee: Option<i64>, seen: Option<i64>, locale: Locale) -> Job {
     Job::new(move |mut db, _| async move {
         let agents = store::users::staff(&mut db, &["support", "super-admin"]).await?;
+        let ids: Vec<i64> = agents.iter().map(|(id, _, _)| *id).collect();
+        let open = store::users::open_tickets(&mut db, &ids).await?;
         let options = agents
             .into_iter()
             .map(|(to, name, email)| {
-                let label = format!("{name} <{email}>");
-                (label, Effect::write(assign(id, Some(to), seen, locale)))
+                let n = open.iter().find(|(a, _)| *a == to).map_or(0, |(_, n)| *n);
+                let count = crate::office::messages::plural(
+                    locale,
+                    "picker.open_tickets",
+                    n as usize,
+                    &[("n", &n.to_string())],
+                );
+                if assignee == Some(to) {
+                    let mark = tr(locale, "picker.current", &[]);
+                    let label = format!("✓ {name} <{email}> · {count} · {mark}");
+                    let said = tr(locale, "error.already_assigned", &[("to", &name)]);
+                    return (label, Effect::Toast(said));
+                }
+                let label = format!("  {name} <{email}> · {count}");
+                (
+                    label,
+                    Effect::write(assign(id, Some(to), name, seen, locale)),
+                )
             })
             .collect();
         Ok(Choices {

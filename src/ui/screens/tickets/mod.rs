@@ -19,7 +19,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 
-use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
+use super::{Ctx, DetailState, Effect, ListScreen, TabId, codes, status_values};
 
 pub mod jobs;
 
@@ -218,14 +218,14 @@ impl ListScreen for TicketsScreen {
                     .join(" ")
             })
             .filter(|t| !t.is_empty());
-        let mut statuses = status_values(p);
-        if statuses.iter().any(|s| s == "all" || s == "tous") {
-            statuses.clear();
-        }
+        let statuses = status_values(p, &codes(TicketStatus::ALL));
         self.filter = Filter {
             statuses,
-            priorities: p.values(&["priority", "priorite"]),
-            category: p.first(&["category", "categorie"]),
+            priorities: p.choices(&["priority", "priorite"], &codes(TicketPriority::ALL)),
+            category: p.choice(
+                &["category", "categorie"],
+                &codes(crate::domain::TicketCategory::ALL),
+            ),
             assignee_id: (p.flag("mine") || p.flag("moi")).then_some(ctx.actor.id),
             unassigned: p.flag("unassigned") || p.flag("libre"),
             breached_at: (p.flag("breached") || p.flag("depasse")).then_some(ctx.now),
@@ -395,8 +395,10 @@ impl ListScreen for TicketsScreen {
         let r = self.list.current()?;
         let (id, seen, l) = (r.id, Some(r.lock_version), ctx.locale);
         let effect = match action {
-            Action::AssignMe => Effect::write(jobs::assign(id, None, seen, l)),
-            Action::AssignTo => Effect::Choose(jobs::agents(id, seen, l)),
+            Action::AssignMe => {
+                Effect::write(jobs::assign(id, None, ctx.actor.name.clone(), seen, l))
+            }
+            Action::AssignTo => Effect::Choose(jobs::agents(id, r.assignee_id, seen, l)),
             Action::LinkProject => Effect::Choose(jobs::client_projects(
                 id,
                 r.reference.clone(),

@@ -200,9 +200,21 @@ impl ListScreen for UsersScreen {
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
+        let kinds = [
+            "client",
+            "clients",
+            "developer",
+            "developers",
+            "dev",
+            "développeur",
+            "developpeur",
+            "staff",
+            "équipe",
+            "equipe",
+        ];
         let kind = p
-            .first(&["type", "kind"])
-            .and_then(|k| match k.to_lowercase().as_str() {
+            .choice(&["type", "kind"], &kinds)
+            .and_then(|k| match k.as_str() {
                 "client" | "clients" => Some(Kind::Client),
                 "developer" | "developers" | "dev" | "développeur" | "developpeur" => {
                     Some(Kind::Developer)
@@ -213,10 +225,11 @@ impl ListScreen for UsersScreen {
         self.filter = Filter {
             text: p.text_except(&["deleted", "supprimés", "supprimes"]),
             kind,
-            role: p.first(&["role", "rôle"]).map(|r| r.to_lowercase()),
-            availability: p
-                .first(&["availability", "dispo", "disponibilité"])
-                .map(|a| a.to_lowercase()),
+            role: p.choice(&["role", "rôle"], &super::codes(Role::ALL)),
+            availability: p.choice(
+                &["availability", "dispo", "disponibilité"],
+                &super::codes(Availability::ALL),
+            ),
             payout_method: p.first(&["payout", "paiement"]).map(|m| m.to_lowercase()),
             include_deleted: p.flag("deleted") || p.flag("supprimés") || p.flag("supprimes"),
         };

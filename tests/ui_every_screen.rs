@@ -1,0 +1,94 @@
+//! What every screen does the same way: a filter without a match, errors that belong to the
+//! screen they were made on, and articles that confirm what readers will see.
+
+mod common;
+
+use common::ui::{Harness, demo_db};
+use crossterm::event::{KeyCode, KeyModifiers};
+use obryl::domain::Locale;
+use obryl::ui::popup::Popup;
+use obryl::ui::screens::TabId;
+use obryl::ui::widgets::toast::Level;
+
+async fn filter(h: &mut Harness, text: &str) {
+    h.char('/').await;
+    h.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
+    h.type_text(text).await;
+    h.key(KeyCode::Enter).await;
+}
+
+/// A filter without a match says there is nothing to show in the detail, not "Loading…".
+#[tokio::test]
+async fn a_filter_without_a_match_clears_the_detail() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "support@obryl.test", Locale::En, TabId::Tickets).await;
+    h.key(KeyCode::Enter).await;
+    h.pump().await;
+    filter(&mut h, "no-ticket-has-this-subject").await;
+    h.pump().await;
+    assert!(h.app.screens.tickets.list.rows.is_empty());
+    let text = h.render(160, 40);
+    assert!(text.contains("No row matches"), "{text}");
+    assert!(!text.contains("Loading"), "{text}");
+}
+
+/// An error toast belongs to the screen it was made on: switching tabs takes it away.
+#[tokio::test]
+async fn error_toasts_leave_with_their_tab() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "support@obryl.test", Locale::En, TabId::Commissions).await;
+    h.char('a').await;
+    assert_eq!(h.app.toast.as_ref().map(|t| t.level), Some(Level::Error));
+    h.char('4').await;
+    assert!(h.app.toast.is_none());
+    assert!(h.app.last_error.is_none());
+}
+
+/// Publishing asks first; a published article can be taken off again.
+#[tokio::test]
+async fn publishing_confirms_and_can_be_undone() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "editor@obryl.test", Locale::En, TabId::Projects).await;
+    h.char(':').await;
+    h.type_text("articles").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until("the articles", |app| {
+        !app.screens.articles.list.rows.is_empty()
+    })
+    .await;
+    filter(&mut h, "status:published").await;
+    h.pump().await;
+    let title = h.app.screens.articles.list.rows[0].title.clone();
+    h.char('t').await;
+    let labels: Vec<String> = match &h.app.popup {
+        Some(Popup::Picker {
+            options: Some(o), ..
+        }) => o.iter().map(|(l, _)| l.clone()).collect(),
+        _ => panic!("a status picker"),
+    };
+    assert_eq!(labels, ["draft", "archived"]);
+    h.key(KeyCode::Enter).await;
+    let Some(Popup::Confirm { question, .. }) = &h.app.popup else {
+        panic!("unpublishing asks first")
+    };
+    assert!(question.contains(&title), "{question}");
+    h.char('y').await;
+    h.pump_until("the change", |app| app.toast.is_some()).await;
+    assert_eq!(h.app.toast.as_ref().unwrap().level, Level::Success);
+}
+
+/// The light theme paints its own background, so it reads the same on a dark terminal, and
+/// its muted text is a grey dark enough to read on white.
+#[tokio::test]
+async fn the_light_theme_brings_its_own_background() {
+    use ratatui::style::Color;
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "support@obryl.test", Locale::En, TabId::Tickets).await;
+    h.app.theme = obryl::ui::theme::Theme::load("light", false);
+    let buf = h.render_buffer(120, 40);
+    let white = Color::Rgb(255, 255, 255);
+    let corner = &buf[(119, 38)];
+    assert_eq!(corner.bg, white, "an empty cell has the theme's background");
+    let muted = h.app.theme.muted.fg.unwrap();
+    assert_ne!(muted, Color::Gray, "no light grey on white");
+}
