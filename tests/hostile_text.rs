@@ -786,10 +786,7 @@ async fn the_command_line_prints_hostile_text_safely_and_json_exactly() {
     );
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     let (out, _) = clean_output(&o, "audit tail --json");
-    let rows: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON value per line"))
-        .collect();
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).expect("one JSON array");
     let ours = rows
         .iter()
         .find(|r| {
