@@ -404,6 +404,7 @@ async fn a_canned_reply_quoting_a_hostile_subject_and_name_is_sanitised() {
     assert!(row.subject.contains('\u{1b}') && row.requester_name.contains('\u{1b}'));
     h.char('c').await;
     h.key_mod(KeyCode::Char('o'), KeyModifiers::CONTROL).await;
+    h.key(KeyCode::Enter).await;
     let text = match &h.app.popup {
         Some(Popup::Compose { composer, .. }) => composer.text(),
         _ => panic!("the reply composer is open"),
@@ -420,7 +421,7 @@ async fn a_canned_reply_quoting_a_hostile_subject_and_name_is_sanitised() {
         );
     }
     assert!(
-        text.contains(&format!("Hello {},", sanitize_line(&row.requester_name))),
+        text.contains(&format!(" {},", sanitize_line(&row.requester_name))),
         "{text}"
     );
     assert!(text.contains(&sanitize_line(&row.subject)), "{text}");

@@ -92,3 +92,41 @@ async fn the_light_theme_brings_its_own_background() {
     let muted = h.app.theme.muted.fg.unwrap();
     assert_ne!(muted, Color::Gray, "no light grey on white");
 }
+
+/// Ctrl-O offers the canned replies in the requester's language, whatever the agent's.
+#[tokio::test]
+async fn canned_replies_come_in_the_requesters_language() {
+    let (db, _dir) = demo_db().await;
+    for staff in [Locale::En, Locale::Fr] {
+        let mut h = Harness::new(&db, "support@obryl.test", staff, TabId::Tickets).await;
+        h.key(KeyCode::Enter).await;
+        h.pump_until("the ticket", |app| {
+            app.screens.tickets.detail.content.is_some()
+        })
+        .await;
+        let theirs = h
+            .app
+            .screens
+            .tickets
+            .detail
+            .content
+            .as_ref()
+            .unwrap()
+            .requester_locale;
+        h.char('c').await;
+        h.key_mod(KeyCode::Char('o'), KeyModifiers::CONTROL).await;
+        let Some(Popup::Compose {
+            canned: Some((replies, _)),
+            ..
+        }) = &h.app.popup
+        else {
+            panic!("the canned replies")
+        };
+        let expected: Vec<String> = obryl::ui::drafts::canned(theirs)
+            .into_iter()
+            .map(|c| c.title)
+            .collect();
+        let titles: Vec<String> = replies.iter().map(|(t, _)| t.clone()).collect();
+        assert_eq!(titles, expected, "staff in {staff:?}");
+    }
+}

@@ -706,9 +706,21 @@ async fn ticket_thread_and_reply_composer_with_a_canned_reply() {
     assert!(thread.contains("Conversation"), "{thread}");
     insta::assert_snapshot!("ticket_thread_fr_120x40", thread);
     h.char('c').await;
+    h.type_text("Merci.").await;
     h.key_mod(KeyCode::Char('o'), KeyModifiers::CONTROL).await;
+    let picker = h.render(120, 40);
+    assert!(picker.contains("Réponses types"), "{picker}");
+    h.key(KeyCode::Enter).await;
     let text = h.render(120, 40);
-    assert!(matches!(h.app.popup, Some(Popup::Compose { .. })));
+    let Some(Popup::Compose { composer, .. }) = &h.app.popup else {
+        panic!("the composer")
+    };
+    // A paragraph of its own after what was typed.
+    assert!(
+        composer.text().starts_with("Merci.\n\n"),
+        "{:?}",
+        composer.text()
+    );
     assert!(
         text.contains("Bonjour") && text.contains("support Obryl Tech"),
         "{text}"

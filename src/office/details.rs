@@ -48,6 +48,8 @@ pub struct TicketDetail {
     pub history: Vec<AuditRow>,
     /// The thread, oldest first, internal notes included (staff only ever see this).
     pub messages: Vec<crate::store::messages::MessageRow>,
+    /// The language the requester reads (canned replies are offered in it).
+    pub requester_locale: crate::domain::Locale,
 }
 
 /// A person's whole record: profiles, roles and what they grant, projects, history.
@@ -156,12 +158,18 @@ pub async fn ticket(c: &mut impl Conn, id: i64, messages: u64) -> Result<TicketD
         Some(conv) => store::messages::latest(c, conv, messages, true).await?,
         None => Vec::new(),
     };
+    let requester_locale = store::users::find(c, row.requester_id)
+        .await?
+        .map_or(crate::domain::Locale::Fr, |u| {
+            crate::domain::Locale::from_tag(&u.locale)
+        });
     Ok(TicketDetail {
         row,
         body,
         resolution,
         history,
         messages,
+        requester_locale,
     })
 }
 

@@ -78,48 +78,47 @@ impl App {
         }
     }
 
-    /// The next canned reply for a ticket, placeholders filled from what is on screen.
-    pub(crate) fn canned_reply(&mut self, ticket_id: i64) -> String {
-        let replies = canned(self.locale);
-        if replies.is_empty() {
-            return String::new();
-        }
-        let pick = &replies[self.screens.tickets.canned_index % replies.len()];
-        self.screens.tickets.canned_index += 1;
-        let row = self
-            .screens
-            .tickets
+    /// The canned replies for a ticket, in its requester's language, placeholders filled
+    /// from what is on screen (sanitised by `fill`): (title, text).
+    pub(crate) fn canned_replies(&self, ticket_id: i64) -> Vec<(String, String)> {
+        let tickets = &self.screens.tickets;
+        let detail = tickets
             .detail
             .content
             .as_ref()
-            .map(|d| d.row.clone())
-            .filter(|r| r.id == ticket_id)
-            .or_else(|| {
-                self.screens
-                    .tickets
-                    .list
-                    .rows
-                    .iter()
-                    .find(|r| r.id == ticket_id)
-                    .cloned()
-            });
+            .filter(|d| d.row.id == ticket_id);
+        let row = detail.map(|d| d.row.clone()).or_else(|| {
+            tickets
+                .list
+                .rows
+                .iter()
+                .find(|r| r.id == ticket_id)
+                .cloned()
+        });
+        let locale = detail.map_or(self.locale, |d| d.requester_locale);
         let agent = self
             .actor
             .as_ref()
             .map(|a| a.name.clone())
             .unwrap_or_default();
-        match row {
-            Some(r) => fill(
-                &pick.body,
-                &[
-                    ("requester.name", &r.requester_name),
-                    ("ticket.reference", &r.reference),
-                    ("ticket.subject", &r.subject),
-                    ("agent.name", &agent),
-                ],
-            ),
-            None => fill(&pick.body, &[("agent.name", &agent)]),
-        }
+        canned(locale)
+            .into_iter()
+            .map(|c| {
+                let body = match &row {
+                    Some(r) => fill(
+                        &c.body,
+                        &[
+                            ("requester.name", &r.requester_name),
+                            ("ticket.reference", &r.reference),
+                            ("ticket.subject", &r.subject),
+                            ("agent.name", &agent),
+                        ],
+                    ),
+                    None => fill(&c.body, &[("agent.name", &agent)]),
+                };
+                (sanitize_line(&c.title), body)
+            })
+            .collect()
     }
 }
 

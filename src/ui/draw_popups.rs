@@ -150,9 +150,24 @@ impl App {
             } => {
                 confirm::draw(f, area, title, question, &self.t("confirm.keys"), &theme);
             }
-            Popup::Compose { composer, .. } => {
+            Popup::Compose {
+                composer, canned, ..
+            } => {
                 let r = centered(area, 80, 12);
                 composer.draw(f, r, &theme);
+                if let Some((replies, cursor)) = canned {
+                    let labels = replies.iter().map(|(t, _)| t.clone()).collect();
+                    draw_choices(
+                        f,
+                        area,
+                        &self.t("compose.canned_title"),
+                        Some(labels),
+                        *cursor,
+                        &self.t("picker.keys"),
+                        "",
+                        &theme,
+                    );
+                }
             }
         }
         self.popup = Some(popup);

@@ -42,6 +42,8 @@ pub enum Popup {
     Compose {
         composer: Box<Composer>,
         purpose: Compose,
+        /// Ctrl-O's list of canned replies over the composer: (title, text) and the cursor.
+        canned: Option<(Vec<(String, String)>, usize)>,
     },
     /// A choice among options (ticket status, priority, an agent); None while they load.
     Picker {
@@ -84,6 +86,7 @@ impl Popup {
         Popup::Compose {
             composer: Box::new(composer),
             purpose,
+            canned: None,
         }
     }
     pub fn paste(&mut self, text: &str) {
@@ -200,14 +203,46 @@ impl App {
                 Answer::No => false,
                 Answer::Undecided => true,
             },
-            Popup::Compose { composer, purpose } => {
+            Popup::Compose {
+                composer,
+                purpose,
+                canned: Some((replies, cursor)),
+            } => {
+                let n = replies.len();
+                match k.code {
+                    _ if down => *cursor = (*cursor + 1).min(n.saturating_sub(1)),
+                    _ if up => *cursor = cursor.saturating_sub(1),
+                    KeyCode::Enter => {
+                        if let Some((_, text)) = replies.get(*cursor) {
+                            composer.add_paragraph(text);
+                            self.save_draft(purpose, &composer.text());
+                        }
+                        if let Popup::Compose { canned, .. } = &mut popup {
+                            *canned = None;
+                        }
+                    }
+                    KeyCode::Esc => {
+                        if let Popup::Compose { canned, .. } = &mut popup {
+                            *canned = None;
+                        }
+                    }
+                    _ => {}
+                }
+                true
+            }
+            Popup::Compose {
+                composer,
+                purpose,
+                canned,
+            } => {
                 let ctrl_o =
                     k.code == KeyCode::Char('o') && k.modifiers.contains(KeyModifiers::CONTROL);
                 if ctrl_o {
                     if let (true, Some(id)) = (purpose.canned, purpose.ticket) {
-                        let text = self.canned_reply(id);
-                        composer.paste(&text);
-                        self.save_draft(purpose, &composer.text());
+                        let replies = self.canned_replies(id);
+                        if !replies.is_empty() {
+                            *canned = Some((replies, 0));
+                        }
                     }
                     true
                 } else {

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
 use crate::ui::theme::Theme;
 
@@ -29,6 +29,9 @@ impl Composer {
     pub fn new(title: impl Into<String>, hint: impl Into<String>, max_bytes: usize) -> Composer {
         let mut area = TextArea::default();
         area.set_max_histories(200);
+        // Long lines wrap at words (a long word at a glyph): the start of the text never
+        // scrolls out of view.
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
         Composer {
             title: title.into(),
             hint: hint.into(),
@@ -43,6 +46,7 @@ impl Composer {
         let text = crate::domain::sanitize(text);
         self.area = TextArea::new(text.lines().map(str::to_owned).collect());
         self.area.set_max_histories(200);
+        self.area.set_wrap_mode(WrapMode::WordOrGlyph);
         self
     }
 
@@ -63,9 +67,24 @@ impl Composer {
         self.bytes() > self.max_bytes
     }
 
-    /// Inserts `text` at the cursor (a paste, a canned reply), sanitised like [`Self::with_text`].
+    /// Inserts `text` at the cursor (a paste), sanitised like [`Self::with_text`].
     pub fn paste(&mut self, text: &str) {
         self.area.insert_str(crate::domain::sanitize(text));
+    }
+
+    /// Adds `text` as a paragraph of its own at the end (a canned reply): a blank line
+    /// separates it from what was typed.
+    pub fn add_paragraph(&mut self, text: &str) {
+        self.area.move_cursor(CursorMove::Bottom);
+        self.area.move_cursor(CursorMove::End);
+        let typed = self.text();
+        let gap = match typed.trim_end_matches(' ') {
+            "" => "",
+            t if t.ends_with("\n\n") => "",
+            t if t.ends_with('\n') => "\n",
+            _ => "\n\n",
+        };
+        self.paste(&format!("{gap}{text}"));
     }
 
     pub fn handle(&mut self, e: &KeyEvent) -> ComposerOutcome {

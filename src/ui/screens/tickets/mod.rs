@@ -31,8 +31,6 @@ pub struct TicketsScreen {
     pub filter_raw: String,
     /// Others looking at (and typing in) the open ticket: (ticket id, [(name, typing)]).
     pub presence: Option<(i64, Vec<(String, bool)>)>,
-    /// Which canned reply ctrl-o inserts next.
-    pub canned_index: usize,
     /// The app's clock as last seen, and when: lists are read with SLA clocks counted at the
     /// instant the screen shows them (a paused clock sorts at now + its frozen time left).
     clock: Mutex<(DateTime<Utc>, Instant)>,
@@ -55,7 +53,6 @@ impl Default for TicketsScreen {
             },
             filter_raw: OPEN_FILTER.to_owned(),
             presence: None,
-            canned_index: 0,
             clock: Mutex::new((Utc::now(), Instant::now())),
         }
     }
