@@ -130,3 +130,31 @@ async fn canned_replies_come_in_the_requesters_language() {
         assert_eq!(titles, expected, "staff in {staff:?}");
     }
 }
+
+/// French screens carry no English: the history's field names and values, key names and
+/// notification texts are in French.
+#[tokio::test]
+async fn french_screens_carry_no_english() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "admin@obryl.test", Locale::Fr, TabId::Audit).await;
+    let text = h.render(160, 45);
+    for english in ["status:", "assignee_id", "approved_by", "first_approved"] {
+        assert!(
+            !text.contains(english),
+            "{english:?} on a French screen:\n{text}"
+        );
+    }
+    assert!(text.contains("statut"), "{text}");
+    h.char('2').await;
+    let text = h.render(160, 45);
+    assert!(text.contains("espace sélectionner"), "{text}");
+    assert!(!text.contains(" space "), "{text}");
+    h.char('n').await;
+    h.pump_until("the notifications", |app| {
+        matches!(&app.popup, Some(Popup::Notifications { rows: Some(_), .. }))
+    })
+    .await;
+    let text = h.render(160, 45);
+    assert!(!text.contains("ext_commission."), "{text}");
+    assert!(!text.contains("« »"), "no empty names: {text}");
+}

@@ -330,7 +330,7 @@ impl App {
             ));
         }
         for a in actions {
-            if let Some(keys) = self.keymap.label(a) {
+            if let Some(keys) = self.keymap.label_in(a, self.locale) {
                 spans.push(Span::styled(format!(" {keys}"), theme.header));
                 spans.push(Span::styled(
                     format!(

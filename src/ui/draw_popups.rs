@@ -208,7 +208,7 @@ impl App {
                 lines.push(Line::from(""));
                 lines.push(Line::styled(self.t("help.everywhere"), theme.header));
             }
-            if let Some(keys) = self.keymap.label(*a) {
+            if let Some(keys) = self.keymap.label_in(*a, self.locale) {
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {keys:<16}"), theme.accent),
                     Span::raw(tr(self.locale, &format!("action.{}", a.name()), &[])),

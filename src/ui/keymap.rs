@@ -305,6 +305,27 @@ impl Keymap {
             .unwrap_or_default()
     }
 
+    /// The keys of an action as the footer and help show them, key names in `locale`
+    /// ("espace", "entrée").
+    pub fn label_in(&self, action: Action, locale: crate::domain::Locale) -> Option<String> {
+        let keys = self.by_action.get(&action)?;
+        if keys.is_empty() {
+            return None;
+        }
+        let named = keys
+            .iter()
+            .map(|k| {
+                let plain = k.label();
+                let key = format!("key.{plain}");
+                match crate::tr(locale, &key, &[]) {
+                    t if t != key => t,
+                    _ => plain,
+                }
+            })
+            .collect::<Vec<_>>();
+        Some(named.join("/"))
+    }
+
     pub fn label(&self, action: Action) -> Option<String> {
         let keys = self.by_action.get(&action)?;
         if keys.is_empty() {

@@ -37,7 +37,13 @@ pub fn text(n: &NotificationRow, locale: Locale) -> String {
             ("from", &s("from")),
             ("to", &s("to")),
             ("developer", &s("developer")),
+            ("name", &s("name")),
         ],
     );
-    if out == key { kind.to_owned() } else { out }
+    // A kind without words of its own still reads as a sentence, never as a code.
+    if out == key {
+        tr(locale, "notification_other", &[("kind", kind)])
+    } else {
+        out
+    }
 }

@@ -5,10 +5,12 @@ use chrono::{NaiveDate, NaiveTime};
 use ratatui::layout::Constraint;
 use serde_json::Value as JsonValue;
 
+use crate::domain::Locale;
 use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::{Anchor, Cursor};
+use crate::tr;
 use crate::ui::action::Action;
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
@@ -27,27 +29,51 @@ pub struct AuditScreen {
     pub follow: bool,
 }
 
-fn short(v: &JsonValue) -> String {
-    match v {
-        JsonValue::String(s) => s.clone(),
-        JsonValue::Null => "∅".into(),
-        other => other.to_string(),
+/// A value of a record's field as the staff member reads it: statuses, priorities and
+/// availabilities in their language, the rest as stored.
+fn short(auditable_type: &str, field: &str, v: &JsonValue, locale: Locale) -> String {
+    let kind = match (auditable_type, field) {
+        ("support_ticket", "status") => Some("ticket"),
+        ("commission" | "ext_commission", "status") => Some("commission"),
+        (t @ ("project" | "article"), "status") => Some(t),
+        (_, "priority") => Some("priority"),
+        (_, "availability") => Some("availability"),
+        (_, "category") => Some("category"),
+        _ => None,
+    };
+    match (v, kind) {
+        (JsonValue::String(s), Some(kind)) => format::status(kind, s, locale),
+        (JsonValue::String(s), None) => s.clone(),
+        (JsonValue::Bool(b), _) => tr(locale, if *b { "settings.yes" } else { "settings.no" }, &[]),
+        (JsonValue::Null, _) => "∅".into(),
+        (other, _) => other.to_string(),
     }
 }
 
-/// "status: pending → approved, approved_by: ∅ → 2".
-pub fn summary(r: &AuditRow) -> String {
+/// A field's name in the history ("statut", "assigned to"); its code when it has no words.
+fn field_label(field: &str, locale: Locale) -> String {
+    let key = format!("history.field.{field}");
+    match tr(locale, &key, &[]) {
+        t if t != key => t,
+        _ => field.replace('_', " "),
+    }
+}
+
+/// "status: pending → approved, approved by: ∅ → 2", in the staff member's language.
+pub fn summary(r: &AuditRow, locale: Locale) -> String {
     let old = r.old_values.clone().unwrap_or(JsonValue::Null);
     let new = r.new_values.clone().unwrap_or(JsonValue::Null);
     let Some(obj) = new.as_object() else {
         return String::new();
     };
+    let t = r.auditable_type.as_str();
     obj.iter()
         .map(|(k, v)| {
             format!(
-                "{k}: {} → {}",
-                short(old.get(k).unwrap_or(&JsonValue::Null)),
-                short(v)
+                "{}: {} → {}",
+                field_label(k, locale),
+                short(t, k, old.get(k).unwrap_or(&JsonValue::Null), locale),
+                short(t, k, v, locale)
             )
         })
         .collect::<Vec<_>>()
@@ -55,7 +81,7 @@ pub fn summary(r: &AuditRow) -> String {
 }
 
 /// The readable diff of one audit row, field by field.
-pub fn diff_lines(r: &AuditRow, out: &mut Vec<DetailLine>) {
+pub fn diff_lines(r: &AuditRow, locale: Locale, out: &mut Vec<DetailLine>) {
     let old = r.old_values.clone().unwrap_or(JsonValue::Null);
     let new = r.new_values.clone().unwrap_or(JsonValue::Null);
     let mut keys: Vec<String> = old
@@ -67,10 +93,17 @@ pub fn diff_lines(r: &AuditRow, out: &mut Vec<DetailLine>) {
     keys.sort();
     keys.dedup();
     for k in keys {
-        let before = old.get(&k).map(short).unwrap_or_else(|| "∅".into());
-        let after = new.get(&k).map(short).unwrap_or_else(|| "∅".into());
+        let t = r.auditable_type.as_str();
+        let before = old
+            .get(&k)
+            .map(|v| short(t, &k, v, locale))
+            .unwrap_or_else(|| "∅".into());
+        let after = new
+            .get(&k)
+            .map(|v| short(t, &k, v, locale))
+            .unwrap_or_else(|| "∅".into());
         out.push(DetailLine::Styled(
-            k.clone(),
+            field_label(&k, locale),
             format!("− {before}"),
             Tone::Danger,
         ));
@@ -99,7 +132,7 @@ pub fn history_lines(history: &[AuditRow], ctx: &Ctx, out: &mut Vec<DetailLine>)
                 "{} · {} · {}",
                 h.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")),
                 format::status("event", &h.event, ctx.locale),
-                summary(h)
+                summary(h, ctx.locale)
             ),
         ));
     }
@@ -196,7 +229,7 @@ impl ListScreen for AuditScreen {
                 .into(),
             format::status("event", &r.event, ctx.locale).into(),
             format!("{} #{}", r.auditable_type, r.auditable_id).into(),
-            summary(r).into(),
+            summary(r, ctx.locale).into(),
         ]
     }
     fn heading(&self, _: &(), ctx: &Ctx) -> String {
@@ -252,7 +285,7 @@ impl ListScreen for AuditScreen {
             ),
             DetailLine::Section(ctx.t("detail.changes")),
         ];
-        diff_lines(r, &mut out);
+        diff_lines(r, ctx.locale, &mut out);
         out
     }
     fn reference(&self, r: &AuditRow) -> String {
