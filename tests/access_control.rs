@@ -122,11 +122,17 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
         U::ProjectAssign => service::projects::assign_developer(db, a, o, P_OPEN, MOUSSA, None)
             .await
             .map(drop),
-        U::ProjectStatus => {
-            service::projects::transition(db, a, o, P_OPEN, ProjectStatus::Cancelled, None)
-                .await
-                .map(drop)
-        }
+        U::ProjectStatus => service::projects::transition(
+            db,
+            a,
+            o,
+            P_OPEN,
+            ProjectStatus::Cancelled,
+            Some("client left"),
+            None,
+        )
+        .await
+        .map(drop),
         U::ProjectCreate => {
             let p = NewProject {
                 client_id: CLIENT,

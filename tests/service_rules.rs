@@ -593,6 +593,7 @@ async fn workload_rules_refuse_with_numbers() {
             &origin(),
             P_OPEN,
             obryl::domain::ProjectStatus::Completed,
+            Some("done"),
             None,
         )
         .await
@@ -610,6 +611,7 @@ async fn workload_rules_refuse_with_numbers() {
             &origin(),
             P_OPEN,
             obryl::domain::ProjectStatus::InProgress,
+            None,
             None,
         )
         .await

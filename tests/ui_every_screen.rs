@@ -158,3 +158,43 @@ async fn french_screens_carry_no_english() {
     assert!(!text.contains("ext_commission."), "{text}");
     assert!(!text.contains("« »"), "no empty names: {text}");
 }
+
+/// Moving a project to a status with no way back asks why; the reason is in the audit row.
+#[tokio::test]
+async fn cancelling_a_project_asks_why() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "ops@obryl.test", Locale::En, TabId::Projects).await;
+    filter(&mut h, "status:open").await;
+    h.pump().await;
+    let project = h.app.screens.projects.list.rows[0].clone();
+    h.char('t').await;
+    let cancel = match &h.app.popup {
+        Some(Popup::Picker {
+            options: Some(o), ..
+        }) => o
+            .iter()
+            .position(|(l, _)| l == "cancelled")
+            .expect("cancelled offered"),
+        _ => panic!("a status picker"),
+    };
+    for _ in 0..cancel {
+        h.char('j').await;
+    }
+    h.key(KeyCode::Enter).await;
+    assert!(
+        matches!(h.app.popup, Some(Popup::Compose { .. })),
+        "a reason is asked"
+    );
+    h.type_text("the client found another way").await;
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    h.pump_until("the change", |app| app.toast.is_some()).await;
+    assert_eq!(h.app.toast.as_ref().unwrap().level, Level::Success);
+    let history = obryl::store::audit::history(&mut db.clone(), "project", project.id, 3)
+        .await
+        .unwrap();
+    assert!(
+        format!("{:?}", history[0].new_values).contains("the client found another way"),
+        "{:?}",
+        history[0].new_values
+    );
+}

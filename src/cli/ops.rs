@@ -54,6 +54,9 @@ pub enum ProjectCommand {
         id: i64,
         #[arg(value_parser = one_of::<ProjectStatus>())]
         status: ProjectStatus,
+        /// Why (needed for a status with no way back: cancelled, completed).
+        #[arg(long)]
+        reason: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -271,9 +274,10 @@ pub async fn project(
         ProjectCommand::Status {
             id,
             status: to,
+            reason,
             json,
         } => {
-            service::projects::transition(&db, &actor, &origin, id, to, None)
+            service::projects::transition(&db, &actor, &origin, id, to, reason.as_deref(), None)
                 .await
                 .or_cli(locale)?;
             if json {

@@ -190,6 +190,7 @@ pub async fn transition(
     origin: &Origin,
     id: i64,
     to: ProjectStatus,
+    reason: Option<&str>,
     seen_version: Option<i64>,
 ) -> Result<()> {
     if to == ProjectStatus::Assigned {
@@ -204,6 +205,15 @@ pub async fn transition(
     check_seen(&row, seen_version)?;
     let from = ProjectStatus::parse(&row.status)?;
     from.transition(to)?;
+    // A status with no way back (cancelled, completed) says why, in the audit row.
+    let reason = match to.next_states().is_empty() {
+        true => Some(crate::domain::require_text(
+            "reason",
+            reason.unwrap_or_default(),
+            super::commissions::REASON_MAX_BYTES,
+        )?),
+        false => None,
+    };
     if from == ProjectStatus::Assigned && to == ProjectStatus::InProgress {
         let required = store::settings::get(&mut tx, keys::ESCROW, keys::ESCROW_REQUIRED)
             .await?
@@ -225,6 +235,9 @@ pub async fn transition(
         _ => None,
     };
     let mut diff = Diff::new().field("status", from.as_str(), to.as_str());
+    if let Some(reason) = &reason {
+        diff = diff.field("reason", JsonValue::Null, reason.as_str());
+    }
     if let Some(col) = stamp {
         values.push((col, now.into()));
         diff = diff.field(col, JsonValue::Null, now.to_rfc3339());

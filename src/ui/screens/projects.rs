@@ -315,14 +315,35 @@ impl ListScreen for ProjectsScreen {
                     .into_iter()
                     .filter(|to| *to != ProjectStatus::Assigned)
                     .map(|to| {
-                        (
-                            format::status("project", to.as_str(), ctx.locale),
-                            Effect::write(Job::write(move |db, actor, origin| async move {
-                                service::projects::transition(&db, &actor, &origin, id, to, seen)
-                                    .await?;
+                        let change = move |reason: Option<String>| {
+                            Job::write(move |db, actor, origin| async move {
+                                let reason = reason.as_deref();
+                                service::projects::transition(
+                                    &db, &actor, &origin, id, to, reason, seen,
+                                )
+                                .await?;
                                 Ok(Done::about(l, "toast.project_changed", id))
-                            })),
-                        )
+                            })
+                        };
+                        let label = format::status("project", to.as_str(), ctx.locale);
+                        // No way back from there: why, first (kept in the audit row).
+                        let then = if to.next_states().is_empty() {
+                            let key = format!("project-{id}-{}", to.as_str());
+                            Effect::Compose {
+                                title: ctx.ta(
+                                    "compose.project_final_title",
+                                    &[("title", &r.title), ("to", &label)],
+                                ),
+                                purpose: super::Compose::new(
+                                    key,
+                                    super::TextSize::Reason,
+                                    move |text| change(Some(text)),
+                                ),
+                            }
+                        } else {
+                            Effect::write(change(None))
+                        };
+                        (label, then)
                     })
                     .collect();
                 if options.is_empty() {
