@@ -118,3 +118,36 @@ async fn concurrent_plans_never_exceed_the_weekly_capacity() {
         assert_eq!(planned.iter().map(|(_, _, h)| h).sum::<i64>(), 30);
     });
 }
+
+/// The projects a person is a party to: those they are the client of and those they develop
+/// (the ticket link picker offers both).
+#[tokio::test]
+async fn a_party_is_the_client_or_the_developer() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let page = |party: i64| {
+            let db = db.clone();
+            async move {
+                let filter = obryl::store::projects::Filter {
+                    party_id: Some(party),
+                    ..Default::default()
+                };
+                obryl::store::projects::page(
+                    &mut db.clone(),
+                    &filter,
+                    obryl::store::projects::Sort::Newest,
+                    &Anchor::First,
+                    50,
+                )
+                .await
+                .unwrap()
+                .rows
+                .iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(page(DEV_FIN).await, vec![3], "developer of project 3");
+        assert!(page(CLIENT_FIN).await.contains(&2), "client of project 2");
+    });
+}

@@ -119,6 +119,8 @@ pub struct Filter {
     pub developer: Option<String>,
     pub developer_id: Option<i64>,
     pub client_id: Option<i64>,
+    /// Projects this person is a party to: their client or their developer.
+    pub party_id: Option<i64>,
     pub currency: Option<String>,
     /// Active projects whose deadline is before this instant.
     pub overdue_at: Option<DateTime<Utc>>,
@@ -148,6 +150,13 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter) {
     }
     if let Some(id) = f.developer_id {
         q.and_where(Expr::col(("p", "developer_id")).eq(id));
+    }
+    if let Some(id) = f.party_id {
+        q.and_where(
+            Expr::col(("p", "client_id"))
+                .eq(id)
+                .or(Expr::col(("p", "developer_id")).eq(id)),
+        );
     }
     if let Some(id) = f.client_id {
         q.and_where(Expr::col(("p", "client_id")).eq(id));

@@ -92,6 +92,7 @@ impl ListScreen for ProjectsScreen {
             developer: p.first(&["dev", "developer", "developpeur"]),
             developer_id: None,
             client_id: None,
+            party_id: None,
             currency: super::currency_value(p),
             overdue_at: (p.flag("overdue") || p.flag("retard")).then_some(ctx.now),
         };

@@ -59,11 +59,12 @@ pub fn agents(id: i64, assignee: Option<i64>, seen: Option<i64>, locale: Locale)
     })
 }
 
-/// The requester's projects, newest first, to link the ticket to one (or to none).
+/// The requester's projects (as client or as developer), newest first, to link the ticket to
+/// one (or to none).
 pub fn client_projects(id: i64, reference: String, client_id: i64, locale: Locale) -> Job {
     Job::new(move |mut db, _| async move {
         let filter = store::projects::Filter {
-            client_id: Some(client_id),
+            party_id: Some(client_id),
             ..Default::default()
         };
         let sort = store::projects::Sort::Newest;
