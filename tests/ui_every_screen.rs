@@ -198,3 +198,40 @@ async fn cancelling_a_project_asks_why() {
         history[0].new_values
     );
 }
+
+/// Assigning a busy developer, or one without the room the plan needs, is asked first.
+#[tokio::test]
+async fn assigning_a_busy_developer_is_asked_first() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "ops@obryl.test", Locale::En, TabId::Projects).await;
+    filter(&mut h, "status:open").await;
+    h.pump().await;
+    h.char('A').await;
+    h.pump_until("the developers", |app| {
+        matches!(
+            &app.popup,
+            Some(Popup::Picker {
+                options: Some(_),
+                ..
+            })
+        )
+    })
+    .await;
+    let busy = match &h.app.popup {
+        Some(Popup::Picker {
+            options: Some(o), ..
+        }) => o
+            .iter()
+            .position(|(l, _)| l.contains("busy") || l.starts_with('⚠'))
+            .expect("a busy or full developer is offered, marked"),
+        _ => unreachable!(),
+    };
+    for _ in 0..busy {
+        h.char('j').await;
+    }
+    h.key(KeyCode::Enter).await;
+    let Some(Popup::Confirm { question, .. }) = &h.app.popup else {
+        panic!("a confirmation first")
+    };
+    assert!(question.contains("Assign anyway?"), "{question}");
+}

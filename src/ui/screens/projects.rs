@@ -405,7 +405,19 @@ fn developers(
                     .await?;
                     Ok(Done::about(locale, "toast.project_changed", project_id))
                 });
-                (label, Effect::write(assign))
+                // A busy developer, or one without the room the plan needs: asked first.
+                let then = if full || c.availability == "busy" {
+                    let (free, need) = (c.free.to_string(), hours.to_string());
+                    let args = [("name", c.name.as_str()), ("free", &free), ("hours", &need)];
+                    Effect::Confirm {
+                        title: crate::tr(locale, "confirm.title", &[]),
+                        question: crate::tr(locale, "picker.busy_confirm", &args),
+                        job: assign,
+                    }
+                } else {
+                    Effect::write(assign)
+                };
+                (label, then)
             })
             .collect();
         let hours = hours.to_string();
