@@ -211,8 +211,19 @@ impl ListScreen for CommissionsScreen {
             })
             .unwrap_or_else(|| "—".into())
             .into(),
-            format::money(r.gross_amount, &r.currency, l).into(),
-            crate::domain::format_rate(r.rate_bps, l).into(),
+            // An external share has no gross or rate of its own: a dash, not "0.00 %".
+            if self.kind == Kind::External && r.gross_amount == 0 {
+                "—".into()
+            } else {
+                format::money(r.gross_amount, &r.currency, l)
+            }
+            .into(),
+            if self.kind == Kind::External && r.rate_bps == 0 {
+                "—".into()
+            } else {
+                crate::domain::format_rate(r.rate_bps, l)
+            }
+            .into(),
             format::money(r.amount, &r.currency, l).into(),
             if r.ext_total > 0 {
                 format::money(r.ext_total, &r.currency, l)
