@@ -1065,7 +1065,7 @@ async fn planning_needs_a_coming_week_a_project_under_way_and_its_developer() {
         let m = refused(
             service::projects::set_planned_hours(&db, &sekou, &origin(), MOUSSA, 1, week, 5).await,
         );
-        assert!(m.contains("is completed"), "{m}");
+        assert!(m.contains("this one is completed"), "{m}");
         let m = refused(
             service::projects::set_planned_hours(&db, &sekou, &origin(), IDLE, P_WORK, week, 5)
                 .await,

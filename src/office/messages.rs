@@ -329,6 +329,11 @@ fn invalid_message(message: &str, locale: Locale) -> String {
         "a rating is 1 to 5" => known("rating_range", &[]),
         "only the project's client or developer can review the other" => known("reviewer", &[]),
         "approve the commission before paying it" => known("approve_first", &[]),
+        "that week is over; plan this week or a later one" => known("week_over", &[]),
+        "this developer is not assigned to the project; assign them first" => {
+            known("not_assigned_developer", &[])
+        }
+        "must be one line" => known("one_line", &[]),
         "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)" => {
             known("rate_bps", &[])
         }
@@ -340,6 +345,11 @@ fn invalid_message(message: &str, locale: Locale) -> String {
         }
         m => {
             if let Some(status) =
+                m.strip_prefix("hours are planned on a project under way; this one is ")
+            {
+                let status = crate::office::format::status("project", status, locale);
+                known("project_not_under_way", &[("status", &status)])
+            } else if let Some(status) =
                 m.strip_prefix("reviews are only for completed projects; this one is ")
             {
                 let status = crate::office::format::status("project", status, locale);

@@ -388,7 +388,7 @@ pub async fn set_planned_hours(
     if week < week_start(super::now().date_naive()) {
         return Err(ServiceError::Invalid {
             field: "week",
-            message: format!("the week of {week} is over; plan this week or a later one"),
+            message: "that week is over; plan this week or a later one".into(),
         });
     }
     let project =
@@ -405,17 +405,15 @@ pub async fn set_planned_hours(
         return Err(ServiceError::Invalid {
             field: "project",
             message: format!(
-                "project #{project_id} is {}; hours are planned on a project under way",
-                project.status.replace('_', " ")
+                "hours are planned on a project under way; this one is {}",
+                project.status
             ),
         });
     }
     if project.developer_id != Some(developer_id) {
         return Err(ServiceError::Invalid {
             field: "developer",
-            message: format!(
-                "developer #{developer_id} is not assigned to project #{project_id}; assign them first"
-            ),
+            message: "this developer is not assigned to the project; assign them first".into(),
         });
     }
     store::workload::lock_developer(&mut tx, developer_id).await?;
