@@ -60,8 +60,12 @@ async fn users_view_lists_profiles_and_roles_with_filters_and_keyset() {
         assert_eq!(all.len(), 12);
         let names: Vec<&str> = all.iter().map(|r| r.name.as_str()).collect();
         let mut by_name = names.clone();
-        by_name.sort();
+        by_name.sort_by_key(|n| obryl::domain::sort_key(n));
         assert_eq!(names, by_name, "sorted by name");
+        assert!(
+            all.iter()
+                .all(|r| r.name_key == obryl::domain::sort_key(&r.name))
+        );
         let moussa = all.iter().find(|r| r.id == MOUSSA).unwrap();
         let dev = moussa.developer.as_ref().expect("developer profile");
         assert_eq!(
@@ -521,9 +525,11 @@ async fn a_common_role_is_matched_through_the_subquery_a_rare_one_by_ids() {
         let now = chrono::Utc::now();
         let users: Vec<Vec<sea_query::Value>> = (100..1300i64)
             .map(|id| {
+                let name = format!("Client {id:05}");
                 vec![
                     id.into(),
-                    format!("Client {id:05}").into(),
+                    obryl::domain::sort_key(&name).into(),
+                    name.into(),
                     format!("c{id}@example.test").into(),
                     "x".into(),
                     now.into(),
@@ -533,7 +539,7 @@ async fn a_common_role_is_matched_through_the_subquery_a_rare_one_by_ids() {
         store::bulk::insert_rows(
             &mut tx,
             "users",
-            &["id", "name", "email", "password", "created_at"],
+            &["id", "name_key", "name", "email", "password", "created_at"],
             users,
         )
         .await
@@ -704,6 +710,204 @@ async fn capacity_never_goes_below_what_is_committed() {
                 .await
                 .unwrap(),
             "nothing to change"
+        );
+    });
+}
+
+/// Names in the order they are created (ids 1, 2, …), then as a French reader files them:
+/// case and accents ignored ("Éloïse" among the E's), equal names by id.
+const TYPED: [&str; 11] = [
+    "Zoé",
+    "Sékou Keïta",
+    "Éloïse Ouédraogo",
+    "Eric",
+    "awa",
+    "Émile",
+    "Koffi N'Guessan",
+    "ÉRIC",
+    "Bineta Sarr",
+    "Ndèye Fall",
+    "Koffi Kouassi",
+];
+const FILED: [&str; 11] = [
+    "awa",
+    "Bineta Sarr",
+    "Éloïse Ouédraogo",
+    "Émile",
+    "Eric",
+    "ÉRIC",
+    "Koffi Kouassi",
+    "Koffi N'Guessan",
+    "Ndèye Fall",
+    "Sékou Keïta",
+    "Zoé",
+];
+
+async fn page_of_names(
+    db: &Db,
+    anchor: &Anchor,
+    limit: u64,
+) -> obryl::store::Page<people::PersonRow> {
+    people::page(
+        &mut db.clone(),
+        &Filter::default(),
+        &STAFF,
+        Sort::Name,
+        anchor,
+        limit,
+    )
+    .await
+    .unwrap()
+}
+
+/// Every name, walked forward from the first page and backward from the real last one.
+async fn walk_both_ways(db: &Db, limit: u64) -> (Vec<String>, Vec<String>) {
+    let mut forward = Vec::new();
+    let mut anchor = Anchor::First;
+    loop {
+        let page = page_of_names(db, &anchor, limit).await;
+        assert!(page.rows.len() as u64 <= limit);
+        forward.extend(page.rows.iter().map(|r| r.name.clone()));
+        match page.rows.last() {
+            Some(last) if page.has_after => anchor = Anchor::After(Sort::Name.cursor(last)),
+            _ => break,
+        }
+    }
+    let mut backward: Vec<String> = Vec::new();
+    let mut anchor = Anchor::Last;
+    loop {
+        let page = page_of_names(db, &anchor, limit).await;
+        let mut names: Vec<String> = page.rows.iter().map(|r| r.name.clone()).collect();
+        names.extend(backward);
+        backward = names;
+        match page.rows.first() {
+            Some(first) if page.has_before => anchor = Anchor::Before(Sort::Name.cursor(first)),
+            _ => break,
+        }
+    }
+    (forward, backward)
+}
+
+#[tokio::test]
+async fn names_file_in_french_order_across_pages_both_ways() {
+    on_both!(|db| {
+        let now = chrono::Utc::now();
+        let mut tx = db.begin().await.unwrap();
+        for (i, name) in TYPED.iter().enumerate() {
+            let email = format!("person{i}@example.test");
+            store::users::insert(
+                &mut tx,
+                &store::users::NewUser {
+                    name,
+                    email: &email,
+                    password_hash: "x",
+                    phone: None,
+                    locale: "fr",
+                    now,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+
+        for limit in [1, 3, 4, 100] {
+            let (forward, backward) = walk_both_ways(&db, limit).await;
+            assert_eq!(forward, FILED, "forward, pages of {limit}");
+            assert_eq!(backward, FILED, "backward, pages of {limit}");
+        }
+        // Equal at the first level ("Eric", "ÉRIC"): by id, and a cursor between them holds.
+        let first = page_of_names(&db, &Anchor::First, 5).await;
+        assert_eq!(first.rows[4].name, "Eric");
+        let next = page_of_names(&db, &Anchor::After(Sort::Name.cursor(&first.rows[4])), 2).await;
+        let names: Vec<&str> = next.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["ÉRIC", "Koffi Kouassi"]);
+        let before = page_of_names(&db, &Anchor::Before(Sort::Name.cursor(&next.rows[0])), 2).await;
+        let names: Vec<&str> = before.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["Émile", "Eric"]);
+        // A window refreshed in place starts at its first row again.
+        let from = page_of_names(&db, &Anchor::From(Sort::Name.cursor(&first.rows[2])), 3).await;
+        let names: Vec<&str> = from.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["Éloïse Ouédraogo", "Émile", "Eric"]);
+    });
+}
+
+#[tokio::test]
+async fn keys_missing_or_stale_are_filled_by_migrate_once() {
+    on_both!(|db| {
+        // Rows another program wrote without a key, as existing rows are when the column
+        // arrives; and a name changed behind obryl's back.
+        let mut tx = db.begin().await.unwrap();
+        let now = chrono::Utc::now();
+        store::bulk::insert_rows(
+            &mut tx,
+            "users",
+            &["name", "email", "password", "created_at"],
+            TYPED
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    vec![
+                        (*name).into(),
+                        format!("person{i}@example.test").into(),
+                        "x".into(),
+                        now.into(),
+                    ]
+                })
+                .collect(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        db.exec(
+            &Query::update()
+                .table("users")
+                .value("name", "Zoé Bamba")
+                .and_where(Expr::col("email").eq("person0@example.test"))
+                .to_owned(),
+        )
+        .await
+        .unwrap();
+
+        db.migrate().await.unwrap();
+        let mut filed = FILED.map(str::to_owned).to_vec();
+        *filed.last_mut().unwrap() = "Zoé Bamba".into();
+        let (forward, backward) = walk_both_ways(&db, 4).await;
+        assert_eq!(forward, filed);
+        assert_eq!(backward, filed);
+        // Nothing left to do the second time.
+        assert_eq!(store::users::refresh_name_keys(&db).await.unwrap(), 0);
+        db.migrate().await.unwrap();
+        assert_eq!(walk_both_ways(&db, 4).await.0, filed);
+    });
+}
+
+#[tokio::test]
+async fn staff_pickers_list_people_in_french_order() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let staff = store::users::staff(&mut db.clone(), &STAFF).await.unwrap();
+        let ids: Vec<i64> = staff.iter().map(|(id, _, _)| *id).collect();
+        assert_eq!(
+            ids,
+            [
+                CLIENT_FIN, // Akissi Kouassi
+                REQUESTER,  // Aminata Ndiaye
+                AWA,        // Awa Diop
+                ELOISE,     // Éloïse Ouédraogo
+                FATOU,      // Fatou Sow
+                IBRAHIMA,   // Ibrahima Coulibaly
+                KOFFI,      // Koffi Kouassi
+                DEV_FIN,    // Koffi N'Guessan
+                SEKOU,      // Sékou Keïta
+            ]
+        );
+        let support = store::users::staff(&mut db.clone(), &["support"])
+            .await
+            .unwrap();
+        assert_eq!(
+            support.iter().map(|(id, _, _)| *id).collect::<Vec<_>>(),
+            [FATOU, KOFFI]
         );
     });
 }

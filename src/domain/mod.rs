@@ -34,4 +34,4 @@ pub use status::{
     ArticleStatus, Availability, CommissionStatus, EscrowStatus, PayoutMethod, ProfileType,
     ProjectStatus, TicketCategory, TicketPriority, TicketStatus,
 };
-pub use text::{display_width, mask_account, require_text, slugify, truncate_to_width};
+pub use text::{display_width, mask_account, require_text, slugify, sort_key, truncate_to_width};

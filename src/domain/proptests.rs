@@ -8,6 +8,7 @@ use super::locale::Locale;
 use super::money::{Currency, ExtBasis, commission_amount, format_money, parse_amount, split};
 use super::sanitize::{sanitize, sanitize_line};
 use super::status::*;
+use super::text::sort_key;
 
 /// Failures are reported, not persisted: no regression files outside src/.
 fn config() -> ProptestConfig {
@@ -347,5 +348,32 @@ proptest! {
     fn sanitize_is_idempotent(input in hostile_text()) {
         let once = sanitize(&input);
         prop_assert_eq!(sanitize(&once), once.clone());
+    }
+}
+
+/// Names as they are typed: French and West African letters in both cases, decomposed
+/// accents, apostrophes, hyphens and spaces.
+fn typed_name() -> impl Strategy<Value = String> {
+    "[a-zA-ZàâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆɛɔŋƐƆŊ'’ \\-\u{301}\u{308}]{0,24}"
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn sort_keys_are_plain_and_stable(name in typed_name()) {
+        let key = sort_key(&name);
+        prop_assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b == b' '), "{key:?}");
+        prop_assert!(!key.starts_with(' ') && !key.ends_with(' ') && !key.contains("  "));
+        prop_assert_eq!(sort_key(&key), key.clone());
+        prop_assert_eq!(sort_key(&name.to_uppercase()), key.clone());
+        prop_assert_eq!(sort_key(&name.to_lowercase()), key);
+    }
+
+    #[test]
+    fn sort_key_never_panics(name in any::<String>()) {
+        let key = sort_key(&name);
+        prop_assert_eq!(sort_key(&key), key.clone());
+        prop_assert!(key.len() <= name.len() * 3);
     }
 }

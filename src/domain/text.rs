@@ -1,6 +1,7 @@
 //! Text rules shared by forms and tables: required fields with byte limits
-//! (the database columns are byte-sized), Laravel-compatible slugs, and
-//! terminal column widths that account for accents, CJK and emoji.
+//! (the database columns are byte-sized), Laravel-compatible slugs, the sort
+//! key that orders names as a French reader expects, and terminal column
+//! widths that account for accents, CJK and emoji.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -65,6 +66,62 @@ fn collapse_dashes(s: &str) -> String {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// The key names sort on, so that a plain byte comparison (SQLite's BINARY, PostgreSQL's "C")
+/// orders them as a French reader expects: case and accents count for nothing ("Éloïse" files
+/// among the E's, "awa" before "Bineta"), ligatures spell out ("Œuvre" as "oeuvre").
+///
+/// Latin letters fold to lower-case ASCII (as in [`slugify`], West African letters included)
+/// and combining accents of decomposed text are dropped; apostrophes and other punctuation
+/// are ignored ("N'Guessan" files as "nguessan"); spaces, hyphens and underscores separate
+/// words, one space each, none at either end ("Jean-Paul" before "Jeanne"); letters and
+/// digits of other scripts are kept, lower-cased, and file after the Latin ones. Names equal
+/// at this level ("Eric", "Éric") are told apart by the caller (by id).
+pub fn sort_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut gap = false;
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_whitespace() || matches!(c, '-' | '_' | '\u{2010}' | '\u{2011}') {
+            gap = true;
+            continue;
+        }
+        let folded = fold(c);
+        let letter = c.is_alphanumeric() && !is_apostrophe(c) && !is_combining(c);
+        if folded.is_none() && !letter {
+            // Punctuation, symbols, emoji and the accents of decomposed text.
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        match folded {
+            Some(ascii) => out.push_str(ascii),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// Apostrophes, including the modifier letters some names are typed with ("Kaʼ", "Hawaiʻi").
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2018}' | '\u{2019}' | '\u{201B}' | '`' | '\u{02BB}' | '\u{02BC}' | '\u{02BD}'
+    )
+}
+
+/// Combining marks (the accents of decomposed text: "e\u{301}").
+fn is_combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
 }
 
 /// ASCII spelling of a lower-case Latin letter with diacritics, including
@@ -176,6 +233,63 @@ mod tests {
         assert_eq!(slugify("Ɓɛɛ ɔŋ"), "bee-on");
         assert_eq!(slugify("北京"), "");
         assert_eq!(slugify("---"), "");
+    }
+
+    #[test]
+    fn name_sort_keys() {
+        assert_eq!(sort_key("Éloïse Ouédraogo"), "eloise ouedraogo");
+        assert_eq!(sort_key("Sékou Keïta"), "sekou keita");
+        assert_eq!(sort_key("Zoé"), "zoe");
+        assert_eq!(sort_key("ÉMILE"), "emile");
+        assert_eq!(sort_key("Koffi N'Guessan"), "koffi nguessan");
+        assert_eq!(sort_key("Koffi N\u{2019}Guessan"), "koffi nguessan");
+        assert_eq!(sort_key("  Jean-Paul   Œuvray\t"), "jean paul oeuvray");
+        assert_eq!(sort_key("E\u{301}loi\u{308}se"), "eloise"); // decomposed accents
+        assert_eq!(sort_key("Ɓɛɛ Ɔŋ"), "bee on");
+        assert_eq!(sort_key("İbrahim"), "ibrahim");
+        assert_eq!(sort_key("Awa 👩🏾‍💻 Diop!"), "awa diop");
+        assert_eq!(sort_key("Client 00042"), "client 00042");
+        assert_eq!(sort_key("北京 Ltd"), "北京 ltd");
+        assert_eq!(sort_key("---"), "");
+        assert_eq!(sort_key(""), "");
+        // Case and accents only: the same key.
+        assert_eq!(sort_key("éric"), sort_key("ERIC"));
+    }
+
+    #[test]
+    fn names_in_french_order() {
+        let mut names = [
+            "Zoé",
+            "Sékou Keïta",
+            "Eric",
+            "awa",
+            "Émile",
+            "Éloïse Ouédraogo",
+            "Bineta",
+            "Œdipe",
+            "Jeanne",
+            "Jean-Paul",
+            "Ndiaye",
+            "N'Guessan",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            [
+                "awa",
+                "Bineta",
+                "Éloïse Ouédraogo",
+                "Émile",
+                "Eric",
+                "Jean-Paul",
+                "Jeanne",
+                "Ndiaye",
+                "N'Guessan",
+                "Œdipe",
+                "Sékou Keïta",
+                "Zoé",
+            ]
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::util::{
 };
 use super::words::WORDS;
 use super::{Plan, STAFF};
-use crate::domain::{Availability, PayoutMethod, slugify};
+use crate::domain::{Availability, PayoutMethod, slugify, sort_key};
 use crate::store::{StoreError, schema};
 
 pub(crate) struct Dev {
@@ -331,6 +331,7 @@ pub(super) async fn write(
             .push(vec![
                 i(u.id),
                 s(u.name.as_str()),
+                s(sort_key(&u.name)),
                 s(u.email.as_str()),
                 ot(u.verified),
                 s(password),

@@ -128,11 +128,14 @@ impl Db {
         }
     }
 
+    /// Applies the migrations not yet applied, then fills what SQL cannot compute portably:
+    /// the users' name sort keys (`users::refresh_name_keys`, idempotent).
     pub async fn migrate(&self) -> Result<()> {
         match self {
             Db::Sqlite(pool) => migrations::sqlite().run(pool).await?,
             Db::Postgres(pool) => migrations::postgres().run(pool).await?,
         }
+        super::users::refresh_name_keys(self).await?;
         Ok(())
     }
 

@@ -198,7 +198,8 @@ pub async fn present(
         .and_where(Expr::col(("p", "conversation_id")).eq(conversation_id))
         .and_where(Expr::col(("p", "user_id")).ne(except_user))
         .and_where(Expr::col(("p", "viewing_at")).gte(since))
-        .order_by(("u", "name"), Order::Asc)
+        .order_by(("u", "name_key"), Order::Asc)
+        .order_by(("u", "id"), Order::Asc)
         .to_owned();
     let rows: Vec<(String, Option<DateTime<Utc>>)> = c.all(&q).await?;
     Ok(rows

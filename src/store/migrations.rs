@@ -28,7 +28,7 @@ macro_rules! all_migrations {
             12 "0012_audit_logs", 13 "0013_notifications", 14 "0014_ledger_escrow",
             15 "0015_messaging", 16 "0016_referrals", 17 "0017_media", 18 "0018_api_webhooks",
             19 "0019_staff_sessions", 20 "0020_moderation_indexes",
-            21 "0021_access_control", 22 "0022_ticket_sla_keys",
+            21 "0021_access_control", 22 "0022_ticket_sla_keys", 23 "0023_users_name_key",
         )
     };
 }

@@ -36,6 +36,9 @@ pub struct Profile {
 pub struct PersonRow {
     pub id: i64,
     pub name: String,
+    /// The stored sort key of the name (`domain::text::sort_key`), which the list by name is
+    /// ordered and continued on.
+    pub name_key: String,
     pub email: String,
     pub phone: Option<String>,
     pub locale: String,
@@ -60,6 +63,7 @@ impl PersonRow {
 struct UserCols {
     id: i64,
     name: String,
+    name_key: String,
     email: String,
     phone: Option<String>,
     locale: String,
@@ -69,6 +73,7 @@ struct UserCols {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sort {
+    /// In French order: case, accents and punctuation ignored, then by id (`users.name_key`).
     #[default]
     Name,
     Newest,
@@ -78,7 +83,7 @@ impl Sort {
     fn keyset(self) -> Keyset {
         match self {
             Sort::Name => Keyset {
-                key: Some(Expr::col(("u", "name"))),
+                key: Some(Expr::col(("u", "name_key"))),
                 id: Expr::col(("u", "id")),
                 dir: SortDir::Asc,
             },
@@ -91,7 +96,7 @@ impl Sort {
     }
     pub fn cursor(self, row: &PersonRow) -> Cursor {
         let key = match self {
-            Sort::Name => Some(SortValue::Text(row.name.clone())),
+            Sort::Name => Some(SortValue::Text(row.name_key.clone())),
             Sort::Newest => None,
         };
         Cursor { key, id: row.id }
@@ -218,6 +223,7 @@ fn base() -> SelectStatement {
         .columns([
             ("u", "id"),
             ("u", "name"),
+            ("u", "name_key"),
             ("u", "email"),
             ("u", "phone"),
             ("u", "locale"),
@@ -315,6 +321,7 @@ async fn complete(c: &mut impl Conn, users: Vec<UserCols>) -> Result<Vec<PersonR
             developer: profiles_of.remove(&(u.id, true)),
             id: u.id,
             name: u.name,
+            name_key: u.name_key,
             email: u.email,
             phone: u.phone,
             locale: u.locale,

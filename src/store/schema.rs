@@ -14,6 +14,7 @@ pub const USERS: Table = Table {
     columns: &[
         "id",
         "name",
+        "name_key",
         "email",
         "email_verified_at",
         "password",

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, Order, Query};
 
-use super::{Conn, Result, Tx, schema};
+use super::{Conn, Db, Result, Tx, schema};
+use crate::domain::text::sort_key;
 
 /// Morph alias used in `model_type` / `notifiable_type` / `user_type` columns.
 pub const USER_TYPE: &str = "user";
@@ -120,6 +121,7 @@ pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
         .into_table("users")
         .columns([
             "name",
+            "name_key",
             "email",
             "password",
             "phone",
@@ -130,6 +132,7 @@ pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
         ])
         .values_panic([
             u.name.into(),
+            sort_key(u.name).into(),
             u.email.trim().to_lowercase().into(),
             u.password_hash.into(),
             u.phone.map(str::to_owned).into(),
@@ -256,24 +259,93 @@ pub async fn open_tickets(c: &mut impl Conn, ids: &[i64]) -> Result<Vec<(i64, i6
     c.all(&q).await
 }
 
-/// Staff members (users holding a staff role), for pickers: (id, name, email, roles joined).
+/// Staff members (users holding a staff role), for pickers: (id, name, email), by name.
 pub async fn staff(c: &mut impl Conn, staff_roles: &[&str]) -> Result<Vec<(i64, String, String)>> {
-    let q = Query::select()
-        .distinct()
-        .columns([("users", "id"), ("users", "name"), ("users", "email")])
-        .from("users")
-        .inner_join(
-            "model_has_roles",
-            Expr::col(("model_has_roles", "model_id")).equals(("users", "id")),
-        )
+    let holders = Query::select()
+        .column(("model_has_roles", "model_id"))
+        .from("model_has_roles")
         .inner_join(
             "roles",
             Expr::col(("roles", "id")).equals(("model_has_roles", "role_id")),
         )
         .and_where(Expr::col(("model_has_roles", "model_type")).eq(USER_TYPE))
         .and_where(Expr::col(("roles", "name")).is_in(staff_roles.iter().copied()))
-        .and_where(Expr::col(("users", "deleted_at")).is_null())
-        .order_by(("users", "name"), Order::Asc)
+        .to_owned();
+    let q = Query::select()
+        .columns(["id", "name", "email"])
+        .from("users")
+        .and_where(Expr::col("id").in_subquery(holders))
+        .and_where(Expr::col("deleted_at").is_null())
+        .order_by("name_key", Order::Asc)
+        .order_by("id", Order::Asc)
         .to_owned();
     c.all(&q).await
+}
+
+/// Users read per batch by [`refresh_name_keys`].
+const KEY_BATCH: u64 = 1000;
+/// Users corrected per statement by [`refresh_name_keys`] (four parameters each).
+const KEY_UPDATES: usize = 250;
+
+/// Brings every user's stored sort key (`name_key`) in line with [`sort_key`] of their name:
+/// fills the column when migration 0023 adds it, and corrects rows another program wrote or
+/// renamed without it. Idempotent (a second run changes nothing); a row whose name changed
+/// meanwhile is left to its writer. Returns how many rows were rewritten.
+pub async fn refresh_name_keys(db: &Db) -> Result<u64> {
+    let mut corrected = 0;
+    let mut after = 0i64;
+    loop {
+        let q = Query::select()
+            .columns(["id", "name", "name_key"])
+            .from("users")
+            .and_where(Expr::col("id").gt(after))
+            .order_by("id", Order::Asc)
+            .limit(KEY_BATCH)
+            .to_owned();
+        let rows: Vec<(i64, String, String)> = db.clone().all(&q).await?;
+        let Some(&(last, _, _)) = rows.last() else {
+            break;
+        };
+        after = last;
+        let stale: Vec<KeyedName> = rows
+            .into_iter()
+            .filter_map(|(id, name, stored)| {
+                let key = sort_key(&name);
+                (key != stored).then_some((id, name, key))
+            })
+            .collect();
+        if !stale.is_empty() {
+            let mut tx = db.begin().await?;
+            for chunk in stale.chunks(KEY_UPDATES) {
+                if let Some((first, rest)) = chunk.split_first() {
+                    corrected += tx.exec(&key_update(first, rest)).await?;
+                }
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(corrected)
+}
+
+/// A user's id, name and the sort key computed from that name.
+type KeyedName = (i64, String, String);
+
+/// `UPDATE users SET name_key = CASE WHEN id = ? AND name = ? THEN ? ... ELSE name_key END`
+/// for these rows: only rows whose name is still the one their key was computed from change.
+fn key_update(first: &KeyedName, rest: &[KeyedName]) -> sea_query::UpdateStatement {
+    let when = |(id, name, _): &KeyedName| {
+        Expr::col("id")
+            .eq(*id)
+            .and(Expr::col("name").eq(name.as_str()))
+    };
+    let case = rest
+        .iter()
+        .fold(Expr::case(when(first), first.2.as_str()), |case, row| {
+            case.case(when(row), row.2.as_str())
+        });
+    Query::update()
+        .table("users")
+        .value("name_key", case.finally(Expr::col("name_key")))
+        .and_where(Expr::col("id").is_in(std::iter::once(first).chain(rest).map(|r| r.0)))
+        .to_owned()
 }

@@ -61,6 +61,7 @@ pub async fn world(db: &Db) {
         &[
             "id",
             "name",
+            "name_key",
             "email",
             "password",
             "locale",
@@ -73,6 +74,7 @@ pub async fn world(db: &Db) {
                 vec![
                     v(*id),
                     v(*name),
+                    v(obryl::domain::sort_key(name)),
                     v(format!("u{id}@obryl.test")),
                     v(HASH),
                     v("fr"),
