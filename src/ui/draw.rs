@@ -282,6 +282,7 @@ impl App {
                     theme: ctx.theme,
                     focused: !detail_focus,
                     empty: String::new(),
+                    hidden: ctx.ta("info.columns_hidden", &[("n", "{n}")]),
                 };
                 s.draw_list(f, r, look, ctx);
             }

@@ -305,6 +305,8 @@ pub struct TableLook<'a> {
     pub focused: bool,
     /// The sentence shown when the list is empty ("No pending commission — filter: XOF").
     pub empty: String,
+    /// What the title says when columns are left out ("{n}" is their number).
+    pub hidden: String,
 }
 
 /// Draws the visible part of `view`.
@@ -408,6 +410,17 @@ pub fn draw<R: Identified>(
         .map(|(c, _)| c)
         .collect();
     let widths: Vec<Constraint> = shown.iter().map(|c| c.width).collect();
+    // Columns left out for want of room are said in the title, never dropped silently.
+    let hidden = keep.iter().filter(|k| !**k).count();
+    let block = if hidden > 0 && !look.hidden.is_empty() {
+        let note = look.hidden.replace("{n}", &hidden.to_string());
+        block.title(Span::styled(
+            format!(" {} ", sanitize_line(&note)),
+            theme.muted,
+        ))
+    } else {
+        block
+    };
     // The widths the table will give each column: what does not fit ends with '…'.
     let inner = block.inner(area);
     let spans = Layout::horizontal(widths.clone())
@@ -533,6 +546,7 @@ mod tests {
                     focused: true,
                     theme: &theme,
                     empty: String::new(),
+                    hidden: "+{n} hidden".into(),
                 };
                 draw(f, f.area(), view, columns, cells, look);
             })
@@ -575,6 +589,14 @@ mod tests {
         let lines = drawn(&v, &columns, 40);
         assert!(lines[2].contains("1,062,500 FCFA"), "{lines:#?}");
         assert!(lines[2].contains('…'), "{lines:#?}");
+
+        // A column left out for want of room is said in the title.
+        let narrow = [
+            Column::new("Amount", Constraint::Length(8)).right(),
+            Column::new("Project", Constraint::Length(30)).optional(),
+        ];
+        let lines = drawn(&v, &narrow, 24);
+        assert!(lines[0].contains("+1 hidden"), "{lines:#?}");
 
         // Marked rows carry a mark of their own, not only a colour.
         v.toggle_selected();
