@@ -1076,3 +1076,58 @@ async fn planning_needs_a_coming_week_a_project_under_way_and_its_developer() {
             .unwrap();
     });
 }
+
+/// Each group of settings follows the rights of what it shapes: with `settings.edit` alone, a
+/// support agent edits the SLA targets but not the commission rate.
+#[tokio::test]
+async fn each_settings_group_needs_the_rights_of_what_it_shapes() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        use sea_query::ExprTrait;
+        let q = sea_query::Query::insert()
+            .into_table("model_has_permissions")
+            .columns(["permission_id", "model_type", "model_id"])
+            .select_from(
+                sea_query::Query::select()
+                    .column("id")
+                    .expr(sea_query::Expr::val("user"))
+                    .expr(sea_query::Expr::val(FATOU))
+                    .from("permissions")
+                    .and_where(sea_query::Expr::col("name").eq("settings.edit"))
+                    .to_owned(),
+            )
+            .unwrap()
+            .to_owned();
+        obryl::store::Conn::exec(&mut db.clone(), &q).await.unwrap();
+        let fatou = fixtures::actor(&db, FATOU).await;
+        let err = service::settings::update(
+            &db,
+            &fatou,
+            &origin(),
+            "commission",
+            "default_rate_bps",
+            serde_json::json!(1200),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ServiceError::Forbidden {
+                    permission: "commissions.approve"
+                }
+            ),
+            "{err}"
+        );
+        service::settings::update(
+            &db,
+            &fatou,
+            &origin(),
+            "support",
+            "reply_max_bytes",
+            serde_json::json!(32_768),
+        )
+        .await
+        .unwrap();
+    });
+}

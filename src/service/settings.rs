@@ -107,6 +107,9 @@ pub async fn update(
     validate(group, name, &payload)?;
     let (mut tx, actor) = access::begin(db, actor, UseCase::SettingsEdit).await?;
     let actor = &actor;
+    if let Some(p) = crate::domain::permission::settings_group_permission(group) {
+        actor.require(p)?;
+    }
     let current = store::settings::get(&mut tx, group, name)
         .await?
         .ok_or_else(|| ServiceError::NotFound {

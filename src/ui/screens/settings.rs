@@ -171,6 +171,12 @@ impl ListScreen for SettingsScreen {
         if s.locked {
             return Some(vec![Effect::Refuse(ctx.t("settings.locked_text"))]);
         }
+        // Each group follows the rights of what it shapes (the service checks again).
+        if let Some(p) = crate::domain::permission::settings_group_permission(&s.group)
+            && !ctx.may(p)
+        {
+            return Some(vec![ctx.refuse(p)]);
+        }
         let (group, name, locale) = (s.group.clone(), s.name.clone(), ctx.locale);
         let current = s.payload.clone();
         Some(vec![Effect::Prompt {
