@@ -87,6 +87,18 @@ impl Role {
     }
 }
 
+/// Besides `settings.edit`, the permission whose rules a group of settings shapes: the
+/// commission rate and threshold belong to finance, SLA targets and reply sizes to support,
+/// escrow terms to those who move escrowed funds.
+pub fn settings_group_permission(group: &str) -> Option<Permission> {
+    match group {
+        "commission" => Some(Permission::CommissionsApprove),
+        "support" => Some(Permission::TicketsAssign),
+        "escrow" => Some(Permission::EscrowRelease),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,17 +155,5 @@ mod tests {
             assert!(!r.is_staff());
             assert!(r.default_permissions().is_empty());
         }
-    }
-}
-
-/// Besides `settings.edit`, the permission whose rules a group of settings shapes: the
-/// commission rate and threshold belong to finance, SLA targets and reply sizes to support,
-/// escrow terms to those who move escrowed funds.
-pub fn settings_group_permission(group: &str) -> Option<Permission> {
-    match group {
-        "commission" => Some(Permission::CommissionsApprove),
-        "support" => Some(Permission::TicketsAssign),
-        "escrow" => Some(Permission::EscrowRelease),
-        _ => None,
     }
 }
