@@ -1131,3 +1131,29 @@ async fn each_settings_group_needs_the_rights_of_what_it_shapes() {
         .unwrap();
     });
 }
+
+/// A ticket can go back to the unassigned queue, audited; unassigning a ticket nobody has is
+/// refused.
+#[tokio::test]
+async fn a_ticket_can_be_unassigned() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let fatou = fixtures::actor(&db, FATOU).await;
+        service::tickets::assign(&db, &fatou, &origin(), T_NEW, FATOU, None)
+            .await
+            .unwrap();
+        service::tickets::unassign(&db, &fatou, &origin(), T_NEW, None)
+            .await
+            .unwrap();
+        let row = store::tickets::get(&mut db.clone(), T_NEW).await.unwrap().unwrap();
+        assert_eq!(row.assignee_id, None);
+        let history = store::audit::history(&mut db.clone(), "support_ticket", T_NEW, 1)
+            .await
+            .unwrap();
+        assert_eq!(history[0].event, "unassigned");
+        assert!(matches!(
+            service::tickets::unassign(&db, &fatou, &origin(), T_NEW, None).await,
+            Err(ServiceError::Invalid { .. })
+        ));
+    });
+}

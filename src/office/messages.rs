@@ -334,6 +334,7 @@ fn invalid_message(message: &str, locale: Locale) -> String {
             known("not_assigned_developer", &[])
         }
         "must be one line" => known("one_line", &[]),
+        "nobody has this ticket" => known("nobody_assigned", &[]),
         "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)" => {
             known("rate_bps", &[])
         }

@@ -45,27 +45,57 @@ pub async fn assign(
     assignee_id: i64,
     seen_version: Option<i64>,
 ) -> Result<()> {
+    set_assignee(db, actor, origin, id, Some(assignee_id), seen_version).await
+}
+
+/// Takes the ticket off whoever has it (back to the unassigned queue), audited.
+pub async fn unassign(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    seen_version: Option<i64>,
+) -> Result<()> {
+    set_assignee(db, actor, origin, id, None, seen_version).await
+}
+
+async fn set_assignee(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    assignee_id: Option<i64>,
+    seen_version: Option<i64>,
+) -> Result<()> {
     let (mut tx, actor) = access::begin(db, actor, UseCase::TicketAssign).await?;
     let actor = &actor;
     let row = load(&mut tx, id).await?;
     check_seen(&row, seen_version)?;
-    if row.assignee_id == Some(assignee_id) {
-        return Err(ServiceError::AlreadyAssigned {
-            what: "ticket",
-            to: row.assignee_name.unwrap_or_default(),
+    if row.assignee_id == assignee_id {
+        return Err(match assignee_id {
+            Some(_) => ServiceError::AlreadyAssigned {
+                what: "ticket",
+                to: row.assignee_name.unwrap_or_default(),
+            },
+            None => ServiceError::Invalid {
+                field: "assignee",
+                message: "nobody has this ticket".into(),
+            },
         });
     }
-    let assignee = super::Actor::load(&mut tx, assignee_id).await?;
-    if !assignee.can(Permission::TicketsReply) {
-        return Err(ServiceError::Invalid {
-            field: "assignee",
-            message: format!("{} does not answer tickets", assignee.name),
-        });
+    if let Some(assignee_id) = assignee_id {
+        let assignee = super::Actor::load(&mut tx, assignee_id).await?;
+        if !assignee.can(Permission::TicketsReply) {
+            return Err(ServiceError::Invalid {
+                field: "assignee",
+                message: format!("{} does not answer tickets", assignee.name),
+            });
+        }
     }
     let now = super::now();
     let mut values = vec![("assignee_id", assignee_id.into())];
     let mut diff = Diff::new().field("assignee_id", row.assignee_id, assignee_id);
-    if row.status == "new" {
+    if row.status == "new" && assignee_id.is_some() {
         values.push(("status", "open".into()));
         diff = diff.field("status", "new", "open");
     }
@@ -76,27 +106,30 @@ pub async fn assign(
             None => ServiceError::Stale { what: "ticket" },
         });
     }
-    let notices = if assignee_id == actor.id {
-        Vec::new()
-    } else {
-        vec![Notice {
-            user_id: assignee_id,
+    let notices = match assignee_id {
+        Some(to) if to != actor.id => vec![Notice {
+            user_id: to,
             class: "App\\Notifications\\TicketAssigned",
             kind: "ticket.assigned",
             params: json!({"reference": row.reference, "subject": row.subject}),
-        }]
+        }],
+        _ => Vec::new(),
+    };
+    let (event, webhook) = match assignee_id {
+        Some(_) => ("assigned", "support_ticket.assigned"),
+        None => ("unassigned", "support_ticket.unassigned"),
     };
     record_and_commit(
         tx,
         Some(actor),
         origin,
         Change {
-            event: "assigned",
+            event,
             subject_type: "support_ticket",
             subject_id: id,
             diff,
             notices,
-            webhook: Some("support_ticket.assigned"),
+            webhook: Some(webhook),
         },
     )
     .await?;

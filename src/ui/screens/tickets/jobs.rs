@@ -29,29 +29,34 @@ pub fn agents(id: i64, assignee: Option<i64>, seen: Option<i64>, locale: Locale)
         let agents = store::users::staff(&mut db, &["support", "super-admin"]).await?;
         let ids: Vec<i64> = agents.iter().map(|(id, _, _)| *id).collect();
         let open = store::users::open_tickets(&mut db, &ids).await?;
-        let options = agents
-            .into_iter()
-            .map(|(to, name, email)| {
-                let n = open.iter().find(|(a, _)| *a == to).map_or(0, |(_, n)| *n);
-                let count = crate::office::messages::plural(
-                    locale,
-                    "picker.open_tickets",
-                    n as usize,
-                    &[("n", &n.to_string())],
-                );
-                if assignee == Some(to) {
-                    let mark = tr(locale, "picker.current", &[]);
-                    let label = format!("✓ {name} <{email}> · {count} · {mark}");
-                    let said = tr(locale, "error.already_assigned", &[("to", &name)]);
-                    return (label, Effect::Toast(said));
-                }
-                let label = format!("  {name} <{email}> · {count}");
-                (
-                    label,
-                    Effect::write(assign(id, Some(to), name, seen, locale)),
-                )
-            })
-            .collect();
+        let mut options: Vec<(String, Effect)> = Vec::new();
+        if assignee.is_some() {
+            let unassign = Job::write(move |db, actor, origin| async move {
+                tickets::unassign(&db, &actor, &origin, id, seen).await?;
+                Ok(Done::about(locale, "toast.unassigned", id))
+            });
+            options.push((tr(locale, "picker.unassign", &[]), Effect::write(unassign)));
+        }
+        options.extend(agents.into_iter().map(|(to, name, email)| {
+            let n = open.iter().find(|(a, _)| *a == to).map_or(0, |(_, n)| *n);
+            let count = crate::office::messages::plural(
+                locale,
+                "picker.open_tickets",
+                n as usize,
+                &[("n", &n.to_string())],
+            );
+            if assignee == Some(to) {
+                let mark = tr(locale, "picker.current", &[]);
+                let label = format!("✓ {name} <{email}> · {count} · {mark}");
+                let said = tr(locale, "error.already_assigned", &[("to", &name)]);
+                return (label, Effect::Toast(said));
+            }
+            let label = format!("  {name} <{email}> · {count}");
+            (
+                label,
+                Effect::write(assign(id, Some(to), name, seen, locale)),
+            )
+        }));
         Ok(Choices {
             title: tr(locale, "picker.agent", &[]),
             options,
