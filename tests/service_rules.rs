@@ -1145,7 +1145,10 @@ async fn a_ticket_can_be_unassigned() {
         service::tickets::unassign(&db, &fatou, &origin(), T_NEW, None)
             .await
             .unwrap();
-        let row = store::tickets::get(&mut db.clone(), T_NEW).await.unwrap().unwrap();
+        let row = store::tickets::get(&mut db.clone(), T_NEW)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(row.assignee_id, None);
         let history = store::audit::history(&mut db.clone(), "support_ticket", T_NEW, 1)
             .await

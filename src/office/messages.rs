@@ -151,9 +151,10 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
             developer,
             active,
             asked,
-        } => tr(
+        } => plural(
             locale,
             &key,
+            *active as usize,
             &[
                 ("developer", developer),
                 ("active", &n(active)),
@@ -334,6 +335,8 @@ fn invalid_message(message: &str, locale: Locale) -> String {
             known("not_assigned_developer", &[])
         }
         "must be one line" => known("one_line", &[]),
+        "must be 0 to 168 hours" => known("capacity_range", &[]),
+        "must be 0 to 50" => known("max_projects_range", &[]),
         "nobody has this ticket" => known("nobody_assigned", &[]),
         "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)" => {
             known("rate_bps", &[])

@@ -404,14 +404,14 @@ pub async fn set_capacity(
 ) -> Result<bool> {
     if !(0..=168).contains(&weekly_hours) {
         return Err(ServiceError::Invalid {
-            field: "hours",
-            message: "a weekly capacity is 0 to 168 hours".into(),
+            field: "weekly capacity",
+            message: "must be 0 to 168 hours".into(),
         });
     }
     if max_projects.is_some_and(|m| !(0..=50).contains(&m)) {
         return Err(ServiceError::Invalid {
-            field: "max_active_projects",
-            message: "at most 50 active projects".into(),
+            field: "maximum of active projects",
+            message: "must be 0 to 50".into(),
         });
     }
     let (mut tx, actor) = access::begin(db, actor, UseCase::DeveloperCapacity).await?;

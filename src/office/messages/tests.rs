@@ -432,3 +432,30 @@ fn every_error_has_a_text_in_both_languages() {
         assert_ne!(en, fr, "not translated: {e:?}");
     }
 }
+
+/// Errors read as sentences: one project is singular, a field has its words.
+#[test]
+fn errors_are_sentences() {
+    let e = ServiceError::MaxBelowActive {
+        developer: "Moussa Traoré".into(),
+        active: 1,
+        asked: 0,
+    };
+    assert!(
+        error_text(&e, Locale::En).starts_with("Moussa Traoré has 1 active project;"),
+        "{}",
+        error_text(&e, Locale::En)
+    );
+    let e = ServiceError::Invalid {
+        field: "weekly capacity",
+        message: "must be 0 to 168 hours".into(),
+    };
+    assert_eq!(
+        error_text(&e, Locale::En),
+        "The weekly capacity: must be 0 to 168 hours."
+    );
+    assert_eq!(
+        error_text(&e, Locale::Fr),
+        "La capacité hebdomadaire : doit valoir de 0 à 168 heures."
+    );
+}
