@@ -399,3 +399,353 @@ async fn a_non_empty_database_is_refused() {
         );
     });
 }
+
+/// Columns that hold a time to come on purpose: deadlines, SLA targets, expiries and retries
+/// are scheduled, not history.
+fn scheduled(column: &str) -> bool {
+    column.ends_with("_due_at")
+        || matches!(
+            column,
+            "deadline_at" | "expires_at" | "previous_secret_expires_at" | "next_attempt_at"
+        )
+}
+
+/// Every (table, column) holding a timestamp, from the database's own catalogue.
+async fn timestamp_columns(db: &Db) -> Vec<(String, String)> {
+    let pairs = match db {
+        Db::Sqlite(_) => {
+            strings(
+                db,
+                "SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c \
+                 WHERE m.type = 'table' AND m.name NOT LIKE '\\_%' ESCAPE '\\' AND m.name NOT LIKE 'sqlite%' \
+                 AND upper(c.type) = 'TIMESTAMP' ORDER BY 1",
+            )
+            .await
+        }
+        Db::Postgres(_) => {
+            strings(
+                db,
+                "SELECT table_name || '.' || column_name FROM information_schema.columns \
+                 WHERE table_schema = 'public' AND data_type LIKE 'timestamp%' \
+                 AND table_name NOT LIKE '\\_%' ORDER BY 1",
+            )
+            .await
+        }
+    };
+    pairs
+        .into_iter()
+        .filter_map(|p| p.split_once('.').map(|(t, c)| (t.to_owned(), c.to_owned())))
+        .collect()
+}
+
+/// 07:07 UTC: a first run early in the day.
+fn early() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 7, 7, 0).unwrap()
+}
+
+/// No timestamp column of any table holds a time later than `at` (scheduled ones aside).
+async fn nothing_after(db: &Db, at: DateTime<Utc>) {
+    let columns = timestamp_columns(db).await;
+    for want in [
+        "audit_logs.created_at",
+        "messages.created_at",
+        "notifications.created_at",
+        "commissions.created_at",
+        "reviews.created_at",
+        "support_tickets.last_activity_at",
+        "projects.updated_at",
+    ] {
+        assert!(
+            columns.iter().any(|(t, c)| format!("{t}.{c}") == want),
+            "{want} not among {columns:?}"
+        );
+    }
+    let limit = at.format("%Y-%m-%d %H:%M:%S").to_string();
+    let mut checked = 0;
+    let mut late = Vec::new();
+    for (table, column) in &columns {
+        if scheduled(column) {
+            continue;
+        }
+        let rows = count(db, &format!("SELECT COUNT(*) FROM {table}")).await;
+        if rows == 0 {
+            continue;
+        }
+        checked += 1;
+        let sql = match db {
+            Db::Sqlite(_) => format!(
+                "SELECT COUNT(*) FROM {table} WHERE unixepoch({column}) > unixepoch('{limit}')"
+            ),
+            Db::Postgres(_) => {
+                format!("SELECT COUNT(*) FROM {table} WHERE {column} > TIMESTAMPTZ '{limit}+00'")
+            }
+        };
+        let n = count(db, &sql).await;
+        if n > 0 {
+            let latest = strings(
+                db,
+                &format!("SELECT CAST(MAX({column}) AS TEXT) FROM {table}"),
+            )
+            .await
+            .join("");
+            late.push(format!("{table}.{column}: {n} rows, latest {latest}"));
+        }
+    }
+    assert!(checked >= 60, "only {checked} timestamp columns with rows");
+    assert!(
+        late.is_empty(),
+        "after the anchor {limit}:\n{}",
+        late.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn nothing_is_dated_after_the_anchor() {
+    on_both!(|db| {
+        let opts = SeedOptions {
+            size: Size::Demo,
+            seed: 7,
+            anchor: early(),
+        };
+        seed(&db, &opts, &|_, _, _| {}).await.expect("seed");
+        nothing_after(&db, early()).await;
+    });
+}
+
+/// The first run's demo database ends its history when it is built, not later that day.
+#[tokio::test]
+async fn a_first_run_at_seven_has_no_later_history() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("obryl.db");
+    obryl::seed::demo::build_at(&path, early(), &|_, _, _| {})
+        .await
+        .expect("demo");
+    let db = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open demo");
+    nothing_after(&db, early()).await;
+}
+
+/// Conversations read in order: each thread in time order with no message said twice, a
+/// ticket's thread opening with the ticket's text and answered when the ticket says, nothing
+/// after the words that close it, a project's thread following the project's history.
+async fn threads_read_in_order(db: &Db) {
+    let closing = "(m.body LIKE '%clôtur%' OR m.body LIKE '%fermer le ticket%' \
+                   OR m.body LIKE '%en résolu%' OR m.body LIKE '%comme résolue%')";
+    let persists = "(m.body LIKE '%persiste%' OR m.body LIKE '%toujours la même erreur%' \
+                    OR m.body LIKE '%toujours pas changé%' OR m.body LIKE '%a expiré%' \
+                    OR m.body LIKE '%rien ne change%')";
+    let ticket_of = "JOIN conversations c ON c.id = m.conversation_id AND c.subject_type = 'support_ticket' \
+                     JOIN support_tickets t ON t.id = c.subject_id";
+    let none = [
+        // every body once per thread; ids follow time
+        "SELECT COUNT(*) FROM (SELECT conversation_id, body FROM messages GROUP BY conversation_id, body HAVING COUNT(*) > 1) x".to_owned(),
+        "SELECT COUNT(*) FROM messages a JOIN messages b ON b.conversation_id = a.conversation_id AND b.id = a.id + 1 \
+         WHERE b.created_at < a.created_at".to_owned(),
+        "SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE m.created_at < c.created_at OR m.created_at > c.last_message_at".to_owned(),
+        // a ticket's description is two different sentences
+        "SELECT COUNT(*) FROM support_tickets WHERE length(body) > 1 AND body = \
+         substr(body, 1, (length(body) - 1) / 2) || ' ' || substr(body, 1, (length(body) - 1) / 2)".to_owned(),
+        // a ticket's thread opens with its text, by its requester
+        format!("SELECT COUNT(*) FROM messages m {ticket_of} \
+         WHERE m.id = (SELECT MIN(id) FROM messages WHERE conversation_id = c.id) \
+         AND (m.body <> t.body OR m.sender_id <> t.requester_id OR m.created_at <> t.created_at)"),
+        // staff answer publicly for the first time when the ticket says, never before
+        format!("SELECT COUNT(*) FROM messages m {ticket_of} \
+         WHERE m.sender_id <> t.requester_id AND NOT m.is_internal \
+         AND (t.first_responded_at IS NULL OR m.created_at < t.first_responded_at)"),
+        "SELECT COUNT(*) FROM support_tickets t JOIN conversations c ON c.subject_type = 'support_ticket' AND c.subject_id = t.id \
+         WHERE t.first_responded_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
+         AND m.sender_id = t.assignee_id AND NOT m.is_internal AND m.created_at = t.first_responded_at)".to_owned(),
+        // words that close a ticket end its thread, and only a solved or closed one
+        format!("SELECT COUNT(*) FROM messages m {ticket_of} \
+         WHERE {closing} AND (t.status NOT IN ('solved', 'closed') \
+         OR EXISTS (SELECT 1 FROM messages n WHERE n.conversation_id = m.conversation_id AND n.id > m.id))"),
+        // "it still does not work" answers an attempt by the agent
+        format!("SELECT COUNT(*) FROM messages m {ticket_of} \
+         WHERE {persists} AND NOT EXISTS (SELECT 1 FROM messages n WHERE n.conversation_id = m.conversation_id \
+         AND n.id = m.id - 1 AND n.sender_id = t.assignee_id)"),
+        // a solved ticket's thread ends with the solution or what followed it, not a complaint
+        format!("SELECT COUNT(*) FROM messages m {ticket_of} \
+         WHERE {persists} AND t.status IN ('solved', 'closed') \
+         AND m.id = (SELECT MAX(id) FROM messages WHERE conversation_id = c.id)"),
+        // a project's thread opens with the platform's note of the assignment
+        "SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.subject_type = 'project' \
+         JOIN projects p ON p.id = c.subject_id WHERE m.id = (SELECT MIN(id) FROM messages WHERE conversation_id = c.id) \
+         AND (m.sender_id IS NOT NULL OR m.created_at <> p.assigned_at)".to_owned(),
+        // the platform notes only what happened, when it happened
+        "SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.subject_type = 'project' \
+         JOIN projects p ON p.id = c.subject_id WHERE m.sender_id IS NULL AND ( \
+         (m.body LIKE '%annulé%' AND (p.cancelled_at IS NULL OR m.created_at <> p.cancelled_at)) \
+         OR (m.body LIKE '%paiement a été libéré%' AND (p.completed_at IS NULL OR m.created_at < p.completed_at)) \
+         OR (m.body LIKE '%comme livré%' AND (p.delivered_at IS NULL OR m.created_at > p.delivered_at)) \
+         OR (m.body LIKE '%litige%' AND p.status NOT IN ('disputed', 'completed', 'cancelled')))".to_owned(),
+        // a project's people speak in its thread; tickets' internal notes are staff's
+        "SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE m.sender_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM conversation_participants cp \
+         WHERE cp.conversation_id = c.id AND cp.user_id = m.sender_id)".to_owned(),
+        "SELECT COUNT(*) FROM messages m WHERE m.is_internal AND (m.sender_id IS NULL OR m.sender_id > 7)".to_owned(),
+    ];
+    for sql in &none {
+        assert_eq!(count(db, sql).await, 0, "{sql}");
+    }
+    // The demo shows whole conversations: solved threads, complaints, closing words.
+    let some = [
+        format!("SELECT COUNT(*) FROM messages m {ticket_of} WHERE {persists}"),
+        format!("SELECT COUNT(*) FROM messages m {ticket_of} WHERE {closing}"),
+        "SELECT COUNT(*) FROM messages WHERE is_internal".to_owned(),
+        "SELECT COUNT(*) FROM messages WHERE sender_id IS NULL AND body LIKE '%comme livré%'"
+            .to_owned(),
+    ];
+    for sql in &some {
+        assert!(count(db, sql).await > 0, "none: {sql}");
+    }
+}
+
+#[tokio::test]
+async fn threads_read_in_order_and_never_repeat() {
+    on_both!(|db| {
+        seeded(&db, 7).await;
+        threads_read_in_order(&db).await;
+    });
+}
+
+/// (id, old values, new values) of the audit rows about users that set `field`, in order.
+async fn user_changes(db: &Db, field: &str) -> Vec<(i64, serde_json::Value, serde_json::Value)> {
+    let rows = "FROM audit_logs WHERE auditable_type = 'user' AND event IN ('created', 'updated') ORDER BY id";
+    let ids = strings(db, &format!("SELECT CAST(auditable_id AS TEXT) {rows}")).await;
+    let old = strings(db, &format!("SELECT CAST(old_values AS TEXT) {rows}")).await;
+    let new = strings(db, &format!("SELECT CAST(new_values AS TEXT) {rows}")).await;
+    let json = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
+    ids.iter()
+        .zip(old.iter().zip(&new))
+        .map(|(id, (o, n))| (id.parse().unwrap_or_default(), json(o), json(n)))
+        .filter(|(_, _, n)| n.get(field).is_some())
+        .collect()
+}
+
+/// `id value` lines as a map.
+async fn by_id(db: &Db, sql: &str) -> std::collections::BTreeMap<i64, String> {
+    strings(db, sql)
+        .await
+        .into_iter()
+        .filter_map(|l| {
+            let (id, v) = l.split_once(' ')?;
+            Some((id.parse().ok()?, v.to_owned()))
+        })
+        .collect()
+}
+
+/// Each profile is where its audited changes left it: every change starts from the value the
+/// one before left, and the last one is the current value.
+async fn profiles_match_their_history(db: &Db) {
+    let availability = by_id(
+        db,
+        "SELECT CAST(user_id AS TEXT) || ' ' || availability FROM profiles WHERE type = 'developer'",
+    )
+    .await;
+    let mut now: std::collections::BTreeMap<i64, String> = std::collections::BTreeMap::new();
+    let mut changed = 0;
+    for (id, old, new) in user_changes(db, "availability").await {
+        let before = now.get(&id).cloned().unwrap_or_else(|| "available".into());
+        assert_eq!(
+            old["availability"],
+            before.as_str(),
+            "user {id}: {old} -> {new}"
+        );
+        assert_ne!(old["availability"], new["availability"], "user {id}");
+        now.insert(
+            id,
+            new["availability"].as_str().unwrap_or_default().to_owned(),
+        );
+        changed += 1;
+    }
+    assert!(changed >= 10, "{changed} availability changes");
+    assert!(
+        now.values().any(|v| v != "available"),
+        "every developer changed back to available"
+    );
+    for (id, value) in &now {
+        assert_eq!(
+            availability.get(id),
+            Some(value),
+            "developer {id}'s profile"
+        );
+    }
+
+    let locale = by_id(db, "SELECT CAST(id AS TEXT) || ' ' || locale FROM users").await;
+    let mut now: std::collections::BTreeMap<i64, String> = std::collections::BTreeMap::new();
+    let mut toggles = 0;
+    for (id, old, new) in user_changes(db, "locale").await {
+        let value = new["locale"].as_str().unwrap_or_default().to_owned();
+        if let Some(before) = now.get(&id) {
+            assert_eq!(old["locale"], before.as_str(), "user {id}: {old} -> {new}");
+            toggles += 1;
+        } else {
+            assert!(
+                old.get("locale").is_none_or(|v| v.is_null()),
+                "user {id} starts with {old}"
+            );
+        }
+        now.insert(id, value);
+    }
+    assert!(toggles >= 10, "{toggles} language changes");
+    for (id, value) in &now {
+        assert_eq!(locale.get(id), Some(value), "user {id}'s language");
+    }
+}
+
+#[tokio::test]
+async fn profiles_match_their_audit_history() {
+    on_both!(|db| {
+        seeded(&db, 7).await;
+        profiles_match_their_history(&db).await;
+    });
+}
+
+/// The words of a title that carry its subject.
+fn title_words(title: &str) -> Vec<String> {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 5)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Each article's body is about its title: its excerpt first, then sections that use the
+/// title's words, none of them shared with another article.
+async fn articles_match_their_titles(db: &Db) {
+    let titles = strings(db, "SELECT title FROM articles ORDER BY id").await;
+    let excerpts = strings(db, "SELECT excerpt FROM articles ORDER BY id").await;
+    let bodies = strings(db, "SELECT body FROM articles ORDER BY id").await;
+    assert!(titles.len() >= 10, "{} articles", titles.len());
+    let mut owner: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for ((title, excerpt), body) in titles.iter().zip(&excerpts).zip(&bodies) {
+        assert!(body.starts_with(excerpt.as_str()), "{title}: {body}");
+        let words = title_words(title);
+        let text = body.to_lowercase();
+        let found = words.iter().filter(|w| text.contains(w.as_str())).count();
+        assert!(
+            found * 10 >= words.len() * 6,
+            "{title}: only {found} of {words:?} in {body}"
+        );
+        assert!(body.matches("## ").count() >= 3, "{title}: {body}");
+        for paragraph in body.split("\n\n").filter(|p| p.len() > 40) {
+            let first = owner.entry(paragraph).or_insert(title.as_str());
+            assert_eq!(
+                *first,
+                title.as_str(),
+                "shared by two articles: {paragraph}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn articles_are_about_their_titles() {
+    on_both!(|db| {
+        seeded(&db, 7).await;
+        articles_match_their_titles(&db).await;
+    });
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use chrono::{NaiveTime, Utc};
+use chrono::{SubsecRound, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
@@ -120,15 +120,13 @@ pub async fn seed(
     locale: Locale,
     size: seed::Size,
     seed_value: u64,
-    anchor: Option<chrono::NaiveDate>,
+    anchor: Option<chrono::DateTime<Utc>>,
 ) -> Result<(), CliError> {
     let (db, url) = open(config, locale).await?;
     db.migrate().await.or_cli(locale)?;
     bootstrap::ensure_reference_data(&db).await.or_cli(locale)?;
-    let day = anchor.unwrap_or_else(|| Utc::now().date_naive());
-    let anchor = day
-        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
-        .and_utc();
+    // Taken after the reference data, so none of it is later than the history's end.
+    let anchor = anchor.unwrap_or_else(|| Utc::now().trunc_subsecs(0));
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg:<26} [{bar:30}] {pos}/{len} ({elapsed})")
@@ -160,7 +158,10 @@ pub async fn seed(
                 ("database", &db_redact(&url)),
                 ("size", &size),
                 ("seed", &seed_value.to_string()),
-                ("anchor", &day.to_string()),
+                (
+                    "anchor",
+                    &anchor.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                ),
                 ("total", &total.to_string()),
                 ("seconds", &decimal(started.elapsed().as_secs_f64(), locale)),
             ],

@@ -2,8 +2,9 @@
 //! (exit 2) before anything is read: the values of the schema's enumerations (`--status`,
 //! roles, availability), commission ids (`12`, or `X-12` for an external commission: the two
 //! tables number their rows independently) and ticket references (`TCK-2026-000033`, or the
-//! ticket's number `33`).
+//! ticket's number `33`) and the seed's anchor (a day or an instant).
 
+use chrono::{DateTime, NaiveDate, NaiveTime, SubsecRound, Utc};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use crate::domain::{Availability, ProjectStatus, Role, TicketStatus};
@@ -55,6 +56,20 @@ pub fn one_of<T: Named>() -> impl TypedValueParser<Value = T> {
 /// A staff role (the back-office's roles; `client` and `developer` are platform roles).
 pub fn staff_role() -> impl TypedValueParser<Value = Role> {
     named_parser::<Role>(Role::is_staff)
+}
+
+/// The "now" of a generated history: an RFC 3339 instant (`2026-11-23T07:07:00Z`), or a day
+/// (`2026-11-23`), which means 09:00 UTC that day. Whole seconds.
+pub fn anchor(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at.with_timezone(&Utc).trunc_subsecs(0));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|day| {
+            day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+                .and_utc()
+        })
+        .map_err(|_| format!("{text}: expected YYYY-MM-DD or an RFC 3339 time"))
 }
 
 /// Which commission: platform ones are named by their number (`12`), external ones by `X-`
@@ -152,6 +167,21 @@ impl std::str::FromStr for TicketRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_anchor_is_an_instant_or_a_day_at_nine() {
+        let at = |s: &str| anchor(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            at("2026-11-23T07:07:00Z").as_deref(),
+            Ok("2026-11-23T07:07:00+00:00")
+        );
+        assert_eq!(
+            at("2026-11-23T08:07:30.9+01:00").as_deref(),
+            Ok("2026-11-23T07:07:30+00:00")
+        );
+        assert_eq!(at("2026-11-23").as_deref(), Ok("2026-11-23T09:00:00+00:00"));
+        assert!(anchor("yesterday").is_err());
+    }
 
     #[test]
     fn commissions_are_named_by_number_or_x_and_number() {

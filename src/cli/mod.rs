@@ -93,9 +93,10 @@ pub enum Command {
         /// Random seed: the same seed and anchor give identical data.
         #[arg(long, default_value_t = 7)]
         seed: u64,
-        /// The "now" of the generated history (YYYY-MM-DD); default: today.
-        #[arg(long, value_name = "DATE")]
-        anchor: Option<chrono::NaiveDate>,
+        /// The "now" of the generated history, which nothing generated is later than:
+        /// an RFC 3339 time, or YYYY-MM-DD for 09:00 UTC that day; default: now.
+        #[arg(long, value_name = "TIME", value_parser = args::anchor)]
+        anchor: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// Check the connection, the schema and the row counts.
     Doctor,

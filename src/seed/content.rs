@@ -109,7 +109,8 @@ pub(super) fn build(
     for k in 0..plan.articles {
         use ArticleStatus as A;
         let id = k as i64 + 1;
-        let (title, excerpt) = WORDS.articles[k % WORDS.articles.len()];
+        let text = &WORDS.articles[k % WORDS.articles.len()];
+        let (title, excerpt) = (text.title, text.excerpt);
         let round = k / WORDS.articles.len();
         let title = if round == 0 {
             title.to_owned()
@@ -126,17 +127,15 @@ pub(super) fn build(
             _ => [A::Published, A::Draft, A::Review, A::Archived]
                 [weighted(&mut rng, &[65, 12, 8, 15])],
         };
+        // The body is the article's own sections; a later part of a series takes them from
+        // another starting point.
         let mut body = format!("{excerpt}\n\n");
-        for _ in 0..rng.random_range(3..6) {
-            body.push_str("## ");
-            body.push_str(pick(&mut rng, &WORDS.kinds));
-            body.push_str("\n\n");
-            for _ in 0..3 {
-                body.push_str(pick(&mut rng, &WORDS.blurbs));
-                body.push(' ');
-            }
-            body.push_str("\n\n");
+        let n = text.sections.len().max(1);
+        for j in 0..text.sections.len() {
+            let (heading, paragraph) = text.sections[(j + round) % n];
+            body.push_str(&format!("## {heading}\n\n{paragraph}\n\n"));
         }
+        let body = body.trim_end().to_owned();
         let mut ev = Ev::new(created, EDITOR, K::Created, St::Article, id);
         events.push(ev);
         let mut cur = created;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use chrono::{NaiveTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::service::bootstrap;
 use crate::store::Db;
@@ -13,6 +13,15 @@ use super::{SeedOptions, Size, seed};
 
 /// Builds the demo database at `path` (its folder is created); `progress` hears every table.
 pub async fn build(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<(), String> {
+    build_at(path, Utc::now(), progress).await
+}
+
+/// [`build`] with the history ending at `now`.
+pub async fn build_at(
+    path: &Path,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let partial = dir.join("obryl.db.partial");
@@ -26,10 +35,8 @@ pub async fn build(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> R
     bootstrap::ensure_reference_data(&db)
         .await
         .map_err(|e| e.to_string())?;
-    let anchor = Utc::now()
-        .date_naive()
-        .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
-        .and_utc();
+    // The history ends now: a first run at 07:07 shows nothing dated 07:08 or later.
+    let anchor = now.trunc_subsecs(0);
     let opts = SeedOptions {
         size: Size::Demo,
         seed: 7,

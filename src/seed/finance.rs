@@ -946,7 +946,8 @@ pub(super) fn build(
             0,
             Owner::None,
         );
-        let hold_at = fund_at + rng.random_range(5..120);
+        // Held seconds after the money arrived, never after the anchor.
+        let hold_at = (fund_at + rng.random_range(5..120)).min(a);
         push(
             &mut transfers,
             hold_at,
@@ -1140,7 +1141,7 @@ pub(super) fn build(
                         "succeeded",
                         None,
                         out,
-                        out + 5 * MINUTE,
+                        (out + 5 * MINUTE).min(a),
                     ));
                 }
             } else if let Owner::Ext(e) = owner {

@@ -122,7 +122,7 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
                     ("name", json!(u.name)),
                     ("email", json!(u.email)),
                     ("phone", json!(u.phone)),
-                    ("locale", json!(u.locale)),
+                    ("locale", json!(u.locale0)),
                 ]),
             )
         }

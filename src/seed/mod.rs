@@ -13,6 +13,7 @@ mod history;
 mod people;
 mod projects;
 mod support;
+mod threads;
 mod util;
 mod words;
 
@@ -237,8 +238,25 @@ pub async fn seed(
     support::write_messages(&world, sink, &mut report).await?;
     content::write(&world, sink, &mut report).await?;
     history::write(&mut world, sink, &mut report).await?;
+    let rate_changed = world.clock.anchor - world.plan.rate_switch_days * util::DAY;
+    let opened = world.clock.start - 121 * util::DAY;
     drop(world);
     writer.finish(progress).await?;
+
+    // Roles, permissions and settings were there before the first staff account, and the
+    // commission rate last changed when its audit row says, not when this seed ran.
+    let mut tx = db.begin().await?;
+    store::reference::date_reference_data(
+        &mut tx,
+        util::ts(opened),
+        (
+            crate::service::bootstrap::keys::COMMISSION,
+            crate::service::bootstrap::keys::DEFAULT_RATE_BPS,
+            util::ts(rate_changed),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
 
     // A table written in two passes (notifications) is reported once.
     let mut merged: Vec<(&'static str, u64)> = Vec::new();
@@ -295,7 +313,7 @@ impl World {
         )?;
         let tickets = support::tickets(&plan, seed, clock, &users, &projects, &mut events);
         people::soft_delete(seed, clock, &mut users, &projects, &tickets);
-        let convs = support::conversations(&plan, seed, clock, &projects, &tickets);
+        let convs = support::conversations(&plan, seed, clock, &projects, &tickets, &money);
         let content = content::build(&plan, seed, clock, &users, &projects, &mut events);
         Ok(World {
             plan,

@@ -34,6 +34,8 @@ pub(crate) struct User {
     pub email: String,
     pub phone: String,
     pub locale: &'static str,
+    /// The language chosen at sign-up (later changes are audited).
+    pub locale0: &'static str,
     pub city: usize,
     pub created: i64,
     pub verified: Option<i64>,
@@ -138,6 +140,7 @@ pub(super) fn build(plan: &Plan, seed: u64, clock: Clock, events: &mut Vec<Ev>) 
             email: (*mail).to_owned(),
             phone: phone(&mut rng, city),
             locale: "fr",
+            locale0: "fr",
             city,
             created,
             verified: Some(created + 10 * MINUTE),
@@ -225,48 +228,59 @@ pub(super) fn build(plan: &Plan, seed: u64, clock: Clock, events: &mut Vec<Ev>) 
         if let Some(at) = verified {
             events.push(Ev::new(at, id, K::Verified, St::User, id));
         }
-        // Profile edits (availability for developers, language otherwise), audited; the last
-        // edit lands on the current value.
+        // Profile edits (availability for developers, language otherwise), audited. Their
+        // times come first; then the values, chained so that each edit starts from the value
+        // the previous one left and the last one lands on the current value.
         let edits = (plan.user_updates * rng.random::<f64>() * 2.0).round() as usize;
         let mut at = updated;
-        let mut availability = 0i64;
+        let mut times = Vec::with_capacity(edits);
+        let mut picks = Vec::with_capacity(edits);
         for e in 0..edits {
             at = after(&mut rng, at, HOUR, 40 * DAY, clock.anchor);
             if at >= clock.anchor - MINUTE {
                 break;
             }
-            let mut ev = Ev::new(at, id, K::Updated, St::User, id);
-            if let Some(d) = &dev {
-                let to = if e + 1 == edits {
-                    d.availability
-                } else {
-                    pick(&mut rng, Availability::ALL)
-                };
-                let to = Availability::ALL.iter().position(|x| *x == to).unwrap_or(0) as i64;
-                if to == availability {
-                    continue;
-                }
-                (ev.a, ev.b, ev.c) = (1, availability, to);
-                availability = to;
-            } else {
-                // Language toggles, ending on the current one.
-                let fr_now = locale == "fr";
-                let new_fr = if (edits - 1 - e).is_multiple_of(2) {
-                    fr_now
-                } else {
-                    !fr_now
-                };
-                (ev.a, ev.b, ev.c) = (2, i64::from(!new_fr), i64::from(new_fr));
+            if dev.is_some() && e + 1 != edits {
+                picks.push(pick(&mut rng, Availability::ALL));
             }
-            events.push(ev);
-            updated = at;
+            times.push(at);
         }
+        let locale0 = match &dev {
+            Some(d) => {
+                for (at, (from, to)) in
+                    times
+                        .iter()
+                        .zip(availability_chain(d.availability, &picks, times.len()))
+                {
+                    let mut ev = Ev::new(*at, id, K::Updated, St::User, id);
+                    (ev.a, ev.b, ev.c) = (1, avail_index(from), avail_index(to));
+                    events.push(ev);
+                    updated = *at;
+                }
+                locale
+            }
+            None => {
+                // Language toggles: an odd number of them started from the other language.
+                let other = if locale == "fr" { "en" } else { "fr" };
+                let first = if times.len() % 2 == 0 { locale } else { other };
+                let mut fr = first == "fr";
+                for at in &times {
+                    let mut ev = Ev::new(*at, id, K::Updated, St::User, id);
+                    (ev.a, ev.b, ev.c) = (2, i64::from(fr), i64::from(!fr));
+                    fr = !fr;
+                    events.push(ev);
+                    updated = *at;
+                }
+                first
+            }
+        };
         users.push(User {
             id,
             name,
             email,
             phone,
             locale,
+            locale0,
             city,
             created,
             verified,
@@ -280,6 +294,45 @@ pub(super) fn build(plan: &Plan, seed: u64, clock: Clock, events: &mut Vec<Ev>) 
         });
     }
     users
+}
+
+fn avail_index(a: Availability) -> i64 {
+    Availability::ALL.iter().position(|x| *x == a).unwrap_or(0) as i64
+}
+
+/// The (from, to) of `n` availability changes, starting from `available` (a new developer's
+/// value) and ending on `now`; `picks` suggests the values in between. Each change changes
+/// something; fewer than `n` come back when the first one would not (`available` to itself).
+fn availability_chain(
+    now: Availability,
+    picks: &[Availability],
+    n: usize,
+) -> Vec<(Availability, Availability)> {
+    let mut values = Vec::with_capacity(n + 1);
+    values.push(Availability::Available);
+    for k in 1..=n {
+        let prev = values[k - 1];
+        let v = if k == n {
+            now
+        } else {
+            let wanted = picks.get(k - 1).copied().unwrap_or(prev);
+            // Not the previous value, and not the final one just before it is reached.
+            let fits = |v: Availability| v != prev && (k + 1 != n || v != now);
+            if fits(wanted) {
+                wanted
+            } else {
+                Availability::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| fits(*v))
+                    .unwrap_or(now)
+            }
+        };
+        values.push(v);
+    }
+    let changes: Vec<_> = values.windows(2).map(|w| (w[0], w[1])).collect();
+    // Only the first can be a non-change (n == 1 and `now` is `available`).
+    changes.into_iter().filter(|(a, b)| a != b).collect()
 }
 
 /// A few clients who never posted a project nor a ticket closed their account.

@@ -4,9 +4,11 @@
 use rand::Rng;
 use serde_json::{Value as JsonValue, json};
 
+use super::finance::{Money, code};
 use super::history::{Ev, K, St};
 use super::people::User;
 use super::projects::Project;
+use super::threads;
 use super::util::{
     self, Clock, DAY, HOUR, MINUTE, R, Sink, after, b, i, oi, os, ot, pick, s, t, weighted,
 };
@@ -42,6 +44,8 @@ pub(crate) struct Ticket {
     pub paused_seconds: i64,
     pub paused_since: Option<i64>,
     pub resolution: Option<&'static str>,
+    /// Closed by the system days after it was solved (not by the agent on request).
+    pub auto_closed: bool,
     pub last_activity: i64,
     pub lock_version: i64,
 }
@@ -195,6 +199,8 @@ pub(super) fn tickets(
     }
     let platform: Vec<&User> = users.iter().filter(|u| u.staff.is_none()).collect();
 
+    // What requesters write comes from its own stream.
+    let mut texts = util::rng(seed, "ticket-texts");
     let mut out = Vec::with_capacity(specs.len());
     for (k, spec) in specs.into_iter().enumerate() {
         let id = k as i64 + 1;
@@ -227,11 +233,30 @@ pub(super) fn tickets(
             },
             str::to_owned,
         );
-        let body = format!(
-            "{} {}",
-            pick(&mut rng, &WORDS.ticket_bodies),
-            pick(&mut rng, &WORDS.ticket_bodies)
-        );
+        // An opening (sometimes), the problem, a closing (sometimes): different sentences.
+        let part = |rng: &mut R, part: &str| {
+            let options: Vec<&'static str> = WORDS
+                .ticket_bodies
+                .iter()
+                .filter(|b| b.0 == part && b.1.is_none_or(|c| c == spec.category))
+                .map(|b| b.2)
+                .collect();
+            (!options.is_empty()).then(|| pick(rng, &options))
+        };
+        let opening = texts
+            .random_bool(0.5)
+            .then(|| part(&mut texts, "opening"))
+            .flatten();
+        let problem = part(&mut texts, "problem");
+        let closing = texts
+            .random_bool(0.6)
+            .then(|| part(&mut texts, "closing"))
+            .flatten();
+        let body = [opening, problem, closing]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
         out.push(derive(
             &mut rng, plan, id, spec, created, requester, project, subject, body, a, events,
         ));
@@ -280,6 +305,7 @@ fn derive(
         paused_seconds: 0,
         paused_since: None,
         resolution: None,
+        auto_closed: false,
         last_activity: created,
         lock_version: 0,
     };
@@ -400,7 +426,13 @@ fn derive(
                 let at = after(rng, cur, HOUR, within.max(2 * HOUR), end - HOUR);
                 status(at, agent, S::Open, S::Solved, (0, 0), events);
                 tk.resolved = Some(at);
-                tk.resolution = Some(pick(rng, &WORDS.resolutions));
+                let fitting: Vec<&'static str> = WORDS
+                    .resolutions
+                    .iter()
+                    .filter(|r| r.category == tk.category)
+                    .map(|r| r.text)
+                    .collect();
+                tk.resolution = (!fitting.is_empty()).then(|| pick(rng, &fitting));
                 lock += 1;
                 cur = at;
                 if spec.status == S::Closed {
@@ -412,6 +444,7 @@ fn derive(
                     };
                     status(at, by, S::Solved, S::Closed, (0, 0), events);
                     tk.closed = Some(at);
+                    tk.auto_closed = by == 0;
                     lock += 1;
                     cur = at;
                 }
@@ -439,40 +472,35 @@ fn derive(
     tk
 }
 
-/// A conversation about a project or a ticket; messages are generated while written.
+/// A conversation about a project or a ticket; its messages (`threads::thread`) are generated
+/// again, the same, wherever they are needed.
 pub(crate) struct Conv {
     pub id: i64,
     pub ticket: Option<usize>,
     pub project: Option<usize>,
     pub start: i64,
     pub end: i64,
-    pub first_reply: Option<i64>,
+    /// How long the thread should be about; `count` is how long it is.
+    pub target: usize,
     pub count: usize,
     pub first_message: i64,
+    /// When its last message was sent.
+    pub last: i64,
     /// [client or requester, developer or assignee (if any), staff...]
     pub people: Vec<i64>,
+    /// A project's escrow: when the money was held and when the final payment was released.
+    pub funded: Option<i64>,
+    pub paid: Option<i64>,
 }
 
 impl Conv {
-    /// When the k-th message was sent: the first at the start, a ticket's first reply on
-    /// time, the rest spread evenly up to the end.
-    pub fn time(&self, k: usize) -> i64 {
-        let n = self.count;
-        let (lo, k0) = match self.first_reply {
-            Some(r) if k >= 1 => (r, 1),
-            _ => (self.start, 0),
-        };
-        if k == 0 {
-            self.start
-        } else if k == 1 && self.first_reply.is_some() {
-            lo
-        } else {
-            lo + ((self.end - lo) as f64 * (k - k0) as f64 / (n - 1 - k0).max(1) as f64) as i64
+    /// A key of what the conversation is about, for its own random stream.
+    pub fn key(&self) -> u64 {
+        match (self.ticket, self.project) {
+            (Some(k), _) => (1 << 40) + k as u64,
+            (None, Some(k)) => k as u64,
+            _ => u64::MAX,
         }
-    }
-
-    pub fn last_message_at(&self) -> i64 {
-        self.time(self.count.saturating_sub(1))
     }
 }
 
@@ -482,9 +510,26 @@ pub(super) fn conversations(
     clock: Clock,
     projects: &[Project],
     tickets: &[Ticket],
+    money: &Money,
 ) -> Vec<Conv> {
     let mut rng = util::rng(seed, "conversations");
     let a = clock.anchor;
+    // When each project's escrow was funded and its final payment released.
+    let mut funded: Vec<Option<i64>> = vec![None; projects.len()];
+    for e in &money.escrows {
+        funded[e.project] = e
+            .hold
+            .and_then(|t| money.transfers.get((t - 1) as usize))
+            .map(|t| t.at);
+    }
+    let mut paid: Vec<Option<i64>> = vec![None; projects.len()];
+    for t in &money.transfers {
+        let k = (t.project - 1) as usize;
+        let done = projects.get(k).and_then(|p| p.completed_at);
+        if t.code == code::RELEASE && done.is_some_and(|d| t.at >= d) {
+            paid[k] = Some(paid[k].map_or(t.at, |p: i64| p.max(t.at)));
+        }
+    }
     let mut convs = Vec::new();
     for (k, p) in projects.iter().enumerate() {
         let (Some(dev), Some(start)) = (p.dev, p.assigned_at) else {
@@ -502,8 +547,12 @@ pub(super) fn conversations(
                 a - MINUTE,
             ),
         };
+        // The thread runs at least until the last thing that happened to the project.
+        let last = p.hist.last().map_or(start, |h| h.1);
+        let end = end.max(last).max(paid[k].unwrap_or(start)).min(a);
         let mut people = vec![p.client, dev];
-        if p.status == ProjectStatus::Disputed || rng.random_bool(0.1) {
+        let disputed = p.hist.iter().any(|h| h.0 == ProjectStatus::Disputed);
+        if disputed || rng.random_bool(0.1) {
             people.push(OPS);
         }
         convs.push(Conv {
@@ -512,10 +561,13 @@ pub(super) fn conversations(
             project: Some(k),
             start,
             end: end.max(start),
-            first_reply: None,
+            target: 0,
             count: 0,
             first_message: 0,
+            last: 0,
             people,
+            funded: funded[k].filter(|at| (start..=end).contains(at)),
+            paid: paid[k].filter(|at| (start..=end).contains(at)),
         });
     }
     let n_projects = convs.len();
@@ -525,35 +577,39 @@ pub(super) fn conversations(
         if tk.assignee.is_some() && rng.random_bool(0.2) {
             people.push(SUPPORT[0] + SUPPORT[1] - tk.assignee.unwrap_or(SUPPORT[0]));
         }
+        // A ticket closed by the system days after its solution was quiet since.
+        let end = match (tk.auto_closed, tk.resolved) {
+            (true, Some(resolved)) => resolved,
+            _ => tk.last_activity,
+        };
         convs.push(Conv {
             id: 0,
             ticket: Some(k),
             project: None,
             start: tk.created,
-            end: tk
-                .last_activity
-                .max(tk.first_responded.unwrap_or(tk.created)),
-            first_reply: tk.first_responded,
+            end: end.max(tk.first_responded.unwrap_or(tk.created)),
+            target: 0,
             count: 0,
             first_message: 0,
+            last: 0,
             people,
+            funded: None,
+            paid: None,
         });
     }
     // Ticket threads are shorter than project threads.
     let avg = plan.messages as f64 / (n_projects as f64 + 0.6 * tickets.len() as f64).max(1.0);
     for c in &mut convs {
         let mean = if c.ticket.is_some() { avg * 0.6 } else { avg };
-        let n = (mean * rng.random_range(0.4..1.6)).round() as usize;
-        c.count = match c.first_reply {
-            Some(_) => n.max(2),
-            None if c.ticket.is_some() => n.clamp(1, 3).min(if c.end > c.start { 3 } else { 1 }),
-            None => n.max(2),
-        };
+        c.target = ((mean * rng.random_range(0.4..1.6)).round() as usize).max(2);
     }
     convs.sort_by_key(|c| c.start);
     let mut next = 1;
     for (k, c) in convs.iter_mut().enumerate() {
         c.id = k as i64 + 1;
+        let thread = threads::thread(seed, c, projects, tickets);
+        c.count = thread.len();
+        c.last = thread.last().map_or(c.start, |m| m.at);
         c.first_message = next;
         next += c.count as i64;
     }
@@ -620,7 +676,7 @@ pub(super) async fn write_messages(
             (None, Some(k)) => ("project", w.projects[k].id, w.projects[k].title.clone()),
             _ => continue,
         };
-        let last = c.last_message_at();
+        let last = c.last;
         table
             .push(vec![
                 i(c.id),
@@ -639,6 +695,7 @@ pub(super) async fn write_messages(
     let mut table = sink.table(schema::CONVERSATION_PARTICIPANTS, total as u64);
     let mut id = 0;
     for c in &w.convs {
+        let thread = threads::thread(w.seed, c, &w.projects, &w.tickets);
         let last = c.first_message + c.count as i64 - 1;
         for who in &c.people {
             id += 1;
@@ -647,7 +704,7 @@ pub(super) async fn write_messages(
                 1 => Some(rng.random_range(c.first_message..=last)),
                 _ => None,
             };
-            let seen = read.map(|m| c.time((m - c.first_message) as usize));
+            let seen = read.and_then(|m| thread.get((m - c.first_message) as usize).map(|m| m.at));
             let viewing = seen.filter(|at| read == Some(last) && *at > a - 10 * MINUTE);
             table
                 .push(vec![
@@ -671,57 +728,16 @@ pub(super) async fn write_messages(
     let mut nrng = util::rng(w.seed, "message-notifications");
     let share = w.plan.message_notify_share;
     let mut notes = sink.table(schema::NOTIFICATIONS, (total as f64 * share * 1.2) as u64);
-    let words = &*WORDS;
     for c in &w.convs {
-        let n = c.count;
-        let staff: Vec<i64> = c.people.iter().copied().filter(|p| *p <= 7).collect();
         let subject = match (c.ticket, c.project) {
             (Some(k), _) => json!({"type": "support_ticket", "id": w.tickets[k].id}),
             (None, Some(k)) => json!({"type": "project", "id": w.projects[k].id}),
             _ => JsonValue::Null,
         };
-        for k in 0..n {
+        let thread = threads::thread(w.seed, c, &w.projects, &w.tickets);
+        for (k, m) in thread.iter().enumerate() {
             let id = c.first_message + k as i64;
-            let at = c.time(k);
-            let (sender, body, internal): (Option<i64>, &str, bool) = match (c.ticket, k) {
-                (Some(t), 0) => (Some(c.people[0]), w.tickets[t].body.as_str(), false),
-                (Some(_), 1) if c.first_reply.is_some() => (
-                    c.people.get(1).copied(),
-                    pick(&mut rng, &words.msg_staff),
-                    false,
-                ),
-                (Some(_), _) => {
-                    if staff.is_empty() || rng.random_bool(0.45) {
-                        (
-                            Some(c.people[0]),
-                            pick(&mut rng, &words.msg_requester),
-                            false,
-                        )
-                    } else if rng.random_bool(0.25) {
-                        (
-                            Some(pick(&mut rng, &staff)),
-                            pick(&mut rng, &words.msg_internal),
-                            true,
-                        )
-                    } else {
-                        (
-                            Some(pick(&mut rng, &staff)),
-                            pick(&mut rng, &words.msg_staff),
-                            false,
-                        )
-                    }
-                }
-                (None, 0) => (None, words.msg_system[0], false),
-                (None, _) => match weighted(&mut rng, &[46, 46, 4, 4]) {
-                    0 => (Some(c.people[0]), pick(&mut rng, &words.msg_client), false),
-                    1 => (Some(c.people[1]), pick(&mut rng, &words.msg_dev), false),
-                    2 => (None, pick(&mut rng, &words.msg_system), false),
-                    _ if c.people.len() > 2 => {
-                        (Some(c.people[2]), pick(&mut rng, &words.msg_staff), false)
-                    }
-                    _ => (Some(c.people[0]), pick(&mut rng, &words.msg_client), false),
-                },
-            };
+            let (at, sender, body, internal) = (m.at, m.sender, m.body, m.internal);
             let edited = (sender.is_some() && rng.random_bool(0.03))
                 .then(|| (at + rng.random_range(MINUTE..30 * MINUTE)).min(a));
             let deleted = (sender.is_some() && !internal && rng.random_bool(0.005))

@@ -102,3 +102,30 @@ pub async fn ensure_setting(
     tx.exec(&q).await?;
     Ok(())
 }
+
+/// Dates the reference rows to a generated history: roles, permissions and settings dated
+/// later than `since` are moved to `since` (a history set in the past shows no reference data
+/// from its future), and the setting (`group`, `name`) was last changed at `changed`.
+pub async fn date_reference_data(
+    tx: &mut Tx,
+    since: DateTime<Utc>,
+    changed: (&str, &str, DateTime<Utc>),
+) -> Result<()> {
+    for table in ["permissions", "roles", "settings"] {
+        let q = Query::update()
+            .table(table)
+            .values([("created_at", since.into()), ("updated_at", since.into())])
+            .and_where(Expr::col("created_at").gt(since))
+            .to_owned();
+        tx.exec(&q).await?;
+    }
+    let (group, name, at) = changed;
+    let q = Query::update()
+        .table("settings")
+        .values([("updated_at", Ord::max(at, since).into())])
+        .and_where(Expr::col("group").eq(group))
+        .and_where(Expr::col("name").eq(name))
+        .to_owned();
+    tx.exec(&q).await?;
+    Ok(())
+}
