@@ -11,12 +11,17 @@ pub use crate::store::commissions::Kind;
 
 mod rules;
 
+use rules::already_decided;
 pub use rules::{Decision, refusal};
-use rules::{already_decided, check_four_eyes};
+
+/// The same rules the screens ask before confirming, decided again in the transaction.
+fn decide(actor: &Actor, row: &CommissionRow, decision: Decision) -> Result<()> {
+    refusal(actor, row, decision).map_or(Ok(()), Err)
+}
 
 use super::access;
 use super::record::{Change, Diff, Notice, record_and_commit};
-use super::{Actor, FourEyes, Origin, Result, ServiceError, settings};
+use super::{Actor, Origin, Result, ServiceError, settings};
 
 /// Longest rejection reason kept (bytes).
 pub const REASON_MAX_BYTES: usize = 4096;
@@ -123,10 +128,7 @@ pub async fn approve(
     .await?;
     let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
-    if row.status != CommissionStatus::Pending.as_str() {
-        return Err(already_decided(&row));
-    }
-    check_four_eyes(actor, &row)?;
+    decide(actor, &row, Decision::Approve)?;
     check_seen(kind, &row, seen_version)?;
     let threshold = settings::dual_approval_threshold(&mut tx, &row.currency).await?;
     let needs_two = threshold.is_some_and(|t| row.amount > t);
@@ -144,9 +146,6 @@ pub async fn approve(
                 .field("first_approved_at", JsonValue::Null, now.to_rfc3339()),
         )
     } else {
-        if row.first_approved_by == Some(actor.id) {
-            return Err(ServiceError::FourEyes(FourEyes::SameApprover));
-        }
         (
             Approval::Approved,
             vec![
@@ -218,10 +217,7 @@ pub async fn reject(
     .await?;
     let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
-    if row.status != CommissionStatus::Pending.as_str() {
-        return Err(already_decided(&row));
-    }
-    check_four_eyes(actor, &row)?;
+    decide(actor, &row, Decision::Reject)?;
     check_seen(kind, &row, seen_version)?;
     let now = super::now();
     let values = vec![
@@ -289,16 +285,7 @@ pub async fn pay(
     .await?;
     let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
-    if row.status != CommissionStatus::Approved.as_str() {
-        if row.status == "pending" {
-            return Err(ServiceError::Invalid {
-                field: "status",
-                message: "approve the commission before paying it".into(),
-            });
-        }
-        return Err(already_decided(&row));
-    }
-    check_four_eyes(actor, &row)?;
+    decide(actor, &row, Decision::Pay)?;
     check_seen(kind, &row, seen_version)?;
     let now = super::now();
     let (credit_code, code) = match kind {
@@ -401,9 +388,7 @@ pub async fn cancel(
     let actor = &actor;
     let row = load(&mut tx, kind, id).await?;
     let from = CommissionStatus::parse(&row.status)?;
-    if !from.can_transition_to(CommissionStatus::Cancelled) {
-        return Err(already_decided(&row));
-    }
+    decide(actor, &row, Decision::Cancel)?;
     check_seen(kind, &row, seen_version)?;
     let now = super::now();
     let values = vec![

@@ -63,7 +63,7 @@ pub fn refusal(actor: &Actor, row: &CommissionRow, decision: Decision) -> Option
 }
 
 /// Four-eyes: the requester, the project's client and its developer never decide.
-pub(super) fn check_four_eyes(actor: &Actor, row: &CommissionRow) -> Result<()> {
+fn check_four_eyes(actor: &Actor, row: &CommissionRow) -> Result<()> {
     if actor.id == row.requested_by {
         return Err(ServiceError::FourEyes(FourEyes::Requester));
     }
