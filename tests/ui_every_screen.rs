@@ -138,7 +138,13 @@ async fn french_screens_carry_no_english() {
     let (db, _dir) = demo_db().await;
     let mut h = Harness::new(&db, "admin@obryl.test", Locale::Fr, TabId::Audit).await;
     let text = h.render(160, 45);
-    for english in ["status:", "assignee_id", "approved_by", "first_approved"] {
+    for english in [
+        "status:",
+        "assignee_id",
+        "approved_by",
+        "first_approved",
+        " user #",
+    ] {
         assert!(
             !text.contains(english),
             "{english:?} on a French screen:\n{text}"

@@ -228,7 +228,12 @@ impl ListScreen for AuditScreen {
                 .unwrap_or_else(|| ctx.t("audit.system"))
                 .into(),
             format::status("event", &r.event, ctx.locale).into(),
-            format!("{} #{}", r.auditable_type, r.auditable_id).into(),
+            format!(
+                "{} #{}",
+                format::status("subject", &r.auditable_type, ctx.locale),
+                r.auditable_id
+            )
+            .into(),
             summary(r, ctx.locale).into(),
         ]
     }
@@ -242,7 +247,7 @@ impl ListScreen for AuditScreen {
             .map(|r| {
                 format!(
                     "{} #{} · {}",
-                    r.auditable_type,
+                    format::status("subject", &r.auditable_type, ctx.locale),
                     r.auditable_id,
                     format::status("event", &r.event, ctx.locale)
                 )
@@ -273,7 +278,11 @@ impl ListScreen for AuditScreen {
             ),
             DetailLine::Field(
                 ctx.t("col.subject"),
-                format!("{} #{}", r.auditable_type, r.auditable_id),
+                format!(
+                    "{} #{}",
+                    format::status("subject", &r.auditable_type, ctx.locale),
+                    r.auditable_id
+                ),
             ),
             DetailLine::Field(
                 ctx.t("audit.origin"),
