@@ -14,9 +14,29 @@ mod rules;
 use rules::already_decided;
 pub use rules::{Decision, refusal};
 
-/// The same rules the screens ask before confirming, decided again in the transaction.
-fn decide(actor: &Actor, row: &CommissionRow, decision: Decision) -> Result<()> {
-    refusal(actor, row, decision).map_or(Ok(()), Err)
+/// Opens a decision's transaction: the actor's rights re-read for it, the row loaded, and the
+/// same rules the screens ask before confirming decided again, then the version seen.
+async fn open_decision(
+    db: &Db,
+    actor: &Actor,
+    kind: Kind,
+    id: i64,
+    decision: Decision,
+    seen_version: Option<i64>,
+) -> Result<(Tx, Actor, CommissionRow)> {
+    let (platform, external) = match decision {
+        Decision::Approve => (UseCase::CommissionApprove, UseCase::ExtCommissionApprove),
+        Decision::Reject => (UseCase::CommissionReject, UseCase::ExtCommissionReject),
+        Decision::Pay => (UseCase::CommissionPay, UseCase::ExtCommissionPay),
+        Decision::Cancel => (UseCase::CommissionCancel, UseCase::ExtCommissionCancel),
+    };
+    let (mut tx, actor) = access::begin(db, actor, use_case(kind, platform, external)).await?;
+    let row = load(&mut tx, kind, id).await?;
+    if let Some(refused) = refusal(&actor, &row, decision) {
+        return Err(refused);
+    }
+    check_seen(kind, &row, seen_version)?;
+    Ok((tx, actor, row))
 }
 
 use super::access;
@@ -116,20 +136,9 @@ pub async fn approve(
     id: i64,
     seen_version: Option<i64>,
 ) -> Result<Approval> {
-    let (mut tx, actor) = access::begin(
-        db,
-        actor,
-        use_case(
-            kind,
-            UseCase::CommissionApprove,
-            UseCase::ExtCommissionApprove,
-        ),
-    )
-    .await?;
+    let (mut tx, actor, row) =
+        open_decision(db, actor, kind, id, Decision::Approve, seen_version).await?;
     let actor = &actor;
-    let row = load(&mut tx, kind, id).await?;
-    decide(actor, &row, Decision::Approve)?;
-    check_seen(kind, &row, seen_version)?;
     let threshold = settings::dual_approval_threshold(&mut tx, &row.currency).await?;
     let needs_two = threshold.is_some_and(|t| row.amount > t);
     let now = super::now();
@@ -205,20 +214,9 @@ pub async fn reject(
     seen_version: Option<i64>,
 ) -> Result<()> {
     let reason = require_text("reason", reason, REASON_MAX_BYTES)?;
-    let (mut tx, actor) = access::begin(
-        db,
-        actor,
-        use_case(
-            kind,
-            UseCase::CommissionReject,
-            UseCase::ExtCommissionReject,
-        ),
-    )
-    .await?;
+    let (mut tx, actor, row) =
+        open_decision(db, actor, kind, id, Decision::Reject, seen_version).await?;
     let actor = &actor;
-    let row = load(&mut tx, kind, id).await?;
-    decide(actor, &row, Decision::Reject)?;
-    check_seen(kind, &row, seen_version)?;
     let now = super::now();
     let values = vec![
         ("status", "rejected".into()),
@@ -277,16 +275,9 @@ pub async fn pay(
             message: "must be one line".into(),
         });
     }
-    let (mut tx, actor) = access::begin(
-        db,
-        actor,
-        use_case(kind, UseCase::CommissionPay, UseCase::ExtCommissionPay),
-    )
-    .await?;
+    let (mut tx, actor, row) =
+        open_decision(db, actor, kind, id, Decision::Pay, seen_version).await?;
     let actor = &actor;
-    let row = load(&mut tx, kind, id).await?;
-    decide(actor, &row, Decision::Pay)?;
-    check_seen(kind, &row, seen_version)?;
     let now = super::now();
     let (credit_code, code) = match kind {
         Kind::Platform => ("platform_revenue", 2),
@@ -375,21 +366,10 @@ pub async fn cancel(
     seen_version: Option<i64>,
 ) -> Result<()> {
     let reason = require_text("reason", reason, REASON_MAX_BYTES)?;
-    let (mut tx, actor) = access::begin(
-        db,
-        actor,
-        use_case(
-            kind,
-            UseCase::CommissionCancel,
-            UseCase::ExtCommissionCancel,
-        ),
-    )
-    .await?;
+    let (mut tx, actor, row) =
+        open_decision(db, actor, kind, id, Decision::Cancel, seen_version).await?;
     let actor = &actor;
-    let row = load(&mut tx, kind, id).await?;
     let from = CommissionStatus::parse(&row.status)?;
-    decide(actor, &row, Decision::Cancel)?;
-    check_seen(kind, &row, seen_version)?;
     let now = super::now();
     let values = vec![
         ("status", "cancelled".into()),
