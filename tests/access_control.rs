@@ -119,6 +119,9 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
         U::TicketPresence => service::tickets::presence(db, a, T_NEW, false)
             .await
             .map(drop),
+        U::TicketFollowUp => service::tickets::follow_up(db, a, o, T_NEW, "Suite")
+            .await
+            .map(drop),
         U::ProjectAssign => service::projects::assign_developer(db, a, o, P_OPEN, MOUSSA, None)
             .await
             .map(drop),

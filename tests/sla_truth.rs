@@ -891,3 +891,81 @@ async fn the_database_keys_are_the_domain_rules() {
         );
     });
 }
+
+/// The follow-up of a closed ticket: a new ticket, linked both ways, with the message as its
+/// first reply; an open ticket is not followed up (it takes replies), and refusing writes nothing.
+#[tokio::test]
+async fn a_closed_ticket_is_followed_up_not_reopened() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let fatou = fixtures::actor(&db, FATOU).await;
+        let o = Origin::tui();
+        let refused = service::tickets::follow_up(&db, &fatou, &o, T_NEW, "Suite")
+            .await
+            .unwrap_err();
+        assert!(
+            office::messages::error_text(&refused, Locale::En).contains("is not closed"),
+            "{refused:?}"
+        );
+        assert!(
+            store::tickets::follow_links(&mut db.clone(), T_NEW)
+                .await
+                .unwrap()
+                .1
+                .is_empty()
+        );
+        for (to, resolution) in [
+            (TicketStatus::Solved, Some("Crédité.")),
+            (TicketStatus::Closed, None),
+        ] {
+            service::tickets::transition(&db, &fatou, &o, T_NEW, to, resolution, None)
+                .await
+                .unwrap();
+        }
+        let (id, reference) =
+            service::tickets::follow_up(&db, &fatou, &o, T_NEW, "Nous reprenons ici.")
+                .await
+                .unwrap();
+        assert_ne!(id, T_NEW);
+        let old = office::details::ticket(&mut db.clone(), T_NEW, 50)
+            .await
+            .unwrap();
+        assert_eq!(old.row.status, "closed");
+        assert_eq!(old.follow_ups, vec![(id, reference.clone())]);
+        let new = office::details::ticket(&mut db.clone(), id, 50)
+            .await
+            .unwrap();
+        assert_eq!(
+            new.row.reference,
+            format!("TCK-{}-{id:06}", Utc::now().format("%Y"))
+        );
+        assert_eq!(new.follows, Some((T_NEW, old.row.reference.clone())));
+        assert_eq!(new.row.requester_id, old.row.requester_id);
+        assert_eq!(new.row.status, "open");
+        assert_eq!(new.row.assignee_id, Some(FATOU));
+        assert_eq!(new.body, old.body, "the requester's words carry over");
+        assert_eq!(new.messages.len(), 1);
+        assert_eq!(new.messages[0].body, "Nous reprenons ici.");
+        assert!(!new.messages[0].is_internal);
+        assert!(new.row.first_responded_at.is_some());
+        assert_eq!(new.row.sla().state(Utc::now()), Some(SlaState::Ok));
+        let created =
+            store::audit::count_for(&mut db.clone(), "support_ticket", id, Some("created"))
+                .await
+                .unwrap();
+        assert_eq!(created, 1);
+        let lines = detail_lines(
+            &db,
+            id,
+            &ctx(&Theme::load("dark", true), &fatou, Utc::now(), Locale::Fr),
+        )
+        .await;
+        assert!(
+            lines.contains(&DetailLine::Field(
+                "Fait suite à".into(),
+                old.row.reference.clone()
+            )),
+            "{lines:?}"
+        );
+    });
+}

@@ -446,3 +446,79 @@ async fn hostile_names_never_drive_the_terminal_in_the_users_view() {
     }
     assert!(common::ui::buffer_text(&buf).contains("Evil"));
 }
+
+/// A closed ticket is never reopened: `c` offers a follow-up linked to it (the message is its
+/// first reply), `i` is refused at once, and both tickets name each other.
+#[tokio::test]
+async fn support_follows_up_a_closed_ticket() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, SUPPORT, Locale::En, TabId::Tickets).await;
+    h.char('/').await;
+    // The bar opens on the current filter: start from nothing.
+    h.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
+    h.type_text("status:closed").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until("closed tickets", |app| {
+        app.screens
+            .tickets
+            .list
+            .rows
+            .first()
+            .is_some_and(|r| r.status == "closed")
+    })
+    .await;
+    let closed = h.app.screens.tickets.list.current().cloned().unwrap();
+    assert_eq!(closed.status, "closed");
+
+    h.char('i').await;
+    assert!(h.app.popup.is_none(), "no composer for a note");
+    let toast = h.app.toast.take().expect("a refusal");
+    assert_eq!(toast.level, Level::Error);
+    assert!(toast.text.contains("is closed"), "{}", toast.text);
+
+    h.char('c').await;
+    assert!(matches!(h.app.popup, Some(Popup::Compose { .. })));
+    let text = h.render(120, 40);
+    assert!(text.contains("is closed: follow-up for"), "{text}");
+    h.type_text("Nous reprenons votre demande ici.").await;
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    let said = success(&mut h, "the follow-up").await;
+    assert!(said.starts_with("Follow-up TCK-"), "{said}");
+
+    let (_, follow_ups) = store::tickets::follow_links(&mut db.clone(), closed.id)
+        .await
+        .unwrap();
+    assert_eq!(follow_ups.len(), 1);
+    let (id, reference) = follow_ups[0].clone();
+    assert!(said.contains(&reference), "{said}");
+    let new = store::tickets::get(&mut db.clone(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            new.status.as_str(),
+            new.requester_id,
+            new.assignee_name.as_deref()
+        ),
+        ("open", closed.requester_id, Some("Fatou Sow"))
+    );
+    assert!(new.first_responded_at.is_some(), "the message answered it");
+    let closed_now = store::tickets::get(&mut db.clone(), closed.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        closed_now.status, "closed",
+        "the closed ticket stays closed"
+    );
+    let n = store::audit::count_for(
+        &mut db.clone(),
+        "support_ticket",
+        closed.id,
+        Some("followed_up"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 1, "the closed ticket's history says so");
+}

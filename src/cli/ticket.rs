@@ -63,6 +63,16 @@ pub enum TicketCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Open a follow-up of a closed ticket (closed tickets take no reply): a new ticket for the
+    /// same requester, linked to it, assigned to you, whose first reply is --body.
+    FollowUp {
+        #[arg(value_name = "REF")]
+        reference: TicketRef,
+        #[arg(long)]
+        body: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Move a ticket through its states.
     Status {
         #[arg(value_name = "REF")]
@@ -113,6 +123,8 @@ fn detail_json(d: &TicketDetail) -> serde_json::Value {
     let mut v = as_json(&d.row);
     v["resolution"] = resolution(d).into();
     v["body"] = d.body.clone().into();
+    v["follows"] = d.follows.as_ref().map(|(_, r)| r.clone()).into();
+    v["follow_ups"] = d.follow_ups.iter().map(|(_, r)| r.clone()).collect();
     v["messages"] = d
         .messages
         .iter()
@@ -199,7 +211,16 @@ fn show(d: &TicketDetail, locale: Locale) {
             or_dash(t.project_id.map(|id| format!("#{id}"))),
         ),
         (l("cli.label.created"), when(t.created_at)),
+        (
+            l("detail.follows"),
+            or_dash(d.follows.as_ref().map(|(_, r)| r.clone())),
+        ),
     ];
+    let mut fields = fields;
+    if !d.follow_ups.is_empty() {
+        let refs: Vec<&str> = d.follow_ups.iter().map(|(_, r)| r.as_str()).collect();
+        fields.push((l("detail.follow_ups"), refs.join(", ")));
+    }
     output::record(&fields);
 }
 
@@ -349,6 +370,27 @@ pub async fn run(
             } else {
                 output::say(&tr(locale, "cli.ticket.replied", &args));
             }
+        }
+        TicketCommand::FollowUp {
+            reference,
+            body,
+            json,
+        } => {
+            let t = find(&db, &reference, locale).await?;
+            let (id, new_reference) =
+                service::tickets::follow_up(&db, &actor, &origin, t.id, &body)
+                    .await
+                    .or_cli(locale)?;
+            if json {
+                output::print_json(&detail_json(&detail(&db, id, locale).await?));
+                return Ok(());
+            }
+            let args = [
+                ("reference", output::quote(&new_reference)),
+                ("closed", output::quote(&t.reference)),
+            ];
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            output::say(&tr(locale, "cli.ticket.followed_up", &args));
         }
         TicketCommand::Status {
             reference,

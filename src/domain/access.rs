@@ -27,6 +27,7 @@ string_enum! {
         TicketPriority => "ticket.priority",
         TicketLinkProject => "ticket.link_project",
         TicketPresence => "ticket.presence",
+        TicketFollowUp => "ticket.follow_up",
         ProjectAssign => "project.assign",
         ProjectStatus => "project.status",
         ProjectCreate => "project.create",
@@ -65,9 +66,8 @@ impl UseCase {
                 P::ExtCommissionsApprove
             }
             TicketAssign => P::TicketsAssign,
-            TicketReply | TicketStatus | TicketPriority | TicketLinkProject | TicketPresence => {
-                P::TicketsReply
-            }
+            TicketReply | TicketStatus | TicketPriority | TicketLinkProject | TicketPresence
+            | TicketFollowUp => P::TicketsReply,
             ProjectAssign => P::ProjectsAssign,
             ProjectStatus | ProjectCreate => P::ProjectsTransition,
             WorkloadPlan | DeveloperAvailability | DeveloperCapacity => P::WorkloadEdit,

@@ -50,6 +50,9 @@ pub struct TicketDetail {
     pub messages: Vec<crate::store::messages::MessageRow>,
     /// The language the requester reads (canned replies are offered in it).
     pub requester_locale: crate::domain::Locale,
+    /// The closed ticket this one follows up, and the follow-ups opened from it: (id, reference).
+    pub follows: Option<(i64, String)>,
+    pub follow_ups: Vec<(i64, String)>,
 }
 
 /// A person's whole record: profiles, roles and what they grant, projects, history.
@@ -163,7 +166,10 @@ pub async fn ticket(c: &mut impl Conn, id: i64, messages: u64) -> Result<TicketD
         .map_or(crate::domain::Locale::Fr, |u| {
             crate::domain::Locale::from_tag(&u.locale)
         });
+    let (follows, follow_ups) = store::tickets::follow_links(c, id).await?;
     Ok(TicketDetail {
+        follows,
+        follow_ups,
         row,
         body,
         resolution,

@@ -358,6 +358,8 @@ fn invalid_message(message: &str, locale: Locale) -> String {
             {
                 let status = crate::office::format::status("project", status, locale);
                 known("review_not_completed", &[("status", &status)])
+            } else if let Some(reference) = m.strip_suffix(" is not closed: reply to it instead") {
+                known("not_closed", &[("reference", reference)])
             } else if let Some(name) = m.strip_suffix(" does not answer tickets") {
                 known("not_an_agent", &[("name", name)])
             } else if let Some(value) = m.strip_suffix(" is not an email address") {

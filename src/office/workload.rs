@@ -67,6 +67,33 @@ pub async fn candidates(
     };
     let to = from + Duration::weeks(weeks);
     let hours = plan.iter().map(|(_, h)| h).sum();
-    let list = store::workload::candidates(c, project.client_id, from, to, weeks, limit).await?;
+    let mut list =
+        store::workload::candidates(c, project.client_id, from, to, weeks, limit).await?;
+    // Who holds more of the skills the work needs first; at equal fit, the most free first
+    // (the order the store gave).
+    list.sort_by_key(|d| std::cmp::Reverse(matching_skills(&project.skills, &d.skills).len()));
     Ok((list, hours))
+}
+
+/// The project's skills the developer holds, in the project's order (names compared without
+/// regard to case or surrounding spaces).
+pub fn matching_skills<'a>(needed: &'a [String], held: &[String]) -> Vec<&'a str> {
+    needed
+        .iter()
+        .filter(|n| held.iter().any(|h| h.trim().eq_ignore_ascii_case(n.trim())))
+        .map(String::as_str)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matching_skills;
+
+    #[test]
+    fn skills_match_whatever_their_case() {
+        let needed = vec!["Laravel".to_string(), "Vue.js".into(), "Stripe".into()];
+        let held = vec!["vue.js ".to_string(), "Laravel".into(), "Go".into()];
+        assert_eq!(matching_skills(&needed, &held), vec!["Laravel", "Vue.js"]);
+        assert!(matching_skills(&needed, &[]).is_empty());
+    }
 }

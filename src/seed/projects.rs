@@ -209,6 +209,26 @@ fn title(rng: &mut R, city: &str) -> String {
     }
 }
 
+/// Two to four skills the work needs; an assigned developer holds most of them, as whoever
+/// staffed the project would have made sure.
+fn skills(rng: &mut R, developer: Option<&[&'static str]>) -> Vec<&'static str> {
+    use rand::seq::SliceRandom;
+    let n = rng.random_range(2..=4);
+    let mut out: Vec<&'static str> = Vec::with_capacity(n);
+    if let Some(held) = developer {
+        let mut held = held.to_vec();
+        held.shuffle(rng);
+        out.extend(held.into_iter().take(n - 1));
+    }
+    while out.len() < n {
+        let s = pick(rng, &WORDS.skills);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
 fn description(rng: &mut R) -> String {
     let n = rng.random_range(2..=3);
     (0..n)
@@ -607,8 +627,16 @@ pub(super) async fn write(
     sink: Sink<'_>,
     report: &mut Vec<(&'static str, u64)>,
 ) -> Result<(), StoreError> {
+    let dev_skills: std::collections::HashMap<i64, &[&'static str]> = w
+        .users
+        .iter()
+        .filter_map(|u| Some((u.id, u.dev.as_ref()?.skills.as_slice())))
+        .collect();
+    // Its own stream: drawing the skills leaves every other generated value as it was.
+    let mut rng = util::rng(w.seed, "project-skills");
     let mut table = sink.table(schema::PROJECTS, w.projects.len() as u64);
     for p in &w.projects {
+        let skills = skills(&mut rng, p.dev.and_then(|d| dev_skills.get(&d).copied()));
         table
             .push(vec![
                 i(p.id),
@@ -633,6 +661,7 @@ pub(super) async fn write(
                 t(p.created),
                 t(p.updated),
                 ot(None),
+                util::j(serde_json::json!(skills)),
             ])
             .await?;
     }

@@ -644,6 +644,7 @@ pub(super) async fn write(
                 ot(tk.paused_since),
                 os(tk.resolution),
                 t(tk.last_activity),
+                oi(None),
                 i(tk.lock_version),
                 t(tk.created),
                 t(tk.last_activity),

@@ -361,6 +361,102 @@ pub async fn reply(
     Ok(message_id)
 }
 
+/// Opens a follow-up of a closed ticket: a new ticket for the same requester, category,
+/// priority and project, naming the one it follows, assigned to `actor`, whose `message` is its
+/// first public reply (so its first response is met at once). The closed ticket is untouched
+/// but for its history. Returns the new ticket's id and reference.
+pub async fn follow_up(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    closed_id: i64,
+    message: &str,
+) -> Result<(i64, String)> {
+    let limit = {
+        let mut c = db.clone();
+        settings::reply_max_bytes(&mut c).await?
+    };
+    let message = require_text("reply", message, limit)?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::TicketFollowUp).await?;
+    let actor = &actor;
+    let row = load(&mut tx, closed_id).await?;
+    if TicketStatus::parse(&row.status)? != TicketStatus::Closed {
+        return Err(ServiceError::Invalid {
+            field: "ticket",
+            message: format!("{} is not closed: reply to it instead", row.reference),
+        });
+    }
+    let priority = TicketPriority::parse(&row.priority)?;
+    let targets = settings::sla_targets(&mut tx, priority).await?;
+    let body = store::tickets::body(&mut tx, closed_id)
+        .await?
+        .unwrap_or_default();
+    let now = super::now();
+    let ticket = store::tickets::NewTicket {
+        requester_id: row.requester_id,
+        assignee_id: Some(actor.id),
+        project_id: row.project_id,
+        subject: &row.subject,
+        body: &body,
+        category: &row.category,
+        priority: priority.as_str(),
+        status: TicketStatus::Open.as_str(),
+        first_response_due_at: now + Duration::minutes(targets.first_response_minutes),
+        first_responded_at: Some(now),
+        resolution_due_at: now + Duration::minutes(targets.resolution_minutes),
+        follows_ticket_id: Some(closed_id),
+        now,
+    };
+    let (id, reference) = store::tickets::insert(&mut tx, &ticket).await?;
+    let title = format!("{reference} — {}", row.subject);
+    let conversation =
+        store::messages::ensure_conversation(&mut tx, "support_ticket", id, &title, now).await?;
+    let message_id =
+        store::messages::insert(&mut tx, conversation, Some(actor.id), &message, false, now)
+            .await?;
+    super::record::record(
+        &mut tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "followed_up",
+            subject_type: "support_ticket",
+            subject_id: closed_id,
+            diff: Diff::new().field("follow_up", JsonValue::Null, reference.as_str()),
+            notices: Vec::new(),
+            webhook: None,
+        },
+    )
+    .await?;
+    let diff = Diff::new()
+        .field("reference", JsonValue::Null, reference.as_str())
+        .field("follows", JsonValue::Null, row.reference.as_str())
+        .field("status", JsonValue::Null, TicketStatus::Open.as_str())
+        .field("assignee_id", JsonValue::Null, actor.id)
+        .field("message_id", JsonValue::Null, message_id);
+    let notices = vec![Notice {
+        user_id: row.requester_id,
+        class: "App\\Notifications\\TicketReplied",
+        kind: "ticket.replied",
+        params: json!({"reference": reference, "subject": row.subject}),
+    }];
+    record_and_commit(
+        tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "created",
+            subject_type: "support_ticket",
+            subject_id: id,
+            diff,
+            notices,
+            webhook: Some("support_ticket.created"),
+        },
+    )
+    .await?;
+    Ok((id, reference))
+}
+
 /// Tells others that `actor` has the ticket open (and whether they are typing). Presence is
 /// ephemeral collaboration state, not a change to the ticket: it is not audited.
 pub async fn presence(

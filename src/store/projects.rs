@@ -29,6 +29,9 @@ pub struct ProjectRow {
     pub lock_version: i64,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// The skills the work needs.
+    #[sqlx(json)]
+    pub skills: Vec<String>,
 }
 
 fn base() -> SelectStatement {
@@ -53,6 +56,7 @@ fn base() -> SelectStatement {
             ("p", "lock_version"),
             ("p", "created_at"),
             ("p", "updated_at"),
+            ("p", "skills"),
         ])
         .expr_as(Expr::col(("cl", "name")), "client_name")
         .expr_as(Expr::col(("dv", "name")), "developer_name")

@@ -85,6 +85,7 @@ pub const PROJECTS: Table = Table {
         "created_at",
         "updated_at",
         "deleted_at",
+        "skills",
     ],
 };
 
@@ -336,6 +337,7 @@ pub const SUPPORT_TICKETS: Table = Table {
         "paused_since",
         "resolution",
         "last_activity_at",
+        "follows_ticket_id",
         "lock_version",
         "created_at",
         "updated_at",

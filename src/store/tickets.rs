@@ -294,3 +294,106 @@ pub async fn cas_update(
         .and_where(Expr::col("lock_version").eq(lock_version));
     Ok(tx.exec(&q).await? == 1)
 }
+
+/// A ticket opened by staff, e.g. the follow-up of a closed one.
+pub struct NewTicket<'a> {
+    pub requester_id: i64,
+    pub assignee_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub category: &'a str,
+    pub priority: &'a str,
+    pub status: &'a str,
+    pub first_response_due_at: DateTime<Utc>,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: DateTime<Utc>,
+    pub follows_ticket_id: Option<i64>,
+    pub now: DateTime<Utc>,
+}
+
+/// Inserts the ticket and gives it the reference lists print (`TCK-<year>-<id, 6 digits>`),
+/// which needs its id. Returns the id and the reference.
+pub async fn insert(tx: &mut Tx, t: &NewTicket<'_>) -> Result<(i64, String)> {
+    use chrono::Datelike;
+    // Unique until the id is known; replaced in the same transaction.
+    let provisional = format!("TCK-NEW-{}", uuid::Uuid::new_v4());
+    let q = Query::insert()
+        .into_table("support_tickets")
+        .columns([
+            "reference",
+            "requester_id",
+            "assignee_id",
+            "project_id",
+            "subject",
+            "body",
+            "category",
+            "priority",
+            "status",
+            "first_response_due_at",
+            "first_responded_at",
+            "resolution_due_at",
+            "paused_seconds",
+            "last_activity_at",
+            "follows_ticket_id",
+            "lock_version",
+            "created_at",
+            "updated_at",
+        ])
+        .values_panic([
+            provisional.into(),
+            t.requester_id.into(),
+            t.assignee_id.into(),
+            t.project_id.into(),
+            t.subject.into(),
+            t.body.into(),
+            t.category.into(),
+            t.priority.into(),
+            t.status.into(),
+            t.first_response_due_at.into(),
+            t.first_responded_at.into(),
+            t.resolution_due_at.into(),
+            0i64.into(),
+            t.now.into(),
+            t.follows_ticket_id.into(),
+            0i64.into(),
+            t.now.into(),
+            t.now.into(),
+        ])
+        .to_owned();
+    let id = tx.insert_id(&q).await?;
+    let reference = format!("TCK-{}-{id:06}", t.now.year());
+    let named = Query::update()
+        .table("support_tickets")
+        .value("reference", reference.as_str())
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    tx.exec(&named).await?;
+    Ok((id, reference))
+}
+
+/// The ticket this one follows up, and the follow-ups opened from it: (id, reference) each.
+pub async fn follow_links(
+    c: &mut impl Conn,
+    id: i64,
+) -> Result<(Option<(i64, String)>, Vec<(i64, String)>)> {
+    let follows = Query::select()
+        .columns([("p", "id"), ("p", "reference")])
+        .from_as("support_tickets", "t")
+        .join_as(
+            JoinType::InnerJoin,
+            "support_tickets",
+            "p",
+            Expr::col(("p", "id")).equals(("t", "follows_ticket_id")),
+        )
+        .and_where(Expr::col(("t", "id")).eq(id))
+        .to_owned();
+    let follow_ups = Query::select()
+        .columns(["id", "reference"])
+        .from("support_tickets")
+        .and_where(Expr::col("follows_ticket_id").eq(id))
+        .order_by("id", sea_query::Order::Asc)
+        .limit(20)
+        .to_owned();
+    Ok((c.opt(&follows).await?, c.all(&follow_ups).await?))
+}

@@ -282,6 +282,10 @@ fn every_error() -> Vec<ServiceError> {
             "only the project's client or developer can review the other",
         ),
         ("assignee", "Awa does not answer tickets"),
+        (
+            "ticket",
+            "TCK-2026-000033 is not closed: reply to it instead",
+        ),
         ("status", "approve the commission before paying it"),
         (
             "setting",
@@ -458,4 +462,30 @@ fn errors_are_sentences() {
         error_text(&e, Locale::Fr),
         "La capacité hebdomadaire : doit valoir de 0 à 168 heures."
     );
+}
+
+/// Every fixed reason the services give (`message: "…"` in `src/service`) has words in both
+/// languages: a new one cannot reach a French screen in English.
+#[test]
+fn every_fixed_service_reason_is_translated() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/service");
+    let mut files = vec![std::path::PathBuf::from(root)];
+    let mut reasons = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, _) in text.match_indices("message: \"") {
+            let rest = &text[i + "message: \"".len()..];
+            let end = rest.find('"').unwrap();
+            reasons.push((path.display().to_string(), rest[..end].to_owned()));
+        }
+    }
+    assert!(reasons.len() >= 15, "found {reasons:?}");
+    for (file, reason) in reasons {
+        let fr = super::invalid_message(&reason, Locale::Fr);
+        assert_ne!(fr, reason, "{file}: \"{reason}\" has no French words");
+    }
 }

@@ -201,6 +201,14 @@ impl ListScreen for ProjectsScreen {
                     .map(|h| format!("{h} h"))
                     .unwrap_or_else(|| "—".into()),
             ),
+            DetailLine::Field(
+                ctx.t("detail.needed_skills"),
+                if p.skills.is_empty() {
+                    "—".into()
+                } else {
+                    p.skills.join(", ")
+                },
+            ),
             DetailLine::Section(ctx.t("detail.milestones")),
             DetailLine::Field(ctx.t("detail.created"), format::absolute(p.created_at, l)),
             DetailLine::Field(ctx.t("detail.assigned"), format::absolute(p.assigned_at, l)),
@@ -363,6 +371,26 @@ impl ListScreen for ProjectsScreen {
     }
 }
 
+/// Why a developer fits the work: "skills 2/3: Laravel, Vue.js"; their own skills when the
+/// project names none.
+fn fit(needed: &[String], held: &[String], locale: crate::domain::Locale) -> String {
+    if needed.is_empty() {
+        return held.join(", ");
+    }
+    let matching = office::workload::matching_skills(needed, held);
+    let (n, of) = (matching.len().to_string(), needed.len().to_string());
+    if matching.is_empty() {
+        return crate::tr(locale, "picker.skills_fit", &[("n", &n), ("of", &of)]);
+    }
+    let list = matching.join(", ");
+    let args = [
+        ("n", n.as_str()),
+        ("of", of.as_str()),
+        ("list", list.as_str()),
+    ];
+    crate::tr(locale, "picker.skills_fit_list", &args)
+}
+
 /// Developers ranked by free capacity for the project's plan, offered in a picker. Those
 /// without room stay offered, marked: choosing one is refused with the numbers.
 fn developers(
@@ -390,7 +418,7 @@ fn developers(
                     t("col.active"),
                     c.active_projects,
                     c.max_active_projects,
-                    c.skills.join(", ")
+                    fit(&project.skills, &c.skills, locale),
                 );
                 let developer_id = c.id;
                 let assign = Job::write(move |db, actor, origin| async move {

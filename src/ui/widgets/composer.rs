@@ -111,8 +111,15 @@ impl Composer {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.accent)
+            // A title wider than the box ends with '…' rather than being cut off silently.
             .title(Span::styled(
-                format!(" {} ", crate::domain::sanitize_line(&self.title)),
+                format!(
+                    " {} ",
+                    crate::domain::text::truncate_to_width(
+                        &crate::domain::sanitize_line(&self.title),
+                        usize::from(rect.width.saturating_sub(4)),
+                    )
+                ),
                 theme.header,
             ))
             .title_bottom(Line::from(vec![

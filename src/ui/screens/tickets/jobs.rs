@@ -111,6 +111,23 @@ pub fn reply(id: i64, internal: bool, locale: Locale) -> Compose {
     .on_ticket(id, !internal)
 }
 
+/// The follow-up of closed ticket `id`: the message composed becomes its first reply.
+pub fn follow_up(id: i64, requester: String, locale: Locale) -> Compose {
+    let key = format!("ticket-{id}-follow-up");
+    Compose::new(key, TextSize::Reply, move |body| {
+        let requester = requester.clone();
+        Job::write(move |db, actor, origin| async move {
+            let (_, reference) = tickets::follow_up(&db, &actor, &origin, id, &body).await?;
+            Ok(Done::say(
+                locale,
+                "toast.followed_up",
+                &[("reference", &reference), ("requester", &requester)],
+            ))
+        })
+    })
+    .on_ticket(id, true)
+}
+
 /// Moving the ticket to `to`; solving asks for the resolution first.
 pub fn status(id: i64, to: TicketStatus, seen: Option<i64>, ctx: &Ctx) -> Effect {
     let locale = ctx.locale;

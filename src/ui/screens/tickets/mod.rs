@@ -327,6 +327,19 @@ impl ListScreen for TicketsScreen {
                 format::absolute(r.resolved_at, l),
             ));
         }
+        if let Some((_, reference)) = &d.follows {
+            out.push(DetailLine::Field(
+                ctx.t("detail.follows"),
+                reference.clone(),
+            ));
+        }
+        if !d.follow_ups.is_empty() {
+            let references: Vec<&str> = d.follow_ups.iter().map(|(_, r)| r.as_str()).collect();
+            out.push(DetailLine::Field(
+                ctx.t("detail.follow_ups"),
+                references.join(", "),
+            ));
+        }
         if let Some(resolution) = &d.resolution {
             out.push(DetailLine::Field(
                 ctx.t("sla.resolution_text"),
@@ -402,6 +415,20 @@ impl ListScreen for TicketsScreen {
                 r.requester_id,
                 l,
             )),
+            // A closed ticket is never reopened: a reply opens a follow-up linked to it.
+            Action::Reply if r.status == TicketStatus::Closed.as_str() => Effect::Compose {
+                title: ctx.ta(
+                    "compose.follow_up_title",
+                    &[
+                        ("reference", &r.reference),
+                        ("requester", &r.requester_name),
+                    ],
+                ),
+                purpose: jobs::follow_up(id, r.requester_name.clone(), l),
+            },
+            Action::Note if r.status == TicketStatus::Closed.as_str() => {
+                Effect::Refuse(ctx.ta("toast.closed_no_note", &[("reference", &r.reference)]))
+            }
             Action::Reply | Action::Note => {
                 let internal = action == Action::Note;
                 let key = if internal {
