@@ -4,6 +4,7 @@
 mod admin;
 mod args;
 mod commission;
+mod escrow;
 mod ops;
 mod output;
 mod people;
@@ -111,6 +112,12 @@ pub enum Command {
     /// Finance: list, inspect and decide commissions.
     #[command(subcommand)]
     Commission(commission::CommissionCommand),
+    /// Finance: escrows (list, show, release, refund, decide a dispute, auto-release).
+    #[command(subcommand)]
+    Escrow(escrow::EscrowCommand),
+    /// Finance: the ledger (verify).
+    #[command(subcommand)]
+    Ledger(escrow::LedgerCommand),
     /// Support: list, inspect, assign, answer and move tickets.
     #[command(subcommand)]
     Ticket(ticket::TicketCommand),
@@ -263,6 +270,12 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         }
         Some(Command::Commission(cmd)) => {
             commission::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Escrow(cmd)) => {
+            escrow::escrow(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Ledger(cmd)) => {
+            escrow::ledger(&config, locale, cli.as_email.as_deref(), cmd).await
         }
         Some(Command::Ticket(cmd)) => {
             ticket::run(&config, locale, cli.as_email.as_deref(), cmd).await

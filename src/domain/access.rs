@@ -28,6 +28,9 @@ string_enum! {
         TicketLinkProject => "ticket.link_project",
         TicketPresence => "ticket.presence",
         TicketFollowUp => "ticket.follow_up",
+        EscrowRelease => "escrow.release",
+        EscrowRefund => "escrow.refund",
+        EscrowDispute => "escrow.dispute",
         ProjectAssign => "project.assign",
         ProjectStatus => "project.status",
         ProjectCreate => "project.create",
@@ -68,6 +71,8 @@ impl UseCase {
             TicketAssign => P::TicketsAssign,
             TicketReply | TicketStatus | TicketPriority | TicketLinkProject | TicketPresence
             | TicketFollowUp => P::TicketsReply,
+            EscrowRelease | EscrowDispute => P::EscrowRelease,
+            EscrowRefund => P::EscrowRefund,
             ProjectAssign => P::ProjectsAssign,
             ProjectStatus | ProjectCreate => P::ProjectsTransition,
             WorkloadPlan | DeveloperAvailability | DeveloperCapacity => P::WorkloadEdit,

@@ -59,6 +59,26 @@ pub enum DomainError {
         "expected an amount in {expected} but got {found}; a project's amounts share one currency"
     )]
     CurrencyMismatch { expected: String, found: String },
+
+    #[error("{asked} {currency} (minor units) is more than the {remaining} left in escrow")]
+    EscrowOverdrawn {
+        asked: i64,
+        remaining: i64,
+        currency: String,
+    },
+
+    #[error("say the developer's amount, the client's, or the developer's percentage")]
+    SplitUnclear,
+
+    #[error(
+        "the developer's {developer} and the client's {client} {currency} must add up to the {remaining} left"
+    )]
+    SplitMismatch {
+        developer: i64,
+        client: i64,
+        remaining: i64,
+        currency: String,
+    },
 }
 
 impl DomainError {
@@ -77,6 +97,9 @@ impl DomainError {
             Self::InvalidRate { .. } => "domain.invalid_rate",
             Self::NegativeSplit { .. } => "domain.negative_split",
             Self::CurrencyMismatch { .. } => "domain.currency_mismatch",
+            Self::EscrowOverdrawn { .. } => "domain.escrow_overdrawn",
+            Self::SplitUnclear => "domain.split_unclear",
+            Self::SplitMismatch { .. } => "domain.split_mismatch",
         }
     }
 
@@ -116,6 +139,27 @@ impl DomainError {
             Self::CurrencyMismatch { expected, found } => {
                 vec![("expected", expected.clone()), ("found", found.clone())]
             }
+            Self::EscrowOverdrawn {
+                asked,
+                remaining,
+                currency,
+            } => vec![
+                ("currency", currency.clone()),
+                ("asked", asked.to_string()),
+                ("remaining", remaining.to_string()),
+            ],
+            Self::SplitUnclear => Vec::new(),
+            Self::SplitMismatch {
+                developer,
+                client,
+                remaining,
+                currency,
+            } => vec![
+                ("currency", currency.clone()),
+                ("developer", developer.to_string()),
+                ("client", client.to_string()),
+                ("remaining", remaining.to_string()),
+            ],
         }
     }
 }
@@ -204,6 +248,7 @@ mod tests {
                 expected: "XOF".into(),
                 found: "EUR".into(),
             },
+            DomainError::SplitUnclear,
         ];
         for e in all {
             let code = e.code();

@@ -9,6 +9,7 @@ mod macros;
 pub mod access;
 pub mod commission;
 pub mod error;
+pub mod escrow;
 pub mod locale;
 pub mod money;
 pub mod permission;

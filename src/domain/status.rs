@@ -121,7 +121,9 @@ state_machine!(EscrowStatus, "escrow", |s| {
             Refunded,
             Disputed,
         ],
-        PartiallyReleased => &[Released],
+        // A dispute may also arise after a milestone was released. More partial releases
+        // (or refunds) stay in their partial state, which is not a move.
+        PartiallyReleased => &[Released, Disputed],
         PartiallyRefunded => &[Refunded],
         Disputed => &[Released, Refunded],
         Expired | Released | Refunded => &[],

@@ -5,6 +5,7 @@
 //! import each other.
 
 pub mod details;
+pub mod escrow;
 pub mod format;
 pub mod messages;
 pub mod queue;

@@ -40,6 +40,12 @@ pub async fn dual_approval_thresholds(
         .unwrap_or_default())
 }
 
+/// Days a client has to answer a delivery before the escrow releases by itself.
+pub async fn auto_release_days(c: &mut impl Conn) -> Result<i64> {
+    let row = store::settings::get(c, keys::ESCROW, keys::AUTO_RELEASE_DAYS).await?;
+    Ok(row.and_then(|r| r.payload.as_i64()).unwrap_or(14).max(1))
+}
+
 /// The longest reply or note accepted, in bytes.
 pub async fn reply_max_bytes(c: &mut impl Conn) -> Result<usize> {
     let row = store::settings::get(c, keys::SUPPORT, keys::REPLY_MAX_BYTES).await?;

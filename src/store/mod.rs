@@ -11,6 +11,7 @@ pub mod audit;
 pub mod bulk;
 pub mod commissions;
 pub mod content;
+pub mod escrows;
 pub mod feed;
 pub mod ledger;
 pub mod messages;

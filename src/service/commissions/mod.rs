@@ -286,7 +286,17 @@ pub async fn pay(
     let escrow = store::ledger::account(&mut tx, "escrow", "escrow", &row.currency, now).await?;
     let credit =
         store::ledger::account(&mut tx, credit_code, credit_code, &row.currency, now).await?;
-    let transfer_id = if row.amount > 0 {
+    // Releases may already have moved the platform's (or the contributor's) part out of
+    // escrow: only what is still there moves now, and the escrow row follows.
+    let external = matches!(kind, Kind::External).then_some(id);
+    let to_move = crate::service::escrow::commission_still_in_escrow(
+        &mut tx,
+        row.project_id,
+        row.amount,
+        external,
+    )
+    .await?;
+    let transfer_id = if to_move > 0 {
         let key = format!("{}:{id}:paid", kind.alias());
         Some(
             store::ledger::post(
@@ -295,10 +305,11 @@ pub async fn pay(
                     idempotency_key: &key,
                     debit_account_id: escrow,
                     credit_account_id: credit,
-                    amount: row.amount,
+                    amount: to_move,
                     currency: &row.currency,
                     code,
                     project_id: Some(row.project_id),
+                    batch_id: None,
                     now,
                 },
             )
@@ -315,6 +326,8 @@ pub async fn pay(
     } else {
         None
     };
+    crate::service::escrow::follow_commission_payment(&mut tx, row.project_id, to_move, now)
+        .await?;
     let values = vec![
         ("status", "paid".into()),
         ("paid_by", actor.id.into()),

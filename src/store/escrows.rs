@@ -1,0 +1,337 @@
+//! escrows: each project's held funds, with its project and parties; the payment transactions
+//! and ledger transfers that belong to one; compare-and-set changes.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement, Value};
+
+use super::page::{Anchor, Keyset, Page, SortDir, finish};
+use super::{Conn, Result, Tx};
+
+/// Transfer codes (the `code` column of `ledger_transfers`), shared with the generator.
+pub mod code {
+    pub const COLLECTION: i64 = 1;
+    pub const COMMISSION: i64 = 2;
+    pub const CONTRIBUTOR: i64 = 3;
+    pub const HOLD: i64 = 4;
+    pub const RELEASE: i64 = 5;
+    pub const PAYOUT: i64 = 6;
+    pub const PSP_FEE: i64 = 7;
+    pub const REFUND: i64 = 8;
+    pub const REFUND_PAYOUT: i64 = 9;
+    pub const REFERRAL: i64 = 10;
+    pub const CONTRIBUTOR_PAYOUT: i64 = 11;
+    /// The old platform's fee, taken at release before commissions were requested.
+    pub const PLATFORM_FEE: i64 = 12;
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct EscrowRow {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_title: String,
+    pub project_status: String,
+    pub client_id: i64,
+    pub client_name: String,
+    pub developer_id: Option<i64>,
+    pub developer_name: Option<String>,
+    pub currency: String,
+    pub amount_held: i64,
+    pub amount_released: i64,
+    pub amount_refunded: i64,
+    pub status: String,
+    pub provider: Option<String>,
+    /// When the client was last asked to validate (auto-release counts from it).
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub lock_version: i64,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl EscrowRow {
+    pub fn amounts(&self) -> crate::domain::escrow::Amounts {
+        crate::domain::escrow::Amounts {
+            held: self.amount_held,
+            released: self.amount_released,
+            refunded: self.amount_refunded,
+        }
+    }
+}
+
+fn base() -> SelectStatement {
+    Query::select()
+        .columns([
+            ("e", "id"),
+            ("e", "project_id"),
+            ("e", "currency"),
+            ("e", "amount_held"),
+            ("e", "amount_released"),
+            ("e", "amount_refunded"),
+            ("e", "status"),
+            ("e", "provider"),
+            ("e", "lock_version"),
+            ("e", "created_at"),
+            ("e", "updated_at"),
+        ])
+        .expr_as(Expr::col(("p", "title")), "project_title")
+        .expr_as(Expr::col(("p", "status")), "project_status")
+        .expr_as(Expr::col(("p", "client_id")), "client_id")
+        .expr_as(Expr::col(("p", "developer_id")), "developer_id")
+        .expr_as(Expr::col(("p", "delivered_at")), "delivered_at")
+        .expr_as(Expr::col(("cl", "name")), "client_name")
+        .expr_as(Expr::col(("dv", "name")), "developer_name")
+        .from_as("escrows", "e")
+        .join_as(
+            JoinType::InnerJoin,
+            "projects",
+            "p",
+            Expr::col(("p", "id")).equals(("e", "project_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "cl",
+            Expr::col(("cl", "id")).equals(("p", "client_id")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "users",
+            "dv",
+            Expr::col(("dv", "id")).equals(("p", "developer_id")),
+        )
+        .to_owned()
+}
+
+/// What the Escrow view narrows to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    pub statuses: Vec<String>,
+    pub currencies: Vec<String>,
+    pub providers: Vec<String>,
+    /// Only escrows whose client has not answered a delivery since this instant: due for
+    /// auto-release.
+    pub delivered_before: Option<DateTime<Utc>>,
+    pub project_id: Option<i64>,
+}
+
+/// A window of the escrows, newest first, by keyset on the id.
+pub async fn page(
+    c: &mut impl Conn,
+    f: &Filter,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<EscrowRow>> {
+    let mut q = base();
+    if !f.statuses.is_empty() {
+        q.and_where(Expr::col(("e", "status")).is_in(f.statuses.iter().cloned()));
+    }
+    if !f.currencies.is_empty() {
+        q.and_where(Expr::col(("e", "currency")).is_in(f.currencies.iter().cloned()));
+    }
+    if !f.providers.is_empty() {
+        q.and_where(Expr::col(("e", "provider")).is_in(f.providers.iter().cloned()));
+    }
+    if let Some(before) = f.delivered_before {
+        q.and_where(Expr::col(("p", "status")).eq("delivered"))
+            .and_where(Expr::col(("p", "delivered_at")).lt(before))
+            .and_where(Expr::col(("e", "status")).is_in(["held", "partially_released"]));
+    }
+    if let Some(p) = f.project_id {
+        q.and_where(Expr::col(("e", "project_id")).eq(p));
+    }
+    let keyset = Keyset {
+        key: None,
+        id: Expr::col(("e", "id")),
+        dir: SortDir::Desc,
+    };
+    keyset.apply(&mut q, anchor, limit);
+    Ok(finish(c.all(&q).await?, anchor, limit))
+}
+
+pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<EscrowRow>> {
+    let mut q = base();
+    q.and_where(Expr::col(("e", "id")).eq(id));
+    c.opt(&q).await
+}
+
+pub async fn of_project(c: &mut impl Conn, project_id: i64) -> Result<Option<EscrowRow>> {
+    let mut q = base();
+    q.and_where(Expr::col(("e", "project_id")).eq(project_id));
+    c.opt(&q).await
+}
+
+/// Moves the escrow's amounts and status if nobody changed it since `lock_version`.
+pub async fn cas_update(
+    tx: &mut Tx,
+    id: i64,
+    lock_version: i64,
+    amounts: crate::domain::escrow::Amounts,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let q = Query::update()
+        .table("escrows")
+        .value("amount_released", amounts.released)
+        .value("amount_refunded", amounts.refunded)
+        .value("status", status)
+        .value("updated_at", now)
+        .value("lock_version", Expr::col("lock_version").add(1))
+        .and_where(Expr::col("id").eq(id))
+        .and_where(Expr::col("lock_version").eq(lock_version))
+        .to_owned();
+    Ok(tx.exec(&q).await? == 1)
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub project_id: Option<i64>,
+    pub escrow_id: Option<i64>,
+    pub provider: String,
+    pub provider_reference: String,
+    pub direction: String,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub failure_reason: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// The escrow's payment transactions, oldest first (at most `limit`).
+pub async fn payments(c: &mut impl Conn, escrow_id: i64, limit: u64) -> Result<Vec<PaymentRow>> {
+    let q = Query::select()
+        .columns([
+            "id",
+            "project_id",
+            "escrow_id",
+            "provider",
+            "provider_reference",
+            "direction",
+            "amount",
+            "currency",
+            "status",
+            "failure_reason",
+            "created_at",
+            "updated_at",
+        ])
+        .from("payment_transactions")
+        .and_where(Expr::col("escrow_id").eq(escrow_id))
+        .order_by("id", Order::Asc)
+        .limit(limit)
+        .to_owned();
+    c.all(&q).await
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct TransferRow {
+    pub id: i64,
+    pub idempotency_key: String,
+    pub debit_account_id: i64,
+    pub debit_code: String,
+    pub credit_account_id: i64,
+    pub credit_code: String,
+    pub amount: i64,
+    pub currency: String,
+    pub phase: String,
+    pub code: i64,
+    pub project_id: Option<i64>,
+    pub batch_id: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Every ledger transfer of a project, in the order they were written (at most `limit`).
+pub async fn transfers(c: &mut impl Conn, project_id: i64, limit: u64) -> Result<Vec<TransferRow>> {
+    let q = Query::select()
+        .columns([
+            ("t", "id"),
+            ("t", "idempotency_key"),
+            ("t", "debit_account_id"),
+            ("t", "credit_account_id"),
+            ("t", "amount"),
+            ("t", "currency"),
+            ("t", "phase"),
+            ("t", "code"),
+            ("t", "project_id"),
+            ("t", "batch_id"),
+            ("t", "created_at"),
+        ])
+        .expr_as(Expr::col(("da", "code")), "debit_code")
+        .expr_as(Expr::col(("ca", "code")), "credit_code")
+        .from_as("ledger_transfers", "t")
+        .join_as(
+            JoinType::InnerJoin,
+            "ledger_accounts",
+            "da",
+            Expr::col(("da", "id")).equals(("t", "debit_account_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "ledger_accounts",
+            "ca",
+            Expr::col(("ca", "id")).equals(("t", "credit_account_id")),
+        )
+        .and_where(Expr::col(("t", "project_id")).eq(project_id))
+        .order_by(("t", "id"), Order::Asc)
+        .limit(limit)
+        .to_owned();
+    c.all(&q).await
+}
+
+/// What already left a project's escrow, by transfer code, with each transfer's key (the
+/// contributor's share names its external commission in it).
+pub async fn moved_out(
+    c: &mut impl Conn,
+    project_id: i64,
+    escrow_account: i64,
+) -> Result<Vec<(i64, String, i64)>> {
+    let q = Query::select()
+        .columns(["code", "idempotency_key", "amount"])
+        .from("ledger_transfers")
+        .and_where(Expr::col("project_id").eq(project_id))
+        .and_where(Expr::col("debit_account_id").eq(escrow_account))
+        .order_by("id", Order::Asc)
+        .to_owned();
+    c.all(&q).await
+}
+
+/// The project's live commission (pending, approved or paid): (amount, status).
+pub async fn live_commission(c: &mut impl Conn, project_id: i64) -> Result<Option<(i64, String)>> {
+    let q = Query::select()
+        .columns(["amount", "status"])
+        .from("commissions")
+        .and_where(Expr::col("project_id").eq(project_id))
+        .and_where(Expr::col("status").is_in(["pending", "approved", "paid"]))
+        .order_by("id", Order::Desc)
+        .limit(1)
+        .to_owned();
+    c.opt(&q).await
+}
+
+/// The project's approved or paid external commissions: (id, amount).
+pub async fn contributor_shares(c: &mut impl Conn, project_id: i64) -> Result<Vec<(i64, i64)>> {
+    let q = Query::select()
+        .columns(["id", "amount"])
+        .from("ext_commissions")
+        .and_where(Expr::col("project_id").eq(project_id))
+        .and_where(Expr::col("status").is_in(["approved", "paid"]))
+        .order_by("id", Order::Asc)
+        .to_owned();
+    c.all(&q).await
+}
+
+/// Sets a value on the escrow's payment transaction, compare-and-set on its status.
+pub async fn set_payment_status(
+    tx: &mut Tx,
+    id: i64,
+    from: &str,
+    values: Vec<(&'static str, Value)>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut q = Query::update();
+    q.table("payment_transactions")
+        .values(values.into_iter().map(|(c, v)| (c, Expr::val(v))))
+        .value("updated_at", now)
+        .and_where(Expr::col("id").eq(id))
+        .and_where(Expr::col("status").eq(from));
+    Ok(tx.exec(&q).await? == 1)
+}
