@@ -4,6 +4,8 @@
 
 mod common;
 
+use obryl::service::escrow::Take;
+
 use chrono::Duration;
 use obryl::domain::access::{UseCase, matrix_markdown, staff_roles};
 use obryl::domain::{ArticleStatus, ProjectStatus, Role, RoleRule, ThrottlePolicy};
@@ -220,6 +222,18 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
         U::NotificationsRead => service::notifications::mark_read(db, a, None)
             .await
             .map(drop),
+        U::EscrowRelease => service::escrow::release(db, a, o, 1, Take::All, None)
+            .await
+            .map(drop),
+        U::EscrowRefund => service::escrow::refund(db, a, o, 1, Take::All, "left", None)
+            .await
+            .map(drop),
+        U::EscrowDispute => {
+            let split = service::escrow::Split::DeveloperBps(5_000);
+            service::escrow::decide_dispute(db, a, o, 1, split, "mediation", None)
+                .await
+                .map(drop)
+        }
         U::AuditRead | U::DataRead => return None,
     };
     Some(r)

@@ -1,0 +1,440 @@
+//! The money path on real SQLite and PostgreSQL, over the demo data: releases divide to the
+//! franc, refunds and dispute decisions, auto-release, concurrency, and the ledger
+//! verification after random sequences of operations.
+//!
+//! More sequences: `OBRYL_LEDGER_SEQUENCES=10000 cargo test --test escrow --release`.
+
+mod common;
+
+use chrono::Utc;
+use obryl::domain::{DomainError, EscrowStatus};
+use obryl::office;
+use obryl::seed::{SeedOptions, Size, seed};
+use obryl::service::escrow::{Split, Take};
+use obryl::service::{self, Actor, Origin, ServiceError};
+use obryl::store::escrows::{EscrowRow, Filter};
+use obryl::store::{self, Anchor, Db};
+use rand::{Rng, SeedableRng};
+
+async fn demo(db: &Db) {
+    let opts = SeedOptions {
+        size: Size::Demo,
+        seed: 42,
+        anchor: Utc::now() - chrono::Duration::minutes(5),
+    };
+    seed(db, &opts, &|_, _, _| {}).await.expect("seed");
+}
+
+async fn actor(db: &Db, email: &str) -> Actor {
+    let user = store::users::find_by_email(&mut db.clone(), email)
+        .await
+        .unwrap()
+        .unwrap();
+    Actor::load(&mut db.clone(), user.id).await.unwrap()
+}
+
+async fn escrows(db: &Db, status: &str) -> Vec<EscrowRow> {
+    let f = Filter {
+        statuses: vec![status.into()],
+        ..Default::default()
+    };
+    store::escrows::page(&mut db.clone(), &f, &Anchor::First, 200)
+        .await
+        .unwrap()
+        .rows
+}
+
+async fn get(db: &Db, id: i64) -> EscrowRow {
+    store::escrows::get(&mut db.clone(), id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn holds(db: &Db) {
+    let report = office::escrow::verify(&mut db.clone()).await.unwrap();
+    assert!(report.holds(), "{:#?}", report.discrepancies);
+}
+
+async fn audits(db: &Db, id: i64) -> i64 {
+    store::audit::count_for(&mut db.clone(), "escrow", id, None)
+        .await
+        .unwrap()
+}
+
+/// A held escrow whose project is under way (releases are for work in progress or done).
+async fn releasable(db: &Db) -> EscrowRow {
+    escrows(db, "held")
+        .await
+        .into_iter()
+        .find(|e| {
+            matches!(
+                e.project_status.as_str(),
+                "in_progress" | "delivered" | "completed" | "revision_requested"
+            )
+        })
+        .expect("a held escrow on work under way")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
+    on_both!(|db| {
+        demo(&db).await;
+        holds(&db).await;
+        let awa = actor(&db, "finance@obryl.test").await;
+        let o = Origin::cli();
+        let e = releasable(&db).await;
+        let before = audits(&db, e.id).await;
+        let owed = office::escrow::detail(&mut db.clone(), e.id)
+            .await
+            .unwrap()
+            .owed;
+        assert_eq!(owed.total(), e.amount_held, "nothing moved yet: all is owed");
+
+        // More than is left: refused, nothing written.
+        let err = service::escrow::release(
+            &db,
+            &awa,
+            &o,
+            e.id,
+            Take::Amount(e.amount_held + 1),
+            Some(e.lock_version),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Domain(DomainError::EscrowOverdrawn { .. })),
+            "{err:?}"
+        );
+        assert_eq!(audits(&db, e.id).await, before);
+
+        let half = e.amount_held / 2;
+        let done = service::escrow::release(
+            &db,
+            &awa,
+            &o,
+            e.id,
+            Take::Amount(half),
+            Some(e.lock_version),
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.amount, half);
+        assert_eq!(done.parts.total(), half, "the parts add up to the franc");
+        let after = get(&db, e.id).await;
+        assert_eq!(after.amount_released, half);
+        assert_eq!(after.status, EscrowStatus::PartiallyReleased.as_str());
+        assert_eq!(audits(&db, e.id).await, before + 1);
+        let detail = office::escrow::detail(&mut db.clone(), e.id).await.unwrap();
+        let batch: i64 = detail
+            .transfers
+            .iter()
+            .filter(|t| {
+                t.batch_id.as_deref() == Some(&format!("release:e{}:v{}", e.id, e.lock_version))
+            })
+            .map(|t| t.amount)
+            .sum();
+        assert_eq!(batch, half, "one batch of linked transfers");
+        assert!(
+            detail
+                .messages
+                .iter()
+                .any(|m| m.sender_id.is_none() && m.body.contains("libérés")
+                    || m.body.contains("released")),
+            "a system message in the project's thread"
+        );
+        holds(&db).await;
+
+        // The rest: everyone gets exactly what they were owed.
+        let rest = service::escrow::release(&db, &awa, &o, e.id, Take::All, None)
+            .await
+            .unwrap();
+        assert_eq!(rest.amount, e.amount_held - half);
+        assert_eq!(
+            done.parts.developer + rest.parts.developer,
+            owed.developer,
+            "the developer's whole net"
+        );
+        assert_eq!(done.parts.platform + rest.parts.platform, owed.platform);
+        let after = get(&db, e.id).await;
+        assert_eq!(after.status, "released");
+        holds(&db).await;
+        // Nothing left: a further release is refused by the state.
+        let err = service::escrow::release(&db, &awa, &o, e.id, Take::All, None)
+            .await
+            .unwrap_err();
+        assert!(err.is_refusal(), "{err:?}");
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn refunds_need_a_reason_and_permissions_are_current() {
+    on_both!(|db| {
+        demo(&db).await;
+        let awa = actor(&db, "finance@obryl.test").await;
+        let fatou = actor(&db, "support@obryl.test").await;
+        let o = Origin::cli();
+        let e = escrows(&db, "held").await.remove(0);
+        let before = audits(&db, e.id).await;
+        let err = service::escrow::refund(&db, &fatou, &o, e.id, Take::All, "client left", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ServiceError::Forbidden { permission } if *permission == "escrow.refund"),
+            "{err:?}"
+        );
+        let err = service::escrow::refund(&db, &awa, &o, e.id, Take::All, "  ", None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Domain(DomainError::EmptyText { .. })),
+            "{err:?}"
+        );
+        assert_eq!(audits(&db, e.id).await, before, "refusals wrote nothing");
+        let third = e.amount_held / 3;
+        service::escrow::refund(
+            &db,
+            &awa,
+            &o,
+            e.id,
+            Take::Amount(third),
+            "scope reduced",
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(get(&db, e.id).await.status, "partially_refunded");
+        service::escrow::refund(&db, &awa, &o, e.id, Take::All, "client left", None)
+            .await
+            .unwrap();
+        let after = get(&db, e.id).await;
+        assert_eq!(
+            (after.status.as_str(), after.amount_refunded),
+            ("refunded", e.amount_held)
+        );
+        holds(&db).await;
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
+    on_both!(|db| {
+        demo(&db).await;
+        let awa = actor(&db, "finance@obryl.test").await;
+        let o = Origin::cli();
+        let e = escrows(&db, "disputed")
+            .await
+            .into_iter()
+            .next()
+            .expect("a disputed escrow in the demo");
+        let left = e.amounts().remaining();
+        let err = service::escrow::decide_dispute(
+            &db,
+            &awa,
+            &o,
+            e.id,
+            Split::Amounts {
+                developer: left,
+                client: 1,
+            },
+            "mediation",
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Domain(DomainError::SplitMismatch { .. })),
+            "{err:?}"
+        );
+        let (d, c) = service::escrow::decide_dispute(
+            &db,
+            &awa,
+            &o,
+            e.id,
+            Split::DeveloperBps(6_000),
+            "Livrable partiel validé en médiation",
+            Some(e.lock_version),
+        )
+        .await
+        .unwrap();
+        assert_eq!(d + c, left);
+        let after = get(&db, e.id).await;
+        assert_eq!(after.amounts().remaining(), 0);
+        assert_eq!(after.amount_refunded - e.amount_refunded, c);
+        assert_eq!(after.project_status, "completed");
+        holds(&db).await;
+    });
+}
+
+/// Two finance accounts release the same escrow at the same moment: one wins; a release and
+/// a refund at once never take more than was held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_decisions_never_overdraw() {
+    on_both!(|db| {
+        demo(&db).await;
+        let a = actor(&db, "finance@obryl.test").await;
+        let b = actor(&db, "finance2@obryl.test").await;
+        let o = Origin::cli();
+        let e = releasable(&db).await;
+        let (r1, r2) = tokio::join!(
+            service::escrow::release(&db, &a, &o, e.id, Take::All, Some(e.lock_version)),
+            service::escrow::release(&db, &b, &o, e.id, Take::All, Some(e.lock_version)),
+        );
+        assert_eq!(
+            [r1.is_ok(), r2.is_ok()].iter().filter(|ok| **ok).count(),
+            1,
+            "{r1:?} / {r2:?}"
+        );
+        assert_eq!(get(&db, e.id).await.amount_released, e.amount_held);
+        holds(&db).await;
+
+        let f = escrows(&db, "held")
+            .await
+            .into_iter()
+            .find(|x| x.id != e.id && x.project_status == "in_progress")
+            .expect("another held escrow");
+        let (r1, r2) = tokio::join!(
+            service::escrow::release(&db, &a, &o, f.id, Take::All, None),
+            service::escrow::refund(&db, &b, &o, f.id, Take::All, "cancelled", None),
+        );
+        let after = get(&db, f.id).await;
+        assert!(after.amount_released + after.amount_refunded <= after.amount_held);
+        assert!(r1.is_ok() || r2.is_ok(), "{r1:?} / {r2:?}");
+        holds(&db).await;
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn auto_release_runs_once() {
+    on_both!(|db| {
+        demo(&db).await;
+        let awa = actor(&db, "finance@obryl.test").await;
+        let o = Origin::cli();
+        // Every delivered project is overdue once the client has a day.
+        service::settings::update(&db, &awa, &o, "escrow", "auto_release_days", 1.into())
+            .await
+            .unwrap();
+        let due = service::escrow::due_for_auto_release(
+            &mut db.clone(),
+            Utc::now() + chrono::Duration::days(400),
+        )
+        .await
+        .unwrap();
+        let first = service::escrow::auto_release(&db, &awa, &o).await.unwrap();
+        for (id, _) in &first {
+            let row = get(&db, *id).await;
+            assert_eq!(row.amounts().remaining(), 0);
+            let audit = store::audit::history(&mut db.clone(), "escrow", *id, 5)
+                .await
+                .unwrap();
+            let auto = audit.iter().find(|a| a.event == "auto_released").unwrap();
+            assert_eq!(auto.user_id, None, "audited as the system");
+        }
+        assert!(first.len() <= due.len());
+        let again = service::escrow::auto_release(&db, &awa, &o).await.unwrap();
+        assert!(again.is_empty(), "idempotent: {again:?}");
+        holds(&db).await;
+    });
+}
+
+/// Random sequences of releases, refunds, dispute decisions and commission payments: after
+/// every step the ledger holds (balance per currency, recount, escrow bounds, links, keys).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn random_sequences_keep_the_ledger_balanced() {
+    let sequences: u64 = std::env::var("OBRYL_LEDGER_SEQUENCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
+    on_both!(|db| {
+        demo(&db).await;
+        let awa = actor(&db, "finance@obryl.test").await;
+        let ibra = actor(&db, "finance2@obryl.test").await;
+        let o = Origin::cli();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut pool: Vec<i64> = Vec::new();
+        for s in ["held", "partially_released", "disputed", "partially_refunded"] {
+            pool.extend(escrows(&db, s).await.iter().map(|e| e.id));
+        }
+        assert!(!pool.is_empty());
+        let mut done = 0;
+        for _ in 0..sequences {
+            for _ in 0..3 {
+                let id = pool[rng.random_range(0..pool.len())];
+                let e = get(&db, id).await;
+                let left = e.amounts().remaining();
+                let who = if rng.random_bool(0.5) { &awa } else { &ibra };
+                let amount = if left > 1 {
+                    Take::Amount(rng.random_range(1..=left))
+                } else {
+                    Take::All
+                };
+                let r = match rng.random_range(0..4) {
+                    0 => service::escrow::release(&db, who, &o, id, amount, None)
+                        .await
+                        .map(drop),
+                    1 => service::escrow::refund(&db, who, &o, id, amount, "test", None)
+                        .await
+                        .map(drop),
+                    2 => service::escrow::decide_dispute(
+                        &db,
+                        who,
+                        &o,
+                        id,
+                        Split::DeveloperBps(rng.random_range(0..=10_000)),
+                        "test",
+                        None,
+                    )
+                    .await
+                    .map(drop),
+                    _ => pay_commission_of(&db, who, &o, e.project_id).await,
+                };
+                if let Err(e) = &r {
+                    assert!(e.is_refusal(), "{e:?}");
+                } else {
+                    done += 1;
+                }
+            }
+            holds(&db).await;
+        }
+        assert!(done > 0, "some operations went through");
+    });
+}
+
+/// Pays the project's approved commission, if it has one.
+async fn pay_commission_of(
+    db: &Db,
+    actor: &Actor,
+    o: &Origin,
+    project_id: i64,
+) -> Result<(), ServiceError> {
+    let f = store::commissions::Filter {
+        project_id: Some(project_id),
+        statuses: vec!["approved".into()],
+        ..Default::default()
+    };
+    let rows = store::commissions::page(
+        &mut db.clone(),
+        store::commissions::Kind::Platform,
+        &f,
+        store::commissions::Sort::Newest,
+        &Anchor::First,
+        1,
+    )
+    .await
+    .unwrap()
+    .rows;
+    match rows.first() {
+        Some(c) => service::commissions::pay(
+            db,
+            actor,
+            o,
+            service::commissions::Kind::Platform,
+            c.id,
+            "VIR-TEST",
+            None,
+        )
+        .await
+        .map(drop),
+        None => Ok(()),
+    }
+}
