@@ -234,6 +234,12 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
                 .await
                 .map(drop)
         }
+        U::PaymentRecord => service::payments::fail(db, a, o, 1, "refused")
+            .await
+            .map(drop),
+        U::PayoutBatch => service::payouts::create_batch(db, a, o, "wave")
+            .await
+            .map(drop),
         U::AuditRead | U::DataRead => return None,
     };
     Some(r)

@@ -89,7 +89,11 @@ async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
             .await
             .unwrap()
             .owed;
-        assert_eq!(owed.total(), e.amount_held, "nothing moved yet: all is owed");
+        assert_eq!(
+            owed.total(),
+            e.amount_held,
+            "nothing moved yet: all is owed"
+        );
 
         // More than is left: refused, nothing written.
         let err = service::escrow::release(
@@ -103,7 +107,10 @@ async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
         .await
         .unwrap_err();
         assert!(
-            matches!(err, ServiceError::Domain(DomainError::EscrowOverdrawn { .. })),
+            matches!(
+                err,
+                ServiceError::Domain(DomainError::EscrowOverdrawn { .. })
+            ),
             "{err:?}"
         );
         assert_eq!(audits(&db, e.id).await, before);
@@ -352,7 +359,12 @@ async fn random_sequences_keep_the_ledger_balanced() {
         let o = Origin::cli();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let mut pool: Vec<i64> = Vec::new();
-        for s in ["held", "partially_released", "disputed", "partially_refunded"] {
+        for s in [
+            "held",
+            "partially_released",
+            "disputed",
+            "partially_refunded",
+        ] {
             pool.extend(escrows(&db, s).await.iter().map(|e| e.id));
         }
         assert!(!pool.is_empty());
@@ -437,4 +449,157 @@ async fn pay_commission_of(
         .map(drop),
         None => Ok(()),
     }
+}
+
+/// A confirmed collection funds its escrow; a payout batch pays what developers are owed out
+/// of the payable account; a failed payout comes back to the balance by new transfers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn payments_fund_escrows_and_payouts_come_back_when_they_fail() {
+    on_both!(|db| {
+        demo(&db).await;
+        let awa = actor(&db, "finance@obryl.test").await;
+        let o = Origin::cli();
+        let f = store::payments::Filter {
+            statuses: vec!["pending".into()],
+            directions: vec!["collection".into()],
+            ..Default::default()
+        };
+        let pending = store::payments::page(&mut db.clone(), &f, &Anchor::First, 10)
+            .await
+            .unwrap()
+            .rows;
+        let p = pending
+            .first()
+            .expect("a pending collection in the demo")
+            .clone();
+        let escrow = p.escrow_id.unwrap();
+        assert_eq!(get(&db, escrow).await.status, "awaiting_funds");
+        service::payments::confirm(&db, &awa, &o, p.id, "PROVIDER-REF-1")
+            .await
+            .unwrap();
+        let e = get(&db, escrow).await;
+        assert_eq!((e.status.as_str(), e.amount_held), ("held", p.amount));
+        holds(&db).await;
+        // Confirmed twice: refused, nothing written.
+        let again = service::payments::confirm(&db, &awa, &o, p.id, "PROVIDER-REF-1").await;
+        assert!(again.unwrap_err().is_refusal());
+
+        let owed = store::payouts::payable(&mut db.clone(), 1000)
+            .await
+            .unwrap();
+        let via = |p: &store::payouts::Payable| {
+            p.payout_method
+                .as_deref()
+                .and_then(|m| obryl::domain::PayoutMethod::parse(m).ok())
+                .map(|m| m.provider())
+        };
+        let provider = owed
+            .iter()
+            .find_map(via)
+            .expect("developers owed something in the demo");
+        let expected: i64 = owed
+            .iter()
+            .filter(|p| via(p) == Some(provider))
+            .map(|p| p.amount)
+            .sum();
+        let (batch, payouts) = service::payouts::create_batch(&db, &awa, &o, provider)
+            .await
+            .unwrap();
+        assert!(!payouts.is_empty());
+        assert_eq!(payouts.iter().map(|p| p.amount).sum::<i64>(), expected);
+        let file = service::payouts::batch_file(&payouts);
+        assert_eq!(file.lines().count(), payouts.len() + 1, "{file}");
+        let left = store::payouts::payable(&mut db.clone(), 1000)
+            .await
+            .unwrap();
+        assert!(left.iter().all(|p| via(p) != Some(provider)));
+        assert_eq!(
+            store::payouts::batch(&mut db.clone(), &batch)
+                .await
+                .unwrap()
+                .len(),
+            payouts.len()
+        );
+        holds(&db).await;
+        let failed = &payouts[0];
+        service::payouts::create_batch(&db, &awa, &o, provider)
+            .await
+            .map(|(_, p)| assert!(p.is_empty(), "nothing owed twice"))
+            .unwrap();
+        service::payments::fail(&db, &awa, &o, failed.payment_id, "compte clôturé")
+            .await
+            .unwrap();
+        let back: i64 = store::payouts::payable(&mut db.clone(), 1000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|p| p.developer_id == failed.developer_id && p.currency == failed.currency)
+            .map(|p| p.amount)
+            .sum();
+        assert_eq!(back, failed.amount, "the failed payout is owed again");
+        holds(&db).await;
+        service::payments::confirm(&db, &awa, &o, payouts.last().unwrap().payment_id, "CP-OK")
+            .await
+            .unwrap();
+    });
+}
+
+/// A statement with one amount changed and one transaction left out reports exactly those.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_statement_reconciles_but_for_its_two_mismatches() {
+    on_both!(|db| {
+        demo(&db).await;
+        let rows = store::payments::succeeded_between(
+            &mut db.clone(),
+            "wave",
+            Utc::now() - chrono::Duration::days(3650),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert!(rows.len() >= 5, "{}", rows.len());
+        let mut lines: Vec<_> = rows
+            .iter()
+            .map(|p| {
+                (
+                    p.provider_reference.clone(),
+                    p.created_at.unwrap(),
+                    p.amount,
+                    obryl::domain::Currency::parse(&p.currency).unwrap(),
+                    "succeeded".to_owned(),
+                )
+            })
+            .collect();
+        let format = obryl::domain::statement::format_of("wave").unwrap();
+        let clean = obryl::domain::statement::write(format, &lines);
+        let report = office::reconcile::reconcile(&mut db.clone(), "wave", &clean)
+            .await
+            .unwrap();
+        assert!(
+            report.reconciles(),
+            "{:?}",
+            report
+                .entries
+                .iter()
+                .find(|e| e.outcome != office::reconcile::Outcome::Matched)
+        );
+        lines[2].2 += 1_000;
+        lines.remove(3);
+        lines.push((
+            "wave_unknown".into(),
+            lines[1].1,
+            5_000,
+            obryl::domain::Currency::XOF,
+            "succeeded".into(),
+        ));
+        let text = obryl::domain::statement::write(format, &lines);
+        let report = office::reconcile::reconcile(&mut db.clone(), "wave", &text)
+            .await
+            .unwrap();
+        use office::reconcile::Outcome as O;
+        assert_eq!(report.count(&O::AmountMismatch), 1);
+        assert_eq!(report.count(&O::MissingAtProvider), 1);
+        assert_eq!(report.count(&O::MissingOnOurSide), 1);
+        assert_eq!(report.count(&O::Matched), lines.len() - 2);
+    });
 }

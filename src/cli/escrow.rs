@@ -205,10 +205,16 @@ fn show(d: &EscrowDetail, locale: Locale) {
         (l("cli_escrow.owed_platform"), m(d.owed.platform)),
     ];
     for (id, a) in &d.owed.contributors {
-        fields.push((format!("{} X-{id}", l("cli_escrow.owed_contributor")), m(*a)));
+        fields.push((
+            format!("{} X-{id}", l("cli_escrow.owed_contributor")),
+            m(*a),
+        ));
     }
     fields.push((l("cli_escrow.provider"), or_dash(r.provider.clone())));
-    fields.push((l("cli_escrow.auto_release"), absolute(d.auto_release_at, locale)));
+    fields.push((
+        l("cli_escrow.auto_release"),
+        absolute(d.auto_release_at, locale),
+    ));
     output::record(&fields);
     if !d.payments.is_empty() {
         println!();
@@ -474,9 +480,7 @@ pub async fn ledger(
     let LedgerCommand::Verify { json } = cmd;
     let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
     let mut c = db.clone();
-    let report: Verification = crate::office::escrow::verify(&mut c)
-        .await
-        .or_cli(locale)?;
+    let report: Verification = crate::office::escrow::verify(&mut c).await.or_cli(locale)?;
     if json {
         output::print_json(&json!({
             "holds": report.holds(),
@@ -485,7 +489,11 @@ pub async fn ledger(
         }));
     } else {
         for check in &report.checks {
-            let failed = report.discrepancies.iter().filter(|d| d.check == *check).count();
+            let failed = report
+                .discrepancies
+                .iter()
+                .filter(|d| d.check == *check)
+                .count();
             let mark = if failed == 0 { "✓" } else { "✕" };
             println!("{mark} {check}: {failed}");
         }
@@ -501,9 +509,12 @@ pub async fn ledger(
     if report.holds() {
         Ok(())
     } else {
-        let failed: Vec<&str> = report.checks.iter().copied().filter(|c| {
-            report.discrepancies.iter().any(|d| d.check == *c)
-        }).collect();
+        let failed: Vec<&str> = report
+            .checks
+            .iter()
+            .copied()
+            .filter(|c| report.discrepancies.iter().any(|d| d.check == *c))
+            .collect();
         Err(CliError::refused(tr(
             locale,
             "cli_escrow.verify_failed",

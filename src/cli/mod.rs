@@ -7,6 +7,7 @@ mod commission;
 mod escrow;
 mod ops;
 mod output;
+mod payments;
 mod people;
 pub mod session;
 mod sessions;
@@ -118,6 +119,21 @@ pub enum Command {
     /// Finance: the ledger (verify).
     #[command(subcommand)]
     Ledger(escrow::LedgerCommand),
+    /// Finance: payment transactions (list, record a confirmation or a failure).
+    #[command(subcommand)]
+    Payment(payments::PaymentCommand),
+    /// Finance: developer payouts (what is owed, batches per provider, sent or failed).
+    #[command(subcommand)]
+    Payout(payments::PayoutCommand),
+    /// Finance: compare a provider's statement (CSV as its dashboard exports it) with our
+    /// transactions. Exit 0 when it reconciles, 1 with the mismatches.
+    Reconcile {
+        #[arg(long, value_parser = ["wave", "orange_money", "mtn_momo", "cinetpay", "stripe"])]
+        provider: String,
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Support: list, inspect, assign, answer and move tickets.
     #[command(subcommand)]
     Ticket(ticket::TicketCommand),
@@ -276,6 +292,27 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         }
         Some(Command::Ledger(cmd)) => {
             escrow::ledger(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Payment(cmd)) => {
+            payments::payment(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Payout(cmd)) => {
+            payments::payout(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Reconcile {
+            provider,
+            file,
+            json,
+        }) => {
+            payments::reconcile(
+                &config,
+                locale,
+                cli.as_email.as_deref(),
+                &provider,
+                &file,
+                json,
+            )
+            .await
         }
         Some(Command::Ticket(cmd)) => {
             ticket::run(&config, locale, cli.as_email.as_deref(), cmd).await

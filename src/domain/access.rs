@@ -31,6 +31,8 @@ string_enum! {
         EscrowRelease => "escrow.release",
         EscrowRefund => "escrow.refund",
         EscrowDispute => "escrow.dispute",
+        PaymentRecord => "payment.record",
+        PayoutBatch => "payout.batch",
         ProjectAssign => "project.assign",
         ProjectStatus => "project.status",
         ProjectCreate => "project.create",
@@ -71,7 +73,7 @@ impl UseCase {
             TicketAssign => P::TicketsAssign,
             TicketReply | TicketStatus | TicketPriority | TicketLinkProject | TicketPresence
             | TicketFollowUp => P::TicketsReply,
-            EscrowRelease | EscrowDispute => P::EscrowRelease,
+            EscrowRelease | EscrowDispute | PaymentRecord | PayoutBatch => P::EscrowRelease,
             EscrowRefund => P::EscrowRefund,
             ProjectAssign => P::ProjectsAssign,
             ProjectStatus | ProjectCreate => P::ProjectsTransition,

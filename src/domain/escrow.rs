@@ -213,8 +213,14 @@ mod tests {
 
     #[test]
     fn dispute_splits_add_up() {
-        assert_eq!(dispute_split("XOF", 1000, Some(600), None, None).unwrap(), (600, 400));
-        assert_eq!(dispute_split("XOF", 1000, None, None, Some(2_500)).unwrap(), (250, 750));
+        assert_eq!(
+            dispute_split("XOF", 1000, Some(600), None, None).unwrap(),
+            (600, 400)
+        );
+        assert_eq!(
+            dispute_split("XOF", 1000, None, None, Some(2_500)).unwrap(),
+            (250, 750)
+        );
         assert!(dispute_split("XOF", 1000, Some(600), Some(500), None).is_err());
         assert!(dispute_split("XOF", 1000, Some(1001), None, None).is_err());
         assert!(dispute_split("XOF", 1000, None, None, None).is_err());

@@ -15,6 +15,7 @@ pub mod money;
 pub mod permission;
 pub mod sanitize;
 pub mod sla;
+pub mod statement;
 pub mod status;
 pub mod text;
 

@@ -118,6 +118,25 @@ impl Money {
         format_money(self.minor, self.currency, locale)
     }
 
+    /// The amount as files and APIs write it: no grouping, a dot before the decimals
+    /// ("450000", "4500.00"), as `parse_amount` reads it back.
+    pub fn plain(self) -> String {
+        let exp = u32::from(self.currency.exponent());
+        if exp == 0 {
+            return self.minor.to_string();
+        }
+        let div = 10i64.pow(exp);
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        let div = div.unsigned_abs();
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / div,
+            abs % div,
+            width = exp as usize
+        )
+    }
+
     pub fn checked_add(self, other: Money) -> Result<Money, DomainError> {
         self.same_currency(other)?;
         let minor = self

@@ -195,6 +195,20 @@ string_enum! {
     }
 }
 
+impl PayoutMethod {
+    /// The provider that pays out by this method (bank transfers go through CinetPay).
+    pub fn provider(self) -> &'static str {
+        match self {
+            PayoutMethod::OrangeMoney => "orange_money",
+            PayoutMethod::MtnMomo => "mtn_momo",
+            PayoutMethod::MoovMoney => "moov_money",
+            PayoutMethod::Wave => "wave",
+            PayoutMethod::Stripe => "stripe",
+            PayoutMethod::Bank => "cinetpay",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,7 +112,8 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
             );
         }
     }
-    for (id, cached_d, counted_d, cached_c, counted_c) in store::ledger::drifted_accounts(c).await? {
+    for (id, cached_d, counted_d, cached_c, counted_c) in store::ledger::drifted_accounts(c).await?
+    {
         push(
             "cached_totals",
             format!("account #{id}"),
@@ -121,7 +122,8 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
             ),
         );
     }
-    for (id, currency, held, out_total, put_in, taken_out) in store::ledger::escrow_drift(c).await? {
+    for (id, currency, held, out_total, put_in, taken_out) in store::ledger::escrow_drift(c).await?
+    {
         push(
             "escrow_bounds",
             format!("escrow #{id} ({currency})"),
@@ -141,7 +143,11 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
         );
     }
     for (key,) in store::ledger::repeated_keys(c).await? {
-        push("idempotency_keys", key, "used by more than one transfer".into());
+        push(
+            "idempotency_keys",
+            key,
+            "used by more than one transfer".into(),
+        );
     }
     Ok(out)
 }

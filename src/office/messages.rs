@@ -281,7 +281,19 @@ fn domain_text(e: &DomainError, locale: Locale) -> Option<String> {
         _ => "",
     };
     let mut params: Vec<(&str, String)> = Vec::new();
-    for (name, value) in e.params() {
+    let raw = e.params();
+    // Amounts in an error about one currency read as money ("120 000 XOF").
+    let currency = raw
+        .iter()
+        .find(|(n, _)| *n == "currency")
+        .map(|(_, v)| v.clone());
+    for (name, value) in raw {
+        let value = match (name, e, &currency) {
+            ("asked" | "remaining" | "developer" | "client", _, Some(c)) => {
+                crate::office::format::money(value.parse().unwrap_or_default(), c, locale)
+            }
+            _ => value,
+        };
         let value = match (name, e) {
             ("field", _) => field_name(&value, locale),
             ("kind", DomainError::UnknownStatus { .. }) => {

@@ -9,6 +9,7 @@ pub mod escrow;
 pub mod format;
 pub mod messages;
 pub mod queue;
+pub mod reconcile;
 pub mod session;
 pub mod settings_form;
 pub mod workload;

@@ -11,6 +11,64 @@ use crate::store::Db;
 
 use super::{SeedOptions, Size, seed};
 
+/// Where the demo's statement of `provider` is written, in the data directory.
+pub fn statement_path(data_dir: &Path, provider: &str) -> std::path::PathBuf {
+    data_dir
+        .join("statements")
+        .join(format!("demo-{provider}.csv"))
+}
+
+/// A statement as the provider with the most succeeded demo transactions exports it, for
+/// trying `obryl reconcile`: every one of that provider's succeeded transactions, but with two
+/// deliberate mismatches (one amount differs, one transaction is left out).
+async fn write_statement(db: &Db, dir: &Path) -> Result<(), crate::store::StoreError> {
+    use crate::domain::statement::{FORMATS, write};
+    let mut best: Option<(&crate::domain::statement::Format, Vec<_>)> = None;
+    for f in &FORMATS {
+        let rows = crate::store::payments::succeeded_between(
+            &mut db.clone(),
+            f.provider,
+            DateTime::<Utc>::MIN_UTC,
+            Utc::now(),
+        )
+        .await?;
+        if best.as_ref().is_none_or(|(_, b)| rows.len() > b.len()) {
+            best = Some((f, rows));
+        }
+    }
+    let Some((format, rows)) = best.filter(|(_, rows)| rows.len() >= 4) else {
+        return Ok(());
+    };
+    let mut lines: Vec<_> = rows
+        .iter()
+        .filter_map(|p| {
+            let currency = crate::domain::Currency::parse(&p.currency).ok()?;
+            Some((
+                p.provider_reference.clone(),
+                p.created_at?,
+                p.amount,
+                currency,
+                "succeeded".to_owned(),
+            ))
+        })
+        .collect();
+    // The two mismatches sit inside the statement's period, so both are reported.
+    let middle = lines.len() / 2;
+    lines[middle].2 += if lines[middle].3.exponent() == 0 {
+        5_000
+    } else {
+        500
+    };
+    lines.remove(middle + 1);
+    let path = statement_path(dir, format.provider);
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    // A demo without its sample statement still works: the file is a convenience.
+    let _ = std::fs::write(path, write(format, &lines));
+    Ok(())
+}
+
 /// Builds the demo database at `path` (its folder is created); `progress` hears every table.
 pub async fn build(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<(), String> {
     build_at(path, Utc::now(), progress).await
@@ -45,6 +103,7 @@ pub async fn build_at(
     seed(&db, &opts, progress)
         .await
         .map_err(|e| e.to_string())?;
+    write_statement(&db, dir).await.map_err(|e| e.to_string())?;
     db.close().await;
     std::fs::rename(&partial, path)
         .map_err(|e| format!("cannot move the demo database into place: {e}"))?;

@@ -337,6 +337,8 @@ pub(crate) struct Transfer {
     pub code: u8,
     pub key_n: u8,
     owner: Owner,
+    /// Paid out in the demo's pending payout batch.
+    pub batched: bool,
 }
 
 impl Transfer {
@@ -357,7 +359,10 @@ impl Transfer {
             _ => format!("referral_reward:{r}"),
         }
     }
-    pub fn batch(&self) -> Option<String> {
+    pub fn batch(&self, payout_batch: &str) -> Option<String> {
+        if self.batched {
+            return Some(payout_batch.to_owned());
+        }
         match self.code {
             code::COLLECTION | code::PSP_FEE | code::HOLD => {
                 Some(format!("fund:p{}", self.project))
@@ -394,6 +399,8 @@ pub(crate) struct Payment {
     pub currency: Currency,
     pub status: &'static str,
     pub failure: Option<&'static str>,
+    /// In the demo's pending payout batch.
+    pub batched: bool,
     pub created: i64,
     pub updated: i64,
 }
@@ -410,6 +417,8 @@ pub(crate) struct Money {
     pub accounts: Vec<(i64, i64, i64, i64)>,
     pub escrows: Vec<Escrow>,
     pub payments: Vec<Payment>,
+    /// The id of the payout batch waiting to be marked sent.
+    pub payout_batch: String,
 }
 
 /// Amounts strictly above these (commission amount, minor units) need two approvers.
@@ -784,6 +793,7 @@ pub(super) fn build(
     let mut transfers: Vec<Transfer> = Vec::new();
     let mut escrows: Vec<Escrow> = Vec::new();
     let mut payments: Vec<Payment> = Vec::new();
+    let mut pending_shown = false;
     let mut live_commission: Vec<Option<usize>> = vec![None; projects.len()];
     for (k, c) in commissions.iter().enumerate() {
         if matches!(
@@ -864,21 +874,44 @@ pub(super) fn build(
                     code,
                     key_n,
                     owner,
+                    batched: false,
                 });
             }
         };
         let Some(fund_at) = fund_at else {
+            let drawn = p.status != P::Cancelled && rng.random_bool(0.5);
+            // The first escrow awaiting funds always has its collection on the way (pending),
+            // so the payments list has one to confirm; drawn from a stream of its own, so
+            // nothing else generated changes.
+            let first_waiting = p.status != P::Cancelled && !drawn && !pending_shown;
             if p.status == P::Cancelled {
                 esc.status = EscrowStatus::Expired;
                 esc.updated = p.cancelled_at.unwrap_or(a);
                 esc.lock_version = 1;
-            } else if rng.random_bool(0.5) {
+            } else if first_waiting {
+                pending_shown = true;
+                let mut extra = util::rng(seed, "pending-collection");
+                let at = after(&mut extra, assigned, 10 * MINUTE, DAY, a - MINUTE);
+                payments.push(payment(
+                    &mut extra,
+                    provider,
+                    p,
+                    Some(escrow_id),
+                    "collection",
+                    agreed,
+                    "pending",
+                    None,
+                    at,
+                    at,
+                ));
+            } else if drawn {
                 let at = after(&mut rng, assigned, 10 * MINUTE, DAY, a - MINUTE);
-                let status = if rng.random_bool(0.5) {
+                let status = if rng.random_bool(0.5) && pending_shown {
                     "initiated"
                 } else {
                     "pending"
                 };
+                pending_shown = true;
                 payments.push(payment(
                     &mut rng,
                     provider,
@@ -1118,20 +1151,9 @@ pub(super) fn build(
             if code_ == code::RELEASE {
                 let out = after(&mut rng, at, 2 * HOUR, 2 * DAY, a - MINUTE);
                 if out < a - MINUTE {
-                    push(
-                        &mut transfers,
-                        out,
-                        DEVELOPER_PAYABLE,
-                        PSP_CLEARING,
-                        amount,
-                        code::PAYOUT,
-                        p.id,
-                        n,
-                        Owner::None,
-                    );
                     let d = developer.dev.as_ref();
                     let provider = payout_provider(d.map_or(PayoutMethod::Bank, |d| d.payout));
-                    payments.push(payment(
+                    let payout = payment(
                         &mut rng,
                         provider,
                         p,
@@ -1142,7 +1164,46 @@ pub(super) fn build(
                         None,
                         out,
                         (out + 5 * MINUTE).min(a),
-                    ));
+                    );
+                    // Releases of the last three days wait on the developer's payable
+                    // balance; those of two and three days ago paid through Wave are in the
+                    // batch sent this morning, waiting to be marked sent.
+                    let batch_at = a - 30 * MINUTE;
+                    if at >= a - 3 * DAY && at < a - DAY && provider == "wave" && at < batch_at {
+                        transfers.push(Transfer {
+                            at: batch_at,
+                            amount,
+                            key_ref: p.id,
+                            project: p.id,
+                            debit: DEVELOPER_PAYABLE,
+                            credit: PSP_CLEARING,
+                            cur,
+                            code: code::PAYOUT,
+                            key_n: n,
+                            owner: Owner::None,
+                            batched: true,
+                        });
+                        payments.push(Payment {
+                            status: "pending",
+                            batched: true,
+                            created: batch_at,
+                            updated: batch_at,
+                            ..payout
+                        });
+                    } else if at < a - 3 * DAY {
+                        push(
+                            &mut transfers,
+                            out,
+                            DEVELOPER_PAYABLE,
+                            PSP_CLEARING,
+                            amount,
+                            code::PAYOUT,
+                            p.id,
+                            n,
+                            Owner::None,
+                        );
+                        payments.push(payout);
+                    }
                 }
             } else if let Owner::Ext(e) = owner {
                 let out = after(&mut rng, at, HOUR, 2 * DAY, a - MINUTE);
@@ -1239,6 +1300,52 @@ pub(super) fn build(
         }
         escrows.push(esc);
     }
+    // One escrow partly refunded while the work goes on (the scope was reduced), drawn from a
+    // stream of its own so nothing else generated changes.
+    if let Some(k) = escrows.iter().position(|e| {
+        e.status == EscrowStatus::Held && projects[e.project].status == ProjectStatus::InProgress
+    }) {
+        let mut extra = util::rng(seed, "partial-refund");
+        let e = &mut escrows[k];
+        let p = &projects[e.project];
+        let step = if p.currency == Currency::EUR {
+            100
+        } else {
+            1_000
+        };
+        let amount = util::round_to(e.held as f64 / 3.0, step).min(e.held);
+        let at = after(&mut extra, e.updated, HOUR, 2 * DAY, a - MINUTE);
+        transfers.push(Transfer {
+            at,
+            amount,
+            key_ref: p.id,
+            project: p.id,
+            debit: ESCROW,
+            credit: CLIENT_FUNDS,
+            cur: cur_index(p.currency),
+            code: code::REFUND,
+            key_n: 0,
+            owner: Owner::None,
+            batched: false,
+        });
+        let mut ev = Ev::new(
+            at,
+            pick(&mut extra, &FINANCE),
+            K::Refunded,
+            St::Escrow,
+            e.id,
+        );
+        (ev.a, ev.b, ev.c) = (
+            esc_index(e.status),
+            amount,
+            esc_index(EscrowStatus::PartiallyRefunded),
+        );
+        events.push(ev);
+        e.refunded = amount;
+        e.status = EscrowStatus::PartiallyRefunded;
+        e.updated = at;
+        e.lock_version += 1;
+    }
     // Paid referral rewards move part of the platform's revenue to the referrers.
     for (k, r) in rewards.iter().enumerate() {
         if r.status == CommissionStatus::Paid {
@@ -1255,6 +1362,7 @@ pub(super) fn build(
                 code: code::REFERRAL,
                 key_n: 0,
                 owner: Owner::Reward(k),
+                batched: false,
             });
         }
     }
@@ -1313,6 +1421,7 @@ pub(super) fn build(
         accounts,
         escrows,
         payments,
+        payout_batch: format!("PO-wave-{}-090000", util::date(a).format("%Y%m%d")),
     })
 }
 
@@ -1362,14 +1471,7 @@ fn collection_provider(rng: &mut R, client: &User) -> &'static str {
 }
 
 fn payout_provider(method: PayoutMethod) -> &'static str {
-    match method {
-        PayoutMethod::OrangeMoney => "orange_money",
-        PayoutMethod::MtnMomo => "mtn_momo",
-        PayoutMethod::MoovMoney => "moov_money",
-        PayoutMethod::Wave => "wave",
-        PayoutMethod::Stripe => "stripe",
-        PayoutMethod::Bank => "cinetpay",
-    }
+    method.provider()
 }
 
 /// The PSP's fee on a collection, in minor units.
@@ -1442,6 +1544,7 @@ fn payment(
         currency: p.currency,
         status,
         failure,
+        batched: false,
         created,
         updated,
     }
@@ -1578,7 +1681,7 @@ pub(super) async fn write_ledger(
                 oi(None),
                 i(i64::from(tr.code)),
                 i(tr.project),
-                os(tr.batch()),
+                os(tr.batch(&m.payout_batch)),
                 ot(None),
                 t(tr.at),
             ])
@@ -1623,6 +1726,7 @@ pub(super) async fn write_ledger(
                 os(p.failure),
                 t(p.created),
                 t(p.updated),
+                os(p.batched.then(|| m.payout_batch.clone())),
             ])
             .await?;
     }

@@ -416,13 +416,17 @@ fn render(w: &World, ev: &Ev) -> Option<(&'static str, Diff)> {
                     .field("amount_released", ev.a, ev.b),
             )
         }
+        // `c` names the status reached when it is not `refunded` (a partial refund).
         (St::Escrow, K::Refunded) => (
             "refunded",
             Diff::new()
                 .field(
                     "status",
                     EscrowStatus::ALL[ev.a as usize].as_str(),
-                    "refunded",
+                    match ev.c {
+                        0 => "refunded",
+                        c => EscrowStatus::ALL[c as usize].as_str(),
+                    },
                 )
                 .field("amount_refunded", 0, ev.b),
         ),

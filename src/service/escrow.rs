@@ -137,6 +137,7 @@ fn amount_of(row: &EscrowRow, take: Take) -> i64 {
 }
 
 /// A transfer out of the project's escrow, in the decision's batch.
+#[allow(clippy::too_many_arguments)]
 async fn move_out(
     tx: &mut Tx,
     row: &EscrowRow,
@@ -250,9 +251,14 @@ async fn system_message(
     let currency = crate::domain::Currency::parse(&row.currency)?;
     let money = crate::domain::format_money(amount, currency, locale);
     let body = crate::tr(locale, key, &[("amount", &money)]);
-    let conversation =
-        store::messages::ensure_conversation(tx, "project", row.project_id, &row.project_title, now)
-            .await?;
+    let conversation = store::messages::ensure_conversation(
+        tx,
+        "project",
+        row.project_id,
+        &row.project_title,
+        now,
+    )
+    .await?;
     store::messages::insert(tx, conversation, None, &body, false, now).await?;
     Ok(())
 }
@@ -496,12 +502,13 @@ async fn close_project(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let project = store::projects::get(tx, row.project_id)
-        .await?
-        .ok_or(ServiceError::NotFound {
-            what: "project",
-            key: row.project_id.to_string(),
-        })?;
+    let project =
+        store::projects::get(tx, row.project_id)
+            .await?
+            .ok_or(ServiceError::NotFound {
+                what: "project",
+                key: row.project_id.to_string(),
+            })?;
     let from = ProjectStatus::parse(&project.status)?;
     from.transition(to)?;
     let stamp = match to {
@@ -509,8 +516,15 @@ async fn close_project(
         _ => "cancelled_at",
     };
     let values = vec![("status", to.as_str().into()), (stamp, now.into())];
-    if !store::projects::cas_update(tx, project.id, from.as_str(), project.lock_version, values, now)
-        .await?
+    if !store::projects::cas_update(
+        tx,
+        project.id,
+        from.as_str(),
+        project.lock_version,
+        values,
+        now,
+    )
+    .await?
     {
         return Err(ServiceError::Stale { what: "project" });
     }

@@ -13,6 +13,8 @@ pub mod commissions;
 pub mod content;
 pub mod escrow;
 pub mod notifications;
+pub mod payments;
+pub mod payouts;
 pub mod projects;
 pub mod settings;
 pub mod tickets;

@@ -2,9 +2,9 @@
 //! and ledger transfers that belong to one; compare-and-set changes.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement, Value};
+use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement, Value};
 
-use super::page::{Anchor, Keyset, Page, SortDir, finish};
+use super::page::{Anchor, Keyset, Page, SortDir, contains_pattern, finish};
 use super::{Conn, Result, Tx};
 
 /// Transfer codes (the `code` column of `ledger_transfers`), shared with the generator.
@@ -111,6 +111,8 @@ pub struct Filter {
     /// auto-release.
     pub delivered_before: Option<DateTime<Utc>>,
     pub project_id: Option<i64>,
+    /// Words of the project's title or of the client's or developer's name.
+    pub text: Option<String>,
 }
 
 /// A window of the escrows, newest first, by keyset on the id.
@@ -137,6 +139,15 @@ pub async fn page(
     }
     if let Some(p) = f.project_id {
         q.and_where(Expr::col(("e", "project_id")).eq(p));
+    }
+    if let Some(t) = f.text.as_deref().filter(|t| !t.is_empty()) {
+        let pattern = LikeExpr::new(contains_pattern(t)).escape('\\');
+        q.and_where(
+            Func::lower(Expr::col(("p", "title")))
+                .like(pattern.clone())
+                .or(Func::lower(Expr::col(("cl", "name"))).like(pattern.clone()))
+                .or(Func::lower(Expr::col(("dv", "name"))).like(pattern)),
+        );
     }
     let keyset = Keyset {
         key: None,
@@ -333,5 +344,26 @@ pub async fn set_payment_status(
         .value("updated_at", now)
         .and_where(Expr::col("id").eq(id))
         .and_where(Expr::col("status").eq(from));
+    Ok(tx.exec(&q).await? == 1)
+}
+
+/// Funds arrived and are held: `amount` held, the status `held`, if nobody changed the escrow.
+pub async fn fund(
+    tx: &mut Tx,
+    id: i64,
+    lock_version: i64,
+    amount: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let q = Query::update()
+        .table("escrows")
+        .value("amount_held", Expr::col("amount_held").add(amount))
+        .value("status", "held")
+        .value("updated_at", now)
+        .value("lock_version", Expr::col("lock_version").add(1))
+        .and_where(Expr::col("id").eq(id))
+        .and_where(Expr::col("lock_version").eq(lock_version))
+        .and_where(Expr::col("status").eq("awaiting_funds"))
+        .to_owned();
     Ok(tx.exec(&q).await? == 1)
 }

@@ -157,7 +157,9 @@ pub async fn escrow_drift(c: &mut impl Conn) -> Result<Vec<(i64, String, i64, i6
         .column(("e", "id"))
         .column(("e", "currency"))
         .column(("e", "amount_held"))
-        .expr(Expr::cust("CAST(e.amount_released + e.amount_refunded AS BIGINT)"))
+        .expr(Expr::cust(
+            "CAST(e.amount_released + e.amount_refunded AS BIGINT)",
+        ))
         .expr(Expr::cust(sums("credit")))
         .expr(Expr::cust(sums("debit")))
         .from_as("escrows", "e")
@@ -169,14 +171,18 @@ pub async fn escrow_drift(c: &mut impl Conn) -> Result<Vec<(i64, String, i64, i6
         .collect())
 }
 
-/// Linked transfers that do not hang together: a batch whose transfers mix currencies or
-/// projects, or a post/void whose pending transfer is not a pending one between the same
+/// Linked transfers that do not hang together: an escrow decision's batch whose transfers mix
+/// currencies or projects, or a post/void whose pending transfer is not a pending one between the same
 /// accounts. (transfer or batch, what is wrong).
 pub async fn broken_links(c: &mut impl Conn) -> Result<Vec<(String, String)>> {
     let batches = Query::select()
         .column("batch_id")
         .from("ledger_transfers")
-        .and_where(Expr::col("batch_id").is_not_null())
+        // A decision on one escrow (funding, release, refund, dispute) stays within its
+        // project and currency; payout batches span developers and projects.
+        .and_where(Expr::cust(
+            "(batch_id LIKE 'fund:%' OR batch_id LIKE 'release:%' OR batch_id LIKE 'refund:%' OR batch_id LIKE 'dispute:%')",
+        ))
         .group_by_col("batch_id")
         .and_having(
             Expr::cust("COUNT(DISTINCT currency)")
@@ -190,30 +196,33 @@ pub async fn broken_links(c: &mut impl Conn) -> Result<Vec<(String, String)>> {
         .into_iter()
         .map(|(b,)| (b, "mixes currencies or projects".to_owned()))
         .collect();
-    let resolved = Query::select()
-        .expr(Expr::cust("CAST(t.id AS BIGINT)"))
-        .from_as("ledger_transfers", "t")
-        .join_as(
-            sea_query::JoinType::LeftJoin,
-            "ledger_transfers",
-            "p",
-            Expr::col(("p", "id")).equals(("t", "pending_id")),
+    let resolved =
+        Query::select()
+            .expr(Expr::cust("CAST(t.id AS BIGINT)"))
+            .from_as("ledger_transfers", "t")
+            .join_as(
+                sea_query::JoinType::LeftJoin,
+                "ledger_transfers",
+                "p",
+                Expr::col(("p", "id")).equals(("t", "pending_id")),
+            )
+            .and_where(Expr::col(("t", "pending_id")).is_not_null())
+            .and_where(
+                Expr::col(("p", "id"))
+                    .is_null()
+                    .or(Expr::col(("p", "phase")).ne("pending"))
+                    .or(Expr::col(("p", "debit_account_id"))
+                        .ne(Expr::col(("t", "debit_account_id"))))
+                    .or(Expr::col(("p", "credit_account_id"))
+                        .ne(Expr::col(("t", "credit_account_id")))),
+            )
+            .to_owned();
+    out.extend(c.all::<(i64,)>(&resolved).await?.into_iter().map(|(id,)| {
+        (
+            format!("#{id}"),
+            "resolves no matching pending transfer".to_owned(),
         )
-        .and_where(Expr::col(("t", "pending_id")).is_not_null())
-        .and_where(
-            Expr::col(("p", "id"))
-                .is_null()
-                .or(Expr::col(("p", "phase")).ne("pending"))
-                .or(Expr::col(("p", "debit_account_id")).ne(Expr::col(("t", "debit_account_id"))))
-                .or(Expr::col(("p", "credit_account_id")).ne(Expr::col(("t", "credit_account_id")))),
-        )
-        .to_owned();
-    out.extend(
-        c.all::<(i64,)>(&resolved)
-            .await?
-            .into_iter()
-            .map(|(id,)| (format!("#{id}"), "resolves no matching pending transfer".to_owned())),
-    );
+    }));
     Ok(out)
 }
 
@@ -242,4 +251,261 @@ pub async fn repeated_keys(c: &mut impl Conn) -> Result<Vec<(String,)>> {
         .and_having(Expr::cust("COUNT(*)").gt(1))
         .to_owned();
     c.all(&q).await
+}
+
+// ---- The Ledger view's reads: accounts, transfers by keyset, one transfer's surroundings.
+
+use sea_query::{JoinType, LikeExpr, SelectStatement};
+
+use super::escrows::TransferRow;
+use super::page::{Anchor, Keyset, Page, SortDir, finish};
+
+/// An account with its cached totals (balance: credits − debits posted).
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub code: String,
+    pub kind: String,
+    pub currency: String,
+    pub balance_rule: String,
+    pub debits_pending: i64,
+    pub debits_posted: i64,
+    pub credits_pending: i64,
+    pub credits_posted: i64,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl AccountRow {
+    /// Credits less debits posted.
+    pub fn balance(&self) -> i64 {
+        self.credits_posted - self.debits_posted
+    }
+}
+
+fn account_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            "id",
+            "code",
+            "kind",
+            "currency",
+            "balance_rule",
+            "debits_pending",
+            "debits_posted",
+            "credits_pending",
+            "credits_posted",
+            "updated_at",
+        ])
+        .from("ledger_accounts")
+        .to_owned()
+}
+
+/// Every account, by currency then id (a few hundred at most).
+pub async fn accounts(c: &mut impl Conn) -> Result<Vec<AccountRow>> {
+    let mut q = account_select();
+    q.order_by("currency", Order::Asc)
+        .order_by("id", Order::Asc);
+    c.all(&q).await
+}
+
+/// One account with its cached totals.
+pub async fn account_row(c: &mut impl Conn, id: i64) -> Result<Option<AccountRow>> {
+    let mut q = account_select();
+    q.and_where(Expr::col("id").eq(id));
+    c.opt(&q).await
+}
+
+/// The ids of the accounts with one of these codes (in these currencies, if any are given).
+pub async fn account_ids(
+    c: &mut impl Conn,
+    codes: &[String],
+    currencies: &[String],
+) -> Result<Vec<i64>> {
+    let mut q = Query::select()
+        .column("id")
+        .from("ledger_accounts")
+        .and_where(Expr::col("code").is_in(codes.iter().cloned()))
+        .order_by("id", Order::Asc)
+        .to_owned();
+    if !currencies.is_empty() {
+        q.and_where(Expr::col("currency").is_in(currencies.iter().cloned()));
+    }
+    Ok(c.all::<(i64,)>(&q)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect())
+}
+
+/// What the Ledger view's transfers narrow to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransferFilter {
+    /// Account codes (`escrow`): transfers debiting or crediting one of them.
+    pub accounts: Vec<String>,
+    pub currencies: Vec<String>,
+    pub code: Option<i64>,
+    pub project_id: Option<i64>,
+    pub batch_id: Option<String>,
+    /// The start of an idempotency key (`release:p12`).
+    pub key_prefix: Option<String>,
+}
+
+fn transfer_select() -> SelectStatement {
+    Query::select()
+        .columns([
+            ("t", "id"),
+            ("t", "idempotency_key"),
+            ("t", "debit_account_id"),
+            ("t", "credit_account_id"),
+            ("t", "amount"),
+            ("t", "currency"),
+            ("t", "phase"),
+            ("t", "code"),
+            ("t", "project_id"),
+            ("t", "batch_id"),
+            ("t", "created_at"),
+        ])
+        .expr_as(Expr::col(("da", "code")), "debit_code")
+        .expr_as(Expr::col(("ca", "code")), "credit_code")
+        .from_as("ledger_transfers", "t")
+        .join_as(
+            JoinType::InnerJoin,
+            "ledger_accounts",
+            "da",
+            Expr::col(("da", "id")).equals(("t", "debit_account_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "ledger_accounts",
+            "ca",
+            Expr::col(("ca", "id")).equals(("t", "credit_account_id")),
+        )
+        .to_owned()
+}
+
+/// The filter's conditions but the accounts'.
+fn narrow(q: &mut SelectStatement, f: &TransferFilter) {
+    if !f.currencies.is_empty() {
+        q.and_where(Expr::col(("t", "currency")).is_in(f.currencies.iter().cloned()));
+    }
+    if let Some(code) = f.code {
+        q.and_where(Expr::col(("t", "code")).eq(code));
+    }
+    if let Some(p) = f.project_id {
+        q.and_where(Expr::col(("t", "project_id")).eq(p));
+    }
+    if let Some(b) = &f.batch_id {
+        q.and_where(Expr::col(("t", "batch_id")).eq(b.as_str()));
+    }
+    if let Some(k) = f.key_prefix.as_deref().filter(|k| !k.is_empty()) {
+        let mut pattern = String::with_capacity(k.len() + 1);
+        for ch in k.chars() {
+            if matches!(ch, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(ch);
+        }
+        pattern.push('%');
+        q.and_where(Expr::col(("t", "idempotency_key")).like(LikeExpr::new(pattern).escape('\\')));
+    }
+}
+
+/// A window of the transfers, newest first, by keyset on the id. With accounts, their ids
+/// are read first and each (account, side) is one query walking `ledger_transfers_debit_index`
+/// or `ledger_transfers_credit_index` (account, id) from the cursor: the windows are merged,
+/// so a page costs a few index range reads whatever the table's size.
+pub async fn page_transfers(
+    c: &mut impl Conn,
+    f: &TransferFilter,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<TransferRow>> {
+    let keyset = Keyset {
+        key: None,
+        id: Expr::col(("t", "id")),
+        dir: SortDir::Desc,
+    };
+    if f.accounts.is_empty() {
+        let mut q = transfer_select();
+        narrow(&mut q, f);
+        keyset.apply(&mut q, anchor, limit);
+        return Ok(finish(c.all(&q).await?, anchor, limit));
+    }
+    let ids = account_ids(c, &f.accounts, &f.currencies).await?;
+    let mut rows: Vec<TransferRow> = Vec::new();
+    for id in ids {
+        for side in ["debit_account_id", "credit_account_id"] {
+            let mut q = transfer_select();
+            q.and_where(Expr::col(("t", side)).eq(id));
+            narrow(&mut q, f);
+            keyset.apply(&mut q, anchor, limit);
+            rows.extend(c.all::<TransferRow>(&q).await?);
+        }
+    }
+    // In the order the query would have given (backwards for the last rows or those before).
+    rows.sort_by_key(|t| t.id);
+    if !matches!(anchor, Anchor::Last | Anchor::Before(_)) {
+        rows.reverse();
+    }
+    rows.dedup_by_key(|t| t.id);
+    rows.truncate(limit as usize + 1);
+    Ok(finish(rows, anchor, limit))
+}
+
+/// One transfer, with its accounts' codes.
+pub async fn transfer(c: &mut impl Conn, id: i64) -> Result<Option<TransferRow>> {
+    let mut q = transfer_select();
+    q.and_where(Expr::col(("t", "id")).eq(id));
+    c.opt(&q).await
+}
+
+/// A project as a transfer names it: (title, status, client, developer).
+pub async fn project_brief(
+    c: &mut impl Conn,
+    project_id: i64,
+) -> Result<Option<(String, String, String, Option<String>)>> {
+    let q = Query::select()
+        .columns([("p", "title"), ("p", "status")])
+        .expr(Expr::col(("cl", "name")))
+        .expr(Expr::col(("dv", "name")))
+        .from_as("projects", "p")
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "cl",
+            Expr::col(("cl", "id")).equals(("p", "client_id")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "users",
+            "dv",
+            Expr::col(("dv", "id")).equals(("p", "developer_id")),
+        )
+        .and_where(Expr::col(("p", "id")).eq(project_id))
+        .to_owned();
+    c.opt(&q).await
+}
+
+/// The commission a transfer paid: (table, id, amount, currency, status), looked up in
+/// `commissions` (code 2) or `ext_commissions` (code 3) by their `ledger_transfer_id`.
+pub async fn commission_of(
+    c: &mut impl Conn,
+    transfer_id: i64,
+    code: i64,
+) -> Result<Option<(&'static str, i64, i64, String, String)>> {
+    let table = match code {
+        super::escrows::code::COMMISSION => "commissions",
+        super::escrows::code::CONTRIBUTOR => "ext_commissions",
+        _ => return Ok(None),
+    };
+    let q = Query::select()
+        .columns(["id", "amount", "currency", "status"])
+        .from(table)
+        .and_where(Expr::col("ledger_transfer_id").eq(transfer_id))
+        .order_by("id", Order::Asc)
+        .limit(1)
+        .to_owned();
+    Ok(c.opt::<(i64, i64, String, String)>(&q)
+        .await?
+        .map(|(id, amount, currency, status)| (table, id, amount, currency, status)))
 }

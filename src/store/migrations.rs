@@ -29,7 +29,7 @@ macro_rules! all_migrations {
             15 "0015_messaging", 16 "0016_referrals", 17 "0017_media", 18 "0018_api_webhooks",
             19 "0019_staff_sessions", 20 "0020_moderation_indexes",
             21 "0021_access_control", 22 "0022_ticket_sla_keys", 23 "0023_users_name_key",
-            24 "0024_ticket_follow_ups", 25 "0025_project_skills",
+            24 "0024_ticket_follow_ups", 25 "0025_project_skills", 26 "0026_escrow_payouts",
         )
     };
 }

@@ -18,6 +18,8 @@ pub mod messages;
 pub mod notifications;
 pub mod outbox;
 pub mod page;
+pub mod payments;
+pub mod payouts;
 pub mod people;
 pub mod projects;
 pub mod reference;

@@ -265,6 +265,7 @@ pub const PAYMENT_TRANSACTIONS: Table = Table {
         "failure_reason",
         "created_at",
         "updated_at",
+        "batch_id",
     ],
 };
 

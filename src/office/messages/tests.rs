@@ -368,6 +368,18 @@ fn every_error() -> Vec<ServiceError> {
             expected: s("XOF"),
             found: s("EUR"),
         },
+        DomainError::EscrowOverdrawn {
+            asked: 500_000,
+            remaining: 450_000,
+            currency: s("XOF"),
+        },
+        DomainError::SplitUnclear,
+        DomainError::SplitMismatch {
+            developer: 300_000,
+            client: 100_000,
+            remaining: 450_000,
+            currency: s("XOF"),
+        },
     ] {
         all.push(d.into());
     }
@@ -412,7 +424,10 @@ fn every_error() -> Vec<ServiceError> {
                 | DomainError::TextTooLong { .. }
                 | DomainError::InvalidRate { .. }
                 | DomainError::NegativeSplit { .. }
-                | DomainError::CurrencyMismatch { .. } => {}
+                | DomainError::CurrencyMismatch { .. }
+                | DomainError::EscrowOverdrawn { .. }
+                | DomainError::SplitUnclear
+                | DomainError::SplitMismatch { .. } => {}
             },
         }
     }

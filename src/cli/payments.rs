@@ -1,0 +1,430 @@
+//! `obryl payment ...` and `obryl reconcile`: payment transactions, a provider's confirmation
+//! or failure recorded by hand, and a provider statement reconciled against ours.
+
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::config::Config;
+use crate::domain::{Locale, UseCase};
+use crate::office::format::money;
+use crate::office::reconcile::{Outcome, Report};
+use crate::service::{self, Origin};
+use crate::store::escrows::PaymentRow;
+use crate::store::payments::Filter;
+use crate::store::{self, Anchor};
+use crate::tr;
+
+use super::output::or_dash;
+use super::{CliError, OrCli, output, session};
+
+const PROVIDERS: [&str; 6] = [
+    "stripe",
+    "cinetpay",
+    "mtn_momo",
+    "orange_money",
+    "wave",
+    "moov_money",
+];
+
+fn provider_arg(s: &str) -> Result<String, String> {
+    PROVIDERS
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(s.trim()))
+        .map(|p| (*p).to_owned())
+        .ok_or_else(|| format!("expected one of {}", PROVIDERS.join(", ")))
+}
+
+fn status_arg(s: &str) -> Result<String, String> {
+    const ALL: [&str; 5] = ["initiated", "pending", "succeeded", "failed", "cancelled"];
+    ALL.iter()
+        .find(|p| **p == s.trim())
+        .map(|p| (*p).to_owned())
+        .ok_or_else(|| format!("expected one of {}", ALL.join(", ")))
+}
+
+fn direction_arg(s: &str) -> Result<String, String> {
+    const ALL: [&str; 3] = ["collection", "payout", "refund"];
+    ALL.iter()
+        .find(|p| **p == s.trim())
+        .map(|p| (*p).to_owned())
+        .ok_or_else(|| format!("expected one of {}", ALL.join(", ")))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentCommand {
+    /// Payment transactions, newest first: collections, payouts, refunds.
+    List {
+        #[arg(long, value_parser = provider_arg)]
+        provider: Vec<String>,
+        #[arg(long, value_parser = status_arg)]
+        status: Vec<String>,
+        #[arg(long, value_parser = direction_arg)]
+        direction: Vec<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the provider's confirmation of a pending transaction, with its reference
+    /// (a collection then funds its escrow).
+    Confirm {
+        id: i64,
+        #[arg(long)]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the provider's refusal of a pending transaction, with its reason.
+    Fail {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn as_json(p: &PaymentRow) -> serde_json::Value {
+    json!({
+        "id": p.id, "project_id": p.project_id, "escrow_id": p.escrow_id,
+        "provider": p.provider, "provider_reference": p.provider_reference,
+        "direction": p.direction, "amount": p.amount, "currency": p.currency,
+        "status": p.status, "failure_reason": p.failure_reason,
+        "created_at": output::time(p.created_at), "updated_at": output::time(p.updated_at),
+    })
+}
+
+async fn print_one(db: &store::Db, id: i64, locale: Locale) -> Result<(), CliError> {
+    let p = store::payments::get(&mut db.clone(), id)
+        .await
+        .or_cli(locale)?;
+    output::print_json(&p.as_ref().map(as_json).unwrap_or_default());
+    Ok(())
+}
+
+pub async fn payment(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    cmd: PaymentCommand,
+) -> Result<(), CliError> {
+    let origin = Origin::cli();
+    match cmd {
+        PaymentCommand::List {
+            provider,
+            status,
+            direction,
+            limit,
+            json,
+        } => {
+            let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
+            let f = Filter {
+                providers: provider,
+                statuses: status,
+                directions: direction,
+                reference: None,
+            };
+            let page = store::payments::page(&mut db.clone(), &f, &Anchor::First, limit.min(1000))
+                .await
+                .or_cli(locale)?;
+            if json {
+                output::print_list(page.rows.iter().map(as_json).collect());
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = page
+                .rows
+                .iter()
+                .map(|p| {
+                    vec![
+                        format!("#{}", p.id),
+                        p.provider.clone(),
+                        p.provider_reference.clone(),
+                        p.direction.clone(),
+                        money(p.amount, &p.currency, locale),
+                        p.status.clone(),
+                        or_dash(p.failure_reason.clone()),
+                    ]
+                })
+                .collect();
+            let header = [
+                "#",
+                "provider",
+                "reference",
+                "direction",
+                "amount",
+                "status",
+                "failure",
+            ];
+            output::table(&header, &rows, &[4]);
+        }
+        PaymentCommand::Confirm {
+            id,
+            reference,
+            json,
+        } => {
+            let (db, actor) = session::open_as(config, locale, as_email).await?;
+            service::payments::confirm(&db, &actor, &origin, id, &reference)
+                .await
+                .or_cli(locale)?;
+            if json {
+                return print_one(&db, id, locale).await;
+            }
+            output::say(&tr(
+                locale,
+                "cli_payment.confirmed",
+                &[("id", &id.to_string())],
+            ));
+        }
+        PaymentCommand::Fail { id, reason, json } => {
+            let (db, actor) = session::open_as(config, locale, as_email).await?;
+            service::payments::fail(&db, &actor, &origin, id, &reason)
+                .await
+                .or_cli(locale)?;
+            if json {
+                return print_one(&db, id, locale).await;
+            }
+            output::say(&tr(
+                locale,
+                "cli_payment.failed",
+                &[("id", &id.to_string())],
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `obryl reconcile --provider P FILE`: exit 0 when every line matches and nothing is missing
+/// either way, 1 with the report otherwise.
+pub async fn reconcile(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    provider: &str,
+    file: &std::path::Path,
+    json: bool,
+) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        CliError::failed(tr(
+            locale,
+            "cli_payment.unreadable",
+            &[
+                ("path", &file.display().to_string()),
+                ("error", &e.to_string()),
+            ],
+        ))
+    })?;
+    let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
+    let report = crate::office::reconcile::reconcile(&mut db.clone(), provider, &text)
+        .await
+        .or_cli(locale)?;
+    if json {
+        output::print_json(&serde_json::to_value(&report).unwrap_or_default());
+    } else {
+        print_report(&report, locale);
+    }
+    if report.reconciles() {
+        Ok(())
+    } else {
+        Err(CliError::refused(tr(locale, "cli_payment.mismatches", &[])))
+    }
+}
+
+fn print_report(r: &Report, locale: Locale) {
+    let l = |k: &str| tr(locale, k, &[]);
+    let outcomes = [
+        (Outcome::Matched, "cli_payment.matched"),
+        (Outcome::AmountMismatch, "cli_payment.amount_mismatch"),
+        (Outcome::CurrencyMismatch, "cli_payment.currency_mismatch"),
+        (Outcome::StatusMismatch, "cli_payment.status_mismatch"),
+        (Outcome::MissingOnOurSide, "cli_payment.missing_ours"),
+        (Outcome::MissingAtProvider, "cli_payment.missing_theirs"),
+    ];
+    println!("{} · {} {}", r.provider, r.lines, l("cli_payment.lines"));
+    for (o, key) in &outcomes {
+        println!("  {:<28} {}", l(key), r.count(o));
+    }
+    if !r.unreadable.is_empty() {
+        println!(
+            "  {:<28} {}",
+            l("cli_payment.unreadable_lines"),
+            r.unreadable.len()
+        );
+    }
+    let amount = |v: &Option<(i64, String, String)>| {
+        v.as_ref()
+            .map(|(a, c, s)| format!("{} {s}", money(*a, c, locale)))
+            .unwrap_or_else(|| "—".into())
+    };
+    for e in r.entries.iter().filter(|e| e.outcome != Outcome::Matched) {
+        let key = outcomes
+            .iter()
+            .find(|(o, _)| *o == e.outcome)
+            .map(|(_, k)| *k)
+            .unwrap_or("cli_payment.matched");
+        println!(
+            "{} · {} · {} {} · {} {}",
+            l(key),
+            crate::domain::sanitize_line(&e.reference),
+            l("cli_payment.ours"),
+            amount(&e.ours),
+            l("cli_payment.theirs"),
+            amount(&e.theirs),
+        );
+    }
+    for u in &r.unreadable {
+        println!(
+            "{} {}: {}",
+            l("cli_payment.line"),
+            u.line,
+            crate::domain::sanitize_line(&u.reason)
+        );
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PayoutCommand {
+    /// What developers are owed on their payable balance, per project.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Group everything owed to developers paid through PROVIDER into a batch of pending
+    /// payouts, and write the batch file for the provider's bulk upload.
+    Batch {
+        #[arg(long, value_parser = provider_arg)]
+        provider: String,
+        /// Where to write the batch file (CSV); default: print it.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The provider paid it: record its reference.
+    MarkSent {
+        id: i64,
+        #[arg(long)]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The provider could not pay it: the amount goes back to the developer's balance.
+    MarkFailed {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn payout(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    cmd: PayoutCommand,
+) -> Result<(), CliError> {
+    let origin = Origin::cli();
+    match cmd {
+        PayoutCommand::List { json } => {
+            let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
+            let rows = store::payouts::payable(&mut db.clone(), 1000)
+                .await
+                .or_cli(locale)?;
+            if json {
+                output::print_list(
+                    rows.iter()
+                        .map(|p| {
+                            json!({
+                                "developer_id": p.developer_id, "developer": p.developer_name,
+                                "project_id": p.project_id, "amount": p.amount,
+                                "currency": p.currency, "payout_method": p.payout_method,
+                            })
+                        })
+                        .collect(),
+                );
+                return Ok(());
+            }
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.developer_name.clone(),
+                        format!("#{}", p.project_id),
+                        money(p.amount, &p.currency, locale),
+                        or_dash(p.payout_method.clone()),
+                    ]
+                })
+                .collect();
+            output::table(&["developer", "project", "owed", "method"], &table, &[2]);
+        }
+        PayoutCommand::Batch {
+            provider,
+            out,
+            json,
+        } => {
+            let (db, actor) = session::open_as(config, locale, as_email).await?;
+            let (batch, payouts) = service::payouts::create_batch(&db, &actor, &origin, &provider)
+                .await
+                .or_cli(locale)?;
+            let file = service::payouts::batch_file(&payouts);
+            if let Some(path) = &out {
+                std::fs::write(path, &file).map_err(|e| {
+                    CliError::failed(tr(
+                        locale,
+                        "cli_payment.unreadable",
+                        &[
+                            ("path", &path.display().to_string()),
+                            ("error", &e.to_string()),
+                        ],
+                    ))
+                })?;
+            }
+            if json {
+                output::print_json(&json!({
+                    "batch_id": batch,
+                    "payouts": payouts.iter().map(|p| json!({
+                        "payment_id": p.payment_id, "developer_id": p.developer_id,
+                        "developer": p.developer_name, "amount": p.amount,
+                        "currency": p.currency, "reference": p.reference,
+                    })).collect::<Vec<_>>(),
+                }));
+                return Ok(());
+            }
+            if out.is_none() {
+                print!("{}", crate::domain::sanitize(&file));
+            }
+            output::say(&tr(
+                locale,
+                "cli_payment.batch_created",
+                &[("batch", &batch), ("n", &payouts.len().to_string())],
+            ));
+        }
+        PayoutCommand::MarkSent {
+            id,
+            reference,
+            json,
+        } => {
+            return payment(
+                config,
+                locale,
+                as_email,
+                PaymentCommand::Confirm {
+                    id,
+                    reference,
+                    json,
+                },
+            )
+            .await;
+        }
+        PayoutCommand::MarkFailed { id, reason, json } => {
+            return payment(
+                config,
+                locale,
+                as_email,
+                PaymentCommand::Fail { id, reason, json },
+            )
+            .await;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! payment_transactions: collections, payouts and refunds through the providers, as the
+//! payments list and reconciliation read them.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
+
+use super::escrows::PaymentRow;
+use super::page::{Anchor, Keyset, Page, SortDir, finish};
+use super::{Conn, Result};
+
+fn base() -> SelectStatement {
+    Query::select()
+        .columns([
+            "id",
+            "project_id",
+            "escrow_id",
+            "provider",
+            "provider_reference",
+            "direction",
+            "amount",
+            "currency",
+            "status",
+            "failure_reason",
+            "created_at",
+            "updated_at",
+        ])
+        .from("payment_transactions")
+        .to_owned()
+}
+
+/// Our transactions of `provider` with these references (a statement's lines).
+pub async fn by_references(
+    c: &mut impl Conn,
+    provider: &str,
+    references: &[String],
+) -> Result<Vec<PaymentRow>> {
+    let mut out = Vec::with_capacity(references.len());
+    // In chunks: a statement may have many thousand lines, a query has a parameter limit.
+    for chunk in references.chunks(500) {
+        let mut q = base();
+        q.and_where(Expr::col("provider").eq(provider))
+            .and_where(Expr::col("provider_reference").is_in(chunk.iter().cloned()));
+        out.extend(c.all::<PaymentRow>(&q).await?);
+    }
+    Ok(out)
+}
+
+/// Our succeeded transactions of `provider` created in [from, to] (whole days around the
+/// statement's first and last lines).
+pub async fn succeeded_between(
+    c: &mut impl Conn,
+    provider: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<PaymentRow>> {
+    let mut q = base();
+    q.and_where(Expr::col("provider").eq(provider))
+        .and_where(Expr::col("status").eq("succeeded"))
+        .and_where(Expr::col("created_at").gte(from))
+        .and_where(Expr::col("created_at").lte(to))
+        .order_by("id", Order::Asc);
+    c.all(&q).await
+}
+
+/// What the payments list narrows to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    pub providers: Vec<String>,
+    pub statuses: Vec<String>,
+    pub directions: Vec<String>,
+    pub reference: Option<String>,
+}
+
+/// A window of the payment transactions, newest first.
+pub async fn page(
+    c: &mut impl Conn,
+    f: &Filter,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<PaymentRow>> {
+    let mut q = base();
+    if !f.providers.is_empty() {
+        q.and_where(Expr::col("provider").is_in(f.providers.iter().cloned()));
+    }
+    if !f.statuses.is_empty() {
+        q.and_where(Expr::col("status").is_in(f.statuses.iter().cloned()));
+    }
+    if !f.directions.is_empty() {
+        q.and_where(Expr::col("direction").is_in(f.directions.iter().cloned()));
+    }
+    if let Some(r) = &f.reference {
+        q.and_where(Expr::col("provider_reference").eq(r.as_str()));
+    }
+    let keyset = Keyset {
+        key: None,
+        id: Expr::col("id"),
+        dir: SortDir::Desc,
+    };
+    keyset.apply(&mut q, anchor, limit);
+    Ok(finish(c.all(&q).await?, anchor, limit))
+}
+
+pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<PaymentRow>> {
+    let mut q = base();
+    q.and_where(Expr::col("id").eq(id));
+    c.opt(&q).await
+}

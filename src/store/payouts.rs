@@ -1,0 +1,186 @@
+//! What developers are owed on their payable account, per project (the payable accounts are
+//! one per currency; each transfer names its project, whose developer it belongs to), and the
+//! payment transactions of a payout batch.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, Order, Query};
+
+use super::escrows::PaymentRow;
+use super::{Conn, Result, Tx};
+
+/// A developer's payable balance on one project.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Payable {
+    pub developer_id: i64,
+    pub developer_name: String,
+    pub project_id: i64,
+    pub currency: String,
+    pub amount: i64,
+    pub payout_method: Option<String>,
+    pub payout_account: Option<String>,
+}
+
+/// Every positive developer payable balance, per developer, project and currency (at most
+/// `limit` rows), developers by name.
+pub async fn payable(c: &mut impl Conn, limit: u64) -> Result<Vec<Payable>> {
+    let q = Query::select()
+        .expr_as(Expr::col(("p", "developer_id")), "developer_id")
+        .expr_as(Expr::col(("u", "name")), "developer_name")
+        .expr_as(Expr::col(("t", "project_id")), "project_id")
+        .expr_as(Expr::col(("t", "currency")), "currency")
+        .expr_as(
+            Expr::cust(
+                "CAST(SUM(CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END) AS BIGINT)",
+            ),
+            "amount",
+        )
+        .expr_as(Expr::cust("MAX(pr.payout_method)"), "payout_method")
+        .expr_as(Expr::cust("MAX(pr.payout_account)"), "payout_account")
+        .from_as("ledger_transfers", "t")
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            "ledger_accounts",
+            "a",
+            Expr::col(("a", "kind"))
+                .eq("developer_payable")
+                .and(Expr::col(("a", "currency")).equals(("t", "currency")))
+                .and(
+                    Expr::col(("t", "credit_account_id"))
+                        .equals(("a", "id"))
+                        .or(Expr::col(("t", "debit_account_id")).equals(("a", "id"))),
+                ),
+        )
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            "projects",
+            "p",
+            Expr::col(("p", "id")).equals(("t", "project_id")),
+        )
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("p", "developer_id")),
+        )
+        .join_as(
+            sea_query::JoinType::LeftJoin,
+            "profiles",
+            "pr",
+            Expr::col(("pr", "user_id"))
+                .equals(("p", "developer_id"))
+                .and(Expr::col(("pr", "type")).eq("developer")),
+        )
+        .group_by_columns([
+            ("p", "developer_id"),
+            ("u", "name"),
+            ("u", "name_key"),
+            ("t", "project_id"),
+            ("t", "currency"),
+        ])
+        .and_having(Expr::cust(
+            "SUM(CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END) > 0",
+        ))
+        .order_by(("u", "name_key"), Order::Asc)
+        .order_by(("p", "developer_id"), Order::Asc)
+        .order_by(("t", "project_id"), Order::Asc)
+        .limit(limit)
+        .to_owned();
+    c.all(&q).await
+}
+
+pub struct NewPayout<'a> {
+    pub project_id: Option<i64>,
+    pub provider: &'a str,
+    pub reference: &'a str,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub batch_id: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// A payout sent to the provider, pending until marked sent or failed.
+pub async fn insert_payout(tx: &mut Tx, p: &NewPayout<'_>) -> Result<i64> {
+    let q = Query::insert()
+        .into_table("payment_transactions")
+        .columns([
+            "project_id",
+            "provider",
+            "provider_reference",
+            "direction",
+            "amount",
+            "currency",
+            "status",
+            "batch_id",
+            "created_at",
+            "updated_at",
+        ])
+        .values_panic([
+            p.project_id.into(),
+            p.provider.into(),
+            p.reference.into(),
+            "payout".into(),
+            p.amount.into(),
+            p.currency.into(),
+            "pending".into(),
+            p.batch_id.into(),
+            p.now.into(),
+            p.now.into(),
+        ])
+        .to_owned();
+    tx.insert_id(&q).await
+}
+
+/// The payment transactions of a batch, in order.
+pub async fn batch(c: &mut impl Conn, batch_id: &str) -> Result<Vec<PaymentRow>> {
+    let q = Query::select()
+        .columns([
+            "id",
+            "project_id",
+            "escrow_id",
+            "provider",
+            "provider_reference",
+            "direction",
+            "amount",
+            "currency",
+            "status",
+            "failure_reason",
+            "created_at",
+            "updated_at",
+        ])
+        .from("payment_transactions")
+        .and_where(Expr::col("batch_id").eq(batch_id))
+        .order_by("id", Order::Asc)
+        .to_owned();
+    c.all(&q).await
+}
+
+/// The batch a payment transaction belongs to.
+pub async fn batch_of(c: &mut impl Conn, payment_id: i64) -> Result<Option<String>> {
+    let q = Query::select()
+        .column("batch_id")
+        .from("payment_transactions")
+        .and_where(Expr::col("id").eq(payment_id))
+        .to_owned();
+    Ok(c.opt::<(Option<String>,)>(&q).await?.and_then(|r| r.0))
+}
+
+/// The transfers that paid a payout out of the payable account (its key names the payment).
+pub async fn transfers_of(
+    c: &mut impl Conn,
+    payment_id: i64,
+) -> Result<Vec<(i64, i64, i64, i64, String, Option<i64>)>> {
+    let q = Query::select()
+        .columns([
+            "id",
+            "debit_account_id",
+            "credit_account_id",
+            "amount",
+            "currency",
+            "project_id",
+        ])
+        .from("ledger_transfers")
+        .and_where(Expr::col("idempotency_key").like(format!("payout:t{payment_id}:%")))
+        .order_by("id", Order::Asc)
+        .to_owned();
+    c.all(&q).await
+}
