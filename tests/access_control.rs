@@ -234,6 +234,9 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
                 .await
                 .map(drop)
         }
+        U::ProjectMessage => service::conversations::post(db, a, o, P_OPEN, "Bonjour", false)
+            .await
+            .map(drop),
         U::PaymentRecord => service::payments::fail(db, a, o, 1, "refused")
             .await
             .map(drop),

@@ -10,7 +10,7 @@ use chrono::Utc;
 use obryl::domain::{DomainError, EscrowStatus};
 use obryl::office;
 use obryl::seed::{SeedOptions, Size, seed};
-use obryl::service::escrow::{Split, Take};
+use obryl::service::escrow::{Decided, Released, Split, Take};
 use obryl::service::{self, Actor, Origin, ServiceError};
 use obryl::store::escrows::{EscrowRow, Filter};
 use obryl::store::{self, Anchor, Db};
@@ -23,6 +23,65 @@ async fn demo(db: &Db) {
         anchor: Utc::now() - chrono::Duration::minutes(5),
     };
     seed(db, &opts, &|_, _, _| {}).await.expect("seed");
+}
+
+/// The demo with no dual-approval threshold: every decision is carried out at once (the
+/// second approval has its own test).
+async fn demo_one_approver(db: &Db) {
+    demo(db).await;
+    let admin = actor(db, "admin@obryl.test").await;
+    let unlimited = serde_json::json!({"XOF": i64::MAX, "XAF": i64::MAX, "EUR": i64::MAX});
+    service::settings::update(
+        db,
+        &admin,
+        &Origin::cli(),
+        "commission",
+        "dual_approval_threshold",
+        unlimited,
+    )
+    .await
+    .unwrap();
+}
+
+async fn release(
+    db: &Db,
+    a: &Actor,
+    o: &Origin,
+    id: i64,
+    take: Take,
+    seen: Option<i64>,
+) -> Result<Released, ServiceError> {
+    service::escrow::release(db, a, o, id, take, seen)
+        .await
+        .map(|d| d.done().expect("carried out"))
+}
+
+async fn refund(
+    db: &Db,
+    a: &Actor,
+    o: &Origin,
+    id: i64,
+    take: Take,
+    reason: &str,
+    seen: Option<i64>,
+) -> Result<i64, ServiceError> {
+    service::escrow::refund(db, a, o, id, take, reason, seen)
+        .await
+        .map(|d| d.done().expect("carried out"))
+}
+
+async fn decide_dispute(
+    db: &Db,
+    a: &Actor,
+    o: &Origin,
+    id: i64,
+    split: Split,
+    reason: &str,
+    seen: Option<i64>,
+) -> Result<(i64, i64), ServiceError> {
+    service::escrow::decide_dispute(db, a, o, id, split, reason, seen)
+        .await
+        .map(|d| d.done().expect("carried out"))
 }
 
 async fn actor(db: &Db, email: &str) -> Actor {
@@ -79,7 +138,7 @@ async fn releasable(db: &Db) -> EscrowRow {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
     on_both!(|db| {
-        demo(&db).await;
+        demo_one_approver(&db).await;
         holds(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let o = Origin::cli();
@@ -96,7 +155,7 @@ async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
         );
 
         // More than is left: refused, nothing written.
-        let err = service::escrow::release(
+        let err = release(
             &db,
             &awa,
             &o,
@@ -116,7 +175,7 @@ async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
         assert_eq!(audits(&db, e.id).await, before);
 
         let half = e.amount_held / 2;
-        let done = service::escrow::release(
+        let done = release(
             &db,
             &awa,
             &o,
@@ -153,9 +212,7 @@ async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
         holds(&db).await;
 
         // The rest: everyone gets exactly what they were owed.
-        let rest = service::escrow::release(&db, &awa, &o, e.id, Take::All, None)
-            .await
-            .unwrap();
+        let rest = release(&db, &awa, &o, e.id, Take::All, None).await.unwrap();
         assert_eq!(rest.amount, e.amount_held - half);
         assert_eq!(
             done.parts.developer + rest.parts.developer,
@@ -167,7 +224,7 @@ async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
         assert_eq!(after.status, "released");
         holds(&db).await;
         // Nothing left: a further release is refused by the state.
-        let err = service::escrow::release(&db, &awa, &o, e.id, Take::All, None)
+        let err = release(&db, &awa, &o, e.id, Take::All, None)
             .await
             .unwrap_err();
         assert!(err.is_refusal(), "{err:?}");
@@ -177,20 +234,20 @@ async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn refunds_need_a_reason_and_permissions_are_current() {
     on_both!(|db| {
-        demo(&db).await;
+        demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let fatou = actor(&db, "support@obryl.test").await;
         let o = Origin::cli();
         let e = escrows(&db, "held").await.remove(0);
         let before = audits(&db, e.id).await;
-        let err = service::escrow::refund(&db, &fatou, &o, e.id, Take::All, "client left", None)
+        let err = refund(&db, &fatou, &o, e.id, Take::All, "client left", None)
             .await
             .unwrap_err();
         assert!(
             matches!(&err, ServiceError::Forbidden { permission } if *permission == "escrow.refund"),
             "{err:?}"
         );
-        let err = service::escrow::refund(&db, &awa, &o, e.id, Take::All, "  ", None)
+        let err = refund(&db, &awa, &o, e.id, Take::All, "  ", None)
             .await
             .unwrap_err();
         assert!(
@@ -199,7 +256,7 @@ async fn refunds_need_a_reason_and_permissions_are_current() {
         );
         assert_eq!(audits(&db, e.id).await, before, "refusals wrote nothing");
         let third = e.amount_held / 3;
-        service::escrow::refund(
+        refund(
             &db,
             &awa,
             &o,
@@ -211,7 +268,7 @@ async fn refunds_need_a_reason_and_permissions_are_current() {
         .await
         .unwrap();
         assert_eq!(get(&db, e.id).await.status, "partially_refunded");
-        service::escrow::refund(&db, &awa, &o, e.id, Take::All, "client left", None)
+        refund(&db, &awa, &o, e.id, Take::All, "client left", None)
             .await
             .unwrap();
         let after = get(&db, e.id).await;
@@ -226,7 +283,7 @@ async fn refunds_need_a_reason_and_permissions_are_current() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
     on_both!(|db| {
-        demo(&db).await;
+        demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let o = Origin::cli();
         let e = escrows(&db, "disputed")
@@ -235,7 +292,7 @@ async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
             .next()
             .expect("a disputed escrow in the demo");
         let left = e.amounts().remaining();
-        let err = service::escrow::decide_dispute(
+        let err = decide_dispute(
             &db,
             &awa,
             &o,
@@ -253,7 +310,7 @@ async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
             matches!(err, ServiceError::Domain(DomainError::SplitMismatch { .. })),
             "{err:?}"
         );
-        let (d, c) = service::escrow::decide_dispute(
+        let (d, c) = decide_dispute(
             &db,
             &awa,
             &o,
@@ -278,14 +335,14 @@ async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_decisions_never_overdraw() {
     on_both!(|db| {
-        demo(&db).await;
+        demo_one_approver(&db).await;
         let a = actor(&db, "finance@obryl.test").await;
         let b = actor(&db, "finance2@obryl.test").await;
         let o = Origin::cli();
         let e = releasable(&db).await;
         let (r1, r2) = tokio::join!(
-            service::escrow::release(&db, &a, &o, e.id, Take::All, Some(e.lock_version)),
-            service::escrow::release(&db, &b, &o, e.id, Take::All, Some(e.lock_version)),
+            release(&db, &a, &o, e.id, Take::All, Some(e.lock_version)),
+            release(&db, &b, &o, e.id, Take::All, Some(e.lock_version)),
         );
         assert_eq!(
             [r1.is_ok(), r2.is_ok()].iter().filter(|ok| **ok).count(),
@@ -301,8 +358,8 @@ async fn concurrent_decisions_never_overdraw() {
             .find(|x| x.id != e.id && x.project_status == "in_progress")
             .expect("another held escrow");
         let (r1, r2) = tokio::join!(
-            service::escrow::release(&db, &a, &o, f.id, Take::All, None),
-            service::escrow::refund(&db, &b, &o, f.id, Take::All, "cancelled", None),
+            release(&db, &a, &o, f.id, Take::All, None),
+            refund(&db, &b, &o, f.id, Take::All, "cancelled", None),
         );
         let after = get(&db, f.id).await;
         assert!(after.amount_released + after.amount_refunded <= after.amount_held);
@@ -314,7 +371,7 @@ async fn concurrent_decisions_never_overdraw() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn auto_release_runs_once() {
     on_both!(|db| {
-        demo(&db).await;
+        demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let o = Origin::cli();
         // Every delivered project is overdue once the client has a day.
@@ -353,7 +410,7 @@ async fn random_sequences_keep_the_ledger_balanced() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(256);
     on_both!(|db| {
-        demo(&db).await;
+        demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let ibra = actor(&db, "finance2@obryl.test").await;
         let o = Origin::cli();
@@ -381,13 +438,11 @@ async fn random_sequences_keep_the_ledger_balanced() {
                     Take::All
                 };
                 let r = match rng.random_range(0..4) {
-                    0 => service::escrow::release(&db, who, &o, id, amount, None)
+                    0 => release(&db, who, &o, id, amount, None).await.map(drop),
+                    1 => refund(&db, who, &o, id, amount, "test", None)
                         .await
                         .map(drop),
-                    1 => service::escrow::refund(&db, who, &o, id, amount, "test", None)
-                        .await
-                        .map(drop),
-                    2 => service::escrow::decide_dispute(
+                    2 => decide_dispute(
                         &db,
                         who,
                         &o,
@@ -456,7 +511,7 @@ async fn pay_commission_of(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn payments_fund_escrows_and_payouts_come_back_when_they_fail() {
     on_both!(|db| {
-        demo(&db).await;
+        demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let o = Origin::cli();
         let f = store::payments::Filter {
@@ -548,7 +603,7 @@ async fn payments_fund_escrows_and_payouts_come_back_when_they_fail() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_statement_reconciles_but_for_its_two_mismatches() {
     on_both!(|db| {
-        demo(&db).await;
+        demo_one_approver(&db).await;
         let rows = store::payments::succeeded_between(
             &mut db.clone(),
             "wave",
@@ -601,5 +656,63 @@ async fn a_statement_reconciles_but_for_its_two_mismatches() {
         assert_eq!(report.count(&O::MissingAtProvider), 1);
         assert_eq!(report.count(&O::MissingOnOurSide), 1);
         assert_eq!(report.count(&O::Matched), lines.len() - 2);
+    });
+}
+
+/// Above the dual-approval threshold: the first decision is recorded, not carried out; the
+/// same person cannot carry it out, another decision waits, a second finance member does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_large_release_needs_a_second_finance_member() {
+    on_both!(|db| {
+        demo(&db).await;
+        let awa = actor(&db, "finance@obryl.test").await;
+        let ibra = actor(&db, "finance2@obryl.test").await;
+        let o = Origin::cli();
+        let threshold = service::settings::dual_approval_threshold(&mut db.clone(), "XOF")
+            .await
+            .unwrap()
+            .unwrap();
+        let e = escrows(&db, "held")
+            .await
+            .into_iter()
+            .find(|e| {
+                e.currency == "XOF"
+                    && e.amount_held > threshold
+                    && matches!(e.project_status.as_str(), "in_progress" | "delivered")
+            })
+            .expect("a large held escrow in the demo");
+        let first = service::escrow::release(&db, &awa, &o, e.id, Take::All, None)
+            .await
+            .unwrap();
+        assert_eq!(first, Decided::FirstApproval);
+        let row = get(&db, e.id).await;
+        assert_eq!(row.amount_released, 0, "nothing moved yet");
+        assert_eq!(row.pending_by, Some(awa.id));
+        holds(&db).await;
+        // The same person again: four-eyes.
+        let same = service::escrow::release(&db, &awa, &o, e.id, Take::All, None).await;
+        assert!(
+            matches!(
+                same,
+                Err(ServiceError::FourEyes(service::FourEyes::SameApprover))
+            ),
+            "{same:?}"
+        );
+        // Another decision waits for the first.
+        let other = service::escrow::refund(&db, &ibra, &o, e.id, Take::All, "no", None).await;
+        assert!(
+            matches!(other, Err(ServiceError::AwaitingSecond { ref by, .. }) if by == "Awa Diop"),
+            "{other:?}"
+        );
+        // The second finance member carries it out.
+        let done = service::escrow::release(&db, &ibra, &o, e.id, Take::All, None)
+            .await
+            .unwrap()
+            .done()
+            .expect("carried out");
+        assert_eq!(done.amount, e.amount_held);
+        let row = get(&db, e.id).await;
+        assert_eq!((row.status.as_str(), row.pending_by), ("released", None));
+        holds(&db).await;
     });
 }

@@ -522,3 +522,49 @@ async fn support_follows_up_a_closed_ticket() {
     .unwrap();
     assert_eq!(n, 1, "the closed ticket's history says so");
 }
+
+/// Ops posts a message to a project's parties from its detail (`c`), and an internal note
+/// (`i`): both land in the project's conversation, only the message notifies the client.
+#[tokio::test]
+async fn ops_posts_in_a_project_conversation() {
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, OPS, Locale::En, TabId::Projects).await;
+    let project = h.app.screens.projects.list.current().cloned().unwrap();
+    let unread = || async {
+        store::notifications::unread_count(&mut db.clone(), project.client_id)
+            .await
+            .unwrap()
+    };
+    let before = unread().await;
+    h.char('c').await;
+    assert!(matches!(h.app.popup, Some(Popup::Compose { .. })));
+    h.type_text("Bonjour, la livraison est prévue vendredi.")
+        .await;
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    success(&mut h, "the message").await;
+    h.char('i').await;
+    h.type_text("Client à relancer lundi.").await;
+    h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
+    success(&mut h, "the note").await;
+    let conv = store::messages::conversation_of(&mut db.clone(), "project", project.id)
+        .await
+        .unwrap()
+        .expect("a conversation");
+    let messages = store::messages::latest(&mut db.clone(), conv, 5, true)
+        .await
+        .unwrap();
+    let last: Vec<(&str, bool)> = messages
+        .iter()
+        .rev()
+        .take(2)
+        .map(|m| (m.body.as_str(), m.is_internal))
+        .collect();
+    assert_eq!(
+        last,
+        vec![
+            ("Client à relancer lundi.", true),
+            ("Bonjour, la livraison est prévue vendredi.", false)
+        ]
+    );
+    assert_eq!(unread().await, before + 1, "only the message notifies");
+}

@@ -73,6 +73,12 @@ pub enum EscrowCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Withdraw the decision waiting for a second approval.
+    Withdraw {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Release every escrow whose client left a delivery unanswered for escrow.auto_release_days.
     AutoRelease {
         #[arg(long)]
@@ -333,12 +339,15 @@ pub async fn escrow(
             let (db, actor) = session::open_as(config, locale, as_email).await?;
             let row = detail(&db, id, locale).await?.row;
             let take = take(&how_much, &row.currency, locale)?;
-            let done = service::escrow::release(&db, &actor, &origin, id, take, None)
+            let decided = service::escrow::release(&db, &actor, &origin, id, take, None)
                 .await
                 .or_cli(locale)?;
             if json {
                 return print_detail(&db, id, locale).await;
             }
+            let Some(done) = decided.done() else {
+                return first_approval(id, locale);
+            };
             let m = |v: i64| money(v, &row.currency, locale);
             let contributors: i64 = done.parts.contributors.iter().map(|c| c.1).sum();
             output::say(&tr(
@@ -362,12 +371,15 @@ pub async fn escrow(
             let (db, actor) = session::open_as(config, locale, as_email).await?;
             let row = detail(&db, id, locale).await?.row;
             let take = take(&how_much, &row.currency, locale)?;
-            let refunded = service::escrow::refund(&db, &actor, &origin, id, take, &reason, None)
+            let decided = service::escrow::refund(&db, &actor, &origin, id, take, &reason, None)
                 .await
                 .or_cli(locale)?;
             if json {
                 return print_detail(&db, id, locale).await;
             }
+            let Some(refunded) = decided.done() else {
+                return first_approval(id, locale);
+            };
             output::say(&tr(
                 locale,
                 "cli_escrow.refunded_said",
@@ -404,13 +416,16 @@ pub async fn escrow(
                     return Err(CliError::failed(tr(locale, "error.split_unclear", &[])));
                 }
             };
-            let (d, c) =
+            let decided =
                 service::escrow::decide_dispute(&db, &actor, &origin, id, split, &reason, None)
                     .await
                     .or_cli(locale)?;
             if json {
                 return print_detail(&db, id, locale).await;
             }
+            let Some((d, c)) = decided.done() else {
+                return first_approval(id, locale);
+            };
             let m = |v: i64| money(v, &row.currency, locale);
             output::say(&tr(
                 locale,
@@ -420,6 +435,20 @@ pub async fn escrow(
                     ("developer", &m(d)),
                     ("client", &m(c)),
                 ],
+            ));
+        }
+        EscrowCommand::Withdraw { id, json } => {
+            let (db, actor) = session::open_as(config, locale, as_email).await?;
+            service::escrow::withdraw(&db, &actor, &origin, id, None)
+                .await
+                .or_cli(locale)?;
+            if json {
+                return print_detail(&db, id, locale).await;
+            }
+            output::say(&tr(
+                locale,
+                "cli_escrow.withdrawn",
+                &[("id", &id.to_string())],
             ));
         }
         EscrowCommand::AutoRelease { json } => {
@@ -442,6 +471,16 @@ pub async fn escrow(
             ));
         }
     }
+    Ok(())
+}
+
+/// Above the dual-approval threshold the decision waits for a second finance member.
+fn first_approval(id: i64, locale: Locale) -> Result<(), CliError> {
+    output::say(&tr(
+        locale,
+        "cli_escrow.first_approval",
+        &[("id", &id.to_string())],
+    ));
     Ok(())
 }
 

@@ -185,6 +185,26 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
                 &[("developer", developer), ("availability", &availability)],
             )
         }
+        ServiceError::AwaitingSecond {
+            by,
+            at,
+            action,
+            amount,
+            currency,
+        } => {
+            let action = tr(locale, &format!("error.escrow_action.{action}"), &[]);
+            let money = crate::office::format::money(*amount, currency, locale);
+            tr(
+                locale,
+                &key,
+                &[
+                    ("by", by),
+                    ("at", &hhmm(at, locale)),
+                    ("action", &action),
+                    ("amount", &money),
+                ],
+            )
+        }
         ServiceError::NotADeveloper { name } => tr(locale, &key, &[("name", name)]),
         ServiceError::AlreadyAssigned { to, .. } => tr(locale, &key, &[("to", to)]),
         ServiceError::Duplicate { field, value } => tr(
@@ -350,6 +370,7 @@ fn invalid_message(message: &str, locale: Locale) -> String {
         "must be 0 to 168 hours" => known("capacity_range", &[]),
         "must be 0 to 50" => known("max_projects_range", &[]),
         "nobody has this ticket" => known("nobody_assigned", &[]),
+        "no decision is waiting for a second approval" => known("nothing_waiting", &[]),
         "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)" => {
             known("rate_bps", &[])
         }
@@ -370,6 +391,14 @@ fn invalid_message(message: &str, locale: Locale) -> String {
             {
                 let status = crate::office::format::status("project", status, locale);
                 known("review_not_completed", &[("status", &status)])
+            } else if let Some(status) =
+                m.strip_prefix("funds are released once work is under way; this project is ")
+            {
+                let status = crate::office::format::status("project", status, locale);
+                known("not_released_yet", &[("status", &status)])
+            } else if let Some(status) = m.strip_prefix("this transaction is already ") {
+                let status = crate::office::format::status("payment", status, locale);
+                known("payment_already", &[("status", &status)])
             } else if let Some(reference) = m.strip_suffix(" is not closed: reply to it instead") {
                 known("not_closed", &[("reference", reference)])
             } else if let Some(name) = m.strip_suffix(" does not answer tickets") {

@@ -1705,6 +1705,9 @@ pub(super) async fn write_ledger(
                 i(e.lock_version),
                 t(e.created),
                 t(e.updated),
+                util::no_json(),
+                oi(None),
+                ot(None),
             ])
             .await?;
     }

@@ -211,6 +211,10 @@ pub(super) fn os<S: Into<String>>(v: Option<S>) -> Value {
 pub(super) fn b(v: bool) -> Value {
     Value::Bool(Some(v))
 }
+/// A JSON column left empty (NULL).
+pub(super) fn no_json() -> Value {
+    Value::Json(None)
+}
 pub(super) fn j(v: serde_json::Value) -> Value {
     Value::Json(Some(Box::new(v)))
 }

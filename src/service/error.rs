@@ -165,6 +165,17 @@ pub enum ServiceError {
     SessionExpired,
     #[error("the database already has data; seed an empty database")]
     AlreadySeeded,
+    #[error(
+        "{by} asked at {} to {action} {amount} (minor units of {currency}); a second finance member confirms that decision, or it is withdrawn, first",
+        hhmm(.at)
+    )]
+    AwaitingSecond {
+        by: String,
+        at: DateTime<Utc>,
+        action: String,
+        amount: i64,
+        currency: String,
+    },
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -201,6 +212,7 @@ impl ServiceError {
             ServiceError::NotStaff { .. } => "service.not_staff",
             ServiceError::SessionExpired => "service.session_expired",
             ServiceError::AlreadySeeded => "service.already_seeded",
+            ServiceError::AwaitingSecond { .. } => "service.awaiting_second",
             ServiceError::Store(e) if e.is_connection_lost() => "service.connection_lost",
             ServiceError::Store(_) => "service.database",
             ServiceError::Internal(_) => "service.internal",

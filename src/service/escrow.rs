@@ -37,6 +37,36 @@ pub enum Split {
     DeveloperBps(i64),
 }
 
+/// How a decision ended: carried out, or (above the dual-approval threshold) recorded as the
+/// first approval, waiting for a second, different finance member to take the same decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decided<T> {
+    Done(T),
+    FirstApproval,
+}
+
+impl<T> Decided<T> {
+    pub fn done(self) -> Option<T> {
+        match self {
+            Decided::Done(t) => Some(t),
+            Decided::FirstApproval => None,
+        }
+    }
+}
+
+/// A decision as it waits for its second approval: the second finance member must ask for
+/// exactly the same.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Asked {
+    /// release, refund or dispute.
+    pub action: String,
+    /// The amount it moves (for a dispute, everything left).
+    pub amount: i64,
+    /// A dispute's part for the client.
+    #[serde(default)]
+    pub client: Option<i64>,
+}
+
 /// What a release moved: each party's part (they add up to `amount`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Released {
@@ -265,7 +295,7 @@ async fn system_message(
 
 fn notices(row: &EscrowRow, kind: &'static str, amount: i64) -> Vec<Notice> {
     let params = json!({
-        "project": row.project_title, "project_id": row.project_id,
+        "project_title": row.project_title, "project_id": row.project_id,
         "amount": amount, "currency": row.currency,
     });
     let class = "App\\Notifications\\EscrowChanged";
@@ -294,6 +324,145 @@ fn parts_json(parts: &Owed) -> JsonValue {
     })
 }
 
+enum Gate {
+    Proceed,
+    Requested,
+}
+
+/// Four-eyes on escrow decisions, the rules of commissions: the project's client and developer
+/// never decide; above `commission.dual_approval_threshold` the first decision is recorded and
+/// a second, different finance member carries out the same one. A waiting decision blocks any
+/// other until it is carried out or withdrawn.
+async fn second_approval(
+    tx: &mut Tx,
+    actor: &Actor,
+    origin: &Origin,
+    row: &EscrowRow,
+    asked: &Asked,
+) -> Result<Gate> {
+    if actor.id == row.client_id {
+        return Err(ServiceError::FourEyes(super::FourEyes::Client));
+    }
+    if row.developer_id == Some(actor.id) {
+        return Err(ServiceError::FourEyes(super::FourEyes::Developer));
+    }
+    let waiting: Option<Asked> = row
+        .pending_decision
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    if let Some(w) = waiting {
+        if &w != asked {
+            return Err(ServiceError::AwaitingSecond {
+                by: row.pending_by_name.clone().unwrap_or_default(),
+                at: row.pending_at.unwrap_or_default(),
+                action: w.action,
+                amount: w.amount,
+                currency: row.currency.clone(),
+            });
+        }
+        if row.pending_by == Some(actor.id) {
+            return Err(ServiceError::FourEyes(super::FourEyes::SameApprover));
+        }
+        return Ok(Gate::Proceed);
+    }
+    let threshold = settings::dual_approval_threshold(tx, &row.currency).await?;
+    if threshold.is_none_or(|t| asked.amount <= t) {
+        return Ok(Gate::Proceed);
+    }
+    let now = super::now();
+    let json = serde_json::to_value(asked).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    if !store::escrows::set_pending(
+        tx,
+        row.id,
+        row.lock_version,
+        Some((json.clone(), actor.id)),
+        now,
+    )
+    .await?
+    {
+        return Err(ServiceError::Stale { what: "escrow" });
+    }
+    let second: Vec<Notice> = second_approvers(tx, actor.id)
+        .await?
+        .into_iter()
+        .map(|user_id| Notice {
+            user_id,
+            class: "App\\Notifications\\EscrowDecisionRequested",
+            kind: "escrow.decision_requested",
+            params: json!({
+                "project_title": row.project_title, "project_id": row.project_id,
+                "action": asked.action, "amount": asked.amount, "currency": row.currency,
+            }),
+        })
+        .collect();
+    record(
+        tx,
+        Some(actor),
+        origin,
+        Change {
+            event: "decision_requested",
+            subject_type: "escrow",
+            subject_id: row.id,
+            diff: Diff::new().field("pending_decision", JsonValue::Null, json),
+            notices: second,
+            webhook: None,
+        },
+    )
+    .await?;
+    Ok(Gate::Requested)
+}
+
+/// Staff who may take the second approval of an escrow decision (not `except`).
+async fn second_approvers(tx: &mut Tx, except: i64) -> Result<Vec<i64>> {
+    let roles: Vec<&str> = crate::domain::access::staff_roles()
+        .filter(|r| r.grants(crate::domain::Permission::EscrowRelease))
+        .map(|r| r.as_str())
+        .collect();
+    Ok(store::users::staff(tx, &roles)
+        .await?
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .filter(|id| *id != except)
+        .collect())
+}
+
+/// Withdraws the decision waiting for a second approval (anyone who may take it), audited.
+pub async fn withdraw(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    seen: Option<i64>,
+) -> Result<()> {
+    let (mut tx, actor, row) = open(db, actor, UseCase::EscrowRelease, id, seen).await?;
+    let Some(waiting) = row.pending_decision.clone() else {
+        return Err(ServiceError::Invalid {
+            field: "escrow",
+            message: "no decision is waiting for a second approval".into(),
+        });
+    };
+    let now = super::now();
+    if !store::escrows::set_pending(&mut tx, row.id, row.lock_version, None, now).await? {
+        return Err(ServiceError::Stale { what: "escrow" });
+    }
+    let was: JsonValue = serde_json::from_str(&waiting).unwrap_or(JsonValue::Null);
+    record_and_commit(
+        tx,
+        Some(&actor),
+        origin,
+        Change {
+            event: "decision_withdrawn",
+            subject_type: "escrow",
+            subject_id: row.id,
+            diff: Diff::new().field("pending_decision", was, JsonValue::Null),
+            notices: Vec::new(),
+            webhook: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Releases all or part of what is left, after the work was validated (or a milestone was):
 /// the developer's net, the platform's commission and each approved contributor's share,
 /// in proportion to what each is still owed, to the minor unit.
@@ -304,7 +473,7 @@ pub async fn release(
     id: i64,
     take: Take,
     seen: Option<i64>,
-) -> Result<Released> {
+) -> Result<Decided<Released>> {
     let (mut tx, actor, row) = open(db, actor, UseCase::EscrowRelease, id, seen).await?;
     if !matches!(
         status_of(&row)?,
@@ -330,6 +499,15 @@ pub async fn release(
     }
     let amount = amount_of(&row, take);
     let amounts = row.amounts().take(amount, false, &row.currency)?;
+    let asked = Asked {
+        action: "release".into(),
+        amount,
+        client: None,
+    };
+    if let Gate::Requested = second_approval(&mut tx, &actor, origin, &row, &asked).await? {
+        tx.commit().await?;
+        return Ok(Decided::FirstApproval);
+    }
     let now = super::now();
     let batch = format!("release:e{}:v{}", row.id, row.lock_version);
     let parts = post_release(&mut tx, &row, amount, &batch, now).await?;
@@ -353,7 +531,7 @@ pub async fn release(
         },
     )
     .await?;
-    Ok(Released { amount, parts })
+    Ok(Decided::Done(Released { amount, parts }))
 }
 
 /// Refunds all or part of what is left to the client's funds, with a reason.
@@ -365,7 +543,7 @@ pub async fn refund(
     take: Take,
     reason: &str,
     seen: Option<i64>,
-) -> Result<i64> {
+) -> Result<Decided<i64>> {
     let reason = require_reason(reason)?;
     let (mut tx, actor, row) = open(db, actor, UseCase::EscrowRefund, id, seen).await?;
     if !matches!(
@@ -376,6 +554,15 @@ pub async fn refund(
     }
     let amount = amount_of(&row, take);
     let amounts = row.amounts().take(amount, true, &row.currency)?;
+    let asked = Asked {
+        action: "refund".into(),
+        amount,
+        client: None,
+    };
+    if let Gate::Requested = second_approval(&mut tx, &actor, origin, &row, &asked).await? {
+        tx.commit().await?;
+        return Ok(Decided::FirstApproval);
+    }
     let now = super::now();
     let batch = format!("refund:e{}:v{}", row.id, row.lock_version);
     move_out(
@@ -409,7 +596,7 @@ pub async fn refund(
         },
     )
     .await?;
-    Ok(amount)
+    Ok(Decided::Done(amount))
 }
 
 /// Decides a disputed project: what is left goes to the developer (as a release, in parts)
@@ -423,7 +610,7 @@ pub async fn decide_dispute(
     split: Split,
     reason: &str,
     seen: Option<i64>,
-) -> Result<(i64, i64)> {
+) -> Result<Decided<(i64, i64)>> {
     let reason = require_reason(reason)?;
     let (mut tx, actor, row) = open(db, actor, UseCase::EscrowDispute, id, seen).await?;
     if status_of(&row)? != EscrowStatus::Disputed {
@@ -437,6 +624,15 @@ pub async fn decide_dispute(
         Split::DeveloperBps(b) => (None, None, Some(b)),
     };
     let (developer, client) = escrow::dispute_split(&row.currency, remaining, d, c, bps)?;
+    let asked = Asked {
+        action: "dispute".into(),
+        amount: remaining,
+        client: Some(client),
+    };
+    if let Gate::Requested = second_approval(&mut tx, &actor, origin, &row, &asked).await? {
+        tx.commit().await?;
+        return Ok(Decided::FirstApproval);
+    }
     let now = super::now();
     let batch = format!("dispute:e{}:v{}", row.id, row.lock_version);
     let mut amounts = row.amounts();
@@ -489,7 +685,7 @@ pub async fn decide_dispute(
         },
     )
     .await?;
-    Ok((developer, client))
+    Ok(Decided::Done((developer, client)))
 }
 
 /// The disputed project moves on with the decision, audited on the project.

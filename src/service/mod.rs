@@ -11,6 +11,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod commissions;
 pub mod content;
+pub mod conversations;
 pub mod escrow;
 pub mod notifications;
 pub mod payments;

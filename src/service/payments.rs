@@ -149,7 +149,7 @@ async fn fund(
     if !store::escrows::fund(tx, escrow_id, e.lock_version, p.amount, now).await? {
         return Err(ServiceError::Stale { what: "escrow" });
     }
-    let params = json!({"project": e.project_title, "project_id": e.project_id, "amount": p.amount, "currency": p.currency});
+    let params = json!({"project_title": e.project_title, "project_id": e.project_id, "amount": p.amount, "currency": p.currency});
     let mut notices = vec![Notice {
         user_id: e.client_id,
         class: "App\\Notifications\\EscrowChanged",

@@ -45,6 +45,12 @@ pub struct EscrowRow {
     pub lock_version: i64,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+    /// A decision above the dual-approval threshold waiting for a second finance member
+    /// (JSON text), who asked, when.
+    pub pending_decision: Option<String>,
+    pub pending_by: Option<i64>,
+    pub pending_by_name: Option<String>,
+    pub pending_at: Option<DateTime<Utc>>,
 }
 
 impl EscrowRow {
@@ -71,7 +77,14 @@ fn base() -> SelectStatement {
             ("e", "lock_version"),
             ("e", "created_at"),
             ("e", "updated_at"),
+            ("e", "pending_by"),
+            ("e", "pending_at"),
         ])
+        .expr_as(
+            Expr::cust("CAST(e.pending_decision AS TEXT)"),
+            "pending_decision",
+        )
+        .expr_as(Expr::col(("pb", "name")), "pending_by_name")
         .expr_as(Expr::col(("p", "title")), "project_title")
         .expr_as(Expr::col(("p", "status")), "project_status")
         .expr_as(Expr::col(("p", "client_id")), "client_id")
@@ -97,6 +110,12 @@ fn base() -> SelectStatement {
             "users",
             "dv",
             Expr::col(("dv", "id")).equals(("p", "developer_id")),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            "users",
+            "pb",
+            Expr::col(("pb", "id")).equals(("e", "pending_by")),
         )
         .to_owned()
 }
@@ -184,6 +203,35 @@ pub async fn cas_update(
         .value("amount_released", amounts.released)
         .value("amount_refunded", amounts.refunded)
         .value("status", status)
+        .value("updated_at", now)
+        .value("lock_version", Expr::col("lock_version").add(1))
+        // A decision carried out settles whatever waited for a second approval.
+        .value("pending_decision", Value::Json(None))
+        .value("pending_by", Option::<i64>::None)
+        .value("pending_at", Option::<DateTime<Utc>>::None)
+        .and_where(Expr::col("id").eq(id))
+        .and_where(Expr::col("lock_version").eq(lock_version))
+        .to_owned();
+    Ok(tx.exec(&q).await? == 1)
+}
+
+/// Records (or, with None, withdraws) the decision waiting for a second approval.
+pub async fn set_pending(
+    tx: &mut Tx,
+    id: i64,
+    lock_version: i64,
+    pending: Option<(serde_json::Value, i64)>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let (decision, by, at) = match pending {
+        Some((d, by)) => (Value::Json(Some(Box::new(d))), Some(by), Some(now)),
+        None => (Value::Json(None), None, None),
+    };
+    let q = Query::update()
+        .table("escrows")
+        .value("pending_decision", decision)
+        .value("pending_by", by)
+        .value("pending_at", at)
         .value("updated_at", now)
         .value("lock_version", Expr::col("lock_version").add(1))
         .and_where(Expr::col("id").eq(id))

@@ -246,6 +246,9 @@ pub const ESCROWS: Table = Table {
         "lock_version",
         "created_at",
         "updated_at",
+        "pending_decision",
+        "pending_by",
+        "pending_at",
     ],
 };
 

@@ -54,6 +54,13 @@ pub enum Action {
     Export,
     LinkProject,
     Edit,
+    Release,
+    Refund,
+    DecideDispute,
+    Verify,
+    Accounts,
+    ConfirmPayment,
+    FailPayment,
 }
 
 impl Action {
@@ -107,6 +114,13 @@ impl Action {
         Action::Export,
         Action::LinkProject,
         Action::Edit,
+        Action::Release,
+        Action::Refund,
+        Action::DecideDispute,
+        Action::Verify,
+        Action::Accounts,
+        Action::ConfirmPayment,
+        Action::FailPayment,
     ];
 
     /// The name used in the config's [keys] table and the locale files.
@@ -146,6 +160,11 @@ impl Action {
                 | Action::Restore
                 | Action::LinkProject
                 | Action::Edit
+                | Action::Release
+                | Action::Refund
+                | Action::DecideDispute
+                | Action::ConfirmPayment
+                | Action::FailPayment
         )
     }
 }

@@ -104,11 +104,15 @@ impl App {
             }
             Pane::Ping => {}
             Pane::Export => self.on_export_page(result),
-            Pane::Action => {
-                if let Ok(done) = result.take::<Done>() {
-                    self.on_done(done);
+            Pane::Action => match result.take::<Done>() {
+                Ok(done) => self.on_done(done),
+                // A step that asks the next question (an amount typed, then its confirmation).
+                Err(other) => {
+                    if let Ok(next) = other.take::<Vec<super::screens::Effect>>() {
+                        self.run_effects(next);
+                    }
                 }
-            }
+            },
             Pane::List(tab) | Pane::Detail(tab) => {
                 self.screens.get_mut(tab).take(result, fill);
                 if let Pane::List(_) = pane {

@@ -180,6 +180,13 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Export, &["e"]),
         (LinkProject, &["L"]),
         (Edit, &["w"]),
+        (Release, &["R"]),
+        (Refund, &["F"]),
+        (DecideDispute, &["D"]),
+        (Verify, &["v"]),
+        (Accounts, &["b"]),
+        (ConfirmPayment, &["K"]),
+        (FailPayment, &["x"]),
     ]
 }
 

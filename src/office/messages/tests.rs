@@ -185,6 +185,13 @@ fn every_error() -> Vec<ServiceError> {
             wait_seconds: 120,
         },
         ServiceError::AlreadySeeded,
+        ServiceError::AwaitingSecond {
+            by: s("Awa Diop"),
+            at,
+            action: s("release"),
+            amount: 5_000_000,
+            currency: s("XOF"),
+        },
         ServiceError::Stale { what: "project" },
         ServiceError::Store(StoreError::NotMigrated),
         ServiceError::Store(StoreError::Connect {
@@ -410,6 +417,7 @@ fn every_error() -> Vec<ServiceError> {
             | ServiceError::AccountDeleted { .. }
             | ServiceError::Throttled { .. }
             | ServiceError::AlreadySeeded
+            | ServiceError::AwaitingSecond { .. }
             | ServiceError::Store(_)
             | ServiceError::Internal(_) => {}
             ServiceError::Domain(d) => match d {

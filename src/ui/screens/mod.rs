@@ -4,7 +4,10 @@
 pub mod articles;
 pub mod audit;
 pub mod commissions;
+pub mod escrow;
 mod facade;
+pub mod ledger;
+pub mod payments;
 pub mod projects;
 mod registry;
 pub mod reviews;

@@ -293,7 +293,9 @@ impl ListScreen for ProjectsScreen {
     fn needs(&self, action: Action) -> Option<Permission> {
         match action {
             Action::AssignTo => Some(Permission::ProjectsAssign),
-            Action::SetStatus => Some(Permission::ProjectsTransition),
+            Action::SetStatus | Action::Reply | Action::Note => {
+                Some(Permission::ProjectsTransition)
+            }
             _ => None,
         }
     }
@@ -303,7 +305,7 @@ impl ListScreen for ProjectsScreen {
             out.push(Action::AssignTo);
         }
         if ctx.may(Permission::ProjectsTransition) {
-            out.push(Action::SetStatus);
+            out.extend([Action::SetStatus, Action::Reply, Action::Note]);
         }
         out.push(Action::History);
         out
@@ -316,6 +318,19 @@ impl ListScreen for ProjectsScreen {
         let (id, seen, l) = (r.id, Some(r.lock_version), ctx.locale);
         match action {
             Action::AssignTo => Some(vec![Effect::Choose(developers(r, ctx.now, l))]),
+            Action::Reply | Action::Note => {
+                let internal = action == Action::Note;
+                let key = if internal {
+                    "compose.project_note_title"
+                } else {
+                    "compose.project_message_title"
+                };
+                let title = ctx.ta(key, &[("title", &r.title), ("client", &r.client_name)]);
+                Some(vec![Effect::Compose {
+                    title,
+                    purpose: message(id, internal, l),
+                }])
+            }
             Action::SetStatus => {
                 // Only the moves the state machine allows; `assigned` goes through A.
                 let from = ProjectStatus::parse(&r.status).ok()?;
@@ -369,6 +384,26 @@ impl ListScreen for ProjectsScreen {
     fn watches(&self, t: &str) -> bool {
         matches!(t, "project" | "commission")
     }
+}
+
+/// A message to the project's parties, or an internal note, composed (drafts kept) then posted.
+fn message(id: i64, internal: bool, locale: crate::domain::Locale) -> super::Compose {
+    let kind = if internal { "note" } else { "message" };
+    super::Compose::new(
+        format!("project-{id}-{kind}"),
+        super::TextSize::Reply,
+        move |body| {
+            Job::write(move |db, actor, origin| async move {
+                service::conversations::post(&db, &actor, &origin, id, &body, internal).await?;
+                let key = if internal {
+                    "toast.project_noted"
+                } else {
+                    "toast.project_messaged"
+                };
+                Ok(Done::about(locale, key, id))
+            })
+        },
+    )
 }
 
 /// Why a developer fits the work: "skills 2/3: Laravel, Vue.js"; their own skills when the

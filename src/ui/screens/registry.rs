@@ -13,6 +13,9 @@ use super::facade::Screen;
 use super::articles::ArticlesScreen;
 use super::audit::AuditScreen;
 use super::commissions::CommissionsScreen;
+use super::escrow::EscrowScreen;
+use super::ledger::LedgerScreen;
+use super::payments::PaymentsScreen;
 use super::projects::ProjectsScreen;
 use super::reviews::ReviewsScreen;
 use super::settings::SettingsScreen;
@@ -125,5 +128,8 @@ registry! {
         Reviews (reviews: ReviewsScreen, "reviews", "[filter: hidden rating: project: user:]", None) = |_: &ScreenInit| ReviewsScreen::default();
         Articles (articles: ArticlesScreen, "articles", "[filter: status:]", None) = |_: &ScreenInit| ArticlesScreen::default();
         Settings (settings: SettingsScreen, "settings", "[filter]", None) = |_: &ScreenInit| SettingsScreen::default();
+        Escrow (escrow: EscrowScreen, "escrow", "[filter: status: currency: provider: project: overdue]", None) = |_: &ScreenInit| EscrowScreen::default();
+        Ledger (ledger: LedgerScreen, "ledger", "[filter: account: currency: code: project: batch:]", None) = |_: &ScreenInit| LedgerScreen::default();
+        Payments (payments: PaymentsScreen, "payments", "[filter: provider: status: direction: ref:]", None) = |_: &ScreenInit| PaymentsScreen::default();
     }
 }
