@@ -306,6 +306,108 @@ async fn bench(url: &str) {
             approvals.len()
         );
     }
+    // Release round trip on the Escrow view: R, an amount, Enter, the confirmation, y ->
+    // committed -> list and detail redrawn. Small amounts: each escrow stays releasable.
+    r.app.switch_tab(TabId::Escrow);
+    r.settle().await;
+    let mut releases = Vec::new();
+    let held = obryl::store::escrows::Filter {
+        statuses: vec!["held".into(), "partially_released".into()],
+        currencies: vec!["XOF".into()],
+        ..Default::default()
+    };
+    r.app.screens.escrow.filter = held;
+    r.app.refresh_tab(TabId::Escrow);
+    r.settle().await;
+    for _ in 0..5 {
+        let Some(row) = r.app.screens.escrow.list.current().cloned() else {
+            break;
+        };
+        if !matches!(
+            row.project_status.as_str(),
+            "in_progress" | "delivered" | "completed"
+        ) {
+            r.key(KeyCode::Down).await;
+            continue;
+        }
+        let t = Instant::now();
+        for c in "R1000".chars() {
+            r.app
+                .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        r.app
+            .handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        r.settle().await;
+        r.app
+            .handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+        r.settle().await;
+        releases.push(ms(t.elapsed()));
+    }
+    if !releases.is_empty() {
+        println!(
+            "release round trip     median {:>7.2} ms  max {:>7.2} ms ({} releases)",
+            percentile(releases.clone(), 0.5),
+            percentile(releases.clone(), 1.0),
+            releases.len()
+        );
+    }
+
+    // The whole ledger verified, and a provider statement of 10 000 lines reconciled.
+    let t = Instant::now();
+    let report = obryl::office::escrow::verify(&mut db.clone())
+        .await
+        .unwrap();
+    let accounts = obryl::store::ledger::accounts(&mut db.clone())
+        .await
+        .map(|a| a.len())
+        .unwrap_or_default();
+    println!(
+        "ledger verify          {:>7.0} ms ({} checks, {} discrepancies, {} accounts)",
+        ms(t.elapsed()),
+        report.checks.len(),
+        report.discrepancies.len(),
+        accounts
+    );
+    let wave = obryl::store::payments::succeeded_between(
+        &mut db.clone(),
+        "wave",
+        chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    if !wave.is_empty() {
+        let lines: Vec<_> = wave
+            .iter()
+            .cycle()
+            .take(10_000)
+            .enumerate()
+            .map(|(k, p)| {
+                (
+                    if k < wave.len() {
+                        p.provider_reference.clone()
+                    } else {
+                        format!("wave_extra_{k}")
+                    },
+                    p.created_at.unwrap_or_default(),
+                    p.amount,
+                    obryl::domain::Currency::parse(&p.currency).unwrap(),
+                    "succeeded".to_owned(),
+                )
+            })
+            .collect();
+        let format = obryl::domain::statement::format_of("wave").unwrap();
+        let text = obryl::domain::statement::write(format, &lines);
+        let t = Instant::now();
+        let report = obryl::office::reconcile::reconcile(&mut db.clone(), "wave", &text)
+            .await
+            .unwrap();
+        println!(
+            "statement of 10 000 lines reconciled {:>7.0} ms ({} matched)",
+            ms(t.elapsed()),
+            report.count(&obryl::office::reconcile::Outcome::Matched)
+        );
+    }
     println!(
         "peak RSS of the harness process: {:.1} MiB",
         peak_rss_kib() as f64 / 1024.0

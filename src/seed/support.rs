@@ -535,7 +535,9 @@ pub(super) fn conversations(
         let (Some(dev), Some(start)) = (p.dev, p.assigned_at) else {
             continue;
         };
-        if !rng.random_bool(plan.project_conv_share) {
+        // A dispute is decided reading the project's thread: disputed projects always have one.
+        let drawn = rng.random_bool(plan.project_conv_share);
+        if !drawn && !p.hist.iter().any(|h| h.0 == ProjectStatus::Disputed) {
             continue;
         }
         let end = match p.completed_at.or(p.cancelled_at) {

@@ -35,7 +35,8 @@ fn short(auditable_type: &str, field: &str, v: &JsonValue, locale: Locale) -> St
     let kind = match (auditable_type, field) {
         ("support_ticket", "status") => Some("ticket"),
         ("commission" | "ext_commission", "status") => Some("commission"),
-        (t @ ("project" | "article"), "status") => Some(t),
+        (t @ ("project" | "article" | "escrow"), "status") => Some(t),
+        ("payment_transaction", "status") => Some("payment"),
         (_, "priority") => Some("priority"),
         (_, "availability") => Some("availability"),
         (_, "category") => Some("category"),
