@@ -371,7 +371,7 @@ async fn bench(url: &str) {
     let wave = obryl::store::payments::succeeded_between(
         &mut db.clone(),
         "wave",
-        chrono::DateTime::<chrono::Utc>::MIN_UTC,
+        chrono::DateTime::from_timestamp(946_684_800, 0).unwrap_or_default(),
         chrono::Utc::now(),
     )
     .await

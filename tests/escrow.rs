@@ -716,3 +716,47 @@ async fn a_large_release_needs_a_second_finance_member() {
         holds(&db).await;
     });
 }
+
+/// Several statuses page as one list: newest first, forward and back, no row twice or missed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn escrows_of_several_statuses_page_as_one_list() {
+    on_both!(|db| {
+        demo(&db).await;
+        let statuses = ["held", "released", "partially_released"];
+        let mut expected: Vec<i64> = Vec::new();
+        for s in statuses {
+            expected.extend(escrows(&db, s).await.iter().map(|e| e.id));
+        }
+        expected.sort_by(|a, b| b.cmp(a));
+        let f = Filter {
+            statuses: statuses.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        let mut anchor = Anchor::First;
+        loop {
+            let page = store::escrows::page(&mut db.clone(), &f, &anchor, 7)
+                .await
+                .unwrap();
+            seen.extend(page.rows.iter().map(|r| r.id));
+            match (page.has_after, page.rows.last()) {
+                (true, Some(r)) => anchor = Anchor::After(store::page::Cursor::id(r.id)),
+                _ => break,
+            }
+        }
+        assert_eq!(seen, expected);
+        let mut back = Vec::new();
+        let mut anchor = Anchor::Last;
+        loop {
+            let page = store::escrows::page(&mut db.clone(), &f, &anchor, 7)
+                .await
+                .unwrap();
+            back.splice(0..0, page.rows.iter().map(|r| r.id));
+            match (page.has_before, page.rows.first()) {
+                (true, Some(r)) => anchor = Anchor::Before(store::page::Cursor::id(r.id)),
+                _ => break,
+            }
+        }
+        assert_eq!(back, expected);
+    });
+}

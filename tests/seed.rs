@@ -257,7 +257,10 @@ async fn ledger_balances(db: &Db) {
         assert_eq!(dp, cp, "{currency} pending");
         assert!(*debits > 0, "{currency} has no transfers");
     }
-    let drifted = obryl::store::ledger::drifted_accounts(&mut conn)
+    let recount = obryl::store::ledger::recount(&mut conn)
+        .await
+        .expect("recount");
+    let drifted = obryl::store::ledger::drifted_accounts(&mut conn, &recount)
         .await
         .expect("drift");
     assert!(drifted.is_empty(), "{drifted:?}");

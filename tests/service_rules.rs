@@ -422,10 +422,13 @@ async fn paying_posts_a_balanced_ledger_transfer_once() {
             assert_eq!((debits, dp), (credits, cp));
         }
         assert!(
-            store::ledger::drifted_accounts(&mut db.clone())
-                .await
-                .unwrap()
-                .is_empty()
+            store::ledger::drifted_accounts(
+                &mut db.clone(),
+                &store::ledger::recount(&mut db.clone()).await.unwrap()
+            )
+            .await
+            .unwrap()
+            .is_empty()
         );
         let pending =
             service::commissions::pay(&db, &awa, &origin(), Kind::Platform, C_SMALL, "x", None)

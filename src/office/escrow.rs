@@ -112,7 +112,9 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
             );
         }
     }
-    for (id, cached_d, counted_d, cached_c, counted_c) in store::ledger::drifted_accounts(c).await?
+    let recount = store::ledger::recount(c).await?;
+    for (id, cached_d, counted_d, cached_c, counted_c) in
+        store::ledger::drifted_accounts(c, &recount).await?
     {
         push(
             "cached_totals",
@@ -122,7 +124,8 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
             ),
         );
     }
-    for (id, currency, held, out_total, put_in, taken_out) in store::ledger::escrow_drift(c).await?
+    for (id, currency, held, out_total, put_in, taken_out) in
+        store::ledger::escrow_drift(c, &recount).await?
     {
         push(
             "escrow_bounds",

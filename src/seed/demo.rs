@@ -28,7 +28,7 @@ async fn write_statement(db: &Db, dir: &Path) -> Result<(), crate::store::StoreE
         let rows = crate::store::payments::succeeded_between(
             &mut db.clone(),
             f.provider,
-            DateTime::<Utc>::MIN_UTC,
+            DateTime::from_timestamp(946_684_800, 0).unwrap_or_default(),
             Utc::now(),
         )
         .await?;

@@ -134,13 +134,40 @@ pub struct Filter {
     pub text: Option<String>,
 }
 
-/// A window of the escrows, newest first, by keyset on the id.
+/// A window of the escrows, newest first, by keyset on the id. Several statuses are read one
+/// status at a time, each along `escrows_status_index` in id order, and merged: a list of
+/// statuses bound as parameters would otherwise be sorted whole.
 pub async fn page(
     c: &mut impl Conn,
     f: &Filter,
     anchor: &Anchor,
     limit: u64,
 ) -> Result<Page<EscrowRow>> {
+    if f.statuses.len() <= 1 {
+        return Ok(finish(window(c, f, anchor, limit).await?, anchor, limit));
+    }
+    let mut rows = Vec::new();
+    for status in &f.statuses {
+        let one = Filter {
+            statuses: vec![status.clone()],
+            ..f.clone()
+        };
+        rows.extend(window(c, &one, anchor, limit).await?);
+    }
+    // The query order: newest first, but oldest first when reading backwards.
+    let backwards = matches!(anchor, Anchor::Last | Anchor::Before(_));
+    rows.sort_by_key(|r| if backwards { r.id } else { -r.id });
+    rows.truncate(limit as usize + 1);
+    Ok(finish(rows, anchor, limit))
+}
+
+/// The rows of one window in query order (`limit` + 1 at most), before `finish`.
+async fn window(
+    c: &mut impl Conn,
+    f: &Filter,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Vec<EscrowRow>> {
     let mut q = base();
     if !f.statuses.is_empty() {
         q.and_where(Expr::col(("e", "status")).is_in(f.statuses.iter().cloned()));
@@ -174,7 +201,7 @@ pub async fn page(
         dir: SortDir::Desc,
     };
     keyset.apply(&mut q, anchor, limit);
-    Ok(finish(c.all(&q).await?, anchor, limit))
+    c.all(&q).await
 }
 
 pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<EscrowRow>> {

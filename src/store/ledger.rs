@@ -121,24 +121,92 @@ pub async fn cached_totals(c: &mut impl Conn) -> Result<Vec<(String, i64, i64, i
     c.all(&q).await
 }
 
-/// Accounts whose cached posted totals differ from a recount of their transfers:
-/// (account id, cached debits, recounted debits, cached credits, recounted credits).
-pub async fn drifted_accounts(c: &mut impl Conn) -> Result<Vec<(i64, i64, i64, i64, i64)>> {
-    let q = Query::select()
-        .column(("a", "id"))
-        .column(("a", "debits_posted"))
-        .expr(Expr::cust(
-            "CAST((SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t WHERE t.debit_account_id = a.id AND t.phase IN ('single', 'post_pending')) AS BIGINT)",
-        ))
-        .column(("a", "credits_posted"))
-        .expr(Expr::cust(
-            "CAST((SELECT COALESCE(SUM(t.amount), 0) FROM ledger_transfers t WHERE t.credit_account_id = a.id AND t.phase IN ('single', 'post_pending')) AS BIGINT)",
-        ))
-        .from_as("ledger_accounts", "a")
+/// Every posted transfer summed: per account (debits, credits) and, for the escrow accounts,
+/// per project (into escrow, out of it). Two grouped passes over the transfers, done by the
+/// database: one by (debit, credit) account pair (a few dozen groups), one by project over
+/// the transfers that touch an escrow account.
+#[derive(Debug, Default)]
+pub struct Recount {
+    pub debits: std::collections::HashMap<i64, i64>,
+    pub credits: std::collections::HashMap<i64, i64>,
+    pub escrow_in: std::collections::HashMap<i64, i64>,
+    pub escrow_out: std::collections::HashMap<i64, i64>,
+}
+
+pub async fn recount(c: &mut impl Conn) -> Result<Recount> {
+    let posted = || Expr::col("phase").is_in(["single", "post_pending"]);
+    let mut out = Recount::default();
+    let pairs = Query::select()
+        .expr(Expr::cust("CAST(debit_account_id AS BIGINT)"))
+        .expr(Expr::cust("CAST(credit_account_id AS BIGINT)"))
+        .expr(Expr::cust("CAST(SUM(amount) AS BIGINT)"))
+        .from("ledger_transfers")
+        .and_where(posted())
+        .group_by_col("debit_account_id")
+        .group_by_col("credit_account_id")
         .to_owned();
-    let rows: Vec<(i64, i64, i64, i64, i64)> = c.all(&q).await?;
+    for (debit, credit, amount) in c.all::<(i64, i64, i64)>(&pairs).await? {
+        *out.debits.entry(debit).or_default() += amount;
+        *out.credits.entry(credit).or_default() += amount;
+    }
+    let escrow: Vec<String> = c
+        .all::<(i64,)>(
+            &Query::select()
+                .column("id")
+                .from("ledger_accounts")
+                .and_where(Expr::col("kind").eq("escrow"))
+                .to_owned(),
+        )
+        .await?
+        .into_iter()
+        .map(|r| r.0.to_string())
+        .collect();
+    if escrow.is_empty() {
+        return Ok(out);
+    }
+    // Account ids read just above, written inline so the planner sees them.
+    let ids = escrow.join(", ");
+    let flows = Query::select()
+        .expr(Expr::cust("CAST(project_id AS BIGINT)"))
+        .expr(Expr::cust(format!(
+            "CAST(SUM(CASE WHEN credit_account_id IN ({ids}) THEN amount ELSE 0 END) AS BIGINT)"
+        )))
+        .expr(Expr::cust(format!(
+            "CAST(SUM(CASE WHEN debit_account_id IN ({ids}) THEN amount ELSE 0 END) AS BIGINT)"
+        )))
+        .from("ledger_transfers")
+        .and_where(posted())
+        .and_where(Expr::col("project_id").is_not_null())
+        .and_where(Expr::cust(format!(
+            "(credit_account_id IN ({ids}) OR debit_account_id IN ({ids}))"
+        )))
+        .group_by_col("project_id")
+        .to_owned();
+    for (project, into, from) in c.all::<(i64, i64, i64)>(&flows).await? {
+        out.escrow_in.insert(project, into);
+        out.escrow_out.insert(project, from);
+    }
+    Ok(out)
+}
+
+/// Accounts whose cached posted totals differ from the recount of their transfers:
+/// (account id, cached debits, recounted debits, cached credits, recounted credits).
+pub async fn drifted_accounts(
+    c: &mut impl Conn,
+    recount: &Recount,
+) -> Result<Vec<(i64, i64, i64, i64, i64)>> {
+    let accounts = Query::select()
+        .columns(["id", "debits_posted", "credits_posted"])
+        .from("ledger_accounts")
+        .to_owned();
+    let rows: Vec<(i64, i64, i64)> = c.all(&accounts).await?;
     Ok(rows
         .into_iter()
+        .map(|(id, d, cr)| {
+            let rd = recount.debits.get(&id).copied().unwrap_or(0);
+            let rc = recount.credits.get(&id).copied().unwrap_or(0);
+            (id, d, rd, cr, rc)
+        })
         .filter(|r| r.1 != r.2 || r.3 != r.4)
         .collect())
 }
@@ -146,28 +214,26 @@ pub async fn drifted_accounts(c: &mut impl Conn) -> Result<Vec<(i64, i64, i64, i
 /// Escrows whose amounts disagree with the ledger: (escrow id, currency, held, released +
 /// refunded, put into escrow by transfers, taken out of it by transfers). The escrow accounts
 /// are one per currency; each transfer names its project.
-pub async fn escrow_drift(c: &mut impl Conn) -> Result<Vec<(i64, String, i64, i64, i64, i64)>> {
-    let sums = |side: &str| {
-        format!(
-            "CAST(COALESCE((SELECT SUM(t.amount) FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.{side}_account_id \
-             WHERE t.project_id = e.project_id AND a.kind = 'escrow' AND t.phase IN ('single', 'post_pending')), 0) AS BIGINT)"
-        )
-    };
+pub async fn escrow_drift(
+    c: &mut impl Conn,
+    recount: &Recount,
+) -> Result<Vec<(i64, String, i64, i64, i64, i64)>> {
     let q = Query::select()
-        .column(("e", "id"))
-        .column(("e", "currency"))
-        .column(("e", "amount_held"))
+        .columns(["id", "project_id", "currency", "amount_held"])
         .expr(Expr::cust(
-            "CAST(e.amount_released + e.amount_refunded AS BIGINT)",
+            "CAST(amount_released + amount_refunded AS BIGINT)",
         ))
-        .expr(Expr::cust(sums("credit")))
-        .expr(Expr::cust(sums("debit")))
-        .from_as("escrows", "e")
+        .from("escrows")
         .to_owned();
-    let rows: Vec<(i64, String, i64, i64, i64, i64)> = c.all(&q).await?;
+    let rows: Vec<(i64, i64, String, i64, i64)> = c.all(&q).await?;
     Ok(rows
         .into_iter()
-        .filter(|r| r.2 != r.4 || r.3 != r.5 || r.3 > r.2)
+        .filter_map(|(id, project, currency, held, out_total)| {
+            let put_in = recount.escrow_in.get(&project).copied().unwrap_or(0);
+            let taken_out = recount.escrow_out.get(&project).copied().unwrap_or(0);
+            (held != put_in || out_total != taken_out || out_total > held)
+                .then_some((id, currency, held, out_total, put_in, taken_out))
+        })
         .collect())
 }
 

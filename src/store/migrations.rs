@@ -30,7 +30,7 @@ macro_rules! all_migrations {
             19 "0019_staff_sessions", 20 "0020_moderation_indexes",
             21 "0021_access_control", 22 "0022_ticket_sla_keys", 23 "0023_users_name_key",
             24 "0024_ticket_follow_ups", 25 "0025_project_skills", 26 "0026_escrow_payouts",
-            27 "0027_escrow_second_approval",
+            27 "0027_escrow_second_approval", 28 "0028_commissions_by_project",
         )
     };
 }
