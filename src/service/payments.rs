@@ -26,18 +26,9 @@ fn one_line(field: &'static str, text: &str, max: usize) -> Result<String> {
     Ok(text)
 }
 
-/// Records that the provider confirmed a pending (or initiated) transaction under
-/// `reference`. A collection into an escrow awaiting funds moves the money in and holds it.
-pub async fn confirm(
-    db: &Db,
-    actor: &Actor,
-    origin: &Origin,
-    id: i64,
-    reference: &str,
-) -> Result<()> {
-    let reference = one_line("provider reference", reference, REFERENCE_MAX_BYTES)?;
-    let (mut tx, actor) = access::begin(db, actor, UseCase::PaymentRecord).await?;
-    let p = store::payments::get(&mut tx, id)
+/// The transaction, if the provider has not answered for it yet (initiated or pending).
+async fn still_open(tx: &mut store::Tx, id: i64) -> Result<store::escrows::PaymentRow> {
+    let p = store::payments::get(tx, id)
         .await?
         .ok_or(ServiceError::NotFound {
             what: "payment",
@@ -49,6 +40,21 @@ pub async fn confirm(
             message: format!("this transaction is already {}", p.status),
         });
     }
+    Ok(p)
+}
+
+/// Records that the provider confirmed a pending (or initiated) transaction under
+/// `reference`. A collection into an escrow awaiting funds moves the money in and holds it.
+pub async fn confirm(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    reference: &str,
+) -> Result<()> {
+    let reference = one_line("provider reference", reference, REFERENCE_MAX_BYTES)?;
+    let (mut tx, actor) = access::begin(db, actor, UseCase::PaymentRecord).await?;
+    let p = still_open(&mut tx, id).await?;
     let now = super::now();
     let values = vec![
         ("status", "succeeded".into()),
@@ -187,18 +193,7 @@ async fn fund(
 pub async fn fail(db: &Db, actor: &Actor, origin: &Origin, id: i64, reason: &str) -> Result<()> {
     let reason = one_line("reason", reason, 512)?;
     let (mut tx, actor) = access::begin(db, actor, UseCase::PaymentRecord).await?;
-    let p = store::payments::get(&mut tx, id)
-        .await?
-        .ok_or(ServiceError::NotFound {
-            what: "payment",
-            key: id.to_string(),
-        })?;
-    if !matches!(p.status.as_str(), "initiated" | "pending") {
-        return Err(ServiceError::Invalid {
-            field: "status",
-            message: format!("this transaction is already {}", p.status),
-        });
-    }
+    let p = still_open(&mut tx, id).await?;
     let now = super::now();
     let values = vec![
         ("status", "failed".into()),

@@ -285,22 +285,7 @@ pub struct PaymentRow {
 
 /// The escrow's payment transactions, oldest first (at most `limit`).
 pub async fn payments(c: &mut impl Conn, escrow_id: i64, limit: u64) -> Result<Vec<PaymentRow>> {
-    let q = Query::select()
-        .columns([
-            "id",
-            "project_id",
-            "escrow_id",
-            "provider",
-            "provider_reference",
-            "direction",
-            "amount",
-            "currency",
-            "status",
-            "failure_reason",
-            "created_at",
-            "updated_at",
-        ])
-        .from("payment_transactions")
+    let q = super::payments::select()
         .and_where(Expr::col("escrow_id").eq(escrow_id))
         .order_by("id", Order::Asc)
         .limit(limit)
@@ -327,35 +312,7 @@ pub struct TransferRow {
 
 /// Every ledger transfer of a project, in the order they were written (at most `limit`).
 pub async fn transfers(c: &mut impl Conn, project_id: i64, limit: u64) -> Result<Vec<TransferRow>> {
-    let q = Query::select()
-        .columns([
-            ("t", "id"),
-            ("t", "idempotency_key"),
-            ("t", "debit_account_id"),
-            ("t", "credit_account_id"),
-            ("t", "amount"),
-            ("t", "currency"),
-            ("t", "phase"),
-            ("t", "code"),
-            ("t", "project_id"),
-            ("t", "batch_id"),
-            ("t", "created_at"),
-        ])
-        .expr_as(Expr::col(("da", "code")), "debit_code")
-        .expr_as(Expr::col(("ca", "code")), "credit_code")
-        .from_as("ledger_transfers", "t")
-        .join_as(
-            JoinType::InnerJoin,
-            "ledger_accounts",
-            "da",
-            Expr::col(("da", "id")).equals(("t", "debit_account_id")),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            "ledger_accounts",
-            "ca",
-            Expr::col(("ca", "id")).equals(("t", "credit_account_id")),
-        )
+    let q = super::ledger::transfer_select()
         .and_where(Expr::col(("t", "project_id")).eq(project_id))
         .order_by(("t", "id"), Order::Asc)
         .limit(limit)

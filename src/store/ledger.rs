@@ -416,7 +416,8 @@ pub struct TransferFilter {
     pub key_prefix: Option<String>,
 }
 
-fn transfer_select() -> SelectStatement {
+/// Transfers with the codes of both their accounts (`TransferRow`).
+pub(super) fn transfer_select() -> SelectStatement {
     Query::select()
         .columns([
             ("t", "id"),

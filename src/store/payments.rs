@@ -8,7 +8,8 @@ use super::escrows::PaymentRow;
 use super::page::{Anchor, Keyset, Page, SortDir, finish};
 use super::{Conn, Result};
 
-fn base() -> SelectStatement {
+/// Payment transactions as `PaymentRow` reads them.
+pub(super) fn select() -> SelectStatement {
     Query::select()
         .columns([
             "id",
@@ -37,7 +38,7 @@ pub async fn by_references(
     let mut out = Vec::with_capacity(references.len());
     // In chunks: a statement may have many thousand lines, a query has a parameter limit.
     for chunk in references.chunks(500) {
-        let mut q = base();
+        let mut q = select();
         q.and_where(Expr::col("provider").eq(provider))
             .and_where(Expr::col("provider_reference").is_in(chunk.iter().cloned()));
         out.extend(c.all::<PaymentRow>(&q).await?);
@@ -53,7 +54,7 @@ pub async fn succeeded_between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<PaymentRow>> {
-    let mut q = base();
+    let mut q = select();
     q.and_where(Expr::col("provider").eq(provider))
         .and_where(Expr::col("status").eq("succeeded"))
         .and_where(Expr::col("created_at").gte(from))
@@ -78,7 +79,7 @@ pub async fn page(
     anchor: &Anchor,
     limit: u64,
 ) -> Result<Page<PaymentRow>> {
-    let mut q = base();
+    let mut q = select();
     if !f.providers.is_empty() {
         q.and_where(Expr::col("provider").is_in(f.providers.iter().cloned()));
     }
@@ -101,7 +102,7 @@ pub async fn page(
 }
 
 pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<PaymentRow>> {
-    let mut q = base();
+    let mut q = select();
     q.and_where(Expr::col("id").eq(id));
     c.opt(&q).await
 }

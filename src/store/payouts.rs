@@ -132,22 +132,7 @@ pub async fn insert_payout(tx: &mut Tx, p: &NewPayout<'_>) -> Result<i64> {
 
 /// The payment transactions of a batch, in order.
 pub async fn batch(c: &mut impl Conn, batch_id: &str) -> Result<Vec<PaymentRow>> {
-    let q = Query::select()
-        .columns([
-            "id",
-            "project_id",
-            "escrow_id",
-            "provider",
-            "provider_reference",
-            "direction",
-            "amount",
-            "currency",
-            "status",
-            "failure_reason",
-            "created_at",
-            "updated_at",
-        ])
-        .from("payment_transactions")
+    let q = super::payments::select()
         .and_where(Expr::col("batch_id").eq(batch_id))
         .order_by("id", Order::Asc)
         .to_owned();
