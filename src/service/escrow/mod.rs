@@ -19,6 +19,18 @@ use super::access;
 use super::record::{Change, Diff, Notice, record, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError, settings};
 
+mod auto_release;
+mod four_eyes;
+mod parts;
+
+pub use auto_release::{auto_release, due_for_auto_release};
+pub(crate) use four_eyes::Gate;
+use four_eyes::second_approval;
+pub use four_eyes::{Asked, Decided, withdraw};
+pub use parts::owed;
+pub(crate) use parts::{commission_still_in_escrow, follow_commission_payment};
+use parts::{move_out, post_release};
+
 pub const REASON_MAX_BYTES: usize = 2048;
 
 /// How much: everything left, or an amount in minor units.
@@ -37,36 +49,6 @@ pub enum Split {
     DeveloperBps(i64),
 }
 
-/// How a decision ended: carried out, or (above the dual-approval threshold) recorded as the
-/// first approval, waiting for a second, different finance member to take the same decision.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Decided<T> {
-    Done(T),
-    FirstApproval,
-}
-
-impl<T> Decided<T> {
-    pub fn done(self) -> Option<T> {
-        match self {
-            Decided::Done(t) => Some(t),
-            Decided::FirstApproval => None,
-        }
-    }
-}
-
-/// A decision as it waits for its second approval: the second finance member must ask for
-/// exactly the same.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Asked {
-    /// release, refund or dispute.
-    pub action: String,
-    /// The amount it moves (for a dispute, everything left).
-    pub amount: i64,
-    /// A dispute's part for the client.
-    #[serde(default)]
-    pub client: Option<i64>,
-}
-
 /// What a release moved: each party's part (they add up to `amount`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Released {
@@ -81,49 +63,6 @@ async fn load(c: &mut impl Conn, id: i64) -> Result<EscrowRow> {
             what: "escrow",
             key: id.to_string(),
         })
-}
-
-/// Who is still owed what out of this escrow, from its commission, its approved external
-/// commissions and what the ledger already moved out of it.
-pub async fn owed(c: &mut impl Conn, row: &EscrowRow, default_rate_bps: i64) -> Result<Owed> {
-    let Some(account) = store::ledger::find_account(c, "escrow", &row.currency).await? else {
-        return Ok(Owed::default());
-    };
-    let moved = store::escrows::moved_out(c, row.project_id, account).await?;
-    let sum = |codes: &[i64]| -> i64 {
-        moved
-            .iter()
-            .filter(|m| codes.contains(&m.0))
-            .map(|m| m.2)
-            .sum()
-    };
-    let commission = match store::escrows::live_commission(c, row.project_id).await? {
-        Some((amount, _)) => amount,
-        None => commission::commission_amount(row.amount_held, default_rate_bps)?,
-    };
-    let contributors: Vec<(i64, i64, i64)> = store::escrows::contributor_shares(c, row.project_id)
-        .await?
-        .into_iter()
-        .map(|(id, amount)| {
-            let mine = |key: &str| {
-                key.starts_with(&format!("ext_commission:{id}:"))
-                    || key.ends_with(&format!(":ext{id}"))
-            };
-            let moved_to = moved
-                .iter()
-                .filter(|m| m.0 == code::CONTRIBUTOR && mine(&m.1))
-                .map(|m| m.2)
-                .sum();
-            (id, amount, moved_to)
-        })
-        .collect();
-    Ok(escrow::owed(
-        row.amount_held,
-        commission,
-        sum(&[code::COMMISSION, code::PLATFORM_FEE]),
-        &contributors,
-        sum(&[code::RELEASE]),
-    ))
 }
 
 /// Opens the decision's transaction: rights re-read, the escrow loaded, the version checked.
@@ -164,95 +103,6 @@ fn amount_of(row: &EscrowRow, take: Take) -> i64 {
         Take::All => row.amounts().remaining(),
         Take::Amount(a) => a,
     }
-}
-
-/// A transfer out of the project's escrow, in the decision's batch.
-#[allow(clippy::too_many_arguments)]
-async fn move_out(
-    tx: &mut Tx,
-    row: &EscrowRow,
-    to: &str,
-    amount: i64,
-    code: i64,
-    key: &str,
-    batch: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    if amount <= 0 {
-        return Ok(());
-    }
-    let escrow = store::ledger::account(tx, "escrow", "escrow", &row.currency, now).await?;
-    let credit = store::ledger::account(tx, to, to, &row.currency, now).await?;
-    store::ledger::post(
-        tx,
-        &store::ledger::NewTransfer {
-            idempotency_key: key,
-            debit_account_id: escrow,
-            credit_account_id: credit,
-            amount,
-            currency: &row.currency,
-            code,
-            project_id: Some(row.project_id),
-            batch_id: Some(batch),
-            now,
-        },
-    )
-    .await
-    .map_err(|e| match e.unique_violation() {
-        Some(_) => ServiceError::Stale { what: "escrow" },
-        None => e.into(),
-    })?;
-    Ok(())
-}
-
-/// Posts the parts of a release of `amount` and returns them.
-async fn post_release(
-    tx: &mut Tx,
-    row: &EscrowRow,
-    amount: i64,
-    batch: &str,
-    now: DateTime<Utc>,
-) -> Result<Owed> {
-    let rate = settings::default_rate_bps(tx).await?;
-    let owed = owed(tx, row, rate).await?;
-    let parts = escrow::divide(amount, &owed)?;
-    let key = |part: &str| format!("{batch}:{part}");
-    move_out(
-        tx,
-        row,
-        "developer_payable",
-        parts.developer,
-        code::RELEASE,
-        &key("developer"),
-        batch,
-        now,
-    )
-    .await?;
-    move_out(
-        tx,
-        row,
-        "platform_revenue",
-        parts.platform,
-        code::COMMISSION,
-        &key("platform"),
-        batch,
-        now,
-    )
-    .await?;
-    for (ext, part) in &parts.contributors {
-        move_out(
-            tx,
-            row,
-            "contributor_payable",
-            *part,
-            code::CONTRIBUTOR,
-            &key(&format!("ext{ext}")),
-            batch,
-            now,
-        )
-        .await?;
-    }
-    Ok(parts)
 }
 
 /// The escrow row moved to `amounts`, or the race lost to whoever changed it first.
@@ -322,145 +172,6 @@ fn parts_json(parts: &Owed) -> JsonValue {
         "platform": parts.platform,
         "contributors": parts.contributors.iter().map(|(id, a)| json!({"ext_commission_id": id, "amount": a})).collect::<Vec<_>>(),
     })
-}
-
-enum Gate {
-    Proceed,
-    Requested,
-}
-
-/// Four-eyes on escrow decisions, the rules of commissions: the project's client and developer
-/// never decide; above `commission.dual_approval_threshold` the first decision is recorded and
-/// a second, different finance member carries out the same one. A waiting decision blocks any
-/// other until it is carried out or withdrawn.
-async fn second_approval(
-    tx: &mut Tx,
-    actor: &Actor,
-    origin: &Origin,
-    row: &EscrowRow,
-    asked: &Asked,
-) -> Result<Gate> {
-    if actor.id == row.client_id {
-        return Err(ServiceError::FourEyes(super::FourEyes::Client));
-    }
-    if row.developer_id == Some(actor.id) {
-        return Err(ServiceError::FourEyes(super::FourEyes::Developer));
-    }
-    let waiting: Option<Asked> = row
-        .pending_decision
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok());
-    if let Some(w) = waiting {
-        if &w != asked {
-            return Err(ServiceError::AwaitingSecond {
-                by: row.pending_by_name.clone().unwrap_or_default(),
-                at: row.pending_at.unwrap_or_default(),
-                action: w.action,
-                amount: w.amount,
-                currency: row.currency.clone(),
-            });
-        }
-        if row.pending_by == Some(actor.id) {
-            return Err(ServiceError::FourEyes(super::FourEyes::SameApprover));
-        }
-        return Ok(Gate::Proceed);
-    }
-    let threshold = settings::dual_approval_threshold(tx, &row.currency).await?;
-    if threshold.is_none_or(|t| asked.amount <= t) {
-        return Ok(Gate::Proceed);
-    }
-    let now = super::now();
-    let json = serde_json::to_value(asked).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    if !store::escrows::set_pending(
-        tx,
-        row.id,
-        row.lock_version,
-        Some((json.clone(), actor.id)),
-        now,
-    )
-    .await?
-    {
-        return Err(ServiceError::Stale { what: "escrow" });
-    }
-    let second: Vec<Notice> = second_approvers(tx, actor.id)
-        .await?
-        .into_iter()
-        .map(|user_id| Notice {
-            user_id,
-            class: "App\\Notifications\\EscrowDecisionRequested",
-            kind: "escrow.decision_requested",
-            params: json!({
-                "project_title": row.project_title, "project_id": row.project_id,
-                "action": asked.action, "amount": asked.amount, "currency": row.currency,
-            }),
-        })
-        .collect();
-    record(
-        tx,
-        Some(actor),
-        origin,
-        Change {
-            event: "decision_requested",
-            subject_type: "escrow",
-            subject_id: row.id,
-            diff: Diff::new().field("pending_decision", JsonValue::Null, json),
-            notices: second,
-            webhook: None,
-        },
-    )
-    .await?;
-    Ok(Gate::Requested)
-}
-
-/// Staff who may take the second approval of an escrow decision (not `except`).
-async fn second_approvers(tx: &mut Tx, except: i64) -> Result<Vec<i64>> {
-    let roles: Vec<&str> = crate::domain::access::staff_roles()
-        .filter(|r| r.grants(crate::domain::Permission::EscrowRelease))
-        .map(|r| r.as_str())
-        .collect();
-    Ok(store::users::staff(tx, &roles)
-        .await?
-        .into_iter()
-        .map(|(id, _, _)| id)
-        .filter(|id| *id != except)
-        .collect())
-}
-
-/// Withdraws the decision waiting for a second approval (anyone who may take it), audited.
-pub async fn withdraw(
-    db: &Db,
-    actor: &Actor,
-    origin: &Origin,
-    id: i64,
-    seen: Option<i64>,
-) -> Result<()> {
-    let (mut tx, actor, row) = open(db, actor, UseCase::EscrowRelease, id, seen).await?;
-    let Some(waiting) = row.pending_decision.clone() else {
-        return Err(ServiceError::Invalid {
-            field: "escrow",
-            message: "no decision is waiting for a second approval".into(),
-        });
-    };
-    let now = super::now();
-    if !store::escrows::set_pending(&mut tx, row.id, row.lock_version, None, now).await? {
-        return Err(ServiceError::Stale { what: "escrow" });
-    }
-    let was: JsonValue = serde_json::from_str(&waiting).unwrap_or(JsonValue::Null);
-    record_and_commit(
-        tx,
-        Some(&actor),
-        origin,
-        Change {
-            event: "decision_withdrawn",
-            subject_type: "escrow",
-            subject_id: row.id,
-            diff: Diff::new().field("pending_decision", was, JsonValue::Null),
-            notices: Vec::new(),
-            webhook: None,
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// Releases all or part of what is left, after the work was validated (or a milestone was):
@@ -743,82 +454,6 @@ async fn close_project(
     Ok(())
 }
 
-/// Escrows the client left unanswered after a delivery for `escrow.auto_release_days`.
-pub async fn due_for_auto_release(c: &mut impl Conn, now: DateTime<Utc>) -> Result<Vec<EscrowRow>> {
-    let days = settings::auto_release_days(c).await?;
-    let filter = store::escrows::Filter {
-        delivered_before: Some(now - Duration::days(days)),
-        ..Default::default()
-    };
-    let mut out = Vec::new();
-    let mut anchor = store::Anchor::First;
-    loop {
-        let page = store::escrows::page(c, &filter, &anchor, 200).await?;
-        let last = page.rows.last().map(|r| store::page::Cursor::id(r.id));
-        out.extend(page.rows);
-        match (page.has_after, last) {
-            (true, Some(cursor)) => anchor = store::Anchor::After(cursor),
-            _ => break,
-        }
-    }
-    Ok(out)
-}
-
-/// Releases everything left in each escrow due for auto-release, as the system (the audit
-/// row names no staff member; `actor` is who ran it, and needs `escrow.release`). Idempotent:
-/// a released escrow is no longer due. Returns (escrow id, amount released) for each.
-pub async fn auto_release(db: &Db, actor: &Actor, origin: &Origin) -> Result<Vec<(i64, i64)>> {
-    access::authorize(db, actor, UseCase::EscrowRelease).await?;
-    let due = {
-        let mut c = db.clone();
-        due_for_auto_release(&mut c, super::now()).await?
-    };
-    let mut done = Vec::new();
-    for row in due {
-        let mut tx = db.begin().await?;
-        // Read again inside the transaction: another run may have released it meanwhile.
-        let row = load(&mut tx, row.id).await?;
-        if !matches!(
-            status_of(&row)?,
-            EscrowStatus::Held | EscrowStatus::PartiallyReleased
-        ) || row.amounts().remaining() == 0
-        {
-            continue;
-        }
-        let amount = row.amounts().remaining();
-        let amounts = row.amounts().take(amount, false, &row.currency)?;
-        let now = super::now();
-        let batch = format!("release:e{}:v{}", row.id, row.lock_version);
-        let parts = post_release(&mut tx, &row, amount, &batch, now).await?;
-        match save(&mut tx, &row, amounts, now).await {
-            Err(ServiceError::Stale { .. }) => continue,
-            other => other?,
-        }
-        system_message(&mut tx, &row, "escrow.system.auto_released", amount, now).await?;
-        let diff = Diff::new()
-            .field("amount_released", row.amount_released, amounts.released)
-            .field("status", row.status.as_str(), amounts.status().as_str())
-            .field("parts", JsonValue::Null, parts_json(&parts))
-            .field("auto_release", JsonValue::Null, true);
-        record_and_commit(
-            tx,
-            None,
-            origin,
-            Change {
-                event: "auto_released",
-                subject_type: "escrow",
-                subject_id: row.id,
-                diff,
-                notices: notices(&row, "escrow.auto_released", amount),
-                webhook: Some("escrow.released"),
-            },
-        )
-        .await?;
-        done.push((row.id, amount));
-    }
-    Ok(done)
-}
-
 /// An operation the escrow's state does not allow ("cannot release an escrow that is refunded").
 fn not_now(row: &EscrowRow, action: &'static str) -> ServiceError {
     ServiceError::Domain(DomainError::IllegalTransition {
@@ -830,59 +465,4 @@ fn not_now(row: &EscrowRow, action: &'static str) -> ServiceError {
             _ => "decided".to_owned(),
         },
     })
-}
-
-/// How much of an approved commission's amount the ledger still has to move out of the
-/// project's escrow when it is paid (releases may already have moved the platform's part).
-pub(crate) async fn commission_still_in_escrow(
-    tx: &mut Tx,
-    project_id: i64,
-    amount: i64,
-    external: Option<i64>,
-) -> Result<i64> {
-    let Some(row) = store::escrows::of_project(tx, project_id).await? else {
-        return Ok(amount);
-    };
-    let Some(account) = store::ledger::find_account(tx, "escrow", &row.currency).await? else {
-        return Ok(amount);
-    };
-    let moved = store::escrows::moved_out(tx, project_id, account).await?;
-    let already: i64 = moved
-        .iter()
-        .filter(|m| match external {
-            None => m.0 == code::COMMISSION || m.0 == code::PLATFORM_FEE,
-            Some(id) => {
-                m.0 == code::CONTRIBUTOR
-                    && (m.1.starts_with(&format!("ext_commission:{id}:"))
-                        || m.1.ends_with(&format!(":ext{id}")))
-            }
-        })
-        .map(|m| m.2)
-        .sum();
-    Ok((amount - already).clamp(0, row.amounts().remaining().max(0)))
-}
-
-/// After a commission's payment moved `amount` out of the project's escrow: the escrow row
-/// follows (released grows, the status with it).
-pub(crate) async fn follow_commission_payment(
-    tx: &mut Tx,
-    project_id: i64,
-    amount: i64,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    if amount <= 0 {
-        return Ok(());
-    }
-    let Some(row) = store::escrows::of_project(tx, project_id).await? else {
-        return Ok(());
-    };
-    let amounts = row.amounts().take(amount, false, &row.currency)?;
-    // The payment is not refused for the escrow's state: its money already left escrow.
-    let status = amounts.status();
-    if !store::escrows::cas_update(tx, row.id, row.lock_version, amounts, status.as_str(), now)
-        .await?
-    {
-        return Err(ServiceError::Stale { what: "escrow" });
-    }
-    Ok(())
 }
