@@ -224,29 +224,7 @@ fn show(d: &EscrowDetail, locale: Locale) {
     output::record(&fields);
     if !d.payments.is_empty() {
         println!();
-        let rows: Vec<Vec<String>> = d
-            .payments
-            .iter()
-            .map(|p| {
-                vec![
-                    p.provider.clone(),
-                    p.provider_reference.clone(),
-                    p.direction.clone(),
-                    money(p.amount, &p.currency, locale),
-                    p.status.clone(),
-                    or_dash(p.failure_reason.clone()),
-                ]
-            })
-            .collect();
-        let header = [
-            "provider",
-            "reference",
-            "direction",
-            "amount",
-            "status",
-            "failure",
-        ];
-        output::table(&header, &rows, &[3]);
+        super::payments::print_table(&d.payments, locale);
     }
     if !d.transfers.is_empty() {
         println!();

@@ -84,6 +84,34 @@ pub enum PaymentCommand {
     },
 }
 
+/// Payment transactions as a text table; `#` is the id `payment confirm|fail` take.
+pub fn print_table(payments: &[PaymentRow], locale: Locale) {
+    let rows: Vec<Vec<String>> = payments
+        .iter()
+        .map(|p| {
+            vec![
+                format!("#{}", p.id),
+                p.provider.clone(),
+                p.provider_reference.clone(),
+                p.direction.clone(),
+                money(p.amount, &p.currency, locale),
+                p.status.clone(),
+                or_dash(p.failure_reason.clone()),
+            ]
+        })
+        .collect();
+    let header = [
+        "#",
+        "provider",
+        "reference",
+        "direction",
+        "amount",
+        "status",
+        "failure",
+    ];
+    output::table(&header, &rows, &[4]);
+}
+
 pub fn as_json(p: &PaymentRow) -> serde_json::Value {
     json!({
         "id": p.id, "project_id": p.project_id, "escrow_id": p.escrow_id,
@@ -131,31 +159,7 @@ pub async fn payment(
                 output::print_list(page.rows.iter().map(as_json).collect());
                 return Ok(());
             }
-            let rows: Vec<Vec<String>> = page
-                .rows
-                .iter()
-                .map(|p| {
-                    vec![
-                        format!("#{}", p.id),
-                        p.provider.clone(),
-                        p.provider_reference.clone(),
-                        p.direction.clone(),
-                        money(p.amount, &p.currency, locale),
-                        p.status.clone(),
-                        or_dash(p.failure_reason.clone()),
-                    ]
-                })
-                .collect();
-            let header = [
-                "#",
-                "provider",
-                "reference",
-                "direction",
-                "amount",
-                "status",
-                "failure",
-            ];
-            output::table(&header, &rows, &[4]);
+            print_table(&page.rows, locale);
         }
         PaymentCommand::Confirm {
             id,
