@@ -18,6 +18,9 @@ pub struct Config {
     pub live: LiveConfig,
     pub limits: LimitsConfig,
     pub logging: LoggingConfig,
+    pub worker: WorkerConfig,
+    pub webhooks: WebhooksConfig,
+    pub api: ApiConfig,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyBinding>,
 }
@@ -88,6 +91,46 @@ pub struct LimitsConfig {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct LoggingConfig {
     pub filter: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct WorkerConfig {
+    /// Run the worker inside the TUI when it opens the embedded demo database.
+    pub in_process_on_demo: bool,
+    /// How often an idle worker looks for due work.
+    pub poll_ms: u64,
+    /// How long a claimed delivery or a job lease is a worker's own before another may take it.
+    pub lease_seconds: i64,
+    /// Deliveries claimed at once, and sent concurrently.
+    pub batch_size: usize,
+    pub concurrency: usize,
+    /// How often the scheduled jobs (auto-release, expiries, SLA breaches) run.
+    pub jobs_every_seconds: u64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct WebhooksConfig {
+    /// Delays before each retry, e.g. ["5s", "5m", "30m", "2h", "5h", "10h", "10h", "24h", "24h"];
+    /// `OBRYL_WEBHOOKS_RETRY_SCHEDULE=1s,1s,1s` overrides it.
+    pub retry_schedule: Vec<String>,
+    pub connect_timeout_ms: u64,
+    pub timeout_ms: u64,
+    /// Longest `Retry-After` honoured, in seconds (a longer one is cut to this).
+    pub max_retry_after_seconds: i64,
+    /// How long the previous secret keeps signing after a rotation, in hours.
+    pub rotation_overlap_hours: i64,
+    /// Allow http:// and loopback, private and link-local addresses (tests only);
+    /// `OBRYL_WEBHOOKS_ALLOW_PRIVATE=1` sets it.
+    pub allow_private_addresses: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct ApiConfig {
+    /// Where `obryl serve --api` listens unless `--listen` says otherwise.
+    pub listen: String,
+    /// Requests per token per second, with a burst of as many again; beyond: 429.
+    pub rate_per_second: u32,
+    pub default_page: u64,
 }
 
 /// One key or several for an action; "" unbinds it.
@@ -203,6 +246,19 @@ impl Config {
         }
         if env("OBRYL_READ_ONLY").is_some_and(|v| v == "1" || v == "true") {
             cfg.ui.read_only = true;
+        }
+        if let Some(schedule) = env("OBRYL_WEBHOOKS_RETRY_SCHEDULE") {
+            cfg.webhooks.retry_schedule = schedule
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+        if env("OBRYL_WEBHOOKS_ALLOW_PRIVATE").is_some_and(|v| v == "1" || v == "true") {
+            cfg.webhooks.allow_private_addresses = true;
+        }
+        if let Some(rate) = env("OBRYL_API_RATE_PER_SECOND").and_then(|v| v.parse().ok()) {
+            cfg.api.rate_per_second = rate;
         }
         if let Some(url) = &o.database_url {
             cfg.database.url = url.clone();

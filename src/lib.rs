@@ -8,6 +8,7 @@ extern crate rust_i18n;
 
 i18n!("assets/locales", fallback = "en");
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod domain;
@@ -17,6 +18,7 @@ pub mod seed;
 pub mod service;
 pub mod store;
 pub mod ui;
+pub mod worker;
 
 /// Translates `key` for `locale` ("en" or "fr"), with `%{name}` placeholders filled from `args`.
 pub fn tr(locale: domain::Locale, key: &str, args: &[(&str, &str)]) -> String {

@@ -9,9 +9,13 @@ mod ops;
 mod output;
 mod payments;
 mod people;
+mod serve;
 pub mod session;
 mod sessions;
 mod ticket;
+mod tokens;
+mod webhooks;
+mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -156,6 +160,27 @@ pub enum Command {
     /// Moderation: list, hide and restore reviews.
     #[command(subcommand)]
     Review(people::ReviewCommand),
+    /// Partners: webhook endpoints, deliveries and replays.
+    #[command(subcommand)]
+    Webhook(webhooks::WebhookCommand),
+    /// Partners: API tokens.
+    #[command(subcommand)]
+    Token(tokens::TokenCommand),
+    /// Run the background jobs: webhook delivery, escrow auto-release, expiries, SLA breaches.
+    Worker {
+        /// Run what is due now, then exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Serve the partners' read API.
+    Serve {
+        /// The read API (the only server there is; the flag keeps room for others).
+        #[arg(long, required = true)]
+        api: bool,
+        /// Address to listen on (default: `api.listen`, loopback).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -329,6 +354,14 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         Some(Command::Audit(cmd)) => {
             ops::audit(&config, locale, cli.as_email.as_deref(), cmd).await
         }
+        Some(Command::Webhook(cmd)) => {
+            webhooks::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Token(cmd)) => {
+            tokens::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Worker { once }) => worker::run(&config, locale, once).await,
+        Some(Command::Serve { api: _, listen }) => serve::run(&config, locale, listen).await,
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_DONE),

@@ -18,6 +18,7 @@ string_enum! {
         EscrowRelease => "escrow.release",
         EscrowRefund => "escrow.refund",
         WebhooksManage => "webhooks.manage",
+        ApiTokensManage => "api_tokens.manage",
         UsersManage => "users.manage",
         AuditView => "audit.view",
         ReviewsModerate => "reviews.moderate",

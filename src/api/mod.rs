@@ -1,0 +1,1 @@
+//! The partners' read API (axum): bearer tokens with abilities, keyset pages.

@@ -1,0 +1,2 @@
+//! Background jobs: webhook delivery, escrow auto-release, expiry of remembered logins,
+//! SLA-breach notifications.
