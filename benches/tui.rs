@@ -112,6 +112,7 @@ async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
         reply_max_bytes: 65536,
         drafts_dir: None,
         exports_dir: None,
+        data_dir: None,
         login: Default::default(),
     };
     let app = App::new(

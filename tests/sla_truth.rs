@@ -125,6 +125,7 @@ fn ctx<'a>(theme: &'a Theme, actor: &'a Actor, now: DateTime<Utc>, locale: Local
         now,
         actor,
         read_only: false,
+        data_dir: None,
     }
 }
 

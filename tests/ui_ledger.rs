@@ -369,3 +369,109 @@ async fn transfers_by_account_page_both_ways_without_repeats() {
     let unique: BTreeSet<i64> = forward.iter().copied().collect();
     assert_eq!(unique.len(), forward.len());
 }
+
+/// `I` reconciles a provider's statement: the provider, then the file, then the report, whose
+/// lines that do not match come first. The statement says a collection we still hold as
+/// pending succeeded: choosing that line asks the same confirmation as `K`, and only yes
+/// records it.
+#[tokio::test]
+async fn finance_reconciles_a_statement_and_records_what_it_shows() {
+    use obryl::domain::Currency;
+    use obryl::domain::statement::{FORMATS, write};
+    let (db, dir) = demo_db().await;
+    let mut h = open(&db, FINANCE, Locale::En, "payments", TabId::Payments).await;
+    filter(&mut h, "status:pending direction:collection").await;
+    let pending = h.app.screens.payments.list.current().cloned().unwrap();
+    let provider = pending.provider.clone();
+    let format = FORMATS.iter().find(|f| f.provider == provider).unwrap();
+    let currency = Currency::parse(&pending.currency).unwrap();
+    let at = pending.created_at.unwrap();
+    let text = write(
+        format,
+        &[
+            (
+                pending.provider_reference.clone(),
+                at,
+                pending.amount,
+                currency,
+                "succeeded".into(),
+            ),
+            ("NOT-OURS-1".into(), at, 1_000, currency, "succeeded".into()),
+        ],
+    );
+    let path = dir.path().join("statement.csv");
+    std::fs::write(&path, text).unwrap();
+
+    h.char('I').await;
+    let Some(Popup::Picker {
+        options: Some(options),
+        ..
+    }) = &h.app.popup
+    else {
+        panic!("the providers are offered: {:?}", h.app.popup.is_some())
+    };
+    let at_provider = options.iter().position(|(o, _)| *o == provider).unwrap();
+    for _ in 0..at_provider {
+        h.key(KeyCode::Down).await;
+    }
+    h.key(KeyCode::Enter).await;
+    assert!(matches!(h.app.popup, Some(Popup::Prompt { .. })));
+    h.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL).await;
+    h.type_text(&path.display().to_string()).await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until(
+        "the report",
+        |app| matches!(&app.popup, Some(Popup::Picker { options: Some(o), .. }) if o.len() > 1),
+    )
+    .await;
+    let Some(Popup::Picker {
+        title,
+        options: Some(options),
+        ..
+    }) = &h.app.popup
+    else {
+        unreachable!()
+    };
+    assert!(
+        title.starts_with(&format!("{provider} statement: 2 lines")),
+        "{title}"
+    );
+    let lines: Vec<&str> = options.iter().map(|(o, _)| o.as_str()).collect();
+    assert!(
+        lines[0].starts_with("✗ status differs") || lines[1].starts_with("✗ status differs"),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("✗ missing on our side · NOT-OURS-1")),
+        "{lines:?}"
+    );
+    let at_status = lines
+        .iter()
+        .position(|l| l.starts_with("✗ status differs"))
+        .unwrap();
+    // Nothing is recorded by reading the report.
+    let unchanged = store::payments::get(&mut db.clone(), pending.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged.status, "pending");
+    for _ in 0..at_status {
+        h.key(KeyCode::Down).await;
+    }
+    h.key(KeyCode::Enter).await;
+    h.pump_until("the confirmation", |app| {
+        matches!(app.popup, Some(Popup::Confirm { .. }))
+    })
+    .await;
+    h.char('y').await;
+    h.pump_until("the toast", |app| app.toast.is_some()).await;
+    let toast = h.app.toast.take().unwrap();
+    assert_eq!(toast.level, Level::Success, "{}", toast.text);
+    let after = store::payments::get(&mut db.clone(), pending.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.status, "succeeded");
+}

@@ -117,7 +117,7 @@ mod tests {
         assert_eq!(Role::SuperAdmin.as_str(), "super-admin");
         assert_eq!(Role::parse("super-admin"), Ok(Role::SuperAdmin));
         assert!(Role::parse("admin").is_err());
-        assert_eq!(Permission::ALL.len(), 18);
+        assert_eq!(Permission::ALL.len(), 19);
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Ok(*p));
         }

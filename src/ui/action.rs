@@ -61,6 +61,7 @@ pub enum Action {
     Accounts,
     ConfirmPayment,
     FailPayment,
+    Reconcile,
 }
 
 impl Action {
@@ -121,6 +122,7 @@ impl Action {
         Action::Accounts,
         Action::ConfirmPayment,
         Action::FailPayment,
+        Action::Reconcile,
     ];
 
     /// The name used in the config's [keys] table and the locale files.

@@ -248,6 +248,7 @@ impl App {
             now: self.now,
             actor,
             read_only: self.opts.read_only,
+            data_dir: self.opts.data_dir.as_deref(),
         };
         Some(f(&mut self.screens, &ctx))
     }

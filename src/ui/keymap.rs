@@ -187,6 +187,7 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Accounts, &["b"]),
         (ConfirmPayment, &["K"]),
         (FailPayment, &["x"]),
+        (Reconcile, &["I"]),
     ]
 }
 

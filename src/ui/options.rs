@@ -41,6 +41,8 @@ pub struct AppOptions {
     pub drafts_dir: Option<std::path::PathBuf>,
     /// Where `e` writes CSV exports (None: exports are refused).
     pub exports_dir: Option<std::path::PathBuf>,
+    /// The data directory (where the demo's provider statements are), if any.
+    pub data_dir: Option<std::path::PathBuf>,
     pub login: LoginSettings,
 }
 
@@ -66,6 +68,7 @@ impl AppOptions {
             reply_max_bytes: config.limits.reply_max_bytes,
             drafts_dir: Some(config.data_dir().join("drafts")),
             exports_dir: Some(config.data_dir().join("exports")),
+            data_dir: Some(config.data_dir()),
             login: LoginSettings {
                 policy: config.login.throttle_policy(),
                 remembered_ttl: chrono::Duration::days(config.session.ttl_days.max(1)),

@@ -132,6 +132,7 @@ pub fn options(locale: Locale, start_tab: TabId) -> AppOptions {
         reply_max_bytes: 65536,
         drafts_dir: None,
         exports_dir: None,
+        data_dir: None,
         login: Default::default(),
     }
 }

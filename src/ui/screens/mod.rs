@@ -70,6 +70,8 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     pub actor: &'a Actor,
     pub read_only: bool,
+    /// The data directory, where files the screens offer to read are found.
+    pub data_dir: Option<&'a std::path::Path>,
 }
 
 impl Ctx<'_> {

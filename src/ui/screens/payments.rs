@@ -5,7 +5,9 @@
 //! confirmation (its reference, then a confirmation; a collection funds its escrow), `x` a
 //! failure with its reason (a payout's money goes back on the developer's payable balance);
 //! both need escrow.release and an initiated or pending transaction, refused before anything
-//! opens otherwise.
+//! opens otherwise. `I` reconciles a provider's statement (CSV) with ours: the report lists
+//! what does not match, and a line the provider answered while ours still waits leads to
+//! that confirmation or failure, asked for as with `K` and `x`.
 
 use std::sync::Arc;
 
@@ -316,10 +318,15 @@ impl ListScreen for PaymentsScreen {
             .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
             .filter(|a| row.is_none_or(|r| refusal(*a, r, ctx).is_none()))
             .collect();
+        out.push(Action::Reconcile);
         out.push(Action::History);
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if action == Action::Reconcile {
+            // A report reads only; recording what it shows goes through K / x's rules.
+            return Some(vec![jobs::reconcile_start(ctx.data_dir, ctx.locale)]);
+        }
         let p = self.needs(action)?;
         if !ctx.may(p) {
             return Some(vec![ctx.refuse(p)]);

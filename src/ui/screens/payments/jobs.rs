@@ -2,8 +2,13 @@
 //! batch; a provider's confirmation (its reference, then a confirmation naming the amount)
 //! and a failure (its reason); each write says what it did.
 
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::domain::statement::FORMATS;
 use crate::domain::{Locale, sanitize_line};
 use crate::office::format;
+use crate::office::reconcile::{Entry, Outcome, reconcile};
 use crate::service::{self, ServiceError};
 use crate::store::escrows::{EscrowRow, PaymentRow};
 use crate::tr;
@@ -121,4 +126,141 @@ pub fn fail_step(r: &PaymentRow, locale: Locale) -> Effect {
         },
     );
     Effect::Compose { title, purpose }
+}
+
+/// `I`: whose statement it is, then its file (the demo's own statement is offered where the
+/// first run wrote it).
+pub fn reconcile_start(data_dir: Option<&Path>, locale: Locale) -> Effect {
+    let options = FORMATS
+        .iter()
+        .map(|f| {
+            let provider = f.provider;
+            let suggested = data_dir
+                .map(|d| crate::seed::demo::statement_path(d, provider))
+                .filter(|p| p.exists())
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let prompt = Effect::Prompt {
+                title: tr(
+                    locale,
+                    "payments_view.statement_file",
+                    &[("provider", provider)],
+                ),
+                text: suggested,
+                submit: Arc::new(move |typed| reconcile_step(provider, typed, locale)),
+            };
+            (provider.to_string(), prompt)
+        })
+        .collect();
+    Effect::Pick {
+        title: tr(locale, "payments_view.statement_provider", &[]),
+        options,
+    }
+}
+
+/// Reads the statement at `path` and answers its report as a list: every line that does not
+/// match first, then how many do. Nothing is changed: a line the provider says succeeded (or
+/// failed) while ours still waits offers that record, behind its own confirmation.
+pub fn reconcile_step(provider: &'static str, path: String, locale: Locale) -> Job {
+    Job::new(move |mut db, _| async move {
+        let path = path.trim().to_string();
+        let text = match tokio::fs::read_to_string(&path).await {
+            Ok(t) => t,
+            Err(e) => {
+                let why = tr(
+                    locale,
+                    "cli_payment.unreadable",
+                    &[("path", &sanitize_line(&path)), ("error", &e.to_string())],
+                );
+                return Ok::<_, ServiceError>(vec![Effect::Refuse(why)]);
+            }
+        };
+        let report = reconcile(&mut db, provider, &text).await?;
+        let mut options = Vec::new();
+        for e in report
+            .entries
+            .iter()
+            .filter(|e| e.outcome != Outcome::Matched)
+        {
+            let row = match e.transaction_id {
+                Some(id) => crate::store::payments::get(&mut db, id).await?,
+                None => None,
+            };
+            options.push(entry_option(e, row, locale));
+        }
+        for u in &report.unreadable {
+            let text = format!(
+                "⚠ {} {} · {}",
+                tr(locale, "cli_payment.line", &[]),
+                u.line,
+                sanitize_line(&u.reason)
+            );
+            options.push((text.clone(), Effect::Toast(text)));
+        }
+        let matched = report.count(&Outcome::Matched);
+        let text = format!("✓ {matched} {}", tr(locale, "cli_payment.matched", &[]));
+        options.push((text.clone(), Effect::Toast(text)));
+        let key = match report.reconciles() {
+            true => "payments_view.report_reconciles",
+            false => "payments_view.report_mismatches",
+        };
+        let title = tr(
+            locale,
+            key,
+            &[
+                ("provider", provider),
+                ("lines", &report.lines.to_string()),
+                ("matched", &matched.to_string()),
+                ("mismatches", &(options.len() - 1).to_string()),
+            ],
+        );
+        Ok(vec![Effect::Pick { title, options }])
+    })
+}
+
+/// One line of the report, and what choosing it does.
+fn entry_option(e: &Entry, row: Option<PaymentRow>, locale: Locale) -> (String, Effect) {
+    let outcome = match e.outcome {
+        Outcome::Matched => "cli_payment.matched",
+        Outcome::AmountMismatch => "cli_payment.amount_mismatch",
+        Outcome::CurrencyMismatch => "cli_payment.currency_mismatch",
+        Outcome::StatusMismatch => "cli_payment.status_mismatch",
+        Outcome::MissingOnOurSide => "cli_payment.missing_ours",
+        Outcome::MissingAtProvider => "cli_payment.missing_theirs",
+    };
+    let side = |v: &Option<(i64, String, String)>| {
+        v.as_ref()
+            .map(|(a, c, s)| {
+                let status = format::status("payment", s, locale);
+                format!("{} {status}", format::money(*a, c, locale))
+            })
+            .unwrap_or_else(|| "—".into())
+    };
+    let line = e
+        .line
+        .map(|n| format!(" · {} {n}", tr(locale, "cli_payment.line", &[])))
+        .unwrap_or_default();
+    let text = format!(
+        "✗ {} · {}{line} · {} {} · {} {}",
+        tr(locale, outcome, &[]),
+        sanitize_line(&e.reference),
+        tr(locale, "cli_payment.ours", &[]),
+        side(&e.ours),
+        tr(locale, "cli_payment.theirs", &[]),
+        side(&e.theirs),
+    );
+    let theirs = e.theirs.as_ref().map(|(_, _, s)| s.as_str());
+    let effect = match (&e.outcome, row) {
+        (Outcome::StatusMismatch, Some(r))
+            if matches!(r.status.as_str(), "initiated" | "pending") =>
+        {
+            match theirs {
+                Some("succeeded") => Effect::write(confirm_step(&r, e.reference.clone(), locale)),
+                Some("failed") => fail_step(&r, locale),
+                _ => Effect::Toast(tr(locale, "payments_view.report_check", &[])),
+            }
+        }
+        _ => Effect::Toast(tr(locale, "payments_view.report_check", &[])),
+    };
+    (text, effect)
 }
