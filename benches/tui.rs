@@ -113,6 +113,7 @@ async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
         drafts_dir: None,
         exports_dir: None,
         data_dir: None,
+        webhook_policy: Default::default(),
         login: Default::default(),
     };
     let app = App::new(

@@ -124,6 +124,21 @@ pub struct WebhooksConfig {
     pub allow_private_addresses: bool,
 }
 
+impl WebhooksConfig {
+    pub fn policy(&self) -> crate::domain::webhook::Policy {
+        crate::domain::webhook::Policy {
+            allow_private_addresses: self.allow_private_addresses,
+            rotation_overlap_hours: self.rotation_overlap_hours.max(0),
+        }
+    }
+
+    pub fn schedule(
+        &self,
+    ) -> Result<crate::domain::webhook::RetrySchedule, crate::domain::webhook::ScheduleError> {
+        crate::domain::webhook::RetrySchedule::parse(&self.retry_schedule)
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct ApiConfig {
     /// Where `obryl serve --api` listens unless `--listen` says otherwise.

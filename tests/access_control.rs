@@ -243,6 +243,15 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
         U::PayoutBatch => service::payouts::create_batch(db, a, o, "wave")
             .await
             .map(drop),
+        U::TokenManage => {
+            let abilities = ["projects:read".to_owned()];
+            let new = service::tokens::NewToken {
+                name: "matrix",
+                abilities: &abilities,
+                expires_in_days: Some(1),
+            };
+            service::tokens::create(db, a, o, &new).await.map(drop)
+        }
         U::AuditRead | U::DataRead => return None,
     };
     Some(r)

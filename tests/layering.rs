@@ -16,11 +16,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("office", &["service", "store", "domain", "config"]),
     (
         "ui",
-        &["office", "service", "store", "domain", "config", "seed"],
+        &["office", "service", "store", "domain", "config", "seed", "worker"],
     ),
+    ("api", &["office", "service", "store", "domain", "config"]),
+    ("worker", &["service", "store", "domain", "config"]),
     (
         "cli",
-        &["office", "service", "store", "domain", "config", "seed"],
+        &[
+            "office", "service", "store", "domain", "config", "seed", "api", "worker",
+        ],
     ),
 ];
 

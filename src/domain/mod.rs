@@ -7,6 +7,7 @@
 mod macros;
 
 pub mod access;
+pub mod api_token;
 pub mod commission;
 pub mod error;
 pub mod escrow;
@@ -18,6 +19,7 @@ pub mod sla;
 pub mod statement;
 pub mod status;
 pub mod text;
+pub mod webhook;
 
 #[cfg(test)]
 mod proptests;

@@ -380,6 +380,27 @@ fn invalid_message(message: &str, locale: Locale) -> String {
         "each threshold is a non-negative whole amount in minor units" => {
             known("threshold_amount", &[])
         }
+        "not a web address; write it as https://host/path" => known("url_not_a_url", &[]),
+        "a webhook address is at most 2048 bytes" => known("url_too_long", &[]),
+        "webhooks are sent over https only" => known("url_https", &[]),
+        "a webhook address carries no user name or password" => known("url_credentials", &[]),
+        "reserved names (localhost, .invalid, .test, .example) receive no webhooks" => {
+            known("url_reserved", &[])
+        }
+        "loopback addresses receive no webhooks" => known("url_loopback", &[]),
+        "private network addresses receive no webhooks" => known("url_private", &[]),
+        "link-local addresses receive no webhooks" => known("url_link_local", &[]),
+        "the cloud metadata address receives no webhooks" => known("url_metadata", &[]),
+        "special-purpose addresses receive no webhooks" => known("url_special", &[]),
+        "give at least one event type, or * for every type" => known("no_event_type", &[]),
+        "this endpoint is already active" => known("already_active", &[]),
+        "enable the endpoint first: a disabled endpoint receives nothing" => {
+            known("enable_first", &[])
+        }
+        "give at least one ability: projects:read, commissions:read, escrows:read, tickets:read or *" => {
+            known("no_ability", &[])
+        }
+        "a token expires after 1 to 3650 days" => known("expiry_days", &[]),
         m => {
             if let Some(status) =
                 m.strip_prefix("hours are planned on a project under way; this one is ")
@@ -405,8 +426,15 @@ fn invalid_message(message: &str, locale: Locale) -> String {
                 known("not_an_agent", &[("name", name)])
             } else if let Some(value) = m.strip_suffix(" is not an email address") {
                 known("not_an_email", &[("value", value.trim_matches('"'))])
+            } else if let Some(value) = m.strip_suffix(" is not a webhook event type") {
+                known("not_an_event_type", &[("value", value)])
             } else if let Some(reason) = m.strip_prefix("not valid JSON: ") {
                 known("not_json", &[("reason", reason)])
+            } else if let Some(value) = m.strip_suffix(&format!(
+                " is not an API ability; use {}",
+                crate::domain::api_token::ABILITY_CHOICES
+            )) {
+                known("not_an_ability", &[("value", value)])
             } else {
                 None
             }

@@ -324,7 +324,7 @@ pub(super) fn build(
     let endpoints = vec![
         Endpoint {
             id: 1,
-            url: "https://compta.example.com/webhooks/obryl",
+            url: "https://hooks.partner-compta.invalid/obryl",
             description: "Outil comptable : commissions approuvées et payées",
             secret: secret(&mut rng),
             previous: Some((secret(&mut rng), a + 2 * DAY)),
@@ -340,7 +340,7 @@ pub(super) fn build(
         },
         Endpoint {
             id: 2,
-            url: "https://jira.example.org/rest/webhooks/1.0/obryl",
+            url: "https://jira.example.test/rest/webhooks/1.0/obryl",
             description: "Suivi Jira des projets et des tickets",
             secret: secret(&mut rng),
             previous: None,
@@ -359,13 +359,13 @@ pub(super) fn build(
         },
         Endpoint {
             id: 3,
-            url: "https://ancien-crm.example.net/obryl/webhook",
+            url: "https://ancien-crm.invalid/obryl/webhook",
             description: "Ancien CRM (abandonné)",
             secret: secret(&mut rng),
             previous: None,
             events: &["*"],
             status: "disabled",
-            disabled: Some((a - 26 * HOUR, "HTTP 410 Gone : l'adresse n'existe plus")),
+            disabled: Some((a - 26 * HOUR, "gone")),
             created: a - 400 * DAY,
             updated: a - 26 * HOUR,
         },

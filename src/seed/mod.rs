@@ -10,6 +10,7 @@
 mod content;
 mod finance;
 mod history;
+mod partners;
 mod people;
 mod projects;
 mod support;
@@ -266,7 +267,7 @@ pub async fn seed(
             None => merged.push((table, n)),
         }
     }
-    let report = merged;
+    let mut report = merged;
     let mut tables: Vec<&str> = report
         .iter()
         .map(|(t, _)| *t)
@@ -274,6 +275,12 @@ pub async fn seed(
         .collect();
     tables.dedup();
     bulk::reset_sequences(db, &tables).await?;
+    for (table, n) in partners::write(db, opts.seed, opts.anchor).await? {
+        match report.iter_mut().find(|(t, _)| *t == table) {
+            Some(entry) => entry.1 += n,
+            None => report.push((table, n)),
+        }
+    }
     bulk::analyze(db).await?;
     Ok(SeedReport {
         rows: report,

@@ -108,6 +108,10 @@ impl Origin {
     pub fn cli() -> Origin {
         Origin::new("cli")
     }
+    /// The background worker (`obryl worker`, or in the TUI): its decisions name no staff.
+    pub fn worker() -> Origin {
+        Origin::new("worker")
+    }
     /// The CLI run by the operator without a staff login (bypasses permissions).
     pub fn operator() -> Origin {
         Origin {

@@ -13,13 +13,16 @@ pub mod commissions;
 pub mod content;
 pub mod conversations;
 pub mod escrow;
+pub mod jobs;
 pub mod notifications;
 pub mod payments;
 pub mod payouts;
 pub mod projects;
 pub mod settings;
 pub mod tickets;
+pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 pub use actor::{Actor, Origin};
 pub use error::{FourEyes, ServiceError};

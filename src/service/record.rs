@@ -3,7 +3,7 @@
 
 use serde_json::{Value as JsonValue, json};
 
-use crate::store::{Tx, audit, notifications, outbox};
+use crate::store::{Tx, audit, notifications, outbox, webhooks};
 
 use super::{Actor, Origin, Result};
 
@@ -106,7 +106,9 @@ pub async fn record(
                 "actor_id": actor.map(|a| a.id),
             },
         });
-        outbox::insert(tx, &event_id, kind, payload, now).await?;
+        let event = outbox::insert(tx, &event_id, kind, payload, now).await?;
+        // One pending attempt per subscribed endpoint, in the same transaction as the change.
+        webhooks::fan_out(tx, event, kind, now).await?;
     }
     Ok(audit_id)
 }

@@ -62,6 +62,11 @@ pub enum Action {
     ConfirmPayment,
     FailPayment,
     Reconcile,
+    Create,
+    SwitchOff,
+    Rotate,
+    SendTest,
+    Replay,
 }
 
 impl Action {
@@ -123,6 +128,11 @@ impl Action {
         Action::ConfirmPayment,
         Action::FailPayment,
         Action::Reconcile,
+        Action::Create,
+        Action::SwitchOff,
+        Action::Rotate,
+        Action::SendTest,
+        Action::Replay,
     ];
 
     /// The name used in the config's [keys] table and the locale files.
@@ -167,6 +177,11 @@ impl Action {
                 | Action::DecideDispute
                 | Action::ConfirmPayment
                 | Action::FailPayment
+                | Action::Create
+                | Action::SwitchOff
+                | Action::Rotate
+                | Action::SendTest
+                | Action::Replay
         )
     }
 }

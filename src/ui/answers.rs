@@ -14,7 +14,7 @@ use crate::store::notifications::NotificationRow;
 
 use super::data::{DataEvent, Done, Pane, common};
 use super::popup::Popup;
-use super::screens::Choices;
+use super::screens::{Choices, Effect};
 use super::screens::TabId;
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::{Fill, Keep};
@@ -131,6 +131,14 @@ impl App {
             self.clear_draft(&purpose);
         }
         self.toast(done.toast, Level::Success);
+        if let Some((title, secret)) = done.reveal {
+            let kept = Effect::Toast(self.t("toast.secret_dismissed"));
+            self.popup = Some(Popup::Picker {
+                title,
+                options: Some(vec![(secret, kept)]),
+                cursor: 0,
+            });
+        }
         if done.clears_selection {
             self.screens.get_mut(self.tab).clear_selection();
         }

@@ -118,6 +118,7 @@ impl App {
             screens: Screens::new(&ScreenInit {
                 now,
                 commission_oldest_first: opts.commission_oldest_first,
+                webhook_policy: opts.webhook_policy,
             }),
             tab: opts.start_tab,
             keymap,

@@ -315,6 +315,15 @@ impl App {
         actions
     }
 
+    /// What `a` is called here: the screen's own word for it (a token is revoked where an
+    /// endpoint is disabled), else the action's name.
+    pub(crate) fn action_label(&mut self, a: Action) -> String {
+        let tab = self.tab;
+        self.with_ctx(|screens, ctx| screens.get(tab).action_label(a, ctx))
+            .flatten()
+            .unwrap_or_else(|| tr(self.locale, &format!("action.{}", a.name()), &[]))
+    }
+
     fn draw_footer(&mut self, f: &mut Frame, area: Rect) {
         let actions = self.footer_actions();
         let theme = &self.theme;
@@ -330,16 +339,13 @@ impl App {
                 theme.warning,
             ));
         }
-        for a in actions {
+        let labelled: Vec<(Action, String)> =
+            actions.into_iter().map(|a| (a, self.action_label(a))).collect();
+        let theme = &self.theme;
+        for (a, label) in labelled {
             if let Some(keys) = self.keymap.label_in(a, self.locale) {
                 spans.push(Span::styled(format!(" {keys}"), theme.header));
-                spans.push(Span::styled(
-                    format!(
-                        " {} ",
-                        tr(self.locale, &format!("action.{}", a.name()), &[])
-                    ),
-                    theme.muted,
-                ));
+                spans.push(Span::styled(format!(" {label} "), theme.muted));
             }
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);

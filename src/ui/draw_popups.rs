@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph};
 
 use crate::domain::sanitize_line;
-use crate::tr;
 
 use super::action::Action;
 use super::app::App;
@@ -209,9 +208,10 @@ impl App {
                 lines.push(Line::styled(self.t("help.everywhere"), theme.header));
             }
             if let Some(keys) = self.keymap.label_in(*a, self.locale) {
+                let label = self.action_label(*a);
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {keys:<16}"), theme.accent),
-                    Span::raw(tr(self.locale, &format!("action.{}", a.name()), &[])),
+                    Span::raw(label),
                 ]));
             }
         }
@@ -222,6 +222,16 @@ impl App {
         }
         lines
     }
+}
+
+/// A popup's title on its top border: a title wider than the box ends with '…' rather than
+/// being cut off silently.
+fn boxed_title(title: &str, r: Rect) -> String {
+    let width = usize::from(r.width.saturating_sub(4));
+    format!(
+        " {} ",
+        crate::domain::text::truncate_to_width(&sanitize_line(title), width)
+    )
 }
 
 /// A one-line input: its title and the prefix before the text, the hint under it (or what
@@ -238,7 +248,7 @@ fn draw_input(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent)
-        .title(Span::styled(format!(" {title} "), theme.header))
+        .title(Span::styled(boxed_title(title, r), theme.header))
         .title_bottom(Span::styled(
             format!(" {} ", sanitize_line(hint)),
             hint_style,
@@ -271,7 +281,7 @@ fn draw_choices(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent)
-        .title(Span::styled(format!(" {title} "), theme.header))
+        .title(Span::styled(boxed_title(title, r), theme.header))
         .title_bottom(Span::styled(format!(" {keys} "), theme.muted));
     let items: Vec<ListItem> = match labels {
         None => vec![ListItem::new(loading.to_owned())],

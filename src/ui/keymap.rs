@@ -188,6 +188,11 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (ConfirmPayment, &["K"]),
         (FailPayment, &["x"]),
         (Reconcile, &["I"]),
+        (Create, &["N"]),
+        (SwitchOff, &["O"]),
+        (Rotate, &["Z"]),
+        (SendTest, &["T"]),
+        (Replay, &["V"]),
     ]
 }
 

@@ -38,6 +38,7 @@ pub fn text(n: &NotificationRow, locale: Locale) -> String {
             ("to", &s("to")),
             ("developer", &s("developer")),
             ("name", &s("name")),
+            ("endpoint_url", &s("endpoint_url")),
         ],
     );
     // A kind without words of its own still reads as a sentence, never as a code.

@@ -43,6 +43,8 @@ pub struct AppOptions {
     pub exports_dir: Option<std::path::PathBuf>,
     /// The data directory (where the demo's provider statements are), if any.
     pub data_dir: Option<std::path::PathBuf>,
+    /// What webhook URLs must be (`[webhooks]`).
+    pub webhook_policy: crate::domain::webhook::Policy,
     pub login: LoginSettings,
 }
 
@@ -69,6 +71,7 @@ impl AppOptions {
             drafts_dir: Some(config.data_dir().join("drafts")),
             exports_dir: Some(config.data_dir().join("exports")),
             data_dir: Some(config.data_dir()),
+            webhook_policy: config.webhooks.policy(),
             login: LoginSettings {
                 policy: config.login.throttle_policy(),
                 remembered_ttl: chrono::Duration::days(config.session.ttl_days.max(1)),

@@ -89,6 +89,10 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     }
 
     let cancel = CancellationToken::new();
+    // The embedded demo needs no second command: its worker runs here (webhook deliveries,
+    // auto-release, expiries, SLA breaches) and stops with the program.
+    let worker = (is_demo && config.worker.in_process_on_demo)
+        .then(|| crate::worker::spawn(db.clone(), &config, cancel.clone()));
     let (feed_tx, mut feed_rx) = mpsc::unbounded_channel();
     tokio::spawn(feed::run(
         db.clone(),
@@ -158,6 +162,10 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     };
     cancel.cancel();
     drop(guard);
+    if let Some(worker) = worker {
+        // The attempt in flight is finished and recorded; a stuck one does not hold the exit.
+        let _ = tokio::time::timeout(Duration::from_secs(5), worker).await;
+    }
     // A login that was not remembered ends with the program.
     if let Some(t) = app.token.take().filter(|t| !t.remembered) {
         let origin = Origin::tui();

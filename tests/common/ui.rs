@@ -133,6 +133,7 @@ pub fn options(locale: Locale, start_tab: TabId) -> AppOptions {
         drafts_dir: None,
         exports_dir: None,
         data_dir: None,
+        webhook_policy: Default::default(),
         login: Default::default(),
     }
 }

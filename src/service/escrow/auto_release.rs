@@ -29,6 +29,11 @@ pub async fn due_for_auto_release(c: &mut impl Conn, now: DateTime<Utc>) -> Resu
 /// a released escrow is no longer due. Returns (escrow id, amount released) for each.
 pub async fn auto_release(db: &Db, actor: &Actor, origin: &Origin) -> Result<Vec<(i64, i64)>> {
     access::authorize(db, actor, UseCase::EscrowRelease).await?;
+    auto_release_due(db, origin).await
+}
+
+/// [`auto_release`] as the system itself (the worker's scheduled job): nobody runs it.
+pub async fn auto_release_due(db: &Db, origin: &Origin) -> Result<Vec<(i64, i64)>> {
     let due = {
         let mut c = db.clone();
         due_for_auto_release(&mut c, crate::service::now()).await?

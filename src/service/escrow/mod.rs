@@ -23,7 +23,7 @@ mod auto_release;
 mod four_eyes;
 mod parts;
 
-pub use auto_release::{auto_release, due_for_auto_release};
+pub use auto_release::{auto_release, auto_release_due, due_for_auto_release};
 pub(crate) use four_eyes::Gate;
 use four_eyes::second_approval;
 pub use four_eyes::{Asked, Decided, withdraw};

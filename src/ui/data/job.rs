@@ -97,6 +97,9 @@ impl fmt::Debug for Job {
 pub struct Done {
     pub toast: String,
     pub clears_selection: bool,
+    /// A secret made by the write (a new token, a webhook secret): shown once, in a popup
+    /// that stays until dismissed, under this title.
+    pub reveal: Option<(String, String)>,
 }
 
 impl Done {
@@ -114,6 +117,13 @@ impl Done {
         Done {
             toast,
             clears_selection: false,
+            reveal: None,
         }
+    }
+
+    /// Shows `secret` once after the toast, under `title`.
+    pub fn revealing(mut self, title: String, secret: String) -> Done {
+        self.reveal = Some((title, secret));
+        self
     }
 }

@@ -76,6 +76,7 @@ pub trait Screen {
     fn actions(&self, ctx: &Ctx) -> Vec<Action>;
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>>;
     fn needs(&self, action: Action) -> Option<Permission>;
+    fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String>;
     fn watches(&self, auditable_type: &str) -> bool;
     fn command(&mut self, name: &str, rest: &str, ctx: &Ctx) -> Option<Vec<Effect>>;
 
@@ -250,6 +251,9 @@ impl<S: ListScreen> Screen for S {
     }
     fn needs(&self, action: Action) -> Option<Permission> {
         ListScreen::needs(self, action)
+    }
+    fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
+        ListScreen::action_label(self, action, ctx)
     }
     fn watches(&self, auditable_type: &str) -> bool {
         ListScreen::watches(self, auditable_type)

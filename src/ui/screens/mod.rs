@@ -13,7 +13,9 @@ mod registry;
 pub mod reviews;
 pub mod settings;
 pub mod tickets;
+pub mod tokens;
 pub mod users;
+pub mod webhooks;
 pub mod workload;
 
 pub use facade::{DetailView, ExportPage, RefreshPlan, Screen};
@@ -341,6 +343,10 @@ pub trait ListScreen {
     /// The permission an action of this screen needs: a key pressed without it is refused
     /// with the permission's name, before anything opens.
     fn needs(&self, _action: Action) -> Option<Permission> {
+        None
+    }
+    /// The screen's own word for an action, where the generic one would mislead.
+    fn action_label(&self, _action: Action, _ctx: &Ctx) -> Option<String> {
         None
     }
     /// What the info line adds after the position (the selection and its totals).

@@ -20,13 +20,17 @@ use super::projects::ProjectsScreen;
 use super::reviews::ReviewsScreen;
 use super::settings::SettingsScreen;
 use super::tickets::TicketsScreen;
+use super::tokens::TokensScreen;
 use super::users::UsersScreen;
+use super::webhooks::WebhooksScreen;
 use super::workload::WorkloadScreen;
 
 /// What a screen may start from: the clock and the options that shape it.
 pub struct ScreenInit {
     pub now: DateTime<Utc>,
     pub commission_oldest_first: bool,
+    /// What a webhook URL must be (checked again by the service).
+    pub webhook_policy: crate::domain::webhook::Policy,
 }
 
 macro_rules! registry {
@@ -131,5 +135,8 @@ registry! {
         Escrow (escrow: EscrowScreen, "escrow", "[filter: status: currency: provider: project: overdue]", None) = |_: &ScreenInit| EscrowScreen::default();
         Ledger (ledger: LedgerScreen, "ledger", "[filter: account: currency: code: project: batch:]", None) = |_: &ScreenInit| LedgerScreen::default();
         Payments (payments: PaymentsScreen, "payments", "[filter: provider: status: direction: ref:]", None) = |_: &ScreenInit| PaymentsScreen::default();
+        Webhooks (webhooks: WebhooksScreen, "webhooks", "[filter: status:]", Some(Permission::WebhooksManage)) =
+            |i: &ScreenInit| WebhooksScreen::new(i.webhook_policy);
+        Tokens (tokens: TokensScreen, "tokens", "", Some(Permission::ApiTokensManage)) = |_: &ScreenInit| TokensScreen::default();
     }
 }

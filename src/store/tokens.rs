@@ -1,0 +1,217 @@
+//! personal_access_tokens: partners' API tokens in Sanctum's table. Only the SHA-256 of a
+//! secret is stored; lists never read it, and only the token check does. Revoking deletes the
+//! row, as Sanctum does.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_query::{Expr, ExprTrait, JoinType, Query, SelectStatement};
+
+use super::page::{Anchor, Cursor, Keyset, Page, SortDir, finish};
+use super::{Conn, Db, Result, Tx};
+
+/// The owner type of the tokens this program issues: staff members, as the platform's
+/// `App\Models\User`.
+pub const TOKENABLE_TYPE: &str = "App\\Models\\User";
+/// Owner types a token may have and still be checked here: the class name, and the morph
+/// alias the rest of the schema uses for users.
+const USER_TYPES: [&str; 2] = [TOKENABLE_TYPE, super::users::USER_TYPE];
+
+/// A token as lists and screens show it: never its hash.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    /// The `abilities` column as stored (a JSON array, see `domain::api_token`).
+    pub abilities: Option<String>,
+    pub tokenable_id: i64,
+    /// Who created it (the staff member it belongs to); None when that account is gone.
+    pub owner_name: Option<String>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// What checking a presented token needs: its hash, and whether its owner still exists.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct TokenSecret {
+    pub id: i64,
+    pub hash: String,
+    pub abilities: Option<String>,
+    pub tokenable_id: i64,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// The owner's account is deleted (or missing): the token no longer works.
+    pub owner_gone: bool,
+}
+
+fn listed() -> SelectStatement {
+    Query::select()
+        .columns([
+            ("t", "id"),
+            ("t", "name"),
+            ("t", "abilities"),
+            ("t", "tokenable_id"),
+            ("t", "last_used_at"),
+            ("t", "expires_at"),
+            ("t", "created_at"),
+        ])
+        .expr_as(Expr::col(("u", "name")), "owner_name")
+        .from_as("personal_access_tokens", "t")
+        .join_as(
+            JoinType::LeftJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("t", "tokenable_id")),
+        )
+        .and_where(Expr::col(("t", "tokenable_type")).is_in(USER_TYPES))
+        .to_owned()
+}
+
+fn secret() -> SelectStatement {
+    Query::select()
+        .columns([
+            ("t", "id"),
+            ("t", "abilities"),
+            ("t", "tokenable_id"),
+            ("t", "expires_at"),
+            ("t", "last_used_at"),
+        ])
+        .expr_as(Expr::col(("t", "token")), "hash")
+        .expr_as(
+            Expr::col(("u", "id"))
+                .is_null()
+                .or(Expr::col(("u", "deleted_at")).is_not_null()),
+            "owner_gone",
+        )
+        .from_as("personal_access_tokens", "t")
+        .join_as(
+            JoinType::LeftJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("t", "tokenable_id")),
+        )
+        .and_where(Expr::col(("t", "tokenable_type")).is_in(USER_TYPES))
+        .to_owned()
+}
+
+pub struct NewToken<'a> {
+    pub owner_id: i64,
+    pub name: &'a str,
+    /// SHA-256 hex of the secret.
+    pub hash: &'a str,
+    /// JSON array of ability names.
+    pub abilities: &'a str,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+}
+
+pub async fn insert(tx: &mut Tx, t: &NewToken<'_>) -> Result<i64> {
+    let q = Query::insert()
+        .into_table("personal_access_tokens")
+        .columns([
+            "tokenable_type",
+            "tokenable_id",
+            "name",
+            "token",
+            "abilities",
+            "expires_at",
+            "created_at",
+            "updated_at",
+        ])
+        .values_panic([
+            TOKENABLE_TYPE.into(),
+            t.owner_id.into(),
+            t.name.into(),
+            t.hash.into(),
+            t.abilities.into(),
+            t.expires_at.into(),
+            t.now.into(),
+            t.now.into(),
+        ])
+        .to_owned();
+    tx.insert_id(&q).await
+}
+
+pub async fn find(c: &mut impl Conn, id: i64) -> Result<Option<TokenRow>> {
+    let mut q = listed();
+    q.and_where(Expr::col(("t", "id")).eq(id));
+    c.opt(&q).await
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    /// Only the tokens of this staff member.
+    pub owner_id: Option<i64>,
+}
+
+/// Tokens, newest first, by keyset on the id.
+pub async fn page(
+    c: &mut impl Conn,
+    f: &Filter,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<TokenRow>> {
+    let mut q = listed();
+    if let Some(owner) = f.owner_id {
+        q.and_where(Expr::col(("t", "tokenable_id")).eq(owner));
+    }
+    keyset().apply(&mut q, anchor, limit);
+    let rows = c.all(&q).await?;
+    Ok(finish(rows, anchor, limit))
+}
+
+fn keyset() -> Keyset {
+    Keyset {
+        key: None,
+        id: Expr::col(("t", "id")),
+        dir: SortDir::Desc,
+    }
+}
+
+pub fn cursor(row: &TokenRow) -> Cursor {
+    Cursor::id(row.id)
+}
+
+/// The token with this id, hash included, for checking a presented `ID|SECRET`.
+pub async fn secret_by_id(c: &mut impl Conn, id: i64) -> Result<Option<TokenSecret>> {
+    let mut q = secret();
+    q.and_where(Expr::col(("t", "id")).eq(id));
+    c.opt(&q).await
+}
+
+/// The token whose secret hashes to `hash` (a secret presented without its id; the column is
+/// unique and indexed).
+pub async fn secret_by_hash(c: &mut impl Conn, hash: &str) -> Result<Option<TokenSecret>> {
+    let mut q = secret();
+    q.and_where(Expr::col(("t", "token")).eq(hash));
+    c.opt(&q).await
+}
+
+/// Revokes a token by deleting it; false when there was none.
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
+    let q = Query::delete()
+        .from_table("personal_access_tokens")
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    Ok(tx.exec(&q).await? == 1)
+}
+
+/// How long a recorded last use stays good enough: a token in constant use is written once
+/// a minute, not at every request.
+pub const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// Records that a token was used at `now`, unless a use less than [`TOUCH_EVERY`] ago is
+/// already recorded (so several servers sharing a database write once a minute between them
+/// too). Returns whether the row was written.
+pub async fn touch(db: &Db, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let q = Query::update()
+        .table("personal_access_tokens")
+        .value("last_used_at", now)
+        .and_where(Expr::col("id").eq(id))
+        .and_where(
+            Expr::col("last_used_at")
+                .is_null()
+                .or(Expr::col("last_used_at").lt(now - TOUCH_EVERY)),
+        )
+        .to_owned();
+    Ok(db.exec(&q).await? == 1)
+}

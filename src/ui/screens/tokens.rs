@@ -1,0 +1,288 @@
+//! API tokens (a view, `:tokens`, permission api_tokens.manage): the partners' tokens, newest
+//! first, with their abilities, owner, expiry and last use — never their secret. `N` creates
+//! one (its name, its abilities, its lifetime in days), and the token `ID|plaintext` is shown
+//! once in a popup that stays until dismissed; `O` revokes one after a confirmation naming it.
+
+use std::sync::Arc;
+
+use ratatui::layout::Constraint;
+
+use crate::domain::api_token::stored_abilities;
+use crate::domain::{Locale, Permission, sanitize_line};
+use crate::office::format;
+use crate::service::{self, ServiceError};
+use crate::store::audit::AuditRow;
+use crate::store::tokens::TokenRow;
+use crate::store::{Anchor, Cursor};
+use crate::tr;
+use crate::ui::action::Action;
+use crate::ui::data::{Done, Job};
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+
+use super::{Ctx, DetailState, Effect, ListScreen, TabId};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenDetail {
+    pub token: TokenRow,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Default)]
+pub struct TokensScreen {
+    pub list: ListView<TokenRow>,
+    pub detail: DetailState<TokenDetail>,
+    pub filter_raw: String,
+}
+
+impl Identified for TokenRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+
+fn abilities(r: &TokenRow) -> String {
+    stored_abilities(r.abilities.as_deref()).join(", ")
+}
+
+/// "expires in 12 days", "expired", "never".
+fn expiry(r: &TokenRow, ctx: &Ctx) -> (String, Tone) {
+    match r.expires_at {
+        None => (ctx.t("tokens_view.never"), Tone::Muted),
+        Some(at) if at <= ctx.now => (ctx.t("tokens_view.expired"), Tone::Danger),
+        Some(at) => (format::absolute(Some(at), ctx.locale), Tone::Plain),
+    }
+}
+
+impl ListScreen for TokensScreen {
+    type Row = TokenRow;
+    type Detail = TokenDetail;
+
+    super::screen_fields!(TabId::Tokens, TokenRow, TokenDetail);
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        Job::new(move |db, actor| async move {
+            Ok::<_, ServiceError>(service::tokens::list(&db, &actor, &anchor, limit).await?)
+        })
+    }
+    fn cursor(&self, row: &TokenRow) -> Cursor {
+        crate::store::tokens::cursor(row)
+    }
+    fn detail_request(&self, row: &TokenRow) -> Option<Job> {
+        let id = row.id;
+        Some(Job::new(move |mut db, _| async move {
+            let token = crate::store::tokens::find(&mut db, id)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    what: "token",
+                    key: id.to_string(),
+                })?;
+            let history = crate::store::audit::history(&mut db, "api_token", id, 30).await?;
+            Ok::<_, ServiceError>((id, TokenDetail { token, history }))
+        }))
+    }
+    fn set_filter(&mut self, raw: &str, _p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, _back: bool) {}
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t("sort.newest")
+    }
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new("#", Constraint::Length(4)).right(),
+            Column::new(ctx.t("tokens_view.name"), Constraint::Fill(2)),
+            Column::new(ctx.t("tokens_view.abilities"), Constraint::Fill(2)),
+            Column::new(ctx.t("tokens_view.owner"), Constraint::Fill(1)).optional(),
+            Column::new(ctx.t("tokens_view.expires"), Constraint::Length(10)),
+            Column::new(ctx.t("tokens_view.last_used"), Constraint::Length(11)).right(),
+        ]
+    }
+    fn cells(&self, r: &TokenRow, ctx: &Ctx) -> Vec<Cell> {
+        let (expires, tone) = expiry(r, ctx);
+        let used = r
+            .last_used_at
+            .map(|t| format::when(Some(t), ctx.now, ctx.locale))
+            .unwrap_or_else(|| ctx.t("tokens_view.never"));
+        vec![
+            r.id.to_string().into(),
+            r.name.clone().into(),
+            abilities(r).into(),
+            r.owner_name.clone().unwrap_or_else(|| "—".into()).into(),
+            styled(expires, tone.style(ctx.theme)),
+            used.into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        ctx.t("tokens_view.empty")
+    }
+    fn heading(&self, d: &TokenDetail, ctx: &Ctx) -> String {
+        ctx.ta(
+            "tokens_view.heading",
+            &[("id", &d.token.id.to_string()), ("name", &d.token.name)],
+        )
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
+        let (r, l) = (&d.token, ctx.locale);
+        let (expires, tone) = expiry(r, ctx);
+        let mut out = vec![
+            DetailLine::Field(ctx.t("tokens_view.abilities"), abilities(r)),
+            DetailLine::Field(
+                ctx.t("tokens_view.owner"),
+                r.owner_name.clone().unwrap_or_else(|| "—".into()),
+            ),
+            DetailLine::Field(ctx.t("tokens_view.created"), format::absolute(r.created_at, l)),
+            DetailLine::Styled(ctx.t("tokens_view.expires"), expires, tone),
+            DetailLine::Field(
+                ctx.t("tokens_view.last_used"),
+                r.last_used_at
+                    .map(|t| format::absolute(Some(t), l))
+                    .unwrap_or_else(|| ctx.t("tokens_view.never")),
+            ),
+            DetailLine::Text(ctx.t("tokens_view.secret_note")),
+        ];
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, r: &TokenRow) -> String {
+        format!("token #{} {}", r.id, r.name)
+    }
+    fn subject(&self, r: &TokenRow) -> Option<(&'static str, i64)> {
+        Some(("api_token", r.id))
+    }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        matches!(action, Action::Create | Action::SwitchOff)
+            .then_some(Permission::ApiTokensManage)
+    }
+    fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
+        match action {
+            Action::Create => Some(ctx.t("tokens_view.create")),
+            Action::SwitchOff => Some(ctx.t("tokens_view.revoke")),
+            _ => None,
+        }
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        if ctx.may(Permission::ApiTokensManage) {
+            out.push(Action::Create);
+            if self.list.current().is_some() {
+                out.push(Action::SwitchOff);
+            }
+        }
+        out.push(Action::History);
+        out
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        let p = self.needs(action)?;
+        if !ctx.may(p) {
+            return Some(vec![ctx.refuse(p)]);
+        }
+        let locale = ctx.locale;
+        match action {
+            Action::Create => Some(vec![ask_name(locale)]),
+            Action::SwitchOff => {
+                let r = self.list.current()?;
+                let (id, name) = (r.id, sanitize_line(&r.name));
+                let question = ctx.ta(
+                    "tokens_view.revoke_question",
+                    &[("id", &id.to_string()), ("name", &name)],
+                );
+                Some(vec![Effect::Confirm {
+                    title: ctx.t("confirm.title"),
+                    question,
+                    job: Job::write(move |db, actor, origin| async move {
+                        service::tokens::revoke(&db, &actor, &origin, id).await?;
+                        Ok(Done::say(
+                            locale,
+                            "cli_token.revoked",
+                            &[("id", &id.to_string()), ("name", &name)],
+                        ))
+                    }),
+                }])
+            }
+            _ => None,
+        }
+    }
+    fn watches(&self, t: &str) -> bool {
+        t == "api_token"
+    }
+}
+
+/// The next question, answered at once.
+fn answer(effects: Vec<Effect>) -> Job {
+    Job::new(move |_, _| async move { Ok::<_, ServiceError>(effects) })
+}
+
+/// A new token: its name first (who or what uses it)…
+fn ask_name(locale: Locale) -> Effect {
+    Effect::Prompt {
+        title: tr(locale, "tokens_view.name_question", &[]),
+        text: String::new(),
+        submit: Arc::new(move |name| answer(vec![ask_abilities(name, locale)])),
+    }
+}
+
+/// …then what it may read…
+fn ask_abilities(name: String, locale: Locale) -> Effect {
+    Effect::Prompt {
+        title: tr(locale, "tokens_view.abilities_question", &[]),
+        text: "projects:read".into(),
+        submit: Arc::new(move |typed| {
+            let abilities: Vec<String> = typed
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
+            answer(vec![ask_expiry(name.clone(), abilities, locale)])
+        }),
+    }
+}
+
+/// …then for how long; the write shows the token once.
+fn ask_expiry(name: String, abilities: Vec<String>, locale: Locale) -> Effect {
+    Effect::Prompt {
+        title: tr(locale, "tokens_view.expiry_question", &[]),
+        text: "90".into(),
+        submit: Arc::new(move |typed| {
+            let typed = typed.trim().to_owned();
+            let days = match typed.as_str() {
+                "" => None,
+                t => match t.parse::<u32>() {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        return answer(vec![Effect::Refuse(tr(
+                            locale,
+                            "tokens_view.days_unreadable",
+                            &[("value", &sanitize_line(t))],
+                        ))]);
+                    }
+                },
+            };
+            let (name, abilities) = (name.clone(), abilities.clone());
+            Job::write(move |db, actor, origin| async move {
+                let new = service::tokens::NewToken {
+                    name: &name,
+                    abilities: &abilities,
+                    expires_in_days: days,
+                };
+                let created = service::tokens::create(&db, &actor, &origin, &new).await?;
+                let id = created.id.to_string();
+                let named = [("id", id.as_str()), ("name", created.token.name.as_str())];
+                Ok(
+                    Done::say(locale, "tokens_view.created_toast", &named).revealing(
+                        tr(locale, "tokens_view.shown_once", &named),
+                        created.plaintext,
+                    ),
+                )
+            })
+        }),
+    }
+}

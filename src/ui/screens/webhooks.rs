@@ -1,0 +1,336 @@
+//! Webhooks (a view, `:webhooks`, permission webhooks.manage): the partners' endpoints with
+//! their event types, status and failure streak, narrowed by `status:` and words of the URL or
+//! description. The detail shows the endpoint and its deliveries log, attempt by attempt and
+//! grouped by event (status code, latency, error, the start of the response), and its
+//! history. `N` adds an endpoint (its URL, then its event types; the signing secret is shown
+//! once), `w` edits its event types, `O` disables or enables it, `Z` rotates its secret (the
+//! old one keeps signing for the configured overlap), `T` sends it a test event, `V` replays
+//! one failed delivery or every failed one since a time.
+
+use ratatui::layout::Constraint;
+
+use crate::domain::webhook::Policy;
+use crate::domain::{Permission, sanitize_line};
+use crate::office::format;
+use crate::service::ServiceError;
+use crate::store::audit::AuditRow;
+use crate::store::deliveries::DeliveryRow;
+use crate::store::webhooks::{EndpointRow, Filter};
+use crate::store::{Anchor, Cursor};
+use crate::ui::action::Action;
+use crate::ui::data::Job;
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+
+use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
+
+pub mod jobs;
+
+const STATUSES: [&str; 3] = ["active", "paused", "disabled"];
+/// Attempts the detail shows, newest first.
+const LOG: u64 = 40;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EndpointDetail {
+    pub endpoint: EndpointRow,
+    pub deliveries: Vec<DeliveryRow>,
+    pub history: Vec<AuditRow>,
+}
+
+pub struct WebhooksScreen {
+    pub list: ListView<EndpointRow>,
+    pub detail: DetailState<EndpointDetail>,
+    pub filter: Filter,
+    pub filter_raw: String,
+    policy: Policy,
+}
+
+impl WebhooksScreen {
+    pub fn new(policy: Policy) -> WebhooksScreen {
+        WebhooksScreen {
+            list: ListView::default(),
+            detail: DetailState::default(),
+            filter: Filter::default(),
+            filter_raw: String::new(),
+            policy,
+        }
+    }
+}
+
+impl Identified for EndpointRow {
+    fn row_id(&self) -> i64 {
+        self.id
+    }
+}
+
+fn status_tone(status: &str) -> Tone {
+    match status {
+        "active" => Tone::Ok,
+        "disabled" => Tone::Danger,
+        _ => Tone::Warning,
+    }
+}
+
+fn attempt_tone(status: &str) -> Tone {
+    match status {
+        "succeeded" => Tone::Ok,
+        "pending" => Tone::Warning,
+        _ => Tone::Danger,
+    }
+}
+
+/// "200 in 12 ms", "500 in 40 ms: upstream down", "refused: reserved name".
+fn outcome(d: &DeliveryRow, ctx: &Ctx) -> String {
+    let mut out = format::status("delivery", &d.status, ctx.locale);
+    if let Some(code) = d.response_status {
+        out.push_str(&format!(" · HTTP {code}"));
+    }
+    if let Some(ms) = d.latency_ms {
+        out.push_str(&format!(" · {ms} ms"));
+    }
+    if let Some(e) = &d.last_error {
+        out.push_str(&format!(" · {}", sanitize_line(e)));
+    }
+    if let Some(body) = d.response_excerpt.as_deref().filter(|b| !b.trim().is_empty()) {
+        let first = sanitize_line(body.lines().next().unwrap_or_default());
+        out.push_str(&format!(" · « {} »", crate::domain::text::truncate_to_width(&first, 60)));
+    }
+    if d.status == "pending"
+        && let Some(at) = d.next_attempt_at
+    {
+        out.push_str(&format!(
+            " · {}",
+            ctx.ta(
+                "webhooks_view.next_at",
+                &[("at", &format::when(Some(at), ctx.now, ctx.locale))]
+            )
+        ));
+    }
+    out
+}
+
+impl ListScreen for WebhooksScreen {
+    type Row = EndpointRow;
+    type Detail = EndpointDetail;
+
+    super::screen_fields!(TabId::Webhooks, EndpointRow, EndpointDetail);
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let filter = self.filter.clone();
+        Job::new(move |mut db, _| async move {
+            let page = crate::store::webhooks::page(&mut db, &filter, &anchor, limit);
+            Ok::<_, ServiceError>(page.await?)
+        })
+    }
+    fn cursor(&self, row: &EndpointRow) -> Cursor {
+        Cursor::id(row.id)
+    }
+    fn detail_request(&self, row: &EndpointRow) -> Option<Job> {
+        let id = row.id;
+        Some(Job::new(move |mut db, _| async move {
+            let endpoint = crate::store::webhooks::get(&mut db, id)
+                .await?
+                .ok_or(ServiceError::NotFound {
+                    what: "webhook",
+                    key: id.to_string(),
+                })?;
+            let filter = crate::store::deliveries::Filter {
+                endpoint_id: Some(id),
+                ..Default::default()
+            };
+            let deliveries = crate::store::deliveries::page(&mut db, &filter, &Anchor::First, LOG)
+                .await?
+                .rows;
+            let subject = crate::store::webhooks::SUBJECT;
+            let history = crate::store::audit::history(&mut db, subject, id, 30).await?;
+            Ok::<_, ServiceError>((
+                id,
+                EndpointDetail {
+                    endpoint,
+                    deliveries,
+                    history,
+                },
+            ))
+        }))
+    }
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+        self.filter = Filter {
+            statuses: status_values(p, &STATUSES),
+            text: p.text(),
+        };
+    }
+    fn filter_text(&self) -> &str {
+        &self.filter_raw
+    }
+    fn cycle_sort(&mut self, _back: bool) {}
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t("sort.newest")
+    }
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new("#", Constraint::Length(3)).right(),
+            Column::new(ctx.t("webhooks_view.url"), Constraint::Fill(3)),
+            Column::new(ctx.t("webhooks_view.events"), Constraint::Fill(2)).optional(),
+            Column::new(ctx.t("col.status"), Constraint::Length(8)),
+            Column::new(ctx.t("webhooks_view.streak"), Constraint::Length(7)).right(),
+            Column::new(ctx.t("detail.updated"), Constraint::Length(11))
+                .right()
+                .optional(),
+        ]
+    }
+    fn cells(&self, r: &EndpointRow, ctx: &Ctx) -> Vec<Cell> {
+        let l = ctx.locale;
+        vec![
+            r.id.to_string().into(),
+            r.url.clone().into(),
+            r.event_types.join(", ").into(),
+            styled(
+                format::status("webhook", &r.status, l),
+                status_tone(&r.status).style(ctx.theme),
+            ),
+            styled(
+                r.failure_streak.to_string(),
+                match r.failure_streak {
+                    0 => Tone::Muted,
+                    _ => Tone::Danger,
+                }
+                .style(ctx.theme),
+            ),
+            format::when(r.updated_at, ctx.now, l).into(),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        ctx.t("webhooks_view.empty")
+    }
+    fn heading(&self, d: &EndpointDetail, ctx: &Ctx) -> String {
+        ctx.ta(
+            "webhooks_view.heading",
+            &[("id", &d.endpoint.id.to_string()), ("url", &d.endpoint.url)],
+        )
+    }
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        let Some(d) = &self.detail.content else {
+            return Vec::new();
+        };
+        let (e, l) = (&d.endpoint, ctx.locale);
+        let mut out = vec![
+            DetailLine::Styled(
+                ctx.t("col.status"),
+                format::status("webhook", &e.status, l),
+                status_tone(&e.status),
+            ),
+            DetailLine::Field(ctx.t("webhooks_view.url"), e.url.clone()),
+            DetailLine::Field(
+                ctx.t("webhooks_view.description"),
+                e.description.clone().unwrap_or_else(|| "—".into()),
+            ),
+            DetailLine::Field(ctx.t("webhooks_view.events"), e.event_types.join(", ")),
+            DetailLine::Field(ctx.t("webhooks_view.streak"), e.failure_streak.to_string()),
+        ];
+        if let Some(reason) = &e.disabled_reason {
+            out.push(DetailLine::Styled(
+                ctx.t("webhooks_view.disabled_because"),
+                format!(
+                    "{} ({})",
+                    ctx.t(&format!("cli_webhook.reason.{reason}")),
+                    format::absolute(e.disabled_at, l)
+                ),
+                Tone::Danger,
+            ));
+        }
+        if let Some(until) = e.previous_secret_expires_at.filter(|t| *t > ctx.now) {
+            out.push(DetailLine::Field(
+                ctx.t("webhooks_view.overlap"),
+                format::absolute(Some(until), l),
+            ));
+        }
+        out.push(DetailLine::Section(ctx.t("webhooks_view.deliveries")));
+        if d.deliveries.is_empty() {
+            out.push(DetailLine::Text(ctx.t("webhooks_view.no_deliveries")));
+        }
+        // Grouped by event, in the order of their latest attempt: an event's retries read
+        // together.
+        let mut events: Vec<i64> = Vec::new();
+        for a in &d.deliveries {
+            if !events.contains(&a.webhook_event_id) {
+                events.push(a.webhook_event_id);
+            }
+        }
+        for event in events {
+            let attempts: Vec<&DeliveryRow> = d
+                .deliveries
+                .iter()
+                .filter(|a| a.webhook_event_id == event)
+                .collect();
+            let first = attempts[0];
+            out.push(DetailLine::Text(format!(
+                "{} · {}",
+                sanitize_line(&first.event_type),
+                sanitize_line(&first.event_id)
+            )));
+            for a in attempts.iter().rev() {
+                let when = format::when(a.attempted_at.or(a.created_at), ctx.now, l);
+                out.push(DetailLine::Styled(
+                    ctx.ta(
+                        "webhooks_view.attempt",
+                        &[("n", &a.attempt.to_string()), ("id", &a.id.to_string())],
+                    ),
+                    format!("{when} · {}", outcome(a, ctx)),
+                    attempt_tone(&a.status),
+                ));
+            }
+        }
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, r: &EndpointRow) -> String {
+        format!("webhook #{} {}", r.id, r.url)
+    }
+    fn subject(&self, r: &EndpointRow) -> Option<(&'static str, i64)> {
+        Some((crate::store::webhooks::SUBJECT, r.id))
+    }
+    fn needs(&self, action: Action) -> Option<Permission> {
+        jobs::ACTIONS
+            .contains(&action)
+            .then_some(Permission::WebhooksManage)
+    }
+    fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
+        let row = self.list.current();
+        match action {
+            Action::Create => Some(ctx.t("webhooks_view.add")),
+            Action::Edit => Some(ctx.t("webhooks_view.edit")),
+            Action::SwitchOff => Some(match row.map(|r| r.status.as_str()) {
+                Some("active") | None => ctx.t("webhooks_view.disable"),
+                Some(_) => ctx.t("webhooks_view.enable"),
+            }),
+            _ => None,
+        }
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        if ctx.may(Permission::WebhooksManage) {
+            out.push(Action::Create);
+            if self.list.current().is_some() {
+                out.extend(jobs::ACTIONS.iter().filter(|a| **a != Action::Create));
+            }
+        }
+        out.push(Action::History);
+        out
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        let p = self.needs(action)?;
+        if !ctx.may(p) {
+            return Some(vec![ctx.refuse(p)]);
+        }
+        if action == Action::Create {
+            return Some(vec![jobs::add(self.policy, ctx.locale)]);
+        }
+        let r = self.list.current()?;
+        Some(vec![jobs::act(action, r, self.policy, ctx)?])
+    }
+    fn watches(&self, t: &str) -> bool {
+        t == crate::store::webhooks::SUBJECT
+    }
+}

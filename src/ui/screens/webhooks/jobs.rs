@@ -1,0 +1,273 @@
+//! The webhooks view's writes, one question at a time: an endpoint's URL then its event types
+//! (adding shows the signing secret once), a confirmation before disabling, enabling or
+//! rotating, and the deliveries a replay may send again.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::webhook::Policy;
+use crate::domain::{Locale, sanitize_line};
+use crate::office::format;
+use crate::service::webhooks::EndpointInput;
+use crate::service::{self, ServiceError};
+use crate::store::deliveries::{DeliveryRow, Filter};
+use crate::store::webhooks::EndpointRow;
+use crate::store::Anchor;
+use crate::tr;
+use crate::ui::action::Action;
+use crate::ui::data::{Done, Job};
+use crate::ui::screens::{Choices, Ctx, Effect};
+
+/// The actions that need webhooks.manage, in the footer's order.
+pub const ACTIONS: [Action; 6] = [
+    Action::Create,
+    Action::Edit,
+    Action::SwitchOff,
+    Action::Rotate,
+    Action::SendTest,
+    Action::Replay,
+];
+
+/// Failed deliveries a replay offers one by one.
+const REPLAYABLE: u64 = 20;
+
+fn answer(effects: Vec<Effect>) -> Job {
+    Job::new(move |_, _| async move { Ok::<_, ServiceError>(effects) })
+}
+
+/// "a, b, c" or "a b" as typed: the event types.
+fn event_types(typed: &str) -> Vec<String> {
+    typed
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `N`: the URL, then the event types; the secret is shown once.
+pub fn add(policy: Policy, locale: Locale) -> Effect {
+    Effect::Prompt {
+        title: tr(locale, "webhooks_view.url_question", &[]),
+        text: "https://".into(),
+        submit: Arc::new(move |url| {
+            let url = url.trim().to_owned();
+            answer(vec![Effect::Prompt {
+                title: tr(locale, "webhooks_view.events_question", &[]),
+                text: "*".into(),
+                submit: Arc::new(move |typed| {
+                    let (url, types) = (url.clone(), event_types(&typed));
+                    Job::write(move |db, actor, origin| async move {
+                        let input = EndpointInput {
+                            url: &url,
+                            description: None,
+                            event_types: &types,
+                        };
+                        let added =
+                            service::webhooks::add(&db, &actor, &origin, &policy, &input).await?;
+                        let id = added.id.to_string();
+                        let named = [("id", id.as_str()), ("url", url.as_str())];
+                        Ok(Done::say(locale, "webhooks_view.added_toast", &named).revealing(
+                            tr(locale, "webhooks_view.secret_once", &named),
+                            added.secret,
+                        ))
+                    })
+                }),
+            }])
+        }),
+    }
+}
+
+/// Every other action on the endpoint `r`.
+pub fn act(action: Action, r: &EndpointRow, policy: Policy, ctx: &Ctx) -> Option<Effect> {
+    let locale = ctx.locale;
+    let (id, seen) = (r.id, Some(r.version));
+    let id_text = id.to_string();
+    let url = sanitize_line(&r.url);
+    let named = [("id", id_text.as_str()), ("url", url.as_str())];
+    let confirm = |key: &str, job: Job| Effect::Confirm {
+        title: ctx.t("confirm.title"),
+        question: ctx.ta(key, &named),
+        job,
+    };
+    Some(match action {
+        Action::Edit => edit(r, policy, locale),
+        Action::SwitchOff if r.status == "active" => confirm(
+            "webhooks_view.disable_question",
+            Job::write(move |db, actor, origin| async move {
+                service::webhooks::disable(&db, &actor, &origin, id, seen).await?;
+                Ok(Done::about(locale, "webhooks_view.disabled_toast", id))
+            }),
+        ),
+        Action::SwitchOff => confirm(
+            "webhooks_view.enable_question",
+            Job::write(move |db, actor, origin| async move {
+                service::webhooks::enable(&db, &actor, &origin, id, seen).await?;
+                Ok(Done::about(locale, "webhooks_view.enabled_toast", id))
+            }),
+        ),
+        Action::Rotate => confirm(
+            "webhooks_view.rotate_question",
+            Job::write(move |db, actor, origin| async move {
+                let r = service::webhooks::rotate(&db, &actor, &origin, &policy, id, seen).await?;
+                let until = format::absolute(Some(r.previous_until), locale);
+                let args = [("id", id.to_string()), ("until", until)];
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                Ok(Done::say(locale, "webhooks_view.rotated_toast", &args)
+                    .revealing(tr(locale, "webhooks_view.new_secret_once", &args), r.secret))
+            }),
+        ),
+        Action::SendTest => Effect::write(Job::write(move |db, actor, origin| async move {
+            service::webhooks::send_test(&db, &actor, &origin, id).await?;
+            Ok(Done::about(locale, "webhooks_view.test_toast", id))
+        })),
+        Action::Replay => Effect::Choose(replay_choices(id, ctx.now, locale)),
+        _ => return None,
+    })
+}
+
+/// `w`: the URL as it is, then the event types as they are.
+fn edit(r: &EndpointRow, policy: Policy, locale: Locale) -> Effect {
+    let (id, seen) = (r.id, Some(r.version));
+    let description = r.description.clone();
+    let types_now = r.event_types.join(", ");
+    Effect::Prompt {
+        title: tr(locale, "webhooks_view.url_question", &[]),
+        text: sanitize_line(&r.url),
+        submit: Arc::new(move |url| {
+            let (url, description) = (url.trim().to_owned(), description.clone());
+            answer(vec![Effect::Prompt {
+                title: tr(locale, "webhooks_view.events_question", &[]),
+                text: types_now.clone(),
+                submit: Arc::new(move |typed| {
+                    let (url, description, types) =
+                        (url.clone(), description.clone(), event_types(&typed));
+                    Job::write(move |db, actor, origin| async move {
+                        let input = EndpointInput {
+                            url: &url,
+                            description: description.as_deref(),
+                            event_types: &types,
+                        };
+                        service::webhooks::edit(&db, &actor, &origin, &policy, id, &input, seen)
+                            .await?;
+                        Ok(Done::about(locale, "webhooks_view.edited_toast", id))
+                    })
+                }),
+            }])
+        }),
+    }
+}
+
+/// "attempt 3 · commission.approved · HTTP 500 · 2 h ago"
+fn delivery_label(d: &DeliveryRow, now: DateTime<Utc>, locale: Locale) -> String {
+    let code = d
+        .response_status
+        .map(|c| format!("HTTP {c}"))
+        .or_else(|| d.last_error.as_deref().map(sanitize_line))
+        .unwrap_or_default();
+    tr(
+        locale,
+        "webhooks_view.replay_one",
+        &[
+            ("id", &d.id.to_string()),
+            ("type", &sanitize_line(&d.event_type)),
+            ("outcome", &crate::domain::text::truncate_to_width(&code, 50)),
+            ("when", &format::when(d.attempted_at.or(d.created_at), now, locale)),
+        ],
+    )
+}
+
+/// `V`: every failed delivery since a time, or one of the latest failed ones.
+fn replay_choices(endpoint: i64, now: DateTime<Utc>, locale: Locale) -> Job {
+    Job::new(move |mut db, _| async move {
+        let filter = Filter {
+            endpoint_id: Some(endpoint),
+            failed: true,
+            ..Default::default()
+        };
+        let failed = crate::store::deliveries::page(&mut db, &filter, &Anchor::First, REPLAYABLE)
+            .await?
+            .rows;
+        let since = Effect::Prompt {
+            title: tr(locale, "webhooks_view.since_question", &[]),
+            text: (now - chrono::Duration::hours(24))
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            submit: Arc::new(move |typed| replay_since(endpoint, &typed, locale)),
+        };
+        let mut options = vec![(tr(locale, "webhooks_view.replay_since", &[]), since)];
+        for d in &failed {
+            let id = d.id;
+            let job = Job::write(move |db, actor, origin| async move {
+                service::webhooks::replay(&db, &actor, &origin, id).await?;
+                Ok(Done::about(locale, "webhooks_view.replayed_toast", id))
+            });
+            options.push((delivery_label(d, now, locale), Effect::write(job)));
+        }
+        let key = match failed.is_empty() {
+            true => "webhooks_view.replay_none",
+            false => "webhooks_view.replay_title",
+        };
+        Ok::<_, ServiceError>(Choices {
+            title: tr(locale, key, &[("id", &endpoint.to_string())]),
+            options,
+        })
+    })
+}
+
+/// A time as staff type it: "2026-11-30 08:00", "2026-11-30" (00:00 UTC) or RFC 3339.
+fn typed_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
+        return Some(t.and_utc());
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+fn replay_since(endpoint: i64, typed: &str, locale: Locale) -> Job {
+    let Some(since) = typed_time(typed) else {
+        return answer(vec![Effect::Refuse(tr(
+            locale,
+            "webhooks_view.time_unreadable",
+            &[("value", &sanitize_line(typed))],
+        ))]);
+    };
+    Job::write(move |db, actor, origin| async move {
+        let n = service::webhooks::replay_failed_since(&db, &actor, &origin, endpoint, since)
+            .await?;
+        Ok(Done::say(
+            locale,
+            "webhooks_view.replayed_since_toast",
+            &[
+                ("n", &n.to_string()),
+                ("id", &endpoint.to_string()),
+                ("since", &format::absolute(Some(since), locale)),
+            ],
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_as_staff_type_them() {
+        let t = |s: &str| typed_time(s).map(|t| t.to_rfc3339());
+        assert_eq!(t("2026-11-30 08:00"), Some("2026-11-30T08:00:00+00:00".into()));
+        assert_eq!(t("2026-11-30"), Some("2026-11-30T00:00:00+00:00".into()));
+        assert_eq!(
+            t("2026-11-30T08:00:00+01:00"),
+            Some("2026-11-30T07:00:00+00:00".into())
+        );
+        assert_eq!(t("yesterday"), None);
+        assert_eq!(event_types("a.b, c.d  e"), vec!["a.b", "c.d", "e"]);
+    }
+}
