@@ -53,7 +53,13 @@ async fn max_id(db: &Db, table: &str) -> i64 {
 }
 
 /// Sends `s.rate` requests a second for `seconds`, after a one-second warm-up.
-async fn run(client: &reqwest::Client, base: &str, token: &str, s: &Scenario, seconds: u64) -> Tally {
+async fn run(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    s: &Scenario,
+    seconds: u64,
+) -> Tally {
     let tally = Arc::new(Mutex::new(Tally::default()));
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
     let interval = Duration::from_secs_f64(1.0 / f64::from(s.rate));
@@ -91,7 +97,10 @@ async fn run(client: &reqwest::Client, base: &str, token: &str, s: &Scenario, se
     for t in tasks {
         let _ = t.await;
     }
-    Arc::try_unwrap(tally).ok().expect("tasks done").into_inner()
+    Arc::try_unwrap(tally)
+        .ok()
+        .expect("tasks done")
+        .into_inner()
 }
 
 fn cursor(list: &str, id: i64) -> String {
@@ -99,7 +108,10 @@ fn cursor(list: &str, id: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("{list}:{id}"))
 }
 
-fn list_page(list: &'static str, max: i64) -> Box<dyn Fn(&mut rand_chacha::ChaCha8Rng) -> String + Send + Sync> {
+fn list_page(
+    list: &'static str,
+    max: i64,
+) -> Box<dyn Fn(&mut rand_chacha::ChaCha8Rng) -> String + Send + Sync> {
     Box::new(move |rng| {
         let after = rng.random_range(101..=max.max(102));
         format!("/api/v1/{list}?limit=100&cursor={}", cursor(list, after))
@@ -115,7 +127,9 @@ fn bench(url: &str, seconds: u64) {
         .unwrap();
     let (db, admin, created, max) = server_rt.block_on(async {
         let db = Db::connect(url).await.expect("connect");
-        db.ensure_migrated().await.expect("migrated and seeded database");
+        db.ensure_migrated()
+            .await
+            .expect("migrated and seeded database");
         let admin_id = obryl::store::users::find_by_email(&mut db.clone(), "admin@obryl.test")
             .await
             .expect("read")

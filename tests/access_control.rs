@@ -252,6 +252,21 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
             };
             service::tokens::create(db, a, o, &new).await.map(drop)
         }
+        U::WebhookManage => {
+            let types = ["*".to_owned()];
+            let input = service::webhooks::EndpointInput {
+                url: "http://127.0.0.1:9/matrix",
+                description: None,
+                event_types: &types,
+            };
+            let policy = obryl::domain::webhook::Policy {
+                allow_private_addresses: true,
+                ..Default::default()
+            };
+            service::webhooks::add(db, a, o, &policy, &input)
+                .await
+                .map(drop)
+        }
         U::AuditRead | U::DataRead => return None,
     };
     Some(r)

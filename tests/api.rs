@@ -121,7 +121,10 @@ async fn requests_without_a_valid_token_are_refused() {
             let (status, body) = get(&c, &url, Some(bad)).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{bad}");
             assert_eq!(problem_kind(&body), "unauthorized");
-            assert!(!body.to_string().contains(&secret), "the answer echoes the secret");
+            assert!(
+                !body.to_string().contains(&secret),
+                "the answer echoes the secret"
+            );
         }
         let basic = c
             .get(&url)
@@ -143,10 +146,15 @@ async fn requests_without_a_valid_token_are_refused() {
         expire(&db, expiring_id).await;
         let (status, body) = get(&c, &url, Some(&expiring)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert!(body["detail"].as_str().unwrap().contains("expired"), "{body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains("expired"),
+            "{body}"
+        );
 
         // Revoked: refused at the next request.
-        tokens::revoke(&db, &admin, &Origin::cli(), id).await.unwrap();
+        tokens::revoke(&db, &admin, &Origin::cli(), id)
+            .await
+            .unwrap();
         let (status, _) = get(&c, &url, Some(&plaintext)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert!(matches!(
@@ -178,7 +186,11 @@ async fn only_token_managers_create_list_and_revoke_and_refusals_are_translated(
         ));
         let created = tokens::create(&db, &admin, &o, &new).await.unwrap();
         assert!(created.plaintext.starts_with(&format!("{}|", created.id)));
-        assert!(tokens::list(&db, &finance, &obryl::store::Anchor::First, 10).await.is_err());
+        assert!(
+            tokens::list(&db, &finance, &obryl::store::Anchor::First, 10)
+                .await
+                .is_err()
+        );
         let page = tokens::list(&db, &admin, &obryl::store::Anchor::First, 10)
             .await
             .unwrap();
@@ -202,7 +214,16 @@ async fn only_token_managers_create_list_and_revoke_and_refusals_are_translated(
         assert!(fr.contains("projects:write n'est pas une capacité"), "{fr}");
         for (e, want) in [
             (
-                tokens::create(&db, &admin, &o, &NewToken { abilities: &[], ..new.clone() }).await,
+                tokens::create(
+                    &db,
+                    &admin,
+                    &o,
+                    &NewToken {
+                        abilities: &[],
+                        ..new.clone()
+                    },
+                )
+                .await,
                 "au moins une capacité",
             ),
             (
@@ -219,7 +240,16 @@ async fn only_token_managers_create_list_and_revoke_and_refusals_are_translated(
                 "1 à 3650 jours",
             ),
             (
-                tokens::create(&db, &admin, &o, &NewToken { name: " ", ..new.clone() }).await,
+                tokens::create(
+                    &db,
+                    &admin,
+                    &o,
+                    &NewToken {
+                        name: " ",
+                        ..new.clone()
+                    },
+                )
+                .await,
                 "nom",
             ),
         ] {
@@ -234,7 +264,13 @@ async fn only_token_managers_create_list_and_revoke_and_refusals_are_translated(
 }
 
 /// Walks `path` with `limit` and returns the ids in the order served.
-async fn walk(c: &reqwest::Client, server: &api_support::Running, path: &str, token: &str, limit: u64) -> Vec<i64> {
+async fn walk(
+    c: &reqwest::Client,
+    server: &api_support::Running,
+    path: &str,
+    token: &str,
+    limit: u64,
+) -> Vec<i64> {
     let mut ids = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -287,7 +323,12 @@ async fn cursors_walk_every_row_once() {
             // Nothing internal leaks into the lists.
             let (_, body) = get(&c, &format!("{}?limit=100", server.url(path)), Some(&all)).await;
             let text = body.to_string();
-            for internal in ["INTERNAL", "lock_version", "pending_decision", "@obryl.test"] {
+            for internal in [
+                "INTERNAL",
+                "lock_version",
+                "pending_decision",
+                "@obryl.test",
+            ] {
                 assert!(!text.contains(internal), "{path} shows {internal}");
             }
         }
@@ -298,7 +339,12 @@ async fn cursors_walk_every_row_once() {
             assert_eq!(problem_kind(&body), "bad_request");
         }
         // A cursor from one list is refused by another.
-        let (_, tickets) = get(&c, &format!("{}?limit=1", server.url("/api/v1/tickets")), Some(&all)).await;
+        let (_, tickets) = get(
+            &c,
+            &format!("{}?limit=1", server.url("/api/v1/tickets")),
+            Some(&all),
+        )
+        .await;
         let cursor = tickets["next_cursor"].as_str().unwrap();
         let (status, _) = get(&c, &format!("{url}?cursor={cursor}"), Some(&all)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -329,7 +375,11 @@ async fn over_the_rate_answers_429_with_retry_after() {
             assert_eq!(r.status(), StatusCode::OK);
         }
         let r = limited.expect("no 429 after 40 requests at a rate of 5/s");
-        let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let wait: u64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((1..=2).contains(&wait), "Retry-After {wait}");
         let body = api_support::json(r).await;
         assert_eq!(body["status"], 429);
@@ -356,9 +406,16 @@ async fn the_plaintext_is_stored_nowhere_and_logged_nowhere() {
         for path in ["/api/v1/projects", "/api/v1/tickets", "/api/v1/nowhere"] {
             get(&c, &server.url(path), Some(&plaintext)).await;
         }
-        get(&c, &server.url("/api/v1/projects"), Some(&format!("{plaintext}x"))).await;
+        get(
+            &c,
+            &server.url("/api/v1/projects"),
+            Some(&format!("{plaintext}x")),
+        )
+        .await;
         get(&c, &server.url("/api/v1/projects"), Some(&secret)).await;
-        tokens::revoke(&db, &admin, &Origin::cli(), id).await.unwrap();
+        tokens::revoke(&db, &admin, &Origin::cli(), id)
+            .await
+            .unwrap();
         get(&c, &server.url("/api/v1/projects"), Some(&plaintext)).await;
         server.stop().await;
 
@@ -375,7 +432,10 @@ async fn the_plaintext_is_stored_nowhere_and_logged_nowhere() {
             }
         }
         let audit = api_support::texts(&db, &schema::AUDIT_LOGS).await;
-        assert!(audit.iter().any(|t| t == "api_token"), "creation and revocation are audited");
+        assert!(
+            audit.iter().any(|t| t == "api_token"),
+            "creation and revocation are audited"
+        );
 
         let logs = api_support::logs();
         assert!(!logs.contains(&secret), "a log line holds the secret");
@@ -424,7 +484,12 @@ async fn last_used_at_is_written_once_a_minute() {
         // A second server (another process, a restart) does not write it again either.
         let again = start(&db, 10_000).await;
         for _ in 0..5 {
-            assert_eq!(get(&c, &again.url("/api/v1/projects/1"), Some(&plaintext)).await.0, StatusCode::OK);
+            assert_eq!(
+                get(&c, &again.url("/api/v1/projects/1"), Some(&plaintext))
+                    .await
+                    .0,
+                StatusCode::OK
+            );
         }
         again.stop().await;
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -432,6 +497,10 @@ async fn last_used_at_is_written_once_a_minute() {
         // A minute later it would be written again: the row's guard says so.
         let later = first + chrono::Duration::seconds(61);
         assert!(tokens::mark_used(&db, id, later).await.unwrap());
-        assert!(!tokens::mark_used(&db, id, later + chrono::Duration::seconds(30)).await.unwrap());
+        assert!(
+            !tokens::mark_used(&db, id, later + chrono::Duration::seconds(30))
+                .await
+                .unwrap()
+        );
     });
 }

@@ -50,12 +50,19 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line() {
     let id = created["id"].as_i64().unwrap();
     let plaintext = created["token"].as_str().unwrap().to_owned();
     assert!(plaintext.starts_with(&format!("{id}|")));
-    assert_eq!(created["abilities"], serde_json::json!(["projects:read", "tickets:read"]));
+    assert_eq!(
+        created["abilities"],
+        serde_json::json!(["projects:read", "tickets:read"])
+    );
     assert!(created["expires_at"].as_str().unwrap().ends_with('Z'));
     let secret = plaintext.split_once('|').unwrap().1.to_owned();
 
     // Without --json: the warning on stderr, the token alone on stdout.
-    let o = as_(&path, ADMIN, &["token", "create", "--name", "CI", "--abilities", "*"]);
+    let o = as_(
+        &path,
+        ADMIN,
+        &["token", "create", "--name", "CI", "--abilities", "*"],
+    );
     expect(&o, 0, "token create");
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
@@ -71,10 +78,20 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line() {
         .iter()
         .find(|t| t["id"] == id)
         .expect("the new token is listed");
-    for field in ["id", "name", "abilities", "expires_at", "last_used_at", "created_by"] {
+    for field in [
+        "id",
+        "name",
+        "abilities",
+        "expires_at",
+        "last_used_at",
+        "created_by",
+    ] {
         assert!(row.get(field).is_some(), "list has no {field}");
     }
-    assert!(row["created_by"].as_str().is_some_and(|n| !n.is_empty()), "{row}");
+    assert!(
+        row["created_by"].as_str().is_some_and(|n| !n.is_empty()),
+        "{row}"
+    );
     assert!(row.get("token").is_none());
     let listed = text(&o);
     assert!(!listed.contains(&secret), "list shows the secret");
@@ -86,25 +103,55 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line() {
     // Only super-admins manage tokens; refusals exit 1 and say why.
     for args in [
         &["token", "list"][..],
-        &["token", "create", "--name", "x", "--abilities", "projects:read"],
+        &[
+            "token",
+            "create",
+            "--name",
+            "x",
+            "--abilities",
+            "projects:read",
+        ],
         &["token", "revoke", &id.to_string()],
     ] {
         let o = as_(&path, FINANCE, args);
         expect(&o, 1, &format!("{args:?} as finance"));
         assert!(text(&o).contains("API tokens"), "{}", text(&o));
     }
-    let o = as_(&path, ADMIN, &["token", "create", "--name", "x", "--abilities", "projects:write"]);
+    let o = as_(
+        &path,
+        ADMIN,
+        &[
+            "token",
+            "create",
+            "--name",
+            "x",
+            "--abilities",
+            "projects:write",
+        ],
+    );
     expect(&o, 1, "unknown ability");
-    assert!(text(&o).contains("projects:write is not an API ability"), "{}", text(&o));
+    assert!(
+        text(&o).contains("projects:write is not an API ability"),
+        "{}",
+        text(&o)
+    );
 
-    let o = as_(&path, ADMIN, &["token", "revoke", &id.to_string(), "--json"]);
+    let o = as_(
+        &path,
+        ADMIN,
+        &["token", "revoke", &id.to_string(), "--json"],
+    );
     expect(&o, 0, "token revoke");
     assert_eq!(json(&o)["id"], id);
     let o = as_(&path, ADMIN, &["token", "list", "--json"]);
     assert!(json(&o).as_array().unwrap().iter().all(|t| t["id"] != id));
     let o = as_(&path, ADMIN, &["token", "revoke", &id.to_string()]);
     expect(&o, 1, "revoking twice");
-    assert!(text(&o).contains(&format!("API token #{id} not found")), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("API token #{id} not found")),
+        "{}",
+        text(&o)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -114,7 +161,15 @@ async fn serve_answers_on_the_loopback_and_stops_on_sigterm() {
     let o = as_(
         &path,
         ADMIN,
-        &["token", "create", "--name", "serve", "--abilities", "projects:read", "--json"],
+        &[
+            "token",
+            "create",
+            "--name",
+            "serve",
+            "--abilities",
+            "projects:read",
+            "--json",
+        ],
     );
     expect(&o, 0, "token create");
     let plaintext = json(&o)["token"].as_str().unwrap().to_owned();
@@ -143,7 +198,12 @@ async fn serve_answers_on_the_loopback_and_stops_on_sigterm() {
     assert_eq!(r.status(), 200);
     let body = api_support::json(r).await;
     assert_eq!(body["data"].as_array().unwrap().len(), 3);
-    let r = c.get(format!("{base}/api/v1/tickets")).bearer_auth(&plaintext).send().await.unwrap();
+    let r = c
+        .get(format!("{base}/api/v1/tickets"))
+        .bearer_auth(&plaintext)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
 
     // SAFETY: signalling the child this test started.

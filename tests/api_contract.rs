@@ -40,14 +40,22 @@ impl Checker {
             .unwrap_or_else(|| panic!("GET {template} → {status} is not documented"));
         let schema = schema.clone();
         for header in self.doc.response_headers(template, "get", status) {
-            assert!(r.headers().contains_key(header.to_lowercase().as_str()), "GET {url}: no {header}");
+            assert!(
+                r.headers().contains_key(header.to_lowercase().as_str()),
+                "GET {url}: no {header}"
+            );
         }
         let got = r.headers()["content-type"].to_str().unwrap().to_owned();
         assert_eq!(got, content_type, "GET {url}");
         let body = api_support::json(r).await;
         let errors = self.doc.check(&schema, &body);
-        assert!(errors.is_empty(), "GET {url} → {status}:\n{}\n{body:#}", errors.join("\n"));
-        self.seen.insert((template.to_owned(), "get".to_owned(), status));
+        assert!(
+            errors.is_empty(),
+            "GET {url} → {status}:\n{}\n{body:#}",
+            errors.join("\n")
+        );
+        self.seen
+            .insert((template.to_owned(), "get".to_owned(), status));
     }
 
     /// An answer outside the documented routes (unknown path, another method): a problem.
@@ -83,9 +91,13 @@ async fn every_answer_matches_the_openapi_document() {
         let c = client();
 
         // The served document is the checked-in one.
-        let served =
-            api_support::json(c.get(server.url("/api/v1/openapi.json")).send().await.unwrap())
-                .await;
+        let served = api_support::json(
+            c.get(server.url("/api/v1/openapi.json"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
         let file: Value = serde_json::from_str(obryl::api::OPENAPI).unwrap();
         assert_eq!(served, file);
         let mut check = Checker {
@@ -93,7 +105,13 @@ async fn every_answer_matches_the_openapi_document() {
             seen: BTreeSet::new(),
         };
         check
-            .get(&c, &server.url("/api/v1/openapi.json"), "/api/v1/openapi.json", None, 200)
+            .get(
+                &c,
+                &server.url("/api/v1/openapi.json"),
+                "/api/v1/openapi.json",
+                None,
+                200,
+            )
             .await;
 
         let one = |id: &str| server.url(&format!("/api/v1/projects/{id}"));
@@ -102,47 +120,96 @@ async fn every_answer_matches_the_openapi_document() {
             check.get(&c, &url, path, Some(&all), 200).await;
             // A middle page (limit 7, with a cursor) and the last one.
             let page = api_support::json(
-                c.get(format!("{url}?limit=7")).bearer_auth(&all).send().await.unwrap(),
+                c.get(format!("{url}?limit=7"))
+                    .bearer_auth(&all)
+                    .send()
+                    .await
+                    .unwrap(),
             )
             .await;
             let cursor = page["next_cursor"].as_str().unwrap();
-            check.get(&c, &format!("{url}?limit=7&cursor={cursor}"), path, Some(&all), 200).await;
-            check.get(&c, &format!("{url}?limit=101"), path, Some(&all), 400).await;
+            check
+                .get(
+                    &c,
+                    &format!("{url}?limit=7&cursor={cursor}"),
+                    path,
+                    Some(&all),
+                    200,
+                )
+                .await;
+            check
+                .get(&c, &format!("{url}?limit=101"), path, Some(&all), 400)
+                .await;
             check.get(&c, &url, path, None, 401).await;
             check.get(&c, &url, path, Some("1|not-a-token"), 401).await;
-            let lacking = if path == "/api/v1/tickets" { &projects_only } else { &tickets_only };
+            let lacking = if path == "/api/v1/tickets" {
+                &projects_only
+            } else {
+                &tickets_only
+            };
             check.get(&c, &url, path, Some(lacking), 403).await;
         }
         for id in ["7", "1005"] {
             check.get(&c, &one(id), ONE, Some(&all), 200).await;
         }
         check.get(&c, &one("7"), ONE, None, 401).await;
-        check.get(&c, &one("7"), ONE, Some(&tickets_only), 403).await;
+        check
+            .get(&c, &one("7"), ONE, Some(&tickets_only), 403)
+            .await;
         check.get(&c, &one("999999"), ONE, Some(&all), 404).await;
 
         // A rate of 1 a second: the first request passes, the next ones wait.
         let slow_one = slow.url("/api/v1/projects/7");
-        assert_eq!(c.get(&slow_one).bearer_auth(&throttled).send().await.unwrap().status(), 200);
+        assert_eq!(
+            c.get(&slow_one)
+                .bearer_auth(&throttled)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
         check.get(&c, &slow_one, ONE, Some(&throttled), 429).await;
         for path in LISTS {
-            check.get(&c, &slow.url(path), path, Some(&throttled), 429).await;
+            check
+                .get(&c, &slow.url(path), path, Some(&throttled), 429)
+                .await;
         }
 
-        check.problem(c.get(server.url("/api/v1/nowhere")).send().await.unwrap(), 404).await;
-        check.problem(c.post(server.url("/api/v1/projects")).bearer_auth(&all).send().await.unwrap(), 405).await;
+        check
+            .problem(
+                c.get(server.url("/api/v1/nowhere")).send().await.unwrap(),
+                404,
+            )
+            .await;
+        check
+            .problem(
+                c.post(server.url("/api/v1/projects"))
+                    .bearer_auth(&all)
+                    .send()
+                    .await
+                    .unwrap(),
+                405,
+            )
+            .await;
 
         // The database gone: every route answers a problem, not a broken connection.
         db.close().await;
         check.get(&c, &one("7"), ONE, Some(&all), 500).await;
         for path in LISTS {
-            check.get(&c, &server.url(path), path, Some(&all), 500).await;
+            check
+                .get(&c, &server.url(path), path, Some(&all), 500)
+                .await;
         }
         server.stop().await;
         slow.stop().await;
 
         let documented: BTreeSet<_> = check.doc.documented().into_iter().collect();
         let missing: Vec<_> = documented.difference(&check.seen).collect();
-        assert!(missing.is_empty(), "documented but never checked: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "documented but never checked: {missing:?}"
+        );
     });
 }
 
@@ -167,5 +234,9 @@ fn the_walker_catches_undocumented_missing_and_mistyped_fields() {
     let late = serde_json::json!({"id": 1, "project_id": 1, "status": "held", "provider": null,
         "held": money, "released": money, "refunded": money, "remaining": money,
         "created_at": "2026-03-01T09:30:00+01:00", "updated_at": null});
-    assert_eq!(doc.check(doc.schema("Escrow"), &late).len(), 1, "a time not in UTC");
+    assert_eq!(
+        doc.check(doc.schema("Escrow"), &late).len(),
+        1,
+        "a time not in UTC"
+    );
 }

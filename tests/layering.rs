@@ -16,7 +16,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("office", &["service", "store", "domain", "config"]),
     (
         "ui",
-        &["office", "service", "store", "domain", "config", "seed", "worker"],
+        &[
+            "office", "service", "store", "domain", "config", "seed", "worker",
+        ],
     ),
     ("api", &["office", "service", "store", "domain", "config"]),
     ("worker", &["service", "store", "domain", "config"]),

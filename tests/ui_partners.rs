@@ -44,14 +44,24 @@ async fn admin_creates_a_token_seen_once_then_revokes_it() {
         .await;
     h.char('N').await;
     answer(&mut h, "Accounting partner").await;
-    h.pump_until("the abilities", |app| matches!(app.popup, Some(Popup::Prompt { .. })))
-        .await;
+    h.pump_until("the abilities", |app| {
+        matches!(app.popup, Some(Popup::Prompt { .. }))
+    })
+    .await;
     answer(&mut h, "projects:read, escrows:read").await;
-    h.pump_until("the lifetime", |app| matches!(app.popup, Some(Popup::Prompt { .. })))
-        .await;
+    h.pump_until("the lifetime", |app| {
+        matches!(app.popup, Some(Popup::Prompt { .. }))
+    })
+    .await;
     answer(&mut h, "30").await;
     h.pump_until("the token shown once", |app| {
-        matches!(&app.popup, Some(Popup::Picker { options: Some(_), .. }))
+        matches!(
+            &app.popup,
+            Some(Popup::Picker {
+                options: Some(_),
+                ..
+            })
+        )
     })
     .await;
     let Some(Popup::Picker {
@@ -72,13 +82,19 @@ async fn admin_creates_a_token_seen_once_then_revokes_it() {
     h.key(KeyCode::Esc).await;
     assert!(h.app.popup.is_none());
 
-    let row = store::tokens::find(&mut db.clone(), id).await.unwrap().unwrap();
+    let row = store::tokens::find(&mut db.clone(), id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.name, "Accounting partner");
     assert_eq!(
         row.abilities.as_deref(),
         Some(r#"["projects:read","escrows:read"]"#)
     );
-    let stored = store::tokens::secret_by_id(&mut db.clone(), id).await.unwrap().unwrap();
+    let stored = store::tokens::secret_by_id(&mut db.clone(), id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_ne!(stored.hash, secret, "the secret itself is not kept");
     assert_eq!(stored.hash, obryl::domain::api_token::hash_secret(secret));
 
@@ -86,9 +102,14 @@ async fn admin_creates_a_token_seen_once_then_revokes_it() {
         app.screens.tokens.list.rows.iter().any(|r| r.id == id)
     })
     .await;
-    while h.app.screens.tokens.list.current().map(|r| r.id) != Some(id) {
-        h.key(KeyCode::Up).await;
+    h.char('g').await;
+    for _ in 0..20 {
+        if h.app.screens.tokens.list.current().map(|r| r.id) == Some(id) {
+            break;
+        }
+        h.key(KeyCode::Down).await;
     }
+    assert_eq!(h.app.screens.tokens.list.current().map(|r| r.id), Some(id));
     h.char('O').await;
     let Some(Popup::Confirm { question, .. }) = &h.app.popup else {
         panic!("revoking asks first")
@@ -96,10 +117,17 @@ async fn admin_creates_a_token_seen_once_then_revokes_it() {
     assert!(question.contains("Accounting partner"), "{question}");
     h.char('y').await;
     h.pump_until("the toast", |app| {
-        app.toast.as_ref().is_some_and(|t| t.text.contains("revoked"))
+        app.toast
+            .as_ref()
+            .is_some_and(|t| t.text.contains("revoked"))
     })
     .await;
-    assert!(store::tokens::find(&mut db.clone(), id).await.unwrap().is_none());
+    assert!(
+        store::tokens::find(&mut db.clone(), id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let page = store::tokens::page(&mut db.clone(), &Default::default(), &Anchor::First, 100)
         .await
         .unwrap();
@@ -119,4 +147,128 @@ async fn finance_is_refused_the_tokens_view_naming_the_permission() {
         .or(h.app.toast.as_ref().map(|t| t.text.clone()))
         .unwrap_or_default();
     assert!(text.contains("api_tokens.manage"), "{text}");
+}
+
+async fn webhooks(db: &Db, private: bool) -> Harness {
+    let mut opts = common::ui::options(Locale::En, TabId::Projects);
+    opts.webhook_policy.allow_private_addresses = private;
+    let mut h = Harness::with_options(db, ADMIN, opts).await;
+    h.char(':').await;
+    h.type_text("webhooks").await;
+    h.key(KeyCode::Enter).await;
+    assert_eq!(h.app.tab, TabId::Webhooks);
+    h.pump_until("the endpoints", |app| {
+        !app.screens.webhooks.list.rows.is_empty()
+    })
+    .await;
+    h
+}
+
+/// `N` asks the URL and the event types, and shows the signing secret once; `O` disables
+/// the endpoint after a confirmation naming it.
+#[tokio::test]
+async fn admin_adds_an_endpoint_sees_its_secret_once_then_disables_it() {
+    let (db, _dir) = demo_db().await;
+    let mut h = webhooks(&db, true).await;
+    h.char('N').await;
+    answer(&mut h, "http://127.0.0.1:9/obryl").await;
+    h.pump_until("the event types", |app| {
+        matches!(app.popup, Some(Popup::Prompt { .. }))
+    })
+    .await;
+    answer(&mut h, "commission.approved, escrow.released").await;
+    h.pump_until("the secret shown once", |app| {
+        matches!(
+            &app.popup,
+            Some(Popup::Picker {
+                options: Some(_),
+                ..
+            })
+        )
+    })
+    .await;
+    let Some(Popup::Picker {
+        options: Some(options),
+        ..
+    }) = &h.app.popup
+    else {
+        unreachable!()
+    };
+    let secret = options[0].0.clone();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    h.key(KeyCode::Esc).await;
+    let page = store::webhooks::page(&mut db.clone(), &Default::default(), &Anchor::First, 10)
+        .await
+        .unwrap();
+    let added = page
+        .rows
+        .iter()
+        .find(|e| e.url == "http://127.0.0.1:9/obryl")
+        .unwrap();
+    assert_eq!(
+        added.event_types,
+        vec!["commission.approved", "escrow.released"]
+    );
+    let (stored, _, _) = store::webhooks::secrets(&mut db.clone(), added.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, secret);
+
+    let id = added.id;
+    h.pump_until("the new endpoint listed", move |app| {
+        app.screens.webhooks.list.rows.iter().any(|r| r.id == id)
+    })
+    .await;
+    h.char('g').await;
+    for _ in 0..20 {
+        if h.app.screens.webhooks.list.current().map(|r| r.id) == Some(id) {
+            break;
+        }
+        h.key(KeyCode::Down).await;
+    }
+    assert_eq!(h.app.screens.webhooks.list.current().map(|r| r.id), Some(id));
+    h.char('O').await;
+    let Some(Popup::Confirm { question, .. }) = &h.app.popup else {
+        panic!("disabling asks first")
+    };
+    assert!(question.contains("127.0.0.1:9/obryl"), "{question}");
+    h.char('y').await;
+    h.pump_until("the toast", |app| {
+        app.toast
+            .as_ref()
+            .is_some_and(|t| t.text.contains("disabled"))
+    })
+    .await;
+    let now = store::webhooks::get(&mut db.clone(), id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.status, "disabled");
+}
+
+/// Without `webhooks.allow_private_addresses`, a loopback URL is refused by its rule, and
+/// nothing is written.
+#[tokio::test]
+async fn a_loopback_endpoint_is_refused_naming_the_rule() {
+    let (db, _dir) = demo_db().await;
+    let mut h = webhooks(&db, false).await;
+    let before = h.app.screens.webhooks.list.rows.len();
+    h.char('N').await;
+    answer(&mut h, "https://127.0.0.1/obryl").await;
+    h.pump_until("the event types", |app| {
+        matches!(app.popup, Some(Popup::Prompt { .. }))
+    })
+    .await;
+    answer(&mut h, "*").await;
+    h.pump_until("the refusal", |app| {
+        app.toast.as_ref().is_some_and(|t| t.level == Level::Error)
+    })
+    .await;
+    let toast = h.app.toast.clone().unwrap();
+    assert!(toast.text.contains("loopback"), "{}", toast.text);
+    let page = store::webhooks::page(&mut db.clone(), &Default::default(), &Anchor::First, 100)
+        .await
+        .unwrap();
+    assert_eq!(page.rows.len(), before);
 }

@@ -5,6 +5,8 @@
 //! traffic, rotation signs with both secrets, only subscribed types are sent, and two workers
 //! share a queue without sending anything twice (workers.rs). Management: management.rs.
 
+#[path = "webhooks/cli.rs"]
+mod cli;
 mod common;
 #[path = "webhooks/management.rs"]
 mod management;
@@ -39,9 +41,14 @@ async fn add(db: &Db, manager: &Actor, url: &str, events: &[&str]) -> webhooks::
 }
 
 async fn once(db: &Db, schedule: &[&str]) -> worker::Report {
-    worker::run(db.clone(), &config(schedule), true, CancellationToken::new())
-        .await
-        .unwrap()
+    worker::run(
+        db.clone(),
+        &config(schedule),
+        true,
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap()
 }
 
 async fn approve_small(db: &Db) {
@@ -87,7 +94,10 @@ async fn an_approved_commission_arrives_signed_and_verifies_independently() {
         .unwrap();
         assert_eq!(page.rows.len(), 1);
         let d = &page.rows[0];
-        assert_eq!((d.event_id.as_str(), d.status.as_str()), (hit.id.as_str(), "succeeded"));
+        assert_eq!(
+            (d.event_id.as_str(), d.status.as_str()),
+            (hit.id.as_str(), "succeeded")
+        );
         assert_eq!(d.response_status, Some(200));
         assert_eq!(d.response_excerpt.as_deref(), Some("answer 200"));
         assert!(d.latency_ms.is_some());
@@ -106,7 +116,11 @@ async fn a_500_then_a_200_is_two_requests_with_one_id_and_nothing_after() {
         let added = add(&db, &manager, &r.url, &["commission.approved"]).await;
         approve_small(&db).await;
         let cancel = CancellationToken::new();
-        let running = worker::spawn(db.clone(), &config(&["300ms", "300ms", "300ms"]), cancel.clone());
+        let running = worker::spawn(
+            db.clone(),
+            &config(&["300ms", "300ms", "300ms"]),
+            cancel.clone(),
+        );
         assert!(until(Duration::from_secs(10), || async { r.count() >= 2 }).await);
         // Time for a third attempt, were there one.
         tokio::time::sleep(Duration::from_millis(1200)).await;
@@ -125,7 +139,10 @@ async fn a_500_then_a_200_is_two_requests_with_one_id_and_nothing_after() {
                 (2, "succeeded".to_owned(), Some(200))
             ]
         );
-        let e = store::webhooks::get(&mut db.clone(), added.id).await.unwrap().unwrap();
+        let e = store::webhooks::get(&mut db.clone(), added.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((e.status.as_str(), e.failure_streak), ("active", 0));
     });
 }
@@ -140,12 +157,22 @@ async fn a_410_disables_the_endpoint_after_one_request_and_tells_the_managers() 
         approve_small(&db).await;
         let report = once(&db, &["100ms", "100ms"]).await;
         assert_eq!(r.count(), 1, "{report:?}");
-        assert_eq!((report.gave_up, report.endpoints_disabled), (1, 1), "{report:?}");
-        let e = store::webhooks::get(&mut db.clone(), added.id).await.unwrap().unwrap();
+        assert_eq!(
+            (report.gave_up, report.endpoints_disabled),
+            (1, 1),
+            "{report:?}"
+        );
+        let e = store::webhooks::get(&mut db.clone(), added.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(e.status, "disabled");
         assert_eq!(e.disabled_reason.as_deref(), Some("gone"));
         assert!(e.disabled_at.is_some());
-        assert_eq!(attempts(&db, added.id).await, vec![(1, "gave_up".to_owned(), Some(410))]);
+        assert_eq!(
+            attempts(&db, added.id).await,
+            vec![(1, "gave_up".to_owned(), Some(410))]
+        );
         let n = store::notifications::of_kind(
             &mut db.clone(),
             MANAGER,
@@ -157,9 +184,14 @@ async fn a_410_disables_the_endpoint_after_one_request_and_tells_the_managers() 
         assert_eq!(n[0].data["kind"], "webhook.endpoint_gone");
         assert_eq!(n[0].data["params"]["endpoint_url"], r.url.as_str());
         assert_eq!(
-            store::audit::count_for(&mut db.clone(), "webhook_endpoint", added.id, Some("disabled"))
-                .await
-                .unwrap(),
+            store::audit::count_for(
+                &mut db.clone(),
+                "webhook_endpoint",
+                added.id,
+                Some("disabled")
+            )
+            .await
+            .unwrap(),
             1
         );
         // Nothing more is sent to it: a later change is not even queued for it.
@@ -184,7 +216,11 @@ async fn a_whole_failed_schedule_gives_up_disables_and_tells_the_managers() {
         world(&db).await;
         let manager = manager(&db).await;
         let r = receiver(
-            vec![Answer { status: 503, retry_after: Some("1"), delay: Duration::ZERO }],
+            vec![Answer {
+                status: 503,
+                retry_after: Some("1"),
+                delay: Duration::ZERO,
+            }],
             status(500),
         )
         .await;
@@ -197,7 +233,11 @@ async fn a_whole_failed_schedule_gives_up_disables_and_tells_the_managers() {
             until(Duration::from_secs(15), || {
                 let db = db2.clone();
                 async move {
-                    store::webhooks::get(&mut db.clone(), added.id).await.unwrap().unwrap().status
+                    store::webhooks::get(&mut db.clone(), added.id)
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .status
                         == "disabled"
                 }
             })
@@ -208,7 +248,11 @@ async fn a_whole_failed_schedule_gives_up_disables_and_tells_the_managers() {
         let hits = r.hits();
         assert_eq!(hits.len(), 3);
         // Retry-After: 1 outweighed the 100 ms of the schedule.
-        assert!(hits[1].at - hits[0].at >= Duration::from_millis(900), "{:?}", hits[1].at - hits[0].at);
+        assert!(
+            hits[1].at - hits[0].at >= Duration::from_millis(900),
+            "{:?}",
+            hits[1].at - hits[0].at
+        );
         assert_eq!(
             attempts(&db, added.id).await,
             vec![
@@ -217,11 +261,21 @@ async fn a_whole_failed_schedule_gives_up_disables_and_tells_the_managers() {
                 (3, "gave_up".to_owned(), Some(500)),
             ]
         );
-        let e = store::webhooks::get(&mut db.clone(), added.id).await.unwrap().unwrap();
-        assert_eq!((e.disabled_reason.as_deref(), e.failure_streak), (Some("failing"), 3));
-        let n = store::notifications::of_kind(&mut db.clone(), MANAGER, "App\\Notifications\\WebhookEndpointDisabled")
+        let e = store::webhooks::get(&mut db.clone(), added.id)
             .await
+            .unwrap()
             .unwrap();
+        assert_eq!(
+            (e.disabled_reason.as_deref(), e.failure_streak),
+            (Some("failing"), 3)
+        );
+        let n = store::notifications::of_kind(
+            &mut db.clone(),
+            MANAGER,
+            "App\\Notifications\\WebhookEndpointDisabled",
+        )
+        .await
+        .unwrap();
         assert_eq!(n[0].data["kind"], "webhook.endpoint_failing");
     });
 }
@@ -258,10 +312,16 @@ async fn reserved_names_and_forbidden_addresses_fail_without_traffic() {
         approve_small(&db).await;
         let report = once(&db, &["1s"]).await;
         assert_eq!((report.succeeded, report.failed), (0, 3), "{report:?}");
-        for (id, what) in ids.iter().zip(["reserved name", "reserved name", "cloud metadata"]) {
+        for (id, what) in ids
+            .iter()
+            .zip(["reserved name", "reserved name", "cloud metadata"])
+        {
             let page = store::deliveries::page(
                 &mut db.clone(),
-                &store::deliveries::Filter { endpoint_id: Some(*id), ..Default::default() },
+                &store::deliveries::Filter {
+                    endpoint_id: Some(*id),
+                    ..Default::default()
+                },
                 &store::Anchor::First,
                 10,
             )
@@ -271,7 +331,10 @@ async fn reserved_names_and_forbidden_addresses_fail_without_traffic() {
             assert_eq!((first.attempt, first.status.as_str()), (1, "failed"));
             assert_eq!(first.response_status, None);
             let error = first.last_error.as_deref().unwrap();
-            assert!(error.starts_with("refused before connecting") && error.contains(what), "{error}");
+            assert!(
+                error.starts_with("refused before connecting") && error.contains(what),
+                "{error}"
+            );
             // The next attempt waits its turn.
             assert_eq!(page.rows.len(), 2);
         }
@@ -290,7 +353,9 @@ async fn a_rotation_signs_with_both_secrets_through_the_overlap() {
             .await
             .unwrap();
         assert_ne!(rotated.secret, added.secret);
-        webhooks::send_test(&db, &manager, &origin(), added.id).await.unwrap();
+        webhooks::send_test(&db, &manager, &origin(), added.id)
+            .await
+            .unwrap();
         once(&db, &["1s"]).await;
         let hit = r.hits().pop().unwrap();
         assert_eq!(hit.signature.split(' ').count(), 2, "{}", hit.signature);
@@ -302,7 +367,9 @@ async fn a_rotation_signs_with_both_secrets_through_the_overlap() {
         let third = webhooks::rotate(&db, &manager, &origin(), &policy, added.id, None)
             .await
             .unwrap();
-        webhooks::send_test(&db, &manager, &origin(), added.id).await.unwrap();
+        webhooks::send_test(&db, &manager, &origin(), added.id)
+            .await
+            .unwrap();
         once(&db, &["1s"]).await;
         let hit = r.hits().pop().unwrap();
         assert_eq!(hit.signature.split(' ').count(), 1);
@@ -324,8 +391,18 @@ async fn only_subscribed_types_are_sent() {
     on_both!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
-        let (money, support, all) = (ok_receiver().await, ok_receiver().await, ok_receiver().await);
-        add(&db, &manager, &money.url, &["commission.approved", "commission.paid"]).await;
+        let (money, support, all) = (
+            ok_receiver().await,
+            ok_receiver().await,
+            ok_receiver().await,
+        );
+        add(
+            &db,
+            &manager,
+            &money.url,
+            &["commission.approved", "commission.paid"],
+        )
+        .await;
         add(&db, &manager, &support.url, &["support_ticket.assigned"]).await;
         let star = add(&db, &manager, &all.url, &["*"]).await;
         approve_small(&db).await;
@@ -335,16 +412,24 @@ async fn only_subscribed_types_are_sent() {
             .unwrap();
         // A test event goes to its endpoint only, even past a `*` subscription.
         let test_target = add(&db, &manager, &ok_receiver().await.url, &["review.created"]).await;
-        webhooks::send_test(&db, &manager, &origin(), test_target.id).await.unwrap();
+        webhooks::send_test(&db, &manager, &origin(), test_target.id)
+            .await
+            .unwrap();
         once(&db, &["1s"]).await;
         let types = |r: &Receiver| -> Vec<String> {
-            r.hits().iter().map(|h| h.json()["type"].as_str().unwrap().to_owned()).collect()
+            r.hits()
+                .iter()
+                .map(|h| h.json()["type"].as_str().unwrap().to_owned())
+                .collect()
         };
         assert_eq!(types(&money), vec!["commission.approved"]);
         assert_eq!(types(&support), vec!["support_ticket.assigned"]);
         let mut every = types(&all);
         every.sort();
-        assert_eq!(every, vec!["commission.approved", "support_ticket.assigned"]);
+        assert_eq!(
+            every,
+            vec!["commission.approved", "support_ticket.assigned"]
+        );
         assert_eq!(attempts(&db, star.id).await.len(), 2);
     });
 }
@@ -354,7 +439,11 @@ async fn a_stop_lets_the_attempt_in_flight_finish() {
     on_both!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
-        let slow = Answer { status: 200, retry_after: None, delay: Duration::from_millis(800) };
+        let slow = Answer {
+            status: 200,
+            retry_after: None,
+            delay: Duration::from_millis(800),
+        };
         let r = receiver(Vec::new(), slow).await;
         let added = add(&db, &manager, &r.url, &["commission.approved"]).await;
         approve_small(&db).await;
@@ -364,7 +453,10 @@ async fn a_stop_lets_the_attempt_in_flight_finish() {
         cancel.cancel();
         let report = running.await.unwrap().unwrap();
         assert_eq!(report.succeeded, 1);
-        assert_eq!(attempts(&db, added.id).await, vec![(1, "succeeded".to_owned(), Some(200))]);
+        assert_eq!(
+            attempts(&db, added.id).await,
+            vec![(1, "succeeded".to_owned(), Some(200))]
+        );
     });
 }
 
@@ -397,20 +489,33 @@ async fn breaches_are_announced_once_and_expired_sessions_end() {
         .unwrap();
         tx.commit().await.unwrap();
         let report = once(&db, &["1s"]).await;
-        assert_eq!((report.breaches_announced, report.sessions_ended), (1, 1), "{report:?}");
+        assert_eq!(
+            (report.breaches_announced, report.sessions_ended),
+            (1, 1),
+            "{report:?}"
+        );
         // Unassigned: the support team hears of it.
         for agent in [FATOU, common::fixtures::KOFFI] {
-            let n = store::notifications::of_kind(&mut db.clone(), agent, "App\\Notifications\\TicketSlaBreached")
-                .await
-                .unwrap();
+            let n = store::notifications::of_kind(
+                &mut db.clone(),
+                agent,
+                "App\\Notifications\\TicketSlaBreached",
+            )
+            .await
+            .unwrap();
             assert_eq!(n.len(), 1, "agent {agent}");
             assert_eq!(n[0].data["params"]["reference"], "TCK-2026-000001");
         }
         assert_eq!(
-            store::outbox::count_of_type(&mut db.clone(), "support_ticket.sla_breached").await.unwrap(),
+            store::outbox::count_of_type(&mut db.clone(), "support_ticket.sla_breached")
+                .await
+                .unwrap(),
             1
         );
-        let s = store::access::session(&mut db.clone(), session).await.unwrap().unwrap();
+        let s = store::access::session(&mut db.clone(), session)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(s.revoked_at, Some(past));
         let again = once(&db, &["1s"]).await;
         assert_eq!((again.breaches_announced, again.sessions_ended), (0, 0));

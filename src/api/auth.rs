@@ -96,7 +96,12 @@ pub struct Touches {
 impl Touches {
     /// Writes `bearer`'s last use in the background unless it was written less than a minute
     /// ago (by this process, or by any as its row says). Returns whether a write was started.
-    pub fn record(&self, db: &crate::store::Db, bearer: &Bearer, now: chrono::DateTime<chrono::Utc>) -> bool {
+    pub fn record(
+        &self,
+        db: &crate::store::Db,
+        bearer: &Bearer,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
         let every = TOUCH_EVERY.to_std().unwrap_or(Duration::from_secs(60));
         let instant = Instant::now();
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::Json;
 
 use crate::domain::api_token::Ability;
 use crate::store::{self, Anchor, Cursor, partner_reads, projects};
@@ -38,7 +38,9 @@ pub async fn projects(
 ) -> Answer<PageBody<Project>> {
     caller.require(Ability::ProjectsRead)?;
     let p = params(&api, "projects", query)?;
-    let anchor = p.after.map_or(Anchor::First, |id| Anchor::After(Cursor::id(id)));
+    let anchor = p
+        .after
+        .map_or(Anchor::First, |id| Anchor::After(Cursor::id(id)));
     let mut db = api.db.clone();
     let rows = store::projects::page(
         &mut db,
@@ -63,10 +65,17 @@ pub async fn project(
     Path(id): Path<String>,
 ) -> Answer<One<Project>> {
     caller.require(Ability::ProjectsRead)?;
-    let missing = || Problem::not_found(format!("no project {}", id.chars().take(20).collect::<String>()));
+    let missing = || {
+        Problem::not_found(format!(
+            "no project {}",
+            id.chars().take(20).collect::<String>()
+        ))
+    };
     let key: i64 = id.parse().map_err(|_| missing())?;
     let mut db = api.db.clone();
-    let row = store::projects::get(&mut db, key).await?.ok_or_else(missing)?;
+    let row = store::projects::get(&mut db, key)
+        .await?
+        .ok_or_else(missing)?;
     Ok(Json(One {
         data: Project::from(row),
     }))

@@ -34,9 +34,10 @@ async fn stop_signal() {
 
 pub async fn run(config: &Config, locale: Locale, listen: Option<String>) -> Result<(), CliError> {
     let text = listen.unwrap_or_else(|| config.api.listen.clone());
-    let addr: SocketAddr = text.trim().parse().map_err(|_| {
-        CliError::failed(tr(locale, "cli_serve.bad_listen", &[("value", &text)]))
-    })?;
+    let addr: SocketAddr = text
+        .trim()
+        .parse()
+        .map_err(|_| CliError::failed(tr(locale, "cli_serve.bad_listen", &[("value", &text)])))?;
     let (db, _) = admin::open(config, locale).await?;
     db.ensure_migrated().await.or_cli(locale)?;
     if !is_loopback(&addr) {

@@ -33,7 +33,9 @@ pub async fn announce_breaches(db: &Db, origin: &Origin) -> Result<usize> {
         if !store::jobs::mark_breach_announced(&mut tx, breach.id, now).await? {
             continue;
         }
-        let people = breach.assignee_id.map_or_else(|| support.clone(), |a| vec![a]);
+        let people = breach
+            .assignee_id
+            .map_or_else(|| support.clone(), |a| vec![a]);
         let params = json!({"reference": breach.reference, "subject": breach.subject});
         let notices = people
             .into_iter()

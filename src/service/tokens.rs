@@ -151,7 +151,9 @@ pub async fn revoke(db: &Db, actor: &Actor, origin: &Origin, id: i64) -> Result<
         what: "token",
         key: id.to_string(),
     };
-    let token = store::tokens::find(&mut tx, id).await?.ok_or_else(not_found)?;
+    let token = store::tokens::find(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
     if !store::tokens::delete(&mut tx, id).await? {
         return Err(not_found());
     }
@@ -274,11 +276,15 @@ mod tests {
         assert!(checked_name("Jira sync").is_ok());
         assert!(matches!(
             checked_name("  "),
-            Err(ServiceError::Domain(crate::domain::DomainError::EmptyText { .. }))
+            Err(ServiceError::Domain(
+                crate::domain::DomainError::EmptyText { .. }
+            ))
         ));
         assert!(matches!(
             checked_name(&"x".repeat(NAME_MAX_BYTES + 1)),
-            Err(ServiceError::Domain(crate::domain::DomainError::TextTooLong { .. }))
+            Err(ServiceError::Domain(
+                crate::domain::DomainError::TextTooLong { .. }
+            ))
         ));
         assert!(matches!(
             checked_name("a\nb"),
@@ -286,7 +292,10 @@ mod tests {
         ));
         let now = Utc::now();
         assert_eq!(expiry(None, now).unwrap(), None);
-        assert_eq!(expiry(Some(30), now).unwrap(), Some(now + Duration::days(30)));
+        assert_eq!(
+            expiry(Some(30), now).unwrap(),
+            Some(now + Duration::days(30))
+        );
         assert!(expiry(Some(0), now).is_err());
         assert!(expiry(Some(MAX_EXPIRY_DAYS + 1), now).is_err());
     }

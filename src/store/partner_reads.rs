@@ -60,7 +60,12 @@ pub struct TicketRow {
 }
 
 /// The page after the row with id `after` (the first page when None), newest first.
-fn newest_first(mut q: SelectStatement, id: Expr, after: Option<i64>, limit: u64) -> (SelectStatement, Anchor) {
+fn newest_first(
+    mut q: SelectStatement,
+    id: Expr,
+    after: Option<i64>,
+    limit: u64,
+) -> (SelectStatement, Anchor) {
     let anchor = after.map_or(Anchor::First, |id| Anchor::After(Cursor::id(id)));
     Keyset {
         key: None,

@@ -316,7 +316,12 @@ pub async fn managers(c: &mut impl Conn) -> Result<Vec<i64>> {
 
 /// One pending first attempt of outbox event `event_row_id` per active endpoint subscribed
 /// to `kind` (or to `*`), due at once. Test events go only where they are sent.
-pub async fn fan_out(tx: &mut Tx, event_row_id: i64, kind: &str, now: DateTime<Utc>) -> Result<u64> {
+pub async fn fan_out(
+    tx: &mut Tx,
+    event_row_id: i64,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     if kind == TEST_EVENT {
         return Ok(0);
     }

@@ -14,8 +14,8 @@ use crate::store::notifications::NotificationRow;
 
 use super::data::{DataEvent, Done, Pane, common};
 use super::popup::Popup;
-use super::screens::{Choices, Effect};
 use super::screens::TabId;
+use super::screens::{Choices, Effect};
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::{Fill, Keep};
 

@@ -339,8 +339,10 @@ impl App {
                 theme.warning,
             ));
         }
-        let labelled: Vec<(Action, String)> =
-            actions.into_iter().map(|a| (a, self.action_label(a))).collect();
+        let labelled: Vec<(Action, String)> = actions
+            .into_iter()
+            .map(|a| (a, self.action_label(a)))
+            .collect();
         let theme = &self.theme;
         for (a, label) in labelled {
             if let Some(keys) = self.keymap.label_in(a, self.locale) {

@@ -3,7 +3,7 @@
 //! record the outcomes in batches; endpoints that answered 410 or failed for the whole
 //! schedule are disabled through the service (audited, managers notified).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
@@ -12,12 +12,12 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::webhook::{RetrySchedule, jittered, next_delay, retry_after};
+use crate::service;
 use crate::service::webhooks::Cause;
-use crate::service::{self, Origin};
 use crate::store::deliveries::{self, Claimed, Outcome, Then};
 use crate::store::{Backend, Db, StoreError, leases};
 
-use super::Report;
+use super::Run;
 use super::http::{Sender, Sent};
 
 /// The lease a SQLite database's one delivering worker holds.
@@ -49,7 +49,10 @@ fn decide(c: &Claimed, sent: Sent, s: &Settings, attempted_at: DateTime<Utc>) ->
         Some(410) => (Then::GiveUp, Some(Cause::Gone)),
         _ => match s.schedule.after(c.attempt) {
             Some(delay) => {
-                let asked = sent.retry_after.as_deref().and_then(|v| retry_after(v, now));
+                let asked = sent
+                    .retry_after
+                    .as_deref()
+                    .and_then(|v| retry_after(v, now));
                 let wait = next_delay(
                     jittered(delay, rand::rng().random::<f64>()),
                     asked,
@@ -86,7 +89,10 @@ struct Lease {
 impl Lease {
     async fn hold(&mut self, db: &Db, holder: &str, length: Duration) -> bool {
         let now = service::now();
-        if self.held_until.is_some_and(|until| until - now > length / 2) {
+        if self
+            .held_until
+            .is_some_and(|until| until - now > length / 2)
+        {
             return true;
         }
         if self.held_until.is_none() && Instant::now() < self.next_try {
@@ -122,29 +128,24 @@ async fn pause(cancel: &CancellationToken, d: StdDuration) {
     }
 }
 
-/// Delivers until `cancel` (or, `once`, until nothing due at the start is left), then waits
+/// Delivers until cancelled (or, once, until nothing due at the start is left), then waits
 /// for the attempts in flight and records them.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn run(
-    db: Db,
+    run: Run,
     sender: Sender,
     settings: Arc<Settings>,
-    holder: String,
-    origin: Origin,
-    report: Arc<Mutex<Report>>,
-    once: bool,
-    cancel: CancellationToken,
 ) -> Result<(), StoreError> {
+    let Run {
+        db,
+        holder,
+        once,
+        cancel,
+        ..
+    } = run.clone();
     let concurrency = settings.concurrency.max(1);
     let permits = Arc::new(Semaphore::new(concurrency));
     let (out, outcomes) = mpsc::channel::<Decided>(concurrency + settings.batch);
-    let recorder = tokio::spawn(record_loop(
-        db.clone(),
-        holder.clone(),
-        outcomes,
-        report.clone(),
-        origin,
-    ));
+    let recorder = tokio::spawn(record_loop(run.clone(), outcomes));
     let started = service::now();
     let sqlite = db.backend() == Backend::Sqlite;
     let mut lease = Lease {
@@ -158,7 +159,7 @@ pub(super) async fn run(
         }
         if sqlite && !lease.hold(&db, &holder, settings.lease).await {
             if once {
-                lock(&report).lease_busy = true;
+                run.report().lease_busy = true;
                 break;
             }
             pause(&cancel, settings.poll.max(StdDuration::from_millis(500))).await;
@@ -194,22 +195,28 @@ pub(super) async fn run(
         let n = (permits.available_permits() + 1).min(settings.batch.max(1));
         let now = service::now();
         let due_by = if once { started } else { now };
-        let claimed =
-            match deliveries::claim(&db, &holder, due_by, now, now + settings.lease, n as i64)
-                .await
-            {
-                Ok(c) => c,
-                Err(e) => {
-                    drop(first);
-                    tracing::warn!(error = %e, "cannot claim deliveries");
-                    if once {
-                        failure = Some(e);
-                        break;
-                    }
-                    pause(&cancel, StdDuration::from_secs(1)).await;
-                    continue;
+        let claimed = match deliveries::claim(
+            &db,
+            &holder,
+            due_by,
+            now,
+            now + settings.lease,
+            n as i64,
+        )
+        .await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                drop(first);
+                tracing::warn!(error = %e, "cannot claim deliveries");
+                if once {
+                    failure = Some(e);
+                    break;
                 }
-            };
+                pause(&cancel, StdDuration::from_secs(1)).await;
+                continue;
+            }
+        };
         if claimed.is_empty() {
             drop(first);
             if once {
@@ -230,13 +237,7 @@ pub(super) async fn run(
                     },
                 },
             };
-            spawn_send(
-                c,
-                sender.clone(),
-                settings.clone(),
-                out.clone(),
-                permit,
-            );
+            spawn_send(c, sender.clone(), settings.clone(), out.clone(), permit);
         }
     }
     // The attempts in flight finish and are recorded before the worker stops.
@@ -268,18 +269,8 @@ fn spawn_send(
     });
 }
 
-fn lock(report: &Mutex<Report>) -> std::sync::MutexGuard<'_, Report> {
-    report.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Writes outcomes as they come, as many per transaction as have arrived.
-async fn record_loop(
-    db: Db,
-    holder: String,
-    mut outcomes: mpsc::Receiver<Decided>,
-    report: Arc<Mutex<Report>>,
-    origin: Origin,
-) {
+async fn record_loop(run: Run, mut outcomes: mpsc::Receiver<Decided>) {
     let mut batch = Vec::new();
     while let Some(first) = outcomes.recv().await {
         batch.push(first);
@@ -289,18 +280,13 @@ async fn record_loop(
                 Err(_) => break,
             }
         }
-        write(&db, &holder, &batch, &report, &origin).await;
+        write(&run, &batch).await;
         batch.clear();
     }
 }
 
-async fn write(
-    db: &Db,
-    holder: &str,
-    batch: &[Decided],
-    report: &Mutex<Report>,
-    origin: &Origin,
-) {
+async fn write(run: &Run, batch: &[Decided]) {
+    let (db, holder) = (&run.db, run.holder.as_str());
     let outcomes: Vec<Outcome> = batch.iter().map(|d| d.outcome.clone()).collect();
     let mut recorded = None;
     for attempt in 0..5u32 {
@@ -325,12 +311,12 @@ async fn write(
     let Some(recorded) = recorded else {
         // Their leases end and they are sent again: at least once, never lost.
         tracing::error!(n = batch.len(), "delivery outcomes not recorded");
-        lock(report).errors += 1;
+        run.report().errors += 1;
         return;
     };
     let mut disable = Vec::new();
     {
-        let mut r = lock(report);
+        let mut r = run.report();
         for (d, ok) in batch.iter().zip(recorded) {
             if !ok {
                 continue;
@@ -359,15 +345,15 @@ async fn write(
         }
     }
     for (endpoint, cause) in disable {
-        match service::webhooks::disable_failing(db, origin, endpoint, cause).await {
+        match service::webhooks::disable_failing(db, &run.origin, endpoint, cause).await {
             Ok(true) => {
                 tracing::warn!(endpoint, reason = cause.code(), "webhook endpoint disabled");
-                lock(report).endpoints_disabled += 1;
+                run.report().endpoints_disabled += 1;
             }
             Ok(false) => {}
             Err(e) => {
                 tracing::warn!(endpoint, error = %e, "cannot disable a webhook endpoint");
-                lock(report).errors += 1;
+                run.report().errors += 1;
             }
         }
     }

@@ -233,9 +233,8 @@ impl Resolve for Guarded {
             if reserved_name(&host) {
                 return Err(Box::new(Refused(format!("{host} is a reserved name"))) as _);
             }
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let mut refused = None;
             let kept: Vec<SocketAddr> = found
                 .into_iter()

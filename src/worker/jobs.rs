@@ -2,42 +2,35 @@
 //! them at a time, on either backend): escrow auto-release, sessions ended at their expiry,
 //! SLA breaches announced. Each is the service's, as the system.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use tokio_util::sync::CancellationToken;
 
-use crate::service::{self, Origin};
-use crate::store::{Db, leases};
+use crate::service;
+use crate::store::leases;
 
-use super::Report;
+use super::Run;
 
 const LEASE: &str = "jobs";
 
-pub(super) async fn run(
-    db: Db,
-    origin: Origin,
-    holder: String,
-    every: StdDuration,
-    lease: Duration,
-    report: Arc<Mutex<Report>>,
-    once: bool,
-    cancel: CancellationToken,
-) {
+pub(super) async fn run(run: Run, every: StdDuration, lease: Duration) {
     let every_chrono = Duration::from_std(every).unwrap_or(Duration::seconds(60));
     // Held for the interval: whoever ran last keeps the turn, another takes it if it stops.
-    let hold = if once { lease } else { lease.max(every_chrono) };
+    let hold = if run.once {
+        lease
+    } else {
+        lease.max(every_chrono)
+    };
     let mut held = false;
     loop {
-        if cancel.is_cancelled() {
+        if run.cancel.is_cancelled() {
             break;
         }
         let now = service::now();
-        match leases::take(&db, LEASE, &holder, now, now + hold).await {
+        match leases::take(&run.db, LEASE, &run.holder, now, now + hold).await {
             Ok(true) => {
                 held = true;
-                run_once(&db, &origin, &report).await;
+                run_once(&run).await;
             }
             Ok(false) => {
                 held = false;
@@ -45,27 +38,28 @@ pub(super) async fn run(
             }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot take the jobs lease");
-                report.lock().unwrap_or_else(|e| e.into_inner()).errors += 1;
+                run.report().errors += 1;
             }
         }
-        if once {
+        if run.once {
             break;
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
-            _ = cancel.cancelled() => break,
+            _ = run.cancel.cancelled() => break,
         }
     }
     if held {
-        let _ = leases::release(&db, LEASE, &holder).await;
+        let _ = leases::release(&run.db, LEASE, &run.holder).await;
     }
 }
 
-async fn run_once(db: &Db, origin: &Origin, report: &Mutex<Report>) {
+async fn run_once(run: &Run) {
+    let (db, origin) = (&run.db, &run.origin);
     let released = service::escrow::auto_release_due(db, origin).await;
     let ended = service::jobs::end_expired_sessions(db, origin).await;
     let announced = service::jobs::announce_breaches(db, origin).await;
-    let mut r = report.lock().unwrap_or_else(|e| e.into_inner());
+    let mut r = run.report();
     match released {
         Ok(done) => r.escrows_released += done.len() as u64,
         Err(e) => {

@@ -56,6 +56,24 @@ pub enum WorkerError {
     Store(#[from] StoreError),
 }
 
+/// What every part of a run shares.
+#[derive(Clone)]
+struct Run {
+    db: Db,
+    /// Who this worker is in leases and claims.
+    holder: String,
+    origin: Origin,
+    report: Arc<Mutex<Report>>,
+    once: bool,
+    cancel: CancellationToken,
+}
+
+impl Run {
+    fn report(&self) -> std::sync::MutexGuard<'_, Report> {
+        self.report.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Who this worker is in leases and claims: unique per run.
 fn holder_id() -> String {
     let host = std::env::var("HOSTNAME")
@@ -90,34 +108,29 @@ pub async fn run(
         h.allow_private_addresses,
         settings.concurrency,
     )?;
-    let holder = holder_id();
-    let origin = Origin::worker();
-    let report = Arc::new(Mutex::new(Report::default()));
-    tracing::info!(holder, once, backend = db.backend().as_str(), "worker started");
-    let jobs = tokio::spawn(jobs::run(
-        db.clone(),
-        origin.clone(),
-        holder.clone(),
-        StdDuration::from_secs(w.jobs_every_seconds.max(1)),
-        settings.lease,
-        report.clone(),
-        once,
-        cancel.clone(),
-    ));
-    let delivered = delivery::run(
-        db,
-        sender,
-        settings,
-        holder.clone(),
-        origin,
-        report.clone(),
+    let run = Run {
+        db: db.clone(),
+        holder: holder_id(),
+        origin: Origin::worker(),
+        report: Arc::new(Mutex::new(Report::default())),
         once,
         cancel,
-    )
-    .await;
+    };
+    tracing::info!(
+        holder = run.holder,
+        once,
+        backend = db.backend().as_str(),
+        "worker started"
+    );
+    let jobs = tokio::spawn(jobs::run(
+        run.clone(),
+        StdDuration::from_secs(w.jobs_every_seconds.max(1)),
+        settings.lease,
+    ));
+    let delivered = delivery::run(run.clone(), sender, settings).await;
     let _ = jobs.await;
-    let report = report.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    tracing::info!(holder, ?report, "worker stopped");
+    let report = run.report().clone();
+    tracing::info!(holder = run.holder, ?report, "worker stopped");
     delivered?;
     Ok(report)
 }

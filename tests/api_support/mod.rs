@@ -150,7 +150,10 @@ pub async fn last_used_at(db: &Db, id: i64) -> Option<chrono::DateTime<Utc>> {
         .from("personal_access_tokens")
         .and_where(Expr::col("id").eq(id))
         .to_owned();
-    db.one::<(Option<chrono::DateTime<Utc>>,)>(&q).await.unwrap().0
+    db.one::<(Option<chrono::DateTime<Utc>>,)>(&q)
+        .await
+        .unwrap()
+        .0
 }
 
 /// Every text in every column of `table`, each read as text.
@@ -384,9 +387,12 @@ pub async fn more_rows(db: &Db, n: i64) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    bulk::reset_sequences(db, &["projects", "commissions", "escrows", "support_tickets"])
-        .await
-        .unwrap();
+    bulk::reset_sequences(
+        db,
+        &["projects", "commissions", "escrows", "support_tickets"],
+    )
+    .await
+    .unwrap();
 }
 
 /// A response's body as JSON (Null when it is not JSON).

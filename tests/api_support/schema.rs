@@ -213,7 +213,9 @@ fn check_format(format: &str, value: &Value, at: &str, errors: &mut Vec<String>)
     let ok = match format {
         // The API's convention: UTC, to the second, with Z.
         "date-time" => {
-            text.len() == 20 && text.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(text).is_ok()
+            text.len() == 20
+                && text.ends_with('Z')
+                && chrono::DateTime::parse_from_rfc3339(text).is_ok()
         }
         "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() && text.len() == 10,
         "uri" => text.starts_with("https://") || text.starts_with("http://"),

@@ -149,10 +149,15 @@ pub struct Harness {
 impl Harness {
     /// The main screens as `email`, on `start_tab`, with the first answers in.
     pub async fn new(db: &Db, email: &str, locale: Locale, start_tab: TabId) -> Harness {
+        Harness::with_options(db, email, options(locale, start_tab)).await
+    }
+
+    /// [`Harness::new`] with options of the test's own.
+    pub async fn with_options(db: &Db, email: &str, opts: AppOptions) -> Harness {
         let (tx, rx) = mpsc::unbounded_channel();
         let (keymap, problems) = Keymap::new(&BTreeMap::new());
         assert!(problems.is_empty());
-        let mut app = App::new(db.clone(), tx, keymap, options(locale, start_tab), anchor());
+        let mut app = App::new(db.clone(), tx, keymap, opts, anchor());
         let who = actor(db, email).await;
         app.start_session(who);
         let mut h = Harness {

@@ -231,14 +231,10 @@ pub async fn attempts(db: &Db, id: i64) -> Vec<(i64, String, Option<i64>)> {
         endpoint_id: Some(id),
         ..Default::default()
     };
-    let page = obryl::store::deliveries::page(
-        &mut db.clone(),
-        &f,
-        &obryl::store::Anchor::First,
-        1000,
-    )
-    .await
-    .unwrap();
+    let page =
+        obryl::store::deliveries::page(&mut db.clone(), &f, &obryl::store::Anchor::First, 1000)
+            .await
+            .unwrap();
     let mut rows: Vec<_> = page
         .rows
         .into_iter()

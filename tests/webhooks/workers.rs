@@ -38,22 +38,47 @@ pub async fn queue(db: &Db, endpoint: i64, n: i64) {
             ]
         })
         .collect();
-    bulk::insert_rows(&mut tx, "webhook_events", &["id", "event_id", "type", "payload", "created_at"], events)
-        .await
-        .unwrap();
+    bulk::insert_rows(
+        &mut tx,
+        "webhook_events",
+        &["id", "event_id", "type", "payload", "created_at"],
+        events,
+    )
+    .await
+    .unwrap();
     let deliveries = (1..=n)
-        .map(|i| vec![v(1_000_000 + i), v(endpoint), v(1i64), v("pending"), v(now), v(now), v(now)])
+        .map(|i| {
+            vec![
+                v(1_000_000 + i),
+                v(endpoint),
+                v(1i64),
+                v("pending"),
+                v(now),
+                v(now),
+                v(now),
+            ]
+        })
         .collect();
     bulk::insert_rows(
         &mut tx,
         "webhook_deliveries",
-        &["webhook_event_id", "webhook_endpoint_id", "attempt", "status", "next_attempt_at", "created_at", "updated_at"],
+        &[
+            "webhook_event_id",
+            "webhook_endpoint_id",
+            "attempt",
+            "status",
+            "next_attempt_at",
+            "created_at",
+            "updated_at",
+        ],
         deliveries,
     )
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    bulk::reset_sequences(db, &["webhook_events"]).await.unwrap();
+    bulk::reset_sequences(db, &["webhook_events"])
+        .await
+        .unwrap();
 }
 
 async fn succeeded(db: &Db) -> i64 {
@@ -83,7 +108,10 @@ async fn two_workers(a: Db, b: Db, n: i64) -> (worker::Report, worker::Report) {
     // Anything sent twice would arrive by now.
     tokio::time::sleep(Duration::from_millis(300)).await;
     cancel.cancel();
-    let (ra, rb) = (first.await.unwrap().unwrap(), second.await.unwrap().unwrap());
+    let (ra, rb) = (
+        first.await.unwrap().unwrap(),
+        second.await.unwrap().unwrap(),
+    );
     assert!(done, "only {} of {n} delivered", succeeded(&a).await);
     let mut seen: HashMap<String, usize> = HashMap::new();
     for hit in r.hits() {
@@ -92,7 +120,9 @@ async fn two_workers(a: Db, b: Db, n: i64) -> (worker::Report, worker::Report) {
     let twice: Vec<_> = seen.iter().filter(|(_, c)| **c > 1).collect();
     assert!(twice.is_empty(), "sent twice: {twice:?}");
     assert_eq!(seen.len() as i64, n, "lost some");
-    let statuses = store::deliveries::count_by_status(&mut a.clone(), None).await.unwrap();
+    let statuses = store::deliveries::count_by_status(&mut a.clone(), None)
+        .await
+        .unwrap();
     assert_eq!(statuses, vec![("succeeded".to_owned(), n)]);
     assert_eq!(ra.succeeded + rb.succeeded, n as u64);
     (ra, rb)
@@ -104,7 +134,9 @@ async fn two_workers_on_postgres_deliver_ten_thousand_events_once() {
         return;
     };
     a.migrate().await.unwrap();
-    obryl::service::bootstrap::ensure_reference_data(&a).await.unwrap();
+    obryl::service::bootstrap::ensure_reference_data(&a)
+        .await
+        .unwrap();
     world(&a).await;
     let b = Db::connect(&url).await.unwrap();
     let (ra, rb) = two_workers(a, b, 10_000).await;
@@ -116,9 +148,12 @@ async fn two_workers_on_postgres_deliver_ten_thousand_events_once() {
 async fn two_workers_on_sqlite_share_by_lease() {
     let (a, dir) = common::sqlite().await;
     world(&a).await;
-    let b = Db::connect(&format!("sqlite://{}", dir.path().join("test.db").display()))
-        .await
-        .unwrap();
+    let b = Db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("test.db").display()
+    ))
+    .await
+    .unwrap();
     let (ra, rb) = two_workers(a, b, 2_000).await;
     // One holds the lease and delivers; the other waits.
     assert!(ra.succeeded == 0 || rb.succeeded == 0, "{ra:?} {rb:?}");

@@ -11,8 +11,12 @@ mod signature;
 #[cfg(test)]
 mod tests;
 
-pub use address::{AddressRule, Destination, Host, UrlRefusal, check_url, forbidden_address, reserved_name};
-pub use catalog::{ALL_TYPES, EVENT_TYPES, EventType, TEST_EVENT, event_type, subscribed, unknown_types};
+pub use address::{
+    AddressRule, Destination, Host, UrlRefusal, check_url, forbidden_address, reserved_name,
+};
+pub use catalog::{
+    ALL_TYPES, EVENT_TYPES, EventType, TEST_EVENT, event_type, subscribed, unknown_types,
+};
 pub use retry::{RetrySchedule, ScheduleError, jittered, next_delay, parse_delay, retry_after};
 pub use signature::{
     SECRET_PREFIX, new_secret, secret_from_bytes, secret_key, sign, signature_header, verify,

@@ -141,7 +141,13 @@ fn reserved_names_are_refused_whatever_their_case() {
     ] {
         assert!(reserved_name(name), "{name}");
     }
-    for name in ["hooks.slack.com", "mytest", "notlocalhost", "example.com.sn", "testing.io"] {
+    for name in [
+        "hooks.slack.com",
+        "mytest",
+        "notlocalhost",
+        "example.com.sn",
+        "testing.io",
+    ] {
         assert!(!reserved_name(name), "{name}");
     }
 }
@@ -164,7 +170,10 @@ fn urls_follow_the_rules() {
         ("https://2130706433/", Address(AddressRule::Loopback)),
         ("https://0x7f.1/", Address(AddressRule::Loopback)),
         ("https://[::ffff:7f00:1]/", Address(AddressRule::Loopback)),
-        ("https://169.254.169.254/latest", Address(AddressRule::Metadata)),
+        (
+            "https://169.254.169.254/latest",
+            Address(AddressRule::Metadata),
+        ),
         ("https://[fd00:ec2::254]/", Address(AddressRule::Metadata)),
         ("https://10.0.0.8:8443/", Address(AddressRule::Private)),
     ];
@@ -191,7 +200,11 @@ fn subscriptions_match_types_and_star_but_not_test_events() {
     assert!(subscribed(&all, "escrow.held"));
     assert!(!subscribed(&all, TEST_EVENT));
     assert_eq!(
-        unknown_types(&["*".into(), "commission.paid".into(), "commission.payed".into()]),
+        unknown_types(&[
+            "*".into(),
+            "commission.paid".into(),
+            "commission.payed".into()
+        ]),
         vec!["commission.payed".to_owned()]
     );
 }
@@ -225,7 +238,13 @@ fn the_catalog_lists_every_type_the_services_emit() {
     assert!(found.len() >= 30, "{found:?}");
     // Types built from a kind and a decision (commissions) or a status (articles).
     for alias in ["commission", "ext_commission"] {
-        for d in ["first_approved", "approved", "rejected", "paid", "cancelled"] {
+        for d in [
+            "first_approved",
+            "approved",
+            "rejected",
+            "paid",
+            "cancelled",
+        ] {
             found.push(("commissions".into(), format!("{alias}.{d}")));
         }
     }
@@ -233,7 +252,10 @@ fn the_catalog_lists_every_type_the_services_emit() {
         found.push(("content".into(), format!("article.{}", s.as_str())));
     }
     for (file, name) in found {
-        assert!(event_type(&name).is_some(), "{file}: {name} is not in the catalog");
+        assert!(
+            event_type(&name).is_some(),
+            "{file}: {name} is not in the catalog"
+        );
     }
 }
 
@@ -243,7 +265,11 @@ fn catalog_names_are_unique_and_versioned() {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), EVENT_TYPES.len());
-    assert!(EVENT_TYPES.iter().all(|t| t.version >= 1 && !t.description.is_empty()));
+    assert!(
+        EVENT_TYPES
+            .iter()
+            .all(|t| t.version >= 1 && !t.description.is_empty())
+    );
     assert!(event_type(TEST_EVENT).is_some());
 }
 

@@ -2,7 +2,7 @@
 //! once), edit it (compare-and-set on its version), disable and enable it, rotate its secret
 //! (the old one keeps signing through the overlap), send it a test event, replay deliveries.
 //! Each is audited; managing webhooks sends no webhook itself (a test event aside). The worker
-//! delivers (`crate::worker`); what it decides about an endpoint is in system.rs.
+//! delivers (the `worker` module); what it decides about an endpoint is in system.rs.
 
 mod deliveries;
 mod system;
@@ -212,7 +212,11 @@ pub async fn enable(
     }
     let diff = Diff::new()
         .field("status", row.status.as_str(), "active")
-        .field("disabled_reason", json!(row.disabled_reason), JsonValue::Null)
+        .field(
+            "disabled_reason",
+            json!(row.disabled_reason),
+            JsonValue::Null,
+        )
         .field("failure_streak", row.failure_streak, 0);
     audit(tx, &actor, origin, "enabled", id, diff).await
 }
@@ -248,7 +252,12 @@ pub async fn rotate(
 
 /// The transaction of a decision on endpoint `id`: the actor allowed to manage webhooks, the
 /// row as it is, not changed since the version `seen`.
-async fn open(db: &Db, actor: &Actor, id: i64, seen: Option<i64>) -> Result<(Tx, Actor, EndpointRow)> {
+async fn open(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    seen: Option<i64>,
+) -> Result<(Tx, Actor, EndpointRow)> {
     let (mut tx, actor) = access::begin(db, actor, UseCase::WebhookManage).await?;
     let row = load(&mut tx, id).await?;
     if seen.is_some_and(|v| v != row.version) {

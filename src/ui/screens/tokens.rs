@@ -63,7 +63,7 @@ impl ListScreen for TokensScreen {
 
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         Job::new(move |db, actor| async move {
-            Ok::<_, ServiceError>(service::tokens::list(&db, &actor, &anchor, limit).await?)
+            service::tokens::list(&db, &actor, &anchor, limit).await
         })
     }
     fn cursor(&self, row: &TokenRow) -> Cursor {
@@ -72,12 +72,13 @@ impl ListScreen for TokensScreen {
     fn detail_request(&self, row: &TokenRow) -> Option<Job> {
         let id = row.id;
         Some(Job::new(move |mut db, _| async move {
-            let token = crate::store::tokens::find(&mut db, id)
-                .await?
-                .ok_or(ServiceError::NotFound {
-                    what: "token",
-                    key: id.to_string(),
-                })?;
+            let token =
+                crate::store::tokens::find(&mut db, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound {
+                        what: "token",
+                        key: id.to_string(),
+                    })?;
             let history = crate::store::audit::history(&mut db, "api_token", id, 30).await?;
             Ok::<_, ServiceError>((id, TokenDetail { token, history }))
         }))
@@ -138,7 +139,10 @@ impl ListScreen for TokensScreen {
                 ctx.t("tokens_view.owner"),
                 r.owner_name.clone().unwrap_or_else(|| "—".into()),
             ),
-            DetailLine::Field(ctx.t("tokens_view.created"), format::absolute(r.created_at, l)),
+            DetailLine::Field(
+                ctx.t("tokens_view.created"),
+                format::absolute(r.created_at, l),
+            ),
             DetailLine::Styled(ctx.t("tokens_view.expires"), expires, tone),
             DetailLine::Field(
                 ctx.t("tokens_view.last_used"),
@@ -158,8 +162,7 @@ impl ListScreen for TokensScreen {
         Some(("api_token", r.id))
     }
     fn needs(&self, action: Action) -> Option<Permission> {
-        matches!(action, Action::Create | Action::SwitchOff)
-            .then_some(Permission::ApiTokensManage)
+        matches!(action, Action::Create | Action::SwitchOff).then_some(Permission::ApiTokensManage)
     }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         match action {

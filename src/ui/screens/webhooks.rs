@@ -92,9 +92,16 @@ fn outcome(d: &DeliveryRow, ctx: &Ctx) -> String {
     if let Some(e) = &d.last_error {
         out.push_str(&format!(" · {}", sanitize_line(e)));
     }
-    if let Some(body) = d.response_excerpt.as_deref().filter(|b| !b.trim().is_empty()) {
+    if let Some(body) = d
+        .response_excerpt
+        .as_deref()
+        .filter(|b| !b.trim().is_empty())
+    {
         let first = sanitize_line(body.lines().next().unwrap_or_default());
-        out.push_str(&format!(" · « {} »", crate::domain::text::truncate_to_width(&first, 60)));
+        out.push_str(&format!(
+            " · « {} »",
+            crate::domain::text::truncate_to_width(&first, 60)
+        ));
     }
     if d.status == "pending"
         && let Some(at) = d.next_attempt_at
@@ -129,12 +136,13 @@ impl ListScreen for WebhooksScreen {
     fn detail_request(&self, row: &EndpointRow) -> Option<Job> {
         let id = row.id;
         Some(Job::new(move |mut db, _| async move {
-            let endpoint = crate::store::webhooks::get(&mut db, id)
-                .await?
-                .ok_or(ServiceError::NotFound {
-                    what: "webhook",
-                    key: id.to_string(),
-                })?;
+            let endpoint =
+                crate::store::webhooks::get(&mut db, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound {
+                        what: "webhook",
+                        key: id.to_string(),
+                    })?;
             let filter = crate::store::deliveries::Filter {
                 endpoint_id: Some(id),
                 ..Default::default()

@@ -11,9 +11,9 @@ use crate::domain::{Locale, sanitize_line};
 use crate::office::format;
 use crate::service::webhooks::EndpointInput;
 use crate::service::{self, ServiceError};
+use crate::store::Anchor;
 use crate::store::deliveries::{DeliveryRow, Filter};
 use crate::store::webhooks::EndpointRow;
-use crate::store::Anchor;
 use crate::tr;
 use crate::ui::action::Action;
 use crate::ui::data::{Done, Job};
@@ -68,10 +68,12 @@ pub fn add(policy: Policy, locale: Locale) -> Effect {
                             service::webhooks::add(&db, &actor, &origin, &policy, &input).await?;
                         let id = added.id.to_string();
                         let named = [("id", id.as_str()), ("url", url.as_str())];
-                        Ok(Done::say(locale, "webhooks_view.added_toast", &named).revealing(
-                            tr(locale, "webhooks_view.secret_once", &named),
-                            added.secret,
-                        ))
+                        Ok(
+                            Done::say(locale, "webhooks_view.added_toast", &named).revealing(
+                                tr(locale, "webhooks_view.secret_once", &named),
+                                added.secret,
+                            ),
+                        )
                     })
                 }),
             }])
@@ -172,8 +174,14 @@ fn delivery_label(d: &DeliveryRow, now: DateTime<Utc>, locale: Locale) -> String
         &[
             ("id", &d.id.to_string()),
             ("type", &sanitize_line(&d.event_type)),
-            ("outcome", &crate::domain::text::truncate_to_width(&code, 50)),
-            ("when", &format::when(d.attempted_at.or(d.created_at), now, locale)),
+            (
+                "outcome",
+                &crate::domain::text::truncate_to_width(&code, 50),
+            ),
+            (
+                "when",
+                &format::when(d.attempted_at.or(d.created_at), now, locale),
+            ),
         ],
     )
 }
@@ -240,8 +248,8 @@ fn replay_since(endpoint: i64, typed: &str, locale: Locale) -> Job {
         ))]);
     };
     Job::write(move |db, actor, origin| async move {
-        let n = service::webhooks::replay_failed_since(&db, &actor, &origin, endpoint, since)
-            .await?;
+        let n =
+            service::webhooks::replay_failed_since(&db, &actor, &origin, endpoint, since).await?;
         Ok(Done::say(
             locale,
             "webhooks_view.replayed_since_toast",
@@ -261,7 +269,10 @@ mod tests {
     #[test]
     fn times_read_as_staff_type_them() {
         let t = |s: &str| typed_time(s).map(|t| t.to_rfc3339());
-        assert_eq!(t("2026-11-30 08:00"), Some("2026-11-30T08:00:00+00:00".into()));
+        assert_eq!(
+            t("2026-11-30 08:00"),
+            Some("2026-11-30T08:00:00+00:00".into())
+        );
         assert_eq!(t("2026-11-30"), Some("2026-11-30T00:00:00+00:00".into()));
         assert_eq!(
             t("2026-11-30T08:00:00+01:00"),
