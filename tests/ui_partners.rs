@@ -138,7 +138,7 @@ async fn admin_creates_a_token_seen_once_then_revokes_it() {
 #[tokio::test]
 async fn finance_is_refused_the_tokens_view_naming_the_permission() {
     let (db, _dir) = demo_db().await;
-    let mut h = open(&db, FINANCE, Locale::Fr, "tokens").await;
+    let h = open(&db, FINANCE, Locale::Fr, "tokens").await;
     assert_ne!(h.app.tab, TabId::Tokens);
     let text = h
         .app
@@ -227,7 +227,10 @@ async fn admin_adds_an_endpoint_sees_its_secret_once_then_disables_it() {
         }
         h.key(KeyCode::Down).await;
     }
-    assert_eq!(h.app.screens.webhooks.list.current().map(|r| r.id), Some(id));
+    assert_eq!(
+        h.app.screens.webhooks.list.current().map(|r| r.id),
+        Some(id)
+    );
     h.char('O').await;
     let Some(Popup::Confirm { question, .. }) = &h.app.popup else {
         panic!("disabling asks first")
