@@ -267,7 +267,8 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
                 .await
                 .map(drop)
         }
-        U::AuditRead | U::DataRead => return None,
+        U::AnalyticsRebuild => service::analytics::rebuild(db, a, o).await.map(drop),
+        U::AuditRead | U::AnalyticsRead | U::DataRead => return None,
     };
     Some(r)
 }

@@ -2,6 +2,7 @@
 //! database and script the same use cases with the same rules (they call `service`).
 
 mod admin;
+mod analytics;
 mod args;
 mod commission;
 mod escrow;
@@ -157,6 +158,9 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(ops::AuditCommand),
+    /// Analytics per month and currency: money collected, released, commissions, refunds,
+    /// growth, projects, tickets and SLA; `rebuild` recomputes the rollup, `report` writes HTML.
+    Analytics(analytics::AnalyticsArgs),
     /// Moderation: list, hide and restore reviews.
     #[command(subcommand)]
     Review(people::ReviewCommand),
@@ -353,6 +357,9 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         }
         Some(Command::Audit(cmd)) => {
             ops::audit(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Analytics(args)) => {
+            analytics::run(&config, locale, cli.as_email.as_deref(), args).await
         }
         Some(Command::Webhook(cmd)) => {
             webhooks::run(&config, locale, cli.as_email.as_deref(), cmd).await

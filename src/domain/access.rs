@@ -57,6 +57,8 @@ string_enum! {
         SessionRevokeOthers => "session.revoke_others",
         NotificationsRead => "notifications.read",
         AuditRead => "audit.read",
+        AnalyticsRead => "analytics.read",
+        AnalyticsRebuild => "analytics.rebuild",
         DataRead => "data.read",
     }
 }
@@ -91,6 +93,7 @@ impl UseCase {
                 P::UsersManage
             }
             AuditRead => P::AuditView,
+            AnalyticsRead | AnalyticsRebuild => P::AnalyticsView,
             NotificationsRead | PasswordOwn | SessionRevokeOwn | DataRead => return None,
         })
     }

@@ -23,6 +23,7 @@ string_enum! {
         AuditView => "audit.view",
         ReviewsModerate => "reviews.moderate",
         WorkloadEdit => "workload.edit",
+        AnalyticsView => "analytics.view",
     }
 }
 
@@ -67,6 +68,7 @@ impl Role {
                 AuditView,
                 EscrowRelease,
                 EscrowRefund,
+                AnalyticsView,
             ],
             Role::Support => &[TicketsAssign, TicketsReply, AuditView],
             // Editors write the help centre; the audit log is not theirs to read.
@@ -117,7 +119,7 @@ mod tests {
         assert_eq!(Role::SuperAdmin.as_str(), "super-admin");
         assert_eq!(Role::parse("super-admin"), Ok(Role::SuperAdmin));
         assert!(Role::parse("admin").is_err());
-        assert_eq!(Permission::ALL.len(), 19);
+        assert_eq!(Permission::ALL.len(), 20);
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Ok(*p));
         }

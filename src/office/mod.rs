@@ -4,6 +4,8 @@
 //! remembered login kept in the data directory. The TUI and the CLI both sit on it and never
 //! import each other.
 
+pub mod analytics;
+pub mod analytics_report;
 pub mod details;
 pub mod escrow;
 pub mod format;

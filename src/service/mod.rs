@@ -3,6 +3,7 @@
 //! webhook outbox event. The TUI and the CLI call these; neither writes SQL.
 
 pub mod access;
+pub mod analytics;
 mod actor;
 mod error;
 mod record;

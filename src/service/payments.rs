@@ -10,6 +10,7 @@ use crate::store::escrows::code;
 use crate::store::{self, Db};
 
 use super::access;
+use super::analytics::metric;
 use super::record::{Change, Diff, Notice, record, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError};
 
@@ -75,6 +76,7 @@ pub async fn confirm(
     if p.direction == "collection"
         && let Some(escrow_id) = p.escrow_id
     {
+        super::analytics::bump(&mut tx, now, metric::COLLECTED, &p.currency, p.amount).await?;
         fund(&mut tx, &actor, origin, escrow_id, &p, now).await?;
     }
     let diff = Diff::new()

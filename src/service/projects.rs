@@ -10,6 +10,7 @@ use crate::domain::{
 use crate::store::{self, Db, Tx, projects::ProjectRow};
 
 use super::access;
+use super::analytics::metric;
 use super::bootstrap::keys;
 use super::record::{Change, Diff, Notice, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError};
@@ -247,6 +248,7 @@ pub async fn transition(
     {
         return Err(ServiceError::Stale { what: "project" });
     }
+    super::analytics::bump_project_end(&mut tx, now, to).await?;
     let params = json!({"project_id": id, "project_title": row.title, "from": from.as_str(), "to": to.as_str()});
     let notices = std::iter::once(row.client_id)
         .chain(row.developer_id)
@@ -343,6 +345,7 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>)
         },
         None => e.into(),
     })?;
+    super::analytics::bump(&mut tx, now, metric::PROJECTS_CREATED, "", 1).await?;
     record_and_commit(
         tx,
         Some(actor),

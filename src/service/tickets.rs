@@ -202,6 +202,7 @@ pub async fn transition(
     if !store::tickets::cas_update(&mut tx, id, row.lock_version, values, now).await? {
         return Err(ServiceError::Stale { what: "ticket" });
     }
+    super::analytics::bump_ticket_status(&mut tx, now, to, from, row.resolved_at).await?;
     let notices = vec![Notice {
         user_id: row.requester_id,
         class: "App\\Notifications\\TicketStatusChanged",
@@ -408,6 +409,7 @@ pub async fn follow_up(
         now,
     };
     let (id, reference) = store::tickets::insert(&mut tx, &ticket).await?;
+    super::analytics::bump(&mut tx, now, super::analytics::metric::TICKETS_OPENED, "", 1).await?;
     let title = format!("{reference} — {}", row.subject);
     let conversation =
         store::messages::ensure_conversation(&mut tx, "support_ticket", id, &title, now).await?;

@@ -204,6 +204,8 @@ pub struct Filter {
     /// Only rows this user could approve now (pending, not requester/client/developer/first approver).
     pub approvable_by: Option<i64>,
     pub project_id: Option<i64>,
+    /// Paid in `[from, to)` (the commissions a month's revenue counts).
+    pub paid_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl Sort {
@@ -250,6 +252,10 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter) {
     }
     if let Some(pid) = f.project_id {
         q.and_where(Expr::col(("c", "project_id")).eq(pid));
+    }
+    if let Some((from, to)) = f.paid_between {
+        q.and_where(Expr::col(("c", "paid_at")).gte(from));
+        q.and_where(Expr::col(("c", "paid_at")).lt(to));
     }
     if let Some(text) = f.text.as_deref().filter(|t| !t.is_empty()) {
         let pattern = LikeExpr::new(contains_pattern(text)).escape('\\');

@@ -31,7 +31,7 @@ macro_rules! all_migrations {
             21 "0021_access_control", 22 "0022_ticket_sla_keys", 23 "0023_users_name_key",
             24 "0024_ticket_follow_ups", 25 "0025_project_skills", 26 "0026_escrow_payouts",
             27 "0027_escrow_second_approval", 28 "0028_commissions_by_project",
-            29 "0029_partners", 30 "0030_webhook_delivery_queue",
+            29 "0029_partners", 30 "0030_webhook_delivery_queue", 31 "0031_analytics_rollups",
         )
     };
 }
@@ -80,4 +80,5 @@ pub const TABLES: &[&str] = &[
     "webhook_events",
     "webhook_deliveries",
     "staff_sessions",
+    "analytics_daily",
 ];

@@ -7,6 +7,7 @@ mod exec;
 mod migrations;
 
 pub mod access;
+pub mod analytics;
 pub mod audit;
 pub mod bulk;
 pub mod commissions;

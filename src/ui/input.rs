@@ -173,6 +173,14 @@ impl App {
             Action::First => self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top)),
             Action::Last => self.load_tab(self.tab, Anchor::Last, Fill::Replace(Keep::Bottom)),
             Action::Open | Action::ToggleDetail => {
+                let tab = self.tab;
+                let opened = (action == Action::Open)
+                    .then(|| self.with_ctx(|screens, ctx| screens.get_mut(tab).open(ctx)))
+                    .flatten()
+                    .flatten();
+                if let Some(effects) = opened {
+                    return self.run_effects(effects);
+                }
                 let open = self.screens.get(self.tab).detail_open();
                 if open && action == Action::ToggleDetail {
                     self.close_detail();
@@ -349,6 +357,12 @@ impl App {
                 Effect::Toast(t) => self.toast(t, Level::Info),
                 Effect::Refuse(t) => self.toast(t, Level::Error),
                 Effect::Reload => self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top)),
+                Effect::Visit { tab, filter } => {
+                    self.visit(tab);
+                    if self.tab == tab {
+                        self.apply_filter(filter);
+                    }
+                }
             }
         }
     }

@@ -328,6 +328,11 @@ pub async fn pay(
     };
     crate::service::escrow::follow_commission_payment(&mut tx, row.project_id, to_move, now)
         .await?;
+    let (m, delta) = match kind {
+        Kind::Platform => (super::analytics::metric::COMMISSION, row.amount),
+        Kind::External => (super::analytics::metric::RELEASED, to_move),
+    };
+    super::analytics::bump(&mut tx, now, m, &row.currency, delta).await?;
     let values = vec![
         ("status", "paid".into()),
         ("paid_by", actor.id.into()),

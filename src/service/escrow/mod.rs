@@ -435,6 +435,7 @@ async fn close_project(
     {
         return Err(ServiceError::Stale { what: "project" });
     }
+    super::analytics::bump_project_end(tx, now, to).await?;
     record(
         tx,
         Some(actor),

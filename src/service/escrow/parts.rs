@@ -2,6 +2,7 @@
 //! and a commission payment that must not move the platform's part twice.
 
 use super::*;
+use crate::service::analytics::metric;
 
 /// Who is still owed what out of this escrow, from its commission, its approved external
 /// commissions and what the ledger already moved out of it.
@@ -82,6 +83,14 @@ pub(super) async fn move_out(
         Some(_) => ServiceError::Stale { what: "escrow" },
         None => e.into(),
     })?;
+    let metric = match code {
+        code::RELEASE | code::CONTRIBUTOR => Some(metric::RELEASED),
+        code::REFUND => Some(metric::REFUNDED),
+        _ => None,
+    };
+    if let Some(m) = metric {
+        crate::service::analytics::bump(tx, now, m, &row.currency, amount).await?;
+    }
     Ok(())
 }
 

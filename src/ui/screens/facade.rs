@@ -77,6 +77,7 @@ pub trait Screen {
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>>;
     fn needs(&self, action: Action) -> Option<Permission>;
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String>;
+    fn open(&mut self, ctx: &Ctx) -> Option<Vec<Effect>>;
     fn watches(&self, auditable_type: &str) -> bool;
     fn command(&mut self, name: &str, rest: &str, ctx: &Ctx) -> Option<Vec<Effect>>;
 
@@ -255,6 +256,9 @@ impl<S: ListScreen> Screen for S {
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         ListScreen::action_label(self, action, ctx)
     }
+    fn open(&mut self, ctx: &Ctx) -> Option<Vec<Effect>> {
+        ListScreen::open(self, ctx)
+    }
     fn watches(&self, auditable_type: &str) -> bool {
         ListScreen::watches(self, auditable_type)
     }
@@ -266,6 +270,19 @@ impl<S: ListScreen> Screen for S {
         if self.draw_custom(f, area, ctx) {
             return;
         }
+        // Charts above the table, when the screen has some and the terminal room for them.
+        let chart = self.chart_height(area);
+        let area = if chart > 0 {
+            let [top, rest] = ratatui::layout::Layout::vertical([
+                ratatui::layout::Constraint::Length(chart),
+                ratatui::layout::Constraint::Fill(1),
+            ])
+            .areas(area);
+            self.draw_chart(f, top, ctx);
+            rest
+        } else {
+            area
+        };
         let columns = self.columns(ctx);
         virtual_table::draw(
             f,

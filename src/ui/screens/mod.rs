@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod audit;
 pub mod commissions;
+pub mod dashboard;
 pub mod escrow;
 mod facade;
 pub mod ledger;
@@ -157,6 +158,8 @@ pub enum Effect {
     },
     /// A picker whose options are read first: the job answers `Choices`.
     Choose(Job),
+    /// Open another screen with this filter (a chart's bar opens the rows it counts).
+    Visit { tab: TabId, filter: String },
 }
 
 impl Effect {
@@ -180,6 +183,7 @@ impl std::fmt::Debug for Effect {
                 write!(f, "Pick({title:?}, {} options)", options.len())
             }
             Effect::Choose(_) => f.write_str("Choose"),
+            Effect::Visit { tab, filter } => write!(f, "Visit({tab:?}, {filter:?})"),
         }
     }
 }
@@ -345,6 +349,11 @@ pub trait ListScreen {
     fn needs(&self, _action: Action) -> Option<Permission> {
         None
     }
+    /// Enter on a row, when it does something other than open the detail (a month of the
+    /// dashboard opens the commissions it counts).
+    fn open(&mut self, _ctx: &Ctx) -> Option<Vec<Effect>> {
+        None
+    }
     /// The screen's own word for an action, where the generic one would mislead.
     fn action_label(&self, _action: Action, _ctx: &Ctx) -> Option<String> {
         None
@@ -358,6 +367,12 @@ pub trait ListScreen {
     fn command(&mut self, _name: &str, _rest: &str, _ctx: &Ctx) -> Option<Vec<Effect>> {
         None
     }
+    /// Rows of `area` given to charts above the table (0: none).
+    fn chart_height(&self, _area: Rect) -> u16 {
+        0
+    }
+    /// Draws the charts above the table, in the rows `chart_height` asked for.
+    fn draw_chart(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) {}
     /// Draws something other than the standard table (the workload grid does).
     fn draw_custom(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) -> bool {
         false

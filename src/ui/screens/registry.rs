@@ -13,6 +13,7 @@ use super::facade::Screen;
 use super::articles::ArticlesScreen;
 use super::audit::AuditScreen;
 use super::commissions::CommissionsScreen;
+use super::dashboard::DashboardScreen;
 use super::escrow::EscrowScreen;
 use super::ledger::LedgerScreen;
 use super::payments::PaymentsScreen;
@@ -135,6 +136,8 @@ registry! {
         Escrow (escrow: EscrowScreen, "escrow", "[filter: status: currency: provider: project: overdue]", None) = |_: &ScreenInit| EscrowScreen::default();
         Ledger (ledger: LedgerScreen, "ledger", "[filter: account: currency: code: project: batch:]", None) = |_: &ScreenInit| LedgerScreen::default();
         Payments (payments: PaymentsScreen, "payments", "[filter: provider: status: direction: ref:]", None) = |_: &ScreenInit| PaymentsScreen::default();
+        Dashboard (dashboard: DashboardScreen, "dashboard", "", Some(Permission::AnalyticsView)) =
+            |i: &ScreenInit| DashboardScreen::new(i.now);
         Webhooks (webhooks: WebhooksScreen, "webhooks", "[filter: status:]", Some(Permission::WebhooksManage)) =
             |i: &ScreenInit| WebhooksScreen::new(i.webhook_policy);
         Tokens (tokens: TokensScreen, "tokens", "", Some(Permission::ApiTokensManage)) = |_: &ScreenInit| TokensScreen::default();

@@ -113,6 +113,17 @@ impl ParsedFilter {
             .ok()
     }
 
+    /// A month (`2026-11`) or a day (`2026-11-15`, `15/11/2026`): the days `[from, to)` it
+    /// covers.
+    pub fn period(&self, names: &[&str]) -> Option<(NaiveDate, NaiveDate)> {
+        let v = self.first(names)?;
+        if let Ok(first) = NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d") {
+            return Some((first, first.checked_add_months(chrono::Months::new(1))?));
+        }
+        let day = self.date(names)?;
+        Some((day, day.succ_opt()?))
+    }
+
     /// A whole number (an id, a week).
     pub fn number<T: std::str::FromStr>(&self, names: &[&str]) -> Option<T> {
         let v = self.first(names)?;

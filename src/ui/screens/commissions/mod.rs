@@ -143,6 +143,12 @@ impl ListScreen for CommissionsScreen {
             text,
             approvable_by: mine.then_some(ctx.actor.id),
             project_id: p.number(&["project", "projet"]),
+            paid_between: p.period(&["paid", "payée", "payee"]).map(|(from, to)| {
+                (
+                    from.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    to.and_time(chrono::NaiveTime::MIN).and_utc(),
+                )
+            }),
         };
     }
     fn filter_text(&self) -> &str {
