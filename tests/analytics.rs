@@ -21,6 +21,9 @@ use obryl::store::{self, Db};
 use rand::{Rng, SeedableRng};
 
 type Sums = BTreeMap<(String, String, String), i64>;
+type Stamp = Option<DateTime<Utc>>;
+type Payment = (String, String, Option<i64>, i64, String, Stamp);
+type Transfer = (i64, String, String, i64, String, Stamp);
 
 async fn demo(db: &Db) {
     let opts = SeedOptions {
@@ -72,7 +75,7 @@ async fn direct(db: &Db) -> Sums {
         );
         *s.entry(key).or_default() += v;
     };
-    let payments: Vec<(String, String, Option<i64>, i64, String, Option<DateTime<Utc>>)> = rows(
+    let payments: Vec<Payment> = rows(
         db,
         "SELECT direction, status, escrow_id, amount, currency, updated_at FROM payment_transactions",
     )
@@ -82,7 +85,7 @@ async fn direct(db: &Db) -> Sums {
             add(at.unwrap(), "collected", &currency, amount);
         }
     }
-    let transfers: Vec<(i64, String, String, i64, String, Option<DateTime<Utc>>)> = rows(
+    let transfers: Vec<Transfer> = rows(
         db,
         "SELECT t.code, t.phase, a.kind, t.amount, t.currency, t.created_at \
          FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account_id",
@@ -108,7 +111,12 @@ async fn direct(db: &Db) -> Sums {
             add(paid_at.unwrap(), "commission", &currency, amount);
         }
     }
-    type Stamps = (String, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    type Stamps = (
+        String,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+    );
     let projects: Vec<Stamps> = rows(
         db,
         "SELECT status, created_at, completed_at, cancelled_at FROM projects",
@@ -183,9 +191,16 @@ async fn shown(db: &Db, direct: &Sums) -> Sums {
 async fn agree(db: &Db, step: &str) {
     let kept = store::analytics::daily(&mut db.clone()).await.unwrap();
     let recomputed = store::analytics::recompute_daily(db).await.unwrap();
-    assert_eq!(kept, recomputed, "rollup differs from the recomputation {step}");
+    assert_eq!(
+        kept, recomputed,
+        "rollup differs from the recomputation {step}"
+    );
     let d = direct(db).await;
-    assert_eq!(shown(db, &d).await, d, "months differ from direct sums {step}");
+    assert_eq!(
+        shown(db, &d).await,
+        d,
+        "months differ from direct sums {step}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -200,7 +215,10 @@ async fn the_demo_months_agree_with_the_source_tables() {
         // Rebuilding again changes nothing.
         let before = store::analytics::daily(&mut db.clone()).await.unwrap();
         store::analytics::rebuild(&db).await.unwrap();
-        assert_eq!(store::analytics::daily(&mut db.clone()).await.unwrap(), before);
+        assert_eq!(
+            store::analytics::daily(&mut db.clone()).await.unwrap(),
+            before
+        );
     });
 }
 
@@ -339,10 +357,16 @@ async fn the_rollup_stays_equal_to_its_recomputation() {
             }
         }
         eprintln!("{done} of {steps} operations went through");
-        assert!(done > steps / 3, "{done} of {steps} operations went through");
+        assert!(
+            done > steps / 3,
+            "{done} of {steps} operations went through"
+        );
         agree(&db, "at the end").await;
         let kept = store::analytics::daily(&mut db.clone()).await.unwrap();
         store::analytics::rebuild(&db).await.unwrap();
-        assert_eq!(store::analytics::daily(&mut db.clone()).await.unwrap(), kept);
+        assert_eq!(
+            store::analytics::daily(&mut db.clone()).await.unwrap(),
+            kept
+        );
     });
 }

@@ -186,7 +186,10 @@ async fn report(
         CliError::failed(tr(
             locale,
             "cli_analytics.write_failed",
-            &[("path", &out.display().to_string()), ("reason", &e.to_string())],
+            &[
+                ("path", &out.display().to_string()),
+                ("reason", &e.to_string()),
+            ],
         ))
     })?;
     output::say(&tr(

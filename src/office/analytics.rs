@@ -13,8 +13,8 @@ use serde::{Serialize, Serializer};
 
 use crate::domain::Currency;
 use crate::service::ServiceError;
-use crate::store::analytics::{self as rollup, Cell, TicketTimes, metric};
 use crate::store::Conn;
+use crate::store::analytics::{self as rollup, Cell, TicketTimes, metric};
 
 type Result<T> = std::result::Result<T, ServiceError>;
 
@@ -201,8 +201,7 @@ pub async fn months(
         return Ok(Vec::new());
     }
     let code = currency.map(|c| c.code());
-    let cells =
-        rollup::months(c, from.prev().first_day(), to.next().first_day(), code).await?;
+    let cells = rollup::months(c, from.prev().first_day(), to.next().first_day(), code).await?;
     let by = sums(&cells);
     let currencies: BTreeSet<String> = match code {
         Some(code) => [code.to_owned()].into(),
@@ -256,7 +255,10 @@ pub async fn sla_by_month(
     let tickets = rollup::tickets_created(c, from.start(), to.next().start()).await?;
     let mut grouped: BTreeMap<YearMonth, Vec<TicketTimes>> = BTreeMap::new();
     for t in tickets {
-        grouped.entry(YearMonth::of(t.created_at)).or_default().push(t);
+        grouped
+            .entry(YearMonth::of(t.created_at))
+            .or_default()
+            .push(t);
     }
     Ok(grouped
         .into_iter()

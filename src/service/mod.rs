@@ -3,8 +3,8 @@
 //! webhook outbox event. The TUI and the CLI call these; neither writes SQL.
 
 pub mod access;
-pub mod analytics;
 mod actor;
+pub mod analytics;
 mod error;
 mod record;
 

@@ -8,6 +8,7 @@ use crate::domain::{DomainError, Permission, TicketPriority, TicketStatus, UseCa
 use crate::store::{self, Db, Tx, tickets::TicketRow};
 
 use super::access;
+use super::analytics::metric::TICKETS_OPENED;
 use super::record::{Change, Diff, Notice, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError, settings};
 
@@ -409,7 +410,7 @@ pub async fn follow_up(
         now,
     };
     let (id, reference) = store::tickets::insert(&mut tx, &ticket).await?;
-    super::analytics::bump(&mut tx, now, super::analytics::metric::TICKETS_OPENED, "", 1).await?;
+    super::analytics::bump(&mut tx, now, TICKETS_OPENED, "", 1).await?;
     let title = format!("{reference} — {}", row.subject);
     let conversation =
         store::messages::ensure_conversation(&mut tx, "support_ticket", id, &title, now).await?;

@@ -159,7 +159,10 @@ pub enum Effect {
     /// A picker whose options are read first: the job answers `Choices`.
     Choose(Job),
     /// Open another screen with this filter (a chart's bar opens the rows it counts).
-    Visit { tab: TabId, filter: String },
+    Visit {
+        tab: TabId,
+        filter: String,
+    },
 }
 
 impl Effect {

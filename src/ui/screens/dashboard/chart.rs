@@ -100,7 +100,10 @@ fn draw_bars(s: &DashboardScreen, months: &[&MonthRow], f: &mut Frame, area: Rec
         .borders(Borders::ALL)
         .border_style(ctx.theme.border)
         .title(Span::styled(
-            format!(" {} ", ctx.ta("dashboard.chart_title", &[("currency", s.currency.code())])),
+            format!(
+                " {} ",
+                ctx.ta("dashboard.chart_title", &[("currency", s.currency.code())])
+            ),
             ctx.theme.header,
         ))
         .title_bottom(Line::from(legend));
@@ -145,7 +148,10 @@ fn draw_panel(months: &[&MonthRow], f: &mut Frame, area: Rect, ctx: &Ctx) {
         .borders(Borders::ALL)
         .border_style(ctx.theme.border)
         .title(Span::styled(
-            format!(" {} ", ctx.ta("dashboard.figures", &[("month", &last.month.to_string())])),
+            format!(
+                " {} ",
+                ctx.ta("dashboard.figures", &[("month", &last.month.to_string())])
+            ),
             ctx.theme.header,
         ));
     let inner = block.inner(area);
@@ -215,7 +221,10 @@ fn draw_panel(months: &[&MonthRow], f: &mut Frame, area: Rect, ctx: &Ctx) {
             text,
         );
         let data: Vec<u64> = months.iter().map(|m| get(m).max(0) as u64).collect();
-        f.render_widget(Sparkline::default().data(&data).style(ctx.theme.accent), spark);
+        f.render_widget(
+            Sparkline::default().data(&data).style(ctx.theme.accent),
+            spark,
+        );
     }
 }
 

@@ -1,0 +1,123 @@
+//! The dashboard (`:dashboard`) as finance meets it on the seeded demo: the month table shows
+//! the figures `office::analytics` computes, Enter on a month lands on the commissions paid
+//! that month, and staff without analytics.view are refused before it opens.
+
+mod common;
+
+use common::ui::{Harness, demo_db};
+use crossterm::event::KeyCode;
+use obryl::domain::{Currency, Locale};
+use obryl::office::analytics::{self, YearMonth};
+use obryl::office::format::money;
+use obryl::store::Db;
+use obryl::ui::screens::TabId;
+
+async fn open(db: &Db, email: &str) -> Harness {
+    let mut h = Harness::new(db, email, Locale::En, TabId::Projects).await;
+    h.char(':').await;
+    h.type_text("dashboard").await;
+    h.key(KeyCode::Enter).await;
+    h
+}
+
+#[tokio::test]
+async fn finance_reads_the_months_and_opens_a_months_paid_commissions() {
+    let (db, _dir) = demo_db().await;
+    let mut h = open(&db, "finance@obryl.test").await;
+    assert_eq!(h.app.tab, TabId::Dashboard);
+    h.pump_until("the months", |app| {
+        !app.screens.dashboard.list.rows.is_empty()
+    })
+    .await;
+    let screen = &h.app.screens.dashboard;
+    assert_eq!(screen.list.rows.len(), 12);
+    let (end, currency) = (screen.end, screen.currency);
+    let expected = analytics::months(&mut db.clone(), end.plus(-11), end, Some(currency))
+        .await
+        .unwrap();
+    let shown: Vec<_> = screen.list.rows.iter().rev().cloned().collect();
+    assert_eq!(
+        shown, expected,
+        "the table is the read model's months, newest first"
+    );
+
+    // The month with the most commission paid: its commissions are what Enter opens.
+    let best = expected
+        .iter()
+        .max_by_key(|r| r.commission)
+        .unwrap()
+        .clone();
+    assert!(best.commission > 0, "the demo pays commissions");
+    let text = h.render(160, 45);
+    assert!(
+        text.contains(&money(best.commission, currency.code(), Locale::En)),
+        "{text}"
+    );
+    let at = h
+        .app
+        .screens
+        .dashboard
+        .list
+        .rows
+        .iter()
+        .position(|r| r.month == best.month)
+        .unwrap();
+    h.char('g').await;
+    for _ in 0..at {
+        h.key(KeyCode::Down).await;
+    }
+    h.key(KeyCode::Enter).await;
+    assert_eq!(h.app.tab, TabId::Commissions);
+    h.pump_until("the paid commissions", |app| {
+        !app.screens.commissions.list.rows.is_empty()
+    })
+    .await;
+    let rows = &h.app.screens.commissions.list.rows;
+    assert!(rows.iter().all(|c| c.status == "paid"));
+    assert!(rows.iter().all(|c| c.currency == currency.code()));
+    assert!(
+        rows.iter()
+            .all(|c| c.paid_at.map(YearMonth::of) == Some(best.month))
+    );
+    let total: i64 = rows.iter().map(|c| c.amount).sum();
+    assert_eq!(total, best.commission, "the bar counts exactly these");
+}
+
+#[tokio::test]
+async fn s_switches_the_currency_and_never_mixes_two() {
+    let (db, _dir) = demo_db().await;
+    let mut h = open(&db, "finance@obryl.test").await;
+    h.pump_until("the months", |app| {
+        !app.screens.dashboard.list.rows.is_empty()
+    })
+    .await;
+    let first = h.app.screens.dashboard.currency;
+    h.char('s').await;
+    h.pump_until("the other currency", move |app| {
+        app.screens.dashboard.currency != first
+            && app
+                .screens
+                .dashboard
+                .list
+                .rows
+                .iter()
+                .all(|r| r.currency == app.screens.dashboard.currency.code())
+    })
+    .await;
+    assert_ne!(h.app.screens.dashboard.currency, first);
+    assert!(Currency::ALL.contains(&h.app.screens.dashboard.currency));
+}
+
+#[tokio::test]
+async fn support_is_refused_the_dashboard_naming_the_permission() {
+    let (db, _dir) = demo_db().await;
+    let h = open(&db, "support@obryl.test").await;
+    assert_ne!(h.app.tab, TabId::Dashboard);
+    let text = h
+        .app
+        .last_error
+        .clone()
+        .or(h.app.toast.as_ref().map(|t| t.text.clone()))
+        .unwrap_or_default();
+    assert!(text.contains("analytics.view"), "{text}");
+}
