@@ -32,7 +32,7 @@ async fn finance_reads_the_months_and_opens_a_months_paid_commissions() {
     let screen = &h.app.screens.dashboard;
     assert_eq!(screen.list.rows.len(), 12);
     let (end, currency) = (screen.end, screen.currency);
-    let expected = analytics::months(&mut db.clone(), end.plus(-11), end, Some(currency))
+    let expected = analytics::money_and_counts(&mut db.clone(), end.plus(-11), end, Some(currency))
         .await
         .unwrap();
     let shown: Vec<_> = screen.list.rows.iter().rev().cloned().collect();

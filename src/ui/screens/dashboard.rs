@@ -3,7 +3,8 @@
 //! their growth, projects and tickets — as charts above the month table (values printed on
 //! the bars and beside each sparkline, so they read without colour). `s` switches the
 //! currency, `[` / `]` move the twelve months, Enter on a month opens the commissions paid
-//! that month in that currency, `d` shows the month's support, workload and top developers.
+//! that month in that currency, `d` shows the month's SLA, workload and top developers (read
+//! for that month only, so the first paint is the rollup alone).
 //! Every figure comes from `office::analytics` (definitions in docs/ANALYTICS.md).
 
 use chrono::{DateTime, Utc};
@@ -96,7 +97,8 @@ impl ListScreen for DashboardScreen {
     fn request(&self, _anchor: Anchor, _limit: u64) -> Job {
         let (from, to, currency) = (self.start(), self.end, self.currency);
         Job::new(move |mut db, _| async move {
-            let mut rows = analytics::months(&mut db, from, to, Some(currency)).await?;
+            // The SLA figures read tickets: they come with a month's detail, not the first paint.
+            let mut rows = analytics::money_and_counts(&mut db, from, to, Some(currency)).await?;
             rows.reverse();
             Ok::<_, ServiceError>(Page {
                 rows,
@@ -109,9 +111,13 @@ impl ListScreen for DashboardScreen {
         Cursor::id(row.row_id())
     }
     fn detail_request(&self, row: &MonthRow) -> Option<Job> {
-        let (row, currency) = (row.clone(), self.currency);
+        let (mut row, currency) = (row.clone(), self.currency);
         Some(Job::new(move |mut db, _| async move {
             let m = row.month;
+            row.sla = analytics::sla_by_month(&mut db, m, m)
+                .await?
+                .remove(&m)
+                .unwrap_or_default();
             let top = analytics::top_developers(&mut db, m, m, currency, 5).await?;
             let weeks = analytics::weekly_utilisation(&mut db, m, m).await?;
             let id = row.row_id();
@@ -154,9 +160,6 @@ impl ListScreen for DashboardScreen {
             Column::new(ctx.t("dashboard.tickets"), Constraint::Length(9))
                 .right()
                 .optional(),
-            Column::new(ctx.t("dashboard.sla"), Constraint::Length(8))
-                .right()
-                .optional(),
         ]
     }
     fn cells(&self, r: &MonthRow, ctx: &Ctx) -> Vec<Cell> {
@@ -173,7 +176,6 @@ impl ListScreen for DashboardScreen {
             m(r.refunded).into(),
             format!("{}/{}", r.projects_completed, r.projects_created).into(),
             format!("{}/{}", r.tickets_solved, r.tickets_opened).into(),
-            percent_text(r.sla.first_response_sla).into(),
         ]
     }
     fn empty_text(&self, ctx: &Ctx) -> String {
