@@ -30,8 +30,13 @@ fn t(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
     esc(&tr(locale, &format!("cli_analytics.report.{key}"), args))
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1} %"))
+/// "12.5 %" in English, "12,5 %" in French.
+fn pct(v: Option<f64>, locale: Locale) -> String {
+    let text = v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1} %"));
+    match locale {
+        Locale::Fr => text.replace('.', ","),
+        Locale::En => text,
+    }
 }
 
 fn value(r: &MonthRow, series: &str) -> i64 {
@@ -70,16 +75,27 @@ fn chart(rows: &[&MonthRow], locale: Locale) -> String {
             let _ = write!(
                 svg,
                 "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" \
-                 fill=\"{colour}\"><title>{} {}: {label}</title></rect>\
-                 <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"end\" \
-                 transform=\"rotate(-90 {:.1} {:.1})\">{label}</text>",
+                 fill=\"{colour}\"><title>{} {}: {label}</title></rect>",
                 bar - 2.0,
                 r.month,
                 t(locale, series, &[]),
-                x + bar / 2.0,
-                y - 3.0,
-                x + bar / 2.0,
-                y - 3.0,
+            );
+            if v == 0 {
+                // An empty bar says nothing; its zero is in the table below.
+                continue;
+            }
+            // Read upwards, inside a bar tall enough to hold it, else above it.
+            let inside = bh > label.chars().count() as f64 * 5.5 + 6.0;
+            let (anchor, at, fill) = match inside {
+                true => ("end", y + 3.0, "#ffffff"),
+                false => ("start", y - 3.0, "#1a1a1a"),
+            };
+            let _ = write!(
+                svg,
+                "<text x=\"{:.1}\" y=\"{at:.1}\" font-size=\"9\" text-anchor=\"{anchor}\" \
+                 fill=\"{fill}\" transform=\"rotate(-90 {:.1} {at:.1})\">{label}</text>",
+                x + bar / 2.0 + 3.0,
+                x + bar / 2.0 + 3.0,
             );
         }
         let _ = write!(
@@ -125,9 +141,9 @@ fn money_table(rows: &[&MonthRow], locale: Locale) -> String {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             r.month,
             m(r.collected),
-            pct(r.collected_growth),
+            pct(r.collected_growth, locale),
             m(r.commission),
-            pct(r.commission_growth),
+            pct(r.commission_growth, locale),
             m(r.released),
             m(r.refunded),
         );
@@ -167,8 +183,8 @@ fn activity_table(rows: &[&MonthRow], locale: Locale) -> String {
             r.projects_cancelled,
             r.tickets_opened,
             r.tickets_solved,
-            pct(r.sla.first_response_sla),
-            pct(r.sla.resolution_sla),
+            pct(r.sla.first_response_sla, locale),
+            pct(r.sla.resolution_sla, locale),
         );
     }
     out.push_str("</table>");

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 
-use crate::domain::Currency;
+use crate::domain::{Currency, Locale};
 use crate::office::analytics::{self, DeveloperEarning, MonthRow, WeekLoad, YearMonth};
 use crate::office::format;
 use crate::service::ServiceError;
@@ -67,11 +67,20 @@ impl Identified for MonthRow {
     }
 }
 
+/// One decimal as the staff member's language writes it: "12.5" / "12,5".
+fn decimal(v: f64, locale: Locale) -> String {
+    let text = format!("{v:.1}");
+    match locale {
+        Locale::Fr => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
 /// "+12.5 %", "−3.0 %", "—" (the month before is zero).
-pub fn growth_text(g: Option<f64>) -> String {
+pub fn growth_text(g: Option<f64>, locale: Locale) -> String {
     match g {
-        Some(v) if v >= 0.0 => format!("+{v:.1} %"),
-        Some(v) => format!("−{:.1} %", -v),
+        Some(v) if v >= 0.0 => format!("+{} %", decimal(v, locale)),
+        Some(v) => format!("−{} %", decimal(-v, locale)),
         None => "—".into(),
     }
 }
@@ -84,8 +93,9 @@ fn growth_tone(g: Option<f64>) -> Tone {
     }
 }
 
-fn percent_text(p: Option<f64>) -> String {
-    p.map(|v| format!("{v:.1} %")).unwrap_or_else(|| "—".into())
+fn percent_text(p: Option<f64>, locale: Locale) -> String {
+    p.map(|v| format!("{} %", decimal(v, locale)))
+        .unwrap_or_else(|| "—".into())
 }
 
 impl ListScreen for DashboardScreen {
@@ -170,7 +180,7 @@ impl ListScreen for DashboardScreen {
             m(r.released).into(),
             m(r.commission).into(),
             styled(
-                growth_text(r.commission_growth),
+                growth_text(r.commission_growth, ctx.locale),
                 growth_tone(r.commission_growth).style(ctx.theme),
             ),
             m(r.refunded).into(),
@@ -199,7 +209,7 @@ impl ListScreen for DashboardScreen {
         let money = |key: &str, v: i64, g: Option<f64>| {
             DetailLine::Styled(
                 ctx.t(key),
-                format!("{} ({})", m(v), growth_text(g)),
+                format!("{} ({})", m(v), growth_text(g, l)),
                 growth_tone(g),
             )
         };
@@ -225,7 +235,7 @@ impl ListScreen for DashboardScreen {
                 ctx.t("dashboard.first_response_sla"),
                 format!(
                     "{} ({})",
-                    percent_text(r.sla.first_response_sla),
+                    percent_text(r.sla.first_response_sla, l),
                     r.sla.tickets_answered
                 ),
             ),
@@ -233,7 +243,7 @@ impl ListScreen for DashboardScreen {
                 ctx.t("dashboard.resolution_sla"),
                 format!(
                     "{} ({})",
-                    percent_text(r.sla.resolution_sla),
+                    percent_text(r.sla.resolution_sla, l),
                     r.sla.tickets_resolved
                 ),
             ),
@@ -254,7 +264,7 @@ impl ListScreen for DashboardScreen {
                 w.week_start.format("%Y-%m-%d").to_string(),
                 format!(
                     "{} · {} h / {} h",
-                    percent_text(w.utilisation),
+                    percent_text(w.utilisation, l),
                     w.planned_hours,
                     w.capacity_hours
                 ),

@@ -209,7 +209,7 @@ fn draw_panel(months: &[&MonthRow], f: &mut Frame, area: Rect, ctx: &Ctx) {
         let [text, spark] = Layout::vertical([Constraint::Length(1); 2]).areas(*r);
         let label = tr(l, key, &[]);
         let growth = match growth {
-            Some(_) => format!(" {}", growth_text(*growth)),
+            Some(_) => format!(" {}", growth_text(*growth, l)),
             None => String::new(),
         };
         f.render_widget(
