@@ -121,3 +121,29 @@ async fn support_is_refused_the_dashboard_naming_the_permission() {
         .unwrap_or_default();
     assert!(text.contains("analytics.view"), "{text}");
 }
+
+/// At 80×24 the chart's legend still prints the selected month's three figures whole: the
+/// chart reads without colour, and no amount loses digits.
+#[tokio::test]
+async fn a_small_terminal_prints_every_figure_of_the_month_whole() {
+    let (db, _dir) = demo_db().await;
+    let mut h = open(&db, "finance@obryl.test").await;
+    h.pump_until("the months", |app| {
+        !app.screens.dashboard.list.rows.is_empty()
+    })
+    .await;
+    h.key(KeyCode::Down).await;
+    let r = h.app.screens.dashboard.list.current().cloned().unwrap();
+    let text = h.render(80, 24);
+    // The legend: the lines with a series marker (the table below has none).
+    let legend: String = text
+        .lines()
+        .filter(|l| l.contains('■'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(legend.contains(&r.month.to_string()), "{text}");
+    for v in [r.collected, r.released, r.commission] {
+        let amount = money(v, &r.currency, Locale::En);
+        assert!(legend.contains(&amount), "{amount} in\n{legend}");
+    }
+}

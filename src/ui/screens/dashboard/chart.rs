@@ -81,21 +81,37 @@ fn draw_bars(s: &DashboardScreen, months: &[&MonthRow], f: &mut Frame, area: Rec
     let selected = s.list.current().map(|r| r.row_id());
     let series = series(ctx);
     let l = ctx.locale;
-    // The legend is the selected month's figures: marker, name, exact amount.
-    let legend: Vec<Span> = match s.list.current() {
-        Some(r) => {
-            let mut spans = vec![Span::styled(format!(" {} ", r.month), ctx.theme.header)];
-            for ((name, style), v) in series.iter().zip(values(r)) {
-                spans.push(Span::styled("■ ", *style));
-                spans.push(Span::raw(format!(
-                    "{name} {}  ",
-                    format::money(v, &r.currency, l)
-                )));
-            }
-            spans
+    // The legend is the selected month's figures: marker, name, exact amount. Items are
+    // packed into as many lines as the width needs, never cut inside an amount.
+    let mut items: Vec<Vec<Span>> = Vec::new();
+    if let Some(r) = s.list.current() {
+        items.push(vec![Span::styled(
+            format!("{} ", r.month),
+            ctx.theme.header,
+        )]);
+        for ((name, style), v) in series.iter().zip(values(r)) {
+            items.push(vec![
+                Span::styled("■ ", *style),
+                Span::raw(format!("{name} {}  ", format::money(v, &r.currency, l))),
+            ]);
         }
-        None => Vec::new(),
-    };
+    }
+    let room = usize::from(area.width.saturating_sub(2)).max(1);
+    let mut legend: Vec<Line> = Vec::new();
+    let mut line: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let w: usize = item.iter().map(|s| s.width()).sum();
+        if used > 0 && used + w > room {
+            legend.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        used += w;
+        line.extend(item);
+    }
+    if !line.is_empty() {
+        legend.push(Line::from(line));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(ctx.theme.border)
@@ -105,9 +121,15 @@ fn draw_bars(s: &DashboardScreen, months: &[&MonthRow], f: &mut Frame, area: Rec
                 ctx.ta("dashboard.chart_title", &[("currency", s.currency.code())])
             ),
             ctx.theme.header,
-        ))
-        .title_bottom(Line::from(legend));
-    let inner = block.inner(area);
+        ));
+    // The legend sits under the bars, inside the frame.
+    let legend_rows = (legend.len() as u16).min(area.height.saturating_sub(4));
+    let [bars_area, legend_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(legend_rows)])
+            .areas(block.inner(area));
+    f.render_widget(block, area);
+    f.render_widget(Paragraph::new(legend), legend_area);
+    let inner = bars_area;
     // Three bars a month and a gap between months, as wide as the room allows.
     let n = months.len() as u16;
     let bar_width = (inner.width.saturating_sub(n) / (n * 3)).clamp(1, 8);
@@ -134,11 +156,10 @@ fn draw_bars(s: &DashboardScreen, months: &[&MonthRow], f: &mut Frame, area: Rec
         })
         .collect();
     let chart = BarChart::grouped(groups)
-        .block(block)
         .bar_width(bar_width)
         .bar_gap(0)
         .group_gap(1);
-    f.render_widget(chart, area);
+    f.render_widget(chart, inner);
 }
 
 /// One line per figure: name, the last month's value and growth, its sparkline under it.
