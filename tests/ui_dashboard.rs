@@ -147,3 +147,76 @@ async fn a_small_terminal_prints_every_figure_of_the_month_whole() {
         assert!(legend.contains(&amount), "{amount} in\n{legend}");
     }
 }
+
+/// `f` on a month opens the tickets whose SLA breached that month: the Tickets tab, filtered
+/// `breached:YYYY-MM`, holding exactly the tickets the database says breached in it.
+#[tokio::test]
+async fn f_opens_the_tickets_breached_that_month() {
+    let (db, _dir) = demo_db().await;
+    let Db::Sqlite(pool) = &db else {
+        unreachable!("the demo is SQLite")
+    };
+    let mut h = open(&db, "finance@obryl.test").await;
+    h.pump_until("the months", |app| {
+        !app.screens.dashboard.list.rows.is_empty()
+    })
+    .await;
+    let now = h.app.now.timestamp();
+    let breached_in = |month: YearMonth| {
+        let (from, to) = (month.start().timestamp(), month.next().start().timestamp());
+        sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM support_tickets WHERE sla_breach_at >= ? AND sla_breach_at < ? \
+             ORDER BY id",
+        )
+        .bind(from)
+        .bind(to.min(now))
+        .fetch_all(pool)
+    };
+    // The month of the twelve with the most breaches.
+    let months: Vec<YearMonth> = h
+        .app
+        .screens
+        .dashboard
+        .list
+        .rows
+        .iter()
+        .map(|r| r.month)
+        .collect();
+    let mut best = (0, 0);
+    for (i, m) in months.iter().enumerate() {
+        let n = breached_in(*m).await.unwrap().len();
+        if n > best.1 {
+            best = (i, n);
+        }
+    }
+    assert!(
+        best.1 > 0,
+        "the demo breaches some SLA in its last twelve months"
+    );
+    for _ in 0..best.0 {
+        h.key(KeyCode::Down).await;
+    }
+    let month = h.app.screens.dashboard.list.current().unwrap().month;
+    h.char('f').await;
+    assert_eq!(h.app.tab, TabId::Tickets);
+    h.pump_until("the tickets", |app| {
+        app.screens.tickets.list.state != obryl::ui::widgets::virtual_table::PaneState::Loading
+    })
+    .await;
+    assert_eq!(
+        h.app.screens.tickets.filter_raw,
+        format!("breached:{month}")
+    );
+    let expected = breached_in(month).await.unwrap();
+    let mut shown: Vec<i64> = h
+        .app
+        .screens
+        .tickets
+        .list
+        .rows
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    shown.sort_unstable();
+    assert_eq!(shown, expected);
+}

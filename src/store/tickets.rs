@@ -132,6 +132,8 @@ pub struct Filter {
     /// Tickets whose SLA is breached at this instant (the SLA column's ✕): a running clock past
     /// its deadline, a paused one that was already past it, a target met late.
     pub breached_at: Option<DateTime<Utc>>,
+    /// Tickets that breached within `[from, to)` (the dashboard's month), by `sla_breach_at`.
+    pub breached_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The instant SLA clocks are read at for "SLA due first" (the screen's clock); None: now.
     pub now: Option<DateTime<Utc>>,
     /// Part of the reference, subject or requester name.
@@ -156,6 +158,10 @@ fn apply_filter(q: &mut SelectStatement, f: &Filter) {
     }
     if let Some(at) = f.breached_at {
         q.and_where(Expr::col(("t", "sla_breach_at")).lte(at.timestamp()));
+    }
+    if let Some((from, to)) = f.breached_between {
+        q.and_where(Expr::col(("t", "sla_breach_at")).gte(from.timestamp()));
+        q.and_where(Expr::col(("t", "sla_breach_at")).lt(to.timestamp()));
     }
     if let Some(text) = f.text.as_deref().filter(|t| !t.is_empty()) {
         let pattern = LikeExpr::new(contains_pattern(text)).escape('\\');

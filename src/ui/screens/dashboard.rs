@@ -3,7 +3,7 @@
 //! their growth, projects and tickets — as charts above the month table (values printed on
 //! the bars and beside each sparkline, so they read without colour). `s` switches the
 //! currency, `[` / `]` move the twelve months, Enter on a month opens the commissions paid
-//! that month in that currency, `d` shows the month's SLA, workload and top developers (read
+//! that month in that currency, `f` the tickets whose SLA breached that month, `d` shows the month's SLA, workload and top developers (read
 //! for that month only, so the first paint is the rollup alone).
 //! Every figure comes from `office::analytics` (definitions in docs/ANALYTICS.md).
 
@@ -286,7 +286,12 @@ impl ListScreen for DashboardScreen {
         format!("{} {}", r.month, r.currency)
     }
     fn actions(&self, _ctx: &Ctx) -> Vec<Action> {
-        vec![Action::WeekBack, Action::WeekForward, Action::Sort]
+        vec![
+            Action::WeekBack,
+            Action::WeekForward,
+            Action::Sort,
+            Action::Follow,
+        ]
     }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         match action {
@@ -294,6 +299,7 @@ impl ListScreen for DashboardScreen {
             Action::WeekForward => Some(ctx.t("dashboard.later")),
             Action::Sort => Some(ctx.t("dashboard.switch_currency")),
             Action::Open => Some(ctx.t("dashboard.open_paid")),
+            Action::Follow => Some(ctx.t("dashboard.open_breached")),
             _ => None,
         }
     }
@@ -301,6 +307,14 @@ impl ListScreen for DashboardScreen {
         let step = match action {
             Action::WeekBack => -1,
             Action::WeekForward => 1,
+            // `f`: the tickets whose SLA breached that month.
+            Action::Follow => {
+                let r = self.list.current()?;
+                return Some(vec![Effect::Visit {
+                    tab: TabId::Tickets,
+                    filter: format!("breached:{}", r.month),
+                }]);
+            }
             _ => return None,
         };
         self.end = self.end.plus(step);

@@ -226,6 +226,11 @@ impl ListScreen for TicketsScreen {
             assignee_id: (p.flag("mine") || p.flag("moi")).then_some(ctx.actor.id),
             unassigned: p.flag("unassigned") || p.flag("libre"),
             breached_at: (p.flag("breached") || p.flag("depasse")).then_some(ctx.now),
+            // `breached:2026-11`: what breached that month (and has, by now).
+            breached_between: p.period(&["breached", "depasse"]).map(|(from, to)| {
+                let at = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+                (at(from), at(to).min(ctx.now))
+            }),
             // The screen's clock, when the list is read.
             now: None,
             text,
