@@ -99,15 +99,6 @@ pub async fn migrate(config: &Config, locale: Locale) -> Result<(), CliError> {
     Ok(())
 }
 
-/// A decimal number with the language's separator: "1.5" / "1,5".
-fn decimal(value: f64, locale: Locale) -> String {
-    let text = format!("{value:.1}");
-    match locale {
-        Locale::Fr => text.replace('.', ","),
-        Locale::En => text,
-    }
-}
-
 /// "  table                              12" lines under a report.
 fn print_counts<N: std::fmt::Display>(rows: &[(&str, N)]) {
     for (table, n) in rows {
@@ -163,7 +154,10 @@ pub async fn seed(
                     &anchor.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 ),
                 ("total", &total.to_string()),
-                ("seconds", &decimal(started.elapsed().as_secs_f64(), locale)),
+                (
+                    "seconds",
+                    &crate::office::format::decimal(started.elapsed().as_secs_f64(), locale)
+                ),
             ],
         )
     );

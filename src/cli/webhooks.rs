@@ -1,6 +1,6 @@
 //! `obryl webhook …`: partners' endpoints, their deliveries, replays.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use serde_json::json;
 
@@ -124,13 +124,7 @@ fn delivery_json(d: &DeliveryRow) -> serde_json::Value {
 
 /// "2026-03-01" (00:00 UTC) or an RFC 3339 time.
 fn since(text: &str, locale: Locale) -> Result<DateTime<Utc>, CliError> {
-    if let Ok(at) = DateTime::parse_from_rfc3339(text.trim()) {
-        return Ok(at.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
+    crate::office::format::read_time(text)
         .ok_or_else(|| CliError::failed(tr(locale, "cli_webhook.bad_time", &[("value", text)])))
 }
 

@@ -32,11 +32,10 @@ fn t(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
 
 /// "12.5 %" in English, "12,5 %" in French.
 fn pct(v: Option<f64>, locale: Locale) -> String {
-    let text = v.map_or_else(|| "—".to_owned(), |v| format!("{v:.1} %"));
-    match locale {
-        Locale::Fr => text.replace('.', ","),
-        Locale::En => text,
-    }
+    v.map_or_else(
+        || "—".to_owned(),
+        |v| format!("{} %", crate::office::format::decimal(v, locale)),
+    )
 }
 
 fn value(r: &MonthRow, series: &str) -> i64 {

@@ -75,6 +75,30 @@ pub fn span(seconds: i64, locale: Locale) -> String {
     format!("{sign}{text}")
 }
 
+/// A figure with one decimal and the language's separator: "12.5" / "12,5".
+pub fn decimal(value: f64, locale: Locale) -> String {
+    let text = format!("{value:.1}");
+    match locale {
+        Locale::Fr => text.replace('.', ","),
+        Locale::En => text,
+    }
+}
+
+/// A time as staff type it: RFC 3339, "2026-11-30 08:00" (UTC) or "2026-11-30" (00:00 UTC).
+pub fn read_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
+        return Some(t.and_utc());
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
 /// A status word in the staff member's language ("en attente" / "pending").
 pub fn status(kind: &str, value: &str, locale: Locale) -> String {
     let key = format!("status.{kind}.{value}");
@@ -89,6 +113,27 @@ pub fn status(kind: &str, value: &str, locale: Locale) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_as_staff_type_them() {
+        let t = |s: &str| read_time(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            t("2026-11-30 08:00"),
+            Some("2026-11-30T08:00:00+00:00".into())
+        );
+        assert_eq!(t("2026-11-30"), Some("2026-11-30T00:00:00+00:00".into()));
+        assert_eq!(
+            t("2026-11-30T08:00:00+01:00"),
+            Some("2026-11-30T07:00:00+00:00".into())
+        );
+        assert_eq!(t("yesterday"), None);
+    }
+
+    #[test]
+    fn decimals_take_the_languages_separator() {
+        assert_eq!(decimal(12.5, Locale::En), "12.5");
+        assert_eq!(decimal(12.5, Locale::Fr), "12,5");
+    }
     use chrono::TimeZone;
 
     #[test]

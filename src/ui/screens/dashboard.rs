@@ -67,20 +67,11 @@ impl Identified for MonthRow {
     }
 }
 
-/// One decimal as the staff member's language writes it: "12.5" / "12,5".
-fn decimal(v: f64, locale: Locale) -> String {
-    let text = format!("{v:.1}");
-    match locale {
-        Locale::Fr => text.replace('.', ","),
-        Locale::En => text,
-    }
-}
-
 /// "+12.5 %", "−3.0 %", "—" (the month before is zero).
 pub fn growth_text(g: Option<f64>, locale: Locale) -> String {
     match g {
-        Some(v) if v >= 0.0 => format!("+{} %", decimal(v, locale)),
-        Some(v) => format!("−{} %", decimal(-v, locale)),
+        Some(v) if v >= 0.0 => format!("+{} %", format::decimal(v, locale)),
+        Some(v) => format!("−{} %", format::decimal(-v, locale)),
         None => "—".into(),
     }
 }
@@ -94,7 +85,7 @@ fn growth_tone(g: Option<f64>) -> Tone {
 }
 
 fn percent_text(p: Option<f64>, locale: Locale) -> String {
-    p.map(|v| format!("{} %", decimal(v, locale)))
+    p.map(|v| format!("{} %", format::decimal(v, locale)))
         .unwrap_or_else(|| "—".into())
 }
 

@@ -28,7 +28,8 @@ use super::{Ctx, DetailState, Effect, ListScreen, TabId, codes, status_values};
 
 pub mod jobs;
 
-use jobs::{answer, dispute_step, refund_step, release_step};
+use super::answer;
+use jobs::{dispute_step, refund_step, release_step};
 
 /// The payment providers escrows are funded through (`provider:` takes one of them).
 const PROVIDERS: [&str; 7] = [

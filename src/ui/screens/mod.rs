@@ -165,6 +165,22 @@ pub enum Effect {
     },
 }
 
+/// The next question, answered at once: the step after a typed value (a name, then the
+/// abilities; an amount, then its confirmation).
+pub fn answer(effects: Vec<Effect>) -> Job {
+    Job::new(move |_, _| async move { Ok::<_, crate::service::ServiceError>(effects) })
+}
+
+/// Values typed as a list, separated by commas or spaces ("projects:read, escrows:read").
+pub fn typed_list(typed: &str) -> Vec<String> {
+    typed
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 impl Effect {
     /// A write, started at once.
     pub fn write(job: Job) -> Effect {
@@ -474,4 +490,12 @@ pub fn status_values(parsed: &ParsedFilter, codes: &[&str]) -> Vec<String> {
         statuses.clear();
     }
     statuses
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn typed_lists_split_on_commas_and_spaces() {
+        assert_eq!(super::typed_list("a.b, c.d  e"), vec!["a.b", "c.d", "e"]);
+    }
 }

@@ -21,7 +21,7 @@ use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
 
-use super::{Ctx, DetailState, Effect, ListScreen, TabId};
+use super::{Ctx, DetailState, Effect, ListScreen, TabId, answer, typed_list};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokenDetail {
@@ -218,11 +218,6 @@ impl ListScreen for TokensScreen {
     }
 }
 
-/// The next question, answered at once.
-fn answer(effects: Vec<Effect>) -> Job {
-    Job::new(move |_, _| async move { Ok::<_, ServiceError>(effects) })
-}
-
 /// A new token: its name first (who or what uses it)…
 fn ask_name(locale: Locale) -> Effect {
     Effect::Prompt {
@@ -238,12 +233,7 @@ fn ask_abilities(name: String, locale: Locale) -> Effect {
         title: tr(locale, "tokens_view.abilities_question", &[]),
         text: "projects:read".into(),
         submit: Arc::new(move |typed| {
-            let abilities: Vec<String> = typed
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let abilities = typed_list(&typed);
             answer(vec![ask_expiry(name.clone(), abilities, locale)])
         }),
     }

@@ -14,11 +14,6 @@ use crate::tr;
 use crate::ui::data::{Done, Job};
 use crate::ui::screens::{Compose, Effect, TextSize};
 
-/// The next question, answered at once (the step after a typed value).
-pub fn answer(effects: Vec<Effect>) -> Job {
-    Job::new(move |_, _| async move { Ok::<_, ServiceError>(effects) })
-}
-
 fn refuse(e: DomainError, locale: Locale) -> Vec<Effect> {
     vec![Effect::Refuse(error_text(&ServiceError::Domain(e), locale))]
 }

@@ -13,7 +13,7 @@ use crate::service::{self, ServiceError};
 use crate::store::escrows::{EscrowRow, PaymentRow};
 use crate::tr;
 use crate::ui::data::{Done, Job};
-use crate::ui::screens::{Compose, Effect, TextSize};
+use crate::ui::screens::{Compose, Effect, TextSize, answer};
 
 /// A payment transaction and what it belongs to.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,11 +46,6 @@ pub fn detail(id: i64) -> Job {
         };
         Ok::<_, ServiceError>((id, PaymentDetail { row, escrow, batch }))
     })
-}
-
-/// The next question, answered at once (the step after a typed value).
-fn answer(effects: Vec<Effect>) -> Job {
-    Job::new(move |_, _| async move { Ok::<_, ServiceError>(effects) })
 }
 
 /// "payment #12 (1 065 000 XOF, orange_money)": what the questions and toasts name.

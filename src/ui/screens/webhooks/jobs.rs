@@ -17,7 +17,7 @@ use crate::store::webhooks::EndpointRow;
 use crate::tr;
 use crate::ui::action::Action;
 use crate::ui::data::{Done, Job};
-use crate::ui::screens::{Choices, Ctx, Effect};
+use crate::ui::screens::{Choices, Ctx, Effect, answer, typed_list};
 
 /// The actions that need webhooks.manage, in the footer's order.
 pub const ACTIONS: [Action; 6] = [
@@ -32,20 +32,6 @@ pub const ACTIONS: [Action; 6] = [
 /// Failed deliveries a replay offers one by one.
 const REPLAYABLE: u64 = 20;
 
-fn answer(effects: Vec<Effect>) -> Job {
-    Job::new(move |_, _| async move { Ok::<_, ServiceError>(effects) })
-}
-
-/// "a, b, c" or "a b" as typed: the event types.
-fn event_types(typed: &str) -> Vec<String> {
-    typed
-        .split([',', ' '])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// `N`: the URL, then the event types; the secret is shown once.
 pub fn add(policy: Policy, locale: Locale) -> Effect {
     Effect::Prompt {
@@ -57,7 +43,7 @@ pub fn add(policy: Policy, locale: Locale) -> Effect {
                 title: tr(locale, "webhooks_view.events_question", &[]),
                 text: "*".into(),
                 submit: Arc::new(move |typed| {
-                    let (url, types) = (url.clone(), event_types(&typed));
+                    let (url, types) = (url.clone(), typed_list(&typed));
                     Job::write(move |db, actor, origin| async move {
                         let input = EndpointInput {
                             url: &url,
@@ -144,7 +130,7 @@ fn edit(r: &EndpointRow, policy: Policy, locale: Locale) -> Effect {
                 text: types_now.clone(),
                 submit: Arc::new(move |typed| {
                     let (url, description, types) =
-                        (url.clone(), description.clone(), event_types(&typed));
+                        (url.clone(), description.clone(), typed_list(&typed));
                     Job::write(move |db, actor, origin| async move {
                         let input = EndpointInput {
                             url: &url,
@@ -224,23 +210,8 @@ fn replay_choices(endpoint: i64, now: DateTime<Utc>, locale: Locale) -> Job {
     })
 }
 
-/// A time as staff type it: "2026-11-30 08:00", "2026-11-30" (00:00 UTC) or RFC 3339.
-fn typed_time(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
-    }
-    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M") {
-        return Some(t.and_utc());
-    }
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
-}
-
 fn replay_since(endpoint: i64, typed: &str, locale: Locale) -> Job {
-    let Some(since) = typed_time(typed) else {
+    let Some(since) = format::read_time(typed) else {
         return answer(vec![Effect::Refuse(tr(
             locale,
             "webhooks_view.time_unreadable",
@@ -260,25 +231,4 @@ fn replay_since(endpoint: i64, typed: &str, locale: Locale) -> Job {
             ],
         ))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_read_as_staff_type_them() {
-        let t = |s: &str| typed_time(s).map(|t| t.to_rfc3339());
-        assert_eq!(
-            t("2026-11-30 08:00"),
-            Some("2026-11-30T08:00:00+00:00".into())
-        );
-        assert_eq!(t("2026-11-30"), Some("2026-11-30T00:00:00+00:00".into()));
-        assert_eq!(
-            t("2026-11-30T08:00:00+01:00"),
-            Some("2026-11-30T07:00:00+00:00".into())
-        );
-        assert_eq!(t("yesterday"), None);
-        assert_eq!(event_types("a.b, c.d  e"), vec!["a.b", "c.d", "e"]);
-    }
 }
