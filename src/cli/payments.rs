@@ -7,10 +7,13 @@ use serde_json::json;
 use crate::config::Config;
 use crate::domain::{Locale, UseCase};
 use crate::office::format::money;
+use crate::office::messages::plural;
+use crate::office::payout_file::{self, Owed, ProviderOwed};
 use crate::office::reconcile::{Outcome, Report};
 use crate::service::{self, Origin};
 use crate::store::escrows::PaymentRow;
 use crate::store::payments::Filter;
+use crate::store::payouts::{PayoutFilter, PayoutRow};
 use crate::store::{self, Anchor};
 use crate::tr;
 
@@ -285,20 +288,61 @@ fn print_report(r: &Report, locale: Locale) {
     }
 }
 
+fn currency_arg(s: &str) -> Result<String, String> {
+    crate::domain::Currency::parse(s.trim())
+        .map(|c| c.code().to_owned())
+        .map_err(|_| {
+            let known: Vec<&str> = crate::domain::Currency::ALL
+                .iter()
+                .map(|c| c.code())
+                .collect();
+            format!("expected one of {}", known.join(", "))
+        })
+}
+
 #[derive(Debug, Subcommand)]
 pub enum PayoutCommand {
-    /// What developers are owed on their payable balance, per project.
+    /// What each developer is owed on the payable account, per currency, then the latest
+    /// payouts (`--json`: what is owed, one object per developer and currency).
     List {
+        /// How many of the latest payouts to print under what is owed.
+        #[arg(long, default_value_t = 10)]
+        latest: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Payouts, newest first: the id `mark-sent` / `mark-failed` take, the developer, the
+    /// provider, the amount, the status, the reference and the batch.
+    History {
+        #[arg(long, value_parser = provider_arg)]
+        provider: Vec<String>,
+        #[arg(long, value_parser = status_arg)]
+        status: Vec<String>,
+        #[arg(long, value_parser = currency_arg)]
+        currency: Vec<String>,
+        #[arg(long)]
+        batch: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
         #[arg(long)]
         json: bool,
     },
     /// Group everything owed to developers paid through PROVIDER into a batch of pending
-    /// payouts, and write the batch file for the provider's bulk upload.
+    /// payouts, and write the batch files for the provider's bulk upload: one per currency.
     Batch {
-        #[arg(long, value_parser = provider_arg)]
-        provider: String,
-        /// Where to write the batch file (CSV); default: print it.
-        #[arg(long)]
+        /// stripe, cinetpay, mtn_momo, orange_money, wave or moov_money.
+        #[arg(value_parser = provider_arg, required_unless_present = "provider_flag")]
+        provider: Option<String>,
+        /// The provider, as a flag (as earlier versions took it).
+        #[arg(long = "provider", value_parser = provider_arg, conflicts_with = "provider", hide = true)]
+        provider_flag: Option<String>,
+        /// Only when everything owed through PROVIDER is in this currency (refused otherwise,
+        /// before anything is written).
+        #[arg(long, value_parser = currency_arg)]
+        currency: Option<String>,
+        /// The folder the batch files go into (BATCH-CURRENCY.csv); default: exports/ in the
+        /// data directory.
+        #[arg(long, value_name = "DIR")]
         out: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
@@ -321,6 +365,104 @@ pub enum PayoutCommand {
     },
 }
 
+/// A column title of the payout commands, in the user's language.
+fn col(locale: Locale, key: &str) -> String {
+    tr(locale, &format!("cli_payout.col.{key}"), &[])
+}
+
+fn owed_json(o: &Owed) -> serde_json::Value {
+    json!({
+        "developer_id": o.developer_id, "developer": o.developer_name,
+        "currency": o.currency, "amount": o.amount,
+        "payout_method": o.payout_method, "provider": o.provider,
+        "projects": o.projects.iter()
+            .map(|(p, a)| json!({"project_id": p, "amount": a}))
+            .collect::<Vec<_>>(),
+    })
+}
+
+fn payout_json(p: &PayoutRow) -> serde_json::Value {
+    json!({
+        "id": p.id, "project_id": p.project_id, "developer_id": p.developer_id,
+        "developer": p.developer_name, "provider": p.provider,
+        "provider_reference": p.provider_reference, "amount": p.amount,
+        "currency": p.currency, "status": p.status, "batch_id": p.batch_id,
+        "failure_reason": p.failure_reason,
+        "created_at": output::time(p.created_at), "updated_at": output::time(p.updated_at),
+    })
+}
+
+/// What each developer is owed, one line per developer and currency.
+fn print_owed(owed: &[Owed], locale: Locale) {
+    if owed.is_empty() {
+        output::say(&tr(locale, "cli_payout.nothing_owed", &[]));
+        return;
+    }
+    let rows: Vec<Vec<String>> = owed
+        .iter()
+        .map(|o| {
+            vec![
+                o.developer_name.clone(),
+                o.currency.clone(),
+                money(o.amount, &o.currency, locale),
+                o.projects.len().to_string(),
+                o.provider
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| or_dash(o.payout_method.clone())),
+            ]
+        })
+        .collect();
+    let header = ["developer", "currency", "owed", "projects", "provider"].map(|k| col(locale, k));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    output::table(&header, &rows, &[2, 3]);
+}
+
+/// Payouts as a table; `#` is the id `payout mark-sent|mark-failed` take.
+fn print_payouts(rows: &[PayoutRow], locale: Locale) {
+    if rows.is_empty() {
+        output::say(&tr(locale, "cli_payout.no_payouts", &[]));
+        return;
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|p| {
+            vec![
+                format!("#{}", p.id),
+                crate::office::format::absolute(p.created_at, locale),
+                or_dash(p.developer_name.clone()),
+                p.provider.clone(),
+                money(p.amount, &p.currency, locale),
+                crate::office::format::status("payment", &p.status, locale),
+                p.provider_reference.clone(),
+                or_dash(p.batch_id.clone()),
+                or_dash(p.failure_reason.clone()),
+            ]
+        })
+        .collect();
+    let header = [
+        "id",
+        "created",
+        "developer",
+        "provider",
+        "amount",
+        "status",
+        "reference",
+        "batch",
+        "failure",
+    ]
+    .map(|k| col(locale, k));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    output::table(&header, &table, &[4]);
+}
+
+/// "1 250 000 XOF, 120,00 €": amounts of several currencies side by side, never summed.
+fn amounts(of: &[&ProviderOwed], locale: Locale) -> String {
+    of.iter()
+        .map(|p| money(p.total, &p.currency, locale))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub async fn payout(
     config: &Config,
     locale: Locale,
@@ -329,105 +471,204 @@ pub async fn payout(
 ) -> Result<(), CliError> {
     let origin = Origin::cli();
     match cmd {
-        PayoutCommand::List { json } => {
+        PayoutCommand::List { latest, json } => {
             let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
-            let rows = store::payouts::payable(&mut db.clone(), 1000)
+            let owed = payout_file::owed_now(&mut db.clone(), 100_000)
                 .await
                 .or_cli(locale)?;
             if json {
-                output::print_list(
-                    rows.iter()
-                        .map(|p| {
-                            json!({
-                                "developer_id": p.developer_id, "developer": p.developer_name,
-                                "project_id": p.project_id, "amount": p.amount,
-                                "currency": p.currency, "payout_method": p.payout_method,
-                            })
-                        })
-                        .collect(),
-                );
+                output::print_list(owed.iter().map(owed_json).collect());
                 return Ok(());
             }
-            let table: Vec<Vec<String>> = rows
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.developer_name.clone(),
-                        format!("#{}", p.project_id),
-                        money(p.amount, &p.currency, locale),
-                        or_dash(p.payout_method.clone()),
-                    ]
-                })
-                .collect();
-            output::table(&["developer", "project", "owed", "method"], &table, &[2]);
+            println!("{}", tr(locale, "cli_payout.owed_heading", &[]));
+            print_owed(&owed, locale);
+            if latest > 0 {
+                let page = store::payouts::page_payouts(
+                    &mut db.clone(),
+                    &PayoutFilter::default(),
+                    &Anchor::First,
+                    latest.min(1000),
+                )
+                .await
+                .or_cli(locale)?;
+                println!();
+                println!("{}", tr(locale, "cli_payout.latest_heading", &[]));
+                print_payouts(&page.rows, locale);
+            }
+        }
+        PayoutCommand::History {
+            provider,
+            status,
+            currency,
+            batch,
+            limit,
+            json,
+        } => {
+            let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
+            let f = PayoutFilter {
+                statuses: status,
+                providers: provider,
+                currencies: currency,
+                batch_id: batch,
+                developer_id: None,
+            };
+            let page =
+                store::payouts::page_payouts(&mut db.clone(), &f, &Anchor::First, limit.min(1000))
+                    .await
+                    .or_cli(locale)?;
+            if json {
+                output::print_list(page.rows.iter().map(payout_json).collect());
+                return Ok(());
+            }
+            print_payouts(&page.rows, locale);
         }
         PayoutCommand::Batch {
             provider,
+            provider_flag,
+            currency,
             out,
             json,
         } => {
+            let Some(provider) = provider.or(provider_flag) else {
+                return Err(CliError::failed(tr(
+                    locale,
+                    "cli_payout.which_provider",
+                    &[],
+                )));
+            };
             let (db, actor) = session::open_as(config, locale, as_email).await?;
+            if let Some(currency) = &currency {
+                // A batch takes every currency owed through the provider: asked for one, it is
+                // made only when that is all there is, so no payout in another currency is
+                // created without being asked for.
+                let owed = payout_file::owed_now(&mut db.clone(), 100_000)
+                    .await
+                    .or_cli(locale)?;
+                let through = payout_file::per_provider(&owed);
+                let others: Vec<&ProviderOwed> = through
+                    .iter()
+                    .filter(|p| p.provider == provider && p.currency != *currency)
+                    .collect();
+                if !others.is_empty() {
+                    return Err(CliError::refused(tr(
+                        locale,
+                        "cli_payout.other_currencies",
+                        &[
+                            ("provider", &provider),
+                            ("currency", currency),
+                            ("others", &amounts(&others, locale)),
+                        ],
+                    )));
+                }
+            }
             let (batch, payouts) = service::payouts::create_batch(&db, &actor, &origin, &provider)
                 .await
                 .or_cli(locale)?;
-            let file = service::payouts::batch_file(&payouts);
-            if let Some(path) = &out {
-                std::fs::write(path, &file).map_err(|e| {
+            let dir = out.unwrap_or_else(|| config.data_dir().join("exports"));
+            let written = match payouts.is_empty() {
+                true => Vec::new(),
+                false => payout_file::write(&dir, &batch, &payouts).map_err(|e| {
                     CliError::failed(tr(
                         locale,
-                        "cli_payment.unreadable",
+                        "cli_payout.unwritable",
                         &[
-                            ("path", &path.display().to_string()),
+                            ("path", &dir.display().to_string()),
                             ("error", &e.to_string()),
+                            ("batch", &batch),
                         ],
                     ))
-                })?;
-            }
+                })?,
+            };
             if json {
                 output::print_json(&json!({
-                    "batch_id": batch,
+                    "batch_id": if payouts.is_empty() { None } else { Some(&batch) },
+                    "provider": provider,
                     "payouts": payouts.iter().map(|p| json!({
                         "payment_id": p.payment_id, "developer_id": p.developer_id,
                         "developer": p.developer_name, "amount": p.amount,
                         "currency": p.currency, "reference": p.reference,
                     })).collect::<Vec<_>>(),
+                    "files": written.iter().map(|w| json!({
+                        "currency": w.currency, "path": w.path.display().to_string(),
+                        "payouts": w.payouts, "total": w.total,
+                    })).collect::<Vec<_>>(),
                 }));
                 return Ok(());
             }
-            if out.is_none() {
-                print!("{}", crate::domain::sanitize(&file));
+            if payouts.is_empty() {
+                output::say(&tr(
+                    locale,
+                    "cli_payout.nothing_to_batch",
+                    &[("provider", &provider)],
+                ));
+                return Ok(());
             }
+            let n = payouts.len().to_string();
             output::say(&tr(
                 locale,
-                "cli_payment.batch_created",
-                &[("batch", &batch), ("n", &payouts.len().to_string())],
+                "cli_payout.batch_created",
+                &[
+                    ("batch", &batch),
+                    (
+                        "payouts",
+                        &plural(locale, "payouts_view.payouts", payouts.len(), &[("n", &n)]),
+                    ),
+                ],
             ));
+            for w in &written {
+                output::say(&tr(
+                    locale,
+                    "cli_payout.file_written",
+                    &[
+                        ("currency", &w.currency),
+                        (
+                            "payouts",
+                            &plural(
+                                locale,
+                                "payouts_view.payouts",
+                                w.payouts,
+                                &[("n", &w.payouts.to_string())],
+                            ),
+                        ),
+                        ("total", &money(w.total, &w.currency, locale)),
+                        ("path", &w.path.display().to_string()),
+                    ],
+                ));
+            }
         }
         PayoutCommand::MarkSent {
             id,
             reference,
             json,
         } => {
-            return payment(
-                config,
+            let (db, actor) = session::open_as(config, locale, as_email).await?;
+            service::payouts_guard::require_payout(&mut db.clone(), id)
+                .await
+                .or_cli(locale)?;
+            service::payments::confirm(&db, &actor, &origin, id, &reference)
+                .await
+                .or_cli(locale)?;
+            if json {
+                return print_one(&db, id, locale).await;
+            }
+            output::say(&tr(
                 locale,
-                as_email,
-                PaymentCommand::Confirm {
-                    id,
-                    reference,
-                    json,
-                },
-            )
-            .await;
+                "cli_payout.sent",
+                &[("id", &id.to_string()), ("reference", &reference)],
+            ));
         }
         PayoutCommand::MarkFailed { id, reason, json } => {
-            return payment(
-                config,
-                locale,
-                as_email,
-                PaymentCommand::Fail { id, reason, json },
-            )
-            .await;
+            let (db, actor) = session::open_as(config, locale, as_email).await?;
+            service::payouts_guard::require_payout(&mut db.clone(), id)
+                .await
+                .or_cli(locale)?;
+            service::payments::fail(&db, &actor, &origin, id, &reason)
+                .await
+                .or_cli(locale)?;
+            if json {
+                return print_one(&db, id, locale).await;
+            }
+            output::say(&tr(locale, "cli_payout.failed", &[("id", &id.to_string())]));
         }
     }
     Ok(())

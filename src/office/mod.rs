@@ -10,6 +10,7 @@ pub mod details;
 pub mod escrow;
 pub mod format;
 pub mod messages;
+pub mod payout_file;
 pub mod queue;
 pub mod reconcile;
 pub mod session;

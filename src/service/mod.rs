@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod notifications;
 pub mod payments;
 pub mod payouts;
+pub mod payouts_guard;
 pub mod projects;
 pub mod settings;
 pub mod tickets;

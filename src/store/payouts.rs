@@ -169,3 +169,105 @@ pub async fn transfers_of(
         .to_owned();
     c.all(&q).await
 }
+
+/// A payout as finance follows it: the payment transaction, the developer it pays (the
+/// developer of the project it names) and its batch.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct PayoutRow {
+    pub id: i64,
+    pub project_id: Option<i64>,
+    pub developer_id: Option<i64>,
+    pub developer_name: Option<String>,
+    pub provider: String,
+    pub provider_reference: String,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub batch_id: Option<String>,
+    pub failure_reason: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// What the payouts list narrows to (payment transactions whose direction is `payout`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PayoutFilter {
+    pub statuses: Vec<String>,
+    pub providers: Vec<String>,
+    pub currencies: Vec<String>,
+    pub batch_id: Option<String>,
+    pub developer_id: Option<i64>,
+}
+
+fn payout_select() -> sea_query::SelectStatement {
+    Query::select()
+        .columns([
+            ("t", "id"),
+            ("t", "project_id"),
+            ("t", "provider"),
+            ("t", "provider_reference"),
+            ("t", "amount"),
+            ("t", "currency"),
+            ("t", "status"),
+            ("t", "batch_id"),
+            ("t", "failure_reason"),
+            ("t", "created_at"),
+            ("t", "updated_at"),
+        ])
+        .expr_as(Expr::col(("p", "developer_id")), "developer_id")
+        .expr_as(Expr::col(("u", "name")), "developer_name")
+        .from_as("payment_transactions", "t")
+        .join_as(
+            sea_query::JoinType::LeftJoin,
+            "projects",
+            "p",
+            Expr::col(("p", "id")).equals(("t", "project_id")),
+        )
+        .join_as(
+            sea_query::JoinType::LeftJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("p", "developer_id")),
+        )
+        .and_where(Expr::col(("t", "direction")).eq("payout"))
+        .to_owned()
+}
+
+/// A window of the payouts, newest first, by keyset on the id.
+pub async fn page_payouts(
+    c: &mut impl Conn,
+    f: &PayoutFilter,
+    anchor: &super::Anchor,
+    limit: u64,
+) -> Result<super::Page<PayoutRow>> {
+    let mut q = payout_select();
+    if !f.statuses.is_empty() {
+        q.and_where(Expr::col(("t", "status")).is_in(f.statuses.iter().cloned()));
+    }
+    if !f.providers.is_empty() {
+        q.and_where(Expr::col(("t", "provider")).is_in(f.providers.iter().cloned()));
+    }
+    if !f.currencies.is_empty() {
+        q.and_where(Expr::col(("t", "currency")).is_in(f.currencies.iter().cloned()));
+    }
+    if let Some(b) = &f.batch_id {
+        q.and_where(Expr::col(("t", "batch_id")).eq(b.as_str()));
+    }
+    if let Some(d) = f.developer_id {
+        q.and_where(Expr::col(("p", "developer_id")).eq(d));
+    }
+    let keyset = super::page::Keyset {
+        key: None,
+        id: Expr::col(("t", "id")),
+        dir: super::SortDir::Desc,
+    };
+    keyset.apply(&mut q, anchor, limit);
+    Ok(super::page::finish(c.all(&q).await?, anchor, limit))
+}
+
+/// One payout (None: no payment transaction with that id is a payout).
+pub async fn payout(c: &mut impl Conn, id: i64) -> Result<Option<PayoutRow>> {
+    let mut q = payout_select();
+    q.and_where(Expr::col(("t", "id")).eq(id));
+    c.opt(&q).await
+}

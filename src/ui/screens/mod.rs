@@ -9,6 +9,7 @@ pub mod escrow;
 mod facade;
 pub mod ledger;
 pub mod payments;
+pub mod payouts;
 pub mod projects;
 mod registry;
 pub mod reviews;

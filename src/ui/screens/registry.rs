@@ -17,6 +17,7 @@ use super::dashboard::DashboardScreen;
 use super::escrow::EscrowScreen;
 use super::ledger::LedgerScreen;
 use super::payments::PaymentsScreen;
+use super::payouts::PayoutsScreen;
 use super::projects::ProjectsScreen;
 use super::reviews::ReviewsScreen;
 use super::settings::SettingsScreen;
@@ -136,6 +137,8 @@ registry! {
         Escrow (escrow: EscrowScreen, "escrow", "[filter: status: currency: provider: project: overdue]", None) = |_: &ScreenInit| EscrowScreen::default();
         Ledger (ledger: LedgerScreen, "ledger", "[filter: account: currency: code: project: batch:]", None) = |_: &ScreenInit| LedgerScreen::default();
         Payments (payments: PaymentsScreen, "payments", "[filter: provider: status: direction: ref:]", None) = |_: &ScreenInit| PaymentsScreen::default();
+        Payouts (payouts: PayoutsScreen, "payouts", "[filter: status: provider: currency: batch: developer:]",
+            Some(Permission::EscrowRelease)) = |_: &ScreenInit| PayoutsScreen::default();
         Dashboard (dashboard: DashboardScreen, "dashboard", "", Some(Permission::AnalyticsView)) =
             |i: &ScreenInit| DashboardScreen::new(i.now);
         Webhooks (webhooks: WebhooksScreen, "webhooks", "[filter: status:]", Some(Permission::WebhooksManage)) =

@@ -68,6 +68,15 @@ fn args<'a>(named: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
 /// The provider's reference as typed, then the confirmation naming the amount (a collection
 /// into an escrow awaiting funds funds it).
 pub fn confirm_step(r: &PaymentRow, typed: String, locale: Locale) -> Job {
+    confirm_checked(r, typed, locale, false)
+}
+
+/// `confirm_step` for a payout marked sent: the transaction is checked to be a payout first.
+pub fn confirm_payout_step(r: &PaymentRow, typed: String, locale: Locale) -> Job {
+    confirm_checked(r, typed, locale, true)
+}
+
+fn confirm_checked(r: &PaymentRow, typed: String, locale: Locale, payout_only: bool) -> Job {
     let reference = sanitize_line(typed.trim());
     if reference.is_empty() {
         return answer(vec![Effect::Refuse(tr(
@@ -85,6 +94,9 @@ pub fn confirm_step(r: &PaymentRow, typed: String, locale: Locale) -> Job {
     let question = tr(locale, key, &args(&named));
     let id = r.id;
     let job = Job::write(move |db, actor, origin| async move {
+        if payout_only {
+            service::payouts_guard::require_payout(&mut db.clone(), id).await?;
+        }
         service::payments::confirm(&db, &actor, &origin, id, &reference).await?;
         Ok(Done::text(tr(
             locale,
@@ -102,6 +114,15 @@ pub fn confirm_step(r: &PaymentRow, typed: String, locale: Locale) -> Job {
 /// The composer for why the provider refused it; a payout's money goes back on the
 /// developer's payable balance.
 pub fn fail_step(r: &PaymentRow, locale: Locale) -> Effect {
+    fail_checked(r, locale, false)
+}
+
+/// `fail_step` for a payout marked failed: the transaction is checked to be a payout first.
+pub fn fail_payout_step(r: &PaymentRow, locale: Locale) -> Effect {
+    fail_checked(r, locale, true)
+}
+
+fn fail_checked(r: &PaymentRow, locale: Locale, payout_only: bool) -> Effect {
     let named = naming(r, locale).to_vec();
     let title = tr(locale, "payments_view.fail_reason", &args(&named));
     let (id, payout) = (r.id, r.direction == "payout");
@@ -111,6 +132,9 @@ pub fn fail_step(r: &PaymentRow, locale: Locale) -> Effect {
         move |reason| {
             let named = named.clone();
             Job::write(move |db, actor, origin| async move {
+                if payout_only {
+                    service::payouts_guard::require_payout(&mut db.clone(), id).await?;
+                }
                 service::payments::fail(&db, &actor, &origin, id, &reason).await?;
                 let key = match payout {
                     true => "payments_view.failed_payout_toast",
