@@ -9,7 +9,7 @@ use crate::domain::{Locale, UseCase};
 use crate::office::format::money;
 use crate::office::messages::plural;
 use crate::office::payout_file::{self, Owed, ProviderOwed};
-use crate::office::reconcile::{Outcome, Report};
+use crate::office::reconcile::{Outcome, ReconcileError, Report};
 use crate::service::{self, Origin};
 use crate::store::escrows::PaymentRow;
 use crate::store::payments::Filter;
@@ -201,7 +201,8 @@ pub async fn payment(
 }
 
 /// `obryl reconcile --provider P FILE`: exit 0 when every line matches and nothing is missing
-/// either way, 1 with the report otherwise.
+/// either way, 1 with the report otherwise. The file is streamed (read a line at a time), so
+/// its size does not matter to memory.
 pub async fn reconcile(
     config: &Config,
     locale: Locale,
@@ -210,7 +211,7 @@ pub async fn reconcile(
     file: &std::path::Path,
     json: bool,
 ) -> Result<(), CliError> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         CliError::failed(tr(
             locale,
             "cli_payment.unreadable",
@@ -219,11 +220,16 @@ pub async fn reconcile(
                 ("error", &e.to_string()),
             ],
         ))
-    })?;
+    };
+    let input = tokio::fs::File::open(file).await.map_err(unreadable)?;
+    let input = tokio::io::BufReader::with_capacity(256 * 1024, input);
     let (db, _) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
-    let report = crate::office::reconcile::reconcile(&mut db.clone(), provider, &text)
+    let report = crate::office::reconcile::reconcile_stream(&mut db.clone(), provider, input)
         .await
-        .or_cli(locale)?;
+        .map_err(|e| match e {
+            ReconcileError::Read(e) => unreadable(e),
+            ReconcileError::Service(e) => CliError::from_service(e, locale),
+        })?;
     if json {
         output::print_json(&serde_json::to_value(&report).unwrap_or_default());
     } else {
@@ -250,11 +256,11 @@ fn print_report(r: &Report, locale: Locale) {
     for (o, key) in &outcomes {
         println!("  {:<28} {}", l(key), r.count(o));
     }
-    if !r.unreadable.is_empty() {
+    if r.unreadable_count() > 0 {
         println!(
             "  {:<28} {}",
             l("cli_payment.unreadable_lines"),
-            r.unreadable.len()
+            r.unreadable_count()
         );
     }
     let amount = |v: &Option<(i64, String, String)>| {
@@ -278,12 +284,23 @@ fn print_report(r: &Report, locale: Locale) {
             amount(&e.theirs),
         );
     }
+    // Past the first lines kept, the report only counts.
+    if r.entries_not_listed > 0 {
+        println!("… +{}", r.entries_not_listed);
+    }
     for u in &r.unreadable {
         println!(
             "{} {}: {}",
             l("cli_payment.line"),
             u.line,
             crate::domain::sanitize_line(&u.reason)
+        );
+    }
+    if r.unreadable_not_listed > 0 {
+        println!(
+            "… +{} {}",
+            r.unreadable_not_listed,
+            l("cli_payment.unreadable_lines")
         );
     }
 }

@@ -1,6 +1,9 @@
 //! Provider statements as the providers' dashboards export them (Wave, Orange Money, MTN MoMo,
-//! CinetPay, Stripe): the columns each uses (`FORMATS`), reading one into lines, and writing
-//! one. Pure: reconciliation against our transactions is in `office::reconcile`.
+//! CinetPay, Stripe): the columns each uses (`FORMATS`), reading one a line at a time
+//! (`Reader`), and writing one. Pure: the file is read, and compared with our transactions, in
+//! `office::reconcile`.
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
@@ -124,85 +127,224 @@ fn date_of(text: &str) -> Option<DateTime<Utc>> {
     None
 }
 
-/// Reads a statement in `format`: the lines it could read, and those it could not (with why).
-pub fn read(format: &Format, text: &str) -> (Vec<Line>, Vec<Unreadable>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(format.separator)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(e) => {
-            return (
-                Vec::new(),
-                vec![Unreadable {
-                    line: 1,
-                    reason: e.to_string(),
-                }],
-            );
+/// Where a statement's columns are, as its header line names them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Columns {
+    reference: usize,
+    date: Option<usize>,
+    amount: usize,
+    currency: usize,
+    status: Option<usize>,
+}
+
+/// What one line of a statement turned out to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fed {
+    /// A blank line: not counted.
+    Blank,
+    /// The header line, naming the columns.
+    Header,
+    Line(Line),
+    Unreadable(Unreadable),
+    /// The header does not name the columns needed: nothing after it can be read.
+    Stop(Unreadable),
+}
+
+/// Reads a statement one line at a time, so a file of any size is read with what one line
+/// needs: the first line that is not blank is the header, each later one a transaction. Lines
+/// are physical lines (a quoted field does not run over a line break: no provider's export has
+/// one in these columns), so a broken line never takes the next ones with it.
+pub struct Reader<'f> {
+    format: &'f Format,
+    columns: Option<Columns>,
+}
+
+impl<'f> Reader<'f> {
+    pub fn new(format: &'f Format) -> Reader<'f> {
+        Reader {
+            format,
+            columns: None,
         }
-    };
-    let column = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| headers.iter().position(|h| h == n))
-    };
-    let (reference, date, amount, currency, status) = (
-        column(format.reference),
-        column(format.date),
-        column(format.amount),
-        column(format.currency),
-        column(format.status),
-    );
-    let (Some(reference), Some(amount), Some(currency)) = (reference, amount, currency) else {
-        let wanted = [format.reference[0], format.amount[0], format.currency[0]];
-        return (
-            Vec::new(),
-            vec![Unreadable {
-                line: 1,
-                reason: format!("the header needs the columns {}", wanted.join(", ")),
-            }],
-        );
-    };
-    let mut lines = Vec::new();
-    let mut bad = Vec::new();
-    for (k, record) in reader.records().enumerate() {
-        let number = k + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                bad.push(Unreadable {
-                    line: number,
-                    reason: e.to_string(),
-                });
-                continue;
-            }
+    }
+
+    /// Line `number` (from 1), without its line break.
+    pub fn feed(&mut self, number: usize, bytes: &[u8]) -> Fed {
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Fed::Blank;
+        }
+        let Some(columns) = &self.columns else {
+            return self.header(number, bytes);
         };
-        let field = |i: usize| record.get(i).unwrap_or("").to_owned();
-        let code = field(currency).to_uppercase();
-        let parsed = Currency::parse(&code)
-            .map_err(|e| e.to_string())
-            .and_then(|c| parse_amount(&field(amount), c).map_err(|e| e.to_string()));
-        match parsed {
-            Ok(minor) if !field(reference).is_empty() => lines.push(Line {
-                number,
-                reference: field(reference),
-                at: date.and_then(|d| date_of(&field(d))),
-                amount: minor,
-                currency: code,
-                status: status.map_or_else(|| "succeeded".into(), |s| status_word(&field(s))),
-            }),
-            Ok(_) => bad.push(Unreadable {
-                line: number,
-                reason: "no reference".into(),
-            }),
-            Err(reason) => bad.push(Unreadable {
+        match line_of(self.format, columns, number, bytes) {
+            Ok(l) => Fed::Line(l),
+            Err(reason) => Fed::Unreadable(Unreadable {
                 line: number,
                 reason,
             }),
         }
     }
+
+    /// Line `number` was longer than `limit` bytes and was not kept.
+    pub fn too_long(&mut self, number: usize, limit: usize) -> Fed {
+        let u = Unreadable {
+            line: number,
+            reason: format!("longer than {limit} bytes"),
+        };
+        match self.columns {
+            Some(_) => Fed::Unreadable(u),
+            None => Fed::Stop(u),
+        }
+    }
+
+    /// At the end: what is wrong with a statement that had no header at all.
+    pub fn finish(&self) -> Option<Unreadable> {
+        self.columns.is_none().then(|| Unreadable {
+            line: 1,
+            reason: self.needs(),
+        })
+    }
+
+    fn needs(&self) -> String {
+        let f = self.format;
+        let wanted = [f.reference[0], f.amount[0], f.currency[0]];
+        format!("the header needs the columns {}", wanted.join(", "))
+    }
+
+    fn header(&mut self, number: usize, bytes: &[u8]) -> Fed {
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        let text = String::from_utf8_lossy(bytes);
+        let headers = match split(&text, char::from(self.format.separator)) {
+            Ok(h) => h,
+            Err(reason) => {
+                return Fed::Stop(Unreadable {
+                    line: number,
+                    reason,
+                });
+            }
+        };
+        let column = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| headers.iter().position(|h| h == n))
+        };
+        let f = self.format;
+        match (column(f.reference), column(f.amount), column(f.currency)) {
+            (Some(reference), Some(amount), Some(currency)) => {
+                self.columns = Some(Columns {
+                    reference,
+                    date: column(f.date),
+                    amount,
+                    currency,
+                    status: column(f.status),
+                });
+                Fed::Header
+            }
+            _ => Fed::Stop(Unreadable {
+                line: number,
+                reason: self.needs(),
+            }),
+        }
+    }
+}
+
+/// The fields of one line, trimmed: separated by `separator`, a field in double quotes may
+/// hold the separator, and `""` inside it is a quote (as the providers' CSV writers do).
+fn split(line: &str, separator: char) -> Result<Vec<Cow<'_, str>>, String> {
+    let mut fields = Vec::with_capacity(8);
+    let mut rest = line;
+    loop {
+        let start = rest.trim_start();
+        let Some(quoted) = start.strip_prefix('"') else {
+            match rest.find(separator) {
+                Some(i) => {
+                    fields.push(Cow::Borrowed(rest[..i].trim()));
+                    rest = &rest[i + separator.len_utf8()..];
+                    continue;
+                }
+                None => {
+                    fields.push(Cow::Borrowed(rest.trim()));
+                    return Ok(fields);
+                }
+            }
+        };
+        let mut value = String::new();
+        let mut s = quoted;
+        loop {
+            let Some(i) = s.find('"') else {
+                return Err(format!(
+                    "a quote opened in field {} is not closed",
+                    fields.len() + 1
+                ));
+            };
+            value.push_str(&s[..i]);
+            s = &s[i + 1..];
+            match s.strip_prefix('"') {
+                Some(after) => {
+                    value.push('"');
+                    s = after;
+                }
+                None => break,
+            }
+        }
+        // Whatever follows the closing quote up to the separator belongs to the field too.
+        let end = s.find(separator);
+        value.push_str(&s[..end.unwrap_or(s.len())]);
+        fields.push(Cow::Owned(value.trim().to_owned()));
+        match end {
+            Some(i) => rest = &s[i + separator.len_utf8()..],
+            None => return Ok(fields),
+        }
+    }
+}
+
+/// One transaction line, or why it cannot be read.
+fn line_of(
+    format: &Format,
+    columns: &Columns,
+    number: usize,
+    bytes: &[u8],
+) -> Result<Line, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8 text (byte {} of the line)", e.valid_up_to() + 1))?;
+    let fields = split(text, char::from(format.separator))?;
+    let field = |i: usize| fields.get(i).map_or("", |f| f.as_ref());
+    let code = field(columns.currency).to_uppercase();
+    let currency = Currency::parse(&code).map_err(|e| e.to_string())?;
+    let amount = parse_amount(field(columns.amount), currency).map_err(|e| e.to_string())?;
+    let reference = field(columns.reference);
+    if reference.is_empty() {
+        return Err("no reference".into());
+    }
+    Ok(Line {
+        number,
+        reference: reference.to_owned(),
+        at: columns.date.and_then(|d| date_of(field(d))),
+        amount,
+        currency: code,
+        status: columns
+            .status
+            .map_or_else(|| "succeeded".into(), |s| status_word(field(s))),
+    })
+}
+
+/// Reads a whole statement in `format` held in memory: the lines it could read, and those it
+/// could not (with why). Files are read a line at a time through `Reader` instead.
+pub fn read(format: &Format, text: &str) -> (Vec<Line>, Vec<Unreadable>) {
+    let mut reader = Reader::new(format);
+    let (mut lines, mut bad) = (Vec::new(), Vec::new());
+    for (k, line) in text.split('\n').enumerate() {
+        match reader.feed(k + 1, line.as_bytes()) {
+            Fed::Blank | Fed::Header => {}
+            Fed::Line(l) => lines.push(l),
+            Fed::Unreadable(u) => bad.push(u),
+            Fed::Stop(u) => {
+                bad.push(u);
+                return (lines, bad);
+            }
+        }
+    }
+    bad.extend(reader.finish());
     (lines, bad)
 }
 
@@ -277,5 +419,52 @@ mod tests {
             (lines[0].amount, lines[0].currency.as_str()),
             (450_000, "EUR")
         );
+    }
+
+    #[test]
+    fn a_broken_line_is_told_by_its_number_and_the_next_ones_still_read() {
+        let f = format_of("wave").unwrap();
+        let text = "\u{feff}Transaction ID,Timestamp,Amount,Currency,Status\r\n\
+                    T1,2026-11-30 10:00:00,1000,XOF,succeeded\r\n\
+                    \r\n\
+                    \"T2,2026-11-30 10:00:00,1000,XOF,succeeded\r\n\
+                    \"T,3\" ,2026-11-30 10:00:00,\"2 000\",xof,Succeeded\n\
+                    T4,2026-11-30,3000,XOF,declined";
+        let (lines, bad) = read(f, text);
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert_eq!(bad[0].line, 4);
+        assert!(bad[0].reason.contains("quote"), "{}", bad[0].reason);
+        let got: Vec<_> = lines
+            .iter()
+            .map(|l| (l.number, l.reference.as_str(), l.amount, l.status.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, "T1", 1000, "succeeded"),
+                (5, "T,3", 2000, "succeeded"),
+                (6, "T4", 3000, "failed")
+            ]
+        );
+        let mut r = Reader::new(f);
+        assert_eq!(r.feed(1, b"Transaction ID,Amount,Currency"), Fed::Header);
+        assert!(
+            matches!(r.feed(2, b"T1,\xff,XOF"), Fed::Unreadable(u) if u.reason.contains("UTF-8"))
+        );
+        assert!(matches!(r.too_long(3, 10), Fed::Unreadable(u) if u.line == 3));
+        assert!(matches!(r.feed(4, b"T1,5,XOF"), Fed::Line(l) if l.amount == 5));
+        assert_eq!(r.finish(), None);
+    }
+
+    #[test]
+    fn a_header_without_the_columns_stops_the_reading() {
+        let f = format_of("wave").unwrap();
+        let (lines, bad) = read(f, "a,b,c\nT1,1000,XOF\n");
+        assert!(lines.is_empty());
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, 1);
+        let (lines, bad) = read(f, "");
+        assert!(lines.is_empty());
+        assert_eq!(bad[0].line, 1);
     }
 }

@@ -106,3 +106,37 @@ pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<PaymentRow>> {
     q.and_where(Expr::col("id").eq(id));
     c.opt(&q).await
 }
+
+/// A page of our succeeded transactions of `provider` created in [from, to], in (created_at,
+/// id) order along `payment_transactions_provider_created_index`: reconciliation walks a
+/// statement's whole period this way, a page at a time.
+pub async fn succeeded_between_page(
+    c: &mut impl Conn,
+    provider: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<PaymentRow>> {
+    // The page starts at the cursor's time: with both that and `from` as lower bounds SQLite
+    // seeks to `from` and filters every row up to the cursor (2.6 s a page instead of 0.5 ms
+    // three million rows in).
+    let from = match anchor {
+        Anchor::After(super::Cursor {
+            key: Some(super::SortValue::Time(at)),
+            ..
+        }) => Ord::max(from, *at),
+        _ => from,
+    };
+    let mut q = select();
+    q.and_where(Expr::col("provider").eq(provider))
+        .and_where(Expr::col("status").eq("succeeded"))
+        .and_where(Expr::col("created_at").gte(from))
+        .and_where(Expr::col("created_at").lte(to));
+    let keyset = Keyset {
+        key: Some(Expr::col("created_at")),
+        id: Expr::col("id"),
+        dir: SortDir::Asc,
+    };
+    keyset.apply(&mut q, anchor, limit);
+    Ok(finish(c.all(&q).await?, anchor, limit))
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::domain::statement::FORMATS;
 use crate::domain::{Locale, sanitize_line};
 use crate::office::format;
-use crate::office::reconcile::{Entry, Outcome, reconcile};
+use crate::office::reconcile::{Entry, Outcome, ReconcileError, reconcile_stream};
 use crate::service::{self, ServiceError};
 use crate::store::escrows::{EscrowRow, PaymentRow};
 use crate::tr;
@@ -177,35 +177,44 @@ pub fn reconcile_start(data_dir: Option<&Path>, locale: Locale) -> Effect {
     }
 }
 
-/// Reads the statement at `path` and answers its report as a list: every line that does not
-/// match first, then how many do. Nothing is changed: a line the provider says succeeded (or
-/// failed) while ours still waits offers that record, behind its own confirmation.
+/// Reads the statement at `path` (streamed: a line at a time) and answers its report as a
+/// list: every line that does not match first (the first `KEPT`, then how many more), then how
+/// many do. Nothing is changed: a line the provider says succeeded (or failed) while ours
+/// still waits offers that record, behind its own confirmation.
 pub fn reconcile_step(provider: &'static str, path: String, locale: Locale) -> Job {
     Job::new(move |mut db, _| async move {
         let path = path.trim().to_string();
-        let text = match tokio::fs::read_to_string(&path).await {
-            Ok(t) => t,
-            Err(e) => {
-                let why = tr(
-                    locale,
-                    "cli_payment.unreadable",
-                    &[("path", &sanitize_line(&path)), ("error", &e.to_string())],
-                );
-                return Ok::<_, ServiceError>(vec![Effect::Refuse(why)]);
-            }
+        let unreadable = |e: std::io::Error| {
+            let why = tr(
+                locale,
+                "cli_payment.unreadable",
+                &[("path", &sanitize_line(&path)), ("error", &e.to_string())],
+            );
+            Ok::<_, ServiceError>(vec![Effect::Refuse(why)])
         };
-        let report = reconcile(&mut db, provider, &text).await?;
+        let input = match tokio::fs::File::open(&path).await {
+            Ok(f) => tokio::io::BufReader::with_capacity(256 * 1024, f),
+            Err(e) => return unreadable(e),
+        };
+        let report = match reconcile_stream(&mut db, provider, input).await {
+            Ok(r) => r,
+            Err(ReconcileError::Read(e)) => return unreadable(e),
+            Err(ReconcileError::Service(e)) => return Err(e),
+        };
         let mut options = Vec::new();
-        for e in report
-            .entries
-            .iter()
-            .filter(|e| e.outcome != Outcome::Matched)
-        {
-            let row = match e.transaction_id {
-                Some(id) => crate::store::payments::get(&mut db, id).await?,
-                None => None,
+        for e in &report.entries {
+            // Only a status that differs offers to record something: it needs our row.
+            let row = match (&e.outcome, e.transaction_id) {
+                (Outcome::StatusMismatch, Some(id)) => {
+                    crate::store::payments::get(&mut db, id).await?
+                }
+                _ => None,
             };
             options.push(entry_option(e, row, locale));
+        }
+        if report.entries_not_listed > 0 {
+            let text = format!("✗ … +{}", report.entries_not_listed);
+            options.push((text.clone(), Effect::Toast(text)));
         }
         for u in &report.unreadable {
             let text = format!(
@@ -216,6 +225,14 @@ pub fn reconcile_step(provider: &'static str, path: String, locale: Locale) -> J
             );
             options.push((text.clone(), Effect::Toast(text)));
         }
+        if report.unreadable_not_listed > 0 {
+            let text = format!(
+                "⚠ … +{} {}",
+                report.unreadable_not_listed,
+                tr(locale, "cli_payment.unreadable_lines", &[])
+            );
+            options.push((text.clone(), Effect::Toast(text)));
+        }
         let matched = report.count(&Outcome::Matched);
         let text = format!("✓ {matched} {}", tr(locale, "cli_payment.matched", &[]));
         options.push((text.clone(), Effect::Toast(text)));
@@ -223,6 +240,7 @@ pub fn reconcile_step(provider: &'static str, path: String, locale: Locale) -> J
             true => "payments_view.report_reconciles",
             false => "payments_view.report_mismatches",
         };
+        let mismatches = report.mismatch_count() + report.unreadable_count();
         let title = tr(
             locale,
             key,
@@ -230,7 +248,7 @@ pub fn reconcile_step(provider: &'static str, path: String, locale: Locale) -> J
                 ("provider", provider),
                 ("lines", &report.lines.to_string()),
                 ("matched", &matched.to_string()),
-                ("mismatches", &(options.len() - 1).to_string()),
+                ("mismatches", &mismatches.to_string()),
             ],
         );
         Ok(vec![Effect::Pick { title, options }])
