@@ -240,7 +240,7 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
         U::PaymentRecord => service::payments::fail(db, a, o, 1, "refused")
             .await
             .map(drop),
-        U::PayoutBatch => service::payouts::create_batch(db, a, o, "wave")
+        U::PayoutBatch => service::payouts::create_batch(db, a, o, "wave", None)
             .await
             .map(drop),
         U::TokenManage => {

@@ -78,7 +78,7 @@ async fn decide_dispute(
     split: Split,
     reason: &str,
     seen: Option<i64>,
-) -> Result<(i64, i64), ServiceError> {
+) -> Result<service::escrow::Decision, ServiceError> {
     service::escrow::decide_dispute(db, a, o, id, split, reason, seen)
         .await
         .map(|d| d.done().expect("carried out"))
@@ -310,7 +310,7 @@ async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
             matches!(err, ServiceError::Domain(DomainError::SplitMismatch { .. })),
             "{err:?}"
         );
-        let (d, c) = decide_dispute(
+        let decision = decide_dispute(
             &db,
             &awa,
             &o,
@@ -321,10 +321,10 @@ async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
         )
         .await
         .unwrap();
-        assert_eq!(d + c, left);
+        assert_eq!(decision.parts.total() + decision.client, left);
         let after = get(&db, e.id).await;
         assert_eq!(after.amounts().remaining(), 0);
-        assert_eq!(after.amount_refunded - e.amount_refunded, c);
+        assert_eq!(after.amount_refunded - e.amount_refunded, decision.client);
         assert_eq!(after.project_status, "completed");
         holds(&db).await;
     });
@@ -557,13 +557,15 @@ async fn payments_fund_escrows_and_payouts_come_back_when_they_fail() {
             .filter(|p| via(p) == Some(provider))
             .map(|p| p.amount)
             .sum();
-        let (batch, payouts) = service::payouts::create_batch(&db, &awa, &o, provider)
+        let (batch, payouts) = service::payouts::create_batch(&db, &awa, &o, provider, None)
             .await
             .unwrap();
         assert!(!payouts.is_empty());
         assert_eq!(payouts.iter().map(|p| p.amount).sum::<i64>(), expected);
-        let file = service::payouts::batch_file(&payouts);
-        assert_eq!(file.lines().count(), payouts.len() + 1, "{file}");
+        for (currency, of) in obryl::office::payout_file::by_currency(&payouts) {
+            let file = obryl::office::payout_file::batch_file(&currency, &of).unwrap();
+            assert_eq!(file.lines().count(), of.len() + 1, "{file}");
+        }
         let left = store::payouts::payable(&mut db.clone(), 1000)
             .await
             .unwrap();
@@ -577,7 +579,7 @@ async fn payments_fund_escrows_and_payouts_come_back_when_they_fail() {
         );
         holds(&db).await;
         let failed = &payouts[0];
-        service::payouts::create_batch(&db, &awa, &o, provider)
+        service::payouts::create_batch(&db, &awa, &o, provider, None)
             .await
             .map(|(_, p)| assert!(p.is_empty(), "nothing owed twice"))
             .unwrap();

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::config::Config;
 use crate::domain::{Currency, Locale, UseCase, parse_display_amount};
 use crate::office::escrow::{EscrowDetail, Verification};
-use crate::office::format::{absolute, money, status as status_word};
+use crate::office::format::{absolute, money};
 use crate::service::escrow::{Split, Take};
 use crate::service::{self, Origin};
 use crate::store::escrows::{EscrowRow, Filter};
@@ -128,6 +128,7 @@ fn as_json(r: &EscrowRow) -> serde_json::Value {
         "released": r.amount_released, "refunded": r.amount_refunded,
         "remaining": r.amounts().remaining(), "provider": r.provider,
         "lock_version": r.lock_version,
+        "awaiting_second_approval": crate::office::escrow::waiting_json(r),
         "created_at": output::time(r.created_at), "updated_at": output::time(r.updated_at),
     })
 }
@@ -199,7 +200,7 @@ fn show(d: &EscrowDetail, locale: Locale) {
         ),
         (
             l("cli.label.status"),
-            status_word("escrow", &r.status, locale),
+            crate::office::escrow::status_text(r, locale),
         ),
         (l("cli_escrow.client"), r.client_name.clone()),
         (l("cli_escrow.developer"), or_dash(r.developer_name.clone())),
@@ -215,6 +216,9 @@ fn show(d: &EscrowDetail, locale: Locale) {
             format!("{} X-{id}", l("cli_escrow.owed_contributor")),
             m(*a),
         ));
+    }
+    if let Some(text) = crate::office::escrow::waiting_text(r, locale) {
+        fields.push((l("escrow_view.waiting"), text));
     }
     fields.push((l("cli_escrow.provider"), or_dash(r.provider.clone())));
     fields.push((
@@ -283,7 +287,7 @@ pub async fn escrow(
                     vec![
                         format!("#{}", r.id),
                         format!("#{} {}", r.project_id, r.project_title),
-                        status_word("escrow", &r.status, locale),
+                        crate::office::escrow::status_text(r, locale),
                         money(r.amount_held, &r.currency, locale),
                         money(r.amount_released, &r.currency, locale),
                         money(r.amount_refunded, &r.currency, locale),
@@ -401,7 +405,7 @@ pub async fn escrow(
             if json {
                 return print_detail(&db, id, locale).await;
             }
-            let Some((d, c)) = decided.done() else {
+            let Some(done) = decided.done() else {
                 return first_approval(id, locale);
             };
             let m = |v: i64| money(v, &row.currency, locale);
@@ -410,8 +414,13 @@ pub async fn escrow(
                 "cli_escrow.split_said",
                 &[
                     ("id", &id.to_string()),
-                    ("developer", &m(d)),
-                    ("client", &m(c)),
+                    ("developer", &m(done.parts.developer)),
+                    ("platform", &m(done.parts.platform)),
+                    (
+                        "contributors",
+                        &m(done.parts.contributors.iter().map(|c| c.1).sum()),
+                    ),
+                    ("client", &m(done.client)),
                 ],
             ));
         }

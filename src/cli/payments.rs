@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::domain::{Locale, UseCase};
 use crate::office::format::money;
 use crate::office::messages::plural;
-use crate::office::payout_file::{self, Owed, ProviderOwed};
+use crate::office::payout_file::{self, Owed};
 use crate::office::reconcile::{Outcome, ReconcileError, Report};
 use crate::service::{self, Origin};
 use crate::store::escrows::PaymentRow;
@@ -353,8 +353,7 @@ pub enum PayoutCommand {
         /// The provider, as a flag (as earlier versions took it).
         #[arg(long = "provider", value_parser = provider_arg, conflicts_with = "provider", hide = true)]
         provider_flag: Option<String>,
-        /// Only when everything owed through PROVIDER is in this currency (refused otherwise,
-        /// before anything is written).
+        /// Only what is owed in this currency (default: every currency, one file each).
         #[arg(long, value_parser = currency_arg)]
         currency: Option<String>,
         /// The folder the batch files go into (BATCH-CURRENCY.csv); default: exports/ in the
@@ -472,14 +471,6 @@ fn print_payouts(rows: &[PayoutRow], locale: Locale) {
     output::table(&header, &table, &[4]);
 }
 
-/// "1 250 000 XOF, 120,00 €": amounts of several currencies side by side, never summed.
-fn amounts(of: &[&ProviderOwed], locale: Locale) -> String {
-    of.iter()
-        .map(|p| money(p.total, &p.currency, locale))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub async fn payout(
     config: &Config,
     locale: Locale,
@@ -554,33 +545,15 @@ pub async fn payout(
                 )));
             };
             let (db, actor) = session::open_as(config, locale, as_email).await?;
-            if let Some(currency) = &currency {
-                // A batch takes every currency owed through the provider: asked for one, it is
-                // made only when that is all there is, so no payout in another currency is
-                // created without being asked for.
-                let owed = payout_file::owed_now(&mut db.clone(), 100_000)
-                    .await
-                    .or_cli(locale)?;
-                let through = payout_file::per_provider(&owed);
-                let others: Vec<&ProviderOwed> = through
-                    .iter()
-                    .filter(|p| p.provider == provider && p.currency != *currency)
-                    .collect();
-                if !others.is_empty() {
-                    return Err(CliError::refused(tr(
-                        locale,
-                        "cli_payout.other_currencies",
-                        &[
-                            ("provider", &provider),
-                            ("currency", currency),
-                            ("others", &amounts(&others, locale)),
-                        ],
-                    )));
-                }
-            }
-            let (batch, payouts) = service::payouts::create_batch(&db, &actor, &origin, &provider)
-                .await
-                .or_cli(locale)?;
+            let (batch, payouts) = service::payouts::create_batch(
+                &db,
+                &actor,
+                &origin,
+                &provider,
+                currency.as_deref(),
+            )
+            .await
+            .or_cli(locale)?;
             let dir = out.unwrap_or_else(|| config.data_dir().join("exports"));
             let written = match payouts.is_empty() {
                 true => Vec::new(),

@@ -71,6 +71,28 @@ pub enum DomainError {
     SplitUnclear,
 
     #[error(
+        "escrow #{escrow_id} still holds {amount} {currency} (minor units) of this part; a commission \
+         is paid from what releases moved: release the escrow first"
+    )]
+    CommissionInEscrow {
+        escrow_id: i64,
+        amount: i64,
+        currency: String,
+    },
+
+    #[error(
+        "nothing of this part was ever released from escrow #{escrow_id} (the client got the money \
+         back): there is nothing to pay; cancel it instead"
+    )]
+    CommissionNeverReleased { escrow_id: i64 },
+
+    #[error(
+        "payout #{payment_id} has no transfer that paid it out of the payable account; nothing can \
+         be returned, and nothing was recorded"
+    )]
+    PayoutWithoutTransfers { payment_id: i64 },
+
+    #[error(
         "the developer's {developer} and the client's {client} {currency} must add up to the {remaining} left"
     )]
     SplitMismatch {
@@ -99,6 +121,9 @@ impl DomainError {
             Self::CurrencyMismatch { .. } => "domain.currency_mismatch",
             Self::EscrowOverdrawn { .. } => "domain.escrow_overdrawn",
             Self::SplitUnclear => "domain.split_unclear",
+            Self::CommissionInEscrow { .. } => "domain.commission_in_escrow",
+            Self::CommissionNeverReleased { .. } => "domain.commission_never_released",
+            Self::PayoutWithoutTransfers { .. } => "domain.payout_without_transfers",
             Self::SplitMismatch { .. } => "domain.split_mismatch",
         }
     }
@@ -149,6 +174,21 @@ impl DomainError {
                 ("remaining", remaining.to_string()),
             ],
             Self::SplitUnclear => Vec::new(),
+            Self::CommissionInEscrow {
+                escrow_id,
+                amount,
+                currency,
+            } => vec![
+                ("currency", currency.clone()),
+                ("escrow", escrow_id.to_string()),
+                ("amount", amount.to_string()),
+            ],
+            Self::CommissionNeverReleased { escrow_id } => {
+                vec![("escrow", escrow_id.to_string())]
+            }
+            Self::PayoutWithoutTransfers { payment_id } => {
+                vec![("payout", payment_id.to_string())]
+            }
             Self::SplitMismatch {
                 developer,
                 client,

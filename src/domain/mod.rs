@@ -11,6 +11,7 @@ pub mod api_token;
 pub mod commission;
 pub mod error;
 pub mod escrow;
+pub mod ledger_keys;
 pub mod locale;
 pub mod money;
 pub mod permission;

@@ -202,6 +202,10 @@ fn escrow_machine_is_exact() {
         (Held, Released),
         (Held, PartiallyRefunded),
         (PartiallyRefunded, Refunded),
+        // Refunds and releases in any order: a release after a partial refund.
+        (PartiallyRefunded, PartiallyReleased),
+        (PartiallyRefunded, Released),
+        (PartiallyRefunded, Disputed),
         (Held, Refunded),
         (Held, Disputed),
         (Disputed, Released),

@@ -108,7 +108,7 @@ string_enum! {
 }
 
 // A full release or refund straight from `held` is a single step; partial ones
-// pass through the partially_* states. Released/refunded amounts themselves are
+// pass through the partially_* states (the status the amounts mean: see domain::escrow). Released/refunded amounts themselves are
 // checked against the ledger by the service.
 state_machine!(EscrowStatus, "escrow", |s| {
     use EscrowStatus::*;
@@ -121,10 +121,11 @@ state_machine!(EscrowStatus, "escrow", |s| {
             Refunded,
             Disputed,
         ],
-        // A dispute may also arise after a milestone was released. More partial releases
-        // (or refunds) stay in their partial state, which is not a move.
+        // A dispute may also arise after a milestone was released. Releases and refunds come
+        // in any order until nothing is left: once anything was released the escrow is
+        // partially released (and released when nothing is left), whatever was refunded.
         PartiallyReleased => &[Released, Disputed],
-        PartiallyRefunded => &[Refunded],
+        PartiallyRefunded => &[PartiallyReleased, Released, Refunded, Disputed],
         Disputed => &[Released, Refunded],
         Expired | Released | Refunded => &[],
     }
@@ -345,6 +346,7 @@ mod tests {
         assert!(E::Disputed.can_transition_to(E::Refunded));
         assert!(!E::AwaitingFunds.can_transition_to(E::Released));
         assert!(!E::PartiallyReleased.can_transition_to(E::Refunded));
+        assert!(E::PartiallyRefunded.can_transition_to(E::PartiallyReleased));
         let e = E::Released.transition(E::Held).unwrap_err();
         assert_eq!(e.to_string(), "cannot move an escrow from released to held");
 

@@ -1,6 +1,7 @@
 //! Escrows as staff read them (the detail the Escrow view and `escrow show` share), and the
 //! ledger verification (`ledger verify`): a recount against the cached totals, balance per
-//! currency, escrow bounds, linked transfers, balance rules, idempotency keys.
+//! currency, escrow bounds, linked transfers, balance rules, idempotency keys, then the
+//! business checks of `office::ledger_checks`.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -26,6 +27,48 @@ pub struct EscrowDetail {
     pub history: Vec<AuditRow>,
     /// The project's conversation, oldest first (a dispute is decided reading it).
     pub messages: Vec<MessageRow>,
+}
+
+/// The decision waiting for a second approval on this escrow, if any.
+pub fn waiting(r: &EscrowRow) -> Option<service::escrow::Asked> {
+    r.pending_decision
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+}
+
+/// The escrow's status as staff read it, with `1/2` while a decision waits for its second
+/// approval ("held · 1/2").
+pub fn status_text(r: &EscrowRow, locale: crate::domain::Locale) -> String {
+    let word = super::format::status("escrow", &r.status, locale);
+    match waiting(r) {
+        Some(_) => format!("{word} · 1/2"),
+        None => word,
+    }
+}
+
+/// The waiting decision in words: who asked what, when, and what happens next.
+pub fn waiting_text(r: &EscrowRow, locale: crate::domain::Locale) -> Option<String> {
+    let w = waiting(r)?;
+    let e = ServiceError::AwaitingSecond {
+        by: r.pending_by_name.clone().unwrap_or_default(),
+        at: r.pending_at.unwrap_or_default(),
+        action: w.action,
+        amount: w.amount,
+        currency: r.currency.clone(),
+    };
+    Some(super::messages::error_text(&e, locale))
+}
+
+/// The waiting decision as the JSON outputs carry it (null when none waits).
+pub fn waiting_json(r: &EscrowRow) -> serde_json::Value {
+    match waiting(r) {
+        Some(w) => serde_json::json!({
+            "action": w.action, "amount": w.amount, "client": w.client,
+            "currency": r.currency, "by": r.pending_by, "by_name": r.pending_by_name,
+            "at": r.pending_at.map(|t| t.to_rfc3339()),
+        }),
+        None => serde_json::Value::Null,
+    }
 }
 
 pub async fn detail(c: &mut impl Conn, id: i64) -> Result<EscrowDetail> {
@@ -93,7 +136,11 @@ pub const CHECKS: [&str; 6] = [
 /// Runs every check over the whole ledger.
 pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
     let mut out = Verification {
-        checks: CHECKS.to_vec(),
+        checks: CHECKS
+            .iter()
+            .chain(super::ledger_checks::CHECKS.iter())
+            .copied()
+            .collect(),
         discrepancies: Vec::new(),
     };
     let mut push = |check: &'static str, subject: String, detail: String| {
@@ -152,5 +199,9 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
             "used by more than one transfer".into(),
         );
     }
+    out.discrepancies
+        .extend(super::ledger_checks::payouts(c).await?);
+    out.discrepancies
+        .extend(super::ledger_checks::escrows(c).await?);
     Ok(out)
 }

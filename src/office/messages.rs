@@ -309,7 +309,7 @@ fn domain_text(e: &DomainError, locale: Locale) -> Option<String> {
         .map(|(_, v)| v.clone());
     for (name, value) in raw {
         let value = match (name, e, &currency) {
-            ("asked" | "remaining" | "developer" | "client", _, Some(c)) => {
+            ("asked" | "remaining" | "developer" | "client" | "amount", _, Some(c)) => {
                 crate::office::format::money(value.parse().unwrap_or_default(), c, locale)
             }
             _ => value,

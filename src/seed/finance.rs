@@ -322,6 +322,8 @@ enum Owner {
     Commission(usize),
     Ext(usize),
     Reward(usize),
+    /// Pays out the payout at this position of the payments (before they are sorted).
+    Payout(usize),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -351,7 +353,8 @@ impl Transfer {
             code::RELEASE => format!("release:p{r}:{n}"),
             code::COMMISSION => format!("commission:{r}:paid"),
             code::CONTRIBUTOR => format!("ext_commission:{r}:paid"),
-            code::PAYOUT => format!("payout:p{r}:{n}"),
+            // `key_ref` is the payout's payment id once payments are numbered.
+            code::PAYOUT => crate::domain::ledger_keys::payout(r, self.project),
             code::CONTRIBUTOR_PAYOUT => format!("contributor_payout:{r}"),
             code::REFUND => format!("refund:p{r}"),
             code::REFUND_PAYOUT => format!("refund_payout:p{r}"),
@@ -1180,7 +1183,7 @@ pub(super) fn build(
                             cur,
                             code: code::PAYOUT,
                             key_n: n,
-                            owner: Owner::None,
+                            owner: Owner::Payout(payments.len()),
                             batched: true,
                         });
                         payments.push(Payment {
@@ -1200,7 +1203,7 @@ pub(super) fn build(
                             code::PAYOUT,
                             p.id,
                             n,
-                            Owner::None,
+                            Owner::Payout(payments.len()),
                         );
                         payments.push(payout);
                     }
@@ -1367,6 +1370,19 @@ pub(super) fn build(
         }
     }
 
+    // Payments are numbered by time; a payout's transfers are keyed by its payment id.
+    let mut order: Vec<usize> = (0..payments.len()).collect();
+    order.sort_by_key(|k| payments[*k].created);
+    let mut payment_id = vec![0i64; payments.len()];
+    for (n, k) in order.iter().enumerate() {
+        payment_id[*k] = n as i64 + 1;
+    }
+    for tr in &mut transfers {
+        if let Owner::Payout(k) = tr.owner {
+            tr.key_ref = payment_id[k];
+        }
+    }
+
     // Ids grow with time; owners learn their transfer ids.
     transfers.sort_by_key(|t| t.at);
     let mut accounts = vec![(0i64, 0i64, i64::MAX, clock.start); CURRENCIES.len() * KINDS.len()];
@@ -1377,7 +1393,7 @@ pub(super) fn build(
             Owner::Commission(c) => commissions[c].d.transfer = Some(id),
             Owner::Ext(e) => exts[e].d.transfer = Some(id),
             Owner::Reward(r) => rewards[r].transfer = Some(id),
-            Owner::None => {}
+            Owner::Payout(_) | Owner::None => {}
         }
         let d = &mut accounts[(account_id(tr.cur, tr.debit) - 1) as usize];
         d.0 += tr.amount;

@@ -204,12 +204,15 @@ pub async fn fail(db: &Db, actor: &Actor, origin: &Origin, id: i64, reason: &str
     if !store::escrows::set_payment_status(&mut tx, id, &p.status, values, now).await? {
         return Err(ServiceError::Stale { what: "payment" });
     }
-    if p.direction == "payout" {
-        super::payouts::return_failed(&mut tx, id).await?;
-    }
+    let returned = if p.direction == "payout" {
+        Some(super::payouts::return_failed(&mut tx, id, p.amount).await?)
+    } else {
+        None
+    };
     let diff = Diff::new()
         .field("status", p.status.as_str(), "failed")
-        .field("failure_reason", JsonValue::Null, reason.as_str());
+        .field("failure_reason", JsonValue::Null, reason.as_str())
+        .field("returned", JsonValue::Null, returned);
     record_and_commit(
         tx,
         Some(&actor),

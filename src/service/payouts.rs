@@ -34,13 +34,14 @@ pub struct Payout {
     pub payout_account: Option<String>,
 }
 
-/// Groups every payable balance of developers paid through `provider` into a new batch.
-/// Returns the batch id and its payouts (none: nothing is owed through that provider).
+/// Groups every payable balance of developers paid through `provider` (in `currency` when
+/// given) into a new batch. Returns the batch id and its payouts (none: nothing is owed).
 pub async fn create_batch(
     db: &Db,
     actor: &Actor,
     origin: &Origin,
     provider: &str,
+    currency: Option<&str>,
 ) -> Result<(String, Vec<Payout>)> {
     let (mut tx, actor) = access::begin(db, actor, UseCase::PayoutBatch).await?;
     let owed: Vec<Payable> = store::payouts::payable(&mut tx, 100_000)
@@ -51,10 +52,14 @@ pub async fn create_batch(
                 .as_deref()
                 .and_then(|m| PayoutMethod::parse(m).ok())
                 .is_some_and(|m| m.provider() == provider)
+                && currency.is_none_or(|c| c == p.currency)
         })
         .collect();
     let now = super::now();
-    let batch = format!("PO-{}-{}", provider, now.format("%Y%m%d-%H%M%S"));
+    let batch = match currency {
+        Some(c) => format!("PO-{provider}-{c}-{}", now.format("%Y%m%d-%H%M%S")),
+        None => format!("PO-{provider}-{}", now.format("%Y%m%d-%H%M%S")),
+    };
     let mut groups: BTreeMap<(i64, String), Vec<&Payable>> = BTreeMap::new();
     for p in &owed {
         groups
@@ -80,7 +85,7 @@ pub async fn create_batch(
         )
         .await?;
         for l in lines {
-            let key = format!("payout:t{payment_id}:p{}", l.project_id);
+            let key = crate::domain::ledger_keys::payout(payment_id, l.project_id);
             post(
                 &mut tx,
                 &key,
@@ -157,16 +162,23 @@ async fn post(
 }
 
 /// A failed payout's money back on the developer's payable balance: one new transfer per
-/// transfer that paid it out (the ledger is never edited).
-pub(crate) async fn return_failed(tx: &mut Tx, payment_id: i64) -> Result<()> {
+/// transfer that paid it out (the ledger is never edited). A payout no transfer paid out, or
+/// whose transfers do not add up to its amount, is refused: nothing is recorded, and no message
+/// claims a return the ledger did not make.
+pub(crate) async fn return_failed(tx: &mut Tx, payment_id: i64, amount: i64) -> Result<i64> {
     let now = super::now();
-    for (id, debit, credit, amount, currency, project) in
-        store::payouts::transfers_of(tx, payment_id).await?
-    {
+    let transfers = store::payouts::transfers_of(tx, payment_id).await?;
+    let paid: i64 = transfers.iter().map(|t| t.3).sum();
+    if transfers.is_empty() || paid != amount {
+        return Err(ServiceError::Domain(
+            crate::domain::DomainError::PayoutWithoutTransfers { payment_id },
+        ));
+    }
+    for (id, debit, credit, amount, currency, project) in transfers {
         store::ledger::post(
             tx,
             &store::ledger::NewTransfer {
-                idempotency_key: &format!("payout_return:t{payment_id}:x{id}"),
+                idempotency_key: &crate::domain::ledger_keys::payout_return(payment_id, id),
                 debit_account_id: credit,
                 credit_account_id: debit,
                 amount,
@@ -183,34 +195,5 @@ pub(crate) async fn return_failed(tx: &mut Tx, payment_id: i64) -> Result<()> {
             None => e.into(),
         })?;
     }
-    Ok(())
-}
-
-/// The batch file a provider's bulk-payment upload takes: one line per payout.
-pub fn batch_file(payouts: &[Payout]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "reference",
-        "name",
-        "method",
-        "account",
-        "amount",
-        "currency",
-    ])
-    .ok();
-    for p in payouts {
-        let amount = crate::domain::Currency::parse(&p.currency)
-            .map(|c| crate::domain::Money::new(p.amount, c).plain())
-            .unwrap_or_else(|_| p.amount.to_string());
-        w.write_record([
-            p.reference.as_str(),
-            p.developer_name.as_str(),
-            p.payout_method.as_deref().unwrap_or(""),
-            p.payout_account.as_deref().unwrap_or(""),
-            amount.as_str(),
-            p.currency.as_str(),
-        ])
-        .ok();
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    Ok(paid)
 }

@@ -375,3 +375,16 @@ pub async fn insert(tx: &mut Tx, n: &NewCommission<'_>) -> Result<i64> {
         .to_owned();
     tx.insert_id(&q).await
 }
+
+/// A project's live (pending or approved) commissions of one kind, oldest first.
+pub async fn live_of_project(
+    c: &mut impl Conn,
+    kind: Kind,
+    project_id: i64,
+) -> Result<Vec<CommissionRow>> {
+    let mut q = base(kind);
+    q.and_where(Expr::col(("c", "project_id")).eq(project_id))
+        .and_where(Expr::col(("c", "status")).is_in(["pending", "approved"]))
+        .order_by(("c", "id"), Order::Asc);
+    c.all(&q).await
+}

@@ -399,3 +399,30 @@ pub async fn fund(
         .to_owned();
     Ok(tx.exec(&q).await? == 1)
 }
+
+/// The last transfer that moved the platform's part (or external commission `external`'s
+/// part) of a project out of escrow.
+pub async fn last_part_transfer(
+    c: &mut impl Conn,
+    project_id: i64,
+    external: Option<i64>,
+) -> Result<Option<i64>> {
+    let mut q = Query::select();
+    q.expr(Expr::cust("CAST(MAX(id) AS BIGINT)"))
+        .from("ledger_transfers")
+        .and_where(Expr::col("project_id").eq(project_id));
+    match external {
+        None => {
+            q.and_where(Expr::col("code").is_in([code::COMMISSION, code::PLATFORM_FEE]));
+        }
+        Some(id) => {
+            q.and_where(Expr::col("code").eq(code::CONTRIBUTOR))
+                .and_where(
+                    Expr::col("idempotency_key")
+                        .like(format!("%:ext{id}"))
+                        .or(Expr::col("idempotency_key").like(format!("ext_commission:{id}:%"))),
+                );
+        }
+    }
+    Ok(c.opt::<(Option<i64>,)>(&q).await?.and_then(|r| r.0))
+}

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod leases;
 pub mod ledger;
 pub mod messages;
+pub mod money_checks;
 pub mod notifications;
 pub mod outbox;
 pub mod page;

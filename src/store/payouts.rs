@@ -164,7 +164,11 @@ pub async fn transfers_of(
             "project_id",
         ])
         .from("ledger_transfers")
-        .and_where(Expr::col("idempotency_key").like(format!("payout:t{payment_id}:%")))
+        .and_where(Expr::col("code").eq(super::escrows::code::PAYOUT))
+        .and_where(Expr::col("idempotency_key").like(format!(
+            "{}%",
+            crate::domain::ledger_keys::payout_prefix(payment_id)
+        )))
         .order_by("id", Order::Asc)
         .to_owned();
     c.all(&q).await

@@ -57,6 +57,7 @@ pub enum Action {
     Release,
     Refund,
     DecideDispute,
+    Withdraw,
     Verify,
     Accounts,
     ConfirmPayment,
@@ -123,6 +124,7 @@ impl Action {
         Action::Release,
         Action::Refund,
         Action::DecideDispute,
+        Action::Withdraw,
         Action::Verify,
         Action::Accounts,
         Action::ConfirmPayment,
@@ -175,6 +177,7 @@ impl Action {
                 | Action::Release
                 | Action::Refund
                 | Action::DecideDispute
+                | Action::Withdraw
                 | Action::ConfirmPayment
                 | Action::FailPayment
                 | Action::Create

@@ -183,6 +183,7 @@ pub fn default_bindings() -> Vec<(Action, &'static [&'static str])> {
         (Release, &["R"]),
         (Refund, &["F"]),
         (DecideDispute, &["D"]),
+        (Withdraw, &["W"]),
         (Verify, &["v"]),
         (Accounts, &["b"]),
         (ConfirmPayment, &["K"]),

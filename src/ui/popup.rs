@@ -345,6 +345,12 @@ impl App {
                 self.switch_tab(super::screens::TabId::Commissions);
                 self.apply_filter(format!("status:all{project}"));
             }
+            // An escrow decision opens the escrow (its project's filter keeps it alone).
+            "escrow" if data["params"]["project_id"].is_i64() => {
+                let project = data["params"]["project_id"].as_i64().unwrap_or_default();
+                self.visit(super::screens::TabId::Escrow);
+                self.apply_filter(format!("project:{project}"));
+            }
             other if !other.is_empty() => {
                 self.switch_tab(super::screens::TabId::Audit);
                 let tab = self.tab;

@@ -387,6 +387,13 @@ fn every_error() -> Vec<ServiceError> {
             remaining: 450_000,
             currency: s("XOF"),
         },
+        DomainError::CommissionInEscrow {
+            escrow_id: 73,
+            amount: 45_000,
+            currency: s("XOF"),
+        },
+        DomainError::CommissionNeverReleased { escrow_id: 93 },
+        DomainError::PayoutWithoutTransfers { payment_id: 255 },
     ] {
         all.push(d.into());
     }
@@ -435,7 +442,10 @@ fn every_error() -> Vec<ServiceError> {
                 | DomainError::CurrencyMismatch { .. }
                 | DomainError::EscrowOverdrawn { .. }
                 | DomainError::SplitUnclear
-                | DomainError::SplitMismatch { .. } => {}
+                | DomainError::SplitMismatch { .. }
+                | DomainError::CommissionInEscrow { .. }
+                | DomainError::CommissionNeverReleased { .. }
+                | DomainError::PayoutWithoutTransfers { .. } => {}
             },
         }
     }

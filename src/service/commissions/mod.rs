@@ -40,7 +40,7 @@ async fn open_decision(
 }
 
 use super::access;
-use super::record::{Change, Diff, Notice, record_and_commit};
+use super::record::{Change, Diff, Notice, record, record_and_commit};
 use super::{Actor, Origin, Result, ServiceError, settings};
 
 /// Longest rejection reason kept (bytes).
@@ -283,54 +283,23 @@ pub async fn pay(
         Kind::Platform => ("platform_revenue", 2),
         Kind::External => ("contributor_payable", 3),
     };
-    let escrow = store::ledger::account(&mut tx, "escrow", "escrow", &row.currency, now).await?;
-    let credit =
-        store::ledger::account(&mut tx, credit_code, credit_code, &row.currency, now).await?;
-    // Releases may already have moved the platform's (or the contributor's) part out of
-    // escrow: only what is still there moves now, and the escrow row follows.
+    // On a project with an escrow the part is paid from what releases moved to it: nothing
+    // moves now, the payment points at the release's transfer. Without one (projects from
+    // before escrows), the payment moves it.
     let external = matches!(kind, Kind::External).then_some(id);
-    let to_move = crate::service::escrow::commission_still_in_escrow(
-        &mut tx,
-        row.project_id,
-        row.amount,
-        external,
-    )
-    .await?;
-    let transfer_id = if to_move > 0 {
-        let key = format!("{}:{id}:paid", kind.alias());
-        Some(
-            store::ledger::post(
-                &mut tx,
-                &store::ledger::NewTransfer {
-                    idempotency_key: &key,
-                    debit_account_id: escrow,
-                    credit_account_id: credit,
-                    amount: to_move,
-                    currency: &row.currency,
-                    code,
-                    project_id: Some(row.project_id),
-                    batch_id: None,
-                    now,
-                },
-            )
-            .await
-            .map_err(|e| match e.unique_violation() {
-                Some(_) => ServiceError::AlreadyDecided {
-                    status: "paid".into(),
-                    by: "an earlier payment".into(),
-                    at: now,
-                },
-                None => e.into(),
-            })?,
-        )
-    } else {
-        None
-    };
-    crate::service::escrow::follow_commission_payment(&mut tx, row.project_id, to_move, now)
-        .await?;
+    let (transfer_id, moved_now) =
+        match crate::service::escrow::moved_for_commission(&mut tx, row.project_id, external)
+            .await?
+        {
+            Some((_, transfer)) => (Some(transfer).filter(|t| *t > 0), 0),
+            None => (
+                Some(post_payment(&mut tx, kind, id, &row, credit_code, code, now).await?),
+                row.amount,
+            ),
+        };
     let (m, delta) = match kind {
         Kind::Platform => (super::analytics::metric::COMMISSION, row.amount),
-        Kind::External => (super::analytics::metric::RELEASED, to_move),
+        Kind::External => (super::analytics::metric::RELEASED, moved_now),
     };
     super::analytics::bump(&mut tx, now, m, &row.currency, delta).await?;
     let values = vec![
@@ -374,6 +343,44 @@ pub async fn pay(
     Ok(transfer_id.unwrap_or_default())
 }
 
+/// The legacy payment of a part for a project without an escrow: one transfer for its amount.
+async fn post_payment(
+    tx: &mut Tx,
+    kind: Kind,
+    id: i64,
+    row: &CommissionRow,
+    credit_code: &str,
+    code: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64> {
+    let escrow = store::ledger::account(tx, "escrow", "escrow", &row.currency, now).await?;
+    let credit = store::ledger::account(tx, credit_code, credit_code, &row.currency, now).await?;
+    let key = format!("{}:{id}:paid", kind.alias());
+    store::ledger::post(
+        tx,
+        &store::ledger::NewTransfer {
+            idempotency_key: &key,
+            debit_account_id: escrow,
+            credit_account_id: credit,
+            amount: row.amount,
+            currency: &row.currency,
+            code,
+            project_id: Some(row.project_id),
+            batch_id: None,
+            now,
+        },
+    )
+    .await
+    .map_err(|e| match e.unique_violation() {
+        Some(_) => ServiceError::AlreadyDecided {
+            status: "paid".into(),
+            by: "an earlier payment".into(),
+            at: now,
+        },
+        None => e.into(),
+    })
+}
+
 pub async fn cancel(
     db: &Db,
     actor: &Actor,
@@ -386,7 +393,22 @@ pub async fn cancel(
     let reason = require_text("reason", reason, REASON_MAX_BYTES)?;
     let (mut tx, actor, row) =
         open_decision(db, actor, kind, id, Decision::Cancel, seen_version).await?;
-    let actor = &actor;
+    cancel_in(&mut tx, &actor, origin, kind, &row, &reason).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancels a live commission inside the caller's transaction: the row (compare-and-set), its
+/// audit row, notifications and outbox event.
+pub(crate) async fn cancel_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    origin: &Origin,
+    kind: Kind,
+    row: &CommissionRow,
+    reason: &str,
+) -> Result<()> {
+    let id = row.id;
     let from = CommissionStatus::parse(&row.status)?;
     let now = super::now();
     let values = vec![
@@ -394,21 +416,13 @@ pub async fn cancel(
         ("cancelled_by", actor.id.into()),
         ("cancelled_at", now.into()),
     ];
-    if !store::commissions::cas_update(
-        &mut tx,
-        kind,
-        id,
-        from.as_str(),
-        row.lock_version,
-        values,
-        now,
-    )
-    .await?
+    if !store::commissions::cas_update(tx, kind, id, from.as_str(), row.lock_version, values, now)
+        .await?
     {
-        return Err(lost_race(&mut tx, kind, id).await);
+        return Err(lost_race(tx, kind, id).await);
     }
     let webhook = format!("{}.cancelled", kind.alias());
-    record_and_commit(
+    record(
         tx,
         Some(actor),
         origin,
@@ -419,12 +433,12 @@ pub async fn cancel(
             diff: Diff::new()
                 .field("status", from.as_str(), "cancelled")
                 .field("cancelled_by", JsonValue::Null, actor.id)
-                .field("reason", JsonValue::Null, reason.as_str()),
+                .field("reason", JsonValue::Null, reason),
             notices: notices(
-                &row,
+                row,
                 "App\\Notifications\\CommissionCancelled",
                 "commission.cancelled",
-                money_params(&row),
+                money_params(row),
             ),
             webhook: Some(&webhook),
         },

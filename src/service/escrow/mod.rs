@@ -9,9 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value as JsonValue, json};
 
 use crate::domain::escrow::{self, Amounts, Owed};
-use crate::domain::{
-    DomainError, EscrowStatus, Locale, ProjectStatus, UseCase, commission, require_text,
-};
+use crate::domain::{DomainError, EscrowStatus, Locale, ProjectStatus, UseCase, require_text};
 use crate::store::escrows::{EscrowRow, code};
 use crate::store::{self, Conn, Db, Tx};
 
@@ -22,14 +20,16 @@ use super::{Actor, Origin, Result, ServiceError, settings};
 mod auto_release;
 mod four_eyes;
 mod parts;
+mod preview;
 
 pub use auto_release::{auto_release, auto_release_due, due_for_auto_release};
 pub(crate) use four_eyes::Gate;
 use four_eyes::second_approval;
-pub use four_eyes::{Asked, Decided, withdraw};
-pub use parts::owed;
-pub(crate) use parts::{commission_still_in_escrow, follow_commission_payment};
+pub use four_eyes::{Asked, Check, Decided, moved_alone, withdraw};
+pub(crate) use parts::moved_for_commission;
 use parts::{move_out, post_release};
+pub use parts::{owed, shares_and_moved, tally};
+pub use preview::{Move, Preview, preview};
 
 pub const REASON_MAX_BYTES: usize = 2048;
 
@@ -47,6 +47,13 @@ pub enum Split {
     Client(i64),
     Amounts { developer: i64, client: i64 },
     DeveloperBps(i64),
+}
+
+/// What a dispute decision moved: the release's parts and the client's refund.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub parts: Owed,
+    pub client: i64,
 }
 
 /// What a release moved: each party's part (they add up to `amount`).
@@ -86,6 +93,35 @@ fn require_reason(reason: &str) -> Result<String> {
 
 fn status_of(row: &EscrowRow) -> Result<EscrowStatus> {
     Ok(EscrowStatus::parse(&row.status)?)
+}
+
+/// Funds are released once work is under way.
+fn work_under_way(row: &EscrowRow) -> Result<()> {
+    let project = ProjectStatus::parse(&row.project_status)?;
+    if matches!(
+        project,
+        ProjectStatus::InProgress
+            | ProjectStatus::Delivered
+            | ProjectStatus::RevisionRequested
+            | ProjectStatus::Completed
+    ) {
+        return Ok(());
+    }
+    Err(ServiceError::Invalid {
+        field: "project",
+        message: format!(
+            "funds are released once work is under way; this project is {}",
+            row.project_status
+        ),
+    })
+}
+
+/// Releases and refunds come in any order while something is left and no dispute waits.
+fn open_for_moves(row: &EscrowRow) -> Result<bool> {
+    Ok(matches!(
+        status_of(row)?,
+        EscrowStatus::Held | EscrowStatus::PartiallyReleased | EscrowStatus::PartiallyRefunded
+    ))
 }
 
 /// The move to the status the new amounts mean (staying in a partial state is no move).
@@ -186,28 +222,10 @@ pub async fn release(
     seen: Option<i64>,
 ) -> Result<Decided<Released>> {
     let (mut tx, actor, row) = open(db, actor, UseCase::EscrowRelease, id, seen).await?;
-    if !matches!(
-        status_of(&row)?,
-        EscrowStatus::Held | EscrowStatus::PartiallyReleased
-    ) {
+    if !open_for_moves(&row)? {
         return Err(not_now(&row, "release"));
     }
-    let project = ProjectStatus::parse(&row.project_status)?;
-    if !matches!(
-        project,
-        ProjectStatus::InProgress
-            | ProjectStatus::Delivered
-            | ProjectStatus::RevisionRequested
-            | ProjectStatus::Completed
-    ) {
-        return Err(ServiceError::Invalid {
-            field: "project",
-            message: format!(
-                "funds are released once work is under way; this project is {}",
-                row.project_status
-            ),
-        });
-    }
+    work_under_way(&row)?;
     let amount = amount_of(&row, take);
     let amounts = row.amounts().take(amount, false, &row.currency)?;
     let asked = Asked {
@@ -215,10 +233,13 @@ pub async fn release(
         amount,
         client: None,
     };
-    if let Gate::Requested = second_approval(&mut tx, &actor, origin, &row, &asked).await? {
-        tx.commit().await?;
-        return Ok(Decided::FirstApproval);
-    }
+    let second_of = match second_approval(&mut tx, &actor, origin, &row, &asked).await? {
+        Gate::Requested => {
+            tx.commit().await?;
+            return Ok(Decided::FirstApproval);
+        }
+        Gate::Proceed { second_of } => second_of,
+    };
     let now = super::now();
     let batch = format!("release:e{}:v{}", row.id, row.lock_version);
     let parts = post_release(&mut tx, &row, amount, &batch, now).await?;
@@ -227,7 +248,8 @@ pub async fn release(
     let diff = Diff::new()
         .field("amount_released", row.amount_released, amounts.released)
         .field("status", row.status.as_str(), amounts.status().as_str())
-        .field("parts", JsonValue::Null, parts_json(&parts));
+        .field("parts", JsonValue::Null, parts_json(&parts))
+        .field("second_of", JsonValue::Null, second_of);
     record_and_commit(
         tx,
         Some(&actor),
@@ -257,10 +279,7 @@ pub async fn refund(
 ) -> Result<Decided<i64>> {
     let reason = require_reason(reason)?;
     let (mut tx, actor, row) = open(db, actor, UseCase::EscrowRefund, id, seen).await?;
-    if !matches!(
-        status_of(&row)?,
-        EscrowStatus::Held | EscrowStatus::PartiallyRefunded
-    ) {
+    if !open_for_moves(&row)? {
         return Err(not_now(&row, "refund"));
     }
     let amount = amount_of(&row, take);
@@ -270,10 +289,13 @@ pub async fn refund(
         amount,
         client: None,
     };
-    if let Gate::Requested = second_approval(&mut tx, &actor, origin, &row, &asked).await? {
-        tx.commit().await?;
-        return Ok(Decided::FirstApproval);
-    }
+    let second_of = match second_approval(&mut tx, &actor, origin, &row, &asked).await? {
+        Gate::Requested => {
+            tx.commit().await?;
+            return Ok(Decided::FirstApproval);
+        }
+        Gate::Proceed { second_of } => second_of,
+    };
     let now = super::now();
     let batch = format!("refund:e{}:v{}", row.id, row.lock_version);
     move_out(
@@ -288,11 +310,13 @@ pub async fn refund(
     )
     .await?;
     save(&mut tx, &row, amounts, now).await?;
+    settle(&mut tx, &actor, origin, &row, amounts, &reason).await?;
     system_message(&mut tx, &row, "escrow.system.refunded", amount, now).await?;
     let diff = Diff::new()
         .field("amount_refunded", row.amount_refunded, amounts.refunded)
         .field("status", row.status.as_str(), amounts.status().as_str())
-        .field("reason", JsonValue::Null, reason.as_str());
+        .field("reason", JsonValue::Null, reason.as_str())
+        .field("second_of", JsonValue::Null, second_of);
     record_and_commit(
         tx,
         Some(&actor),
@@ -312,7 +336,8 @@ pub async fn refund(
 
 /// Decides a disputed project: what is left goes to the developer (as a release, in parts)
 /// and to the client (as a refund), with a reason. The project is completed when the
-/// developer gets something, cancelled otherwise. Returns (developer, client).
+/// developer gets something, cancelled otherwise. Returns the release's parts (developer,
+/// platform, contributors) and the client's refund.
 pub async fn decide_dispute(
     db: &Db,
     actor: &Actor,
@@ -321,29 +346,27 @@ pub async fn decide_dispute(
     split: Split,
     reason: &str,
     seen: Option<i64>,
-) -> Result<Decided<(i64, i64)>> {
+) -> Result<Decided<Decision>> {
     let reason = require_reason(reason)?;
     let (mut tx, actor, row) = open(db, actor, UseCase::EscrowDispute, id, seen).await?;
     if status_of(&row)? != EscrowStatus::Disputed {
         return Err(not_now(&row, "decide"));
     }
     let remaining = row.amounts().remaining();
-    let (d, c, bps) = match split {
-        Split::Developer(d) => (Some(d), None, None),
-        Split::Client(c) => (None, Some(c), None),
-        Split::Amounts { developer, client } => (Some(developer), Some(client), None),
-        Split::DeveloperBps(b) => (None, None, Some(b)),
-    };
+    let (d, c, bps) = preview::split_parts(split);
     let (developer, client) = escrow::dispute_split(&row.currency, remaining, d, c, bps)?;
     let asked = Asked {
         action: "dispute".into(),
         amount: remaining,
         client: Some(client),
     };
-    if let Gate::Requested = second_approval(&mut tx, &actor, origin, &row, &asked).await? {
-        tx.commit().await?;
-        return Ok(Decided::FirstApproval);
-    }
+    let second_of = match second_approval(&mut tx, &actor, origin, &row, &asked).await? {
+        Gate::Requested => {
+            tx.commit().await?;
+            return Ok(Decided::FirstApproval);
+        }
+        Gate::Proceed { second_of } => second_of,
+    };
     let now = super::now();
     let batch = format!("dispute:e{}:v{}", row.id, row.lock_version);
     let mut amounts = row.amounts();
@@ -368,6 +391,7 @@ pub async fn decide_dispute(
         amounts = amounts.take(client, true, &row.currency)?;
     }
     save(&mut tx, &row, amounts, now).await?;
+    settle(&mut tx, &actor, origin, &row, amounts, &reason).await?;
     let project_to = if developer > 0 {
         ProjectStatus::Completed
     } else {
@@ -381,7 +405,8 @@ pub async fn decide_dispute(
         .field("status", row.status.as_str(), amounts.status().as_str())
         .field("parts", JsonValue::Null, parts_json(&parts))
         .field("client", JsonValue::Null, client)
-        .field("reason", JsonValue::Null, reason.as_str());
+        .field("reason", JsonValue::Null, reason.as_str())
+        .field("second_of", JsonValue::Null, second_of);
     record_and_commit(
         tx,
         Some(&actor),
@@ -396,7 +421,47 @@ pub async fn decide_dispute(
         },
     )
     .await?;
-    Ok(Decided::Done((developer, client)))
+    Ok(Decided::Done(Decision { parts, client }))
+}
+
+/// Once nothing is left, a commission or contributor's share that no release ever moved
+/// anything to can never be paid: it is cancelled (audited, its people notified) in the
+/// decision's transaction, so nobody is ever paid money the client got back.
+async fn settle(
+    tx: &mut Tx,
+    actor: &Actor,
+    origin: &Origin,
+    row: &EscrowRow,
+    amounts: Amounts,
+    reason: &str,
+) -> Result<()> {
+    if amounts.remaining() > 0 {
+        return Ok(());
+    }
+    use crate::store::commissions::Kind;
+    let rate = settings::default_rate_bps(tx).await?;
+    let (_, moved) = parts::shares_and_moved(tx, row, rate).await?;
+    let why = format!(
+        "escrow #{} settled with nothing released to this part: {reason}",
+        row.id
+    );
+    for kind in [Kind::Platform, Kind::External] {
+        for c in store::commissions::live_of_project(tx, kind, row.project_id).await? {
+            let got = match kind {
+                Kind::Platform => moved.platform,
+                Kind::External => moved
+                    .contributors
+                    .iter()
+                    .filter(|m| m.0 == c.id)
+                    .map(|m| m.1)
+                    .sum(),
+            };
+            if got == 0 {
+                crate::service::commissions::cancel_in(tx, actor, origin, kind, &c, &why).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The disputed project moves on with the decision, audited on the project.

@@ -2,49 +2,61 @@
 //! and a commission payment that must not move the platform's part twice.
 
 use super::*;
+use crate::domain::escrow::{Moved, Shares};
 use crate::service::analytics::metric;
 
-/// Who is still owed what out of this escrow, from its commission, its approved external
-/// commissions and what the ledger already moved out of it.
-pub async fn owed(c: &mut impl Conn, row: &EscrowRow, default_rate_bps: i64) -> Result<Owed> {
-    let Some(account) = store::ledger::find_account(c, "escrow", &row.currency).await? else {
-        return Ok(Owed::default());
-    };
-    let moved = store::escrows::moved_out(c, row.project_id, account).await?;
-    let sum = |codes: &[i64]| -> i64 {
-        moved
-            .iter()
-            .filter(|m| codes.contains(&m.0))
-            .map(|m| m.2)
-            .sum()
-    };
-    let commission = match store::escrows::live_commission(c, row.project_id).await? {
-        Some((amount, _)) => amount,
-        None => commission::commission_amount(row.amount_held, default_rate_bps)?,
-    };
-    let contributors: Vec<(i64, i64, i64)> = store::escrows::contributor_shares(c, row.project_id)
+/// Each party's share of this escrow's gross (its live commission, or the default rate when it
+/// has none yet, and its approved external commissions) and what the ledger already moved
+/// out of it to each party.
+pub async fn shares_and_moved(
+    c: &mut impl Conn,
+    row: &EscrowRow,
+    default_rate_bps: i64,
+) -> Result<(Shares, Moved)> {
+    let mut moved = Moved::default();
+    if let Some(account) = store::ledger::find_account(c, "escrow", &row.currency).await? {
+        for (code_, key, amount) in store::escrows::moved_out(c, row.project_id, account).await? {
+            tally(&mut moved, code_, &key, amount);
+        }
+    }
+    let commission = store::escrows::live_commission(c, row.project_id)
         .await?
-        .into_iter()
-        .map(|(id, amount)| {
-            let mine = |key: &str| {
-                key.starts_with(&format!("ext_commission:{id}:"))
-                    || key.ends_with(&format!(":ext{id}"))
-            };
-            let moved_to = moved
-                .iter()
-                .filter(|m| m.0 == code::CONTRIBUTOR && mine(&m.1))
-                .map(|m| m.2)
-                .sum();
-            (id, amount, moved_to)
-        })
-        .collect();
-    Ok(escrow::owed(
-        row.amount_held,
-        commission,
-        sum(&[code::COMMISSION, code::PLATFORM_FEE]),
-        &contributors,
-        sum(&[code::RELEASE]),
-    ))
+        .map(|(amount, _)| amount);
+    let shares = Shares {
+        commission: escrow::platform_share(
+            commission,
+            moved.platform_fee,
+            row.amount_held,
+            default_rate_bps,
+        ),
+        contributors: store::escrows::contributor_shares(c, row.project_id).await?,
+    };
+    Ok((shares, moved))
+}
+
+/// Counts a transfer out of escrow towards the party it paid (by its code, and for a
+/// contributor by the external commission its key names); other transfers pay no party.
+pub fn tally(moved: &mut Moved, code_: i64, key: &str, amount: i64) {
+    match code_ {
+        code::COMMISSION => moved.platform += amount,
+        code::PLATFORM_FEE => {
+            moved.platform += amount;
+            moved.platform_fee += amount;
+        }
+        code::RELEASE => moved.developer += amount,
+        code::CONTRIBUTOR => {
+            if let Some(id) = crate::domain::ledger_keys::contributor_of(key) {
+                moved.contributors.push((id, amount));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Who is still owed what out of this escrow: it always adds up to what is left.
+pub async fn owed(c: &mut impl Conn, row: &EscrowRow, default_rate_bps: i64) -> Result<Owed> {
+    let (shares, moved) = shares_and_moved(c, row, default_rate_bps).await?;
+    Ok(escrow::owed(row.amounts(), &shares, &moved))
 }
 
 /// A transfer out of the project's escrow, in the decision's batch.
@@ -144,57 +156,49 @@ pub(super) async fn post_release(
     Ok(parts)
 }
 
-/// How much of an approved commission's amount the ledger still has to move out of the
-/// project's escrow when it is paid (releases may already have moved the platform's part).
-pub(crate) async fn commission_still_in_escrow(
+/// What a commission's payment stands on: on a project with an escrow, the platform's
+/// commission (or a contributor's share) is paid only from what releases moved to it. Returns
+/// the amount moved and the last transfer that moved it, or refuses while some of it is still
+/// in escrow or when nothing was ever moved to it (the client got the money back).
+pub(crate) async fn moved_for_commission(
     tx: &mut Tx,
     project_id: i64,
-    amount: i64,
     external: Option<i64>,
-) -> Result<i64> {
+) -> Result<Option<(i64, i64)>> {
     let Some(row) = store::escrows::of_project(tx, project_id).await? else {
-        return Ok(amount);
+        return Ok(None);
     };
-    let Some(account) = store::ledger::find_account(tx, "escrow", &row.currency).await? else {
-        return Ok(amount);
+    let rate = settings::default_rate_bps(tx).await?;
+    let (shares, moved) = shares_and_moved(tx, &row, rate).await?;
+    let owed = escrow::owed(row.amounts(), &shares, &moved);
+    let (moved_to, still) = match external {
+        None => (moved.platform, owed.platform),
+        Some(id) => (
+            moved
+                .contributors
+                .iter()
+                .filter(|c| c.0 == id)
+                .map(|c| c.1)
+                .sum(),
+            owed.contributors
+                .iter()
+                .filter(|c| c.0 == id)
+                .map(|c| c.1)
+                .sum(),
+        ),
     };
-    let moved = store::escrows::moved_out(tx, project_id, account).await?;
-    let already: i64 = moved
-        .iter()
-        .filter(|m| match external {
-            None => m.0 == code::COMMISSION || m.0 == code::PLATFORM_FEE,
-            Some(id) => {
-                m.0 == code::CONTRIBUTOR
-                    && (m.1.starts_with(&format!("ext_commission:{id}:"))
-                        || m.1.ends_with(&format!(":ext{id}")))
-            }
-        })
-        .map(|m| m.2)
-        .sum();
-    Ok((amount - already).clamp(0, row.amounts().remaining().max(0)))
-}
-
-/// After a commission's payment moved `amount` out of the project's escrow: the escrow row
-/// follows (released grows, the status with it).
-pub(crate) async fn follow_commission_payment(
-    tx: &mut Tx,
-    project_id: i64,
-    amount: i64,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    if amount <= 0 {
-        return Ok(());
+    if still > 0 {
+        return Err(ServiceError::Domain(DomainError::CommissionInEscrow {
+            escrow_id: row.id,
+            amount: still,
+            currency: row.currency.clone(),
+        }));
     }
-    let Some(row) = store::escrows::of_project(tx, project_id).await? else {
-        return Ok(());
-    };
-    let amounts = row.amounts().take(amount, false, &row.currency)?;
-    // The payment is not refused for the escrow's state: its money already left escrow.
-    let status = amounts.status();
-    if !store::escrows::cas_update(tx, row.id, row.lock_version, amounts, status.as_str(), now)
-        .await?
-    {
-        return Err(ServiceError::Stale { what: "escrow" });
+    if moved_to <= 0 {
+        return Err(ServiceError::Domain(DomainError::CommissionNeverReleased {
+            escrow_id: row.id,
+        }));
     }
-    Ok(())
+    let transfer = store::escrows::last_part_transfer(tx, project_id, external).await?;
+    Ok(Some((moved_to, transfer.unwrap_or_default())))
 }

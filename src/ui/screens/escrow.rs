@@ -28,8 +28,8 @@ use super::{Ctx, DetailState, Effect, ListScreen, TabId, codes, status_values};
 
 pub mod jobs;
 
-use super::answer;
-use jobs::{dispute_step, refund_step, release_step};
+use crate::service::escrow::Move;
+use jobs::{move_step, typed_split, typed_take};
 
 /// The payment providers escrows are funded through (`provider:` takes one of them).
 const PROVIDERS: [&str; 7] = [
@@ -189,7 +189,7 @@ impl ListScreen for EscrowScreen {
                 .unwrap_or_else(|| "—".into())
                 .into(),
             styled(
-                format::status("escrow", &r.status, l),
+                crate::office::escrow::status_text(r, l),
                 status_tone(&r.status).style(ctx.theme),
             ),
             m(r.amount_held).into(),
@@ -266,15 +266,7 @@ impl ListScreen for EscrowScreen {
             ),
             DetailLine::Section(ctx.t("escrow_view.owed")),
         ];
-        if let Some(w) = waiting(r) {
-            let e = ServiceError::AwaitingSecond {
-                by: r.pending_by_name.clone().unwrap_or_default(),
-                at: r.pending_at.unwrap_or_default(),
-                action: w.action,
-                amount: w.amount,
-                currency: r.currency.clone(),
-            };
-            let text = crate::office::messages::error_text(&e, l);
+        if let Some(text) = crate::office::escrow::waiting_text(r, l) {
             out.insert(
                 1,
                 DetailLine::Styled(ctx.t("escrow_view.waiting"), text, Tone::Warning),
@@ -358,7 +350,9 @@ impl ListScreen for EscrowScreen {
     }
     fn needs(&self, action: Action) -> Option<Permission> {
         match action {
-            Action::Release | Action::DecideDispute => Some(Permission::EscrowRelease),
+            Action::Release | Action::DecideDispute | Action::Withdraw => {
+                Some(Permission::EscrowRelease)
+            }
             Action::Refund => Some(Permission::EscrowRefund),
             _ => None,
         }
@@ -366,11 +360,16 @@ impl ListScreen for EscrowScreen {
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         // Offered with the permission, and when the current row's state allows it.
         let row = self.list.current();
-        let mut out: Vec<Action> = [Action::Release, Action::Refund, Action::DecideDispute]
-            .into_iter()
-            .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
-            .filter(|a| row.is_none_or(|r| refusal(*a, r, ctx).is_none()))
-            .collect();
+        let mut out: Vec<Action> = [
+            Action::Release,
+            Action::Refund,
+            Action::DecideDispute,
+            Action::Withdraw,
+        ]
+        .into_iter()
+        .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
+        .filter(|a| row.is_none_or(|r| refusal(*a, r, ctx).is_none()))
+        .collect();
         out.push(Action::History);
         out
     }
@@ -384,24 +383,44 @@ impl ListScreen for EscrowScreen {
             return Some(vec![Effect::Refuse(why)]);
         }
         let (id, seen, locale) = (r.id, Some(r.lock_version), ctx.locale);
+        if action == Action::Withdraw {
+            return Some(vec![jobs::withdraw_confirm(r, locale)]);
+        }
         let remaining = format::money(r.amounts().remaining(), &r.currency, locale);
-        let args = [("id", id.to_string()), ("remaining", remaining)];
+        // Examples in the prompt are in the escrow's currency and of its size.
+        let example = crate::domain::Currency::parse(&r.currency)
+            .map(|c| crate::domain::Money::new(r.amounts().remaining() / 2, c).plain())
+            .unwrap_or_default();
+        let args = [
+            ("id", id.to_string()),
+            ("remaining", remaining),
+            ("example", example),
+        ];
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let row = r.clone();
         let waiting_now = waiting(r);
         let currency = r.currency.clone();
+        let c = currency.clone();
         let (key, submit): (&str, Arc<dyn Fn(String) -> Job + Send + Sync>) = match action {
             Action::Release => (
                 "escrow_view.release_title",
-                Arc::new(move |typed| release_step(id, seen, typed, locale)),
+                Arc::new(move |typed| {
+                    let mv = typed_take(&typed, &c, locale).map(Move::Release);
+                    move_step(id, seen, mv, locale)
+                }),
             ),
             Action::Refund => (
                 "escrow_view.refund_title",
-                Arc::new(move |typed| answer(refund_step(&row, typed, locale))),
+                Arc::new(move |typed| {
+                    let mv = typed_take(&typed, &c, locale).map(Move::Refund);
+                    move_step(id, seen, mv, locale)
+                }),
             ),
             Action::DecideDispute => (
                 "escrow_view.dispute_title",
-                Arc::new(move |typed| answer(dispute_step(&row, typed, locale))),
+                Arc::new(move |typed| {
+                    let mv = typed_split(&typed, &c, locale).map(Move::Dispute);
+                    move_step(id, seen, mv, locale)
+                }),
             ),
             _ => return None,
         };
@@ -435,12 +454,7 @@ fn word(ctx: &Ctx, kind: &str, value: &str) -> String {
     }
 }
 
-/// The decision waiting for a second approval on this escrow, if any.
-fn waiting(r: &EscrowRow) -> Option<service::escrow::Asked> {
-    r.pending_decision
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok())
-}
+use crate::office::escrow::waiting;
 
 fn action_code(action: Action) -> &'static str {
     match action {
@@ -477,15 +491,28 @@ fn four_eyes(action: Action, r: &EscrowRow, ctx: &Ctx) -> Option<ServiceError> {
 fn refusal(action: Action, r: &EscrowRow, ctx: &Ctx) -> Option<String> {
     let status = EscrowStatus::parse(&r.status).ok()?;
     let (allowed, key) = match action {
-        Action::Release => (
-            matches!(status, EscrowStatus::Held | EscrowStatus::PartiallyReleased),
-            "escrow_view.not_releasable",
-        ),
-        Action::Refund => (
-            matches!(status, EscrowStatus::Held | EscrowStatus::PartiallyRefunded),
-            "escrow_view.not_refundable",
+        // Releases and refunds come in any order while something is left.
+        Action::Release | Action::Refund => (
+            matches!(
+                status,
+                EscrowStatus::Held
+                    | EscrowStatus::PartiallyReleased
+                    | EscrowStatus::PartiallyRefunded
+            ),
+            if action == Action::Release {
+                "escrow_view.not_releasable"
+            } else {
+                "escrow_view.not_refundable"
+            },
         ),
         Action::DecideDispute => (status == EscrowStatus::Disputed, "escrow_view.not_disputed"),
+        // Anyone who may take the decision may withdraw it (the first approver included).
+        Action::Withdraw => {
+            let id = r.id.to_string();
+            return waiting(r)
+                .is_none()
+                .then(|| ctx.ta("escrow_view.nothing_waiting", &[("id", &id)]));
+        }
         _ => return None,
     };
     let id = r.id.to_string();

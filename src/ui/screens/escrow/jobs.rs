@@ -2,16 +2,16 @@
 //! split means, the confirmation or reason that follows it, and the write with what it says
 //! when it went through.
 
-use crate::domain::escrow::{Owed, dispute_split, divide};
+use crate::domain::escrow::Owed;
 use crate::domain::{Currency, DomainError, Locale, parse_display_amount, sanitize_line};
-use crate::office::escrow::EscrowDetail;
 use crate::office::format;
 use crate::office::messages::error_text;
-use crate::service::escrow::{Split, Take};
+use crate::service::escrow::{Check, Move, Preview, Split, Take};
 use crate::service::{self, ServiceError};
 use crate::store::escrows::EscrowRow;
 use crate::tr;
 use crate::ui::data::{Done, Job};
+use crate::ui::screens::answer;
 use crate::ui::screens::{Compose, Effect, TextSize};
 
 fn refuse(e: DomainError, locale: Locale) -> Vec<Effect> {
@@ -83,57 +83,106 @@ fn contributor_parts(parts: &Owed, currency: &str, locale: Locale) -> String {
         .collect()
 }
 
-/// The typed amount of a release, then its confirmation naming each party's part, read from
-/// what the escrow owes now.
-pub fn release_step(id: i64, seen: Option<i64>, typed: String, locale: Locale) -> Job {
-    Job::new(move |mut db, _| async move {
-        let d = crate::office::escrow::detail(&mut db, id).await?;
-        Ok::<_, ServiceError>(release_question(&d, seen, &typed, locale))
+/// A money move as typed, then its confirmation naming each party's part in the escrow's
+/// currency and what four-eyes will make of it, read from what the escrow owes now; refunds
+/// and dispute decisions then ask for their reason.
+pub fn move_step(id: i64, seen: Option<i64>, mv: Result<Move, DomainError>, locale: Locale) -> Job {
+    Job::new(move |mut db, actor| async move {
+        let mv = match mv {
+            Ok(mv) => mv,
+            Err(e) => return Ok::<_, ServiceError>(refuse(e, locale)),
+        };
+        match service::escrow::preview(&mut db, actor.id, id, mv).await {
+            Ok(p) => Ok(confirm_move(&p, mv, seen, locale)),
+            Err(e) => Ok(vec![Effect::Refuse(error_text(&e, locale))]),
+        }
     })
 }
 
-pub fn release_question(
-    d: &EscrowDetail,
-    seen: Option<i64>,
-    typed: &str,
-    locale: Locale,
-) -> Vec<Effect> {
-    let r = &d.row;
-    let (take, amount) = match typed_amount(typed, &r.currency, locale) {
-        Ok(Some(a)) => (Take::Amount(a), a),
-        Ok(None) => (Take::All, r.amounts().remaining()),
-        Err(e) => return refuse(e, locale),
-    };
-    if let Err(e) = r.amounts().take(amount, false, &r.currency) {
-        return refuse(e, locale);
-    }
-    let parts = match divide(amount, &d.owed) {
-        Ok(p) => p,
-        Err(e) => return refuse(e, locale),
-    };
+/// What the release, refund or dispute decision would move, asked before `y`.
+pub fn confirm_move(p: &Preview, mv: Move, seen: Option<i64>, locale: Locale) -> Vec<Effect> {
+    let r = &p.row;
     let m = |v: i64| format::money(v, &r.currency, locale);
-    let developer = sanitize_line(r.developer_name.as_deref().unwrap_or("—"));
-    let question = tr(
-        locale,
-        "escrow_view.release_confirm",
-        &[
-            ("amount", &m(amount)),
-            ("id", &r.id.to_string()),
-            ("project", &sanitize_line(&r.project_title)),
-            ("name", &developer),
-            ("developer", &m(parts.developer)),
-            ("platform", &m(parts.platform)),
-            (
-                "contributors",
-                &contributor_parts(&parts, &r.currency, locale),
-            ),
-        ],
-    );
+    let id = r.id.to_string();
+    let project = sanitize_line(&r.project_title);
+    let name = sanitize_line(r.developer_name.as_deref().unwrap_or("—"));
+    let client_name = sanitize_line(&r.client_name);
+    let contributors = contributor_parts(&p.parts, &r.currency, locale);
+    let args = [
+        ("amount", m(p.amount)),
+        ("id", id.clone()),
+        ("project", project),
+        ("name", name),
+        ("developer", m(p.parts.developer)),
+        ("platform", m(p.parts.platform)),
+        ("contributors", contributors),
+        ("client_name", client_name.clone()),
+        ("client", m(p.client)),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let key = match mv {
+        Move::Release(_) => "escrow_view.release_confirm",
+        Move::Refund(_) => "escrow_view.refund_confirm",
+        Move::Dispute(_) => "escrow_view.dispute_confirm",
+    };
+    let mut question = tr(locale, key, &args);
+    question.push_str(&four_eyes_note(&p.four_eyes, r, locale));
+    let currency = r.currency.clone();
+    let job = match mv {
+        Move::Release(take) => release(r.id, take, seen, currency, locale),
+        Move::Refund(take) => {
+            let title = tr(
+                locale,
+                "escrow_view.refund_reason",
+                &[
+                    ("amount", &m(p.amount)),
+                    ("id", &id),
+                    ("client", &client_name),
+                ],
+            );
+            answer(refund_reason(
+                r.id,
+                take,
+                seen,
+                title,
+                currency,
+                client_name,
+                locale,
+            ))
+        }
+        Move::Dispute(split) => {
+            let title = tr(locale, "escrow_view.dispute_reason", &args);
+            answer(dispute_reason(r.id, split, seen, title, currency, locale))
+        }
+    };
     vec![Effect::Confirm {
         title: tr(locale, "confirm.title", &[]),
         question,
-        job: release(r.id, take, seen, r.currency.clone(), locale),
+        job,
     }]
+}
+
+/// What four-eyes makes of the move: carried out alone (nothing to add), recorded as a first
+/// approval (the total this person would have moved alone), or carried out as the second.
+fn four_eyes_note(check: &Check, r: &EscrowRow, locale: Locale) -> String {
+    let m = |v: i64| format::money(v, &r.currency, locale);
+    match check {
+        Check::Alone => String::new(),
+        Check::NeedsSecond { total, threshold } => tr(
+            locale,
+            "escrow_view.needs_second",
+            &[
+                ("id", &r.id.to_string()),
+                ("total", &m(*total)),
+                ("threshold", &m(*threshold)),
+            ],
+        ),
+        Check::Second { first } => tr(
+            locale,
+            "escrow_view.second_of",
+            &[("first", &sanitize_line(first))],
+        ),
+    }
 }
 
 /// Above the dual-approval threshold: recorded as the first approval, a second finance
@@ -168,28 +217,24 @@ fn release(id: i64, take: Take, seen: Option<i64>, currency: String, locale: Loc
     })
 }
 
-/// The typed amount of a refund, then the composer for its reason.
-pub fn refund_step(r: &EscrowRow, typed: String, locale: Locale) -> Vec<Effect> {
-    let (take, amount) = match typed_amount(&typed, &r.currency, locale) {
-        Ok(Some(a)) => (Take::Amount(a), a),
-        Ok(None) => (Take::All, r.amounts().remaining()),
-        Err(e) => return refuse(e, locale),
-    };
-    if let Err(e) = r.amounts().take(amount, true, &r.currency) {
-        return refuse(e, locale);
-    }
-    let money = format::money(amount, &r.currency, locale);
-    let client = sanitize_line(&r.client_name);
-    let (id, seen, currency) = (r.id, Some(r.lock_version), r.currency.clone());
-    let title = tr(
-        locale,
-        "escrow_view.refund_reason",
-        &[
-            ("amount", &money),
-            ("id", &id.to_string()),
-            ("client", &client),
-        ],
-    );
+/// The typed amount of a release or refund: everything left, or an amount.
+pub fn typed_take(typed: &str, currency: &str, locale: Locale) -> Result<Take, DomainError> {
+    Ok(match typed_amount(typed, currency, locale)? {
+        Some(a) => Take::Amount(a),
+        None => Take::All,
+    })
+}
+
+/// The composer for a confirmed refund's reason, then the refund.
+fn refund_reason(
+    id: i64,
+    take: Take,
+    seen: Option<i64>,
+    title: String,
+    currency: String,
+    client: String,
+    locale: Locale,
+) -> Vec<Effect> {
     let purpose = Compose::new(
         format!("escrow-{id}-refund"),
         TextSize::Reason,
@@ -276,59 +321,66 @@ fn percent_bps(number: &str) -> Result<i64, DomainError> {
     Ok(bps)
 }
 
-/// The typed split of a dispute, then the composer for the decision's reason (its title says
-/// what each side gets).
-pub fn dispute_step(r: &EscrowRow, typed: String, locale: Locale) -> Vec<Effect> {
-    let split = match typed_split(&typed, &r.currency, locale) {
-        Ok(s) => s,
-        Err(e) => return refuse(e, locale),
-    };
-    let (d, c, bps) = match split {
-        Split::Developer(d) => (Some(d), None, None),
-        Split::Client(c) => (None, Some(c), None),
-        Split::Amounts { developer, client } => (Some(developer), Some(client), None),
-        Split::DeveloperBps(b) => (None, None, Some(b)),
-    };
-    let remaining = r.amounts().remaining();
-    let (developer, client) = match dispute_split(&r.currency, remaining, d, c, bps) {
-        Ok(s) => s,
-        Err(e) => return refuse(e, locale),
-    };
-    let currency = r.currency.clone();
-    let m = move |v: i64| format::money(v, &currency, locale);
-    let (id, seen) = (r.id, Some(r.lock_version));
-    let title = tr(
-        locale,
-        "escrow_view.dispute_reason",
-        &[
-            ("id", &id.to_string()),
-            ("developer", &m(developer)),
-            ("client", &m(client)),
-        ],
-    );
+/// The composer for a confirmed dispute decision's reason, then the decision.
+fn dispute_reason(
+    id: i64,
+    split: Split,
+    seen: Option<i64>,
+    title: String,
+    currency: String,
+    locale: Locale,
+) -> Vec<Effect> {
     let purpose = Compose::new(
         format!("escrow-{id}-dispute"),
         TextSize::Reason,
         move |reason| {
-            let m = m.clone();
+            let currency = currency.clone();
             Job::write(move |db, actor, origin| async move {
                 let decided =
                     service::escrow::decide_dispute(&db, &actor, &origin, id, split, &reason, seen)
                         .await?;
-                let Some((developer, client)) = decided.done() else {
+                let Some(done) = decided.done() else {
                     return Ok(first_approval(id, locale));
                 };
+                let m = |v: i64| format::money(v, &currency, locale);
                 Ok(Done::say(
                     locale,
                     "escrow_view.decided_toast",
                     &[
                         ("id", &id.to_string()),
-                        ("developer", &m(developer)),
-                        ("client", &m(client)),
+                        ("developer", &m(done.parts.developer)),
+                        ("platform", &m(done.parts.platform)),
+                        (
+                            "contributors",
+                            &contributor_parts(&done.parts, &currency, locale),
+                        ),
+                        ("client", &m(done.client)),
                     ],
                 ))
             })
         },
     );
     vec![Effect::Compose { title, purpose }]
+}
+
+/// Withdrawing the decision that waits for a second approval, after a confirmation naming it.
+pub fn withdraw_confirm(r: &EscrowRow, locale: Locale) -> Effect {
+    let waiting = crate::office::escrow::waiting_text(r, locale).unwrap_or_default();
+    let (id, seen) = (r.id, Some(r.lock_version));
+    Effect::Confirm {
+        title: tr(locale, "confirm.title", &[]),
+        question: tr(
+            locale,
+            "escrow_view.withdraw_confirm",
+            &[("id", &id.to_string()), ("waiting", &waiting)],
+        ),
+        job: Job::write(move |db, actor, origin| async move {
+            service::escrow::withdraw(&db, &actor, &origin, id, seen).await?;
+            Ok(Done::say(
+                locale,
+                "escrow_view.withdrawn_toast",
+                &[("id", &id.to_string())],
+            ))
+        }),
+    }
 }

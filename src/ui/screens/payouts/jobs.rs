@@ -143,7 +143,7 @@ pub fn pick_provider(dir: Option<PathBuf>, locale: Locale) -> Job {
             let parts: Vec<String> = of.iter().map(|p| payouts_and_total(p, locale)).collect();
             let label = format!("{provider} · {}", parts.join(" · "));
             let next = match of.len() {
-                1 => confirm(provider, &of[0], &of, dir.clone(), locale),
+                1 => confirm(provider, &of[0], dir.clone(), locale),
                 _ => pick_currency(provider, &of, dir.clone(), locale),
             };
             options.push((label, next));
@@ -167,7 +167,7 @@ fn pick_currency(
         .iter()
         .map(|p| {
             let label = format!("{} · {}", p.currency, payouts_and_total(p, locale));
-            (label, confirm(provider, p, of, dir.clone(), locale))
+            (label, confirm(provider, p, dir.clone(), locale))
         })
         .collect();
     Effect::Pick {
@@ -180,13 +180,11 @@ fn pick_currency(
     }
 }
 
-/// The confirmation naming the payouts and their total in the chosen currency. A batch
-/// takes every currency owed through the provider (`service::payouts::create_batch`): the
-/// others are named too, each going to its own file.
+/// The confirmation naming the payouts and their total in the chosen currency: a batch takes
+/// one provider and one currency.
 fn confirm(
     provider: &'static str,
     chosen: &ProviderOwed,
-    of: &[ProviderOwed],
     dir: Option<PathBuf>,
     locale: Locale,
 ) -> Effect {
@@ -195,7 +193,7 @@ fn confirm(
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "—".into());
     let n = chosen.payouts.to_string();
-    let mut question = tr(
+    let question = tr(
         locale,
         "payouts_view.batch_question",
         &[
@@ -212,31 +210,18 @@ fn confirm(
             ("dir", &shown_dir),
         ],
     );
-    let others: Vec<String> = of
-        .iter()
-        .filter(|p| p.currency != chosen.currency)
-        .map(|p| payouts_and_total(p, locale))
-        .collect();
-    if !others.is_empty() {
-        question.push(' ');
-        question.push_str(&tr(
-            locale,
-            "payouts_view.batch_also",
-            &[("others", &others.join(" · "))],
-        ));
-    }
     Effect::Confirm {
         title: tr(locale, "confirm.title", &[]),
         question,
-        job: create(provider, dir, locale),
+        job: create(provider, chosen.currency.clone(), dir, locale),
     }
 }
 
 /// Makes the batch and writes its files, one per currency; says where they are.
-fn create(provider: &'static str, dir: Option<PathBuf>, locale: Locale) -> Job {
+fn create(provider: &'static str, currency: String, dir: Option<PathBuf>, locale: Locale) -> Job {
     Job::write(move |db, actor, origin| async move {
         let (batch, payouts) =
-            service::payouts::create_batch(&db, &actor, &origin, provider).await?;
+            service::payouts::create_batch(&db, &actor, &origin, provider, Some(&currency)).await?;
         if payouts.is_empty() {
             return Ok(Done::say(
                 locale,

@@ -1,0 +1,52 @@
+//! Idempotency keys of the ledger transfers that other records find again: the one way a
+//! payout finds the transfers that paid it (and returned it), and a contributor's share of a
+//! release. The service and the demo generator both write them through these functions.
+
+/// A payout's transfer out of the developer's payable balance, one per project it pays.
+pub fn payout(payment_id: i64, project_id: i64) -> String {
+    format!("payout:t{payment_id}:p{project_id}")
+}
+
+/// The prefix every transfer of payout `payment_id` starts with.
+pub fn payout_prefix(payment_id: i64) -> String {
+    format!("payout:t{payment_id}:")
+}
+
+/// The return of one transfer of a failed payout to the payable balance.
+pub fn payout_return(payment_id: i64, transfer_id: i64) -> String {
+    format!("payout_return:t{payment_id}:x{transfer_id}")
+}
+
+/// The payout a payout or payout-return key belongs to.
+pub fn payout_of(key: &str) -> Option<i64> {
+    let rest = key
+        .strip_prefix("payout:t")
+        .or_else(|| key.strip_prefix("payout_return:t"))?;
+    rest.split(':').next()?.parse().ok()
+}
+
+/// The external commission a contributor's transfer out of escrow belongs to: a payment
+/// (`ext_commission:{id}:…`) or a release's part (`…:ext{id}`).
+pub fn contributor_of(key: &str) -> Option<i64> {
+    if let Some(rest) = key.strip_prefix("ext_commission:") {
+        return rest.split(':').next()?.parse().ok();
+    }
+    key.rsplit(':').next()?.strip_prefix("ext")?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_come_back_to_their_records() {
+        assert_eq!(payout_of(&payout(255, 88)), Some(255));
+        assert_eq!(payout_of(&payout_return(255, 693)), Some(255));
+        assert!(payout(25, 1).starts_with(&payout_prefix(25)));
+        assert!(!payout(255, 1).starts_with(&payout_prefix(25)));
+        assert_eq!(payout_of("payout:p88:2"), None);
+        assert_eq!(contributor_of("ext_commission:16:paid"), Some(16));
+        assert_eq!(contributor_of("release:e3:v2:ext16"), Some(16));
+        assert_eq!(contributor_of("release:e3:v2:developer"), None);
+    }
+}
