@@ -353,6 +353,41 @@ async fn bench(url: &str) {
             releases.len()
         );
     }
+    // Refund round trip: F, an amount, Enter, the confirmation with the parts, y, the reason,
+    // Enter -> committed -> list and detail redrawn.
+    let mut refunds = Vec::new();
+    for _ in 0..5 {
+        if r.app.screens.escrow.list.current().is_none() {
+            break;
+        }
+        let t = Instant::now();
+        for c in "F500".chars() {
+            r.app
+                .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        r.app
+            .handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        r.settle().await;
+        r.app
+            .handle_key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+        r.settle().await;
+        for c in "goodwill".chars() {
+            r.app
+                .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        r.app
+            .handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        r.settle().await;
+        refunds.push(ms(t.elapsed()));
+    }
+    if !refunds.is_empty() {
+        println!(
+            "refund round trip      median {:>7.2} ms  max {:>7.2} ms ({} refunds)",
+            percentile(refunds.clone(), 0.5),
+            percentile(refunds.clone(), 1.0),
+            refunds.len()
+        );
+    }
 
     // The whole ledger verified, and a provider statement of 10 000 lines reconciled.
     let t = Instant::now();

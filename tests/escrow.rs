@@ -1,8 +1,6 @@
 //! The money path on real SQLite and PostgreSQL, over the demo data: releases divide to the
-//! franc, refunds and dispute decisions, auto-release, concurrency, and the ledger
-//! verification after random sequences of operations.
-//!
-//! More sequences: `OBRYL_LEDGER_SEQUENCES=10000 cargo test --test escrow --release`.
+//! franc, refunds and dispute decisions, auto-release, concurrency and payouts (random
+//! sequences of every money operation: tests/money_sequences.rs).
 
 mod common;
 
@@ -14,7 +12,6 @@ use obryl::service::escrow::{Decided, Released, Split, Take};
 use obryl::service::{self, Actor, Origin, ServiceError};
 use obryl::store::escrows::{EscrowRow, Filter};
 use obryl::store::{self, Anchor, Db};
-use rand::{Rng, SeedableRng};
 
 async fn demo(db: &Db) {
     let opts = SeedOptions {
@@ -399,111 +396,6 @@ async fn auto_release_runs_once() {
         assert!(again.is_empty(), "idempotent: {again:?}");
         holds(&db).await;
     });
-}
-
-/// Random sequences of releases, refunds, dispute decisions and commission payments: after
-/// every step the ledger holds (balance per currency, recount, escrow bounds, links, keys).
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn random_sequences_keep_the_ledger_balanced() {
-    let sequences: u64 = std::env::var("OBRYL_LEDGER_SEQUENCES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    on_both!(|db| {
-        demo_one_approver(&db).await;
-        let awa = actor(&db, "finance@obryl.test").await;
-        let ibra = actor(&db, "finance2@obryl.test").await;
-        let o = Origin::cli();
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        let mut pool: Vec<i64> = Vec::new();
-        for s in [
-            "held",
-            "partially_released",
-            "disputed",
-            "partially_refunded",
-        ] {
-            pool.extend(escrows(&db, s).await.iter().map(|e| e.id));
-        }
-        assert!(!pool.is_empty());
-        let mut done = 0;
-        for _ in 0..sequences {
-            for _ in 0..3 {
-                let id = pool[rng.random_range(0..pool.len())];
-                let e = get(&db, id).await;
-                let left = e.amounts().remaining();
-                let who = if rng.random_bool(0.5) { &awa } else { &ibra };
-                let amount = if left > 1 {
-                    Take::Amount(rng.random_range(1..=left))
-                } else {
-                    Take::All
-                };
-                let r = match rng.random_range(0..4) {
-                    0 => release(&db, who, &o, id, amount, None).await.map(drop),
-                    1 => refund(&db, who, &o, id, amount, "test", None)
-                        .await
-                        .map(drop),
-                    2 => decide_dispute(
-                        &db,
-                        who,
-                        &o,
-                        id,
-                        Split::DeveloperBps(rng.random_range(0..=10_000)),
-                        "test",
-                        None,
-                    )
-                    .await
-                    .map(drop),
-                    _ => pay_commission_of(&db, who, &o, e.project_id).await,
-                };
-                if let Err(e) = &r {
-                    assert!(e.is_refusal(), "{e:?}");
-                } else {
-                    done += 1;
-                }
-            }
-            holds(&db).await;
-        }
-        assert!(done > 0, "some operations went through");
-    });
-}
-
-/// Pays the project's approved commission, if it has one.
-async fn pay_commission_of(
-    db: &Db,
-    actor: &Actor,
-    o: &Origin,
-    project_id: i64,
-) -> Result<(), ServiceError> {
-    let f = store::commissions::Filter {
-        project_id: Some(project_id),
-        statuses: vec!["approved".into()],
-        ..Default::default()
-    };
-    let rows = store::commissions::page(
-        &mut db.clone(),
-        store::commissions::Kind::Platform,
-        &f,
-        store::commissions::Sort::Newest,
-        &Anchor::First,
-        1,
-    )
-    .await
-    .unwrap()
-    .rows;
-    match rows.first() {
-        Some(c) => service::commissions::pay(
-            db,
-            actor,
-            o,
-            service::commissions::Kind::Platform,
-            c.id,
-            "VIR-TEST",
-            None,
-        )
-        .await
-        .map(drop),
-        None => Ok(()),
-    }
 }
 
 /// A confirmed collection funds its escrow; a payout batch pays what developers are owed out

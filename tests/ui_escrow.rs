@@ -219,7 +219,7 @@ async fn a_released_escrow_is_refused_before_any_prompt() {
     assert_eq!(
         toast.text,
         format!(
-            "Escrow #{} is released: only held or partially released funds can be released.",
+            "Escrow #{} is released: nothing is left to release.",
             row.id
         )
     );
@@ -241,6 +241,13 @@ async fn a_refund_asks_the_amount_then_the_reason() {
     assert!(matches!(h.app.popup, Some(Popup::Prompt { .. })));
     h.type_text("all").await;
     h.key(KeyCode::Enter).await;
+    let question = confirmation(&mut h, "the refund's parts").await;
+    let all = money(row.amounts().remaining(), &row.currency, Locale::En);
+    assert!(
+        question.starts_with(&format!("Refund {all} to ")),
+        "{question}"
+    );
+    h.char('y').await;
     h.pump_until("the reason", |app| {
         matches!(app.popup, Some(Popup::Compose { .. }))
     })
@@ -256,6 +263,16 @@ async fn a_refund_asks_the_amount_then_the_reason() {
     let after = escrow(&db, row.id).await;
     assert_eq!(after.amount_refunded, row.amount_held);
     assert_eq!(after.status, "refunded");
+}
+
+/// The question of the confirmation that opens next.
+async fn confirmation(h: &mut Harness, what: &str) -> String {
+    h.pump_until(what, |app| matches!(app.popup, Some(Popup::Confirm { .. })))
+        .await;
+    match &h.app.popup {
+        Some(Popup::Confirm { question, .. }) => question.clone(),
+        _ => unreachable!(),
+    }
 }
 
 /// A dispute is decided by the developer's percentage, then the reason.
@@ -276,6 +293,14 @@ async fn a_dispute_is_decided_by_a_split_then_a_reason() {
     assert!(matches!(h.app.popup, Some(Popup::Prompt { .. })));
     h.type_text("60%").await;
     h.key(KeyCode::Enter).await;
+    // The confirmation names every part: the platform's cut is not hidden in the developer's.
+    let question = confirmation(&mut h, "the decision's parts").await;
+    assert!(
+        question.contains("commission de la plateforme"),
+        "{question}"
+    );
+    assert!(question.contains("client"), "{question}");
+    h.char('o').await;
     h.pump_until("the reason", |app| {
         matches!(app.popup, Some(Popup::Compose { .. }))
     })

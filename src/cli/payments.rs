@@ -586,11 +586,18 @@ pub async fn payout(
                 return Ok(());
             }
             if payouts.is_empty() {
-                output::say(&tr(
-                    locale,
-                    "cli_payout.nothing_to_batch",
-                    &[("provider", &provider)],
-                ));
+                output::say(&match &currency {
+                    Some(c) => tr(
+                        locale,
+                        "cli_payout.nothing_to_batch_in",
+                        &[("provider", &provider), ("currency", c)],
+                    ),
+                    None => tr(
+                        locale,
+                        "cli_payout.nothing_to_batch",
+                        &[("provider", &provider)],
+                    ),
+                });
                 return Ok(());
             }
             let n = payouts.len().to_string();

@@ -56,9 +56,13 @@ pub async fn create_batch(
         })
         .collect();
     let now = super::now();
+    // The time says when; the random tail keeps two batches of the same second apart (the
+    // payouts' references derive from it and are unique per provider).
+    let tail: u16 = rand::random();
+    let stamp = now.format("%Y%m%d-%H%M%S");
     let batch = match currency {
-        Some(c) => format!("PO-{provider}-{c}-{}", now.format("%Y%m%d-%H%M%S")),
-        None => format!("PO-{provider}-{}", now.format("%Y%m%d-%H%M%S")),
+        Some(c) => format!("PO-{provider}-{c}-{stamp}-{tail:04x}"),
+        None => format!("PO-{provider}-{stamp}-{tail:04x}"),
     };
     let mut groups: BTreeMap<(i64, String), Vec<&Payable>> = BTreeMap::new();
     for p in &owed {
@@ -83,7 +87,13 @@ pub async fn create_batch(
                 now,
             },
         )
-        .await?;
+        .await
+        .map_err(|e| match e.unique_violation() {
+            Some(_) => ServiceError::Stale {
+                what: "payout batch",
+            },
+            None => e.into(),
+        })?;
         for l in lines {
             let key = crate::domain::ledger_keys::payout(payment_id, l.project_id);
             post(

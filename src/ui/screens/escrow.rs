@@ -499,10 +499,10 @@ fn refusal(action: Action, r: &EscrowRow, ctx: &Ctx) -> Option<String> {
                     | EscrowStatus::PartiallyReleased
                     | EscrowStatus::PartiallyRefunded
             ),
-            if action == Action::Release {
-                "escrow_view.not_releasable"
-            } else {
-                "escrow_view.not_refundable"
+            match (action, status) {
+                (_, EscrowStatus::Disputed) => "escrow_view.dispute_first",
+                (Action::Release, _) => "escrow_view.not_releasable",
+                _ => "escrow_view.not_refundable",
             },
         ),
         Action::DecideDispute => (status == EscrowStatus::Disputed, "escrow_view.not_disputed"),
