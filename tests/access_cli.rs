@@ -11,7 +11,8 @@ use common::cli::text;
 use common::ui::demo_db;
 use obryl::store::{self, Db};
 
-/// `obryl` as the OS user "ops-operator" (named by the bootstrap path's audit rows).
+/// `obryl` with USER claiming to be "ops-operator": the bootstrap path's audit rows must name
+/// the real account instead.
 fn obryl(db: &Path, password: Option<&str>, args: &[&str]) -> Output {
     common::cli::command(db, password, args)
         .env("USER", "ops-operator")
@@ -109,7 +110,18 @@ async fn role_administration_from_the_command_line() {
         .find(|a| a.event == "role_granted")
         .expect("the grant is audited");
     assert_eq!(latest.user_id, None);
-    assert_eq!(latest.tags.as_deref(), Some("operator:ops-operator"));
+    // SAFETY: getuid has no preconditions.
+    let uid = unsafe { libc::getuid() };
+    let tags = latest.tags.clone().unwrap_or_default();
+    assert!(tags.starts_with("operator:"), "{tags}");
+    assert!(
+        tags.ends_with(&format!("uid {uid})")) || tags == format!("operator:uid {uid}"),
+        "{tags}"
+    );
+    assert!(
+        !tags.contains("ops-operator"),
+        "USER does not name the operator: {tags}"
+    );
 }
 
 #[tokio::test]

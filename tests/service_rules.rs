@@ -1056,7 +1056,7 @@ async fn planning_needs_a_coming_week_a_project_under_way_and_its_developer() {
         let sekou = fixtures::actor(&db, SEKOU).await;
         let week = service::projects::week_start(chrono::Utc::now().date_naive());
         let refused = |r: Result<(), ServiceError>| match r {
-            Err(ServiceError::Invalid { message, .. }) => message,
+            Err(ServiceError::Invalid { message, .. }) => message.to_string(),
             other => panic!("refused, not {other:?}"),
         };
         let past = week - chrono::Duration::weeks(1);

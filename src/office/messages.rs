@@ -217,7 +217,7 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
             &key,
             &[
                 ("field", &field_name(field, locale)),
-                ("message", &invalid_message(message, locale)),
+                ("message", &message.render(locale)),
             ],
         ),
         ServiceError::SettingLocked { name } => tr(locale, &key, &[("name", name)]),
@@ -341,106 +341,6 @@ fn state_name(kind: &str, value: &str, locale: Locale) -> String {
         return text;
     }
     crate::office::format::status(kind, value, locale)
-}
-
-/// The service's free-text reason for an `Invalid` value, in the staff member's language when
-/// it is one of the known ones; otherwise as the service wrote it.
-fn invalid_message(message: &str, locale: Locale) -> String {
-    let known = |key: &str, args: &[(&str, &str)]| {
-        lookup(locale, &format!("error.invalid_message.{key}"), args)
-    };
-    let text = match message {
-        "use at least 4 characters" => known("password_short", &[]),
-        "bcrypt uses at most 72 bytes; use a shorter password" => known("password_long", &[]),
-        "assign a developer to move a project to assigned" => known("assign_first", &[]),
-        "the client's funds must be held in escrow before work starts" => {
-            known("escrow_not_held", &[])
-        }
-        "must be zero or more" => known("not_negative", &[]),
-        "give a slug in latin letters or digits" => known("slug", &[]),
-        "planned hours are 0 to 168 a week" => known("hours_range", &[]),
-        "a rating is 1 to 5" => known("rating_range", &[]),
-        "only the project's client or developer can review the other" => known("reviewer", &[]),
-        "approve the commission before paying it" => known("approve_first", &[]),
-        "that week is over; plan this week or a later one" => known("week_over", &[]),
-        "this developer is not assigned to the project; assign them first" => {
-            known("not_assigned_developer", &[])
-        }
-        "must be one line" => known("one_line", &[]),
-        "must be 0 to 168 hours" => known("capacity_range", &[]),
-        "must be 0 to 50" => known("max_projects_range", &[]),
-        "nobody has this ticket" => known("nobody_assigned", &[]),
-        "no decision is waiting for a second approval" => known("nothing_waiting", &[]),
-        "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)" => {
-            known("rate_bps", &[])
-        }
-        "the threshold is a map of currency to amount in minor units" => {
-            known("threshold_map", &[])
-        }
-        "each threshold is a non-negative whole amount in minor units" => {
-            known("threshold_amount", &[])
-        }
-        "not a web address; write it as https://host/path" => known("url_not_a_url", &[]),
-        "a webhook address is at most 2048 bytes" => known("url_too_long", &[]),
-        "webhooks are sent over https only" => known("url_https", &[]),
-        "a webhook address carries no user name or password" => known("url_credentials", &[]),
-        "reserved names (localhost, .invalid, .test, .example) receive no webhooks" => {
-            known("url_reserved", &[])
-        }
-        "loopback addresses receive no webhooks" => known("url_loopback", &[]),
-        "private network addresses receive no webhooks" => known("url_private", &[]),
-        "link-local addresses receive no webhooks" => known("url_link_local", &[]),
-        "the cloud metadata address receives no webhooks" => known("url_metadata", &[]),
-        "special-purpose addresses receive no webhooks" => known("url_special", &[]),
-        "give at least one event type, or * for every type" => known("no_event_type", &[]),
-        "this endpoint is already active" => known("already_active", &[]),
-        "enable the endpoint first: a disabled endpoint receives nothing" => {
-            known("enable_first", &[])
-        }
-        "give at least one ability: projects:read, commissions:read, escrows:read, tickets:read or *" => {
-            known("no_ability", &[])
-        }
-        "a token expires after 1 to 3650 days" => known("expiry_days", &[]),
-        m => {
-            if let Some(status) =
-                m.strip_prefix("hours are planned on a project under way; this one is ")
-            {
-                let status = crate::office::format::status("project", status, locale);
-                known("project_not_under_way", &[("status", &status)])
-            } else if let Some(status) =
-                m.strip_prefix("reviews are only for completed projects; this one is ")
-            {
-                let status = crate::office::format::status("project", status, locale);
-                known("review_not_completed", &[("status", &status)])
-            } else if let Some(status) =
-                m.strip_prefix("funds are released once work is under way; this project is ")
-            {
-                let status = crate::office::format::status("project", status, locale);
-                known("not_released_yet", &[("status", &status)])
-            } else if let Some(status) = m.strip_prefix("this transaction is already ") {
-                let status = crate::office::format::status("payment", status, locale);
-                known("payment_already", &[("status", &status)])
-            } else if let Some(reference) = m.strip_suffix(" is not closed: reply to it instead") {
-                known("not_closed", &[("reference", reference)])
-            } else if let Some(name) = m.strip_suffix(" does not answer tickets") {
-                known("not_an_agent", &[("name", name)])
-            } else if let Some(value) = m.strip_suffix(" is not an email address") {
-                known("not_an_email", &[("value", value.trim_matches('"'))])
-            } else if let Some(value) = m.strip_suffix(" is not a webhook event type") {
-                known("not_an_event_type", &[("value", value)])
-            } else if let Some(reason) = m.strip_prefix("not valid JSON: ") {
-                known("not_json", &[("reason", reason)])
-            } else if let Some(value) = m.strip_suffix(&format!(
-                " is not an API ability; use {}",
-                crate::domain::api_token::ABILITY_CHOICES
-            )) {
-                known("not_an_ability", &[("value", value)])
-            } else {
-                None
-            }
-        }
-    };
-    text.unwrap_or_else(|| message.to_owned())
 }
 
 /// Picks `key.one` or `key.other` by the language's plural rule (French: 0 and 1 are singular).

@@ -9,6 +9,7 @@ pub mod analytics_report;
 pub mod details;
 pub mod escrow;
 pub mod format;
+pub mod history;
 pub mod ledger_checks;
 pub mod messages;
 pub mod payout_file;

@@ -182,8 +182,8 @@ pub fn by_currency(payouts: &[Payout]) -> BTreeMap<String, Vec<Payout>> {
     out
 }
 
-/// `PO-wave-20261123-090000-XOF.csv`: the batch and the currency, in characters every file
-/// system takes.
+/// `PO-wave-20261123-090000-XOF.csv`: the batch and the currency (once), in characters every
+/// file system takes.
 pub fn file_name(batch: &str, currency: &str) -> String {
     let safe = |s: &str| -> String {
         s.chars()
@@ -193,7 +193,11 @@ pub fn file_name(batch: &str, currency: &str) -> String {
             })
             .collect()
     };
-    format!("{}-{}.csv", safe(batch), safe(currency))
+    // A batch made for one currency already names it (`PO-wave-XOF-…`).
+    match batch.contains(&format!("-{currency}-")) {
+        true => format!("{}.csv", safe(batch)),
+        false => format!("{}-{}.csv", safe(batch), safe(currency)),
+    }
 }
 
 /// One batch file written: its currency, where, how many payouts and their total.

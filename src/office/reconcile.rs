@@ -277,7 +277,7 @@ pub async fn reconcile(c: &mut impl Conn, provider: &str, text: &str) -> Result<
             ReconcileError::Service(e) => e,
             ReconcileError::Read(e) => ServiceError::Invalid {
                 field: "statement",
-                message: e.to_string(),
+                message: crate::service::Said::new("statement_unreadable").arg("reason", e),
             },
         })
 }
@@ -292,10 +292,8 @@ pub async fn reconcile_stream<R: AsyncBufRead + Unpin>(
 ) -> Result<Report, ReconcileError> {
     let format = format_of(provider).ok_or_else(|| ServiceError::Invalid {
         field: "provider",
-        message: format!(
-            "statements are read for {}",
-            FORMATS.map(|f| f.provider).join(", ")
-        ),
+        message: crate::service::Said::new("statement_providers")
+            .arg("providers", FORMATS.map(|f| f.provider).join(", ")),
     })?;
     let mut reader = Reader::new(format);
     let mut progress = Progress {

@@ -106,12 +106,11 @@ pub fn read(
     name: &str,
     text: &str,
     current: &JsonValue,
-    locale: Locale,
 ) -> Result<JsonValue, ServiceError> {
     let text = text.trim();
-    let invalid = |key: &str| ServiceError::Invalid {
+    let invalid = |key: &'static str| ServiceError::Invalid {
         field: "setting",
-        message: tr(locale, key, &[]),
+        message: crate::service::Said::full(key),
     };
     match (group, name) {
         ("commission", "default_rate_bps") => {
@@ -139,7 +138,8 @@ pub fn read(
                         };
                         ServiceError::Invalid {
                             field: "setting",
-                            message: tr(locale, key, &[("currency", currency.code())]),
+                            message: crate::service::Said::full(key)
+                                .arg("currency", currency.code()),
                         }
                     })?;
                 map.insert(currency.code().to_owned(), json!(minor));
@@ -238,18 +238,11 @@ mod tests {
         let typed = editable("commission", "dual_approval_threshold", &thresholds, en);
         assert_eq!(typed, "EUR 3000,00, XOF 2000000");
         assert_eq!(
-            read(
-                "commission",
-                "dual_approval_threshold",
-                &typed,
-                &thresholds,
-                en
-            )
-            .unwrap(),
+            read("commission", "dual_approval_threshold", &typed, &thresholds,).unwrap(),
             thresholds
         );
         assert_eq!(
-            read("commission", "default_rate_bps", "12,5 %", &json!(1500), en).unwrap(),
+            read("commission", "default_rate_bps", "12,5 %", &json!(1500)).unwrap(),
             json!(1250)
         );
         let err = read(
@@ -257,16 +250,15 @@ mod tests {
             "dual_approval_threshold",
             "XOF 12.5",
             &thresholds,
-            en,
         )
         .unwrap_err();
         assert!(err.to_string().contains("whole number of"), "{err}");
-        assert!(read("escrow", "auto_release_days", "fourteen", &json!(14), en).is_err());
+        assert!(read("escrow", "auto_release_days", "fourteen", &json!(14)).is_err());
         assert_eq!(
-            read("escrow", "auto_release_days", "10 days", &json!(14), en).unwrap(),
+            read("escrow", "auto_release_days", "10 days", &json!(14)).unwrap(),
             json!(10)
         );
-        let sla = read("support", "sla_targets", "urgent 0.5/4", &json!({}), en).unwrap();
+        let sla = read("support", "sla_targets", "urgent 0.5/4", &json!({})).unwrap();
         assert_eq!(sla["urgent"]["first_response_minutes"], 30);
     }
 }

@@ -93,8 +93,9 @@ impl Actor {
 pub struct Origin {
     pub channel: &'static str,
     pub host: String,
-    /// Who is at the other end, for login throttling and the audit log: the SSH client's
-    /// address when connected over SSH, else the local account and host.
+    /// Who is at the other end, for login throttling and the audit log: the peer's address
+    /// for a network connection, else the operating-system account id and host (from the
+    /// kernel, never from the environment).
     pub source: String,
     /// Set on the operator's bootstrap path (staff-account commands run without a logged-in
     /// actor): the operating-system user, named in the audit row.
@@ -121,9 +122,10 @@ impl Origin {
     }
     fn new(channel: &'static str) -> Origin {
         let host = host_name();
-        let source = ssh_client()
-            .map(|ip| format!("ssh:{ip}"))
-            .unwrap_or_else(|| format!("local:{}@{host}", os_user()));
+        // A local process is identified by the operating-system account running it, read from
+        // the kernel, never from environment variables a user can set (USER, SSH_CLIENT):
+        // throttling and the audit log must not be steerable by the person they watch.
+        let source = format!("local:uid{}@{host}", os_uid());
         Origin {
             channel,
             host,
@@ -131,30 +133,73 @@ impl Origin {
             operator: None,
         }
     }
+    /// A connection from the network (the SSH server): the peer's address is the source.
+    pub fn connection(channel: &'static str, peer: std::net::SocketAddr) -> Origin {
+        Origin {
+            source: format!("{channel}:{}", peer.ip()),
+            ..Origin::new(channel)
+        }
+    }
 }
 
-/// The client address of an SSH connection (`SSH_CLIENT="ip port port"`).
-fn ssh_client() -> Option<String> {
-    let v = std::env::var("SSH_CLIENT")
-        .or_else(|_| std::env::var("SSH_CONNECTION"))
-        .ok()?;
-    let ip = v.split_whitespace().next()?.to_owned();
-    (!ip.is_empty()).then_some(ip)
+/// The real user id of this process.
+fn os_uid() -> u32 {
+    #[cfg(unix)]
+    // SAFETY: getuid has no preconditions and cannot fail.
+    unsafe {
+        libc::getuid()
+    }
+    #[cfg(not(unix))]
+    0
 }
 
+/// The operator's account as the system knows it: "name (uid 1000)", from the password
+/// database for the real user id.
 fn os_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "unknown".into())
+    let uid = os_uid();
+    match account_name(uid) {
+        Some(name) => format!("{name} (uid {uid})"),
+        None => format!("uid {uid}"),
+    }
 }
 
-fn host_name() -> String {
-    std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".into())
+#[cfg(unix)]
+fn account_name(uid: u32) -> Option<String> {
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer refers to live, correctly sized storage owned by this frame;
+    // getpwuid_r writes the entry's strings into `buf` and sets `found` on success.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut entry, buf.as_mut_ptr(), buf.len(), &mut found) };
+    if rc != 0 || found.is_null() || entry.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: on success pw_name points at a NUL-terminated string inside `buf`.
+    let name = unsafe { std::ffi::CStr::from_ptr(entry.pw_name) };
+    let name = name.to_string_lossy().into_owned();
+    (!name.is_empty()).then_some(name)
+}
+
+#[cfg(not(unix))]
+fn account_name(_uid: u32) -> Option<String> {
+    None
+}
+
+/// This machine's name as the kernel reports it (not `HOSTNAME`, which anyone can set).
+pub fn host_name() -> String {
+    #[cfg(unix)]
+    {
+        let mut buf = [0u8; 256];
+        // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it
+        // on success (the last byte stays 0 in any case).
+        let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len() - 1) };
+        if rc == 0 {
+            let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+            let name = String::from_utf8_lossy(&buf[..end]).trim().to_owned();
+            if !name.is_empty() {
+                return name;
+            }
+        }
+    }
+    "localhost".into()
 }

@@ -157,7 +157,7 @@ pub async fn create_review(
     if !(1..=5).contains(&rating) {
         return Err(ServiceError::Invalid {
             field: "rating",
-            message: "a rating is 1 to 5".into(),
+            message: crate::service::Said::new("rating_range"),
         });
     }
     let comment = comment
@@ -174,10 +174,8 @@ pub async fn create_review(
     if p.status != ProjectStatus::Completed.as_str() {
         return Err(ServiceError::Invalid {
             field: "project",
-            message: format!(
-                "reviews are only for completed projects; this one is {}",
-                p.status
-            ),
+            message: crate::service::Said::new("review_not_completed")
+                .status("status", "project", &p.status),
         });
     }
     let reviewee = match (reviewer_id == p.client_id, p.developer_id) {
@@ -186,7 +184,7 @@ pub async fn create_review(
         _ => {
             return Err(ServiceError::Invalid {
                 field: "reviewer",
-                message: "only the project's client or developer can review the other".into(),
+                message: crate::service::Said::new("reviewer"),
             });
         }
     };

@@ -133,7 +133,7 @@ pub enum ServiceError {
     #[error("{field}: {message}")]
     Invalid {
         field: &'static str,
-        message: String,
+        message: super::Said,
     },
     #[error("the setting {name} is locked")]
     SettingLocked { name: String },

@@ -7,6 +7,7 @@ mod actor;
 pub mod analytics;
 mod error;
 mod record;
+mod said;
 
 pub mod auth;
 pub mod bootstrap;
@@ -26,8 +27,9 @@ pub mod tokens;
 pub mod users;
 pub mod webhooks;
 
-pub use actor::{Actor, Origin};
+pub use actor::{Actor, Origin, host_name};
 pub use error::{FourEyes, ServiceError};
+pub use said::{Arg, Said};
 
 use chrono::{DateTime, SubsecRound, Utc};
 

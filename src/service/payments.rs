@@ -21,7 +21,7 @@ fn one_line(field: &'static str, text: &str, max: usize) -> Result<String> {
     if text.chars().any(char::is_control) {
         return Err(ServiceError::Invalid {
             field,
-            message: "must be one line".into(),
+            message: crate::service::Said::new("one_line"),
         });
     }
     Ok(text)
@@ -38,7 +38,8 @@ async fn still_open(tx: &mut store::Tx, id: i64) -> Result<store::escrows::Payme
     if !matches!(p.status.as_str(), "initiated" | "pending") {
         return Err(ServiceError::Invalid {
             field: "status",
-            message: format!("this transaction is already {}", p.status),
+            message: crate::service::Said::new("payment_already")
+                .status("status", "payment", &p.status),
         });
     }
     Ok(p)

@@ -197,7 +197,7 @@ pub async fn transition(
     if to == ProjectStatus::Assigned {
         return Err(ServiceError::Invalid {
             field: "status",
-            message: "assign a developer to move a project to assigned".into(),
+            message: crate::service::Said::new("assign_first"),
         });
     }
     let (mut tx, actor) = access::begin(db, actor, UseCase::ProjectStatus).await?;
@@ -222,7 +222,7 @@ pub async fn transition(
         if required {
             return Err(ServiceError::Invalid {
                 field: "escrow",
-                message: "the client's funds must be held in escrow before work starts".into(),
+                message: crate::service::Said::new("escrow_not_held"),
             });
         }
     }
@@ -301,7 +301,7 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>)
     if p.estimated_hours.is_some_and(|h| h < 0) {
         return Err(ServiceError::Invalid {
             field: "estimated hours",
-            message: "must be zero or more".into(),
+            message: crate::service::Said::new("not_negative"),
         });
     }
     let slug = match p.slug {
@@ -311,7 +311,7 @@ pub async fn create(db: &Db, actor: &Actor, origin: &Origin, p: &NewProject<'_>)
     if slug.is_empty() {
         return Err(ServiceError::Invalid {
             field: "slug",
-            message: "give a slug in latin letters or digits".into(),
+            message: crate::service::Said::new("slug"),
         });
     }
     let (mut tx, actor) = access::begin(db, actor, UseCase::ProjectCreate).await?;
@@ -382,7 +382,7 @@ pub async fn set_planned_hours(
     if !(0..=168).contains(&hours) {
         return Err(ServiceError::Invalid {
             field: "hours",
-            message: "planned hours are 0 to 168 a week".into(),
+            message: crate::service::Said::new("hours_range"),
         });
     }
     let week = week_start(week);
@@ -391,7 +391,7 @@ pub async fn set_planned_hours(
     if week < week_start(super::now().date_naive()) {
         return Err(ServiceError::Invalid {
             field: "week",
-            message: "that week is over; plan this week or a later one".into(),
+            message: crate::service::Said::new("week_over"),
         });
     }
     let project =
@@ -407,16 +407,17 @@ pub async fn set_planned_hours(
     ) {
         return Err(ServiceError::Invalid {
             field: "project",
-            message: format!(
-                "hours are planned on a project under way; this one is {}",
-                project.status
+            message: crate::service::Said::new("project_not_under_way").status(
+                "status",
+                "project",
+                &project.status,
             ),
         });
     }
     if project.developer_id != Some(developer_id) {
         return Err(ServiceError::Invalid {
             field: "developer",
-            message: "this developer is not assigned to the project; assign them first".into(),
+            message: crate::service::Said::new("not_assigned_developer"),
         });
     }
     store::workload::lock_developer(&mut tx, developer_id).await?;

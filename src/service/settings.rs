@@ -69,29 +69,23 @@ pub async fn sla_targets(c: &mut impl Conn, priority: TicketPriority) -> Result<
 
 /// Validates a new payload for a known setting.
 fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
-    let invalid = |message: &str| ServiceError::Invalid {
+    let invalid = |key: &'static str| ServiceError::Invalid {
         field: "setting",
-        message: message.to_owned(),
+        message: crate::service::Said::new(key),
     };
     match (group, name) {
         (keys::COMMISSION, keys::DEFAULT_RATE_BPS) => match payload.as_i64() {
             Some(bps) if (0..=10_000).contains(&bps) => Ok(()),
-            _ => Err(invalid(
-                "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)",
-            )),
+            _ => Err(invalid("rate_bps")),
         },
         (keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD) => {
             let Some(map) = payload.as_object() else {
-                return Err(invalid(
-                    "the threshold is a map of currency to amount in minor units",
-                ));
+                return Err(invalid("threshold_map"));
             };
             for (code, amount) in map {
                 Currency::parse(code)?;
                 if amount.as_i64().is_none_or(|a| a < 0) {
-                    return Err(invalid(
-                        "each threshold is a non-negative whole amount in minor units",
-                    ));
+                    return Err(invalid("threshold_amount"));
                 }
             }
             Ok(())

@@ -80,7 +80,7 @@ async fn set_assignee(
             },
             None => ServiceError::Invalid {
                 field: "assignee",
-                message: "nobody has this ticket".into(),
+                message: crate::service::Said::new("nobody_assigned"),
             },
         });
     }
@@ -89,7 +89,7 @@ async fn set_assignee(
         if !assignee.can(Permission::TicketsReply) {
             return Err(ServiceError::Invalid {
                 field: "assignee",
-                message: format!("{} does not answer tickets", assignee.name),
+                message: crate::service::Said::new("not_an_agent").arg("name", &assignee.name),
             });
         }
     }
@@ -385,7 +385,7 @@ pub async fn follow_up(
     if TicketStatus::parse(&row.status)? != TicketStatus::Closed {
         return Err(ServiceError::Invalid {
             field: "ticket",
-            message: format!("{} is not closed: reply to it instead", row.reference),
+            message: crate::service::Said::new("not_closed").arg("reference", &row.reference),
         });
     }
     let priority = TicketPriority::parse(&row.priority)?;

@@ -7,9 +7,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value as JsonValue, json};
 
 use crate::domain::UseCase;
-use crate::domain::api_token::{
-    self, ABILITY_CHOICES, AbilityError, MAX_EXPIRY_DAYS, NAME_MAX_BYTES, Presented,
-};
+use crate::domain::api_token::{self, AbilityError, MAX_EXPIRY_DAYS, NAME_MAX_BYTES, Presented};
 use crate::domain::require_text;
 use crate::store::tokens::{Filter, NewToken as StoredToken, TokenRow};
 use crate::store::{self, Anchor, Db, Page};
@@ -55,11 +53,11 @@ fn refused_abilities(e: AbilityError) -> ServiceError {
     match e {
         AbilityError::Empty => ServiceError::Invalid {
             field: "abilities",
-            message: "give at least one ability: projects:read, commissions:read, escrows:read, tickets:read or *".into(),
+            message: crate::service::Said::new("no_ability"),
         },
         AbilityError::Unknown(a) => ServiceError::Invalid {
             field: "abilities",
-            message: format!("{a} is not an API ability; use {ABILITY_CHOICES}"),
+            message: crate::service::Said::new("not_an_ability").arg("value", a),
         },
     }
 }
@@ -69,7 +67,7 @@ fn checked_name(name: &str) -> Result<String> {
     if name.chars().any(char::is_control) {
         return Err(ServiceError::Invalid {
             field: "name",
-            message: "must be one line".into(),
+            message: crate::service::Said::new("one_line"),
         });
     }
     Ok(name)
@@ -81,7 +79,7 @@ fn expiry(days: Option<u32>, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>
         Some(d) if (1..=MAX_EXPIRY_DAYS).contains(&d) => Ok(Some(now + Duration::days(d.into()))),
         Some(_) => Err(ServiceError::Invalid {
             field: "expiry",
-            message: "a token expires after 1 to 3650 days".into(),
+            message: crate::service::Said::new("expiry_days"),
         }),
     }
 }

@@ -35,13 +35,13 @@ fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < 4 {
         return Err(ServiceError::Invalid {
             field: "password",
-            message: "use at least 4 characters".into(),
+            message: crate::service::Said::new("password_short"),
         });
     }
     if password.len() > 72 {
         return Err(ServiceError::Invalid {
             field: "password",
-            message: "bcrypt uses at most 72 bytes; use a shorter password".into(),
+            message: crate::service::Said::new("password_long"),
         });
     }
     Ok(())
@@ -67,7 +67,7 @@ pub async fn create(
     if !email.contains('@') {
         return Err(ServiceError::Invalid {
             field: "email",
-            message: format!("\"{email}\" is not an email address"),
+            message: crate::service::Said::new("not_an_email").arg("value", email),
         });
     }
     check_password(password)?;
@@ -405,13 +405,13 @@ pub async fn set_capacity(
     if !(0..=168).contains(&weekly_hours) {
         return Err(ServiceError::Invalid {
             field: "weekly capacity",
-            message: "must be 0 to 168 hours".into(),
+            message: crate::service::Said::new("capacity_range"),
         });
     }
     if max_projects.is_some_and(|m| !(0..=50).contains(&m)) {
         return Err(ServiceError::Invalid {
             field: "maximum of active projects",
-            message: "must be 0 to 50".into(),
+            message: crate::service::Said::new("max_projects_range"),
         });
     }
     let (mut tx, actor) = access::begin(db, actor, UseCase::DeveloperCapacity).await?;

@@ -76,10 +76,7 @@ impl Run {
 
 /// Who this worker is in leases and claims: unique per run.
 fn holder_id() -> String {
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "worker".into());
+    let host = crate::service::host_name();
     let tag = uuid::Uuid::new_v4().simple().to_string();
     format!("{host}:{}:{}", std::process::id(), &tag[..8])
 }

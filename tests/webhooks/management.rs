@@ -125,15 +125,19 @@ async fn forbidden_destinations_are_refused_at_creation() {
 }
 
 #[test]
-fn every_url_refusal_reads_in_french() {
-    for message in webhooks::url::REFUSALS {
-        let e = ServiceError::Invalid {
-            field: "url",
-            message: message.to_owned(),
-        };
+fn every_url_refusal_reads_in_both_languages() {
+    for r in webhooks::url::EVERY_REFUSAL {
+        let e = webhooks::url::refusal(r);
         let (en, fr) = (error_text(&e, Locale::En), error_text(&e, Locale::Fr));
-        assert!(en.contains(message), "{en}");
-        assert!(!fr.contains(message), "{message} has no French words: {fr}");
+        assert!(
+            !en.contains("invalid_message"),
+            "{r:?} has no English words: {en}"
+        );
+        assert!(
+            !fr.contains("invalid_message"),
+            "{r:?} has no French words: {fr}"
+        );
+        assert_ne!(en, fr, "{r:?}");
     }
 }
 

@@ -2,7 +2,7 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::domain::Permission;
-use crate::service::FourEyes;
+use crate::service::{FourEyes, Said};
 use crate::store::StoreError;
 
 fn both(e: &ServiceError) -> (String, String) {
@@ -80,7 +80,7 @@ fn errors_read_in_both_languages() {
 
     let e = ServiceError::Invalid {
         field: "password",
-        message: "use at least 4 characters".into(),
+        message: Said::new("password_short"),
     };
     assert_eq!(both(&e).0, "The password: use at least 4 characters.");
     assert_eq!(
@@ -265,53 +265,32 @@ fn every_error() -> Vec<ServiceError> {
         }));
     }
     for (field, message) in [
-        ("password", "use at least 4 characters"),
-        (
-            "password",
-            "bcrypt uses at most 72 bytes; use a shorter password",
-        ),
-        ("email", "\"x\" is not an email address"),
-        ("status", "assign a developer to move a project to assigned"),
-        (
-            "escrow",
-            "the client's funds must be held in escrow before work starts",
-        ),
-        ("estimated hours", "must be zero or more"),
-        ("slug", "give a slug in latin letters or digits"),
-        ("hours", "planned hours are 0 to 168 a week"),
-        ("rating", "a rating is 1 to 5"),
+        ("password", Said::new("password_short")),
+        ("password", Said::new("password_long")),
+        ("email", Said::new("not_an_email").arg("value", "x")),
+        ("status", Said::new("assign_first")),
+        ("escrow", Said::new("escrow_not_held")),
+        ("estimated hours", Said::new("not_negative")),
+        ("slug", Said::new("slug")),
+        ("hours", Said::new("hours_range")),
+        ("rating", Said::new("rating_range")),
         (
             "project",
-            "reviews are only for completed projects; this one is open",
+            Said::new("review_not_completed").status("status", "project", "open"),
         ),
-        (
-            "reviewer",
-            "only the project's client or developer can review the other",
-        ),
-        ("assignee", "Awa does not answer tickets"),
+        ("reviewer", Said::new("reviewer")),
+        ("assignee", Said::new("not_an_agent").arg("name", "Awa")),
         (
             "ticket",
-            "TCK-2026-000033 is not closed: reply to it instead",
+            Said::new("not_closed").arg("reference", "TCK-2026-000033"),
         ),
-        ("status", "approve the commission before paying it"),
-        (
-            "setting",
-            "the rate is a whole number of basis points from 0 to 10000 (1500 = 15 %)",
-        ),
-        (
-            "setting",
-            "the threshold is a map of currency to amount in minor units",
-        ),
-        (
-            "setting",
-            "each threshold is a non-negative whole amount in minor units",
-        ),
-        ("setting", "not valid JSON: EOF"),
+        ("status", Said::new("approve_first")),
+        ("setting", Said::new("rate_bps")),
+        ("setting", Said::new("threshold_map")),
+        ("setting", Said::new("threshold_amount")),
+        ("setting", Said::new("not_json").arg("reason", "EOF")),
     ] {
-        all.push(ServiceError::Invalid {
-            field,
-            message: s(message),
-        });
+        all.push(ServiceError::Invalid { field, message });
     }
     let kinds = [
         "project status",
@@ -485,7 +464,7 @@ fn errors_are_sentences() {
     );
     let e = ServiceError::Invalid {
         field: "weekly capacity",
-        message: "must be 0 to 168 hours".into(),
+        message: Said::new("capacity_range"),
     };
     assert_eq!(
         error_text(&e, Locale::En),
@@ -497,28 +476,43 @@ fn errors_are_sentences() {
     );
 }
 
-/// Every fixed reason the services give (`message: "…"` in `src/service`) has words in both
-/// languages: a new one cannot reach a French screen in English.
+/// Every message key the code names (`Said::new(key)`, `Said::full(key)` anywhere in `src/`)
+/// has words in both languages: a new one cannot reach a screen as its key, or a French
+/// screen in English.
 #[test]
-fn every_fixed_service_reason_is_translated() {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/service");
+fn every_message_key_has_both_languages() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
     let mut files = vec![std::path::PathBuf::from(root)];
-    let mut reasons = Vec::new();
+    let mut keys = Vec::new();
     while let Some(path) = files.pop() {
         if path.is_dir() {
             files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        for (i, _) in text.match_indices("message: \"") {
-            let rest = &text[i + "message: \"".len()..];
-            let end = rest.find('"').unwrap();
-            reasons.push((path.display().to_string(), rest[..end].to_owned()));
+        for (open, make) in [
+            ("Said::new(\"", Said::new as fn(&'static str) -> Said),
+            ("Said::full(\"", Said::full),
+        ] {
+            for (i, _) in text.match_indices(open) {
+                let rest = &text[i + open.len()..];
+                let key = rest[..rest.find('"').unwrap()].to_owned();
+                let said = make(Box::leak(key.into_boxed_str()));
+                keys.push((path.display().to_string(), said));
+            }
         }
     }
-    assert!(reasons.len() >= 15, "found {reasons:?}");
-    for (file, reason) in reasons {
-        let fr = super::invalid_message(&reason, Locale::Fr);
-        assert_ne!(fr, reason, "{file}: \"{reason}\" has no French words");
+    assert!(keys.len() >= 40, "found {}", keys.len());
+    for (file, said) in keys {
+        let key = said.locale_key();
+        for locale in [Locale::En, Locale::Fr] {
+            let text = said.render(locale);
+            assert_ne!(text, key, "{file}: {key} has no {locale:?} words");
+        }
+        assert_ne!(
+            said.render(Locale::En),
+            said.render(Locale::Fr),
+            "{file}: {key}"
+        );
     }
 }

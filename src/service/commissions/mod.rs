@@ -272,7 +272,7 @@ pub async fn pay(
     if reference.chars().any(char::is_control) {
         return Err(ServiceError::Invalid {
             field: "payment reference",
-            message: "must be one line".into(),
+            message: crate::service::Said::new("one_line"),
         });
     }
     let (mut tx, actor, row) =

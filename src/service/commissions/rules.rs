@@ -45,7 +45,7 @@ pub fn refusal(actor: &Actor, row: &CommissionRow, decision: Decision) -> Option
         if decision == Decision::Pay && status == CommissionStatus::Pending {
             return Some(ServiceError::Invalid {
                 field: "status",
-                message: "approve the commission before paying it".into(),
+                message: crate::service::Said::new("approve_first"),
             });
         }
         return Some(already_decided(row));

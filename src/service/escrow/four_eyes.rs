@@ -240,7 +240,7 @@ pub async fn withdraw(
     let Some(waiting) = row.pending_decision.clone() else {
         return Err(ServiceError::Invalid {
             field: "escrow",
-            message: "no decision is waiting for a second approval".into(),
+            message: crate::service::Said::new("nothing_waiting"),
         });
     };
     let now = crate::service::now();

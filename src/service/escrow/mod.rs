@@ -109,9 +109,10 @@ fn work_under_way(row: &EscrowRow) -> Result<()> {
     }
     Err(ServiceError::Invalid {
         field: "project",
-        message: format!(
-            "funds are released once work is under way; this project is {}",
-            row.project_status
+        message: crate::service::Said::new("not_released_yet").status(
+            "status",
+            "project",
+            &row.project_status,
         ),
     })
 }

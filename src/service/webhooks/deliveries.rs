@@ -18,7 +18,7 @@ fn must_be_active(row: &EndpointRow) -> Result<()> {
     } else {
         Err(ServiceError::Invalid {
             field: "status",
-            message: "enable the endpoint first: a disabled endpoint receives nothing".into(),
+            message: crate::service::Said::new("enable_first"),
         })
     }
 }

@@ -69,7 +69,7 @@ async fn check(input: &EndpointInput<'_>, policy: &Policy) -> Result<Checked> {
         Some(d) if d.contains(['\n', '\r']) => {
             return Err(ServiceError::Invalid {
                 field: "description",
-                message: "must be one line".into(),
+                message: crate::service::Said::new("one_line"),
             });
         }
         other => other.map(str::to_owned),
@@ -85,13 +85,13 @@ async fn check(input: &EndpointInput<'_>, policy: &Policy) -> Result<Checked> {
     if event_types.is_empty() {
         return Err(ServiceError::Invalid {
             field: "event types",
-            message: "give at least one event type, or * for every type".into(),
+            message: crate::service::Said::new("no_event_type"),
         });
     }
     if let Some(unknown) = webhook::unknown_types(&event_types).into_iter().next() {
         return Err(ServiceError::Invalid {
             field: "event types",
-            message: format!("{unknown} is not a webhook event type"),
+            message: crate::service::Said::new("not_an_event_type").arg("value", unknown),
         });
     }
     if event_types.iter().any(|t| t == webhook::ALL_TYPES) {
@@ -204,7 +204,7 @@ pub async fn enable(
     if row.status == "active" {
         return Err(ServiceError::Invalid {
             field: "status",
-            message: "this endpoint is already active".into(),
+            message: crate::service::Said::new("already_active"),
         });
     }
     if !store::webhooks::enable(&mut tx, id, row.version, super::now()).await? {

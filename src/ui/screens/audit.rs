@@ -6,7 +6,7 @@ use ratatui::layout::Constraint;
 use serde_json::Value as JsonValue;
 
 use crate::domain::Locale;
-use crate::office::format;
+use crate::office::{format, history};
 use crate::service::ServiceError;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::{Anchor, Cursor};
@@ -29,28 +29,6 @@ pub struct AuditScreen {
     pub follow: bool,
 }
 
-/// A value of a record's field as the staff member reads it: statuses, priorities and
-/// availabilities in their language, the rest as stored.
-fn short(auditable_type: &str, field: &str, v: &JsonValue, locale: Locale) -> String {
-    let kind = match (auditable_type, field) {
-        ("support_ticket", "status") => Some("ticket"),
-        ("commission" | "ext_commission", "status") => Some("commission"),
-        (t @ ("project" | "article" | "escrow"), "status") => Some(t),
-        ("payment_transaction", "status") => Some("payment"),
-        (_, "priority") => Some("priority"),
-        (_, "availability") => Some("availability"),
-        (_, "category") => Some("category"),
-        _ => None,
-    };
-    match (v, kind) {
-        (JsonValue::String(s), Some(kind)) => format::status(kind, s, locale),
-        (JsonValue::String(s), None) => s.clone(),
-        (JsonValue::Bool(b), _) => tr(locale, if *b { "settings.yes" } else { "settings.no" }, &[]),
-        (JsonValue::Null, _) => "∅".into(),
-        (other, _) => other.to_string(),
-    }
-}
-
 /// A field's name in the history ("statut", "assigned to"); its code when it has no words.
 fn field_label(field: &str, locale: Locale) -> String {
     let key = format!("history.field.{field}");
@@ -61,7 +39,7 @@ fn field_label(field: &str, locale: Locale) -> String {
 }
 
 /// "status: pending → approved, approved by: ∅ → 2", in the staff member's language.
-pub fn summary(r: &AuditRow, locale: Locale) -> String {
+pub fn summary(r: &AuditRow, locale: Locale, currency: Option<&str>) -> String {
     let old = r.old_values.clone().unwrap_or(JsonValue::Null);
     let new = r.new_values.clone().unwrap_or(JsonValue::Null);
     let Some(obj) = new.as_object() else {
@@ -73,8 +51,14 @@ pub fn summary(r: &AuditRow, locale: Locale) -> String {
             format!(
                 "{}: {} → {}",
                 field_label(k, locale),
-                short(t, k, old.get(k).unwrap_or(&JsonValue::Null), locale),
-                short(t, k, v, locale)
+                history::value(
+                    t,
+                    k,
+                    old.get(k).unwrap_or(&JsonValue::Null),
+                    locale,
+                    currency
+                ),
+                history::value(t, k, v, locale, currency)
             )
         })
         .collect::<Vec<_>>()
@@ -97,11 +81,11 @@ pub fn diff_lines(r: &AuditRow, locale: Locale, out: &mut Vec<DetailLine>) {
         let t = r.auditable_type.as_str();
         let before = old
             .get(&k)
-            .map(|v| short(t, &k, v, locale))
+            .map(|v| history::value(t, &k, v, locale, None))
             .unwrap_or_else(|| "∅".into());
         let after = new
             .get(&k)
-            .map(|v| short(t, &k, v, locale))
+            .map(|v| history::value(t, &k, v, locale, None))
             .unwrap_or_else(|| "∅".into());
         out.push(DetailLine::Styled(
             field_label(&k, locale),
@@ -118,6 +102,16 @@ pub fn diff_lines(r: &AuditRow, locale: Locale, out: &mut Vec<DetailLine>) {
 
 /// A record's history section for other screens' detail panes.
 pub fn history_lines(history: &[AuditRow], ctx: &Ctx, out: &mut Vec<DetailLine>) {
+    history_lines_in(history, ctx, None, out);
+}
+
+/// The history of a money record: amounts in its currency.
+pub fn history_lines_in(
+    history: &[AuditRow],
+    ctx: &Ctx,
+    currency: Option<&str>,
+    out: &mut Vec<DetailLine>,
+) {
     // A record's history is the audit log's: not shown without audit.view.
     if !ctx.actor.can(crate::domain::Permission::AuditView) {
         return;
@@ -133,7 +127,7 @@ pub fn history_lines(history: &[AuditRow], ctx: &Ctx, out: &mut Vec<DetailLine>)
                 "{} · {} · {}",
                 h.user_name.clone().unwrap_or_else(|| ctx.t("audit.system")),
                 format::status("event", &h.event, ctx.locale),
-                summary(h, ctx.locale)
+                summary(h, ctx.locale, currency)
             ),
         ));
     }
@@ -235,7 +229,7 @@ impl ListScreen for AuditScreen {
                 r.auditable_id
             )
             .into(),
-            summary(r, ctx.locale).into(),
+            summary(r, ctx.locale, None).into(),
         ]
     }
     fn heading(&self, _: &(), ctx: &Ctx) -> String {

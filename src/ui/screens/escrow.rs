@@ -339,7 +339,7 @@ impl ListScreen for EscrowScreen {
             out.push(DetailLine::Text(none()));
         }
         super::thread_lines(&d.messages, ctx, &mut out);
-        super::audit::history_lines(&d.history, ctx, &mut out);
+        super::audit::history_lines_in(&d.history, ctx, Some(&r.currency), &mut out);
         out
     }
     fn reference(&self, r: &EscrowRow) -> String {

@@ -201,7 +201,7 @@ fn update(
     locale: Locale,
 ) -> Job {
     Job::write(move |db, actor, origin| async move {
-        let value = settings_form::read(&group, &name, &typed, &current, locale)?;
+        let value = settings_form::read(&group, &name, &typed, &current)?;
         service::settings::update(&db, &actor, &origin, &group, &name, value).await?;
         let key = format!("{group}.{name}");
         Ok(Done::say(locale, "toast.setting_updated", &[("key", &key)]))

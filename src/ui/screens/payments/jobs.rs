@@ -92,17 +92,17 @@ fn confirm_checked(r: &PaymentRow, typed: String, locale: Locale, payout_only: b
         _ => "payments_view.confirm_question",
     };
     let question = tr(locale, key, &args(&named));
-    let id = r.id;
+    let (id, payout) = (r.id, r.direction == "payout");
     let job = Job::write(move |db, actor, origin| async move {
         if payout_only {
             service::payouts_guard::require_payout(&mut db.clone(), id).await?;
         }
         service::payments::confirm(&db, &actor, &origin, id, &reference).await?;
-        Ok(Done::text(tr(
-            locale,
-            "payments_view.confirmed_toast",
-            &args(&named),
-        )))
+        let key = match payout {
+            true => "payments_view.sent_payout_toast",
+            false => "payments_view.confirmed_toast",
+        };
+        Ok(Done::text(tr(locale, key, &args(&named))))
     });
     answer(vec![Effect::Confirm {
         title: tr(locale, "confirm.title", &[]),
