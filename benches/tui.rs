@@ -19,6 +19,7 @@ use obryl::store::Db;
 use obryl::ui::app::{App, AppEvent, AppOptions};
 use obryl::ui::keymap::Keymap;
 use obryl::ui::screens::TabId;
+use obryl::ui::widgets::toast::Level;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -119,7 +120,7 @@ async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
     let app = App::new(
         db.clone(),
         tx,
-        Keymap::new(&BTreeMap::new()).0,
+        Keymap::new(&BTreeMap::new(), &obryl::ui::screens::TabId::layers()).0,
         opts,
         Utc::now(),
     );
@@ -354,7 +355,7 @@ async fn bench(url: &str) {
         );
     }
     // Refund round trip: F, an amount, Enter, the confirmation with the parts, y, the reason,
-    // Enter -> committed -> list and detail redrawn.
+    // ctrl-s -> committed -> list and detail redrawn.
     let mut refunds = Vec::new();
     for _ in 0..5 {
         if r.app.screens.escrow.list.current().is_none() {
@@ -376,8 +377,18 @@ async fn bench(url: &str) {
                 .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
         r.app
-            .handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            .handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
         r.settle().await;
+        let done = r
+            .app
+            .toast
+            .as_ref()
+            .is_some_and(|t| t.level != Level::Error);
+        assert!(
+            done,
+            "the refund went through: {:?}",
+            r.app.toast.as_ref().map(|t| &t.text)
+        );
         refunds.push(ms(t.elapsed()));
     }
     if !refunds.is_empty() {

@@ -154,6 +154,8 @@ pub struct ApiConfig {
 pub enum KeyBinding {
     One(String),
     Many(Vec<String>),
+    /// `[keys.escrow]`: one screen's own actions.
+    Screen(BTreeMap<String, KeyBinding>),
 }
 
 impl KeyBinding {
@@ -162,6 +164,7 @@ impl KeyBinding {
             KeyBinding::One(k) if k.is_empty() => Vec::new(),
             KeyBinding::One(k) => vec![k.clone()],
             KeyBinding::Many(ks) => ks.iter().filter(|k| !k.is_empty()).cloned().collect(),
+            KeyBinding::Screen(_) => Vec::new(),
         }
     }
 }

@@ -15,7 +15,7 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use obryl::domain::Locale;
-use obryl::ui::keymap::{Key, KeyCodeRepr, default_bindings};
+use obryl::ui::keymap::{Key, KeyCodeRepr, default_keys};
 use obryl::ui::screens::TabId;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -47,9 +47,9 @@ enum Op {
 /// Every key the default keymap binds (read from it, so new bindings are stormed too), plus
 /// the confirm answers.
 fn bound_keys() -> Vec<KeyEvent> {
-    let mut keys: Vec<KeyEvent> = default_bindings()
+    let mut keys: Vec<KeyEvent> = default_keys()
         .into_iter()
-        .flat_map(|(_, keys)| keys.iter().filter_map(|k| Key::parse(k)))
+        .filter_map(Key::parse)
         .map(|k| {
             let code = match k.code {
                 KeyCodeRepr::Char(c) => KeyCode::Char(c),

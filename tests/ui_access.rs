@@ -208,7 +208,8 @@ fn rebind(h: &mut Harness, action: &str, key: &str) {
         action.to_owned(),
         obryl::config::KeyBinding::One(key.into()),
     )]);
-    let (keymap, problems) = obryl::ui::keymap::Keymap::new(&bindings);
+    let layers = obryl::ui::screens::TabId::layers();
+    let (keymap, problems) = obryl::ui::keymap::Keymap::new(&bindings, &layers);
     assert!(problems.is_empty(), "{problems:?}");
     h.app.keymap = keymap;
 }

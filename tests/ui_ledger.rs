@@ -107,11 +107,11 @@ async fn ledger_through_escrow(locale: Locale, snapshot: &str) {
         unreachable!()
     };
     let holds = match locale {
-        Locale::En => "Ledger verified: all 11 checks hold",
-        Locale::Fr => "Grand livre vérifié : les 11 contrôles tiennent",
+        Locale::En => "Ledger verified: all 12 checks hold",
+        Locale::Fr => "Grand livre vérifié : les 12 contrôles tiennent",
     };
     assert_eq!(title, holds);
-    assert_eq!(options.len(), 11, "one line per check, no discrepancy");
+    assert_eq!(options.len(), 12, "one line per check, no discrepancy");
     let none = match locale {
         Locale::En => "— 0 discrepancies",
         Locale::Fr => "— 0 écart",

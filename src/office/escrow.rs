@@ -202,6 +202,8 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
     out.discrepancies
         .extend(super::ledger_checks::payouts(c).await?);
     out.discrepancies
+        .extend(super::ledger_checks::payable_balances(c).await?);
+    out.discrepancies
         .extend(super::ledger_checks::escrows(c).await?);
     Ok(out)
 }

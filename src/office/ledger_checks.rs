@@ -14,8 +14,9 @@ use super::escrow::Discrepancy;
 
 type Result<T> = std::result::Result<T, ServiceError>;
 
-pub const CHECKS: [&str; 5] = [
+pub const CHECKS: [&str; 6] = [
     "payout_transfers",
+    "payable_balances",
     "escrow_status",
     "escrow_parts",
     "escrow_owed",
@@ -63,6 +64,21 @@ pub async fn payouts(c: &mut impl Conn) -> Result<Vec<Discrepancy>> {
         }
     }
     Ok(out)
+}
+
+/// The payable sub-ledger says what the transfers say, project by project.
+pub async fn payable_balances(c: &mut impl Conn) -> Result<Vec<Discrepancy>> {
+    Ok(store::payable::disagreements(c)
+        .await?
+        .into_iter()
+        .map(|(project, currency, kept, sums)| {
+            found(
+                "payable_balances",
+                format!("project #{project} ({currency})"),
+                format!("payable balance kept {kept}, transfers say {sums}"),
+            )
+        })
+        .collect())
 }
 
 /// Per escrow: its status is the one its amounts mean, nobody got more than their share of

@@ -284,6 +284,8 @@ pub async fn seed(
     // The rows above bypass the services, so the analytics rollup is computed from them.
     let rollup = crate::store::analytics::rebuild(db).await?;
     report.push(("analytics_daily", rollup));
+    let payable = crate::store::payable::rebuild(db).await?;
+    report.push(("payable_balances", payable));
     bulk::analyze(db).await?;
     Ok(SeedReport {
         rows: report,

@@ -56,6 +56,36 @@ fn parse(payload: &str) -> Option<Change> {
     }
 }
 
+/// One change feed for the whole process, fanned out to every App in it (the local TUI, each
+/// SSH session): one LISTEN connection or one poller, however many staff are connected.
+#[derive(Clone)]
+pub struct Hub {
+    tx: tokio::sync::broadcast::Sender<Change>,
+}
+
+impl Hub {
+    /// Starts the feed on `db` until `cancel`.
+    pub fn start(db: Db, cancel: CancellationToken, poll: Duration) -> Hub {
+        let (tx, _) = tokio::sync::broadcast::channel(1024);
+        let (out, mut changes) = mpsc::unbounded_channel();
+        tokio::spawn(run(db, out, cancel, poll));
+        let fan = tx.clone();
+        tokio::spawn(async move {
+            while let Some(change) = changes.recv().await {
+                // Nobody listening yet is fine: the change is for whoever is.
+                let _ = fan.send(change);
+            }
+        });
+        Hub { tx }
+    }
+
+    /// A new listener: every change from now on. One that falls more than 1 024 changes
+    /// behind is told `Lagged` and refetches what it shows.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Change> {
+        self.tx.subscribe()
+    }
+}
+
 /// Runs until `cancel`, sending every change to `out`. Reconnects on its own.
 pub async fn run(
     db: Db,

@@ -102,6 +102,17 @@ pub async fn post(tx: &mut Tx, t: &NewTransfer<'_>) -> Result<i64> {
             .to_owned();
         tx.exec(&q).await?;
     }
+    if let Some(project) = t.project_id {
+        super::payable::keep(
+            tx,
+            project,
+            t.currency,
+            t.debit_account_id,
+            t.credit_account_id,
+            t.amount,
+        )
+        .await?;
+    }
     Ok(id)
 }
 

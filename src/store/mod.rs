@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod page;
 pub mod partner_reads;
+pub mod payable;
 pub mod payments;
 pub mod payouts;
 pub mod people;

@@ -21,40 +21,23 @@ pub struct Payable {
 }
 
 /// Every positive developer payable balance, per developer, project and currency (at most
-/// `limit` rows), developers by name.
+/// `limit` rows), developers by name: read from the payable sub-ledger (`store::payable`),
+/// whose non-zero balances are few whatever the size of the ledger.
 pub async fn payable(c: &mut impl Conn, limit: u64) -> Result<Vec<Payable>> {
     let q = Query::select()
         .expr_as(Expr::col(("p", "developer_id")), "developer_id")
         .expr_as(Expr::col(("u", "name")), "developer_name")
-        .expr_as(Expr::col(("t", "project_id")), "project_id")
-        .expr_as(Expr::col(("t", "currency")), "currency")
-        .expr_as(
-            Expr::cust(
-                "CAST(SUM(CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END) AS BIGINT)",
-            ),
-            "amount",
-        )
-        .expr_as(Expr::cust("MAX(pr.payout_method)"), "payout_method")
-        .expr_as(Expr::cust("MAX(pr.payout_account)"), "payout_account")
-        .from_as("ledger_transfers", "t")
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            "ledger_accounts",
-            "a",
-            Expr::col(("a", "kind"))
-                .eq("developer_payable")
-                .and(Expr::col(("a", "currency")).equals(("t", "currency")))
-                .and(
-                    Expr::col(("t", "credit_account_id"))
-                        .equals(("a", "id"))
-                        .or(Expr::col(("t", "debit_account_id")).equals(("a", "id"))),
-                ),
-        )
+        .expr_as(Expr::col(("b", "project_id")), "project_id")
+        .expr_as(Expr::col(("b", "currency")), "currency")
+        .expr_as(Expr::col(("b", "amount")), "amount")
+        .expr_as(Expr::col(("pr", "payout_method")), "payout_method")
+        .expr_as(Expr::col(("pr", "payout_account")), "payout_account")
+        .from_as("payable_balances", "b")
         .join_as(
             sea_query::JoinType::InnerJoin,
             "projects",
             "p",
-            Expr::col(("p", "id")).equals(("t", "project_id")),
+            Expr::col(("p", "id")).equals(("b", "project_id")),
         )
         .join_as(
             sea_query::JoinType::InnerJoin,
@@ -70,19 +53,10 @@ pub async fn payable(c: &mut impl Conn, limit: u64) -> Result<Vec<Payable>> {
                 .equals(("p", "developer_id"))
                 .and(Expr::col(("pr", "type")).eq("developer")),
         )
-        .group_by_columns([
-            ("p", "developer_id"),
-            ("u", "name"),
-            ("u", "name_key"),
-            ("t", "project_id"),
-            ("t", "currency"),
-        ])
-        .and_having(Expr::cust(
-            "SUM(CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END) > 0",
-        ))
+        .and_where(Expr::col(("b", "amount")).gt(0))
         .order_by(("u", "name_key"), Order::Asc)
         .order_by(("p", "developer_id"), Order::Asc)
-        .order_by(("t", "project_id"), Order::Asc)
+        .order_by(("b", "project_id"), Order::Asc)
         .limit(limit)
         .to_owned();
     c.all(&q).await

@@ -45,9 +45,15 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 impl App {
+    /// A draft is the staff member's own: two people drafting on the same ticket each keep
+    /// theirs (`u<user id>/<record>.txt`).
     fn draft_path(&self, purpose: &Compose) -> Option<PathBuf> {
         let dir = self.opts.drafts_dir.as_ref()?;
-        Some(dir.join(format!("{}.txt", purpose.draft_key)))
+        let user = self.actor.as_ref()?.id;
+        Some(
+            dir.join(format!("u{user}"))
+                .join(format!("{}.txt", purpose.draft_key)),
+        )
     }
 
     pub(crate) fn save_draft(&self, purpose: &Compose, text: &str) {

@@ -321,7 +321,14 @@ impl App {
         let tab = self.tab;
         self.with_ctx(|screens, ctx| screens.get(tab).action_label(a, ctx))
             .flatten()
-            .unwrap_or_else(|| tr(self.locale, &format!("action.{}", a.name()), &[]))
+            .unwrap_or_else(|| match a {
+                // A numbered tab is called by the screen it opens.
+                Action::Tab(n) => TabId::ALL
+                    .get(usize::from(n).saturating_sub(1))
+                    .map(|t| tr(self.locale, &format!("tab.{}", t.key()), &[]))
+                    .unwrap_or_default(),
+                a => tr(self.locale, &format!("action.{}", a.name()), &[]),
+            })
     }
 
     fn draw_footer(&mut self, f: &mut Frame, area: Rect) {
@@ -345,7 +352,7 @@ impl App {
             .collect();
         let theme = &self.theme;
         for (a, label) in labelled {
-            if let Some(keys) = self.keymap.label_in(a, self.locale) {
+            if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.locale) {
                 spans.push(Span::styled(format!(" {keys}"), theme.header));
                 spans.push(Span::styled(format!(" {label} "), theme.muted));
             }

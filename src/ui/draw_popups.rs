@@ -12,7 +12,15 @@ use crate::domain::sanitize_line;
 use super::action::Action;
 use super::app::App;
 use super::popup::Popup;
+use super::screens::TabId;
 use super::widgets::{centered, confirm};
+
+/// A popup's width: at least `min` columns, wider when its title needs it (the screen's
+/// width caps it; a title longer than the screen is cut there).
+fn fitting(title: &str, min: u16) -> u16 {
+    let needed = unicode_width::UnicodeWidthStr::width(title).saturating_add(6);
+    u16::try_from(needed).unwrap_or(u16::MAX).max(min)
+}
 
 impl App {
     pub(crate) fn draw_popup(&mut self, f: &mut Frame, area: Rect) {
@@ -140,7 +148,7 @@ impl App {
                 );
             }
             Popup::Prompt { title, input, .. } => {
-                let r = centered(area, 100, 3);
+                let r = centered(area, fitting(title, 100), 3);
                 let hint = self.t("prompt.keys");
                 draw_input(f, r, (title, ""), input, (&hint, theme.muted), &theme);
             }
@@ -152,7 +160,7 @@ impl App {
             Popup::Compose {
                 composer, canned, ..
             } => {
-                let r = centered(area, 80, 12);
+                let r = centered(area, fitting(&composer.title, 80), 12);
                 composer.draw(f, r, &theme);
                 if let Some((replies, cursor)) = canned {
                     let labels = replies.iter().map(|(t, _)| t.clone()).collect();
@@ -194,21 +202,23 @@ impl App {
                 Span::raw(self.ta("help.filter_fields", &[("fields", &fields.join(" "))])),
             ]));
         }
+        // This screen's actions offered now, then the navigation every screen shares.
+        let shared = super::action::NAVIGATION.iter().map(|(a, _, _)| *a);
         let mut seen = Vec::new();
-        for a in screen_actions.iter().chain(Action::ALL.iter()) {
-            if seen.contains(a) || (self.opts.read_only && a.is_mutation()) {
+        for a in screen_actions.iter().copied().chain(shared) {
+            if seen.contains(&a) || (self.opts.read_only && self.writes(a)) {
                 continue;
             }
-            if a.is_mutation() && !screen_actions.contains(a) {
+            if matches!(a, Action::Tab(n) if usize::from(n) > TabId::ALL.len()) {
                 continue;
             }
-            seen.push(*a);
+            seen.push(a);
             if seen.len() == screen_actions.len() + 1 {
                 lines.push(Line::from(""));
                 lines.push(Line::styled(self.t("help.everywhere"), theme.header));
             }
-            if let Some(keys) = self.keymap.label_in(*a, self.locale) {
-                let label = self.action_label(*a);
+            if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.locale) {
+                let label = self.action_label(a);
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {keys:<16}"), theme.accent),
                     Span::raw(label),

@@ -37,7 +37,7 @@ impl App {
         if k.code == crossterm::event::KeyCode::Char('c')
             && k.modifiers
                 .contains(crossterm::event::KeyModifiers::CONTROL)
-            && self.keymap.action(&k) == Some(Action::ForceQuit)
+            && self.keymap.action(self.tab.key(), &k) == Some(Action::ForceQuit)
         {
             self.quit = true;
             return;
@@ -50,7 +50,7 @@ impl App {
             self.popup_key(k);
             return;
         }
-        if let Some(action) = self.keymap.action(&k) {
+        if let Some(action) = self.keymap.action(self.tab.key(), &k) {
             self.dispatch(action);
         }
     }
@@ -104,10 +104,19 @@ impl App {
         }
     }
 
+    /// Whether `action` changes data: a screen action declared as writing.
+    pub(crate) fn writes(&self, action: Action) -> bool {
+        let Action::Screen(verb) = action else {
+            return false;
+        };
+        let declared = self.screens.get(self.tab).declared();
+        super::action::find(declared, verb).is_some_and(|d| d.writes)
+    }
+
     /// Runs an action on the main screens.
     pub fn dispatch(&mut self, action: Action) {
         self.dirty = true;
-        if self.opts.read_only && action.is_mutation() {
+        if self.opts.read_only && self.writes(action) {
             self.toast(self.t("toast.read_only"), Level::Error);
             return;
         }
@@ -132,19 +141,9 @@ impl App {
                     .unwrap_or(TabId::Projects);
                 self.switch_tab(next);
             }
-            Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::Tab4 | Action::Tab5 => {
+            Action::Tab(n) => {
                 // The registry's order numbers the tabs.
-                let n = [
-                    Action::Tab1,
-                    Action::Tab2,
-                    Action::Tab3,
-                    Action::Tab4,
-                    Action::Tab5,
-                ]
-                .iter()
-                .position(|a| *a == action)
-                .unwrap_or(0);
-                if let Some(tab) = TabId::ALL.get(n) {
+                if let Some(tab) = TabId::ALL.get(usize::from(n).saturating_sub(1)) {
                     self.switch_tab(*tab);
                 }
             }
@@ -232,12 +231,6 @@ impl App {
                     self.clipboard = Some(text);
                 }
             }
-            Action::Follow if self.tab == TabId::Audit => {
-                self.screens.audit.follow = !self.screens.audit.follow;
-                if self.screens.audit.follow {
-                    self.load_tab(TabId::Audit, Anchor::First, Fill::Replace(Keep::Top));
-                }
-            }
             Action::Refresh => self.refresh_tab(self.tab),
             Action::History => {
                 let subject = self.screens.get(self.tab).current_subject();
@@ -265,9 +258,7 @@ impl App {
                     .flatten();
                 match effects {
                     Some(effects) => self.run_effects(effects),
-                    None if other.is_mutation() => {
-                        self.toast(self.t("toast.not_here"), Level::Info)
-                    }
+                    None if self.writes(other) => self.toast(self.t("toast.not_here"), Level::Info),
                     None => {}
                 }
             }

@@ -24,4 +24,4 @@ pub mod widgets;
 
 mod run;
 
-pub use run::{Launch, run};
+pub use run::{Launch, follow_feed, run};

@@ -107,7 +107,7 @@ impl App {
             return;
         };
         // Popups move with the keymap's line keys (rebindable like everywhere else).
-        let action = self.keymap.action(&k);
+        let action = self.keymap.action(self.tab.key(), &k);
         let down = action == Some(Action::Down);
         let up = action == Some(Action::Up);
         // Each popup's own keys (see `PopupKey`).

@@ -60,7 +60,7 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("{e} ({})", crate::store::db_redact(&url)))?;
 
-    let (keymap, problems) = Keymap::new(&config.keys);
+    let (keymap, problems) = Keymap::new(&config.keys, &crate::ui::screens::TabId::layers());
     let opts = AppOptions::from_config(&config, launch.tab.as_deref(), &db);
 
     // A remembered login opens straight in: no bcrypt on every start.
@@ -93,21 +93,9 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     // auto-release, expiries, SLA breaches) and stops with the program.
     let worker = (is_demo && config.worker.in_process_on_demo)
         .then(|| crate::worker::spawn(db.clone(), &config, cancel.clone()));
-    let (feed_tx, mut feed_rx) = mpsc::unbounded_channel();
-    tokio::spawn(feed::run(
-        db.clone(),
-        feed_tx,
-        cancel.clone(),
-        Duration::from_millis(config.live.poll_ms.max(50)),
-    ));
-    let forward = tx.clone();
-    tokio::spawn(async move {
-        while let Some(change) = feed_rx.recv().await {
-            if forward.send(AppEvent::Feed(change)).is_err() {
-                break;
-            }
-        }
-    });
+    let poll = Duration::from_millis(config.live.poll_ms.max(50));
+    let hub = feed::Hub::start(db.clone(), cancel.clone(), poll);
+    follow_feed(&hub, tx.clone());
 
     let (guard, mut terminal) = TerminalGuard::enter(config.ui.mouse)
         .map_err(|e| format!("cannot set up the terminal: {e}"))?;
@@ -176,4 +164,29 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     }
     db.close().await;
     result
+}
+
+/// Hands the process's change feed to one App until it goes away. A listener that fell behind
+/// is told the feed reconnected, so it refetches what it shows rather than miss a change.
+pub fn follow_feed(hub: &feed::Hub, app: mpsc::UnboundedSender<AppEvent>) {
+    let mut changes = hub.subscribe();
+    tokio::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            let changes_now = match changes.recv().await {
+                Ok(change) => vec![change],
+                // As after a lost connection: everything shown is fetched again.
+                Err(RecvError::Lagged(_)) => vec![
+                    feed::Change::Connection { live: false },
+                    feed::Change::Connection { live: true },
+                ],
+                Err(RecvError::Closed) => break,
+            };
+            for change in changes_now {
+                if app.send(AppEvent::Feed(change)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
 }

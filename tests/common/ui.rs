@@ -155,7 +155,8 @@ impl Harness {
     /// [`Harness::new`] with options of the test's own.
     pub async fn with_options(db: &Db, email: &str, opts: AppOptions) -> Harness {
         let (tx, rx) = mpsc::unbounded_channel();
-        let (keymap, problems) = Keymap::new(&BTreeMap::new());
+        let (keymap, problems) =
+            Keymap::new(&BTreeMap::new(), &obryl::ui::screens::TabId::layers());
         assert!(problems.is_empty());
         let mut app = App::new(db.clone(), tx, keymap, opts, anchor());
         let who = actor(db, email).await;
@@ -172,7 +173,7 @@ impl Harness {
     /// The login screen (nobody logged in yet).
     pub async fn login_screen(db: &Db, locale: Locale) -> Harness {
         let (tx, rx) = mpsc::unbounded_channel();
-        let (keymap, _) = Keymap::new(&BTreeMap::new());
+        let (keymap, _) = Keymap::new(&BTreeMap::new(), &obryl::ui::screens::TabId::layers());
         let mut app = App::new(
             db.clone(),
             tx,

@@ -11,7 +11,7 @@ use crate::office::format;
 use crate::service::{self, ServiceError};
 use crate::store::content::{ArticleFilter, ArticleRow};
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -42,7 +42,15 @@ impl Identified for ArticleRow {
     }
 }
 
+/// This screen's own actions.
+const EDIT: Verb = Verb("edit");
+const SET_STATUS: Verb = Verb("set_status");
+
 impl ListScreen for ArticlesScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(EDIT, &["w"], Permission::ArticlesEdit),
+        Declared::write(SET_STATUS, &["t"], Permission::ArticlesEdit),
+    ];
     type Row = ArticleRow;
     type Detail = ArticleDetail;
 
@@ -135,13 +143,10 @@ impl ListScreen for ArticlesScreen {
     fn subject(&self, a: &ArticleRow) -> Option<(&'static str, i64)> {
         Some(("article", a.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        matches!(action, Action::Edit | Action::SetStatus).then_some(Permission::ArticlesEdit)
-    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::ArticlesEdit) {
-            out.extend([Action::Edit, Action::SetStatus]);
+            out.extend([Action::Screen(EDIT), Action::Screen(SET_STATUS)]);
         }
         out.push(Action::History);
         out
@@ -153,7 +158,7 @@ impl ListScreen for ArticlesScreen {
         let a = self.list.current()?;
         let (id, seen, l) = (a.id, Some(a.lock_version), ctx.locale);
         match action {
-            Action::Edit => {
+            Action::Screen(EDIT) => {
                 // First line the title, second the excerpt, then a blank line and the body.
                 let text = format!(
                     "{}\n{}\n\n{}",
@@ -166,7 +171,7 @@ impl ListScreen for ArticlesScreen {
                     purpose: edit(id, seen, l).starting_with(text),
                 }])
             }
-            Action::SetStatus => {
+            Action::Screen(SET_STATUS) => {
                 let from = ArticleStatus::parse(&a.status).ok()?;
                 let options: Vec<_> = from
                     .next_states()

@@ -11,13 +11,13 @@ use crate::service::ServiceError;
 use crate::store::audit::{AuditFilter, AuditRow};
 use crate::store::{Anchor, Cursor};
 use crate::tr;
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
 use crate::ui::widgets::virtual_table::{Cell, Column, ListView};
 
-use super::{Ctx, DetailState, ListScreen, TabId};
+use super::{Ctx, DetailState, Effect, ListScreen, TabId};
 
 #[derive(Default)]
 pub struct AuditScreen {
@@ -149,7 +149,11 @@ impl AuditScreen {
     }
 }
 
+/// This screen's own actions.
+const FOLLOW: Verb = Verb("follow");
+
 impl ListScreen for AuditScreen {
+    const ACTIONS: &'static [Declared] = &[Declared::read(FOLLOW, &["f"])];
     type Row = AuditRow;
     type Detail = ();
 
@@ -296,7 +300,16 @@ impl ListScreen for AuditScreen {
         format!("audit #{} ({} #{})", r.id, r.auditable_type, r.auditable_id)
     }
     fn actions(&self, _ctx: &Ctx) -> Vec<Action> {
-        vec![Action::Follow]
+        vec![Action::Screen(FOLLOW)]
+    }
+    /// `f`: follow the log live (new rows come in at the top), or stop.
+    fn act(&mut self, action: Action, _ctx: &Ctx) -> Option<Vec<Effect>> {
+        (action == Action::Screen(FOLLOW)).then_some(())?;
+        self.follow = !self.follow;
+        Some(match self.follow {
+            true => vec![Effect::Reload],
+            false => Vec::new(),
+        })
     }
     fn watches(&self, _t: &str) -> bool {
         true

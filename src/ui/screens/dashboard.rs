@@ -16,7 +16,7 @@ use crate::office::analytics::{self, DeveloperEarning, MonthRow, WeekLoad, YearM
 use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::{Anchor, Cursor, Page};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -89,7 +89,20 @@ fn percent_text(p: Option<f64>, locale: Locale) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// The dashboard's own actions: twelve months back or forward, another currency, the
+/// tickets that breached their SLA in the selected month.
+const PREVIOUS_MONTHS: Verb = Verb("previous_months");
+const NEXT_MONTHS: Verb = Verb("next_months");
+const SWITCH_CURRENCY: Verb = Verb("switch_currency");
+const BREACHED_TICKETS: Verb = Verb("breached_tickets");
+
 impl ListScreen for DashboardScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::read(PREVIOUS_MONTHS, &["["]),
+        Declared::read(NEXT_MONTHS, &["]"]),
+        Declared::read(SWITCH_CURRENCY, &["s"]),
+        Declared::read(BREACHED_TICKETS, &["f"]),
+    ];
     type Row = MonthRow;
     type Detail = MonthPanels;
 
@@ -277,29 +290,24 @@ impl ListScreen for DashboardScreen {
         format!("{} {}", r.month, r.currency)
     }
     fn actions(&self, _ctx: &Ctx) -> Vec<Action> {
-        vec![
-            Action::WeekBack,
-            Action::WeekForward,
-            Action::Sort,
-            Action::Follow,
-        ]
+        Self::ACTIONS
+            .iter()
+            .map(|d| Action::Screen(d.verb))
+            .collect()
     }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
-        match action {
-            Action::WeekBack => Some(ctx.t("dashboard.earlier")),
-            Action::WeekForward => Some(ctx.t("dashboard.later")),
-            Action::Sort => Some(ctx.t("dashboard.switch_currency")),
-            Action::Open => Some(ctx.t("dashboard.open_paid")),
-            Action::Follow => Some(ctx.t("dashboard.open_breached")),
-            _ => None,
-        }
+        (action == Action::Open).then(|| ctx.t("dashboard.open_paid"))
     }
     fn act(&mut self, action: Action, _ctx: &Ctx) -> Option<Vec<Effect>> {
         let step = match action {
-            Action::WeekBack => -1,
-            Action::WeekForward => 1,
-            // `f`: the tickets whose SLA breached that month.
-            Action::Follow => {
+            Action::Screen(PREVIOUS_MONTHS) => -1,
+            Action::Screen(NEXT_MONTHS) => 1,
+            Action::Screen(SWITCH_CURRENCY) => {
+                self.cycle_sort(false);
+                return Some(vec![Effect::Reload]);
+            }
+            // The tickets whose SLA breached that month.
+            Action::Screen(BREACHED_TICKETS) => {
                 let r = self.list.current()?;
                 return Some(vec![Effect::Visit {
                     tab: TabId::Tickets,

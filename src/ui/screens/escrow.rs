@@ -18,7 +18,7 @@ use crate::office::format;
 use crate::service::{self, ServiceError};
 use crate::store::escrows::{EscrowRow, Filter};
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -71,7 +71,19 @@ impl Identified for EscrowRow {
     }
 }
 
+/// This screen's own actions.
+const RELEASE: Verb = Verb("release");
+const REFUND: Verb = Verb("refund");
+const DECIDE_DISPUTE: Verb = Verb("decide_dispute");
+const WITHDRAW: Verb = Verb("withdraw");
+
 impl ListScreen for EscrowScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(RELEASE, &["R"], Permission::EscrowRelease),
+        Declared::write(REFUND, &["F"], Permission::EscrowRefund),
+        Declared::write(DECIDE_DISPUTE, &["D"], Permission::EscrowRelease),
+        Declared::write(WITHDRAW, &["W"], Permission::EscrowRelease),
+    ];
     type Row = EscrowRow;
     type Detail = EscrowDetail;
 
@@ -348,23 +360,14 @@ impl ListScreen for EscrowScreen {
     fn subject(&self, r: &EscrowRow) -> Option<(&'static str, i64)> {
         Some(("escrow", r.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        match action {
-            Action::Release | Action::DecideDispute | Action::Withdraw => {
-                Some(Permission::EscrowRelease)
-            }
-            Action::Refund => Some(Permission::EscrowRefund),
-            _ => None,
-        }
-    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         // Offered with the permission, and when the current row's state allows it.
         let row = self.list.current();
         let mut out: Vec<Action> = [
-            Action::Release,
-            Action::Refund,
-            Action::DecideDispute,
-            Action::Withdraw,
+            Action::Screen(RELEASE),
+            Action::Screen(REFUND),
+            Action::Screen(DECIDE_DISPUTE),
+            Action::Screen(WITHDRAW),
         ]
         .into_iter()
         .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
@@ -383,7 +386,7 @@ impl ListScreen for EscrowScreen {
             return Some(vec![Effect::Refuse(why)]);
         }
         let (id, seen, locale) = (r.id, Some(r.lock_version), ctx.locale);
-        if action == Action::Withdraw {
+        if action == Action::Screen(WITHDRAW) {
             return Some(vec![jobs::withdraw_confirm(r, locale)]);
         }
         let remaining = format::money(r.amounts().remaining(), &r.currency, locale);
@@ -401,21 +404,21 @@ impl ListScreen for EscrowScreen {
         let currency = r.currency.clone();
         let c = currency.clone();
         let (key, submit): (&str, Arc<dyn Fn(String) -> Job + Send + Sync>) = match action {
-            Action::Release => (
+            Action::Screen(RELEASE) => (
                 "escrow_view.release_title",
                 Arc::new(move |typed| {
                     let mv = typed_take(&typed, &c, locale).map(Move::Release);
                     move_step(id, seen, mv, locale)
                 }),
             ),
-            Action::Refund => (
+            Action::Screen(REFUND) => (
                 "escrow_view.refund_title",
                 Arc::new(move |typed| {
                     let mv = typed_take(&typed, &c, locale).map(Move::Refund);
                     move_step(id, seen, mv, locale)
                 }),
             ),
-            Action::DecideDispute => (
+            Action::Screen(DECIDE_DISPUTE) => (
                 "escrow_view.dispute_title",
                 Arc::new(move |typed| {
                     let mv = typed_split(&typed, &c, locale).map(Move::Dispute);
@@ -458,8 +461,8 @@ use crate::office::escrow::waiting;
 
 fn action_code(action: Action) -> &'static str {
     match action {
-        Action::Release => "release",
-        Action::Refund => "refund",
+        Action::Screen(RELEASE) => "release",
+        Action::Screen(REFUND) => "refund",
         _ => "dispute",
     }
 }
@@ -492,7 +495,7 @@ fn refusal(action: Action, r: &EscrowRow, ctx: &Ctx) -> Option<String> {
     let status = EscrowStatus::parse(&r.status).ok()?;
     let (allowed, key) = match action {
         // Releases and refunds come in any order while something is left.
-        Action::Release | Action::Refund => (
+        Action::Screen(RELEASE) | Action::Screen(REFUND) => (
             matches!(
                 status,
                 EscrowStatus::Held
@@ -501,13 +504,15 @@ fn refusal(action: Action, r: &EscrowRow, ctx: &Ctx) -> Option<String> {
             ),
             match (action, status) {
                 (_, EscrowStatus::Disputed) => "escrow_view.dispute_first",
-                (Action::Release, _) => "escrow_view.not_releasable",
+                (Action::Screen(RELEASE), _) => "escrow_view.not_releasable",
                 _ => "escrow_view.not_refundable",
             },
         ),
-        Action::DecideDispute => (status == EscrowStatus::Disputed, "escrow_view.not_disputed"),
+        Action::Screen(DECIDE_DISPUTE) => {
+            (status == EscrowStatus::Disputed, "escrow_view.not_disputed")
+        }
         // Anyone who may take the decision may withdraw it (the first approver included).
-        Action::Withdraw => {
+        Action::Screen(WITHDRAW) => {
             let id = r.id.to_string();
             return waiting(r)
                 .is_none()
@@ -533,7 +538,7 @@ fn refusal(action: Action, r: &EscrowRow, ctx: &Ctx) -> Option<String> {
                 | ProjectStatus::Completed
         )
     });
-    if action == Action::Release && !under_way {
+    if action == Action::Screen(RELEASE) && !under_way {
         let state = format::status("project", &r.project_status, ctx.locale);
         let title = sanitize_line(&r.project_title);
         return Some(ctx.ta(

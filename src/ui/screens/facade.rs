@@ -9,7 +9,7 @@ use crate::domain::Permission;
 use crate::store::{Anchor, Cursor};
 
 use super::{Ctx, Effect, ListScreen, TabId};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared};
 use crate::ui::data::{Job, Typed};
 use crate::ui::widgets::detail::{self, DetailLine};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -73,6 +73,8 @@ pub trait Screen {
     fn sort_label(&self, ctx: &Ctx) -> String;
 
     // Actions and live updates.
+    /// The screen's own actions as it declares them (`ListScreen::ACTIONS`).
+    fn declared(&self) -> &'static [Declared];
     fn actions(&self, ctx: &Ctx) -> Vec<Action>;
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>>;
     fn needs(&self, action: Action) -> Option<Permission>;
@@ -252,6 +254,9 @@ impl<S: ListScreen> Screen for S {
     }
     fn needs(&self, action: Action) -> Option<Permission> {
         ListScreen::needs(self, action)
+    }
+    fn declared(&self) -> &'static [Declared] {
+        S::ACTIONS
     }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         ListScreen::action_label(self, action, ctx)

@@ -7,13 +7,13 @@
 
 use ratatui::layout::Constraint;
 
-use crate::domain::{Currency, Permission, sanitize_line};
+use crate::domain::{Currency, sanitize_line};
 use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::escrows::TransferRow;
 use crate::store::ledger::{AccountRow, TransferFilter};
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -103,7 +103,15 @@ fn account_lines(title: String, a: &AccountRow, ctx: &Ctx, out: &mut Vec<DetailL
     ));
 }
 
+/// This screen's own actions.
+const VERIFY: Verb = Verb("verify");
+const SHOW_ACCOUNTS: Verb = Verb("accounts");
+
 impl ListScreen for LedgerScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::read(VERIFY, &["v"]),
+        Declared::read(SHOW_ACCOUNTS, &["b"]),
+    ];
     type Row = TransferRow;
     type Detail = TransferDetail;
 
@@ -338,16 +346,13 @@ impl ListScreen for LedgerScreen {
     fn reference(&self, t: &TransferRow) -> String {
         t.idempotency_key.clone()
     }
-    fn needs(&self, _action: Action) -> Option<Permission> {
-        None
-    }
     fn actions(&self, _ctx: &Ctx) -> Vec<Action> {
-        vec![Action::Verify, Action::Accounts]
+        vec![Action::Screen(VERIFY), Action::Screen(SHOW_ACCOUNTS)]
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
         match action {
-            Action::Verify => Some(vec![Effect::Choose(jobs::verify(ctx.locale))]),
-            Action::Accounts => Some(vec![Effect::Choose(jobs::accounts(ctx.locale))]),
+            Action::Screen(VERIFY) => Some(vec![Effect::Choose(jobs::verify(ctx.locale))]),
+            Action::Screen(SHOW_ACCOUNTS) => Some(vec![Effect::Choose(jobs::accounts(ctx.locale))]),
             _ => None,
         }
     }

@@ -34,7 +34,7 @@ use crate::service::Actor;
 use crate::store::{Anchor, Cursor};
 use crate::tr;
 
-use super::action::Action;
+use super::action::{Action, Declared};
 use super::data::{Job, Typed};
 use super::theme::Theme;
 use super::widgets::detail::DetailLine;
@@ -356,6 +356,10 @@ pub trait ListScreen {
     /// The row's reference for `y` (copied over OSC 52).
     fn reference(&self, row: &Self::Row) -> String;
 
+    /// The screen's own actions, declared once: name, default keys, permission, whether it
+    /// writes (the keymap, footer, help, read-only mode and permission checks read it).
+    const ACTIONS: &'static [Declared] = &[];
+
     /// Actions this screen offers the actor now (for the footer and help).
     fn actions(&self, _ctx: &Ctx) -> Vec<Action> {
         Vec::new()
@@ -366,8 +370,11 @@ pub trait ListScreen {
     }
     /// The permission an action of this screen needs: a key pressed without it is refused
     /// with the permission's name, before anything opens.
-    fn needs(&self, _action: Action) -> Option<Permission> {
-        None
+    fn needs(&self, action: Action) -> Option<Permission> {
+        match action {
+            Action::Screen(verb) => super::action::find(Self::ACTIONS, verb)?.needs,
+            _ => None,
+        }
     }
     /// Enter on a row, when it does something other than open the detail (a month of the
     /// dashboard opens the commissions it counts).

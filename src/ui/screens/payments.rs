@@ -19,7 +19,7 @@ use crate::service::ServiceError;
 use crate::store::escrows::PaymentRow;
 use crate::store::payments::Filter;
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -72,8 +72,8 @@ fn refusal(action: Action, r: &PaymentRow, ctx: &Ctx) -> Option<String> {
         return None;
     }
     let key = match action {
-        Action::ConfirmPayment => "payments_view.not_confirmable",
-        Action::FailPayment => "payments_view.not_failable",
+        Action::Screen(CONFIRM_PAYMENT) => "payments_view.not_confirmable",
+        Action::Screen(FAIL_PAYMENT) => "payments_view.not_failable",
         _ => return None,
     };
     let status = format::status("payment", &r.status, ctx.locale);
@@ -90,7 +90,17 @@ fn payment_line(p: &PaymentRow, ctx: &Ctx) -> String {
     )
 }
 
+/// This screen's own actions.
+const CONFIRM_PAYMENT: Verb = Verb("confirm_payment");
+const FAIL_PAYMENT: Verb = Verb("fail_payment");
+const RECONCILE: Verb = Verb("reconcile");
+
 impl ListScreen for PaymentsScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(CONFIRM_PAYMENT, &["K"], Permission::EscrowRelease),
+        Declared::write(FAIL_PAYMENT, &["x"], Permission::EscrowRelease),
+        Declared::read(RECONCILE, &["I"]),
+    ];
     type Row = PaymentRow;
     type Detail = PaymentDetail;
 
@@ -306,24 +316,23 @@ impl ListScreen for PaymentsScreen {
     fn subject(&self, r: &PaymentRow) -> Option<(&'static str, i64)> {
         Some(("payment_transaction", r.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        matches!(action, Action::ConfirmPayment | Action::FailPayment)
-            .then_some(Permission::EscrowRelease)
-    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         // Offered with the permission, and when the current row's status allows it.
         let row = self.list.current();
-        let mut out: Vec<Action> = [Action::ConfirmPayment, Action::FailPayment]
-            .into_iter()
-            .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
-            .filter(|a| row.is_none_or(|r| refusal(*a, r, ctx).is_none()))
-            .collect();
-        out.push(Action::Reconcile);
+        let mut out: Vec<Action> = [
+            Action::Screen(CONFIRM_PAYMENT),
+            Action::Screen(FAIL_PAYMENT),
+        ]
+        .into_iter()
+        .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
+        .filter(|a| row.is_none_or(|r| refusal(*a, r, ctx).is_none()))
+        .collect();
+        out.push(Action::Screen(RECONCILE));
         out.push(Action::History);
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
-        if action == Action::Reconcile {
+        if action == Action::Screen(RECONCILE) {
             // A report reads only; recording what it shows goes through K / x's rules.
             return Some(vec![jobs::reconcile_start(ctx.data_dir, ctx.locale)]);
         }
@@ -337,7 +346,7 @@ impl ListScreen for PaymentsScreen {
         }
         let locale = ctx.locale;
         match action {
-            Action::ConfirmPayment => {
+            Action::Screen(CONFIRM_PAYMENT) => {
                 let row = r.clone();
                 let title = ctx.ta(
                     "payments_view.confirm_title",
@@ -353,7 +362,7 @@ impl ListScreen for PaymentsScreen {
                     submit: Arc::new(move |typed| jobs::confirm_step(&row, typed, locale)),
                 }])
             }
-            Action::FailPayment => Some(vec![jobs::fail_step(r, locale)]),
+            Action::Screen(FAIL_PAYMENT) => Some(vec![jobs::fail_step(r, locale)]),
             _ => None,
         }
     }

@@ -22,7 +22,7 @@ use crate::office::payout_file::Owed;
 use crate::service::ServiceError;
 use crate::store::payouts::{PayoutFilter, PayoutRow};
 use crate::store::{Anchor, Cursor, Page};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Job, Typed};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -102,7 +102,17 @@ fn developer(r: &PayoutRow) -> String {
     r.developer_name.clone().unwrap_or_else(|| "—".into())
 }
 
+/// This screen's own actions.
+const CREATE: Verb = Verb("create");
+const CONFIRM_PAYMENT: Verb = Verb("confirm_payment");
+const FAIL_PAYMENT: Verb = Verb("fail_payment");
+
 impl ListScreen for PayoutsScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(CREATE, &["N"], Permission::EscrowRelease),
+        Declared::write(CONFIRM_PAYMENT, &["K"], Permission::EscrowRelease),
+        Declared::write(FAIL_PAYMENT, &["x"], Permission::EscrowRelease),
+    ];
     type Row = PayoutRow;
     type Detail = PayoutDetail;
 
@@ -333,28 +343,24 @@ impl ListScreen for PayoutsScreen {
     fn subject(&self, r: &PayoutRow) -> Option<(&'static str, i64)> {
         Some(("payment_transaction", r.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        matches!(
-            action,
-            Action::Create | Action::ConfirmPayment | Action::FailPayment
-        )
-        .then_some(Permission::EscrowRelease)
-    }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         match action {
-            Action::Create => Some(ctx.t("payouts_view.new_batch")),
-            Action::ConfirmPayment => Some(ctx.t("payouts_view.mark_sent")),
-            Action::FailPayment => Some(ctx.t("payouts_view.mark_failed")),
+            Action::Screen(CREATE) => Some(ctx.t("payouts_view.new_batch")),
+            Action::Screen(CONFIRM_PAYMENT) => Some(ctx.t("payouts_view.mark_sent")),
+            Action::Screen(FAIL_PAYMENT) => Some(ctx.t("payouts_view.mark_failed")),
             _ => None,
         }
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::EscrowRelease) {
-            out.push(Action::Create);
+            out.push(Action::Screen(CREATE));
             // Offered on a payout the provider has not answered for yet.
             if self.list.current().is_some_and(open) {
-                out.extend([Action::ConfirmPayment, Action::FailPayment]);
+                out.extend([
+                    Action::Screen(CONFIRM_PAYMENT),
+                    Action::Screen(FAIL_PAYMENT),
+                ]);
             }
         }
         out.push(Action::History);
@@ -366,7 +372,7 @@ impl ListScreen for PayoutsScreen {
             return Some(vec![ctx.refuse(p)]);
         }
         let locale = ctx.locale;
-        if action == Action::Create {
+        if action == Action::Screen(CREATE) {
             let dir = ctx.data_dir.map(|d| d.join("exports"));
             return Some(vec![Effect::Choose(jobs::pick_provider(dir, locale))]);
         }
@@ -375,8 +381,8 @@ impl ListScreen for PayoutsScreen {
             return Some(vec![Effect::Refuse(why)]);
         }
         match action {
-            Action::ConfirmPayment => Some(vec![jobs::mark_sent(r, locale)]),
-            Action::FailPayment => Some(vec![jobs::mark_failed(r, locale)]),
+            Action::Screen(CONFIRM_PAYMENT) => Some(vec![jobs::mark_sent(r, locale)]),
+            Action::Screen(FAIL_PAYMENT) => Some(vec![jobs::mark_failed(r, locale)]),
             _ => None,
         }
     }

@@ -3,7 +3,7 @@
 use ratatui::layout::Constraint;
 
 use crate::domain::{Permission, ProjectStatus};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 
 use crate::office;
 use crate::office::format;
@@ -39,7 +39,19 @@ pub fn status_tone(status: &str) -> Tone {
     }
 }
 
+/// This screen's own actions.
+const ASSIGN_TO: Verb = Verb("assign_to");
+const SET_STATUS: Verb = Verb("set_status");
+const REPLY: Verb = Verb("reply");
+const NOTE: Verb = Verb("note");
+
 impl ListScreen for ProjectsScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(ASSIGN_TO, &["A"], Permission::ProjectsAssign),
+        Declared::write(SET_STATUS, &["t"], Permission::ProjectsTransition),
+        Declared::write(REPLY, &["c"], Permission::ProjectsTransition),
+        Declared::write(NOTE, &["i"], Permission::ProjectsTransition),
+    ];
     type Row = ProjectRow;
     type Detail = ProjectDetail;
 
@@ -290,22 +302,17 @@ impl ListScreen for ProjectsScreen {
     fn subject(&self, r: &ProjectRow) -> Option<(&'static str, i64)> {
         Some(("project", r.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        match action {
-            Action::AssignTo => Some(Permission::ProjectsAssign),
-            Action::SetStatus | Action::Reply | Action::Note => {
-                Some(Permission::ProjectsTransition)
-            }
-            _ => None,
-        }
-    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::ProjectsAssign) {
-            out.push(Action::AssignTo);
+            out.push(Action::Screen(ASSIGN_TO));
         }
         if ctx.may(Permission::ProjectsTransition) {
-            out.extend([Action::SetStatus, Action::Reply, Action::Note]);
+            out.extend([
+                Action::Screen(SET_STATUS),
+                Action::Screen(REPLY),
+                Action::Screen(NOTE),
+            ]);
         }
         out.push(Action::History);
         out
@@ -317,9 +324,9 @@ impl ListScreen for ProjectsScreen {
         let r = self.list.current()?;
         let (id, seen, l) = (r.id, Some(r.lock_version), ctx.locale);
         match action {
-            Action::AssignTo => Some(vec![Effect::Choose(developers(r, ctx.now, l))]),
-            Action::Reply | Action::Note => {
-                let internal = action == Action::Note;
+            Action::Screen(ASSIGN_TO) => Some(vec![Effect::Choose(developers(r, ctx.now, l))]),
+            Action::Screen(REPLY) | Action::Screen(NOTE) => {
+                let internal = action == Action::Screen(NOTE);
                 let key = if internal {
                     "compose.project_note_title"
                 } else {
@@ -331,7 +338,7 @@ impl ListScreen for ProjectsScreen {
                     purpose: message(id, internal, l),
                 }])
             }
-            Action::SetStatus => {
+            Action::Screen(SET_STATUS) => {
                 // Only the moves the state machine allows; `assigned` goes through A.
                 let from = ProjectStatus::parse(&r.status).ok()?;
                 let options: Vec<_> = from

@@ -75,6 +75,20 @@ macro_rules! registry {
             }
 
             /// The permission needed to open the screen (None: any staff member).
+            /// The screen's own actions as its module declares them.
+            pub fn declared(self) -> &'static [crate::ui::action::Declared] {
+                use super::ListScreen;
+                match self {
+                    $(TabId::$tab => <$tty>::ACTIONS,)+
+                    $(TabId::$view => <$vty>::ACTIONS,)+
+                }
+            }
+
+            /// Every screen's key with its declared actions (the keymap's layers).
+            pub fn layers() -> Vec<(&'static str, &'static [crate::ui::action::Declared])> {
+                TabId::EVERY.iter().map(|t| (t.key(), t.declared())).collect()
+            }
+
             pub fn permission(self) -> Option<Permission> {
                 match self {
                     $(TabId::$tab => $tperm,)+

@@ -11,7 +11,7 @@ use crate::service;
 use crate::service::ServiceError;
 use crate::store::reviews::{Filter, ReviewListRow, Sort};
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job, ReviewDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -46,7 +46,15 @@ fn rating_tone(rating: i64) -> Tone {
     }
 }
 
+/// This screen's own actions.
+const HIDE: Verb = Verb("hide");
+const RESTORE: Verb = Verb("restore");
+
 impl ListScreen for ReviewsScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(HIDE, &["H"], Permission::ReviewsModerate),
+        Declared::write(RESTORE, &["U"], Permission::ReviewsModerate),
+    ];
     type Row = ReviewListRow;
     type Detail = ReviewDetail;
 
@@ -194,19 +202,16 @@ impl ListScreen for ReviewsScreen {
         let mut out = Vec::new();
         if ctx.may(Permission::ReviewsModerate) {
             match self.list.current().map(|r| r.hidden_at.is_some()) {
-                Some(true) => out.push(Action::Restore),
-                Some(false) => out.push(Action::Hide),
+                Some(true) => out.push(Action::Screen(RESTORE)),
+                Some(false) => out.push(Action::Screen(HIDE)),
                 None => {}
             }
         }
         out.push(Action::History);
         out
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        matches!(action, Action::Hide | Action::Restore).then_some(Permission::ReviewsModerate)
-    }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
-        if !matches!(action, Action::Hide | Action::Restore) {
+        if !matches!(action, Action::Screen(HIDE) | Action::Screen(RESTORE)) {
             return None;
         }
         if !ctx.may(Permission::ReviewsModerate) {
@@ -215,14 +220,14 @@ impl ListScreen for ReviewsScreen {
         let r = self.list.current()?;
         let id = r.id.to_string();
         match (action, r.hidden_at.is_some()) {
-            (Action::Hide, false) => Some(vec![Effect::Compose {
+            (Action::Screen(HIDE), false) => Some(vec![Effect::Compose {
                 title: ctx.ta(
                     "compose.hide_review_title",
                     &[("id", &id), ("by", &r.reviewer_name)],
                 ),
                 purpose: hide(r.id, ctx.locale),
             }]),
-            (Action::Restore, true) => Some(vec![Effect::Confirm {
+            (Action::Screen(RESTORE), true) => Some(vec![Effect::Confirm {
                 title: ctx.t("confirm.title"),
                 question: ctx.ta(
                     "confirm.restore_review",
@@ -230,7 +235,9 @@ impl ListScreen for ReviewsScreen {
                 ),
                 job: restore(r.id, ctx.locale),
             }]),
-            (Action::Hide, true) => Some(vec![Effect::Refuse(ctx.t("reviews.already_hidden"))]),
+            (Action::Screen(HIDE), true) => {
+                Some(vec![Effect::Refuse(ctx.t("reviews.already_hidden"))])
+            }
             _ => Some(vec![Effect::Refuse(ctx.t("reviews.not_hidden"))]),
         }
     }

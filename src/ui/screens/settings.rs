@@ -12,7 +12,7 @@ use crate::service::{self, ServiceError};
 use crate::store::audit::AuditRow;
 use crate::store::settings::SettingRow;
 use crate::store::{Anchor, Cursor, Page};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -45,7 +45,11 @@ impl Identified for SettingRow {
     }
 }
 
+/// This screen's own actions.
+const EDIT: Verb = Verb("edit");
+
 impl ListScreen for SettingsScreen {
+    const ACTIONS: &'static [Declared] = &[Declared::write(EDIT, &["w"], Permission::SettingsEdit)];
     type Row = SettingRow;
     type Detail = SettingDetail;
 
@@ -152,19 +156,16 @@ impl ListScreen for SettingsScreen {
     fn subject(&self, s: &SettingRow) -> Option<(&'static str, i64)> {
         Some(("setting", s.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        (action == Action::Edit).then_some(Permission::SettingsEdit)
-    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::SettingsEdit) {
-            out.push(Action::Edit);
+            out.push(Action::Screen(EDIT));
         }
         out.push(Action::History);
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
-        if action != Action::Edit || !self.actions(ctx).contains(&action) {
+        if action != Action::Screen(EDIT) || !self.actions(ctx).contains(&action) {
             return None;
         }
         let s = self.list.current()?;

@@ -15,7 +15,7 @@ use crate::store::audit::AuditRow;
 use crate::store::tokens::TokenRow;
 use crate::store::{Anchor, Cursor};
 use crate::tr;
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -55,7 +55,15 @@ fn expiry(r: &TokenRow, ctx: &Ctx) -> (String, Tone) {
     }
 }
 
+/// This screen's own actions.
+const CREATE: Verb = Verb("create");
+const SWITCH_OFF: Verb = Verb("switch_off");
+
 impl ListScreen for TokensScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(CREATE, &["N"], Permission::ApiTokensManage),
+        Declared::write(SWITCH_OFF, &["O"], Permission::ApiTokensManage),
+    ];
     type Row = TokenRow;
     type Detail = TokenDetail;
 
@@ -161,22 +169,19 @@ impl ListScreen for TokensScreen {
     fn subject(&self, r: &TokenRow) -> Option<(&'static str, i64)> {
         Some(("api_token", r.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        matches!(action, Action::Create | Action::SwitchOff).then_some(Permission::ApiTokensManage)
-    }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         match action {
-            Action::Create => Some(ctx.t("tokens_view.create")),
-            Action::SwitchOff => Some(ctx.t("tokens_view.revoke")),
+            Action::Screen(CREATE) => Some(ctx.t("tokens_view.create")),
+            Action::Screen(SWITCH_OFF) => Some(ctx.t("tokens_view.revoke")),
             _ => None,
         }
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::ApiTokensManage) {
-            out.push(Action::Create);
+            out.push(Action::Screen(CREATE));
             if self.list.current().is_some() {
-                out.push(Action::SwitchOff);
+                out.push(Action::Screen(SWITCH_OFF));
             }
         }
         out.push(Action::History);
@@ -189,8 +194,8 @@ impl ListScreen for TokensScreen {
         }
         let locale = ctx.locale;
         match action {
-            Action::Create => Some(vec![ask_name(locale)]),
-            Action::SwitchOff => {
+            Action::Screen(CREATE) => Some(vec![ask_name(locale)]),
+            Action::Screen(SWITCH_OFF) => {
                 let r = self.list.current()?;
                 let (id, name) = (r.id, sanitize_line(&r.name));
                 let question = ctx.ta(

@@ -17,7 +17,7 @@ use crate::store::audit::AuditRow;
 use crate::store::deliveries::DeliveryRow;
 use crate::store::webhooks::{EndpointRow, Filter};
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -118,6 +118,7 @@ fn outcome(d: &DeliveryRow, ctx: &Ctx) -> String {
 }
 
 impl ListScreen for WebhooksScreen {
+    const ACTIONS: &'static [Declared] = jobs::ACTIONS;
     type Row = EndpointRow;
     type Detail = EndpointDetail;
 
@@ -299,17 +300,12 @@ impl ListScreen for WebhooksScreen {
     fn subject(&self, r: &EndpointRow) -> Option<(&'static str, i64)> {
         Some((crate::store::webhooks::SUBJECT, r.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        jobs::ACTIONS
-            .contains(&action)
-            .then_some(Permission::WebhooksManage)
-    }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         let row = self.list.current();
         match action {
-            Action::Create => Some(ctx.t("webhooks_view.add")),
-            Action::Edit => Some(ctx.t("webhooks_view.edit")),
-            Action::SwitchOff => Some(match row.map(|r| r.status.as_str()) {
+            Action::Screen(jobs::CREATE) => Some(ctx.t("webhooks_view.add")),
+            Action::Screen(jobs::EDIT) => Some(ctx.t("webhooks_view.edit")),
+            Action::Screen(jobs::SWITCH_OFF) => Some(match row.map(|r| r.status.as_str()) {
                 Some("active") | None => ctx.t("webhooks_view.disable"),
                 Some(_) => ctx.t("webhooks_view.enable"),
             }),
@@ -319,9 +315,10 @@ impl ListScreen for WebhooksScreen {
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::WebhooksManage) {
-            out.push(Action::Create);
+            out.push(Action::Screen(jobs::CREATE));
             if self.list.current().is_some() {
-                out.extend(jobs::ACTIONS.iter().filter(|a| **a != Action::Create));
+                let others = jobs::ACTIONS.iter().filter(|d| d.verb != jobs::CREATE);
+                out.extend(others.map(|d| Action::Screen(d.verb)));
             }
         }
         out.push(Action::History);
@@ -332,7 +329,7 @@ impl ListScreen for WebhooksScreen {
         if !ctx.may(p) {
             return Some(vec![ctx.refuse(p)]);
         }
-        if action == Action::Create {
+        if action == Action::Screen(jobs::CREATE) {
             return Some(vec![jobs::add(self.policy, ctx.locale)]);
         }
         let r = self.list.current()?;

@@ -9,6 +9,7 @@ use crate::service::ServiceError;
 use crate::service::projects::week_start;
 use crate::store::workload::Sort;
 use crate::store::{Anchor, Cursor, SortValue};
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{DeveloperDetail, Job, WEEKS, WorkloadRow};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -54,7 +55,15 @@ pub fn load_tone(planned: i64, capacity: i64) -> (Tone, &'static str) {
     }
 }
 
+/// This screen's own actions.
+const WEEK_BACK: Verb = Verb("week_back");
+const WEEK_FORWARD: Verb = Verb("week_forward");
+
 impl ListScreen for WorkloadScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::read(WEEK_BACK, &["["]),
+        Declared::read(WEEK_FORWARD, &["]"]),
+    ];
     type Row = WorkloadRow;
     type Detail = DeveloperDetail;
 
@@ -79,16 +88,13 @@ impl ListScreen for WorkloadScreen {
         }
     }
     fn actions(&self, _ctx: &Ctx) -> Vec<crate::ui::action::Action> {
-        vec![
-            crate::ui::action::Action::WeekBack,
-            crate::ui::action::Action::WeekForward,
-        ]
+        vec![Action::Screen(WEEK_BACK), Action::Screen(WEEK_FORWARD)]
     }
     fn act(&mut self, action: crate::ui::action::Action, _ctx: &Ctx) -> Option<Vec<super::Effect>> {
         use crate::ui::action::Action;
         let step = match action {
-            Action::WeekBack => -1,
-            Action::WeekForward => 1,
+            Action::Screen(WEEK_BACK) => -1,
+            Action::Screen(WEEK_FORWARD) => 1,
             _ => return None,
         };
         self.from += Duration::weeks(step);

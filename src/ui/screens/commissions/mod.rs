@@ -11,7 +11,7 @@ use crate::service::ServiceError;
 use crate::service::commissions::{self, Decision, Kind};
 use crate::store::commissions::{CommissionRow, Filter, Sort};
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{CommissionDetail, Job};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -62,7 +62,26 @@ pub fn status_tone(status: &str) -> Tone {
     }
 }
 
+/// This screen's own actions.
+const APPROVE: Verb = Verb("approve");
+const REJECT: Verb = Verb("reject");
+const SELECT: Verb = Verb("select");
+const CANCEL: Verb = Verb("cancel");
+const PAY: Verb = Verb("pay");
+
 impl ListScreen for CommissionsScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(APPROVE, &["a"], Permission::CommissionsApprove),
+        Declared::write(REJECT, &["r"], Permission::CommissionsReject),
+        Declared {
+            verb: SELECT,
+            keys: &["space"],
+            needs: Some(Permission::CommissionsApprove),
+            writes: false,
+        },
+        Declared::write(CANCEL, &["X"], Permission::CommissionsApprove),
+        Declared::write(PAY, &["p"], Permission::CommissionsPay),
+    ];
     type Row = CommissionRow;
     type Detail = CommissionDetail;
 
@@ -394,10 +413,14 @@ impl ListScreen for CommissionsScreen {
             Kind::External => Permission::ExtCommissionsApprove,
         };
         match action {
-            Action::Approve | Action::Select | Action::Cancel => Some(approve),
-            Action::Reject if self.kind == Kind::Platform => Some(Permission::CommissionsReject),
-            Action::Reject => Some(approve),
-            Action::Pay => Some(Permission::CommissionsPay),
+            Action::Screen(APPROVE) | Action::Screen(SELECT) | Action::Screen(CANCEL) => {
+                Some(approve)
+            }
+            Action::Screen(REJECT) if self.kind == Kind::Platform => {
+                Some(Permission::CommissionsReject)
+            }
+            Action::Screen(REJECT) => Some(approve),
+            Action::Screen(PAY) => Some(Permission::CommissionsPay),
             _ => None,
         }
     }
@@ -406,17 +429,17 @@ impl ListScreen for CommissionsScreen {
         // allows it (a pending row is approved or rejected, an approved one paid).
         let row = self.list.current();
         let mut out: Vec<Action> = [
-            Action::Approve,
-            Action::Reject,
-            Action::Select,
-            Action::Cancel,
-            Action::Pay,
+            Action::Screen(APPROVE),
+            Action::Screen(REJECT),
+            Action::Screen(SELECT),
+            Action::Screen(CANCEL),
+            Action::Screen(PAY),
         ]
         .into_iter()
         .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
         .filter(|a| match (decision(*a), row) {
             (Some(d), Some(r)) => {
-                !self.list.selected.is_empty() && *a == Action::Approve
+                !self.list.selected.is_empty() && *a == Action::Screen(APPROVE)
                     || !matches!(
                         commissions::refusal(ctx.actor, r, d),
                         Some(ServiceError::AlreadyDecided { .. } | ServiceError::Invalid { .. })
@@ -439,18 +462,18 @@ impl ListScreen for CommissionsScreen {
         if let (Some(d), Some(r), true) = (
             decision(action),
             self.list.current(),
-            self.list.selected.is_empty() || action != Action::Approve,
+            self.list.selected.is_empty() || action != Action::Screen(APPROVE),
         ) && let Some(why) = commissions::refusal(ctx.actor, r, d)
         {
             let text = crate::office::messages::error_text(&why, l);
             return Some(vec![Effect::Refuse(text)]);
         }
         match action {
-            Action::Select => {
+            Action::Screen(SELECT) => {
                 self.list.toggle_selected();
                 Some(Vec::new())
             }
-            Action::Approve => {
+            Action::Screen(APPROVE) => {
                 // Several selected: each in its own transaction, then one summary.
                 if !self.list.selected.is_empty() {
                     let ids: Vec<i64> = self.list.selected.iter().copied().collect();
@@ -490,7 +513,7 @@ impl ListScreen for CommissionsScreen {
                     job: jobs::approve(kind, r.id, Some(r.lock_version), l),
                 }])
             }
-            Action::Reject => {
+            Action::Screen(REJECT) => {
                 let r = self.list.current()?;
                 Some(vec![Effect::Compose {
                     title: ctx.ta(
@@ -500,7 +523,7 @@ impl ListScreen for CommissionsScreen {
                     purpose: jobs::reject(kind, r.id, Some(r.lock_version), l),
                 }])
             }
-            Action::Cancel => {
+            Action::Screen(CANCEL) => {
                 let r = self.list.current()?;
                 let question = ctx.ta(
                     "confirm.cancel",
@@ -514,7 +537,7 @@ impl ListScreen for CommissionsScreen {
                     purpose: jobs::cancel(kind, r.id, Some(r.lock_version), l),
                 }])
             }
-            Action::Pay => {
+            Action::Screen(PAY) => {
                 let r = self.list.current()?;
                 let (id, seen) = (r.id, Some(r.lock_version));
                 Some(vec![Effect::Prompt {
@@ -581,10 +604,10 @@ fn totals(rows: &[&CommissionRow], locale: crate::domain::Locale) -> String {
 /// The decision an action takes on a commission, if it is one.
 fn decision(action: Action) -> Option<Decision> {
     match action {
-        Action::Approve => Some(Decision::Approve),
-        Action::Reject => Some(Decision::Reject),
-        Action::Pay => Some(Decision::Pay),
-        Action::Cancel => Some(Decision::Cancel),
+        Action::Screen(APPROVE) => Some(Decision::Approve),
+        Action::Screen(REJECT) => Some(Decision::Reject),
+        Action::Screen(PAY) => Some(Decision::Pay),
+        Action::Screen(CANCEL) => Some(Decision::Cancel),
         _ => None,
     }
 }

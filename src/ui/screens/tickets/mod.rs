@@ -13,7 +13,7 @@ use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::tickets::{Filter, Sort, TicketRow};
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Job, TicketDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -151,7 +151,25 @@ fn priority_tone(p: &str) -> Tone {
     }
 }
 
+/// This screen's own actions.
+const ASSIGN_ME: Verb = Verb("assign_me");
+const ASSIGN_TO: Verb = Verb("assign_to");
+const REPLY: Verb = Verb("reply");
+const NOTE: Verb = Verb("note");
+const SET_STATUS: Verb = Verb("set_status");
+const SET_PRIORITY: Verb = Verb("set_priority");
+const LINK_PROJECT: Verb = Verb("link_project");
+
 impl ListScreen for TicketsScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(ASSIGN_ME, &["m"], Permission::TicketsAssign),
+        Declared::write(ASSIGN_TO, &["A"], Permission::TicketsAssign),
+        Declared::write(REPLY, &["c"], Permission::TicketsReply),
+        Declared::write(NOTE, &["i"], Permission::TicketsReply),
+        Declared::write(SET_STATUS, &["t"], Permission::TicketsReply),
+        Declared::write(SET_PRIORITY, &["P"], Permission::TicketsReply),
+        Declared::write(LINK_PROJECT, &["L"], Permission::TicketsReply),
+    ];
     type Row = TicketRow;
     type Detail = TicketDetail;
 
@@ -375,29 +393,18 @@ impl ListScreen for TicketsScreen {
     fn subject(&self, r: &TicketRow) -> Option<(&'static str, i64)> {
         Some(("support_ticket", r.id))
     }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        match action {
-            Action::AssignMe | Action::AssignTo => Some(Permission::TicketsAssign),
-            Action::Reply
-            | Action::Note
-            | Action::SetStatus
-            | Action::SetPriority
-            | Action::LinkProject => Some(Permission::TicketsReply),
-            _ => None,
-        }
-    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::TicketsAssign) {
-            out.extend([Action::AssignMe, Action::AssignTo]);
+            out.extend([Action::Screen(ASSIGN_ME), Action::Screen(ASSIGN_TO)]);
         }
         if ctx.may(Permission::TicketsReply) {
             out.extend([
-                Action::Reply,
-                Action::Note,
-                Action::SetStatus,
-                Action::SetPriority,
-                Action::LinkProject,
+                Action::Screen(REPLY),
+                Action::Screen(NOTE),
+                Action::Screen(SET_STATUS),
+                Action::Screen(SET_PRIORITY),
+                Action::Screen(LINK_PROJECT),
             ]);
         }
         out.push(Action::History);
@@ -410,18 +417,18 @@ impl ListScreen for TicketsScreen {
         let r = self.list.current()?;
         let (id, seen, l) = (r.id, Some(r.lock_version), ctx.locale);
         let effect = match action {
-            Action::AssignMe => {
+            Action::Screen(ASSIGN_ME) => {
                 Effect::write(jobs::assign(id, None, ctx.actor.name.clone(), seen, l))
             }
-            Action::AssignTo => Effect::Choose(jobs::agents(id, r.assignee_id, seen, l)),
-            Action::LinkProject => Effect::Choose(jobs::client_projects(
+            Action::Screen(ASSIGN_TO) => Effect::Choose(jobs::agents(id, r.assignee_id, seen, l)),
+            Action::Screen(LINK_PROJECT) => Effect::Choose(jobs::client_projects(
                 id,
                 r.reference.clone(),
                 r.requester_id,
                 l,
             )),
             // A closed ticket is never reopened: a reply opens a follow-up linked to it.
-            Action::Reply if r.status == TicketStatus::Closed.as_str() => Effect::Compose {
+            Action::Screen(REPLY) if r.status == TicketStatus::Closed.as_str() => Effect::Compose {
                 title: ctx.ta(
                     "compose.follow_up_title",
                     &[
@@ -431,11 +438,11 @@ impl ListScreen for TicketsScreen {
                 ),
                 purpose: jobs::follow_up(id, r.requester_name.clone(), l),
             },
-            Action::Note if r.status == TicketStatus::Closed.as_str() => {
+            Action::Screen(NOTE) if r.status == TicketStatus::Closed.as_str() => {
                 Effect::Refuse(ctx.ta("toast.closed_no_note", &[("reference", &r.reference)]))
             }
-            Action::Reply | Action::Note => {
-                let internal = action == Action::Note;
+            Action::Screen(REPLY) | Action::Screen(NOTE) => {
+                let internal = action == Action::Screen(NOTE);
                 let key = if internal {
                     "compose.note_title"
                 } else {
@@ -452,7 +459,7 @@ impl ListScreen for TicketsScreen {
                     purpose: jobs::reply(id, internal, l),
                 }
             }
-            Action::SetStatus => {
+            Action::Screen(SET_STATUS) => {
                 // Only the moves the state machine allows are offered.
                 let from = TicketStatus::parse(&r.status).ok()?;
                 let options = from
@@ -470,7 +477,7 @@ impl ListScreen for TicketsScreen {
                     options,
                 }
             }
-            Action::SetPriority => {
+            Action::Screen(SET_PRIORITY) => {
                 let options = TicketPriority::ALL
                     .iter()
                     .filter(|p| p.as_str() != r.priority)

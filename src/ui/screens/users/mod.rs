@@ -11,7 +11,7 @@ use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
 use crate::store::{Anchor, Cursor};
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Job, UserDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -172,7 +172,19 @@ impl UsersScreen {
     }
 }
 
+/// This screen's own actions.
+const GRANT_ROLE: Verb = Verb("grant_role");
+const REVOKE_ROLE: Verb = Verb("revoke_role");
+const END_SESSIONS: Verb = Verb("end_sessions");
+const SET_STATUS: Verb = Verb("set_status");
+
 impl ListScreen for UsersScreen {
+    const ACTIONS: &'static [Declared] = &[
+        Declared::write(GRANT_ROLE, &["+"], Permission::UsersManage),
+        Declared::write(REVOKE_ROLE, &["-"], Permission::UsersManage),
+        Declared::write(END_SESSIONS, &["E"], Permission::UsersManage),
+        Declared::write(SET_STATUS, &["t"], Permission::WorkloadEdit),
+    ];
     type Row = PersonRow;
     type Detail = UserDetail;
 
@@ -414,21 +426,25 @@ impl ListScreen for UsersScreen {
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
         if ctx.may(Permission::UsersManage) {
-            out.extend([Action::GrantRole, Action::RevokeRole, Action::EndSessions]);
+            out.extend([
+                Action::Screen(GRANT_ROLE),
+                Action::Screen(REVOKE_ROLE),
+                Action::Screen(END_SESSIONS),
+            ]);
         }
         let developer = self.list.current().is_some_and(|r| r.developer.is_some());
         if developer && ctx.may(Permission::WorkloadEdit) {
-            out.push(Action::SetStatus);
+            out.push(Action::Screen(SET_STATUS));
         }
         out.push(Action::History);
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
         let grant = match action {
-            Action::GrantRole => true,
-            Action::RevokeRole => false,
-            Action::SetStatus => return self.pick_availability(ctx),
-            Action::EndSessions => {
+            Action::Screen(GRANT_ROLE) => true,
+            Action::Screen(REVOKE_ROLE) => false,
+            Action::Screen(SET_STATUS) => return self.pick_availability(ctx),
+            Action::Screen(END_SESSIONS) => {
                 let r = self.list.current()?;
                 return Some(vec![Effect::Confirm {
                     title: ctx.t("confirm.title"),
@@ -494,15 +510,6 @@ impl ListScreen for UsersScreen {
                 &[("usage", ":capacity DEVELOPER_ID HOURS [MAX_PROJECTS]")],
             )),
         }])
-    }
-    fn needs(&self, action: Action) -> Option<Permission> {
-        match action {
-            Action::GrantRole | Action::RevokeRole | Action::EndSessions => {
-                Some(Permission::UsersManage)
-            }
-            Action::SetStatus => Some(Permission::WorkloadEdit),
-            _ => None,
-        }
     }
     fn watches(&self, t: &str) -> bool {
         matches!(t, "user" | "profile")

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::Permission;
 use crate::domain::webhook::Policy;
 use crate::domain::{Locale, sanitize_line};
 use crate::office::format;
@@ -15,18 +16,24 @@ use crate::store::Anchor;
 use crate::store::deliveries::{DeliveryRow, Filter};
 use crate::store::webhooks::EndpointRow;
 use crate::tr;
-use crate::ui::action::Action;
+use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job};
 use crate::ui::screens::{Choices, Ctx, Effect, answer, typed_list};
 
-/// The actions that need webhooks.manage, in the footer's order.
-pub const ACTIONS: [Action; 6] = [
-    Action::Create,
-    Action::Edit,
-    Action::SwitchOff,
-    Action::Rotate,
-    Action::SendTest,
-    Action::Replay,
+/// The webhooks view's own actions, all needing webhooks.manage, in the footer's order.
+pub const CREATE: Verb = Verb("create");
+pub const EDIT: Verb = Verb("edit");
+pub const SWITCH_OFF: Verb = Verb("switch_off");
+pub const ROTATE: Verb = Verb("rotate");
+pub const SEND_TEST: Verb = Verb("send_test");
+pub const REPLAY: Verb = Verb("replay");
+pub const ACTIONS: &[Declared] = &[
+    Declared::write(CREATE, &["N"], Permission::WebhooksManage),
+    Declared::write(EDIT, &["w"], Permission::WebhooksManage),
+    Declared::write(SWITCH_OFF, &["O"], Permission::WebhooksManage),
+    Declared::write(ROTATE, &["Z"], Permission::WebhooksManage),
+    Declared::write(SEND_TEST, &["T"], Permission::WebhooksManage),
+    Declared::write(REPLAY, &["V"], Permission::WebhooksManage),
 ];
 
 /// Failed deliveries a replay offers one by one.
@@ -80,22 +87,22 @@ pub fn act(action: Action, r: &EndpointRow, policy: Policy, ctx: &Ctx) -> Option
         job,
     };
     Some(match action {
-        Action::Edit => edit(r, policy, locale),
-        Action::SwitchOff if r.status == "active" => confirm(
+        Action::Screen(EDIT) => edit(r, policy, locale),
+        Action::Screen(SWITCH_OFF) if r.status == "active" => confirm(
             "webhooks_view.disable_question",
             Job::write(move |db, actor, origin| async move {
                 service::webhooks::disable(&db, &actor, &origin, id, seen).await?;
                 Ok(Done::about(locale, "webhooks_view.disabled_toast", id))
             }),
         ),
-        Action::SwitchOff => confirm(
+        Action::Screen(SWITCH_OFF) => confirm(
             "webhooks_view.enable_question",
             Job::write(move |db, actor, origin| async move {
                 service::webhooks::enable(&db, &actor, &origin, id, seen).await?;
                 Ok(Done::about(locale, "webhooks_view.enabled_toast", id))
             }),
         ),
-        Action::Rotate => confirm(
+        Action::Screen(ROTATE) => confirm(
             "webhooks_view.rotate_question",
             Job::write(move |db, actor, origin| async move {
                 let r = service::webhooks::rotate(&db, &actor, &origin, &policy, id, seen).await?;
@@ -106,11 +113,13 @@ pub fn act(action: Action, r: &EndpointRow, policy: Policy, ctx: &Ctx) -> Option
                     .revealing(tr(locale, "webhooks_view.new_secret_once", &args), r.secret))
             }),
         ),
-        Action::SendTest => Effect::write(Job::write(move |db, actor, origin| async move {
-            service::webhooks::send_test(&db, &actor, &origin, id).await?;
-            Ok(Done::about(locale, "webhooks_view.test_toast", id))
-        })),
-        Action::Replay => Effect::Choose(replay_choices(id, ctx.now, locale)),
+        Action::Screen(SEND_TEST) => {
+            Effect::write(Job::write(move |db, actor, origin| async move {
+                service::webhooks::send_test(&db, &actor, &origin, id).await?;
+                Ok(Done::about(locale, "webhooks_view.test_toast", id))
+            }))
+        }
+        Action::Screen(REPLAY) => Effect::Choose(replay_choices(id, ctx.now, locale)),
         _ => return None,
     })
 }
