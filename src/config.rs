@@ -28,6 +28,8 @@ pub struct Config {
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct DatabaseConfig {
     pub url: String,
+    /// Connections in the process's one pool.
+    pub pool_size: u32,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

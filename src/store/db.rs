@@ -42,6 +42,13 @@ impl Db {
     /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://...`). A SQLite file is
     /// created if missing; WAL and foreign keys are always on.
     pub async fn connect(url: &str) -> Result<Db> {
+        Db::connect_sized(url, 8).await
+    }
+
+    /// [`Db::connect`] with a pool of `size` connections (`database.pool_size`): one pool per
+    /// process, shared by every App and job in it.
+    pub async fn connect_sized(url: &str, size: u32) -> Result<Db> {
+        let size = size.max(1);
         let fail = |e: sqlx::Error| StoreError::Connect {
             target: redact(url),
             reason: e.to_string(),
@@ -56,7 +63,7 @@ impl Db {
                 opts = opts.ssl_mode(sqlx::postgres::PgSslMode::Disable);
             }
             let pool = PgPoolOptions::new()
-                .max_connections(8)
+                .max_connections(size)
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await
@@ -73,7 +80,7 @@ impl Db {
             let in_memory = url.contains(":memory:");
             let pool = SqlitePoolOptions::new()
                 // An in-memory database lives in one connection only.
-                .max_connections(if in_memory { 1 } else { 8 })
+                .max_connections(if in_memory { 1 } else { size })
                 .min_connections(if in_memory { 1 } else { 0 })
                 .idle_timeout(if in_memory {
                     None

@@ -51,7 +51,9 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
         seed::demo::build(&path, &progress).await?;
         println!("\r  demo database ready.{:60}", "");
     }
-    let db = Db::connect(&url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect_sized(&url, config.database.pool_size)
+        .await
+        .map_err(|e| e.to_string())?;
     if is_demo {
         // The embedded database follows the program's schema without a separate step.
         db.migrate().await.map_err(|e| e.to_string())?;
