@@ -230,7 +230,7 @@ async fn storm(email: &str, tab: TabId, locale: Locale, ops: Vec<Op>) {
             }
         }
         // The real program would exit here; the state must stay drawable all the same.
-        h.app.quit = false;
+        h.app.take_requests();
         // A few answers arrive between keys, as they would while someone types.
         while let Ok(ev) = h.rx.try_recv() {
             h.app.on_app_event(ev);

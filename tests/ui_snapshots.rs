@@ -223,7 +223,7 @@ async fn help_popup_lists_the_keymap() {
     insta::assert_snapshot!("help_en_120x40", text);
     h.char('q').await;
     assert!(h.app.popup.is_none(), "any other key closes help");
-    assert!(!h.app.quit, "and does not reach the screen");
+    assert!(!h.app.quitting(), "and does not reach the screen");
 }
 
 #[tokio::test]

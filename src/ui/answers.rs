@@ -8,7 +8,7 @@ use crate::service::auth::LoggedIn;
 use crate::store::Anchor;
 use crate::store::feed::Change;
 
-use super::app::{App, AppEvent, Live, SessionToken};
+use super::app::{App, AppEvent, Live, Request, SessionToken};
 use crate::service::Actor;
 use crate::store::notifications::NotificationRow;
 
@@ -33,7 +33,10 @@ impl App {
             Ok(LoggedIn { actor, token }) => {
                 let remembered = self.login.as_ref().is_some_and(|l| l.remember);
                 self.token = token.map(|token| SessionToken { token, remembered });
-                self.token_changed = true;
+                self.requests.push(match &self.token {
+                    Some(t) if t.remembered => Request::RememberLogin(t.token.clone()),
+                    _ => Request::ForgetLogin,
+                });
                 self.start_session(actor);
             }
             Err(e) => {

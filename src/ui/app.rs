@@ -40,6 +40,22 @@ pub struct SessionToken {
     pub remembered: bool,
 }
 
+/// What the App asks of the runner that serves it: the local terminal's loop or an SSH
+/// session. The App never touches a terminal, a file or the session table itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Leave: the runner restores the terminal or closes the channel.
+    Quit,
+    /// Copy this text to the person's clipboard (OSC 52 through their terminal).
+    Copy(String),
+    /// Remember this login for the next start (the local data directory's file).
+    RememberLogin(String),
+    /// Forget a remembered login.
+    ForgetLogin,
+    /// End this session in the database (it can no longer act).
+    EndSession(String),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Live {
     /// PostgreSQL LISTEN is connected.
@@ -75,22 +91,18 @@ pub struct App {
     pub last_error: Option<String>,
     pub now: DateTime<Utc>,
     pub dirty: bool,
-    pub quit: bool,
     pub tick: u64,
     pub detail_focus: bool,
     pub hits: HitAreas,
     /// Tabs whose data changed while hidden: refetched when shown.
     pub stale: HashSet<TabId>,
-    /// Text to copy over OSC 52 after the next draw.
-    pub clipboard: Option<String>,
     /// A composed text kept until its request succeeds (restored if it fails).
     pub draft: Option<(super::screens::Compose, String)>,
     /// This program's session token (None before login and after the session ended).
     pub token: Option<SessionToken>,
-    /// Set when `token` changed: the loop saves a remembered one or forgets the file.
-    pub token_changed: bool,
-    /// The token of a session that can no longer act: the loop ends it in the database.
-    pub ended_token: Option<String>,
+    /// What the App asks of whoever runs it (the local terminal, an SSH channel), in order:
+    /// drained by the runner after each event (`take_requests`).
+    pub requests: Vec<Request>,
     /// Where `h` (a record's history) or a view (`:users`, `:reviews`) was opened from, most
     /// recent last: Esc goes back there. Switching tabs by number or Tab forgets it.
     pub back: Vec<TabId>,
@@ -136,16 +148,13 @@ impl App {
             last_error: None,
             now,
             dirty: true,
-            quit: false,
             tick: 0,
             detail_focus: false,
             hits: HitAreas::default(),
             stale: HashSet::new(),
-            clipboard: None,
             draft: None,
             token: None,
-            token_changed: false,
-            ended_token: None,
+            requests: Vec::new(),
             back: Vec::new(),
             export: None,
         }
@@ -157,6 +166,23 @@ impl App {
 
     pub fn ta(&self, key: &str, args: &[(&str, &str)]) -> String {
         tr(self.locale, key, args)
+    }
+
+    /// Whether the App asked to leave.
+    pub fn quitting(&self) -> bool {
+        self.requests.contains(&Request::Quit)
+    }
+
+    /// Asks the runner to leave.
+    pub(crate) fn quit(&mut self) {
+        if !self.quitting() {
+            self.requests.push(Request::Quit);
+        }
+    }
+
+    /// What the App asked since the last call, in order.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.requests)
     }
 
     /// Enters the main screens as `actor`: starts the data task and the first queries. After
@@ -195,8 +221,12 @@ impl App {
         // token is forgotten: nothing opens it any more.
         let ended = self.token.take();
         let remembered = ended.as_ref().is_some_and(|t| t.remembered);
-        self.token_changed |= remembered;
-        self.ended_token = ended.map(|t| t.token);
+        if remembered {
+            self.requests.push(Request::ForgetLogin);
+        }
+        if let Some(t) = ended {
+            self.requests.push(Request::EndSession(t.token));
+        }
         let mut login = LoginState::new(&email, remembered);
         login.error = Some(reason);
         self.login = Some(login);

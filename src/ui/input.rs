@@ -16,18 +16,51 @@ use super::widgets::input::LineInput;
 use super::widgets::toast::Level;
 use super::widgets::virtual_table::{Fill, Keep};
 
+/// Input as the App takes it, whatever delivers it: the local terminal (crossterm's events),
+/// or an SSH channel's bytes read by a terminal input parser. Keys and mouse events keep
+/// crossterm's plain data types; nothing here reads a terminal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    /// The terminal's new size (columns, rows).
+    Resize(u16, u16),
+}
+
+impl Input {
+    /// The local terminal's event, when it is one the App takes (key releases and focus
+    /// changes are not).
+    pub fn from_terminal(ev: Event) -> Option<Input> {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => Some(Input::Key(k)),
+            Event::Mouse(m) => Some(Input::Mouse(m)),
+            Event::Paste(text) => Some(Input::Paste(text)),
+            Event::Resize(w, h) => Some(Input::Resize(w, h)),
+            _ => None,
+        }
+    }
+}
+
 impl App {
+    /// The local terminal's event.
     pub fn handle_event(&mut self, ev: Event) {
+        if let Some(input) = Input::from_terminal(ev) {
+            self.handle_input(input);
+        }
+    }
+
+    pub fn handle_input(&mut self, input: Input) {
         #[cfg(debug_assertions)]
-        if let Event::Key(k) = &ev {
+        if let Input::Key(k) = &input {
             panic_on_demand(k);
         }
-        match ev {
-            Event::Key(k) if k.kind != KeyEventKind::Release => self.handle_key(k),
-            Event::Mouse(m) if self.opts.mouse => self.handle_mouse(m),
-            Event::Paste(text) => self.handle_paste(&text),
-            Event::Resize(_, _) => self.dirty = true,
-            _ => {}
+        match input {
+            Input::Key(k) => self.handle_key(k),
+            Input::Mouse(m) if self.opts.mouse => self.handle_mouse(m),
+            Input::Mouse(_) => {}
+            Input::Paste(text) => self.handle_paste(&text),
+            Input::Resize(_, _) => self.dirty = true,
         }
     }
 
@@ -39,7 +72,7 @@ impl App {
                 .contains(crossterm::event::KeyModifiers::CONTROL)
             && self.keymap.action(self.tab.key(), &k) == Some(Action::ForceQuit)
         {
-            self.quit = true;
+            self.quit();
             return;
         }
         if self.login.is_some() {
@@ -125,10 +158,10 @@ impl App {
                 if self.screens.get(self.tab).detail_open() {
                     self.close_detail();
                 } else if !(self.tab.is_view() && self.go_back()) {
-                    self.quit = true;
+                    self.quit();
                 }
             }
-            Action::ForceQuit => self.quit = true,
+            Action::ForceQuit => self.quit(),
             Action::NextTab | Action::PrevTab => {
                 // From a view, the tabs count from the one it was opened on.
                 let from = self.back.first().copied().unwrap_or(self.tab);
@@ -228,7 +261,7 @@ impl App {
                         ),
                         Level::Info,
                     );
-                    self.clipboard = Some(text);
+                    self.requests.push(super::app::Request::Copy(text));
                 }
             }
             Action::Refresh => self.refresh_tab(self.tab),

@@ -224,7 +224,7 @@ impl super::app::App {
         };
         match login.handle(&k) {
             LoginOutcome::Nothing => {}
-            LoginOutcome::Quit => self.quit = true,
+            LoginOutcome::Quit => self.quit(),
             LoginOutcome::Submit { email, password } => {
                 let settings = &self.opts.login;
                 let session = if login.remember {

@@ -24,4 +24,5 @@ pub mod widgets;
 
 mod run;
 
+pub use input::Input;
 pub use run::{Launch, follow_feed, run};

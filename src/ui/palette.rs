@@ -124,7 +124,7 @@ impl App {
             Some("lang") => self.set_locale(rest),
             Some("refresh") => self.refresh_tab(self.tab),
             Some("help") => self.popup = Some(super::popup::Popup::Help { scroll: 0 }),
-            Some("quit") => self.quit = true,
+            Some("quit") => self.quit(),
             // The screens' own commands (`:plan`, `:capacity`, `:hide-review`).
             Some(name) if self.screen_command(name, rest) => {}
             _ => self.toast(

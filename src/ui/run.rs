@@ -17,7 +17,7 @@ use crate::seed;
 use crate::service::{Origin, auth};
 use crate::store::{Db, feed};
 
-use super::app::{App, AppEvent, AppOptions, SessionToken};
+use super::app::{App, AppEvent, AppOptions, Request, SessionToken};
 use super::keymap::Keymap;
 use super::terminal::{TerminalGuard, osc52_copy};
 use super::widgets::toast::Level;
@@ -110,34 +110,32 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
             if let Err(e) = terminal.draw(|f| app.draw(f)) {
                 break Err(format!("cannot draw: {e}"));
             }
-            if let Some(text) = app.clipboard.take() {
-                osc52_copy(&text);
-            }
         }
-        if app.token_changed {
-            app.token_changed = false;
-            match &app.token {
-                Some(t) if t.remembered => {
-                    if let Err(e) = session::save_token(&config, &url, &t.token) {
+        let mut leaving = false;
+        for request in app.take_requests() {
+            match request {
+                Request::Quit => leaving = true,
+                Request::Copy(text) => osc52_copy(&text),
+                Request::RememberLogin(token) => {
+                    if let Err(e) = session::save_token(&config, &url, &token) {
                         app.toast(
                             format!("cannot save the remembered login: {e}"),
                             Level::Error,
                         );
                     }
                 }
-                Some(_) => {}
-                None => session::forget_token(&config),
+                Request::ForgetLogin => session::forget_token(&config),
+                Request::EndSession(token) => {
+                    let db = db.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = auth::logout(&db, &token, &Origin::tui()).await {
+                            tracing::warn!("ending the session: {e}");
+                        }
+                    });
+                }
             }
         }
-        if let Some(token) = app.ended_token.take() {
-            let db = db.clone();
-            tokio::spawn(async move {
-                if let Err(e) = auth::logout(&db, &token, &Origin::tui()).await {
-                    tracing::warn!("ending the session: {e}");
-                }
-            });
-        }
-        if app.quit {
+        if leaving {
             break Ok(());
         }
         tokio::select! {
