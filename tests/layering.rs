@@ -1,5 +1,6 @@
 //! The layering holds: each top-level module of `src/` imports only the layers below it, the
-//! front ends (ui, cli) never import each other, and only `store` speaks sqlx.
+//! front ends (ui, cli) never import each other, and only `store` speaks sqlx; no source file
+//! grows past `MAX_LINES`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -29,6 +30,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
 ];
+
+/// The most lines a source file under `src/` may have: a longer one is split by
+/// responsibility into a folder of smaller modules.
+const MAX_LINES: usize = 600;
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -83,6 +88,27 @@ fn modules_import_only_the_layers_below() {
         }
     }
     assert!(broken.is_empty(), "layering broken:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn no_source_file_passes_the_line_limit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let lines = std::fs::read_to_string(f).unwrap().lines().count();
+            let name = f.strip_prefix(root).unwrap_or(f).display();
+            (lines > MAX_LINES).then(|| format!("{name}: {lines} lines"))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "source files over {MAX_LINES} lines (split them by responsibility):\n{}",
+        long.join("\n")
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod escrow;
 mod ops;
 mod output;
 mod payments;
+mod payouts;
 mod people;
 mod serve;
 pub mod session;
@@ -129,7 +130,7 @@ pub enum Command {
     Payment(payments::PaymentCommand),
     /// Finance: developer payouts (what is owed, batches per provider, sent or failed).
     #[command(subcommand)]
-    Payout(payments::PayoutCommand),
+    Payout(payouts::PayoutCommand),
     /// Finance: compare a provider's statement (CSV as its dashboard exports it) with our
     /// transactions. Exit 0 when it reconciles, 1 with the mismatches.
     Reconcile {
@@ -326,7 +327,7 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
             payments::payment(&config, locale, cli.as_email.as_deref(), cmd).await
         }
         Some(Command::Payout(cmd)) => {
-            payments::payout(&config, locale, cli.as_email.as_deref(), cmd).await
+            payouts::payout(&config, locale, cli.as_email.as_deref(), cmd).await
         }
         Some(Command::Reconcile {
             provider,

@@ -1,30 +1,18 @@
-//! Projects (their whole life: draft to completed or cancelled), reviews and the workload grid.
+//! Each project's life, draft to completed or cancelled: the scenarios every seed contains,
+//! the rest drawn by fate, with its budget, title, skills and the audited status changes.
 
-use chrono::{Datelike, Duration, NaiveDate};
 use rand::Rng;
 
-use super::history::{Ev, K, St};
-use super::people::User;
-use super::util::{
-    self, Clock, DAY, HOUR, MINUTE, R, Sink, WEEK, after, between, d, i, monday, next_monday,
-    normal, od, oi, os, ot, pick, round_to, s, t, weighted,
+use super::{Flag, Project, status_index};
+use crate::domain::{Availability, Currency, ProjectStatus};
+use crate::seed::history::{Ev, K, St};
+use crate::seed::people::User;
+use crate::seed::util::{
+    self, Clock, DAY, HOUR, MINUTE, R, WEEK, between, monday, next_monday, normal, pick, round_to,
+    weighted,
 };
-use super::words::WORDS;
-use super::{OPS, Plan};
-use crate::domain::{Availability, Currency, ProjectStatus, slugify};
-use crate::store::{StoreError, schema};
-
-/// What the commission of a project must look like (demo scenarios).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Flag {
-    None,
-    /// A pending commission under the dual-approval threshold.
-    Pending,
-    /// A pending commission above the threshold, no approval yet.
-    BigPending,
-    /// A pending commission above the threshold with the first approval (finance2) in.
-    BigFirst,
-}
+use crate::seed::words::WORDS;
+use crate::seed::{OPS, Plan};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fate {
@@ -80,51 +68,6 @@ const SCENARIOS: [(i64, Fate, Option<ProjectStatus>, i64, Flag); 17] = {
 
 /// (created, fate, target status and when it was entered, commission flag)
 type Spec = (i64, Fate, Option<(ProjectStatus, i64)>, Flag);
-
-pub(crate) struct Project {
-    pub id: i64,
-    pub client: i64,
-    pub dev: Option<i64>,
-    pub title: String,
-    pub description: String,
-    pub currency: Currency,
-    /// Budget when the project was created (later edits are audited).
-    pub budget0: i64,
-    pub budget: i64,
-    pub agreed: Option<i64>,
-    pub status: ProjectStatus,
-    pub hours: i64,
-    pub created: i64,
-    pub deadline: i64,
-    pub starts_on: Option<NaiveDate>,
-    pub assigned_at: Option<i64>,
-    pub started_at: Option<i64>,
-    pub delivered_at: Option<i64>,
-    pub completed_at: Option<i64>,
-    pub cancelled_at: Option<i64>,
-    /// Every status entered after `draft`, with when.
-    pub hist: Vec<(ProjectStatus, i64)>,
-    pub updated: i64,
-    pub lock_version: i64,
-    pub flag: Flag,
-    /// Hours planned in the workload grid when the developer was assigned.
-    pub planned: i64,
-}
-
-impl Project {
-    pub fn slug(&self) -> String {
-        let base = slugify(&self.title);
-        if base.is_empty() {
-            format!("projet-{}", self.id)
-        } else {
-            format!("{base}-{}", self.id)
-        }
-    }
-}
-
-pub(super) fn status_index(s: ProjectStatus) -> i64 {
-    ProjectStatus::ALL.iter().position(|x| *x == s).unwrap_or(0) as i64
-}
 
 fn hours_between(rng: &mut R, lo: i64, hi: i64) -> i64 {
     rng.random_range(lo * HOUR..=hi * HOUR)
@@ -211,7 +154,7 @@ fn title(rng: &mut R, city: &str) -> String {
 
 /// Two to four skills the work needs; an assigned developer holds most of them, as whoever
 /// staffed the project would have made sure.
-fn skills(rng: &mut R, developer: Option<&[&'static str]>) -> Vec<&'static str> {
+pub(super) fn skills(rng: &mut R, developer: Option<&[&'static str]>) -> Vec<&'static str> {
     use rand::seq::SliceRandom;
     let n = rng.random_range(2..=4);
     let mut out: Vec<&'static str> = Vec::with_capacity(n);
@@ -268,7 +211,7 @@ fn actor_for(
     }
 }
 
-pub(super) fn build(
+pub(in crate::seed) fn build(
     plan: &Plan,
     seed: u64,
     clock: Clock,
@@ -546,317 +489,4 @@ pub(super) fn build(
         });
     }
     projects
-}
-
-pub(crate) struct Review {
-    pub id: i64,
-    pub project: i64,
-    pub reviewer: i64,
-    pub reviewee: i64,
-    pub rating: i64,
-    pub comment: Option<&'static str>,
-    pub created: i64,
-    pub hidden: Option<(i64, &'static str)>,
-}
-
-pub(super) fn reviews(
-    seed: u64,
-    clock: Clock,
-    projects: &[Project],
-    events: &mut Vec<Ev>,
-) -> Vec<Review> {
-    let mut rng = util::rng(seed, "reviews");
-    let mut out = Vec::new();
-    for p in projects {
-        let (Some(done), Some(dev)) = (p.completed_at, p.dev) else {
-            continue;
-        };
-        if p.status != ProjectStatus::Completed {
-            continue;
-        }
-        for (reviewer, reviewee, share) in [(p.client, dev, 0.8), (dev, p.client, 0.55)] {
-            if !rng.random_bool(share) {
-                continue;
-            }
-            let at = after(&mut rng, done, HOUR, 10 * DAY, clock.anchor - MINUTE);
-            if at <= done {
-                continue;
-            }
-            let rating = [5, 4, 3, 2, 1][weighted(&mut rng, &[45, 35, 12, 5, 3])];
-            let comments: Vec<&'static str> = WORDS
-                .reviews
-                .iter()
-                .filter(|r| r.0 == rating)
-                .map(|r| r.1)
-                .collect();
-            let comment =
-                (rng.random_bool(0.7) && !comments.is_empty()).then(|| pick(&mut rng, &comments));
-            let hidden = (rating <= 2 && comment.is_some() && rng.random_bool(0.3)).then(|| {
-                (
-                    after(&mut rng, at, HOUR, 3 * DAY, clock.anchor),
-                    "Signalé par l'autre partie : propos injurieux",
-                )
-            });
-            out.push(Review {
-                id: 0,
-                project: p.id,
-                reviewer,
-                reviewee,
-                rating,
-                comment,
-                created: at,
-                hidden,
-            });
-        }
-    }
-    out.sort_by_key(|r| r.created);
-    for (k, r) in out.iter_mut().enumerate() {
-        r.id = k as i64 + 1;
-        let mut ev = Ev::new(r.created, r.reviewer, K::Created, St::Review, r.id);
-        ev.a = r.project;
-        events.push(ev);
-        if let Some((at, _)) = r.hidden {
-            events.push(Ev::new(at, OPS, K::Hidden, St::Review, r.id));
-        }
-    }
-    out
-}
-
-pub(super) async fn write(
-    w: &mut super::World,
-    sink: Sink<'_>,
-    report: &mut Vec<(&'static str, u64)>,
-) -> Result<(), StoreError> {
-    let dev_skills: std::collections::HashMap<i64, &[&'static str]> = w
-        .users
-        .iter()
-        .filter_map(|u| Some((u.id, u.dev.as_ref()?.skills.as_slice())))
-        .collect();
-    // Its own stream: drawing the skills leaves every other generated value as it was.
-    let mut rng = util::rng(w.seed, "project-skills");
-    let mut table = sink.table(schema::PROJECTS, w.projects.len() as u64);
-    for p in &w.projects {
-        let skills = skills(&mut rng, p.dev.and_then(|d| dev_skills.get(&d).copied()));
-        table
-            .push(vec![
-                i(p.id),
-                i(p.client),
-                oi(p.dev),
-                s(p.title.as_str()),
-                s(p.slug()),
-                s(p.description.as_str()),
-                i(p.budget),
-                oi(p.agreed),
-                s(p.currency.code()),
-                s(p.status.as_str()),
-                i(p.hours),
-                od(p.starts_on),
-                t(p.deadline),
-                ot(p.assigned_at),
-                ot(p.started_at),
-                ot(p.delivered_at),
-                ot(p.completed_at),
-                ot(p.cancelled_at),
-                i(p.lock_version),
-                t(p.created),
-                t(p.updated),
-                ot(None),
-                util::j(serde_json::json!(skills)),
-            ])
-            .await?;
-    }
-    report.push(table.finish().await?);
-
-    let mut table = sink.table(schema::REVIEWS, w.reviews.len() as u64);
-    for r in &w.reviews {
-        table
-            .push(vec![
-                i(r.id),
-                i(r.project),
-                i(r.reviewer),
-                i(r.reviewee),
-                i(r.rating),
-                os(r.comment),
-                ot(r.hidden.map(|h| h.0)),
-                oi(r.hidden.map(|_| OPS)),
-                os(r.hidden.map(|h| h.1)),
-                t(r.created),
-                t(r.hidden.map_or(r.created, |h| h.0)),
-            ])
-            .await?;
-    }
-    report.push(table.finish().await?);
-    workload(w, sink, report).await
-}
-
-/// One planned stretch of a project in a developer's weeks.
-struct Stretch {
-    project: usize,
-    from: NaiveDate,
-    to: NaiveDate,
-    /// Hours per week until `busy_to`, then a few hours of fixes.
-    hours: i64,
-    busy_to: NaiveDate,
-    since: i64,
-}
-
-/// developer x project x ISO week, planned within each developer's weekly capacity.
-async fn workload(
-    w: &mut super::World,
-    sink: Sink<'_>,
-    report: &mut Vec<(&'static str, u64)>,
-) -> Result<(), StoreError> {
-    use ProjectStatus as P;
-    let mut rng = util::rng(w.seed, "workload");
-    let clock = w.clock;
-    let a = clock.anchor;
-    let this_week = clock.anchor_week();
-    let horizon = this_week + Duration::weeks(8);
-    let mut by_dev: Vec<Vec<Stretch>> = (0..=w.users.len()).map(|_| Vec::new()).collect();
-    for (k, p) in w.projects.iter().enumerate() {
-        let Some(dev) = p.dev else { continue };
-        let weeks = |rng: &mut R| Duration::weeks(rng.random_range(2..=8));
-        let (from, to, busy_to, since) = match (p.status, p.started_at, p.starts_on) {
-            (P::InProgress | P::RevisionRequested, Some(st), _) => {
-                let end = monday(p.deadline)
-                    .max(this_week + weeks(&mut rng))
-                    .min(horizon);
-                (monday(st), end, end, st)
-            }
-            (P::Delivered, Some(st), _) => {
-                let delivered = monday(p.delivered_at.unwrap_or(a));
-                (
-                    monday(st),
-                    (this_week + Duration::weeks(rng.random_range(0..=2))).min(horizon),
-                    delivered,
-                    st,
-                )
-            }
-            (P::Assigned, _, Some(start)) => {
-                let end =
-                    (start + Duration::weeks(((p.hours + 29) / 30).clamp(1, 12))).min(horizon);
-                (start, end, end, p.assigned_at.unwrap_or(a))
-            }
-            (P::Completed | P::Disputed, Some(st), _) => {
-                let end = monday(p.delivered_at.unwrap_or(a));
-                (monday(st), end, end, st)
-            }
-            (P::Cancelled, Some(st), _) => {
-                let end = monday(p.cancelled_at.unwrap_or(a));
-                (monday(st), end, end, st)
-            }
-            _ => continue,
-        };
-        if to < from {
-            continue;
-        }
-        let span = (busy_to - from).num_weeks().max(0) + 1;
-        let hours = ((p.hours + span / 2) / span).clamp(4, 30);
-        by_dev[dev as usize].push(Stretch {
-            project: k,
-            from,
-            to,
-            hours,
-            busy_to,
-            since,
-        });
-    }
-    let total: usize = by_dev
-        .iter()
-        .flatten()
-        .map(|s| ((s.to - s.from).num_weeks() + 1) as usize)
-        .sum();
-    let mut table = sink.table(schema::WORKLOAD, total as u64);
-    let weekday = i64::from(util::date(a).weekday().num_days_from_monday()).min(4) + 1;
-    let mut id = 0i64;
-    let mut near_full_done = false;
-    for (dev, stretches) in by_dev.iter().enumerate() {
-        if stretches.is_empty() {
-            continue;
-        }
-        let capacity = w.users[dev - 1].dev.as_ref().map_or(40, |d| d.capacity);
-        let first = stretches.iter().map(|s| s.from).min().unwrap_or(this_week);
-        let last = stretches.iter().map(|s| s.to).max().unwrap_or(this_week);
-        // (week, stretch, planned)
-        let mut rows: Vec<(NaiveDate, usize, i64)> = Vec::new();
-        let mut week = first;
-        while week <= last {
-            let mut used = 0;
-            let start = rows.len();
-            for (k, s) in stretches.iter().enumerate() {
-                if week < s.from || week > s.to {
-                    continue;
-                }
-                let want = if week <= s.busy_to {
-                    s.hours
-                } else {
-                    rng.random_range(2..=6)
-                };
-                let planned = want.min(capacity - used);
-                if planned <= 0 {
-                    continue;
-                }
-                used += planned;
-                rows.push((week, k, planned));
-            }
-            // Someone close to full this week: the demo's 38/40.
-            if week == this_week && !near_full_done && capacity == 40 && rows.len() - start >= 2 {
-                let others: i64 = rows[start + 1..].iter().map(|r| r.2).sum();
-                if others < 38 {
-                    rows[start].2 = 38 - others;
-                    near_full_done = true;
-                }
-            }
-            week += Duration::weeks(1);
-        }
-        for (week, k, planned) in rows {
-            let s = &stretches[k];
-            let p = &mut w.projects[s.project];
-            id += 1;
-            let ws = util::day_secs(week);
-            let created = (ws - 7 * DAY).max(s.since).min(a);
-            let (logged, updated) = if week < this_week {
-                let logged = (planned as f64 * rng.random_range(0.7..1.15)).round() as i64;
-                (
-                    logged.clamp(0, 168),
-                    (ws + 5 * DAY + 17 * HOUR).min(a).max(created),
-                )
-            } else if week == this_week {
-                let logged = (planned as f64 * weekday as f64 / 5.0 * rng.random_range(0.6..1.0))
-                    .round() as i64;
-                (logged.clamp(0, planned), a.max(created))
-            } else {
-                (0, created)
-            };
-            p.planned += planned;
-            let mut lock = 0;
-            if week >= this_week - Duration::weeks(1) && rng.random_bool(w.plan.workload_updates) {
-                let at = between(&mut rng, created + HOUR, a - MINUTE, a - MINUTE);
-                if at > created {
-                    let old = (planned + pick(&mut rng, &[-8, -4, -2, 2, 4, 6])).clamp(1, 60);
-                    if old != planned {
-                        let mut ev = Ev::new(at, OPS, K::Updated, St::Workload, id);
-                        (ev.a, ev.b, ev.c) = (s.project as i64 + 1, old, planned);
-                        w.events.push(ev);
-                        lock = 1;
-                    }
-                }
-            }
-            table
-                .push(vec![
-                    i(id),
-                    i(dev as i64),
-                    i(s.project as i64 + 1),
-                    d(week),
-                    i(planned),
-                    i(logged),
-                    i(lock),
-                    t(created),
-                    t(updated.max(created)),
-                ])
-                .await?;
-        }
-    }
-    report.push(table.finish().await?);
-    Ok(())
 }

@@ -1,0 +1,262 @@
+//! Referral codes, the people who signed up with them, and the rewards their referrers earn
+//! on the commissions of the projects those people took part in.
+
+use rand::Rng;
+
+use super::Terms;
+use super::commissions::Commission;
+use crate::domain::{CommissionStatus, Currency, commission_amount};
+use crate::seed::Plan;
+use crate::seed::people::User;
+use crate::seed::projects::Project;
+use crate::seed::util::{self, DAY, HOUR, MINUTE, Sink, after, i, oi, ot, pick, s, t};
+use crate::service::ServiceError;
+use crate::store::{StoreError, schema};
+
+pub(crate) struct RefCode {
+    pub id: i64,
+    pub user: i64,
+    pub code: String,
+    pub rate_bps: i64,
+    pub max_uses: Option<i64>,
+    pub uses: i64,
+    pub expires: Option<i64>,
+    pub created: i64,
+    pub updated: i64,
+}
+
+pub(crate) struct Referral {
+    pub id: i64,
+    pub code: usize,
+    pub referrer: i64,
+    pub referred: i64,
+    pub created: i64,
+}
+
+pub(crate) struct Reward {
+    pub id: i64,
+    pub referral: i64,
+    pub commission: usize,
+    pub amount: i64,
+    pub currency: Currency,
+    pub status: CommissionStatus,
+    pub transfer: Option<i64>,
+    pub created: i64,
+    pub updated: i64,
+}
+
+/// The codes, the referrals made with them and the rewards on live commissions.
+#[allow(clippy::type_complexity)]
+pub(super) fn build(
+    plan: &Plan,
+    terms: &Terms,
+    users: &[User],
+    projects: &[Project],
+    commissions: &[Commission],
+) -> Result<(Vec<RefCode>, Vec<Referral>, Vec<Reward>), ServiceError> {
+    let (seed, a) = (terms.seed, terms.a);
+    let mut rng = util::rng(seed, "referrals");
+    let platform: Vec<&User> = users.iter().filter(|u| u.staff.is_none()).collect();
+    let mut codes: Vec<RefCode> = Vec::new();
+    let early: Vec<&&User> = platform
+        .iter()
+        .filter(|u| u.created < a - 60 * DAY)
+        .collect();
+    let mut taken = vec![false; users.len() + 1];
+    for _ in 0..plan.referral_codes.min(early.len()) {
+        let mut u = pick(&mut rng, &early);
+        while taken[u.id as usize] {
+            u = pick(&mut rng, &early);
+        }
+        taken[u.id as usize] = true;
+        let created = after(&mut rng, u.created, DAY, 60 * DAY, a - DAY);
+        let first = u.name.split(' ').next().unwrap_or("OBRYL");
+        let mut stem: String = crate::domain::slugify(first)
+            .replace('-', "")
+            .to_uppercase();
+        stem.truncate(8);
+        codes.push(RefCode {
+            id: 0,
+            user: u.id,
+            code: String::new(),
+            rate_bps: if rng.random_bool(0.7) { 1_000 } else { 2_000 },
+            max_uses: rng.random_bool(0.5).then(|| pick(&mut rng, &[10, 25, 50])),
+            uses: 0,
+            expires: rng.random_bool(0.6).then_some(created + 365 * DAY),
+            created,
+            updated: created,
+        });
+        let c = codes.last_mut().expect("just pushed");
+        c.code = stem;
+    }
+    codes.sort_by_key(|c| c.created);
+    for (k, c) in codes.iter_mut().enumerate() {
+        c.id = k as i64 + 1;
+        c.code = format!(
+            "{}-{}{}",
+            c.code,
+            radix36(c.id),
+            util::alnum(&mut rng, 2).to_uppercase()
+        );
+    }
+    let mut referrals: Vec<Referral> = Vec::new();
+    let mut referred_by: Vec<Option<usize>> = vec![None; users.len() + 1];
+    for u in &platform {
+        if !rng.random_bool(plan.referral_share) {
+            continue;
+        }
+        let n = codes.partition_point(|c| c.created < u.created - HOUR);
+        if n == 0 {
+            continue;
+        }
+        for _ in 0..10 {
+            let k = rng.random_range(0..n);
+            let c = &codes[k];
+            let open =
+                c.max_uses.is_none_or(|m| c.uses < m) && c.expires.is_none_or(|e| e > u.created);
+            if c.user != u.id && open {
+                let c = &mut codes[k];
+                c.uses += 1;
+                c.updated = c.updated.max(u.created);
+                referrals.push(Referral {
+                    id: referrals.len() as i64 + 1,
+                    code: k,
+                    referrer: c.user,
+                    referred: u.id,
+                    created: u.created,
+                });
+                referred_by[u.id as usize] = Some(referrals.len() - 1);
+                break;
+            }
+        }
+    }
+    let mut rewards: Vec<Reward> = Vec::new();
+    for (k, c) in commissions.iter().enumerate() {
+        use CommissionStatus::*;
+        if !matches!(c.d.status, Pending | Approved | Paid) {
+            continue;
+        }
+        let p = &projects[c.project];
+        let via = [Some(p.client), p.dev]
+            .into_iter()
+            .flatten()
+            .find_map(|u| referred_by[u as usize].filter(|r| referrals[*r].created <= c.d.created));
+        let Some(r) = via else { continue };
+        let rate = codes[referrals[r].code].rate_bps;
+        let amount = commission_amount(c.amount, rate)?;
+        if amount == 0 {
+            continue;
+        }
+        let (status, updated) = match c.d.status {
+            Paid => {
+                let paid_at = c.d.paid.map_or(a, |p| p.1);
+                let at = after(&mut rng, paid_at, HOUR, 3 * DAY, a - MINUTE);
+                if at < a - MINUTE && rng.random_bool(0.75) {
+                    (Paid, at)
+                } else {
+                    (Approved, c.d.updated)
+                }
+            }
+            Approved => (
+                if rng.random_bool(0.5) {
+                    Approved
+                } else {
+                    Pending
+                },
+                c.d.updated,
+            ),
+            _ => (Pending, c.d.created),
+        };
+        rewards.push(Reward {
+            id: rewards.len() as i64 + 1,
+            referral: referrals[r].id,
+            commission: k,
+            amount,
+            currency: c.currency,
+            status,
+            transfer: None,
+            created: c.d.created,
+            updated,
+        });
+    }
+    Ok((codes, referrals, rewards))
+}
+
+fn radix36(mut n: i64) -> String {
+    const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The referral tables (written after the payments, in foreign-key order).
+pub(super) async fn write(
+    m: &super::Money,
+    sink: Sink<'_>,
+    report: &mut Vec<(&'static str, u64)>,
+) -> Result<(), StoreError> {
+    let mut table = sink.table(schema::REFERRAL_CODES, m.codes.len() as u64);
+    for c in &m.codes {
+        table
+            .push(vec![
+                i(c.id),
+                i(c.user),
+                s(c.code.as_str()),
+                i(c.rate_bps),
+                oi(c.max_uses),
+                i(c.uses),
+                ot(c.expires),
+                t(c.created),
+                t(c.updated),
+            ])
+            .await?;
+    }
+    report.push(table.finish().await?);
+
+    let mut table = sink.table(schema::REFERRALS, m.referrals.len() as u64);
+    for r in &m.referrals {
+        table
+            .push(vec![
+                i(r.id),
+                i(m.codes[r.code].id),
+                i(r.referrer),
+                i(r.referred),
+                t(r.created),
+                t(r.created),
+            ])
+            .await?;
+    }
+    report.push(table.finish().await?);
+
+    let mut table = sink.table(schema::REFERRAL_REWARDS, m.rewards.len() as u64);
+    for r in &m.rewards {
+        let lock = match r.status {
+            CommissionStatus::Paid => 2,
+            CommissionStatus::Approved => 1,
+            _ => 0,
+        };
+        table
+            .push(vec![
+                i(r.id),
+                i(r.referral),
+                i(m.commissions[r.commission].id),
+                i(r.amount),
+                s(r.currency.code()),
+                s(r.status.as_str()),
+                oi(r.transfer),
+                i(lock),
+                t(r.created),
+                t(r.updated),
+            ])
+            .await?;
+    }
+    report.push(table.finish().await?);
+    Ok(())
+}
