@@ -217,7 +217,7 @@ fn service_text(e: &ServiceError, locale: Locale) -> Option<String> {
             &key,
             &[
                 ("field", &field_name(field, locale)),
-                ("message", &message.render(locale)),
+                ("message", &said_text(message, locale)),
             ],
         ),
         ServiceError::SettingLocked { name } => tr(locale, &key, &[("name", name)]),
@@ -341,6 +341,16 @@ fn state_name(kind: &str, value: &str, locale: Locale) -> String {
         return text;
     }
     crate::office::format::status(kind, value, locale)
+}
+
+/// A validation message in the staff member's language, statuses in their words.
+pub fn said_text(said: &crate::service::Said, locale: Locale) -> String {
+    said.render_with(locale, |v| match v {
+        crate::service::Arg::Text(t) => t.clone(),
+        crate::service::Arg::Status { kind, code } => {
+            crate::office::format::status(kind, code, locale)
+        }
+    })
 }
 
 /// Picks `key.one` or `key.other` by the language's plural rule (French: 0 and 1 are singular).

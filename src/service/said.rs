@@ -63,26 +63,22 @@ impl Said {
         self
     }
 
-    /// The message in `locale`, statuses in that language's words.
-    pub fn render(&self, locale: Locale) -> String {
-        let values: Vec<(&str, String)> = self
-            .args
-            .iter()
-            .map(|(name, v)| {
-                let value = match v {
-                    Arg::Text(t) => t.clone(),
-                    Arg::Status { kind, code } => crate::office::format::status(kind, code, locale),
-                };
-                (*name, value)
-            })
-            .collect();
+    /// The message in `locale`, each value made text by `value` (the edge reads a status in
+    /// the reader's words: `office::messages`).
+    pub fn render_with(&self, locale: Locale, value: impl Fn(&Arg) -> String) -> String {
+        let values: Vec<(&str, String)> = self.args.iter().map(|(n, v)| (*n, value(v))).collect();
         let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
         crate::tr(locale, &self.locale_key(), &args)
     }
 }
 
+/// English, statuses as their codes: for logs (people read `office::messages::said_text`).
 impl fmt::Display for Said {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(Locale::En))
+        let text = self.render_with(Locale::En, |v| match v {
+            Arg::Text(t) => t.clone(),
+            Arg::Status { code, .. } => code.clone(),
+        });
+        f.write_str(&text)
     }
 }

@@ -58,7 +58,9 @@ pub(super) fn settle(
     // Releases out of escrow, in time order: (at, amount, to account, code, owner, n)
     let mut releases: Vec<(i64, i64, u8, u8, Owner, u8)> = Vec::new();
     let live = live_commission[k].map(|c| &commissions[c]);
-    let rate = live.map_or_else(|| terms.rate_at(p.completed_at.unwrap_or(a)), |c| c.rate);
+    // Without a live commission the platform's share is taken at the rate in force, as the
+    // service takes it (`service::escrow::parts`), so `ledger verify` finds every part due.
+    let rate = live.map_or(terms.rate_now, |c| c.rate);
     let ext_live: Vec<usize> = project_exts[k]
         .iter()
         .copied()
