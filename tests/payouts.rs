@@ -742,3 +742,31 @@ async fn support_is_refused_the_payouts_view_naming_escrow_release() {
         .unwrap_or_default();
     assert!(text.contains("escrow.release"), "{text}");
 }
+
+/// `b` on a payout lists every payout of its batch (the filter says which), the others gone.
+#[tokio::test]
+async fn b_lists_the_payouts_of_the_same_batch() {
+    let (db, _dir) = demo_db().await;
+    let mut h = open_payouts(&db, Locale::En, None).await;
+    let batch = h
+        .app
+        .screens
+        .payouts
+        .list
+        .current()
+        .and_then(|r| r.batch_id.clone())
+        .expect("the newest payout belongs to a batch");
+    let screen = h.render(220, 45);
+    let footer = screen.lines().last().unwrap_or_default();
+    assert!(footer.contains("b the payouts of this batch"), "{footer}");
+    h.char('b').await;
+    h.pump().await;
+    let rows = &h.app.screens.payouts.list.rows;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r.batch_id.as_deref() == Some(batch.as_str()))
+    );
+    let filter = obryl::ui::screens::ListScreen::filter_text(&h.app.screens.payouts);
+    assert_eq!(filter, format!("batch:{batch}"));
+}

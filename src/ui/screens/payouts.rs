@@ -106,12 +106,14 @@ fn developer(r: &PayoutRow) -> String {
 const CREATE: Verb = Verb("create");
 const CONFIRM_PAYMENT: Verb = Verb("confirm_payment");
 const FAIL_PAYMENT: Verb = Verb("fail_payment");
+const SAME_BATCH: Verb = Verb("same_batch");
 
 impl ListScreen for PayoutsScreen {
     const ACTIONS: &'static [Declared] = &[
         Declared::write(CREATE, &["N"], Permission::EscrowRelease),
         Declared::write(CONFIRM_PAYMENT, &["K"], Permission::EscrowRelease),
         Declared::write(FAIL_PAYMENT, &["x"], Permission::EscrowRelease),
+        Declared::read(SAME_BATCH, &["b"]),
     ];
     type Row = PayoutRow;
     type Detail = PayoutDetail;
@@ -363,10 +365,21 @@ impl ListScreen for PayoutsScreen {
                 ]);
             }
         }
+        if self.list.current().is_some_and(|r| r.batch_id.is_some()) {
+            out.push(Action::Screen(SAME_BATCH));
+        }
         out.push(Action::History);
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        // `b`: every payout of the current one's batch (to check a provider's upload).
+        if action == Action::Screen(SAME_BATCH) {
+            let batch = self.list.current()?.batch_id.clone()?;
+            return Some(vec![Effect::Visit {
+                tab: TabId::Payouts,
+                filter: format!("batch:{batch}"),
+            }]);
+        }
         let p = self.needs(action)?;
         if !ctx.may(p) {
             return Some(vec![ctx.refuse(p)]);
