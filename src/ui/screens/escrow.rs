@@ -377,10 +377,8 @@ impl ListScreen for EscrowScreen {
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
-        let p = self.needs(action)?;
-        if !ctx.may(p) {
-            return Some(vec![ctx.refuse(p)]);
-        }
+        // The permission the action needs was checked by the dispatcher before this.
+        self.needs(action)?;
         let r = self.list.current()?;
         if let Some(why) = refusal(action, r, ctx) {
             return Some(vec![Effect::Refuse(why)]);
