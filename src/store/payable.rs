@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_query::{Expr, ExprTrait, Query};
+use sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sqlx::AssertSqlSafe;
 
 use super::{Conn, Db, Result, Tx};
@@ -16,15 +16,6 @@ const KEEP: &str = "INSERT INTO payable_balances (project_id, currency, amount) 
     WHERE a.id IN ($3, $5) AND a.kind = 'developer_payable' \
     ON CONFLICT (project_id, currency) \
     DO UPDATE SET amount = payable_balances.amount + excluded.amount";
-
-/// The balances the transfers make, per project and currency.
-const FROM_TRANSFERS: &str = "SELECT t.project_id AS project_id, t.currency AS currency, \
-    CAST(SUM(CASE WHEN t.credit_account_id = a.id THEN t.amount ELSE -t.amount END) AS BIGINT) \
-    AS amount \
-    FROM ledger_transfers t JOIN ledger_accounts a \
-      ON a.kind = 'developer_payable' AND a.currency = t.currency \
-     AND (t.credit_account_id = a.id OR t.debit_account_id = a.id) \
-    WHERE t.project_id IS NOT NULL GROUP BY t.project_id, t.currency";
 
 /// A transfer of `amount` on project `project_id` between `debit` and `credit`: when either
 /// is a developer_payable account, the project's balance moves with it (credit: owed more).
@@ -62,43 +53,9 @@ pub async fn keep(
     Ok(())
 }
 
-/// Recomputes every balance from the transfers (after a bulk load).
-pub async fn rebuild(db: &Db) -> Result<u64> {
-    let insert = format!(
-        "INSERT INTO payable_balances (project_id, currency, amount) \
-         SELECT project_id, currency, amount FROM ({FROM_TRANSFERS}) s"
-    );
-    let n = match db {
-        Db::Sqlite(p) => {
-            let mut t = p.begin().await?;
-            sqlx::query("DELETE FROM payable_balances")
-                .execute(&mut *t)
-                .await?;
-            let n = sqlx::query(AssertSqlSafe(insert)).execute(&mut *t).await?;
-            t.commit().await?;
-            n.rows_affected()
-        }
-        Db::Postgres(p) => {
-            let mut t = p.begin().await?;
-            sqlx::query("DELETE FROM payable_balances")
-                .execute(&mut *t)
-                .await?;
-            let n = sqlx::query(AssertSqlSafe(insert)).execute(&mut *t).await?;
-            t.commit().await?;
-            n.rows_affected()
-        }
-    };
-    Ok(n)
-}
-
-/// (project, currency, kept, from the transfers) wherever the two disagree.
-pub async fn disagreements(c: &mut impl Conn) -> Result<Vec<(i64, String, i64, i64)>> {
-    let kept_q = Query::select()
-        .columns(["project_id", "currency", "amount"])
-        .from("payable_balances")
-        .to_owned();
-    let kept: Vec<(i64, String, i64)> = c.all(&kept_q).await?;
-    let sums_q = Query::select()
+/// The balances the transfers make: (project, currency, amount) per project and currency.
+fn from_transfers() -> SelectStatement {
+    Query::select()
         .expr(Expr::col(("t", "project_id")))
         .expr(Expr::col(("t", "currency")))
         .expr(Expr::cust(
@@ -120,7 +77,33 @@ pub async fn disagreements(c: &mut impl Conn) -> Result<Vec<(i64, String, i64, i
         )
         .and_where(Expr::col(("t", "project_id")).is_not_null())
         .group_by_columns([("t", "project_id"), ("t", "currency")])
+        .to_owned()
+}
+
+/// Recomputes every balance from the transfers (after a bulk load), in one transaction.
+pub async fn rebuild(db: &Db) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    tx.exec(&Query::delete().from_table("payable_balances").to_owned())
+        .await?;
+    let insert = Query::insert()
+        .into_table("payable_balances")
+        .columns(["project_id", "currency", "amount"])
+        .select_from(from_transfers())
+        .map_err(|e| super::StoreError::Sqlx(sqlx::Error::Protocol(e.to_string())))?
         .to_owned();
+    let n = tx.exec(&insert).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// (project, currency, kept, from the transfers) wherever the two disagree.
+pub async fn disagreements(c: &mut impl Conn) -> Result<Vec<(i64, String, i64, i64)>> {
+    let kept_q = Query::select()
+        .columns(["project_id", "currency", "amount"])
+        .from("payable_balances")
+        .to_owned();
+    let kept: Vec<(i64, String, i64)> = c.all(&kept_q).await?;
+    let sums_q = from_transfers();
     let sums: Vec<(i64, String, i64)> = c.all(&sums_q).await?;
     let mut by: BTreeMap<(i64, String), (i64, i64)> = BTreeMap::new();
     for (p, cur, a) in kept {

@@ -222,26 +222,18 @@ impl ListScreen for EscrowScreen {
         let (r, l) = (&d.row, ctx.locale);
         let m = |v: i64| format::money(v, &r.currency, l);
         let none = || ctx.t("detail.none");
-        let mut out = vec![
-            DetailLine::Styled(
-                ctx.t("col.status"),
-                format::status("escrow", &r.status, l),
-                status_tone(&r.status),
-            ),
-            DetailLine::Field(
-                ctx.t("col.project"),
-                format!(
-                    "#{} {} ({})",
-                    r.project_id,
-                    r.project_title,
-                    format::status("project", &r.project_status, l)
-                ),
-            ),
-            DetailLine::Field(ctx.t("col.client"), r.client_name.clone()),
-            DetailLine::Field(
-                ctx.t("col.developer"),
-                r.developer_name.clone().unwrap_or_else(|| "—".into()),
-            ),
+        let mut out = vec![DetailLine::Styled(
+            ctx.t("col.status"),
+            format::status("escrow", &r.status, l),
+            status_tone(&r.status),
+        )];
+        out.extend(super::project_lines(
+            ctx,
+            (r.project_id, &r.project_title, &r.project_status),
+            &r.client_name,
+            r.developer_name.as_deref(),
+        ));
+        out.extend([
             DetailLine::Field(
                 ctx.t("escrow_view.provider"),
                 r.provider.clone().unwrap_or_else(|| "—".into()),
@@ -277,7 +269,7 @@ impl ListScreen for EscrowScreen {
                 Tone::Accent,
             ),
             DetailLine::Section(ctx.t("escrow_view.owed")),
-        ];
+        ]);
         if let Some(text) = crate::office::escrow::waiting_text(r, l) {
             out.insert(
                 1,

@@ -412,6 +412,27 @@ pub trait ListScreen {
     fn watches(&self, auditable_type: &str) -> bool;
 }
 
+/// The project a money record belongs to and its two parties, as every detail pane shows them.
+pub fn project_lines(
+    ctx: &Ctx,
+    project: (i64, &str, &str),
+    client: &str,
+    developer: Option<&str>,
+) -> [DetailLine; 3] {
+    let (id, title, status) = project;
+    [
+        DetailLine::Field(
+            ctx.t("col.project"),
+            format!(
+                "#{id} {title} ({})",
+                crate::office::format::status("project", status, ctx.locale)
+            ),
+        ),
+        DetailLine::Field(ctx.t("col.client"), client.to_owned()),
+        DetailLine::Field(ctx.t("col.developer"), developer.unwrap_or("—").to_owned()),
+    ]
+}
+
 /// A conversation in a detail pane: one line per message, internal notes marked.
 pub fn thread_lines(
     messages: &[crate::store::messages::MessageRow],

@@ -253,22 +253,11 @@ impl ListScreen for PaymentsScreen {
                     ctx.t("col.status"),
                     format::status("escrow", &e.status, l),
                 ));
-                out.push(DetailLine::Field(
-                    ctx.t("col.project"),
-                    format!(
-                        "#{} {} ({})",
-                        e.project_id,
-                        sanitize_line(&e.project_title),
-                        format::status("project", &e.project_status, l)
-                    ),
-                ));
-                out.push(DetailLine::Field(
-                    ctx.t("col.client"),
-                    e.client_name.clone(),
-                ));
-                out.push(DetailLine::Field(
-                    ctx.t("col.developer"),
-                    e.developer_name.clone().unwrap_or_else(|| "—".into()),
+                out.extend(super::project_lines(
+                    ctx,
+                    (e.project_id, &e.project_title, &e.project_status),
+                    &e.client_name,
+                    e.developer_name.as_deref(),
                 ));
                 out.push(DetailLine::Field(
                     ctx.t("escrow_view.held"),

@@ -12,26 +12,18 @@ use super::status_tone;
 pub(super) fn lines(d: &CommissionDetail, kind: Kind, ctx: &Ctx) -> Vec<DetailLine> {
     let (r, l) = (&d.row, ctx.locale);
     let m = |v: i64| format::money(v, &r.currency, l);
-    let mut out = vec![
-        DetailLine::Styled(
-            ctx.t("col.status"),
-            format::status("commission", &r.status, l),
-            status_tone(&r.status),
-        ),
-        DetailLine::Field(
-            ctx.t("col.project"),
-            format!(
-                "#{} {} ({})",
-                r.project_id,
-                r.project_title,
-                format::status("project", &r.project_status, l)
-            ),
-        ),
-        DetailLine::Field(ctx.t("col.client"), r.client_name.clone()),
-        DetailLine::Field(
-            ctx.t("col.developer"),
-            r.developer_name.clone().unwrap_or_else(|| "—".into()),
-        ),
+    let mut out = vec![DetailLine::Styled(
+        ctx.t("col.status"),
+        format::status("commission", &r.status, l),
+        status_tone(&r.status),
+    )];
+    out.extend(super::super::project_lines(
+        ctx,
+        (r.project_id, &r.project_title, &r.project_status),
+        &r.client_name,
+        r.developer_name.as_deref(),
+    ));
+    out.extend([
         DetailLine::Field(
             ctx.t("detail.requested_by"),
             format!(
@@ -42,7 +34,7 @@ pub(super) fn lines(d: &CommissionDetail, kind: Kind, ctx: &Ctx) -> Vec<DetailLi
         ),
         DetailLine::Section(ctx.t("detail.split")),
         DetailLine::Field(ctx.t("col.gross"), m(r.gross_amount)),
-    ];
+    ]);
     if kind == Kind::Platform {
         let externals: Vec<ExtBasis> = d
             .externals
