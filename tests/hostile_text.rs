@@ -321,7 +321,13 @@ async fn names_titles_and_subjects_in_every_list_and_detail() {
     assert_shows(&buf, &r.reviewee_name, "Reviews detail");
 
     // The footer names the staff member, whose name is hostile too.
-    let me = h.app.actor.as_ref().map(|a| a.name.clone()).unwrap();
+    let me = h
+        .app
+        .session
+        .actor
+        .as_ref()
+        .map(|a| a.name.clone())
+        .unwrap();
     assert!(me.contains('\u{1b}'));
     assert_shows(&buf, &me, "footer");
 }

@@ -253,7 +253,7 @@ async fn storm(email: &str, tab: TabId, locale: Locale, ops: Vec<Op>) {
         eprintln!(
             "{email} {locale:?} {tab:?}→{:?} {n} ops; logged in: {}; popup open: {}; detail: {}; toast: {:?}; last error: {:?}",
             app.tab,
-            app.actor.as_ref().map_or("no", |a| a.name.as_str()),
+            app.session.actor.as_ref().map_or("no", |a| a.name.as_str()),
             app.popup.is_some(),
             app.detail_focus,
             app.toast.as_ref().map(|t| (t.level, t.text.clone())),

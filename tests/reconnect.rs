@@ -106,7 +106,7 @@ async fn a_dropped_connection_is_survived_without_losing_place_or_draft() {
     );
     // A change to one's own account reported meanwhile: re-reading the rights fails with the
     // connection, which is no reason to log out.
-    let me = h.app.actor.as_ref().map(|a| a.id).unwrap();
+    let me = h.app.session.actor.as_ref().map(|a| a.id).unwrap();
     h.app.on_change(obryl::store::feed::Change::Audit {
         id: 0,
         event: "role_granted".into(),
@@ -118,7 +118,7 @@ async fn a_dropped_connection_is_survived_without_losing_place_or_draft() {
         h.app.login.is_none(),
         "a lost connection logged the person out"
     );
-    assert!(h.app.actor.is_some());
+    assert!(h.app.session.actor.is_some());
     // Sending while offline is refused and the text is kept.
     h.key_mod(KeyCode::Char('s'), KeyModifiers::CONTROL).await;
     match &h.app.popup {

@@ -101,7 +101,8 @@ async fn a_removed_role_drops_the_keys_and_refuses_the_next_action() {
     let change = feed_change(&db, user_id(&db, email).await).await;
     h.app.on_change(change);
     h.pump_until("the new rights", |app| {
-        app.actor
+        app.session
+            .actor
             .as_ref()
             .is_some_and(|a| !a.roles.contains(&Role::Finance))
     })

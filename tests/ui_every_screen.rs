@@ -84,12 +84,12 @@ async fn the_light_theme_brings_its_own_background() {
     use ratatui::style::Color;
     let (db, _dir) = demo_db().await;
     let mut h = Harness::new(&db, "support@obryl.test", Locale::En, TabId::Tickets).await;
-    h.app.theme = obryl::ui::theme::Theme::load("light", false);
+    h.app.session.theme = obryl::ui::theme::Theme::load("light", false);
     let buf = h.render_buffer(120, 40);
     let white = Color::Rgb(255, 255, 255);
     let corner = &buf[(119, 38)];
     assert_eq!(corner.bg, white, "an empty cell has the theme's background");
-    let muted = h.app.theme.muted.fg.unwrap();
+    let muted = h.app.session.theme.muted.fg.unwrap();
     assert_ne!(muted, Color::Gray, "no light grey on white");
 }
 

@@ -37,7 +37,7 @@ async fn a_decided_commission_is_refused_before_any_confirmation() {
     let (db, _dir) = demo_db().await;
     let mut h = Harness::new(&db, FINANCE, Locale::En, TabId::Commissions).await;
     let pending = h.app.screens.commissions.list.rows[0].clone();
-    let awa = h.app.actor.clone().unwrap();
+    let awa = h.app.session.actor.clone().unwrap();
     service::commissions::cancel(
         &db,
         &awa,
@@ -86,7 +86,7 @@ async fn four_eyes_is_refused_before_the_confirmation() {
     let (db, _dir) = demo_db().await;
     let mut h = Harness::new(&db, FINANCE, Locale::En, TabId::Commissions).await;
     let row = h.app.screens.commissions.list.rows[0].clone();
-    let awa = h.app.actor.clone().unwrap();
+    let awa = h.app.session.actor.clone().unwrap();
     // Awa becomes the requester of this one: she may no longer decide it.
     use sea_query::ExprTrait;
     let q = sea_query::Query::update()

@@ -14,12 +14,15 @@ use obryl::service::auth::{self, SessionKind};
 use obryl::store::feed::Hub;
 use obryl::ui::popup::Popup;
 use obryl::ui::screens::TabId;
+use obryl::ui::session::Session;
 use tokio_util::sync::CancellationToken;
 
-/// `email` logged in with a live session, in `locale`, at `size`, drafts under `drafts`.
+/// `email` logged in from `origin` with a live session, in `locale`, at `size`, drafts under
+/// `drafts`.
 async fn staff(
     db: &obryl::store::Db,
     hub: &Hub,
+    origin: Origin,
     email: &str,
     locale: Locale,
     size: (u16, u16),
@@ -29,12 +32,13 @@ async fn staff(
         ttl: chrono::Duration::hours(1),
     };
     let policy = ThrottlePolicy::default();
-    let login = auth::login(db, email, "demo", &Origin::tui(), &policy, live)
+    let login = auth::login(db, email, "demo", &origin, &policy, live)
         .await
         .unwrap();
     let mut opts = options(locale, TabId::Commissions);
     opts.drafts_dir = Some(drafts.to_path_buf());
-    let mut h = Harness::with_options(db, email, opts).await;
+    let session = Session::new(origin, &opts, None);
+    let mut h = Harness::with_session(db, email, opts, session).await;
     h.app.rights_changed(login.actor);
     obryl::ui::follow_feed(hub, h.app.events.clone());
     h.resize(size.0, size.1);
@@ -56,21 +60,33 @@ async fn two_staff_in_one_process_each_with_their_own_session() {
     let cancel = CancellationToken::new();
     let hub = Hub::start(db.clone(), cancel.clone(), Duration::from_millis(50));
     let drafts = dir.path().join("drafts");
+    // Awa comes through the network, the admin sits at this machine's terminal.
+    let peer: std::net::SocketAddr = "192.0.2.7:40022".parse().unwrap();
     let mut awa = staff(
         &db,
         &hub,
+        Origin::connection("ssh", peer),
         "finance@obryl.test",
         Locale::En,
         (160, 45),
         &drafts,
     )
     .await;
-    let mut admin = staff(&db, &hub, "admin@obryl.test", Locale::Fr, (80, 24), &drafts).await;
+    let mut admin = staff(
+        &db,
+        &hub,
+        Origin::tui(),
+        "admin@obryl.test",
+        Locale::Fr,
+        (80, 24),
+        &drafts,
+    )
+    .await;
     // The feed takes its starting point before any change below.
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     // Both on the same pending commission, one approver needed, not requested by Awa.
-    let awa_id = awa.app.actor.as_ref().unwrap().id;
+    let awa_id = awa.app.session.actor.as_ref().unwrap().id;
     let target = awa
         .app
         .screens
@@ -126,6 +142,16 @@ async fn two_staff_in_one_process_each_with_their_own_session() {
         .await;
     let seen = admin.render(80, 24);
     assert!(seen.contains("Commissions"), "{seen}");
+    // The approval's audit row names the connection it came through (Awa's session's origin).
+    let obryl::store::Db::Sqlite(pool) = &db else {
+        panic!("the demo is SQLite")
+    };
+    let channel: String =
+        sqlx::query_scalar("SELECT url FROM audit_logs WHERE event = 'approved' ORDER BY id DESC")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(channel, "ssh");
 
     // Awa's session is ended elsewhere: her next action takes her to the login screen; the
     // admin's App goes on.

@@ -8,7 +8,8 @@ use crate::service::auth::LoggedIn;
 use crate::store::Anchor;
 use crate::store::feed::Change;
 
-use super::app::{App, AppEvent, Live, Request, SessionToken};
+use super::app::{App, AppEvent, Live};
+use super::session::SessionToken;
 use crate::service::Actor;
 use crate::store::notifications::NotificationRow;
 
@@ -32,15 +33,22 @@ impl App {
         match r {
             Ok(LoggedIn { actor, token }) => {
                 let remembered = self.login.as_ref().is_some_and(|l| l.remember);
-                self.token = token.map(|token| SessionToken { token, remembered });
-                self.requests.push(match &self.token {
-                    Some(t) if t.remembered => Request::RememberLogin(t.token.clone()),
-                    _ => Request::ForgetLogin,
-                });
+                self.session.token = token.map(|token| SessionToken { token, remembered });
+                let kept = match &self.session.token {
+                    Some(t) if t.remembered => self.session.remember(&t.token),
+                    _ => {
+                        self.session.forget();
+                        Ok(())
+                    }
+                };
                 self.start_session(actor);
+                if let Err(e) = kept {
+                    let text = format!("cannot save the remembered login: {e}");
+                    self.toast(text, super::widgets::toast::Level::Error);
+                }
             }
             Err(e) => {
-                let msg = crate::office::messages::error_text(&e, self.locale);
+                let msg = crate::office::messages::error_text(&e, self.session.locale);
                 if let Some(l) = self.login.as_mut() {
                     l.busy = false;
                     l.error = Some(msg);
@@ -58,6 +66,11 @@ impl App {
         let DataEvent {
             pane, fill, result, ..
         } = ev;
+        if self.unread_due && matches!(pane, Pane::List(_)) {
+            // The count waits for the first screen: the launch needs one connection, not two.
+            self.unread_due = false;
+            self.send(Pane::Unread, Fill::Append, common::unread());
+        }
         let result = match result {
             Ok(r) => {
                 if self.live == Live::Offline {
@@ -153,7 +166,7 @@ impl App {
         if pane == Pane::Login {
             return self.on_login(Err(e));
         }
-        let text = crate::office::messages::error_text(&e, self.locale);
+        let text = crate::office::messages::error_text(&e, self.session.locale);
         if e.is_connection_lost() {
             self.live = Live::Offline;
             self.last_error = Some(self.t("status.reconnecting"));
@@ -226,7 +239,7 @@ impl App {
                 }
             }
             Change::Notification { user_id } => {
-                if user_id == 0 || self.actor.as_ref().is_some_and(|a| a.id == user_id) {
+                if user_id == 0 || self.session.actor.as_ref().is_some_and(|a| a.id == user_id) {
                     self.send(Pane::Unread, Fill::Append, common::unread());
                 }
             }
@@ -235,12 +248,16 @@ impl App {
                 auditable_id,
                 ..
             } => {
-                if self.actor.is_none() {
+                if self.session.actor.is_none() {
                     return;
                 }
                 // A change to oneself (roles, sessions, the account): rights are re-read.
                 if auditable_type == "user"
-                    && self.actor.as_ref().is_some_and(|a| a.id == auditable_id)
+                    && self
+                        .session
+                        .actor
+                        .as_ref()
+                        .is_some_and(|a| a.id == auditable_id)
                 {
                     self.send(Pane::Whoami, Fill::Append, common::whoami());
                 }

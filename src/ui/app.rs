@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::Locale;
 use crate::service::{Actor, ServiceError};
 use crate::store::feed::Change;
 use crate::store::{Anchor, Db};
@@ -16,12 +15,12 @@ use crate::tr;
 
 pub use super::options::{AppOptions, LoginSettings};
 
-use super::data::{Data, DataEvent, Job, Pane, common};
+use super::data::{Data, DataEvent, Job, Pane};
 use super::keymap::Keymap;
 use super::login::LoginState;
 use super::popup::Popup;
 use super::screens::{Ctx, ScreenInit, Screens, TabId};
-use super::theme::Theme;
+use super::session::Session;
 use super::widgets::toast::{Level, Toast};
 use super::widgets::virtual_table::{Fill, Keep, PAGE};
 
@@ -32,14 +31,6 @@ pub enum AppEvent {
     Feed(Change),
 }
 
-/// The token of this program's session: kept in the data directory when remembered, ended
-/// when the program quits otherwise.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionToken {
-    pub token: String,
-    pub remembered: bool,
-}
-
 /// What the App asks of the runner that serves it: the local terminal's loop or an SSH
 /// session. The App never touches a terminal, a file or the session table itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,10 +39,6 @@ pub enum Request {
     Quit,
     /// Copy this text to the person's clipboard (OSC 52 through their terminal).
     Copy(String),
-    /// Remember this login for the next start (the local data directory's file).
-    RememberLogin(String),
-    /// Forget a remembered login.
-    ForgetLogin,
     /// End this session in the database (it can no longer act).
     EndSession(String),
 }
@@ -76,18 +63,19 @@ pub struct App {
     pub db: Db,
     pub events: UnboundedSender<AppEvent>,
     pub data: Option<Data>,
-    pub actor: Option<Actor>,
+    /// Who is at this connection, and what is theirs (drafts, language, clipboard, token).
+    pub session: Session,
     pub login: Option<LoginState>,
     pub screens: Screens,
     pub tab: TabId,
     pub keymap: Keymap,
-    pub theme: Theme,
-    pub locale: Locale,
     pub opts: AppOptions,
     pub popup: Option<Popup>,
     pub toast: Option<Toast>,
     pub live: Live,
     pub unread: i64,
+    /// The unread count is asked once the first list answered (see `on_data`).
+    pub unread_due: bool,
     pub last_error: Option<String>,
     pub now: DateTime<Utc>,
     pub dirty: bool,
@@ -98,8 +86,6 @@ pub struct App {
     pub stale: HashSet<TabId>,
     /// A composed text kept until its request succeeds (restored if it fails).
     pub draft: Option<(super::screens::Compose, String)>,
-    /// This program's session token (None before login and after the session ended).
-    pub token: Option<SessionToken>,
     /// What the App asks of whoever runs it (the local terminal, an SSH channel), in order:
     /// drained by the runner after each event (`take_requests`).
     pub requests: Vec<Request>,
@@ -111,6 +97,8 @@ pub struct App {
 }
 
 impl App {
+    /// An App for the person at this machine's terminal (drafts in the configured folder, no
+    /// remembered-login store: the runner gives it one).
     pub fn new(
         db: Db,
         events: UnboundedSender<AppEvent>,
@@ -118,14 +106,31 @@ impl App {
         opts: AppOptions,
         now: DateTime<Utc>,
     ) -> App {
-        let theme = Theme::load(&opts.theme, opts.no_color);
+        let session = Session::local(&opts, None);
+        App::for_session(db, events, keymap, opts, session, now)
+    }
+
+    /// An App drawing for `session` (one per connection; many may share a process).
+    pub fn for_session(
+        db: Db,
+        events: UnboundedSender<AppEvent>,
+        keymap: Keymap,
+        opts: AppOptions,
+        session: Session,
+        now: DateTime<Utc>,
+    ) -> App {
         // The runner exists before anyone logs in: the login is its first job.
-        let data = Some(Data::new(db.clone(), None, events.clone()));
+        let data = Some(Data::new(
+            db.clone(),
+            None,
+            session.origin.clone(),
+            events.clone(),
+        ));
         App {
             db,
             events,
             data,
-            actor: None,
+            session,
             login: None,
             screens: Screens::new(&ScreenInit {
                 now,
@@ -134,8 +139,6 @@ impl App {
             }),
             tab: opts.start_tab,
             keymap,
-            theme,
-            locale: opts.locale,
             live: if opts.backend_pushes {
                 Live::Pushed
             } else {
@@ -145,6 +148,7 @@ impl App {
             popup: None,
             toast: None,
             unread: 0,
+            unread_due: false,
             last_error: None,
             now,
             dirty: true,
@@ -153,7 +157,6 @@ impl App {
             hits: HitAreas::default(),
             stale: HashSet::new(),
             draft: None,
-            token: None,
             requests: Vec::new(),
             back: Vec::new(),
             export: None,
@@ -161,11 +164,11 @@ impl App {
     }
 
     pub fn t(&self, key: &str) -> String {
-        tr(self.locale, key, &[])
+        tr(self.session.locale, key, &[])
     }
 
     pub fn ta(&self, key: &str, args: &[(&str, &str)]) -> String {
-        tr(self.locale, key, args)
+        tr(self.session.locale, key, args)
     }
 
     /// Whether the App asked to leave.
@@ -191,9 +194,10 @@ impl App {
         self.data = Some(Data::new(
             self.db.clone(),
             Some(actor.clone()),
+            self.session.origin.clone(),
             self.events.clone(),
         ));
-        self.actor = Some(actor);
+        self.session.actor = Some(actor);
         self.login = None;
         // What was said to the previous session is not this one's.
         self.toast = None;
@@ -203,26 +207,36 @@ impl App {
             self.tab = TabId::Projects;
         }
         self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::Top));
-        self.send(Pane::Unread, Fill::Append, common::unread());
+        self.unread_due = true;
         self.dirty = true;
     }
 
     /// The session can no longer act (revoked, expired, account deleted, no staff role left):
     /// back to the login screen with the reason. Screens, drafts and an open composer stay.
     pub fn session_ended(&mut self, reason: String) {
-        if self.actor.is_none() {
+        if self.session.actor.is_none() {
             // Already at the login screen: what is typed there stays.
             return;
         }
-        let email = self.actor.take().map(|a| a.email).unwrap_or_default();
+        let email = self
+            .session
+            .actor
+            .take()
+            .map(|a| a.email)
+            .unwrap_or_default();
         // A runner for nobody: what the old session had in flight is not answered.
-        self.data = Some(Data::new(self.db.clone(), None, self.events.clone()));
+        self.data = Some(Data::new(
+            self.db.clone(),
+            None,
+            self.session.origin.clone(),
+            self.events.clone(),
+        ));
         // The session is ended in the database too (the loop does it) and a remembered
         // token is forgotten: nothing opens it any more.
-        let ended = self.token.take();
+        let ended = self.session.token.take();
         let remembered = ended.as_ref().is_some_and(|t| t.remembered);
         if remembered {
-            self.requests.push(Request::ForgetLogin);
+            self.session.forget();
         }
         if let Some(t) = ended {
             self.requests.push(Request::EndSession(t.token));
@@ -238,11 +252,11 @@ impl App {
         if let Some(data) = self.data.as_mut() {
             data.set_actor(actor.clone());
         }
-        let before = self.actor.replace(actor);
+        let before = self.session.actor.replace(actor);
         if !self.may_see(self.tab) {
             self.switch_tab(TabId::Projects);
         }
-        if before != self.actor {
+        if before != self.session.actor {
             self.dirty = true;
         }
     }
@@ -250,7 +264,7 @@ impl App {
     /// Whether the actor may open `tab` (the Audit log needs `audit.view`).
     pub fn may_see(&self, tab: TabId) -> bool {
         match tab.permission() {
-            Some(p) => self.actor.as_ref().is_some_and(|a| a.can(p)),
+            Some(p) => self.session.actor.as_ref().is_some_and(|a| a.can(p)),
             None => true,
         }
     }
@@ -262,7 +276,7 @@ impl App {
 
     pub(crate) fn send(&mut self, pane: Pane, fill: Fill, job: Job) {
         // Logged out, only the login goes (live updates and ticks ask for nothing).
-        if self.actor.is_none() && pane != Pane::Login {
+        if self.session.actor.is_none() && pane != Pane::Login {
             return;
         }
         if let Some(data) = self.data.as_mut() {
@@ -272,10 +286,10 @@ impl App {
 
     /// A drawing context (theme, language, clock, who is acting).
     pub fn with_ctx<T>(&mut self, f: impl FnOnce(&mut Screens, &Ctx) -> T) -> Option<T> {
-        let actor = self.actor.as_ref()?;
+        let actor = self.session.actor.as_ref()?;
         let ctx = Ctx {
-            locale: self.locale,
-            theme: &self.theme,
+            locale: self.session.locale,
+            theme: &self.session.theme,
             now: self.now,
             actor,
             read_only: self.opts.read_only,
@@ -356,7 +370,7 @@ impl App {
                 permission: p.as_str(),
             };
             self.toast(
-                crate::office::messages::error_text(&refusal, self.locale),
+                crate::office::messages::error_text(&refusal, self.session.locale),
                 Level::Error,
             );
             return;

@@ -48,10 +48,9 @@ impl App {
     /// A draft is the staff member's own: two people drafting on the same ticket each keep
     /// theirs (`u<user id>/<record>.txt`).
     fn draft_path(&self, purpose: &Compose) -> Option<PathBuf> {
-        let dir = self.opts.drafts_dir.as_ref()?;
-        let user = self.actor.as_ref()?.id;
         Some(
-            dir.join(format!("u{user}"))
+            self.session
+                .drafts_dir()?
                 .join(format!("{}.txt", purpose.draft_key)),
         )
     }
@@ -101,8 +100,9 @@ impl App {
                 .find(|r| r.id == ticket_id)
                 .cloned()
         });
-        let locale = detail.map_or(self.locale, |d| d.requester_locale);
+        let locale = detail.map_or(self.session.locale, |d| d.requester_locale);
         let agent = self
+            .session
             .actor
             .as_ref()
             .map(|a| a.name.clone())

@@ -25,7 +25,7 @@ impl App {
     pub fn draw(&mut self, f: &mut Frame) {
         let area = f.area();
         // A theme with a background of its own paints it first (light on a dark terminal).
-        f.buffer_mut().set_style(area, self.theme.base);
+        f.buffer_mut().set_style(area, self.session.theme.base);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let text = self.ta(
                 "status.too_small",
@@ -36,7 +36,7 @@ impl App {
             );
             f.render_widget(
                 Paragraph::new(text)
-                    .style(self.theme.warning)
+                    .style(self.session.theme.warning)
                     .wrap(Wrap { trim: true }),
                 area,
             );
@@ -44,7 +44,14 @@ impl App {
         }
         if let Some(login) = &self.login {
             let spin = spinner::frame(self.tick);
-            login.draw(f, area, &self.theme, self.locale, &self.opts.db_label, spin);
+            login.draw(
+                f,
+                area,
+                &self.session.theme,
+                self.session.locale,
+                &self.opts.db_label,
+                spin,
+            );
             return;
         }
         let rows = Layout::vertical([
@@ -60,12 +67,12 @@ impl App {
         self.draw_footer(f, rows[3]);
         self.draw_popup(f, area);
         if let Some(t) = &self.toast {
-            t.draw(f, rows[2], &self.theme);
+            t.draw(f, rows[2], &self.session.theme);
         }
     }
 
     fn draw_tabs(&mut self, f: &mut Frame, area: Rect) {
-        let theme = &self.theme;
+        let theme = &self.session.theme;
         let mut spans = vec![
             Span::styled(" Obryl ", theme.header),
             Span::styled("│", theme.border),
@@ -83,11 +90,14 @@ impl App {
         let full: u16 = shown
             .iter()
             .map(|(_, t)| {
-                unicode_width::UnicodeWidthStr::width(t.title(self.locale).as_str()) as u16 + 4
+                unicode_width::UnicodeWidthStr::width(t.title(self.session.locale).as_str()) as u16
+                    + 4
             })
             .sum();
         let view: u16 = if self.tab.is_view() {
-            unicode_width::UnicodeWidthStr::width(self.tab.title(self.locale).as_str()) as u16 + 3
+            unicode_width::UnicodeWidthStr::width(self.tab.title(self.session.locale).as_str())
+                as u16
+                + 3
         } else {
             0
         };
@@ -111,7 +121,9 @@ impl App {
         let current = if self.tab.is_view() {
             0
         } else {
-            unicode_width::UnicodeWidthStr::width(self.tab.title(self.locale).as_str()) as u16 + 4
+            unicode_width::UnicodeWidthStr::width(self.tab.title(self.session.locale).as_str())
+                as u16
+                + 4
         };
         let others = shown.iter().filter(|(_, t)| *t != self.tab).count().max(1) as u16;
         let room = area
@@ -121,7 +133,7 @@ impl App {
         let short = full + view + 8 + right_width > area.width;
         for (i, tab) in &shown {
             let (i, tab) = (*i, tab);
-            let title = tab.title(self.locale);
+            let title = tab.title(self.session.locale);
             let label = if short && *tab != self.tab {
                 let chars = usize::from(room.saturating_sub(4)).max(3);
                 let cut = crate::domain::truncate_to_width(&title, chars);
@@ -149,7 +161,7 @@ impl App {
         }
         if self.tab.is_view() {
             // A view has no number: it shows after the tabs while it is open.
-            let label = format!(" {} ", self.tab.title(self.locale));
+            let label = format!(" {} ", self.tab.title(self.session.locale));
             let width = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
             spans.push(Span::styled("│", theme.border));
             self.hits.tabs.push((
@@ -221,7 +233,7 @@ impl App {
                 "status.exporting",
                 &[
                     ("n", &e.rows.to_string()),
-                    ("tab", &e.tab.title(self.locale)),
+                    ("tab", &e.tab.title(self.session.locale)),
                 ],
             )
         });
@@ -230,7 +242,10 @@ impl App {
             (t, _) => t,
         };
         f.render_widget(
-            Paragraph::new(Line::styled(text.unwrap_or_default(), self.theme.muted)),
+            Paragraph::new(Line::styled(
+                text.unwrap_or_default(),
+                self.session.theme.muted,
+            )),
             area,
         );
     }
@@ -325,16 +340,17 @@ impl App {
                 // A numbered tab is called by the screen it opens.
                 Action::Tab(n) => TabId::ALL
                     .get(usize::from(n).saturating_sub(1))
-                    .map(|t| tr(self.locale, &format!("tab.{}", t.key()), &[]))
+                    .map(|t| tr(self.session.locale, &format!("tab.{}", t.key()), &[]))
                     .unwrap_or_default(),
-                a => tr(self.locale, &format!("action.{}", a.name()), &[]),
+                a => tr(self.session.locale, &format!("action.{}", a.name()), &[]),
             })
     }
 
     fn draw_footer(&mut self, f: &mut Frame, area: Rect) {
         let actions = self.footer_actions();
-        let theme = &self.theme;
+        let theme = &self.session.theme;
         let who = self
+            .session
             .actor
             .as_ref()
             .map(|a| format!(" {} · {} · {} ", a.name, a.main_role(), self.opts.db_label))
@@ -350,9 +366,9 @@ impl App {
             .into_iter()
             .map(|a| (a, self.action_label(a)))
             .collect();
-        let theme = &self.theme;
+        let theme = &self.session.theme;
         for (a, label) in labelled {
-            if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.locale) {
+            if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.session.locale) {
                 spans.push(Span::styled(format!(" {keys}"), theme.header));
                 spans.push(Span::styled(format!(" {label} "), theme.muted));
             }

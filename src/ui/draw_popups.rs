@@ -27,7 +27,7 @@ impl App {
         let Some(mut popup) = self.popup.take() else {
             return;
         };
-        let theme = self.theme.clone();
+        let theme = self.session.theme.clone();
         match &mut popup {
             Popup::Filter { input, error } => {
                 let r = Rect {
@@ -112,8 +112,12 @@ impl App {
                             let mark = if n.read_at.is_none() { "●" } else { " " };
                             let text = format!(
                                 "{mark} {}  {}",
-                                crate::office::format::when(n.created_at, self.now, self.locale),
-                                super::notify::text(n, self.locale)
+                                crate::office::format::when(
+                                    n.created_at,
+                                    self.now,
+                                    self.session.locale
+                                ),
+                                super::notify::text(n, self.session.locale)
                             );
                             let style = if i == *cursor {
                                 theme.selection
@@ -183,7 +187,7 @@ impl App {
     /// Help generated from the active keymap: every bound action with its keys.
     pub fn help_lines(&mut self) -> Vec<Line<'static>> {
         let screen_actions = self.footer_actions();
-        let theme = self.theme.clone();
+        let theme = self.session.theme.clone();
         let mut lines = vec![Line::styled(self.t("help.this_screen"), theme.header)];
         // The filter fields are what the screen reads: re-reading its own filter names them.
         let tab = self.tab;
@@ -217,7 +221,7 @@ impl App {
                 lines.push(Line::from(""));
                 lines.push(Line::styled(self.t("help.everywhere"), theme.header));
             }
-            if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.locale) {
+            if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.session.locale) {
                 let label = self.action_label(a);
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {keys:<16}"), theme.accent),

@@ -261,6 +261,7 @@ impl App {
                         ),
                         Level::Info,
                     );
+                    self.session.clipboard = Some(text.clone());
                     self.requests.push(super::app::Request::Copy(text));
                 }
             }
@@ -283,7 +284,7 @@ impl App {
                     })
                     .flatten();
                 if let Some(p) = missing {
-                    let text = super::screens::forbidden_text(p, self.locale);
+                    let text = super::screens::forbidden_text(p, self.session.locale);
                     return self.toast(text, Level::Error);
                 }
                 let effects = self
@@ -325,7 +326,8 @@ impl App {
         if let Some(first) = problems.first() {
             let before = ParsedFilter::parse(&previous);
             self.with_ctx(|screens, ctx| screens.get_mut(tab).set_filter(&previous, &before, ctx));
-            let error = super::filter_text::problem_text(first, problems.len(), self.locale);
+            let error =
+                super::filter_text::problem_text(first, problems.len(), self.session.locale);
             self.last_error = Some(error.clone());
             self.popup = Some(Popup::Filter {
                 input: LineInput::with_text(&raw, 500),

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::Locale;
-use crate::service::{Origin, auth};
+use crate::service::auth;
 
 use super::data::{Job, Pane};
 use super::widgets::virtual_table::Fill;
@@ -237,8 +237,7 @@ impl super::app::App {
                     }
                 };
                 let policy = settings.policy.clone();
-                let job = Job::anonymous(move |db| async move {
-                    let origin = Origin::tui();
+                let job = Job::anonymous(move |db, origin| async move {
                     auth::login(&db, &email, &password, &origin, &policy, session).await
                 });
                 self.send(Pane::Login, Fill::Append, job);

@@ -18,6 +18,7 @@ pub mod options;
 pub mod palette;
 pub mod popup;
 pub mod screens;
+pub mod session;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;

@@ -158,7 +158,7 @@ impl App {
     fn set_theme(&mut self, name: &str) {
         if Theme::names().contains(&name) {
             self.opts.theme = name.to_owned();
-            self.theme = Theme::load(name, self.opts.no_color);
+            self.session.theme = Theme::load(name, self.opts.no_color);
             self.toast(self.ta("toast.theme", &[("name", name)]), Level::Info);
         } else {
             self.toast(
@@ -173,7 +173,7 @@ impl App {
 
     /// `:lang fr|en`: switches the language live.
     fn set_locale(&mut self, tag: &str) {
-        self.locale = Locale::from_tag(tag);
+        self.session.locale = Locale::from_tag(tag);
         self.toast(self.t("toast.language"), Level::Info);
     }
 }

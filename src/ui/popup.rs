@@ -169,13 +169,13 @@ impl App {
                         self.send(
                             Pane::Action,
                             Fill::Append,
-                            common::mark_read(None, self.locale),
+                            common::mark_read(None, self.session.locale),
                         );
                         false
                     }
                     KeyCode::Enter => {
                         if let Some(row) = rows.as_ref().and_then(|r| r.get(*cursor)).cloned() {
-                            let job = common::mark_read(Some(row.id.clone()), self.locale);
+                            let job = common::mark_read(Some(row.id.clone()), self.session.locale);
                             self.send(Pane::Action, Fill::Append, job);
                             self.jump_to_subject(&row);
                         }

@@ -12,13 +12,14 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
-use crate::office::session;
+use crate::office::session::LoginMemory;
 use crate::seed;
-use crate::service::{Origin, auth};
+use crate::service::auth;
 use crate::store::{Db, feed};
 
-use super::app::{App, AppEvent, AppOptions, Request, SessionToken};
+use super::app::{App, AppEvent, AppOptions, Request};
 use super::keymap::Keymap;
+use super::session::{Session, SessionToken};
 use super::terminal::{TerminalGuard, osc52_copy};
 use super::widgets::toast::Level;
 
@@ -65,8 +66,10 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     let (keymap, problems) = Keymap::new(&config.keys, &crate::ui::screens::TabId::layers());
     let opts = AppOptions::from_config(&config, launch.tab.as_deref(), &db);
 
+    // This terminal's person: their remembered login, drafts, language and colours.
+    let memory = LoginMemory::local(&config, &url);
     // A remembered login opens straight in: no bcrypt on every start.
-    let remembered = match (&launch.as_email, session::load_token(&config, &url)) {
+    let remembered = match (&launch.as_email, memory.load()) {
         (None, Some(token)) => auth::resume(&db, &token)
             .await
             .ok()
@@ -75,10 +78,11 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     };
 
     let (tx, mut rx) = mpsc::unbounded_channel::<AppEvent>();
-    let mut app = App::new(db.clone(), tx.clone(), keymap, opts, Utc::now());
+    let session = Session::local(&opts, Some(memory));
+    let mut app = App::for_session(db.clone(), tx.clone(), keymap, opts, session, Utc::now());
     match remembered {
         Some((actor, token)) => {
-            app.token = Some(SessionToken {
+            app.session.token = Some(SessionToken {
                 token,
                 remembered: true,
             });
@@ -116,19 +120,10 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
             match request {
                 Request::Quit => leaving = true,
                 Request::Copy(text) => osc52_copy(&text),
-                Request::RememberLogin(token) => {
-                    if let Err(e) = session::save_token(&config, &url, &token) {
-                        app.toast(
-                            format!("cannot save the remembered login: {e}"),
-                            Level::Error,
-                        );
-                    }
-                }
-                Request::ForgetLogin => session::forget_token(&config),
                 Request::EndSession(token) => {
-                    let db = db.clone();
+                    let (db, origin) = (db.clone(), app.session.origin.clone());
                     tokio::spawn(async move {
-                        if let Err(e) = auth::logout(&db, &token, &Origin::tui()).await {
+                        if let Err(e) = auth::logout(&db, &token, &origin).await {
                             tracing::warn!("ending the session: {e}");
                         }
                     });
@@ -155,9 +150,8 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
         let _ = tokio::time::timeout(Duration::from_secs(5), worker).await;
     }
     // A login that was not remembered ends with the program.
-    if let Some(t) = app.token.take().filter(|t| !t.remembered) {
-        let origin = Origin::tui();
-        let ending = auth::logout(&db, &t.token, &origin);
+    if let Some(t) = app.session.token.take().filter(|t| !t.remembered) {
+        let ending = auth::logout(&db, &t.token, &app.session.origin);
         if let Err(e) = tokio::time::timeout(Duration::from_secs(3), ending).await {
             tracing::warn!("ending the session: {e}");
         }

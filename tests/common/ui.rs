@@ -154,11 +154,22 @@ impl Harness {
 
     /// [`Harness::new`] with options of the test's own.
     pub async fn with_options(db: &Db, email: &str, opts: AppOptions) -> Harness {
+        let session = obryl::ui::session::Session::local(&opts, None);
+        Harness::with_session(db, email, opts, session).await
+    }
+
+    /// [`Harness::with_options`] for a connection of the test's own (its origin, drafts).
+    pub async fn with_session(
+        db: &Db,
+        email: &str,
+        opts: AppOptions,
+        session: obryl::ui::session::Session,
+    ) -> Harness {
         let (tx, rx) = mpsc::unbounded_channel();
         let (keymap, problems) =
             Keymap::new(&BTreeMap::new(), &obryl::ui::screens::TabId::layers());
         assert!(problems.is_empty());
-        let mut app = App::new(db.clone(), tx, keymap, opts, anchor());
+        let mut app = App::for_session(db.clone(), tx, keymap, opts, session, anchor());
         let who = actor(db, email).await;
         app.start_session(who);
         let mut h = Harness {

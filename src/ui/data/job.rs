@@ -32,10 +32,10 @@ impl Typed {
 type Answer = BoxFuture<'static, Result<Typed, ServiceError>>;
 
 enum Run {
-    /// Work done as the logged-in staff member.
-    AsActor(Box<dyn FnOnce(Db, Actor) -> Answer + Send>),
-    /// Work before anyone is logged in (the login itself).
-    Anonymous(Box<dyn FnOnce(Db) -> Answer + Send>),
+    /// Work done as the logged-in staff member, from the connection's origin.
+    AsActor(Box<dyn FnOnce(Db, Actor, Origin) -> Answer + Send>),
+    /// Work before anyone is logged in (the login itself), from the connection's origin.
+    Anonymous(Box<dyn FnOnce(Db, Origin) -> Answer + Send>),
 }
 
 /// Work for the data task, answered as `Typed`.
@@ -48,39 +48,46 @@ impl Job {
         F: FnOnce(Db, Actor) -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, ServiceError>> + Send + 'static,
     {
-        Job(Run::AsActor(Box::new(move |db, actor| {
+        Job(Run::AsActor(Box::new(move |db, actor, _| {
             Box::pin(async move { f(db, actor).await.map(|t| Typed(Box::new(t))) })
         })))
     }
 
-    /// A write from this terminal: `f` runs as the actor with the TUI's origin and answers
-    /// what to tell the staff member when it went through.
+    /// A write: `f` runs as the actor with the origin of the connection it came through
+    /// (the session's), and answers what to tell the staff member when it went through.
     pub fn write<F, Fut>(f: F) -> Job
     where
         F: FnOnce(Db, Actor, Origin) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Done, ServiceError>> + Send + 'static,
     {
-        Job::new(move |db, actor| f(db, actor, Origin::tui()))
+        Job(Run::AsActor(Box::new(move |db, actor, origin| {
+            Box::pin(async move { f(db, actor, origin).await.map(|t| Typed(Box::new(t))) })
+        })))
     }
 
     /// Work that needs nobody logged in.
     pub fn anonymous<T, F, Fut>(f: F) -> Job
     where
         T: Send + 'static,
-        F: FnOnce(Db) -> Fut + Send + 'static,
+        F: FnOnce(Db, Origin) -> Fut + Send + 'static,
         Fut: Future<Output = Result<T, ServiceError>> + Send + 'static,
     {
-        Job(Run::Anonymous(Box::new(move |db| {
-            Box::pin(async move { f(db).await.map(|t| Typed(Box::new(t))) })
+        Job(Run::Anonymous(Box::new(move |db, origin| {
+            Box::pin(async move { f(db, origin).await.map(|t| Typed(Box::new(t))) })
         })))
     }
 
     /// Runs the job; work as an actor with nobody logged in is refused.
-    pub(super) async fn run(self, db: Db, actor: Option<Actor>) -> Result<Typed, ServiceError> {
+    pub(super) async fn run(
+        self,
+        db: Db,
+        actor: Option<Actor>,
+        origin: Origin,
+    ) -> Result<Typed, ServiceError> {
         match (self.0, actor) {
-            (Run::AsActor(f), Some(actor)) => f(db, actor).await,
+            (Run::AsActor(f), Some(actor)) => f(db, actor, origin).await,
             (Run::AsActor(_), None) => Err(ServiceError::SessionExpired),
-            (Run::Anonymous(f), _) => f(db).await,
+            (Run::Anonymous(f), _) => f(db, origin).await,
         }
     }
 }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-use crate::service::{Actor, ServiceError};
+use crate::service::{Actor, Origin, ServiceError};
 use crate::store::Db;
 use crate::store::audit::AuditRow;
 use crate::store::commissions::CommissionRow;
@@ -90,6 +90,8 @@ pub struct Data {
     db: Db,
     /// None until someone logs in (then only anonymous jobs run: the login).
     actor: Option<Actor>,
+    /// The connection the requests come from (audit rows, login throttling).
+    origin: Origin,
     out: UnboundedSender<AppEvent>,
     inflight: HashMap<Pane, (u64, AbortHandle)>,
     /// Mutations sent and not answered yet (never aborted, so counted apart).
@@ -98,10 +100,16 @@ pub struct Data {
 }
 
 impl Data {
-    pub fn new(db: Db, actor: Option<Actor>, out: UnboundedSender<AppEvent>) -> Data {
+    pub fn new(
+        db: Db,
+        actor: Option<Actor>,
+        origin: Origin,
+        out: UnboundedSender<AppEvent>,
+    ) -> Data {
         Data {
             db,
             actor,
+            origin,
             out,
             inflight: HashMap::new(),
             actions_in_flight: 0,
@@ -128,8 +136,9 @@ impl Data {
             old.abort();
         }
         let (db, actor, out) = (self.db.clone(), self.actor.clone(), self.out.clone());
+        let origin = self.origin.clone();
         let handle = tokio::spawn(async move {
-            let result = job.run(db, actor).await;
+            let result = job.run(db, actor, origin).await;
             let _ = out.send(AppEvent::Data(DataEvent {
                 pane,
                 seq,
