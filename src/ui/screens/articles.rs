@@ -8,14 +8,13 @@ use crate::domain::{ArticleStatus, Locale, Permission};
 use crate::office;
 use crate::office::details::ArticleDetail;
 use crate::office::format;
-use crate::service::{self, ServiceError};
+use crate::service;
 use crate::store::content::{ArticleFilter, ArticleRow};
-use crate::store::{Anchor, Cursor};
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
 
 use super::{Compose, Ctx, DetailState, Effect, ListScreen, TabId, TextSize, codes, status_values};
 
@@ -36,11 +35,7 @@ fn status_tone(status: &str) -> Tone {
     }
 }
 
-impl Identified for ArticleRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
+identified_by_id!(ArticleRow);
 
 /// This screen's own actions.
 const EDIT: Verb = Verb("edit");
@@ -51,27 +46,12 @@ impl ListScreen for ArticlesScreen {
         Declared::write(EDIT, &["w"], Permission::ArticlesEdit),
         Declared::write(SET_STATUS, &["t"], Permission::ArticlesEdit),
     ];
-    type Row = ArticleRow;
-    type Detail = ArticleDetail;
+    const SUBJECT: Option<&'static str> = Some("article");
 
     super::screen_fields!(TabId::Articles, ArticleRow, ArticleDetail);
+    super::list_request!(crate::store::content::page_articles);
+    super::detail_request!(office::details::article);
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Job {
-        let filter = self.filter.clone();
-        Job::new(move |mut db, _| async move {
-            let page = crate::store::content::page_articles(&mut db, &filter, &anchor, limit);
-            Ok::<_, ServiceError>(page.await?)
-        })
-    }
-    fn cursor(&self, row: &ArticleRow) -> Cursor {
-        Cursor::id(row.id)
-    }
-    fn detail_request(&self, row: &ArticleRow) -> Option<Job> {
-        let id = row.id;
-        Some(Job::new(move |mut db, _| async move {
-            Ok::<_, ServiceError>((id, office::details::article(&mut db, id).await?))
-        }))
-    }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         self.filter = ArticleFilter {
@@ -79,14 +59,6 @@ impl ListScreen for ArticlesScreen {
             statuses: status_values(p, &codes(ArticleStatus::ALL)),
         };
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t("sort.newest")
-    }
-
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         vec![
             Column::new("#", Constraint::Length(6)).right(),
@@ -111,10 +83,7 @@ impl ListScreen for ArticlesScreen {
     fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
         d.article.title.clone()
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &ArticleDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let (a, l) = (&d.article, ctx.locale);
         let mut out = vec![
             DetailLine::Field(ctx.t("col.reference"), format!("#{} · {}", a.id, a.slug)),
@@ -139,9 +108,6 @@ impl ListScreen for ArticlesScreen {
     }
     fn reference(&self, a: &ArticleRow) -> String {
         format!("article #{} {}", a.id, a.slug)
-    }
-    fn subject(&self, a: &ArticleRow) -> Option<(&'static str, i64)> {
-        Some(("article", a.id))
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();

@@ -7,9 +7,7 @@ use serde_json::Value as JsonValue;
 
 use crate::domain::Locale;
 use crate::office::{format, history};
-use crate::service::ServiceError;
 use crate::store::audit::{AuditFilter, AuditRow};
-use crate::store::{Anchor, Cursor};
 use crate::tr;
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
@@ -154,21 +152,9 @@ const FOLLOW: Verb = Verb("follow");
 
 impl ListScreen for AuditScreen {
     const ACTIONS: &'static [Declared] = &[Declared::read(FOLLOW, &["f"])];
-    type Row = AuditRow;
-    type Detail = ();
-
     super::screen_fields!(TabId::Audit, AuditRow, ());
-    fn request(&self, anchor: Anchor, limit: u64) -> Job {
-        let filter = self.filter.clone();
-        Job::new(move |db, _| async move {
-            Ok::<_, ServiceError>(
-                crate::store::audit::page(&mut db.clone(), &filter, &anchor, limit).await?,
-            )
-        })
-    }
-    fn cursor(&self, row: &AuditRow) -> Cursor {
-        Cursor::id(row.id)
-    }
+    super::list_request!(crate::store::audit::page);
+
     fn detail_request(&self, _row: &AuditRow) -> Option<Job> {
         None
     }
@@ -197,10 +183,6 @@ impl ListScreen for AuditScreen {
             to: p.date(&["to", "au", "until"]).and_then(|d| day(d, true)),
         };
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
     fn sort_label(&self, ctx: &Ctx) -> String {
         if self.follow {
             ctx.t("audit.following")
@@ -253,6 +235,10 @@ impl ListScreen for AuditScreen {
             })
             .unwrap_or_else(|| ctx.t("detail.loading"))
     }
+    fn body(&self, _: &(), ctx: &Ctx) -> Vec<DetailLine> {
+        self.detail_lines(ctx)
+    }
+    /// The row itself is the detail: its lines are there before anything loads.
     fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
         let Some(r) = self.list.current() else {
             return Vec::new();

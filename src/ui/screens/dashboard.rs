@@ -15,7 +15,7 @@ use crate::domain::{Currency, Locale};
 use crate::office::analytics::{self, DeveloperEarning, MonthRow, WeekLoad, YearMonth};
 use crate::office::format;
 use crate::service::ServiceError;
-use crate::store::{Anchor, Cursor, Page};
+use crate::store::{Anchor, Page};
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
@@ -103,9 +103,6 @@ impl ListScreen for DashboardScreen {
         Declared::read(SWITCH_CURRENCY, &["s"]),
         Declared::read(BREACHED_TICKETS, &["f"]),
     ];
-    type Row = MonthRow;
-    type Detail = MonthPanels;
-
     super::screen_fields!(TabId::Dashboard, MonthRow, MonthPanels);
 
     fn request(&self, _anchor: Anchor, _limit: u64) -> Job {
@@ -120,9 +117,6 @@ impl ListScreen for DashboardScreen {
                 has_after: false,
             })
         })
-    }
-    fn cursor(&self, row: &MonthRow) -> Cursor {
-        Cursor::id(row.row_id())
     }
     fn detail_request(&self, row: &MonthRow) -> Option<Job> {
         let (mut row, currency) = (row.clone(), self.currency);
@@ -140,9 +134,6 @@ impl ListScreen for DashboardScreen {
     }
     fn set_filter(&mut self, raw: &str, _p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
-    }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
     }
     /// `s` switches the currency: two currencies are never summed.
     fn cycle_sort(&mut self, back: bool) {
@@ -204,10 +195,7 @@ impl ListScreen for DashboardScreen {
             ],
         )
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &MonthPanels, ctx: &Ctx) -> Vec<DetailLine> {
         let (r, l) = (&d.row, ctx.locale);
         let m = |v: i64| format::money(v, &r.currency, l);
         let money = |key: &str, v: i64, g: Option<f64>| {

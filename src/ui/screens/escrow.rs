@@ -12,17 +12,17 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use ratatui::layout::Constraint;
 
-use crate::domain::{Currency, EscrowStatus, Permission, ProjectStatus, sanitize_line};
+use crate::domain::{EscrowStatus, Permission, ProjectStatus, sanitize_line};
 use crate::office::escrow::EscrowDetail;
 use crate::office::format;
 use crate::service::{self, ServiceError};
+use crate::store::Anchor;
 use crate::store::escrows::{EscrowRow, Filter};
-use crate::store::{Anchor, Cursor};
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, TabId, codes, status_values};
 
@@ -65,11 +65,7 @@ fn status_tone(status: &str) -> Tone {
     }
 }
 
-impl Identified for EscrowRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
+identified_by_id!(EscrowRow);
 
 /// This screen's own actions.
 const RELEASE: Verb = Verb("release");
@@ -84,10 +80,10 @@ impl ListScreen for EscrowScreen {
         Declared::write(DECIDE_DISPUTE, &["D"], Permission::EscrowRelease),
         Declared::write(WITHDRAW, &["W"], Permission::EscrowRelease),
     ];
-    type Row = EscrowRow;
-    type Detail = EscrowDetail;
+    const SUBJECT: Option<&'static str> = Some("escrow");
 
     super::screen_fields!(TabId::Escrow, EscrowRow, EscrowDetail);
+    super::detail_request!(crate::office::escrow::detail);
 
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         let (mut filter, overdue_at) = (self.filter.clone(), self.overdue_at);
@@ -99,15 +95,6 @@ impl ListScreen for EscrowScreen {
             let page = crate::store::escrows::page(&mut db, &filter, &anchor, limit).await;
             Ok::<_, ServiceError>(page?)
         })
-    }
-    fn cursor(&self, row: &EscrowRow) -> Cursor {
-        Cursor::id(row.id)
-    }
-    fn detail_request(&self, row: &EscrowRow) -> Option<Job> {
-        let id = row.id;
-        Some(Job::new(move |mut db, _| async move {
-            Ok::<_, ServiceError>((id, crate::office::escrow::detail(&mut db, id).await?))
-        }))
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
@@ -138,18 +125,9 @@ impl ListScreen for EscrowScreen {
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         let overdue = OVERDUE.iter().fold(false, |seen, f| p.flag(f) | seen);
-        let known: Vec<String> = Currency::ALL
-            .iter()
-            .map(|c| c.code().to_lowercase())
-            .collect();
-        let known: Vec<&str> = known.iter().map(String::as_str).collect();
         self.filter = Filter {
             statuses: status_values(p, &codes(EscrowStatus::ALL)),
-            currencies: p
-                .choices(&["currency", "devise"], &known)
-                .into_iter()
-                .map(|c| c.to_uppercase())
-                .collect(),
+            currencies: super::currency_values(p),
             providers: p.choices(&["provider", "prestataire", "psp"], &PROVIDERS),
             delivered_before: None,
             project_id: p.number(&["project", "projet"]),
@@ -157,20 +135,6 @@ impl ListScreen for EscrowScreen {
         };
         self.overdue_at = overdue.then_some(ctx.now);
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t("sort.newest")
-    }
-    fn empty_text(&self, ctx: &Ctx) -> String {
-        match self.filter_raw.as_str() {
-            "" => ctx.t("empty.escrow"),
-            raw => ctx.ta("empty.filtered", &[("filter", raw)]),
-        }
-    }
-
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         let money = |key: &str| Column::new(ctx.t(key), Constraint::Length(9)).right();
         vec![
@@ -215,10 +179,7 @@ impl ListScreen for EscrowScreen {
     fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
         format!("#{} · {}", d.row.id, d.row.project_title)
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &EscrowDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let (r, l) = (&d.row, ctx.locale);
         let m = |v: i64| format::money(v, &r.currency, l);
         let none = || ctx.t("detail.none");
@@ -349,22 +310,10 @@ impl ListScreen for EscrowScreen {
     fn reference(&self, r: &EscrowRow) -> String {
         format!("escrow #{}", r.id)
     }
-    fn subject(&self, r: &EscrowRow) -> Option<(&'static str, i64)> {
-        Some(("escrow", r.id))
-    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         // Offered with the permission, and when the current row's state allows it.
-        let row = self.list.current();
-        let mut out: Vec<Action> = [
-            Action::Screen(RELEASE),
-            Action::Screen(REFUND),
-            Action::Screen(DECIDE_DISPUTE),
-            Action::Screen(WITHDRAW),
-        ]
-        .into_iter()
-        .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
-        .filter(|a| row.is_none_or(|r| refusal(*a, r, ctx).is_none()))
-        .collect();
+        let verbs = [RELEASE, REFUND, DECIDE_DISPUTE, WITHDRAW];
+        let mut out = super::permitted(self, &verbs, ctx, |a, r| refusal(a, r, ctx).is_none());
         out.push(Action::History);
         out
     }

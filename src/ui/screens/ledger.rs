@@ -7,17 +7,14 @@
 
 use ratatui::layout::Constraint;
 
-use crate::domain::{Currency, sanitize_line};
+use crate::domain::sanitize_line;
 use crate::office::format;
-use crate::service::ServiceError;
 use crate::store::escrows::TransferRow;
 use crate::store::ledger::{AccountRow, TransferFilter};
-use crate::store::{Anchor, Cursor};
 use crate::ui::action::{Action, Declared, Verb};
-use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, TabId};
 
@@ -45,11 +42,7 @@ pub struct LedgerScreen {
     pub filter_raw: String,
 }
 
-impl Identified for TransferRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
+identified_by_id!(TransferRow);
 
 /// A transfer code in words ("5 · release").
 fn code_word(ctx: &Ctx, code: i64) -> String {
@@ -81,25 +74,18 @@ fn account_lines(title: String, a: &AccountRow, ctx: &Ctx, out: &mut Vec<DetailL
             Tone::Accent
         },
     ));
-    out.push(DetailLine::Field(
-        ctx.t("ledger_view.debits_posted"),
-        m(a.debits_posted),
-    ));
-    out.push(DetailLine::Field(
-        ctx.t("ledger_view.credits_posted"),
-        m(a.credits_posted),
-    ));
-    out.push(DetailLine::Field(
-        ctx.t("ledger_view.debits_pending"),
-        m(a.debits_pending),
-    ));
-    out.push(DetailLine::Field(
-        ctx.t("ledger_view.credits_pending"),
-        m(a.credits_pending),
-    ));
-    out.push(DetailLine::Field(
-        ctx.t("ledger_view.rule"),
-        jobs::rule_word(&a.balance_rule, ctx.locale),
+    out.extend(super::fields(
+        ctx,
+        [
+            ("ledger_view.debits_posted", m(a.debits_posted)),
+            ("ledger_view.credits_posted", m(a.credits_posted)),
+            ("ledger_view.debits_pending", m(a.debits_pending)),
+            ("ledger_view.credits_pending", m(a.credits_pending)),
+            (
+                "ledger_view.rule",
+                jobs::rule_word(&a.balance_rule, ctx.locale),
+            ),
+        ],
     ));
 }
 
@@ -112,24 +98,10 @@ impl ListScreen for LedgerScreen {
         Declared::read(VERIFY, &["v"]),
         Declared::read(SHOW_ACCOUNTS, &["b"]),
     ];
-    type Row = TransferRow;
-    type Detail = TransferDetail;
-
     super::screen_fields!(TabId::Ledger, TransferRow, TransferDetail);
+    super::list_request!(crate::store::ledger::page_transfers);
+    super::detail_request!(jobs::detail);
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Job {
-        let filter = self.filter.clone();
-        Job::new(move |mut db, _| async move {
-            let page = crate::store::ledger::page_transfers(&mut db, &filter, &anchor, limit);
-            Ok::<_, ServiceError>(page.await?)
-        })
-    }
-    fn cursor(&self, row: &TransferRow) -> Cursor {
-        Cursor::id(row.id)
-    }
-    fn detail_request(&self, row: &TransferRow) -> Option<Job> {
-        Some(jobs::detail(row.id))
-    }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
             "amount_minor",
@@ -158,48 +130,30 @@ impl ListScreen for LedgerScreen {
     }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
-        let known: Vec<String> = Currency::ALL
-            .iter()
-            .map(|c| c.code().to_lowercase())
-            .collect();
-        let known: Vec<&str> = known.iter().map(String::as_str).collect();
         self.filter = TransferFilter {
             accounts: p.choices(&["account", "compte"], &ACCOUNTS),
-            currencies: p
-                .choices(&["currency", "devise"], &known)
-                .into_iter()
-                .map(|c| c.to_uppercase())
-                .collect(),
+            currencies: super::currency_values(p),
             code: p.number(&["code"]),
             project_id: p.number(&["project", "projet"]),
             batch_id: p.first(&["batch", "lot"]),
             key_prefix: p.text(),
         };
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t("sort.newest")
-    }
-
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
-        vec![
-            Column::new("#", Constraint::Length(4)).right(),
-            Column::new(ctx.t("col.when"), Constraint::Length(11))
-                .right()
-                .optional(),
-            // Words elide before amounts do: the fixed columns keep their widest value.
-            Column::new(ctx.t("ledger_view.code"), Constraint::Fill(1)),
-            Column::new(ctx.t("ledger_view.debit"), Constraint::Length(8)),
-            Column::new(ctx.t("ledger_view.credit"), Constraint::Length(8)),
-            Column::new(ctx.t("ledger_view.amount"), Constraint::Length(9)).right(),
-            Column::new(ctx.t("col.project"), Constraint::Length(4))
-                .right()
-                .optional(),
-            Column::new(ctx.t("ledger_view.key"), Constraint::Fill(2)).optional(),
-        ]
+        super::dated_columns(
+            ctx,
+            [
+                // Words elide before amounts do: the fixed columns keep their widest value.
+                Column::new(ctx.t("ledger_view.code"), Constraint::Fill(1)),
+                Column::new(ctx.t("ledger_view.debit"), Constraint::Length(8)),
+                Column::new(ctx.t("ledger_view.credit"), Constraint::Length(8)),
+                Column::new(ctx.t("ledger_view.amount"), Constraint::Length(9)).right(),
+                Column::new(ctx.t("col.project"), Constraint::Length(4))
+                    .right()
+                    .optional(),
+                Column::new(ctx.t("ledger_view.key"), Constraint::Fill(2)).optional(),
+            ],
+        )
     }
     fn cells(&self, t: &TransferRow, ctx: &Ctx) -> Vec<Cell> {
         let code = code_word(ctx, t.code);
@@ -232,10 +186,7 @@ impl ListScreen for LedgerScreen {
             &[("id", &t.id.to_string()), ("code", &code_word(ctx, t.code))],
         )
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &TransferDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let (t, l) = (&d.transfer, ctx.locale);
         let none = || ctx.t("detail.none");
         let mut out = vec![
@@ -276,47 +227,18 @@ impl ListScreen for LedgerScreen {
         out.push(DetailLine::Section(ctx.t("col.project")));
         match (t.project_id, &d.project) {
             (Some(id), Some((title, status, client, developer))) => {
-                out.push(DetailLine::Field(
-                    ctx.t("col.project"),
-                    format!(
-                        "#{id} {} ({})",
-                        sanitize_line(title),
-                        format::status("project", status, l)
-                    ),
-                ));
-                out.push(DetailLine::Field(ctx.t("col.client"), client.clone()));
-                out.push(DetailLine::Field(
-                    ctx.t("col.developer"),
-                    developer.clone().unwrap_or_else(|| "—".into()),
+                let (title, developer) = (sanitize_line(title), developer.as_deref());
+                out.extend(super::project_lines(
+                    ctx,
+                    (id, &title, status),
+                    client,
+                    developer,
                 ));
             }
             _ => out.push(DetailLine::Text(none())),
         }
         if let Some(e) = &d.escrow {
-            let m = |v: i64| format::money(v, &e.currency, l);
-            out.push(DetailLine::Section(
-                ctx.ta("ledger_view.escrow", &[("id", &e.id.to_string())]),
-            ));
-            out.push(DetailLine::Field(
-                ctx.t("col.status"),
-                format::status("escrow", &e.status, l),
-            ));
-            out.push(DetailLine::Field(
-                ctx.t("escrow_view.held"),
-                m(e.amount_held),
-            ));
-            out.push(DetailLine::Field(
-                ctx.t("escrow_view.released"),
-                m(e.amount_released),
-            ));
-            out.push(DetailLine::Field(
-                ctx.t("escrow_view.refunded"),
-                m(e.amount_refunded),
-            ));
-            out.push(DetailLine::Field(
-                ctx.t("escrow_view.remaining"),
-                m(e.amounts().remaining()),
-            ));
+            super::escrow_lines(e, false, ctx, &mut out);
         }
         if matches!(
             t.code,

@@ -14,6 +14,7 @@ pub mod projects;
 mod registry;
 pub mod reviews;
 pub mod settings;
+mod shared;
 pub mod tickets;
 pub mod tokens;
 pub mod users;
@@ -22,6 +23,8 @@ pub mod workload;
 
 pub use facade::{DetailView, ExportPage, RefreshPlan, Screen};
 pub use registry::{ScreenInit, Screens, TabId};
+pub use shared::{dated_columns, escrow_lines, fields, found, permitted};
+pub(crate) use shared::{detail_request, list_request, screen_fields, sorted_by};
 
 use std::sync::Arc;
 
@@ -293,7 +296,11 @@ pub trait ListScreen {
 
     /// The job that reads a window of this list (its answer: a `Page<Self::Row>`).
     fn request(&self, anchor: Anchor, limit: u64) -> Job;
-    fn cursor(&self, row: &Self::Row) -> Cursor;
+    /// Where a window starts after or before `row`: its id, unless the list sorts by
+    /// something else.
+    fn cursor(&self, row: &Self::Row) -> Cursor {
+        Cursor::id(row.row_id())
+    }
     /// The job that loads a row's detail (its answer: `(row id, Self::Detail)`).
     fn detail_request(&self, row: &Self::Row) -> Option<Job>;
     /// The rows of a list answer for this screen, or the answer back when it is something else
@@ -332,8 +339,12 @@ pub trait ListScreen {
 
     fn set_filter(&mut self, raw: &str, parsed: &ParsedFilter, ctx: &Ctx);
     fn filter_text(&self) -> &str;
-    fn cycle_sort(&mut self, back: bool);
-    fn sort_label(&self, ctx: &Ctx) -> String;
+    /// The next order of the list (`s`); a list with one order keeps it.
+    fn cycle_sort(&mut self, _back: bool) {}
+    /// The list's order as the info line names it: newest first, unless the screen sorts.
+    fn sort_label(&self, ctx: &Ctx) -> String {
+        ctx.t("sort.newest")
+    }
 
     fn columns(&self, ctx: &Ctx) -> Vec<Column>;
     fn cells(&self, row: &Self::Row, ctx: &Ctx) -> Vec<Cell>;
@@ -352,7 +363,15 @@ pub trait ListScreen {
             None => ctx.t("detail.loading"),
         }
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine>;
+    /// The detail pane's lines once the detail is loaded.
+    fn body(&self, detail: &Self::Detail, ctx: &Ctx) -> Vec<DetailLine>;
+    /// The detail pane's lines: none until the detail is loaded.
+    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
+        match &self.detail().content {
+            Some(d) => self.body(d, ctx),
+            None => Vec::new(),
+        }
+    }
     /// The row's reference for `y` (copied over OSC 52).
     fn reference(&self, row: &Self::Row) -> String;
 
@@ -404,9 +423,11 @@ pub trait ListScreen {
     fn draw_custom(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) -> bool {
         false
     }
+    /// The audited type of the records the rows stand for (`auditable_type`), if any.
+    const SUBJECT: Option<&'static str> = None;
     /// The audited record a row stands for (`h` jumps to its history in the Audit log).
-    fn subject(&self, _row: &Self::Row) -> Option<(&'static str, i64)> {
-        None
+    fn subject(&self, row: &Self::Row) -> Option<(&'static str, i64)> {
+        Self::SUBJECT.map(|t| (t, row.row_id()))
     }
     /// Whether a change to `auditable_type` shows in this list.
     fn watches(&self, auditable_type: &str) -> bool;
@@ -470,28 +491,6 @@ pub fn cycle<T: Copy + PartialEq>(all: &[T], current: T, back: bool) -> T {
     all[if back { (i + n - 1) % n } else { (i + 1) % n }]
 }
 
-/// The five accessors every screen implements the same way (its `list` and `detail` fields).
-macro_rules! screen_fields {
-    ($tab:expr, $row:ty, $detail:ty) => {
-        fn id(&self) -> TabId {
-            $tab
-        }
-        fn list(&self) -> &ListView<$row> {
-            &self.list
-        }
-        fn list_mut(&mut self) -> &mut ListView<$row> {
-            &mut self.list
-        }
-        fn detail(&self) -> &DetailState<$detail> {
-            &self.detail
-        }
-        fn detail_mut(&mut self) -> &mut DetailState<$detail> {
-            &mut self.detail
-        }
-    };
-}
-pub(crate) use screen_fields;
-
 /// The codes of a string enum (`CommissionStatus::ALL`…), for `status_values` and choices.
 pub fn codes<T: Copy + Into<&'static str>>(all: &[T]) -> Vec<&'static str> {
     all.iter().map(|t| (*t).into()).collect()
@@ -499,14 +498,21 @@ pub fn codes<T: Copy + Into<&'static str>>(all: &[T]) -> Vec<&'static str> {
 
 /// The `currency:` of a filter ("xof" reads XOF), one the platform knows.
 pub fn currency_value(parsed: &ParsedFilter) -> Option<String> {
+    currency_values(parsed).into_iter().next()
+}
+
+/// The `currency:` values of a filter (`currency:xof,eur`), each one the platform knows.
+pub fn currency_values(parsed: &ParsedFilter) -> Vec<String> {
     let known: Vec<String> = crate::domain::Currency::ALL
         .iter()
         .map(|c| c.code().to_lowercase())
         .collect();
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
     parsed
-        .choice(&["currency", "devise"], &known)
+        .choices(&["currency", "devise"], &known)
+        .into_iter()
         .map(|c| c.to_uppercase())
+        .collect()
 }
 
 /// The `status:` values of a filter, each one of `codes` or `all` (`tous`); another is

@@ -15,15 +15,12 @@ use ratatui::layout::Constraint;
 
 use crate::domain::{Permission, sanitize_line};
 use crate::office::format;
-use crate::service::ServiceError;
 use crate::store::escrows::PaymentRow;
 use crate::store::payments::Filter;
-use crate::store::{Anchor, Cursor};
 use crate::ui::action::{Action, Declared, Verb};
-use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
 
@@ -51,19 +48,43 @@ pub struct PaymentsScreen {
     pub filter_raw: String,
 }
 
-impl Identified for PaymentRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
+identified_by_id!(PaymentRow);
 
-fn status_tone(status: &str) -> Tone {
+/// The tone of a transaction's status (a payout's too).
+pub(crate) fn status_tone(status: &str) -> Tone {
     match status {
         "succeeded" => Tone::Ok,
         "failed" => Tone::Danger,
         "initiated" | "pending" => Tone::Warning,
         _ => Tone::Muted,
     }
+}
+
+/// A transaction's status and amount, first in its detail (a payout's too).
+pub(crate) fn status_and_amount(
+    status: &str,
+    amount: i64,
+    currency: &str,
+    ctx: &Ctx,
+) -> Vec<DetailLine> {
+    vec![
+        DetailLine::Styled(
+            ctx.t("col.status"),
+            format::status("payment", status, ctx.locale),
+            status_tone(status),
+        ),
+        DetailLine::Styled(
+            ctx.t("ledger_view.amount"),
+            format::money(amount, currency, ctx.locale),
+            Tone::Accent,
+        ),
+    ]
+}
+
+/// Why a transaction failed, if it did (a payout's too).
+pub(crate) fn failure_line(reason: Option<&str>, ctx: &Ctx) -> Option<DetailLine> {
+    reason
+        .map(|why| DetailLine::Styled(ctx.t("payments_view.failure"), why.to_owned(), Tone::Danger))
 }
 
 /// Why `action` cannot be taken on the transaction as it stands, naming its status.
@@ -101,24 +122,12 @@ impl ListScreen for PaymentsScreen {
         Declared::write(FAIL_PAYMENT, &["x"], Permission::EscrowRelease),
         Declared::read(RECONCILE, &["I"]),
     ];
-    type Row = PaymentRow;
-    type Detail = PaymentDetail;
+    const SUBJECT: Option<&'static str> = Some("payment_transaction");
 
     super::screen_fields!(TabId::Payments, PaymentRow, PaymentDetail);
+    super::list_request!(crate::store::payments::page);
+    super::detail_request!(jobs::detail);
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Job {
-        let filter = self.filter.clone();
-        Job::new(move |mut db, _| async move {
-            let page = crate::store::payments::page(&mut db, &filter, &anchor, limit);
-            Ok::<_, ServiceError>(page.await?)
-        })
-    }
-    fn cursor(&self, row: &PaymentRow) -> Cursor {
-        Cursor::id(row.id)
-    }
-    fn detail_request(&self, row: &PaymentRow) -> Option<Job> {
-        Some(jobs::detail(row.id))
-    }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
             "amount_minor",
@@ -148,29 +157,20 @@ impl ListScreen for PaymentsScreen {
             reference: p.first(&["ref", "reference"]).or_else(|| p.text()),
         };
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t("sort.newest")
-    }
-
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
-        vec![
-            Column::new("#", Constraint::Length(4)).right(),
-            Column::new(ctx.t("col.when"), Constraint::Length(11))
-                .right()
-                .optional(),
-            Column::new(ctx.t("payments_view.direction"), Constraint::Length(8)),
-            Column::new(ctx.t("col.status"), Constraint::Length(8)),
-            Column::new(ctx.t("ledger_view.amount"), Constraint::Length(9)).right(),
-            Column::new(ctx.t("escrow_view.provider"), Constraint::Length(8)),
-            Column::new(ctx.t("col.reference"), Constraint::Fill(2)).optional(),
-            Column::new(ctx.t("payments_view.escrow"), Constraint::Length(4))
-                .right()
-                .optional(),
-        ]
+        super::dated_columns(
+            ctx,
+            [
+                Column::new(ctx.t("payments_view.direction"), Constraint::Length(8)),
+                Column::new(ctx.t("col.status"), Constraint::Length(8)),
+                Column::new(ctx.t("ledger_view.amount"), Constraint::Length(9)).right(),
+                Column::new(ctx.t("escrow_view.provider"), Constraint::Length(8)),
+                Column::new(ctx.t("col.reference"), Constraint::Fill(2)).optional(),
+                Column::new(ctx.t("payments_view.escrow"), Constraint::Length(4))
+                    .right()
+                    .optional(),
+            ],
+        )
     }
     fn cells(&self, r: &PaymentRow, ctx: &Ctx) -> Vec<Cell> {
         let l = ctx.locale;
@@ -204,78 +204,31 @@ impl ListScreen for PaymentsScreen {
             ],
         )
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &PaymentDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let (r, l) = (&d.row, ctx.locale);
         let none = || ctx.t("detail.none");
-        let mut out = vec![
-            DetailLine::Styled(
-                ctx.t("col.status"),
-                format::status("payment", &r.status, l),
-                status_tone(&r.status),
-            ),
-            DetailLine::Styled(
-                ctx.t("ledger_view.amount"),
-                format::money(r.amount, &r.currency, l),
-                Tone::Accent,
-            ),
-            DetailLine::Field(
-                ctx.t("payments_view.direction"),
-                format::status("payment_direction", &r.direction, l),
-            ),
-            DetailLine::Field(ctx.t("escrow_view.provider"), r.provider.clone()),
-            DetailLine::Field(ctx.t("col.reference"), r.provider_reference.clone()),
-        ];
-        if let Some(why) = &r.failure_reason {
-            out.push(DetailLine::Styled(
-                ctx.t("payments_view.failure"),
-                why.clone(),
-                Tone::Danger,
-            ));
-        }
-        out.push(DetailLine::Field(
-            ctx.t("escrow_view.opened"),
-            format::absolute(r.created_at, l),
+        let mut out = status_and_amount(&r.status, r.amount, &r.currency, ctx);
+        out.extend(super::fields(
+            ctx,
+            [
+                (
+                    "payments_view.direction",
+                    format::status("payment_direction", &r.direction, l),
+                ),
+                ("escrow_view.provider", r.provider.clone()),
+                ("col.reference", r.provider_reference.clone()),
+            ],
         ));
-        out.push(DetailLine::Field(
-            ctx.t("detail.updated"),
-            format::absolute(r.updated_at, l),
+        out.extend(failure_line(r.failure_reason.as_deref(), ctx));
+        out.extend(super::fields(
+            ctx,
+            [
+                ("escrow_view.opened", format::absolute(r.created_at, l)),
+                ("detail.updated", format::absolute(r.updated_at, l)),
+            ],
         ));
         match &d.escrow {
-            Some(e) => {
-                let m = |v: i64| format::money(v, &e.currency, l);
-                out.push(DetailLine::Section(
-                    ctx.ta("ledger_view.escrow", &[("id", &e.id.to_string())]),
-                ));
-                out.push(DetailLine::Field(
-                    ctx.t("col.status"),
-                    format::status("escrow", &e.status, l),
-                ));
-                out.extend(super::project_lines(
-                    ctx,
-                    (e.project_id, &e.project_title, &e.project_status),
-                    &e.client_name,
-                    e.developer_name.as_deref(),
-                ));
-                out.push(DetailLine::Field(
-                    ctx.t("escrow_view.held"),
-                    m(e.amount_held),
-                ));
-                out.push(DetailLine::Field(
-                    ctx.t("escrow_view.released"),
-                    m(e.amount_released),
-                ));
-                out.push(DetailLine::Field(
-                    ctx.t("escrow_view.refunded"),
-                    m(e.amount_refunded),
-                ));
-                out.push(DetailLine::Field(
-                    ctx.t("escrow_view.remaining"),
-                    m(e.amounts().remaining()),
-                ));
-            }
+            Some(e) => super::escrow_lines(e, true, ctx, &mut out),
             None => {
                 out.push(DetailLine::Section(ctx.t("payments_view.escrow")));
                 let project = r.project_id.map(|p| format!("#{p}")).unwrap_or_else(none);
@@ -302,20 +255,10 @@ impl ListScreen for PaymentsScreen {
     fn reference(&self, r: &PaymentRow) -> String {
         format!("{} {}", r.provider, r.provider_reference)
     }
-    fn subject(&self, r: &PaymentRow) -> Option<(&'static str, i64)> {
-        Some(("payment_transaction", r.id))
-    }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         // Offered with the permission, and when the current row's status allows it.
-        let row = self.list.current();
-        let mut out: Vec<Action> = [
-            Action::Screen(CONFIRM_PAYMENT),
-            Action::Screen(FAIL_PAYMENT),
-        ]
-        .into_iter()
-        .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
-        .filter(|a| row.is_none_or(|r| refusal(*a, r, ctx).is_none()))
-        .collect();
+        let verbs = [CONFIRM_PAYMENT, FAIL_PAYMENT];
+        let mut out = super::permitted(self, &verbs, ctx, |a, r| refusal(a, r, ctx).is_none());
         out.push(Action::Screen(RECONCILE));
         out.push(Action::History);
         out

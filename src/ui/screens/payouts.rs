@@ -21,13 +21,14 @@ use crate::office::format;
 use crate::office::payout_file::Owed;
 use crate::service::ServiceError;
 use crate::store::payouts::{PayoutFilter, PayoutRow};
-use crate::store::{Anchor, Cursor, Page};
+use crate::store::{Anchor, Page};
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Job, Typed};
-use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::detail::DetailLine;
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Fill, Identified, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, identified_by_id, styled};
 
+use super::payments::{failure_line, status_and_amount, status_tone};
 use super::{Ctx, DetailState, Effect, ListScreen, TabId, currency_value, status_values};
 
 pub mod jobs;
@@ -66,20 +67,7 @@ pub struct PayoutsPage {
     pub owed: Option<Vec<Owed>>,
 }
 
-impl Identified for PayoutRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
-
-pub(crate) fn status_tone(status: &str) -> Tone {
-    match status {
-        "succeeded" => Tone::Ok,
-        "failed" => Tone::Danger,
-        "initiated" | "pending" => Tone::Warning,
-        _ => Tone::Muted,
-    }
-}
+identified_by_id!(PayoutRow);
 
 /// The provider has not answered for it yet: it may be marked sent or failed.
 fn open(r: &PayoutRow) -> bool {
@@ -115,10 +103,10 @@ impl ListScreen for PayoutsScreen {
         Declared::write(FAIL_PAYMENT, &["x"], Permission::EscrowRelease),
         Declared::read(SAME_BATCH, &["b"]),
     ];
-    type Row = PayoutRow;
-    type Detail = PayoutDetail;
+    const SUBJECT: Option<&'static str> = Some("payment_transaction");
 
     super::screen_fields!(TabId::Payouts, PayoutRow, PayoutDetail);
+    super::detail_request!(jobs::detail);
 
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         let filter = self.filter.clone();
@@ -147,12 +135,6 @@ impl ListScreen for PayoutsScreen {
             }
             Err(reply) => self.take_detail(reply),
         }
-    }
-    fn cursor(&self, row: &PayoutRow) -> Cursor {
-        Cursor::id(row.id)
-    }
-    fn detail_request(&self, row: &PayoutRow) -> Option<Job> {
-        Some(jobs::detail(row.id))
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
@@ -184,28 +166,19 @@ impl ListScreen for PayoutsScreen {
             developer_id: p.number(&["developer", "dev", "développeur"]),
         };
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t("sort.newest")
-    }
-
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
-        vec![
-            Column::new("#", Constraint::Length(4)).right(),
-            Column::new(ctx.t("col.when"), Constraint::Length(11))
-                .right()
-                .optional(),
-            Column::new(ctx.t("col.developer"), Constraint::Fill(2)),
-            Column::new(ctx.t("escrow_view.provider"), Constraint::Length(8)),
-            Column::new(ctx.t("ledger_view.amount"), Constraint::Length(9)).right(),
-            Column::new(ctx.t("col.status"), Constraint::Length(8)),
-            Column::new(ctx.t("col.reference"), Constraint::Fill(2)).optional(),
-            Column::new(ctx.t("ledger_view.batch"), Constraint::Fill(2)).optional(),
-            Column::new(ctx.t("payments_view.failure"), Constraint::Fill(1)).optional(),
-        ]
+        super::dated_columns(
+            ctx,
+            [
+                Column::new(ctx.t("col.developer"), Constraint::Fill(2)),
+                Column::new(ctx.t("escrow_view.provider"), Constraint::Length(8)),
+                Column::new(ctx.t("ledger_view.amount"), Constraint::Length(9)).right(),
+                Column::new(ctx.t("col.status"), Constraint::Length(8)),
+                Column::new(ctx.t("col.reference"), Constraint::Fill(2)).optional(),
+                Column::new(ctx.t("ledger_view.batch"), Constraint::Fill(2)).optional(),
+                Column::new(ctx.t("payments_view.failure"), Constraint::Fill(1)).optional(),
+            ],
+        )
     }
     fn cells(&self, r: &PayoutRow, ctx: &Ctx) -> Vec<Cell> {
         let l = ctx.locale;
@@ -239,55 +212,31 @@ impl ListScreen for PayoutsScreen {
             ],
         )
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &PayoutDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let (r, l) = (&d.row, ctx.locale);
         let none = || ctx.t("detail.none");
-        let mut out = vec![
-            DetailLine::Styled(
-                ctx.t("col.status"),
-                format::status("payment", &r.status, l),
-                status_tone(&r.status),
-            ),
-            DetailLine::Styled(
-                ctx.t("ledger_view.amount"),
-                format::money(r.amount, &r.currency, l),
-                Tone::Accent,
-            ),
-            DetailLine::Field(
-                ctx.t("col.developer"),
-                match r.developer_id {
-                    Some(id) => format!("{} (#{id})", developer(r)),
-                    None => none(),
-                },
-            ),
-            DetailLine::Field(ctx.t("escrow_view.provider"), r.provider.clone()),
-            DetailLine::Field(ctx.t("col.reference"), r.provider_reference.clone()),
-            DetailLine::Field(
-                ctx.t("ledger_view.batch"),
-                r.batch_id.clone().unwrap_or_else(none),
-            ),
-        ];
-        if let Some(why) = &r.failure_reason {
-            out.push(DetailLine::Styled(
-                ctx.t("payments_view.failure"),
-                why.clone(),
-                Tone::Danger,
-            ));
-        }
-        out.push(DetailLine::Field(
-            ctx.t("col.project"),
-            r.project_id.map(|p| format!("#{p}")).unwrap_or_else(none),
+        let mut out = status_and_amount(&r.status, r.amount, &r.currency, ctx);
+        let developer_id = r.developer_id.map(|id| format!("{} (#{id})", developer(r)));
+        out.extend(super::fields(
+            ctx,
+            [
+                ("col.developer", developer_id.unwrap_or_else(none)),
+                ("escrow_view.provider", r.provider.clone()),
+                ("col.reference", r.provider_reference.clone()),
+                ("ledger_view.batch", r.batch_id.clone().unwrap_or_else(none)),
+            ],
         ));
-        out.push(DetailLine::Field(
-            ctx.t("escrow_view.opened"),
-            format::absolute(r.created_at, l),
-        ));
-        out.push(DetailLine::Field(
-            ctx.t("detail.updated"),
-            format::absolute(r.updated_at, l),
+        out.extend(failure_line(r.failure_reason.as_deref(), ctx));
+        out.extend(super::fields(
+            ctx,
+            [
+                (
+                    "col.project",
+                    r.project_id.map(|p| format!("#{p}")).unwrap_or_else(none),
+                ),
+                ("escrow_view.opened", format::absolute(r.created_at, l)),
+                ("detail.updated", format::absolute(r.updated_at, l)),
+            ],
         ));
         out.push(DetailLine::Section(ctx.t("payouts_view.paid_by")));
         if d.transfers.is_empty() {
@@ -341,9 +290,6 @@ impl ListScreen for PayoutsScreen {
     }
     fn reference(&self, r: &PayoutRow) -> String {
         format!("{} {}", r.provider, r.provider_reference)
-    }
-    fn subject(&self, r: &PayoutRow) -> Option<(&'static str, i64)> {
-        Some(("payment_transaction", r.id))
     }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         match action {

@@ -8,9 +8,7 @@ use crate::ui::action::{Action, Declared, Verb};
 use crate::office;
 use crate::office::format;
 use crate::service;
-use crate::service::ServiceError;
 use crate::store::projects::{Filter, ProjectRow, Sort};
-use crate::store::{Anchor, Cursor};
 use crate::ui::data::{Done, Job, ProjectDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
@@ -26,8 +24,6 @@ pub struct ProjectsScreen {
     pub filter: Filter,
     pub filter_raw: String,
 }
-
-const SORTS: [Sort; 3] = [Sort::Newest, Sort::Deadline, Sort::Budget];
 
 pub fn status_tone(status: &str) -> Tone {
     match status {
@@ -52,29 +48,17 @@ impl ListScreen for ProjectsScreen {
         Declared::write(REPLY, &["c"], Permission::ProjectsTransition),
         Declared::write(NOTE, &["i"], Permission::ProjectsTransition),
     ];
-    type Row = ProjectRow;
-    type Detail = ProjectDetail;
+    const SUBJECT: Option<&'static str> = Some("project");
 
     super::screen_fields!(TabId::Projects, ProjectRow, ProjectDetail);
+    super::list_request!(crate::store::projects::page, sorted);
+    super::detail_request!(office::details::project);
+    super::sorted_by!(
+        Sort::Newest => "sort.newest",
+        Sort::Deadline => "sort.deadline",
+        Sort::Budget => "sort.budget",
+    );
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Job {
-        let (filter, sort) = (self.filter.clone(), self.sort);
-        Job::new(move |db, _| async move {
-            Ok::<_, ServiceError>(
-                crate::store::projects::page(&mut db.clone(), &filter, sort, &anchor, limit)
-                    .await?,
-            )
-        })
-    }
-    fn cursor(&self, row: &ProjectRow) -> Cursor {
-        self.sort.cursor(row)
-    }
-    fn detail_request(&self, row: &ProjectRow) -> Option<Job> {
-        let id = row.id;
-        Some(Job::new(move |db, _| async move {
-            Ok::<_, ServiceError>((id, office::details::project(&mut db.clone(), id).await?))
-        }))
-    }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
             "budget_minor",
@@ -122,20 +106,6 @@ impl ListScreen for ProjectsScreen {
                 .filter(|t| !t.is_empty());
         }
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, back: bool) {
-        self.sort = super::cycle(&SORTS, self.sort, back);
-    }
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t(match self.sort {
-            Sort::Newest => "sort.newest",
-            Sort::Deadline => "sort.deadline",
-            Sort::Budget => "sort.budget",
-        })
-    }
-
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         vec![
             Column::new("#", Constraint::Length(6)).right(),
@@ -179,10 +149,7 @@ impl ListScreen for ProjectsScreen {
     fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
         d.project.title.clone()
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &ProjectDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let p = &d.project;
         let l = ctx.locale;
         let mut out = vec![
@@ -298,9 +265,6 @@ impl ListScreen for ProjectsScreen {
     }
     fn reference(&self, r: &ProjectRow) -> String {
         format!("project #{} {}", r.id, r.slug)
-    }
-    fn subject(&self, r: &ProjectRow) -> Option<(&'static str, i64)> {
-        Some(("project", r.id))
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();

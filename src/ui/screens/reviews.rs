@@ -8,9 +8,7 @@ use crate::domain::Permission;
 use crate::office;
 use crate::office::format;
 use crate::service;
-use crate::service::ServiceError;
 use crate::store::reviews::{Filter, ReviewListRow, Sort};
-use crate::store::{Anchor, Cursor};
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job, ReviewDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
@@ -28,7 +26,6 @@ pub struct ReviewsScreen {
     pub filter_raw: String,
 }
 
-const SORTS: [Sort; 2] = [Sort::Newest, Sort::Rating];
 const HIDDEN: &[&str] = &["hidden", "masqués", "masques"];
 const VISIBLE: &[&str] = &["visible", "visibles"];
 
@@ -55,28 +52,13 @@ impl ListScreen for ReviewsScreen {
         Declared::write(HIDE, &["H"], Permission::ReviewsModerate),
         Declared::write(RESTORE, &["U"], Permission::ReviewsModerate),
     ];
-    type Row = ReviewListRow;
-    type Detail = ReviewDetail;
+    const SUBJECT: Option<&'static str> = Some("review");
 
     super::screen_fields!(TabId::Reviews, ReviewListRow, ReviewDetail);
+    super::list_request!(crate::store::reviews::page, sorted);
+    super::detail_request!(office::details::review);
+    super::sorted_by!(Sort::Newest => "sort.newest", Sort::Rating => "sort.lowest_rating");
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Job {
-        let (filter, sort) = (self.filter.clone(), self.sort);
-        Job::new(move |db, _| async move {
-            Ok::<_, ServiceError>(
-                crate::store::reviews::page(&mut db.clone(), &filter, sort, &anchor, limit).await?,
-            )
-        })
-    }
-    fn cursor(&self, row: &ReviewListRow) -> Cursor {
-        self.sort.cursor(row)
-    }
-    fn detail_request(&self, row: &ReviewListRow) -> Option<Job> {
-        let id = row.id;
-        Some(Job::new(move |db, _| async move {
-            Ok::<_, ServiceError>((id, office::details::review(&mut db.clone(), id).await?))
-        }))
-    }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         let flags: Vec<&str> = HIDDEN.iter().chain(VISIBLE).copied().collect();
@@ -99,19 +81,6 @@ impl ListScreen for ReviewsScreen {
             person: p.first(&["user", "person", "personne"]),
         };
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, back: bool) {
-        self.sort = super::cycle(&SORTS, self.sort, back);
-    }
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t(match self.sort {
-            Sort::Newest => "sort.newest",
-            Sort::Rating => "sort.lowest_rating",
-        })
-    }
-
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         vec![
             Column::new("#", Constraint::Length(6)).right(),
@@ -142,10 +111,7 @@ impl ListScreen for ReviewsScreen {
     fn heading(&self, d: &Self::Detail, ctx: &Ctx) -> String {
         ctx.ta("reviews.detail_title", &[("id", &d.review.id.to_string())])
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &ReviewDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let r = &d.review;
         let l = ctx.locale;
         let mut out = vec![
@@ -194,9 +160,6 @@ impl ListScreen for ReviewsScreen {
     }
     fn reference(&self, r: &ReviewListRow) -> String {
         format!("review #{} project #{}", r.id, r.project_id)
-    }
-    fn subject(&self, r: &ReviewListRow) -> Option<(&'static str, i64)> {
-        Some(("review", r.id))
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();

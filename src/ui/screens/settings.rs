@@ -11,12 +11,12 @@ use crate::office::{format, settings_form};
 use crate::service::{self, ServiceError};
 use crate::store::audit::AuditRow;
 use crate::store::settings::SettingRow;
-use crate::store::{Anchor, Cursor, Page};
+use crate::store::{Anchor, Page};
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, TabId};
 
@@ -39,19 +39,14 @@ fn key(s: &SettingRow) -> String {
     format!("{}.{}", s.group, s.name)
 }
 
-impl Identified for SettingRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
+identified_by_id!(SettingRow);
 
 /// This screen's own actions.
 const EDIT: Verb = Verb("edit");
 
 impl ListScreen for SettingsScreen {
     const ACTIONS: &'static [Declared] = &[Declared::write(EDIT, &["w"], Permission::SettingsEdit)];
-    type Row = SettingRow;
-    type Detail = SettingDetail;
+    const SUBJECT: Option<&'static str> = Some("setting");
 
     super::screen_fields!(TabId::Settings, SettingRow, SettingDetail);
 
@@ -79,9 +74,6 @@ impl ListScreen for SettingsScreen {
             })
         })
     }
-    fn cursor(&self, row: &SettingRow) -> Cursor {
-        Cursor::id(row.id)
-    }
     fn detail_request(&self, row: &SettingRow) -> Option<Job> {
         let setting = row.clone();
         Some(Job::new(move |mut db, _| async move {
@@ -93,10 +85,6 @@ impl ListScreen for SettingsScreen {
         self.filter_raw = raw.to_owned();
         self.text = p.text();
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
     fn sort_label(&self, ctx: &Ctx) -> String {
         ctx.t("settings.sort")
     }
@@ -123,10 +111,7 @@ impl ListScreen for SettingsScreen {
     fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
         key(&d.setting)
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &SettingDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let s = &d.setting;
         let pretty = serde_json::to_string_pretty(&s.payload).unwrap_or_default();
         let mut out = vec![DetailLine::Field(ctx.t("settings.key"), key(s))];
@@ -152,9 +137,6 @@ impl ListScreen for SettingsScreen {
     }
     fn reference(&self, s: &SettingRow) -> String {
         key(s)
-    }
-    fn subject(&self, s: &SettingRow) -> Option<(&'static str, i64)> {
-        Some(("setting", s.id))
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();

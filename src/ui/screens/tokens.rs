@@ -13,13 +13,13 @@ use crate::office::format;
 use crate::service::{self, ServiceError};
 use crate::store::audit::AuditRow;
 use crate::store::tokens::TokenRow;
-use crate::store::{Anchor, Cursor};
+use crate::store::{Anchor, Conn, Cursor};
 use crate::tr;
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, TabId, answer, typed_list};
 
@@ -36,11 +36,7 @@ pub struct TokensScreen {
     pub filter_raw: String,
 }
 
-impl Identified for TokenRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
+identified_by_id!(TokenRow);
 
 fn abilities(r: &TokenRow) -> String {
     stored_abilities(r.abilities.as_deref()).join(", ")
@@ -55,6 +51,13 @@ fn expiry(r: &TokenRow, ctx: &Ctx) -> (String, Tone) {
     }
 }
 
+/// A token with its history.
+async fn detail(c: &mut impl Conn, id: i64) -> Result<TokenDetail, ServiceError> {
+    let token = super::found(crate::store::tokens::find(c, id).await?, "token", id)?;
+    let history = crate::store::audit::history(c, "api_token", id, 30).await?;
+    Ok(TokenDetail { token, history })
+}
+
 /// This screen's own actions.
 const CREATE: Verb = Verb("create");
 const SWITCH_OFF: Verb = Verb("switch_off");
@@ -64,10 +67,10 @@ impl ListScreen for TokensScreen {
         Declared::write(CREATE, &["N"], Permission::ApiTokensManage),
         Declared::write(SWITCH_OFF, &["O"], Permission::ApiTokensManage),
     ];
-    type Row = TokenRow;
-    type Detail = TokenDetail;
+    const SUBJECT: Option<&'static str> = Some("api_token");
 
     super::screen_fields!(TabId::Tokens, TokenRow, TokenDetail);
+    super::detail_request!(detail);
 
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         Job::new(move |db, actor| async move {
@@ -77,29 +80,8 @@ impl ListScreen for TokensScreen {
     fn cursor(&self, row: &TokenRow) -> Cursor {
         crate::store::tokens::cursor(row)
     }
-    fn detail_request(&self, row: &TokenRow) -> Option<Job> {
-        let id = row.id;
-        Some(Job::new(move |mut db, _| async move {
-            let token =
-                crate::store::tokens::find(&mut db, id)
-                    .await?
-                    .ok_or(ServiceError::NotFound {
-                        what: "token",
-                        key: id.to_string(),
-                    })?;
-            let history = crate::store::audit::history(&mut db, "api_token", id, 30).await?;
-            Ok::<_, ServiceError>((id, TokenDetail { token, history }))
-        }))
-    }
     fn set_filter(&mut self, raw: &str, _p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
-    }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t("sort.newest")
     }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         vec![
@@ -135,10 +117,7 @@ impl ListScreen for TokensScreen {
             &[("id", &d.token.id.to_string()), ("name", &d.token.name)],
         )
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &TokenDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let (r, l) = (&d.token, ctx.locale);
         let (expires, tone) = expiry(r, ctx);
         let mut out = vec![
@@ -165,9 +144,6 @@ impl ListScreen for TokensScreen {
     }
     fn reference(&self, r: &TokenRow) -> String {
         format!("token #{} {}", r.id, r.name)
-    }
-    fn subject(&self, r: &TokenRow) -> Option<(&'static str, i64)> {
-        Some(("api_token", r.id))
     }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         match action {

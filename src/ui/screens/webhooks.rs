@@ -16,12 +16,11 @@ use crate::service::ServiceError;
 use crate::store::audit::AuditRow;
 use crate::store::deliveries::DeliveryRow;
 use crate::store::webhooks::{EndpointRow, Filter};
-use crate::store::{Anchor, Cursor};
+use crate::store::{Anchor, Conn};
 use crate::ui::action::{Action, Declared};
-use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, Identified, ListView, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
 
@@ -58,11 +57,7 @@ impl WebhooksScreen {
     }
 }
 
-impl Identified for EndpointRow {
-    fn row_id(&self) -> i64 {
-        self.id
-    }
-}
+identified_by_id!(EndpointRow);
 
 fn status_tone(status: &str) -> Tone {
     match status {
@@ -117,65 +112,39 @@ fn outcome(d: &DeliveryRow, ctx: &Ctx) -> String {
     out
 }
 
+/// An endpoint with its latest delivery attempts and its history.
+async fn detail(c: &mut impl Conn, id: i64) -> Result<EndpointDetail, ServiceError> {
+    let endpoint = super::found(crate::store::webhooks::get(c, id).await?, "webhook", id)?;
+    let filter = crate::store::deliveries::Filter {
+        endpoint_id: Some(id),
+        ..Default::default()
+    };
+    let deliveries = crate::store::deliveries::page(c, &filter, &Anchor::First, LOG)
+        .await?
+        .rows;
+    let subject = crate::store::webhooks::SUBJECT;
+    let history = crate::store::audit::history(c, subject, id, 30).await?;
+    Ok(EndpointDetail {
+        endpoint,
+        deliveries,
+        history,
+    })
+}
+
 impl ListScreen for WebhooksScreen {
     const ACTIONS: &'static [Declared] = jobs::ACTIONS;
-    type Row = EndpointRow;
-    type Detail = EndpointDetail;
+    const SUBJECT: Option<&'static str> = Some(crate::store::webhooks::SUBJECT);
 
     super::screen_fields!(TabId::Webhooks, EndpointRow, EndpointDetail);
+    super::list_request!(crate::store::webhooks::page);
+    super::detail_request!(detail);
 
-    fn request(&self, anchor: Anchor, limit: u64) -> Job {
-        let filter = self.filter.clone();
-        Job::new(move |mut db, _| async move {
-            let page = crate::store::webhooks::page(&mut db, &filter, &anchor, limit);
-            Ok::<_, ServiceError>(page.await?)
-        })
-    }
-    fn cursor(&self, row: &EndpointRow) -> Cursor {
-        Cursor::id(row.id)
-    }
-    fn detail_request(&self, row: &EndpointRow) -> Option<Job> {
-        let id = row.id;
-        Some(Job::new(move |mut db, _| async move {
-            let endpoint =
-                crate::store::webhooks::get(&mut db, id)
-                    .await?
-                    .ok_or(ServiceError::NotFound {
-                        what: "webhook",
-                        key: id.to_string(),
-                    })?;
-            let filter = crate::store::deliveries::Filter {
-                endpoint_id: Some(id),
-                ..Default::default()
-            };
-            let deliveries = crate::store::deliveries::page(&mut db, &filter, &Anchor::First, LOG)
-                .await?
-                .rows;
-            let subject = crate::store::webhooks::SUBJECT;
-            let history = crate::store::audit::history(&mut db, subject, id, 30).await?;
-            Ok::<_, ServiceError>((
-                id,
-                EndpointDetail {
-                    endpoint,
-                    deliveries,
-                    history,
-                },
-            ))
-        }))
-    }
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
         self.filter = Filter {
             statuses: status_values(p, &STATUSES),
             text: p.text(),
         };
-    }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, _back: bool) {}
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t("sort.newest")
     }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         vec![
@@ -219,10 +188,7 @@ impl ListScreen for WebhooksScreen {
             &[("id", &d.endpoint.id.to_string()), ("url", &d.endpoint.url)],
         )
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &EndpointDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let (e, l) = (&d.endpoint, ctx.locale);
         let mut out = vec![
             DetailLine::Styled(
@@ -296,9 +262,6 @@ impl ListScreen for WebhooksScreen {
     }
     fn reference(&self, r: &EndpointRow) -> String {
         format!("webhook #{} {}", r.id, r.url)
-    }
-    fn subject(&self, r: &EndpointRow) -> Option<(&'static str, i64)> {
-        Some((crate::store::webhooks::SUBJECT, r.id))
     }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         let row = self.list.current();

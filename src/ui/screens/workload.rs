@@ -2,8 +2,7 @@
 //! against weekly capacity, with active projects against the maximum.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Constraint;
 
 use crate::service::ServiceError;
 use crate::service::projects::week_start;
@@ -64,9 +63,6 @@ impl ListScreen for WorkloadScreen {
         Declared::read(WEEK_BACK, &["["]),
         Declared::read(WEEK_FORWARD, &["]"]),
     ];
-    type Row = WorkloadRow;
-    type Detail = DeveloperDetail;
-
     super::screen_fields!(TabId::Workload, WorkloadRow, DeveloperDetail);
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         let (text, sort, from) = (self.text.clone(), self.sort, self.from);
@@ -156,9 +152,6 @@ impl ListScreen for WorkloadScreen {
             self.from = d;
         }
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
     fn cycle_sort(&mut self, back: bool) {
         self.sort = super::cycle(&SORTS, self.sort, back);
     }
@@ -227,10 +220,7 @@ impl ListScreen for WorkloadScreen {
     fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
         d.dev.name.clone()
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &DeveloperDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let dev = &d.dev;
         let mut out = vec![
             // The id is what `:plan DEVELOPER_ID PROJECT_ID WEEK HOURS` adjusts.
@@ -276,9 +266,6 @@ impl ListScreen for WorkloadScreen {
     }
     fn reference(&self, r: &WorkloadRow) -> String {
         format!("developer #{} {}", r.dev.id, r.dev.name)
-    }
-    fn draw_custom(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) -> bool {
-        false
     }
     fn watches(&self, t: &str) -> bool {
         matches!(t, "project" | "workload")

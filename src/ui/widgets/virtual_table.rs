@@ -57,6 +57,18 @@ pub trait Identified {
     fn row_id(&self) -> i64;
 }
 
+/// `Identified` for rows whose identity is their `id` column.
+macro_rules! identified_by_id {
+    ($($row:ty),+ $(,)?) => {$(
+        impl $crate::ui::widgets::virtual_table::Identified for $row {
+            fn row_id(&self) -> i64 {
+                self.id
+            }
+        }
+    )+};
+}
+pub(crate) use identified_by_id;
+
 #[derive(Debug)]
 pub struct ListView<R> {
     pub rows: Vec<R>,

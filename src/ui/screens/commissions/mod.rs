@@ -83,9 +83,6 @@ impl ListScreen for CommissionsScreen {
         Declared::write(CANCEL, &["X"], Permission::CommissionsApprove),
         Declared::write(PAY, &["p"], Permission::CommissionsPay),
     ];
-    type Row = CommissionRow;
-    type Detail = CommissionDetail;
-
     super::screen_fields!(TabId::Commissions, CommissionRow, CommissionDetail);
 
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
@@ -170,9 +167,6 @@ impl ListScreen for CommissionsScreen {
                 )
             }),
         };
-    }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
     }
     fn cycle_sort(&mut self, back: bool) {
         self.sort = super::cycle(&SORTS, self.sort, back);
@@ -267,11 +261,8 @@ impl ListScreen for CommissionsScreen {
     fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
         format!("#{} · {}", d.row.id, d.row.project_title)
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        match &self.detail.content {
-            Some(d) => detail::lines(d, self.kind, ctx),
-            None => Vec::new(),
-        }
+    fn body(&self, d: &CommissionDetail, ctx: &Ctx) -> Vec<DetailLine> {
+        detail::lines(d, self.kind, ctx)
     }
     fn reference(&self, r: &CommissionRow) -> String {
         format!("{} #{}", self.kind.alias(), r.id)
@@ -300,27 +291,17 @@ impl ListScreen for CommissionsScreen {
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         // Offered when the permission `needs` names is held and the current row's state
         // allows it (a pending row is approved or rejected, an approved one paid).
-        let row = self.list.current();
-        let mut out: Vec<Action> = [
-            Action::Screen(APPROVE),
-            Action::Screen(REJECT),
-            Action::Screen(SELECT),
-            Action::Screen(CANCEL),
-            Action::Screen(PAY),
-        ]
-        .into_iter()
-        .filter(|a| self.needs(*a).is_some_and(|p| ctx.may(p)))
-        .filter(|a| match (decision(*a), row) {
-            (Some(d), Some(r)) => {
-                !self.list.selected.is_empty() && *a == Action::Screen(APPROVE)
+        let verbs = [APPROVE, REJECT, SELECT, CANCEL, PAY];
+        let mut out = super::permitted(self, &verbs, ctx, |a, r| match decision(a) {
+            Some(d) => {
+                !self.list.selected.is_empty() && a == Action::Screen(APPROVE)
                     || !matches!(
                         commissions::refusal(ctx.actor, r, d),
                         Some(ServiceError::AlreadyDecided { .. } | ServiceError::Invalid { .. })
                     )
             }
-            _ => true,
-        })
-        .collect();
+            None => true,
+        });
         out.push(Action::History);
         out
     }

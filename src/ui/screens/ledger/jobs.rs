@@ -6,11 +6,12 @@ use crate::domain::{Locale, sanitize_line};
 use crate::office::format;
 use crate::office::messages::plural;
 use crate::service::ServiceError;
+use crate::store::Conn;
 use crate::store::escrows::{EscrowRow, TransferRow};
 use crate::store::ledger::AccountRow;
 use crate::tr;
 use crate::ui::data::Job;
-use crate::ui::screens::{Choices, Effect};
+use crate::ui::screens::{Choices, Effect, found};
 
 /// A transfer and what it touches.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,35 +26,25 @@ pub struct TransferDetail {
     pub commission: Option<(&'static str, i64, i64, String, String)>,
 }
 
-pub fn detail(id: i64) -> Job {
-    Job::new(move |mut db, _| async move {
-        let c = &mut db;
-        let transfer =
-            crate::store::ledger::transfer(c, id)
-                .await?
-                .ok_or(ServiceError::NotFound {
-                    what: "transfer",
-                    key: id.to_string(),
-                })?;
-        let debit = crate::store::ledger::account_row(c, transfer.debit_account_id).await?;
-        let credit = crate::store::ledger::account_row(c, transfer.credit_account_id).await?;
-        let (project, escrow) = match transfer.project_id {
-            Some(p) => (
-                crate::store::ledger::project_brief(c, p).await?,
-                crate::store::escrows::of_project(c, p).await?,
-            ),
-            None => (None, None),
-        };
-        let commission = crate::store::ledger::commission_of(c, id, transfer.code).await?;
-        let detail = TransferDetail {
-            transfer,
-            debit,
-            credit,
-            project,
-            escrow,
-            commission,
-        };
-        Ok::<_, ServiceError>((id, detail))
+pub async fn detail(c: &mut impl Conn, id: i64) -> Result<TransferDetail, ServiceError> {
+    let transfer = found(crate::store::ledger::transfer(c, id).await?, "transfer", id)?;
+    let debit = crate::store::ledger::account_row(c, transfer.debit_account_id).await?;
+    let credit = crate::store::ledger::account_row(c, transfer.credit_account_id).await?;
+    let (project, escrow) = match transfer.project_id {
+        Some(p) => (
+            crate::store::ledger::project_brief(c, p).await?,
+            crate::store::escrows::of_project(c, p).await?,
+        ),
+        None => (None, None),
+    };
+    let commission = crate::store::ledger::commission_of(c, id, transfer.code).await?;
+    Ok(TransferDetail {
+        transfer,
+        debit,
+        credit,
+        project,
+        escrow,
+        commission,
     })
 }
 

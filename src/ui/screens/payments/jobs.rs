@@ -10,10 +10,11 @@ use crate::domain::{Locale, sanitize_line};
 use crate::office::format;
 use crate::office::reconcile::{Entry, Outcome, ReconcileError, reconcile_stream};
 use crate::service::{self, ServiceError};
+use crate::store::Conn;
 use crate::store::escrows::{EscrowRow, PaymentRow};
 use crate::tr;
 use crate::ui::data::{Done, Job};
-use crate::ui::screens::{Compose, Effect, TextSize, answer};
+use crate::ui::screens::{Compose, Effect, TextSize, answer, found};
 
 /// A payment transaction and what it belongs to.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,28 +25,20 @@ pub struct PaymentDetail {
     pub batch: Option<(String, Vec<PaymentRow>)>,
 }
 
-pub fn detail(id: i64) -> Job {
-    Job::new(move |mut db, _| async move {
-        let c = &mut db;
-        let row = crate::store::payments::get(c, id)
-            .await?
-            .ok_or(ServiceError::NotFound {
-                what: "payment",
-                key: id.to_string(),
-            })?;
-        let escrow = match row.escrow_id {
-            Some(e) => crate::store::escrows::get(c, e).await?,
-            None => None,
-        };
-        let batch = match crate::store::payouts::batch_of(c, id).await? {
-            Some(b) => {
-                let rows = crate::store::payouts::batch(c, &b).await?;
-                Some((b, rows))
-            }
-            None => None,
-        };
-        Ok::<_, ServiceError>((id, PaymentDetail { row, escrow, batch }))
-    })
+pub async fn detail(c: &mut impl Conn, id: i64) -> Result<PaymentDetail, ServiceError> {
+    let row = found(crate::store::payments::get(c, id).await?, "payment", id)?;
+    let escrow = match row.escrow_id {
+        Some(e) => crate::store::escrows::get(c, e).await?,
+        None => None,
+    };
+    let batch = match crate::store::payouts::batch_of(c, id).await? {
+        Some(b) => {
+            let rows = crate::store::payouts::batch(c, &b).await?;
+            Some((b, rows))
+        }
+        None => None,
+    };
+    Ok(PaymentDetail { row, escrow, batch })
 }
 
 /// "payment #12 (1 065 000 XOF, orange_money)": what the questions and toasts name.

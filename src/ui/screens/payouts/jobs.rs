@@ -14,11 +14,11 @@ use crate::office::payout_file::{self, ProviderOwed};
 use crate::service::{self, ServiceError};
 use crate::store::escrows::PaymentRow;
 use crate::store::payouts::{PayoutFilter, PayoutRow};
-use crate::store::{Anchor, Page};
+use crate::store::{Anchor, Conn, Page};
 use crate::tr;
 use crate::ui::data::{Done, Job};
 use crate::ui::screens::payments::jobs as payment_jobs;
-use crate::ui::screens::{Choices, Effect};
+use crate::ui::screens::{Choices, Effect, found};
 
 /// Project balances read at most to say what developers are owed.
 pub const OWED_READ: u64 = 100_000;
@@ -34,40 +34,29 @@ pub struct PayoutDetail {
     pub batch: Vec<PayoutRow>,
 }
 
-pub fn detail(id: i64) -> Job {
-    Job::new(move |mut db, _| async move {
-        let c = &mut db;
-        let row = crate::store::payouts::payout(c, id)
-            .await?
-            .ok_or(ServiceError::NotFound {
-                what: "payout",
-                key: id.to_string(),
-            })?;
-        let transfers = crate::store::payouts::transfers_of(c, id)
-            .await?
-            .into_iter()
-            .map(|(t, _, _, amount, currency, project)| (t, amount, currency, project))
-            .collect();
-        let batch = match &row.batch_id {
-            Some(b) => {
-                let f = PayoutFilter {
-                    batch_id: Some(b.clone()),
-                    ..PayoutFilter::default()
-                };
-                let page: Page<PayoutRow> =
-                    crate::store::payouts::page_payouts(c, &f, &Anchor::First, BATCH_LINES).await?;
-                page.rows
-            }
-            None => Vec::new(),
-        };
-        Ok::<_, ServiceError>((
-            id,
-            PayoutDetail {
-                row,
-                transfers,
-                batch,
-            },
-        ))
+pub async fn detail(c: &mut impl Conn, id: i64) -> Result<PayoutDetail, ServiceError> {
+    let row = found(crate::store::payouts::payout(c, id).await?, "payout", id)?;
+    let transfers = crate::store::payouts::transfers_of(c, id)
+        .await?
+        .into_iter()
+        .map(|(t, _, _, amount, currency, project)| (t, amount, currency, project))
+        .collect();
+    let batch = match &row.batch_id {
+        Some(b) => {
+            let f = PayoutFilter {
+                batch_id: Some(b.clone()),
+                ..PayoutFilter::default()
+            };
+            let page: Page<PayoutRow> =
+                crate::store::payouts::page_payouts(c, &f, &Anchor::First, BATCH_LINES).await?;
+            page.rows
+        }
+        None => Vec::new(),
+    };
+    Ok(PayoutDetail {
+        row,
+        transfers,
+        batch,
     })
 }
 

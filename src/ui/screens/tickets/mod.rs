@@ -11,8 +11,8 @@ use crate::domain::{Permission, SlaState, TicketPriority, TicketStatus};
 use crate::office;
 use crate::office::format;
 use crate::service::ServiceError;
+use crate::store::Anchor;
 use crate::store::tickets::{Filter, Sort, TicketRow};
-use crate::store::{Anchor, Cursor};
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Job, TicketDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
@@ -85,8 +85,6 @@ impl TicketsScreen {
         seen + TimeDelta::minutes(minutes)
     }
 }
-
-const SORTS: [Sort; 3] = [Sort::Due, Sort::Newest, Sort::Oldest];
 
 /// The SLA of a ticket: the countdown of the clock still running (to the first response while
 /// none was given, then to the resolution) with a symbol, or the verdict of a solved ticket;
@@ -170,10 +168,16 @@ impl ListScreen for TicketsScreen {
         Declared::write(SET_PRIORITY, &["P"], Permission::TicketsReply),
         Declared::write(LINK_PROJECT, &["L"], Permission::TicketsReply),
     ];
-    type Row = TicketRow;
-    type Detail = TicketDetail;
+    const SUBJECT: Option<&'static str> = Some("support_ticket");
 
     super::screen_fields!(TabId::Tickets, TicketRow, TicketDetail);
+    super::detail_request!(office::details::ticket, 200);
+    super::sorted_by!(
+        Sort::Due => "sort.sla",
+        Sort::Newest => "sort.newest",
+        Sort::Oldest => "sort.oldest",
+    );
+
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         let (mut filter, sort) = (self.filter.clone(), self.sort);
         // SLA clocks are read at the screen's instant, so the order and `breached` agree
@@ -188,15 +192,6 @@ impl ListScreen for TicketsScreen {
                 crate::store::tickets::page(&mut db.clone(), &filter, sort, &anchor, limit).await?,
             )
         })
-    }
-    fn cursor(&self, row: &TicketRow) -> Cursor {
-        self.sort.cursor(row)
-    }
-    fn detail_request(&self, row: &TicketRow) -> Option<Job> {
-        let id = row.id;
-        Some(Job::new(move |db, _| async move {
-            Ok::<_, ServiceError>((id, office::details::ticket(&mut db.clone(), id, 200).await?))
-        }))
     }
     fn export_header(&self) -> Vec<&'static str> {
         vec![
@@ -254,19 +249,6 @@ impl ListScreen for TicketsScreen {
             text,
         };
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, back: bool) {
-        self.sort = super::cycle(&SORTS, self.sort, back);
-    }
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t(match self.sort {
-            Sort::Due => "sort.sla",
-            Sort::Newest => "sort.newest",
-            Sort::Oldest => "sort.oldest",
-        })
-    }
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         self.see(ctx.now);
         vec![
@@ -301,10 +283,7 @@ impl ListScreen for TicketsScreen {
     fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
         d.row.reference.clone()
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &TicketDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let (r, l) = (&d.row, ctx.locale);
         let (sla, tone) = sla_detail(r, ctx);
         let mut out = vec![
@@ -389,9 +368,6 @@ impl ListScreen for TicketsScreen {
     }
     fn reference(&self, r: &TicketRow) -> String {
         r.reference.clone()
-    }
-    fn subject(&self, r: &TicketRow) -> Option<(&'static str, i64)> {
-        Some(("support_ticket", r.id))
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();

@@ -9,8 +9,8 @@ use crate::domain::{Availability, Permission, Role, mask_account};
 use crate::office;
 use crate::office::format;
 use crate::service::ServiceError;
+use crate::store::Anchor;
 use crate::store::people::{Filter, Kind, PersonRow, Profile, Sort};
-use crate::store::{Anchor, Cursor};
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Job, UserDetail};
 use crate::ui::widgets::detail::{DetailLine, Tone};
@@ -29,8 +29,6 @@ pub struct UsersScreen {
     pub filter: Filter,
     pub filter_raw: String,
 }
-
-const SORTS: [Sort; 2] = [Sort::Name, Sort::Newest];
 
 /// What a person is, in a few words: their staff roles, then their profiles.
 fn kind_label(p: &PersonRow, ctx: &Ctx) -> String {
@@ -185,10 +183,10 @@ impl ListScreen for UsersScreen {
         Declared::write(END_SESSIONS, &["E"], Permission::UsersManage),
         Declared::write(SET_STATUS, &["t"], Permission::WorkloadEdit),
     ];
-    type Row = PersonRow;
-    type Detail = UserDetail;
+    const SUBJECT: Option<&'static str> = Some("user");
 
     super::screen_fields!(TabId::Users, PersonRow, UserDetail);
+    super::sorted_by!(Sort::Name => "sort.name", Sort::Newest => "sort.newest");
 
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         let (filter, sort) = (self.filter.clone(), self.sort);
@@ -199,9 +197,6 @@ impl ListScreen for UsersScreen {
                 crate::store::people::page(&mut c, &filter, &staff, sort, &anchor, limit).await?,
             )
         })
-    }
-    fn cursor(&self, row: &PersonRow) -> Cursor {
-        self.sort.cursor(row)
     }
     fn detail_request(&self, row: &PersonRow) -> Option<Job> {
         let id = row.id;
@@ -246,19 +241,6 @@ impl ListScreen for UsersScreen {
             include_deleted: p.flag("deleted") || p.flag("supprimés") || p.flag("supprimes"),
         };
     }
-    fn filter_text(&self) -> &str {
-        &self.filter_raw
-    }
-    fn cycle_sort(&mut self, back: bool) {
-        self.sort = super::cycle(&SORTS, self.sort, back);
-    }
-    fn sort_label(&self, ctx: &Ctx) -> String {
-        ctx.t(match self.sort {
-            Sort::Name => "sort.name",
-            Sort::Newest => "sort.newest",
-        })
-    }
-
     fn columns(&self, ctx: &Ctx) -> Vec<Column> {
         vec![
             Column::new("#", Constraint::Length(6)).right(),
@@ -314,10 +296,7 @@ impl ListScreen for UsersScreen {
     fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
         d.person.name.clone()
     }
-    fn detail_lines(&self, ctx: &Ctx) -> Vec<DetailLine> {
-        let Some(d) = &self.detail.content else {
-            return Vec::new();
-        };
+    fn body(&self, d: &UserDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let p = &d.person;
         let mut out = vec![
             DetailLine::Field(ctx.t("col.reference"), format!("#{}", p.id)),
@@ -419,9 +398,6 @@ impl ListScreen for UsersScreen {
     }
     fn reference(&self, r: &PersonRow) -> String {
         format!("user #{} {}", r.id, r.email)
-    }
-    fn subject(&self, r: &PersonRow) -> Option<(&'static str, i64)> {
-        Some(("user", r.id))
     }
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {
         let mut out = Vec::new();
