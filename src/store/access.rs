@@ -7,7 +7,7 @@ use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sqlx::types::Json;
 
 use super::users::USER_TYPE;
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 // --- sessions ----------------------------------------------------------------------------
 
@@ -22,29 +22,16 @@ pub struct NewSession<'a> {
 }
 
 pub async fn insert_session(tx: &mut Tx, s: &NewSession<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("staff_sessions")
-        .columns([
-            "user_id",
-            "token_hash",
-            "host",
-            "source",
-            "remembered",
-            "created_at",
-            "expires_at",
-            "last_used_at",
-        ])
-        .values_panic([
-            s.user_id.into(),
-            s.token_hash.into(),
-            s.host.into(),
-            s.source.into(),
-            s.remembered.into(),
-            s.now.into(),
-            s.expires_at.into(),
-            s.now.into(),
-        ])
-        .to_owned();
+    let q = schema::STAFF_SESSIONS.insert([
+        ("user_id", s.user_id.into()),
+        ("token_hash", s.token_hash.into()),
+        ("host", s.host.into()),
+        ("source", s.source.into()),
+        ("remembered", s.remembered.into()),
+        ("created_at", s.now.into()),
+        ("expires_at", s.expires_at.into()),
+        ("last_used_at", s.now.into()),
+    ]);
     tx.insert_id(&q).await
 }
 
@@ -192,25 +179,14 @@ pub struct NewAttempt<'a> {
 }
 
 pub async fn insert_attempt(tx: &mut Tx, a: &NewAttempt<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("login_attempts")
-        .columns([
-            "email",
-            "user_id",
-            "source",
-            "succeeded",
-            "reason",
-            "created_at",
-        ])
-        .values_panic([
-            a.email.into(),
-            a.user_id.into(),
-            a.source.into(),
-            a.succeeded.into(),
-            a.reason.map(str::to_owned).into(),
-            a.now.into(),
-        ])
-        .to_owned();
+    let q = schema::LOGIN_ATTEMPTS.insert([
+        ("email", a.email.into()),
+        ("user_id", a.user_id.into()),
+        ("source", a.source.into()),
+        ("succeeded", a.succeeded.into()),
+        ("reason", a.reason.map(str::to_owned).into()),
+        ("created_at", a.now.into()),
+    ]);
     tx.insert_id(&q).await
 }
 

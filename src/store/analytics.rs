@@ -9,7 +9,7 @@ use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sqlx::AssertSqlSafe;
 
 use super::escrows::code;
-use super::{Conn, Db, Result, Tx};
+use super::{Backend, Conn, Db, Result, Tx, schema};
 
 /// The metrics the rollup keeps, as stored in `analytics_daily.metric`.
 pub mod metric {
@@ -44,10 +44,6 @@ pub struct Cell {
     pub value: i64,
 }
 
-const UPSERT: &str = "INSERT INTO analytics_daily (day, metric, currency, value) \
-    VALUES ($1, $2, $3, $4) ON CONFLICT (day, metric, currency) \
-    DO UPDATE SET value = analytics_daily.value + excluded.value";
-
 /// Adds `delta` to a day's metric in the write's own transaction.
 pub async fn bump(
     tx: &mut Tx,
@@ -59,27 +55,24 @@ pub async fn bump(
     if delta == 0 {
         return Ok(());
     }
-    let day = day.format("%Y-%m-%d").to_string();
-    match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query(AssertSqlSafe(UPSERT.replace('$', "?")))
-                .bind(day)
-                .bind(metric)
-                .bind(currency)
-                .bind(delta)
-                .execute(&mut **t)
-                .await?;
-        }
-        Tx::Postgres(t) => {
-            sqlx::query(AssertSqlSafe(UPSERT))
-                .bind(day)
-                .bind(metric)
-                .bind(currency)
-                .bind(delta)
-                .execute(&mut **t)
-                .await?;
-        }
-    }
+    let t = schema::ANALYTICS_DAILY;
+    let q = t
+        .insert([
+            ("day", day.format("%Y-%m-%d").to_string().into()),
+            ("metric", metric.into()),
+            ("currency", currency.into()),
+            ("value", delta.into()),
+        ])
+        .on_conflict(
+            t.on_conflict(["day", "metric", "currency"])
+                .value(
+                    "value",
+                    Expr::col((t.name, "value")).add(Expr::col(("excluded", "value"))),
+                )
+                .to_owned(),
+        )
+        .to_owned();
+    tx.exec(&q).await?;
     Ok(())
 }
 
@@ -184,34 +177,15 @@ pub async fn rebuild(db: &Db) -> Result<u64> {
 
 /// [`rebuild`] inside a transaction the caller commits.
 pub async fn rebuild_in(tx: &mut Tx) -> Result<u64> {
-    let insert = |pg: bool| {
-        format!(
-            "INSERT INTO analytics_daily (day, metric, currency, value) \
-             SELECT period, metric, currency, value FROM ({}) s WHERE value <> 0",
-            source_sql(pg)
-        )
-    };
-    let n = match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query("DELETE FROM analytics_daily")
-                .execute(&mut **t)
-                .await?;
-            sqlx::query(AssertSqlSafe(insert(false)))
-                .execute(&mut **t)
-                .await?
-                .rows_affected()
-        }
-        Tx::Postgres(t) => {
-            sqlx::query("DELETE FROM analytics_daily")
-                .execute(&mut **t)
-                .await?;
-            sqlx::query(AssertSqlSafe(insert(true)))
-                .execute(&mut **t)
-                .await?
-                .rows_affected()
-        }
-    };
-    Ok(n)
+    let t = schema::ANALYTICS_DAILY;
+    let insert = format!(
+        "{} SELECT period, metric, currency, value FROM ({}) s WHERE value <> 0",
+        t.insert_into(&["day", "metric", "currency", "value"]),
+        source_sql(tx.backend() == Backend::Postgres)
+    );
+    tx.exec(&Query::delete().from_table(t.name).to_owned())
+        .await?;
+    tx.exec_sql(&insert, Vec::new()).await
 }
 
 /// The rollup as stored, per day, zero cells left out (a bump and its reversal leave one).

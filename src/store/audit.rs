@@ -6,7 +6,7 @@ use serde_json::Value as JsonValue;
 
 use super::page::{Anchor, Keyset, Page, SortDir, contains_pattern, finish};
 use super::users::USER_TYPE;
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 /// Old and new values of the fields a change touched (unchanged fields are left out): the
 /// shape of an audit row's `old_values` / `new_values`, for the services and the generator.
@@ -61,37 +61,21 @@ pub struct NewAudit<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, a: &NewAudit<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("audit_logs")
-        .columns([
-            "user_type",
-            "user_id",
-            "event",
-            "auditable_type",
-            "auditable_id",
-            "old_values",
-            "new_values",
-            "url",
-            "user_agent",
-            "tags",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            a.user_id.map(|_| USER_TYPE).into(),
-            a.user_id.into(),
-            a.event.into(),
-            a.auditable_type.into(),
-            a.auditable_id.into(),
-            a.old_values.clone().into(),
-            a.new_values.clone().into(),
-            a.url.map(str::to_owned).into(),
-            a.user_agent.map(str::to_owned).into(),
-            a.tags.map(str::to_owned).into(),
-            a.now.into(),
-            a.now.into(),
-        ])
-        .to_owned();
+    let q = schema::AUDIT_LOGS.insert_new(
+        a.now,
+        [
+            ("user_type", a.user_id.map(|_| USER_TYPE).into()),
+            ("user_id", a.user_id.into()),
+            ("event", a.event.into()),
+            ("auditable_type", a.auditable_type.into()),
+            ("auditable_id", a.auditable_id.into()),
+            ("old_values", a.old_values.clone().into()),
+            ("new_values", a.new_values.clone().into()),
+            ("url", a.url.map(str::to_owned).into()),
+            ("user_agent", a.user_agent.map(str::to_owned).into()),
+            ("tags", a.tags.map(str::to_owned).into()),
+        ],
+    );
     tx.insert_id(&q).await
 }
 
@@ -283,12 +267,7 @@ pub async fn page(
     };
     let mut q = base();
     apply_filter(&mut q, f, &narrowing);
-    let keyset = Keyset {
-        key: None,
-        id: Expr::col(("a", "id")),
-        dir: SortDir::Desc,
-    };
-    keyset.apply(&mut q, anchor, limit);
+    Keyset::by_id(Expr::col(("a", "id")), SortDir::Desc).apply(&mut q, anchor, limit);
     let rows = c.all(&q).await?;
     Ok(finish(rows, anchor, limit))
 }
@@ -318,12 +297,7 @@ pub async fn history(
 pub async fn since(c: &mut impl Conn, after_id: i64, limit: u64) -> Result<Vec<AuditRow>> {
     let mut q = base();
     q.and_where(Expr::col(("a", "id")).gt(after_id));
-    let keyset = Keyset {
-        key: None,
-        id: Expr::col(("a", "id")),
-        dir: SortDir::Asc,
-    };
-    keyset.apply(&mut q, &Anchor::First, limit);
+    Keyset::by_id(Expr::col(("a", "id")), SortDir::Asc).apply(&mut q, &Anchor::First, limit);
     let mut rows: Vec<AuditRow> = c.all(&q).await?;
     rows.truncate(limit as usize);
     Ok(rows)

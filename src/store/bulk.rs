@@ -2,7 +2,7 @@
 
 use sea_query::{Expr, Query, Value};
 
-use super::{Backend, Db, Result, Tx};
+use super::{Backend, Db, Result, Tx, schema};
 
 /// Bound parameters per statement: under SQLite's 32 766 and PostgreSQL's 65 535.
 const MAX_PARAMS: usize = 30_000;
@@ -14,6 +14,9 @@ pub async fn insert_rows(
     columns: &[&'static str],
     rows: Vec<Vec<Value>>,
 ) -> Result<u64> {
+    if let Some(t) = schema::find(table) {
+        t.check(columns.iter().copied());
+    }
     let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
     let mut written = 0;
     let mut rows = rows.into_iter().peekable();

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement, Value};
 
 use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 /// Which of the two commission tables a decision applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,9 +16,12 @@ pub enum Kind {
 
 impl Kind {
     pub fn table(self) -> &'static str {
+        self.schema().name
+    }
+    fn schema(self) -> schema::Table {
         match self {
-            Kind::Platform => "commissions",
-            Kind::External => "ext_commissions",
+            Kind::Platform => schema::COMMISSIONS,
+            Kind::External => schema::EXT_COMMISSIONS,
         }
     }
     /// The morph alias used in audit rows and notifications.
@@ -112,37 +115,14 @@ fn base(kind: Kind) -> SelectStatement {
         ("c", "lock_version"),
         ("c", "created_at"),
     ])
-    .expr_as(Expr::col(("p", "title")), "project_title")
-    .expr_as(Expr::col(("p", "status")), "project_status")
-    .expr_as(Expr::col(("p", "client_id")), "client_id")
-    .expr_as(Expr::col(("p", "developer_id")), "developer_id")
-    .expr_as(Expr::col(("cl", "name")), "client_name")
-    .expr_as(Expr::col(("dv", "name")), "developer_name")
     .expr_as(Expr::col(("rq", "name")), "requester_name")
     .expr_as(Expr::col(("fa", "name")), "first_approver_name")
     .expr_as(Expr::col(("ap", "name")), "approver_name")
     .expr_as(Expr::col(("rj", "name")), "rejecter_name")
     .expr_as(Expr::col(("pb", "name")), "payer_name")
     .expr_as(Expr::col(("cb", "name")), "canceller_name")
-    .from_as(kind.table(), "c")
-    .join_as(
-        JoinType::InnerJoin,
-        "projects",
-        "p",
-        Expr::col(("p", "id")).equals(("c", "project_id")),
-    )
-    .join_as(
-        JoinType::InnerJoin,
-        "users",
-        "cl",
-        Expr::col(("cl", "id")).equals(("p", "client_id")),
-    )
-    .join_as(
-        JoinType::LeftJoin,
-        "users",
-        "dv",
-        Expr::col(("dv", "id")).equals(("p", "developer_id")),
-    );
+    .from_as(kind.table(), "c");
+    super::projects::with_project(&mut q, "c");
     for (alias, cond) in [
         person("rq", "requested_by"),
         person("fa", "first_approved_by"),
@@ -211,21 +191,21 @@ pub struct Filter {
 impl Sort {
     fn keyset(self) -> Keyset {
         match self {
-            Sort::Oldest => Keyset {
-                key: Some(Expr::col(("c", "created_at"))),
-                id: Expr::col(("c", "id")),
-                dir: SortDir::Asc,
-            },
-            Sort::Newest => Keyset {
-                key: Some(Expr::col(("c", "created_at"))),
-                id: Expr::col(("c", "id")),
-                dir: SortDir::Desc,
-            },
-            Sort::AmountDesc => Keyset {
-                key: Some(Expr::col(("c", "amount"))),
-                id: Expr::col(("c", "id")),
-                dir: SortDir::Desc,
-            },
+            Sort::Oldest => Keyset::by(
+                Expr::col(("c", "created_at")),
+                Expr::col(("c", "id")),
+                SortDir::Asc,
+            ),
+            Sort::Newest => Keyset::by(
+                Expr::col(("c", "created_at")),
+                Expr::col(("c", "id")),
+                SortDir::Desc,
+            ),
+            Sort::AmountDesc => Keyset::by(
+                Expr::col(("c", "amount")),
+                Expr::col(("c", "id")),
+                SortDir::Desc,
+            ),
         }
     }
     pub fn cursor(self, row: &CommissionRow) -> Cursor {
@@ -326,14 +306,11 @@ pub async fn cas_update(
     values: Vec<(&'static str, Value)>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut q = Query::update();
-    q.table(kind.table())
-        .values(values.into_iter().map(|(c, v)| (c, Expr::val(v))))
-        .value("updated_at", now)
-        .value("lock_version", Expr::col("lock_version").add(1))
-        .and_where(Expr::col("id").eq(id))
+    let q = kind
+        .schema()
+        .cas_update(id, lock_version, values, now)
         .and_where(Expr::col("status").eq(expected_status))
-        .and_where(Expr::col("lock_version").eq(lock_version));
+        .to_owned();
     Ok(tx.exec(&q).await? == 1)
 }
 
@@ -348,31 +325,18 @@ pub struct NewCommission<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, n: &NewCommission<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("commissions")
-        .columns([
-            "project_id",
-            "gross_amount",
-            "rate_bps",
-            "amount",
-            "currency",
-            "status",
-            "requested_by",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            n.project_id.into(),
-            n.gross_amount.into(),
-            n.rate_bps.into(),
-            n.amount.into(),
-            n.currency.into(),
-            "pending".into(),
-            n.requested_by.into(),
-            n.now.into(),
-            n.now.into(),
-        ])
-        .to_owned();
+    let q = schema::COMMISSIONS.insert_new(
+        n.now,
+        [
+            ("project_id", n.project_id.into()),
+            ("gross_amount", n.gross_amount.into()),
+            ("rate_bps", n.rate_bps.into()),
+            ("amount", n.amount.into()),
+            ("currency", n.currency.into()),
+            ("status", "pending".into()),
+            ("requested_by", n.requested_by.into()),
+        ],
+    );
     tx.insert_id(&q).await
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, Value};
 
 use super::page::{Keyset, SortDir, contains_pattern, finish};
-use super::{Anchor, Conn, Page, Result, Tx};
+use super::{Anchor, Conn, Page, Result, Tx, schema};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ArticleRow {
@@ -81,12 +81,7 @@ pub async fn page_articles(
     if !f.statuses.is_empty() {
         q.and_where(Expr::col(("a", "status")).is_in(f.statuses.iter().cloned()));
     }
-    let keyset = Keyset {
-        key: None,
-        id: Expr::col(("a", "id")),
-        dir: SortDir::Desc,
-    };
-    keyset.apply(&mut q, anchor, limit);
+    Keyset::by_id(Expr::col(("a", "id")), SortDir::Desc).apply(&mut q, anchor, limit);
     Ok(finish(c.all(&q).await?, anchor, limit))
 }
 
@@ -103,12 +98,6 @@ pub async fn cas_update_article(
     values: Vec<(&'static str, Value)>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut q = Query::update();
-    q.table("articles")
-        .values(values.into_iter().map(|(c, v)| (c, Expr::val(v))))
-        .value("updated_at", now)
-        .value("lock_version", Expr::col("lock_version").add(1))
-        .and_where(Expr::col("id").eq(id))
-        .and_where(Expr::col("lock_version").eq(lock_version));
+    let q = schema::ARTICLES.cas_update(id, lock_version, values, now);
     Ok(tx.exec(&q).await? == 1)
 }

@@ -7,12 +7,12 @@
 //! one worker holding the `webhooks` lease (leases.rs) claims.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, Func, JoinType, OnConflict, Order, Query, SelectStatement};
+use sea_query::{Expr, ExprTrait, Func, InsertStatement, JoinType, Order, Query, SelectStatement};
 use serde_json::Value as JsonValue;
 use sqlx::AssertSqlSafe;
 
 use super::page::{Anchor, Keyset, Page, SortDir, finish};
-use super::{Conn, Db, Result, Tx};
+use super::{Conn, Db, Result, Tx, schema};
 
 /// One attempt as the deliveries log shows it.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -112,12 +112,7 @@ pub async fn page(
             .gte(since),
         );
     }
-    let keyset = Keyset {
-        key: None,
-        id: Expr::col(("d", "id")),
-        dir: SortDir::Desc,
-    };
-    keyset.apply(&mut q, anchor, limit);
+    Keyset::by_id(Expr::col(("d", "id")), SortDir::Desc).apply(&mut q, anchor, limit);
     Ok(finish(c.all(&q).await?, anchor, limit))
 }
 
@@ -153,28 +148,39 @@ pub async fn insert_pending(
     at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("webhook_deliveries")
-        .columns([
-            "webhook_event_id",
-            "webhook_endpoint_id",
-            "attempt",
-            "status",
-            "next_attempt_at",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            event_row_id.into(),
-            endpoint_id.into(),
-            attempt.into(),
-            "pending".into(),
-            at.into(),
-            now.into(),
-            now.into(),
-        ])
-        .to_owned();
+    let q = pending(event_row_id, endpoint_id, attempt, at, now);
     tx.insert_id(&q).await
+}
+
+/// The columns of a new pending attempt, for the inserts written as SQL text.
+pub(super) const PENDING: [&str; 7] = [
+    "webhook_event_id",
+    "webhook_endpoint_id",
+    "attempt",
+    "status",
+    "next_attempt_at",
+    "created_at",
+    "updated_at",
+];
+
+/// The insert of a pending attempt.
+fn pending(
+    event_row_id: i64,
+    endpoint_id: i64,
+    attempt: i64,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> InsertStatement {
+    schema::WEBHOOK_DELIVERIES.insert_new(
+        now,
+        [
+            ("webhook_event_id", event_row_id.into()),
+            ("webhook_endpoint_id", endpoint_id.into()),
+            ("attempt", attempt.into()),
+            ("status", "pending".into()),
+            ("next_attempt_at", at.into()),
+        ],
+    )
 }
 
 /// A claimed attempt, with what sending it needs.
@@ -367,31 +373,9 @@ pub async fn record(
         }
         recorded[i] = true;
         if let Some(at) = next {
-            let q = Query::insert()
-                .into_table("webhook_deliveries")
-                .columns([
-                    "webhook_event_id",
-                    "webhook_endpoint_id",
-                    "attempt",
-                    "status",
-                    "next_attempt_at",
-                    "created_at",
-                    "updated_at",
-                ])
-                .values_panic([
-                    o.event_row_id.into(),
-                    o.endpoint_id.into(),
-                    (o.attempt + 1).into(),
-                    "pending".into(),
-                    at.into(),
-                    now.into(),
-                    now.into(),
-                ])
-                .on_conflict(
-                    OnConflict::columns(["webhook_event_id", "webhook_endpoint_id", "attempt"])
-                        .do_nothing()
-                        .to_owned(),
-                )
+            let key = ["webhook_event_id", "webhook_endpoint_id", "attempt"];
+            let q = pending(o.event_row_id, o.endpoint_id, o.attempt + 1, at, now)
+                .on_conflict(schema::WEBHOOK_DELIVERIES.skip_existing(key))
                 .to_owned();
             tx.exec(&q).await?;
         }
@@ -494,32 +478,18 @@ pub async fn replay_failed_since(
     since: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let sql = "INSERT INTO webhook_deliveries \
-        (webhook_event_id, webhook_endpoint_id, attempt, status, next_attempt_at, created_at, updated_at) \
-        SELECT d.webhook_event_id, d.webhook_endpoint_id, d.attempt + 1, 'pending', $1, $1, $1 \
-        FROM webhook_deliveries d \
-        WHERE d.webhook_endpoint_id = $2 AND d.status IN ('failed', 'gave_up') \
-        AND COALESCE(d.attempted_at, d.updated_at) >= $3 \
-        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries l \
-            WHERE l.webhook_event_id = d.webhook_event_id \
-            AND l.webhook_endpoint_id = d.webhook_endpoint_id AND l.attempt > d.attempt)";
-    let n = match tx {
-        Tx::Sqlite(t) => sqlx::query(AssertSqlSafe(sql.replace('$', "?")))
-            .bind(now)
-            .bind(endpoint_id)
-            .bind(since)
-            .execute(&mut **t)
-            .await?
-            .rows_affected(),
-        Tx::Postgres(t) => sqlx::query(AssertSqlSafe(sql))
-            .bind(now)
-            .bind(endpoint_id)
-            .bind(since)
-            .execute(&mut **t)
-            .await?
-            .rows_affected(),
-    };
-    Ok(n)
+    let sql = format!(
+        "{} SELECT d.webhook_event_id, d.webhook_endpoint_id, d.attempt + 1, 'pending', $1, $1, $1 \
+         FROM webhook_deliveries d \
+         WHERE d.webhook_endpoint_id = $2 AND d.status IN ('failed', 'gave_up') \
+         AND COALESCE(d.attempted_at, d.updated_at) >= $3 \
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries l \
+             WHERE l.webhook_event_id = d.webhook_event_id \
+             AND l.webhook_endpoint_id = d.webhook_endpoint_id AND l.attempt > d.attempt)",
+        schema::WEBHOOK_DELIVERIES.insert_into(&PENDING)
+    );
+    tx.exec_sql(&sql, vec![now.into(), endpoint_id.into(), since.into()])
+        .await
 }
 
 /// The latest outbox events of these types: (event row id, type), newest first.

@@ -18,6 +18,12 @@ impl StoreError {
         StoreError::Sqlx(sqlx::Error::WorkerCrashed)
     }
 
+    /// A statement that could not be built (a select giving fewer values than columns, a
+    /// table a function does not write).
+    pub(super) fn statement(e: impl std::fmt::Display) -> StoreError {
+        StoreError::Sqlx(sqlx::Error::Protocol(e.to_string()))
+    }
+
     /// The name of the unique constraint or index that refused a write, if that is what happened.
     pub fn unique_violation(&self) -> Option<String> {
         match self {

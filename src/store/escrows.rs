@@ -64,7 +64,7 @@ impl EscrowRow {
 }
 
 fn base() -> SelectStatement {
-    Query::select()
+    let mut q = Query::select()
         .columns([
             ("e", "id"),
             ("e", "project_id"),
@@ -85,39 +85,17 @@ fn base() -> SelectStatement {
             "pending_decision",
         )
         .expr_as(Expr::col(("pb", "name")), "pending_by_name")
-        .expr_as(Expr::col(("p", "title")), "project_title")
-        .expr_as(Expr::col(("p", "status")), "project_status")
-        .expr_as(Expr::col(("p", "client_id")), "client_id")
-        .expr_as(Expr::col(("p", "developer_id")), "developer_id")
         .expr_as(Expr::col(("p", "delivered_at")), "delivered_at")
-        .expr_as(Expr::col(("cl", "name")), "client_name")
-        .expr_as(Expr::col(("dv", "name")), "developer_name")
         .from_as("escrows", "e")
-        .join_as(
-            JoinType::InnerJoin,
-            "projects",
-            "p",
-            Expr::col(("p", "id")).equals(("e", "project_id")),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            "users",
-            "cl",
-            Expr::col(("cl", "id")).equals(("p", "client_id")),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            "users",
-            "dv",
-            Expr::col(("dv", "id")).equals(("p", "developer_id")),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            "users",
-            "pb",
-            Expr::col(("pb", "id")).equals(("e", "pending_by")),
-        )
-        .to_owned()
+        .to_owned();
+    super::projects::with_project(&mut q, "e");
+    q.join_as(
+        JoinType::LeftJoin,
+        "users",
+        "pb",
+        Expr::col(("pb", "id")).equals(("e", "pending_by")),
+    );
+    q
 }
 
 /// What the Escrow view narrows to.
@@ -195,12 +173,7 @@ async fn window(
                 .or(Func::lower(Expr::col(("dv", "name"))).like(pattern)),
         );
     }
-    let keyset = Keyset {
-        key: None,
-        id: Expr::col(("e", "id")),
-        dir: SortDir::Desc,
-    };
-    keyset.apply(&mut q, anchor, limit);
+    Keyset::by_id(Expr::col(("e", "id")), SortDir::Desc).apply(&mut q, anchor, limit);
     c.all(&q).await
 }
 

@@ -1,8 +1,8 @@
 //! Runs a sea-query statement on whichever backend a `Db` or `Tx` holds. Each statement is
 //! rendered with that backend's builder (`?` vs `$1`, quoting) and bound natively.
 
-use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
-use sea_query_sqlx::SqlxBinder;
+use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder, Value, Values};
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow};
@@ -121,6 +121,23 @@ impl Tx {
                     .await?
                     .rows_affected()
             }
+        };
+        Ok(n)
+    }
+    /// Runs a write written as SQL text (what sea-query cannot say), its parameters `$1`,
+    /// `$2`… binding `values` in order; SQLite reads them as `?1`, `?2`…, so a number used
+    /// twice binds the same value on both backends. Returns the rows affected.
+    pub async fn exec_sql(&mut self, sql: &str, values: Vec<Value>) -> Result<u64> {
+        let values = SqlxValues(Values(values));
+        let n = match self {
+            Tx::Sqlite(t) => sqlx::query_with(AssertSqlSafe(sql.replace('$', "?")), values)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(t) => sqlx::query_with(AssertSqlSafe(sql.to_owned()), values)
+                .execute(&mut **t)
+                .await?
+                .rows_affected(),
         };
         Ok(n)
     }

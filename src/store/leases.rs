@@ -3,9 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Query};
-use sqlx::AssertSqlSafe;
 
-use super::{Conn, Db, Result};
+use super::{Conn, Db, Result, schema};
 
 /// Takes (or renews) lease `name` for `holder` until `until`; false while another holder's
 /// lease runs.
@@ -16,28 +15,24 @@ pub async fn take(
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<bool> {
-    let sql = "INSERT INTO worker_leases (name, holder, expires_at) VALUES ($1, $2, $3) \
-        ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
-        WHERE worker_leases.holder = excluded.holder OR worker_leases.expires_at < $4";
-    let n = match db {
-        Db::Sqlite(p) => sqlx::query(AssertSqlSafe(sql.replace('$', "?")))
-            .bind(name)
-            .bind(holder)
-            .bind(until)
-            .bind(now)
-            .execute(p)
-            .await?
-            .rows_affected(),
-        Db::Postgres(p) => sqlx::query(AssertSqlSafe(sql))
-            .bind(name)
-            .bind(holder)
-            .bind(until)
-            .bind(now)
-            .execute(p)
-            .await?
-            .rows_affected(),
-    };
-    Ok(n == 1)
+    let t = schema::WORKER_LEASES;
+    let taken_over = Expr::col((t.name, "holder"))
+        .equals(("excluded", "holder"))
+        .or(Expr::col((t.name, "expires_at")).lt(now));
+    let q = t
+        .insert([
+            ("name", name.into()),
+            ("holder", holder.into()),
+            ("expires_at", until.into()),
+        ])
+        .on_conflict(
+            t.on_conflict(["name"])
+                .update_columns(["holder", "expires_at"])
+                .action_and_where(taken_over)
+                .to_owned(),
+        )
+        .to_owned();
+    Ok(db.exec(&q).await? == 1)
 }
 
 /// Ends `holder`'s lease `name` (nothing when another holds it).

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Order, Query};
 
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 /// Finds the account for (code, currency), creating it on first use.
 pub async fn account(
@@ -13,26 +13,17 @@ pub async fn account(
     currency: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let find = Query::select()
-        .column("id")
-        .from("ledger_accounts")
-        .and_where(Expr::col("code").eq(code))
-        .and_where(Expr::col("currency").eq(currency))
-        .to_owned();
-    if let Some((id,)) = tx.opt::<(i64,)>(&find).await? {
+    if let Some(id) = find_account(tx, code, currency).await? {
         return Ok(id);
     }
-    let insert = Query::insert()
-        .into_table("ledger_accounts")
-        .columns(["code", "kind", "currency", "created_at", "updated_at"])
-        .values_panic([
-            code.into(),
-            kind.into(),
-            currency.into(),
-            now.into(),
-            now.into(),
-        ])
-        .to_owned();
+    let insert = schema::LEDGER_ACCOUNTS.insert_new(
+        now,
+        [
+            ("code", code.into()),
+            ("kind", kind.into()),
+            ("currency", currency.into()),
+        ],
+    );
     tx.insert_id(&insert).await
 }
 
@@ -62,33 +53,18 @@ pub struct NewTransfer<'a> {
 
 /// Posts a single-phase transfer and moves both accounts' cached posted totals.
 pub async fn post(tx: &mut Tx, t: &NewTransfer<'_>) -> Result<i64> {
-    let insert = Query::insert()
-        .into_table("ledger_transfers")
-        .columns([
-            "idempotency_key",
-            "debit_account_id",
-            "credit_account_id",
-            "amount",
-            "currency",
-            "phase",
-            "code",
-            "project_id",
-            "batch_id",
-            "created_at",
-        ])
-        .values_panic([
-            t.idempotency_key.into(),
-            t.debit_account_id.into(),
-            t.credit_account_id.into(),
-            t.amount.into(),
-            t.currency.into(),
-            "single".into(),
-            t.code.into(),
-            t.project_id.into(),
-            t.batch_id.into(),
-            t.now.into(),
-        ])
-        .to_owned();
+    let insert = schema::LEDGER_TRANSFERS.insert([
+        ("idempotency_key", t.idempotency_key.into()),
+        ("debit_account_id", t.debit_account_id.into()),
+        ("credit_account_id", t.credit_account_id.into()),
+        ("amount", t.amount.into()),
+        ("currency", t.currency.into()),
+        ("phase", "single".into()),
+        ("code", t.code.into()),
+        ("project_id", t.project_id.into()),
+        ("batch_id", t.batch_id.into()),
+        ("created_at", t.now.into()),
+    ]);
     let id = tx.insert_id(&insert).await?;
     for (account, column) in [
         (t.debit_account_id, "debits_posted"),
@@ -498,11 +474,7 @@ pub async fn page_transfers(
     anchor: &Anchor,
     limit: u64,
 ) -> Result<Page<TransferRow>> {
-    let keyset = Keyset {
-        key: None,
-        id: Expr::col(("t", "id")),
-        dir: SortDir::Desc,
-    };
+    let keyset = Keyset::by_id(Expr::col(("t", "id")), SortDir::Desc);
     if f.accounts.is_empty() {
         let mut q = transfer_select();
         narrow(&mut q, f);
@@ -542,25 +514,14 @@ pub async fn project_brief(
     c: &mut impl Conn,
     project_id: i64,
 ) -> Result<Option<(String, String, String, Option<String>)>> {
-    let q = Query::select()
+    let mut q = Query::select()
         .columns([("p", "title"), ("p", "status")])
         .expr(Expr::col(("cl", "name")))
         .expr(Expr::col(("dv", "name")))
         .from_as("projects", "p")
-        .join_as(
-            JoinType::InnerJoin,
-            "users",
-            "cl",
-            Expr::col(("cl", "id")).equals(("p", "client_id")),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            "users",
-            "dv",
-            Expr::col(("dv", "id")).equals(("p", "developer_id")),
-        )
         .and_where(Expr::col(("p", "id")).eq(project_id))
         .to_owned();
+    super::projects::join_parties(&mut q);
     c.opt(&q).await
 }
 

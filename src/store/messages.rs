@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 pub async fn conversation_of(
     c: &mut impl Conn,
@@ -31,23 +31,14 @@ pub async fn ensure_conversation(
     if let Some(id) = conversation_of(tx, subject_type, subject_id).await? {
         return Ok(id);
     }
-    let q = Query::insert()
-        .into_table("conversations")
-        .columns([
-            "subject_type",
-            "subject_id",
-            "title",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            subject_type.into(),
-            subject_id.into(),
-            title.into(),
-            now.into(),
-            now.into(),
-        ])
-        .to_owned();
+    let q = schema::CONVERSATIONS.insert_new(
+        now,
+        [
+            ("subject_type", subject_type.into()),
+            ("subject_id", subject_id.into()),
+            ("title", title.into()),
+        ],
+    );
     tx.insert_id(&q).await
 }
 
@@ -105,25 +96,15 @@ pub async fn insert(
     internal: bool,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("messages")
-        .columns([
-            "conversation_id",
-            "sender_id",
-            "body",
-            "is_internal",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            conversation_id.into(),
-            sender_id.into(),
-            body.into(),
-            internal.into(),
-            now.into(),
-            now.into(),
-        ])
-        .to_owned();
+    let q = schema::MESSAGES.insert_new(
+        now,
+        [
+            ("conversation_id", conversation_id.into()),
+            ("sender_id", sender_id.into()),
+            ("body", body.into()),
+            ("is_internal", internal.into()),
+        ],
+    );
     let id = tx.insert_id(&q).await?;
     let touch = Query::update()
         .table("conversations")
@@ -154,25 +135,15 @@ pub async fn touch_presence(
         .and_where(Expr::col("user_id").eq(user_id))
         .to_owned();
     if tx.exec(&update).await? == 0 {
-        let insert = Query::insert()
-            .into_table("conversation_participants")
-            .columns([
-                "conversation_id",
-                "user_id",
-                "viewing_at",
-                "typing_at",
-                "created_at",
-                "updated_at",
-            ])
-            .values_panic([
-                conversation_id.into(),
-                user_id.into(),
-                now.into(),
-                typing_at.into(),
-                now.into(),
-                now.into(),
-            ])
-            .to_owned();
+        let insert = schema::CONVERSATION_PARTICIPANTS.insert_new(
+            now,
+            [
+                ("conversation_id", conversation_id.into()),
+                ("user_id", user_id.into()),
+                ("viewing_at", now.into()),
+                ("typing_at", typing_at.into()),
+            ],
+        );
         tx.exec(&insert).await?;
     }
     Ok(())

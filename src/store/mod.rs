@@ -5,6 +5,8 @@ mod db;
 mod error;
 mod exec;
 mod migrations;
+mod schema_finance;
+mod table;
 
 pub mod access;
 pub mod analytics;

@@ -6,7 +6,7 @@ use sea_query::{Expr, ExprTrait, Order, Query};
 use serde_json::Value as JsonValue;
 
 use super::users::USER_TYPE;
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 pub struct NewNotification<'a> {
     pub id: String,
@@ -17,27 +17,16 @@ pub struct NewNotification<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, n: &NewNotification<'_>) -> Result<()> {
-    let q = Query::insert()
-        .into_table("notifications")
-        .columns([
-            "id",
-            "type",
-            "notifiable_type",
-            "notifiable_id",
-            "data",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            n.id.clone().into(),
-            n.kind.into(),
-            USER_TYPE.into(),
-            n.user_id.into(),
-            n.data.clone().into(),
-            n.now.into(),
-            n.now.into(),
-        ])
-        .to_owned();
+    let q = schema::NOTIFICATIONS.insert_new(
+        n.now,
+        [
+            ("id", n.id.clone().into()),
+            ("type", n.kind.into()),
+            ("notifiable_type", USER_TYPE.into()),
+            ("notifiable_id", n.user_id.into()),
+            ("data", n.data.clone().into()),
+        ],
+    );
     tx.exec(&q).await?;
     Ok(())
 }

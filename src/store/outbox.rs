@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Query};
 use serde_json::Value as JsonValue;
 
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 pub async fn insert(
     tx: &mut Tx,
@@ -13,11 +13,12 @@ pub async fn insert(
     payload: JsonValue,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("webhook_events")
-        .columns(["event_id", "type", "payload", "created_at"])
-        .values_panic([event_id.into(), kind.into(), payload.into(), now.into()])
-        .to_owned();
+    let q = schema::WEBHOOK_EVENTS.insert([
+        ("event_id", event_id.into()),
+        ("type", kind.into()),
+        ("payload", payload.into()),
+        ("created_at", now.into()),
+    ]);
     tx.insert_id(&q).await
 }
 

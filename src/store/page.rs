@@ -99,6 +99,20 @@ pub struct Keyset {
 }
 
 impl Keyset {
+    /// By the id alone.
+    pub fn by_id(id: Expr, dir: SortDir) -> Keyset {
+        Keyset { key: None, id, dir }
+    }
+
+    /// By an indexed key column, then the id.
+    pub fn by(key: Expr, id: Expr, dir: SortDir) -> Keyset {
+        Keyset {
+            key: Some(key),
+            id,
+            dir,
+        }
+    }
+
     /// Adds the cursor condition, ORDER BY and LIMIT (one extra row tells whether more follow).
     pub fn apply(&self, q: &mut SelectStatement, anchor: &Anchor, limit: u64) {
         let (dir, cond) = match anchor {

@@ -67,12 +67,7 @@ fn newest_first(
     limit: u64,
 ) -> (SelectStatement, Anchor) {
     let anchor = after.map_or(Anchor::First, |id| Anchor::After(Cursor::id(id)));
-    Keyset {
-        key: None,
-        id,
-        dir: SortDir::Desc,
-    }
-    .apply(&mut q, &anchor, limit);
+    Keyset::by_id(id, SortDir::Desc).apply(&mut q, &anchor, limit);
     (q, anchor)
 }
 

@@ -7,15 +7,8 @@
 use std::collections::BTreeMap;
 
 use sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sqlx::AssertSqlSafe;
 
-use super::{Conn, Db, Result, Tx};
-
-const KEEP: &str = "INSERT INTO payable_balances (project_id, currency, amount) \
-    SELECT $1, $2, CASE WHEN a.id = $3 THEN $4 ELSE -$4 END FROM ledger_accounts a \
-    WHERE a.id IN ($3, $5) AND a.kind = 'developer_payable' \
-    ON CONFLICT (project_id, currency) \
-    DO UPDATE SET amount = payable_balances.amount + excluded.amount";
+use super::{Conn, Db, Result, Tx, schema};
 
 /// A transfer of `amount` on project `project_id` between `debit` and `credit`: when either
 /// is a developer_payable account, the project's balance moves with it (credit: owed more).
@@ -27,29 +20,27 @@ pub async fn keep(
     credit: i64,
     amount: i64,
 ) -> Result<()> {
-    match tx {
-        // SQLite reads `$n` as a named parameter: the same number binds the same value.
-        Tx::Sqlite(t) => {
-            sqlx::query(AssertSqlSafe(KEEP.replace('$', "?")))
-                .bind(project_id)
-                .bind(currency)
-                .bind(credit)
-                .bind(amount)
-                .bind(debit)
-                .execute(&mut **t)
-                .await?;
-        }
-        Tx::Postgres(t) => {
-            sqlx::query(AssertSqlSafe(KEEP))
-                .bind(project_id)
-                .bind(currency)
-                .bind(credit)
-                .bind(amount)
-                .bind(debit)
-                .execute(&mut **t)
-                .await?;
-        }
-    }
+    let t = schema::PAYABLE_BALANCES;
+    let moved = Query::select()
+        .expr(Expr::val(project_id))
+        .expr(Expr::val(currency))
+        .expr(Expr::case(Expr::col(("a", "id")).eq(credit), amount).finally(-amount))
+        .from_as("ledger_accounts", "a")
+        .and_where(Expr::col(("a", "id")).is_in([credit, debit]))
+        .and_where(Expr::col(("a", "kind")).eq("developer_payable"))
+        .to_owned();
+    let q = t
+        .insert_select(&["project_id", "currency", "amount"], moved)?
+        .on_conflict(
+            t.on_conflict(["project_id", "currency"])
+                .value(
+                    "amount",
+                    Expr::col((t.name, "amount")).add(Expr::col(("excluded", "amount"))),
+                )
+                .to_owned(),
+        )
+        .to_owned();
+    tx.exec(&q).await?;
     Ok(())
 }
 
@@ -85,12 +76,8 @@ pub async fn rebuild(db: &Db) -> Result<u64> {
     let mut tx = db.begin().await?;
     tx.exec(&Query::delete().from_table("payable_balances").to_owned())
         .await?;
-    let insert = Query::insert()
-        .into_table("payable_balances")
-        .columns(["project_id", "currency", "amount"])
-        .select_from(from_transfers())
-        .map_err(|e| super::StoreError::Sqlx(sqlx::Error::Protocol(e.to_string())))?
-        .to_owned();
+    let insert = schema::PAYABLE_BALANCES
+        .insert_select(&["project_id", "currency", "amount"], from_transfers())?;
     let n = tx.exec(&insert).await?;
     tx.commit().await?;
     Ok(n)

@@ -92,12 +92,7 @@ pub async fn page(
     if let Some(r) = &f.reference {
         q.and_where(Expr::col("provider_reference").eq(r.as_str()));
     }
-    let keyset = Keyset {
-        key: None,
-        id: Expr::col("id"),
-        dir: SortDir::Desc,
-    };
-    keyset.apply(&mut q, anchor, limit);
+    Keyset::by_id(Expr::col("id"), SortDir::Desc).apply(&mut q, anchor, limit);
     Ok(finish(c.all(&q).await?, anchor, limit))
 }
 
@@ -132,11 +127,6 @@ pub async fn succeeded_between_page(
         .and_where(Expr::col("status").eq("succeeded"))
         .and_where(Expr::col("created_at").gte(from))
         .and_where(Expr::col("created_at").lte(to));
-    let keyset = Keyset {
-        key: Some(Expr::col("created_at")),
-        id: Expr::col("id"),
-        dir: SortDir::Asc,
-    };
-    keyset.apply(&mut q, anchor, limit);
+    Keyset::by(Expr::col("created_at"), Expr::col("id"), SortDir::Asc).apply(&mut q, anchor, limit);
     Ok(finish(c.all(&q).await?, anchor, limit))
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Order, Query};
 
 use super::escrows::PaymentRow;
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 /// A developer's payable balance on one project.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -74,33 +74,19 @@ pub struct NewPayout<'a> {
 
 /// A payout sent to the provider, pending until marked sent or failed.
 pub async fn insert_payout(tx: &mut Tx, p: &NewPayout<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("payment_transactions")
-        .columns([
-            "project_id",
-            "provider",
-            "provider_reference",
-            "direction",
-            "amount",
-            "currency",
-            "status",
-            "batch_id",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            p.project_id.into(),
-            p.provider.into(),
-            p.reference.into(),
-            "payout".into(),
-            p.amount.into(),
-            p.currency.into(),
-            "pending".into(),
-            p.batch_id.into(),
-            p.now.into(),
-            p.now.into(),
-        ])
-        .to_owned();
+    let q = schema::PAYMENT_TRANSACTIONS.insert_new(
+        p.now,
+        [
+            ("project_id", p.project_id.into()),
+            ("provider", p.provider.into()),
+            ("provider_reference", p.reference.into()),
+            ("direction", "payout".into()),
+            ("amount", p.amount.into()),
+            ("currency", p.currency.into()),
+            ("status", "pending".into()),
+            ("batch_id", p.batch_id.into()),
+        ],
+    );
     tx.insert_id(&q).await
 }
 
@@ -234,12 +220,8 @@ pub async fn page_payouts(
     if let Some(d) = f.developer_id {
         q.and_where(Expr::col(("p", "developer_id")).eq(d));
     }
-    let keyset = super::page::Keyset {
-        key: None,
-        id: Expr::col(("t", "id")),
-        dir: super::SortDir::Desc,
-    };
-    keyset.apply(&mut q, anchor, limit);
+    super::page::Keyset::by_id(Expr::col(("t", "id")), super::SortDir::Desc)
+        .apply(&mut q, anchor, limit);
     Ok(super::page::finish(c.all(&q).await?, anchor, limit))
 }
 

@@ -82,16 +82,12 @@ pub enum Sort {
 impl Sort {
     fn keyset(self) -> Keyset {
         match self {
-            Sort::Name => Keyset {
-                key: Some(Expr::col(("u", "name_key"))),
-                id: Expr::col(("u", "id")),
-                dir: SortDir::Asc,
-            },
-            Sort::Newest => Keyset {
-                key: None,
-                id: Expr::col(("u", "id")),
-                dir: SortDir::Desc,
-            },
+            Sort::Name => Keyset::by(
+                Expr::col(("u", "name_key")),
+                Expr::col(("u", "id")),
+                SortDir::Asc,
+            ),
+            Sort::Newest => Keyset::by_id(Expr::col(("u", "id")), SortDir::Desc),
         }
     }
     pub fn cursor(self, row: &PersonRow) -> Cursor {

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement, Value};
 
 use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ProjectRow {
@@ -35,7 +35,7 @@ pub struct ProjectRow {
 }
 
 fn base() -> SelectStatement {
-    Query::select()
+    let mut q = Query::select()
         .columns([
             ("p", "id"),
             ("p", "title"),
@@ -61,20 +61,45 @@ fn base() -> SelectStatement {
         .expr_as(Expr::col(("cl", "name")), "client_name")
         .expr_as(Expr::col(("dv", "name")), "developer_name")
         .from_as("projects", "p")
+        .and_where(Expr::col(("p", "deleted_at")).is_null())
+        .to_owned();
+    join_parties(&mut q);
+    q
+}
+
+/// Joins the client (`cl`) and, once assigned, the developer (`dv`) of the project `p`.
+pub(super) fn join_parties(q: &mut SelectStatement) {
+    q.join_as(
+        JoinType::InnerJoin,
+        "users",
+        "cl",
+        Expr::col(("cl", "id")).equals(("p", "client_id")),
+    )
+    .join_as(
+        JoinType::LeftJoin,
+        "users",
+        "dv",
+        Expr::col(("dv", "id")).equals(("p", "developer_id")),
+    );
+}
+
+/// Joins the project (`p`) that `alias.project_id` names, with its parties, and reads what a
+/// money record's row shows of them: `project_title`, `project_status`, `client_id`,
+/// `developer_id`, `client_name` and `developer_name`.
+pub(super) fn with_project(q: &mut SelectStatement, alias: &'static str) {
+    q.expr_as(Expr::col(("p", "title")), "project_title")
+        .expr_as(Expr::col(("p", "status")), "project_status")
+        .expr_as(Expr::col(("p", "client_id")), "client_id")
+        .expr_as(Expr::col(("p", "developer_id")), "developer_id")
+        .expr_as(Expr::col(("cl", "name")), "client_name")
+        .expr_as(Expr::col(("dv", "name")), "developer_name")
         .join_as(
             JoinType::InnerJoin,
-            "users",
-            "cl",
-            Expr::col(("cl", "id")).equals(("p", "client_id")),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            "users",
-            "dv",
-            Expr::col(("dv", "id")).equals(("p", "developer_id")),
-        )
-        .and_where(Expr::col(("p", "deleted_at")).is_null())
-        .to_owned()
+            "projects",
+            "p",
+            Expr::col(("p", "id")).equals((alias, "project_id")),
+        );
+    join_parties(q);
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -87,22 +112,11 @@ pub enum Sort {
 
 impl Sort {
     fn keyset(self) -> Keyset {
+        let id = Expr::col(("p", "id"));
         match self {
-            Sort::Newest => Keyset {
-                key: None,
-                id: Expr::col(("p", "id")),
-                dir: SortDir::Desc,
-            },
-            Sort::Deadline => Keyset {
-                key: Some(Expr::col(("p", "deadline_at"))),
-                id: Expr::col(("p", "id")),
-                dir: SortDir::Asc,
-            },
-            Sort::Budget => Keyset {
-                key: Some(Expr::col(("p", "budget_amount"))),
-                id: Expr::col(("p", "id")),
-                dir: SortDir::Desc,
-            },
+            Sort::Newest => Keyset::by_id(id, SortDir::Desc),
+            Sort::Deadline => Keyset::by(Expr::col(("p", "deadline_at")), id, SortDir::Asc),
+            Sort::Budget => Keyset::by(Expr::col(("p", "budget_amount")), id, SortDir::Desc),
         }
     }
     pub fn cursor(self, row: &ProjectRow) -> Cursor {
@@ -213,14 +227,10 @@ pub async fn cas_update(
     values: Vec<(&'static str, Value)>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut q = Query::update();
-    q.table("projects")
-        .values(values.into_iter().map(|(c, v)| (c, Expr::val(v))))
-        .value("updated_at", now)
-        .value("lock_version", Expr::col("lock_version").add(1))
-        .and_where(Expr::col("id").eq(id))
+    let q = schema::PROJECTS
+        .cas_update(id, lock_version, values, now)
         .and_where(Expr::col("status").eq(expected_status))
-        .and_where(Expr::col("lock_version").eq(lock_version));
+        .to_owned();
     Ok(tx.exec(&q).await? == 1)
 }
 
@@ -264,34 +274,19 @@ pub struct NewProject<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, p: &NewProject<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("projects")
-        .columns([
-            "client_id",
-            "title",
-            "slug",
-            "description",
-            "budget_amount",
-            "currency",
-            "status",
-            "estimated_hours",
-            "deadline_at",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            p.client_id.into(),
-            p.title.into(),
-            p.slug.into(),
-            p.description.into(),
-            p.budget_amount.into(),
-            p.currency.into(),
-            "draft".into(),
-            p.estimated_hours.into(),
-            p.deadline_at.into(),
-            p.now.into(),
-            p.now.into(),
-        ])
-        .to_owned();
+    let q = schema::PROJECTS.insert_new(
+        p.now,
+        [
+            ("client_id", p.client_id.into()),
+            ("title", p.title.into()),
+            ("slug", p.slug.into()),
+            ("description", p.description.into()),
+            ("budget_amount", p.budget_amount.into()),
+            ("currency", p.currency.into()),
+            ("status", "draft".into()),
+            ("estimated_hours", p.estimated_hours.into()),
+            ("deadline_at", p.deadline_at.into()),
+        ],
+    );
     tx.insert_id(&q).await
 }

@@ -2,10 +2,10 @@
 //! settings). Every insert is idempotent: existing rows are left alone.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_query::{Expr, ExprTrait, Query};
 use serde_json::Value as JsonValue;
 
-use super::{Result, Tx};
+use super::{Result, StoreError, Tx, schema};
 
 pub async fn ensure_currency(
     tx: &mut Tx,
@@ -14,11 +14,15 @@ pub async fn ensure_currency(
     exponent: i64,
     symbol: &str,
 ) -> Result<()> {
-    let q = Query::insert()
-        .into_table("currencies")
-        .columns(["code", "name", "exponent", "symbol"])
-        .values_panic([code.into(), name.into(), exponent.into(), symbol.into()])
-        .on_conflict(OnConflict::column("code").do_nothing().to_owned())
+    let t = schema::CURRENCIES;
+    let q = t
+        .insert([
+            ("code", code.into()),
+            ("name", name.into()),
+            ("exponent", exponent.into()),
+            ("symbol", symbol.into()),
+        ])
+        .on_conflict(t.skip_existing(["code"]))
         .to_owned();
     tx.exec(&q).await?;
     Ok(())
@@ -31,15 +35,18 @@ pub async fn ensure_named(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let q = Query::insert()
-        .into_table(table)
-        .columns(["name", "guard_name", "created_at", "updated_at"])
-        .values_panic([name.into(), "web".into(), now.into(), now.into()])
-        .on_conflict(
-            OnConflict::columns(["name", "guard_name"])
-                .do_nothing()
-                .to_owned(),
-        )
+    let t = match table {
+        "roles" => schema::ROLES,
+        "permissions" => schema::PERMISSIONS,
+        other => {
+            return Err(StoreError::statement(format!(
+                "no names to ensure in {other}"
+            )));
+        }
+    };
+    let q = t
+        .insert_new(now, [("name", name.into()), ("guard_name", "web".into())])
+        .on_conflict(t.skip_existing(["name", "guard_name"]))
         .to_owned();
     tx.exec(&q).await?;
     Ok(())
@@ -54,15 +61,13 @@ pub async fn ensure_role_permission(tx: &mut Tx, role_id: i64, permission: &str)
     let Some((perm_id,)) = tx.opt::<(i64,)>(&find).await? else {
         return Ok(());
     };
-    let q = Query::insert()
-        .into_table("role_has_permissions")
-        .columns(["permission_id", "role_id"])
-        .values_panic([perm_id.into(), role_id.into()])
-        .on_conflict(
-            OnConflict::columns(["permission_id", "role_id"])
-                .do_nothing()
-                .to_owned(),
-        )
+    let t = schema::ROLE_HAS_PERMISSIONS;
+    let q = t
+        .insert([
+            ("permission_id", perm_id.into()),
+            ("role_id", role_id.into()),
+        ])
+        .on_conflict(t.skip_existing(["permission_id", "role_id"]))
         .to_owned();
     tx.exec(&q).await?;
     Ok(())
@@ -75,29 +80,8 @@ pub async fn ensure_setting(
     payload: JsonValue,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let q = Query::insert()
-        .into_table("settings")
-        .columns([
-            "group",
-            "name",
-            "locked",
-            "payload",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            group.into(),
-            name.into(),
-            false.into(),
-            payload.into(),
-            now.into(),
-            now.into(),
-        ])
-        .on_conflict(
-            OnConflict::columns(["group", "name"])
-                .do_nothing()
-                .to_owned(),
-        )
+    let q = super::settings::new_setting(group, name, payload, now)
+        .on_conflict(schema::SETTINGS.skip_existing(["group", "name"]))
         .to_owned();
     tx.exec(&q).await?;
     Ok(())

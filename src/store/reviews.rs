@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Order, Query, SelectStatement};
 
 use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ReviewRow {
@@ -50,27 +50,16 @@ pub async fn insert_review(
     comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("reviews")
-        .columns([
-            "project_id",
-            "reviewer_id",
-            "reviewee_id",
-            "rating",
-            "comment",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            project_id.into(),
-            reviewer.into(),
-            reviewee.into(),
-            rating.into(),
-            comment.map(str::to_owned).into(),
-            now.into(),
-            now.into(),
-        ])
-        .to_owned();
+    let q = schema::REVIEWS.insert_new(
+        now,
+        [
+            ("project_id", project_id.into()),
+            ("reviewer_id", reviewer.into()),
+            ("reviewee_id", reviewee.into()),
+            ("rating", rating.into()),
+            ("comment", comment.map(str::to_owned).into()),
+        ],
+    );
     tx.insert_id(&q).await
 }
 
@@ -216,17 +205,10 @@ pub enum Sort {
 
 impl Sort {
     fn keyset(self) -> Keyset {
+        let id = Expr::col(("r", "id"));
         match self {
-            Sort::Newest => Keyset {
-                key: None,
-                id: Expr::col(("r", "id")),
-                dir: SortDir::Desc,
-            },
-            Sort::Rating => Keyset {
-                key: Some(Expr::col(("r", "rating"))),
-                id: Expr::col(("r", "id")),
-                dir: SortDir::Asc,
-            },
+            Sort::Newest => Keyset::by_id(id, SortDir::Desc),
+            Sort::Rating => Keyset::by(Expr::col(("r", "rating")), id, SortDir::Asc),
         }
     }
     pub fn cursor(self, row: &ReviewListRow) -> Cursor {

@@ -1,11 +1,56 @@
-//! One list of columns per table, shared by the store's inserts and the data generator (the
-//! seed writes every table through `bulk::insert_rows` in exactly this column order).
+//! One list of columns per table, shared by the store's statements (`Table::insert` and its
+//! kin check every column they name against it) and the data generator (the seed writes every
+//! table through `bulk::insert_rows` in exactly the order of `columns`). The money tables are
+//! listed in `schema_finance`, re-exported here.
 
-/// A table and the columns written to it, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Table {
-    pub name: &'static str,
-    pub columns: &'static [&'static str],
+pub use super::schema_finance::*;
+pub use super::table::Table;
+
+/// Every table of the schema (the migrations'), each once.
+pub const ALL: &[Table] = &[
+    USERS,
+    MODEL_HAS_ROLES,
+    MODEL_HAS_PERMISSIONS,
+    ROLES,
+    PERMISSIONS,
+    ROLE_HAS_PERMISSIONS,
+    CURRENCIES,
+    SETTINGS,
+    STAFF_SESSIONS,
+    LOGIN_ATTEMPTS,
+    AUDIT_LOGS,
+    PROFILES,
+    PROJECTS,
+    REVIEWS,
+    WORKLOAD,
+    SUPPORT_TICKETS,
+    CONVERSATIONS,
+    CONVERSATION_PARTICIPANTS,
+    MESSAGES,
+    NOTIFICATIONS,
+    ARTICLES,
+    MEDIA,
+    PERSONAL_ACCESS_TOKENS,
+    WEBHOOK_ENDPOINTS,
+    WEBHOOK_EVENTS,
+    WEBHOOK_DELIVERIES,
+    WORKER_LEASES,
+    COMMISSIONS,
+    EXT_COMMISSIONS,
+    LEDGER_ACCOUNTS,
+    LEDGER_TRANSFERS,
+    ESCROWS,
+    PAYMENT_TRANSACTIONS,
+    REFERRAL_CODES,
+    REFERRALS,
+    REFERRAL_REWARDS,
+    PAYABLE_BALANCES,
+    ANALYTICS_DAILY,
+];
+
+/// The table called `name`, if the schema has one.
+pub fn find(name: &str) -> Option<Table> {
+    ALL.iter().find(|t| t.name == name).copied()
 }
 
 /// Accounts: staff, clients and developers (soft-deleted ones keep their row).
@@ -26,12 +71,120 @@ pub const USERS: Table = Table {
         "updated_at",
         "deleted_at",
     ],
+    others: &[],
 };
 
 /// Spatie role assignments of users.
 pub const MODEL_HAS_ROLES: Table = Table {
     name: "model_has_roles",
     columns: &["role_id", "model_type", "model_id"],
+    others: &[],
+};
+
+/// Spatie permissions held by users directly.
+pub const MODEL_HAS_PERMISSIONS: Table = Table {
+    name: "model_has_permissions",
+    columns: &["permission_id", "model_type", "model_id"],
+    others: &[],
+};
+
+/// Spatie roles.
+pub const ROLES: Table = Table {
+    name: "roles",
+    columns: &["id", "name", "guard_name", "created_at", "updated_at"],
+    others: &[],
+};
+
+/// Spatie permissions.
+pub const PERMISSIONS: Table = Table {
+    name: "permissions",
+    columns: &["id", "name", "guard_name", "created_at", "updated_at"],
+    others: &[],
+};
+
+/// The permissions each spatie role carries.
+pub const ROLE_HAS_PERMISSIONS: Table = Table {
+    name: "role_has_permissions",
+    columns: &["permission_id", "role_id"],
+    others: &[],
+};
+
+/// Currencies money is kept in, with their minor-unit exponent.
+pub const CURRENCIES: Table = Table {
+    name: "currencies",
+    columns: &["code", "name", "exponent", "symbol"],
+    others: &[],
+};
+
+/// Settings (spatie/laravel-settings): `group` + `name` -> JSON payload.
+pub const SETTINGS: Table = Table {
+    name: "settings",
+    columns: &[
+        "id",
+        "group",
+        "name",
+        "locked",
+        "payload",
+        "created_at",
+        "updated_at",
+    ],
+    others: &[],
+};
+
+/// Back-office sessions (only the SHA-256 of a token is stored).
+pub const STAFF_SESSIONS: Table = Table {
+    name: "staff_sessions",
+    columns: &[
+        "id",
+        "user_id",
+        "token_hash",
+        "host",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "remembered",
+        "source",
+        "revoked_by",
+    ],
+    others: &[],
+};
+
+/// Back-office login attempts, for throttling and audit.
+pub const LOGIN_ATTEMPTS: Table = Table {
+    name: "login_attempts",
+    columns: &[
+        "id",
+        "email",
+        "user_id",
+        "source",
+        "succeeded",
+        "reason",
+        "created_at",
+    ],
+    others: &[],
+};
+
+/// The audit trail: who changed what, with old and new values.
+pub const AUDIT_LOGS: Table = Table {
+    name: "audit_logs",
+    columns: &[
+        "id",
+        "user_type",
+        "user_id",
+        "event",
+        "auditable_type",
+        "auditable_id",
+        "old_values",
+        "new_values",
+        "url",
+        "ip_address",
+        "user_agent",
+        "tags",
+        "created_at",
+        "updated_at",
+    ],
+    others: &[],
 };
 
 /// Client and developer profiles (a user may hold one of each).
@@ -57,6 +210,7 @@ pub const PROFILES: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &[],
 };
 
 /// Projects from draft to completion or cancellation.
@@ -87,6 +241,7 @@ pub const PROJECTS: Table = Table {
         "deleted_at",
         "skills",
     ],
+    others: &[],
 };
 
 /// One review per party per completed project, with its moderation.
@@ -105,6 +260,7 @@ pub const REVIEWS: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &[],
 };
 
 /// Planned and logged hours per developer, project and ISO week.
@@ -121,201 +277,7 @@ pub const WORKLOAD: Table = Table {
         "created_at",
         "updated_at",
     ],
-};
-
-/// Platform commissions on delivered projects, with four-eyes approval.
-pub const COMMISSIONS: Table = Table {
-    name: "commissions",
-    columns: &[
-        "id",
-        "project_id",
-        "gross_amount",
-        "rate_bps",
-        "amount",
-        "currency",
-        "requested_by",
-        "status",
-        "first_approved_by",
-        "first_approved_at",
-        "approved_by",
-        "approved_at",
-        "rejected_by",
-        "rejected_at",
-        "rejection_reason",
-        "paid_by",
-        "paid_at",
-        "payment_reference",
-        "cancelled_by",
-        "cancelled_at",
-        "ledger_transfer_id",
-        "lock_version",
-        "created_at",
-        "updated_at",
-    ],
-};
-
-/// Shares of a project paid to external contributors, approved like commissions.
-pub const EXT_COMMISSIONS: Table = Table {
-    name: "ext_commissions",
-    columns: &[
-        "id",
-        "project_id",
-        "contributor_user_id",
-        "contributor_name",
-        "contributor_email",
-        "contributor_phone",
-        "role",
-        "basis",
-        "rate_bps",
-        "amount",
-        "currency",
-        "requested_by",
-        "status",
-        "first_approved_by",
-        "first_approved_at",
-        "approved_by",
-        "approved_at",
-        "rejected_by",
-        "rejected_at",
-        "rejection_reason",
-        "paid_by",
-        "paid_at",
-        "payment_reference",
-        "cancelled_by",
-        "cancelled_at",
-        "ledger_transfer_id",
-        "lock_version",
-        "created_at",
-        "updated_at",
-    ],
-};
-
-/// Double-entry ledger accounts with their cached totals.
-pub const LEDGER_ACCOUNTS: Table = Table {
-    name: "ledger_accounts",
-    columns: &[
-        "id",
-        "code",
-        "kind",
-        "currency",
-        "owner_type",
-        "owner_id",
-        "balance_rule",
-        "debits_pending",
-        "debits_posted",
-        "credits_pending",
-        "credits_posted",
-        "created_at",
-        "updated_at",
-    ],
-};
-
-/// Ledger transfers between two accounts.
-pub const LEDGER_TRANSFERS: Table = Table {
-    name: "ledger_transfers",
-    columns: &[
-        "id",
-        "idempotency_key",
-        "debit_account_id",
-        "credit_account_id",
-        "amount",
-        "currency",
-        "phase",
-        "pending_id",
-        "code",
-        "project_id",
-        "batch_id",
-        "expires_at",
-        "created_at",
-    ],
-};
-
-/// Client money held per project until release or refund.
-pub const ESCROWS: Table = Table {
-    name: "escrows",
-    columns: &[
-        "id",
-        "project_id",
-        "currency",
-        "amount_held",
-        "amount_released",
-        "amount_refunded",
-        "status",
-        "provider",
-        "hold_transfer_id",
-        "lock_version",
-        "created_at",
-        "updated_at",
-        "pending_decision",
-        "pending_by",
-        "pending_at",
-    ],
-};
-
-/// Payments in and out through the providers.
-pub const PAYMENT_TRANSACTIONS: Table = Table {
-    name: "payment_transactions",
-    columns: &[
-        "id",
-        "project_id",
-        "escrow_id",
-        "provider",
-        "provider_reference",
-        "direction",
-        "amount",
-        "currency",
-        "status",
-        "failure_reason",
-        "created_at",
-        "updated_at",
-        "batch_id",
-    ],
-};
-
-/// Referral codes users hand out.
-pub const REFERRAL_CODES: Table = Table {
-    name: "referral_codes",
-    columns: &[
-        "id",
-        "user_id",
-        "code",
-        "reward_rate_bps",
-        "max_uses",
-        "uses",
-        "expires_at",
-        "created_at",
-        "updated_at",
-    ],
-};
-
-/// Users who signed up with a referral code.
-pub const REFERRALS: Table = Table {
-    name: "referrals",
-    columns: &[
-        "id",
-        "referral_code_id",
-        "referrer_id",
-        "referred_user_id",
-        "created_at",
-        "updated_at",
-    ],
-};
-
-/// Rewards owed to referrers on their referrals' commissions.
-pub const REFERRAL_REWARDS: Table = Table {
-    name: "referral_rewards",
-    columns: &[
-        "id",
-        "referral_id",
-        "commission_id",
-        "amount",
-        "currency",
-        "status",
-        "ledger_transfer_id",
-        "lock_version",
-        "created_at",
-        "updated_at",
-    ],
+    others: &[],
 };
 
 /// Support tickets with their SLA stamps.
@@ -346,6 +308,7 @@ pub const SUPPORT_TICKETS: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &["sla_breach_notified_at"],
 };
 
 /// Conversations about a project or a ticket.
@@ -360,6 +323,7 @@ pub const CONVERSATIONS: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &[],
 };
 
 /// Who takes part in a conversation, with read and presence marks.
@@ -375,6 +339,7 @@ pub const CONVERSATION_PARTICIPANTS: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &[],
 };
 
 /// Messages of conversations (internal notes included).
@@ -391,6 +356,7 @@ pub const MESSAGES: Table = Table {
         "updated_at",
         "deleted_at",
     ],
+    others: &[],
 };
 
 /// Database notifications of users.
@@ -406,6 +372,7 @@ pub const NOTIFICATIONS: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &[],
 };
 
 /// Blog articles.
@@ -425,6 +392,7 @@ pub const ARTICLES: Table = Table {
         "updated_at",
         "deleted_at",
     ],
+    others: &[],
 };
 
 /// Portfolio media attached to models (spatie media library).
@@ -451,6 +419,7 @@ pub const MEDIA: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &[],
 };
 
 /// API tokens (only their SHA-256 is stored).
@@ -468,6 +437,7 @@ pub const PERSONAL_ACCESS_TOKENS: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &[],
 };
 
 /// Subscribed webhook endpoints with their signing secrets.
@@ -486,33 +456,14 @@ pub const WEBHOOK_ENDPOINTS: Table = Table {
         "created_at",
         "updated_at",
     ],
-};
-
-/// The audit trail: who changed what, with old and new values.
-pub const AUDIT_LOGS: Table = Table {
-    name: "audit_logs",
-    columns: &[
-        "id",
-        "user_type",
-        "user_id",
-        "event",
-        "auditable_type",
-        "auditable_id",
-        "old_values",
-        "new_values",
-        "url",
-        "ip_address",
-        "user_agent",
-        "tags",
-        "created_at",
-        "updated_at",
-    ],
+    others: &["failure_streak", "version", "disabled_at"],
 };
 
 /// The webhook outbox: one event per change sent out.
 pub const WEBHOOK_EVENTS: Table = Table {
     name: "webhook_events",
     columns: &["id", "event_id", "type", "payload", "created_at"],
+    others: &[],
 };
 
 /// Delivery attempts of webhook events to endpoints.
@@ -530,4 +481,18 @@ pub const WEBHOOK_DELIVERIES: Table = Table {
         "created_at",
         "updated_at",
     ],
+    others: &[
+        "attempted_at",
+        "latency_ms",
+        "response_excerpt",
+        "leased_by",
+        "leased_until",
+    ],
+};
+
+/// Named leases of work only one worker may do at a time.
+pub const WORKER_LEASES: Table = Table {
+    name: "worker_leases",
+    columns: &["name", "holder", "expires_at"],
+    others: &[],
 };

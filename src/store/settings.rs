@@ -1,10 +1,10 @@
 //! settings (spatie/laravel-settings): `group` + `name` -> JSON payload.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, Order, Query};
+use sea_query::{Expr, ExprTrait, InsertStatement, Order, Query};
 use serde_json::Value as JsonValue;
 
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct SettingRow {
@@ -55,26 +55,25 @@ pub async fn put(
         .and_where(Expr::col("name").eq(name))
         .to_owned();
     if tx.exec(&update).await? == 0 {
-        let insert = Query::insert()
-            .into_table("settings")
-            .columns([
-                "group",
-                "name",
-                "locked",
-                "payload",
-                "created_at",
-                "updated_at",
-            ])
-            .values_panic([
-                group.into(),
-                name.into(),
-                false.into(),
-                payload.into(),
-                now.into(),
-                now.into(),
-            ])
-            .to_owned();
-        tx.exec(&insert).await?;
+        tx.exec(&new_setting(group, name, payload, now)).await?;
     }
     Ok(())
+}
+
+/// The insert of a setting, unlocked (`reference::ensure_setting` adds its ON CONFLICT).
+pub(super) fn new_setting(
+    group: &str,
+    name: &str,
+    payload: JsonValue,
+    now: DateTime<Utc>,
+) -> InsertStatement {
+    schema::SETTINGS.insert_new(
+        now,
+        [
+            ("group", group.into()),
+            ("name", name.into()),
+            ("locked", false.into()),
+            ("payload", payload.into()),
+        ],
+    )
 }

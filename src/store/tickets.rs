@@ -9,7 +9,7 @@ use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatemen
 use crate::domain::sla::TicketSla;
 
 use super::page::{Anchor, Cursor, Keyset, Page, SortDir, SortValue, contains_pattern, finish};
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct TicketRow {
@@ -183,11 +183,7 @@ pub async fn page(
 ) -> Result<Page<TicketRow>> {
     let now = f.now.unwrap_or_else(Utc::now).timestamp();
     let id = Expr::col(("t", "id"));
-    let by_id = |dir| Keyset {
-        key: None,
-        id: id.clone(),
-        dir,
-    };
+    let by_id = |dir| Keyset::by_id(id.clone(), dir);
     let mut q = base(now);
     apply_filter(&mut q, f);
     match sort {
@@ -212,12 +208,12 @@ async fn due_page(
     let walk = |column: &'static str, shift: i64| {
         let mut q = q.clone();
         q.and_where(Expr::col(("t", column)).is_not_null());
-        let keyset = Keyset {
-            key: Some(Expr::col(("t", column))),
-            id: Expr::col(("t", "id")),
-            dir: SortDir::Asc,
-        };
-        keyset.apply(&mut q, &shifted(anchor, shift), limit);
+        Keyset::by(
+            Expr::col(("t", column)),
+            Expr::col(("t", "id")),
+            SortDir::Asc,
+        )
+        .apply(&mut q, &shifted(anchor, shift), limit);
         q
     };
     let mut rows: Vec<TicketRow> = c.all(&walk("sla_due", 0)).await?;
@@ -290,14 +286,10 @@ pub async fn cas_update(
     values: Vec<(&'static str, Value)>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut q = Query::update();
-    q.table("support_tickets")
-        .values(values.into_iter().map(|(c, v)| (c, Expr::val(v))))
-        .value("updated_at", now)
+    let q = schema::SUPPORT_TICKETS
+        .cas_update(id, lock_version, values, now)
         .value("last_activity_at", now)
-        .value("lock_version", Expr::col("lock_version").add(1))
-        .and_where(Expr::col("id").eq(id))
-        .and_where(Expr::col("lock_version").eq(lock_version));
+        .to_owned();
     Ok(tx.exec(&q).await? == 1)
 }
 
@@ -324,49 +316,27 @@ pub async fn insert(tx: &mut Tx, t: &NewTicket<'_>) -> Result<(i64, String)> {
     use chrono::Datelike;
     // Unique until the id is known; replaced in the same transaction.
     let provisional = format!("TCK-NEW-{}", uuid::Uuid::new_v4());
-    let q = Query::insert()
-        .into_table("support_tickets")
-        .columns([
-            "reference",
-            "requester_id",
-            "assignee_id",
-            "project_id",
-            "subject",
-            "body",
-            "category",
-            "priority",
-            "status",
-            "first_response_due_at",
-            "first_responded_at",
-            "resolution_due_at",
-            "paused_seconds",
-            "last_activity_at",
-            "follows_ticket_id",
-            "lock_version",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            provisional.into(),
-            t.requester_id.into(),
-            t.assignee_id.into(),
-            t.project_id.into(),
-            t.subject.into(),
-            t.body.into(),
-            t.category.into(),
-            t.priority.into(),
-            t.status.into(),
-            t.first_response_due_at.into(),
-            t.first_responded_at.into(),
-            t.resolution_due_at.into(),
-            0i64.into(),
-            t.now.into(),
-            t.follows_ticket_id.into(),
-            0i64.into(),
-            t.now.into(),
-            t.now.into(),
-        ])
-        .to_owned();
+    let q = schema::SUPPORT_TICKETS.insert_new(
+        t.now,
+        [
+            ("reference", provisional.into()),
+            ("requester_id", t.requester_id.into()),
+            ("assignee_id", t.assignee_id.into()),
+            ("project_id", t.project_id.into()),
+            ("subject", t.subject.into()),
+            ("body", t.body.into()),
+            ("category", t.category.into()),
+            ("priority", t.priority.into()),
+            ("status", t.status.into()),
+            ("first_response_due_at", t.first_response_due_at.into()),
+            ("first_responded_at", t.first_responded_at.into()),
+            ("resolution_due_at", t.resolution_due_at.into()),
+            ("paused_seconds", 0i64.into()),
+            ("last_activity_at", t.now.into()),
+            ("follows_ticket_id", t.follows_ticket_id.into()),
+            ("lock_version", 0i64.into()),
+        ],
+    );
     let id = tx.insert_id(&q).await?;
     let reference = format!("TCK-{}-{id:06}", t.now.year());
     let named = Query::update()

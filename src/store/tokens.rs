@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_query::{Expr, ExprTrait, JoinType, Query, SelectStatement};
 
 use super::page::{Anchor, Cursor, Keyset, Page, SortDir, finish};
-use super::{Conn, Db, Result, Tx};
+use super::{Conn, Db, Result, Tx, schema};
 
 /// The owner type of the tokens this program issues: staff members, as the platform's
 /// `App\Models\User`.
@@ -44,7 +44,7 @@ pub struct TokenSecret {
 }
 
 fn listed() -> SelectStatement {
-    Query::select()
+    let q = Query::select()
         .columns([
             ("t", "id"),
             ("t", "name"),
@@ -55,19 +55,12 @@ fn listed() -> SelectStatement {
             ("t", "created_at"),
         ])
         .expr_as(Expr::col(("u", "name")), "owner_name")
-        .from_as("personal_access_tokens", "t")
-        .join_as(
-            JoinType::LeftJoin,
-            "users",
-            "u",
-            Expr::col(("u", "id")).equals(("t", "tokenable_id")),
-        )
-        .and_where(Expr::col(("t", "tokenable_type")).is_in(USER_TYPES))
-        .to_owned()
+        .to_owned();
+    of_users(q)
 }
 
 fn secret() -> SelectStatement {
-    Query::select()
+    let q = Query::select()
         .columns([
             ("t", "id"),
             ("t", "abilities"),
@@ -82,15 +75,21 @@ fn secret() -> SelectStatement {
                 .or(Expr::col(("u", "deleted_at")).is_not_null()),
             "owner_gone",
         )
-        .from_as("personal_access_tokens", "t")
+        .to_owned();
+    of_users(q)
+}
+
+/// The tokens (`t`) that users own, each with its owner (`u`) if the account still exists.
+fn of_users(mut q: SelectStatement) -> SelectStatement {
+    q.from_as("personal_access_tokens", "t")
         .join_as(
             JoinType::LeftJoin,
             "users",
             "u",
             Expr::col(("u", "id")).equals(("t", "tokenable_id")),
         )
-        .and_where(Expr::col(("t", "tokenable_type")).is_in(USER_TYPES))
-        .to_owned()
+        .and_where(Expr::col(("t", "tokenable_type")).is_in(USER_TYPES));
+    q
 }
 
 pub struct NewToken<'a> {
@@ -105,29 +104,17 @@ pub struct NewToken<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, t: &NewToken<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("personal_access_tokens")
-        .columns([
-            "tokenable_type",
-            "tokenable_id",
-            "name",
-            "token",
-            "abilities",
-            "expires_at",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            TOKENABLE_TYPE.into(),
-            t.owner_id.into(),
-            t.name.into(),
-            t.hash.into(),
-            t.abilities.into(),
-            t.expires_at.into(),
-            t.now.into(),
-            t.now.into(),
-        ])
-        .to_owned();
+    let q = schema::PERSONAL_ACCESS_TOKENS.insert_new(
+        t.now,
+        [
+            ("tokenable_type", TOKENABLE_TYPE.into()),
+            ("tokenable_id", t.owner_id.into()),
+            ("name", t.name.into()),
+            ("token", t.hash.into()),
+            ("abilities", t.abilities.into()),
+            ("expires_at", t.expires_at.into()),
+        ],
+    );
     tx.insert_id(&q).await
 }
 
@@ -160,11 +147,7 @@ pub async fn page(
 }
 
 fn keyset() -> Keyset {
-    Keyset {
-        key: None,
-        id: Expr::col(("t", "id")),
-        dir: SortDir::Desc,
-    }
+    Keyset::by_id(Expr::col(("t", "id")), SortDir::Desc)
 }
 
 pub fn cursor(row: &TokenRow) -> Cursor {

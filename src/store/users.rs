@@ -117,31 +117,18 @@ pub struct NewUser<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, u: &NewUser<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("users")
-        .columns([
-            "name",
-            "name_key",
-            "email",
-            "password",
-            "phone",
-            "locale",
-            "email_verified_at",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            u.name.into(),
-            sort_key(u.name).into(),
-            u.email.trim().to_lowercase().into(),
-            u.password_hash.into(),
-            u.phone.map(str::to_owned).into(),
-            u.locale.into(),
-            u.now.into(),
-            u.now.into(),
-            u.now.into(),
-        ])
-        .to_owned();
+    let q = schema::USERS.insert_new(
+        u.now,
+        [
+            ("name", u.name.into()),
+            ("name_key", sort_key(u.name).into()),
+            ("email", u.email.trim().to_lowercase().into()),
+            ("password", u.password_hash.into()),
+            ("phone", u.phone.map(str::to_owned).into()),
+            ("locale", u.locale.into()),
+            ("email_verified_at", u.now.into()),
+        ],
+    );
     tx.insert_id(&q).await
 }
 
@@ -181,11 +168,11 @@ pub async fn grant_role(tx: &mut Tx, user_id: i64, role_id: i64) -> Result<bool>
     if tx.opt::<(i32,)>(&exists).await?.is_some() {
         return Ok(false);
     }
-    let q = Query::insert()
-        .into_table(schema::MODEL_HAS_ROLES.name)
-        .columns(schema::MODEL_HAS_ROLES.columns.iter().copied())
-        .values_panic([role_id.into(), USER_TYPE.into(), user_id.into()])
-        .to_owned();
+    let q = schema::MODEL_HAS_ROLES.insert([
+        ("role_id", role_id.into()),
+        ("model_type", USER_TYPE.into()),
+        ("model_id", user_id.into()),
+    ]);
     tx.exec(&q).await?;
     Ok(true)
 }

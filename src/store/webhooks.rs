@@ -4,13 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement};
-use sqlx::AssertSqlSafe;
 
 use crate::domain::webhook::TEST_EVENT;
 
 use super::page::{Anchor, Keyset, Page, SortDir, contains_pattern, finish};
 use super::users::USER_TYPE;
-use super::{Conn, Result, Tx};
+use super::{Backend, Conn, Result, Tx, schema};
 
 /// The audit log's name for an endpoint.
 pub const SUBJECT: &str = "webhook_endpoint";
@@ -85,12 +84,7 @@ pub async fn page(
                 .or(Func::lower(Expr::col("description")).like(pattern)),
         );
     }
-    let keyset = Keyset {
-        key: None,
-        id: Expr::col("id"),
-        dir: SortDir::Desc,
-    };
-    keyset.apply(&mut q, anchor, limit);
+    Keyset::by_id(Expr::col("id"), SortDir::Desc).apply(&mut q, anchor, limit);
     Ok(finish(c.all(&q).await?, anchor, limit))
 }
 
@@ -121,27 +115,16 @@ pub struct NewEndpoint<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, e: &NewEndpoint<'_>) -> Result<i64> {
-    let q = Query::insert()
-        .into_table("webhook_endpoints")
-        .columns([
-            "url",
-            "description",
-            "secret",
-            "event_types",
-            "status",
-            "created_at",
-            "updated_at",
-        ])
-        .values_panic([
-            e.url.into(),
-            e.description.into(),
-            e.secret.into(),
-            serde_json::json!(e.event_types).into(),
-            "active".into(),
-            e.now.into(),
-            e.now.into(),
-        ])
-        .to_owned();
+    let q = schema::WEBHOOK_ENDPOINTS.insert_new(
+        e.now,
+        [
+            ("url", e.url.into()),
+            ("description", e.description.into()),
+            ("secret", e.secret.into()),
+            ("event_types", serde_json::json!(e.event_types).into()),
+            ("status", "active".into()),
+        ],
+    );
     tx.insert_id(&q).await
 }
 
@@ -268,7 +251,17 @@ pub async fn add_to_streak(tx: &mut Tx, id: i64, reset: bool, failed: i64) -> Re
 
 /// Staff who manage webhooks (the permission through a role or held directly), not deleted.
 pub async fn managers(c: &mut impl Conn) -> Result<Vec<i64>> {
-    const PERMISSION: &str = "webhooks.manage";
+    // Users of `q` who hold the permission through `alias`: a role's or their own.
+    let holding = |mut q: SelectStatement, alias: &'static str| {
+        q.join_as(
+            JoinType::InnerJoin,
+            "permissions",
+            "p",
+            Expr::col(("p", "id")).equals((alias, "permission_id")),
+        )
+        .and_where(Expr::col(("p", "name")).eq("webhooks.manage"));
+        q
+    };
     let via_role = Query::select()
         .column(("mr", "model_id"))
         .from_as("model_has_roles", "mr")
@@ -278,27 +271,14 @@ pub async fn managers(c: &mut impl Conn) -> Result<Vec<i64>> {
             "rp",
             Expr::col(("rp", "role_id")).equals(("mr", "role_id")),
         )
-        .join_as(
-            JoinType::InnerJoin,
-            "permissions",
-            "p",
-            Expr::col(("p", "id")).equals(("rp", "permission_id")),
-        )
         .and_where(Expr::col(("mr", "model_type")).eq(USER_TYPE))
-        .and_where(Expr::col(("p", "name")).eq(PERMISSION))
         .to_owned();
     let direct = Query::select()
         .column(("mp", "model_id"))
         .from_as("model_has_permissions", "mp")
-        .join_as(
-            JoinType::InnerJoin,
-            "permissions",
-            "p",
-            Expr::col(("p", "id")).equals(("mp", "permission_id")),
-        )
         .and_where(Expr::col(("mp", "model_type")).eq(USER_TYPE))
-        .and_where(Expr::col(("p", "name")).eq(PERMISSION))
         .to_owned();
+    let (via_role, direct) = (holding(via_role, "rp"), holding(direct, "mp"));
     let q = Query::select()
         .column(("u", "id"))
         .from_as("users", "u")
@@ -325,36 +305,22 @@ pub async fn fan_out(
     if kind == TEST_EVENT {
         return Ok(0);
     }
-    const HEAD: &str = "INSERT INTO webhook_deliveries \
-        (webhook_event_id, webhook_endpoint_id, attempt, status, next_attempt_at, created_at, updated_at) \
-        SELECT $1, e.id, 1, 'pending', $2, $2, $2 FROM webhook_endpoints e WHERE e.status = 'active' AND ";
-    let n = match tx {
-        Tx::Sqlite(t) => {
-            let sql = format!(
-                "{HEAD} EXISTS (SELECT 1 FROM json_each(e.event_types) j WHERE j.value IN ($3, '*'))"
-            );
-            sqlx::query(AssertSqlSafe(sql.replace('$', "?")))
-                .bind(event_row_id)
-                .bind(now)
-                .bind(kind)
-                .execute(&mut **t)
-                .await?
-                .rows_affected()
+    // The first attempt to each active endpoint subscribed, by each backend's JSON.
+    let subscribed = match tx.backend() {
+        Backend::Sqlite => {
+            "EXISTS (SELECT 1 FROM json_each(e.event_types) j WHERE j.value IN ($3, '*'))"
         }
-        Tx::Postgres(t) => {
-            let sql = format!(
-                "{HEAD} (e.event_types @> jsonb_build_array($3::text) OR e.event_types @> '[\"*\"]'::jsonb)"
-            );
-            sqlx::query(AssertSqlSafe(sql))
-                .bind(event_row_id)
-                .bind(now)
-                .bind(kind)
-                .execute(&mut **t)
-                .await?
-                .rows_affected()
+        Backend::Postgres => {
+            "(e.event_types @> jsonb_build_array($3::text) OR e.event_types @> '[\"*\"]'::jsonb)"
         }
     };
-    Ok(n)
+    let sql = format!(
+        "{} SELECT $1, e.id, 1, 'pending', $2, $2, $2 FROM webhook_endpoints e \
+         WHERE e.status = 'active' AND {subscribed}",
+        schema::WEBHOOK_DELIVERIES.insert_into(&super::deliveries::PENDING)
+    );
+    tx.exec_sql(&sql, vec![event_row_id.into(), now.into(), kind.into()])
+        .await
 }
 
 /// Dates the disabling of endpoints disabled without a date (the generator's rows): when

@@ -1,10 +1,10 @@
 //! workload: planned hours per developer per ISO week, and developer capacity.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query};
+use sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, Query, SelectStatement};
 
 use super::page::{Anchor, Keyset, Page, SortDir, contains_pattern, finish};
-use super::{Conn, Result, Tx};
+use super::{Conn, Result, Tx, schema};
 
 /// A developer as the workload grid shows them (one row of the grid, before the weeks).
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -84,20 +84,8 @@ pub async fn developers_sorted(
     anchor: &Anchor,
     limit: u64,
 ) -> Result<Page<DeveloperRow>> {
-    let mut q = Query::select();
-    q.expr_as(Expr::col(("u", "id")), "id")
-        .expr_as(Expr::col(("u", "name")), "name")
-        .columns([("pr", "city"), ("pr", "availability"), ("pr", "weekly_capacity_hours"), ("pr", "max_active_projects")])
-        .expr_as(
-            Expr::cust(format!(
-                "(SELECT COUNT(*) FROM projects p WHERE p.developer_id = u.id AND p.status IN {ACTIVE} AND p.deleted_at IS NULL)"
-            )),
-            "active_projects",
-        )
-        .from_as("profiles", "pr")
-        .join_as(JoinType::InnerJoin, "users", "u", Expr::col(("u", "id")).equals(("pr", "user_id")))
-        .and_where(Expr::col(("pr", "type")).eq("developer"))
-        .and_where(Expr::col(("u", "deleted_at")).is_null());
+    let mut q = developer_select(GRID);
+    q.and_where(Expr::col(("u", "deleted_at")).is_null());
     if let Some(t) = text.filter(|t| !t.is_empty()) {
         q.and_where(
             Func::lower(Expr::col(("u", "name")))
@@ -125,22 +113,42 @@ pub async fn developers_sorted(
 }
 
 pub async fn developer(c: &mut impl Conn, id: i64) -> Result<Option<DeveloperRow>> {
-    let q = Query::select()
+    let mut q = developer_select(GRID);
+    q.and_where(Expr::col(("u", "id")).eq(id));
+    c.opt(&q).await
+}
+
+/// The profile columns of a row of the workload grid.
+const GRID: [&str; 4] = [
+    "city",
+    "availability",
+    "weekly_capacity_hours",
+    "max_active_projects",
+];
+
+/// Developers (profiles `pr` of type developer, with their user `u`): id, name, these profile
+/// columns and how many projects each has active.
+fn developer_select(profile: [&'static str; 4]) -> SelectStatement {
+    Query::select()
         .expr_as(Expr::col(("u", "id")), "id")
         .expr_as(Expr::col(("u", "name")), "name")
-        .columns([("pr", "city"), ("pr", "availability"), ("pr", "weekly_capacity_hours"), ("pr", "max_active_projects")])
+        .columns(profile.map(|col| ("pr", col)))
         .expr_as(
             Expr::cust(format!(
-                "(SELECT COUNT(*) FROM projects p WHERE p.developer_id = u.id AND p.status IN {ACTIVE} AND p.deleted_at IS NULL)"
+                "(SELECT COUNT(*) FROM projects p WHERE p.developer_id = u.id \
+                 AND p.status IN {ACTIVE} AND p.deleted_at IS NULL)"
             )),
             "active_projects",
         )
         .from_as("profiles", "pr")
-        .join_as(JoinType::InnerJoin, "users", "u", Expr::col(("u", "id")).equals(("pr", "user_id")))
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "u",
+            Expr::col(("u", "id")).equals(("pr", "user_id")),
+        )
         .and_where(Expr::col(("pr", "type")).eq("developer"))
-        .and_where(Expr::col(("u", "id")).eq(id))
-        .to_owned();
-    c.opt(&q).await
+        .to_owned()
 }
 
 /// Planned hours per (developer, week) for these developers over [from, to).
@@ -225,27 +233,16 @@ pub async fn add_planned(
         .and_where(Expr::col("week_start").eq(week))
         .to_owned();
     if tx.exec(&update).await? == 0 {
-        let insert = Query::insert()
-            .into_table("workload")
-            .columns([
-                "developer_id",
-                "project_id",
-                "week_start",
-                "planned_hours",
-                "logged_hours",
-                "created_at",
-                "updated_at",
-            ])
-            .values_panic([
-                developer_id.into(),
-                project_id.into(),
-                week.into(),
-                hours.into(),
-                0i64.into(),
-                now.into(),
-                now.into(),
-            ])
-            .to_owned();
+        let insert = schema::WORKLOAD.insert_new(
+            now,
+            [
+                ("developer_id", developer_id.into()),
+                ("project_id", project_id.into()),
+                ("week_start", week.into()),
+                ("planned_hours", hours.into()),
+                ("logged_hours", 0i64.into()),
+            ],
+        );
         tx.exec(&insert).await?;
     }
     Ok(())
@@ -283,27 +280,23 @@ pub async fn candidates(
                 .and(Expr::col(("w", "week_start")).lt(to)),
         )
     };
-    let q = Query::select()
-        .expr_as(Expr::col(("u", "id")), "id")
-        .expr_as(Expr::col(("u", "name")), "name")
-        .columns([("pr", "availability"), ("pr", "weekly_capacity_hours"), ("pr", "max_active_projects"), ("pr", "skills")])
-        .expr_as(
-            Expr::cust(format!(
-                "(SELECT COUNT(*) FROM projects p WHERE p.developer_id = u.id AND p.status IN {ACTIVE} AND p.deleted_at IS NULL)"
-            )),
-            "active_projects",
-        )
+    let profile = [
+        "availability",
+        "weekly_capacity_hours",
+        "max_active_projects",
+        "skills",
+    ];
+    let q = developer_select(profile)
         .expr_as(Func::cast_as(booked(), "BIGINT"), "booked")
         .expr_as(
             Func::cast_as(
-                Expr::col(("pr", "weekly_capacity_hours")).mul(weeks).sub(booked()),
+                Expr::col(("pr", "weekly_capacity_hours"))
+                    .mul(weeks)
+                    .sub(booked()),
                 "BIGINT",
             ),
             "free",
         )
-        .from_as("profiles", "pr")
-        .join_as(JoinType::InnerJoin, "users", "u", Expr::col(("u", "id")).equals(("pr", "user_id")))
-        .and_where(Expr::col(("pr", "type")).eq("developer"))
         .and_where(Expr::col(("pr", "availability")).ne("unavailable"))
         .and_where(Expr::col(("u", "id")).ne(client_id))
         .and_where(Expr::col(("u", "deleted_at")).is_null())
