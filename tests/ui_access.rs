@@ -268,3 +268,28 @@ async fn the_article_edit_key_is_rebindable() {
         "E opens the editor"
     );
 }
+
+#[tokio::test]
+async fn a_ticket_opened_by_someone_who_does_not_answer_tickets_says_nothing_unasked() {
+    let (db, _dir) = demo_db().await;
+    for email in ["finance@obryl.test", "ops@obryl.test"] {
+        let mut h = Harness::new(&db, email, Locale::En, TabId::Tickets).await;
+        h.pump_until("the tickets", |app| {
+            !app.screens.tickets.list.rows.is_empty()
+        })
+        .await;
+        h.key(KeyCode::Enter).await;
+        h.pump_until("the ticket", |app| app.screens.tickets.detail.open)
+            .await;
+        // Several presence heartbeats' worth of ticks, with no key pressed.
+        for _ in 0..24 {
+            h.app.on_tick(common::ui::anchor());
+            h.pump().await;
+        }
+        assert!(
+            h.app.toast.is_none() && h.app.last_error.is_none(),
+            "{email}: {:?}",
+            h.app.toast.as_ref().map(|t| t.text.clone())
+        );
+    }
+}

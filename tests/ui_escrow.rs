@@ -176,6 +176,32 @@ async fn release_part_of_a_held_escrow(locale: Locale, snapshot: &str) {
     assert_eq!(after.amount_released, before.amount_released + amount);
     assert_eq!(after.amount_refunded, before.amount_refunded);
     assert_eq!(after.status, "partially_released");
+
+    // It no longer matches `status:held`: the cursor is on nothing, never on the escrow that
+    // took its place, and no release is offered until the person moves.
+    h.pump_until("the list read again", |app| {
+        app.screens.escrow.list.rows.iter().all(|r| r.id != row.id)
+    })
+    .await;
+    assert_eq!(h.app.screens.escrow.list.current(), None);
+    assert_eq!(h.app.screens.escrow.list.gone, Some(row.id));
+    let release = obryl::ui::action::Action::Screen(obryl::ui::action::Verb("release"));
+    assert!(!h.app.footer_actions().contains(&release));
+    let left = h.app.screens.escrow.list.rows.len();
+    h.char('R').await;
+    assert!(
+        h.app.popup.is_none(),
+        "nothing is asked about another escrow"
+    );
+    let refusal = h.app.toast.take().expect("a word on why");
+    assert!(refusal.text.contains(match locale {
+        Locale::En => "No record under the cursor",
+        Locale::Fr => "Aucune ligne sous le curseur",
+    }));
+    if left > 0 {
+        h.char('j').await;
+        assert!(h.app.screens.escrow.list.current().is_some());
+    }
 }
 
 #[tokio::test]

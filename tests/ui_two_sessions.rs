@@ -58,7 +58,7 @@ fn composed(h: &Harness) -> String {
 async fn two_staff_in_one_process_each_with_their_own_session() {
     let (db, dir) = demo_db().await;
     let cancel = CancellationToken::new();
-    let hub = Hub::start(db.clone(), cancel.clone(), Duration::from_millis(50));
+    let hub = Hub::start(db.clone(), cancel.clone(), Duration::from_millis(50)).await;
     let drafts = dir.path().join("drafts");
     // Awa comes through the network, the admin sits at this machine's terminal.
     let peer: std::net::SocketAddr = "192.0.2.7:40022".parse().unwrap();

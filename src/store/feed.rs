@@ -64,11 +64,21 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Starts the feed on `db` until `cancel`.
-    pub fn start(db: Db, cancel: CancellationToken, poll: Duration) -> Hub {
+    /// Starts the feed on `db` until `cancel`. A poller takes its starting point before this
+    /// returns, on the connection the caller just used: the first screens then have the pool
+    /// to themselves, and nothing written after this call is missed.
+    pub async fn start(db: Db, cancel: CancellationToken, poll: Duration) -> Hub {
         let (tx, _) = tokio::sync::broadcast::channel(1024);
         let (out, mut changes) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, out, cancel, poll));
+        match &db {
+            Db::Sqlite(_) => {
+                let from = PollStart::now(&db).await;
+                tokio::spawn(poll_sqlite(db, out, cancel, poll, from));
+            }
+            Db::Postgres(_) => {
+                tokio::spawn(run(db, out, cancel, poll));
+            }
+        }
         let fan = tx.clone();
         tokio::spawn(async move {
             while let Some(change) = changes.recv().await {
@@ -127,7 +137,25 @@ pub async fn run(
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             }
         },
-        Db::Sqlite(_) => poll_sqlite(db.clone(), out, cancel, poll).await,
+        Db::Sqlite(_) => {
+            let from = PollStart::now(&db).await;
+            poll_sqlite(db.clone(), out, cancel, poll, from).await
+        }
+    }
+}
+
+/// Where a poller starts: the newest audit row and notification when it was started.
+struct PollStart {
+    audit: i64,
+    notification: i64,
+}
+
+impl PollStart {
+    async fn now(db: &Db) -> PollStart {
+        PollStart {
+            audit: audit::max_id(&mut db.clone()).await.unwrap_or(0),
+            notification: max_notification_rowid(db).await.unwrap_or(0),
+        }
     }
 }
 
@@ -136,10 +164,11 @@ async fn poll_sqlite(
     out: mpsc::UnboundedSender<Change>,
     cancel: CancellationToken,
     every: Duration,
+    from: PollStart,
 ) {
     let mut conn = db.clone();
-    let mut last_audit = audit::max_id(&mut conn).await.unwrap_or(0);
-    let mut last_notification = max_notification_rowid(&db).await.unwrap_or(0);
+    let mut last_audit = from.audit;
+    let mut last_notification = from.notification;
     let mut live = true;
     if out.send(Change::Connection { live: true }).is_err() {
         return;

@@ -158,7 +158,15 @@ impl App {
         if done.clears_selection {
             self.screens.get_mut(self.tab).clear_selection();
         }
-        self.refresh_tab(self.tab);
+        match done.focus {
+            // A new record: read the list from its start and stand on it (or on nothing, if
+            // it sorts beyond the first page or outside the filter).
+            Some(id) => {
+                self.load_tab(self.tab, Anchor::First, Fill::Replace(Keep::RowFromTop(id)));
+                self.refresh_detail(self.tab);
+            }
+            None => self.refresh_tab(self.tab),
+        }
         self.send(Pane::Unread, Fill::Append, common::unread());
     }
 

@@ -416,6 +416,12 @@ impl App {
         let Some(id) = self.screens.tickets.detail.for_id else {
             return;
         };
+        // Being there and typing is said by those who answer tickets; someone who only
+        // reads them (finance, ops) announces nothing and is refused nothing.
+        let answers = crate::domain::Permission::TicketsReply;
+        if !self.session.actor.as_ref().is_some_and(|a| a.can(answers)) {
+            return;
+        }
         let typing = matches!(&self.popup, Some(Popup::Compose { purpose, .. }) if purpose.ticket == Some(id));
         let job = super::screens::tickets::jobs::presence(id, typing);
         self.send(Pane::Presence, Fill::Append, job);

@@ -19,7 +19,8 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
 
 /// Actions listed in the footer on every tab, after the screen's own.
-const FOOTER_GLOBAL: [Action; 4] = [Action::Filter, Action::Open, Action::Palette, Action::Help];
+pub(super) const FOOTER_GLOBAL: [Action; 4] =
+    [Action::Filter, Action::Open, Action::Palette, Action::Help];
 
 impl App {
     pub fn draw(&mut self, f: &mut Frame) {
@@ -321,11 +322,16 @@ impl App {
         self.hits.list = list_area;
     }
 
-    pub(crate) fn footer_actions(&mut self) -> Vec<Action> {
+    pub fn footer_actions(&mut self) -> Vec<Action> {
         let tab = self.tab;
-        let mut actions = self
-            .with_ctx(|screens, ctx| screens.get(tab).actions(ctx))
+        let (mut actions, on_row) = self
+            .with_ctx(|screens, ctx| {
+                let screen = screens.get(tab);
+                (screen.actions(ctx), screen.current_reference().is_some())
+            })
             .unwrap_or_default();
+        // A record's history needs a record under the cursor.
+        actions.retain(|a| on_row || *a != Action::History);
         actions.extend(FOOTER_GLOBAL);
         actions
     }

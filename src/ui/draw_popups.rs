@@ -206,27 +206,50 @@ impl App {
                 Span::raw(self.ta("help.filter_fields", &[("fields", &fields.join(" "))])),
             ]));
         }
-        // This screen's actions offered now, then the navigation every screen shares.
-        let shared = super::action::NAVIGATION.iter().map(|(a, _, _)| *a);
+        // This screen's own actions (offered now first, then the rest it declares that the
+        // actor may use), then the navigation every screen shares, each under its heading.
+        let declared: Vec<Action> = self
+            .with_ctx(|screens, ctx| {
+                let screen = screens.get(tab);
+                screen
+                    .declared()
+                    .iter()
+                    .map(|d| Action::Screen(d.verb))
+                    .filter(|a| screen.needs(*a).is_none_or(|p| ctx.may(p)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let own: Vec<Action> = screen_actions
+            .iter()
+            .copied()
+            .filter(|a| !super::draw::FOOTER_GLOBAL.contains(a))
+            .chain(declared)
+            .collect();
+        let shared: Vec<Action> = super::action::NAVIGATION
+            .iter()
+            .map(|(a, _, _)| *a)
+            .collect();
         let mut seen = Vec::new();
-        for a in screen_actions.iter().copied().chain(shared) {
-            if seen.contains(&a) || (self.opts.read_only && self.writes(a)) {
-                continue;
-            }
-            if matches!(a, Action::Tab(n) if usize::from(n) > TabId::ALL.len()) {
-                continue;
-            }
-            seen.push(a);
-            if seen.len() == screen_actions.len() + 1 {
+        for (part, heading) in [(own, None), (shared, Some("help.everywhere"))] {
+            if let Some(key) = heading {
                 lines.push(Line::from(""));
-                lines.push(Line::styled(self.t("help.everywhere"), theme.header));
+                lines.push(Line::styled(self.t(key), theme.header));
             }
-            if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.session.locale) {
-                let label = self.action_label(a);
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {keys:<16}"), theme.accent),
-                    Span::raw(label),
-                ]));
+            for a in part {
+                if seen.contains(&a) || (self.opts.read_only && self.writes(a)) {
+                    continue;
+                }
+                if matches!(a, Action::Tab(n) if usize::from(n) > TabId::ALL.len()) {
+                    continue;
+                }
+                seen.push(a);
+                if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.session.locale) {
+                    let label = self.action_label(a);
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {keys:<16}"), theme.accent),
+                        Span::raw(label),
+                    ]));
+                }
             }
         }
         lines.push(Line::from(""));

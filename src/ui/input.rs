@@ -292,7 +292,15 @@ impl App {
                     .flatten();
                 match effects {
                     Some(effects) => self.run_effects(effects),
-                    None if self.writes(other) => self.toast(self.t("toast.not_here"), Level::Info),
+                    None if self.writes(other) => {
+                        let on_row = self.screens.get(tab).current_reference().is_some();
+                        let key = if on_row {
+                            "toast.not_here"
+                        } else {
+                            "toast.no_row"
+                        };
+                        self.toast(self.t(key), Level::Info)
+                    }
                     None => {}
                 }
             }

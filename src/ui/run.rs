@@ -77,7 +77,14 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
         _ => None,
     };
 
+    // The change feed takes its starting point now, on the connection just used, so the first
+    // screen's query has the pool to itself.
+    let cancel = CancellationToken::new();
+    let poll = Duration::from_millis(config.live.poll_ms.max(50));
+    let hub = feed::Hub::start(db.clone(), cancel.clone(), poll).await;
+
     let (tx, mut rx) = mpsc::unbounded_channel::<AppEvent>();
+    follow_feed(&hub, tx.clone());
     let session = Session::local(&opts, Some(memory));
     let mut app = App::for_session(db.clone(), tx.clone(), keymap, opts, session, Utc::now());
     match remembered {
@@ -94,14 +101,10 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
         app.toast(p, Level::Error);
     }
 
-    let cancel = CancellationToken::new();
     // The embedded demo needs no second command: its worker runs here (webhook deliveries,
     // auto-release, expiries, SLA breaches) and stops with the program.
     let worker = (is_demo && config.worker.in_process_on_demo)
         .then(|| crate::worker::spawn(db.clone(), &config, cancel.clone()));
-    let poll = Duration::from_millis(config.live.poll_ms.max(50));
-    let hub = feed::Hub::start(db.clone(), cancel.clone(), poll);
-    follow_feed(&hub, tx.clone());
 
     let (guard, mut terminal) = TerminalGuard::enter(config.ui.mouse)
         .map_err(|e| format!("cannot set up the terminal: {e}"))?;

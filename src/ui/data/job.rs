@@ -107,6 +107,9 @@ pub struct Done {
     /// A secret made by the write (a new token, a webhook secret): shown once, in a popup
     /// that stays until dismissed, under this title.
     pub reveal: Option<(String, String)>,
+    /// The record the write made: the cursor goes to it (a new endpoint, token, article),
+    /// never stays on the row where the list had it before.
+    pub focus: Option<i64>,
 }
 
 impl Done {
@@ -125,7 +128,14 @@ impl Done {
             toast,
             clears_selection: false,
             reveal: None,
+            focus: None,
         }
+    }
+
+    /// Puts the cursor on record `id` (made by the write) once the list is read again.
+    pub fn focusing(mut self, id: i64) -> Done {
+        self.focus = Some(id);
+        self
     }
 
     /// Shows `secret` once after the toast, under `title`.

@@ -153,7 +153,7 @@ impl<S: ListScreen> Screen for S {
                 .get(list.offset)
                 .map(|r| self.cursor(r))
                 .filter(|_| !at_top),
-            current: list.current().map(|r| r.row_id()),
+            current: list.kept_id(),
         }
     }
     fn prefetch(&self) -> Option<(Anchor, Fill)> {

@@ -123,7 +123,8 @@ pub fn permitted<S: ListScreen>(
         .iter()
         .map(|v| Action::Screen(*v))
         .filter(|a| screen.needs(*a).is_some_and(|p| ctx.may(p)))
-        .filter(|a| row.is_none_or(|r| allows(*a, r)))
+        // An action on a row is offered only where there is a row for it to act on.
+        .filter(|a| row.is_some_and(|r| allows(*a, r)))
         .collect()
 }
 

@@ -79,6 +79,10 @@ pub struct ListView<R> {
     pub state: PaneState,
     pub loaded_once: bool,
     pub selected: BTreeSet<i64>,
+    /// The record the cursor was on when it left the list (acted on and no longer matching
+    /// the filter, or changed by someone else): the cursor is on nothing, so no key acts on
+    /// the row that took its place, until the person moves it.
+    pub gone: Option<i64>,
     /// Visible rows at the last draw (the page size for PgUp/PgDn).
     viewport: StdCell<usize>,
 }
@@ -94,6 +98,7 @@ impl<R> Default for ListView<R> {
             state: PaneState::Loading,
             loaded_once: false,
             selected: BTreeSet::new(),
+            gone: None,
             viewport: StdCell::new(20),
         }
     }
@@ -101,7 +106,15 @@ impl<R> Default for ListView<R> {
 
 impl<R: Identified> ListView<R> {
     pub fn current(&self) -> Option<&R> {
+        if self.gone.is_some() {
+            return None;
+        }
         self.rows.get(self.cursor)
+    }
+
+    /// The record the cursor stands for: the current row, or the one that left the list.
+    pub fn kept_id(&self) -> Option<i64> {
+        self.gone.or_else(|| self.current().map(|r| r.row_id()))
     }
 
     pub fn viewport(&self) -> usize {
@@ -122,15 +135,19 @@ impl<R: Identified> ListView<R> {
                 self.has_before = page.has_before;
                 self.has_after = page.has_after;
                 self.rows = page.rows;
-                self.cursor = match keep {
-                    Keep::Top => 0,
-                    Keep::Bottom => self.rows.len().saturating_sub(1),
-                    Keep::Row(id) | Keep::RowFromTop(id) => self
-                        .rows
-                        .iter()
-                        .position(|r| r.row_id() == id)
-                        .unwrap_or(previous_index),
+                let (cursor, gone) = match keep {
+                    Keep::Top => (0, None),
+                    Keep::Bottom => (self.rows.len().saturating_sub(1), None),
+                    Keep::Row(id) | Keep::RowFromTop(id) => {
+                        match self.rows.iter().position(|r| r.row_id() == id) {
+                            Some(at) => (at, None),
+                            // Never another record in its place: the cursor is on nothing.
+                            None => (previous_index, Some(id)),
+                        }
+                    }
                 };
+                self.cursor = cursor;
+                self.gone = gone;
                 // Keep the cursor on the same screen line so a live refresh does not jump.
                 self.offset = match keep {
                     Keep::Top => 0,
@@ -201,6 +218,12 @@ impl<R: Identified> ListView<R> {
         if self.rows.is_empty() {
             return;
         }
+        // From nothing, down lands on the row that took the gone one's place.
+        let delta = if self.gone.take().is_some() && delta > 0 {
+            delta - 1
+        } else {
+            delta
+        };
         let target = (self.cursor as isize + delta).clamp(0, self.rows.len() as isize - 1);
         self.cursor = target as usize;
         self.clamp();
@@ -208,6 +231,7 @@ impl<R: Identified> ListView<R> {
 
     pub fn select_index(&mut self, index: usize) {
         if index < self.rows.len() {
+            self.gone = None;
             self.cursor = index;
             self.clamp();
         }
@@ -251,6 +275,9 @@ impl<R: Identified> ListView<R> {
         } else {
             ""
         };
+        if self.gone.is_some() {
+            return format!("–/{}{}", more, self.rows.len());
+        }
         format!("{}/{}{}", self.cursor + 1, more, self.rows.len())
     }
 }
@@ -479,7 +506,7 @@ pub fn draw<R: Identified>(
         if marked {
             row = row.style(theme.warning);
         }
-        if index == view.cursor {
+        if index == view.cursor && view.gone.is_none() {
             row = row.style(theme.selection);
         }
         row

@@ -40,9 +40,8 @@ pub fn approve_many(kind: Kind, ids: Vec<i64>, locale: Locale) -> Job {
             ));
         }
         Ok(Done {
-            reveal: None,
-            toast: text,
             clears_selection: true,
+            ..Done::text(text)
         })
     })
 }

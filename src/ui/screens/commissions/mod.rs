@@ -302,6 +302,14 @@ impl ListScreen for CommissionsScreen {
             }
             None => true,
         });
+        // Marked rows are approved together even when the cursor is on none of them.
+        let bulk = Action::Screen(APPROVE);
+        if self.list.current().is_none()
+            && !self.list.selected.is_empty()
+            && self.needs(bulk).is_some_and(|p| ctx.may(p))
+        {
+            out.insert(0, bulk);
+        }
         out.push(Action::History);
         out
     }

@@ -118,3 +118,49 @@ fn money_is_never_clipped_and_text_is_elided_visibly() {
         "{lines:#?}"
     );
 }
+
+#[test]
+fn a_row_that_left_the_list_leaves_the_cursor_on_nothing() {
+    let mut v = ListView::default();
+    v.set_viewport(20);
+    v.apply(page(0..10, false, false), Fill::Replace(Keep::Top));
+    v.move_by(4);
+    assert_eq!(v.current(), Some(&R(4)));
+    // Row 4 was acted on and no longer matches: never row 5 in its place.
+    let without_4 = Page {
+        rows: (0..10).filter(|i| *i != 4).map(R).collect(),
+        has_before: false,
+        has_after: false,
+    };
+    v.apply(without_4, Fill::Replace(Keep::Row(4)));
+    assert_eq!(v.current(), None);
+    assert_eq!(v.kept_id(), Some(4));
+    assert_eq!(v.position_label(), "–/9");
+    // A live refresh keeps it so; the person's own move lands next to where it was.
+    v.apply(
+        Page {
+            rows: (0..10).filter(|i| *i != 4).map(R).collect(),
+            has_before: false,
+            has_after: false,
+        },
+        Fill::Replace(Keep::Row(4)),
+    );
+    assert_eq!(v.current(), None);
+    v.move_by(1);
+    assert_eq!(v.current(), Some(&R(5)));
+    assert_eq!(v.gone, None);
+    // Up from nothing goes to the row above where it was.
+    v.move_by(-2);
+    assert_eq!(v.current(), Some(&R(2)));
+    v.apply(
+        Page {
+            rows: (0..10).filter(|i| *i != 2).map(R).collect(),
+            has_before: false,
+            has_after: false,
+        },
+        Fill::Replace(Keep::Row(2)),
+    );
+    assert_eq!(v.current(), None);
+    v.move_by(-1);
+    assert_eq!(v.current(), Some(&R(1)));
+}
