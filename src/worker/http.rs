@@ -11,7 +11,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 
 use crate::domain::webhook::{
-    AddressRule, UrlRefusal, check_url, forbidden_address, reserved_name, signature_header,
+    AddressRule, UrlRefusal, check_url, deliverable, reserved_name, signature_header,
 };
 use crate::store::deliveries::Claimed;
 
@@ -235,24 +235,13 @@ impl Resolve for Guarded {
             }
             let found: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let mut refused = None;
-            let kept: Vec<SocketAddr> = found
-                .into_iter()
-                .filter(|a| match forbidden_address(a.ip()) {
-                    Some(rule) if !rule.allowed(allow) => {
-                        refused.get_or_insert((a.ip(), rule));
-                        false
-                    }
-                    _ => true,
-                })
-                .collect();
-            match (kept.is_empty(), refused) {
-                (true, Some((ip, rule))) => Err(Box::new(Refused(format!(
+            match deliverable(found, allow) {
+                Ok(kept) => Ok(Box::new(kept.into_iter()) as Addrs),
+                Err(Some((ip, rule))) => Err(Box::new(Refused(format!(
                     "{host} resolves to {ip}, a {} address",
                     rule_text(rule)
                 ))) as _),
-                (true, None) => Err(Box::new(Refused(format!("{host} has no address"))) as _),
-                _ => Ok(Box::new(kept.into_iter()) as Addrs),
+                Err(None) => Err(Box::new(Refused(format!("{host} has no address"))) as _),
             }
         })
     }

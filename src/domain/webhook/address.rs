@@ -45,7 +45,8 @@ impl AddressRule {
     }
 }
 
-/// The rule an address breaks, if any (IPv4 inside IPv6 is judged as the IPv4 it carries).
+/// The rule an address breaks, if any (IPv4 inside IPv6 is judged as the IPv4 it carries:
+/// [`carried_v4`]).
 pub fn forbidden_address(ip: IpAddr) -> Option<AddressRule> {
     match ip {
         IpAddr::V4(v4) => forbidden_v4(v4),
@@ -79,20 +80,14 @@ fn forbidden_v6(ip: Ipv6Addr) -> Option<AddressRule> {
     if ip.is_loopback() {
         return Some(AddressRule::Loopback);
     }
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return forbidden_v4(v4);
-    }
-    let s = ip.segments();
     if ip == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254) {
         return Some(AddressRule::Metadata);
     }
-    let embedded = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
-    Some(match s {
-        // IPv4-compatible (deprecated) ::a.b.c.d.
-        [0, 0, 0, 0, 0, 0, _, _] => AddressRule::Reserved,
-        // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address that is reached.
-        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => return forbidden_v4(embedded(hi, lo)),
-        [0x2002, hi, lo, ..] => return forbidden_v4(embedded(hi, lo)),
+    let carried = carried_v4(ip);
+    if !carried.is_empty() {
+        return carried.into_iter().find_map(forbidden_v4);
+    }
+    Some(match ip.segments() {
         // Teredo tunnels and documentation.
         [0x2001, 0, ..] | [0x2001, 0x0db8, ..] => AddressRule::Reserved,
         [x, ..] if x & 0xfe00 == 0xfc00 => AddressRule::UniqueLocal,
@@ -102,6 +97,76 @@ fn forbidden_v6(ip: Ipv6Addr) -> Option<AddressRule> {
         [x, ..] if x & 0xff00 == 0xff00 => AddressRule::Multicast,
         _ => return None,
     })
+}
+
+/// The IPv4 addresses an IPv6 address carries, each a reading of where a translator or tunnel
+/// would take it (empty: none). Such an address is judged as what it carries, refused when any
+/// reading is: IPv4-mapped `::ffff:a.b.c.d`, IPv4-translated `::ffff:0:a.b.c.d`,
+/// IPv4-compatible `::a.b.c.d`, the NAT64 well-known prefix `64:ff9b::/96`, 6to4
+/// `2002:aabb:ccdd::/48`, and the local-use NAT64 prefix `64:ff9b:1::/48`, whose operator may
+/// put the IPv4 address at any position of RFC 6052 (/48, /56, /64 or /96).
+pub fn carried_v4(ip: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let s = ip.segments();
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    match s {
+        // Mapped, translated (SIIT) and compatible (deprecated); :: and ::1 are judged
+        // before as themselves.
+        [0, 0, 0, 0, 0, 0xffff, hi, lo]
+        | [0, 0, 0, 0, 0xffff, 0, hi, lo]
+        | [0, 0, 0, 0, 0, 0, hi, lo] => vec![v4(hi, lo)],
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => vec![v4(hi, lo)],
+        [0x2002, hi, lo, ..] => vec![v4(hi, lo)],
+        [0x64, 0xff9b, 1, ..] => local_nat64(ip.octets()),
+        _ => Vec::new(),
+    }
+}
+
+/// The readings of a local-use NAT64 address (64:ff9b:1::/48): the /96 one always, and each
+/// shorter one whose form holds (RFC 6052: bits 64–71 zero, and a zero suffix after the IPv4
+/// address). A /96 reading inside 0.0.0.0/8 is the zero tail of a shorter form when one holds,
+/// not an address anyone reaches, and is then left out.
+fn local_nat64(b: [u8; 16]) -> Vec<Ipv4Addr> {
+    let zero = |r: std::ops::Range<usize>| b[r].iter().all(|x| *x == 0);
+    let mut out = Vec::new();
+    if b[8] == 0 {
+        // /48: octets 6–7 and 9–10; /56: octet 7 and 9–11; /64: octets 9–12.
+        for (octets, suffix) in [([6, 7, 9, 10], 11..16), ([7, 9, 10, 11], 12..16)] {
+            if zero(suffix) {
+                out.push(Ipv4Addr::from(octets.map(|i| b[i])));
+            }
+        }
+        if zero(13..16) {
+            out.push(Ipv4Addr::new(b[9], b[10], b[11], b[12]));
+        }
+    }
+    let last = Ipv4Addr::new(b[12], b[13], b[14], b[15]);
+    if out.is_empty() || last.octets()[0] != 0 {
+        out.push(last);
+    }
+    out
+}
+
+/// The addresses a name resolved to that may receive deliveries, or, when none may, the first
+/// one refused and why (None: the name had no address at all).
+pub fn deliverable(
+    found: Vec<std::net::SocketAddr>,
+    allow_private: bool,
+) -> Result<Vec<std::net::SocketAddr>, Option<(IpAddr, AddressRule)>> {
+    let mut refused = None;
+    let kept: Vec<_> = found
+        .into_iter()
+        .filter(|a| match forbidden_address(a.ip()) {
+            Some(rule) if !rule.allowed(allow_private) => {
+                refused.get_or_insert((a.ip(), rule));
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    match kept.is_empty() {
+        true => Err(refused),
+        false => Ok(kept),
+    }
 }
 
 /// Names that never reach a partner: `localhost` and the special-use and documentation

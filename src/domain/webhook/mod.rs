@@ -12,7 +12,8 @@ mod signature;
 mod tests;
 
 pub use address::{
-    AddressRule, Destination, Host, UrlRefusal, check_url, forbidden_address, reserved_name,
+    AddressRule, Destination, Host, UrlRefusal, carried_v4, check_url, deliverable,
+    forbidden_address, reserved_name,
 };
 pub use catalog::{
     ALL_TYPES, EVENT_TYPES, EventType, TEST_EVENT, event_type, subscribed, unknown_types,

@@ -113,7 +113,25 @@ fn forbidden_addresses() {
         ("::ffff:169.254.169.254", Some(Metadata)),
         ("::ffff:8.8.8.8", None),
         ("64:ff9b::a00:1", Some(Private)),
+        ("64:ff9b::8.8.8.8", None),
         ("2002:7f00:1::", Some(Loopback)),
+        ("2002:a00:1:1234::5", Some(Private)),
+        ("2002:808:808::1", None),
+        // IPv4-translated (SIIT), IPv4-compatible and the local-use NAT64 prefix.
+        ("::ffff:0:127.0.0.1", Some(Loopback)),
+        ("::ffff:0:169.254.169.254", Some(Metadata)),
+        ("::ffff:0:8.8.8.8", None),
+        ("::127.0.0.1", Some(Loopback)),
+        ("::10.0.0.1", Some(Private)),
+        ("::8.8.8.8", None),
+        ("64:ff9b:1::127.0.0.1", Some(Loopback)),
+        ("64:ff9b:1:abcd:1::192.168.0.1", Some(Private)),
+        ("64:ff9b:1::8.8.8.8", None),
+        // 10.1.2.3 at /48 (octets 6–7, 9–10) and /64 (octets 9–12) of RFC 6052.
+        ("64:ff9b:1:a01:2:300::", Some(Private)),
+        ("64:ff9b:1:0:a:102:300::", Some(Private)),
+        // 8.8.8.8 at /48: its zero tail is not 0.0.0.0.
+        ("64:ff9b:1:808:8:800::", None),
         ("fd00:ec2::254", Some(Metadata)),
         ("fd12:3456::1", Some(UniqueLocal)),
         ("fe80::1", Some(LinkLocal)),
@@ -171,6 +189,26 @@ fn urls_follow_the_rules() {
         ("https://0x7f.1/", Address(AddressRule::Loopback)),
         ("https://[::ffff:7f00:1]/", Address(AddressRule::Loopback)),
         (
+            "https://[::ffff:0:127.0.0.1]/",
+            Address(AddressRule::Loopback),
+        ),
+        (
+            "https://[64:ff9b::10.0.0.1]/",
+            Address(AddressRule::Private),
+        ),
+        (
+            "https://[64:ff9b:1::169.254.169.254]/",
+            Address(AddressRule::Metadata),
+        ),
+        (
+            "https://[::127.0.0.1]:8443/",
+            Address(AddressRule::Loopback),
+        ),
+        (
+            "https://[2002:a9fe:a9fe::1]/",
+            Address(AddressRule::Metadata),
+        ),
+        (
             "https://169.254.169.254/latest",
             Address(AddressRule::Metadata),
         ),
@@ -189,6 +227,38 @@ fn urls_follow_the_rules() {
         Err(Address(AddressRule::Metadata))
     );
     assert_eq!(check_url("https://x.test/", true), Err(ReservedName));
+    assert!(check_url("https://[::ffff:0:8.8.8.8]/", false).is_ok());
+    assert!(check_url("http://[::ffff:0:127.0.0.1]:8081/", true).is_ok());
+}
+
+/// What a resolver answers is judged the same way before any connection: an embedded
+/// loopback among the answers is dropped, and a name with nothing else left is refused.
+#[test]
+fn resolved_addresses_carrying_a_forbidden_ipv4_are_dropped() {
+    let at = |s: &str| std::net::SocketAddr::new(ip(s), 443);
+    let found = vec![
+        at("::ffff:0:127.0.0.1"),
+        at("64:ff9b::a00:1"),
+        at("8.8.8.8"),
+    ];
+    assert_eq!(deliverable(found, false), Ok(vec![at("8.8.8.8")]));
+    assert_eq!(
+        deliverable(vec![at("::ffff:0:127.0.0.1"), at("2002:a00:1::")], false),
+        Err(Some((ip("::ffff:0:127.0.0.1"), AddressRule::Loopback)))
+    );
+    assert_eq!(deliverable(Vec::new(), false), Err(None));
+    // Allowed for tests on the loopback, except the metadata service.
+    assert_eq!(
+        deliverable(vec![at("::ffff:0:127.0.0.1")], true),
+        Ok(vec![at("::ffff:0:127.0.0.1")])
+    );
+    assert_eq!(
+        deliverable(vec![at("64:ff9b::169.254.169.254")], true),
+        Err(Some((
+            ip("64:ff9b::169.254.169.254"),
+            AddressRule::Metadata
+        )))
+    );
 }
 
 #[test]
@@ -273,6 +343,18 @@ fn catalog_names_are_unique_and_versioned() {
     assert!(event_type(TEST_EVENT).is_some());
 }
 
+/// IPv4 ranges refused (base, prefix length), to draw forbidden addresses from.
+const FORBIDDEN_V4: [(u32, u32); 8] = [
+    (0x7f00_0000, 8),
+    (0x0a00_0000, 8),
+    (0xac10_0000, 12),
+    (0xc0a8_0000, 16),
+    (0xa9fe_0000, 16),
+    (0x6440_0000, 10),
+    (0xe000_0000, 4),
+    (0x0000_0000, 8),
+];
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         failure_persistence: None,
@@ -311,10 +393,68 @@ proptest! {
     }
 
     #[test]
-    fn every_ipv4_inside_ipv6_is_judged_as_itself(a in any::<u32>()) {
+    fn every_ipv4_inside_ipv6_is_judged_as_itself(
+        a in any::<u32>(),
+        prefix in any::<[u16; 3]>(),
+        tail in any::<[u16; 5]>(),
+    ) {
         let v4 = std::net::Ipv4Addr::from(a);
-        let mapped = IpAddr::V6(v4.to_ipv6_mapped());
-        prop_assert_eq!(forbidden_address(mapped), forbidden_address(IpAddr::V4(v4)));
+        let want = forbidden_address(IpAddr::V4(v4));
+        let [hi, lo] = [(a >> 16) as u16, a as u16];
+        let six = |s: [u16; 8]| forbidden_address(IpAddr::V6(std::net::Ipv6Addr::from(s)));
+        // Mapped, translated, the NAT64 well-known prefix and 6to4 (any subnet and host).
+        prop_assert_eq!(six([0, 0, 0, 0, 0, 0xffff, hi, lo]), want);
+        prop_assert_eq!(six([0, 0, 0, 0, 0xffff, 0, hi, lo]), want);
+        prop_assert_eq!(six([0x64, 0xff9b, 0, 0, 0, 0, hi, lo]), want);
+        let [t0, t1, t2, t3, t4] = tail;
+        prop_assert_eq!(six([0x2002, hi, lo, t0, t1, t2, t3, t4]), want);
+        // Compatible: ::1 is the IPv6 loopback rather than 0.0.0.1, refused either way.
+        let compatible = six([0, 0, 0, 0, 0, 0, hi, lo]);
+        prop_assert_eq!(compatible.is_some(), want.is_some());
+        if a > 1 {
+            prop_assert_eq!(compatible, want);
+        }
+        // Local-use NAT64 at /96, under any of its /96 prefixes: never less strict than
+        // the IPv4 address, and the same unless a shorter RFC 6052 form reads otherwise
+        // (only a.0.0.0 leaves a zero suffix).
+        let [p0, p1, p2] = prefix;
+        let local = six([0x64, 0xff9b, 1, p0, p1, p2, hi, lo]);
+        if want.is_some() {
+            prop_assert!(local.is_some());
+        }
+        if a & 0x00ff_ffff != 0 {
+            prop_assert_eq!(local, want);
+        }
+    }
+
+    #[test]
+    fn a_forbidden_ipv4_is_refused_at_every_local_nat64_position(
+        range in prop::sample::select(FORBIDDEN_V4.to_vec()),
+        host in any::<u32>(),
+    ) {
+        let (base, bits) = range;
+        let v4 = std::net::Ipv4Addr::from(base | (host & (u32::MAX >> bits)));
+        prop_assert!(forbidden_address(IpAddr::V4(v4)).is_some());
+        let [x, y, z, w] = v4.octets();
+        let mut layouts = [[0u8; 16]; 4];
+        for l in &mut layouts {
+            l[..6].copy_from_slice(&[0, 0x64, 0xff, 0x9b, 0, 1]);
+        }
+        // RFC 6052 positions: /48, /56, /64 and /96 (octet 8 stays zero).
+        for (i, at) in [[6, 7, 9, 10], [7, 9, 10, 11], [9, 10, 11, 12], [12, 13, 14, 15]]
+            .iter()
+            .enumerate()
+        {
+            for (octet, value) in at.iter().zip([x, y, z, w]) {
+                layouts[i][*octet] = value;
+            }
+        }
+        for l in layouts {
+            let six = std::net::Ipv6Addr::from(l);
+            prop_assert!(forbidden_address(IpAddr::V6(six)).is_some(), "{}", six);
+            let url = format!("https://[{six}]/hook");
+            prop_assert!(check_url(&url, false).is_err(), "{}", url);
+        }
     }
 
     #[test]
