@@ -71,6 +71,10 @@ pub async fn project(
             id.chars().take(20).collect::<String>()
         ))
     };
+    // The contract's integer: digits only, so `+7` or ` 7` is no project, as `seven` is not.
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(missing());
+    }
     let key: i64 = id.parse().map_err(|_| missing())?;
     let mut db = api.db.clone();
     let row = store::projects::get(&mut db, key)

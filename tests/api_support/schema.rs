@@ -1,8 +1,8 @@
 //! A small JSON Schema walker for the OpenAPI document's subset: `$ref`, `type` (one or
 //! several), `enum`, `format` (date-time, date, int64, uri), `pattern`, `minimum`/`maximum`,
-//! `maxItems`, objects (`properties`, `required`, `additionalProperties: false`), arrays
-//! (`items`), `oneOf`, `allOf`. Any other keyword fails loudly, so the document cannot say more
-//! than what is checked.
+//! `minLength`/`maxLength`, `maxItems`, objects (`properties`, `required`,
+//! `additionalProperties: false`), arrays (`items`), `oneOf`, `allOf`. Any other keyword fails
+//! loudly, so the document cannot say more than what is checked.
 
 use serde_json::Value;
 
@@ -68,6 +68,35 @@ impl Doc {
         out
     }
 
+    /// The parameters of `method path`, each resolved (`$ref`s followed).
+    pub fn parameters(&self, path: &str, method: &str) -> Vec<&Value> {
+        let Some(op) = self.root["paths"].get(path).and_then(|p| p.get(method)) else {
+            return Vec::new();
+        };
+        op["parameters"]
+            .as_array()
+            .map(|ps| ps.iter().map(|p| self.resolve(p)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every `GET` path the document describes.
+    pub fn get_paths(&self) -> Vec<String> {
+        let paths = self.root["paths"].as_object().unwrap();
+        paths
+            .iter()
+            .filter(|(_, item)| item.get("get").is_some())
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    /// The statuses documented for `method path`.
+    pub fn statuses(&self, path: &str, method: &str) -> Vec<u16> {
+        self.root["paths"][path][method]["responses"]
+            .as_object()
+            .map(|r| r.keys().filter_map(|k| k.parse().ok()).collect())
+            .unwrap_or_default()
+    }
+
     pub fn schema(&self, name: &str) -> &Value {
         &self.root["components"]["schemas"][name]
     }
@@ -123,6 +152,18 @@ impl Doc {
                         && n > s.as_f64().unwrap()
                     {
                         errors.push(format!("{at}: {n} > maximum {s}"));
+                    }
+                }
+                "minLength" | "maxLength" => {
+                    if let Some(text) = value.as_str() {
+                        let (n, bound) = (text.chars().count() as u64, s.as_u64().unwrap());
+                        let ok = match k.as_str() {
+                            "minLength" => n >= bound,
+                            _ => n <= bound,
+                        };
+                        if !ok {
+                            errors.push(format!("{at}: {n} characters, {k} {bound}"));
+                        }
                     }
                 }
                 "maxItems" => {
