@@ -72,6 +72,8 @@ const RELEASE: Verb = Verb("release");
 const REFUND: Verb = Verb("refund");
 const DECIDE_DISPUTE: Verb = Verb("decide_dispute");
 const WITHDRAW: Verb = Verb("withdraw");
+/// The ledger's transfers for the escrow's project: what moved, leg by leg.
+const PROJECT_LEDGER: Verb = Verb("project_ledger");
 
 impl ListScreen for EscrowScreen {
     const ACTIONS: &'static [Declared] = &[
@@ -79,6 +81,7 @@ impl ListScreen for EscrowScreen {
         Declared::write(REFUND, &["F"], Permission::EscrowRefund),
         Declared::write(DECIDE_DISPUTE, &["D"], Permission::EscrowRelease),
         Declared::write(WITHDRAW, &["W"], Permission::EscrowRelease),
+        Declared::read(PROJECT_LEDGER, &["L"]),
     ];
     const SUBJECT: Option<&'static str> = Some("escrow");
 
@@ -314,10 +317,20 @@ impl ListScreen for EscrowScreen {
         // Offered with the permission, and when the current row's state allows it.
         let verbs = [RELEASE, REFUND, DECIDE_DISPUTE, WITHDRAW];
         let mut out = super::permitted(self, &verbs, ctx, |a, r| refusal(a, r, ctx).is_none());
+        if self.list.current().is_some() {
+            out.push(Action::Screen(PROJECT_LEDGER));
+        }
         out.push(Action::History);
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        if action == Action::Screen(PROJECT_LEDGER) {
+            let r = self.list.current()?;
+            return Some(vec![Effect::Visit {
+                tab: TabId::Ledger,
+                filter: format!("project:{}", r.project_id),
+            }]);
+        }
         // The permission the action needs was checked by the dispatcher before this.
         self.needs(action)?;
         let r = self.list.current()?;
