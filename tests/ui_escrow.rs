@@ -532,3 +532,34 @@ async fn a_large_release_waits_for_a_second_finance_member() {
     assert_eq!(done.amount_released, row.amount_held - row.amount_refunded);
     assert_eq!(done.pending_by, None);
 }
+
+#[tokio::test]
+async fn l_opens_the_ledger_of_the_escrows_project() {
+    let (db, _dir) = demo_db().await;
+    let mut h = open(&db, FINANCE, Locale::Fr).await;
+    let row = h.app.screens.escrow.list.current().cloned().unwrap();
+    let ledger = obryl::ui::action::Action::Screen(obryl::ui::action::Verb("project_ledger"));
+    assert!(h.app.footer_actions().contains(&ledger));
+    h.char('L').await;
+    assert_eq!(h.app.tab, TabId::Ledger);
+    assert_eq!(
+        h.app.screens.ledger.filter_raw,
+        format!("project:{}", row.project_id)
+    );
+    h.pump_until("the project's transfers", |app| {
+        app.screens.ledger.list.state != PaneState::Loading
+    })
+    .await;
+    assert!(
+        h.app
+            .screens
+            .ledger
+            .list
+            .rows
+            .iter()
+            .all(|t| t.project_id == Some(row.project_id))
+    );
+    // Esc comes back to the escrow.
+    h.key(KeyCode::Esc).await;
+    assert_eq!(h.app.tab, TabId::Escrow);
+}
