@@ -132,13 +132,19 @@ pub async fn revoke_session(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let q = Query::update()
-        .table("staff_sessions")
-        .values([("revoked_at", now.into()), ("revoked_by", by.into())])
+    let q = revoking(by, now)
         .and_where(Expr::col("id").eq(id))
-        .and_where(Expr::col("revoked_at").is_null())
         .to_owned();
     Ok(tx.exec(&q).await? > 0)
+}
+
+/// Ends the sessions not ended yet that the caller's conditions pick.
+fn revoking(by: Option<i64>, now: DateTime<Utc>) -> sea_query::UpdateStatement {
+    Query::update()
+        .table("staff_sessions")
+        .values([("revoked_at", now.into()), ("revoked_by", by.into())])
+        .and_where(Expr::col("revoked_at").is_null())
+        .to_owned()
 }
 
 /// Ends every live session of a person; returns how many.
@@ -148,11 +154,8 @@ pub async fn revoke_sessions_of(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let q = Query::update()
-        .table("staff_sessions")
-        .values([("revoked_at", now.into()), ("revoked_by", by.into())])
+    let q = revoking(by, now)
         .and_where(Expr::col("user_id").eq(user_id))
-        .and_where(Expr::col("revoked_at").is_null())
         .and_where(Expr::col("expires_at").gt(now))
         .to_owned();
     tx.exec(&q).await

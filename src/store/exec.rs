@@ -168,50 +168,37 @@ pub trait Conn: Send {
     fn exec(&mut self, q: &(impl SqlxBinder + Sync)) -> impl Future<Output = Result<u64>> + Send;
 }
 
-impl Conn for Db {
-    fn all<T: FromAnyRow>(
-        &mut self,
-        q: &(impl SqlxBinder + Sync),
-    ) -> impl Future<Output = Result<Vec<T>>> + Send {
-        Db::all(self, q)
-    }
-    fn one<T: FromAnyRow>(
-        &mut self,
-        q: &(impl SqlxBinder + Sync),
-    ) -> impl Future<Output = Result<T>> + Send {
-        Db::one(self, q)
-    }
-    fn opt<T: FromAnyRow>(
-        &mut self,
-        q: &(impl SqlxBinder + Sync),
-    ) -> impl Future<Output = Result<Option<T>>> + Send {
-        Db::opt(self, q)
-    }
-    fn exec(&mut self, q: &(impl SqlxBinder + Sync)) -> impl Future<Output = Result<u64>> + Send {
-        Db::exec(self, q)
-    }
+/// `Conn` for a type whose inherent `all`, `one`, `opt` and `exec` it forwards to.
+macro_rules! conn_through {
+    ($t:ty) => {
+        impl Conn for $t {
+            fn all<T: FromAnyRow>(
+                &mut self,
+                q: &(impl SqlxBinder + Sync),
+            ) -> impl Future<Output = Result<Vec<T>>> + Send {
+                <$t>::all(self, q)
+            }
+            fn one<T: FromAnyRow>(
+                &mut self,
+                q: &(impl SqlxBinder + Sync),
+            ) -> impl Future<Output = Result<T>> + Send {
+                <$t>::one(self, q)
+            }
+            fn opt<T: FromAnyRow>(
+                &mut self,
+                q: &(impl SqlxBinder + Sync),
+            ) -> impl Future<Output = Result<Option<T>>> + Send {
+                <$t>::opt(self, q)
+            }
+            fn exec(
+                &mut self,
+                q: &(impl SqlxBinder + Sync),
+            ) -> impl Future<Output = Result<u64>> + Send {
+                <$t>::exec(self, q)
+            }
+        }
+    };
 }
 
-impl Conn for Tx {
-    fn all<T: FromAnyRow>(
-        &mut self,
-        q: &(impl SqlxBinder + Sync),
-    ) -> impl Future<Output = Result<Vec<T>>> + Send {
-        Tx::all(self, q)
-    }
-    fn one<T: FromAnyRow>(
-        &mut self,
-        q: &(impl SqlxBinder + Sync),
-    ) -> impl Future<Output = Result<T>> + Send {
-        Tx::one(self, q)
-    }
-    fn opt<T: FromAnyRow>(
-        &mut self,
-        q: &(impl SqlxBinder + Sync),
-    ) -> impl Future<Output = Result<Option<T>>> + Send {
-        Tx::opt(self, q)
-    }
-    fn exec(&mut self, q: &(impl SqlxBinder + Sync)) -> impl Future<Output = Result<u64>> + Send {
-        Tx::exec(self, q)
-    }
-}
+conn_through!(Db);
+conn_through!(Tx);

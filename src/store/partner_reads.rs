@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, JoinType, Query, SelectStatement};
 
 use super::page::{Anchor, Cursor, Keyset, Page, SortDir, finish};
-use super::{Conn, Result};
+use super::{Conn, FromAnyRow, Result};
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct CommissionRow {
@@ -71,8 +71,15 @@ fn newest_first(
     (q, anchor)
 }
 
-/// Only rows of projects that are not deleted (a deleted project is not listed either).
-fn of_live_project(q: &mut SelectStatement, alias: &'static str) {
+/// A page of `q`'s rows (`alias`) newest first, only those of projects that are not deleted
+/// (a deleted project is not listed either).
+async fn of_live_project<T: FromAnyRow>(
+    c: &mut impl Conn,
+    mut q: SelectStatement,
+    alias: &'static str,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Page<T>> {
     q.join_as(
         JoinType::InnerJoin,
         "projects",
@@ -80,6 +87,8 @@ fn of_live_project(q: &mut SelectStatement, alias: &'static str) {
         Expr::col(("p", "id")).equals((alias, "project_id")),
     )
     .and_where(Expr::col(("p", "deleted_at")).is_null());
+    let (q, anchor) = newest_first(q, Expr::col((alias, "id")), after, limit);
+    Ok(finish(c.all(&q).await?, &anchor, limit))
 }
 
 pub async fn commissions(
@@ -87,7 +96,7 @@ pub async fn commissions(
     after: Option<i64>,
     limit: u64,
 ) -> Result<Page<CommissionRow>> {
-    let mut q = Query::select()
+    let q = Query::select()
         .columns(
             [
                 "id",
@@ -108,13 +117,11 @@ pub async fn commissions(
         )
         .from_as("commissions", "c")
         .to_owned();
-    of_live_project(&mut q, "c");
-    let (q, anchor) = newest_first(q, Expr::col(("c", "id")), after, limit);
-    Ok(finish(c.all(&q).await?, &anchor, limit))
+    of_live_project(c, q, "c", after, limit).await
 }
 
 pub async fn escrows(c: &mut impl Conn, after: Option<i64>, limit: u64) -> Result<Page<EscrowRow>> {
-    let mut q = Query::select()
+    let q = Query::select()
         .columns(
             [
                 "id",
@@ -132,9 +139,7 @@ pub async fn escrows(c: &mut impl Conn, after: Option<i64>, limit: u64) -> Resul
         )
         .from_as("escrows", "e")
         .to_owned();
-    of_live_project(&mut q, "e");
-    let (q, anchor) = newest_first(q, Expr::col(("e", "id")), after, limit);
-    Ok(finish(c.all(&q).await?, &anchor, limit))
+    of_live_project(c, q, "e", after, limit).await
 }
 
 pub async fn tickets(c: &mut impl Conn, after: Option<i64>, limit: u64) -> Result<Page<TicketRow>> {
