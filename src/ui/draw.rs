@@ -373,17 +373,47 @@ impl App {
             .map(|a| (a, self.action_label(a)))
             .collect();
         let theme = &self.session.theme;
-        for (a, label) in labelled {
-            if let Some(keys) = self.keymap.label_in(self.tab.key(), a, self.session.locale) {
-                spans.push(Span::styled(format!(" {keys}"), theme.header));
-                spans.push(Span::styled(format!(" {label} "), theme.muted));
+        let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let hints: Vec<(Action, String, String)> = labelled
+            .into_iter()
+            .filter_map(|(a, label)| {
+                let keys = self
+                    .keymap
+                    .label_in(self.tab.key(), a, self.session.locale)?;
+                Some((a, format!(" {keys}"), format!(" {label} ")))
+            })
+            .collect();
+        // Whole hints only, as many as fit; `?` (where every key is listed) always stays.
+        let help = hints.iter().find(|(a, _, _)| *a == Action::Help).cloned();
+        let help_width = help.as_ref().map_or(0, |(_, k, l)| width(k) + width(l));
+        let mut room = usize::from(area.width)
+            .saturating_sub(spans.iter().map(|s| width(&s.content)).sum::<usize>())
+            .saturating_sub(help_width);
+        for (a, keys, label) in &hints {
+            if *a == Action::Help {
+                continue;
             }
+            let w = width(keys) + width(label);
+            if w > room {
+                break;
+            }
+            room -= w;
+            spans.push(Span::styled(keys.clone(), theme.header));
+            spans.push(Span::styled(label.clone(), theme.muted));
+        }
+        if let Some((_, keys, label)) = help {
+            spans.push(Span::styled(keys, theme.header));
+            spans.push(Span::styled(label, theme.muted));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         if let Some(err) = &self.last_error {
-            let text = format!(" ✕ {} ", sanitize_line(err));
-            let w =
-                (unicode_width::UnicodeWidthStr::width(text.as_str()) as u16).min(area.width / 2);
+            // The whole message was in the toast; here it stays as a reminder, visibly elided.
+            let room = usize::from(area.width * 2 / 3);
+            let text = format!(
+                " ✕ {} ",
+                crate::domain::text::truncate_to_width(&sanitize_line(err), room.saturating_sub(4))
+            );
+            let w = (width(text.as_str()) as u16).min(area.width);
             let r = Rect {
                 x: area.x + area.width - w,
                 y: area.y,

@@ -35,10 +35,12 @@ impl Toast {
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         // Toasts quote names, titles and error texts read from the database.
         let text = crate::domain::sanitize_line(&self.text);
-        let width = (text.chars().count() as u16 + 4)
+        let width = (crate::domain::text::display_width(&text) as u16 + 4)
             .clamp(20, area.width.saturating_sub(2).max(1))
             .min(70);
-        let lines = (text.chars().count() as u16 / width.saturating_sub(4).max(1)) + 3;
+        // As many lines as the words take once wrapped, so nothing is cut off.
+        let marked = format!("✕ {text}");
+        let lines = wrapped_lines(&marked, usize::from(width.saturating_sub(2))) as u16 + 2;
         let rect = Rect {
             x: area.x + area.width.saturating_sub(width + 1),
             y: area.y + area.height.saturating_sub(lines + 1),
@@ -62,5 +64,40 @@ impl Toast {
                 .block(Block::default().borders(Borders::ALL).border_style(style)),
             rect,
         );
+    }
+}
+
+/// How many lines `text` takes wrapped at word boundaries to `width` columns (as the
+/// paragraph wraps it; a word wider than the line is broken).
+pub fn wrapped_lines(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let w = crate::domain::text::display_width(word);
+        let needed = if used == 0 { w } else { used + 1 + w };
+        if needed <= width {
+            used = needed;
+        } else if used == 0 {
+            lines += (w - 1) / width;
+            used = w - (w - 1) / width * width;
+        } else {
+            lines += 1 + w.saturating_sub(1) / width;
+            used = w - w.saturating_sub(1) / width * width;
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn lines_follow_word_wrapping() {
+        assert_eq!(wrapped_lines("short", 10), 1);
+        assert_eq!(wrapped_lines("aaaa bbbb cccc", 9), 2);
+        assert_eq!(wrapped_lines("aaaa bbbb cccc", 4), 3);
+        assert_eq!(wrapped_lines("abcdefghij", 4), 3);
     }
 }
