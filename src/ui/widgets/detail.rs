@@ -51,15 +51,20 @@ pub fn draw(
     theme: &Theme,
     focused: bool,
 ) {
+    // Labels take a column as wide as the widest one that fits (26 columns, or half a narrow
+    // pane); a longer one is written whole on a line of its own, never cut.
+    let cap = usize::from(area.width.saturating_sub(2) / 2).clamp(12, 26);
     let label_width = lines
         .iter()
         .filter_map(|l| match l {
-            DetailLine::Field(k, _) | DetailLine::Styled(k, _, _) => Some(k.chars().count()),
+            DetailLine::Field(k, _) | DetailLine::Styled(k, _, _) => {
+                Some(crate::domain::display_width(k))
+            }
             _ => None,
         })
+        .filter(|w| *w <= cap)
         .max()
-        .unwrap_or(0)
-        .min(22);
+        .unwrap_or(0);
     let text: Vec<Line> = lines
         .iter()
         .flat_map(|l| match l {
@@ -86,7 +91,13 @@ pub fn draw(
                     .borders(Borders::ALL)
                     .border_style(border)
                     .title(Span::styled(
-                        format!(" {} ", crate::domain::sanitize_line(title)),
+                        format!(
+                            " {} ",
+                            crate::domain::truncate_to_width(
+                                &crate::domain::sanitize_line(title),
+                                usize::from(area.width.saturating_sub(4))
+                            )
+                        ),
                         theme.header,
                     )),
             ),
@@ -96,10 +107,16 @@ pub fn draw(
 
 fn field<'a>(k: &str, v: &str, width: usize, style: Style, theme: &Theme) -> Vec<Line<'a>> {
     let clean = sanitize(v);
-    // Long labels are cut so every value starts in the same column.
-    let k = crate::domain::truncate_to_width(&crate::domain::sanitize_line(k), width);
-    let k = k.as_str();
+    let k = crate::domain::sanitize_line(k);
     let mut out = Vec::new();
+    // A label wider than the column gets a line of its own; every value starts in the column.
+    let k = if crate::domain::display_width(&k) > width {
+        out.push(Line::from(Span::styled(k, theme.muted)));
+        String::new()
+    } else {
+        k
+    };
+    let k = k.as_str();
     for (i, part) in clean.lines().enumerate() {
         let label = if i == 0 {
             format!("{k:<width$}  ")
