@@ -235,7 +235,8 @@ async fn finance_confirms_a_pending_collection() {
         toast.text,
         format!(
             "Payment #{} ({amount}) confirmed by {} under « OM-2611-TEST-42 ».",
-            row.id, row.provider
+            row.id,
+            obryl::office::words::provider(&row.provider, Locale::En)
         )
     );
     let after = store::payments::get(&mut db.clone(), row.id)
@@ -410,7 +411,8 @@ async fn finance_reconciles_a_statement_and_records_what_it_shows() {
     else {
         panic!("the providers are offered: {:?}", h.app.popup.is_some())
     };
-    let at_provider = options.iter().position(|(o, _)| *o == provider).unwrap();
+    let name = obryl::office::words::provider(&provider, Locale::En);
+    let at_provider = options.iter().position(|(o, _)| *o == name).unwrap();
     for _ in 0..at_provider {
         h.key(KeyCode::Down).await;
     }
@@ -433,7 +435,7 @@ async fn finance_reconciles_a_statement_and_records_what_it_shows() {
         unreachable!()
     };
     assert!(
-        title.starts_with(&format!("{provider} statement: 2 lines")),
+        title.starts_with(&format!("{name} statement: 2 lines")),
         "{title}"
     );
     let lines: Vec<&str> = options.iter().map(|(o, _)| o.as_str()).collect();
@@ -451,6 +453,19 @@ async fn finance_reconciles_a_statement_and_records_what_it_shows() {
         .iter()
         .position(|l| l.starts_with("✗ status differs"))
         .unwrap();
+    // At 80 columns every line of the report reads in full (ours and the provider's side).
+    let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let shown = h.render(80, 24);
+    let flat: String = shown
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for line in &lines {
+        for word in line.split(' ').filter(|w| !w.is_empty()) {
+            assert!(flat.contains(word), "{word:?} of {line:?} in\n{shown}");
+        }
+    }
     // Nothing is recorded by reading the report.
     let unchanged = store::payments::get(&mut db.clone(), pending.id)
         .await

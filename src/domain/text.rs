@@ -162,6 +162,41 @@ pub fn display_width(s: &str) -> usize {
 }
 
 /// Cuts `s` to at most `width` columns, ending with '…' when something was cut.
+/// `text` broken into lines of at most `width` columns at spaces (a word wider than a line is
+/// broken inside), as a person would read it wrapped: nothing dropped.
+pub fn wrap_to_width(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let needed = if line.is_empty() {
+            display_width(word)
+        } else {
+            display_width(&line) + 1 + display_width(word)
+        };
+        if needed <= width {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            if display_width(&line) + c.width().unwrap_or(0) > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 pub fn truncate_to_width(s: &str, width: usize) -> String {
     if display_width(s) <= width {
         return s.to_owned();
@@ -190,6 +225,21 @@ pub fn truncate_to_width(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_keeps_every_word() {
+        assert_eq!(wrap_to_width("short", 10), vec!["short"]);
+        assert_eq!(
+            wrap_to_width("aaaa bbbb cccc", 9),
+            vec!["aaaa bbbb", "cccc"]
+        );
+        assert_eq!(wrap_to_width("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap_to_width("", 4), vec![""]);
+        let text = "chez nous 273 000 XOF réussie · chez le prestataire 237 000 XOF réussie";
+        let lines = wrap_to_width(text, 30);
+        assert!(lines.iter().all(|l| display_width(l) <= 30));
+        assert_eq!(lines.join(" "), text);
+    }
 
     #[test]
     fn required_text() {

@@ -312,7 +312,16 @@ fn draw_choices(
     loading: &str,
     theme: &super::theme::Theme,
 ) {
-    let n = labels.as_ref().map_or(1, Vec::len) as u16;
+    // Each choice is wrapped to the box, so a long one (a reconciliation line) reads in full.
+    let inner = usize::from(area.width.min(120).saturating_sub(4));
+    let wrapped: Option<Vec<Vec<String>>> = labels.as_ref().map(|ls| {
+        ls.iter()
+            .map(|l| crate::domain::text::wrap_to_width(&sanitize_line(l), inner))
+            .collect()
+    });
+    let n = wrapped
+        .as_ref()
+        .map_or(1, |w| w.iter().map(Vec::len).sum::<usize>()) as u16;
     let r = centered(area, 120, n + 2);
     f.render_widget(Clear, r);
     let block = Block::default()
@@ -322,18 +331,22 @@ fn draw_choices(
         .title_bottom(Span::styled(format!(" {keys} "), theme.muted));
     let items: Vec<ListItem> = match labels {
         None => vec![ListItem::new(loading.to_owned())],
-        Some(labels) => labels
-            .iter()
+        Some(_) => wrapped
+            .unwrap_or_default()
+            .into_iter()
             .enumerate()
-            .map(|(i, l)| {
-                ListItem::new(Line::styled(
-                    sanitize_line(l),
-                    if i == cursor {
-                        theme.selection
-                    } else {
-                        theme.base
-                    },
-                ))
+            .map(|(i, lines)| {
+                let style = if i == cursor {
+                    theme.selection
+                } else {
+                    theme.base
+                };
+                ListItem::new(
+                    lines
+                        .into_iter()
+                        .map(|l| Line::styled(l, style))
+                        .collect::<Vec<_>>(),
+                )
             })
             .collect(),
     };

@@ -40,7 +40,10 @@ impl Toast {
             .min(70);
         // As many lines as the words take once wrapped, so nothing is cut off.
         let marked = format!("✕ {text}");
-        let lines = wrapped_lines(&marked, usize::from(width.saturating_sub(2))) as u16 + 2;
+        let lines =
+            crate::domain::text::wrap_to_width(&marked, usize::from(width.saturating_sub(2))).len()
+                as u16
+                + 2;
         let rect = Rect {
             x: area.x + area.width.saturating_sub(width + 1),
             y: area.y + area.height.saturating_sub(lines + 1),
@@ -64,40 +67,5 @@ impl Toast {
                 .block(Block::default().borders(Borders::ALL).border_style(style)),
             rect,
         );
-    }
-}
-
-/// How many lines `text` takes wrapped at word boundaries to `width` columns (as the
-/// paragraph wraps it; a word wider than the line is broken).
-pub fn wrapped_lines(text: &str, width: usize) -> usize {
-    let width = width.max(1);
-    let mut lines = 1;
-    let mut used = 0;
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let w = crate::domain::text::display_width(word);
-        let needed = if used == 0 { w } else { used + 1 + w };
-        if needed <= width {
-            used = needed;
-        } else if used == 0 {
-            lines += (w - 1) / width;
-            used = w - (w - 1) / width * width;
-        } else {
-            lines += 1 + w.saturating_sub(1) / width;
-            used = w - w.saturating_sub(1) / width * width;
-        }
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrapped_lines;
-
-    #[test]
-    fn lines_follow_word_wrapping() {
-        assert_eq!(wrapped_lines("short", 10), 1);
-        assert_eq!(wrapped_lines("aaaa bbbb cccc", 9), 2);
-        assert_eq!(wrapped_lines("aaaa bbbb cccc", 4), 3);
-        assert_eq!(wrapped_lines("abcdefghij", 4), 3);
     }
 }
