@@ -784,7 +784,7 @@ async fn the_command_line_prints_hostile_text_safely_and_json_exactly() {
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     let (out, _) = clean_output(&o, "audit tail");
     assert!(
-        out.contains("updated") && out.contains("project#7"),
+        out.contains("updated") && out.contains("project #7"),
         "{out}"
     );
     let o = obryl(

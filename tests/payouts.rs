@@ -562,7 +562,10 @@ async fn finance_makes_a_batch_and_is_told_where_its_file_is() {
     let first = &options[0].0;
     let chosen: Vec<&ProviderOwed> = through
         .iter()
-        .filter(|p| first.starts_with(&format!("{} ·", p.provider)))
+        .filter(|p| {
+            let name = obryl::office::words::provider(p.provider, Locale::En);
+            first.starts_with(&format!("{name} ·"))
+        })
         .collect();
     assert!(!chosen.is_empty(), "{first}");
     for p in &chosen {
@@ -590,7 +593,7 @@ async fn finance_makes_a_batch_and_is_told_where_its_file_is() {
     assert!(
         question.starts_with(&format!(
             "Make a payout batch through {} in {}: {payouts}, {} in total?",
-            p.provider,
+            obryl::office::words::provider(p.provider, Locale::En),
             p.currency,
             money(p.total, &p.currency, Locale::En)
         )),

@@ -118,8 +118,9 @@ async fn show(
     Ok(())
 }
 
-fn pct(v: Option<f64>) -> String {
-    or_dash(v.map(|v| format!("{v:.1} %")))
+/// "12.5 %" / "12,5 %": a percentage with the language's decimal separator.
+fn pct(v: Option<f64>, locale: Locale) -> String {
+    or_dash(v.map(|v| format!("{} %", crate::office::format::decimal(v, locale))))
 }
 
 fn line(r: &MonthRow, locale: Locale) -> Vec<String> {
@@ -128,7 +129,7 @@ fn line(r: &MonthRow, locale: Locale) -> Vec<String> {
         r.month.to_string(),
         r.currency.clone(),
         m(r.collected),
-        pct(r.collected_growth),
+        pct(r.collected_growth, locale),
         m(r.released),
         m(r.commission),
         m(r.refunded),
@@ -139,8 +140,8 @@ fn line(r: &MonthRow, locale: Locale) -> Vec<String> {
         format!("+{} ✓{}", r.tickets_opened, r.tickets_solved),
         format!(
             "{} / {}",
-            pct(r.sla.first_response_sla),
-            pct(r.sla.resolution_sla)
+            pct(r.sla.first_response_sla, locale),
+            pct(r.sla.resolution_sla, locale)
         ),
         or_dash(r.sla.median_first_response_seconds.map(|s| span(s, locale))),
     ]

@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::domain::{Currency, Locale, UseCase, parse_display_amount};
 use crate::office::escrow::{EscrowDetail, Verification};
 use crate::office::format::{absolute, money};
+use crate::office::messages::plural;
+use crate::office::words;
 use crate::service::escrow::{Split, Take};
 use crate::service::{self, Origin};
 use crate::store::escrows::{EscrowRow, Filter};
@@ -220,7 +222,8 @@ fn show(d: &EscrowDetail, locale: Locale) {
     if let Some(text) = crate::office::escrow::waiting_text(r, locale) {
         fields.push((l("escrow_view.waiting"), text));
     }
-    fields.push((l("cli_escrow.provider"), or_dash(r.provider.clone())));
+    let provider = r.provider.as_deref().map(|p| words::provider(p, locale));
+    fields.push((l("cli_escrow.provider"), or_dash(provider)));
     fields.push((
         l("cli_escrow.auto_release"),
         absolute(d.auto_release_at, locale),
@@ -238,13 +241,16 @@ fn show(d: &EscrowDetail, locale: Locale) {
             .map(|t| {
                 vec![
                     format!("#{}", t.id),
-                    format!("{} → {}", t.debit_code, t.credit_code),
+                    words::movement(&t.debit_code, &t.credit_code, locale),
                     money(t.amount, &t.currency, locale),
-                    t.idempotency_key.clone(),
+                    words::ledger_key(&t.idempotency_key, locale),
                 ]
             })
             .collect();
-        output::table(&["transfer", "from → to", "amount", "key"], &rows, &[2]);
+        let header =
+            ["transfer", "movement", "amount", "key"].map(|k| l(&format!("cli_escrow.col.{k}")));
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        output::table(&header, &rows, &[2]);
     }
 }
 
@@ -521,12 +527,14 @@ pub async fn ledger(
                 .filter(|d| d.check == *check)
                 .count();
             let mark = if failed == 0 { "✓" } else { "✕" };
-            println!("{mark} {check}: {failed}");
+            let n = failed.to_string();
+            let count = plural(locale, "ledger_view.discrepancies", failed, &[("n", &n)]);
+            println!("{mark} {} — {count}", words::check(check, locale));
         }
         for d in &report.discrepancies {
             println!(
                 "  {} · {} · {}",
-                d.check,
+                words::check(d.check, locale),
                 crate::domain::sanitize_line(&d.subject),
                 d.detail
             );
@@ -535,11 +543,11 @@ pub async fn ledger(
     if report.holds() {
         Ok(())
     } else {
-        let failed: Vec<&str> = report
+        let failed: Vec<String> = report
             .checks
             .iter()
-            .copied()
-            .filter(|c| report.discrepancies.iter().any(|d| d.check == *c))
+            .filter(|c| report.discrepancies.iter().any(|d| d.check == **c))
+            .map(|c| words::check(c, locale))
             .collect();
         Err(CliError::refused(tr(
             locale,

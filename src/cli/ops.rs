@@ -146,29 +146,26 @@ fn show_project(p: &ProjectRow, locale: Locale) {
     output::record(&fields);
 }
 
+/// One audit row as a person reads it: when, who, what happened to which record, and the
+/// changed fields in words (`--json` keeps the codes and the values as stored).
 fn print_audit(a: &AuditRow, locale: Locale) {
-    let when = a
-        .created_at
-        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_default();
-    // The values as JSON, each text in it sanitised: `to_string` alone would print an ESC
-    // as the six characters `\u001b` followed by the rest of its sequence.
-    let changes = a
-        .new_values
-        .as_ref()
-        .map(|j| output::sanitized_json(j).to_string())
-        .unwrap_or_default();
+    let when = absolute(a.created_at, locale);
+    let subject = format!(
+        "{} #{}",
+        crate::office::format::status("subject", &a.auditable_type, locale),
+        a.auditable_id
+    );
+    let changes = crate::office::history::summary(a, locale, None);
     println!(
-        "{:>8}  {when}  {:<22} {:<16} {}#{}  {}",
+        "{:>8}  {when}  {:<22} {:<16} {}  {}",
         a.id,
         sanitize_line(
             &a.user_name
                 .clone()
                 .unwrap_or_else(|| tr(locale, "audit.system", &[]))
         ),
-        sanitize_line(&a.event),
-        sanitize_line(&a.auditable_type),
-        a.auditable_id,
+        sanitize_line(&crate::office::format::status("event", &a.event, locale)),
+        sanitize_line(&subject),
         sanitize_line(&changes)
     );
 }

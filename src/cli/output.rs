@@ -87,22 +87,6 @@ pub fn json_text(value: &serde_json::Value, pretty: bool) -> String {
     escape_terminal_controls(&raw)
 }
 
-/// `value` with every text in it (keys included) sanitised onto one line, for JSON shown to a
-/// person inside a text line (`--json` output uses [`json_text`] and keeps the data exact).
-pub fn sanitized_json(value: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => Value::String(sanitize_line(s)),
-        Value::Array(items) => Value::Array(items.iter().map(sanitized_json).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (sanitize_line(k), sanitized_json(v)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
 /// True for the characters [`json_text`] escapes.
 fn needs_escape(c: char) -> bool {
     matches!(
@@ -259,15 +243,6 @@ mod tests {
         assert_eq!(
             json_text(&value, true),
             serde_json::to_string_pretty(&value).unwrap()
-        );
-    }
-
-    #[test]
-    fn json_shown_in_a_text_line_has_its_texts_sanitised() {
-        let value = json!({"title\u{1b}[2J": ["a\u{1b}]0;t\u{7}b", 3], "n": null});
-        assert_eq!(
-            sanitized_json(&value).to_string(),
-            r#"{"n":null,"title":["ab",3]}"#
         );
     }
 

@@ -6,8 +6,10 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::domain::{Locale, UseCase};
-use crate::office::format::money;
+use crate::office::format::{money, status};
+use crate::office::messages::plural;
 use crate::office::reconcile::{Outcome, ReconcileError, Report};
+use crate::office::words;
 use crate::service::{self, Origin};
 use crate::store::escrows::PaymentRow;
 use crate::store::payments::Filter;
@@ -84,31 +86,34 @@ pub enum PaymentCommand {
     },
 }
 
-/// Payment transactions as a text table; `#` is the id `payment confirm|fail` take.
+/// Payment transactions as a text table; `#` is the id `payment confirm|fail` take. Providers,
+/// directions and statuses in words (`--json` keeps their codes).
 pub fn print_table(payments: &[PaymentRow], locale: Locale) {
     let rows: Vec<Vec<String>> = payments
         .iter()
         .map(|p| {
             vec![
                 format!("#{}", p.id),
-                p.provider.clone(),
+                words::provider(&p.provider, locale),
                 p.provider_reference.clone(),
-                p.direction.clone(),
+                status("payment_direction", &p.direction, locale),
                 money(p.amount, &p.currency, locale),
-                p.status.clone(),
+                status("payment", &p.status, locale),
                 or_dash(p.failure_reason.clone()),
             ]
         })
         .collect();
     let header = [
-        "#",
+        "id",
         "provider",
         "reference",
         "direction",
         "amount",
         "status",
         "failure",
-    ];
+    ]
+    .map(|k| tr(locale, &format!("cli_payment.col.{k}"), &[]));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     output::table(&header, &rows, &[4]);
 }
 
@@ -239,30 +244,42 @@ pub async fn reconcile(
     }
 }
 
+/// The report as a person reads it: how many lines of each kind (the count and its words
+/// agree), then each line to look at, providers and statuses in words.
 fn print_report(r: &Report, locale: Locale) {
     let l = |k: &str| tr(locale, k, &[]);
     let outcomes = [
-        (Outcome::Matched, "cli_payment.matched"),
-        (Outcome::AmountMismatch, "cli_payment.amount_mismatch"),
-        (Outcome::CurrencyMismatch, "cli_payment.currency_mismatch"),
-        (Outcome::StatusMismatch, "cli_payment.status_mismatch"),
-        (Outcome::MissingOnOurSide, "cli_payment.missing_ours"),
-        (Outcome::MissingAtProvider, "cli_payment.missing_theirs"),
+        (Outcome::Matched, "matched"),
+        (Outcome::AmountMismatch, "amount_mismatch"),
+        (Outcome::CurrencyMismatch, "currency_mismatch"),
+        (Outcome::StatusMismatch, "status_mismatch"),
+        (Outcome::MissingOnOurSide, "missing_ours"),
+        (Outcome::MissingAtProvider, "missing_theirs"),
     ];
-    println!("{} · {} {}", r.provider, r.lines, l("cli_payment.lines"));
-    for (o, key) in &outcomes {
-        println!("  {:<28} {}", l(key), r.count(o));
-    }
+    let lines = r.lines.to_string();
+    println!(
+        "{} · {}",
+        words::provider(&r.provider, locale),
+        plural(locale, "cli_payment.lines_count", r.lines, &[("n", &lines)])
+    );
+    let mut counts: Vec<(&str, usize)> =
+        outcomes.iter().map(|(o, key)| (*key, r.count(o))).collect();
     if r.unreadable_count() > 0 {
-        println!(
-            "  {:<28} {}",
-            l("cli_payment.unreadable_lines"),
-            r.unreadable_count()
-        );
+        counts.push(("unreadable", r.unreadable_count()));
+    }
+    let width = counts
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (key, n) in counts {
+        let padded = format!("{n:>width$}");
+        let key = format!("cli_payment.count.{key}");
+        println!("  {}", plural(locale, &key, n, &[("n", &padded)]));
     }
     let amount = |v: &Option<(i64, String, String)>| {
         v.as_ref()
-            .map(|(a, c, s)| format!("{} {s}", money(*a, c, locale)))
+            .map(|(a, c, s)| format!("{} {}", money(*a, c, locale), status("payment", s, locale)))
             .unwrap_or_else(|| "—".into())
     };
     for e in r.entries.iter().filter(|e| e.outcome != Outcome::Matched) {
@@ -270,10 +287,10 @@ fn print_report(r: &Report, locale: Locale) {
             .iter()
             .find(|(o, _)| *o == e.outcome)
             .map(|(_, k)| *k)
-            .unwrap_or("cli_payment.matched");
+            .unwrap_or("matched");
         println!(
             "{} · {} · {} {} · {} {}",
-            l(key),
+            l(&format!("cli_payment.{key}")),
             crate::domain::sanitize_line(&e.reference),
             l("cli_payment.ours"),
             amount(&e.ours),
@@ -294,10 +311,15 @@ fn print_report(r: &Report, locale: Locale) {
         );
     }
     if r.unreadable_not_listed > 0 {
+        let n = r.unreadable_not_listed.to_string();
         println!(
-            "… +{} {}",
-            r.unreadable_not_listed,
-            l("cli_payment.unreadable_lines")
+            "… +{}",
+            plural(
+                locale,
+                "cli_payment.count.unreadable",
+                r.unreadable_not_listed,
+                &[("n", &n)]
+            )
         );
     }
 }

@@ -9,6 +9,7 @@ use crate::domain::{Locale, UseCase};
 use crate::office::format::money;
 use crate::office::messages::plural;
 use crate::office::payout_file::{self, Owed};
+use crate::office::words;
 use crate::service::{self, Origin};
 use crate::store::payouts::{PayoutFilter, PayoutRow};
 use crate::store::{self, Anchor};
@@ -136,8 +137,12 @@ fn print_owed(owed: &[Owed], locale: Locale) {
                 money(o.amount, &o.currency, locale),
                 o.projects.len().to_string(),
                 o.provider
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| or_dash(o.payout_method.clone())),
+                    .map(|p| words::provider(p, locale))
+                    .or_else(|| {
+                        let method = o.payout_method.as_deref()?;
+                        Some(crate::office::format::status("payout", method, locale))
+                    })
+                    .unwrap_or_else(|| "—".into()),
             ]
         })
         .collect();
@@ -159,7 +164,7 @@ fn print_payouts(rows: &[PayoutRow], locale: Locale) {
                 format!("#{}", p.id),
                 crate::office::format::absolute(p.created_at, locale),
                 or_dash(p.developer_name.clone()),
-                p.provider.clone(),
+                words::provider(&p.provider, locale),
                 money(p.amount, &p.currency, locale),
                 crate::office::format::status("payment", &p.status, locale),
                 p.provider_reference.clone(),
@@ -303,12 +308,15 @@ pub async fn payout(
                     Some(c) => tr(
                         locale,
                         "cli_payout.nothing_to_batch_in",
-                        &[("provider", &provider), ("currency", c)],
+                        &[
+                            ("provider", &words::provider(&provider, locale)),
+                            ("currency", c),
+                        ],
                     ),
                     None => tr(
                         locale,
                         "cli_payout.nothing_to_batch",
-                        &[("provider", &provider)],
+                        &[("provider", &words::provider(&provider, locale))],
                     ),
                 });
                 return Ok(());

@@ -308,11 +308,17 @@ pub async fn run(
                         String::new()
                     };
                     let when = absolute(m.created_at, locale);
+                    let who = m
+                        .sender_name
+                        .clone()
+                        .unwrap_or_else(|| tr(locale, "audit.system", &[]));
+                    // A system message in the reader's language.
+                    let body = crate::office::messages::message_text(m, locale);
                     println!(
                         "— {} · {}{mark}\n{}\n",
-                        sanitize_line(m.sender_name.as_deref().unwrap_or_default()),
+                        sanitize_line(&who),
                         when,
-                        sanitize(&m.body)
+                        sanitize(&body)
                     );
                 }
             }

@@ -283,6 +283,9 @@ fn store_text(e: &ServiceError, locale: Locale) -> Option<String> {
 
 fn domain_text(e: &DomainError, locale: Locale) -> Option<String> {
     let key = match e {
+        // The rules that refuse a negative amount also refuse nothing at all (a release of 0):
+        // 0 is not negative, it is not enough.
+        DomainError::NegativeAmount { input } if is_zero(input) => "error.zero_amount".to_owned(),
         DomainError::TooManyDecimals { max: 0, .. } => "error.too_many_decimals.whole".to_owned(),
         DomainError::TooManyDecimals { max, .. } => {
             let one = match locale {
@@ -333,6 +336,17 @@ fn domain_text(e: &DomainError, locale: Locale) -> Option<String> {
     Some(tr(locale, &key, &args))
 }
 
+/// "0", "0,00", "0.0": an amount that is zero as written.
+fn is_zero(input: &str) -> bool {
+    let digits: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}'))
+        .collect();
+    !digits.is_empty()
+        && digits.chars().any(|c| c.is_ascii_digit())
+        && digits.chars().all(|c| matches!(c, '0' | '.' | ','))
+}
+
 /// A state's name: the screens' status words, or the escrow's own (no screen lists them).
 fn state_name(kind: &str, value: &str, locale: Locale) -> String {
     if kind == "escrow"
@@ -343,14 +357,70 @@ fn state_name(kind: &str, value: &str, locale: Locale) -> String {
     crate::office::format::status(kind, value, locale)
 }
 
-/// A validation message in the staff member's language, statuses in their words.
+/// A validation message in the staff member's language, statuses in their words. A message
+/// about a status may have a sentence of its own per status (`<key>_<status>`: "has already
+/// succeeded", "a déjà été annulée"), where a status word would not agree with the sentence.
 pub fn said_text(said: &crate::service::Said, locale: Locale) -> String {
-    said.render_with(locale, |v| match v {
-        crate::service::Arg::Text(t) => t.clone(),
-        crate::service::Arg::Status { kind, code } => {
-            crate::office::format::status(kind, code, locale)
+    use crate::service::Arg;
+    let text = |v: &Arg| match v {
+        Arg::Text(t) => t.clone(),
+        Arg::Status { kind, code } => crate::office::format::status(kind, code, locale),
+    };
+    let status = said.args.iter().find_map(|(_, v)| match v {
+        Arg::Status { code, .. } => Some(code.as_str()),
+        Arg::Text(_) => None,
+    });
+    if let Some(code) = status {
+        let values: Vec<(&str, String)> = said.args.iter().map(|(n, v)| (*n, text(v))).collect();
+        let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let own = format!("{}_{code}", said.locale_key());
+        if let Some(t) = lookup(locale, &own, &args) {
+            return t;
         }
-    })
+    }
+    said.render_with(locale, text)
+}
+
+/// A message of a conversation as the reader sees it: a system message written with its key
+/// and values (`data`) in the reader's language, amounts in their format; any other message
+/// (and a system message written before keys were kept, or whose key this program does not
+/// know) as stored.
+pub fn message_text(m: &crate::store::messages::MessageRow, locale: Locale) -> String {
+    m.data
+        .as_ref()
+        .and_then(|d| keyed_text(d, locale))
+        .unwrap_or_else(|| m.body.clone())
+}
+
+/// `{"key": "escrow.system.released", "args": {"amount": {"minor": 50000, "currency":
+/// "XOF"}}}` in `locale`; `None` when the key has no words here.
+fn keyed_text(data: &serde_json::Value, locale: Locale) -> Option<String> {
+    use serde_json::Value;
+    let key = data.get("key")?.as_str()?;
+    let mut values: Vec<(String, String)> = Vec::new();
+    for (name, v) in data
+        .get("args")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            Value::Object(o) => {
+                let minor = o.get("minor")?.as_i64()?;
+                let currency = o.get("currency")?.as_str()?;
+                crate::office::format::money(minor, currency, locale)
+            }
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        values.push((name.clone(), text));
+    }
+    let args: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    lookup(locale, key, &args).filter(|t| !t.contains("%{"))
 }
 
 /// Picks `key.one` or `key.other` by the language's plural rule (French: 0 and 1 are singular).
@@ -368,3 +438,5 @@ pub fn plural(locale: Locale, key: &str, n: usize, args: &[(&str, &str)]) -> Str
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wording_tests;

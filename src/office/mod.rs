@@ -17,4 +17,5 @@ pub mod queue;
 pub mod reconcile;
 pub mod session;
 pub mod settings_form;
+pub mod words;
 pub mod workload;

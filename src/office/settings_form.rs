@@ -24,7 +24,10 @@ pub fn display(group: &str, name: &str, payload: &JsonValue, locale: Locale) -> 
             .collect::<Vec<_>>()
             .join(" · "),
         ("escrow", "auto_release_days", JsonValue::Number(n)) if n.is_i64() => {
-            t("settings.days", n.as_i64().unwrap_or_default())
+            let n = n.as_i64().unwrap_or_default();
+            let count = n.to_string();
+            let days = n.unsigned_abs() as usize;
+            crate::office::messages::plural(locale, "settings.days", days, &[("n", &count)])
         }
         (_, _, JsonValue::Bool(b)) => {
             tr(locale, if *b { "settings.yes" } else { "settings.no" }, &[])

@@ -32,6 +32,9 @@ pub(crate) struct Msg<'a> {
     pub sender: Option<i64>,
     pub body: &'a str,
     pub internal: bool,
+    /// The platform's note of what happened (`on-funded`…): each reader sees it in their own
+    /// language (`system_note.<step>`), `body` being the client's.
+    pub note: Option<&'static str>,
 }
 
 /// The exchanges of each (ticket?, step), as positions in the word list (its file order).
@@ -231,6 +234,7 @@ fn timed<'a>(
                 sender,
                 body,
                 internal,
+                note: None,
             }
         })
         .collect()
@@ -324,6 +328,7 @@ fn project_thread<'a>(rng: &mut R, c: &Conv, p: &'a Project) -> Vec<Msg<'a>> {
                     sender: None,
                     body: text,
                     internal: false,
+                    note: Some(*step),
                 });
             }
         }
@@ -380,6 +385,7 @@ fn project_thread<'a>(rng: &mut R, c: &Conv, p: &'a Project) -> Vec<Msg<'a>> {
                     sender: Some(sender),
                     body: text,
                     internal: false,
+                    note: None,
                 });
             }
         }
@@ -406,6 +412,12 @@ mod tests {
             "on-cancelled",
         ] {
             assert_eq!(pool(false, step).len(), 1, "{step}");
+            // Its words for every reader; the French ones are what the seed writes.
+            let key = format!("system_note.{step}");
+            let fr = crate::tr(crate::domain::Locale::Fr, &key, &[]);
+            let line = WORDS.exchanges[pool(false, step)[0]].lines[0].1;
+            assert_eq!(fr, line, "{step}");
+            assert_ne!(crate::tr(crate::domain::Locale::En, &key, &[]), key);
         }
         for step in [
             "kickoff",

@@ -50,6 +50,10 @@ pub struct MessageRow {
     pub body: String,
     pub is_internal: bool,
     pub created_at: Option<DateTime<Utc>>,
+    /// A system message's key and values (`{"key": …, "args": {…}}`), so each reader sees it
+    /// in their own language; `None` for people's messages and older system messages.
+    #[sqlx(json(nullable))]
+    pub data: Option<serde_json::Value>,
 }
 
 /// The latest `limit` messages, oldest first (newest at the bottom). Internal notes are left
@@ -67,6 +71,7 @@ pub async fn latest(
         ("m", "body"),
         ("m", "is_internal"),
         ("m", "created_at"),
+        ("m", "data"),
     ])
     .expr_as(Expr::col(("u", "name")), "sender_name")
     .from_as("messages", "m")
@@ -96,15 +101,52 @@ pub async fn insert(
     internal: bool,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let q = schema::MESSAGES.insert_new(
+    let row = [
+        ("conversation_id", conversation_id.into()),
+        ("sender_id", sender_id.into()),
+        ("body", body.into()),
+        ("is_internal", internal.into()),
+    ];
+    insert_row(
+        tx,
+        conversation_id,
+        schema::MESSAGES.insert_new(now, row),
         now,
-        [
-            ("conversation_id", conversation_id.into()),
-            ("sender_id", sender_id.into()),
-            ("body", body.into()),
-            ("is_internal", internal.into()),
-        ],
-    );
+    )
+    .await
+}
+
+/// A system message (no sender, public): `body` in the client's language for the platform,
+/// `data` its key and values for every other reader.
+pub async fn insert_system(
+    tx: &mut Tx,
+    conversation_id: i64,
+    body: &str,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let row = [
+        ("conversation_id", conversation_id.into()),
+        ("sender_id", Option::<i64>::None.into()),
+        ("body", body.into()),
+        ("is_internal", false.into()),
+        ("data", data.into()),
+    ];
+    insert_row(
+        tx,
+        conversation_id,
+        schema::MESSAGES.insert_new(now, row),
+        now,
+    )
+    .await
+}
+
+async fn insert_row(
+    tx: &mut Tx,
+    conversation_id: i64,
+    q: sea_query::InsertStatement,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let id = tx.insert_id(&q).await?;
     let touch = Query::update()
         .table("conversations")

@@ -32,7 +32,7 @@ macro_rules! all_migrations {
             24 "0024_ticket_follow_ups", 25 "0025_project_skills", 26 "0026_escrow_payouts",
             27 "0027_escrow_second_approval", 28 "0028_commissions_by_project",
             29 "0029_partners", 30 "0030_webhook_delivery_queue", 31 "0031_analytics_rollups",
-            32 "0032_payable_balances",
+            32 "0032_payable_balances", 33 "0033_message_data",
         )
     };
 }

@@ -355,6 +355,8 @@ pub const MESSAGES: Table = Table {
         "created_at",
         "updated_at",
         "deleted_at",
+        // A system message's key and values (rendered in each reader's language).
+        "data",
     ],
     others: &[],
 };

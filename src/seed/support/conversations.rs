@@ -10,7 +10,7 @@ use crate::seed::finance::{Money, code};
 use crate::seed::projects::Project;
 use crate::seed::threads;
 use crate::seed::util::{
-    self, Clock, DAY, HOUR, MINUTE, Sink, after, b, i, oi, ot, s, t, weighted,
+    self, Clock, DAY, HOUR, MINUTE, Sink, after, b, i, j, no_json, oi, ot, s, t, weighted,
 };
 use crate::seed::{OPS, Plan, SUPPORT};
 use crate::store::{StoreError, schema};
@@ -261,6 +261,11 @@ pub(in crate::seed) async fn write_messages(
                     t(at),
                     t(updated),
                     ot(deleted),
+                    // The platform's notes in each reader's language.
+                    match m.note {
+                        Some(step) => j(json!({"key": format!("system_note.{step}")})),
+                        None => no_json(),
+                    },
                 ])
                 .await?;
             let Some(from) = sender.filter(|_| !internal) else {

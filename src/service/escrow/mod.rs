@@ -153,8 +153,9 @@ async fn save(tx: &mut Tx, row: &EscrowRow, amounts: Amounts, now: DateTime<Utc>
     Ok(())
 }
 
-/// "Fonds libérés : 225 000 XOF" in the project's conversation (a system message, no sender),
-/// in the client's language.
+/// "Fonds libérés : 225 000 XOF" in the project's conversation (a system message, no sender):
+/// its text in the client's language (what the platform shows them), and its key and amount
+/// so every other reader sees it in their own (`office::messages::message_text`).
 async fn system_message(
     tx: &mut Tx,
     row: &EscrowRow,
@@ -168,6 +169,10 @@ async fn system_message(
     let currency = crate::domain::Currency::parse(&row.currency)?;
     let money = crate::domain::format_money(amount, currency, locale);
     let body = crate::tr(locale, key, &[("amount", &money)]);
+    let data = json!({
+        "key": key,
+        "args": {"amount": {"minor": amount, "currency": row.currency}},
+    });
     let conversation = store::messages::ensure_conversation(
         tx,
         "project",
@@ -176,7 +181,7 @@ async fn system_message(
         now,
     )
     .await?;
-    store::messages::insert(tx, conversation, None, &body, false, now).await?;
+    store::messages::insert_system(tx, conversation, &body, data, now).await?;
     Ok(())
 }
 

@@ -3,12 +3,10 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use ratatui::layout::Constraint;
-use serde_json::Value as JsonValue;
 
 use crate::domain::Locale;
 use crate::office::{format, history};
 use crate::store::audit::{AuditFilter, AuditRow};
-use crate::tr;
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::Job;
 use crate::ui::widgets::detail::{DetailLine, Tone};
@@ -27,66 +25,16 @@ pub struct AuditScreen {
     pub follow: bool,
 }
 
-/// A field's name in the history ("statut", "assigned to"); its code when it has no words.
-fn field_label(field: &str, locale: Locale) -> String {
-    let key = format!("history.field.{field}");
-    match tr(locale, &key, &[]) {
-        t if t != key => t,
-        _ => field.replace('_', " "),
-    }
-}
-
 /// "status: pending → approved, approved by: ∅ → 2", in the staff member's language.
 pub fn summary(r: &AuditRow, locale: Locale, currency: Option<&str>) -> String {
-    let old = r.old_values.clone().unwrap_or(JsonValue::Null);
-    let new = r.new_values.clone().unwrap_or(JsonValue::Null);
-    let Some(obj) = new.as_object() else {
-        return String::new();
-    };
-    let t = r.auditable_type.as_str();
-    obj.iter()
-        .map(|(k, v)| {
-            format!(
-                "{}: {} → {}",
-                field_label(k, locale),
-                history::value(
-                    t,
-                    k,
-                    old.get(k).unwrap_or(&JsonValue::Null),
-                    locale,
-                    currency
-                ),
-                history::value(t, k, v, locale, currency)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    history::summary(r, locale, currency)
 }
 
 /// The readable diff of one audit row, field by field.
 pub fn diff_lines(r: &AuditRow, locale: Locale, out: &mut Vec<DetailLine>) {
-    let old = r.old_values.clone().unwrap_or(JsonValue::Null);
-    let new = r.new_values.clone().unwrap_or(JsonValue::Null);
-    let mut keys: Vec<String> = old
-        .as_object()
-        .into_iter()
-        .chain(new.as_object())
-        .flat_map(|o| o.keys().cloned())
-        .collect();
-    keys.sort();
-    keys.dedup();
-    for k in keys {
-        let t = r.auditable_type.as_str();
-        let before = old
-            .get(&k)
-            .map(|v| history::value(t, &k, v, locale, None))
-            .unwrap_or_else(|| "∅".into());
-        let after = new
-            .get(&k)
-            .map(|v| history::value(t, &k, v, locale, None))
-            .unwrap_or_else(|| "∅".into());
+    for [label, before, after] in history::changes(r, locale, None) {
         out.push(DetailLine::Styled(
-            field_label(&k, locale),
+            label,
             format!("− {before}"),
             Tone::Danger,
         ));

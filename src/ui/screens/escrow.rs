@@ -14,7 +14,7 @@ use ratatui::layout::Constraint;
 
 use crate::domain::{EscrowStatus, Permission, ProjectStatus, sanitize_line};
 use crate::office::escrow::EscrowDetail;
-use crate::office::format;
+use crate::office::{format, words};
 use crate::service::{self, ServiceError};
 use crate::store::Anchor;
 use crate::store::escrows::{EscrowRow, Filter};
@@ -175,7 +175,10 @@ impl ListScreen for EscrowScreen {
             m(r.amount_released).into(),
             m(r.amount_refunded).into(),
             m(r.amounts().remaining()).into(),
-            r.provider.clone().unwrap_or_else(|| "—".into()).into(),
+            r.provider
+                .as_deref()
+                .map_or_else(|| "—".into(), |p| words::provider(p, l))
+                .into(),
             format::when(r.updated_at, ctx.now, l).into(),
         ]
     }
@@ -200,7 +203,9 @@ impl ListScreen for EscrowScreen {
         out.extend([
             DetailLine::Field(
                 ctx.t("escrow_view.provider"),
-                r.provider.clone().unwrap_or_else(|| "—".into()),
+                r.provider
+                    .as_deref()
+                    .map_or_else(|| "—".into(), |p| words::provider(p, l)),
             ),
             DetailLine::Field(
                 ctx.t("escrow_view.opened"),
@@ -275,7 +280,7 @@ impl ListScreen for EscrowScreen {
                 "{} · {} · {} {}{failure}",
                 format::money(p.amount, &p.currency, l),
                 word(ctx, "payment", &p.status),
-                p.provider,
+                words::provider(&p.provider, l),
                 p.provider_reference,
             );
             let tone = match p.status.as_str() {
@@ -297,8 +302,9 @@ impl ListScreen for EscrowScreen {
             out.push(DetailLine::Field(
                 format::money(t.amount, &t.currency, l),
                 format!(
-                    "{} → {} · {}",
-                    t.debit_code, t.credit_code, t.idempotency_key
+                    "{} · {}",
+                    words::movement(&t.debit_code, &t.credit_code, l),
+                    words::ledger_key(&t.idempotency_key, l)
                 ),
             ));
         }

@@ -8,7 +8,7 @@
 use ratatui::layout::Constraint;
 
 use crate::domain::sanitize_line;
-use crate::office::format;
+use crate::office::{format, words};
 use crate::store::escrows::TransferRow;
 use crate::store::ledger::{AccountRow, TransferFilter};
 use crate::ui::action::{Action, Declared, Verb};
@@ -169,14 +169,14 @@ impl ListScreen for LedgerScreen {
                     phase_tone(&t.phase).style(ctx.theme),
                 )
             },
-            t.debit_code.clone().into(),
-            t.credit_code.clone().into(),
+            words::account(&t.debit_code, ctx.locale).into(),
+            words::account(&t.credit_code, ctx.locale).into(),
             format::money(t.amount, &t.currency, ctx.locale).into(),
             t.project_id
                 .map(|p| format!("#{p}"))
                 .unwrap_or_else(|| "—".into())
                 .into(),
-            t.idempotency_key.clone().into(),
+            words::ledger_key(&t.idempotency_key, ctx.locale).into(),
         ]
     }
     fn heading(&self, d: &TransferDetail, ctx: &Ctx) -> String {
@@ -197,21 +197,24 @@ impl ListScreen for LedgerScreen {
             ),
             DetailLine::Field(
                 ctx.t("ledger_view.movement"),
-                format!("{} → {}", t.debit_code, t.credit_code),
+                words::movement(&t.debit_code, &t.credit_code, l),
             ),
-            DetailLine::Field(
-                ctx.t("ledger_view.code"),
-                format!("{} · {}", t.code, code_word(ctx, t.code)),
-            ),
+            DetailLine::Field(ctx.t("ledger_view.code"), code_word(ctx, t.code)),
             DetailLine::Styled(
                 ctx.t("ledger_view.phase"),
                 format::status("transfer_phase", &t.phase, l),
                 phase_tone(&t.phase),
             ),
-            DetailLine::Field(ctx.t("ledger_view.key"), t.idempotency_key.clone()),
+            DetailLine::Field(
+                ctx.t("ledger_view.key"),
+                words::ledger_key(&t.idempotency_key, l),
+            ),
             DetailLine::Field(
                 ctx.t("ledger_view.batch"),
-                t.batch_id.clone().unwrap_or_else(none),
+                t.batch_id
+                    .as_deref()
+                    .map(|b| words::ledger_key(b, l))
+                    .unwrap_or_else(none),
             ),
             DetailLine::Field(ctx.t("col.when"), format::absolute(t.created_at, l)),
         ];
@@ -220,7 +223,8 @@ impl ListScreen for LedgerScreen {
             ("ledger_view.credited", &d.credit),
         ] {
             if let Some(a) = account {
-                let title = ctx.ta(key, &[("account", &a.code), ("currency", &a.currency)]);
+                let account = words::account(&a.code, l);
+                let title = ctx.ta(key, &[("account", &account), ("currency", &a.currency)]);
                 account_lines(title, a, ctx, &mut out);
             }
         }

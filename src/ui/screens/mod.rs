@@ -345,6 +345,10 @@ pub trait ListScreen {
     fn sort_label(&self, ctx: &Ctx) -> String {
         ctx.t("sort.newest")
     }
+    /// What the info line calls `sort_label` ("sort"; the dashboard shows a period).
+    fn sort_word(&self, ctx: &Ctx) -> String {
+        ctx.t("info.sort")
+    }
 
     fn columns(&self, ctx: &Ctx) -> Vec<Column>;
     fn cells(&self, row: &Self::Row, ctx: &Ctx) -> Vec<Cell>;
@@ -466,14 +470,16 @@ pub fn thread_lines(
             .clone()
             .unwrap_or_else(|| ctx.t("audit.system"));
         let when = crate::office::format::when(m.created_at, ctx.now, ctx.locale);
+        // A system message in the reader's language (as stored when written before keys).
+        let body = crate::office::messages::message_text(m, ctx.locale);
         if m.is_internal {
             out.push(DetailLine::Styled(
                 format!("{when} {who}"),
-                format!("[{}] {}", ctx.t("detail.internal_note"), m.body),
+                format!("[{}] {body}", ctx.t("detail.internal_note")),
                 super::widgets::detail::Tone::Warning,
             ));
         } else {
-            out.push(DetailLine::Field(format!("{when} {who}"), m.body.clone()));
+            out.push(DetailLine::Field(format!("{when} {who}"), body));
         }
     }
 }

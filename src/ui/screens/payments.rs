@@ -14,7 +14,7 @@ use std::sync::Arc;
 use ratatui::layout::Constraint;
 
 use crate::domain::{Permission, sanitize_line};
-use crate::office::format;
+use crate::office::{format, words};
 use crate::store::escrows::PaymentRow;
 use crate::store::payments::Filter;
 use crate::ui::action::{Action, Declared, Verb};
@@ -106,7 +106,7 @@ fn payment_line(p: &PaymentRow, ctx: &Ctx) -> String {
         "{} · {} · {} {}",
         format::money(p.amount, &p.currency, ctx.locale),
         format::status("payment", &p.status, ctx.locale),
-        sanitize_line(&p.provider),
+        sanitize_line(&words::provider(&p.provider, ctx.locale)),
         sanitize_line(&p.provider_reference),
     )
 }
@@ -183,7 +183,7 @@ impl ListScreen for PaymentsScreen {
                 status_tone(&r.status).style(ctx.theme),
             ),
             format::money(r.amount, &r.currency, l).into(),
-            r.provider.clone().into(),
+            words::provider(&r.provider, l).into(),
             r.provider_reference.clone().into(),
             r.escrow_id
                 .map(|e| format!("#{e}"))
@@ -215,7 +215,7 @@ impl ListScreen for PaymentsScreen {
                     "payments_view.direction",
                     format::status("payment_direction", &r.direction, l),
                 ),
-                ("escrow_view.provider", r.provider.clone()),
+                ("escrow_view.provider", words::provider(&r.provider, l)),
                 ("col.reference", r.provider_reference.clone()),
             ],
         ));
@@ -283,7 +283,10 @@ impl ListScreen for PaymentsScreen {
                     &[
                         ("id", &r.id.to_string()),
                         ("amount", &format::money(r.amount, &r.currency, locale)),
-                        ("provider", &sanitize_line(&r.provider)),
+                        (
+                            "provider",
+                            &sanitize_line(&words::provider(&r.provider, locale)),
+                        ),
                     ],
                 );
                 Some(vec![Effect::Prompt {

@@ -17,8 +17,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table};
 
 use crate::domain::{Permission, sanitize_line};
-use crate::office::format;
 use crate::office::payout_file::Owed;
+use crate::office::{format, words};
 use crate::service::ServiceError;
 use crate::store::payouts::{PayoutFilter, PayoutRow};
 use crate::store::{Anchor, Page};
@@ -186,7 +186,7 @@ impl ListScreen for PayoutsScreen {
             r.id.to_string().into(),
             format::when(r.created_at, ctx.now, l).into(),
             developer(r).into(),
-            r.provider.clone().into(),
+            words::provider(&r.provider, l).into(),
             format::money(r.amount, &r.currency, l).into(),
             styled(
                 format::status("payment", &r.status, l),
@@ -221,7 +221,7 @@ impl ListScreen for PayoutsScreen {
             ctx,
             [
                 ("col.developer", developer_id.unwrap_or_else(none)),
-                ("escrow_view.provider", r.provider.clone()),
+                ("escrow_view.provider", words::provider(&r.provider, l)),
                 ("col.reference", r.provider_reference.clone()),
                 ("ledger_view.batch", r.batch_id.clone().unwrap_or_else(none)),
             ],
@@ -399,8 +399,11 @@ impl ListScreen for PayoutsScreen {
         let rows = owed[..shown].iter().zip(&amounts).map(|(o, amount)| {
             let provider = o
                 .provider
-                .map(str::to_owned)
-                .or_else(|| o.payout_method.as_deref().map(sanitize_line))
+                .map(|p| words::provider(p, l))
+                .or_else(|| {
+                    let method = o.payout_method.as_deref()?;
+                    Some(sanitize_line(&format::status("payout", method, l)))
+                })
                 .unwrap_or_else(|| "—".into());
             Row::new([
                 Line::from(sanitize_line(&o.developer_name)),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ratatui::layout::Constraint;
 
 use crate::domain::{Locale, Permission, sanitize_line};
-use crate::office::{format, settings_form};
+use crate::office::{format, settings_form, words};
 use crate::service::{self, ServiceError};
 use crate::store::audit::AuditRow;
 use crate::store::settings::SettingRow;
@@ -37,6 +37,11 @@ pub struct SettingsScreen {
 
 fn key(s: &SettingRow) -> String {
     format!("{}.{}", s.group, s.name)
+}
+
+/// "Default commission rate": the setting in the staff member's words.
+fn label(s: &SettingRow, ctx: &Ctx) -> String {
+    words::setting(&s.group, &s.name, ctx.locale)
 }
 
 identified_by_id!(SettingRow);
@@ -98,9 +103,9 @@ impl ListScreen for SettingsScreen {
     }
     fn cells(&self, s: &SettingRow, ctx: &Ctx) -> Vec<Cell> {
         let name = if s.locked {
-            styled(format!("🔒 {}", key(s)), ctx.theme.muted)
+            styled(format!("🔒 {}", label(s, ctx)), ctx.theme.muted)
         } else {
-            key(s).into()
+            label(s, ctx).into()
         };
         vec![
             name,
@@ -108,13 +113,13 @@ impl ListScreen for SettingsScreen {
             format::when(s.updated_at, ctx.now, ctx.locale).into(),
         ]
     }
-    fn heading(&self, d: &Self::Detail, _ctx: &Ctx) -> String {
-        key(&d.setting)
+    fn heading(&self, d: &Self::Detail, ctx: &Ctx) -> String {
+        label(&d.setting, ctx)
     }
     fn body(&self, d: &SettingDetail, ctx: &Ctx) -> Vec<DetailLine> {
         let s = &d.setting;
         let pretty = serde_json::to_string_pretty(&s.payload).unwrap_or_default();
-        let mut out = vec![DetailLine::Field(ctx.t("settings.key"), key(s))];
+        let mut out = vec![DetailLine::Field(ctx.t("settings.key"), label(s, ctx))];
         if s.locked {
             out.push(DetailLine::Styled(
                 ctx.t("settings.locked"),
@@ -132,7 +137,25 @@ impl ListScreen for SettingsScreen {
         )));
         out.push(DetailLine::Section(ctx.t("settings.stored")));
         out.extend(pretty.lines().map(|l| DetailLine::Text(l.to_owned())));
-        super::audit::history_lines(&d.history, ctx, &mut out);
+        // Each value the setting had, as people read it (a rate as a percentage).
+        let read = |v: &serde_json::Value| {
+            let text = settings_form::display(&s.group, &s.name, v, ctx.locale);
+            serde_json::Value::String(text)
+        };
+        let history: Vec<AuditRow> = d
+            .history
+            .iter()
+            .map(|h| {
+                let mut h = h.clone();
+                for values in [&mut h.old_values, &mut h.new_values].into_iter().flatten() {
+                    if let Some(payload) = values.get_mut("payload") {
+                        *payload = read(payload);
+                    }
+                }
+                h
+            })
+            .collect();
+        super::audit::history_lines(&history, ctx, &mut out);
         out
     }
     fn reference(&self, s: &SettingRow) -> String {
@@ -163,7 +186,10 @@ impl ListScreen for SettingsScreen {
         let (group, name, locale) = (s.group.clone(), s.name.clone(), ctx.locale);
         let current = s.payload.clone();
         Some(vec![Effect::Prompt {
-            title: ctx.ta("settings.edit_title", &[("key", &sanitize_line(&key(s)))]),
+            title: ctx.ta(
+                "settings.edit_title",
+                &[("key", &sanitize_line(&label(s, ctx)))],
+            ),
             text: settings_form::editable(&s.group, &s.name, &s.payload, locale),
             submit: Arc::new(move |typed| {
                 update(group.clone(), name.clone(), typed, current.clone(), locale)
@@ -186,7 +212,7 @@ fn update(
     Job::write(move |db, actor, origin| async move {
         let value = settings_form::read(&group, &name, &typed, &current)?;
         service::settings::update(&db, &actor, &origin, &group, &name, value).await?;
-        let key = format!("{group}.{name}");
+        let key = words::setting(&group, &name, locale);
         Ok(Done::say(locale, "toast.setting_updated", &[("key", &key)]))
     })
 }

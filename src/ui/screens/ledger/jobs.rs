@@ -3,8 +3,8 @@
 //! of the whole ledger, each shown in a picker (choosing a line shows it whole in a toast).
 
 use crate::domain::{Locale, sanitize_line};
-use crate::office::format;
 use crate::office::messages::plural;
+use crate::office::{format, words};
 use crate::service::ServiceError;
 use crate::store::Conn;
 use crate::store::escrows::{EscrowRow, TransferRow};
@@ -61,8 +61,12 @@ pub fn rule_word(rule: &str, locale: Locale) -> String {
 pub fn account_lines(a: &AccountRow, locale: Locale) -> [String; 2] {
     let m = |v: i64| format::money(v, &a.currency, locale);
     let name = match a.kind == a.code {
-        true => sanitize_line(&a.code),
-        false => format!("{} ({})", sanitize_line(&a.code), sanitize_line(&a.kind)),
+        true => words::account(&a.code, locale),
+        false => format!(
+            "{} ({})",
+            sanitize_line(&a.code),
+            words::account(&a.kind, locale)
+        ),
     };
     let first = tr(
         locale,
@@ -112,11 +116,7 @@ pub fn accounts(locale: Locale) -> Job {
 
 /// A check's name in words.
 fn check_word(check: &str, locale: Locale) -> String {
-    let key = format!("ledger_view.check_{check}");
-    match tr(locale, &key, &[]) {
-        t if t == key => check.replace('_', " "),
-        t => t,
-    }
+    words::check(check, locale)
 }
 
 /// `office::escrow::verify` over the whole ledger: each check ✓ or ✕ with its count of

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::domain::statement::FORMATS;
 use crate::domain::{Locale, sanitize_line};
 use crate::office::format;
+use crate::office::messages::plural;
 use crate::office::reconcile::{Entry, Outcome, ReconcileError, reconcile_stream};
 use crate::service::{self, ServiceError};
 use crate::store::Conn;
@@ -41,12 +42,15 @@ pub async fn detail(c: &mut impl Conn, id: i64) -> Result<PaymentDetail, Service
     Ok(PaymentDetail { row, escrow, batch })
 }
 
-/// "payment #12 (1 065 000 XOF, orange_money)": what the questions and toasts name.
+/// "payment #12 (1 065 000 XOF, Orange Money)": what the questions and toasts name.
 fn naming(r: &PaymentRow, locale: Locale) -> [(&'static str, String); 4] {
     [
         ("id", r.id.to_string()),
         ("amount", format::money(r.amount, &r.currency, locale)),
-        ("provider", sanitize_line(&r.provider)),
+        (
+            "provider",
+            sanitize_line(&crate::office::words::provider(&r.provider, locale)),
+        ),
         (
             "direction",
             format::status("payment_direction", &r.direction, locale),
@@ -152,16 +156,17 @@ pub fn reconcile_start(data_dir: Option<&Path>, locale: Locale) -> Effect {
                 .filter(|p| p.exists())
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
+            let name = crate::office::words::provider(provider, locale);
             let prompt = Effect::Prompt {
                 title: tr(
                     locale,
                     "payments_view.statement_file",
-                    &[("provider", provider)],
+                    &[("provider", &name)],
                 ),
                 text: suggested,
                 submit: Arc::new(move |typed| reconcile_step(provider, typed, locale)),
             };
-            (provider.to_string(), prompt)
+            (name, prompt)
         })
         .collect();
     Effect::Pick {
@@ -218,16 +223,17 @@ pub fn reconcile_step(provider: &'static str, path: String, locale: Locale) -> J
             );
             options.push((text.clone(), Effect::Toast(text)));
         }
+        let count = |key: &str, n: usize| {
+            let key = format!("cli_payment.{key}");
+            plural(locale, &key, n, &[("n", &n.to_string())])
+        };
         if report.unreadable_not_listed > 0 {
-            let text = format!(
-                "⚠ … +{} {}",
-                report.unreadable_not_listed,
-                tr(locale, "cli_payment.unreadable_lines", &[])
-            );
+            let more = count("count.unreadable", report.unreadable_not_listed);
+            let text = format!("⚠ … +{more}");
             options.push((text.clone(), Effect::Toast(text)));
         }
         let matched = report.count(&Outcome::Matched);
-        let text = format!("✓ {matched} {}", tr(locale, "cli_payment.matched", &[]));
+        let text = format!("✓ {}", count("count.matched", matched));
         options.push((text.clone(), Effect::Toast(text)));
         let key = match report.reconciles() {
             true => "payments_view.report_reconciles",
@@ -238,9 +244,12 @@ pub fn reconcile_step(provider: &'static str, path: String, locale: Locale) -> J
             locale,
             key,
             &[
-                ("provider", provider),
-                ("lines", &report.lines.to_string()),
-                ("matched", &matched.to_string()),
+                (
+                    "provider",
+                    &crate::office::words::provider(provider, locale),
+                ),
+                ("lines", &count("lines_count", report.lines)),
+                ("matched", &count("count.matched", matched)),
                 ("mismatches", &mismatches.to_string()),
             ],
         );

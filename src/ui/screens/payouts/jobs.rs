@@ -91,7 +91,10 @@ pub fn mark_sent(r: &PayoutRow, locale: Locale) -> Effect {
                 "developer",
                 &sanitize_line(r.developer_name.as_deref().unwrap_or("—")),
             ),
-            ("provider", &sanitize_line(&r.provider)),
+            (
+                "provider",
+                &sanitize_line(&crate::office::words::provider(&r.provider, locale)),
+            ),
         ],
     );
     let row = as_payment(r);
@@ -130,7 +133,8 @@ pub fn pick_provider(dir: Option<PathBuf>, locale: Locale) -> Job {
                 .cloned()
                 .collect();
             let parts: Vec<String> = of.iter().map(|p| payouts_and_total(p, locale)).collect();
-            let label = format!("{provider} · {}", parts.join(" · "));
+            let name = crate::office::words::provider(provider, locale);
+            let label = format!("{name} · {}", parts.join(" · "));
             let next = match of.len() {
                 1 => confirm(provider, &of[0], dir.clone(), locale),
                 _ => pick_currency(provider, &of, dir.clone(), locale),
@@ -163,7 +167,10 @@ fn pick_currency(
         title: tr(
             locale,
             "payouts_view.pick_currency",
-            &[("provider", provider)],
+            &[(
+                "provider",
+                &crate::office::words::provider(provider, locale),
+            )],
         ),
         options,
     }
@@ -186,7 +193,10 @@ fn confirm(
         locale,
         "payouts_view.batch_question",
         &[
-            ("provider", provider),
+            (
+                "provider",
+                &crate::office::words::provider(provider, locale),
+            ),
             ("currency", &chosen.currency),
             (
                 "payouts",
@@ -215,7 +225,10 @@ fn create(provider: &'static str, currency: String, dir: Option<PathBuf>, locale
             return Ok(Done::say(
                 locale,
                 "payouts_view.nothing_batched",
-                &[("provider", provider)],
+                &[(
+                    "provider",
+                    &crate::office::words::provider(provider, locale),
+                )],
             ));
         }
         let n = payouts.len().to_string();
