@@ -10,6 +10,7 @@ use obryl::domain::{Currency, Locale};
 use obryl::office::analytics::{self, YearMonth};
 use obryl::office::format::money;
 use obryl::store::Db;
+use obryl::ui::popup::Popup;
 use obryl::ui::screens::TabId;
 
 async fn open(db: &Db, email: &str) -> Harness {
@@ -84,17 +85,55 @@ async fn finance_reads_the_months_and_opens_a_months_paid_commissions() {
 }
 
 #[tokio::test]
-async fn s_switches_the_currency_and_never_mixes_two() {
+async fn s_offers_the_currencies_with_figures_and_never_mixes_two() {
     let (db, _dir) = demo_db().await;
     let mut h = open(&db, "finance@obryl.test").await;
     h.pump_until("the months", |app| {
         !app.screens.dashboard.list.rows.is_empty()
     })
     .await;
-    let first = h.app.screens.dashboard.currency;
+    let end = h.app.screens.dashboard.end;
+    let all = analytics::money_and_counts(&mut db.clone(), end.plus(-11), end, None)
+        .await
+        .unwrap();
+    let mut with_money: Vec<String> = all
+        .iter()
+        .filter(|r| r.collected + r.released + r.commission + r.refunded != 0)
+        .map(|r| r.currency.clone())
+        .collect();
+    with_money.sort();
+    with_money.dedup();
+    assert!(with_money.len() > 1 && with_money.len() < Currency::ALL.len());
     h.char('s').await;
+    h.pump_until("the currencies", |app| {
+        matches!(
+            &app.popup,
+            Some(Popup::Picker {
+                options: Some(_),
+                ..
+            })
+        )
+    })
+    .await;
+    let Some(Popup::Picker {
+        options: Some(options),
+        ..
+    }) = &h.app.popup
+    else {
+        unreachable!()
+    };
+    let offered: Vec<String> = options.iter().map(|(o, _)| o.clone()).collect();
+    assert_eq!(offered, with_money, "only currencies with figures");
+    let first = h.app.screens.dashboard.currency;
+    let other = offered.iter().position(|c| c != first.code()).unwrap();
+    for _ in 0..other {
+        h.key(KeyCode::Down).await;
+    }
+    h.key(KeyCode::Enter).await;
+    let chosen = offered[other].clone();
     h.pump_until("the other currency", move |app| {
-        app.screens.dashboard.currency != first
+        app.screens.dashboard.currency.code() == chosen
+            && !app.screens.dashboard.list.rows.is_empty()
             && app
                 .screens
                 .dashboard
@@ -104,8 +143,46 @@ async fn s_switches_the_currency_and_never_mixes_two() {
                 .all(|r| r.currency == app.screens.dashboard.currency.code())
     })
     .await;
-    assert_ne!(h.app.screens.dashboard.currency, first);
-    assert!(Currency::ALL.contains(&h.app.screens.dashboard.currency));
+    let text = h.render(160, 45);
+    assert!(
+        text.contains(&format!("filter: currency:{}", offered[other])),
+        "{text}"
+    );
+    assert!(text.contains(" · period: "), "{text}");
+}
+
+#[tokio::test]
+async fn no_later_month_and_no_filter_it_cannot_use() {
+    let (db, _dir) = demo_db().await;
+    let mut h = open(&db, "finance@obryl.test").await;
+    h.pump_until("the months", |app| {
+        !app.screens.dashboard.list.rows.is_empty()
+    })
+    .await;
+    let end = h.app.screens.dashboard.end;
+    h.char(']').await;
+    assert_eq!(h.app.screens.dashboard.end, end, "no month after this one");
+    assert!(
+        h.app
+            .toast
+            .take()
+            .is_some_and(|t| t.text.contains("current month"))
+    );
+    h.char('/').await;
+    h.type_text("2026-1").await;
+    h.key(KeyCode::Enter).await;
+    let said = h.app.last_error.clone().unwrap_or_default();
+    assert!(
+        said.contains("2026-1"),
+        "the unusable text is named: {said}"
+    );
+    assert!(
+        matches!(h.app.popup, Some(Popup::Filter { .. })),
+        "the bar stays open"
+    );
+    h.key(KeyCode::Esc).await;
+    let text = h.render(160, 45);
+    assert!(text.contains("Projects done/new"), "{text}");
 }
 
 #[tokio::test]

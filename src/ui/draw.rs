@@ -222,7 +222,7 @@ impl App {
                 " {}: {} · {}: {} · {}{}{}",
                 ctx.t("info.filter"),
                 sanitize_line(&filter),
-                ctx.t("info.sort"),
+                s.sort_word(ctx),
                 s.sort_label(ctx),
                 s.position_label(),
                 summary,

@@ -132,12 +132,17 @@ impl ListScreen for DashboardScreen {
             Ok::<_, ServiceError>((id, MonthPanels { row, top, weeks }))
         }))
     }
-    fn set_filter(&mut self, raw: &str, _p: &ParsedFilter, _ctx: &Ctx) {
+    /// The one thing the dashboard is filtered by: its currency (`currency:EUR`); anything
+    /// else is said to be unusable, never ignored.
+    fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
+        if let Some(c) = super::currency_value(p).and_then(|c| Currency::parse(&c).ok()) {
+            self.currency = c;
+        }
+        p.refuse_text();
     }
-    /// `s` switches the currency: two currencies are never summed.
-    fn cycle_sort(&mut self, back: bool) {
-        self.currency = super::cycle(Currency::ALL, self.currency, back);
+    fn sort_word(&self, ctx: &Ctx) -> String {
+        ctx.t("dashboard.period_word")
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
         ctx.ta(
@@ -159,12 +164,15 @@ impl ListScreen for DashboardScreen {
             Column::new(ctx.t("dashboard.refunded"), Constraint::Length(12))
                 .right()
                 .optional(),
-            Column::new(ctx.t("dashboard.projects"), Constraint::Length(9))
+            Column::new(ctx.t("dashboard.projects_done_new"), Constraint::Length(9))
                 .right()
                 .optional(),
-            Column::new(ctx.t("dashboard.tickets"), Constraint::Length(9))
-                .right()
-                .optional(),
+            Column::new(
+                ctx.t("dashboard.tickets_solved_opened"),
+                Constraint::Length(9),
+            )
+            .right()
+            .optional(),
         ]
     }
     fn cells(&self, r: &MonthRow, ctx: &Ctx) -> Vec<Cell> {
@@ -286,13 +294,42 @@ impl ListScreen for DashboardScreen {
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         (action == Action::Open).then(|| ctx.t("dashboard.open_paid"))
     }
-    fn act(&mut self, action: Action, _ctx: &Ctx) -> Option<Vec<Effect>> {
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
         let step = match action {
             Action::Screen(PREVIOUS_MONTHS) => -1,
+            Action::Screen(NEXT_MONTHS) if self.end >= YearMonth::of(ctx.now) => {
+                // No month after this one has figures yet.
+                return Some(vec![Effect::Refuse(ctx.t("dashboard.no_later"))]);
+            }
             Action::Screen(NEXT_MONTHS) => 1,
+            // The currencies that have figures in these months, to choose from.
             Action::Screen(SWITCH_CURRENCY) => {
-                self.cycle_sort(false);
-                return Some(vec![Effect::Reload]);
+                let (from, to, locale) = (self.start(), self.end, ctx.locale);
+                return Some(vec![Effect::Choose(Job::new(
+                    move |mut db, _| async move {
+                        let rows = analytics::money_and_counts(&mut db, from, to, None).await?;
+                        let with_money: std::collections::BTreeSet<String> = rows
+                            .into_iter()
+                            .filter(|r| r.collected + r.released + r.commission + r.refunded != 0)
+                            .map(|r| r.currency)
+                            .collect();
+                        let options = with_money
+                            .into_iter()
+                            .map(|c| {
+                                let filter = format!("currency:{c}");
+                                (
+                                    c,
+                                    Effect::Visit {
+                                        tab: TabId::Dashboard,
+                                        filter,
+                                    },
+                                )
+                            })
+                            .collect();
+                        let title = crate::tr(locale, "dashboard.currencies", &[]);
+                        Ok::<_, ServiceError>(super::Choices { title, options })
+                    },
+                ))]);
             }
             // The tickets whose SLA breached that month.
             Action::Screen(BREACHED_TICKETS) => {

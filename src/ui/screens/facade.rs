@@ -71,6 +71,7 @@ pub trait Screen {
     fn set_filter(&mut self, raw: &str, parsed: &ParsedFilter, ctx: &Ctx);
     fn cycle_sort(&mut self, back: bool);
     fn sort_label(&self, ctx: &Ctx) -> String;
+    fn sort_word(&self, ctx: &Ctx) -> String;
 
     // Actions and live updates.
     /// The screen's own actions as it declares them (`ListScreen::ACTIONS`).
@@ -244,6 +245,9 @@ impl<S: ListScreen> Screen for S {
     }
     fn sort_label(&self, ctx: &Ctx) -> String {
         ListScreen::sort_label(self, ctx)
+    }
+    fn sort_word(&self, ctx: &Ctx) -> String {
+        ListScreen::sort_word(self, ctx)
     }
 
     fn actions(&self, ctx: &Ctx) -> Vec<Action> {

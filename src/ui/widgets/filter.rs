@@ -78,6 +78,24 @@ impl ParsedFilter {
         self.values(names).into_iter().next()
     }
 
+    /// Free text, on a screen that searches no text: reported, never dropped silently.
+    pub fn refuse_text(&self) {
+        if self.text.is_empty() {
+            return;
+        }
+        let known = self
+            .asked
+            .borrow()
+            .iter()
+            .filter(|f| *f != "is")
+            .cloned()
+            .collect();
+        self.problems.borrow_mut().push(Problem {
+            term: self.text.clone(),
+            expects: Expects::Field(known),
+        });
+    }
+
     fn complain(&self, names: &[&str], value: &str, expects: Expects) {
         let field = self
             .terms
