@@ -504,3 +504,70 @@ async fn last_used_at_is_written_once_a_minute() {
         );
     });
 }
+
+/// The staff's list keeps revoked tokens, marked with when and by whom, in id order with the
+/// live ones, whichever way it is paged; the revoked token's detail is found too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoked_tokens_are_listed_marked_in_order_with_the_live_ones() {
+    use obryl::store::{Anchor, Cursor};
+    on_both!(|db| {
+        world(&db).await;
+        let admin = admin(&db).await;
+        let mut ids = Vec::new();
+        for _ in 0..4 {
+            ids.push(token(&db, &admin, &["projects:read"]).await.0);
+        }
+        for id in [ids[1], ids[2]] {
+            tokens::revoke(&db, &admin, &Origin::cli(), id)
+                .await
+                .unwrap();
+        }
+        let newest_first: Vec<i64> = ids.iter().rev().copied().collect();
+        // One row at a time, forwards from the first and backwards from the last.
+        let mut seen = Vec::new();
+        let mut anchor = Anchor::First;
+        loop {
+            let page = tokens::list_with_revoked(&db, &admin, &anchor, 1)
+                .await
+                .unwrap();
+            let Some(row) = page.rows.first() else { break };
+            seen.push(row.id);
+            let revoked = [ids[1], ids[2]].contains(&row.id);
+            assert_eq!(row.revoked_at.is_some(), revoked, "{row:?}");
+            assert_eq!(row.revoked_by.is_some(), revoked, "{row:?}");
+            assert_eq!(row.owner_name.as_deref(), Some("Awa Diop"), "{row:?}");
+            assert_eq!(
+                obryl::domain::api_token::stored_abilities(row.abilities.as_deref()),
+                ["projects:read"]
+            );
+            if !page.has_after {
+                break;
+            }
+            anchor = Anchor::After(Cursor::id(row.id));
+        }
+        assert_eq!(seen, newest_first);
+        let mut back = Vec::new();
+        let mut anchor = Anchor::Last;
+        loop {
+            let page = tokens::list_with_revoked(&db, &admin, &anchor, 1)
+                .await
+                .unwrap();
+            let Some(row) = page.rows.first() else { break };
+            back.push(row.id);
+            if !page.has_before {
+                break;
+            }
+            anchor = Anchor::Before(Cursor::id(row.id));
+        }
+        back.reverse();
+        assert_eq!(back, newest_first);
+        let gone = obryl::store::tokens::find_any(&mut db.clone(), ids[1])
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(gone.revoked_at.is_some() && gone.expires_at.is_some());
+        // The token check and the CLI's list still know only the live ones.
+        let live = tokens::list(&db, &admin, &Anchor::First, 10).await.unwrap();
+        assert_eq!(live.rows.len(), 2);
+    });
+}

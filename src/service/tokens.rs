@@ -193,6 +193,19 @@ pub async fn list(db: &Db, actor: &Actor, anchor: &Anchor, limit: u64) -> Result
     Ok(store::tokens::page(&mut c, &Filter::default(), anchor, limit).await?)
 }
 
+/// Every token, newest first, and the ones revoked here, marked (`revoked_at`, `revoked_by`):
+/// what the staff's view lists (never a hash).
+pub async fn list_with_revoked(
+    db: &Db,
+    actor: &Actor,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<TokenRow>> {
+    access::authorize(db, actor, UseCase::TokenManage).await?;
+    let mut c = db.clone();
+    Ok(store::tokens::page_with_revoked(&mut c, anchor, limit).await?)
+}
+
 /// A presented token that checked out: which token, and what it may do.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bearer {
@@ -312,6 +325,8 @@ mod tests {
                 last_used_at: None,
                 expires_at: None,
                 created_at: None,
+                revoked_at: None,
+                revoked_by: None,
             },
         };
         assert!(!format!("{created:?}").contains("secretsecret"));

@@ -399,11 +399,14 @@ pub async fn record(
             s.2 += 1;
         }
     }
+    let endpoints: Vec<i64> = streaks.iter().map(|s| s.0).collect();
     for (endpoint, reset, failed) in streaks {
         if reset || failed > 0 {
             super::webhooks::add_to_streak(tx, endpoint, reset, failed).await?;
         }
     }
+    // Open deliveries logs follow the attempts as they land.
+    super::delivery_watch::announce(tx, &endpoints).await?;
     Ok(recorded)
 }
 

@@ -1,6 +1,7 @@
 //! The change feed: other writers' changes, as they happen. PostgreSQL pushes them through
-//! LISTEN obryl_events (fed by triggers, so any program's writes are seen); SQLite is polled
-//! cheaply (the highest audit id and notification rowid).
+//! LISTEN obryl_events (fed by triggers, so any program's writes are seen, and by the worker
+//! for delivery attempts); SQLite is polled cheaply (the highest audit id and notification
+//! rowid, and the deliveries marker of delivery_watch.rs).
 
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::{Db, audit};
+use super::{Db, audit, delivery_watch};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
@@ -21,6 +22,11 @@ pub enum Change {
     },
     Notification {
         user_id: i64,
+    },
+    /// Webhook delivery attempts landed (or were queued): to this endpoint, or, None, to some
+    /// endpoint (a poller cannot tell which). Bookkeeping, not audited, so announced apart.
+    Deliveries {
+        endpoint_id: Option<i64>,
     },
     /// The feed lost or regained its connection. `live: true` is also sent once when the feed
     /// is ready (PostgreSQL: listening; SQLite: its starting point taken), so a caller can wait
@@ -51,6 +57,9 @@ fn parse(payload: &str) -> Option<Change> {
         }),
         "notifications" => Some(Change::Notification {
             user_id: p.notifiable_id?,
+        }),
+        "webhook_deliveries" => Some(Change::Deliveries {
+            endpoint_id: p.id.as_i64(),
         }),
         _ => None,
     }
@@ -144,10 +153,12 @@ pub async fn run(
     }
 }
 
-/// Where a poller starts: the newest audit row and notification when it was started.
+/// Where a poller starts: the newest audit row and notification, and the deliveries marker,
+/// when it was started.
 struct PollStart {
     audit: i64,
     notification: i64,
+    deliveries: (i64, i64),
 }
 
 impl PollStart {
@@ -155,6 +166,7 @@ impl PollStart {
         PollStart {
             audit: audit::max_id(&mut db.clone()).await.unwrap_or(0),
             notification: max_notification_rowid(db).await.unwrap_or(0),
+            deliveries: delivery_watch::marker(db).await.unwrap_or_default(),
         }
     }
 }
@@ -169,6 +181,7 @@ async fn poll_sqlite(
     let mut conn = db.clone();
     let mut last_audit = from.audit;
     let mut last_notification = from.notification;
+    let mut last_deliveries = from.deliveries;
     let mut live = true;
     if out.send(Change::Connection { live: true }).is_err() {
         return;
@@ -215,6 +228,14 @@ async fn poll_sqlite(
                 return;
             }
         }
+        if let Ok(marker) = delivery_watch::marker(&db).await
+            && marker != last_deliveries
+        {
+            last_deliveries = marker;
+            if out.send(Change::Deliveries { endpoint_id: None }).is_err() {
+                return;
+            }
+        }
     }
 }
 
@@ -250,6 +271,12 @@ mod tests {
         assert_eq!(
             parse(r#"{"table":"notifications","id":"x","notifiable_id":4}"#),
             Some(Change::Notification { user_id: 4 })
+        );
+        assert_eq!(
+            parse(r#"{"table":"webhook_deliveries","id":4}"#),
+            Some(Change::Deliveries {
+                endpoint_id: Some(4)
+            })
         );
         assert_eq!(parse("not json"), None);
     }

@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod commissions;
 pub mod content;
 pub mod deliveries;
+pub mod delivery_watch;
 pub mod escrows;
 pub mod feed;
 pub mod jobs;

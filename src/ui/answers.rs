@@ -246,6 +246,18 @@ impl App {
                     self.last_error = Some(self.t("status.reconnecting"));
                 }
             }
+            Change::Deliveries { .. } => {
+                // Attempts are not audited: the deliveries log follows them apart.
+                let tab = TabId::Webhooks;
+                if self.session.actor.is_some() && self.screens.get(tab).loaded_once() {
+                    match tab == self.tab {
+                        true => self.refresh_tab(tab),
+                        false => {
+                            self.stale.insert(tab);
+                        }
+                    }
+                }
+            }
             Change::Notification { user_id } => {
                 if user_id == 0 || self.session.actor.as_ref().is_some_and(|a| a.id == user_id) {
                     self.send(Pane::Unread, Fill::Append, common::unread());

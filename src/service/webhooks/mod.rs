@@ -55,27 +55,16 @@ struct Checked {
     event_types: Vec<String>,
 }
 
-async fn check(input: &EndpointInput<'_>, policy: &Policy) -> Result<Checked> {
-    let dest = url::checked(input.url, policy).await?;
-    let description = match input.description.map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) if d.len() > DESCRIPTION_MAX_BYTES => {
-            return Err(DomainError::TextTooLong {
-                field: "description",
-                max_bytes: DESCRIPTION_MAX_BYTES,
-                actual: d.len(),
-            }
-            .into());
-        }
-        Some(d) if d.contains(['\n', '\r']) => {
-            return Err(ServiceError::Invalid {
-                field: "description",
-                message: crate::service::Said::new("one_line"),
-            });
-        }
-        other => other.map(str::to_owned),
-    };
-    let mut event_types: Vec<String> = input
-        .event_types
+/// Checks a URL as [`add`] and [`edit`] do (the rules, then the addresses its name resolves
+/// to now), so a form can refuse it at its own field before the rest is asked.
+pub async fn check_url(url: &str, policy: &Policy) -> Result<()> {
+    url::checked(url, policy).await.map(|_| ())
+}
+
+/// Event types as typed, checked as [`add`] and [`edit`] check them: trimmed, sorted, once
+/// each, at least one, every one known; `*` alone stands for all.
+pub fn event_types(typed: &[String]) -> Result<Vec<String>> {
+    let mut event_types: Vec<String> = typed
         .iter()
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
@@ -97,6 +86,29 @@ async fn check(input: &EndpointInput<'_>, policy: &Policy) -> Result<Checked> {
     if event_types.iter().any(|t| t == webhook::ALL_TYPES) {
         event_types = vec![webhook::ALL_TYPES.to_owned()];
     }
+    Ok(event_types)
+}
+
+async fn check(input: &EndpointInput<'_>, policy: &Policy) -> Result<Checked> {
+    let dest = url::checked(input.url, policy).await?;
+    let description = match input.description.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) if d.len() > DESCRIPTION_MAX_BYTES => {
+            return Err(DomainError::TextTooLong {
+                field: "description",
+                max_bytes: DESCRIPTION_MAX_BYTES,
+                actual: d.len(),
+            }
+            .into());
+        }
+        Some(d) if d.contains(['\n', '\r']) => {
+            return Err(ServiceError::Invalid {
+                field: "description",
+                message: crate::service::Said::new("one_line"),
+            });
+        }
+        other => other.map(str::to_owned),
+    };
+    let event_types = event_types(input.event_types)?;
     Ok(Checked {
         url: dest.url,
         description,

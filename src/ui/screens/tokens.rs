@@ -1,7 +1,9 @@
 //! API tokens (a view, `:tokens`, permission api_tokens.manage): the partners' tokens, newest
-//! first, with their abilities, owner, expiry and last use — never their secret. `N` creates
-//! one (its name, its abilities, its lifetime in days), and the token `ID|plaintext` is shown
-//! once in a popup that stays until dismissed; `O` revokes one after a confirmation naming it.
+//! first, with their abilities, owner, expiry and last use — never their secret. A token that
+//! no longer works stays listed and says why, in the same column: expired, or revoked (when and
+//! by whom in its detail). `N` creates one (its name, its abilities, its lifetime in days), and
+//! the token `ID|plaintext` is shown once in a popup that stays until dismissed; `O` revokes a
+//! live one after a confirmation naming it.
 
 use std::sync::Arc;
 
@@ -42,9 +44,10 @@ fn abilities(r: &TokenRow) -> String {
     stored_abilities(r.abilities.as_deref()).join(", ")
 }
 
-/// "expires in 12 days", "expired", "never".
+/// Where a token stands, in the expiry column: "revoked", "expired", its expiry, "never".
 fn expiry(r: &TokenRow, ctx: &Ctx) -> (String, Tone) {
     match r.expires_at {
+        _ if r.revoked_at.is_some() => (ctx.t("tokens_view.revoked"), Tone::Danger),
         None => (ctx.t("tokens_view.never"), Tone::Muted),
         Some(at) if at <= ctx.now => (ctx.t("tokens_view.expired"), Tone::Danger),
         Some(at) => (format::absolute(Some(at), ctx.locale), Tone::Plain),
@@ -53,7 +56,7 @@ fn expiry(r: &TokenRow, ctx: &Ctx) -> (String, Tone) {
 
 /// A token with its history.
 async fn detail(c: &mut impl Conn, id: i64) -> Result<TokenDetail, ServiceError> {
-    let token = super::found(crate::store::tokens::find(c, id).await?, "token", id)?;
+    let token = super::found(crate::store::tokens::find_any(c, id).await?, "token", id)?;
     let history = crate::store::audit::history(c, "api_token", id, 30).await?;
     Ok(TokenDetail { token, history })
 }
@@ -74,7 +77,7 @@ impl ListScreen for TokensScreen {
 
     fn request(&self, anchor: Anchor, limit: u64) -> Job {
         Job::new(move |db, actor| async move {
-            service::tokens::list(&db, &actor, &anchor, limit).await
+            service::tokens::list_with_revoked(&db, &actor, &anchor, limit).await
         })
     }
     fn cursor(&self, row: &TokenRow) -> Cursor {
@@ -95,10 +98,12 @@ impl ListScreen for TokensScreen {
     }
     fn cells(&self, r: &TokenRow, ctx: &Ctx) -> Vec<Cell> {
         let (expires, tone) = expiry(r, ctx);
-        let used = r
-            .last_used_at
-            .map(|t| format::when(Some(t), ctx.now, ctx.locale))
-            .unwrap_or_else(|| ctx.t("tokens_view.never"));
+        let used = match (r.last_used_at, r.revoked_at) {
+            (Some(t), _) => format::when(Some(t), ctx.now, ctx.locale),
+            // A revoked token's row is gone, and its last use with it.
+            (None, Some(_)) => "—".into(),
+            (None, None) => ctx.t("tokens_view.never"),
+        };
         vec![
             r.id.to_string().into(),
             r.name.clone().into(),
@@ -130,15 +135,48 @@ impl ListScreen for TokensScreen {
                 ctx.t("tokens_view.created"),
                 format::absolute(r.created_at, l),
             ),
-            DetailLine::Styled(ctx.t("tokens_view.expires"), expires, tone),
+        ];
+        match r.revoked_at {
+            // Revoked: when and by whom, and the expiry it had.
+            Some(at) => {
+                let by = r
+                    .revoked_by
+                    .clone()
+                    .unwrap_or_else(|| ctx.t("audit.system"));
+                out.push(DetailLine::Styled(
+                    ctx.t("tokens_view.revoked_at"),
+                    ctx.ta(
+                        "tokens_view.revoked_by",
+                        &[("at", &format::absolute(Some(at), l)), ("who", &by)],
+                    ),
+                    Tone::Danger,
+                ));
+                let had = match r.expires_at {
+                    Some(t) => format::absolute(Some(t), l),
+                    None => ctx.t("tokens_view.never"),
+                };
+                out.push(DetailLine::Field(ctx.t("tokens_view.expires"), had));
+            }
+            None => out.push(DetailLine::Styled(
+                ctx.t("tokens_view.expires"),
+                expires,
+                tone,
+            )),
+        }
+        out.extend([
             DetailLine::Field(
                 ctx.t("tokens_view.last_used"),
-                r.last_used_at
-                    .map(|t| format::absolute(Some(t), l))
-                    .unwrap_or_else(|| ctx.t("tokens_view.never")),
+                match (r.last_used_at, r.revoked_at) {
+                    (Some(t), _) => format::absolute(Some(t), l),
+                    (None, Some(_)) => "—".into(),
+                    (None, None) => ctx.t("tokens_view.never"),
+                },
             ),
-            DetailLine::Text(ctx.t("tokens_view.secret_note")),
-        ];
+            DetailLine::Text(ctx.t(match r.revoked_at {
+                Some(_) => "tokens_view.revoked_note",
+                None => "tokens_view.secret_note",
+            })),
+        ]);
         super::audit::history_lines(&d.history, ctx, &mut out);
         out
     }
@@ -156,7 +194,8 @@ impl ListScreen for TokensScreen {
         let mut out = Vec::new();
         if ctx.may(Permission::ApiTokensManage) {
             out.push(Action::Screen(CREATE));
-            if self.list.current().is_some() {
+            // A revoked token has nothing left to revoke.
+            if self.list.current().is_some_and(|r| r.revoked_at.is_none()) {
                 out.push(Action::Screen(SWITCH_OFF));
             }
         }
@@ -171,6 +210,12 @@ impl ListScreen for TokensScreen {
             Action::Screen(CREATE) => Some(vec![ask_name(locale)]),
             Action::Screen(SWITCH_OFF) => {
                 let r = self.list.current()?;
+                if r.revoked_at.is_some() {
+                    let id = r.id.to_string();
+                    return Some(vec![Effect::Refuse(
+                        ctx.ta("tokens_view.already_revoked", &[("id", &id)]),
+                    )]);
+                }
                 let (id, name) = (r.id, sanitize_line(&r.name));
                 let question = ctx.ta(
                     "tokens_view.revoke_question",

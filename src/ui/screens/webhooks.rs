@@ -5,9 +5,13 @@
 //! history. `N` adds an endpoint (its URL, then its event types; the signing secret is shown
 //! once), `w` edits its event types, `O` disables or enables it, `Z` rotates its secret (the
 //! old one keeps signing for the configured overlap), `T` sends it a test event, `V` replays
-//! one failed delivery or every failed one since a time.
+//! one failed delivery or every failed one since a time. Above the list, whether a worker is
+//! delivering (worker.rs), read with every window of the list; the deliveries log follows
+//! attempts as they land (the change feed's `Deliveries`).
 
-use ratatui::layout::Constraint;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
 
 use crate::domain::webhook::Policy;
 use crate::domain::{Permission, sanitize_line};
@@ -15,16 +19,21 @@ use crate::office::format;
 use crate::service::ServiceError;
 use crate::store::audit::AuditRow;
 use crate::store::deliveries::DeliveryRow;
+use crate::store::delivery_watch::Pulse;
 use crate::store::webhooks::{EndpointRow, Filter};
-use crate::store::{Anchor, Conn};
+use crate::store::{Anchor, Conn, Page};
 use crate::ui::action::{Action, Declared};
+use crate::ui::data::{Job, Typed};
 use crate::ui::widgets::detail::{DetailLine, Tone};
 use crate::ui::widgets::filter::ParsedFilter;
-use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
+use crate::ui::widgets::virtual_table::{Cell, Column, Fill, ListView, identified_by_id, styled};
 
 use super::{Ctx, DetailState, Effect, ListScreen, TabId, status_values};
 
 pub mod jobs;
+pub mod worker;
+
+use worker::Delivery;
 
 const STATUSES: [&str; 3] = ["active", "paused", "disabled"];
 /// Attempts the detail shows, newest first.
@@ -42,7 +51,16 @@ pub struct WebhooksScreen {
     pub detail: DetailState<EndpointDetail>,
     pub filter: Filter,
     pub filter_raw: String,
+    /// Whether a worker delivers, as read with the list last, and when it was read.
+    pub delivery: Option<(Delivery, DateTime<Utc>)>,
     policy: Policy,
+}
+
+/// A window of the list, with what the tables said about delivery when it was read.
+struct Listed {
+    page: Page<EndpointRow>,
+    pulse: Pulse,
+    at: DateTime<Utc>,
 }
 
 impl WebhooksScreen {
@@ -52,6 +70,7 @@ impl WebhooksScreen {
             detail: DetailState::default(),
             filter: Filter::default(),
             filter_raw: String::new(),
+            delivery: None,
             policy,
         }
     }
@@ -76,7 +95,7 @@ fn attempt_tone(status: &str) -> Tone {
 }
 
 /// "200 in 12 ms", "500 in 40 ms: upstream down", "refused: reserved name".
-fn outcome(d: &DeliveryRow, ctx: &Ctx) -> String {
+fn outcome(d: &DeliveryRow, delivering: bool, ctx: &Ctx) -> String {
     let mut out = format::status("delivery", &d.status, ctx.locale);
     if let Some(code) = d.response_status {
         out.push_str(&format!(" · HTTP {code}"));
@@ -108,6 +127,9 @@ fn outcome(d: &DeliveryRow, ctx: &Ctx) -> String {
                 &[("at", &format::when(Some(at), ctx.now, ctx.locale))]
             )
         ));
+        if !delivering {
+            out.push_str(&format!(" · {}", ctx.t("webhooks_view.waits_for_worker")));
+        }
     }
     out
 }
@@ -136,8 +158,42 @@ impl ListScreen for WebhooksScreen {
     const SUBJECT: Option<&'static str> = Some(crate::store::webhooks::SUBJECT);
 
     super::screen_fields!(TabId::Webhooks, EndpointRow, EndpointDetail);
-    super::list_request!(crate::store::webhooks::page);
     super::detail_request!(detail);
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        let filter = self.filter.clone();
+        Job::new(move |mut db, _| async move {
+            let page = crate::store::webhooks::page(&mut db, &filter, &anchor, limit).await?;
+            let at = crate::service::now();
+            let pulse = crate::store::delivery_watch::pulse(&mut db, at).await?;
+            Ok::<_, ServiceError>(Listed { page, pulse, at })
+        })
+    }
+    fn rows_of(&self, answer: Typed) -> Result<Page<EndpointRow>, Typed> {
+        answer.take::<Listed>().map(|l| l.page)
+    }
+    fn take(&mut self, reply: Typed, fill: Fill) -> bool {
+        match reply.take::<Listed>() {
+            Ok(l) => {
+                self.delivery = Some((Delivery::of(&l.pulse, l.at), l.at));
+                self.list.apply(l.page, fill);
+                true
+            }
+            Err(reply) => self.take_detail(reply),
+        }
+    }
+    fn chart_height(&self, area: Rect) -> u16 {
+        match &self.delivery {
+            // The list keeps at least a few rows.
+            Some((d, at)) => worker::height(d, *at, area.width).min(area.height / 3),
+            None => 0,
+        }
+    }
+    fn draw_chart(&self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        if let Some((d, _)) = &self.delivery {
+            worker::draw(d, f, area, ctx, ctx.now);
+        }
+    }
 
     fn set_filter(&mut self, raw: &str, p: &ParsedFilter, _ctx: &Ctx) {
         self.filter_raw = raw.to_owned();
@@ -221,6 +277,7 @@ impl ListScreen for WebhooksScreen {
                 format::absolute(Some(until), l),
             ));
         }
+        let delivering = self.delivery.as_ref().is_none_or(|(d, _)| d.delivering());
         out.push(DetailLine::Section(ctx.t("webhooks_view.deliveries")));
         if d.deliveries.is_empty() {
             out.push(DetailLine::Text(ctx.t("webhooks_view.no_deliveries")));
@@ -252,7 +309,7 @@ impl ListScreen for WebhooksScreen {
                         "webhooks_view.attempt",
                         &[("n", &a.attempt.to_string()), ("id", &a.id.to_string())],
                     ),
-                    format!("{when} · {}", outcome(a, ctx)),
+                    format!("{when} · {}", outcome(a, delivering, ctx)),
                     attempt_tone(&a.status),
                 ));
             }

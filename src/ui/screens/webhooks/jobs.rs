@@ -1,6 +1,8 @@
 //! The webhooks view's writes, one question at a time: an endpoint's URL then its event types
-//! (adding shows the signing secret once), a confirmation before disabling, enabling or
-//! rotating, and the deliveries a replay may send again.
+//! (adding shows the signing secret once; a refused field is asked again at once with its
+//! refusal and what was typed, the other field kept), a confirmation before disabling,
+//! enabling or rotating, a test event (whose toast says whether a worker will send it), and
+//! the deliveries a replay may send again.
 
 use std::sync::Arc;
 
@@ -10,6 +12,7 @@ use crate::domain::Permission;
 use crate::domain::webhook::Policy;
 use crate::domain::{Locale, sanitize_line};
 use crate::office::format;
+use crate::office::messages::{error_text, said_text};
 use crate::service::webhooks::EndpointInput;
 use crate::service::{self, ServiceError};
 use crate::store::Anchor;
@@ -19,6 +22,8 @@ use crate::tr;
 use crate::ui::action::{Action, Declared, Verb};
 use crate::ui::data::{Done, Job};
 use crate::ui::screens::{Choices, Ctx, Effect, answer, typed_list};
+
+use super::worker::Delivery;
 
 /// The webhooks view's own actions, all needing webhooks.manage, in the footer's order.
 pub const CREATE: Verb = Verb("create");
@@ -39,39 +44,137 @@ pub const ACTIONS: &[Declared] = &[
 /// Failed deliveries a replay offers one by one.
 const REPLAYABLE: u64 = 20;
 
+/// What the URL and event types are asked for: a new endpoint, or endpoint `id` as it was at
+/// version `seen` (its description kept).
+#[derive(Clone)]
+enum Form {
+    Add,
+    Edit {
+        id: i64,
+        seen: Option<i64>,
+        description: Option<String>,
+    },
+}
+
 /// `N`: the URL, then the event types; the secret is shown once.
 pub fn add(policy: Policy, locale: Locale) -> Effect {
+    ask_url(
+        Form::Add,
+        "https://".into(),
+        "*".into(),
+        None,
+        policy,
+        locale,
+    )
+}
+
+/// The question, or, asked again, the refusal of what was typed (the field holds it, to fix).
+fn asked(error: Option<&str>, question: &str, locale: Locale) -> String {
+    match error {
+        Some(e) => format!("✕ {e}"),
+        None => tr(locale, question, &[]),
+    }
+}
+
+/// Why a field was refused, in words that fit its question's place: a validation refusal
+/// without the field's name (the field is the one asked), anything else in full.
+fn refusal(e: &ServiceError, locale: Locale) -> String {
+    match e {
+        ServiceError::Invalid { message, .. } => said_text(message, locale),
+        _ => error_text(e, locale),
+    }
+}
+
+/// The URL (as typed so far): refused at once, with what was typed kept, when the rules or
+/// the addresses its name resolves to refuse it; then the event types.
+fn ask_url(
+    form: Form,
+    typed: String,
+    types: String,
+    error: Option<String>,
+    policy: Policy,
+    locale: Locale,
+) -> Effect {
     Effect::Prompt {
-        title: tr(locale, "webhooks_view.url_question", &[]),
-        text: "https://".into(),
+        title: asked(error.as_deref(), "webhooks_view.url_question", locale),
+        text: typed,
         submit: Arc::new(move |url| {
-            let url = url.trim().to_owned();
-            answer(vec![Effect::Prompt {
-                title: tr(locale, "webhooks_view.events_question", &[]),
-                text: "*".into(),
-                submit: Arc::new(move |typed| {
-                    let (url, types) = (url.clone(), typed_list(&typed));
-                    Job::write(move |db, actor, origin| async move {
-                        let input = EndpointInput {
-                            url: &url,
-                            description: None,
-                            event_types: &types,
-                        };
-                        let added =
-                            service::webhooks::add(&db, &actor, &origin, &policy, &input).await?;
-                        let id = added.id.to_string();
-                        let named = [("id", id.as_str()), ("url", url.as_str())];
-                        Ok(
-                            Done::say(locale, "webhooks_view.added_toast", &named).revealing(
-                                tr(locale, "webhooks_view.secret_once", &named),
-                                added.secret,
-                            ),
-                        )
-                    })
-                }),
-            }])
+            let (form, types, url) = (form.clone(), types.clone(), url.trim().to_owned());
+            Job::new(move |_, _| async move {
+                let next = match service::webhooks::check_url(&url, &policy).await {
+                    Ok(()) => ask_types(form, url, types, None, policy, locale),
+                    Err(e) => {
+                        let why = refusal(&e, locale);
+                        ask_url(form, url, types, Some(why), policy, locale)
+                    }
+                };
+                Ok::<_, ServiceError>(vec![next])
+            })
         }),
     }
+}
+
+/// The event types (as typed so far): refused at once, with the URL and what was typed
+/// kept, when one is not a type; then the write.
+fn ask_types(
+    form: Form,
+    url: String,
+    typed: String,
+    error: Option<String>,
+    policy: Policy,
+    locale: Locale,
+) -> Effect {
+    Effect::Prompt {
+        title: asked(error.as_deref(), "webhooks_view.events_question", locale),
+        text: typed,
+        submit: Arc::new(move |typed| {
+            let (form, url) = (form.clone(), url.clone());
+            let types = typed_list(&typed);
+            if let Err(e) = service::webhooks::event_types(&types) {
+                let why = refusal(&e, locale);
+                let again = ask_types(form, url, typed.clone(), Some(why), policy, locale);
+                return answer(vec![again]);
+            }
+            save(form, url, types, policy, locale)
+        }),
+    }
+}
+
+/// Adds the endpoint (its secret shown once, the cursor on it) or saves the edit.
+fn save(form: Form, url: String, types: Vec<String>, policy: Policy, locale: Locale) -> Job {
+    Job::write(move |db, actor, origin| async move {
+        match form {
+            Form::Add => {
+                let input = EndpointInput {
+                    url: &url,
+                    description: None,
+                    event_types: &types,
+                };
+                let added = service::webhooks::add(&db, &actor, &origin, &policy, &input).await?;
+                let id = added.id.to_string();
+                let named = [("id", id.as_str()), ("url", url.as_str())];
+                Ok(Done::say(locale, "webhooks_view.added_toast", &named)
+                    .revealing(
+                        tr(locale, "webhooks_view.secret_once", &named),
+                        added.secret,
+                    )
+                    .focusing(added.id))
+            }
+            Form::Edit {
+                id,
+                seen,
+                description,
+            } => {
+                let input = EndpointInput {
+                    url: &url,
+                    description: description.as_deref(),
+                    event_types: &types,
+                };
+                service::webhooks::edit(&db, &actor, &origin, &policy, id, &input, seen).await?;
+                Ok(Done::about(locale, "webhooks_view.edited_toast", id))
+            }
+        }
+    })
 }
 
 /// Every other action on the endpoint `r`.
@@ -116,7 +219,10 @@ pub fn act(action: Action, r: &EndpointRow, policy: Policy, ctx: &Ctx) -> Option
         Action::Screen(SEND_TEST) => {
             Effect::write(Job::write(move |db, actor, origin| async move {
                 service::webhooks::send_test(&db, &actor, &origin, id).await?;
-                Ok(Done::about(locale, "webhooks_view.test_toast", id))
+                // Whether anything will send it: a worker, or nobody until one is started.
+                let now = service::now();
+                let pulse = crate::store::delivery_watch::pulse(&mut db.clone(), now).await?;
+                Ok(Done::text(Delivery::of(&pulse, now).test_toast(id, locale)))
             }))
         }
         Action::Screen(REPLAY) => Effect::Choose(replay_choices(id, ctx.now, locale)),
@@ -126,34 +232,13 @@ pub fn act(action: Action, r: &EndpointRow, policy: Policy, ctx: &Ctx) -> Option
 
 /// `w`: the URL as it is, then the event types as they are.
 fn edit(r: &EndpointRow, policy: Policy, locale: Locale) -> Effect {
-    let (id, seen) = (r.id, Some(r.version));
-    let description = r.description.clone();
-    let types_now = r.event_types.join(", ");
-    Effect::Prompt {
-        title: tr(locale, "webhooks_view.url_question", &[]),
-        text: sanitize_line(&r.url),
-        submit: Arc::new(move |url| {
-            let (url, description) = (url.trim().to_owned(), description.clone());
-            answer(vec![Effect::Prompt {
-                title: tr(locale, "webhooks_view.events_question", &[]),
-                text: types_now.clone(),
-                submit: Arc::new(move |typed| {
-                    let (url, description, types) =
-                        (url.clone(), description.clone(), typed_list(&typed));
-                    Job::write(move |db, actor, origin| async move {
-                        let input = EndpointInput {
-                            url: &url,
-                            description: description.as_deref(),
-                            event_types: &types,
-                        };
-                        service::webhooks::edit(&db, &actor, &origin, &policy, id, &input, seen)
-                            .await?;
-                        Ok(Done::about(locale, "webhooks_view.edited_toast", id))
-                    })
-                }),
-            }])
-        }),
-    }
+    let form = Form::Edit {
+        id: r.id,
+        seen: Some(r.version),
+        description: r.description.clone(),
+    };
+    let types = r.event_types.join(", ");
+    ask_url(form, sanitize_line(&r.url), types, None, policy, locale)
 }
 
 /// "attempt 3 · commission.approved · HTTP 500 · 2 h ago"
