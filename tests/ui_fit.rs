@@ -49,3 +49,25 @@ async fn a_long_refusal_opens_in_full() {
         assert!(flat.contains(word), "{word} in\n{text}");
     }
 }
+
+#[tokio::test]
+async fn a_filter_error_reads_in_full_at_80_columns() {
+    use crossterm::event::KeyCode;
+    let (db, _dir) = demo_db().await;
+    for locale in [Locale::En, Locale::Fr] {
+        let mut h = Harness::new(&db, "finance@obryl.test", locale, TabId::Commissions).await;
+        h.char('/').await;
+        h.type_text("couleur:rouge").await;
+        h.key(KeyCode::Enter).await;
+        let error = h.app.last_error.clone().expect("the term is refused");
+        let text = h.render(80, 24);
+        let flat: String = text
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for word in error.split(' ').filter(|w| !w.is_empty()) {
+            assert!(flat.contains(word), "{word:?} of {error:?} in\n{text}");
+        }
+    }
+}

@@ -281,20 +281,33 @@ fn draw_input(
     (hint, hint_style): (&str, ratatui::style::Style),
     theme: &super::theme::Theme,
 ) {
+    let hint = sanitize_line(hint);
+    // A hint or an error longer than the bottom border is written whole under the input, the
+    // box growing to hold it, never cut.
+    let room = usize::from(r.width.saturating_sub(4));
+    let below = if crate::domain::text::display_width(&hint) > room {
+        crate::domain::text::wrap_to_width(&hint, usize::from(r.width.saturating_sub(2)))
+    } else {
+        Vec::new()
+    };
+    let screen = f.area();
+    let height = (r.height + below.len() as u16).min(screen.bottom().saturating_sub(r.y));
+    let r = Rect { height, ..r };
     f.render_widget(Clear, r);
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.accent)
-        .title(Span::styled(boxed_title(title, r), theme.header))
-        .title_bottom(Span::styled(
-            format!(" {} ", sanitize_line(hint)),
-            hint_style,
-        ));
+        .title(Span::styled(boxed_title(title, r), theme.header));
+    if below.is_empty() {
+        block = block.title_bottom(Span::styled(format!(" {hint} "), hint_style));
+    }
     let inner = block.inner(r);
-    f.render_widget(
-        Paragraph::new(format!("{prefix}{}", sanitize_line(&input.text()))).block(block),
-        r,
-    );
+    let mut lines = vec![Line::from(format!(
+        "{prefix}{}",
+        sanitize_line(&input.text())
+    ))];
+    lines.extend(below.into_iter().map(|l| Line::styled(l, hint_style)));
+    f.render_widget(Paragraph::new(lines).block(block), r);
     f.set_cursor_position((
         inner.x + prefix.len() as u16 + input.cursor_column(),
         inner.y,
