@@ -159,11 +159,18 @@ fn bench(url: &str, seconds: u64) {
     // Unlimited: the harness measures latency, not the limiter.
     config.api.rate_per_second = 0;
     let server = server_rt
-        .block_on(obryl::api::Server::bind(
-            db.clone(),
-            &config,
-            "127.0.0.1:0".parse().unwrap(),
-        ))
+        .block_on(async {
+            let identity = obryl::api::Identity::check(&db, &admin)
+                .await
+                .expect("an identity that may serve");
+            obryl::api::Server::bind(
+                db.clone(),
+                &config,
+                "127.0.0.1:0".parse().unwrap(),
+                identity,
+            )
+            .await
+        })
         .expect("bind");
     let base = format!("http://{}", server.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -193,6 +193,20 @@ async fn bench(spec: &str, events: i64, workers: usize, samples: usize) {
     .unwrap();
     tx.commit().await.unwrap();
 
+    // The workers act as a service account allowed every job.
+    obryl::service::bootstrap::ensure_reference_data(&db)
+        .await
+        .unwrap();
+    obryl::service::service_accounts::create(
+        &db,
+        None,
+        &obryl::service::Origin::operator(),
+        "bench-worker",
+        &[obryl::domain::Role::SuperAdmin],
+    )
+    .await
+    .unwrap();
+
     // Throughput: the queue filled first, then the workers started.
     queue(&db, endpoint, 1, events).await;
     let cancel = CancellationToken::new();
@@ -200,7 +214,11 @@ async fn bench(spec: &str, events: i64, workers: usize, samples: usize) {
     let mut handles = Vec::new();
     for _ in 0..workers {
         let own = Db::connect(&t.url).await.unwrap();
-        handles.push(obryl::worker::spawn(own, &config, cancel.clone()));
+        let actor = obryl::service::service_accounts::find(&own, "bench-worker")
+            .await
+            .unwrap();
+        let identity = obryl::worker::Identity::check(&own, &actor).await.unwrap();
+        handles.push(obryl::worker::spawn(own, &config, identity, cancel.clone()));
     }
     while succeeded(&db).await < events {
         tokio::time::sleep(Duration::from_millis(20)).await;

@@ -174,11 +174,15 @@ async fn serve_answers_on_the_loopback_and_stops_on_sigterm() {
     expect(&o, 0, "token create");
     let plaintext = json(&o)["token"].as_str().unwrap().to_owned();
 
-    let mut child = command(&path, None, &["serve", "--api", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start obryl serve");
+    let mut child = command(
+        &path,
+        Some("demo"),
+        &["--as", ADMIN, "serve", "--api", "--listen", "127.0.0.1:0"],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("start obryl serve");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().expect("a line").expect("readable");
     let base = first

@@ -389,7 +389,7 @@ async fn auto_release_runs_once() {
                 .await
                 .unwrap();
             let auto = audit.iter().find(|a| a.event == "auto_released").unwrap();
-            assert_eq!(auto.user_id, None, "audited as the system");
+            assert_eq!(auto.user_id, Some(awa.id), "audited as who ran it");
         }
         assert!(first.len() <= due.len());
         let again = service::escrow::auto_release(&db, &awa, &o).await.unwrap();

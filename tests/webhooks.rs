@@ -44,6 +44,7 @@ async fn once(db: &Db, schedule: &[&str]) -> worker::Report {
     worker::run(
         db.clone(),
         &config(schedule),
+        identity(db).await,
         true,
         CancellationToken::new(),
     )
@@ -119,6 +120,7 @@ async fn a_500_then_a_200_is_two_requests_with_one_id_and_nothing_after() {
         let running = worker::spawn(
             db.clone(),
             &config(&["300ms", "300ms", "300ms"]),
+            identity(&db).await,
             cancel.clone(),
         );
         assert!(until(Duration::from_secs(10), || async { r.count() >= 2 }).await);
@@ -227,7 +229,12 @@ async fn a_whole_failed_schedule_gives_up_disables_and_tells_the_managers() {
         let added = add(&db, &manager, &r.url, &["commission.approved"]).await;
         approve_small(&db).await;
         let cancel = CancellationToken::new();
-        let running = worker::spawn(db.clone(), &config(&["100ms", "100ms"]), cancel.clone());
+        let running = worker::spawn(
+            db.clone(),
+            &config(&["100ms", "100ms"]),
+            identity(&db).await,
+            cancel.clone(),
+        );
         let db2 = db.clone();
         assert!(
             until(Duration::from_secs(15), || {
@@ -448,7 +455,12 @@ async fn a_stop_lets_the_attempt_in_flight_finish() {
         let added = add(&db, &manager, &r.url, &["commission.approved"]).await;
         approve_small(&db).await;
         let cancel = CancellationToken::new();
-        let running = worker::spawn(db.clone(), &config(&["1s"]), cancel.clone());
+        let running = worker::spawn(
+            db.clone(),
+            &config(&["1s"]),
+            identity(&db).await,
+            cancel.clone(),
+        );
         assert!(until(Duration::from_secs(10), || async { r.count() == 1 }).await);
         cancel.cancel();
         let report = running.await.unwrap().unwrap();

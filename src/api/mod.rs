@@ -5,9 +5,11 @@
 //!
 //! It listens on the loopback by default. Another address is allowed, with a warning: the
 //! server speaks plain HTTP, so anything beyond the loopback belongs behind a proxy that
-//! terminates TLS.
+//! terminates TLS. It serves as an [`Identity`] holding `api_tokens.manage`, re-read while it
+//! runs (`identity`).
 
 mod auth;
+mod identity;
 mod limit;
 mod log;
 mod page;
@@ -23,10 +25,12 @@ use axum::Router;
 use axum::middleware;
 use axum::routing::get;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::store::Db;
 
+pub use identity::{CHECK_EVERY, Identity, Lost};
 pub use page::MAX_LIMIT;
 pub use routes::OPENAPI;
 
@@ -80,12 +84,20 @@ pub fn is_loopback(addr: &SocketAddr) -> bool {
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    db: Db,
+    identity: Identity,
+    lost: Lost,
 }
 
 impl Server {
-    /// Binds `listen`. A non-loopback address is allowed but warned about in the log (the CLI
-    /// says so on stderr too).
-    pub async fn bind(db: Db, config: &Config, listen: SocketAddr) -> std::io::Result<Server> {
+    /// Binds `listen`, to serve as `identity`. A non-loopback address is allowed but warned
+    /// about in the log (the CLI says so on stderr too).
+    pub async fn bind(
+        db: Db,
+        config: &Config,
+        listen: SocketAddr,
+        identity: Identity,
+    ) -> std::io::Result<Server> {
         if !is_loopback(&listen) {
             tracing::warn!(
                 target: "obryl::api",
@@ -94,35 +106,72 @@ impl Server {
             );
         }
         let listener = TcpListener::bind(listen).await?;
-        let router = router(Arc::new(Api::new(db, config)));
-        Ok(Server { listener, router })
+        let router = router(Arc::new(Api::new(db.clone(), config)));
+        Ok(Server {
+            listener,
+            router,
+            db,
+            identity,
+            lost: Lost::default(),
+        })
+    }
+
+    /// Why the server stopped on its own (its identity may serve no longer), once it has.
+    pub fn lost(&self) -> Lost {
+        self.lost.clone()
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes or the identity may serve no longer (see
+    /// [`Server::lost`]), then finishes the requests in flight.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let addr = self.local_addr()?;
-        tracing::info!(target: "obryl::api", %addr, "partners' API listening");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        tracing::info!(
+            target: "obryl::api",
+            %addr,
+            identity = self.identity.actor().email,
+            "partners' API listening"
+        );
+        let (stop, done) = (CancellationToken::new(), CancellationToken::new());
+        tokio::spawn(identity::watch(
+            self.db.clone(),
+            self.identity.clone(),
+            self.lost.clone(),
+            stop.clone(),
+            done.clone(),
+        ));
+        let served = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(async move {
+                tokio::select! {
+                    _ = shutdown => {}
+                    _ = stop.cancelled() => {}
+                }
+            })
+            .await;
+        done.cancel();
+        served?;
         tracing::info!(target: "obryl::api", %addr, "partners' API stopped");
         Ok(())
     }
 }
 
-/// Binds `listen` and serves the API on `db` until `shutdown` completes.
+/// Binds `listen` and serves the API on `db` as `identity` until `shutdown` completes (or the
+/// identity may serve no longer).
 pub async fn serve(
     db: Db,
     config: &Config,
     listen: SocketAddr,
+    identity: Identity,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    Server::bind(db, config, listen).await?.run(shutdown).await
+    Server::bind(db, config, listen, identity)
+        .await?
+        .run(shutdown)
+        .await
 }

@@ -106,6 +106,16 @@ fn print_counts<N: std::fmt::Display>(rows: &[(&str, N)]) {
     }
 }
 
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg:<26} [{bar:30}] {pos}/{len} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
 pub async fn seed(
     config: &Config,
     locale: Locale,
@@ -113,17 +123,36 @@ pub async fn seed(
     seed_value: u64,
     anchor: Option<chrono::DateTime<Utc>>,
 ) -> Result<(), CliError> {
+    let (url, is_demo) = config.database_url();
+    if is_demo {
+        // A fresh data directory: built aside and renamed into place, as the first run does
+        // (with these options), so an interrupted seed never passes for a demo.
+        let opts = seed::SeedOptions {
+            size,
+            seed: seed_value,
+            anchor: anchor.unwrap_or_else(|| Utc::now().trunc_subsecs(0)),
+        };
+        let started = Instant::now();
+        let bar = progress_bar();
+        let progress = |table: &str, done: u64, total: u64| {
+            bar.set_message(table.to_owned());
+            bar.set_length(total);
+            bar.set_position(done);
+        };
+        let path = config.demo_database_path();
+        let built = seed::demo::ensure_with(&path, &opts, &|| {}, &progress).await;
+        bar.finish_and_clear();
+        if let Some(report) = built.or_cli(locale)? {
+            seeded(locale, &url, &opts, &report, started);
+            return Ok(());
+        }
+    }
     let (db, url) = open(config, locale).await?;
     db.migrate().await.or_cli(locale)?;
     bootstrap::ensure_reference_data(&db).await.or_cli(locale)?;
     // Taken after the reference data, so none of it is later than the history's end.
     let anchor = anchor.unwrap_or_else(|| Utc::now().trunc_subsecs(0));
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg:<26} [{bar:30}] {pos}/{len} ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = progress_bar();
     let started = Instant::now();
     let progress = |table: &str, done: u64, total: u64| {
         bar.set_message(table.to_owned());
@@ -138,20 +167,40 @@ pub async fn seed(
     let report = seed::seed(&db, &opts, &progress).await;
     bar.finish_and_clear();
     let report = report.or_cli(locale)?;
+    if size == seed::Size::Demo {
+        // What a demo has besides its history: the statements `I` offers, its service account.
+        seed::demo::finish(&db, &config.data_dir(), anchor)
+            .await
+            .or_cli(locale)?;
+    }
+    seeded(locale, &url, &opts, &report, started);
+    Ok(())
+}
+
+/// The report of a seed: the database, options, rows written and time taken.
+fn seeded(
+    locale: Locale,
+    url: &str,
+    opts: &seed::SeedOptions,
+    report: &seed::SeedReport,
+    started: Instant,
+) {
     let total: u64 = report.rows.iter().map(|(_, n)| n).sum();
-    let size = format!("{size:?}").to_lowercase();
+    let size = format!("{:?}", opts.size).to_lowercase();
     println!(
         "{}",
         tr(
             locale,
             "cli.seed.done",
             &[
-                ("database", &db_redact(&url)),
+                ("database", &db_redact(url)),
                 ("size", &size),
-                ("seed", &seed_value.to_string()),
+                ("seed", &opts.seed.to_string()),
                 (
                     "anchor",
-                    &anchor.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    &opts
+                        .anchor
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 ),
                 ("total", &total.to_string()),
                 (
@@ -162,7 +211,6 @@ pub async fn seed(
         )
     );
     print_counts(&report.rows);
-    Ok(())
 }
 
 pub async fn doctor(config: &Config, locale: Locale) -> Result<(), CliError> {

@@ -6,12 +6,14 @@ mod analytics;
 mod args;
 mod commission;
 mod escrow;
+mod first_run;
 mod ops;
 mod output;
 mod payments;
 mod payouts;
 mod people;
 mod serve;
+mod service_accounts;
 pub mod session;
 mod sessions;
 mod ticket;
@@ -171,13 +173,19 @@ pub enum Command {
     /// Partners: API tokens.
     #[command(subcommand)]
     Token(tokens::TokenCommand),
-    /// Run the background jobs: webhook delivery, escrow auto-release, expiries, SLA breaches.
+    /// Service accounts: the named identities `worker` and `serve` act as (`--as NAME`).
+    #[command(subcommand)]
+    ServiceAccount(service_accounts::ServiceAccountCommand),
+    /// Run the background jobs: webhook delivery, escrow auto-release, expiries, SLA breaches,
+    /// as a service account (`--as NAME`) or a staff member (`--as EMAIL`); each job runs
+    /// while that identity holds its permission.
     Worker {
         /// Run what is due now, then exit.
         #[arg(long)]
         once: bool,
     },
-    /// Serve the partners' read API.
+    /// Serve the partners' read API, as a service account (`--as NAME`) or a staff member
+    /// (`--as EMAIL`) holding api_tokens.manage.
     Serve {
         /// The read API (the only server there is; the flag keeps room for others).
         #[arg(long, required = true)]
@@ -300,6 +308,11 @@ impl Cli {
 /// the user's language (`Config::locale`); `--json` output stays as the program reads it.
 pub async fn run(cli: Cli, config: Config) -> ExitCode {
     let locale = config.locale(|k| std::env::var(k).ok());
+    // The first command on a fresh data directory builds the embedded demo, as the TUI does.
+    if let Err(e) = first_run::ensure_demo(cli.command.as_ref(), &config, locale).await {
+        eprintln!("obryl: {}", crate::domain::sanitize_line(&e.message));
+        return ExitCode::from(e.code);
+    }
     let result = match cli.command {
         None | Some(Command::Tui) => unreachable_tui(locale),
         Some(Command::Migrate) => admin::migrate(&config, locale).await,
@@ -368,8 +381,15 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         Some(Command::Token(cmd)) => {
             tokens::run(&config, locale, cli.as_email.as_deref(), cmd).await
         }
-        Some(Command::Worker { once }) => worker::run(&config, locale, once).await,
-        Some(Command::Serve { api: _, listen }) => serve::run(&config, locale, listen).await,
+        Some(Command::ServiceAccount(cmd)) => {
+            service_accounts::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Worker { once }) => {
+            worker::run(&config, locale, cli.as_email.as_deref(), once).await
+        }
+        Some(Command::Serve { api: _, listen }) => {
+            serve::run(&config, locale, cli.as_email.as_deref(), listen).await
+        }
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_DONE),

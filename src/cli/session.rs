@@ -21,6 +21,14 @@ pub async fn find_actor(
     as_email: Option<&str>,
 ) -> Result<Option<Actor>, CliError> {
     if let Some(email) = as_email {
+        if !email.contains('@') {
+            // A service account's name: only the background commands act as one.
+            return Err(CliError::refused(tr(
+                locale,
+                "cli.service_account.not_here",
+                &[("name", email)],
+            )));
+        }
         let password = match std::env::var("OBRYL_PASSWORD") {
             Ok(p) => p,
             Err(_) => prompt(
@@ -65,6 +73,27 @@ pub async fn actor(
     find_actor(config, locale, db, url, as_email)
         .await?
         .ok_or_else(|| CliError::refused(tr(locale, "cli.session.who", &[])))
+}
+
+/// Who a background process (`obryl worker`, `obryl serve --api`) acts as: `--as NAME` names
+/// a service account (no password: it cannot log in anywhere else), `--as EMAIL` a staff
+/// member (OBRYL_PASSWORD or a prompt), else the remembered login. Nobody: refused, saying how
+/// to name one.
+pub async fn background_actor(
+    config: &Config,
+    locale: Locale,
+    db: &Db,
+    url: &str,
+    as_: Option<&str>,
+) -> Result<Actor, CliError> {
+    if let Some(name) = as_.filter(|a| !a.contains('@')) {
+        return crate::service::service_accounts::find(db, name)
+            .await
+            .or_cli(locale);
+    }
+    find_actor(config, locale, db, url, as_)
+        .await?
+        .ok_or_else(|| CliError::refused(tr(locale, "cli.service_account.who", &[])))
 }
 
 /// Reads a password from the terminal without echo.

@@ -1,22 +1,27 @@
-//! The worker's scheduled decisions, taken as the system (the audit rows name no staff
-//! member): tickets past their SLA announced once (the assignee is notified, or the support
-//! team while nobody has the ticket, and partners subscribed to `support_ticket.sla_breached`
-//! hear of it), and back-office sessions ended at their expiry. Escrow auto-release is
+//! The worker's scheduled decisions, taken as the identity the worker acts as (a staff member
+//! or a service account, named in the audit rows), whose rights are re-read before anything is
+//! read and inside each change's transaction: tickets past their SLA announced once
+//! (`tickets.assign`; the assignee is notified, or the support team while nobody has the
+//! ticket, and partners subscribed to `support_ticket.sla_breached` hear of it), and
+//! back-office sessions ended at their expiry (`users.manage`). Escrow auto-release is
 //! `escrow::auto_release_due`.
 
 use serde_json::{Value as JsonValue, json};
 
+use crate::domain::UseCase;
 use crate::store::{self, Db};
 
+use super::access;
 use super::record::{Change, Diff, Notice, record_and_commit};
-use super::{Origin, Result};
+use super::{Actor, Origin, Result};
 
 /// Breaches announced per run; the next run takes the rest.
 const PER_RUN: u64 = 500;
 
 /// Announces every open ticket breached now and not yet announced; returns how many. Two
 /// workers never announce one twice (compare-and-set on `sla_breach_notified_at`).
-pub async fn announce_breaches(db: &Db, origin: &Origin) -> Result<usize> {
+pub async fn announce_breaches(db: &Db, actor: &Actor, origin: &Origin) -> Result<usize> {
+    access::authorize(db, actor, UseCase::TicketAssign).await?;
     let now = super::now();
     let due = store::jobs::breaches_to_announce(&mut db.clone(), now, PER_RUN).await?;
     if due.is_empty() {
@@ -29,7 +34,7 @@ pub async fn announce_breaches(db: &Db, origin: &Origin) -> Result<usize> {
         .collect();
     let mut announced = 0;
     for breach in due {
-        let mut tx = db.begin().await?;
+        let (mut tx, fresh) = access::begin(db, actor, UseCase::TicketAssign).await?;
         if !store::jobs::mark_breach_announced(&mut tx, breach.id, now).await? {
             continue;
         }
@@ -48,7 +53,7 @@ pub async fn announce_breaches(db: &Db, origin: &Origin) -> Result<usize> {
             .collect();
         record_and_commit(
             tx,
-            None,
+            Some(&fresh),
             origin,
             Change {
                 event: "sla_breached",
@@ -69,21 +74,22 @@ pub async fn announce_breaches(db: &Db, origin: &Origin) -> Result<usize> {
     Ok(announced)
 }
 
-/// Ends, as the system, every back-office session past its expiry that nobody ended (a
+/// Ends, as `actor`, every back-office session past its expiry that nobody ended (a
 /// remembered login not used again, a TUI that never quit): the token no longer opens it and
 /// its open screens learn it through the change feed. Returns how many.
-pub async fn end_expired_sessions(db: &Db, origin: &Origin) -> Result<usize> {
+pub async fn end_expired_sessions(db: &Db, actor: &Actor, origin: &Origin) -> Result<usize> {
+    access::authorize(db, actor, UseCase::SessionRevokeOthers).await?;
     let now = super::now();
     let due = store::jobs::sessions_past_expiry(&mut db.clone(), now, PER_RUN).await?;
     let mut ended = 0;
     for (session, user_id, _) in due {
-        let mut tx = db.begin().await?;
+        let (mut tx, fresh) = access::begin(db, actor, UseCase::SessionRevokeOthers).await?;
         if !store::jobs::end_session_at_expiry(&mut tx, session).await? {
             continue;
         }
         record_and_commit(
             tx,
-            None,
+            Some(&fresh),
             origin,
             Change {
                 event: "session_expired",

@@ -1,4 +1,8 @@
-//! The login screen: email, password (never shown), "remember me", and the demo accounts.
+//! The login screen: email, password (never shown), "remember me", and the demo accounts when
+//! the database it logs into holds them (asked in the background: [`DemoAccounts`]).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -6,8 +10,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::domain::Locale;
+use crate::domain::{Locale, Role};
 use crate::service::auth;
+use crate::store::{self, Db, StoreError};
 
 use super::data::{Job, Pane};
 use super::widgets::virtual_table::Fill;
@@ -25,17 +30,59 @@ pub struct LoginState {
     pub focus: usize,
     pub error: Option<String>,
     pub busy: bool,
+    /// The demo's staff accounts this database holds (e-mail, roles); none listed when empty.
+    pub demo: Vec<(String, String)>,
 }
 
-pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
-    ("admin@obryl.test", "super-admin"),
-    ("finance@obryl.test", "finance"),
-    ("finance2@obryl.test", "finance"),
-    ("support@obryl.test", "support"),
-    ("support2@obryl.test", "support"),
-    ("editor@obryl.test", "editor"),
-    ("ops@obryl.test", "ops"),
-];
+/// The demo's staff accounts the database holds, with the staff roles it gives them: the
+/// generator's accounts that are there, not deleted, with a staff role. A few small reads
+/// (one per staff role).
+pub async fn demo_accounts_in(db: &Db) -> Result<Vec<(String, String)>, StoreError> {
+    let mut conn = db.clone();
+    let mut held: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for role in Role::staff_names() {
+        for (_, _, email) in store::users::staff(&mut conn, &[role]).await? {
+            held.entry(email.to_lowercase()).or_default().push(role);
+        }
+    }
+    Ok(crate::seed::demo::staff_accounts()
+        .filter_map(|(email, _)| {
+            held.get(email)
+                .map(|roles| (email.to_owned(), roles.join(", ")))
+        })
+        .collect())
+}
+
+/// The answer of [`demo_accounts_in`], asked once in the background so the launch never waits
+/// for it; the runner hands it to whichever login screen is open.
+#[derive(Clone, Default)]
+pub struct DemoAccounts(Arc<OnceLock<Vec<(String, String)>>>);
+
+impl DemoAccounts {
+    pub fn look_up(db: &Db) -> DemoAccounts {
+        let found = DemoAccounts::default();
+        let (slot, db) = (found.0.clone(), db.clone());
+        tokio::spawn(async move {
+            let accounts = demo_accounts_in(&db).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot read the demo accounts");
+                Vec::new()
+            });
+            let _ = slot.set(accounts);
+        });
+        found
+    }
+
+    /// Lists them on `login` once known; true when that changed what it shows.
+    pub fn show_on(&self, login: Option<&mut LoginState>) -> bool {
+        match (login, self.0.get()) {
+            (Some(login), Some(accounts)) if login.demo != *accounts => {
+                login.demo = accounts.clone();
+                true
+            }
+            _ => false,
+        }
+    }
+}
 
 pub enum LoginOutcome {
     Nothing,
@@ -52,6 +99,7 @@ impl LoginState {
             focus: if email.is_empty() { 0 } else { 1 },
             error: None,
             busy: false,
+            demo: Vec::new(),
         }
     }
 
@@ -198,11 +246,13 @@ impl LoginState {
             Line::styled(t("login.keys"), theme.muted)
         };
         f.render_widget(Paragraph::new(status).wrap(Wrap { trim: true }), rows[5]);
-        let mut demo = vec![Line::styled(t("login.demo_accounts"), theme.header)];
-        for (email, role) in DEMO_ACCOUNTS {
-            demo.push(Line::from(format!("  {email:<22} {role}")));
+        if !self.demo.is_empty() {
+            let mut demo = vec![Line::styled(t("login.demo_accounts"), theme.header)];
+            for (email, roles) in &self.demo {
+                demo.push(Line::from(format!("  {email:<22} {roles}")));
+            }
+            f.render_widget(Paragraph::new(demo).wrap(Wrap { trim: false }), rows[7]);
         }
-        f.render_widget(Paragraph::new(demo).wrap(Wrap { trim: false }), rows[7]);
         if self.focus < 2 && !self.busy {
             let col = if self.focus == 0 {
                 self.email.cursor_column()

@@ -19,6 +19,7 @@ use crate::store::{Db, feed};
 
 use super::app::{App, AppEvent, AppOptions, Request};
 use super::keymap::Keymap;
+use super::login::DemoAccounts;
 use super::session::{Session, SessionToken};
 use super::terminal::{TerminalGuard, osc52_copy};
 use super::widgets::toast::Level;
@@ -39,18 +40,24 @@ pub async fn run(launch: Launch, config: Config) -> Result<(), String> {
 
 async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     let (url, is_demo) = config.database_url();
-    if is_demo && !config.demo_database_path().exists() {
+    if is_demo {
+        // The same door as every command's: the demo is built once, whoever comes first.
         let path = config.demo_database_path();
-        println!(
-            "First run: creating the demo database in {}",
-            path.display()
-        );
+        let locale = config.locale(|k| std::env::var(k).ok());
+        let starting = || {
+            let at = path.display().to_string();
+            println!(
+                "{}",
+                crate::tr(locale, "first_run.creating", &[("path", &at)])
+            );
+        };
         let progress = |table: &str, done: u64, total: u64| {
             print!("\r  seeding {table:<26} {done:>7}/{total:<7}");
             let _ = std::io::stdout().flush();
         };
-        seed::demo::build(&path, &progress).await?;
-        println!("\r  demo database ready.{:60}", "");
+        if seed::demo::ensure(&path, &starting, &progress).await? {
+            println!("\r  {}{:60}", crate::tr(locale, "first_run.ready", &[]), "");
+        }
     }
     let db = Db::connect_sized(&url, config.database.pool_size)
         .await
@@ -102,16 +109,26 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     }
 
     // The embedded demo needs no second command: its worker runs here (webhook deliveries,
-    // auto-release, expiries, SLA breaches) and stops with the program.
+    // auto-release, expiries, SLA breaches), as the demo's service account, and stops with the
+    // program.
     let worker = (is_demo && config.worker.in_process_on_demo)
-        .then(|| crate::worker::spawn(db.clone(), &config, cancel.clone()));
+        .then(|| demo_worker(db.clone(), &config, cancel.clone()));
 
+    // The demo accounts are listed once the database says it holds them (asked only when the
+    // login screen shows, from now on: usually answered before the first draw).
+    let mut demo = app.login.is_some().then(|| DemoAccounts::look_up(&db));
     let (guard, mut terminal) = TerminalGuard::enter(config.ui.mouse)
         .map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let result = loop {
+        if app.login.is_some() {
+            let demo = demo.get_or_insert_with(|| DemoAccounts::look_up(&db));
+            if demo.show_on(app.login.as_mut()) {
+                app.dirty = true;
+            }
+        }
         if app.dirty {
             app.dirty = false;
             if let Err(e) = terminal.draw(|f| app.draw(f)) {
@@ -161,6 +178,29 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     }
     db.close().await;
     result
+}
+
+/// The demo's worker, acting as its service account; none (said in the log) when the database
+/// has no such account or it may run none of the jobs.
+fn demo_worker(db: Db, config: &Config, cancel: CancellationToken) -> tokio::task::JoinHandle<()> {
+    let config = config.clone();
+    tokio::spawn(async move {
+        let name = seed::demo::SERVICE_ACCOUNT;
+        let identity = match crate::service::service_accounts::find(&db, name).await {
+            Ok(actor) => crate::worker::Identity::check(&db, &actor).await,
+            Err(e) => Err(e),
+        };
+        let identity = match identity {
+            Ok(identity) => identity,
+            Err(e) => {
+                tracing::warn!(account = name, error = %e, "the demo's worker does not run");
+                return;
+            }
+        };
+        if let Err(e) = crate::worker::run(db, &config, identity, false, cancel).await {
+            tracing::error!(error = %e, "the in-process worker stopped");
+        }
+    })
 }
 
 /// Hands the process's change feed to one App until it goes away. A listener that fell behind

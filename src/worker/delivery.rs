@@ -17,8 +17,8 @@ use crate::service::webhooks::Cause;
 use crate::store::deliveries::{self, Claimed, Outcome, Then};
 use crate::store::{Backend, Db, StoreError, leases};
 
-use super::Run;
 use super::http::{Sender, Sent};
+use super::{Job, Run};
 
 /// The lease a SQLite database's one delivering worker holds.
 const LEASE: &str = "webhooks";
@@ -154,7 +154,7 @@ pub(super) async fn run(
     };
     let mut failure = None;
     loop {
-        if cancel.is_cancelled() {
+        if cancel.is_cancelled() || !run.runs(Job::Deliveries) {
             break;
         }
         if sqlite && !lease.hold(&db, &holder, settings.lease).await {
@@ -191,6 +191,18 @@ pub(super) async fn run(
                     continue;
                 }
             }
+        }
+        // Sending is the work of someone who manages webhooks, now.
+        let identity = run.identity.actor();
+        if let Err(e) = service::access::authorize(&db, identity, Job::Deliveries.use_case()).await
+        {
+            drop(first);
+            run.failed(Job::Deliveries, e).await;
+            if once {
+                break;
+            }
+            pause(&cancel, StdDuration::from_secs(1)).await;
+            continue;
         }
         let n = (permits.available_permits() + 1).min(settings.batch.max(1));
         let now = service::now();
@@ -345,16 +357,14 @@ async fn write(run: &Run, batch: &[Decided]) {
         }
     }
     for (endpoint, cause) in disable {
-        match service::webhooks::disable_failing(db, &run.origin, endpoint, cause).await {
+        let identity = run.identity.actor();
+        match service::webhooks::disable_failing(db, identity, &run.origin, endpoint, cause).await {
             Ok(true) => {
                 tracing::warn!(endpoint, reason = cause.code(), "webhook endpoint disabled");
                 run.report().endpoints_disabled += 1;
             }
             Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(endpoint, error = %e, "cannot disable a webhook endpoint");
-                run.report().errors += 1;
-            }
+            Err(e) => run.failed(Job::Deliveries, e).await,
         }
     }
 }

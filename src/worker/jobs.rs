@@ -1,6 +1,7 @@
-//! The scheduled jobs, every `jobs_every_seconds` under the `jobs` lease (one worker runs
-//! them at a time, on either backend): escrow auto-release, sessions ended at their expiry,
-//! SLA breaches announced. Each is the service's, as the system.
+//! The scheduled jobs, every `jobs_every_seconds`, each under a lease of its own (one worker
+//! runs a job at a time, on either backend, so workers with different rights share the work):
+//! escrow auto-release, sessions ended at their expiry, SLA breaches announced. Each is the
+//! service's, as the worker's identity, and runs only while that identity holds its permission.
 
 use std::time::Duration as StdDuration;
 
@@ -9,36 +10,49 @@ use chrono::Duration;
 use crate::service;
 use crate::store::leases;
 
-use super::Run;
+use super::{Job, Run};
 
-const LEASE: &str = "jobs";
+/// The scheduled jobs, in the order they run.
+const SCHEDULED: [Job; 3] = [Job::AutoRelease, Job::SessionExpiry, Job::SlaBreaches];
 
-pub(super) async fn run(run: Run, every: StdDuration, lease: Duration) {
+fn lease(job: Job) -> String {
+    format!("jobs:{}", job.key())
+}
+
+pub(super) async fn run(run: Run, every: StdDuration, lease_length: Duration) {
     let every_chrono = Duration::from_std(every).unwrap_or(Duration::seconds(60));
     // Held for the interval: whoever ran last keeps the turn, another takes it if it stops.
     let hold = if run.once {
-        lease
+        lease_length
     } else {
-        lease.max(every_chrono)
+        lease_length.max(every_chrono)
     };
-    let mut held = false;
+    let mut held: Vec<Job> = Vec::new();
     loop {
         if run.cancel.is_cancelled() {
             break;
         }
-        let now = service::now();
-        match leases::take(&run.db, LEASE, &run.holder, now, now + hold).await {
-            Ok(true) => {
-                held = true;
-                run_once(&run).await;
+        recheck(&run).await;
+        for job in SCHEDULED {
+            if !run.runs(job) || run.cancel.is_cancelled() {
+                continue;
             }
-            Ok(false) => {
-                held = false;
-                tracing::debug!("another worker runs the scheduled jobs");
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot take the jobs lease");
-                run.report().errors += 1;
+            let now = service::now();
+            match leases::take(&run.db, &lease(job), &run.holder, now, now + hold).await {
+                Ok(true) => {
+                    if !held.contains(&job) {
+                        held.push(job);
+                    }
+                    run_job(&run, job).await;
+                }
+                Ok(false) => {
+                    held.retain(|j| *j != job);
+                    tracing::debug!(job = job.key(), "another worker runs this job");
+                }
+                Err(e) => {
+                    tracing::warn!(job = job.key(), error = %e, "cannot take the job's lease");
+                    run.report().errors += 1;
+                }
             }
         }
         if run.once {
@@ -49,36 +63,46 @@ pub(super) async fn run(run: Run, every: StdDuration, lease: Duration) {
             _ = run.cancel.cancelled() => break,
         }
     }
-    if held {
-        let _ = leases::release(&run.db, LEASE, &run.holder).await;
+    for job in held {
+        let _ = leases::release(&run.db, &lease(job), &run.holder).await;
     }
 }
 
-async fn run_once(run: &Run) {
-    let (db, origin) = (&run.db, &run.origin);
-    let released = service::escrow::auto_release_due(db, origin).await;
-    let ended = service::jobs::end_expired_sessions(db, origin).await;
-    let announced = service::jobs::announce_breaches(db, origin).await;
-    let mut r = run.report();
-    match released {
-        Ok(done) => r.escrows_released += done.len() as u64,
-        Err(e) => {
-            tracing::warn!(error = %e, "escrow auto-release failed");
-            r.errors += 1;
+/// Every job still running, deliveries included (which otherwise check only when something is
+/// due), is re-read against the identity's rights now: one taken away stops at this turn.
+async fn recheck(run: &Run) {
+    for job in super::Job::ALL {
+        if !run.runs(job) {
+            continue;
+        }
+        let allowed = service::access::authorize(&run.db, run.identity.actor(), job.use_case());
+        if let Err(e) = allowed.await {
+            run.failed(job, e).await;
         }
     }
-    match ended {
-        Ok(n) => r.sessions_ended += n as u64,
-        Err(e) => {
-            tracing::warn!(error = %e, "ending expired sessions failed");
-            r.errors += 1;
+}
+
+async fn run_job(run: &Run, job: Job) {
+    let (db, origin, actor) = (&run.db, &run.origin, run.identity.actor());
+    let done = match job {
+        Job::AutoRelease => service::escrow::auto_release_due(db, actor, origin)
+            .await
+            .map(|done| done.len()),
+        Job::SessionExpiry => service::jobs::end_expired_sessions(db, actor, origin).await,
+        Job::SlaBreaches => service::jobs::announce_breaches(db, actor, origin).await,
+        Job::Deliveries => return,
+    };
+    match done {
+        Ok(n) => {
+            let mut r = run.report();
+            let n = n as u64;
+            match job {
+                Job::AutoRelease => r.escrows_released += n,
+                Job::SessionExpiry => r.sessions_ended += n,
+                Job::SlaBreaches => r.breaches_announced += n,
+                Job::Deliveries => {}
+            }
         }
-    }
-    match announced {
-        Ok(n) => r.breaches_announced += n as u64,
-        Err(e) => {
-            tracing::warn!(error = %e, "announcing SLA breaches failed");
-            r.errors += 1;
-        }
+        Err(e) => run.failed(job, e).await,
     }
 }

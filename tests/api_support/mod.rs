@@ -78,9 +78,18 @@ pub async fn start(db: &Db, rate: u32) -> Running {
     init();
     let mut config = Config::defaults();
     config.api.rate_per_second = rate;
-    let server = obryl::api::Server::bind(db.clone(), &config, "127.0.0.1:0".parse().unwrap())
+    // Served as Awa made super-admin (who manages tokens).
+    let identity = obryl::api::Identity::check(db, &admin(db).await)
         .await
-        .expect("bind loopback");
+        .expect("an identity that may serve");
+    let server = obryl::api::Server::bind(
+        db.clone(),
+        &config,
+        "127.0.0.1:0".parse().unwrap(),
+        identity,
+    )
+    .await
+    .expect("bind loopback");
     let addr = server.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(server.run(async {

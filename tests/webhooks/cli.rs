@@ -50,7 +50,7 @@ async fn webhooks_from_the_command_line() {
         assert!(reserved_name(url.host_str().unwrap()), "{url}");
         assert!(e["id"].is_i64() && e["status"].is_string());
     }
-    let o = local(&path, &["worker", "--once"]);
+    let o = as_(&path, ADMIN, &["worker", "--once"]);
     expect(&o, 0, "worker --once");
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -98,7 +98,11 @@ async fn webhooks_from_the_command_line() {
     assert!(!text(&o).contains(&secret), "the secret is shown once");
     let o = as_(&path, ADMIN, &["webhook", "test", &id.to_string()]);
     expect(&o, 0, "webhook test");
-    expect(&local(&path, &["worker", "--once"]), 0, "worker --once");
+    expect(
+        &as_(&path, ADMIN, &["worker", "--once"]),
+        0,
+        "worker --once",
+    );
     let hits = r.hits();
     assert_eq!(hits.len(), 1);
     assert!(verifies(&secret, &hits[0]));

@@ -188,6 +188,16 @@ pub async fn manager(db: &Db) -> Actor {
     Actor::load(&mut db.clone(), MANAGER).await.unwrap()
 }
 
+/// The worker's identity: the manager (a super-admin, so every job runs), made by [`manager`].
+pub async fn identity(db: &Db) -> obryl::worker::Identity {
+    let manager = Actor::load(&mut db.clone(), MANAGER)
+        .await
+        .expect("the manager acts as the worker: call manager() first");
+    obryl::worker::Identity::check(db, &manager)
+        .await
+        .expect("the manager may run the worker")
+}
+
 /// The specification's check, written apart from the program's (ring's HMAC): the key is the
 /// base64 after `whsec_`; the signed content is `{id}.{timestamp}.{body}`; the header holds
 /// space-separated `v1,<base64>` signatures, one of which must match.

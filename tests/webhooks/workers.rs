@@ -98,8 +98,8 @@ async fn two_workers(a: Db, b: Db, n: i64) -> (worker::Report, worker::Report) {
     queue(&a, added.id, n).await;
     let cfg = config(&["1s"]);
     let cancel = CancellationToken::new();
-    let first = worker::spawn(a.clone(), &cfg, cancel.clone());
-    let second = worker::spawn(b.clone(), &cfg, cancel.clone());
+    let first = worker::spawn(a.clone(), &cfg, identity(&a).await, cancel.clone());
+    let second = worker::spawn(b.clone(), &cfg, identity(&b).await, cancel.clone());
     let done = until(Duration::from_secs(240), || {
         let a = a.clone();
         async move { succeeded(&a).await >= n }

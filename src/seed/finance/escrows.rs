@@ -12,6 +12,9 @@ use crate::seed::util::{self, DAY, HOUR, MINUTE, R, Sink, after, between, i, oi,
 use crate::service::ServiceError;
 use crate::store::{StoreError, schema};
 
+/// How many escrows awaiting funds at least have their collection pending.
+const PENDING_SHOWN: u32 = 2;
+
 pub(crate) struct Escrow {
     pub id: i64,
     pub project: usize,
@@ -89,18 +92,28 @@ pub(super) fn fund(
     };
     let Some(fund_at) = fund_at else {
         let drawn = p.status != P::Cancelled && rng.random_bool(0.5);
-        // The first escrow awaiting funds always has its collection on the way (pending),
-        // so the payments list has one to confirm; drawn from a stream of its own, so
-        // nothing else generated changes.
-        let first_waiting = p.status != P::Cancelled && !drawn && !*pending_shown;
+        // The first two escrows awaiting funds always have their collection on the way
+        // (pending), so the payments list has one to confirm and one to fail; drawn from
+        // streams of their own, so nothing else generated changes. The second arrived a
+        // minute before now: the newest transaction, it renumbers none of the others.
+        let waiting = p.status != P::Cancelled && !drawn && *pending_shown < PENDING_SHOWN;
         if p.status == P::Cancelled {
             esc.status = EscrowStatus::Expired;
             esc.updated = p.cancelled_at.unwrap_or(a);
             esc.lock_version = 1;
-        } else if first_waiting {
-            *pending_shown = true;
-            let mut extra = util::rng(seed, "pending-collection");
-            let at = after(&mut extra, assigned, 10 * MINUTE, DAY, a - MINUTE);
+        } else if waiting {
+            let first = *pending_shown == 0;
+            *pending_shown += 1;
+            let mut extra = if first {
+                util::rng(seed, "pending-collection")
+            } else {
+                util::rng(seed, "pending-collection-2")
+            };
+            let at = if first {
+                after(&mut extra, assigned, 10 * MINUTE, DAY, a - MINUTE)
+            } else {
+                (a - MINUTE).max(assigned)
+            };
             payments.push(payment(
                 &mut extra,
                 provider,
@@ -115,12 +128,14 @@ pub(super) fn fund(
             ));
         } else if drawn {
             let at = after(rng, assigned, 10 * MINUTE, DAY, a - MINUTE);
-            let status = if rng.random_bool(0.5) && *pending_shown {
+            let status = if rng.random_bool(0.5) && *pending_shown > 0 {
                 "initiated"
             } else {
                 "pending"
             };
-            *pending_shown = true;
+            if status == "pending" {
+                *pending_shown += 1;
+            }
             payments.push(payment(
                 rng,
                 provider,

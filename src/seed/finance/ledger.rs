@@ -85,8 +85,8 @@ pub(super) struct Books {
     pub transfers: Vec<Transfer>,
     pub escrows: Vec<Escrow>,
     pub payments: Vec<Payment>,
-    /// An escrow awaiting funds already has its collection pending.
-    pub pending_shown: bool,
+    /// How many escrows awaiting funds have their collection pending.
+    pub pending_shown: u32,
 }
 
 /// What the walk reads: the terms and the commissions decided, by project.
@@ -161,7 +161,7 @@ pub(super) fn walk(
         transfers: Vec::new(),
         escrows: Vec::new(),
         payments: Vec::new(),
-        pending_shown: false,
+        pending_shown: 0,
     };
     let mut live_commission: Vec<Option<usize>> = vec![None; projects.len()];
     for (k, c) in commissions.iter().enumerate() {

@@ -1,5 +1,5 @@
 //! Auto-release: what clients left unanswered for `escrow.auto_release_days` after a
-//! delivery is released as the system, once.
+//! delivery is released once, by whoever runs it (a staff member or the worker's identity).
 
 use super::*;
 
@@ -24,23 +24,25 @@ pub async fn due_for_auto_release(c: &mut impl Conn, now: DateTime<Utc>) -> Resu
     Ok(out)
 }
 
-/// Releases everything left in each escrow due for auto-release, as the system (the audit
-/// row names no staff member; `actor` is who ran it, and needs `escrow.release`). Idempotent:
+/// Releases everything left in each escrow due for auto-release, as `actor` (a staff member
+/// running `obryl escrow auto-release`, or the identity the worker acts as), who needs
+/// `escrow.release` now: re-read before anything is read and again inside each release's
+/// transaction, so a right lost midway stops the run with nothing half-written. Idempotent:
 /// a released escrow is no longer due. Returns (escrow id, amount released) for each.
 pub async fn auto_release(db: &Db, actor: &Actor, origin: &Origin) -> Result<Vec<(i64, i64)>> {
-    access::authorize(db, actor, UseCase::EscrowRelease).await?;
-    auto_release_due(db, origin).await
+    auto_release_due(db, actor, origin).await
 }
 
-/// [`auto_release`] as the system itself (the worker's scheduled job): nobody runs it.
-pub async fn auto_release_due(db: &Db, origin: &Origin) -> Result<Vec<(i64, i64)>> {
+/// [`auto_release`], the worker's scheduled job.
+pub async fn auto_release_due(db: &Db, actor: &Actor, origin: &Origin) -> Result<Vec<(i64, i64)>> {
+    access::authorize(db, actor, UseCase::EscrowRelease).await?;
     let due = {
         let mut c = db.clone();
         due_for_auto_release(&mut c, crate::service::now()).await?
     };
     let mut done = Vec::new();
     for row in due {
-        let mut tx = db.begin().await?;
+        let (mut tx, fresh) = access::begin(db, actor, UseCase::EscrowRelease).await?;
         // Read again inside the transaction: another run may have released it meanwhile.
         let row = load(&mut tx, row.id).await?;
         if !matches!(
@@ -67,7 +69,7 @@ pub async fn auto_release_due(db: &Db, origin: &Origin) -> Result<Vec<(i64, i64)
             .field("auto_release", JsonValue::Null, true);
         record_and_commit(
             tx,
-            None,
+            Some(&fresh),
             origin,
             Change {
                 event: "auto_released",

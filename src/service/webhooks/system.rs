@@ -1,14 +1,17 @@
-//! What the worker decides about an endpoint, as the system: disabled when it answered 410
+//! What the worker decides about an endpoint, as the identity it acts as (`webhooks.manage`,
+//! re-read inside the transaction; the audit row names it): disabled when it answered 410
 //! Gone, or when a delivery failed for the whole retry schedule. The staff who manage
-//! webhooks are notified; the audit row names no staff member.
+//! webhooks are notified.
 
 use serde_json::{Value as JsonValue, json};
 
+use crate::domain::UseCase;
 use crate::store::webhooks::SUBJECT;
 use crate::store::{self, Db};
 
+use crate::service::access;
 use crate::service::record::{Change, Diff, Notice, record_and_commit};
-use crate::service::{Origin, Result};
+use crate::service::{Actor, Origin, Result};
 
 /// Why the worker disabled an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,8 +40,15 @@ impl Cause {
 
 /// Disables endpoint `id` for `cause`, gives up what waited for it and notifies the staff who
 /// manage webhooks. False when it was no longer active (another worker, or staff, first).
-pub async fn disable_failing(db: &Db, origin: &Origin, id: i64, cause: Cause) -> Result<bool> {
-    let mut tx = db.begin().await?;
+/// Refused, writing nothing, when `actor` no longer holds `webhooks.manage`.
+pub async fn disable_failing(
+    db: &Db,
+    actor: &Actor,
+    origin: &Origin,
+    id: i64,
+    cause: Cause,
+) -> Result<bool> {
+    let (mut tx, fresh) = access::begin(db, actor, UseCase::WebhookManage).await?;
     let Some(row) = store::webhooks::get(&mut tx, id).await? else {
         return Ok(false);
     };
@@ -69,7 +79,7 @@ pub async fn disable_failing(db: &Db, origin: &Origin, id: i64, cause: Cause) ->
         .field("pending_given_up", JsonValue::Null, given_up);
     record_and_commit(
         tx,
-        None,
+        Some(&fresh),
         origin,
         Change {
             event: "disabled",
