@@ -293,3 +293,31 @@ async fn a_ticket_opened_by_someone_who_does_not_answer_tickets_says_nothing_una
         );
     }
 }
+
+#[tokio::test]
+async fn enter_on_an_empty_login_field_says_what_is_missing() {
+    let (db, _dir) = demo_db().await;
+    for (locale, email_word, password_word) in [
+        (Locale::En, "e-mail address", "password"),
+        (Locale::Fr, "adresse e-mail", "mot de passe"),
+    ] {
+        let mut h = Harness::login_screen(&db, locale).await;
+        // Enter on the e-mail goes to the password; Enter there, with no e-mail, says so.
+        h.key(KeyCode::Enter).await;
+        h.key(KeyCode::Enter).await;
+        let text = h.render(80, 24);
+        assert!(text.contains(email_word), "{text}");
+        assert!(h.app.login.as_ref().is_some_and(|l| l.focus == 0));
+        h.type_text("finance@obryl.test").await;
+        h.key(KeyCode::Enter).await;
+        h.key(KeyCode::Enter).await;
+        let text = h.render(80, 24);
+        assert!(text.contains(password_word), "{text}");
+        assert!(
+            h.app
+                .login
+                .as_ref()
+                .is_some_and(|l| !l.busy && l.focus == 1)
+        );
+    }
+}

@@ -29,6 +29,8 @@ pub struct LoginState {
     /// 0 email, 1 password, 2 remember.
     pub focus: usize,
     pub error: Option<String>,
+    /// What is missing before the login can be tried (a locale key: no password typed).
+    pub missing: Option<&'static str>,
     pub busy: bool,
     /// The demo's staff accounts this database holds (e-mail, roles); none listed when empty.
     pub demo: Vec<(String, String)>,
@@ -98,6 +100,7 @@ impl LoginState {
             remember,
             focus: if email.is_empty() { 0 } else { 1 },
             error: None,
+            missing: None,
             busy: false,
             demo: Vec::new(),
         }
@@ -154,11 +157,20 @@ impl LoginState {
             }
             InputOutcome::Submit => {
                 if self.email.is_empty() || self.password.is_empty() {
-                    self.focus = if self.email.is_empty() { 0 } else { 1 };
+                    // Enter on an empty field says what is missing, where to type it.
+                    let (focus, key) = if self.email.is_empty() {
+                        (0, "login.email_missing")
+                    } else {
+                        (1, "login.password_missing")
+                    };
+                    self.focus = focus;
+                    self.error = None;
+                    self.missing = Some(key);
                     return LoginOutcome::Nothing;
                 }
                 self.busy = true;
                 self.error = None;
+                self.missing = None;
                 LoginOutcome::Submit {
                     email: self.email.text(),
                     password: self.password.text(),
@@ -167,6 +179,7 @@ impl LoginState {
             InputOutcome::Cancel => LoginOutcome::Quit,
             _ => {
                 self.error = None;
+                self.missing = None;
                 LoginOutcome::Nothing
             }
         }
@@ -242,6 +255,8 @@ impl LoginState {
             Line::styled(format!("{spinner} {}", t("login.checking")), theme.accent)
         } else if let Some(e) = &self.error {
             Line::styled(crate::domain::sanitize_line(e), theme.danger)
+        } else if let Some(key) = self.missing {
+            Line::styled(t(key), theme.warning)
         } else {
             Line::styled(t("login.keys"), theme.muted)
         };
