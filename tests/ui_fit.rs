@@ -71,3 +71,49 @@ async fn a_filter_error_reads_in_full_at_80_columns() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_prompt_question_reads_in_full_at_80_columns() {
+    use crossterm::event::KeyCode;
+    use obryl::ui::popup::Popup;
+    let (db, _dir) = demo_db().await;
+    for locale in [Locale::En, Locale::Fr] {
+        let mut h = Harness::new(&db, "finance@obryl.test", locale, TabId::Projects).await;
+        h.char(':').await;
+        h.type_text("escrow").await;
+        h.key(KeyCode::Enter).await;
+        h.pump_until("the escrows", |app| {
+            app.screens
+                .escrow
+                .list
+                .rows
+                .iter()
+                .any(|r| r.status == "held")
+        })
+        .await;
+        while h
+            .app
+            .screens
+            .escrow
+            .list
+            .current()
+            .is_some_and(|r| r.status != "held")
+        {
+            h.char('j').await;
+        }
+        h.char('F').await;
+        let Some(Popup::Prompt { title, .. }) = &h.app.popup else {
+            panic!("the refund asks its amount first");
+        };
+        let title = title.clone();
+        let text = h.render(80, 24);
+        let flat: String = text
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for word in title.split(' ').filter(|w| !w.is_empty()) {
+            assert!(flat.contains(word), "{word:?} of {title:?} in\n{text}");
+        }
+    }
+}

@@ -290,27 +290,45 @@ fn draw_input(
     } else {
         Vec::new()
     };
+    // A title longer than the top border (a question with the reason a value was refused)
+    // is written whole above the input in the same way.
+    let title = sanitize_line(title);
+    let above = if crate::domain::text::display_width(&title) > room {
+        crate::domain::text::wrap_to_width(&title, usize::from(r.width.saturating_sub(2)))
+    } else {
+        Vec::new()
+    };
     let screen = f.area();
-    let height = (r.height + below.len() as u16).min(screen.bottom().saturating_sub(r.y));
-    let r = Rect { height, ..r };
+    let grown = r.height + (above.len() + below.len()) as u16;
+    let r = Rect {
+        height: grown.min(screen.bottom().saturating_sub(r.y)),
+        ..r
+    };
     f.render_widget(Clear, r);
     let mut block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme.accent)
-        .title(Span::styled(boxed_title(title, r), theme.header));
+        .border_style(theme.accent);
+    if above.is_empty() {
+        block = block.title(Span::styled(boxed_title(&title, r), theme.header));
+    }
     if below.is_empty() {
         block = block.title_bottom(Span::styled(format!(" {hint} "), hint_style));
     }
     let inner = block.inner(r);
-    let mut lines = vec![Line::from(format!(
+    let input_row = above.len() as u16;
+    let mut lines: Vec<Line> = above
+        .into_iter()
+        .map(|l| Line::styled(l, theme.header))
+        .collect();
+    lines.push(Line::from(format!(
         "{prefix}{}",
         sanitize_line(&input.text())
-    ))];
+    )));
     lines.extend(below.into_iter().map(|l| Line::styled(l, hint_style)));
     f.render_widget(Paragraph::new(lines).block(block), r);
     f.set_cursor_position((
         inner.x + prefix.len() as u16 + input.cursor_column(),
-        inner.y,
+        inner.y + input_row,
     ));
 }
 
