@@ -298,7 +298,10 @@ impl App {
                     theme: ctx.theme,
                     focused: !detail_focus,
                     empty: String::new(),
-                    hidden: ctx.ta("info.columns_hidden", &[("n", "{n}")]),
+                    hidden: (
+                        ctx.ta("info.columns_hidden.one", &[("n", "{n}")]),
+                        ctx.ta("info.columns_hidden.other", &[("n", "{n}")]),
+                    ),
                 };
                 s.draw_list(f, r, look, ctx);
             }

@@ -344,8 +344,9 @@ pub struct TableLook<'a> {
     pub focused: bool,
     /// The sentence shown when the list is empty ("No pending commission — filter: XOF").
     pub empty: String,
-    /// What the title says when columns are left out ("{n}" is their number).
-    pub hidden: String,
+    /// What the title says when columns are left out ("{n}" is their number): for one
+    /// column, then for several.
+    pub hidden: (String, String),
 }
 
 /// Draws the visible part of `view`.
@@ -451,8 +452,13 @@ pub fn draw<R: Identified>(
     let widths: Vec<Constraint> = shown.iter().map(|c| c.width).collect();
     // Columns left out for want of room are said in the title, never dropped silently.
     let hidden = keep.iter().filter(|k| !**k).count();
-    let block = if hidden > 0 && !look.hidden.is_empty() {
-        let note = look.hidden.replace("{n}", &hidden.to_string());
+    let block = if hidden > 0 && !look.hidden.1.is_empty() {
+        let form = if hidden == 1 {
+            &look.hidden.0
+        } else {
+            &look.hidden.1
+        };
+        let note = form.replace("{n}", &hidden.to_string());
         block.title(Span::styled(
             format!(" {} ", sanitize_line(&note)),
             theme.muted,

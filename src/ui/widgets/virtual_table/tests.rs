@@ -58,7 +58,7 @@ fn drawn(view: &ListView<R>, columns: &[Column], width: u16) -> Vec<String> {
                 focused: true,
                 theme: &theme,
                 empty: String::new(),
-                hidden: "+{n} hidden".into(),
+                hidden: ("+{n} hidden".into(), "+{n} hidden".into()),
             };
             draw(f, f.area(), view, columns, cells, look);
         })
