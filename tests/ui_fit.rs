@@ -9,6 +9,15 @@ use obryl::domain::Locale;
 use obryl::ui::screens::TabId;
 use obryl::ui::widgets::toast::Level;
 
+/// The screen's text as one line, borders and the space around each line left out, so a
+/// wrapped message reads as its words in order.
+fn flat(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[tokio::test]
 async fn footers_hold_whole_hints_and_end_with_help() {
     let (db, _dir) = demo_db().await;
@@ -40,13 +49,9 @@ async fn a_long_refusal_opens_in_full() {
                 le séquestre n°73 ni sur le grand livre.";
     h.app.toast(long, Level::Error);
     let text = h.render(80, 24);
-    let flat: String = text
-        .lines()
-        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let shown = flat(&text);
     for word in ["approbation,", "seuil", "n°73", "livre."] {
-        assert!(flat.contains(word), "{word} in\n{text}");
+        assert!(shown.contains(word), "{word} in\n{text}");
     }
 }
 
@@ -61,13 +66,9 @@ async fn a_filter_error_reads_in_full_at_80_columns() {
         h.key(KeyCode::Enter).await;
         let error = h.app.last_error.clone().expect("the term is refused");
         let text = h.render(80, 24);
-        let flat: String = text
-            .lines()
-            .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let shown = flat(&text);
         for word in error.split(' ').filter(|w| !w.is_empty()) {
-            assert!(flat.contains(word), "{word:?} of {error:?} in\n{text}");
+            assert!(shown.contains(word), "{word:?} of {error:?} in\n{text}");
         }
     }
 }
@@ -107,13 +108,9 @@ async fn a_prompt_question_reads_in_full_at_80_columns() {
         };
         let title = title.clone();
         let text = h.render(80, 24);
-        let flat: String = text
-            .lines()
-            .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let shown = flat(&text);
         for word in title.split(' ').filter(|w| !w.is_empty()) {
-            assert!(flat.contains(word), "{word:?} of {title:?} in\n{text}");
+            assert!(shown.contains(word), "{word:?} of {title:?} in\n{text}");
         }
     }
 }

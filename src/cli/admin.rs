@@ -32,6 +32,34 @@ pub async fn open(config: &Config, locale: Locale) -> Result<(Db, String), CliEr
 }
 
 /// Opens the configured database, creating a SQLite file that does not exist yet (`migrate`).
+/// Who runs a staff-account command: the staff member logged in (`--as` or the remembered
+/// login), or else the operating-system operator, said on stderr (the bootstrap path).
+pub async fn acting(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+) -> Result<(Db, Option<crate::service::Actor>, Origin), CliError> {
+    let (db, url) = open(config, locale).await?;
+    db.ensure_migrated().await.or_cli(locale)?;
+    let actor = session::find_actor(config, locale, &db, &url, as_email).await?;
+    let origin = match &actor {
+        Some(_) => Origin::cli(),
+        None => {
+            let origin = Origin::operator();
+            eprintln!(
+                "{}",
+                tr(
+                    locale,
+                    "cli.user.operator",
+                    &[("user", origin.operator.as_deref().unwrap_or_default())]
+                )
+            );
+            origin
+        }
+    };
+    Ok((db, actor, origin))
+}
+
 pub async fn open_creating(config: &Config, locale: Locale) -> Result<(Db, String), CliError> {
     let (url, is_demo) = config.database_url();
     if is_demo {
@@ -325,24 +353,7 @@ pub async fn user(
         };
         return super::people::list_users(&db, locale, args).await;
     }
-    let (db, url) = open(config, locale).await?;
-    db.ensure_migrated().await.or_cli(locale)?;
-    let actor = session::find_actor(config, locale, &db, &url, as_email).await?;
-    let origin = match &actor {
-        Some(_) => Origin::cli(),
-        None => {
-            let origin = Origin::operator();
-            eprintln!(
-                "{}",
-                tr(
-                    locale,
-                    "cli.user.operator",
-                    &[("user", origin.operator.as_deref().unwrap_or_default())]
-                )
-            );
-            origin
-        }
-    };
+    let (db, actor, origin) = acting(config, locale, as_email).await?;
     let by = actor.as_ref();
     match cmd {
         UserCommand::Create {

@@ -87,24 +87,7 @@ pub async fn run(
         }
         return Ok(());
     }
-    let (db, url) = super::admin::open(config, locale).await?;
-    db.ensure_migrated().await.or_cli(locale)?;
-    let actor = session::find_actor(config, locale, &db, &url, as_email).await?;
-    let origin = match &actor {
-        Some(_) => Origin::cli(),
-        None => {
-            let origin = Origin::operator();
-            eprintln!(
-                "{}",
-                tr(
-                    locale,
-                    "cli.user.operator",
-                    &[("user", origin.operator.as_deref().unwrap_or_default())]
-                )
-            );
-            origin
-        }
-    };
+    let (db, actor, origin) = super::admin::acting(config, locale, as_email).await?;
     let by = actor.as_ref();
     match cmd {
         ServiceAccountCommand::Add { name, roles, json } => {
