@@ -333,9 +333,9 @@ impl App {
                 (screen.actions(ctx), screen.current_reference().is_some())
             })
             .unwrap_or_default();
-        // A record's history needs a record under the cursor.
-        actions.retain(|a| on_row || *a != Action::History);
         actions.extend(FOOTER_GLOBAL);
+        // A record's history and its detail need a record under the cursor.
+        actions.retain(|a| on_row || !matches!(a, Action::History | Action::Open));
         actions
     }
 
