@@ -16,6 +16,7 @@ pub mod logging;
 pub mod office;
 pub mod seed;
 pub mod service;
+pub mod ssh;
 pub mod store;
 pub mod ui;
 pub mod worker;

@@ -21,6 +21,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "office", "service", "store", "domain", "config", "seed", "worker",
         ],
     ),
+    // the SSH server's pieces: an App per connection, fed and drawn through the channel
+    ("ssh", &["ui"]),
     ("api", &["office", "service", "store", "domain", "config"]),
     ("worker", &["service", "store", "domain", "config"]),
     (
