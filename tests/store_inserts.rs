@@ -9,8 +9,8 @@ use obryl::store::commissions::{self, Kind};
 use obryl::store::deliveries::{self, Outcome, Then};
 use obryl::store::{
     Db, access, analytics, audit, leases, ledger, messages, notifications, outbox, payable,
-    payouts, projects, reference, reviews, schema, settings, tickets, tokens, users, webhooks,
-    workload,
+    payouts, projects, reference, reviews, schema, settings, ssh_keys, tickets, tokens, users,
+    webhooks, workload,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -350,6 +350,27 @@ async fn inserts(db: &Db) {
     let token = tokens::insert(&mut tx, &token).await.unwrap();
     let row = tokens::find(&mut tx, token).await.unwrap().unwrap();
     assert_eq!(row.owner_name.as_deref(), Some("Sékou Keïta"));
+    let key = ssh_keys::NewSshKey {
+        user_id: staff,
+        algorithm: "ssh-ed25519",
+        public_key: "AAAAC3NzaC1lZDI1NTE5AAAAIO4IMcV3AHqbs/yf3wIAKR5JcQVTLELZnFzeHpZQ1df0",
+        fingerprint: "SHA256:6EutoqQOszfvgmBX8SLQPzRFIG9yRFoDaip+765uoLQ",
+        comment: Some("laptop"),
+        created_by: Some(staff),
+        now,
+    };
+    let key = ssh_keys::insert(&mut tx, &key).await.unwrap();
+    let row = ssh_keys::by_fingerprint(
+        &mut tx,
+        "SHA256:6EutoqQOszfvgmBX8SLQPzRFIG9yRFoDaip+765uoLQ",
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        (row.id, row.created_by_name.as_deref()),
+        (key, Some("Sékou Keïta"))
+    );
     let types = ["project.updated".to_owned()];
     let endpoint = webhooks::NewEndpoint {
         url: "https://partner.test/hook",

@@ -335,6 +335,10 @@ pub async fn user(
     as_email: Option<&str>,
     cmd: UserCommand,
 ) -> Result<(), CliError> {
+    let cmd = match cmd {
+        UserCommand::Key(key) => return super::ssh_keys::run(config, locale, as_email, key).await,
+        other => other,
+    };
     if let UserCommand::List {
         kind,
         role,
@@ -442,7 +446,7 @@ pub async fn user(
             println!("{}", tr(locale, "cli.user.deleted", &[("email", &email)]));
         }
         // Answered above: a read, never the operator's.
-        UserCommand::List { .. } => {}
+        UserCommand::List { .. } | UserCommand::Key(_) => {}
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ mod serve;
 mod service_accounts;
 pub mod session;
 mod sessions;
+mod ssh_keys;
 mod ticket;
 mod tokens;
 mod webhooks;
@@ -239,6 +240,9 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// SSH keys of a staff member, for the back-office served over SSH.
+    #[command(subcommand)]
+    Key(ssh_keys::KeyCommand),
     /// List people by name with their roles, availability, capacity and payout method.
     List {
         #[arg(long = "type", value_enum)]

@@ -17,6 +17,7 @@ pub mod money;
 pub mod permission;
 pub mod sanitize;
 pub mod sla;
+pub mod ssh_key;
 pub mod statement;
 pub mod status;
 pub mod text;

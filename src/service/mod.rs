@@ -23,6 +23,7 @@ pub mod payouts_guard;
 pub mod projects;
 pub mod service_accounts;
 pub mod settings;
+pub mod ssh_keys;
 pub mod tickets;
 pub mod tokens;
 pub mod users;

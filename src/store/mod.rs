@@ -36,6 +36,7 @@ pub mod reference;
 pub mod reviews;
 pub mod schema;
 pub mod settings;
+pub mod ssh_keys;
 pub mod stats;
 pub mod tickets;
 pub mod tokens;

@@ -17,6 +17,7 @@ pub const ALL: &[Table] = &[
     CURRENCIES,
     SETTINGS,
     STAFF_SESSIONS,
+    STAFF_SSH_KEYS,
     LOGIN_ATTEMPTS,
     AUDIT_LOGS,
     PROFILES,
@@ -496,5 +497,24 @@ pub const WEBHOOK_DELIVERIES: Table = Table {
 pub const WORKER_LEASES: Table = Table {
     name: "worker_leases",
     columns: &["name", "holder", "expires_at"],
+    others: &[],
+};
+
+/// Staff members' SSH public keys (revoked ones stay, with who revoked them).
+pub const STAFF_SSH_KEYS: Table = Table {
+    name: "staff_ssh_keys",
+    columns: &[
+        "id",
+        "user_id",
+        "algorithm",
+        "public_key",
+        "fingerprint",
+        "comment",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ],
     others: &[],
 };

@@ -1,0 +1,352 @@
+//! Staff members' SSH keys on real SQLite and real PostgreSQL: parsing and fingerprints as
+//! `ssh-keygen -l` prints them, who may register and revoke them (`users.manage` and the
+//! role-administration rules, nothing written on a refusal), the lookup the SSH server
+//! authenticates with (never a revoked key), and the commands through the real binary.
+
+mod common;
+
+use common::cli::{code, json, text};
+use common::fixtures::{self, AWA, FATOU};
+use common::ui::demo_db;
+use obryl::domain::RoleRule;
+use obryl::domain::ssh_key::{SshKeyError, parse};
+use obryl::service::{self, Origin, ServiceError};
+use obryl::store::{self, Db};
+
+// Fingerprints computed with `ssh-keygen -lf` on these public keys.
+const ED25519: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO4IMcV3AHqbs/yf3wIAKR5JcQVTLELZnFzeHpZQ1df0 awa@laptop";
+const ED25519_FP: &str = "SHA256:6EutoqQOszfvgmBX8SLQPzRFIG9yRFoDaip+765uoLQ";
+const ECDSA: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBBlRsq0Wk7Poi4n1yS02+BlpseODvxBCaZ3KVTZfeggoxfv1l4d5NjNO52rIRIJJsCrdcqKxP0BUme9prMaU3eQ= ec";
+const ECDSA_FP: &str = "SHA256:UbKiRuaW7WPd7v/6C6mdGT3r4qqRLRouE3bqB/TZaMM";
+const RSA: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDHrYfElHqDHjvKA6I1x2yQgB5oYDj2GHqdi1IjHV5ai7EBZyK9Ge9t5CgBxfgVd0uPUHhKe02nai/VA3GlzIIIifdbJVKMJLau+x7histeEiJiSvBgffbS7nBjcKHjoiW3wFH475sHd+gRnJzFB+pj2l00R69F64LQvejlQNMJ5hvKm0Xnzy62WP4XzNXlntvu1l3yHfGp/xzt1cldDr8tR0dyWa+no1V9sNivTmDxQTIwCYbV3FL+kjkivrDNcwX3M6RzlPyToR233fWLLOqf++pYVAT4AryYveMVPiMTdnO69Yl55ZE4BPCuigzGk1GCG4rSKVo3feHFjkmxuVYb rsa key";
+const RSA_FP: &str = "SHA256:Jto8whDnsvES4qnwFgT0Wy2pmI8VKZwOLgkHh7OIZlY";
+
+#[test]
+fn keys_parse_with_the_fingerprint_ssh_keygen_prints() {
+    let k = parse(ED25519).unwrap();
+    assert_eq!(k.algorithm, "ssh-ed25519");
+    assert_eq!(k.fingerprint, ED25519_FP);
+    assert_eq!(k.comment.as_deref(), Some("awa@laptop"));
+    assert_eq!(parse(ECDSA).unwrap().fingerprint, ECDSA_FP);
+    let rsa = parse(RSA).unwrap();
+    assert_eq!(rsa.fingerprint, RSA_FP);
+    assert_eq!(rsa.comment.as_deref(), Some("rsa key"));
+    // Without a comment, with surrounding blanks.
+    let bare = parse(&format!("  {}  ", &ED25519[..ED25519.len() - 11])).unwrap();
+    assert_eq!(
+        (bare.fingerprint.as_str(), bare.comment),
+        (ED25519_FP, None)
+    );
+
+    assert_eq!(
+        parse("ssh-dss AAAAB3NzaC1kc3M="),
+        Err(SshKeyError::Unsupported)
+    );
+    assert_eq!(
+        parse("sk-ssh-ed25519@openssh.com AAAA"),
+        Err(SshKeyError::Unsupported)
+    );
+    assert_eq!(
+        parse("-----BEGIN OPENSSH PRIVATE KEY-----"),
+        Err(SshKeyError::Malformed)
+    );
+    // The ed25519 line's blob under the RSA name.
+    let b64 = ED25519.split(' ').nth(1).unwrap();
+    assert_eq!(parse(&format!("ssh-rsa {b64}")), Err(SshKeyError::BadBlob));
+    // A truncated blob.
+    assert_eq!(
+        parse(&format!("ssh-ed25519 {}", &b64[..40])),
+        Err(SshKeyError::BadBlob)
+    );
+}
+
+fn email(id: i64) -> String {
+    format!("u{id}@obryl.test")
+}
+
+async fn keys_of(db: &Db, id: i64) -> usize {
+    store::ssh_keys::for_user(&mut db.clone(), id)
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn audits(db: &Db, id: i64) -> i64 {
+    store::audit::count_for(&mut db.clone(), "user", id, None)
+        .await
+        .unwrap()
+}
+
+/// A super-admin of the fixtures' world, created on the operator's path.
+async fn admin(db: &Db) -> i64 {
+    let o = Origin::operator();
+    let id = service::users::create(db, None, &o, "Admin", "admin@obryl.test", "demo-pass")
+        .await
+        .unwrap();
+    let role = obryl::domain::Role::SuperAdmin;
+    service::users::set_role(db, None, &o, "admin@obryl.test", role, true)
+        .await
+        .unwrap();
+    id
+}
+
+async fn rules(db: &Db) {
+    fixtures::world(db).await;
+    let admin_id = admin(db).await;
+    let admin = fixtures::actor(db, admin_id).await;
+    let finance = fixtures::actor(db, AWA).await;
+    let o = Origin::cli();
+
+    // Finance may not: the refusal names the permission, and nothing is written.
+    let before = audits(db, FATOU).await;
+    let e = service::ssh_keys::add(db, Some(&finance), &o, &email(FATOU), ED25519)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("users.manage"), "{e}");
+    assert_eq!(keys_of(db, FATOU).await, 0);
+    assert_eq!(audits(db, FATOU).await, before);
+
+    // Nobody registers a key of their own (the role rules).
+    let e = service::ssh_keys::add(db, Some(&admin), &o, "admin@obryl.test", ED25519)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ServiceError::RoleRule(RoleRule::OwnRoles)),
+        "{e}"
+    );
+    assert_eq!(keys_of(db, admin_id).await, 0);
+
+    // A key that is not one is refused with its reason.
+    let e = service::ssh_keys::add(db, Some(&admin), &o, &email(AWA), "ssh-dss AAAA")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ServiceError::Invalid {
+                field: "ssh_key",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // Only staff have keys.
+    let e = service::ssh_keys::add(db, Some(&admin), &o, &email(fixtures::CLIENT), ED25519)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::NotStaff { .. }), "{e}");
+
+    // The admin may, with its audit row.
+    let before = audits(db, AWA).await;
+    let k = service::ssh_keys::add(db, Some(&admin), &o, &email(AWA), ED25519)
+        .await
+        .unwrap();
+    assert_eq!((k.user_id, k.fingerprint.as_str()), (AWA, ED25519_FP));
+    assert_eq!(k.created_by, Some(admin_id));
+    assert_eq!(audits(db, AWA).await, before + 1);
+    service::ssh_keys::add(db, Some(&admin), &o, &email(AWA), RSA)
+        .await
+        .unwrap();
+    // One key, one person.
+    let e = service::ssh_keys::add(db, Some(&admin), &o, &email(FATOU), ED25519)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::Duplicate { .. }), "{e}");
+    assert_eq!(
+        service::ssh_keys::list(db, &email(AWA))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // The lookup finds the live key and its owner; a use is recorded.
+    let (key, user) = service::ssh_keys::lookup(db, ED25519_FP)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((key.id, user.id), (k.id, AWA));
+    assert!(service::ssh_keys::mark_used(db, k.id).await.unwrap());
+    assert!(
+        service::ssh_keys::lookup(db, ECDSA_FP)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Finance may not revoke either.
+    let e = service::ssh_keys::revoke(db, Some(&finance), &o, &email(AWA), ED25519_FP)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("users.manage"), "{e}");
+    assert!(
+        service::ssh_keys::lookup(db, ED25519_FP)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Revoked: never returned by the lookup, never marked used, kept in the list.
+    assert!(
+        service::ssh_keys::revoke(db, Some(&admin), &o, &email(AWA), ED25519_FP)
+            .await
+            .unwrap()
+    );
+    assert!(
+        service::ssh_keys::lookup(db, ED25519_FP)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!service::ssh_keys::mark_used(db, k.id).await.unwrap());
+    assert!(
+        !service::ssh_keys::revoke(db, Some(&admin), &o, &email(AWA), ED25519_FP)
+            .await
+            .unwrap()
+    );
+    let listed = service::ssh_keys::list(db, &email(AWA)).await.unwrap();
+    let revoked = listed.iter().find(|x| x.id == k.id).unwrap();
+    assert!(revoked.revoked_at.is_some() && revoked.last_used_at.is_some());
+    assert_eq!(revoked.revoked_by, Some(admin_id));
+    assert!(
+        service::ssh_keys::lookup(db, RSA_FP)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Someone else's fingerprint is not found under this person.
+    let e = service::ssh_keys::revoke(db, Some(&admin), &o, &email(FATOU), RSA_FP)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::NotFound { .. }), "{e}");
+}
+
+#[tokio::test]
+async fn who_may_register_and_revoke_keys_and_what_the_lookup_returns() {
+    on_both!(|db| rules(&db).await);
+}
+
+#[tokio::test]
+async fn keys_from_the_command_line() {
+    let (_db, dir) = demo_db().await;
+    let path = dir.path().join("demo.db");
+    let run = |args: &[&str]| common::cli::obryl(&path, args);
+
+    let o = run(&[
+        "--as",
+        "finance@obryl.test",
+        "user",
+        "key",
+        "add",
+        "support@obryl.test",
+        "--key",
+        ED25519,
+    ]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("users.manage"), "{}", text(&o));
+
+    let o = run(&[
+        "--as",
+        "admin@obryl.test",
+        "user",
+        "key",
+        "add",
+        "support@obryl.test",
+        "--key",
+        "ssh-dss AAAA",
+    ]);
+    assert_ne!(code(&o), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("not accepted"), "{}", text(&o));
+
+    let o = run(&[
+        "--as",
+        "admin@obryl.test",
+        "user",
+        "key",
+        "add",
+        "support@obryl.test",
+        "--key",
+        ED25519,
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o));
+    assert!(text(&o).contains(ED25519_FP), "{}", text(&o));
+
+    let file = dir.path().join("id_rsa.pub");
+    std::fs::write(&file, format!("# mine\n\n{RSA}\n")).unwrap();
+    let file = file.display().to_string();
+    let o = run(&[
+        "--as",
+        "admin@obryl.test",
+        "user",
+        "key",
+        "add",
+        "support@obryl.test",
+        "--key-file",
+        &file,
+        "--json",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o));
+    assert_eq!(json(&o)["fingerprint"], RSA_FP);
+
+    let o = run(&[
+        "--as",
+        "admin@obryl.test",
+        "user",
+        "key",
+        "revoke",
+        "support@obryl.test",
+        ED25519_FP,
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("revoked"), "{}", text(&o));
+
+    let o = run(&[
+        "--as",
+        "support@obryl.test",
+        "user",
+        "key",
+        "list",
+        "support@obryl.test",
+        "--json",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o));
+    let list = json(&o);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["fingerprint"], ED25519_FP);
+    assert!(list[0]["revoked_at"].is_string());
+    assert!(list[1]["revoked_at"].is_null());
+    assert_eq!(list[1]["algorithm"], "ssh-rsa");
+
+    let o = run(&[
+        "--as",
+        "support@obryl.test",
+        "user",
+        "key",
+        "list",
+        "support@obryl.test",
+    ]);
+    assert_eq!(code(&o), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains(RSA_FP) && text(&o).contains("live"),
+        "{}",
+        text(&o)
+    );
+
+    let o = run(&[
+        "--as",
+        "admin@obryl.test",
+        "user",
+        "key",
+        "revoke",
+        "support@obryl.test",
+        "SHA256:nothing",
+    ]);
+    assert_eq!(code(&o), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("No SSH key SHA256:nothing"),
+        "{}",
+        text(&o)
+    );
+}
