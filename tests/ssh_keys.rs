@@ -350,3 +350,47 @@ async fn keys_from_the_command_line() {
         text(&o)
     );
 }
+
+/// The Users view's detail lists a staff member's live keys to staff holding users.manage.
+#[tokio::test]
+async fn the_users_detail_lists_live_keys() {
+    use common::ui::Harness;
+    use crossterm::event::KeyCode;
+    use obryl::domain::Locale;
+    use obryl::ui::screens::TabId;
+
+    let (db, _dir) = demo_db().await;
+    let o = Origin::operator();
+    let who = "support2@obryl.test";
+    service::ssh_keys::add(&db, None, &o, who, ED25519)
+        .await
+        .unwrap();
+    service::ssh_keys::add(&db, None, &o, who, ECDSA)
+        .await
+        .unwrap();
+    service::ssh_keys::revoke(&db, None, &o, who, ECDSA_FP)
+        .await
+        .unwrap();
+
+    let mut h = Harness::new(&db, "admin@obryl.test", Locale::En, TabId::Projects).await;
+    h.char(':').await;
+    h.type_text("users support2").await;
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Enter).await;
+    let d = &h.app.screens.users.detail;
+    assert!(d.open && d.error.is_none(), "{:?}", d.error);
+    let text = h.render(120, 60);
+    assert!(text.contains("SSH keys"), "{text}");
+    assert!(text.contains("ssh-ed25519 · awa@laptop"), "{text}");
+    assert!(!text.contains("ecdsa-sha2-nistp256"), "{text}");
+
+    // Not to staff without users.manage.
+    let mut h = Harness::new(&db, "finance@obryl.test", Locale::En, TabId::Projects).await;
+    h.char(':').await;
+    h.type_text("users support2").await;
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Enter).await;
+    assert!(h.app.screens.users.detail.open);
+    let text = h.render(120, 60);
+    assert!(!text.contains("SSH keys"), "{text}");
+}

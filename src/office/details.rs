@@ -66,6 +66,8 @@ pub struct UserDetail {
     pub history: Vec<AuditRow>,
     /// Live back-office sessions (shown to the person and to staff holding users.manage).
     pub sessions: Vec<store::access::SessionRow>,
+    /// Live SSH keys (shown to the person and to staff holding users.manage).
+    pub ssh_keys: Vec<store::ssh_keys::SshKeyRow>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -204,10 +206,16 @@ pub async fn user(c: &mut impl Conn, viewer: &Actor, id: i64) -> Result<UserDeta
     let projects = store::people::project_counts(c, id).await?;
     let rating = store::reviews::rating_of(c, id).await?;
     let history = store::audit::history(c, "user", id, 30).await?;
-    let sessions = if viewer.id == id || viewer.can(Permission::UsersManage) {
-        store::access::sessions_of(c, id, false, service::now(), 20).await?
+    let (sessions, ssh_keys) = if viewer.id == id || viewer.can(Permission::UsersManage) {
+        let keys = store::ssh_keys::for_user(c, id).await?;
+        (
+            store::access::sessions_of(c, id, false, service::now(), 20).await?,
+            keys.into_iter()
+                .filter(|k| k.revoked_at.is_none())
+                .collect(),
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(UserDetail {
         person,
@@ -216,6 +224,7 @@ pub async fn user(c: &mut impl Conn, viewer: &Actor, id: i64) -> Result<UserDeta
         rating,
         history,
         sessions,
+        ssh_keys,
     })
 }
 

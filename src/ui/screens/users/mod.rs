@@ -355,6 +355,22 @@ impl ListScreen for UsersScreen {
                 ));
             }
         }
+        if !d.ssh_keys.is_empty() {
+            out.push(DetailLine::Section(ctx.t("users.ssh_keys")));
+            for k in &d.ssh_keys {
+                out.push(DetailLine::Field(
+                    k.fingerprint.clone(),
+                    ctx.ta(
+                        "users.ssh_key_line",
+                        &[
+                            ("algorithm", &k.algorithm),
+                            ("comment", k.comment.as_deref().unwrap_or("—")),
+                            ("used", &format::absolute(k.last_used_at, ctx.locale)),
+                        ],
+                    ),
+                ));
+            }
+        }
         if let Some(dev) = &p.developer {
             out.push(DetailLine::Section(ctx.t("users.developer_profile")));
             profile_lines(dev, ctx, &mut out);
