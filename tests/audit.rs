@@ -125,3 +125,34 @@ async fn filters_and_pages_of_the_audit_log() {
         assert_eq!(back.rows, first.rows);
     });
 }
+
+#[tokio::test]
+async fn history_names_the_people_its_values_point_at() {
+    on_both!(|db| {
+        fixtures::world(&db).await;
+        let awa = fixtures::actor(&db, AWA).await;
+        service::commissions::approve(&db, &awa, &Origin::cli(), Kind::Platform, C_SMALL, None)
+            .await
+            .unwrap();
+        let rows = store::audit::history(&mut db.clone(), "commission", C_SMALL, 10)
+            .await
+            .unwrap();
+        let approved = rows
+            .iter()
+            .find(|r| {
+                r.new_values
+                    .as_ref()
+                    .is_some_and(|v| v.get("approved_by").is_some())
+            })
+            .expect("the approval's row");
+        let locale = obryl::domain::Locale::En;
+        let summary = obryl::office::history::summary(approved, locale, None);
+        assert!(summary.contains(&awa.name), "{summary}");
+        assert!(!summary.contains(&format!("→ {}", awa.id)), "{summary}");
+        let changes = obryl::office::history::changes(approved, locale, None);
+        assert!(
+            changes.iter().any(|[_, _, after]| *after == awa.name),
+            "{changes:?}"
+        );
+    });
+}

@@ -58,11 +58,10 @@ pub fn changes(r: &AuditRow, locale: Locale, currency: Option<&str>) -> Vec<[Str
         .collect();
     keys.sort();
     keys.dedup();
-    let t = r.auditable_type.as_str();
     let side = |values: Option<&JsonValue>, k: &str| {
         values
             .and_then(|v| v.get(k))
-            .map(|v| value(t, k, v, locale, currency))
+            .map(|v| shown(r, k, v, locale, currency))
             .unwrap_or_else(|| "∅".into())
     };
     keys.into_iter()
@@ -77,7 +76,6 @@ pub fn summary(r: &AuditRow, locale: Locale, currency: Option<&str>) -> String {
     let Some(new) = r.new_values.as_ref().and_then(JsonValue::as_object) else {
         return String::new();
     };
-    let t = r.auditable_type.as_str();
     let old = r.old_values.as_ref();
     new.iter()
         .map(|(k, v)| {
@@ -85,12 +83,30 @@ pub fn summary(r: &AuditRow, locale: Locale, currency: Option<&str>) -> String {
             format!(
                 "{}: {} → {}",
                 field_label(k, locale),
-                value(t, k, before, locale, currency),
-                value(t, k, v, locale, currency)
+                shown(r, k, before, locale, currency),
+                shown(r, k, v, locale, currency)
             )
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A value of row `r` as shown: a person (`approved_by: 7`) by name when the row knows it.
+fn shown(
+    r: &AuditRow,
+    field: &str,
+    v: &JsonValue,
+    locale: Locale,
+    currency: Option<&str>,
+) -> String {
+    let person = field
+        .ends_with("_by")
+        .then(|| v.as_i64().and_then(|id| r.people.get(&id)))
+        .flatten();
+    match person {
+        Some(name) => crate::domain::sanitize_line(name),
+        None => value(&r.auditable_type, field, v, locale, currency),
+    }
 }
 
 /// `field`'s value `v` on a record of `auditable_type`; `currency` is the record's, when the
@@ -273,6 +289,7 @@ mod tests {
             ip_address: None,
             user_agent: None,
             tags: None,
+            people: Default::default(),
             created_at: None,
         }
     }

@@ -96,6 +96,10 @@ pub struct AuditRow {
     pub user_agent: Option<String>,
     pub tags: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
+    /// The names of the people its `*_by` values point at (who approved, who requested),
+    /// read with the page so history shows names, not ids.
+    #[sqlx(skip)]
+    pub people: std::collections::BTreeMap<i64, String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -268,8 +272,43 @@ pub async fn page(
     let mut q = base();
     apply_filter(&mut q, f, &narrowing);
     Keyset::by_id(Expr::col(("a", "id")), SortDir::Desc).apply(&mut q, anchor, limit);
-    let rows = c.all(&q).await?;
+    let mut rows: Vec<AuditRow> = c.all(&q).await?;
+    name_people(c, &mut rows).await?;
     Ok(finish(rows, anchor, limit))
+}
+
+/// Fills each row's `people` with the names its `*_by` values point at, in one read.
+async fn name_people(c: &mut impl Conn, rows: &mut [AuditRow]) -> Result<()> {
+    let mentioned = |r: &AuditRow| -> Vec<i64> {
+        [&r.old_values, &r.new_values]
+            .into_iter()
+            .flatten()
+            .filter_map(JsonValue::as_object)
+            .flat_map(|o| o.iter())
+            .filter(|(k, _)| k.ends_with("_by"))
+            .filter_map(|(_, v)| v.as_i64())
+            .collect()
+    };
+    let mut ids: Vec<i64> = rows.iter().flat_map(mentioned).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let q = Query::select()
+        .columns(["id", "name"])
+        .from(schema::USERS.name)
+        .and_where(Expr::col("id").is_in(ids))
+        .to_owned();
+    let names: std::collections::BTreeMap<i64, String> =
+        c.all::<(i64, String)>(&q).await?.into_iter().collect();
+    for r in rows.iter_mut() {
+        r.people = mentioned(r)
+            .into_iter()
+            .filter_map(|id| names.get(&id).map(|n| (id, n.clone())))
+            .collect();
+    }
+    Ok(())
 }
 
 pub async fn get(c: &mut impl Conn, id: i64) -> Result<Option<AuditRow>> {
