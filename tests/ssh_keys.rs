@@ -231,85 +231,55 @@ async fn who_may_register_and_revoke_keys_and_what_the_lookup_returns() {
 async fn keys_from_the_command_line() {
     let (_db, dir) = demo_db().await;
     let path = dir.path().join("demo.db");
-    let run = |args: &[&str]| common::cli::obryl(&path, args);
+    // `obryl --as WHO user key ARGS…`
+    let key = |who: &str, args: &[&str]| {
+        let mut all = vec!["--as", who, "user", "key"];
+        all.extend_from_slice(args);
+        common::cli::obryl(&path, &all)
+    };
 
-    let o = run(&[
-        "--as",
+    let o = key(
         "finance@obryl.test",
-        "user",
-        "key",
-        "add",
-        "support@obryl.test",
-        "--key",
-        ED25519,
-    ]);
+        &["add", "support@obryl.test", "--key", ED25519],
+    );
     assert_eq!(code(&o), Some(1), "{}", text(&o));
     assert!(text(&o).contains("users.manage"), "{}", text(&o));
 
-    let o = run(&[
-        "--as",
+    let o = key(
         "admin@obryl.test",
-        "user",
-        "key",
-        "add",
-        "support@obryl.test",
-        "--key",
-        "ssh-dss AAAA",
-    ]);
+        &["add", "support@obryl.test", "--key", "ssh-dss AAAA"],
+    );
     assert_ne!(code(&o), Some(0), "{}", text(&o));
     assert!(text(&o).contains("not accepted"), "{}", text(&o));
 
-    let o = run(&[
-        "--as",
+    let o = key(
         "admin@obryl.test",
-        "user",
-        "key",
-        "add",
-        "support@obryl.test",
-        "--key",
-        ED25519,
-    ]);
+        &["add", "support@obryl.test", "--key", ED25519],
+    );
     assert_eq!(code(&o), Some(0), "{}", text(&o));
     assert!(text(&o).contains(ED25519_FP), "{}", text(&o));
 
     let file = dir.path().join("id_rsa.pub");
     std::fs::write(&file, format!("# mine\n\n{RSA}\n")).unwrap();
     let file = file.display().to_string();
-    let o = run(&[
-        "--as",
+    let o = key(
         "admin@obryl.test",
-        "user",
-        "key",
-        "add",
-        "support@obryl.test",
-        "--key-file",
-        &file,
-        "--json",
-    ]);
+        &["add", "support@obryl.test", "--key-file", &file, "--json"],
+    );
     assert_eq!(code(&o), Some(0), "{}", text(&o));
     assert_eq!(json(&o)["fingerprint"], RSA_FP);
 
-    let o = run(&[
-        "--as",
+    let o = key(
         "admin@obryl.test",
-        "user",
-        "key",
-        "revoke",
-        "support@obryl.test",
-        ED25519_FP,
-    ]);
+        &["revoke", "support@obryl.test", ED25519_FP],
+    );
     assert_eq!(code(&o), Some(0), "{}", text(&o));
     assert!(text(&o).contains("revoked"), "{}", text(&o));
 
-    let o = run(&[
-        "--as",
+    let o = key(
         "support@obryl.test",
-        "user",
-        "key",
-        "list",
-        "support@obryl.test",
-        "--json",
-    ]);
+        &["list", "support@obryl.test", "--json"],
+    );
     assert_eq!(code(&o), Some(0), "{}", text(&o));
     let list = json(&o);
     let list = list.as_array().unwrap();
@@ -319,14 +289,7 @@ async fn keys_from_the_command_line() {
     assert!(list[1]["revoked_at"].is_null());
     assert_eq!(list[1]["algorithm"], "ssh-rsa");
 
-    let o = run(&[
-        "--as",
-        "support@obryl.test",
-        "user",
-        "key",
-        "list",
-        "support@obryl.test",
-    ]);
+    let o = key("support@obryl.test", &["list", "support@obryl.test"]);
     assert_eq!(code(&o), Some(0), "{}", text(&o));
     assert!(
         text(&o).contains(RSA_FP) && text(&o).contains("live"),
@@ -334,15 +297,10 @@ async fn keys_from_the_command_line() {
         text(&o)
     );
 
-    let o = run(&[
-        "--as",
+    let o = key(
         "admin@obryl.test",
-        "user",
-        "key",
-        "revoke",
-        "support@obryl.test",
-        "SHA256:nothing",
-    ]);
+        &["revoke", "support@obryl.test", "SHA256:nothing"],
+    );
     assert_eq!(code(&o), Some(1), "{}", text(&o));
     assert!(
         text(&o).contains("No SSH key SHA256:nothing"),
