@@ -21,6 +21,7 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub webhooks: WebhooksConfig,
     pub api: ApiConfig,
+    pub ssh: SshConfig,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyBinding>,
 }
@@ -148,6 +149,30 @@ pub struct ApiConfig {
     /// Requests per token per second, with a burst of as many again; beyond: 429.
     pub rate_per_second: u32,
     pub default_page: u64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct SshConfig {
+    /// Where `obryl serve --ssh` listens unless `--listen` says otherwise.
+    pub listen: String,
+    /// The host key's file ("" = `ssh_host_ed25519_key` in the data directory).
+    pub host_key: String,
+    pub idle_minutes: u64,
+    pub max_sessions_per_user: usize,
+    pub max_sessions: usize,
+    pub connections_per_minute: u32,
+    pub session_hours: i64,
+}
+
+impl Config {
+    /// The SSH server's host key file.
+    pub fn ssh_host_key_path(&self) -> PathBuf {
+        if self.ssh.host_key.is_empty() {
+            self.data_dir().join("ssh_host_ed25519_key")
+        } else {
+            PathBuf::from(&self.ssh.host_key)
+        }
+    }
 }
 
 /// One key or several for an action; "" unbinds it.

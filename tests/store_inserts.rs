@@ -140,6 +140,7 @@ async fn inserts(db: &Db) {
         remembered: true,
         now,
         expires_at: now + Duration::days(1),
+        ssh_key_id: None,
     };
     let session = access::insert_session(&mut tx, &session).await.unwrap();
     let row = access::session(&mut tx, session).await.unwrap().unwrap();

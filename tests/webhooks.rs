@@ -495,6 +495,7 @@ async fn breaches_are_announced_once_and_expired_sessions_end() {
                 remembered: true,
                 now: past - chrono::Duration::days(1),
                 expires_at: past,
+                ssh_key_id: None,
             },
         )
         .await

@@ -185,13 +185,18 @@ pub enum Command {
         #[arg(long)]
         once: bool,
     },
-    /// Serve the partners' read API, as a service account (`--as NAME`) or a staff member
-    /// (`--as EMAIL`) holding api_tokens.manage.
+    /// Serve the partners' read API (`--api`, as a service account `--as NAME` or a staff
+    /// member `--as EMAIL` holding api_tokens.manage), or the back-office over SSH (`--ssh`,
+    /// staff logging in with their registered keys).
+    #[command(group(clap::ArgGroup::new("server").required(true).args(["api", "ssh"])))]
     Serve {
-        /// The read API (the only server there is; the flag keeps room for others).
-        #[arg(long, required = true)]
+        /// The partners' read API.
+        #[arg(long)]
         api: bool,
-        /// Address to listen on (default: `api.listen`, loopback).
+        /// The back-office over SSH.
+        #[arg(long)]
+        ssh: bool,
+        /// Address to listen on (default: `api.listen` or `ssh.listen`, loopback).
         #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
     },
@@ -391,7 +396,10 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         Some(Command::Worker { once }) => {
             worker::run(&config, locale, cli.as_email.as_deref(), once).await
         }
-        Some(Command::Serve { api: _, listen }) => {
+        Some(Command::Serve {
+            ssh: true, listen, ..
+        }) => serve::run_ssh(&config, locale, listen).await,
+        Some(Command::Serve { listen, .. }) => {
             serve::run(&config, locale, cli.as_email.as_deref(), listen).await
         }
     };

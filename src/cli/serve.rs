@@ -99,3 +99,71 @@ pub async fn run(
     output::say(&tr(locale, "cli_serve.stopped", &[]));
     Ok(())
 }
+
+/// `obryl serve --ssh [--listen ADDR]`: the back-office over SSH, on `ssh.listen` (loopback)
+/// unless told otherwise. The host key is made on first start (its fingerprint said, for
+/// staff to check at their first connection); on the demo database the worker runs here too.
+pub async fn run_ssh(
+    config: &Config,
+    locale: Locale,
+    listen: Option<String>,
+) -> Result<(), CliError> {
+    let text = listen.unwrap_or_else(|| config.ssh.listen.clone());
+    let addr: SocketAddr = text
+        .trim()
+        .parse()
+        .map_err(|_| CliError::failed(tr(locale, "cli_serve.bad_listen", &[("value", &text)])))?;
+    let (db, url) = admin::open(config, locale).await?;
+    db.close().await;
+    let db = crate::store::Db::connect_sized(&url, config.database.pool_size)
+        .await
+        .or_cli(locale)?;
+    db.ensure_migrated().await.or_cli(locale)?;
+    let path = config.ssh_host_key_path();
+    let (key, created) = crate::ssh::host_key::load_or_create(&path).map_err(CliError::failed)?;
+    let fingerprint = crate::ssh::host_key::fingerprint(&key);
+    if created {
+        let at = path.display().to_string();
+        output::say(&tr(
+            locale,
+            "cli_serve.ssh_host_key_created",
+            &[("path", &at), ("fingerprint", &fingerprint)],
+        ));
+    }
+    let server = crate::ssh::Server::bind(db.clone(), config, addr, key)
+        .await
+        .map_err(|e| {
+            CliError::failed(tr(
+                locale,
+                "cli_serve.cannot_listen",
+                &[("addr", &addr.to_string()), ("reason", &e.to_string())],
+            ))
+        })?;
+    let bound = server
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| addr.to_string());
+    output::say(&tr(
+        locale,
+        "cli_serve.ssh_listening",
+        &[("addr", &bound), ("fingerprint", &fingerprint)],
+    ));
+    let worker_stop = tokio_util::sync::CancellationToken::new();
+    let worker = (config.database_url().1 && config.worker.in_process_on_demo)
+        .then(|| crate::ui::demo_worker(db.clone(), config, worker_stop.clone()));
+    let served = server.run(stop_signal()).await;
+    worker_stop.cancel();
+    if let Some(worker) = worker {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), worker).await;
+    }
+    db.close().await;
+    served.map_err(|e| {
+        CliError::failed(tr(
+            locale,
+            "cli_serve.cannot_listen",
+            &[("addr", &bound), ("reason", &e.to_string())],
+        ))
+    })?;
+    output::say(&tr(locale, "cli_serve.ssh_stopped", &[]));
+    Ok(())
+}

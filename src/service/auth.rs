@@ -108,13 +108,15 @@ pub async fn login(
     succeeded(db, origin, &email, actor, session).await
 }
 
-/// Records a failed attempt and its audit row (the account's when there is one).
-async fn failed(
+/// Records a failed attempt and its audit row (the account's when there is one), naming the
+/// SSH key tried when there was one.
+pub(super) async fn failed_with(
     db: &Db,
     origin: &Origin,
     email: &str,
     user_id: Option<i64>,
     reason: &str,
+    ssh_key: Option<&str>,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
     let attempt = store::access::insert_attempt(
@@ -145,7 +147,9 @@ async fn failed(
                 .field("email", JsonValue::Null, email)
                 .field("reason", JsonValue::Null, reason)
                 .field("source", JsonValue::Null, origin.source.as_str())
-                .field("channel", JsonValue::Null, origin.channel),
+                .field("channel", JsonValue::Null, origin.channel)
+                // Null to null leaves the field out: only a key login names one.
+                .field("ssh_key", JsonValue::Null, ssh_key),
             notices: Vec::new(),
             webhook: None,
         },
@@ -154,12 +158,41 @@ async fn failed(
     Ok(())
 }
 
+async fn failed(
+    db: &Db,
+    origin: &Origin,
+    email: &str,
+    user_id: Option<i64>,
+    reason: &str,
+) -> Result<()> {
+    failed_with(db, origin, email, user_id, reason, None).await
+}
+
+/// The SSH key a login was made with: its row id and fingerprint.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct WithKey<'a> {
+    pub id: i64,
+    pub fingerprint: &'a str,
+}
+
 async fn succeeded(
     db: &Db,
     origin: &Origin,
     email: &str,
     actor: Actor,
     session: SessionKind,
+) -> Result<LoggedIn> {
+    succeeded_with(db, origin, email, actor, session, None).await
+}
+
+/// Records a successful login and opens its session (with the SSH key it used, if any).
+pub(super) async fn succeeded_with(
+    db: &Db,
+    origin: &Origin,
+    email: &str,
+    actor: Actor,
+    session: SessionKind,
+    key: Option<WithKey<'_>>,
 ) -> Result<LoggedIn> {
     let now = super::now();
     let mut tx = db.begin().await?;
@@ -194,6 +227,7 @@ async fn succeeded(
             remembered,
             now,
             expires_at: now + ttl,
+            ssh_key_id: key.map(|k| k.id),
         },
     )
     .await?;
@@ -209,7 +243,9 @@ async fn succeeded(
             },
             subject_type: "user",
             subject_id: actor.id,
-            diff: Diff::new().field("staff_session_id", JsonValue::Null, session_id),
+            diff: Diff::new()
+                .field("staff_session_id", JsonValue::Null, session_id)
+                .field("ssh_key", JsonValue::Null, key.map(|k| k.fingerprint)),
             notices: Vec::new(),
             webhook: None,
         },

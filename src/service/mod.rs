@@ -24,6 +24,7 @@ pub mod projects;
 pub mod service_accounts;
 pub mod settings;
 pub mod ssh_keys;
+pub mod ssh_login;
 pub mod tickets;
 pub mod tokens;
 pub mod users;

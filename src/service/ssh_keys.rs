@@ -163,9 +163,12 @@ pub async fn revoke(
             key: fingerprint.to_owned(),
         })?;
     let now = super::now();
-    if !store::ssh_keys::revoke(&mut tx, key.id, by.as_ref().map(|a| a.id), now).await? {
+    let by_id = by.as_ref().map(|a| a.id);
+    if !store::ssh_keys::revoke(&mut tx, key.id, by_id, now).await? {
         return Ok(false);
     }
+    // What the key opened ends with it: its SSH sessions learn it through the change feed.
+    let ended = store::access::revoke_sessions_of_key(&mut tx, key.id, by_id, now).await?;
     record_and_commit(
         tx,
         by.as_ref(),
@@ -174,7 +177,9 @@ pub async fn revoke(
             event: "ssh_key_revoked",
             subject_type: "user",
             subject_id: uid,
-            diff: Diff::new().field("ssh_key", key.fingerprint.as_str(), JsonValue::Null),
+            diff: Diff::new()
+                .field("ssh_key", key.fingerprint.as_str(), JsonValue::Null)
+                .field("sessions_ended", JsonValue::Null, ended),
             notices: Vec::new(),
             webhook: None,
         },

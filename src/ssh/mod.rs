@@ -1,10 +1,16 @@
-//! Groundwork for serving the TUI over SSH: a connection's input bytes parsed into the App's
-//! own [`crate::ui::Input`] events ([`input`]), and a ratatui backend that queues the bytes to
-//! send down the channel at the size the client's pty announced ([`backend`]). No networking
-//! here: the server's runner owns the channel and hands bytes in and out.
+//! The back-office served over SSH (`obryl serve --ssh`): staff authenticate with their own
+//! keys and get one `App` each, drawn down their channel at their pty's size, and nothing
+//! else. [`server`] owns the listener, the limits and the shared pool and feed; [`handler`]
+//! answers one connection's SSH requests; [`runner`] runs one channel's App; [`input`] parses
+//! its bytes into the App's events and [`backend`] queues its frames.
 
 pub mod backend;
+pub mod handler;
+pub mod host_key;
 pub mod input;
+pub mod runner;
+pub mod server;
 
 pub use backend::SshBackend;
 pub use input::InputDecoder;
+pub use server::Server;

@@ -19,6 +19,8 @@ pub struct NewSession<'a> {
     pub remembered: bool,
     pub now: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The SSH key it was opened with (None: a password login).
+    pub ssh_key_id: Option<i64>,
 }
 
 pub async fn insert_session(tx: &mut Tx, s: &NewSession<'_>) -> Result<i64> {
@@ -31,6 +33,7 @@ pub async fn insert_session(tx: &mut Tx, s: &NewSession<'_>) -> Result<i64> {
         ("created_at", s.now.into()),
         ("expires_at", s.expires_at.into()),
         ("last_used_at", s.now.into()),
+        ("ssh_key_id", s.ssh_key_id.into()),
     ]);
     tx.insert_id(&q).await
 }
@@ -156,6 +159,20 @@ pub async fn revoke_sessions_of(
 ) -> Result<u64> {
     let q = revoking(by, now)
         .and_where(Expr::col("user_id").eq(user_id))
+        .and_where(Expr::col("expires_at").gt(now))
+        .to_owned();
+    tx.exec(&q).await
+}
+
+/// Ends the live sessions opened with SSH key `key_id`.
+pub async fn revoke_sessions_of_key(
+    tx: &mut Tx,
+    key_id: i64,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let q = revoking(by, now)
+        .and_where(Expr::col("ssh_key_id").eq(key_id))
         .and_where(Expr::col("expires_at").gt(now))
         .to_owned();
     tx.exec(&q).await

@@ -147,6 +147,7 @@ pub const STAFF_SESSIONS: Table = Table {
         "remembered",
         "source",
         "revoked_by",
+        "ssh_key_id",
     ],
     others: &[],
 };

@@ -94,6 +94,9 @@ pub struct App {
     pub back: Vec<TabId>,
     /// A CSV export under way (`e`): pages are written as they arrive.
     pub export: Option<super::export::Export>,
+    /// When the person last pressed a key, clicked, pasted or resized: the idle timeout of a
+    /// served session counts from here (what the App draws on its own is not activity).
+    pub last_input: std::time::Instant,
 }
 
 impl App {
@@ -160,6 +163,7 @@ impl App {
             requests: Vec::new(),
             back: Vec::new(),
             export: None,
+            last_input: std::time::Instant::now(),
         }
     }
 
@@ -169,6 +173,11 @@ impl App {
 
     pub fn ta(&self, key: &str, args: &[(&str, &str)]) -> String {
         tr(self.session.locale, key, args)
+    }
+
+    /// How long nobody has touched this App (keys, mouse, paste, resize).
+    pub fn idle_for(&self) -> std::time::Duration {
+        self.last_input.elapsed()
     }
 
     /// Whether the App asked to leave.

@@ -71,6 +71,16 @@ impl App {
         }
     }
 
+    /// Saves what the open composer holds (a connection about to close keeps it).
+    pub fn keep_drafts(&self) {
+        if let Some(super::popup::Popup::Compose {
+            composer, purpose, ..
+        }) = &self.popup
+        {
+            self.save_draft(purpose, &composer.text());
+        }
+    }
+
     pub(crate) fn load_draft(&self, purpose: &Compose) -> String {
         self.draft_path(purpose)
             .and_then(|p| std::fs::read_to_string(p).ok())

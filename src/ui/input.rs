@@ -51,6 +51,7 @@ impl App {
     }
 
     pub fn handle_input(&mut self, input: Input) {
+        self.last_input = std::time::Instant::now();
         #[cfg(debug_assertions)]
         if let Input::Key(k) = &input {
             panic_on_demand(k);

@@ -25,6 +25,7 @@ impl Default for LoginSettings {
     }
 }
 
+#[derive(Clone)]
 pub struct AppOptions {
     pub locale: Locale,
     pub theme: String,

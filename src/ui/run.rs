@@ -182,7 +182,11 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
 
 /// The demo's worker, acting as its service account; none (said in the log) when the database
 /// has no such account or it may run none of the jobs.
-fn demo_worker(db: Db, config: &Config, cancel: CancellationToken) -> tokio::task::JoinHandle<()> {
+pub fn demo_worker(
+    db: Db,
+    config: &Config,
+    cancel: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     let config = config.clone();
     tokio::spawn(async move {
         let name = seed::demo::SERVICE_ACCOUNT;

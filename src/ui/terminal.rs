@@ -94,9 +94,14 @@ fn install_panic_hook(mouse: bool) {
 
 /// Copies `text` to the clipboard of the terminal the user sits at (works over SSH).
 pub fn osc52_copy(text: &str) {
+    let mut out = stdout();
+    let _ = out.write_all(&osc52_sequence(text));
+    let _ = out.flush();
+}
+
+/// The OSC 52 sequence that puts `text` on a terminal's clipboard.
+pub fn osc52_sequence(text: &str) -> Vec<u8> {
     use base64::Engine;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    let mut out = stdout();
-    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
-    let _ = out.flush();
+    format!("\x1b]52;c;{encoded}\x07").into_bytes()
 }
