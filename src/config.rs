@@ -157,7 +157,7 @@ pub struct SshConfig {
     pub listen: String,
     /// The host key's file ("" = `ssh_host_ed25519_key` in the data directory).
     pub host_key: String,
-    pub idle_minutes: u64,
+    pub idle_seconds: u64,
     pub max_sessions_per_user: usize,
     pub max_sessions: usize,
     pub connections_per_minute: u32,

@@ -13,4 +13,4 @@ pub mod server;
 
 pub use backend::SshBackend;
 pub use input::InputDecoder;
-pub use server::Server;
+pub use server::{Server, Service};

@@ -120,8 +120,8 @@ pub async fn run(
     let (line, status) = match task.await {
         Ok(Ending::Quit) | Ok(Ending::Closed) => (String::new(), 0),
         Ok(Ending::Idle) => {
-            let minutes = shared.config.ssh.idle_minutes.to_string();
-            (tr(locale, "ssh.idle", &[("minutes", &minutes)]), 0)
+            let idle = idle_text(shared.config.ssh.idle_seconds);
+            (tr(locale, "ssh.idle", &[("idle", &idle)]), 0)
         }
         Ok(Ending::Ended(reason)) => (reason, 1),
         Ok(Ending::Stopping) => (tr(locale, "ssh.stopping", &[]), 0),
@@ -174,7 +174,7 @@ async fn session_loop(
     });
     app.start_session(logged.actor);
 
-    let idle_after = Duration::from_secs(shared.config.ssh.idle_minutes.max(1) * 60);
+    let idle_after = Duration::from_secs(shared.config.ssh.idle_seconds.max(1));
     let mut decoder = InputDecoder::new();
     let mut esc_due: Option<Instant> = None;
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
@@ -241,4 +241,12 @@ async fn session_loop(
     };
     app.keep_drafts();
     ending
+}
+
+/// The idle timeout as said to the person: whole minutes when it is some, else seconds.
+fn idle_text(seconds: u64) -> String {
+    match seconds {
+        s if s >= 60 && s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
 }

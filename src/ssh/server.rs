@@ -130,23 +130,17 @@ impl Drop for Slot {
     }
 }
 
-pub struct Server {
-    listener: TcpListener,
+/// The back-office over SSH, apart from any listener: the shared pool, feed and limits, and
+/// the SSH configuration every connection is served with.
+pub struct Service {
     shared: Arc<Shared>,
     russh: Arc<russh::server::Config>,
-    limiter: DefaultKeyedRateLimiter<IpAddr>,
     feed_stop: CancellationToken,
 }
 
-impl Server {
-    /// Listens on `addr` with `host_key`; the feed starts now.
-    pub async fn bind(
-        db: Db,
-        config: &Config,
-        addr: SocketAddr,
-        host_key: PrivateKey,
-    ) -> std::io::Result<Server> {
-        let listener = TcpListener::bind(addr).await?;
+impl Service {
+    /// Starts the feed on `db` and prepares the sessions' options, with `host_key`.
+    pub async fn start(db: Db, config: &Config, host_key: PrivateKey) -> Service {
         let feed_stop = CancellationToken::new();
         let poll = Duration::from_millis(config.live.poll_ms.max(50));
         let hub = feed::Hub::start(db.clone(), feed_stop.clone(), poll).await;
@@ -162,7 +156,7 @@ impl Server {
             stopping: CancellationToken::new(),
             slots: Slots::new(ssh.max_sessions_per_user, ssh.max_sessions),
         });
-        let idle = Duration::from_secs(ssh.idle_minutes.max(1) * 60);
+        let idle = Duration::from_secs(ssh.idle_seconds.max(1));
         let russh = russh::server::Config {
             methods: MethodSet::from(&[MethodKind::PublicKey][..]),
             keys: vec![host_key],
@@ -175,13 +169,62 @@ impl Server {
             nodelay: true,
             ..Default::default()
         };
-        let per_minute = NonZeroU32::new(ssh.connections_per_minute.max(1)).expect("at least one");
-        Ok(Server {
-            listener,
+        Service {
             shared,
             russh: Arc::new(russh),
-            limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             feed_stop,
+        }
+    }
+
+    /// Sessions open now, by staff member.
+    pub fn sessions(&self) -> Arc<Slots> {
+        self.shared.slots.clone()
+    }
+
+    /// Serves one connection on `stream` (a socket, or any byte stream: the tests use an
+    /// in-memory one) coming from `peer`, until it closes.
+    pub fn connection<S>(&self, stream: S, peer: SocketAddr) -> impl Future<Output = ()> + use<S>
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        serve_connection(self.shared.clone(), self.russh.clone(), stream, peer)
+    }
+
+    /// Tells every session the server is stopping (each says so and closes).
+    pub fn stop(&self) {
+        self.shared.stopping.cancel();
+    }
+
+    /// Stops the change feed, once the sessions are gone.
+    pub fn finish(&self) {
+        self.shared.stopping.cancel();
+        self.feed_stop.cancel();
+    }
+}
+
+/// [`Service`] on a TCP listener, with a connection rate per client address.
+pub struct Server {
+    listener: TcpListener,
+    service: Service,
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl Server {
+    /// Listens on `addr` with `host_key`; the feed starts now.
+    pub async fn bind(
+        db: Db,
+        config: &Config,
+        addr: SocketAddr,
+        host_key: PrivateKey,
+    ) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(addr).await?;
+        let service = Service::start(db, config, host_key).await;
+        let per_minute =
+            NonZeroU32::new(config.ssh.connections_per_minute.max(1)).expect("at least one");
+        Ok(Server {
+            listener,
+            service,
+            limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
         })
     }
 
@@ -191,7 +234,7 @@ impl Server {
 
     /// Sessions open now.
     pub fn sessions(&self) -> Arc<Slots> {
-        self.shared.slots.clone()
+        self.service.sessions()
     }
 
     /// Serves until `stop` completes, then tells every session, waits for them (bounded) and
@@ -216,18 +259,17 @@ impl Server {
                         self.dropped(peer, &mut dropped_said).await;
                         continue;
                     }
-                    let (shared, russh) = (self.shared.clone(), self.russh.clone());
-                    connections.spawn(serve_connection(shared, russh, stream, peer));
+                    connections.spawn(self.service.connection(stream, peer));
                 }
             }
         }
-        self.shared.stopping.cancel();
+        self.service.stop();
         let _ = tokio::time::timeout(STOP_GRACE, async {
             while connections.join_next().await.is_some() {}
         })
         .await;
         connections.abort_all();
-        self.feed_stop.cancel();
+        self.service.finish();
         Ok(())
     }
 
@@ -237,19 +279,22 @@ impl Server {
         said.retain(|_, at| now.duration_since(*at) < Duration::from_secs(60));
         if said.insert(peer.ip(), now).is_none() {
             let origin = Origin::connection("ssh", peer);
-            if let Err(e) = ssh_login::dropped(&self.shared.db, &origin, "rate_limited").await {
+            let db = &self.service.shared.db;
+            if let Err(e) = ssh_login::dropped(db, &origin, "rate_limited").await {
                 tracing::warn!("recording a dropped SSH connection: {e}");
             }
         }
     }
 }
 
-async fn serve_connection(
+async fn serve_connection<S>(
     shared: Arc<Shared>,
     russh: Arc<russh::server::Config>,
-    stream: tokio::net::TcpStream,
+    stream: S,
     peer: SocketAddr,
-) {
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let stopping = shared.stopping.clone();
     let handler = Connection::new(shared, peer);
     let started = handler.started.clone();
