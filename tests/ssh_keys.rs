@@ -352,3 +352,167 @@ async fn the_users_detail_lists_live_keys() {
     let text = h.render(120, 60);
     assert!(!text.contains("SSH keys"), "{text}");
 }
+
+/// The Users view: `K` registers a key typed into its prompt, `D` offers the person's live
+/// keys and revokes the one chosen once confirmed, ending the sessions it opened; staff
+/// without `users.manage` are refused, the permission named.
+#[tokio::test]
+async fn the_users_view_registers_and_revokes_keys() {
+    use common::ui::Harness;
+    use crossterm::event::KeyCode;
+    use obryl::domain::Locale;
+    use obryl::ui::popup::Popup;
+    use obryl::ui::screens::TabId;
+    use obryl::ui::widgets::toast::Level;
+
+    let (db, _dir) = demo_db().await;
+    let mut h = Harness::new(&db, "admin@obryl.test", Locale::En, TabId::Projects).await;
+    h.char(':').await;
+    h.type_text("users support@").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until("Fatou's row", |app| app.screens.users.list.rows.len() == 1)
+        .await;
+    let fatou = h.app.screens.users.list.rows[0].id;
+
+    h.char('K').await;
+    assert!(matches!(h.app.popup, Some(Popup::Prompt { .. })));
+    h.type_text(ED25519).await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until("the registration", |app| app.toast.is_some())
+        .await;
+    let said = h.app.toast.take().unwrap();
+    assert_eq!(said.level, Level::Success, "{}", said.text);
+    assert!(said.text.contains(ED25519_FP), "{}", said.text);
+    assert_eq!(keys_of(&db, fatou).await, 1);
+
+    // A session opened with the key, to see it end with the key.
+    let origin = Origin::connection("ssh", "192.0.2.9:4000".parse().unwrap());
+    let ttl = chrono::Duration::hours(1);
+    let opened = service::ssh_login::open(&db, &origin, ED25519_FP, ttl)
+        .await
+        .unwrap();
+    let session = opened.actor.session_id.unwrap();
+
+    h.char('D').await;
+    h.pump_until("the keys to choose from", |app| {
+        matches!(
+            &app.popup,
+            Some(Popup::Picker {
+                options: Some(_),
+                ..
+            })
+        )
+    })
+    .await;
+    h.key(KeyCode::Enter).await;
+    match &h.app.popup {
+        Some(Popup::Confirm { question, .. }) => {
+            assert!(question.contains(ED25519_FP) && question.contains("Fatou Sow"));
+        }
+        _ => panic!("a confirmation"),
+    }
+    h.char('y').await;
+    h.pump_until("the revocation", |app| app.toast.is_some())
+        .await;
+    let said = h.app.toast.take().unwrap();
+    assert_eq!(said.level, Level::Success, "{}", said.text);
+    let lookup = service::ssh_keys::lookup(&db, ED25519_FP).await.unwrap();
+    assert!(lookup.is_none(), "a revoked key no longer authenticates");
+    let row = store::access::session(&mut db.clone(), session)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.revoked_at.is_some(), "the key's session ended with it");
+
+    // Finance may not: refused, naming the permission, nothing asked.
+    let mut f = Harness::new(&db, "finance@obryl.test", Locale::En, TabId::Projects).await;
+    f.char(':').await;
+    f.type_text("users").await;
+    f.key(KeyCode::Enter).await;
+    f.pump_until("the users", |app| !app.screens.users.list.rows.is_empty())
+        .await;
+    f.char('K').await;
+    assert!(f.app.popup.is_none());
+    let toast = f.app.toast.as_ref().expect("a refusal");
+    assert_eq!(toast.level, Level::Error);
+    assert!(toast.text.contains("users.manage"), "{}", toast.text);
+}
+
+#[tokio::test]
+async fn ssh_logins_are_checked_when_offered_throttled_and_end_with_their_key() {
+    on_both!(|db| ssh_logins(&db).await);
+}
+
+async fn ssh_logins(db: &Db) {
+    use obryl::domain::ThrottlePolicy;
+    use obryl::store::access::AttemptsOf;
+    fixtures::world(db).await;
+    let admin_id = admin(db).await;
+    let admin = fixtures::actor(db, admin_id).await;
+    service::ssh_keys::add(db, Some(&admin), &Origin::cli(), &email(AWA), ED25519)
+        .await
+        .unwrap();
+    let policy = ThrottlePolicy::default();
+    let from = |ip: &str| Origin::connection("ssh", format!("{ip}:2200").parse().unwrap());
+    let failures = |origin: Origin| async move {
+        let since = chrono::Utc::now() - chrono::Duration::hours(1);
+        store::access::failures(&mut db.clone(), AttemptsOf::Source(&origin.source), since)
+            .await
+            .unwrap()
+            .len()
+    };
+
+    // A known key passes the offer; an unknown one is a failed login from that address.
+    let known = service::ssh_login::offered(db, &from("192.0.2.1"), &policy, ED25519_FP)
+        .await
+        .unwrap();
+    assert_eq!(known.user.id, AWA);
+    for _ in 0..policy.after {
+        let e = service::ssh_login::offered(db, &from("192.0.2.2"), &policy, RSA_FP)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::InvalidCredentials), "{e}");
+    }
+    assert_eq!(failures(from("192.0.2.2")).await, policy.after);
+    // That address is throttled now, even with a good key; another is not.
+    let e = service::ssh_login::offered(db, &from("192.0.2.2"), &policy, ED25519_FP)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::Throttled { .. }), "{e}");
+
+    // A proven key's refusal is audited on the account, not counted as a failed login.
+    let o = from("192.0.2.1");
+    let before = audits(db, AWA).await;
+    service::ssh_login::refused(db, &o, &known.user, ED25519_FP, "exec")
+        .await
+        .unwrap();
+    assert_eq!(audits(db, AWA).await, before + 1);
+    assert_eq!(failures(from("192.0.2.1")).await, 0);
+
+    // The session it opens is tied to the key: revoking the key ends it.
+    let logged = service::ssh_login::open(db, &o, ED25519_FP, chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(logged.actor.id, AWA);
+    let session = logged.actor.session_id.unwrap();
+    let row = store::access::session(&mut db.clone(), session)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.source.as_deref(), Some("ssh:192.0.2.1"));
+    assert!(row.revoked_at.is_none());
+    let revoked = service::ssh_keys::revoke(db, Some(&admin), &o, &email(AWA), ED25519_FP)
+        .await
+        .unwrap();
+    assert!(revoked);
+    let row = store::access::session(&mut db.clone(), session)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.revoked_at.is_some(), "ended with its key");
+    // And the key opens nothing any more.
+    let e = service::ssh_login::open(db, &o, ED25519_FP, chrono::Duration::hours(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::InvalidCredentials), "{e}");
+}

@@ -1,6 +1,6 @@
 //! Users (a view, `:users`): everyone on the platform with their client and developer profiles
 //! (availability, capacity, payout method) and staff roles; `+` / `-` grant and revoke roles,
-//! `t` sets a developer's availability.
+//! `t` sets a developer's availability, `K` / `D` register and revoke a staff member's SSH keys.
 
 use ratatui::layout::Constraint;
 
@@ -20,6 +20,7 @@ use crate::ui::widgets::virtual_table::{Cell, Column, ListView, styled};
 use super::{Ctx, DetailState, Effect, ListScreen, TabId};
 
 mod jobs;
+mod keys;
 
 #[derive(Default)]
 pub struct UsersScreen {
@@ -182,6 +183,8 @@ impl ListScreen for UsersScreen {
         Declared::write(REVOKE_ROLE, &["-"], Permission::UsersManage),
         Declared::write(END_SESSIONS, &["E"], Permission::UsersManage),
         Declared::write(SET_STATUS, &["t"], Permission::WorkloadEdit),
+        Declared::write(keys::ADD_SSH_KEY, &["K"], Permission::UsersManage),
+        Declared::write(keys::REVOKE_SSH_KEY, &["D"], Permission::UsersManage),
     ];
     const SUBJECT: Option<&'static str> = Some("user");
 
@@ -422,6 +425,8 @@ impl ListScreen for UsersScreen {
                 Action::Screen(GRANT_ROLE),
                 Action::Screen(REVOKE_ROLE),
                 Action::Screen(END_SESSIONS),
+                Action::Screen(keys::ADD_SSH_KEY),
+                Action::Screen(keys::REVOKE_SSH_KEY),
             ]);
         }
         let developer = self.list.current().is_some_and(|r| r.developer.is_some());
@@ -436,6 +441,17 @@ impl ListScreen for UsersScreen {
             Action::Screen(GRANT_ROLE) => true,
             Action::Screen(REVOKE_ROLE) => false,
             Action::Screen(SET_STATUS) => return self.pick_availability(ctx),
+            Action::Screen(verb @ (keys::ADD_SSH_KEY | keys::REVOKE_SSH_KEY)) => {
+                if !ctx.may(Permission::UsersManage) {
+                    return Some(vec![ctx.refuse(Permission::UsersManage)]);
+                }
+                let r = self.list.current()?;
+                return Some(if verb == keys::ADD_SSH_KEY {
+                    keys::add(r, ctx)
+                } else {
+                    keys::revoke(r, ctx)
+                });
+            }
             Action::Screen(END_SESSIONS) => {
                 let r = self.list.current()?;
                 return Some(vec![Effect::Confirm {
