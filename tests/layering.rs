@@ -21,14 +21,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "office", "service", "store", "domain", "config", "seed", "worker",
         ],
     ),
-    // the SSH server's pieces: an App per connection, fed and drawn through the channel
-    ("ssh", &["ui"]),
+    // the SSH server: an App per connection, fed and drawn through the channel; logins
+    // through the service, one pool and feed from the store
+    (
+        "ssh",
+        &["ui", "office", "service", "store", "domain", "config"],
+    ),
     ("api", &["office", "service", "store", "domain", "config"]),
     ("worker", &["service", "store", "domain", "config"]),
     (
         "cli",
         &[
-            "office", "service", "store", "domain", "config", "seed", "api", "worker",
+            "office", "service", "store", "domain", "config", "seed", "api", "worker", "ssh",
         ],
     ),
 ];

@@ -149,8 +149,10 @@ pub async fn run_ssh(
         &[("addr", &bound), ("fingerprint", &fingerprint)],
     ));
     let worker_stop = tokio_util::sync::CancellationToken::new();
-    let worker = (config.database_url().1 && config.worker.in_process_on_demo)
-        .then(|| crate::ui::demo_worker(db.clone(), config, worker_stop.clone()));
+    let worker = (config.database_url().1 && config.worker.in_process_on_demo).then(|| {
+        let account = crate::seed::demo::SERVICE_ACCOUNT;
+        crate::worker::in_process(db.clone(), config, account, worker_stop.clone())
+    });
     let served = server.run(stop_signal()).await;
     worker_stop.cancel();
     if let Some(worker) = worker {

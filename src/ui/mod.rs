@@ -26,4 +26,4 @@ pub mod widgets;
 mod run;
 
 pub use input::Input;
-pub use run::{Launch, demo_worker, follow_feed, run};
+pub use run::{Launch, follow_feed, run};

@@ -111,8 +111,10 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     // The embedded demo needs no second command: its worker runs here (webhook deliveries,
     // auto-release, expiries, SLA breaches), as the demo's service account, and stops with the
     // program.
-    let worker = (is_demo && config.worker.in_process_on_demo)
-        .then(|| demo_worker(db.clone(), &config, cancel.clone()));
+    let worker = (is_demo && config.worker.in_process_on_demo).then(|| {
+        let account = seed::demo::SERVICE_ACCOUNT;
+        crate::worker::in_process(db.clone(), &config, account, cancel.clone())
+    });
 
     // The demo accounts are listed once the database says it holds them (asked only when the
     // login screen shows, from now on: usually answered before the first draw).
@@ -178,33 +180,6 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     }
     db.close().await;
     result
-}
-
-/// The demo's worker, acting as its service account; none (said in the log) when the database
-/// has no such account or it may run none of the jobs.
-pub fn demo_worker(
-    db: Db,
-    config: &Config,
-    cancel: CancellationToken,
-) -> tokio::task::JoinHandle<()> {
-    let config = config.clone();
-    tokio::spawn(async move {
-        let name = seed::demo::SERVICE_ACCOUNT;
-        let identity = match crate::service::service_accounts::find(&db, name).await {
-            Ok(actor) => crate::worker::Identity::check(&db, &actor).await,
-            Err(e) => Err(e),
-        };
-        let identity = match identity {
-            Ok(identity) => identity,
-            Err(e) => {
-                tracing::warn!(account = name, error = %e, "the demo's worker does not run");
-                return;
-            }
-        };
-        if let Err(e) = crate::worker::run(db, &config, identity, false, cancel).await {
-            tracing::error!(error = %e, "the in-process worker stopped");
-        }
-    })
 }
 
 /// Hands the process's change feed to one App until it goes away. A listener that fell behind

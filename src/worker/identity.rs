@@ -6,6 +6,9 @@
 
 use std::sync::Arc;
 
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
 use crate::domain::{Permission, UseCase};
 use crate::service::{Actor, ServiceError, access};
 use crate::store::Db;
@@ -138,6 +141,34 @@ pub(super) fn is_refusal_of_rights(e: &ServiceError) -> bool {
                 | ServiceError::RoleRemoved { .. }
                 | ServiceError::NotFound { what: "user", .. }
         )
+}
+
+/// Runs the worker inside another program (the demo's TUI, the SSH server) as the service
+/// account `account`, until `cancel`; none (said in the log) when the database has no such
+/// account or it may run none of the jobs.
+pub fn in_process(
+    db: Db,
+    config: &Config,
+    account: &'static str,
+    cancel: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    let config = config.clone();
+    tokio::spawn(async move {
+        let identity = match crate::service::service_accounts::find(&db, account).await {
+            Ok(actor) => Identity::check(&db, &actor).await,
+            Err(e) => Err(e),
+        };
+        let identity = match identity {
+            Ok(identity) => identity,
+            Err(e) => {
+                tracing::warn!(account, error = %e, "the in-process worker does not run");
+                return;
+            }
+        };
+        if let Err(e) = super::run(db, &config, identity, false, cancel).await {
+            tracing::error!(error = %e, "the in-process worker stopped");
+        }
+    })
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use crate::service::{Origin, ServiceError};
 use crate::store::{Db, StoreError};
 
 pub use http::{EXCERPT_BYTES, Sender, Sent};
-pub use identity::{Identity, Job, Stop};
+pub use identity::{Identity, Job, Stop, in_process};
 
 /// What a run did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
