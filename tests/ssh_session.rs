@@ -285,6 +285,13 @@ async fn a_registered_key_lands_in_the_back_office_and_leaves_the_terminal_as_it
         .await
         .unwrap();
     assert_eq!(source, "ssh:192.0.2.7");
+    // The audit rows carry the peer's address.
+    let (ip,): (Option<String>,) =
+        sqlx::query_as("SELECT ip_address FROM audit_logs WHERE event = 'login' ORDER BY id DESC")
+            .fetch_one(sqlite(&world.db))
+            .await
+            .unwrap();
+    assert_eq!(ip.as_deref(), Some("192.0.2.7"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

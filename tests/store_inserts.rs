@@ -332,6 +332,7 @@ async fn inserts(db: &Db) {
         old_values: serde_json::json!({}),
         new_values: serde_json::json!({"status": "open"}),
         url: None,
+        ip_address: Some("192.0.2.1"),
         user_agent: Some("tests"),
         tags: None,
         now,
@@ -339,6 +340,7 @@ async fn inserts(db: &Db) {
     let entry = audit::insert(&mut tx, &entry).await.unwrap();
     let row = audit::get(&mut tx, entry).await.unwrap().unwrap();
     assert_eq!(row.user_name.as_deref(), Some("Sékou Keïta"));
+    assert_eq!(row.ip_address.as_deref(), Some("192.0.2.1"));
     let hash = "ab".repeat(32);
     let token = tokens::NewToken {
         owner_id: staff,

@@ -324,6 +324,7 @@ async fn service_account(db: &Db, anchor: DateTime<Utc>) -> Result<(), ServiceEr
                 old_values: diff.old_values(),
                 new_values: diff.new_values(),
                 url: Some("cli"),
+                ip_address: None,
                 user_agent: Some(&agent),
                 tags: Some("operator:first run"),
                 now: anchor,

@@ -100,6 +100,8 @@ pub struct Origin {
     /// Set on the operator's bootstrap path (staff-account commands run without a logged-in
     /// actor): the operating-system user, named in the audit row.
     pub operator: Option<String>,
+    /// The peer's IP address of a network connection (the audit row's `ip_address`).
+    pub address: Option<String>,
 }
 
 impl Origin {
@@ -131,12 +133,14 @@ impl Origin {
             host,
             source,
             operator: None,
+            address: None,
         }
     }
     /// A connection from the network (the SSH server): the peer's address is the source.
     pub fn connection(channel: &'static str, peer: std::net::SocketAddr) -> Origin {
         Origin {
             source: format!("{channel}:{}", peer.ip()),
+            address: Some(peer.ip().to_string()),
             ..Origin::new(channel)
         }
     }

@@ -60,6 +60,7 @@ pub async fn record(
             old_values: change.diff.old_values(),
             new_values: change.diff.new_values(),
             url: Some(origin.channel),
+            ip_address: origin.address.as_deref(),
             user_agent: Some(&format!(
                 "obryl-backoffice/{} ({})",
                 env!("CARGO_PKG_VERSION"),
