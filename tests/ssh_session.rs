@@ -382,3 +382,30 @@ async fn idle_sessions_and_a_stopping_server_close_with_the_reason_said() {
     assert!(busy.raw_text().contains("Le serveur s'arrête"));
     assert_eq!(busy.exit, Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_slows_only_its_own_session() {
+    let world = World::new(|c| c.ssh.max_sessions_per_user = 2).await;
+    let (_ha, mut stuck) = world.screen(120, 40).await;
+    stuck.until_text("Awa Diop").await;
+    // 300 keys and not one byte read: its frames wait on its own window and queues.
+    for _ in 0..100 {
+        stuck.keys("2j1").await;
+    }
+    // Meanwhile another session answers its keys at once.
+    let (_hb, mut other) = world.screen(120, 40).await;
+    other.until_text("Awa Diop").await;
+    for tab in ["2", "4", "1"] {
+        let before = other.raw.len();
+        other.keys(tab).await;
+        other
+            .until("a frame for the key", |s| s.raw.len() > before)
+            .await;
+    }
+    other.until_text("1 Projets").await;
+    // Reading again, the slow session catches up: its last screen is drawn.
+    stuck.until_text("Projets").await;
+    stuck.keys("q").await;
+    stuck.until_closed().await;
+    assert_eq!(stuck.exit, Some(0));
+}

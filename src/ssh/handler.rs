@@ -36,6 +36,8 @@ pub struct Connection {
     /// The proven key and its owner.
     known: Option<KnownKey>,
     channel: Option<ChannelId>,
+    /// Where that channel's output goes.
+    out: Option<Out>,
     pty: Option<(u16, u16)>,
     input: Option<mpsc::Sender<ToSession>>,
     /// Set once the back-office started on this connection (the server's watchdog closes a
@@ -51,6 +53,7 @@ impl Connection {
             offered: HashMap::new(),
             known: None,
             channel: None,
+            out: None,
             pty: None,
             input: None,
             started: Arc::new(AtomicBool::new(false)),
@@ -104,11 +107,9 @@ impl Connection {
         session.data(channel, format!("obryl: {line}\r\n").into_bytes())?;
         session.channel_failure(channel)?;
         self.refuse(reason).await;
-        let out = Out {
-            handle: session.handle(),
-            channel,
-        };
-        tokio::spawn(async move { out.close_with(false, "", 1).await });
+        if let Some(out) = self.out.clone() {
+            tokio::spawn(async move { out.close_with(false, "", 1).await });
+        }
         Ok(())
     }
 }
@@ -176,6 +177,10 @@ impl russh::server::Handler for Connection {
             return Ok(());
         }
         self.channel = Some(channel.id());
+        // Its requests and input come through this handler; its output is written through
+        // the write half, which waits for the client's window (a slow client slows only this).
+        let (_, write) = channel.split();
+        self.out = Some(Out::new(write));
         reply.accept().await;
         Ok(())
     }
@@ -212,11 +217,9 @@ impl russh::server::Handler for Connection {
             session.channel_success(channel)?;
             self.refuse("no_pty").await;
             let line = tr(self.locale(), "ssh.refused_no_pty", &[]);
-            let out = Out {
-                handle: session.handle(),
-                channel,
-            };
-            tokio::spawn(async move { out.close_with(false, &line, 1).await });
+            if let Some(out) = self.out.clone() {
+                tokio::spawn(async move { out.close_with(false, &line, 1).await });
+            }
             return Ok(());
         };
         let slot = match self.shared.slots.take(known.user.id) {
@@ -233,9 +236,8 @@ impl russh::server::Handler for Connection {
         self.started.store(true, Ordering::SeqCst);
         let (tx, rx) = mpsc::channel(INPUT_QUEUE);
         self.input = Some(tx);
-        let out = Out {
-            handle: session.handle(),
-            channel,
+        let Some(out) = self.out.clone() else {
+            return session.channel_failure(channel);
         };
         let (shared, origin, locale) = (self.shared.clone(), self.origin.clone(), self.locale());
         let fingerprint = known.key.fingerprint.clone();

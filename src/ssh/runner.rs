@@ -4,12 +4,13 @@
 //! its own: a panic ends that session (the client is told and its terminal restored), never
 //! the server.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use ratatui::Terminal;
-use russh::ChannelId;
-use russh::server::Handle;
+use russh::ChannelWriteHalf;
+use russh::server::Msg;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -42,15 +43,27 @@ pub enum ToSession {
 /// Where a session's frames go: one channel of one connection.
 #[derive(Clone)]
 pub struct Out {
-    pub handle: Handle,
-    pub channel: ChannelId,
+    writer: Arc<ChannelWriteHalf<Msg>>,
 }
 
+/// How long a client may leave a frame untaken (its window full) before it counts as gone.
+const STALLED: Duration = Duration::from_secs(60);
+
 impl Out {
-    /// Sends bytes, waiting while the connection's queue is full (a slow client slows only its
-    /// own session). False when the connection is gone.
+    pub fn new(writer: ChannelWriteHalf<Msg>) -> Out {
+        Out {
+            writer: Arc::new(writer),
+        }
+    }
+
+    /// Sends bytes, waiting while the client's window is full (a slow client slows only its
+    /// own session). False when the channel is gone or stayed full for [`STALLED`].
     pub async fn send(&self, bytes: Vec<u8>) -> bool {
-        bytes.is_empty() || self.handle.data(self.channel, bytes).await.is_ok()
+        if bytes.is_empty() {
+            return true;
+        }
+        let sent = tokio::time::timeout(STALLED, self.writer.data_bytes(bytes)).await;
+        matches!(sent, Ok(Ok(())))
     }
 
     /// Says `line` (the terminal put back first), sets the exit status and closes the channel.
@@ -64,10 +77,12 @@ impl Out {
             let line = crate::domain::sanitize_line(line);
             bytes.extend_from_slice(format!("obryl: {line}\r\n").as_bytes());
         }
-        self.send(bytes).await;
-        let _ = self.handle.exit_status_request(self.channel, status).await;
-        let _ = self.handle.eof(self.channel).await;
-        let _ = self.handle.close(self.channel).await;
+        // A client that takes nothing any more does not hold the close.
+        let farewell = tokio::time::timeout(Duration::from_secs(5), self.writer.data_bytes(bytes));
+        let _ = farewell.await;
+        let _ = self.writer.exit_status(status).await;
+        let _ = self.writer.eof().await;
+        let _ = self.writer.close().await;
     }
 }
 
@@ -185,8 +200,12 @@ async fn session_loop(
             if let Err(e) = terminal.draw(|f| app.draw(f)) {
                 break Ending::Ended(e.to_string());
             }
-            if !out.send(terminal.backend_mut().take_output()).await {
-                break Ending::Closed;
+            let frame = terminal.backend_mut().take_output();
+            tokio::select! {
+                sent = out.send(frame) => if !sent {
+                    break Ending::Closed;
+                },
+                _ = shared.stopping.cancelled() => break Ending::Stopping,
             }
         }
         let mut leaving = false;
