@@ -248,12 +248,13 @@ pub async fn claim(
                 "UPDATE webhook_deliveries SET leased_by = $3, leased_until = $4 \
                  WHERE id IN ({DUE}) RETURNING id"
             );
+            let time = super::exec::sqlite_time;
             let ids: Vec<(i64,)> = sqlx::query_as(AssertSqlSafe(sql.replace('$', "?")))
-                .bind(due_by)
+                .bind(time(&due_by))
                 .bind(limit)
                 .bind(holder)
-                .bind(until)
-                .bind(now)
+                .bind(time(&until))
+                .bind(time(&now))
                 .fetch_all(&mut *tx)
                 .await?;
             if ids.is_empty() {

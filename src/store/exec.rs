@@ -1,6 +1,7 @@
 //! Runs a sea-query statement on whichever backend a `Db` or `Tx` holds. Each statement is
 //! rendered with that backend's builder (`?` vs `$1`, quoting) and bound natively.
 
+use chrono::{DateTime, Utc};
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder, Value, Values};
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::postgres::PgRow;
@@ -8,6 +9,22 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow};
 
 use super::{Db, Result, Tx};
+
+/// How SQLite keeps a time: as Laravel writes it (`Y-m-d H:i:s` in UTC, with the microseconds
+/// when there are some), so the rows the platform writes and the back-office's own sort, page
+/// and filter together by their real time (text order is time order in one form only).
+pub fn sqlite_time(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S%.f").to_string()
+}
+
+/// A statement's values as SQLite is given them: times in [`sqlite_time`]'s form.
+fn for_sqlite(values: SqlxValues) -> SqlxValues {
+    let values = values.0.0.into_iter().map(|v| match v {
+        Value::ChronoDateTimeUtc(Some(t)) => Value::String(Some(sqlite_time(&t))),
+        other => other,
+    });
+    SqlxValues(Values(values.collect()))
+}
 
 /// A row type that decodes from both backends (so one struct serves both).
 pub trait FromAnyRow:
@@ -24,6 +41,7 @@ macro_rules! run_on {
         match $target {
             Db::Sqlite(p) => {
                 let (sql, values) = $q.build_sqlx(SqliteQueryBuilder);
+                let values = for_sqlite(values);
                 sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
                     .$method(p)
                     .await
@@ -43,6 +61,7 @@ macro_rules! run_in {
         match $tx {
             Tx::Sqlite(t) => {
                 let (sql, values) = $q.build_sqlx(SqliteQueryBuilder);
+                let values = for_sqlite(values);
                 sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
                     .$method(&mut **t)
                     .await
@@ -62,6 +81,7 @@ macro_rules! exec_on {
         match $target {
             Db::Sqlite(p) => {
                 let (sql, values) = $q.build_sqlx(SqliteQueryBuilder);
+                let values = for_sqlite(values);
                 sqlx::query_with(AssertSqlSafe(sql), values)
                     .execute(p)
                     .await
@@ -109,6 +129,7 @@ impl Tx {
         let n = match self {
             Tx::Sqlite(t) => {
                 let (sql, values) = q.build_sqlx(SqliteQueryBuilder);
+                let values = for_sqlite(values);
                 sqlx::query_with(AssertSqlSafe(sql), values)
                     .execute(&mut **t)
                     .await?
@@ -130,10 +151,12 @@ impl Tx {
     pub async fn exec_sql(&mut self, sql: &str, values: Vec<Value>) -> Result<u64> {
         let values = SqlxValues(Values(values));
         let n = match self {
-            Tx::Sqlite(t) => sqlx::query_with(AssertSqlSafe(sql.replace('$', "?")), values)
-                .execute(&mut **t)
-                .await?
-                .rows_affected(),
+            Tx::Sqlite(t) => {
+                sqlx::query_with(AssertSqlSafe(sql.replace('$', "?")), for_sqlite(values))
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
+            }
             Tx::Postgres(t) => sqlx::query_with(AssertSqlSafe(sql.to_owned()), values)
                 .execute(&mut **t)
                 .await?

@@ -425,8 +425,6 @@ impl ListScreen for UsersScreen {
                 Action::Screen(GRANT_ROLE),
                 Action::Screen(REVOKE_ROLE),
                 Action::Screen(END_SESSIONS),
-                Action::Screen(keys::ADD_SSH_KEY),
-                Action::Screen(keys::REVOKE_SSH_KEY),
             ]);
         }
         let developer = self.list.current().is_some_and(|r| r.developer.is_some());
@@ -434,6 +432,12 @@ impl ListScreen for UsersScreen {
             out.push(Action::Screen(SET_STATUS));
         }
         out.push(Action::History);
+        if ctx.may(Permission::UsersManage) {
+            out.extend([
+                Action::Screen(keys::ADD_SSH_KEY),
+                Action::Screen(keys::REVOKE_SSH_KEY),
+            ]);
+        }
         out
     }
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
