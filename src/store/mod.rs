@@ -4,7 +4,7 @@
 mod db;
 mod error;
 mod exec;
-mod migrations;
+pub mod migrations;
 mod schema_finance;
 mod table;
 
