@@ -35,17 +35,38 @@ async fn stop_signal() {
     ctrl_c.await;
 }
 
+/// The address to listen on: `--listen`, else the configured one.
+fn listen_addr(
+    listen: Option<String>,
+    default: &str,
+    locale: Locale,
+) -> Result<SocketAddr, CliError> {
+    let text = listen.unwrap_or_else(|| default.to_owned());
+    text.trim()
+        .parse()
+        .map_err(|_| CliError::failed(tr(locale, "cli_serve.bad_listen", &[("value", &text)])))
+}
+
+fn cannot_listen(locale: Locale, addr: &str, e: impl std::fmt::Display) -> CliError {
+    CliError::failed(tr(
+        locale,
+        "cli_serve.cannot_listen",
+        &[("addr", addr), ("reason", &e.to_string())],
+    ))
+}
+
+/// The address a server is bound to (the port chosen for `:0`), as said.
+fn bound_text(bound: std::io::Result<SocketAddr>, asked: SocketAddr) -> String {
+    bound.unwrap_or(asked).to_string()
+}
+
 pub async fn run(
     config: &Config,
     locale: Locale,
     as_: Option<&str>,
     listen: Option<String>,
 ) -> Result<(), CliError> {
-    let text = listen.unwrap_or_else(|| config.api.listen.clone());
-    let addr: SocketAddr = text
-        .trim()
-        .parse()
-        .map_err(|_| CliError::failed(tr(locale, "cli_serve.bad_listen", &[("value", &text)])))?;
+    let addr = listen_addr(listen, &config.api.listen, locale)?;
     let (db, url) = admin::open(config, locale).await?;
     db.ensure_migrated().await.or_cli(locale)?;
     let actor = session::background_actor(config, locale, &db, &url, as_).await?;
@@ -63,17 +84,8 @@ pub async fn run(
     }
     let server = Server::bind(db.clone(), config, addr, identity)
         .await
-        .map_err(|e| {
-            CliError::failed(tr(
-                locale,
-                "cli_serve.cannot_listen",
-                &[("addr", &addr.to_string()), ("reason", &e.to_string())],
-            ))
-        })?;
-    let bound = server
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_else(|_| addr.to_string());
+        .map_err(|e| cannot_listen(locale, &addr.to_string(), e))?;
+    let bound = bound_text(server.local_addr(), addr);
     output::say(&tr(
         locale,
         "cli_serve.listening",
@@ -89,13 +101,7 @@ pub async fn run(
             &[("who", &who), ("reason", &error_text(&e, locale))],
         )));
     }
-    served.map_err(|e| {
-        CliError::failed(tr(
-            locale,
-            "cli_serve.cannot_listen",
-            &[("addr", &bound), ("reason", &e.to_string())],
-        ))
-    })?;
+    served.map_err(|e| cannot_listen(locale, &bound, e))?;
     output::say(&tr(locale, "cli_serve.stopped", &[]));
     Ok(())
 }
@@ -108,11 +114,7 @@ pub async fn run_ssh(
     locale: Locale,
     listen: Option<String>,
 ) -> Result<(), CliError> {
-    let text = listen.unwrap_or_else(|| config.ssh.listen.clone());
-    let addr: SocketAddr = text
-        .trim()
-        .parse()
-        .map_err(|_| CliError::failed(tr(locale, "cli_serve.bad_listen", &[("value", &text)])))?;
+    let addr = listen_addr(listen, &config.ssh.listen, locale)?;
     let (db, url) = admin::open(config, locale).await?;
     db.close().await;
     let db = crate::store::Db::connect_sized(&url, config.database.pool_size)
@@ -132,17 +134,8 @@ pub async fn run_ssh(
     }
     let server = crate::ssh::Server::bind(db.clone(), config, addr, key)
         .await
-        .map_err(|e| {
-            CliError::failed(tr(
-                locale,
-                "cli_serve.cannot_listen",
-                &[("addr", &addr.to_string()), ("reason", &e.to_string())],
-            ))
-        })?;
-    let bound = server
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_else(|_| addr.to_string());
+        .map_err(|e| cannot_listen(locale, &addr.to_string(), e))?;
+    let bound = bound_text(server.local_addr(), addr);
     output::say(&tr(
         locale,
         "cli_serve.ssh_listening",
@@ -159,13 +152,7 @@ pub async fn run_ssh(
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), worker).await;
     }
     db.close().await;
-    served.map_err(|e| {
-        CliError::failed(tr(
-            locale,
-            "cli_serve.cannot_listen",
-            &[("addr", &bound), ("reason", &e.to_string())],
-        ))
-    })?;
+    served.map_err(|e| cannot_listen(locale, &bound, e))?;
     output::say(&tr(locale, "cli_serve.ssh_stopped", &[]));
     Ok(())
 }
