@@ -120,6 +120,10 @@ pub async fn run_ssh(
     let db = crate::store::Db::connect_sized(&url, config.database.pool_size)
         .await
         .or_cli(locale)?;
+    if config.database_url().1 {
+        // The embedded demo follows the program's schema, as the TUI's does.
+        db.migrate().await.or_cli(locale)?;
+    }
     db.ensure_migrated().await.or_cli(locale)?;
     let path = config.ssh_host_key_path();
     let (key, created) = crate::ssh::host_key::load_or_create(&path).map_err(CliError::failed)?;

@@ -327,10 +327,12 @@ async fn serve_connection<S>(
     tokio::select! {
         _ = &mut running => {}
         _ = stopping.cancelled() => {
-            // The session says goodbye and closes its channel; then the connection goes.
-            let _ = tokio::time::timeout(Duration::from_secs(3), &mut running).await;
-            bye("the server is stopping").await;
-            let _ = tokio::time::timeout(Duration::from_secs(2), &mut running).await;
+            // The session says goodbye and closes its channel; then the connection goes (a
+            // finished connection is never waited on again).
+            if tokio::time::timeout(Duration::from_secs(3), &mut running).await.is_err() {
+                bye("the server is stopping").await;
+                let _ = tokio::time::timeout(Duration::from_secs(2), &mut running).await;
+            }
         }
     }
 }
