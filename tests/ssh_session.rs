@@ -4,7 +4,8 @@
 //! pty's size; keys, window changes and the clipboard (OSC 52) go through the channel; quitting
 //! restores the client's terminal and ends the back-office session. An unknown key never gets
 //! in; a command gets a failure reply; a session over the cap is told why; a panic ends its
-//! session only; an idle session and a stopping server close theirs with the reason said.
+//! session only; an idle session and a stopping server close theirs with the reason said; a
+//! client that stops reading slows only itself; connections over an address's rate are dropped.
 
 mod common;
 
@@ -408,4 +409,52 @@ async fn a_client_that_stops_reading_slows_only_its_own_session() {
     stuck.keys("q").await;
     stuck.until_closed().await;
     assert_eq!(stuck.exit, Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_address_rate_are_dropped_and_recorded_once() {
+    panic_key_once();
+    let (db, _dir) = demo_db().await;
+    let data = tempfile::tempdir().unwrap();
+    let mut config = Config::defaults();
+    config.paths.data_dir = data.path().display().to_string();
+    config.ssh.connections_per_minute = 2;
+    let host_key = new_key();
+    let server = obryl::ssh::Server::bind(
+        db.clone(),
+        &config,
+        "127.0.0.1:0".parse().unwrap(),
+        host_key,
+    )
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let stopped = stop.clone();
+    let serving = tokio::spawn(server.run(async move { stopped.cancelled().await }));
+    // A handshake is the server's greeting: dropped connections never send one.
+    let greeted = || async move {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut first = [0u8; 4];
+        use tokio::io::AsyncReadExt;
+        let read = tokio::time::timeout(STEP, stream.read_exact(&mut first)).await;
+        matches!(read, Ok(Ok(_))) && &first == b"SSH-"
+    };
+    assert!(
+        greeted().await && greeted().await,
+        "the first two are served"
+    );
+    for _ in 0..3 {
+        assert!(!greeted().await, "beyond the rate: dropped");
+    }
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_logs WHERE event = 'login_failed' \
+         AND new_values LIKE '%rate_limited%' AND ip_address = '127.0.0.1'",
+    )
+    .fetch_one(sqlite(&db))
+    .await
+    .unwrap();
+    assert_eq!(n, 1, "recorded once a minute per address");
+    stop.cancel();
+    serving.await.unwrap().unwrap();
 }
