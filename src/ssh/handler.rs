@@ -91,7 +91,7 @@ impl Connection {
         channel: ChannelId,
         reason: &str,
         session: &mut Session,
-    ) -> Result<(), Russh> {
+    ) -> Result<(), russh::Error> {
         let line = tr(self.locale(), &format!("ssh.refused_{reason}"), &[]);
         self.refuse_with(channel, reason, &line, session).await
     }
@@ -102,7 +102,7 @@ impl Connection {
         reason: &str,
         line: &str,
         session: &mut Session,
-    ) -> Result<(), Russh> {
+    ) -> Result<(), russh::Error> {
         // Said before the failure reply, for clients that show it.
         session.data(channel, format!("obryl: {line}\r\n").into_bytes())?;
         session.channel_failure(channel)?;
@@ -113,8 +113,6 @@ impl Connection {
         Ok(())
     }
 }
-
-type Russh = russh::Error;
 
 fn fingerprint(key: &russh::keys::PublicKey) -> String {
     key.fingerprint(HashAlg::Sha256).to_string()
