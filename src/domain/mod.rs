@@ -15,6 +15,7 @@ pub mod ledger_keys;
 pub mod locale;
 pub mod money;
 pub mod permission;
+pub mod referral;
 pub mod sanitize;
 pub mod sla;
 pub mod ssh_key;

@@ -383,3 +383,35 @@ proptest! {
         prop_assert!(key.len() <= name.len() * 3);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A referral's rewards, one paid commission after another: each is at most the
+    /// commission it comes from and the per-reward cap, never negative, and all of them
+    /// together never pass the per-referral cap.
+    #[test]
+    fn referral_rewards_never_pass_the_commission_or_the_caps(
+        rate_bps in 0i64..=10_000,
+        cap_per_reward in prop::option::of(0i64..=5_000_000),
+        cap_per_referral in prop::option::of(0i64..=20_000_000),
+        commissions in prop::collection::vec(0i64..=100_000_000, 0..12),
+    ) {
+        use super::referral::{RewardRule, reward_amount};
+        let rule = RewardRule { rate_bps, cap_per_reward, cap_per_referral };
+        let mut earned = 0i64;
+        for commission in commissions {
+            let amount = reward_amount(commission, &rule, earned).unwrap();
+            prop_assert!(amount >= 0);
+            prop_assert!(amount <= commission);
+            prop_assert!(amount <= commission * rate_bps / 10_000);
+            if let Some(cap) = cap_per_reward {
+                prop_assert!(amount <= cap);
+            }
+            earned += amount;
+            if let Some(cap) = cap_per_referral {
+                prop_assert!(earned <= cap);
+            }
+        }
+    }
+}
