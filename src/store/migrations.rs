@@ -46,6 +46,12 @@ pub fn postgres() -> Migrator {
     Migrator::with_migrations(all_migrations!("postgres"))
 }
 
+/// MariaDB (10.11) with Laravel's types; attaches to the tables a Laravel application already
+/// made (`migrations/mysql/README.md`).
+pub fn mysql() -> Migrator {
+    Migrator::with_migrations(all_migrations!("mysql"))
+}
+
 /// Every table the schema creates, in creation order (used by `doctor` and tests).
 pub const TABLES: &[&str] = &[
     "currencies",

@@ -1,0 +1,25 @@
+-- 2. profiles: a user is a client and/or a developer (one row per type).
+CREATE TABLE profiles (
+    id                    BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    user_id               BIGINT UNSIGNED NOT NULL,
+    type                  VARCHAR(32) NOT NULL CHECK (type IN ('client', 'developer')),
+    display_name          TEXT NOT NULL,
+    company_name          TEXT NULL,
+    bio                   TEXT NULL,
+    country               TEXT NULL,
+    city                  TEXT NULL,
+    skills                JSON NOT NULL DEFAULT ('[]'),
+    hourly_rate           BIGINT NULL DEFAULT NULL CHECK (hourly_rate IS NULL OR hourly_rate >= 0),
+    hourly_rate_currency  VARCHAR(3) NULL DEFAULT NULL,
+    availability          VARCHAR(32) NOT NULL DEFAULT 'available' CHECK (availability IN ('available', 'busy', 'unavailable')),
+    weekly_capacity_hours BIGINT NOT NULL DEFAULT 40 CHECK (weekly_capacity_hours BETWEEN 0 AND 168),
+    max_active_projects   BIGINT NOT NULL DEFAULT 3 CHECK (max_active_projects >= 0),
+    payout_method         VARCHAR(32) NULL DEFAULT NULL CHECK (payout_method IN ('orange_money', 'mtn_momo', 'moov_money', 'wave', 'bank', 'stripe')),
+    payout_account        TEXT NULL,
+    created_at            TIMESTAMP(6) NULL DEFAULT NULL,
+    updated_at            TIMESTAMP(6) NULL DEFAULT NULL,
+    UNIQUE KEY profiles_user_id_type_unique (user_id, type),
+    KEY profiles_type_availability_index (type, availability, user_id),
+    CONSTRAINT profiles_user_id_foreign FOREIGN KEY (user_id) REFERENCES users (id),
+    CONSTRAINT profiles_hourly_rate_currency_foreign FOREIGN KEY (hourly_rate_currency) REFERENCES currencies (code)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

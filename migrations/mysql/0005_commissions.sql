@@ -1,0 +1,48 @@
+-- 5. commissions: the platform's share of a project. The rate is a snapshot taken at creation.
+-- ledger_transfer_id points into ledger_transfers (created later, so no FK here).
+CREATE TABLE commissions (
+    id                 BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    project_id         BIGINT UNSIGNED NOT NULL,
+    gross_amount       BIGINT NOT NULL CHECK (gross_amount >= 0),
+    rate_bps           BIGINT NOT NULL CHECK (rate_bps BETWEEN 0 AND 10000),
+    amount             BIGINT NOT NULL,
+    currency           VARCHAR(3) NOT NULL,
+    status             VARCHAR(32) NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'paid', 'cancelled')),
+    requested_by       BIGINT UNSIGNED NOT NULL,
+    first_approved_by  BIGINT UNSIGNED NULL DEFAULT NULL,
+    first_approved_at  TIMESTAMP(6) NULL DEFAULT NULL,
+    approved_by        BIGINT UNSIGNED NULL DEFAULT NULL,
+    approved_at        TIMESTAMP(6) NULL DEFAULT NULL,
+    rejected_by        BIGINT UNSIGNED NULL DEFAULT NULL,
+    rejected_at        TIMESTAMP(6) NULL DEFAULT NULL,
+    rejection_reason   TEXT NULL,
+    paid_by            BIGINT UNSIGNED NULL DEFAULT NULL,
+    paid_at            TIMESTAMP(6) NULL DEFAULT NULL,
+    payment_reference  TEXT NULL,
+    cancelled_by       BIGINT UNSIGNED NULL DEFAULT NULL,
+    cancelled_at       TIMESTAMP(6) NULL DEFAULT NULL,
+    ledger_transfer_id BIGINT UNSIGNED NULL DEFAULT NULL,
+    lock_version       BIGINT NOT NULL DEFAULT 0,
+    created_at         TIMESTAMP(6) NULL DEFAULT NULL,
+    updated_at         TIMESTAMP(6) NULL DEFAULT NULL,
+    -- At most one live commission per project. MariaDB has no partial index: the unique key is
+    -- on a generated column that holds project_id while the commission is live (pending,
+    -- approved, paid) and NULL otherwise (a unique key admits any number of NULLs). Nothing
+    -- writes it; it is not one of the table's columns in store::schema.
+    live_project_id    BIGINT UNSIGNED AS (CASE WHEN status IN ('pending', 'approved', 'paid') THEN project_id END) STORED,
+    UNIQUE KEY commissions_one_live_per_project (live_project_id),
+    KEY commissions_status_created_index (status, created_at, id),
+    KEY commissions_created_index (created_at, id),
+    CONSTRAINT commissions_amount_range CHECK (amount >= 0 AND amount <= gross_amount),
+    CONSTRAINT commissions_rejection_reason CHECK (status <> 'rejected' OR rejection_reason IS NOT NULL),
+    CONSTRAINT commissions_approver_not_requester CHECK (approved_by IS NULL OR approved_by <> requested_by),
+    CONSTRAINT commissions_two_approvers CHECK (first_approved_by IS NULL OR approved_by IS NULL OR first_approved_by <> approved_by),
+    CONSTRAINT commissions_project_id_foreign FOREIGN KEY (project_id) REFERENCES projects (id),
+    CONSTRAINT commissions_currency_foreign FOREIGN KEY (currency) REFERENCES currencies (code),
+    CONSTRAINT commissions_requested_by_foreign FOREIGN KEY (requested_by) REFERENCES users (id),
+    CONSTRAINT commissions_first_approved_by_foreign FOREIGN KEY (first_approved_by) REFERENCES users (id),
+    CONSTRAINT commissions_approved_by_foreign FOREIGN KEY (approved_by) REFERENCES users (id),
+    CONSTRAINT commissions_rejected_by_foreign FOREIGN KEY (rejected_by) REFERENCES users (id),
+    CONSTRAINT commissions_paid_by_foreign FOREIGN KEY (paid_by) REFERENCES users (id),
+    CONSTRAINT commissions_cancelled_by_foreign FOREIGN KEY (cancelled_by) REFERENCES users (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
