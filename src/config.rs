@@ -22,6 +22,7 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     pub api: ApiConfig,
     pub ssh: SshConfig,
+    pub referrals: ReferralsConfig,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyBinding>,
 }
@@ -149,6 +150,12 @@ pub struct ApiConfig {
     /// Requests per token per second, with a burst of as many again; beyond: 429.
     pub rate_per_second: u32,
     pub default_page: u64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct ReferralsConfig {
+    /// The platform's sign-up address a code is appended to, making its link.
+    pub signup_url: String,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -268,6 +268,15 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
                 .map(drop)
         }
         U::AnalyticsRebuild => service::analytics::rebuild(db, a, o).await.map(drop),
+        U::ReferralCodeManage => {
+            let new = service::referrals::NewCode {
+                owner_email: email(CLIENT),
+                ..Default::default()
+            };
+            service::referrals::create_code(db, a, o, &new)
+                .await
+                .map(drop)
+        }
         U::AuditRead | U::AnalyticsRead | U::DataRead => return None,
     };
     Some(r)

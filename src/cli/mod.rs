@@ -12,6 +12,7 @@ mod output;
 mod payments;
 mod payouts;
 mod people;
+mod referrals;
 mod serve;
 mod service_accounts;
 pub mod session;
@@ -168,6 +169,9 @@ pub enum Command {
     /// Moderation: list, hide and restore reviews.
     #[command(subcommand)]
     Review(people::ReviewCommand),
+    /// Referrals: the codes clients and developers hand out.
+    #[command(subcommand)]
+    Referral(referrals::ReferralCommand),
     /// Partners: webhook endpoints, deliveries and replays.
     #[command(subcommand)]
     Webhook(webhooks::WebhookCommand),
@@ -392,6 +396,9 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         }
         Some(Command::ServiceAccount(cmd)) => {
             service_accounts::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Referral(cmd)) => {
+            referrals::run(&config, locale, cli.as_email.as_deref(), cmd).await
         }
         Some(Command::Worker { once }) => {
             worker::run(&config, locale, cli.as_email.as_deref(), once).await

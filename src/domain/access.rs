@@ -59,6 +59,7 @@ string_enum! {
         AuditRead => "audit.read",
         AnalyticsRead => "analytics.read",
         AnalyticsRebuild => "analytics.rebuild",
+        ReferralCodeManage => "referral_code.manage",
         DataRead => "data.read",
     }
 }
@@ -94,6 +95,7 @@ impl UseCase {
             }
             AuditRead => P::AuditView,
             AnalyticsRead | AnalyticsRebuild => P::AnalyticsView,
+            ReferralCodeManage => P::ReferralsManage,
             NotificationsRead | PasswordOwn | SessionRevokeOwn | DataRead => return None,
         })
     }

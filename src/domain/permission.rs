@@ -24,6 +24,7 @@ string_enum! {
         ReviewsModerate => "reviews.moderate",
         WorkloadEdit => "workload.edit",
         AnalyticsView => "analytics.view",
+        ReferralsManage => "referrals.manage",
     }
 }
 
@@ -69,6 +70,7 @@ impl Role {
                 EscrowRelease,
                 EscrowRefund,
                 AnalyticsView,
+                ReferralsManage,
             ],
             Role::Support => &[TicketsAssign, TicketsReply, AuditView],
             // Editors write the help centre; the audit log is not theirs to read.
@@ -98,6 +100,7 @@ pub fn settings_group_permission(group: &str) -> Option<Permission> {
         "commission" => Some(Permission::CommissionsApprove),
         "support" => Some(Permission::TicketsAssign),
         "escrow" => Some(Permission::EscrowRelease),
+        "referrals" => Some(Permission::ReferralsManage),
         _ => None,
     }
 }
@@ -119,7 +122,7 @@ mod tests {
         assert_eq!(Role::SuperAdmin.as_str(), "super-admin");
         assert_eq!(Role::parse("super-admin"), Ok(Role::SuperAdmin));
         assert!(Role::parse("admin").is_err());
-        assert_eq!(Permission::ALL.len(), 20);
+        assert_eq!(Permission::ALL.len(), 21);
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Ok(*p));
         }

@@ -14,20 +14,30 @@ use crate::tr;
 pub fn display(group: &str, name: &str, payload: &JsonValue, locale: Locale) -> String {
     let t = |key: &str, n: i64| tr(locale, key, &[("n", &n.to_string())]);
     match (group, name, payload) {
-        ("commission", "default_rate_bps", JsonValue::Number(n)) if n.is_i64() => {
+        ("commission" | "referrals", "default_rate_bps", JsonValue::Number(n)) if n.is_i64() => {
             format_rate(n.as_i64().unwrap_or_default(), locale)
         }
-        ("commission", "dual_approval_threshold", JsonValue::Object(map)) => map
+        ("commission", "dual_approval_threshold", JsonValue::Object(map))
+        | ("referrals", "min_payout", JsonValue::Object(map)) => map
             .iter()
             .filter_map(|(code, v)| Some((Currency::parse(code).ok()?, v.as_i64()?)))
             .map(|(c, minor)| format_money(minor, c, locale))
             .collect::<Vec<_>>()
             .join(" · "),
-        ("escrow", "auto_release_days", JsonValue::Number(n)) if n.is_i64() => {
+        ("escrow", "auto_release_days", JsonValue::Number(n))
+        | ("referrals", "hold_days", JsonValue::Number(n))
+            if n.is_i64() =>
+        {
             let n = n.as_i64().unwrap_or_default();
             let count = n.to_string();
             let days = n.unsigned_abs() as usize;
             crate::office::messages::plural(locale, "settings.days", days, &[("n", &count)])
+        }
+        ("referrals", "window_months", JsonValue::Number(n)) if n.is_i64() => {
+            let n = n.as_i64().unwrap_or_default();
+            let count = n.to_string();
+            let months = n.unsigned_abs() as usize;
+            crate::office::messages::plural(locale, "settings.months", months, &[("n", &count)])
         }
         (_, _, JsonValue::Bool(b)) => {
             tr(locale, if *b { "settings.yes" } else { "settings.no" }, &[])
@@ -60,7 +70,7 @@ pub fn display(group: &str, name: &str, payload: &JsonValue, locale: Locale) -> 
 /// What the edit line starts from: the value in the form `read` takes back.
 pub fn editable(group: &str, name: &str, payload: &JsonValue, locale: Locale) -> String {
     match (group, name) {
-        ("commission", "dual_approval_threshold") => payload
+        ("commission", "dual_approval_threshold") | ("referrals", "min_payout") => payload
             .as_object()
             .map(|map| {
                 map.iter()
@@ -116,12 +126,12 @@ pub fn read(
         message: crate::service::Said::full(key),
     };
     match (group, name) {
-        ("commission", "default_rate_bps") => {
+        ("commission" | "referrals", "default_rate_bps") => {
             let number = text.trim_end_matches('%').trim().replace(',', ".");
             let bps = percent_to_bps(&number).ok_or_else(|| invalid("settings.bad_rate"))?;
             Ok(json!(bps))
         }
-        ("commission", "dual_approval_threshold") => {
+        ("commission", "dual_approval_threshold") | ("referrals", "min_payout") => {
             let mut map = Map::new();
             // Parts end at ";" or at a comma followed by a space ("3000,00" keeps its comma).
             let parts = text.replace(", ", ";");
@@ -260,6 +270,23 @@ mod tests {
         assert_eq!(
             read("escrow", "auto_release_days", "10 days", &json!(14)).unwrap(),
             json!(10)
+        );
+        // The referral program reads as the commission settings do.
+        let min = json!({"XOF": 5_000, "EUR": 1_000});
+        assert_eq!(
+            display("referrals", "min_payout", &min, en),
+            "€10.00 · 5,000 XOF"
+        );
+        let typed = editable("referrals", "min_payout", &min, en);
+        assert_eq!(read("referrals", "min_payout", &typed, &min).unwrap(), min);
+        assert_eq!(
+            read("referrals", "default_rate_bps", "7,5", &json!(1000)).unwrap(),
+            json!(750)
+        );
+        assert_eq!(display("referrals", "hold_days", &json!(30), en), "30 days");
+        assert_eq!(
+            display("referrals", "window_months", &json!(1), Locale::Fr),
+            "1 mois"
         );
         let sla = read("support", "sla_targets", "urgent 0.5/4", &json!({})).unwrap();
         assert_eq!(sla["urgent"]["first_response_minutes"], 30);

@@ -21,6 +21,15 @@ pub mod keys {
     /// Per priority: {"first_response_minutes": .., "resolution_minutes": ..}.
     pub const SLA_TARGETS: &str = "sla_targets";
     pub const REPLY_MAX_BYTES: &str = "reply_max_bytes";
+    pub const REFERRALS: &str = "referrals";
+    /// Basis points of the platform's commission a new code rewards unless told otherwise.
+    pub const REFERRAL_RATE_BPS: &str = "default_rate_bps";
+    /// Days a reward is held before it may be approved (refunds and disputes come first).
+    pub const REFERRAL_HOLD_DAYS: &str = "hold_days";
+    /// Months after sign-up during which a referred party's paid commissions count.
+    pub const REFERRAL_WINDOW_MONTHS: &str = "window_months";
+    /// Per currency: the least a referrer is paid out (minor units).
+    pub const REFERRAL_MIN_PAYOUT: &str = "min_payout";
 }
 
 pub fn default_settings() -> Vec<(&'static str, &'static str, serde_json::Value)> {
@@ -45,6 +54,14 @@ pub fn default_settings() -> Vec<(&'static str, &'static str, serde_json::Value)
             }),
         ),
         (SUPPORT, REPLY_MAX_BYTES, json!(65_536)),
+        (REFERRALS, REFERRAL_RATE_BPS, json!(1000)),
+        (REFERRALS, REFERRAL_HOLD_DAYS, json!(30)),
+        (REFERRALS, REFERRAL_WINDOW_MONTHS, json!(12)),
+        (
+            REFERRALS,
+            REFERRAL_MIN_PAYOUT,
+            json!({"XOF": 5_000, "XAF": 5_000, "EUR": 1_000, "USD": 1_000, "GHS": 10_000, "NGN": 500_000}),
+        ),
     ]
 }
 

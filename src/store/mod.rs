@@ -33,6 +33,7 @@ pub mod payouts;
 pub mod people;
 pub mod projects;
 pub mod reference;
+pub mod referrals;
 pub mod reviews;
 pub mod schema;
 pub mod settings;

@@ -138,6 +138,10 @@ pub const REFERRAL_CODES: Table = Table {
         "expires_at",
         "created_at",
         "updated_at",
+        "reward_caps",
+        "created_by",
+        "disabled_at",
+        "disabled_by",
     ],
     others: &[],
 };

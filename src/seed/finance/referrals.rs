@@ -9,7 +9,7 @@ use crate::domain::{CommissionStatus, Currency, commission_amount};
 use crate::seed::Plan;
 use crate::seed::people::User;
 use crate::seed::projects::Project;
-use crate::seed::util::{self, DAY, HOUR, MINUTE, Sink, after, i, oi, ot, pick, s, t};
+use crate::seed::util::{self, DAY, HOUR, MINUTE, Sink, after, i, j, oi, ot, pick, s, t};
 use crate::service::ServiceError;
 use crate::store::{StoreError, schema};
 
@@ -196,6 +196,17 @@ fn radix36(mut n: i64) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Every third code caps its rewards, in the currencies most projects are paid in.
+fn caps(id: i64) -> serde_json::Value {
+    if id % 3 != 0 {
+        return serde_json::json!({});
+    }
+    serde_json::json!({
+        "XOF": {"per_reward": 25_000, "per_referral": 100_000},
+        "EUR": {"per_reward": 4_000, "per_referral": 15_000},
+    })
+}
+
 /// The referral tables (written after the payments, in foreign-key order).
 pub(super) async fn write(
     m: &super::Money,
@@ -215,6 +226,11 @@ pub(super) async fn write(
                 ot(c.expires),
                 t(c.created),
                 t(c.updated),
+                j(caps(c.id)),
+                oi(None),
+                // Every ninth code was disabled by the operator after its last use.
+                ot((c.id % 9 == 0).then_some(c.updated)),
+                oi(None),
             ])
             .await?;
     }
