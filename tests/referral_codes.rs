@@ -126,6 +126,38 @@ async fn rules(db: &Db) {
     let (shown, _) = show(db, &support, "AWA-2026").await.unwrap();
     assert!(shown.disabled_at.is_some());
     assert_eq!(shown.disabled_by, Some(AWA));
+
+    // The program's settings: finance changes them within their bounds; the new default rate
+    // is what the next code gets.
+    let set = |name: &'static str, value: serde_json::Value| {
+        let finance = finance.clone();
+        async move {
+            obryl::service::settings::update(db, &finance, &Origin::cli(), "referrals", name, value)
+                .await
+        }
+    };
+    assert!(set("hold_days", serde_json::json!(400)).await.is_err());
+    assert!(set("window_months", serde_json::json!(0)).await.is_err());
+    assert!(
+        set("min_payout", serde_json::json!({"XOF": -1}))
+            .await
+            .is_err()
+    );
+    set("hold_days", serde_json::json!(14)).await.unwrap();
+    set("default_rate_bps", serde_json::json!(750))
+        .await
+        .unwrap();
+    let next = NewCode {
+        code: Some("NEXT-1".into()),
+        ..new.clone()
+    };
+    assert_eq!(
+        create_code(db, &finance, &o, &next)
+            .await
+            .unwrap()
+            .reward_rate_bps,
+        750
+    );
 }
 
 #[tokio::test]

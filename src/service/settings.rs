@@ -74,11 +74,14 @@ fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
         message: crate::service::Said::new(key),
     };
     match (group, name) {
-        (keys::COMMISSION, keys::DEFAULT_RATE_BPS) => match payload.as_i64() {
-            Some(bps) if (0..=10_000).contains(&bps) => Ok(()),
-            _ => Err(invalid("rate_bps")),
-        },
-        (keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD) => {
+        (keys::COMMISSION, keys::DEFAULT_RATE_BPS) | (keys::REFERRALS, keys::REFERRAL_RATE_BPS) => {
+            match payload.as_i64() {
+                Some(bps) if (0..=10_000).contains(&bps) => Ok(()),
+                _ => Err(invalid("rate_bps")),
+            }
+        }
+        (keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD)
+        | (keys::REFERRALS, keys::REFERRAL_MIN_PAYOUT) => {
             let Some(map) = payload.as_object() else {
                 return Err(invalid("threshold_map"));
             };
@@ -90,10 +93,6 @@ fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
             }
             Ok(())
         }
-        (keys::REFERRALS, keys::REFERRAL_RATE_BPS) => match payload.as_i64() {
-            Some(bps) if (0..=10_000).contains(&bps) => Ok(()),
-            _ => Err(invalid("rate_bps")),
-        },
         (keys::REFERRALS, keys::REFERRAL_HOLD_DAYS) => match payload.as_i64() {
             Some(days) if (0..=365).contains(&days) => Ok(()),
             _ => Err(invalid("referral_hold_days")),
@@ -102,18 +101,6 @@ fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
             Some(months) if (1..=120).contains(&months) => Ok(()),
             _ => Err(invalid("referral_window_months")),
         },
-        (keys::REFERRALS, keys::REFERRAL_MIN_PAYOUT) => {
-            let Some(map) = payload.as_object() else {
-                return Err(invalid("threshold_map"));
-            };
-            for (code, amount) in map {
-                Currency::parse(code)?;
-                if amount.as_i64().is_none_or(|a| a < 0) {
-                    return Err(invalid("threshold_amount"));
-                }
-            }
-            Ok(())
-        }
         _ => Ok(()),
     }
 }
