@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
 use serde_json::Value as JsonValue;
 
-use super::{Conn, Result, Tx, schema};
+use super::page::{Keyset, finish};
+use super::{Anchor, Conn, Cursor, Page, Result, SortDir, Tx, schema};
 
 /// A code as lists show it, with its owner and how many people it brought.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -93,6 +94,25 @@ pub async fn codes(c: &mut impl Conn, limit: u64) -> Result<Vec<CodeRow>> {
     let mut q = listed();
     q.order_by(("k", "id"), Order::Desc).limit(limit);
     c.all(&q).await
+}
+
+/// Codes, newest first, by keyset on the id (the `:referrals` view's window).
+pub async fn page(c: &mut impl Conn, anchor: &Anchor, limit: u64) -> Result<Page<CodeRow>> {
+    let mut q = listed();
+    Keyset::by_id(Expr::col(("k", "id")), SortDir::Desc).apply(&mut q, anchor, limit);
+    let rows = c.all(&q).await?;
+    Ok(finish(rows, anchor, limit))
+}
+
+pub fn cursor(row: &CodeRow) -> Cursor {
+    Cursor::id(row.id)
+}
+
+/// One code by its id.
+pub async fn find(c: &mut impl Conn, id: i64) -> Result<Option<CodeRow>> {
+    let mut q = listed();
+    q.and_where(Expr::col(("k", "id")).eq(id));
+    c.opt(&q).await
 }
 
 /// The code spelled `code` (codes are stored upper case).

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod payments;
 pub mod payouts;
 pub mod projects;
+pub mod referrals;
 mod registry;
 pub mod reviews;
 pub mod settings;

@@ -19,6 +19,7 @@ use super::ledger::LedgerScreen;
 use super::payments::PaymentsScreen;
 use super::payouts::PayoutsScreen;
 use super::projects::ProjectsScreen;
+use super::referrals::ReferralsScreen;
 use super::reviews::ReviewsScreen;
 use super::settings::SettingsScreen;
 use super::tickets::TicketsScreen;
@@ -158,5 +159,6 @@ registry! {
         Webhooks (webhooks: WebhooksScreen, "webhooks", "[filter: status:]", Some(Permission::WebhooksManage)) =
             |i: &ScreenInit| WebhooksScreen::new(i.webhook_policy);
         Tokens (tokens: TokensScreen, "tokens", "", Some(Permission::ApiTokensManage)) = |_: &ScreenInit| TokensScreen::default();
+        Referrals (referrals: ReferralsScreen, "referrals", "", None) = |_: &ScreenInit| ReferralsScreen::default();
     }
 }

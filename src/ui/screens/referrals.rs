@@ -1,0 +1,250 @@
+//! Referral codes (a view, `:referrals`): the codes clients and developers hand out, newest
+//! first, with their owner, reward rate, caps, uses and state; the detail adds the link, the
+//! people a code brought and its history. `X` disables a code after a confirmation naming it
+//! (`referrals.manage`).
+
+use ratatui::layout::Constraint;
+
+use crate::domain::{Currency, Permission, format_money, format_rate, sanitize_line};
+use crate::office::format;
+use crate::service::{self, ServiceError};
+use crate::store::audit::AuditRow;
+use crate::store::referrals::{CodeRow, ReferredRow};
+use crate::store::{Anchor, Conn, Cursor};
+use crate::ui::action::{Action, Declared, Verb};
+use crate::ui::data::{Done, Job};
+use crate::ui::widgets::detail::{DetailLine, Tone};
+use crate::ui::widgets::filter::ParsedFilter;
+use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id, styled};
+
+use super::{Ctx, DetailState, Effect, ListScreen, TabId};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeDetail {
+    pub code: CodeRow,
+    pub referred: Vec<ReferredRow>,
+    pub history: Vec<AuditRow>,
+}
+
+#[derive(Default)]
+pub struct ReferralsScreen {
+    pub list: ListView<CodeRow>,
+    pub detail: DetailState<CodeDetail>,
+    pub filter_raw: String,
+}
+
+identified_by_id!(CodeRow);
+
+/// Where a code stands: disabled, expired, used up or active.
+fn state(r: &CodeRow, ctx: &Ctx) -> (String, Tone) {
+    let (key, tone) = if r.disabled_at.is_some() {
+        ("referrals_view.disabled", Tone::Danger)
+    } else if r.expires_at.is_some_and(|at| at <= ctx.now) {
+        ("referrals_view.expired", Tone::Muted)
+    } else if r.max_uses.is_some_and(|max| r.uses >= max) {
+        ("referrals_view.used_up", Tone::Muted)
+    } else {
+        ("referrals_view.active", Tone::Plain)
+    };
+    (ctx.t(key), tone)
+}
+
+/// "20 000 XOF / 50 000 XOF" per currency the code caps; "—" without caps.
+fn caps(r: &CodeRow, ctx: &Ctx) -> String {
+    let Some(map) = r.reward_caps.as_ref().and_then(|c| c.as_object()) else {
+        return "—".into();
+    };
+    let parts: Vec<String> = map
+        .iter()
+        .filter_map(|(code, caps)| {
+            let currency = Currency::parse(code).ok()?;
+            let money = |k: &str| {
+                caps.get(k)
+                    .and_then(serde_json::Value::as_i64)
+                    .map(|a| format_money(a, currency, ctx.locale))
+                    .unwrap_or_else(|| "—".into())
+            };
+            Some(format!(
+                "{} / {}",
+                money("per_reward"),
+                money("per_referral")
+            ))
+        })
+        .collect();
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+fn uses(r: &CodeRow) -> String {
+    match r.max_uses {
+        Some(max) => format!("{}/{max}", r.uses),
+        None => r.uses.to_string(),
+    }
+}
+
+/// A code with the people it brought and its history.
+async fn detail(c: &mut impl Conn, id: i64) -> Result<CodeDetail, ServiceError> {
+    let code = super::found(
+        crate::store::referrals::find(c, id).await?,
+        "referral_code",
+        id,
+    )?;
+    let referred = crate::store::referrals::referred_by(c, id, 50).await?;
+    let history = crate::store::audit::history(c, "referral_code", id, 30).await?;
+    Ok(CodeDetail {
+        code,
+        referred,
+        history,
+    })
+}
+
+/// This screen's own actions.
+const DISABLE: Verb = Verb("disable");
+
+impl ListScreen for ReferralsScreen {
+    const ACTIONS: &'static [Declared] = &[Declared::write(
+        DISABLE,
+        &["X"],
+        Permission::ReferralsManage,
+    )];
+    const SUBJECT: Option<&'static str> = Some("referral_code");
+
+    super::screen_fields!(TabId::Referrals, CodeRow, CodeDetail);
+    super::detail_request!(detail);
+
+    fn request(&self, anchor: Anchor, limit: u64) -> Job {
+        Job::new(move |mut db, _| async move {
+            Ok::<_, ServiceError>(crate::store::referrals::page(&mut db, &anchor, limit).await?)
+        })
+    }
+    fn cursor(&self, row: &CodeRow) -> Cursor {
+        crate::store::referrals::cursor(row)
+    }
+    fn set_filter(&mut self, raw: &str, _p: &ParsedFilter, _ctx: &Ctx) {
+        self.filter_raw = raw.to_owned();
+    }
+    fn columns(&self, ctx: &Ctx) -> Vec<Column> {
+        vec![
+            Column::new(ctx.t("referrals_view.code"), Constraint::Length(14)),
+            Column::new(ctx.t("referrals_view.owner"), Constraint::Fill(2)),
+            Column::new(ctx.t("referrals_view.rate"), Constraint::Length(8)).right(),
+            Column::new(ctx.t("referrals_view.caps"), Constraint::Fill(2)).optional(),
+            Column::new(ctx.t("referrals_view.uses"), Constraint::Length(6)).right(),
+            Column::new(ctx.t("referrals_view.referred"), Constraint::Length(8)).right(),
+            Column::new(ctx.t("referrals_view.state"), Constraint::Length(10)),
+        ]
+    }
+    fn cells(&self, r: &CodeRow, ctx: &Ctx) -> Vec<Cell> {
+        let (state, tone) = state(r, ctx);
+        vec![
+            r.code.clone().into(),
+            r.owner_name.clone().into(),
+            format_rate(r.reward_rate_bps, ctx.locale).into(),
+            caps(r, ctx).into(),
+            uses(r).into(),
+            r.referred.to_string().into(),
+            styled(state, tone.style(ctx.theme)),
+        ]
+    }
+    fn empty_text(&self, ctx: &Ctx) -> String {
+        ctx.t("referrals_view.empty")
+    }
+    fn heading(&self, d: &CodeDetail, ctx: &Ctx) -> String {
+        ctx.ta(
+            "referrals_view.heading",
+            &[("code", &d.code.code), ("owner", &d.code.owner_name)],
+        )
+    }
+    fn body(&self, d: &CodeDetail, ctx: &Ctx) -> Vec<DetailLine> {
+        let (r, l) = (&d.code, ctx.locale);
+        let (state, tone) = state(r, ctx);
+        let expires = match r.expires_at {
+            Some(at) => format::absolute(Some(at), l),
+            None => ctx.t("referrals_view.never"),
+        };
+        let mut out = vec![
+            DetailLine::Styled(ctx.t("referrals_view.state"), state, tone),
+            DetailLine::Field(
+                ctx.t("referrals_view.owner"),
+                format!("{} · {}", r.owner_name, r.owner_email),
+            ),
+            DetailLine::Field(
+                ctx.t("referrals_view.rate"),
+                format_rate(r.reward_rate_bps, l),
+            ),
+            DetailLine::Field(ctx.t("referrals_view.caps"), caps(r, ctx)),
+            DetailLine::Field(ctx.t("referrals_view.uses"), uses(r)),
+            DetailLine::Field(ctx.t("referrals_view.expires"), expires),
+            DetailLine::Field(
+                ctx.t("referrals_view.created"),
+                format::absolute(r.created_at, l),
+            ),
+        ];
+        if !d.referred.is_empty() {
+            out.push(DetailLine::Section(
+                ctx.ta("referrals_view.brought", &[("n", &r.referred.to_string())]),
+            ));
+            for p in &d.referred {
+                out.push(DetailLine::Field(
+                    format::absolute(p.created_at, l),
+                    format!("{} · {}", p.referred_name, p.referred_email),
+                ));
+            }
+        }
+        super::audit::history_lines(&d.history, ctx, &mut out);
+        out
+    }
+    fn reference(&self, r: &CodeRow) -> String {
+        format!("referral code {}", r.code)
+    }
+    fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
+        match action {
+            Action::Screen(DISABLE) => Some(ctx.t("referrals_view.disable")),
+            _ => None,
+        }
+    }
+    fn actions(&self, ctx: &Ctx) -> Vec<Action> {
+        let mut out = Vec::new();
+        let live = self.list.current().is_some_and(|r| r.disabled_at.is_none());
+        if live && ctx.may(Permission::ReferralsManage) {
+            out.push(Action::Screen(DISABLE));
+        }
+        out.push(Action::History);
+        out
+    }
+    fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
+        // The permission the action needs was checked by the dispatcher before this.
+        self.needs(action)?;
+        let r = self.list.current()?;
+        let code = r.code.clone();
+        if r.disabled_at.is_some() {
+            return Some(vec![Effect::Refuse(
+                ctx.ta("cli_referral.already_disabled", &[("code", &code)]),
+            )]);
+        }
+        let locale = ctx.locale;
+        let question = ctx.ta(
+            "referrals_view.disable_question",
+            &[("code", &code), ("owner", &sanitize_line(&r.owner_name))],
+        );
+        Some(vec![Effect::Confirm {
+            title: ctx.t("confirm.title"),
+            question,
+            job: Job::write(move |db, actor, origin| async move {
+                let changed = service::referrals::disable_code(&db, &actor, &origin, &code).await?;
+                let key = if changed {
+                    "cli_referral.disabled_now"
+                } else {
+                    "cli_referral.already_disabled"
+                };
+                Ok(Done::say(locale, key, &[("code", &code)]))
+            }),
+        }])
+    }
+    fn watches(&self, t: &str) -> bool {
+        matches!(t, "referral_code")
+    }
+}
