@@ -242,3 +242,59 @@ async fn referral_codes_from_the_command_line() {
     assert_ne!(code(&o), Some(0));
     assert!(text(&o).contains("CURRENCY:PER_REWARD"), "{}", text(&o));
 }
+
+async fn open_referrals(h: &mut common::ui::Harness) {
+    h.char(':').await;
+    h.type_text("referrals").await;
+    h.key(crossterm::event::KeyCode::Enter).await;
+    h.pump_until("the codes", |app| {
+        !app.screens.referrals.list.rows.is_empty()
+    })
+    .await;
+}
+
+/// The `:referrals` view: the demo's codes newest first; finance disables one after a
+/// confirmation naming it; support is refused, the permission named.
+#[tokio::test]
+async fn the_referrals_view_lists_codes_and_disables_one() {
+    use common::ui::Harness;
+    use obryl::domain::Locale;
+    use obryl::ui::popup::Popup;
+    use obryl::ui::screens::TabId;
+    use obryl::ui::widgets::toast::Level;
+
+    let (db, _dir) = demo_db().await;
+    let mut s = Harness::new(&db, "support@obryl.test", Locale::En, TabId::Projects).await;
+    open_referrals(&mut s).await;
+    let text = s.render(140, 30);
+    assert!(
+        text.contains("Referral codes") && text.contains("Brought"),
+        "{text}"
+    );
+    s.char('X').await;
+    assert!(s.app.popup.is_none());
+    let toast = s.app.toast.as_ref().expect("a refusal");
+    assert_eq!(toast.level, Level::Error);
+    assert!(toast.text.contains("referrals.manage"), "{}", toast.text);
+
+    let mut f = Harness::new(&db, "finance@obryl.test", Locale::Fr, TabId::Projects).await;
+    open_referrals(&mut f).await;
+    let rows = &f.app.screens.referrals.list.rows;
+    assert!(rows.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    let first = rows[0].code.clone();
+    f.char('X').await;
+    match &f.app.popup {
+        Some(Popup::Confirm { question, .. }) => assert!(question.contains(&first), "{question}"),
+        _ => panic!("a confirmation"),
+    }
+    f.char('o').await;
+    f.pump_until("the disabling", |app| app.toast.is_some())
+        .await;
+    let said = f.app.toast.take().unwrap();
+    assert_eq!(said.level, Level::Success, "{}", said.text);
+    let code = store::referrals::by_code(&mut db.clone(), &first)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(code.disabled_at.is_some());
+}
