@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use crate::config::Config;
-use crate::domain::{Currency, Locale, UseCase, format_money, format_rate, parse_amount};
+use crate::domain::{Currency, Locale, UseCase, format_rate, parse_amount};
+use crate::office::referral_codes::{CodeState, caps_text};
 use crate::service::referrals::{self, Caps, NewCode};
 use crate::store::referrals::{CodeRow, ReferredRow};
 use crate::tr;
@@ -90,47 +91,6 @@ fn parse_caps(text: &str, locale: Locale) -> Result<(Currency, Caps), CliError> 
     ))
 }
 
-fn caps_text(row: &CodeRow, locale: Locale) -> String {
-    let Some(map) = row.reward_caps.as_ref().and_then(|c| c.as_object()) else {
-        return "—".into();
-    };
-    let parts: Vec<String> = map
-        .iter()
-        .filter_map(|(code, caps)| {
-            let currency = Currency::parse(code).ok()?;
-            let money = |k: &str| {
-                caps.get(k)
-                    .and_then(serde_json::Value::as_i64)
-                    .map(|a| format_money(a, currency, locale))
-                    .unwrap_or_else(|| "—".into())
-            };
-            Some(format!(
-                "{} / {}",
-                money("per_reward"),
-                money("per_referral")
-            ))
-        })
-        .collect();
-    if parts.is_empty() {
-        "—".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
-fn state(row: &CodeRow, now: DateTime<Utc>, locale: Locale) -> String {
-    let key = if row.disabled_at.is_some() {
-        "cli_referral.disabled"
-    } else if row.expires_at.is_some_and(|at| at <= now) {
-        "cli_referral.expired"
-    } else if row.max_uses.is_some_and(|max| row.uses >= max) {
-        "cli_referral.used_up"
-    } else {
-        "cli_referral.active"
-    };
-    tr(locale, key, &[])
-}
-
 fn as_json(row: &CodeRow, link: &str, now: DateTime<Utc>) -> serde_json::Value {
     serde_json::json!({
         "id": row.id, "code": row.code, "link": link,
@@ -140,7 +100,7 @@ fn as_json(row: &CodeRow, link: &str, now: DateTime<Utc>) -> serde_json::Value {
         "expires_at": output::time(row.expires_at),
         "disabled_at": output::time(row.disabled_at), "disabled_by_id": row.disabled_by,
         "created_by_id": row.created_by, "created_at": output::time(row.created_at),
-        "state": state(row, now, Locale::En),
+        "state": CodeState::of(row, now).code(),
     })
 }
 
@@ -188,10 +148,10 @@ pub async fn run(
                         r.code.clone(),
                         quote(&r.owner_name),
                         format_rate(r.reward_rate_bps, locale),
-                        caps_text(r, locale),
+                        caps_text(r.reward_caps.as_ref(), locale),
                         uses,
                         r.referred.to_string(),
-                        state(r, now, locale),
+                        CodeState::of(r, now).words(locale),
                     ]
                 })
                 .collect();
@@ -212,8 +172,8 @@ pub async fn run(
                 ("code", row.code.clone()),
                 ("owner", quote(&row.owner_name)),
                 ("rate", format_rate(row.reward_rate_bps, locale)),
-                ("caps", caps_text(&row, locale)),
-                ("state", state(&row, now, locale)),
+                ("caps", caps_text(row.reward_caps.as_ref(), locale)),
+                ("state", CodeState::of(&row, now).words(locale)),
                 ("link", link(&row.code)),
                 ("n", row.referred.to_string()),
             ];

@@ -5,8 +5,9 @@
 
 use ratatui::layout::Constraint;
 
-use crate::domain::{Currency, Permission, format_money, format_rate, sanitize_line};
+use crate::domain::{Permission, format_rate, sanitize_line};
 use crate::office::format;
+use crate::office::referral_codes::{CodeState, caps_text};
 use crate::service::{self, ServiceError};
 use crate::store::audit::AuditRow;
 use crate::store::referrals::{CodeRow, ReferredRow};
@@ -35,47 +36,19 @@ pub struct ReferralsScreen {
 
 identified_by_id!(CodeRow);
 
-/// Where a code stands: disabled, expired, used up or active.
+/// Where a code stands, in words and colour.
 fn state(r: &CodeRow, ctx: &Ctx) -> (String, Tone) {
-    let (key, tone) = if r.disabled_at.is_some() {
-        ("referrals_view.disabled", Tone::Danger)
-    } else if r.expires_at.is_some_and(|at| at <= ctx.now) {
-        ("referrals_view.expired", Tone::Muted)
-    } else if r.max_uses.is_some_and(|max| r.uses >= max) {
-        ("referrals_view.used_up", Tone::Muted)
-    } else {
-        ("referrals_view.active", Tone::Plain)
+    let state = CodeState::of(r, ctx.now);
+    let tone = match state {
+        CodeState::Disabled => Tone::Danger,
+        CodeState::Expired | CodeState::UsedUp => Tone::Muted,
+        CodeState::Active => Tone::Plain,
     };
-    (ctx.t(key), tone)
+    (state.words(ctx.locale), tone)
 }
 
-/// "20 000 XOF / 50 000 XOF" per currency the code caps; "—" without caps.
 fn caps(r: &CodeRow, ctx: &Ctx) -> String {
-    let Some(map) = r.reward_caps.as_ref().and_then(|c| c.as_object()) else {
-        return "—".into();
-    };
-    let parts: Vec<String> = map
-        .iter()
-        .filter_map(|(code, caps)| {
-            let currency = Currency::parse(code).ok()?;
-            let money = |k: &str| {
-                caps.get(k)
-                    .and_then(serde_json::Value::as_i64)
-                    .map(|a| format_money(a, currency, ctx.locale))
-                    .unwrap_or_else(|| "—".into())
-            };
-            Some(format!(
-                "{} / {}",
-                money("per_reward"),
-                money("per_referral")
-            ))
-        })
-        .collect();
-    if parts.is_empty() {
-        "—".into()
-    } else {
-        parts.join(" · ")
-    }
+    caps_text(r.reward_caps.as_ref(), ctx.locale)
 }
 
 fn uses(r: &CodeRow) -> String {
