@@ -287,7 +287,7 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
 /// no audit row, notification or outbox event was written.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_use_case_as_every_role_follows_the_matrix() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let mut refusals = Vec::new();
         for role in staff_roles() {
@@ -334,7 +334,7 @@ fn the_readme_shows_the_matrix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn role_administration_follows_its_rules() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let o = origin();
         let ops = actor(&db, SEKOU).await;
@@ -390,7 +390,7 @@ async fn role_administration_follows_its_rules() {
 /// Two super-admins revoking each other at the same moment leave exactly one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_super_admins_revoking_each_other_leave_one() {
-    on_both!(|db| {
+    on_all!(|db| {
         for round in 0..5 {
             let a = member(&db, Role::SuperAdmin, &format!("a{round}@matrix.test")).await;
             let b = member(&db, Role::SuperAdmin, &format!("b{round}@matrix.test")).await;
@@ -478,7 +478,7 @@ async fn two_super_admins_revoking_each_other_leave_one() {
 /// A role removed or a session ended bites at the next write, with who and when.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rights_are_current_at_every_write() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let o = origin();
         let admin = member(&db, Role::SuperAdmin, "admin@matrix.test").await;
@@ -572,7 +572,7 @@ async fn rights_are_current_at_every_write() {
 /// even the right password is refused without being checked, until the delay has passed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn failed_logins_are_audited_and_throttled() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let o = origin();
         service::users::set_password(&db, None, &Origin::operator(), &email(AWA), PASSWORD)

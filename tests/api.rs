@@ -37,7 +37,7 @@ fn problem_kind(body: &Value) -> &str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_projects_token_reads_projects_and_nothing_else() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let admin = admin(&db).await;
         let (_, projects) = token(&db, &admin, &["projects:read"]).await;
@@ -88,7 +88,7 @@ async fn a_projects_token_reads_projects_and_nothing_else() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_without_a_valid_token_are_refused() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let admin = admin(&db).await;
         let (id, plaintext) = token(&db, &admin, &["projects:read"]).await;
@@ -167,7 +167,7 @@ async fn requests_without_a_valid_token_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_token_managers_create_list_and_revoke_and_refusals_are_translated() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let admin = admin(&db).await;
         let finance = actor(&db, IBRAHIMA).await;
@@ -295,7 +295,7 @@ async fn walk(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cursors_walk_every_row_once() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         more_rows(&db, 250).await;
         let admin = admin(&db).await;
@@ -357,7 +357,7 @@ async fn cursors_walk_every_row_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_the_rate_answers_429_with_retry_after() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let admin = admin(&db).await;
         let (_, busy) = token(&db, &admin, &["projects:read"]).await;
@@ -395,7 +395,7 @@ async fn over_the_rate_answers_429_with_retry_after() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plaintext_is_stored_nowhere_and_logged_nowhere() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let admin = admin(&db).await;
         let (id, plaintext) = token(&db, &admin, &["projects:read"]).await;
@@ -456,7 +456,7 @@ async fn the_plaintext_is_stored_nowhere_and_logged_nowhere() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn last_used_at_is_written_once_a_minute() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let admin = admin(&db).await;
         let (id, plaintext) = token(&db, &admin, &["projects:read"]).await;
@@ -510,7 +510,7 @@ async fn last_used_at_is_written_once_a_minute() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revoked_tokens_are_listed_marked_in_order_with_the_live_ones() {
     use obryl::store::{Anchor, Cursor};
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let admin = admin(&db).await;
         let mut ids = Vec::new();

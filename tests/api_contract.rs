@@ -78,7 +78,7 @@ const ONE: &str = "/api/v1/projects/{id}";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answer_matches_the_openapi_document() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         more_rows(&db, 120).await;
         let admin = admin(&db).await;

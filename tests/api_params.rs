@@ -230,7 +230,7 @@ async fn check(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_parameter_value_is_answered_as_the_contract_says() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         more_rows(&db, 30).await;
         let admin = admin(&db).await;

@@ -10,7 +10,7 @@ use obryl::store::{self, Anchor, Cursor};
 
 #[tokio::test]
 async fn filters_and_pages_of_the_audit_log() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let ibrahima = fixtures::actor(&db, IBRAHIMA).await;
@@ -128,7 +128,7 @@ async fn filters_and_pages_of_the_audit_log() {
 
 #[tokio::test]
 async fn history_names_the_people_its_values_point_at() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         service::commissions::approve(&db, &awa, &Origin::cli(), Kind::Platform, C_SMALL, None)

@@ -365,5 +365,5 @@ async fn sqlx_locale(db: &Db, user: i64, locale: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn system_messages_read_in_each_readers_language() {
-    on_both!(|db| system_message_in_each_language(&db).await);
+    on_all!(|db| system_message_in_each_language(&db).await);
 }

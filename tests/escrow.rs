@@ -134,7 +134,7 @@ async fn releasable(db: &Db) -> EscrowRow {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo_one_approver(&db).await;
         holds(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
@@ -230,7 +230,7 @@ async fn a_partial_release_divides_to_the_franc_and_the_ledger_holds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn refunds_need_a_reason_and_permissions_are_current() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let fatou = actor(&db, "support@obryl.test").await;
@@ -279,7 +279,7 @@ async fn refunds_need_a_reason_and_permissions_are_current() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let o = Origin::cli();
@@ -331,7 +331,7 @@ async fn a_dispute_is_decided_with_a_split_and_the_project_moves_on() {
 /// a refund at once never take more than was held.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_decisions_never_overdraw() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo_one_approver(&db).await;
         let a = actor(&db, "finance@obryl.test").await;
         let b = actor(&db, "finance2@obryl.test").await;
@@ -367,7 +367,7 @@ async fn concurrent_decisions_never_overdraw() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn auto_release_runs_once() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let o = Origin::cli();
@@ -402,7 +402,7 @@ async fn auto_release_runs_once() {
 /// of the payable account; a failed payout comes back to the balance by new transfers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn payments_fund_escrows_and_payouts_come_back_when_they_fail() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo_one_approver(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let o = Origin::cli();
@@ -496,7 +496,7 @@ async fn payments_fund_escrows_and_payouts_come_back_when_they_fail() {
 /// A statement with one amount changed and one transaction left out reports exactly those.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_statement_reconciles_but_for_its_two_mismatches() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo_one_approver(&db).await;
         let rows = store::payments::succeeded_between(
             &mut db.clone(),
@@ -557,7 +557,7 @@ async fn a_statement_reconciles_but_for_its_two_mismatches() {
 /// same person cannot carry it out, another decision waits, a second finance member does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_large_release_needs_a_second_finance_member() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo(&db).await;
         let awa = actor(&db, "finance@obryl.test").await;
         let ibra = actor(&db, "finance2@obryl.test").await;
@@ -614,7 +614,7 @@ async fn a_large_release_needs_a_second_finance_member() {
 /// Several statuses page as one list: newest first, forward and back, no row twice or missed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn escrows_of_several_statuses_page_as_one_list() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo(&db).await;
         let statuses = ["held", "released", "partially_released"];
         let mut expected: Vec<i64> = Vec::new();

@@ -20,6 +20,9 @@ async fn insert_foreign_audit_row(db: &Db) {
         Db::Postgres(p) => {
             sqlx::query(sql).execute(p).await.unwrap();
         }
+        Db::MySql(p) => {
+            sqlx::query(sql).execute(p).await.unwrap();
+        }
     }
 }
 
@@ -43,7 +46,7 @@ async fn next_change(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rows_written_by_another_program_reach_the_feed() {
-    on_both!(|db| {
+    on_all!(|db| {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let cancel = CancellationToken::new();
         tokio::spawn(feed::run(
@@ -65,7 +68,7 @@ async fn rows_written_by_another_program_reach_the_feed() {
             ))
             .await
             .unwrap(),
-            Db::Postgres(_) => db.clone(),
+            Db::Postgres(_) | Db::MySql(_) => db.clone(),
         };
         let started = Instant::now();
         insert_foreign_audit_row(&writer).await;

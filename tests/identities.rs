@@ -109,7 +109,7 @@ async fn until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn service_accounts_follow_the_role_rules_and_nobody_logs_into_one() {
-    on_both!(|db| {
+    on_all!(|db| {
         let _dir = demo(&db).await;
         let list = service_accounts::list(&db).await.unwrap();
         assert_eq!(
@@ -182,7 +182,7 @@ async fn service_accounts_follow_the_role_rules_and_nobody_logs_into_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_worker_runs_what_its_identity_may_and_its_audit_rows_name_it() {
-    on_both!(|db| {
+    on_all!(|db| {
         let _dir = demo(&db).await;
         // An editor may run none of the jobs: refused, naming each permission; nothing written.
         let before = audit_rows(&db).await;
@@ -265,7 +265,7 @@ async fn the_worker_runs_what_its_identity_may_and_its_audit_rows_name_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_right_taken_away_stops_its_job_and_a_deleted_identity_stops_the_worker() {
-    on_both!(|db| {
+    on_all!(|db| {
         let _dir = demo(&db).await;
         let admin = actor(&db, "admin@obryl.test").await;
         let o = Origin::cli();
@@ -338,7 +338,7 @@ async fn a_right_taken_away_stops_its_job_and_a_deleted_identity_stops_the_worke
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_api_serves_as_an_identity_holding_api_tokens_manage_while_it_does() {
-    on_both!(|db| {
+    on_all!(|db| {
         let _dir = demo(&db).await;
         let finance = actor(&db, "finance@obryl.test").await;
         let e = obryl::api::Identity::check(&db, &finance)

@@ -164,7 +164,7 @@ async fn rows_in_time_order(db: &Db) {
 
 #[tokio::test]
 async fn eloquent_rows_list_by_their_real_time() {
-    on_both!(|db| rows_in_time_order(&db).await);
+    on_all!(|db| rows_in_time_order(&db).await);
 }
 
 /// A SQLite database the back-office wrote before: migrated up to 0035, a row with RFC 3339

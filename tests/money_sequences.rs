@@ -325,7 +325,7 @@ async fn random_money_sequences_keep_every_check_of_ledger_verify() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(7);
     let runs = sequences.div_ceil(RUN);
-    for backend in ["sqlite", "postgres"] {
+    for backend in ["sqlite", "postgres", "mysql"] {
         let started = std::time::Instant::now();
         let (mut done, mut refused) = (0, 0);
         for k in 0..runs {
@@ -335,7 +335,11 @@ async fn random_money_sequences_keep_every_check_of_ledger_verify() {
                     let (db, _dir) = common::sqlite().await;
                     run(db, first_seed + k, length).await
                 }
-                _ => match common::postgres().await {
+                "postgres" => match common::postgres().await {
+                    Some(db) => run(db, first_seed + k, length).await,
+                    None => break,
+                },
+                _ => match common::mysql().await {
                     Some(db) => run(db, first_seed + k, length).await,
                     None => break,
                 },
@@ -355,7 +359,7 @@ async fn random_money_sequences_keep_every_check_of_ledger_verify() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kept_regressions_still_hold() {
     for (run_seed, sequences) in REGRESSIONS {
-        on_both!(|db| {
+        on_all!(|db| {
             run(db, *run_seed, *sequences).await;
         });
     }
@@ -365,7 +369,7 @@ async fn kept_regressions_still_hold() {
 /// it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_payout_failed_without_its_return_is_named() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo(&db).await;
         let before = office::escrow::verify(&mut db.clone()).await.unwrap();
         assert!(before.holds(), "{:#?}", before.discrepancies);
@@ -378,6 +382,7 @@ async fn a_payout_failed_without_its_return_is_named() {
         match &db {
             Db::Sqlite(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
             Db::Postgres(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+            Db::MySql(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
         }
         let after = office::escrow::verify(&mut db.clone()).await.unwrap();
         assert!(!after.holds());

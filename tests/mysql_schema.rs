@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use obryl::store::schema;
+use obryl::store::{Db, schema};
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool};
 use sqlx::{AssertSqlSafe, ConnectOptions, Executor};
 
@@ -41,12 +41,13 @@ async fn scratch(tag: &str) -> Option<(MySqlPool, Scratch)> {
     let pool = MySqlPool::connect_with(opts.database(&name).disable_statement_logging())
         .await
         .unwrap();
-    Some((pool, Scratch { admin, drop }))
+    Some((pool, Scratch { admin, drop, name }))
 }
 
 struct Scratch {
     admin: MySqlPool,
     drop: String,
+    name: String,
 }
 
 impl Scratch {
@@ -138,6 +139,84 @@ async fn migrating_a_database_laravel_made_keeps_every_platform_table_column_and
     // Running it again changes nothing.
     obryl::store::migrations::mysql().run(&pool).await.unwrap();
     assert_eq!(columns(&pool).await, after);
+
+    // The back-office works on it: the platform's user (an unsigned id, a time as Eloquent
+    // wrote it, a spatie role) reads through the store, and a staff member is created beside.
+    let db = Db::connect(&format!("{}/{}", server_url(), scratch.name))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    db.ensure_migrated().await.unwrap();
+    obryl::service::bootstrap::ensure_reference_data(&db)
+        .await
+        .unwrap();
+    let mut c = db.clone();
+    let platform = obryl::store::users::find_by_email(&mut c, "aissatou.ndiaye@example.sn")
+        .await
+        .unwrap()
+        .expect("the platform's user");
+    assert_eq!(platform.name, "Aïssatou N'Diaye");
+    let written = chrono::NaiveDate::from_ymd_opt(2026, 12, 5)
+        .unwrap()
+        .and_hms_opt(16, 22, 58)
+        .unwrap()
+        .and_utc();
+    assert_eq!(platform.created_at, Some(written));
+    // Polymorphic types are short aliases (the platform's `Relation::enforceMorphMap`): the
+    // fixture's `App\Models\User` role row is the platform's own and left as it is.
+    assert!(
+        obryl::store::users::roles_of(&mut c, platform.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let staff = obryl::service::users::create(
+        &db,
+        None,
+        &obryl::service::Origin::cli(),
+        "Awa Diop",
+        "awa.diop@obryl.test",
+        "a long enough passphrase 42",
+    )
+    .await
+    .unwrap();
+    assert!(staff > platform.id);
+    db.close().await;
+    pool.close().await;
+    scratch.end().await;
+}
+
+/// `store::mysql::UNSIGNED_COLUMNS` (the columns read as signed) against the server: every
+/// unsigned integer column of the back-office's tables is listed, and every listed name is an
+/// integer wherever it appears (casting it loses nothing), notifications' uuid aside.
+#[tokio::test]
+async fn the_columns_read_as_signed_are_the_unsigned_ones() {
+    let Some((pool, scratch)) = scratch("unsigned").await else {
+        return;
+    };
+    pool.execute(include_str!("fixtures/laravel/mysql.sql"))
+        .await
+        .unwrap();
+    obryl::store::migrations::mysql().run(&pool).await.unwrap();
+    let ours: Vec<&str> = schema::ALL.iter().map(|t| t.name).collect();
+    for ((table, column), shape) in columns(&pool).await {
+        if !ours.contains(&table.as_str()) {
+            continue;
+        }
+        let listed = obryl::store::mysql::UNSIGNED_COLUMNS.contains(&column.as_str());
+        if shape.contains("unsigned") {
+            assert!(
+                listed,
+                "{table}.{column} ({shape}) is unsigned but not listed"
+            );
+        }
+        if listed && !(table == "notifications" && column == "id") {
+            assert!(
+                shape.contains("int"),
+                "{table}.{column} ({shape}) is listed but not an integer"
+            );
+        }
+    }
     pool.close().await;
     scratch.end().await;
 }

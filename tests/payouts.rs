@@ -93,6 +93,14 @@ async fn exec(db: &Db, sql: &str, text: &str, id: i64) {
             .execute(p)
             .await
             .map(drop),
+        Db::MySql(p) => sqlx::query(sqlx::AssertSqlSafe(
+            sql.replace("$1", "?").replace("$2", "?"),
+        ))
+        .bind(text)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(drop),
     }
     .expect(sql);
 }
@@ -413,6 +421,16 @@ async fn a_batch_from_a_script_writes_one_safe_file_per_currency() {
     if let Some((db, url)) = common::postgres_empty().await {
         eprintln!("-- postgres");
         db.migrate().await.expect("migrate postgres");
+        obryl::service::bootstrap::ensure_reference_data(&db)
+            .await
+            .expect("reference data");
+        seeded(&db).await;
+        let dir = tempfile::tempdir().unwrap();
+        batch_from_a_script(&db, &url, dir.path()).await;
+    }
+    if let Some((db, url)) = common::mysql_empty().await {
+        eprintln!("-- mysql");
+        db.migrate().await.expect("migrate mysql");
         obryl::service::bootstrap::ensure_reference_data(&db)
             .await
             .expect("reference data");

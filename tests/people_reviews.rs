@@ -32,7 +32,7 @@ fn sorted(mut v: Vec<i64>) -> Vec<i64> {
 
 #[tokio::test]
 async fn users_view_lists_profiles_and_roles_with_filters_and_keyset() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         db.exec(
             &Query::update()
@@ -267,7 +267,7 @@ async fn review_audits(db: &Db, id: i64, event: &str) -> i64 {
 
 #[tokio::test]
 async fn moderators_hide_with_a_reason_and_show_again_support_cannot() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let (good, bad) = two_reviews(&db).await;
         let all = reviews::Filter::default();
@@ -405,7 +405,7 @@ async fn moderators_hide_with_a_reason_and_show_again_support_cannot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_moderators_hiding_at_once_one_wins_the_other_is_told_who() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let (_, bad) = two_reviews(&db).await;
         // Éloïse becomes a second moderator.
@@ -445,7 +445,7 @@ async fn two_moderators_hiding_at_once_one_wins_the_other_is_told_who() {
 
 #[tokio::test]
 async fn ops_set_a_developers_availability_audited_and_checked() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         let fatou = fixtures::actor(&db, FATOU).await;
@@ -518,7 +518,7 @@ async fn ops_set_a_developers_availability_audited_and_checked() {
 
 #[tokio::test]
 async fn a_common_role_is_matched_through_the_subquery_a_rare_one_by_ids() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         // 1 200 platform clients: more than the id list takes.
         let mut tx = db.begin().await.unwrap();
@@ -606,7 +606,7 @@ async fn a_common_role_is_matched_through_the_subquery_a_rare_one_by_ids() {
 
 #[tokio::test]
 async fn capacity_never_goes_below_what_is_committed() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         // Moussa takes the open project: its hours are spread over the coming weeks.
@@ -790,7 +790,7 @@ async fn walk_both_ways(db: &Db, limit: u64) -> (Vec<String>, Vec<String>) {
 
 #[tokio::test]
 async fn names_file_in_french_order_across_pages_both_ways() {
-    on_both!(|db| {
+    on_all!(|db| {
         let now = chrono::Utc::now();
         let mut tx = db.begin().await.unwrap();
         for (i, name) in TYPED.iter().enumerate() {
@@ -834,7 +834,7 @@ async fn names_file_in_french_order_across_pages_both_ways() {
 
 #[tokio::test]
 async fn keys_missing_or_stale_are_filled_by_migrate_once() {
-    on_both!(|db| {
+    on_all!(|db| {
         // Rows another program wrote without a key, as existing rows are when the column
         // arrives; and a name changed behind obryl's back.
         let mut tx = db.begin().await.unwrap();
@@ -884,7 +884,7 @@ async fn keys_missing_or_stale_are_filled_by_migrate_once() {
 
 #[tokio::test]
 async fn staff_pickers_list_people_in_french_order() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let staff = store::users::staff(&mut db.clone(), &STAFF).await.unwrap();
         let ids: Vec<i64> = staff.iter().map(|(id, _, _)| *id).collect();

@@ -67,7 +67,7 @@ fn with_line(text: &str, number: usize, extra: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_broken_line_is_reported_by_its_number_and_the_next_ones_still_reconcile() {
-    on_both!(|db| {
+    on_all!(|db| {
         demo(&db).await;
         let format = format_of("wave").unwrap();
         let mut rows = wave_lines(&db).await;
@@ -109,7 +109,7 @@ async fn a_broken_line_is_reported_by_its_number_and_the_next_ones_still_reconci
 /// all but three (one on each page of our side), which are found missing at the provider.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn missing_at_the_provider_is_found_across_pages_of_ours() {
-    on_both!(|db| {
+    on_all!(|db| {
         let day = Utc.with_ymd_and_hms(2026, 3, 14, 0, 0, 0).unwrap();
         let mut rows = Vec::new();
         let mut ours = Vec::new();

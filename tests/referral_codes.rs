@@ -162,7 +162,7 @@ async fn rules(db: &Db) {
 
 #[tokio::test]
 async fn codes_are_created_refused_and_disabled_by_the_rules() {
-    on_both!(|db| rules(&db).await);
+    on_all!(|db| rules(&db).await);
 }
 
 #[tokio::test]

@@ -46,6 +46,13 @@ async fn strings(db: &Db, sql: &str) -> Vec<String> {
                 .await
                 .unwrap_or_else(|e| panic!("{sql}: {e}"))
         }
+        Db::MySql(p) => {
+            let sql = obryl::store::mysql::casts(sql);
+            sqlx::query_scalar::<_, Option<String>>(sqlx::AssertSqlSafe(sql.clone()))
+                .fetch_all(p)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        }
     }
     .into_iter()
     .map(Option::unwrap_or_default)
@@ -61,6 +68,13 @@ async fn count(db: &Db, sql: &str) -> i64 {
         }
         Db::Postgres(p) => {
             sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+                .fetch_one(p)
+                .await
+        }
+        Db::MySql(p) => {
+            // MySQL's `/` divides exactly; `DIV` is the integer division the others do.
+            let sql = sql.replace(") / ", ") DIV ");
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
                 .fetch_one(p)
                 .await
         }
@@ -85,6 +99,27 @@ async fn dump(db: &Db, table: &str) -> Vec<String> {
             strings(db, &format!("SELECT {expr} FROM {table} ORDER BY id")).await
         }
         Db::Postgres(_) => strings(db, &format!("SELECT t::text FROM {table} t ORDER BY id")).await,
+        Db::MySql(_) => {
+            let cols = strings(
+                db,
+                &format!(
+                    "SELECT CAST(column_name AS CHAR) FROM information_schema.columns \
+                     WHERE table_schema = DATABASE() AND table_name = '{table}' \
+                     ORDER BY ordinal_position"
+                ),
+            )
+            .await;
+            let expr = cols
+                .iter()
+                .map(|c| format!("QUOTE(\"{c}\")"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            strings(
+                db,
+                &format!("SELECT CONCAT_WS('|', {expr}) FROM {table} ORDER BY id"),
+            )
+            .await
+        }
     }
 }
 
@@ -136,6 +171,9 @@ async fn same_seed_and_anchor_give_identical_data() {
         same_data_twice(db1, db2).await;
     }
     if let (Some(db1), Some(db2)) = (common::postgres().await, common::postgres().await) {
+        same_data_twice(db1, db2).await;
+    }
+    if let (Some(db1), Some(db2)) = (common::mysql().await, common::mysql().await) {
         same_data_twice(db1, db2).await;
     }
 }
@@ -240,7 +278,7 @@ async fn every_status_present(db: &Db) {
 
 #[tokio::test]
 async fn every_status_and_the_approval_queue_are_present() {
-    on_both!(|db| {
+    on_all!(|db| {
         seeded(&db, 7).await;
         every_status_present(&db).await;
     });
@@ -268,7 +306,7 @@ async fn ledger_balances(db: &Db) {
 
 #[tokio::test]
 async fn the_ledger_balances() {
-    on_both!(|db| {
+    on_all!(|db| {
         seeded(&db, 7).await;
         ledger_balances(&db).await;
     });
@@ -377,7 +415,7 @@ async fn consistent(db: &Db) {
 
 #[tokio::test]
 async fn the_demo_is_consistent() {
-    on_both!(|db| {
+    on_all!(|db| {
         seeded(&db, 7).await;
         consistent(&db).await;
     });
@@ -392,7 +430,7 @@ fn seeding_is_send(db: &Db, opts: &SeedOptions) {
 
 #[tokio::test]
 async fn a_non_empty_database_is_refused() {
-    on_both!(|db| {
+    on_all!(|db| {
         seeded(&db, 3).await;
         let again = seed(&db, &demo(3), &|_, _, _| {}).await;
         assert!(
@@ -430,6 +468,16 @@ async fn timestamp_columns(db: &Db) -> Vec<(String, String)> {
                 db,
                 "SELECT table_name || '.' || column_name FROM information_schema.columns \
                  WHERE table_schema = 'public' AND data_type LIKE 'timestamp%' \
+                 AND table_name NOT LIKE '\\_%' ORDER BY 1",
+            )
+            .await
+        }
+        Db::MySql(_) => {
+            strings(
+                db,
+                "SELECT CAST(CONCAT(table_name, '.', column_name) AS CHAR) \
+                 FROM information_schema.columns \
+                 WHERE table_schema = DATABASE() AND data_type IN ('timestamp', 'datetime') \
                  AND table_name NOT LIKE '\\_%' ORDER BY 1",
             )
             .await
@@ -482,12 +530,15 @@ async fn nothing_after(db: &Db, at: DateTime<Utc>) {
             Db::Postgres(_) => {
                 format!("SELECT COUNT(*) FROM {table} WHERE {column} > TIMESTAMPTZ '{limit}+00'")
             }
+            Db::MySql(_) => format!("SELECT COUNT(*) FROM {table} WHERE {column} > '{limit}'"),
         };
         let n = count(db, &sql).await;
         if n > 0 {
             let latest = strings(
                 db,
-                &format!("SELECT CAST(MAX({column}) AS TEXT) FROM {table}"),
+                &obryl::store::mysql::casts(&format!(
+                    "SELECT CAST(MAX({column}) AS TEXT) FROM {table}"
+                )),
             )
             .await
             .join("");
@@ -504,7 +555,7 @@ async fn nothing_after(db: &Db, at: DateTime<Utc>) {
 
 #[tokio::test]
 async fn nothing_is_dated_after_the_anchor() {
-    on_both!(|db| {
+    on_all!(|db| {
         let opts = SeedOptions {
             size: Size::Demo,
             seed: 7,
@@ -608,7 +659,7 @@ async fn threads_read_in_order(db: &Db) {
 
 #[tokio::test]
 async fn threads_read_in_order_and_never_repeat() {
-    on_both!(|db| {
+    on_all!(|db| {
         seeded(&db, 7).await;
         threads_read_in_order(&db).await;
     });
@@ -701,7 +752,7 @@ async fn profiles_match_their_history(db: &Db) {
 
 #[tokio::test]
 async fn profiles_match_their_audit_history() {
-    on_both!(|db| {
+    on_all!(|db| {
         seeded(&db, 7).await;
         profiles_match_their_history(&db).await;
     });
@@ -747,7 +798,7 @@ async fn articles_match_their_titles(db: &Db) {
 
 #[tokio::test]
 async fn articles_are_about_their_titles() {
-    on_both!(|db| {
+    on_all!(|db| {
         seeded(&db, 7).await;
         articles_match_their_titles(&db).await;
     });

@@ -30,7 +30,7 @@ async fn audits(db: &Db, id: i64) -> i64 {
 
 #[tokio::test]
 async fn approval_writes_change_audit_notifications_and_outbox_once() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let out =
@@ -78,7 +78,7 @@ async fn approval_writes_change_audit_notifications_and_outbox_once() {
 
 #[tokio::test]
 async fn four_eyes_refuses_requester_client_and_developer() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let cases = [
             (REQUESTER, C_SMALL, FourEyes::Requester),
@@ -144,7 +144,7 @@ async fn four_eyes_refuses_requester_client_and_developer() {
 
 #[tokio::test]
 async fn above_the_threshold_two_distinct_approvers_are_needed() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let ibrahima = fixtures::actor(&db, IBRAHIMA).await;
@@ -181,7 +181,7 @@ async fn above_the_threshold_two_distinct_approvers_are_needed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_concurrent_approvals_exactly_one_wins() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let ibrahima = fixtures::actor(&db, IBRAHIMA).await;
@@ -234,7 +234,7 @@ async fn eight_concurrent_approvals_exactly_one_wins() {
 
 #[tokio::test]
 async fn new_commissions_snapshot_the_rate_in_force() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         // Project 5 has no live commission yet.
@@ -305,7 +305,7 @@ async fn new_commissions_snapshot_the_rate_in_force() {
 
 #[tokio::test]
 async fn a_failing_write_rolls_back_the_change_and_its_audit() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         // Make the outbox refuse writes: the approval must leave no trace at all.
         match &db {
@@ -321,6 +321,12 @@ async fn a_failing_write_rolls_back_the_change_and_its_audit() {
                     .await
                     .unwrap();
                 sqlx::query("CREATE TRIGGER outbox_down BEFORE INSERT ON webhook_events FOR EACH ROW EXECUTE FUNCTION outbox_down()")
+                    .execute(p)
+                    .await
+                    .unwrap();
+            }
+            Db::MySql(p) => {
+                sqlx::query("CREATE TRIGGER outbox_down BEFORE INSERT ON webhook_events FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'outbox down'")
                     .execute(p)
                     .await
                     .unwrap();
@@ -358,7 +364,7 @@ async fn a_failing_write_rolls_back_the_change_and_its_audit() {
 
 #[tokio::test]
 async fn audit_rows_are_append_only() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         service::commissions::approve(&db, &awa, &origin(), Kind::Platform, C_SMALL, None)
@@ -378,6 +384,10 @@ async fn audit_rows_are_append_only() {
                 assert!(sqlx::query(delete).execute(p).await.is_err());
                 assert!(sqlx::query("TRUNCATE audit_logs").execute(p).await.is_err());
             }
+            Db::MySql(p) => {
+                assert!(sqlx::query(update).execute(p).await.is_err());
+                assert!(sqlx::query(delete).execute(p).await.is_err());
+            }
         }
         assert_eq!(audits(&db, C_SMALL).await, 1);
     });
@@ -385,7 +395,7 @@ async fn audit_rows_are_append_only() {
 
 #[tokio::test]
 async fn paying_posts_a_balanced_ledger_transfer_once() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let transfer = service::commissions::pay(
@@ -440,7 +450,7 @@ async fn paying_posts_a_balanced_ledger_transfer_once() {
 
 #[tokio::test]
 async fn bad_input_is_refused_with_a_typed_error_and_nothing_written() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let huge = "x".repeat(1 << 20);
@@ -527,7 +537,7 @@ async fn bad_input_is_refused_with_a_typed_error_and_nothing_written() {
 
 #[tokio::test]
 async fn workload_rules_refuse_with_numbers() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         let err = service::projects::assign_developer(&db, &sekou, &origin(), P_OPEN, CLIENT, None)
@@ -624,7 +634,7 @@ async fn workload_rules_refuse_with_numbers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_ticket_assignment_has_one_winner_and_pending_pauses_the_clock() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let fatou = fixtures::actor(&db, FATOU).await;
         let koffi = fixtures::actor(&db, KOFFI).await;
@@ -724,7 +734,7 @@ async fn concurrent_ticket_assignment_has_one_winner_and_pending_pauses_the_cloc
 
 #[tokio::test]
 async fn bulk_approval_skips_an_already_decided_row_and_approves_the_rest() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let awa = fixtures::actor(&db, AWA).await;
         let ibrahima = fixtures::actor(&db, IBRAHIMA).await;
@@ -760,7 +770,7 @@ async fn bulk_approval_skips_an_already_decided_row_and_approves_the_rest() {
 
 #[tokio::test]
 async fn replies_and_internal_notes_stay_apart() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let fatou = fixtures::actor(&db, FATOU).await;
         service::tickets::reply(
@@ -863,7 +873,7 @@ async fn replies_and_internal_notes_stay_apart() {
 
 #[tokio::test]
 async fn reviews_only_on_completed_projects_once_per_party() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         // Project 1 is completed: client 10 about developer 11, and back.
@@ -923,7 +933,7 @@ async fn reviews_only_on_completed_projects_once_per_party() {
 
 #[tokio::test]
 async fn editors_edit_and_publish_articles_support_cannot() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let eloise = fixtures::actor(&db, ELOISE).await;
         let fatou = fixtures::actor(&db, FATOU).await;
@@ -996,7 +1006,7 @@ async fn editors_edit_and_publish_articles_support_cannot() {
 
 #[tokio::test]
 async fn planned_hours_never_exceed_weekly_capacity() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         let week = service::projects::week_start(chrono::Utc::now().date_naive());
@@ -1051,7 +1061,7 @@ async fn planned_hours_never_exceed_weekly_capacity() {
 /// developer not assigned to it (all three used to be accepted).
 #[tokio::test]
 async fn planning_needs_a_coming_week_a_project_under_way_and_its_developer() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         let week = service::projects::week_start(chrono::Utc::now().date_naive());
@@ -1084,7 +1094,7 @@ async fn planning_needs_a_coming_week_a_project_under_way_and_its_developer() {
 /// support agent edits the SLA targets but not the commission rate.
 #[tokio::test]
 async fn each_settings_group_needs_the_rights_of_what_it_shapes() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         use sea_query::ExprTrait;
         let q = sea_query::Query::insert()
@@ -1139,7 +1149,7 @@ async fn each_settings_group_needs_the_rights_of_what_it_shapes() {
 /// refused.
 #[tokio::test]
 async fn a_ticket_can_be_unassigned() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let fatou = fixtures::actor(&db, FATOU).await;
         service::tickets::assign(&db, &fatou, &origin(), T_NEW, FATOU, None)

@@ -174,7 +174,7 @@ fn ids(rows: &[TicketRow]) -> Vec<i64> {
 
 #[tokio::test]
 async fn the_due_order_and_the_breached_filter_agree_with_the_sla_column() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let now = now();
         let specs = [
@@ -357,7 +357,7 @@ async fn the_due_order_and_the_breached_filter_agree_with_the_sla_column() {
 
 #[tokio::test]
 async fn a_breach_stays_a_breach_after_solving() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let now = now();
         insert(
@@ -441,7 +441,7 @@ async fn a_breach_stays_a_breach_after_solving() {
 
 #[tokio::test]
 async fn a_priority_change_recomputes_only_the_targets_not_met() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let now = now();
         insert(
@@ -528,7 +528,7 @@ async fn a_priority_change_recomputes_only_the_targets_not_met() {
 
 #[tokio::test]
 async fn a_new_ticket_shows_its_first_response_clock() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let now = now();
         insert(
@@ -592,7 +592,7 @@ async fn detail_lines(db: &Db, id: i64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
 
 #[tokio::test]
 async fn closed_means_closed_and_solving_needs_a_resolution() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let fatou = fixtures::actor(&db, FATOU).await;
         let o = Origin::tui();
@@ -789,7 +789,7 @@ async fn the_command_line_cannot_solve_without_a_resolution() {
 #[tokio::test]
 async fn the_database_keys_are_the_domain_rules() {
     use rand::{Rng, SeedableRng};
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let now = now() + Duration::milliseconds(250);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(22);
@@ -897,7 +897,7 @@ async fn the_database_keys_are_the_domain_rules() {
 /// first reply; an open ticket is not followed up (it takes replies), and refusing writes nothing.
 #[tokio::test]
 async fn a_closed_ticket_is_followed_up_not_reopened() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let fatou = fixtures::actor(&db, FATOU).await;
         let o = Origin::tui();

@@ -224,7 +224,7 @@ async fn rules(db: &Db) {
 
 #[tokio::test]
 async fn who_may_register_and_revoke_keys_and_what_the_lookup_returns() {
-    on_both!(|db| rules(&db).await);
+    on_all!(|db| rules(&db).await);
 }
 
 #[tokio::test]
@@ -440,7 +440,7 @@ async fn the_users_view_registers_and_revokes_keys() {
 
 #[tokio::test]
 async fn ssh_logins_are_checked_when_offered_throttled_and_end_with_their_key() {
-    on_both!(|db| ssh_logins(&db).await);
+    on_all!(|db| ssh_logins(&db).await);
 }
 
 async fn ssh_logins(db: &Db) {

@@ -61,7 +61,7 @@ async fn approve_small(db: &Db) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_approved_commission_arrives_signed_and_verifies_independently() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let r = ok_receiver().await;
@@ -110,7 +110,7 @@ async fn an_approved_commission_arrives_signed_and_verifies_independently() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_500_then_a_200_is_two_requests_with_one_id_and_nothing_after() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let r = receiver(vec![status(500)], status(200)).await;
@@ -151,7 +151,7 @@ async fn a_500_then_a_200_is_two_requests_with_one_id_and_nothing_after() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_410_disables_the_endpoint_after_one_request_and_tells_the_managers() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let r = receiver(Vec::new(), status(410)).await;
@@ -214,7 +214,7 @@ async fn approve_other(db: &Db) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_whole_failed_schedule_gives_up_disables_and_tells_the_managers() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let r = receiver(
@@ -289,7 +289,7 @@ async fn a_whole_failed_schedule_gives_up_disables_and_tells_the_managers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reserved_names_and_forbidden_addresses_fail_without_traffic() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let _manager = manager(&db).await;
         // As the demo data writes them: creation would refuse these.
@@ -350,7 +350,7 @@ async fn reserved_names_and_forbidden_addresses_fail_without_traffic() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_rotation_signs_with_both_secrets_through_the_overlap() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let r = ok_receiver().await;
@@ -395,7 +395,7 @@ async fn a_rotation_signs_with_both_secrets_through_the_overlap() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn only_subscribed_types_are_sent() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let (money, support, all) = (
@@ -443,7 +443,7 @@ async fn only_subscribed_types_are_sent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_stop_lets_the_attempt_in_flight_finish() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let slow = Answer {
@@ -474,7 +474,7 @@ async fn a_stop_lets_the_attempt_in_flight_finish() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn breaches_are_announced_once_and_expired_sessions_end() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let _manager = manager(&db).await;
         let past = service::now() - chrono::Duration::hours(2);

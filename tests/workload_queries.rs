@@ -31,7 +31,7 @@ async fn plan(db: &Db, hours: i64) {
 
 #[tokio::test]
 async fn candidates_rank_by_free_capacity_on_both_backends() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         plan(&db, 30).await;
         let from = monday().await;
@@ -62,7 +62,7 @@ async fn candidates_rank_by_free_capacity_on_both_backends() {
 
 #[tokio::test]
 async fn workload_sorts_by_load_and_free_hours_on_both_backends() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         plan(&db, 30).await;
         let week = monday().await;
@@ -81,7 +81,7 @@ async fn workload_sorts_by_load_and_free_hours_on_both_backends() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_plans_never_exceed_the_weekly_capacity() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let sekou = fixtures::actor(&db, SEKOU).await;
         let week = monday().await;
@@ -123,7 +123,7 @@ async fn concurrent_plans_never_exceed_the_weekly_capacity() {
 /// (the ticket link picker offers both).
 #[tokio::test]
 async fn a_party_is_the_client_or_the_developer() {
-    on_both!(|db| {
+    on_all!(|db| {
         fixtures::world(&db).await;
         let page = |party: i64| {
             let db = db.clone();

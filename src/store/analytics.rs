@@ -77,17 +77,17 @@ pub async fn bump(
 }
 
 /// The day (UTC, `YYYY-MM-DD`) of a timestamp column, in each dialect.
-fn day_of(col: &str, pg: bool) -> String {
-    if pg {
-        format!("to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
-    } else {
-        format!("date({col})")
+fn day_of(col: &str, backend: Backend) -> String {
+    match backend {
+        Backend::Postgres => format!("to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+        Backend::MySql => format!("DATE_FORMAT({col}, '%Y-%m-%d')"),
+        Backend::Sqlite => format!("date({col})"),
     }
 }
 
 /// Every metric per day, straight from the source tables (the definitions, in SQL).
-fn source_sql(pg: bool) -> String {
-    let d = |col: &str| day_of(col, pg);
+fn source_sql(backend: Backend) -> String {
+    let d = |col: &str| day_of(col, backend);
     let posted = "t.phase IN ('single', 'post_pending')";
     let out_of_escrow = |codes: &str, m: &str| {
         format!(
@@ -107,7 +107,7 @@ fn source_sql(pg: bool) -> String {
             day = d(col),
         )
     };
-    [
+    let sql = [
         format!(
             "SELECT {day} AS period, '{m}' AS metric, currency, \
              CAST(SUM(amount) AS BIGINT) AS value FROM payment_transactions \
@@ -144,19 +144,28 @@ fn source_sql(pg: bool) -> String {
         count("support_tickets", "created_at", metric::TICKETS_OPENED, ""),
         count("support_tickets", "resolved_at", metric::TICKETS_SOLVED, ""),
     ]
-    .join(" UNION ALL ")
+    .join(" UNION ALL ");
+    match backend {
+        Backend::MySql => super::mysql::casts(&sql),
+        _ => sql,
+    }
 }
 
 /// The rollup as the source tables say it should be, per day (nothing written).
 pub async fn recompute_daily(db: &Db) -> Result<Vec<Cell>> {
     let mut rows: Vec<Cell> = match db {
         Db::Sqlite(p) => {
-            sqlx::query_as(AssertSqlSafe(source_sql(false)))
+            sqlx::query_as(AssertSqlSafe(source_sql(Backend::Sqlite)))
                 .fetch_all(p)
                 .await?
         }
         Db::Postgres(p) => {
-            sqlx::query_as(AssertSqlSafe(source_sql(true)))
+            sqlx::query_as(AssertSqlSafe(source_sql(Backend::Postgres)))
+                .fetch_all(p)
+                .await?
+        }
+        Db::MySql(p) => {
+            sqlx::query_as(AssertSqlSafe(source_sql(Backend::MySql)))
                 .fetch_all(p)
                 .await?
         }
@@ -181,7 +190,7 @@ pub async fn rebuild_in(tx: &mut Tx) -> Result<u64> {
     let insert = format!(
         "{} SELECT period, metric, currency, value FROM ({}) s WHERE value <> 0",
         t.insert_into(&["day", "metric", "currency", "value"]),
-        source_sql(tx.backend() == Backend::Postgres)
+        source_sql(tx.backend())
     );
     tx.exec(&Query::delete().from_table(t.name).to_owned())
         .await?;

@@ -239,8 +239,8 @@ async fn narrow(c: &mut impl Conn, f: &AuditFilter) -> Result<Option<Narrowing>>
         // `id + 0` keeps the planners from answering MIN/MAX by walking the primary key
         // (which scans most of the log): the created_at index range is read instead.
         let mut q = Query::select()
-            .expr(Expr::cust("MIN(id + 0)"))
-            .expr(Expr::cust("MAX(id + 0)"))
+            .expr(Expr::cust("CAST(MIN(id + 0) AS BIGINT)"))
+            .expr(Expr::cust("CAST(MAX(id + 0) AS BIGINT)"))
             .from("audit_logs")
             .to_owned();
         if let Some(from) = f.from {
@@ -346,7 +346,7 @@ pub async fn since(c: &mut impl Conn, after_id: i64, limit: u64) -> Result<Vec<A
 
 pub async fn max_id(c: &mut impl Conn) -> Result<i64> {
     let q = Query::select()
-        .expr(Expr::cust("COALESCE(MAX(id), 0)"))
+        .expr(Expr::cust("CAST(COALESCE(MAX(id), 0) AS BIGINT)"))
         .from("audit_logs")
         .to_owned();
     Ok(c.one::<(i64,)>(&q).await?.0)

@@ -31,7 +31,8 @@ pub async fn insert_rows(
     Ok(written)
 }
 
-/// After rows were inserted with explicit ids, moves PostgreSQL's identity sequences past them.
+/// After rows were inserted with explicit ids, moves PostgreSQL's identity sequences past them
+/// (SQLite and MySQL move theirs on insert).
 pub async fn reset_sequences(db: &Db, tables: &[&str]) -> Result<()> {
     if let Db::Postgres(pool) = db {
         for table in tables {
@@ -53,6 +54,11 @@ pub async fn analyze(db: &Db) -> Result<()> {
         Db::Postgres(p) => {
             sqlx::query("ANALYZE").execute(p).await?;
         }
+        Db::MySql(p) => {
+            let tables: Vec<&str> = schema::ALL.iter().map(|t| t.name).collect();
+            let sql = format!("ANALYZE TABLE {}", tables.join(", "));
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+        }
     };
     Ok(())
 }
@@ -61,6 +67,6 @@ pub async fn analyze(db: &Db) -> Result<()> {
 pub fn backend_batch_hint(db: &Db) -> usize {
     match db.backend() {
         Backend::Sqlite => 50_000,
-        Backend::Postgres => 20_000,
+        Backend::Postgres | Backend::MySql => 20_000,
     }
 }

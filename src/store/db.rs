@@ -1,12 +1,14 @@
-//! The connection: one enum over the SQLite and PostgreSQL pools (not sqlx's `Any`, which
-//! neither rewrites placeholders nor decodes chrono/json).
+//! The connection: one enum over the SQLite, PostgreSQL and MariaDB/MySQL pools (not sqlx's
+//! `Any`, which neither rewrites placeholders nor decodes chrono/json).
 
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::migrate::MigrateDatabase;
+use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{Executor, MySql, MySqlPool, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
 use super::{Result, StoreError, migrations};
 
@@ -14,6 +16,7 @@ use super::{Result, StoreError, migrations};
 pub enum Backend {
     Sqlite,
     Postgres,
+    MySql,
 }
 
 impl Backend {
@@ -21,6 +24,7 @@ impl Backend {
         match self {
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
+            Backend::MySql => "mysql",
         }
     }
 }
@@ -29,6 +33,7 @@ impl Backend {
 pub enum Db {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+    MySql(MySqlPool),
 }
 
 /// A write transaction. On SQLite it starts with `BEGIN IMMEDIATE` so concurrent writers queue
@@ -36,11 +41,13 @@ pub enum Db {
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
+    MySql(Transaction<'static, MySql>),
 }
 
 impl Db {
-    /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://...`). A SQLite file is
-    /// created if missing; WAL and foreign keys are always on.
+    /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://...`, `mysql://...`). A
+    /// SQLite file or a MariaDB/MySQL database is created if missing; on SQLite WAL and
+    /// foreign keys are always on.
     pub async fn connect(url: &str) -> Result<Db> {
         Db::connect_sized(url, 8).await
     }
@@ -69,6 +76,30 @@ impl Db {
                 .await
                 .map_err(fail)?;
             Ok(Db::Postgres(pool))
+        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+            let url = url.replacen("mariadb://", "mysql://", 1);
+            if !MySql::database_exists(&url).await.map_err(fail)? {
+                MySql::create_database(&url).await.map_err(fail)?;
+            }
+            // sqlx sets UTC and utf8mb4; ANSI_QUOTES lets SQL written as text quote names as
+            // the other backends do, and READ COMMITTED gives PostgreSQL's isolation.
+            let opts = MySqlConnectOptions::from_str(&url).map_err(fail)?;
+            let pool = MySqlPoolOptions::new()
+                .max_connections(size)
+                .acquire_timeout(Duration::from_secs(5))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')")
+                            .await?;
+                        conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(opts)
+                .await
+                .map_err(fail)?;
+            Ok(Db::MySql(pool))
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(fail)?
@@ -100,7 +131,9 @@ impl Db {
         } else {
             Err(StoreError::Connect {
                 target: redact(url),
-                reason: "unsupported URL: use sqlite://PATH or postgres://USER@HOST/DB".into(),
+                reason: "unsupported URL: use sqlite://PATH, postgres://USER@HOST/DB or \
+                         mysql://USER@HOST/DB"
+                    .into(),
             })
         }
     }
@@ -109,6 +142,7 @@ impl Db {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
+            Db::MySql(_) => Backend::MySql,
         }
     }
 
@@ -132,6 +166,14 @@ impl Db {
                     opts.get_host()
                 )
             }
+            Db::MySql(pool) => {
+                let opts = pool.connect_options();
+                format!(
+                    "mysql {}@{}",
+                    opts.get_database().unwrap_or("mysql"),
+                    opts.get_host()
+                )
+            }
         }
     }
 
@@ -141,6 +183,7 @@ impl Db {
         match self {
             Db::Sqlite(pool) => migrations::sqlite().run(pool).await?,
             Db::Postgres(pool) => migrations::postgres().run(pool).await?,
+            Db::MySql(pool) => migrations::mysql().run(pool).await?,
         }
         super::users::refresh_name_keys(self).await?;
         Ok(())
@@ -157,6 +200,7 @@ impl Db {
         let applied: i64 = match self {
             Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
             Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
+            Db::MySql(p) => sqlx::query_scalar(sql).fetch_one(p).await?,
         };
         Ok((applied as usize, known))
     }
@@ -180,6 +224,15 @@ impl Db {
                 .fetch_one(p)
                 .await?
             }
+            Db::MySql(p) => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM information_schema.tables \
+                     WHERE table_schema = DATABASE() AND table_name = ?",
+                )
+                .bind(table)
+                .fetch_one(p)
+                .await?
+            }
         };
         Ok(n > 0)
     }
@@ -197,6 +250,7 @@ impl Db {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::MySql(p) => Tx::MySql(p.begin().await?),
         })
     }
 
@@ -209,6 +263,9 @@ impl Db {
             Db::Postgres(p) => {
                 sqlx::query("SELECT 1").execute(p).await?;
             }
+            Db::MySql(p) => {
+                sqlx::query("SELECT 1").execute(p).await?;
+            }
         };
         Ok(())
     }
@@ -217,6 +274,7 @@ impl Db {
         match self {
             Db::Sqlite(p) => p.close().await,
             Db::Postgres(p) => p.close().await,
+            Db::MySql(p) => p.close().await,
         }
     }
 }
@@ -226,6 +284,7 @@ impl Tx {
         match self {
             Tx::Sqlite(_) => Backend::Sqlite,
             Tx::Postgres(_) => Backend::Postgres,
+            Tx::MySql(_) => Backend::MySql,
         }
     }
 
@@ -233,6 +292,7 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
+            Tx::MySql(t) => t.commit().await?,
         }
         Ok(())
     }

@@ -207,9 +207,10 @@ const DUE: &str = "SELECT d.id FROM webhook_deliveries d \
     AND (d.leased_until IS NULL OR d.leased_until < $5) AND e.status = 'active' \
     ORDER BY d.next_attempt_at, d.id LIMIT $2";
 
-const CLAIMED_COLUMNS: &str = "c.id, c.attempt, c.webhook_event_id, ev.event_id, \
-    ev.type AS event_type, ev.payload, e.id AS endpoint_id, e.url, e.secret, e.previous_secret, \
-    e.previous_secret_expires_at";
+const CLAIMED_COLUMNS: &str = "CAST(c.id AS BIGINT) AS id, c.attempt, \
+    CAST(c.webhook_event_id AS BIGINT) AS webhook_event_id, ev.event_id, \
+    ev.type AS event_type, ev.payload, CAST(e.id AS BIGINT) AS endpoint_id, e.url, e.secret, \
+    e.previous_secret, e.previous_secret_expires_at";
 
 /// Leases to `holder` until `until` up to `limit` attempts due by `due_by` whose lease (if
 /// any) ended before `now`. Two workers never get the same row: PostgreSQL skips rows another
@@ -257,28 +258,85 @@ pub async fn claim(
                 .bind(time(&now))
                 .fetch_all(&mut *tx)
                 .await?;
-            if ids.is_empty() {
-                tx.commit().await?;
-                return Ok(Vec::new());
-            }
-            let list = ids
-                .iter()
-                .map(|(id,)| id.to_string())
-                .collect::<Vec<_>>()
-                .join(",");
-            let sql = format!(
-                "SELECT {CLAIMED_COLUMNS} FROM webhook_deliveries c \
-                 JOIN webhook_events ev ON ev.id = c.webhook_event_id \
-                 JOIN webhook_endpoints e ON e.id = c.webhook_endpoint_id \
-                 WHERE c.id IN ({list})"
-            );
-            let rows = sqlx::query_as::<_, Claimed>(AssertSqlSafe(sql))
+            let rows = match claimed_sql(&ids, false) {
+                Some(sql) => {
+                    sqlx::query_as::<_, Claimed>(AssertSqlSafe(sql))
+                        .fetch_all(&mut *tx)
+                        .await?
+                }
+                None => Vec::new(),
+            };
+            tx.commit().await?;
+            Ok(rows)
+        }
+        Db::MySql(pool) => {
+            // No UPDATE … RETURNING: lock the due rows (skipping those another claim holds),
+            // lease them, read them back, in one transaction.
+            let mut tx = pool.begin().await?;
+            let values = vec![
+                due_by.into(),
+                limit.into(),
+                holder.into(),
+                until.into(),
+                now.into(),
+            ];
+            let (sql, bound) =
+                super::mysql::translate(&format!("{DUE} FOR UPDATE SKIP LOCKED"), values);
+            // Laravel-style ids: unsigned on MySQL.
+            let ids: Vec<(u64,)> = sqlx::query_as_with(AssertSqlSafe(sql), bound)
                 .fetch_all(&mut *tx)
                 .await?;
+            let ids: Vec<(i64,)> = ids.into_iter().map(|(id,)| (id as i64,)).collect();
+            if !ids.is_empty() {
+                let sql = format!(
+                    "UPDATE webhook_deliveries SET leased_by = ?, leased_until = ? \
+                     WHERE id IN ({})",
+                    id_list(&ids)
+                );
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(holder)
+                    .bind(until)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let rows = match claimed_sql(&ids, true) {
+                Some(sql) => {
+                    sqlx::query_as::<_, Claimed>(AssertSqlSafe(sql))
+                        .fetch_all(&mut *tx)
+                        .await?
+                }
+                None => Vec::new(),
+            };
             tx.commit().await?;
             Ok(rows)
         }
     }
+}
+
+fn id_list(ids: &[(i64,)]) -> String {
+    ids.iter()
+        .map(|(id,)| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads back the attempts just leased, with what sending them needs (None: none leased).
+fn claimed_sql(ids: &[(i64,)], mysql: bool) -> Option<String> {
+    if ids.is_empty() {
+        return None;
+    }
+    let sql = format!(
+        "SELECT {CLAIMED_COLUMNS} FROM webhook_deliveries c \
+         JOIN webhook_events ev ON ev.id = c.webhook_event_id \
+         JOIN webhook_endpoints e ON e.id = c.webhook_endpoint_id \
+         WHERE c.id IN ({})",
+        id_list(ids)
+    );
+    Some(if mysql {
+        super::mysql::casts(&sql)
+    } else {
+        sql
+    })
 }
 
 /// When the earliest pending attempt to an active endpoint is due (None: nothing pending), so

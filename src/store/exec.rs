@@ -4,10 +4,12 @@
 use chrono::{DateTime, Utc};
 use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder, Value, Values};
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
+use sqlx::mysql::MySqlRow;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow};
 
+use super::mysql;
 use super::{Db, Result, Tx};
 
 /// How SQLite keeps a time: as Laravel writes it (`Y-m-d H:i:s` in UTC, with the microseconds
@@ -26,14 +28,28 @@ fn for_sqlite(values: SqlxValues) -> SqlxValues {
     SqlxValues(Values(values.collect()))
 }
 
-/// A row type that decodes from both backends (so one struct serves both).
+/// A row type that decodes from every backend (so one struct serves all three).
 pub trait FromAnyRow:
-    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+    for<'r> FromRow<'r, SqliteRow>
+    + for<'r> FromRow<'r, PgRow>
+    + for<'r> FromRow<'r, MySqlRow>
+    + Send
+    + Unpin
 {
 }
 impl<T> FromAnyRow for T where
-    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+    T: for<'r> FromRow<'r, SqliteRow>
+        + for<'r> FromRow<'r, PgRow>
+        + for<'r> FromRow<'r, MySqlRow>
+        + Send
+        + Unpin
 {
+}
+
+/// A statement rendered for MariaDB/MySQL (see [`mysql`]).
+fn for_mysql(q: &(impl SqlxBinder + ?Sized)) -> (String, SqlxValues) {
+    let (sql, values) = q.build_sqlx(mysql::Builder);
+    (mysql::casts(&sql), values)
 }
 
 macro_rules! run_on {
@@ -48,6 +64,12 @@ macro_rules! run_on {
             }
             Db::Postgres(p) => {
                 let (sql, values) = $q.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
+                    .$method(p)
+                    .await
+            }
+            Db::MySql(p) => {
+                let (sql, values) = for_mysql($q);
                 sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
                     .$method(p)
                     .await
@@ -72,6 +94,12 @@ macro_rules! run_in {
                     .$method(&mut **t)
                     .await
             }
+            Tx::MySql(t) => {
+                let (sql, values) = for_mysql($q);
+                sqlx::query_as_with::<_, $T, _>(AssertSqlSafe(sql), values)
+                    .$method(&mut **t)
+                    .await
+            }
         }
     };
 }
@@ -89,6 +117,13 @@ macro_rules! exec_on {
             }
             Db::Postgres(p) => {
                 let (sql, values) = $q.build_sqlx(PostgresQueryBuilder);
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(p)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+            Db::MySql(p) => {
+                let (sql, values) = for_mysql($q);
                 sqlx::query_with(AssertSqlSafe(sql), values)
                     .execute(p)
                     .await
@@ -142,12 +177,20 @@ impl Tx {
                     .await?
                     .rows_affected()
             }
+            Tx::MySql(t) => {
+                let (sql, values) = for_mysql(q);
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
+            }
         };
         Ok(n)
     }
     /// Runs a write written as SQL text (what sea-query cannot say), its parameters `$1`,
-    /// `$2`… binding `values` in order; SQLite reads them as `?1`, `?2`…, so a number used
-    /// twice binds the same value on both backends. Returns the rows affected.
+    /// `$2`… binding `values` in order; SQLite reads them as `?1`, `?2`… and MySQL gets each
+    /// as `?` with its value, so a number used twice binds the same value on every backend.
+    /// Returns the rows affected.
     pub async fn exec_sql(&mut self, sql: &str, values: Vec<Value>) -> Result<u64> {
         let values = SqlxValues(Values(values));
         let n = match self {
@@ -161,11 +204,26 @@ impl Tx {
                 .execute(&mut **t)
                 .await?
                 .rows_affected(),
+            Tx::MySql(t) => {
+                let (sql, values) = mysql::translate(sql, values.0.0);
+                sqlx::query_with(AssertSqlSafe(sql), values)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
+            }
         };
         Ok(n)
     }
-    /// Runs an INSERT ... RETURNING id.
+    /// Runs an INSERT and returns the new row's id: `RETURNING id`, or on MySQL (which has
+    /// no `RETURNING`) the connection's `LAST_INSERT_ID()`.
     pub async fn insert_id(&mut self, q: &sea_query::InsertStatement) -> Result<i64> {
+        if let Tx::MySql(t) = self {
+            let (sql, values) = for_mysql(q);
+            let done = sqlx::query_with(AssertSqlSafe(sql), values)
+                .execute(&mut **t)
+                .await?;
+            return Ok(done.last_insert_id() as i64);
+        }
         let mut q = q.clone();
         q.returning_col("id");
         let (id,): (i64,) = self.one(&q).await?;

@@ -80,9 +80,9 @@ impl Hub {
         let (tx, _) = tokio::sync::broadcast::channel(1024);
         let (out, mut changes) = mpsc::unbounded_channel();
         match &db {
-            Db::Sqlite(_) => {
+            Db::Sqlite(_) | Db::MySql(_) => {
                 let from = PollStart::now(&db).await;
-                tokio::spawn(poll_sqlite(db, out, cancel, poll, from));
+                tokio::spawn(poll_tables(db, out, cancel, poll, from));
             }
             Db::Postgres(_) => {
                 tokio::spawn(run(db, out, cancel, poll));
@@ -146,9 +146,9 @@ pub async fn run(
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
             }
         },
-        Db::Sqlite(_) => {
+        Db::Sqlite(_) | Db::MySql(_) => {
             let from = PollStart::now(&db).await;
-            poll_sqlite(db.clone(), out, cancel, poll, from).await
+            poll_tables(db.clone(), out, cancel, poll, from).await
         }
     }
 }
@@ -171,7 +171,9 @@ impl PollStart {
     }
 }
 
-async fn poll_sqlite(
+/// SQLite and MariaDB have no LISTEN: the audit log, notifications and deliveries are read
+/// every `every` for what is new.
+async fn poll_tables(
     db: Db,
     out: mpsc::UnboundedSender<Change>,
     cancel: CancellationToken,
@@ -243,6 +245,13 @@ async fn max_notification_rowid(db: &Db) -> super::Result<i64> {
     match db {
         Db::Sqlite(p) => Ok(sqlx::query_scalar(
             "SELECT COALESCE(MAX(rowid), 0) FROM notifications",
+        )
+        .fetch_one(p)
+        .await?),
+        // Laravel's notification ids are uuids: the newest creation time stands for them.
+        Db::MySql(p) => Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(UNIX_TIMESTAMP(MAX(created_at)) * 1000000, 0) AS SIGNED) \
+             FROM notifications",
         )
         .fetch_one(p)
         .await?),

@@ -7,7 +7,8 @@ use sea_query::{Expr, ExprTrait, Query};
 use super::{Conn, Db, Result, schema};
 
 /// Takes (or renews) lease `name` for `holder` until `until`; false while another holder's
-/// lease runs.
+/// lease runs. Written as a guarded update, then an insert that yields to a row already there:
+/// MySQL's upsert can neither be guarded nor tell an insert from a kept row.
 pub async fn take(
     db: &Db,
     name: &str,
@@ -16,23 +17,31 @@ pub async fn take(
     until: DateTime<Utc>,
 ) -> Result<bool> {
     let t = schema::WORKER_LEASES;
-    let taken_over = Expr::col((t.name, "holder"))
-        .equals(("excluded", "holder"))
-        .or(Expr::col((t.name, "expires_at")).lt(now));
+    let renewed = Query::update()
+        .table(t.name)
+        .value("holder", holder)
+        .value("expires_at", until)
+        .and_where(Expr::col("name").eq(name))
+        .and_where(
+            Expr::col("holder")
+                .eq(holder)
+                .or(Expr::col("expires_at").lt(now)),
+        )
+        .to_owned();
+    if db.exec(&renewed).await? == 1 {
+        return Ok(true);
+    }
     let q = t
         .insert([
             ("name", name.into()),
             ("holder", holder.into()),
             ("expires_at", until.into()),
         ])
-        .on_conflict(
-            t.on_conflict(["name"])
-                .update_columns(["holder", "expires_at"])
-                .action_and_where(taken_over)
-                .to_owned(),
-        )
+        .on_conflict(t.skip_existing(["name"]))
         .to_owned();
-    Ok(db.exec(&q).await? == 1)
+    db.exec(&q).await?;
+    let now_held = self::holder(&mut db.clone(), name).await?;
+    Ok(now_held.is_some_and(|(h, _)| h == holder))
 }
 
 /// Ends `holder`'s lease `name` (nothing when another holds it).

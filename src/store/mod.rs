@@ -5,6 +5,7 @@ mod db;
 mod error;
 mod exec;
 pub mod migrations;
+pub mod mysql;
 mod schema_finance;
 mod table;
 

@@ -56,7 +56,9 @@ pub async fn unread_count(c: &mut impl Conn, user_id: i64) -> Result<i64> {
 /// A user's notifications, unread first, then newest first.
 pub async fn list(c: &mut impl Conn, user_id: i64, limit: u64) -> Result<Vec<NotificationRow>> {
     let q = Query::select()
-        .columns(["id", "type", "data", "read_at", "created_at"])
+        // Qualified: a uuid, which MySQL must not read as an unsigned id.
+        .column(("notifications", "id"))
+        .columns(["type", "data", "read_at", "created_at"])
         .from("notifications")
         .and_where(Expr::col("notifiable_id").eq(user_id))
         .and_where(Expr::col("notifiable_type").eq(USER_TYPE))
@@ -93,7 +95,9 @@ pub async fn mark_read(
 /// Notifications of one kind that a user received (tests and the inbox filter).
 pub async fn of_kind(c: &mut impl Conn, user_id: i64, kind: &str) -> Result<Vec<NotificationRow>> {
     let q = Query::select()
-        .columns(["id", "type", "data", "read_at", "created_at"])
+        // Qualified: a uuid, which MySQL must not read as an unsigned id.
+        .column(("notifications", "id"))
+        .columns(["type", "data", "read_at", "created_at"])
         .from("notifications")
         .and_where(Expr::col("notifiable_id").eq(user_id))
         .and_where(Expr::col("type").eq(kind))

@@ -115,7 +115,7 @@ impl Table {
     /// `ON CONFLICT (key) DO NOTHING`: a row already there under `key` is left alone.
     #[track_caller]
     pub fn skip_existing<const N: usize>(&self, key: [&'static str; N]) -> OnConflict {
-        self.on_conflict(key).do_nothing().to_owned()
+        self.on_conflict(key).do_nothing_on(key).to_owned()
     }
 
     /// Compare-and-set on a row's `lock_version`: sets `values` and `updated_at`, bumps the

@@ -313,6 +313,9 @@ pub async fn fan_out(
         Backend::Postgres => {
             "(e.event_types @> jsonb_build_array($3::text) OR e.event_types @> '[\"*\"]'::jsonb)"
         }
+        Backend::MySql => {
+            "(JSON_CONTAINS(e.event_types, JSON_QUOTE($3)) OR JSON_CONTAINS(e.event_types, '\"*\"'))"
+        }
     };
     let sql = format!(
         "{} SELECT $1, e.id, 1, 'pending', $2, $2, $2 FROM webhook_endpoints e \

@@ -198,6 +198,19 @@ pub async fn texts(db: &Db, table: &obryl::store::schema::Table) -> Vec<String> 
                 .map(|r| (0..table.columns.len()).map(|i| r.get(i)).collect())
                 .collect()
         }
+        Db::MySql(pool) => {
+            use sea_query_sqlx::SqlxBinder;
+            let (sql, values) = q.build_sqlx(obryl::store::mysql::Builder);
+            let sql = obryl::store::mysql::casts(&sql);
+            let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql), values)
+                .fetch_all(pool)
+                .await
+                .unwrap();
+            use sqlx::Row;
+            rows.iter()
+                .map(|r| (0..table.columns.len()).map(|i| r.get(i)).collect())
+                .collect()
+        }
     };
     for row in rows {
         out.extend(row.into_iter().flatten());

@@ -1,5 +1,6 @@
 //! Shared test support: a fresh, migrated database per test on SQLite and, whenever a server is
-//! reachable, on PostgreSQL. CI sets OBRYL_REQUIRE_PG=1 so a missing server fails loudly.
+//! reachable, on PostgreSQL and MariaDB. CI sets OBRYL_REQUIRE_PG=1 and OBRYL_REQUIRE_MYSQL=1 so
+//! a missing server fails loudly.
 #![allow(dead_code)]
 
 pub mod cli;
@@ -19,6 +20,23 @@ pub fn pg_admin_url() -> String {
 
 fn require_pg() -> bool {
     std::env::var("OBRYL_REQUIRE_PG").is_ok_and(|v| v == "1")
+}
+
+pub fn mysql_server_url() -> String {
+    std::env::var("OBRYL_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
+}
+
+fn require_mysql() -> bool {
+    std::env::var("OBRYL_REQUIRE_MYSQL").is_ok_and(|v| v == "1")
+}
+
+fn scratch_name() -> String {
+    format!(
+        "obryl_t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        rand::random::<u32>()
+    )
 }
 
 /// A new SQLite database file in a temp dir (kept alive by the returned guard).
@@ -48,12 +66,7 @@ pub async fn postgres_empty() -> Option<(Db, String)> {
             return None;
         }
     };
-    let name = format!(
-        "obryl_t_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        rand::random::<u32>()
-    );
+    let name = scratch_name();
     let Db::Postgres(pool) = &admin else {
         panic!("OBRYL_TEST_PG_URL must be a postgres URL")
     };
@@ -81,9 +94,36 @@ pub async fn postgres() -> Option<Db> {
     Some(db)
 }
 
-/// Runs `f` on a fresh SQLite database and, when available, a fresh PostgreSQL database.
+/// A new, empty MariaDB/MySQL database (the store creates it on connect), or None when no
+/// server is reachable (and not required).
+pub async fn mysql_empty() -> Option<(Db, String)> {
+    let url = format!("{}/{}", mysql_server_url(), scratch_name());
+    match Db::connect(&url).await {
+        Ok(db) => Some((db, url)),
+        Err(e) => {
+            if require_mysql() {
+                panic!("MariaDB is required (OBRYL_REQUIRE_MYSQL=1) but unreachable at {url}: {e}");
+            }
+            eprintln!("skipping MariaDB part of this test: {e}");
+            None
+        }
+    }
+}
+
+/// A new, migrated MariaDB/MySQL database with reference data, or None (see `mysql_empty`).
+pub async fn mysql() -> Option<Db> {
+    let (db, _) = mysql_empty().await?;
+    db.migrate().await.expect("migrate mysql");
+    obryl::service::bootstrap::ensure_reference_data(&db)
+        .await
+        .expect("reference data");
+    Some(db)
+}
+
+/// Runs `f` on a fresh SQLite database and, when their servers answer, on fresh PostgreSQL
+/// and MariaDB databases.
 #[macro_export]
-macro_rules! on_both {
+macro_rules! on_all {
     (|$db:ident| $body:expr) => {{
         {
             let ($db, _dir) = common::sqlite().await;
@@ -92,6 +132,10 @@ macro_rules! on_both {
         }
         if let Some($db) = common::postgres().await {
             eprintln!("-- postgres");
+            $body;
+        }
+        if let Some($db) = common::mysql().await {
+            eprintln!("-- mysql");
             $body;
         }
     }};

@@ -16,7 +16,7 @@ use super::common::{
 };
 use super::support::*;
 use super::{add, approve_small, once};
-use crate::on_both;
+use crate::on_all;
 
 async fn traces(db: &Db) -> (i64, usize) {
     let audits = store::audit::max_id(&mut db.clone()).await.unwrap();
@@ -43,7 +43,7 @@ fn input<'a>(url: &'a str, types: &'a [String]) -> EndpointInput<'a> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn forbidden_destinations_are_refused_at_creation() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let types = vec!["commission.approved".to_owned()];
@@ -143,7 +143,7 @@ fn every_url_refusal_reads_in_both_languages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn managing_needs_the_permission_and_writes_nothing_without_it() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let awa = super::common::fixtures::actor(&db, AWA).await;
@@ -196,7 +196,7 @@ async fn managing_needs_the_permission_and_writes_nothing_without_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_stale_edit_is_refused_naming_who_changed_the_endpoint() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let policy = config(&[]).webhooks.policy();
@@ -275,7 +275,7 @@ async fn a_stale_edit_is_refused_naming_who_changed_the_endpoint() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn disable_enable_and_replays() {
-    on_both!(|db| {
+    on_all!(|db| {
         world(&db).await;
         let manager = manager(&db).await;
         let r = receiver(vec![status(500)], status(200)).await;

@@ -158,3 +158,18 @@ async fn two_workers_on_sqlite_share_by_lease() {
     // One holds the lease and delivers; the other waits.
     assert!(ra.succeeded == 0 || rb.succeeded == 0, "{ra:?} {rb:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_on_mariadb_skip_each_others_claims() {
+    let Some((a, url)) = common::mysql_empty().await else {
+        return;
+    };
+    a.migrate().await.unwrap();
+    obryl::service::bootstrap::ensure_reference_data(&a)
+        .await
+        .unwrap();
+    world(&a).await;
+    let b = Db::connect(&url).await.unwrap();
+    let (ra, rb) = two_workers(a, b, 2_000).await;
+    assert_eq!(ra.succeeded + rb.succeeded, 2_000, "{ra:?} {rb:?}");
+}
