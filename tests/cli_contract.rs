@@ -172,6 +172,31 @@ async fn a_missing_database_file_is_an_error_except_for_migrate() {
     assert!(path.exists());
     let o = obryl(&path, &["doctor"]);
     expect(&o, 0, "doctor on the new file");
+    // A column the store needs, gone behind its back: doctor names it and fails.
+    {
+        let url = format!("sqlite://{}", path.display());
+        let db = obryl::store::Db::connect(&url).await.unwrap();
+        let obryl::store::Db::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        sqlx::query("ALTER TABLE articles DROP COLUMN excerpt")
+            .execute(pool)
+            .await
+            .unwrap();
+        db.close().await;
+        let o = obryl(&path, &["doctor"]);
+        expect(&o, 2, "doctor on a database missing a column");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("column articles.excerpt is missing"), "{out}");
+        let pool = obryl::store::Db::connect(&url).await.unwrap();
+        let obryl::store::Db::Sqlite(pool) = &pool else {
+            unreachable!()
+        };
+        sqlx::query("ALTER TABLE articles ADD COLUMN excerpt TEXT")
+            .execute(pool)
+            .await
+            .unwrap();
+    }
     // Now the file exists, the bootstrap path makes the first super-admin.
     let o = obryl(
         &path,

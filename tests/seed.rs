@@ -447,7 +447,11 @@ fn scheduled(column: &str) -> bool {
     column.ends_with("_due_at")
         || matches!(
             column,
-            "deadline_at" | "expires_at" | "previous_secret_expires_at" | "next_attempt_at"
+            "deadline_at"
+                | "expires_at"
+                | "previous_secret_expires_at"
+                | "next_attempt_at"
+                | "due_at"
         )
 }
 

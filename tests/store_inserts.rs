@@ -69,6 +69,11 @@ async fn the_schema_lists_every_column_of_every_table() {
             .collect();
         assert_eq!(listed.len(), schema::ALL.len(), "a table is listed twice");
         assert_eq!(listed, actual);
+        // What `doctor` checks: nothing the store needs is missing or mistyped.
+        assert_eq!(
+            obryl::store::catalog::differences(&db).await.unwrap(),
+            Vec::<String>::new()
+        );
         assert_eq!(schema::find("worker_leases"), Some(schema::WORKER_LEASES));
         assert_eq!(schema::find("nothing"), None);
     });

@@ -290,6 +290,19 @@ pub async fn doctor(config: &Config, locale: Locale) -> Result<(), CliError> {
             &[("applied", &applied), ("known", &known)],
         ),
     );
+    let differences = store::catalog::differences(&db).await.or_cli(locale)?;
+    if !differences.is_empty() {
+        for d in &differences {
+            println!("  {d}");
+        }
+        let count = differences.len().to_string();
+        return Err(CliError::failed(tr(
+            locale,
+            "cli.doctor.differs",
+            &[("count", &count)],
+        )));
+    }
+    line(schema, &tr(locale, "cli.doctor.tables", &[]));
     println!("{}", tr(locale, "cli.doctor.rows", &[]));
     print_counts(&store::stats::table_counts(&db).await.or_cli(locale)?);
     line(data_dir, &config.data_dir().display().to_string());

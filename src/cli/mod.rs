@@ -12,6 +12,7 @@ mod output;
 mod payments;
 mod payouts;
 mod people;
+mod referral_rewards;
 mod referrals;
 mod serve;
 mod service_accounts;
@@ -42,7 +43,8 @@ use crate::tr;
     propagate_version = true
 )]
 pub struct Cli {
-    /// Database to open: sqlite://PATH or postgres://USER@HOST/DB (default: the embedded demo).
+    /// Database to open: sqlite://PATH, postgres://USER@HOST/DB or mysql://USER@HOST/DB
+    /// (MariaDB or MySQL; default: the embedded demo).
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
     /// Where the demo database, remembered login, drafts and logs live.
@@ -169,7 +171,7 @@ pub enum Command {
     /// Moderation: list, hide and restore reviews.
     #[command(subcommand)]
     Review(people::ReviewCommand),
-    /// Referrals: the codes clients and developers hand out.
+    /// Referrals: the codes clients and developers hand out, and what their referrers earn.
     #[command(subcommand)]
     Referral(referrals::ReferralCommand),
     /// Partners: webhook endpoints, deliveries and replays.

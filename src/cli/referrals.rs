@@ -19,6 +19,9 @@ pub enum ReferralCommand {
     /// Referral codes: list, show, create, disable.
     #[command(subcommand)]
     Code(CodeCommand),
+    /// Rewards earned on referred parties' paid commissions: list.
+    #[command(subcommand)]
+    Reward(super::referral_rewards::RewardCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,7 +120,12 @@ pub async fn run(
     as_email: Option<&str>,
     cmd: ReferralCommand,
 ) -> Result<(), CliError> {
-    let ReferralCommand::Code(cmd) = cmd;
+    let cmd = match cmd {
+        ReferralCommand::Code(cmd) => cmd,
+        ReferralCommand::Reward(cmd) => {
+            return super::referral_rewards::run(config, locale, as_email, cmd).await;
+        }
+    };
     let now = Utc::now();
     let link = |code: &str| referrals::link(&config.referrals.signup_url, code);
     match cmd {

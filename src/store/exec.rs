@@ -49,7 +49,7 @@ impl<T> FromAnyRow for T where
 /// A statement rendered for MariaDB/MySQL (see [`mysql`]).
 fn for_mysql(q: &(impl SqlxBinder + ?Sized)) -> (String, SqlxValues) {
     let (sql, values) = q.build_sqlx(mysql::Builder);
-    (mysql::casts(&sql), values)
+    (mysql::join_order(mysql::casts(&sql)), values)
 }
 
 macro_rules! run_on {

@@ -25,6 +25,7 @@ pub const UNSIGNED_COLUMNS: &[&str] = &[
     "auditable_id",
     "author_id",
     "cancelled_by",
+    "clawback_transfer_id",
     "client_id",
     "commission_id",
     "contributor_user_id",
@@ -105,6 +106,20 @@ pub fn translate(sql: &str, values: Vec<Value>) -> (String, SqlxValues) {
         }
     }
     (casts(&out), SqlxValues(Values(bound)))
+}
+
+/// MariaDB's optimiser starts a join from its smallest table and sorts afterwards, so a page
+/// of a big table joined to a small one (ORDER BY the listed table's key, LIMIT n) read the
+/// whole table (1.4 s for the ledger's first page of 650 k transfers). The store's pages name
+/// the listed table first: a SELECT with joins and a LIMIT keeps that order (8 ms).
+pub fn join_order(sql: String) -> String {
+    let paged = sql.contains(" JOIN ") && sql.contains(" LIMIT ");
+    match sql.strip_prefix("SELECT ") {
+        Some(rest) if paged && !rest.starts_with("DISTINCT") => {
+            format!("SELECT STRAIGHT_JOIN {rest}")
+        }
+        _ => sql,
+    }
 }
 
 /// `CAST(x AS BIGINT)` and `CAST(x AS TEXT)` in MySQL's words.
@@ -316,6 +331,23 @@ mod tests {
              CAST(`c`.`developer_id` AS SIGNED) AS `dev` FROM `commissions` AS `c` \
              WHERE `c`.`id` > 3"
         );
+    }
+
+    #[test]
+    fn a_paged_join_keeps_its_order_and_nothing_else_is_touched() {
+        let page = "SELECT a FROM t INNER JOIN u ON u.id = t.u ORDER BY t.id DESC LIMIT 5";
+        assert_eq!(
+            join_order(page.into()),
+            "SELECT STRAIGHT_JOIN a FROM t INNER JOIN u ON u.id = t.u ORDER BY t.id DESC LIMIT 5"
+        );
+        for other in [
+            "SELECT a FROM t ORDER BY id LIMIT 5",
+            "SELECT a FROM t INNER JOIN u ON u.id = t.u",
+            "SELECT DISTINCT a FROM t INNER JOIN u ON u.id = t.u LIMIT 5",
+            "UPDATE t SET a = 1 LIMIT 5",
+        ] {
+            assert_eq!(join_order(other.into()), other);
+        }
     }
 
     #[test]

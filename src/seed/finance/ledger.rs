@@ -214,7 +214,7 @@ pub(super) fn walk(
     releases::partial_refund(terms, projects, &mut books, events);
     // Paid referral rewards move part of the platform's revenue to the referrers.
     for (k, r) in rewards.iter().enumerate() {
-        if r.status == CommissionStatus::Paid {
+        if r.status == "paid" {
             let cur = cur_index(r.currency);
             let project = projects[commissions[r.commission].project].id;
             books.transfers.push(Transfer {

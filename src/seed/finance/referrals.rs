@@ -5,7 +5,8 @@ use rand::Rng;
 
 use super::Terms;
 use super::commissions::Commission;
-use crate::domain::{CommissionStatus, Currency, commission_amount};
+use crate::domain::referral::{RewardRule, reward_amount};
+use crate::domain::{CommissionStatus, Currency};
 use crate::seed::Plan;
 use crate::seed::people::User;
 use crate::seed::projects::Project;
@@ -39,7 +40,7 @@ pub(crate) struct Reward {
     pub commission: usize,
     pub amount: i64,
     pub currency: Currency,
-    pub status: CommissionStatus,
+    pub status: &'static str,
     pub transfer: Option<i64>,
     pub created: i64,
     pub updated: i64,
@@ -130,52 +131,63 @@ pub(super) fn build(
             }
         }
     }
+    // Rewards come from money that moved: a paid platform commission of a project whose
+    // client or developer was referred, within the window, to a referrer not party to it.
     let mut rewards: Vec<Reward> = Vec::new();
+    let mut earned: Vec<i64> = vec![0; referrals.len()];
     for (k, c) in commissions.iter().enumerate() {
-        use CommissionStatus::*;
-        if !matches!(c.d.status, Pending | Approved | Paid) {
+        let Some((_, paid_at)) = c.d.paid.filter(|_| c.d.status == CommissionStatus::Paid) else {
             continue;
-        }
+        };
         let p = &projects[c.project];
         let via = [Some(p.client), p.dev]
             .into_iter()
             .flatten()
-            .find_map(|u| referred_by[u as usize].filter(|r| referrals[*r].created <= c.d.created));
+            .find_map(|u| referred_by[u as usize].filter(|r| referrals[*r].created <= paid_at));
         let Some(r) = via else { continue };
-        let rate = codes[referrals[r].code].rate_bps;
-        let amount = commission_amount(c.amount, rate)?;
-        if amount == 0 {
+        let referral = &referrals[r];
+        let code = &codes[referral.code];
+        if code.user == p.client || p.dev == Some(code.user) {
             continue;
         }
-        let (status, updated) = match c.d.status {
-            Paid => {
-                let paid_at = c.d.paid.map_or(a, |p| p.1);
-                let at = after(&mut rng, paid_at, HOUR, 3 * DAY, a - MINUTE);
-                if at < a - MINUTE && rng.random_bool(0.75) {
-                    (Paid, at)
-                } else {
-                    (Approved, c.d.updated)
-                }
+        let within = paid_at < referral.created + WINDOW_MONTHS * 30 * DAY;
+        let caps = caps(code.id);
+        let cap = |name: &str| {
+            caps.get(c.currency.code())
+                .and_then(|c| c.get(name))
+                .and_then(|v| v.as_i64())
+        };
+        let rule = RewardRule {
+            rate_bps: code.rate_bps,
+            cap_per_reward: cap("per_reward"),
+            cap_per_referral: cap("per_referral"),
+        };
+        let amount = reward_amount(c.amount, &rule, earned[r])?;
+        if !within || amount == 0 {
+            continue;
+        }
+        earned[r] += amount;
+        let due = paid_at + HOLD_DAYS * DAY;
+        // Held while the hold runs; past it, pending, approved or paid as finance got to it.
+        let (status, updated) = if due > a {
+            ("held", paid_at)
+        } else {
+            let at = after(&mut rng, due, HOUR, 5 * DAY, a - MINUTE);
+            match rng.random_range(0..10) {
+                0..4 => ("pending", due),
+                4..7 => ("approved", at),
+                _ => ("paid", at),
             }
-            Approved => (
-                if rng.random_bool(0.5) {
-                    Approved
-                } else {
-                    Pending
-                },
-                c.d.updated,
-            ),
-            _ => (Pending, c.d.created),
         };
         rewards.push(Reward {
             id: rewards.len() as i64 + 1,
-            referral: referrals[r].id,
+            referral: referral.id,
             commission: k,
             amount,
             currency: c.currency,
             status,
             transfer: None,
-            created: c.d.created,
+            created: paid_at,
             updated,
         });
     }
@@ -206,6 +218,13 @@ fn caps(id: i64) -> serde_json::Value {
         "EUR": {"per_reward": 4_000, "per_referral": 15_000},
     })
 }
+
+/// The program's default hold (`referrals.hold_days`): a reward is due this long after it
+/// was earned.
+const HOLD_DAYS: i64 = 30;
+
+/// The program's attribution window (`referrals.window_months`), counted in 30-day months.
+const WINDOW_MONTHS: i64 = 12;
 
 /// The referral tables (written after the payments, in foreign-key order).
 pub(super) async fn write(
@@ -246,6 +265,7 @@ pub(super) async fn write(
                 i(r.referred),
                 t(r.created),
                 t(r.created),
+                j(serde_json::json!([])),
             ])
             .await?;
     }
@@ -254,8 +274,8 @@ pub(super) async fn write(
     let mut table = sink.table(schema::REFERRAL_REWARDS, m.rewards.len() as u64);
     for r in &m.rewards {
         let lock = match r.status {
-            CommissionStatus::Paid => 2,
-            CommissionStatus::Approved => 1,
+            "paid" => 2,
+            "approved" => 1,
             _ => 0,
         };
         table
@@ -265,11 +285,21 @@ pub(super) async fn write(
                 i(m.commissions[r.commission].id),
                 i(r.amount),
                 s(r.currency.code()),
-                s(r.status.as_str()),
+                s(r.status),
                 oi(r.transfer),
                 i(lock),
                 t(r.created),
                 t(r.updated),
+                t(r.created + HOLD_DAYS * DAY),
+                oi(None),
+                ot(None),
+                oi(None),
+                ot(matches!(r.status, "approved" | "paid").then_some(r.updated)),
+                oi(None),
+                ot(None),
+                Option::<String>::None.into(),
+                ot(None),
+                oi(None),
             ])
             .await?;
     }

@@ -314,6 +314,11 @@ pub async fn pay(
     {
         return Err(lost_race(&mut tx, kind, id).await);
     }
+    // The platform's commission is the money referral rewards are a share of.
+    let earned = match kind {
+        Kind::Platform => super::referral_rewards::earn(&mut tx, &row, now).await?,
+        Kind::External => Vec::new(),
+    };
     let mut params = money_params(&row);
     params["reference"] = reference.clone().into();
     let webhook = format!("{}.paid", kind.alias());
@@ -329,7 +334,9 @@ pub async fn pay(
                 .field("status", "approved", "paid")
                 .field("paid_by", JsonValue::Null, actor.id)
                 .field("payment_reference", JsonValue::Null, reference)
-                .field("ledger_transfer_id", JsonValue::Null, transfer_id),
+                .field("ledger_transfer_id", JsonValue::Null, transfer_id)
+                // The rewards it earned (none: the field is left out).
+                .field("referral_rewards", JsonValue::Null, earned_json(&earned)),
             notices: notices(
                 &row,
                 "App\\Notifications\\CommissionPaid",
@@ -341,6 +348,16 @@ pub async fn pay(
     )
     .await?;
     Ok(transfer_id.unwrap_or_default())
+}
+
+fn earned_json(earned: &[(i64, i64)]) -> JsonValue {
+    if earned.is_empty() {
+        return JsonValue::Null;
+    }
+    earned
+        .iter()
+        .map(|(referral, amount)| json!({"referral_id": referral, "amount": amount}))
+        .collect()
 }
 
 /// The legacy payment of a part for a project without an escrow: one transfer for its amount.

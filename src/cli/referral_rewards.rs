@@ -1,0 +1,102 @@
+//! `obryl referral reward list [--status S]`: what referrers earned on the commissions of the
+//! people they brought (any staff member may read them).
+
+use chrono::Utc;
+use clap::Subcommand;
+
+use crate::config::Config;
+use crate::domain::{Currency, Locale, UseCase, format_money};
+use crate::service::referral_rewards;
+use crate::store::referral_rewards::RewardRow;
+use crate::tr;
+
+use super::output::{self, quote};
+use super::{CliError, OrCli, session};
+
+#[derive(Debug, Subcommand)]
+pub enum RewardCommand {
+    /// Rewards newest first: held (in their hold), pending approval, approved, paid…
+    List {
+        #[arg(long, default_value = "all", value_parser = [
+            "all", "held", "pending", "approved", "rejected", "paid", "cancelled", "clawed_back",
+        ])]
+        status: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn as_json(r: &RewardRow) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id, "referral_id": r.referral_id, "commission_id": r.commission_id,
+        "amount": r.amount, "currency": r.currency, "status": r.status,
+        "due_at": output::time(r.due_at), "created_at": output::time(r.created_at),
+        "referrer_id": r.referrer_id, "referrer": r.referrer_name,
+        "referred_user_id": r.referred_user_id, "referred": r.referred_name,
+        "flags": r.flags.clone().unwrap_or_else(|| serde_json::json!([])),
+    })
+}
+
+fn amount(r: &RewardRow, locale: Locale) -> String {
+    match Currency::parse(&r.currency) {
+        Ok(c) => format_money(r.amount, c, locale),
+        Err(_) => format!("{} {}", r.amount, r.currency),
+    }
+}
+
+pub async fn run(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    cmd: RewardCommand,
+) -> Result<(), CliError> {
+    let RewardCommand::List {
+        status,
+        limit,
+        json,
+    } = cmd;
+    let status = (status != "all").then_some(status);
+    let (db, actor) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
+    let rows = referral_rewards::list(&db, &actor, status.as_deref(), limit.clamp(1, 1000))
+        .await
+        .or_cli(locale)?;
+    if json {
+        output::print_list(rows.iter().map(as_json).collect());
+        return Ok(());
+    }
+    let t = |k: &str| tr(locale, &format!("cli_referral.col.{k}"), &[]);
+    let header = [
+        "id",
+        "referrer",
+        "referred",
+        "commission",
+        "amount",
+        "status",
+        "due",
+    ]
+    .map(t);
+    let now = Utc::now();
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let due = match r.due_at {
+                Some(d) if r.status == "held" && d > now => d.format("%Y-%m-%d").to_string(),
+                _ => String::new(),
+            };
+            vec![
+                r.id.to_string(),
+                quote(&r.referrer_name),
+                quote(&r.referred_name),
+                format!("#{}", r.commission_id),
+                amount(r, locale),
+                tr(locale, &format!("referral_reward.status.{}", r.status), &[]),
+                due,
+            ]
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    output::table(&header, &table, &[0, 3, 4]);
+    Ok(())
+}

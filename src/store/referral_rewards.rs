@@ -1,0 +1,179 @@
+//! referral_rewards: what referrers earn on the platform commissions of the people they
+//! brought, one per referral × commission (a unique key), held, then pending approval.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
+use serde_json::Value as JsonValue;
+
+use super::{Conn, Result, Tx, schema};
+
+/// A referral that may earn on a commission: who brought whom, when, with which code's terms.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Attributed {
+    pub referral_id: i64,
+    pub referrer_id: i64,
+    pub referred_user_id: i64,
+    pub referred_at: Option<DateTime<Utc>>,
+    pub reward_rate_bps: i64,
+    #[sqlx(json(nullable))]
+    pub reward_caps: Option<JsonValue>,
+}
+
+/// The referrals that brought any of `users` (a project's client and developer).
+pub async fn attributions(c: &mut impl Conn, users: &[i64]) -> Result<Vec<Attributed>> {
+    let q = Query::select()
+        .expr_as(Expr::col(("r", "id")), "referral_id")
+        .columns([("r", "referrer_id"), ("r", "referred_user_id")])
+        .expr_as(Expr::col(("r", "created_at")), "referred_at")
+        .columns([("k", "reward_rate_bps"), ("k", "reward_caps")])
+        .from_as("referrals", "r")
+        .join_as(
+            JoinType::InnerJoin,
+            "referral_codes",
+            "k",
+            Expr::col(("k", "id")).equals(("r", "referral_code_id")),
+        )
+        .and_where(Expr::col(("r", "referred_user_id")).is_in(users.iter().copied()))
+        .order_by(("r", "id"), Order::Asc)
+        .to_owned();
+    c.all(&q).await
+}
+
+/// Statuses whose amount counts against a referral's cap (still owed, or paid and kept).
+pub const EARNED: [&str; 4] = ["held", "pending", "approved", "paid"];
+
+/// What a referral already earned in `currency` (the per-referral cap's measure).
+pub async fn earned(c: &mut impl Conn, referral_id: i64, currency: &str) -> Result<i64> {
+    let q = Query::select()
+        .expr(Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"))
+        .from("referral_rewards")
+        .and_where(Expr::col("referral_id").eq(referral_id))
+        .and_where(Expr::col("currency").eq(currency))
+        .and_where(Expr::col("status").is_in(EARNED))
+        .to_owned();
+    Ok(c.one::<(i64,)>(&q).await?.0)
+}
+
+pub struct NewReward<'a> {
+    pub referral_id: i64,
+    pub commission_id: i64,
+    pub amount: i64,
+    pub currency: &'a str,
+    pub due_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+/// Records a held reward; false when this referral already earned on this commission.
+pub async fn insert_held(tx: &mut Tx, r: &NewReward<'_>) -> Result<bool> {
+    let t = schema::REFERRAL_REWARDS;
+    let exists = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(t.name)
+        .and_where(Expr::col("referral_id").eq(r.referral_id))
+        .and_where(Expr::col("commission_id").eq(r.commission_id))
+        .to_owned();
+    if tx.one::<(i64,)>(&exists).await?.0 > 0 {
+        return Ok(false);
+    }
+    let q = t
+        .insert([
+            ("referral_id", r.referral_id.into()),
+            ("commission_id", r.commission_id.into()),
+            ("amount", r.amount.into()),
+            ("currency", r.currency.into()),
+            ("status", "held".into()),
+            ("lock_version", 0.into()),
+            ("created_at", r.now.into()),
+            ("updated_at", r.now.into()),
+            ("due_at", r.due_at.into()),
+        ])
+        .on_conflict(t.skip_existing(["referral_id", "commission_id"]))
+        .to_owned();
+    tx.exec(&q).await?;
+    Ok(true)
+}
+
+/// A reward as lists show it.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct RewardRow {
+    pub id: i64,
+    pub referral_id: i64,
+    pub commission_id: i64,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub referrer_id: i64,
+    pub referrer_name: String,
+    pub referred_user_id: i64,
+    pub referred_name: String,
+    #[sqlx(json(nullable))]
+    pub flags: Option<JsonValue>,
+}
+
+/// Rewards newest first, of one status or all, at most `limit`. A held reward whose hold has
+/// passed by `now` reads (and filters) as pending.
+pub async fn list(
+    c: &mut impl Conn,
+    status: Option<&str>,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<RewardRow>> {
+    let held = Expr::col(("w", "status")).eq("held");
+    let due = Expr::col(("w", "due_at")).lte(now);
+    let shown =
+        Expr::case(held.clone().and(due.clone()), "pending").finally(Expr::col(("w", "status")));
+    let mut q = Query::select()
+        .columns([
+            ("w", "id"),
+            ("w", "referral_id"),
+            ("w", "commission_id"),
+            ("w", "amount"),
+            ("w", "currency"),
+        ])
+        .expr_as(shown, "status")
+        .columns([("w", "due_at"), ("w", "created_at")])
+        .columns([
+            ("r", "referrer_id"),
+            ("r", "referred_user_id"),
+            ("r", "flags"),
+        ])
+        .expr_as(Expr::col(("a", "name")), "referrer_name")
+        .expr_as(Expr::col(("b", "name")), "referred_name")
+        .from_as("referral_rewards", "w")
+        .join_as(
+            JoinType::InnerJoin,
+            "referrals",
+            "r",
+            Expr::col(("r", "id")).equals(("w", "referral_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "a",
+            Expr::col(("a", "id")).equals(("r", "referrer_id")),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            "users",
+            "b",
+            Expr::col(("b", "id")).equals(("r", "referred_user_id")),
+        )
+        .order_by(("w", "id"), Order::Desc)
+        .limit(limit)
+        .to_owned();
+    match status {
+        Some("pending") => {
+            q.and_where(Expr::col(("w", "status")).eq("pending").or(held.and(due)));
+        }
+        Some("held") => {
+            q.and_where(held.and(due.not()));
+        }
+        Some(s) => {
+            q.and_where(Expr::col(("w", "status")).eq(s));
+        }
+        None => {}
+    }
+    c.all(&q).await
+}

@@ -1,0 +1,193 @@
+//! Referral rewards from money that moved, on every backend: paying a referred party's
+//! platform commission earns its referrer a held reward in the same transaction (rate × the
+//! commission rounded down, capped, one per referral × commission even when two payments
+//! race), none outside the attribution window or to a party of the project, pending approval
+//! once the hold has passed.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use obryl::service::{self, Origin};
+use obryl::store::commissions::Kind;
+use obryl::store::referral_rewards::RewardRow;
+use obryl::store::{Db, bulk, referral_rewards};
+use sea_query::Value;
+
+use common::fixtures::{self, AWA, C_APPROVED, CLIENT, IBRAHIMA, IDLE, MOUSSA};
+
+/// A code of `owner` and the referral it made of `referred` at `at`.
+async fn referral(db: &Db, owner: i64, referred: i64, at: DateTime<Utc>, caps: serde_json::Value) {
+    let mut tx = db.begin().await.unwrap();
+    let v = |x: Value| x;
+    bulk::insert_rows(
+        &mut tx,
+        "referral_codes",
+        &[
+            "id",
+            "user_id",
+            "code",
+            "reward_rate_bps",
+            "uses",
+            "reward_caps",
+            "created_at",
+            "updated_at",
+        ],
+        vec![vec![
+            v(1.into()),
+            v(owner.into()),
+            v("IDLE-2026".into()),
+            v(1000.into()),
+            v(1.into()),
+            v(caps.into()),
+            v(at.into()),
+            v(at.into()),
+        ]],
+    )
+    .await
+    .unwrap();
+    bulk::insert_rows(
+        &mut tx,
+        "referrals",
+        &[
+            "id",
+            "referral_code_id",
+            "referrer_id",
+            "referred_user_id",
+            "created_at",
+            "updated_at",
+        ],
+        vec![vec![
+            1.into(),
+            1.into(),
+            owner.into(),
+            referred.into(),
+            at.into(),
+            at.into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn pay(db: &Db, by: i64) -> Result<i64, service::ServiceError> {
+    let actor = fixtures::actor(db, by).await;
+    service::commissions::pay(
+        db,
+        &actor,
+        &Origin::cli(),
+        Kind::Platform,
+        C_APPROVED,
+        "WAVE-2026-0042",
+        None,
+    )
+    .await
+}
+
+async fn rewards(db: &Db, status: Option<&str>, now: DateTime<Utc>) -> Vec<RewardRow> {
+    referral_rewards::list(&mut db.clone(), status, now, 50)
+        .await
+        .unwrap()
+}
+
+async fn commission(db: &Db) -> i64 {
+    obryl::store::commissions::get(&mut db.clone(), Kind::Platform, C_APPROVED)
+        .await
+        .unwrap()
+        .unwrap()
+        .amount
+}
+
+#[tokio::test]
+async fn a_paid_commission_earns_a_held_reward_then_it_is_due() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        let signed_up = Utc::now() - Duration::days(40);
+        referral(&db, IDLE, CLIENT, signed_up, serde_json::json!({})).await;
+        let before = Utc::now();
+        pay(&db, AWA).await.unwrap();
+        let after = Utc::now();
+        let platform = commission(&db).await;
+        let held = rewards(&db, Some("held"), after).await;
+        assert_eq!(held.len(), 1, "{held:?}");
+        let r = &held[0];
+        // 10 % of the platform's commission, rounded down to the franc.
+        assert_eq!(r.amount, platform * 1000 / 10_000);
+        assert_eq!((r.currency.as_str(), r.referrer_id), ("XOF", IDLE));
+        let due = r.due_at.unwrap();
+        assert!(due >= before + Duration::days(30) && due <= after + Duration::days(30));
+        // Nothing is pending while the hold runs; once it has passed the reward is.
+        assert!(rewards(&db, Some("pending"), after).await.is_empty());
+        let later = due + Duration::seconds(1);
+        let pending = rewards(&db, Some("pending"), later).await;
+        assert_eq!(pending.iter().map(|r| r.id).collect::<Vec<_>>(), [r.id]);
+        assert_eq!(pending[0].status, "pending");
+        assert!(rewards(&db, Some("held"), later).await.is_empty());
+    });
+}
+
+#[tokio::test]
+async fn caps_bind_to_the_franc() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        let caps = serde_json::json!({"XOF": {"per_reward": 12_345, "per_referral": 50_000}});
+        referral(&db, IDLE, CLIENT, Utc::now() - Duration::days(3), caps).await;
+        pay(&db, AWA).await.unwrap();
+        let all = rewards(&db, None, Utc::now()).await;
+        assert_eq!(all.iter().map(|r| r.amount).collect::<Vec<_>>(), [12_345]);
+    });
+}
+
+#[tokio::test]
+async fn no_reward_outside_the_window_or_to_a_party_of_the_project() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        // Signed up 13 months ago: the 12-month window has closed.
+        referral(
+            &db,
+            IDLE,
+            CLIENT,
+            Utc::now() - Duration::days(400),
+            serde_json::json!({}),
+        )
+        .await;
+        pay(&db, AWA).await.unwrap();
+        assert!(rewards(&db, None, Utc::now()).await.is_empty());
+    });
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        // The developer brought the client: he earns nothing on his own project.
+        referral(
+            &db,
+            MOUSSA,
+            CLIENT,
+            Utc::now() - Duration::days(3),
+            serde_json::json!({}),
+        )
+        .await;
+        pay(&db, AWA).await.unwrap();
+        assert!(rewards(&db, None, Utc::now()).await.is_empty());
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_payments_racing_earn_one_reward() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        referral(
+            &db,
+            IDLE,
+            CLIENT,
+            Utc::now() - Duration::days(3),
+            serde_json::json!({}),
+        )
+        .await;
+        let (a, b) = tokio::join!(pay(&db, AWA), pay(&db, IBRAHIMA));
+        assert_eq!(
+            [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+            1,
+            "{a:?} {b:?}"
+        );
+        assert_eq!(rewards(&db, None, Utc::now()).await.len(), 1);
+    });
+}
