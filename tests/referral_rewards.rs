@@ -2,7 +2,8 @@
 //! platform commission earns its referrer a held reward in the same transaction (rate × the
 //! commission rounded down, capped, one per referral × commission even when two payments
 //! race), none outside the attribution window or to a party of the project, pending approval
-//! once the hold has passed.
+//! once the hold has passed; approved by finance (two approvers for a flagged referral, the
+//! first told why), or rejected with a reason.
 
 mod common;
 
@@ -13,7 +14,8 @@ use obryl::store::referral_rewards::RewardRow;
 use obryl::store::{Db, bulk, referral_rewards};
 use sea_query::Value;
 
-use common::fixtures::{self, AWA, C_APPROVED, CLIENT, IBRAHIMA, IDLE, MOUSSA};
+use common::fixtures::{self, AWA, C_APPROVED, CLIENT, FATOU, IBRAHIMA, IDLE, MOUSSA};
+use obryl::service::referral_decisions::{Approval, Second};
 
 /// A code of `owner` and the referral it made of `referred` at `at`.
 async fn referral(db: &Db, owner: i64, referred: i64, at: DateTime<Utc>, caps: serde_json::Value) {
@@ -189,5 +191,119 @@ async fn two_payments_racing_earn_one_reward() {
             "{a:?} {b:?}"
         );
         assert_eq!(rewards(&db, None, Utc::now()).await.len(), 1);
+    });
+}
+
+/// Marks the referral flagged, as recording it would: a shared phone.
+async fn flag(db: &Db) {
+    let sql = "UPDATE referrals SET flags = '[{\"code\":\"shared_phone\",\"evidence\":\"+221 77 000 00 00\"}]' WHERE id = 1";
+    match db {
+        Db::Sqlite(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+        Db::Postgres(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+        Db::MySql(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+    }
+}
+
+/// Pays the commission, then lets the hold pass (the reward's due time moved to the past).
+async fn due_reward(db: &Db) -> i64 {
+    referral(
+        db,
+        IDLE,
+        CLIENT,
+        Utc::now() - Duration::days(3),
+        serde_json::json!({}),
+    )
+    .await;
+    pay(db, AWA).await.unwrap();
+    let sql = "UPDATE referral_rewards SET due_at = created_at WHERE id = 1";
+    match db {
+        Db::Sqlite(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+        Db::Postgres(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+        Db::MySql(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+    }
+    rewards(db, Some("pending"), Utc::now()).await[0].id
+}
+
+async fn approve(db: &Db, by: i64, id: i64) -> Result<Approval, service::ServiceError> {
+    let actor = fixtures::actor(db, by).await;
+    service::referral_decisions::approve(db, &actor, &Origin::cli(), id).await
+}
+
+#[tokio::test]
+async fn a_due_reward_is_approved_a_held_one_is_not() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        referral(
+            &db,
+            IDLE,
+            CLIENT,
+            Utc::now() - Duration::days(3),
+            serde_json::json!({}),
+        )
+        .await;
+        pay(&db, AWA).await.unwrap();
+        let id = rewards(&db, None, Utc::now()).await[0].id;
+        // Still in its hold: refused with the day it ends, nothing written.
+        let held = approve(&db, IBRAHIMA, id).await.unwrap_err();
+        assert!(held.to_string().contains("referral_reward"), "{held}");
+        assert_eq!(rewards(&db, Some("held"), Utc::now()).await.len(), 1);
+    });
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        let id = due_reward(&db).await;
+        // Support may read rewards, not decide them: the permission is named.
+        let refused = approve(&db, FATOU, id).await.unwrap_err();
+        assert!(
+            refused.to_string().contains("referrals.manage"),
+            "{refused}"
+        );
+        assert_eq!(
+            approve(&db, IBRAHIMA, id).await.unwrap(),
+            Approval::Approved
+        );
+        let again = approve(&db, AWA, id).await.unwrap_err();
+        assert!(again.to_string().contains("already approved by"), "{again}");
+        assert_eq!(rewards(&db, Some("approved"), Utc::now()).await.len(), 1);
+    });
+}
+
+#[tokio::test]
+async fn a_flagged_reward_needs_a_second_approver_and_says_why() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        let id = due_reward(&db).await;
+        flag(&db).await;
+        match approve(&db, AWA, id).await.unwrap() {
+            Approval::FirstOfTwo(Second::Flagged(why)) => {
+                assert_eq!(why, ["shared_phone (+221 77 000 00 00)"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(rewards(&db, Some("pending"), Utc::now()).await.len(), 1);
+        let same = approve(&db, AWA, id).await.unwrap_err();
+        assert!(matches!(same, service::ServiceError::FourEyes(_)), "{same}");
+        assert_eq!(
+            approve(&db, IBRAHIMA, id).await.unwrap(),
+            Approval::Approved
+        );
+    });
+}
+
+#[tokio::test]
+async fn a_rejection_needs_a_reason_and_ends_the_reward() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        let id = due_reward(&db).await;
+        let awa = fixtures::actor(&db, AWA).await;
+        let empty = service::referral_decisions::reject(&db, &awa, &Origin::cli(), id, "  ")
+            .await
+            .unwrap_err();
+        assert!(empty.to_string().contains("reason"), "{empty}");
+        service::referral_decisions::reject(&db, &awa, &Origin::cli(), id, "self-dealing")
+            .await
+            .unwrap();
+        assert_eq!(rewards(&db, Some("rejected"), Utc::now()).await.len(), 1);
+        let late = approve(&db, IBRAHIMA, id).await.unwrap_err();
+        assert!(late.to_string().contains("already rejected by"), "{late}");
     });
 }

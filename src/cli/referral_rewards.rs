@@ -1,11 +1,14 @@
-//! `obryl referral reward list [--status S]`: what referrers earned on the commissions of the
-//! people they brought (any staff member may read them).
+//! `obryl referral reward list [--status S]|approve ID|reject ID --reason TEXT`: what
+//! referrers earned on the commissions of the people they brought (any staff member may read
+//! them; deciding needs `referrals.manage`, two approvers above the threshold and for a
+//! flagged referral).
 
 use chrono::Utc;
 use clap::Subcommand;
 
 use crate::config::Config;
 use crate::domain::{Currency, Locale, UseCase, format_money};
+use crate::service::referral_decisions::{self, Approval, Second};
 use crate::service::referral_rewards;
 use crate::store::referral_rewards::RewardRow;
 use crate::tr;
@@ -23,6 +26,20 @@ pub enum RewardCommand {
         status: String,
         #[arg(long, default_value_t = 50)]
         limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a reward whose hold has passed (referrals.manage).
+    Approve {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject a held or pending reward, with the reason (referrals.manage).
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
         #[arg(long)]
         json: bool,
     },
@@ -52,11 +69,19 @@ pub async fn run(
     as_email: Option<&str>,
     cmd: RewardCommand,
 ) -> Result<(), CliError> {
-    let RewardCommand::List {
-        status,
-        limit,
-        json,
-    } = cmd;
+    let (status, limit, json) = match cmd {
+        RewardCommand::List {
+            status,
+            limit,
+            json,
+        } => (status, limit, json),
+        RewardCommand::Approve { id, json } => {
+            return decide(config, locale, as_email, id, None, json).await;
+        }
+        RewardCommand::Reject { id, reason, json } => {
+            return decide(config, locale, as_email, id, Some(reason), json).await;
+        }
+    };
     let status = (status != "all").then_some(status);
     let (db, actor) = session::open_for(config, locale, as_email, UseCase::DataRead).await?;
     let rows = referral_rewards::list(&db, &actor, status.as_deref(), limit.clamp(1, 1000))
@@ -98,5 +123,70 @@ pub async fn run(
         .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     output::table(&header, &table, &[0, 3, 4]);
+    Ok(())
+}
+
+/// Approves or rejects one reward, then says what became of it.
+async fn decide(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    id: i64,
+    reject: Option<String>,
+    json: bool,
+) -> Result<(), CliError> {
+    let (db, actor) =
+        session::open_for(config, locale, as_email, UseCase::ReferralRewardDecide).await?;
+    let origin = crate::service::Origin::cli();
+    let id_text = id.to_string();
+    let (outcome, said) = match reject {
+        Some(reason) => {
+            referral_decisions::reject(&db, &actor, &origin, id, &reason)
+                .await
+                .or_cli(locale)?;
+            let said = tr(locale, "cli_referral.reward_rejected", &[("id", &id_text)]);
+            (serde_json::json!({"outcome": "rejected"}), said)
+        }
+        None => match referral_decisions::approve(&db, &actor, &origin, id)
+            .await
+            .or_cli(locale)?
+        {
+            Approval::Approved => (
+                serde_json::json!({"outcome": "approved"}),
+                tr(locale, "cli_referral.reward_approved", &[("id", &id_text)]),
+            ),
+            Approval::FirstOfTwo(why) => {
+                let (code, why) = match why {
+                    Second::AboveThreshold => (
+                        "above_threshold",
+                        tr(locale, "cli_referral.second_above_threshold", &[]),
+                    ),
+                    Second::Flagged(signals) => (
+                        "flagged",
+                        tr(
+                            locale,
+                            "cli_referral.second_flagged",
+                            &[("signals", &signals.join(", "))],
+                        ),
+                    ),
+                };
+                (
+                    serde_json::json!({"outcome": "first_of_two", "why": code}),
+                    tr(
+                        locale,
+                        "cli_referral.reward_first_of_two",
+                        &[("id", &id_text), ("why", &why)],
+                    ),
+                )
+            }
+        },
+    };
+    if json {
+        let mut value = outcome;
+        value["id"] = id.into();
+        output::print_json(&value);
+    } else {
+        output::say(&said);
+    }
     Ok(())
 }

@@ -19,7 +19,7 @@ pub enum ReferralCommand {
     /// Referral codes: list, show, create, disable.
     #[command(subcommand)]
     Code(CodeCommand),
-    /// Rewards earned on referred parties' paid commissions: list.
+    /// Rewards earned on referred parties' paid commissions: list, approve, reject.
     #[command(subcommand)]
     Reward(super::referral_rewards::RewardCommand),
 }

@@ -60,6 +60,7 @@ string_enum! {
         AnalyticsRead => "analytics.read",
         AnalyticsRebuild => "analytics.rebuild",
         ReferralCodeManage => "referral_code.manage",
+        ReferralRewardDecide => "referral_reward.decide",
         DataRead => "data.read",
     }
 }
@@ -95,7 +96,7 @@ impl UseCase {
             }
             AuditRead => P::AuditView,
             AnalyticsRead | AnalyticsRebuild => P::AnalyticsView,
-            ReferralCodeManage => P::ReferralsManage,
+            ReferralCodeManage | ReferralRewardDecide => P::ReferralsManage,
             NotificationsRead | PasswordOwn | SessionRevokeOwn | DataRead => return None,
         })
     }

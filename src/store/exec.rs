@@ -49,7 +49,8 @@ impl<T> FromAnyRow for T where
 /// A statement rendered for MariaDB/MySQL (see [`mysql`]).
 fn for_mysql(q: &(impl SqlxBinder + ?Sized)) -> (String, SqlxValues) {
     let (sql, values) = q.build_sqlx(mysql::Builder);
-    (mysql::join_order(mysql::casts(&sql)), values)
+    let sql = mysql::order_by_columns(mysql::join_order(mysql::casts(&sql)));
+    (sql, values)
 }
 
 macro_rules! run_on {

@@ -122,6 +122,51 @@ pub fn join_order(sql: String) -> String {
     }
 }
 
+/// In ORDER BY MySQL reads a name as the select list's alias first, so `ORDER BY id` under
+/// `CAST(id AS SIGNED) AS id` sorts by the cast (no index: the whole table is sorted). In a
+/// one-table statement the order's unsigned columns are named with their table, which is the
+/// column itself.
+pub fn order_by_columns(sql: String) -> String {
+    if sql.matches(" FROM ").count() != 1 || sql.contains(" JOIN ") {
+        return sql;
+    }
+    let Some((head, order)) = sql.rsplit_once(" ORDER BY ") else {
+        return sql;
+    };
+    let Some(table) = head
+        .split_once(" FROM ")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .filter(|t| t.starts_with('`') && t.ends_with('`') && t.len() > 2)
+    else {
+        return sql;
+    };
+    // An alias (`FROM t AS x`) would be the name to use: such statements are left alone.
+    if head.contains(&format!(" FROM {table} AS ")) {
+        return sql;
+    }
+    let mut named = String::with_capacity(order.len() + 32);
+    let mut rest = order;
+    while let Some(at) = rest.find('`') {
+        let (before, tail) = rest.split_at(at);
+        named.push_str(before);
+        let end = tail[1..].find('`').map_or(tail.len(), |e| e + 2);
+        let quoted = &tail[..end];
+        let column = quoted.trim_matches('`');
+        if !before.ends_with('.') && is_unsigned_name(column) {
+            named.push_str(table);
+            named.push('.');
+        }
+        named.push_str(quoted);
+        rest = &tail[end..];
+    }
+    named.push_str(rest);
+    format!("{head} ORDER BY {named}")
+}
+
+fn is_unsigned_name(column: &str) -> bool {
+    UNSIGNED_COLUMNS.contains(&column)
+}
+
 /// `CAST(x AS BIGINT)` and `CAST(x AS TEXT)` in MySQL's words.
 pub fn casts(sql: &str) -> String {
     if !sql.contains(" AS BIGINT)") && !sql.contains(" AS TEXT)") {
@@ -347,6 +392,32 @@ mod tests {
             "UPDATE t SET a = 1 LIMIT 5",
         ] {
             assert_eq!(join_order(other.into()), other);
+        }
+    }
+
+    #[test]
+    fn a_one_table_order_names_its_unsigned_columns_with_the_table() {
+        let q = Query::select()
+            .column("id")
+            .column("status")
+            .from("payment_transactions")
+            .and_where(Expr::col("id").lt(9))
+            .order_by("status", sea_query::Order::Asc)
+            .order_by("id", sea_query::Order::Desc)
+            .limit(3)
+            .to_owned();
+        assert_eq!(
+            order_by_columns(q.to_string(Builder)),
+            "SELECT CAST(`id` AS SIGNED) AS `id`, `status` FROM `payment_transactions` \
+             WHERE `id` < 9 ORDER BY `status` ASC, `payment_transactions`.`id` DESC LIMIT 3"
+        );
+        for other in [
+            "SELECT a FROM `t` AS `x` ORDER BY `id`",
+            "SELECT a FROM `t` INNER JOIN `u` ON 1 ORDER BY `id`",
+            "SELECT a FROM `t` WHERE b IN (SELECT c FROM `u`) ORDER BY `id`",
+            "SELECT a FROM `t` ORDER BY `t`.`id`",
+        ] {
+            assert_eq!(order_by_columns(other.into()), other);
         }
     }
 

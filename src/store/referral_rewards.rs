@@ -2,7 +2,7 @@
 //! brought, one per referral × commission (a unique key), held, then pending approval.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, JoinType, Order, Query};
+use sea_query::{Expr, ExprTrait, JoinType, Order, Query, Value};
 use serde_json::Value as JsonValue;
 
 use super::{Conn, Result, Tx, schema};
@@ -176,4 +176,81 @@ pub async fn list(
         None => {}
     }
     c.all(&q).await
+}
+
+/// A reward as a decision needs it: its state, version, approvals and its referral's flags.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Decided {
+    pub id: i64,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub lock_version: i64,
+    pub due_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub first_approved_by: Option<i64>,
+    pub first_approved_at: Option<DateTime<Utc>>,
+    pub first_approver_name: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub approver_name: Option<String>,
+    pub rejected_at: Option<DateTime<Utc>>,
+    pub rejecter_name: Option<String>,
+    #[sqlx(json(nullable))]
+    pub flags: Option<JsonValue>,
+}
+
+pub async fn decided(c: &mut impl Conn, id: i64) -> Result<Option<Decided>> {
+    let staff =
+        |alias: &'static str, by: &'static str| (alias, Expr::col((alias, "id")).equals(("w", by)));
+    let mut q = Query::select()
+        .columns([
+            ("w", "id"),
+            ("w", "amount"),
+            ("w", "currency"),
+            ("w", "status"),
+            ("w", "lock_version"),
+            ("w", "due_at"),
+            ("w", "updated_at"),
+            ("w", "first_approved_by"),
+            ("w", "first_approved_at"),
+            ("w", "approved_at"),
+            ("w", "rejected_at"),
+        ])
+        .column(("r", "flags"))
+        .expr_as(Expr::col(("fa", "name")), "first_approver_name")
+        .expr_as(Expr::col(("ap", "name")), "approver_name")
+        .expr_as(Expr::col(("rj", "name")), "rejecter_name")
+        .from_as("referral_rewards", "w")
+        .join_as(
+            JoinType::InnerJoin,
+            "referrals",
+            "r",
+            Expr::col(("r", "id")).equals(("w", "referral_id")),
+        )
+        .and_where(Expr::col(("w", "id")).eq(id))
+        .to_owned();
+    for (alias, on) in [
+        staff("fa", "first_approved_by"),
+        staff("ap", "approved_by"),
+        staff("rj", "rejected_by"),
+    ] {
+        q.join_as(JoinType::LeftJoin, "users", alias, on);
+    }
+    c.opt(&q).await
+}
+
+/// Compare-and-set on a reward still at `status` and `lock_version`.
+pub async fn cas_update(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    lock_version: i64,
+    values: Vec<(&'static str, Value)>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let q = schema::REFERRAL_REWARDS
+        .cas_update(id, lock_version, values, now)
+        .and_where(Expr::col("status").eq(status))
+        .to_owned();
+    Ok(tx.exec(&q).await? == 1)
 }
