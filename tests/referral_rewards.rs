@@ -20,7 +20,6 @@ use obryl::service::referral_decisions::{Approval, Second};
 /// A code of `owner` and the referral it made of `referred` at `at`.
 async fn referral(db: &Db, owner: i64, referred: i64, at: DateTime<Utc>, caps: serde_json::Value) {
     let mut tx = db.begin().await.unwrap();
-    let v = |x: Value| x;
     bulk::insert_rows(
         &mut tx,
         "referral_codes",
@@ -35,14 +34,14 @@ async fn referral(db: &Db, owner: i64, referred: i64, at: DateTime<Utc>, caps: s
             "updated_at",
         ],
         vec![vec![
-            v(1.into()),
-            v(owner.into()),
-            v("IDLE-2026".into()),
-            v(1000.into()),
-            v(1.into()),
-            v(caps.into()),
-            v(at.into()),
-            v(at.into()),
+            1.into(),
+            owner.into(),
+            "IDLE-2026".into(),
+            1000.into(),
+            1.into(),
+            Value::from(caps),
+            at.into(),
+            at.into(),
         ]],
     )
     .await
@@ -194,14 +193,19 @@ async fn two_payments_racing_earn_one_reward() {
     });
 }
 
-/// Marks the referral flagged, as recording it would: a shared phone.
-async fn flag(db: &Db) {
-    let sql = "UPDATE referrals SET flags = '[{\"code\":\"shared_phone\",\"evidence\":\"+221 77 000 00 00\"}]' WHERE id = 1";
+/// A change behind the service's back, as the platform (or time) would make it.
+async fn run_sql(db: &Db, sql: &'static str) {
     match db {
         Db::Sqlite(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
         Db::Postgres(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
         Db::MySql(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
     }
+}
+
+/// Marks the referral flagged, as recording it would: a shared phone.
+async fn flag(db: &Db) {
+    let sql = "UPDATE referrals SET flags = '[{\"code\":\"shared_phone\",\"evidence\":\"+221 77 000 00 00\"}]' WHERE id = 1";
+    run_sql(db, sql).await;
 }
 
 /// Pays the commission, then lets the hold pass (the reward's due time moved to the past).
@@ -216,11 +220,7 @@ async fn due_reward(db: &Db) -> i64 {
     .await;
     pay(db, AWA).await.unwrap();
     let sql = "UPDATE referral_rewards SET due_at = created_at WHERE id = 1";
-    match db {
-        Db::Sqlite(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
-        Db::Postgres(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
-        Db::MySql(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
-    }
+    run_sql(db, sql).await;
     rewards(db, Some("pending"), Utc::now()).await[0].id
 }
 
