@@ -93,6 +93,9 @@ fn missing_sqlite_file(url: &str) -> Option<PathBuf> {
 }
 
 pub async fn migrate(config: &Config, locale: Locale) -> Result<(), CliError> {
+    Db::create_missing(&config.database_url().0)
+        .await
+        .or_cli(locale)?;
     let (db, url) = open_creating(config, locale).await?;
     let (before, known) = db.migration_state().await.or_cli(locale)?;
     db.migrate().await.or_cli(locale)?;

@@ -46,8 +46,8 @@ pub enum Tx {
 
 impl Db {
     /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://...`, `mysql://...`). A
-    /// SQLite file or a MariaDB/MySQL database is created if missing; on SQLite WAL and
-    /// foreign keys are always on.
+    /// SQLite file is created if missing (callers check first, see `create_missing`); on SQLite
+    /// WAL and foreign keys are always on.
     pub async fn connect(url: &str) -> Result<Db> {
         Db::connect_sized(url, 8).await
     }
@@ -76,11 +76,7 @@ impl Db {
                 .await
                 .map_err(fail)?;
             Ok(Db::Postgres(pool))
-        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
-            let url = url.replacen("mariadb://", "mysql://", 1);
-            if !MySql::database_exists(&url).await.map_err(fail)? {
-                MySql::create_database(&url).await.map_err(fail)?;
-            }
+        } else if let Some(url) = mysql_url(url) {
             // sqlx sets UTC and utf8mb4; ANSI_QUOTES lets SQL written as text quote names as
             // the other backends do, and READ COMMITTED gives PostgreSQL's isolation.
             let opts = MySqlConnectOptions::from_str(&url).map_err(fail)?;
@@ -136,6 +132,22 @@ impl Db {
                     .into(),
             })
         }
+    }
+
+    /// Creates the MariaDB/MySQL database `url` names when it does not exist yet (`migrate`
+    /// does; anything else opening a missing database is told so). Nothing for other URLs.
+    pub async fn create_missing(url: &str) -> Result<()> {
+        let Some(url) = mysql_url(url) else {
+            return Ok(());
+        };
+        let fail = |e: sqlx::Error| StoreError::Connect {
+            target: redact(&url),
+            reason: e.to_string(),
+        };
+        if !MySql::database_exists(&url).await.map_err(fail)? {
+            MySql::create_database(&url).await.map_err(fail)?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {
@@ -296,6 +308,12 @@ impl Tx {
         }
         Ok(())
     }
+}
+
+/// A MariaDB/MySQL URL as sqlx reads it (`mariadb://` is accepted as `mysql://`).
+fn mysql_url(url: &str) -> Option<String> {
+    (url.starts_with("mysql://") || url.starts_with("mariadb://"))
+        .then(|| url.replacen("mariadb://", "mysql://", 1))
 }
 
 /// Hides a password in a connection URL before it is shown or logged.

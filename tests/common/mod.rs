@@ -94,11 +94,15 @@ pub async fn postgres() -> Option<Db> {
     Some(db)
 }
 
-/// A new, empty MariaDB/MySQL database (the store creates it on connect), or None when no
-/// server is reachable (and not required).
+/// A new, empty MariaDB/MySQL database (made as `migrate` makes it), or None when no server
+/// is reachable (and not required).
 pub async fn mysql_empty() -> Option<(Db, String)> {
     let url = format!("{}/{}", mysql_server_url(), scratch_name());
-    match Db::connect(&url).await {
+    let made = match Db::create_missing(&url).await {
+        Ok(()) => Db::connect(&url).await,
+        Err(e) => Err(e),
+    };
+    match made {
         Ok(db) => Some((db, url)),
         Err(e) => {
             if require_mysql() {
