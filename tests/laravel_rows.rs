@@ -1,12 +1,13 @@
 //! Rows the platform writes the way Eloquent does (times as `Y-m-d H:i:s` text in UTC) among
 //! the back-office's own, on every backend: the oldest-first commission queue, its keyset pages
-//! and the audit log's date filter list them by their real time. On SQLite, the migration that
+//! and the audit log's date filter list them by their real time, and the daily rollup counts
+//! the platform's ticket on its day. On SQLite, the migration that
 //! brought the platform's form rewrites the RFC 3339 text the back-office wrote before.
 
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use common::fixtures::{self, REQUESTER};
+use common::fixtures::{self, CLIENT, REQUESTER};
 use obryl::store::audit::{self, AuditFilter, NewAudit};
 use obryl::store::commissions::{self, Filter, Kind, Sort};
 use obryl::store::{Anchor, Backend, Db, Tx, bulk};
@@ -107,6 +108,41 @@ async fn rows_in_time_order(db: &Db) {
          '2026-12-05 16:22:58', '2026-12-05 16:22:58')",
     )
     .await;
+    // Tickets: one of ours in the morning, the platform's a second before midnight (UTC).
+    bulk::insert_rows(
+        &mut tx,
+        "support_tickets",
+        &[
+            "id",
+            "reference",
+            "requester_id",
+            "subject",
+            "status",
+            "created_at",
+            "updated_at",
+        ],
+        vec![vec![
+            201.into(),
+            "TCK-2026-000201".into(),
+            CLIENT.into(),
+            "Facture".into(),
+            "new".into(),
+            at(9, 0, 0).into(),
+            at(9, 0, 0).into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    eloquent(
+        &mut tx,
+        db,
+        &format!(
+            "INSERT INTO support_tickets (id, reference, requester_id, subject, status, \
+             created_at, updated_at) VALUES (202, 'TCK-2026-000202', {CLIENT}, 'Retrait', 'new', \
+             '2026-12-05 23:59:59', '2026-12-05 23:59:59')"
+        ),
+    )
+    .await;
     tx.commit().await.unwrap();
 
     // The oldest-first queue: that day's rows by their time, the platform's last.
@@ -160,6 +196,15 @@ async fn rows_in_time_order(db: &Db) {
     let page = audit::page(&mut c, &f, &Anchor::First, 50).await.unwrap();
     let events: Vec<&str> = page.rows.iter().map(|r| r.event.as_str()).collect();
     assert_eq!(events, ["platform", "ours_late"]);
+
+    // The daily rollup: both tickets were opened on the 5th, the platform's included.
+    let cells = obryl::store::analytics::recompute_daily(db).await.unwrap();
+    let opened: i64 = cells
+        .iter()
+        .filter(|c| c.period == "2026-12-05" && c.metric == "tickets_opened")
+        .map(|c| c.value)
+        .sum();
+    assert_eq!(opened, 2, "{cells:?}");
 }
 
 #[tokio::test]
