@@ -307,3 +307,81 @@ async fn a_rejection_needs_a_reason_and_ends_the_reward() {
         assert!(late.to_string().contains("already rejected by"), "{late}");
     });
 }
+
+async fn open_rewards(h: &mut common::ui::Harness) {
+    h.char(':').await;
+    h.type_text("rewards").await;
+    h.key(crossterm::event::KeyCode::Enter).await;
+    h.pump_until("the rewards", |app| {
+        !app.screens.rewards.list.rows.is_empty()
+    })
+    .await;
+}
+
+/// Moves the cursor to the first row of `status`; returns its id.
+async fn to_first(h: &mut common::ui::Harness, status: &str) -> i64 {
+    let rows = h.app.screens.rewards.list.rows.clone();
+    let at = rows
+        .iter()
+        .position(|r| r.status == status)
+        .unwrap_or_else(|| panic!("a {status} reward in the demo"));
+    for _ in 0..at {
+        h.char('j').await;
+    }
+    rows[at].id
+}
+
+/// The `:rewards` view on the demo: support is refused with the permission named; finance (in
+/// French) is refused a held reward with the day its hold ends, and approves a due one after
+/// a confirmation naming the amount and the referrer.
+#[tokio::test]
+async fn the_rewards_view_approves_a_due_reward_and_refuses_a_held_one() {
+    use common::ui::{Harness, demo_db};
+    use obryl::domain::Locale;
+    use obryl::ui::popup::Popup;
+    use obryl::ui::screens::TabId;
+    use obryl::ui::widgets::toast::Level;
+
+    let (db, _dir) = demo_db().await;
+    let mut s = Harness::new(&db, "support@obryl.test", Locale::En, TabId::Projects).await;
+    open_rewards(&mut s).await;
+    let text = s.render(140, 30);
+    assert!(
+        text.contains("Referral rewards") && text.contains("Referrer"),
+        "{text}"
+    );
+    s.char('a').await;
+    assert!(s.app.popup.is_none());
+    let toast = s.app.toast.as_ref().expect("a refusal");
+    assert_eq!(toast.level, Level::Error);
+    assert!(toast.text.contains("referrals.manage"), "{}", toast.text);
+
+    let mut f = Harness::new(&db, "finance@obryl.test", Locale::Fr, TabId::Projects).await;
+    open_rewards(&mut f).await;
+    to_first(&mut f, "held").await;
+    f.char('a').await;
+    assert!(f.app.popup.is_none(), "refused before any question");
+    let toast = f.app.toast.take().expect("a refusal");
+    assert!(toast.text.contains("retenue jusqu'au"), "{}", toast.text);
+
+    let mut f = Harness::new(&db, "finance@obryl.test", Locale::Fr, TabId::Projects).await;
+    open_rewards(&mut f).await;
+    let id = to_first(&mut f, "pending").await;
+    f.char('a').await;
+    match &f.app.popup {
+        Some(Popup::Confirm { question, .. }) => {
+            assert!(question.contains("Approuver la récompense"), "{question}")
+        }
+        _ => panic!("a confirmation"),
+    }
+    f.char('o').await;
+    f.pump_until("the approval", |app| app.toast.is_some())
+        .await;
+    let said = f.app.toast.take().unwrap();
+    assert_eq!(said.level, Level::Success, "{}", said.text);
+    let now = referral_rewards::get(&mut db.clone(), id, Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now.status, "approved");
+}

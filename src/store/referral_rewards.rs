@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, ExprTrait, JoinType, Order, Query, Value};
 use serde_json::Value as JsonValue;
 
-use super::{Conn, Result, Tx, schema};
+use super::page::{Keyset, finish};
+use super::{Anchor, Conn, Cursor, Page, Result, SortDir, Tx, schema};
 
 /// A referral that may earn on a commission: who brought whom, when, with which code's terms.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -120,6 +121,28 @@ pub async fn list(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<RewardRow>> {
+    let mut q = select(status, now);
+    q.order_by(("w", "id"), Order::Desc).limit(limit);
+    c.all(&q).await
+}
+
+/// A window of rewards, newest first (keyset on the id), as [`list`] reads them.
+pub async fn page(
+    c: &mut impl Conn,
+    now: DateTime<Utc>,
+    anchor: &Anchor,
+    limit: u64,
+) -> Result<Page<RewardRow>> {
+    let mut q = select(None, now);
+    Keyset::by_id(Expr::col(("w", "id")), SortDir::Desc).apply(&mut q, anchor, limit);
+    Ok(finish(c.all(&q).await?, anchor, limit))
+}
+
+pub fn cursor(row: &RewardRow) -> Cursor {
+    Cursor::id(row.id)
+}
+
+fn select(status: Option<&str>, now: DateTime<Utc>) -> sea_query::SelectStatement {
     let held = Expr::col(("w", "status")).eq("held");
     let due = Expr::col(("w", "due_at")).lte(now);
     let shown =
@@ -160,8 +183,6 @@ pub async fn list(
             "b",
             Expr::col(("b", "id")).equals(("r", "referred_user_id")),
         )
-        .order_by(("w", "id"), Order::Desc)
-        .limit(limit)
         .to_owned();
     match status {
         Some("pending") => {
@@ -175,7 +196,7 @@ pub async fn list(
         }
         None => {}
     }
-    c.all(&q).await
+    q
 }
 
 /// A reward as a decision needs it: its state, version, approvals and its referral's flags.
@@ -253,4 +274,11 @@ pub async fn cas_update(
         .and_where(Expr::col("status").eq(status))
         .to_owned();
     Ok(tx.exec(&q).await? == 1)
+}
+
+/// One reward as lists show it.
+pub async fn get(c: &mut impl Conn, id: i64, now: DateTime<Utc>) -> Result<Option<RewardRow>> {
+    let mut q = select(None, now);
+    q.and_where(Expr::col(("w", "id")).eq(id));
+    c.opt(&q).await
 }

@@ -14,6 +14,7 @@ pub mod projects;
 pub mod referrals;
 mod registry;
 pub mod reviews;
+pub mod rewards;
 pub mod settings;
 mod shared;
 pub mod tickets;

@@ -21,6 +21,7 @@ use super::payouts::PayoutsScreen;
 use super::projects::ProjectsScreen;
 use super::referrals::ReferralsScreen;
 use super::reviews::ReviewsScreen;
+use super::rewards::RewardsScreen;
 use super::settings::SettingsScreen;
 use super::tickets::TicketsScreen;
 use super::tokens::TokensScreen;
@@ -160,5 +161,6 @@ registry! {
             |i: &ScreenInit| WebhooksScreen::new(i.webhook_policy);
         Tokens (tokens: TokensScreen, "tokens", "", Some(Permission::ApiTokensManage)) = |_: &ScreenInit| TokensScreen::default();
         Referrals (referrals: ReferralsScreen, "referrals", "", None) = |_: &ScreenInit| ReferralsScreen::default();
+        Rewards (rewards: RewardsScreen, "rewards", "", None) = |_: &ScreenInit| RewardsScreen::default();
     }
 }
