@@ -14,7 +14,7 @@ use obryl::store::referral_rewards::RewardRow;
 use obryl::store::{Db, bulk, referral_rewards};
 use sea_query::Value;
 
-use common::fixtures::{self, AWA, C_APPROVED, CLIENT, FATOU, IBRAHIMA, IDLE, MOUSSA};
+use common::fixtures::{self, AWA, C_APPROVED, C_SMALL, CLIENT, FATOU, IBRAHIMA, IDLE, MOUSSA};
 use obryl::service::referral_decisions::{Approval, Second};
 
 /// A code of `owner` and the referral it made of `referred` at `at`.
@@ -72,13 +72,17 @@ async fn referral(db: &Db, owner: i64, referred: i64, at: DateTime<Utc>, caps: s
 }
 
 async fn pay(db: &Db, by: i64) -> Result<i64, service::ServiceError> {
+    pay_commission(db, by, C_APPROVED).await
+}
+
+async fn pay_commission(db: &Db, by: i64, id: i64) -> Result<i64, service::ServiceError> {
     let actor = fixtures::actor(db, by).await;
     service::commissions::pay(
         db,
         &actor,
         &Origin::cli(),
         Kind::Platform,
-        C_APPROVED,
+        id,
         "WAVE-2026-0042",
         None,
     )
@@ -200,6 +204,30 @@ async fn run_sql(db: &Db, sql: &'static str) {
         Db::Postgres(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
         Db::MySql(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
     }
+}
+
+/// Two commissions of the same referred client paid at once: their rewards take turns on the
+/// referral, so together they stay within its cap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_commissions_paid_at_once_stay_within_the_referral_cap() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        let awa = fixtures::actor(&db, AWA).await;
+        service::commissions::approve(&db, &awa, &Origin::cli(), Kind::Platform, C_SMALL, None)
+            .await
+            .unwrap();
+        let caps = serde_json::json!({"XOF": {"per_referral": 16_000}});
+        referral(&db, IDLE, CLIENT, Utc::now() - Duration::days(3), caps).await;
+        let (a, b) = tokio::join!(
+            pay_commission(&db, AWA, C_APPROVED),
+            pay_commission(&db, IBRAHIMA, C_SMALL)
+        );
+        a.unwrap();
+        b.unwrap();
+        let all = rewards(&db, None, Utc::now()).await;
+        let total: i64 = all.iter().map(|r| r.amount).sum();
+        assert_eq!(total, 16_000, "{all:?}");
+    });
 }
 
 /// Marks the referral flagged, as recording it would: a shared phone.

@@ -63,6 +63,7 @@ pub(crate) async fn earn(
             client_id: row.client_id,
             developer_id: row.developer_id,
         };
+        stored::lock_referral(tx, a.referral_id).await?;
         let before = stored::earned(tx, a.referral_id, &row.currency).await?;
         let reward = reward_for(
             &who,

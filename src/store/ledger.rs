@@ -16,15 +16,25 @@ pub async fn account(
     if let Some(id) = find_account(tx, code, currency).await? {
         return Ok(id);
     }
-    let insert = schema::LEDGER_ACCOUNTS.insert_new(
-        now,
-        [
-            ("code", code.into()),
-            ("kind", kind.into()),
-            ("currency", currency.into()),
-        ],
-    );
-    tx.insert_id(&insert).await
+    // Two first postings in a currency at once both find no account: the second insert waits
+    // for the first and yields, then both read the one account.
+    let t = schema::LEDGER_ACCOUNTS;
+    let insert = t
+        .insert_new(
+            now,
+            [
+                ("code", code.into()),
+                ("kind", kind.into()),
+                ("currency", currency.into()),
+            ],
+        )
+        .on_conflict(t.skip_existing(["code", "currency"]))
+        .to_owned();
+    tx.exec(&insert).await?;
+    match find_account(tx, code, currency).await? {
+        Some(id) => Ok(id),
+        None => Err(sqlx::Error::RowNotFound.into()),
+    }
 }
 
 /// The account for (code, currency), if it exists.

@@ -40,6 +40,19 @@ pub async fn attributions(c: &mut impl Conn, users: &[i64]) -> Result<Vec<Attrib
     c.all(&q).await
 }
 
+/// Takes the referral's row lock, so that two payments earning on it take turns and its
+/// per-referral cap holds (SQLite write transactions are already serialised).
+pub async fn lock_referral(tx: &mut Tx, referral_id: i64) -> Result<()> {
+    let q = Query::select()
+        .column("id")
+        .from("referrals")
+        .and_where(Expr::col("id").eq(referral_id))
+        .lock(sea_query::LockType::Update)
+        .to_owned();
+    tx.opt::<(i64,)>(&q).await?;
+    Ok(())
+}
+
 /// Statuses whose amount counts against a referral's cap (still owed, or paid and kept).
 pub const EARNED: [&str; 4] = ["held", "pending", "approved", "paid"];
 
