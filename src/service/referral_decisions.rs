@@ -127,7 +127,7 @@ pub async fn approve(db: &Db, actor: &Actor, origin: &Origin, id: i64) -> Result
                 ("approved_at", now.into()),
             ],
             Diff::new()
-                .field("status", "pending", "approved")
+                .field("status", row.status.as_str(), "approved")
                 .field("approved_by", JsonValue::Null, actor.id)
                 .field("approved_at", JsonValue::Null, now.to_rfc3339()),
         ),
