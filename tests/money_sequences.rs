@@ -1,7 +1,8 @@
 //! Property test of the money path: random interleavings of collections, partial and full
 //! refunds and releases, dispute decisions, platform and external commission payments,
 //! four-eyes first and second approvals and withdrawals, payout batches, sent and failed
-//! payouts, on the demo data, on real SQLite and PostgreSQL. After every step the extended
+//! payouts, referral rewards earned, approved, paid out, cancelled or clawed back by refunds
+//! and netted from payouts, on the demo data, on real SQLite, PostgreSQL and MariaDB. After every step the extended
 //! `ledger verify` (arithmetic and business checks) must hold, and every operation either goes
 //! through or is refused with a rule (never a store error).
 //!
@@ -46,6 +47,17 @@ async fn demo(db: &Db) {
         "commission",
         "dual_approval_threshold",
         threshold,
+    )
+    .await
+    .unwrap();
+    // Rewards earned during a run are due at once, so they are approved and paid out in it.
+    service::settings::update(
+        db,
+        &admin,
+        &Origin::cli(),
+        "referrals",
+        "hold_days",
+        0.into(),
     )
     .await
     .unwrap();
@@ -157,7 +169,7 @@ impl World {
         let id = self.escrows[rng.random_range(0..self.escrows.len())];
         let e = escrow(db, id).await;
         let left = e.amounts().remaining();
-        match rng.random_range(0..11) {
+        match rng.random_range(0..13) {
             0 => {
                 let pending = payments(db, "collection").await;
                 let Some(p) = pending.get(rng.random_range(0..pending.len().max(1))) else {
@@ -187,18 +199,27 @@ impl World {
                 (format!("withdraw on escrow #{id}"), r)
             }
             7 => self.pay(rng, who, e.project_id).await,
+            11 | 12 => self.reward(rng, who).await,
             8 => {
-                let owed = store::payouts::payable(&mut db.clone(), 1000)
+                let mut owed: Vec<(Option<String>, String)> =
+                    store::payouts::payable(&mut db.clone(), 1000)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|p| (p.payout_method, p.currency))
+                        .collect();
+                let rewards = store::referral_money::approved(&mut db.clone(), 1000)
                     .await
                     .unwrap();
-                let Some(p) = owed.get(rng.random_range(0..owed.len().max(1))) else {
+                owed.extend(rewards.into_iter().map(|w| (w.payout_method, w.currency)));
+                let Some((method, currency)) = owed.get(rng.random_range(0..owed.len().max(1)))
+                else {
                     return ("batch (nothing owed)".into(), Ok(()));
                 };
-                let Some(provider) = office::payout_file::provider_of(p.payout_method.as_deref())
-                else {
+                let Some(provider) = office::payout_file::provider_of(method.as_deref()) else {
                     return ("batch (no payout method)".into(), Ok(()));
                 };
-                let currency = rng.random_bool(0.5).then_some(p.currency.as_str());
+                let currency = rng.random_bool(0.5).then_some(currency.as_str());
                 let r = service::payouts::create_batch(db, who, o, provider, currency).await;
                 (format!("batch {provider} {currency:?}"), r.map(drop))
             }
@@ -258,6 +279,25 @@ impl World {
             }
         };
         (what, r)
+    }
+
+    /// Approves a due referral reward (four-eyes where its rules say so).
+    async fn reward(
+        &self,
+        rng: &mut ChaCha8Rng,
+        who: &Actor,
+    ) -> (String, Result<(), ServiceError>) {
+        let due =
+            store::referral_rewards::list(&mut self.db.clone(), Some("pending"), Utc::now(), 50)
+                .await
+                .unwrap();
+        let Some(w) = due.get(rng.random_range(0..due.len().max(1))) else {
+            return ("approve reward (none due)".into(), Ok(()));
+        };
+        let r = service::referral_decisions::approve(&self.db, who, &self.origin, w.id)
+            .await
+            .map(drop);
+        (format!("approve reward #{}", w.id), r)
     }
 
     /// Pays the project's approved platform or external commission, if it has one.

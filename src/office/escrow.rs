@@ -139,6 +139,7 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
         checks: CHECKS
             .iter()
             .chain(super::ledger_checks::CHECKS.iter())
+            .chain(super::referral_checks::CHECKS.iter())
             .copied()
             .collect(),
         discrepancies: Vec::new(),
@@ -205,5 +206,7 @@ pub async fn verify(c: &mut impl Conn) -> Result<Verification> {
         .extend(super::ledger_checks::payable_balances(c).await?);
     out.discrepancies
         .extend(super::ledger_checks::escrows(c).await?);
+    out.discrepancies
+        .extend(super::referral_checks::rewards(c).await?);
     Ok(out)
 }

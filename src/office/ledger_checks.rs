@@ -34,6 +34,7 @@ fn found(check: &'static str, subject: String, detail: String) -> Discrepancy {
 /// Every payout was paid out of the payable balance for its amount; a failed one came back
 /// exactly once, the others never.
 pub async fn payouts(c: &mut impl Conn) -> Result<Vec<Discrepancy>> {
+    use crate::store::escrows::code;
     let mut out_of: HashMap<i64, i64> = HashMap::new();
     let mut back: HashMap<i64, i64> = HashMap::new();
     let returned = service::payouts::PAYOUT_RETURN;
@@ -41,12 +42,14 @@ pub async fn payouts(c: &mut impl Conn) -> Result<Vec<Discrepancy>> {
         let Some(id) = ledger_keys::payout_of(&key) else {
             continue;
         };
-        let to = if code_ == returned {
-            &mut back
-        } else {
-            &mut out_of
+        // A netted clawback makes the payout (and its return) smaller.
+        let (to, signed) = match code_ {
+            r if r == returned => (&mut back, amount),
+            code::NETTING_RETURN => (&mut back, -amount),
+            code::NETTING => (&mut out_of, -amount),
+            _ => (&mut out_of, amount),
         };
-        *to.entry(id).or_default() += amount;
+        *to.entry(id).or_default() += signed;
     }
     let mut out = Vec::new();
     for (id, amount, currency, status) in store::money_checks::payouts(c).await? {

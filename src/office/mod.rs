@@ -15,6 +15,7 @@ pub mod messages;
 pub mod payout_file;
 pub mod queue;
 pub mod reconcile;
+pub mod referral_checks;
 pub mod referral_codes;
 pub mod session;
 pub mod settings_form;

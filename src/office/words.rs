@@ -77,6 +77,8 @@ fn segment_words(kind: &str, segment: &str, locale: Locale) -> Option<Option<Str
         ("t", Some(n)) if kind.starts_with("payout") => word("payout", n),
         ("t", Some(n)) => word("payment", n),
         ("x", Some(n)) => word("transfer", n),
+        ("w", Some(n)) => word("reward", n),
+        ("c", Some(n)) if kind == "payout" => word("clawback", n),
         ("v", Some(n)) => word("version", n),
         ("ext", Some(n)) => word("contributor", n),
         ("developer" | "platform" | "client", None) => word(tag, ""),
@@ -110,6 +112,9 @@ mod tests {
             en("payout_return:t5:x693"),
             "return of payout #5, transfer #693"
         );
+        assert_eq!(en("payout:t7:w3"), "payout #7, reward #3");
+        assert_eq!(en("payout:t7:c3"), "payout #7, clawback of reward #3");
+        assert_eq!(en("clawback:w3"), "referral reward clawed back, reward #3");
         assert_eq!(en("PO-wave-20261206-090000"), "PO-wave-20261206-090000");
         assert_eq!(en("collection:weird"), "collection:weird");
         let fr = ledger_key("collection:p99", Locale::Fr);
@@ -139,6 +144,7 @@ mod tests {
         for code in crate::office::escrow::CHECKS
             .iter()
             .chain(crate::office::ledger_checks::CHECKS.iter())
+            .chain(crate::office::referral_checks::CHECKS.iter())
         {
             for l in [Locale::En, Locale::Fr] {
                 assert!(!check(code, l).contains('_'), "{code} has no words");

@@ -11,11 +11,12 @@ use serde_json::Value as JsonValue;
 use crate::domain::{PayoutMethod, UseCase};
 use crate::store::escrows::code;
 use crate::store::payouts::{NewPayout, Payable};
+use crate::store::referral_money;
 use crate::store::{self, Db, Tx};
 
 use super::access;
 use super::record::{Change, Diff, record};
-use super::{Actor, Origin, Result, ServiceError};
+use super::{Actor, Origin, Result, ServiceError, settings};
 
 /// Transfer code of a failed payout's money coming back to the payable account.
 pub const PAYOUT_RETURN: i64 = 13;
@@ -34,8 +35,41 @@ pub struct Payout {
     pub payout_account: Option<String>,
 }
 
-/// Groups every payable balance of developers paid through `provider` (in `currency` when
-/// given) into a new batch. Returns the batch id and its payouts (none: nothing is owed).
+/// What one payee is owed in one currency: their developer payable per project, their
+/// approved referral rewards, and the clawbacks they owe back (netted from this payout).
+#[derive(Default)]
+struct Group<'a> {
+    name: String,
+    method: Option<String>,
+    account: Option<String>,
+    projects: Vec<&'a Payable>,
+    rewards: Vec<&'a referral_money::Owed>,
+    clawbacks: Vec<&'a referral_money::Owed>,
+}
+
+impl Group<'_> {
+    fn sum(lines: &[&referral_money::Owed]) -> i64 {
+        lines.iter().map(|l| l.amount).sum()
+    }
+
+    /// The payout's amount: what is owed less what the payee owes back.
+    fn amount(&self) -> i64 {
+        self.projects.iter().map(|l| l.amount).sum::<i64>() + Self::sum(&self.rewards)
+            - Self::sum(&self.clawbacks)
+    }
+}
+
+fn paid_through(method: Option<&str>, provider: &str) -> bool {
+    method
+        .and_then(|m| PayoutMethod::parse(m).ok())
+        .is_some_and(|m| m.provider() == provider)
+}
+
+/// Groups every payable balance of developers and every approved referral reward of referrers
+/// paid through `provider` (in `currency` when given) into a new batch: one payout per payee
+/// and currency, less the clawbacks they owe. Rewards alone wait until they reach the
+/// program's smallest payout; a payee who owes back as much as they are owed waits too.
+/// Returns the batch id and its payouts (none: nothing is owed).
 pub async fn create_batch(
     db: &Db,
     actor: &Actor,
@@ -44,17 +78,21 @@ pub async fn create_batch(
     currency: Option<&str>,
 ) -> Result<(String, Vec<Payout>)> {
     let (mut tx, actor) = access::begin(db, actor, UseCase::PayoutBatch).await?;
+    let in_batch = |method: Option<&str>, cur: &str| {
+        paid_through(method, provider) && currency.is_none_or(|c| c == cur)
+    };
     let owed: Vec<Payable> = store::payouts::payable(&mut tx, 100_000)
         .await?
         .into_iter()
-        .filter(|p| {
-            p.payout_method
-                .as_deref()
-                .and_then(|m| PayoutMethod::parse(m).ok())
-                .is_some_and(|m| m.provider() == provider)
-                && currency.is_none_or(|c| c == p.currency)
-        })
+        .filter(|p| in_batch(p.payout_method.as_deref(), &p.currency))
         .collect();
+    let rewards: Vec<referral_money::Owed> = referral_money::approved(&mut tx, 100_000)
+        .await?
+        .into_iter()
+        .filter(|w| in_batch(w.payout_method.as_deref(), &w.currency))
+        .collect();
+    let clawbacks = referral_money::open_clawbacks(&mut tx, 100_000).await?;
+    let min_payout = settings::referral_min_payout(&mut tx).await?;
     let now = super::now();
     // The time says when; the random tail keeps two batches of the same second apart (the
     // payouts' references derive from it and are unique per provider).
@@ -64,21 +102,46 @@ pub async fn create_batch(
         Some(c) => format!("PO-{provider}-{c}-{stamp}-{tail:04x}"),
         None => format!("PO-{provider}-{stamp}-{tail:04x}"),
     };
-    let mut groups: BTreeMap<(i64, String), Vec<&Payable>> = BTreeMap::new();
+    let mut groups: BTreeMap<(i64, String), Group> = BTreeMap::new();
     for p in &owed {
-        groups
+        let g = groups
             .entry((p.developer_id, p.currency.clone()))
-            .or_default()
-            .push(p);
+            .or_default();
+        g.name.clone_from(&p.developer_name);
+        g.method.clone_from(&p.payout_method);
+        g.account.clone_from(&p.payout_account);
+        g.projects.push(p);
     }
+    for w in &rewards {
+        let g = groups
+            .entry((w.referrer_id, w.currency.clone()))
+            .or_default();
+        if g.projects.is_empty() {
+            g.name.clone_from(&w.referrer_name);
+            g.method.clone_from(&w.payout_method);
+            g.account.clone_from(&w.payout_account);
+        }
+        g.rewards.push(w);
+    }
+    for (key, g) in groups.iter_mut() {
+        let least = min_payout.get(&key.1).copied().unwrap_or(0);
+        if g.projects.is_empty() && Group::sum(&g.rewards) < least {
+            g.rewards.clear();
+        }
+        g.clawbacks = clawbacks
+            .iter()
+            .filter(|c| c.referrer_id == key.0 && c.currency == key.1)
+            .collect();
+    }
+    groups.retain(|_, g| !(g.projects.is_empty() && g.rewards.is_empty()) && g.amount() > 0);
     let mut out = Vec::new();
-    for (n, ((developer_id, currency), lines)) in groups.iter().enumerate() {
-        let amount: i64 = lines.iter().map(|l| l.amount).sum();
+    for (n, ((payee, currency), g)) in groups.iter().enumerate() {
+        let amount = g.amount();
         let reference = format!("{batch}-{:03}", n + 1);
         let payment_id = store::payouts::insert_payout(
             &mut tx,
             &NewPayout {
-                project_id: lines.first().map(|l| l.project_id),
+                project_id: g.projects.first().map(|l| l.project_id),
                 provider,
                 reference: &reference,
                 amount,
@@ -94,7 +157,7 @@ pub async fn create_batch(
             },
             None => e.into(),
         })?;
-        for l in lines {
+        for l in &g.projects {
             let key = crate::domain::ledger_keys::payout(payment_id, l.project_id);
             post(
                 &mut tx,
@@ -108,6 +171,9 @@ pub async fn create_batch(
             )
             .await?;
         }
+        super::referral_money::pay_out(&mut tx, payment_id, &g.rewards, &g.clawbacks, &batch, now)
+            .await?;
+        let ids = |lines: &[&referral_money::Owed]| lines.iter().map(|l| l.id).collect::<Vec<_>>();
         record(
             &mut tx,
             Some(&actor),
@@ -119,7 +185,9 @@ pub async fn create_batch(
                 diff: Diff::new()
                     .field("batch_id", JsonValue::Null, batch.as_str())
                     .field("amount", JsonValue::Null, amount)
-                    .field("developer_id", JsonValue::Null, *developer_id),
+                    .field("developer_id", JsonValue::Null, *payee)
+                    .field("referral_rewards", JsonValue::Null, ids(&g.rewards))
+                    .field("clawbacks_netted", JsonValue::Null, ids(&g.clawbacks)),
                 notices: Vec::new(),
                 webhook: Some("payout.created"),
             },
@@ -127,13 +195,13 @@ pub async fn create_batch(
         .await?;
         out.push(Payout {
             payment_id,
-            developer_id: *developer_id,
-            developer_name: lines[0].developer_name.clone(),
+            developer_id: *payee,
+            developer_name: g.name.clone(),
             amount,
             currency: currency.clone(),
             reference,
-            payout_method: lines[0].payout_method.clone(),
-            payout_account: lines[0].payout_account.clone(),
+            payout_method: g.method.clone(),
+            payout_account: g.account.clone(),
         });
     }
     tx.commit().await?;
@@ -178,13 +246,17 @@ async fn post(
 pub(crate) async fn return_failed(tx: &mut Tx, payment_id: i64, amount: i64) -> Result<i64> {
     let now = super::now();
     let transfers = store::payouts::transfers_of(tx, payment_id).await?;
-    let paid: i64 = transfers.iter().map(|t| t.3).sum();
+    // A netted clawback left the clearing account: it makes the payout smaller.
+    let paid: i64 = transfers
+        .iter()
+        .map(|t| if t.6 == code::NETTING { -t.3 } else { t.3 })
+        .sum();
     if transfers.is_empty() || paid != amount {
         return Err(ServiceError::Domain(
             crate::domain::DomainError::PayoutWithoutTransfers { payment_id },
         ));
     }
-    for (id, debit, credit, amount, currency, project) in transfers {
+    for (id, debit, credit, amount, currency, project, code_) in transfers {
         store::ledger::post(
             tx,
             &store::ledger::NewTransfer {
@@ -193,7 +265,11 @@ pub(crate) async fn return_failed(tx: &mut Tx, payment_id: i64, amount: i64) -> 
                 credit_account_id: debit,
                 amount,
                 currency: &currency,
-                code: PAYOUT_RETURN,
+                code: if code_ == code::NETTING {
+                    code::NETTING_RETURN
+                } else {
+                    PAYOUT_RETURN
+                },
                 project_id: project,
                 batch_id: Some(&format!("payout_return:t{payment_id}")),
                 now,
@@ -205,5 +281,6 @@ pub(crate) async fn return_failed(tx: &mut Tx, payment_id: i64, amount: i64) -> 
             None => e.into(),
         })?;
     }
+    super::referral_money::payout_failed(tx, payment_id).await?;
     Ok(paid)
 }

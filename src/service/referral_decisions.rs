@@ -132,6 +132,13 @@ pub async fn approve(db: &Db, actor: &Actor, origin: &Origin, id: i64) -> Result
                 .field("approved_at", JsonValue::Null, now.to_rfc3339()),
         ),
     };
+    let (mut values, mut diff) = (values, diff);
+    if outcome == Approval::Approved {
+        // Approved is owed: the debt to the referrer is in the ledger with the decision.
+        let transfer = super::referral_money::accrue(&mut tx, id, now).await?;
+        values.push(("ledger_transfer_id", transfer.into()));
+        diff = diff.field("ledger_transfer_id", JsonValue::Null, transfer);
+    }
     if !stored::cas_update(&mut tx, id, &row.status, row.lock_version, values, now).await? {
         let now_row = load(&mut tx, id).await?;
         return Err(match now_row.first_approved_by {

@@ -29,7 +29,16 @@ pub async fn dual_approval_threshold(c: &mut impl Conn, currency: &str) -> Resul
 pub async fn dual_approval_thresholds(
     c: &mut impl Conn,
 ) -> Result<std::collections::BTreeMap<String, i64>> {
-    let row = store::settings::get(c, keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD).await?;
+    per_currency(c, keys::COMMISSION, keys::DUAL_APPROVAL_THRESHOLD).await
+}
+
+/// A setting that gives an amount per currency, as a map (currencies without one are absent).
+async fn per_currency(
+    c: &mut impl Conn,
+    group: &str,
+    name: &str,
+) -> Result<std::collections::BTreeMap<String, i64>> {
+    let row = store::settings::get(c, group, name).await?;
     Ok(row
         .and_then(|r| r.payload.as_object().cloned())
         .map(|m| {
@@ -38,6 +47,13 @@ pub async fn dual_approval_thresholds(
                 .collect()
         })
         .unwrap_or_default())
+}
+
+/// Per currency: the least a referrer's rewards are paid out alone (minor units).
+pub async fn referral_min_payout(
+    c: &mut impl Conn,
+) -> Result<std::collections::BTreeMap<String, i64>> {
+    per_currency(c, keys::REFERRALS, keys::REFERRAL_MIN_PAYOUT).await
 }
 
 /// Days a client has to answer a delivery before the escrow releases by itself.

@@ -22,6 +22,18 @@ pub mod code {
     pub const CONTRIBUTOR_PAYOUT: i64 = 11;
     /// The old platform's fee, taken at release before commissions were requested.
     pub const PLATFORM_FEE: i64 = 12;
+    // 13 is a failed payout's return (`service::payouts::PAYOUT_RETURN`).
+    /// An approved, unpaid referral reward cancelled: referral payable back to revenue.
+    pub const REFERRAL_REVERSAL: i64 = 14;
+    /// A paid referral reward clawed back: the referrer owes it (referral receivable).
+    pub const CLAWBACK: i64 = 15;
+    /// A clawback netted from a payout: out of the clearing account into the receivable.
+    pub const NETTING: i64 = 16;
+    /// A failed payout's netting undone: the clawback is owed again.
+    pub const NETTING_RETURN: i64 = 17;
+    /// A failed payout of a reward clawed back meanwhile: the money never left, so the
+    /// returned payable settles the receivable.
+    pub const CLAWBACK_SETTLED: i64 = 18;
 }
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]

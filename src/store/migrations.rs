@@ -35,6 +35,7 @@ macro_rules! all_migrations {
             32 "0032_payable_balances", 33 "0033_message_data",
             34 "0034_staff_ssh_keys", 35 "0035_ssh_sessions", 36 "0036_laravel_times",
             37 "0037_referral_codes", 38 "0038_referral_rewards",
+            39 "0039_referral_payouts",
         )
     };
 }

@@ -86,7 +86,12 @@ pub async fn payout_transfers(
         .column("idempotency_key")
         .expr(Expr::cust("CAST(amount AS BIGINT)"))
         .from("ledger_transfers")
-        .and_where(Expr::col("code").is_in([code::PAYOUT, returned_code]))
+        .and_where(Expr::col("code").is_in([
+            code::PAYOUT,
+            returned_code,
+            code::NETTING,
+            code::NETTING_RETURN,
+        ]))
         .to_owned();
     c.all(&q).await
 }

@@ -109,11 +109,13 @@ pub async fn batch_of(c: &mut impl Conn, payment_id: i64) -> Result<Option<Strin
     Ok(c.opt::<(Option<String>,)>(&q).await?.and_then(|r| r.0))
 }
 
-/// The transfers that paid a payout out of the payable account (its key names the payment).
-pub async fn transfers_of(
-    c: &mut impl Conn,
-    payment_id: i64,
-) -> Result<Vec<(i64, i64, i64, i64, String, Option<i64>)>> {
+/// (id, debit, credit, amount, currency, project, code) of one transfer of a payout.
+pub type PayoutTransfer = (i64, i64, i64, i64, String, Option<i64>, i64);
+
+/// The transfers that paid a payout out of the payable accounts, and the clawbacks it netted
+/// (its key names the payment).
+pub async fn transfers_of(c: &mut impl Conn, payment_id: i64) -> Result<Vec<PayoutTransfer>> {
+    use super::escrows::code;
     let q = Query::select()
         .columns([
             "id",
@@ -123,8 +125,9 @@ pub async fn transfers_of(
             "currency",
             "project_id",
         ])
+        .expr(Expr::cust("CAST(code AS BIGINT)"))
         .from("ledger_transfers")
-        .and_where(Expr::col("code").eq(super::escrows::code::PAYOUT))
+        .and_where(Expr::col("code").is_in([code::PAYOUT, code::NETTING]))
         .and_where(Expr::col("idempotency_key").like(format!(
             "{}%",
             crate::domain::ledger_keys::payout_prefix(payment_id)

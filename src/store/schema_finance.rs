@@ -185,6 +185,9 @@ pub const REFERRAL_REWARDS: Table = Table {
         "reason",
         "cancelled_at",
         "clawback_transfer_id",
+        "payout_id",
+        "recovered_payout_id",
+        "recovered_at",
     ],
     others: &[],
 };

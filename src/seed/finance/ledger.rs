@@ -7,10 +7,8 @@ use super::escrows::{self, Escrow};
 use super::payments::{Payment, collection_provider};
 use super::referrals::{self, Reward};
 use super::releases;
-use super::{
-    CURRENCIES, KINDS, PLATFORM_REVENUE, REFERRAL_PAYABLE, Terms, account_id, code, cur_index,
-};
-use crate::domain::CommissionStatus;
+use super::{CURRENCIES, KINDS, Terms, account_id, code, cur_index, rewards};
+use crate::domain::{CommissionStatus, ledger_keys};
 use crate::seed::history::Ev;
 use crate::seed::people::User;
 use crate::seed::projects::Project;
@@ -26,6 +24,10 @@ pub(super) enum Owner {
     Commission(usize),
     Ext(usize),
     Reward(usize),
+    /// Claws back the reward at this position.
+    Clawback(usize),
+    /// Pays out the reward (second) in the payout at this position of the payments (first).
+    RewardPayout(usize, usize),
     /// Pays out the payout at this position of the payments (before they are sorted).
     Payout(usize),
 }
@@ -58,12 +60,16 @@ impl Transfer {
             code::COMMISSION => format!("commission:{r}:paid"),
             code::CONTRIBUTOR => format!("ext_commission:{r}:paid"),
             // `key_ref` is the payout's payment id once payments are numbered.
-            code::PAYOUT => crate::domain::ledger_keys::payout(r, self.project),
+            code::PAYOUT => match self.owner {
+                Owner::RewardPayout(_, w) => ledger_keys::reward_payout(r, w as i64 + 1),
+                _ => ledger_keys::payout(r, self.project),
+            },
+            code::CLAWBACK => ledger_keys::clawback(r),
             code::CONTRIBUTOR_PAYOUT => format!("contributor_payout:{r}"),
             code::REFUND => format!("refund:p{r}"),
             code::REFUND_PAYOUT => format!("refund_payout:p{r}"),
             code::PLATFORM_FEE => format!("platform_fee:p{r}"),
-            _ => format!("referral_reward:{r}"),
+            _ => ledger_keys::referral(r),
         }
     }
     pub fn batch(&self, payout_batch: &str) -> Option<String> {
@@ -212,26 +218,15 @@ pub(super) fn walk(
         books.escrows.push(esc);
     }
     releases::partial_refund(terms, projects, &mut books, events);
-    // Paid referral rewards move part of the platform's revenue to the referrers.
-    for (k, r) in rewards.iter().enumerate() {
-        if r.status == "paid" {
-            let cur = cur_index(r.currency);
-            let project = projects[commissions[r.commission].project].id;
-            books.transfers.push(Transfer {
-                at: r.updated,
-                amount: r.amount,
-                key_ref: r.id,
-                project,
-                debit: PLATFORM_REVENUE,
-                credit: REFERRAL_PAYABLE,
-                cur,
-                code: code::REFERRAL,
-                key_n: 0,
-                owner: Owner::Reward(k),
-                batched: false,
-            });
-        }
-    }
+    rewards::post(
+        &mut rng,
+        terms,
+        users,
+        projects,
+        commissions,
+        rewards,
+        &mut books,
+    );
     Ok(books)
 }
 
@@ -258,8 +253,13 @@ pub(super) fn number(
         payment_id[*k] = n as i64 + 1;
     }
     for tr in transfers.iter_mut() {
-        if let Owner::Payout(k) = tr.owner {
-            tr.key_ref = payment_id[k];
+        match tr.owner {
+            Owner::Payout(k) => tr.key_ref = payment_id[k],
+            Owner::RewardPayout(k, w) => {
+                tr.key_ref = payment_id[k];
+                rewards[w].payout = Some(payment_id[k]);
+            }
+            _ => {}
         }
     }
 
@@ -273,7 +273,8 @@ pub(super) fn number(
             Owner::Commission(c) => commissions[c].d.transfer = Some(id),
             Owner::Ext(e) => exts[e].d.transfer = Some(id),
             Owner::Reward(r) => rewards[r].transfer = Some(id),
-            Owner::Payout(_) | Owner::None => {}
+            Owner::Clawback(r) => rewards[r].clawback = Some(id),
+            Owner::Payout(_) | Owner::RewardPayout(..) | Owner::None => {}
         }
         let d = &mut accounts[(account_id(tr.cur, tr.debit) - 1) as usize];
         d.0 += tr.amount;
@@ -304,7 +305,7 @@ pub(in crate::seed) async fn write_ledger(
         let cur = CURRENCIES[k / KINDS.len()];
         let kind = KINDS[k % KINDS.len()];
         let rule = match kind {
-            "psp_clearing" => "credits_must_not_exceed_debits",
+            "psp_clearing" | "referral_receivable" => "credits_must_not_exceed_debits",
             "psp_fees" => "none",
             _ => "debits_must_not_exceed_credits",
         };
@@ -312,7 +313,7 @@ pub(in crate::seed) async fn write_ledger(
             .push(vec![
                 i(k as i64 + 1),
                 s(kind),
-                s(kind),
+                s(crate::service::referral_money::kind_of(kind)),
                 s(cur.code()),
                 os(None::<String>),
                 oi(None),

@@ -9,6 +9,7 @@ mod ledger;
 mod payments;
 mod referrals;
 mod releases;
+mod rewards;
 
 use serde_json::Value as JsonValue;
 
@@ -33,7 +34,7 @@ pub(crate) use referrals::{RefCode, Referral, Reward};
 /// The three currencies the generated projects use, in ledger-account order.
 pub(crate) const CURRENCIES: [Currency; 3] = [Currency::XOF, Currency::XAF, Currency::EUR];
 /// Ledger account kinds; each currency has one account of each, `code == kind`.
-pub(crate) const KINDS: [&str; 8] = [
+pub(crate) const KINDS: [&str; 9] = [
     "psp_clearing",
     "client_funds",
     "escrow",
@@ -42,6 +43,7 @@ pub(crate) const KINDS: [&str; 8] = [
     "referral_payable",
     "platform_revenue",
     "psp_fees",
+    "referral_receivable",
 ];
 const PSP_CLEARING: u8 = 0;
 const CLIENT_FUNDS: u8 = 1;
@@ -51,6 +53,7 @@ const CONTRIBUTOR_PAYABLE: u8 = 4;
 const REFERRAL_PAYABLE: u8 = 5;
 const PLATFORM_REVENUE: u8 = 6;
 const PSP_FEES: u8 = 7;
+const REFERRAL_RECEIVABLE: u8 = 8;
 
 /// Transfer codes (the `code` column). 2 and 3 are the ones the back-office posts when staff
 /// mark a commission paid.
@@ -68,6 +71,8 @@ pub(crate) mod code {
     pub const CONTRIBUTOR_PAYOUT: u8 = 11;
     /// The old platform's fee, taken at release before commissions were requested and approved.
     pub const PLATFORM_FEE: u8 = 12;
+    /// A paid referral reward clawed back after a refund (`store::escrows::code::CLAWBACK`).
+    pub const CLAWBACK: u8 = 15;
 }
 
 pub(crate) fn cur_index(c: Currency) -> u8 {

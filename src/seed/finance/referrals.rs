@@ -37,13 +37,22 @@ pub(crate) struct Referral {
 pub(crate) struct Reward {
     pub id: i64,
     pub referral: i64,
+    pub referrer: i64,
     pub commission: usize,
     pub amount: i64,
     pub currency: Currency,
     pub status: &'static str,
+    /// The transfer that made it owed (once approved).
     pub transfer: Option<i64>,
     pub created: i64,
     pub updated: i64,
+    pub approved: Option<i64>,
+    /// When a payout paid it, and which (a payment id once payments are numbered).
+    pub paid: Option<i64>,
+    pub payout: Option<i64>,
+    /// When a refund clawed it back, and the transfer that did.
+    pub clawed: Option<i64>,
+    pub clawback: Option<i64>,
 }
 
 /// The codes, the referrals made with them and the rewards on live commissions.
@@ -168,20 +177,32 @@ pub(super) fn build(
         }
         earned[r] += amount;
         let due = paid_at + HOLD_DAYS * DAY;
-        // Held while the hold runs; past it, pending, approved or paid as finance got to it.
-        let (status, updated) = if due > a {
-            ("held", paid_at)
-        } else {
-            let at = after(&mut rng, due, HOUR, 5 * DAY, a - MINUTE);
-            match rng.random_range(0..10) {
-                0..4 => ("pending", due),
-                4..7 => ("approved", at),
-                _ => ("paid", at),
-            }
-        };
+        // Held while the hold runs; past it, pending, approved or paid as finance got to it
+        // (paid only to a referrer with a payout method); a few cancelled, or clawed back
+        // after they were paid, because the client was refunded.
+        let payable = users[(code.user - 1) as usize].dev.is_some();
+        let (mut status, mut updated) = ("held", paid_at);
+        let (mut approved, mut paid, mut clawed) = (None, None, None);
+        if due <= a {
+            let at = after(&mut rng, due, HOUR, 5 * DAY, a - 3 * MINUTE);
+            let out = after(&mut rng, at, HOUR, 2 * DAY, a - 2 * MINUTE);
+            let back = after(&mut rng, out, HOUR, 3 * DAY, a - MINUTE);
+            (status, updated) = match rng.random_range(0..20) {
+                0..7 => ("pending", due),
+                7 => ("cancelled", at),
+                8..13 => ("approved", at),
+                13..18 if payable => ("paid", out),
+                18.. if payable => ("clawed_back", back),
+                _ => ("approved", at),
+            };
+            approved = matches!(status, "approved" | "paid" | "clawed_back").then_some(at);
+            paid = matches!(status, "paid" | "clawed_back").then_some(out);
+            clawed = (status == "clawed_back").then_some(back);
+        }
         rewards.push(Reward {
             id: rewards.len() as i64 + 1,
             referral: referral.id,
+            referrer: code.user,
             commission: k,
             amount,
             currency: c.currency,
@@ -189,6 +210,11 @@ pub(super) fn build(
             transfer: None,
             created: paid_at,
             updated,
+            approved,
+            paid,
+            payout: None,
+            clawed,
+            clawback: None,
         });
     }
     Ok((codes, referrals, rewards))
@@ -274,9 +300,14 @@ pub(super) async fn write(
     let mut table = sink.table(schema::REFERRAL_REWARDS, m.rewards.len() as u64);
     for r in &m.rewards {
         let lock = match r.status {
+            "clawed_back" => 3,
             "paid" => 2,
-            "approved" => 1,
+            "approved" | "cancelled" => 1,
             _ => 0,
+        };
+        let reason = match r.status {
+            "cancelled" | "clawed_back" => Some("escrow refunded to the client"),
+            _ => None,
         };
         table
             .push(vec![
@@ -294,12 +325,15 @@ pub(super) async fn write(
                 oi(None),
                 ot(None),
                 oi(None),
-                ot(matches!(r.status, "approved" | "paid").then_some(r.updated)),
+                ot(r.approved),
                 oi(None),
                 ot(None),
-                Option::<String>::None.into(),
-                ot(None),
+                reason.map(str::to_owned).into(),
+                ot((r.status == "cancelled").then_some(r.updated)),
+                oi(r.clawback),
+                oi(r.payout),
                 oi(None),
+                ot(None),
             ])
             .await?;
     }

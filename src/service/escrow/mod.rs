@@ -317,12 +317,14 @@ pub async fn refund(
     .await?;
     save(&mut tx, &row, amounts, now).await?;
     settle(&mut tx, &actor, origin, &row, amounts, &reason).await?;
+    let reversed = reverse_rewards(&mut tx, &actor, origin, &row, &reason).await?;
     system_message(&mut tx, &row, "escrow.system.refunded", amount, now).await?;
     let diff = Diff::new()
         .field("amount_refunded", row.amount_refunded, amounts.refunded)
         .field("status", row.status.as_str(), amounts.status().as_str())
         .field("reason", JsonValue::Null, reason.as_str())
-        .field("second_of", JsonValue::Null, second_of);
+        .field("second_of", JsonValue::Null, second_of)
+        .field("referral_rewards", JsonValue::Null, reversed);
     record_and_commit(
         tx,
         Some(&actor),
@@ -398,6 +400,10 @@ pub async fn decide_dispute(
     }
     save(&mut tx, &row, amounts, now).await?;
     settle(&mut tx, &actor, origin, &row, amounts, &reason).await?;
+    let reversed = match client > 0 {
+        true => reverse_rewards(&mut tx, &actor, origin, &row, &reason).await?,
+        false => JsonValue::Null,
+    };
     let project_to = if developer > 0 {
         ProjectStatus::Completed
     } else {
@@ -412,7 +418,8 @@ pub async fn decide_dispute(
         .field("parts", JsonValue::Null, parts_json(&parts))
         .field("client", JsonValue::Null, client)
         .field("reason", JsonValue::Null, reason.as_str())
-        .field("second_of", JsonValue::Null, second_of);
+        .field("second_of", JsonValue::Null, second_of)
+        .field("referral_rewards", JsonValue::Null, reversed);
     record_and_commit(
         tx,
         Some(&actor),
@@ -468,6 +475,28 @@ async fn settle(
         }
     }
     Ok(())
+}
+
+/// Money went back to the client: the referral rewards the project's commission earned are
+/// cancelled or clawed back (`service::referral_money`). What happened, for the audit row.
+async fn reverse_rewards(
+    tx: &mut Tx,
+    actor: &Actor,
+    origin: &Origin,
+    row: &EscrowRow,
+    reason: &str,
+) -> Result<JsonValue> {
+    let why = format!("escrow #{} refunded to the client: {reason}", row.id);
+    let reversed =
+        crate::service::referral_money::reverse_for_refund(tx, actor, origin, row.project_id, &why)
+            .await?;
+    if reversed.is_empty() {
+        return Ok(JsonValue::Null);
+    }
+    Ok(reversed
+        .iter()
+        .map(|r| json!({"id": r.reward_id, "amount": r.amount, "currency": r.currency, "to": r.to}))
+        .collect())
 }
 
 /// The disputed project moves on with the decision, audited on the project.

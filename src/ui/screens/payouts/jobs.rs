@@ -39,7 +39,11 @@ pub async fn detail(c: &mut impl Conn, id: i64) -> Result<PayoutDetail, ServiceE
     let transfers = crate::store::payouts::transfers_of(c, id)
         .await?
         .into_iter()
-        .map(|(t, _, _, amount, currency, project)| (t, amount, currency, project))
+        // A netted clawback shows as what it took off the payout.
+        .map(|(t, _, _, amount, currency, project, code)| {
+            let netted = code == crate::store::escrows::code::NETTING;
+            (t, if netted { -amount } else { amount }, currency, project)
+        })
         .collect();
     let batch = match &row.batch_id {
         Some(b) => {
