@@ -114,6 +114,58 @@ async fn approved_commission(db: &Db, kind: Kind, project_id: i64) -> Option<i64
     .map(|c| c.id)
 }
 
+async fn sql(db: &Db, sql: String) {
+    let sql = sqlx::AssertSqlSafe(sql);
+    match db {
+        Db::Sqlite(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+        Db::Postgres(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+        Db::MySql(p) => drop(sqlx::query(sql).execute(p).await.unwrap()),
+    }
+}
+
+/// A developer paid through a provider refers the clients of the run's escrows (those not
+/// referred yet), as the platform records sign-ups: the commissions paid in the run earn
+/// rewards, and its refunds cancel or claw them back.
+async fn refer_clients(db: &Db, escrows: &[i64]) {
+    let who = "SELECT user_id FROM profiles WHERE type = 'developer' \
+               AND payout_method IS NOT NULL ORDER BY user_id LIMIT 1";
+    let referrer: i64 = match db {
+        Db::Sqlite(p) => sqlx::query_scalar(who).fetch_one(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_scalar(who).fetch_one(p).await.unwrap(),
+        Db::MySql(p) => {
+            let who = "SELECT CAST(user_id AS SIGNED) FROM profiles WHERE type = 'developer' \
+                       AND payout_method IS NOT NULL ORDER BY user_id LIMIT 1";
+            sqlx::query_scalar(who).fetch_one(p).await.unwrap()
+        }
+    };
+    sql(
+        db,
+        format!(
+            "INSERT INTO referral_codes (user_id, code, reward_rate_bps, uses, created_at, \
+             updated_at) VALUES ({referrer}, 'SEQ-CODE', 1000, 0, CURRENT_TIMESTAMP, \
+             CURRENT_TIMESTAMP)"
+        ),
+    )
+    .await;
+    let ids = escrows
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    sql(
+        db,
+        format!(
+            "INSERT INTO referrals (referral_code_id, referrer_id, referred_user_id, created_at, \
+             updated_at) SELECT DISTINCT k.id, {referrer}, p.client_id, CURRENT_TIMESTAMP, \
+             CURRENT_TIMESTAMP FROM escrows e JOIN projects p ON p.id = e.project_id \
+             JOIN referral_codes k ON k.code = 'SEQ-CODE' WHERE e.id IN ({ids}) \
+             AND p.client_id <> {referrer} AND NOT EXISTS (SELECT 1 FROM referrals r \
+             WHERE r.referred_user_id = p.client_id)"
+        ),
+    )
+    .await;
+}
+
 /// The people and escrows a run acts on.
 struct World {
     db: Db,
@@ -147,6 +199,7 @@ impl World {
             escrows.extend(page.rows.iter().map(|e| e.id));
         }
         assert!(!escrows.is_empty());
+        refer_clients(&db, &escrows).await;
         World {
             db,
             finance,
@@ -347,6 +400,14 @@ async fn run(db: Db, run_seed: u64, sequences: u64) -> (u64, u64) {
             );
         }
     }
+    let mut by_status = std::collections::BTreeMap::new();
+    for w in store::referral_rewards::list(&mut world.db.clone(), None, Utc::now(), 100_000)
+        .await
+        .unwrap()
+    {
+        *by_status.entry(w.status).or_insert(0) += 1;
+    }
+    eprintln!("run seed {run_seed}: referral rewards by status at the end: {by_status:?}");
     world.db.close().await;
     (done, refused)
 }
