@@ -219,6 +219,7 @@ fn status_kind(auditable_type: &str, field: &str) -> Option<&'static str> {
         ("article", "status") => Some("article"),
         ("escrow", "status") => Some("escrow"),
         ("payment_transaction", "status") => Some("payment"),
+        ("referral_reward", "status") => Some("referral_reward"),
         (_, "priority") => Some("priority"),
         (_, "availability") => Some("availability"),
         (_, "category") => Some("category"),
