@@ -321,3 +321,41 @@ async fn rewards_alone_wait_for_the_smallest_payout_and_a_debt_larger_than_owed_
         checks(&db, 6_750, 0).await;
     });
 }
+
+/// The platform recorded a refund the provider is sending the client (a chargeback after the
+/// project closed); finance confirming it claws the paid reward back.
+#[tokio::test]
+async fn a_confirmed_refund_payment_claws_back_the_projects_paid_reward() {
+    on_all!(|db| {
+        fixtures::world(&db).await;
+        referral(&db).await;
+        let id = earn(&db, C_APPROVED).await;
+        approve(&db, id).await;
+        assert_eq!(batch(&db).await.len(), 1);
+        run_sql(
+            &db,
+            "INSERT INTO payment_transactions (project_id, provider, provider_reference, direction, amount, currency, status) \
+             VALUES (6, 'wave', 'WAVE-CHARGEBACK-1', 'refund', 200000, 'XOF', 'pending')",
+        )
+        .await;
+        let refund = obryl::store::payments::page(
+            &mut db.clone(),
+            &obryl::store::payments::Filter {
+                directions: vec!["refund".into()],
+                ..Default::default()
+            },
+            &obryl::store::Anchor::First,
+            5,
+        )
+        .await
+        .unwrap()
+        .rows[0]
+            .id;
+        let awa = fixtures::actor(&db, AWA).await;
+        service::payments::confirm(&db, &awa, &Origin::cli(), refund, "WAVE-RF-77")
+            .await
+            .unwrap();
+        assert_eq!(reward(&db, id).await.status, "clawed_back");
+        checks(&db, 0, 15_000).await;
+    });
+}

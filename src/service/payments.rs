@@ -80,12 +80,31 @@ pub async fn confirm(
         super::analytics::bump(&mut tx, now, metric::COLLECTED, &p.currency, p.amount).await?;
         fund(&mut tx, &actor, origin, escrow_id, &p, now).await?;
     }
+    // Money a provider sent back to the client on a project (a refund or chargeback the
+    // platform recorded): the referral rewards its commission earned are reversed.
+    let mut reversed = Vec::new();
+    if p.direction == "refund"
+        && let Some(project) = p.project_id
+    {
+        let why = format!("payment #{id} refunded the client ({reference})");
+        reversed =
+            super::referral_money::reverse_for_refund(&mut tx, &actor, origin, project, &why)
+                .await?
+                .iter()
+                .map(|r| r.reward_id)
+                .collect();
+    }
     let diff = Diff::new()
         .field("status", p.status.as_str(), "succeeded")
         .field(
             "provider_reference",
             p.provider_reference.as_str(),
             reference.as_str(),
+        )
+        .field(
+            "referral_rewards",
+            JsonValue::Null,
+            (!reversed.is_empty()).then_some(reversed),
         );
     record_and_commit(
         tx,
