@@ -28,16 +28,32 @@ pub const REFERRAL_PAYABLE: &str = "referral_payable";
 pub const REFERRAL_RECEIVABLE: &str = "referral_receivable";
 pub const PSP_CLEARING: &str = "psp_clearing";
 
-/// One transfer between two accounts of the reward's currency.
-pub(crate) struct Move<'a> {
-    pub key: &'a str,
-    pub from: &'a str,
-    pub to: &'a str,
+/// What a reward's transfer moves: its amount, in its currency, on its commission's project.
+#[derive(Clone, Copy)]
+pub(crate) struct Line<'a> {
     pub amount: i64,
     pub currency: &'a str,
-    pub code: i64,
-    pub project_id: Option<i64>,
-    pub batch: Option<&'a str>,
+    pub project_id: i64,
+}
+
+impl<'a> From<&'a RewardMoney> for Line<'a> {
+    fn from(w: &'a RewardMoney) -> Self {
+        Line {
+            amount: w.amount,
+            currency: &w.currency,
+            project_id: w.project_id,
+        }
+    }
+}
+
+impl<'a> From<&'a stored::Owed> for Line<'a> {
+    fn from(w: &'a stored::Owed) -> Self {
+        Line {
+            amount: w.amount,
+            currency: &w.currency,
+            project_id: w.project_id,
+        }
+    }
 }
 
 /// An account's kind: the receivable is the referral payable's other side (a referrer who
@@ -49,20 +65,30 @@ pub fn kind_of(code: &str) -> &str {
     }
 }
 
-pub(crate) async fn post(tx: &mut Tx, m: &Move<'_>, now: DateTime<Utc>) -> Result<i64> {
-    let debit = store::ledger::account(tx, m.from, kind_of(m.from), m.currency, now).await?;
-    let credit = store::ledger::account(tx, m.to, kind_of(m.to), m.currency, now).await?;
+/// Posts `line` from account `from` to account `to` under `key` (code `code`, in `batch`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn post(
+    tx: &mut Tx,
+    key: &str,
+    (from, to): (&str, &str),
+    code: i64,
+    line: Line<'_>,
+    batch: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let debit = store::ledger::account(tx, from, kind_of(from), line.currency, now).await?;
+    let credit = store::ledger::account(tx, to, kind_of(to), line.currency, now).await?;
     let id = store::ledger::post(
         tx,
         &store::ledger::NewTransfer {
-            idempotency_key: m.key,
+            idempotency_key: key,
             debit_account_id: debit,
             credit_account_id: credit,
-            amount: m.amount,
-            currency: m.currency,
-            code: m.code,
-            project_id: m.project_id,
-            batch_id: m.batch,
+            amount: line.amount,
+            currency: line.currency,
+            code,
+            project_id: Some(line.project_id),
+            batch_id: batch,
             now,
         },
     )
@@ -87,17 +113,16 @@ async fn load(tx: &mut Tx, id: i64) -> Result<RewardMoney> {
 pub(crate) async fn accrue(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<i64> {
     let w = load(tx, id).await?;
     let key = ledger_keys::referral(w.id);
-    let m = Move {
-        key: &key,
-        from: PLATFORM_REVENUE,
-        to: REFERRAL_PAYABLE,
-        amount: w.amount,
-        currency: &w.currency,
-        code: code::REFERRAL,
-        project_id: Some(w.project_id),
-        batch: None,
-    };
-    post(tx, &m, now).await
+    post(
+        tx,
+        &key,
+        (PLATFORM_REVENUE, REFERRAL_PAYABLE),
+        code::REFERRAL,
+        (&w).into(),
+        None,
+        now,
+    )
+    .await
 }
 
 /// What a refund did to one reward.
@@ -139,17 +164,16 @@ pub(crate) async fn reverse_for_refund(
         let (to, mut values, transfer) = match w.status.as_str() {
             "paid" => {
                 let key = ledger_keys::clawback(w.id);
-                let m = Move {
-                    key: &key,
-                    from: REFERRAL_RECEIVABLE,
-                    to: PLATFORM_REVENUE,
-                    amount: w.amount,
-                    currency: &w.currency,
-                    code: code::CLAWBACK,
-                    project_id: Some(w.project_id),
-                    batch: None,
-                };
-                let t = post(tx, &m, now).await?;
+                let t = post(
+                    tx,
+                    &key,
+                    (REFERRAL_RECEIVABLE, PLATFORM_REVENUE),
+                    code::CLAWBACK,
+                    (&w).into(),
+                    None,
+                    now,
+                )
+                .await?;
                 (
                     "clawed_back",
                     vec![("clawback_transfer_id", t.into())],
@@ -158,17 +182,16 @@ pub(crate) async fn reverse_for_refund(
             }
             "approved" => {
                 let key = ledger_keys::referral_reversal(w.id);
-                let m = Move {
-                    key: &key,
-                    from: REFERRAL_PAYABLE,
-                    to: PLATFORM_REVENUE,
-                    amount: w.amount,
-                    currency: &w.currency,
-                    code: code::REFERRAL_REVERSAL,
-                    project_id: Some(w.project_id),
-                    batch: None,
-                };
-                let t = post(tx, &m, now).await?;
+                let t = post(
+                    tx,
+                    &key,
+                    (REFERRAL_PAYABLE, PLATFORM_REVENUE),
+                    code::REFERRAL_REVERSAL,
+                    (&w).into(),
+                    None,
+                    now,
+                )
+                .await?;
                 ("cancelled", Vec::new(), Some(t))
             }
             _ => ("cancelled", Vec::new(), None),
@@ -226,17 +249,16 @@ pub(crate) async fn pay_out(
 ) -> Result<()> {
     for w in rewards {
         let key = ledger_keys::reward_payout(payment_id, w.id);
-        let m = Move {
-            key: &key,
-            from: REFERRAL_PAYABLE,
-            to: PSP_CLEARING,
-            amount: w.amount,
-            currency: &w.currency,
-            code: code::PAYOUT,
-            project_id: Some(w.project_id),
-            batch: Some(batch),
-        };
-        post(tx, &m, now).await?;
+        post(
+            tx,
+            &key,
+            (REFERRAL_PAYABLE, PSP_CLEARING),
+            code::PAYOUT,
+            (*w).into(),
+            Some(batch),
+            now,
+        )
+        .await?;
         mark(
             tx,
             w.id,
@@ -248,17 +270,16 @@ pub(crate) async fn pay_out(
     }
     for w in clawbacks {
         let key = ledger_keys::clawback_netting(payment_id, w.id);
-        let m = Move {
-            key: &key,
-            from: PSP_CLEARING,
-            to: REFERRAL_RECEIVABLE,
-            amount: w.amount,
-            currency: &w.currency,
-            code: code::NETTING,
-            project_id: Some(w.project_id),
-            batch: Some(batch),
-        };
-        post(tx, &m, now).await?;
+        post(
+            tx,
+            &key,
+            (PSP_CLEARING, REFERRAL_RECEIVABLE),
+            code::NETTING,
+            (*w).into(),
+            Some(batch),
+            now,
+        )
+        .await?;
         mark(
             tx,
             w.id,
@@ -325,17 +346,16 @@ pub(crate) async fn payout_failed(tx: &mut Tx, payment_id: i64) -> Result<()> {
             }
             "clawed_back" if w.recovered_payout_id.is_none() => {
                 let key = ledger_keys::clawback_settled(payment_id, w.id);
-                let m = Move {
-                    key: &key,
-                    from: REFERRAL_PAYABLE,
-                    to: REFERRAL_RECEIVABLE,
-                    amount: w.amount,
-                    currency: &w.currency,
-                    code: code::CLAWBACK_SETTLED,
-                    project_id: Some(w.project_id),
-                    batch: None,
-                };
-                post(tx, &m, now).await?;
+                post(
+                    tx,
+                    &key,
+                    (REFERRAL_PAYABLE, REFERRAL_RECEIVABLE),
+                    code::CLAWBACK_SETTLED,
+                    (&w).into(),
+                    None,
+                    now,
+                )
+                .await?;
                 let values = vec![
                     ("recovered_payout_id", payment_id.into()),
                     ("recovered_at", now.into()),

@@ -23,21 +23,13 @@ pub struct RewardMoney {
     pub recovered_payout_id: Option<i64>,
 }
 
-fn select() -> SelectStatement {
+/// Rewards with their referral, referrer and commission (aliases w, r, u, c).
+fn joined() -> SelectStatement {
     Query::select()
-        .columns([
-            ("w", "id"),
-            ("w", "amount"),
-            ("w", "currency"),
-            ("w", "status"),
-            ("w", "lock_version"),
-            ("w", "payout_id"),
-            ("w", "recovered_payout_id"),
-        ])
+        .columns([("w", "id"), ("w", "amount"), ("w", "currency")])
         .column(("r", "referrer_id"))
         .expr_as(Expr::col(("u", "name")), "referrer_name")
         .expr_as(Expr::col(("c", "project_id")), "project_id")
-        .expr_as(Expr::col(("p", "title")), "project_title")
         .from_as("referral_rewards", "w")
         .join_as(
             JoinType::InnerJoin,
@@ -57,6 +49,18 @@ fn select() -> SelectStatement {
             "c",
             Expr::col(("c", "id")).equals(("w", "commission_id")),
         )
+        .to_owned()
+}
+
+fn select() -> SelectStatement {
+    joined()
+        .columns([
+            ("w", "status"),
+            ("w", "lock_version"),
+            ("w", "payout_id"),
+            ("w", "recovered_payout_id"),
+        ])
+        .expr_as(Expr::col(("p", "title")), "project_title")
         .join_as(
             JoinType::InnerJoin,
             "projects",
@@ -104,32 +108,9 @@ fn owed_select(status: &str) -> SelectStatement {
              THEN 0 ELSE 1 END, pr.id LIMIT 1)"
         ))
     };
-    Query::select()
-        .columns([("w", "id"), ("w", "amount"), ("w", "currency")])
-        .column(("r", "referrer_id"))
-        .expr_as(Expr::col(("u", "name")), "referrer_name")
-        .expr_as(Expr::col(("c", "project_id")), "project_id")
+    joined()
         .expr_as(method("payout_method"), "payout_method")
         .expr_as(method("payout_account"), "payout_account")
-        .from_as("referral_rewards", "w")
-        .join_as(
-            JoinType::InnerJoin,
-            "referrals",
-            "r",
-            Expr::col(("r", "id")).equals(("w", "referral_id")),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            "users",
-            "u",
-            Expr::col(("u", "id")).equals(("r", "referrer_id")),
-        )
-        .join_as(
-            JoinType::InnerJoin,
-            "commissions",
-            "c",
-            Expr::col(("c", "id")).equals(("w", "commission_id")),
-        )
         .and_where(Expr::col(("w", "status")).eq(status))
         .order_by(("r", "referrer_id"), Order::Asc)
         .order_by(("w", "id"), Order::Asc)
