@@ -1,7 +1,8 @@
-//! Analytics on real SQLite and PostgreSQL: what `office::analytics::months` reads from the
-//! rollup equals sums computed here from the source tables' rows, for every month and
-//! currency, on the demo and after random service operations; the rollup the services keep
-//! equals `rebuild`'s recomputation after every step.
+//! Analytics on real SQLite, PostgreSQL and MariaDB: what `office::analytics::months` reads
+//! from the rollup equals sums computed here from the source tables' rows, for every month and
+//! currency (referred revenue and referral rewards included), on the demo and after random
+//! service operations; the rollup the services keep equals `rebuild`'s recomputation after
+//! every step.
 //!
 //! More steps: `OBRYL_ANALYTICS_STEPS=2000 cargo test --test analytics --release`.
 
@@ -24,6 +25,7 @@ type Sums = BTreeMap<(String, String, String), i64>;
 type Stamp = Option<DateTime<Utc>>;
 type Payment = (String, String, Option<i64>, i64, String, Stamp);
 type Transfer = (i64, String, String, i64, String, Stamp);
+type Commission = (i64, String, i64, String, Stamp);
 
 async fn demo(db: &Db) {
     let opts = SeedOptions {
@@ -111,14 +113,32 @@ async fn direct(db: &Db) -> Sums {
             _ => {}
         }
     }
-    let commissions: Vec<(String, i64, String, Option<DateTime<Utc>>)> = rows(
+    let commissions: Vec<Commission> = rows(
         db,
-        "SELECT status, amount, currency, paid_at FROM commissions",
+        "SELECT CAST(id AS BIGINT), status, amount, currency, paid_at FROM commissions",
     )
     .await;
-    for (status, amount, currency, paid_at) in commissions {
+    for (_, status, amount, currency, paid_at) in &commissions {
         if status == "paid" {
-            add(paid_at.unwrap(), "commission", &currency, amount);
+            add(paid_at.unwrap(), "commission", currency, *amount);
+        }
+    }
+    // Rewards on the day they were earned; the commission behind any once, on its first.
+    let rewards: Vec<(i64, i64, String, Stamp)> = rows(
+        db,
+        "SELECT CAST(commission_id AS BIGINT), amount, currency, created_at FROM referral_rewards",
+    )
+    .await;
+    let mut first: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
+    for (commission, amount, currency, at) in rewards {
+        let at = at.unwrap();
+        add(at, "referral_rewards", &currency, amount);
+        let day = first.entry(commission).or_insert(at);
+        *day = (*day).min(at);
+    }
+    for (id, _, amount, currency, _) in &commissions {
+        if let Some(at) = first.get(id) {
+            add(*at, "referred_revenue", currency, *amount);
         }
     }
     type Stamps = (
@@ -170,6 +190,8 @@ async fn shown(db: &Db, direct: &Sums) -> Sums {
             ("released", r.released),
             ("commission", r.commission),
             ("refunded", r.refunded),
+            ("referred_revenue", r.referred_revenue),
+            ("referral_rewards", r.referral_rewards),
         ] {
             s.insert((m.clone(), metric.into(), r.currency.clone()), v);
         }
@@ -218,7 +240,14 @@ async fn the_demo_months_agree_with_the_source_tables() {
     on_all!(|db| {
         demo(&db).await;
         let d = direct(&db).await;
-        for metric in ["collected", "released", "commission", "projects_completed"] {
+        for metric in [
+            "collected",
+            "released",
+            "commission",
+            "projects_completed",
+            "referred_revenue",
+            "referral_rewards",
+        ] {
             assert!(d.keys().any(|k| k.1 == metric), "the demo has {metric}");
         }
         agree(&db, "after seeding").await;

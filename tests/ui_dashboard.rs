@@ -297,3 +297,77 @@ async fn f_opens_the_tickets_breached_that_month() {
     shown.sort_unstable();
     assert_eq!(shown, expected);
 }
+
+/// The referral figures of the months: referred revenue and the rewards it earned in the table
+/// (160×45: every column), the 12-month figures panel and the month's detail with the share
+/// given back; at 80×24 the table keeps its first columns whole and says the others are
+/// hidden. Snapshots in both languages.
+#[tokio::test]
+async fn referral_figures_per_month_in_both_languages() {
+    let (db, _dir) = demo_db().await;
+    for locale in [Locale::En, Locale::Fr] {
+        let mut h = Harness::new(&db, "finance@obryl.test", locale, TabId::Projects).await;
+        h.char(':').await;
+        h.type_text("dashboard").await;
+        h.key(KeyCode::Enter).await;
+        h.pump_until("the months", |app| {
+            !app.screens.dashboard.list.rows.is_empty()
+        })
+        .await;
+        let rows = h.app.screens.dashboard.list.rows.clone();
+        let best = rows
+            .iter()
+            .max_by_key(|r| r.referred_revenue)
+            .unwrap()
+            .clone();
+        assert!(
+            best.referral_rewards > 0 && best.referred_revenue > best.referral_rewards,
+            "the demo earns rewards: {best:?}"
+        );
+        assert!(best.referred_revenue <= best.commission, "{best:?}");
+        let (lang, referred, rewards, share) = match locale {
+            Locale::En => ("en", "Referred", "Rewards", "Given back as rewards"),
+            Locale::Fr => ("fr", "Parrainé", "Récompenses", "Reversé en récompenses"),
+        };
+        let text = h.render(160, 45);
+        assert!(
+            text.lines()
+                .any(|l| l.contains(referred) && l.contains(rewards) && l.contains("│")),
+            "both columns at 160×45:\n{text}"
+        );
+        // The month's row of the table (the chart's legend is the one with the markers).
+        let line = text
+            .lines()
+            .find(|l| l.contains(&best.month.to_string()) && !l.contains('■'))
+            .unwrap();
+        for v in [best.referred_revenue, best.referral_rewards] {
+            assert!(line.contains(&money(v, &best.currency, locale)), "{line}");
+        }
+        insta::assert_snapshot!(format!("dashboard_{lang}_160x45"), text);
+
+        let at = rows.iter().position(|r| r.month == best.month).unwrap();
+        for _ in 0..at {
+            h.char('j').await;
+        }
+        h.char('d').await;
+        h.pump_until("the month's detail", |app| {
+            app.screens.dashboard.detail.content.is_some()
+        })
+        .await;
+        let text = h.render(160, 45);
+        let pct = analytics::percent(best.referral_rewards, best.referred_revenue).unwrap();
+        let pct = format!("{} %", obryl::office::format::decimal(pct, locale));
+        assert!(
+            text.lines().any(|l| l.contains(share) && l.contains(&pct)),
+            "{pct} in\n{text}"
+        );
+        h.char('d').await;
+        h.char('g').await;
+        let text = h.render(80, 24);
+        // The pane's lines are exactly as wide as the screen.
+        for line in text.lines().skip(2).take(21) {
+            assert_eq!(unicode_width::UnicodeWidthStr::width(line), 80, "{line:?}");
+        }
+        insta::assert_snapshot!(format!("dashboard_{lang}_80x24"), text);
+    }
+}

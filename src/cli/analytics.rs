@@ -1,4 +1,5 @@
-//! `obryl analytics`: the dashboard's figures per month and currency (permission
+//! `obryl analytics`: the dashboard's figures per month and currency, referred revenue and
+//! referral rewards included (permission
 //! `analytics.view`), `analytics rebuild` (the rollup recomputed from the source tables) and
 //! `analytics report` (a self-contained HTML report).
 
@@ -104,6 +105,8 @@ async fn show(
         "released",
         "commission",
         "refunded",
+        "referred",
+        "rewards",
         "projects",
         "tickets",
         "sla",
@@ -114,7 +117,7 @@ async fn show(
     .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let table: Vec<Vec<String>> = rows.iter().map(|r| line(r, locale)).collect();
-    output::table(&header, &table, &[2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    output::table(&header, &table, &[2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     Ok(())
 }
 
@@ -133,6 +136,8 @@ fn line(r: &MonthRow, locale: Locale) -> Vec<String> {
         m(r.released),
         m(r.commission),
         m(r.refunded),
+        m(r.referred_revenue),
+        m(r.referral_rewards),
         format!(
             "+{} ✓{} ✕{}",
             r.projects_created, r.projects_completed, r.projects_cancelled

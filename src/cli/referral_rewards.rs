@@ -1,13 +1,16 @@
-//! `obryl referral reward list [--status S]|approve ID|reject ID --reason TEXT`: what
+//! `obryl referral reward list [--status S]|approve ID [ID …]|reject ID --reason TEXT`: what
 //! referrers earned on the commissions of the people they brought (any staff member may read
 //! them; deciding needs `referrals.manage`, two approvers above the threshold and for a
-//! flagged referral).
+//! flagged referral). Several rewards are approved each on its own: one result per id, exit 1
+//! when any was refused.
 
 use chrono::Utc;
 use clap::Subcommand;
 
 use crate::config::Config;
 use crate::domain::{Currency, Locale, UseCase, format_money};
+use crate::office::reward_approvals;
+use crate::service::referral_bulk::{self, Outcome};
 use crate::service::referral_decisions::{self, Approval, Second};
 use crate::service::referral_rewards;
 use crate::store::referral_rewards::RewardRow;
@@ -29,9 +32,10 @@ pub enum RewardCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Approve a reward whose hold has passed (referrals.manage).
+    /// Approve rewards whose hold has passed, each on its own (referrals.manage).
     Approve {
-        id: i64,
+        #[arg(value_name = "ID", required = true, num_args = 1..)]
+        ids: Vec<i64>,
         #[arg(long)]
         json: bool,
     },
@@ -75,8 +79,11 @@ pub async fn run(
             limit,
             json,
         } => (status, limit, json),
-        RewardCommand::Approve { id, json } => {
-            return decide(config, locale, as_email, id, None, json).await;
+        RewardCommand::Approve { ids, json } if ids.len() == 1 => {
+            return decide(config, locale, as_email, ids[0], None, json).await;
+        }
+        RewardCommand::Approve { ids, json } => {
+            return approve_many(config, locale, as_email, &ids, json).await;
         }
         RewardCommand::Reject { id, reason, json } => {
             return decide(config, locale, as_email, id, Some(reason), json).await;
@@ -189,4 +196,58 @@ async fn decide(
         output::say(&said);
     }
     Ok(())
+}
+
+/// One id's result for scripts: `approved`, `first_of_two` with why, or `refused` with the
+/// error's code and message.
+fn outcome_json(id: i64, outcome: &Outcome, locale: Locale) -> serde_json::Value {
+    match outcome {
+        Outcome::Approved => serde_json::json!({"id": id, "outcome": "approved"}),
+        Outcome::FirstOfTwo(why) => serde_json::json!({
+            "id": id, "outcome": "first_of_two", "why": reward_approvals::second_code(why),
+        }),
+        Outcome::Refused(e) => serde_json::json!({
+            "id": id, "outcome": "refused", "code": e.code(),
+            "message": crate::office::messages::error_text(e, locale),
+        }),
+    }
+}
+
+/// Approves several rewards, each in its own transaction, and says what became of each; exits
+/// 1 (2 for a database failure) with the summary when any was not approved.
+async fn approve_many(
+    config: &Config,
+    locale: Locale,
+    as_email: Option<&str>,
+    ids: &[i64],
+    json: bool,
+) -> Result<(), CliError> {
+    let (db, actor) =
+        session::open_for(config, locale, as_email, UseCase::ReferralRewardDecide).await?;
+    let origin = crate::service::Origin::cli();
+    let report = referral_bulk::approve_many(&db, &actor, &origin, ids)
+        .await
+        .or_cli(locale)?;
+    if json {
+        output::print_list(
+            report
+                .results
+                .iter()
+                .map(|(id, o)| outcome_json(*id, o, locale))
+                .collect(),
+        );
+    } else {
+        for (id, o) in &report.results {
+            output::say(&reward_approvals::outcome_text(*id, o, locale));
+        }
+    }
+    if report.refused().next().is_none() {
+        return Ok(());
+    }
+    let summary = reward_approvals::summary(&report, locale);
+    Err(if report.refused().all(|(_, e)| e.is_refusal()) {
+        CliError::refused(summary)
+    } else {
+        CliError::failed(summary)
+    })
 }

@@ -1,5 +1,6 @@
 //! The analytics read model the dashboard and `obryl analytics` both show: per month and per
-//! currency (never summed across currencies) the money figures and their growth, the project
+//! currency (never summed across currencies) the money figures (referred revenue and referral
+//! rewards among them) and their growth, the project
 //! and ticket counts, the SLA figures; the top developers by amount released; workload
 //! utilisation per week. Money and counts come from the daily rollup (a primary-key range);
 //! SLA, releases per developer and workload from bounded, indexed reads. Definitions:
@@ -116,6 +117,12 @@ pub struct MonthRow {
     pub released_growth: Option<f64>,
     pub commission_growth: Option<f64>,
     pub refunded_growth: Option<f64>,
+    /// Platform commissions paid this month that earned referral rewards (each once).
+    pub referred_revenue: i64,
+    /// Referral rewards earned this month, whatever became of them since.
+    pub referral_rewards: i64,
+    pub referred_revenue_growth: Option<f64>,
+    pub referral_rewards_growth: Option<f64>,
     pub projects_created: i64,
     pub projects_completed: i64,
     pub projects_cancelled: i64,
@@ -238,6 +245,8 @@ pub async fn money_and_counts(
             let (released, released_before) = money(metric::RELEASED);
             let (commission, commission_before) = money(metric::COMMISSION);
             let (refunded, refunded_before) = money(metric::REFUNDED);
+            let (referred, referred_before) = money(metric::REFERRED_REVENUE);
+            let (rewards, rewards_before) = money(metric::REFERRAL_REWARDS);
             out.push(MonthRow {
                 month: m,
                 currency: cur.clone(),
@@ -249,6 +258,10 @@ pub async fn money_and_counts(
                 released_growth: growth(released, released_before),
                 commission_growth: growth(commission, commission_before),
                 refunded_growth: growth(refunded, refunded_before),
+                referred_revenue: referred,
+                referral_rewards: rewards,
+                referred_revenue_growth: growth(referred, referred_before),
+                referral_rewards_growth: growth(rewards, rewards_before),
                 projects_created: get(m, metric::PROJECTS_CREATED, ""),
                 projects_completed: get(m, metric::PROJECTS_COMPLETED, ""),
                 projects_cancelled: get(m, metric::PROJECTS_CANCELLED, ""),

@@ -39,6 +39,20 @@ pub(crate) async fn bump_project_end(
     }
 }
 
+/// A paid platform commission that earned referral rewards: its amount counts once as
+/// referred revenue, and the rewards (`amounts`) as earned, on the day it was paid.
+pub(crate) async fn bump_referral(
+    tx: &mut Tx,
+    paid_at: DateTime<Utc>,
+    currency: &str,
+    commission: i64,
+    amounts: impl IntoIterator<Item = i64>,
+) -> Result<()> {
+    let rewards: i64 = amounts.into_iter().sum();
+    bump(tx, paid_at, metric::REFERRED_REVENUE, currency, commission).await?;
+    bump(tx, paid_at, metric::REFERRAL_REWARDS, currency, rewards).await
+}
+
 /// A ticket counts as solved on the day of its `resolved_at`: solving stamps it, reopening
 /// clears it, so the day it was solved on loses it again.
 pub(crate) async fn bump_ticket_status(

@@ -21,6 +21,7 @@ pub mod payments;
 pub mod payouts;
 pub mod payouts_guard;
 pub mod projects;
+pub mod referral_bulk;
 pub mod referral_decisions;
 pub mod referral_money;
 pub mod referral_rewards;

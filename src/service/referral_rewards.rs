@@ -35,7 +35,9 @@ fn rule(a: &stored::Attributed, currency: &str) -> RewardRule {
 }
 
 /// Inside the payment's transaction: the held rewards platform commission `row`, paid at
-/// `paid_at`, earns its referrers. One per referral × commission (a unique key).
+/// `paid_at`, earns its referrers. One per referral × commission (a unique key). When it
+/// earned any, the rollup counts the commission once as referred revenue and the rewards as
+/// earned (`analytics::bump_referral`).
 pub(crate) async fn earn(
     tx: &mut Tx,
     row: &CommissionRow,
@@ -85,6 +87,10 @@ pub(crate) async fn earn(
         if stored::insert_held(tx, &new).await? {
             earned.push((a.referral_id, amount));
         }
+    }
+    if !earned.is_empty() {
+        let amounts = earned.iter().map(|(_, amount)| *amount);
+        super::analytics::bump_referral(tx, paid_at, &row.currency, row.amount, amounts).await?;
     }
     Ok(earned)
 }

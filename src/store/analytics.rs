@@ -22,9 +22,20 @@ pub mod metric {
     pub const PROJECTS_CANCELLED: &str = "projects_cancelled";
     pub const TICKETS_OPENED: &str = "tickets_opened";
     pub const TICKETS_SOLVED: &str = "tickets_solved";
+    /// Platform commissions that earned at least one referral reward, once per commission.
+    pub const REFERRED_REVENUE: &str = "referred_revenue";
+    /// Referral rewards earned (whatever became of them since).
+    pub const REFERRAL_REWARDS: &str = "referral_rewards";
 
     /// Money metrics: per currency, in minor units.
-    pub const MONEY: [&str; 4] = [COLLECTED, RELEASED, COMMISSION, REFUNDED];
+    pub const MONEY: [&str; 6] = [
+        COLLECTED,
+        RELEASED,
+        COMMISSION,
+        REFUNDED,
+        REFERRED_REVENUE,
+        REFERRAL_REWARDS,
+    ];
     /// Counts: currency ''.
     pub const COUNTS: [&str; 5] = [
         PROJECTS_CREATED,
@@ -127,6 +138,23 @@ fn source_sql(backend: Backend) -> String {
              WHERE status = 'paid' AND paid_at IS NOT NULL GROUP BY {day}, currency",
             day = d("paid_at"),
             m = metric::COMMISSION,
+        ),
+        // Each commission once, on the day it earned its first reward (its payment's).
+        format!(
+            "SELECT {day} AS period, '{m}' AS metric, c.currency AS currency, \
+             CAST(SUM(c.amount) AS BIGINT) AS value FROM commissions c \
+             JOIN (SELECT commission_id, MIN(created_at) AS earned_at FROM referral_rewards \
+             WHERE created_at IS NOT NULL GROUP BY commission_id) x ON x.commission_id = c.id \
+             GROUP BY {day}, c.currency",
+            day = d("x.earned_at"),
+            m = metric::REFERRED_REVENUE,
+        ),
+        format!(
+            "SELECT {day} AS period, '{m}' AS metric, currency, \
+             CAST(SUM(amount) AS BIGINT) AS value FROM referral_rewards \
+             WHERE created_at IS NOT NULL GROUP BY {day}, currency",
+            day = d("created_at"),
+            m = metric::REFERRAL_REWARDS,
         ),
         count("projects", "created_at", metric::PROJECTS_CREATED, ""),
         count(

@@ -1,6 +1,7 @@
 //! Dashboard (a view, `:dashboard`, permission analytics.view): twelve months of the
 //! platform in one currency — collected, released, commission and refunded per month with
-//! their growth, projects and tickets — as charts above the month table (values printed on
+//! their growth, referred revenue and referral rewards, projects and tickets — as charts
+//! above the month table (values printed on
 //! the bars and beside each sparkline, so they read without colour). `s` switches the
 //! currency, `[` / `]` move the twelve months, Enter on a month opens the commissions paid
 //! that month in that currency, `f` the tickets whose SLA breached that month, `d` shows the month's SLA, workload and top developers (read
@@ -164,6 +165,12 @@ impl ListScreen for DashboardScreen {
             Column::new(ctx.t("dashboard.refunded"), Constraint::Length(12))
                 .right()
                 .optional(),
+            Column::new(ctx.t("dashboard.referred"), Constraint::Length(12))
+                .right()
+                .optional(),
+            Column::new(ctx.t("dashboard.rewards"), Constraint::Length(12))
+                .right()
+                .optional(),
             Column::new(ctx.t("dashboard.projects_done_new"), Constraint::Length(9))
                 .right()
                 .optional(),
@@ -187,6 +194,8 @@ impl ListScreen for DashboardScreen {
                 growth_tone(r.commission_growth).style(ctx.theme),
             ),
             m(r.refunded).into(),
+            m(r.referred_revenue).into(),
+            m(r.referral_rewards).into(),
             format!("{}/{}", r.projects_completed, r.projects_created).into(),
             format!("{}/{}", r.tickets_solved, r.tickets_opened).into(),
         ]
@@ -218,6 +227,24 @@ impl ListScreen for DashboardScreen {
             money("dashboard.released", r.released, r.released_growth),
             money("dashboard.commission", r.commission, r.commission_growth),
             money("dashboard.refunded", r.refunded, r.refunded_growth),
+            DetailLine::Section(ctx.t("dashboard.referral_section")),
+            money(
+                "dashboard.referred_revenue",
+                r.referred_revenue,
+                r.referred_revenue_growth,
+            ),
+            money(
+                "dashboard.referral_rewards",
+                r.referral_rewards,
+                r.referral_rewards_growth,
+            ),
+            DetailLine::Field(
+                ctx.t("dashboard.reward_share"),
+                percent_text(
+                    analytics::percent(r.referral_rewards, r.referred_revenue),
+                    l,
+                ),
+            ),
             DetailLine::Section(ctx.t("dashboard.projects_section")),
             DetailLine::Field(ctx.t("dashboard.created"), r.projects_created.to_string()),
             DetailLine::Field(

@@ -2,8 +2,11 @@
 //! people they brought, newest first, with their state (held until its hold ends, then
 //! pending approval). `a` approves a due reward (a second, different approver above the
 //! threshold and for a flagged referral, the first told why), `r` rejects with a reason
-//! (`referrals.manage`); the detail shows the referral's flags with their evidence.
+//! (`referrals.manage`); space marks rows and `a` then approves the marked ones, each on its
+//! own, after one confirmation (`bulk.rs`); the detail shows the referral's flags with their
+//! evidence.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ratatui::layout::Constraint;
@@ -23,6 +26,8 @@ use crate::ui::widgets::virtual_table::{Cell, Column, ListView, identified_by_id
 
 use super::{Ctx, DetailState, Effect, ListScreen, TabId};
 
+mod bulk;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct RewardDetail {
     pub reward: RewardRow,
@@ -34,6 +39,8 @@ pub struct RewardsScreen {
     pub list: ListView<RewardRow>,
     pub detail: DetailState<RewardDetail>,
     pub filter_raw: String,
+    /// The marked rows as they were when marked (`list.selected` says which are marked).
+    marked: BTreeMap<i64, RewardRow>,
 }
 
 identified_by_id!(RewardRow);
@@ -86,6 +93,7 @@ async fn detail(c: &mut impl Conn, id: i64) -> Result<RewardDetail, ServiceError
 /// This screen's own actions.
 const APPROVE: Verb = Verb("approve");
 const REJECT: Verb = Verb("reject");
+const SELECT: Verb = Verb("select");
 
 /// What an approval did, in the staff member's words.
 fn approved(outcome: Approval, id: i64, locale: crate::domain::Locale) -> Done {
@@ -116,6 +124,12 @@ impl ListScreen for RewardsScreen {
     const ACTIONS: &'static [Declared] = &[
         Declared::write(APPROVE, &["a"], Permission::ReferralsManage),
         Declared::write(REJECT, &["r"], Permission::ReferralsManage),
+        Declared {
+            verb: SELECT,
+            keys: &["space"],
+            needs: Some(Permission::ReferralsManage),
+            writes: false,
+        },
     ];
     const SUBJECT: Option<&'static str> = Some("referral_reward");
 
@@ -205,6 +219,9 @@ impl ListScreen for RewardsScreen {
     }
     fn action_label(&self, action: Action, ctx: &Ctx) -> Option<String> {
         match action {
+            Action::Screen(APPROVE) if !self.list.selected.is_empty() => {
+                Some(ctx.t("rewards_bulk.approve_marked"))
+            }
             Action::Screen(APPROVE) => Some(ctx.t("rewards_view.approve")),
             Action::Screen(REJECT) => Some(ctx.t("rewards_view.reject")),
             _ => None,
@@ -216,8 +233,17 @@ impl ListScreen for RewardsScreen {
             .list
             .current()
             .is_some_and(|r| matches!(r.status.as_str(), "held" | "pending"));
-        if open && ctx.may(Permission::ReferralsManage) {
-            out.extend([Action::Screen(APPROVE), Action::Screen(REJECT)]);
+        if ctx.may(Permission::ReferralsManage) {
+            // Marked rows are approved together, wherever the cursor is.
+            if open || !self.list.selected.is_empty() {
+                out.push(Action::Screen(APPROVE));
+            }
+            if open {
+                out.push(Action::Screen(REJECT));
+            }
+            if self.list.current().is_some() {
+                out.push(Action::Screen(SELECT));
+            }
         }
         out.push(Action::History);
         out
@@ -225,6 +251,13 @@ impl ListScreen for RewardsScreen {
     fn act(&mut self, action: Action, ctx: &Ctx) -> Option<Vec<Effect>> {
         // The permission the action needs was checked by the dispatcher before this.
         self.needs(action)?;
+        if action == Action::Screen(SELECT) {
+            self.toggle_mark();
+            return Some(Vec::new());
+        }
+        if action == Action::Screen(APPROVE) && !self.list.selected.is_empty() {
+            return Some(bulk::approve_marked(self, ctx));
+        }
         let r = self.list.current()?;
         let (id, locale) = (r.id, ctx.locale);
         // Refusals come before any question: a decided reward, or one still in its hold.
@@ -273,6 +306,9 @@ impl ListScreen for RewardsScreen {
                 })
             }),
         }])
+    }
+    fn summary(&self, ctx: &Ctx) -> Option<String> {
+        bulk::summary(self, ctx)
     }
     fn watches(&self, t: &str) -> bool {
         matches!(t, "referral_reward" | "commission")

@@ -1,6 +1,7 @@
 //! The dashboard's charts: collected, released and commission per month as grouped bars
 //! (the selected month's exact figures in the legend, so the chart reads without colour), and
-//! on a wide terminal a sparkline per figure with its value and growth.
+//! on a wide terminal a sparkline per figure with its value and growth (referred revenue and
+//! referral rewards among them).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -204,6 +205,18 @@ fn draw_panel(months: &[&MonthRow], f: &mut Frame, area: Rect, ctx: &Ctx) {
             Box::new(|r: &MonthRow| r.refunded),
             money(last.refunded),
             last.refunded_growth,
+        ),
+        (
+            "dashboard.referred",
+            Box::new(|r: &MonthRow| r.referred_revenue),
+            money(last.referred_revenue),
+            last.referred_revenue_growth,
+        ),
+        (
+            "dashboard.rewards",
+            Box::new(|r: &MonthRow| r.referral_rewards),
+            money(last.referral_rewards),
+            last.referral_rewards_growth,
         ),
         (
             "dashboard.completed",
