@@ -16,6 +16,7 @@ pub mod payout_file;
 pub mod queue;
 pub mod reconcile;
 pub mod referral_codes;
+pub mod referral_flags;
 pub mod session;
 pub mod settings_form;
 pub mod words;

@@ -22,6 +22,7 @@ pub mod payouts;
 pub mod payouts_guard;
 pub mod projects;
 pub mod referral_decisions;
+pub mod referral_flags;
 pub mod referral_rewards;
 pub mod referrals;
 pub mod service_accounts;

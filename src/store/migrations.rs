@@ -35,8 +35,16 @@ macro_rules! all_migrations {
             32 "0032_payable_balances", 33 "0033_message_data",
             34 "0034_staff_ssh_keys", 35 "0035_ssh_sessions", 36 "0036_laravel_times",
             37 "0037_referral_codes", 38 "0038_referral_rewards",
+            // 39 is left to the reward ledger's migration: sqlx applies whatever is missing,
+            // in order, and tolerates the gap, so either may reach a database first.
+            40 "0040_referral_flags_checked",
         )
     };
+}
+
+/// The newest migration's number.
+pub fn latest() -> i64 {
+    sqlite().iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 pub fn sqlite() -> Migrator {
