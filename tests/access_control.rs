@@ -280,6 +280,9 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
         U::ReferralRewardDecide => service::referral_decisions::reject(db, a, o, 999_999, "x")
             .await
             .map(drop),
+        U::ReferralCheck => service::referral_flags::check(db, a, o, true)
+            .await
+            .map(drop),
         U::AuditRead | U::AnalyticsRead | U::DataRead => return None,
     };
     Some(r)

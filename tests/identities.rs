@@ -200,7 +200,7 @@ async fn the_worker_runs_what_its_identity_may_and_its_audit_rows_name_it() {
         .await
         .unwrap_err();
         assert!(
-            matches!(&e, WorkerError::NoJob { refused } if refused.len() == 4),
+            matches!(&e, WorkerError::NoJob { refused } if refused.len() == Job::ALL.len()),
             "{e:?}"
         );
         assert_eq!(audit_rows(&db).await, before, "nothing written");
@@ -219,10 +219,10 @@ async fn the_worker_runs_what_its_identity_may_and_its_audit_rows_name_it() {
         );
         assert_eq!(audit_rows(&db).await, before, "nothing written");
 
-        // Finance: auto-release only, audited under its name.
+        // Finance: auto-release and referral flags only, audited under its name.
         let awa = actor(&db, "finance@obryl.test").await;
         let identity = Identity::check(&db, &awa).await.unwrap();
-        assert_eq!(identity.jobs(), &[Job::AutoRelease]);
+        assert_eq!(identity.jobs(), &[Job::AutoRelease, Job::ReferralFlags]);
         let report = worker::run(
             db.clone(),
             &config(60),
@@ -286,7 +286,7 @@ async fn a_right_taken_away_stops_its_job_and_a_deleted_identity_stops_the_worke
         let running = worker::spawn(db.clone(), &config(1), identity, cancel.clone());
         tokio::time::sleep(Duration::from_millis(300)).await;
 
-        // Finance instead of super-admin: auto-release goes on, the rest stops.
+        // Finance instead of super-admin: auto-release and referral flags go on, the rest stops.
         service::users::set_role(&db, Some(&admin), &o, &email, Role::Finance, true)
             .await
             .unwrap();
@@ -303,6 +303,7 @@ async fn a_right_taken_away_stops_its_job_and_a_deleted_identity_stops_the_worke
             assert!(stopped.contains(&job), "{stopped:?}");
         }
         assert!(!stopped.contains(&Job::AutoRelease), "{stopped:?}");
+        assert!(!stopped.contains(&Job::ReferralFlags), "{stopped:?}");
         // Said with who took it and when, as for any staff member.
         assert!(
             stops

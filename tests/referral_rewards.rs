@@ -361,7 +361,8 @@ async fn to_first(h: &mut common::ui::Harness, status: &str) -> i64 {
 
 /// The `:rewards` view on the demo: support is refused with the permission named; finance (in
 /// French) is refused a held reward with the day its hold ends, and approves a due one after
-/// a confirmation naming the amount and the referrer.
+/// a confirmation naming the amount and the referrer; its referral is flagged, so a second
+/// finance member's approval completes it.
 #[tokio::test]
 async fn the_rewards_view_approves_a_due_reward_and_refuses_a_held_one() {
     use common::ui::{Harness, demo_db};
@@ -406,6 +407,23 @@ async fn the_rewards_view_approves_a_due_reward_and_refuses_a_held_one() {
     f.pump_until("the approval", |app| app.toast.is_some())
         .await;
     let said = f.app.toast.take().unwrap();
+    assert_eq!(said.level, Level::Success, "{}", said.text);
+    // The demo's due reward comes from a flagged referral: the first approval says why a
+    // second, different approver is needed, and that one approves it.
+    assert!(
+        said.text.contains("son parrainage est signalé"),
+        "{}",
+        said.text
+    );
+    let mut second = Harness::new(&db, "finance2@obryl.test", Locale::En, TabId::Projects).await;
+    open_rewards(&mut second).await;
+    assert_eq!(to_first(&mut second, "pending").await, id);
+    second.char('a').await;
+    second.char('y').await;
+    second
+        .pump_until("the second approval", |app| app.toast.is_some())
+        .await;
+    let said = second.app.toast.take().unwrap();
     assert_eq!(said.level, Level::Success, "{}", said.text);
     let now = referral_rewards::get(&mut db.clone(), id, Utc::now())
         .await

@@ -122,7 +122,8 @@ pub async fn migrate(config: &Config, locale: Locale) -> Result<(), CliError> {
                 &[
                     ("database", &database),
                     ("n", &applied.to_string()),
-                    ("known", &known_text),
+                    // The newest migration's number (numbers may leave gaps).
+                    ("known", &store::migrations::latest().to_string()),
                 ],
             )
         );

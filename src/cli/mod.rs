@@ -12,6 +12,7 @@ mod output;
 mod payments;
 mod payouts;
 mod people;
+mod referral_flags;
 mod referral_rewards;
 mod referrals;
 mod serve;

@@ -1,5 +1,6 @@
 //! `obryl referral code list|show|create|disable`: the codes clients and developers hand out.
-//! Reading needs a staff role; creating and disabling need `referrals.manage`.
+//! Reading needs a staff role; creating and disabling need `referrals.manage`. `referral list`
+//! and `referral check` (the referrals and their fraud flags) are in `referral_flags.rs`.
 
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -22,6 +23,25 @@ pub enum ReferralCommand {
     /// Rewards earned on referred parties' paid commissions: list, approve, reject.
     #[command(subcommand)]
     Reward(super::referral_rewards::RewardCommand),
+    /// Referrals newest first: referrer, the person brought, code, sign-up time, fraud flags
+    /// with their evidence.
+    List {
+        /// Only referrals with fraud flags.
+        #[arg(long)]
+        flagged: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compute the fraud flags of the referrals never checked (referrals.manage).
+    Check {
+        /// Recompute every referral's flags, checked or not.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,7 +123,7 @@ fn as_json(row: &CodeRow, link: &str, now: DateTime<Utc>) -> serde_json::Value {
         "expires_at": output::time(row.expires_at),
         "disabled_at": output::time(row.disabled_at), "disabled_by_id": row.disabled_by,
         "created_by_id": row.created_by, "created_at": output::time(row.created_at),
-        "state": CodeState::of(row, now).code(),
+        "state": CodeState::of(row, now).code(), "flagged": row.flagged,
     })
 }
 
@@ -111,6 +131,7 @@ fn referred_json(r: &ReferredRow) -> serde_json::Value {
     serde_json::json!({
         "id": r.id, "user_id": r.referred_user_id, "name": r.referred_name,
         "email": r.referred_email, "created_at": output::time(r.created_at),
+        "flags": crate::office::referral_flags::of(r.flags.as_ref()),
     })
 }
 
@@ -124,6 +145,17 @@ pub async fn run(
         ReferralCommand::Code(cmd) => cmd,
         ReferralCommand::Reward(cmd) => {
             return super::referral_rewards::run(config, locale, as_email, cmd).await;
+        }
+        ReferralCommand::List {
+            flagged,
+            limit,
+            json,
+        } => {
+            return super::referral_flags::list(config, locale, as_email, flagged, limit, json)
+                .await;
+        }
+        ReferralCommand::Check { all, json } => {
+            return super::referral_flags::check(config, locale, as_email, all, json).await;
         }
     };
     let now = Utc::now();

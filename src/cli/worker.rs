@@ -53,6 +53,7 @@ fn summary(r: &Report, locale: Locale) -> String {
             ("escrows", &n(r.escrows_released)),
             ("sessions", &n(r.sessions_ended)),
             ("breaches", &n(r.breaches_announced)),
+            ("referrals", &n(r.referrals_checked)),
         ],
     );
     if r.lease_busy {

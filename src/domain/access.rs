@@ -61,6 +61,7 @@ string_enum! {
         AnalyticsRebuild => "analytics.rebuild",
         ReferralCodeManage => "referral_code.manage",
         ReferralRewardDecide => "referral_reward.decide",
+        ReferralCheck => "referral.check",
         DataRead => "data.read",
     }
 }
@@ -96,7 +97,7 @@ impl UseCase {
             }
             AuditRead => P::AuditView,
             AnalyticsRead | AnalyticsRebuild => P::AnalyticsView,
-            ReferralCodeManage | ReferralRewardDecide => P::ReferralsManage,
+            ReferralCodeManage | ReferralRewardDecide | ReferralCheck => P::ReferralsManage,
             NotificationsRead | PasswordOwn | SessionRevokeOwn | DataRead => return None,
         })
     }

@@ -193,7 +193,10 @@ pub const PUBLIC_MAIL_DOMAINS: &[&str] = &[
     "laposte.net",
     "yandex.com",
     "mail.com",
+    // Reserved for examples (RFC 2606): what test and demo accounts use.
     "example.com",
+    "example.net",
+    "example.org",
     "example.test",
 ];
 

@@ -188,6 +188,9 @@ pub fn value(
             format::status(status_kind(auditable_type, f).unwrap_or(""), s, locale)
         }
         ("provider", JsonValue::String(s)) => super::words::provider(s, locale),
+        ("flags", JsonValue::Array(_)) if auditable_type == "referral" => {
+            super::referral_flags::summary(Some(v), locale)
+        }
         (_, JsonValue::String(s)) => match time(s) {
             Some(t) => format::absolute(Some(t), locale),
             None => s.clone(),

@@ -17,6 +17,7 @@ pub mod queue;
 pub mod reconcile;
 pub mod referral_checks;
 pub mod referral_codes;
+pub mod referral_flags;
 pub mod reward_approvals;
 pub mod session;
 pub mod settings_form;

@@ -39,6 +39,18 @@ pub fn display(group: &str, name: &str, payload: &JsonValue, locale: Locale) -> 
             let months = n.unsigned_abs() as usize;
             crate::office::messages::plural(locale, "settings.months", months, &[("n", &count)])
         }
+        ("referrals", "same_address_minutes", JsonValue::Number(n)) if n.is_i64() => {
+            let n = n.as_i64().unwrap_or_default();
+            let count = n.to_string();
+            let minutes = n.unsigned_abs() as usize;
+            crate::office::messages::plural(locale, "settings.minutes", minutes, &[("n", &count)])
+        }
+        ("referrals", "burst_per_day", JsonValue::Number(n)) if n.is_i64() => {
+            let n = n.as_i64().unwrap_or_default();
+            let count = n.to_string();
+            let uses = n.unsigned_abs() as usize;
+            crate::office::messages::plural(locale, "settings.per_day", uses, &[("n", &count)])
+        }
         (_, _, JsonValue::Bool(b)) => {
             tr(locale, if *b { "settings.yes" } else { "settings.no" }, &[])
         }
@@ -284,6 +296,18 @@ mod tests {
             json!(750)
         );
         assert_eq!(display("referrals", "hold_days", &json!(30), en), "30 days");
+        let minutes = display("referrals", "same_address_minutes", &json!(30), en);
+        assert_eq!(minutes, "30 minutes");
+        assert_eq!(
+            read("referrals", "same_address_minutes", &minutes, &json!(30)).unwrap(),
+            json!(30)
+        );
+        let burst = display("referrals", "burst_per_day", &json!(10), Locale::Fr);
+        assert_eq!(burst, "10 utilisations par jour");
+        assert_eq!(
+            read("referrals", "burst_per_day", &burst, &json!(10)).unwrap(),
+            json!(10)
+        );
         assert_eq!(
             display("referrals", "window_months", &json!(1), Locale::Fr),
             "1 mois"

@@ -101,6 +101,8 @@ pub(crate) struct Plan {
     pub workload_updates: f64,
     pub referral_codes: usize,
     pub referral_share: f64,
+    /// Plant suspect referrals, one of each signal the data can raise (demo).
+    pub suspects: bool,
     pub media: usize,
     pub tokens: usize,
     /// Changes of the last N days are also in the webhook outbox.
@@ -136,6 +138,7 @@ impl Plan {
                 workload_updates: 0.6,
                 referral_codes: 6,
                 referral_share: 0.2,
+                suspects: true,
                 media: 16,
                 tokens: 5,
                 webhook_days: 10,
@@ -163,6 +166,7 @@ impl Plan {
                 workload_updates: 0.05,
                 referral_codes: 2_500,
                 referral_share: 0.12,
+                suspects: false,
                 media: 6_000,
                 tokens: 400,
                 webhook_days: 2,
@@ -314,7 +318,7 @@ impl World {
         let mut users = people::build(&plan, seed, clock, &mut events);
         let projects = projects::build(&plan, seed, clock, &mut users, &mut events);
         let reviews = projects::reviews(seed, clock, &projects, &mut events);
-        let money = finance::build(
+        let mut money = finance::build(
             &plan,
             seed,
             clock,
@@ -327,6 +331,11 @@ impl World {
         people::soft_delete(seed, clock, &mut users, &projects, &tickets);
         let convs = support::conversations(&plan, seed, clock, &projects, &tickets, &money);
         let content = content::build(&plan, seed, clock, &users, &projects, &mut events);
+        // Drawn last, so that nothing above changes: the demo's suspect referrals.
+        if plan.suspects {
+            finance::plant_suspects(seed, clock, &mut users, &projects, &mut money, &mut events);
+        }
+        finance::flag_referrals(&users, &projects, &mut money);
         Ok(World {
             plan,
             seed,

@@ -30,6 +30,10 @@ pub mod keys {
     pub const REFERRAL_WINDOW_MONTHS: &str = "window_months";
     /// Per currency: the least a referrer is paid out (minor units).
     pub const REFERRAL_MIN_PAYOUT: &str = "min_payout";
+    /// Fraud rule: two sign-ups from one address within this many minutes are suspect.
+    pub const REFERRAL_SAME_ADDRESS_MINUTES: &str = "same_address_minutes";
+    /// Fraud rule: more uses of one code in a day than this are a burst.
+    pub const REFERRAL_BURST_PER_DAY: &str = "burst_per_day";
 }
 
 pub fn default_settings() -> Vec<(&'static str, &'static str, serde_json::Value)> {
@@ -62,6 +66,8 @@ pub fn default_settings() -> Vec<(&'static str, &'static str, serde_json::Value)
             REFERRAL_MIN_PAYOUT,
             json!({"XOF": 5_000, "XAF": 5_000, "EUR": 1_000, "USD": 1_000, "GHS": 10_000, "NGN": 500_000}),
         ),
+        (REFERRALS, REFERRAL_SAME_ADDRESS_MINUTES, json!(30)),
+        (REFERRALS, REFERRAL_BURST_PER_DAY, json!(10)),
     ]
 }
 

@@ -23,6 +23,7 @@ pub mod payouts_guard;
 pub mod projects;
 pub mod referral_bulk;
 pub mod referral_decisions;
+pub mod referral_flags;
 pub mod referral_money;
 pub mod referral_rewards;
 pub mod referrals;

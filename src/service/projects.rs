@@ -147,6 +147,8 @@ pub async fn assign_developer(
     for (week, hours) in &plan {
         store::workload::add_planned(&mut tx, developer_id, project_id, *week, *hours, now).await?;
     }
+    // A referral between the two now has a project between them: its flags say so.
+    super::referral_flags::on_hire(&mut tx, actor, origin, project.client_id, developer_id).await?;
     let params =
         json!({"project_id": project_id, "project_title": project.title, "developer": dev.name});
     let notices = [developer_id, project.client_id]

@@ -117,6 +117,14 @@ fn validate(group: &str, name: &str, payload: &JsonValue) -> Result<()> {
             Some(months) if (1..=120).contains(&months) => Ok(()),
             _ => Err(invalid("referral_window_months")),
         },
+        (keys::REFERRALS, keys::REFERRAL_SAME_ADDRESS_MINUTES) => match payload.as_i64() {
+            Some(minutes) if (0..=1_440).contains(&minutes) => Ok(()),
+            _ => Err(invalid("referral_same_address_minutes")),
+        },
+        (keys::REFERRALS, keys::REFERRAL_BURST_PER_DAY) => match payload.as_i64() {
+            Some(uses) if (1..=100_000).contains(&uses) => Ok(()),
+            _ => Err(invalid("referral_burst_per_day")),
+        },
         _ => Ok(()),
     }
 }

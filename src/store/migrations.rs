@@ -36,8 +36,14 @@ macro_rules! all_migrations {
             34 "0034_staff_ssh_keys", 35 "0035_ssh_sessions", 36 "0036_laravel_times",
             37 "0037_referral_codes", 38 "0038_referral_rewards",
             39 "0039_referral_payouts",
+            40 "0040_referral_flags_checked",
         )
     };
+}
+
+/// The newest migration's number.
+pub fn latest() -> i64 {
+    sqlite().iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 pub fn sqlite() -> Migrator {

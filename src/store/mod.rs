@@ -35,6 +35,7 @@ pub mod payouts;
 pub mod people;
 pub mod projects;
 pub mod reference;
+pub mod referral_flags;
 pub mod referral_money;
 pub mod referral_rewards;
 pub mod referrals;

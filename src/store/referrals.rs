@@ -28,6 +28,8 @@ pub struct CodeRow {
     pub created_by: Option<i64>,
     pub created_at: Option<DateTime<Utc>>,
     pub referred: i64,
+    /// Of the people it brought, how many are flagged.
+    pub flagged: i64,
 }
 
 pub struct NewCode<'a> {
@@ -78,6 +80,13 @@ fn listed() -> SelectStatement {
         .expr_as(
             Expr::cust("(SELECT COUNT(*) FROM referrals r WHERE r.referral_code_id = k.id)"),
             "referred",
+        )
+        .expr_as(
+            Expr::cust(format!(
+                "(SELECT COUNT(*) FROM referrals r WHERE r.referral_code_id = k.id AND {})",
+                super::referral_flags::FLAGGED
+            )),
+            "flagged",
         )
         .from_as("referral_codes", "k")
         .join_as(
@@ -143,12 +152,20 @@ pub struct ReferredRow {
     pub referred_name: String,
     pub referred_email: String,
     pub created_at: Option<DateTime<Utc>>,
+    /// The referral's fraud signals: `[{"code": "shared_phone", "evidence": "+221…"}]`.
+    #[sqlx(json(nullable))]
+    pub flags: Option<JsonValue>,
 }
 
 /// The people a code brought, newest first, at most `limit`.
 pub async fn referred_by(c: &mut impl Conn, code_id: i64, limit: u64) -> Result<Vec<ReferredRow>> {
     let q = Query::select()
-        .columns([("r", "id"), ("r", "referred_user_id"), ("r", "created_at")])
+        .columns([
+            ("r", "id"),
+            ("r", "referred_user_id"),
+            ("r", "created_at"),
+            ("r", "flags"),
+        ])
         .expr_as(Expr::col(("u", "name")), "referred_name")
         .expr_as(Expr::col(("u", "email")), "referred_email")
         .from_as("referrals", "r")

@@ -157,6 +157,7 @@ pub const REFERRALS: Table = Table {
         "created_at",
         "updated_at",
         "flags",
+        "flags_checked_at",
     ],
     others: &[],
 };

@@ -24,14 +24,17 @@ pub enum Job {
     SessionExpiry,
     /// Tickets past their SLA, announced.
     SlaBreaches,
+    /// Fraud flags computed for the referrals the platform recorded since the last run.
+    ReferralFlags,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [
+    pub const ALL: [Job; 5] = [
         Job::Deliveries,
         Job::AutoRelease,
         Job::SessionExpiry,
         Job::SlaBreaches,
+        Job::ReferralFlags,
     ];
 
     /// The use case whose permission the job needs.
@@ -41,6 +44,7 @@ impl Job {
             Job::AutoRelease => UseCase::EscrowRelease,
             Job::SessionExpiry => UseCase::SessionRevokeOthers,
             Job::SlaBreaches => UseCase::TicketAssign,
+            Job::ReferralFlags => UseCase::ReferralCheck,
         }
     }
 
@@ -51,6 +55,7 @@ impl Job {
             Job::AutoRelease => Permission::EscrowRelease,
             Job::SessionExpiry => Permission::UsersManage,
             Job::SlaBreaches => Permission::TicketsAssign,
+            Job::ReferralFlags => Permission::ReferralsManage,
         }
     }
 
@@ -61,6 +66,7 @@ impl Job {
             Job::AutoRelease => "auto_release",
             Job::SessionExpiry => "session_expiry",
             Job::SlaBreaches => "sla_breaches",
+            Job::ReferralFlags => "referral_flags",
         }
     }
 }

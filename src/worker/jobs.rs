@@ -1,6 +1,7 @@
 //! The scheduled jobs, every `jobs_every_seconds`, each under a lease of its own (one worker
 //! runs a job at a time, on either backend, so workers with different rights share the work):
-//! escrow auto-release, sessions ended at their expiry, SLA breaches announced. Each is the
+//! escrow auto-release, sessions ended at their expiry, SLA breaches announced, fraud flags of
+//! the referrals the platform recorded since the last run. Each is the
 //! service's, as the worker's identity, and runs only while that identity holds its permission.
 
 use std::time::Duration as StdDuration;
@@ -13,7 +14,12 @@ use crate::store::leases;
 use super::{Job, Run};
 
 /// The scheduled jobs, in the order they run.
-const SCHEDULED: [Job; 3] = [Job::AutoRelease, Job::SessionExpiry, Job::SlaBreaches];
+const SCHEDULED: [Job; 4] = [
+    Job::AutoRelease,
+    Job::SessionExpiry,
+    Job::SlaBreaches,
+    Job::ReferralFlags,
+];
 
 fn lease(job: Job) -> String {
     format!("jobs:{}", job.key())
@@ -90,6 +96,9 @@ async fn run_job(run: &Run, job: Job) {
             .map(|done| done.len()),
         Job::SessionExpiry => service::jobs::end_expired_sessions(db, actor, origin).await,
         Job::SlaBreaches => service::jobs::announce_breaches(db, actor, origin).await,
+        Job::ReferralFlags => service::referral_flags::check(db, actor, origin, false)
+            .await
+            .map(|r| r.checked as usize),
         Job::Deliveries => return,
     };
     match done {
@@ -100,6 +109,7 @@ async fn run_job(run: &Run, job: Job) {
                 Job::AutoRelease => r.escrows_released += n,
                 Job::SessionExpiry => r.sessions_ended += n,
                 Job::SlaBreaches => r.breaches_announced += n,
+                Job::ReferralFlags => r.referrals_checked += n,
                 Job::Deliveries => {}
             }
         }

@@ -1,5 +1,5 @@
 //! Background jobs: webhook delivery, escrow auto-release, expiry of remembered logins,
-//! SLA-breach notifications. `obryl worker` runs them as a process of its own (`--once`: what
+//! SLA-breach notifications, fraud flags of new referrals. `obryl worker` runs them as a process of its own (`--once`: what
 //! is due, then exit); the TUI runs them in-process on the embedded demo ([`spawn`]).
 //!
 //! Several workers share one PostgreSQL database: deliveries are claimed with `FOR UPDATE
@@ -43,6 +43,8 @@ pub struct Report {
     pub escrows_released: u64,
     pub sessions_ended: u64,
     pub breaches_announced: u64,
+    /// Referrals whose fraud flags were computed.
+    pub referrals_checked: u64,
     /// SQLite: another worker holds the delivery lease, so this one delivered nothing.
     pub lease_busy: bool,
     /// Failures logged and survived (a write retried in vain, a job that failed).

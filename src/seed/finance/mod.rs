@@ -10,6 +10,7 @@ mod payments;
 mod referrals;
 mod releases;
 mod rewards;
+mod suspects;
 
 use serde_json::Value as JsonValue;
 
@@ -30,6 +31,7 @@ pub(crate) use ledger::Transfer;
 pub(super) use ledger::write_ledger;
 pub(crate) use payments::Payment;
 pub(crate) use referrals::{RefCode, Referral, Reward};
+pub(super) use suspects::{flag as flag_referrals, plant as plant_suspects};
 
 /// The three currencies the generated projects use, in ledger-account order.
 pub(crate) const CURRENCIES: [Currency; 3] = [Currency::XOF, Currency::XAF, Currency::EUR];

@@ -32,6 +32,9 @@ pub(crate) struct Referral {
     pub referrer: i64,
     pub referred: i64,
     pub created: i64,
+    /// Its fraud signals as stored (`suspects::flag`), and when they were computed.
+    pub flags: serde_json::Value,
+    pub checked: i64,
 }
 
 pub(crate) struct Reward {
@@ -134,6 +137,8 @@ pub(super) fn build(
                     referrer: c.user,
                     referred: u.id,
                     created: u.created,
+                    flags: serde_json::json!([]),
+                    checked: u.created,
                 });
                 referred_by[u.id as usize] = Some(referrals.len() - 1);
                 break;
@@ -291,7 +296,8 @@ pub(super) async fn write(
                 i(r.referred),
                 t(r.created),
                 t(r.created),
-                j(serde_json::json!([])),
+                j(r.flags.clone()),
+                t(r.checked),
             ])
             .await?;
     }

@@ -1,6 +1,7 @@
 //! Referral codes (a view, `:referrals`): the codes clients and developers hand out, newest
-//! first, with their owner, reward rate, caps, uses and state; the detail adds the link, the
-//! people a code brought and its history. `X` disables a code after a confirmation naming it
+//! first, with their owner, reward rate, caps, uses, flagged referrals (⚑) and state; the
+//! detail adds the people a code brought, each with their fraud flags and evidence, and the
+//! code's history. `X` disables a code after a confirmation naming it
 //! (`referrals.manage`).
 
 use ratatui::layout::Constraint;
@@ -8,6 +9,7 @@ use ratatui::layout::Constraint;
 use crate::domain::{Permission, format_rate, sanitize_line};
 use crate::office::format;
 use crate::office::referral_codes::{CodeState, caps_text};
+use crate::office::referral_flags;
 use crate::service::{self, ServiceError};
 use crate::store::audit::AuditRow;
 use crate::store::referrals::{CodeRow, ReferredRow};
@@ -49,6 +51,15 @@ fn state(r: &CodeRow, ctx: &Ctx) -> (String, Tone) {
 
 fn caps(r: &CodeRow, ctx: &Ctx) -> String {
     caps_text(r.reward_caps.as_ref(), ctx.locale)
+}
+
+/// "⚑ 2" when some of the people a code brought are flagged, else blank.
+fn flagged(r: &CodeRow, ctx: &Ctx) -> Cell {
+    if r.flagged == 0 {
+        return String::new().into();
+    }
+    let text = format!("{} {}", referral_flags::MARK, r.flagged);
+    styled(text, Tone::Danger.style(ctx.theme))
 }
 
 fn uses(r: &CodeRow) -> String {
@@ -107,6 +118,7 @@ impl ListScreen for ReferralsScreen {
             Column::new(ctx.t("referrals_view.caps"), Constraint::Fill(2)).optional(),
             Column::new(ctx.t("referrals_view.uses"), Constraint::Length(6)).right(),
             Column::new(ctx.t("referrals_view.referred"), Constraint::Length(8)).right(),
+            Column::new(ctx.t("referrals_view.flagged"), Constraint::Length(5)).right(),
             Column::new(ctx.t("referrals_view.state"), Constraint::Length(10)),
         ]
     }
@@ -119,6 +131,7 @@ impl ListScreen for ReferralsScreen {
             caps(r, ctx).into(),
             uses(r).into(),
             r.referred.to_string().into(),
+            flagged(r, ctx),
             styled(state, tone.style(ctx.theme)),
         ]
     }
@@ -150,6 +163,7 @@ impl ListScreen for ReferralsScreen {
             ),
             DetailLine::Field(ctx.t("referrals_view.caps"), caps(r, ctx)),
             DetailLine::Field(ctx.t("referrals_view.uses"), uses(r)),
+            DetailLine::Field(ctx.t("referrals_view.flagged"), r.flagged.to_string()),
             DetailLine::Field(ctx.t("referrals_view.expires"), expires),
             DetailLine::Field(
                 ctx.t("referrals_view.created"),
@@ -161,10 +175,20 @@ impl ListScreen for ReferralsScreen {
                 ctx.ta("referrals_view.brought", &[("n", &r.referred.to_string())]),
             ));
             for p in &d.referred {
+                let flags = referral_flags::of(p.flags.as_ref());
+                let mark = if flags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", referral_flags::MARK)
+                };
                 out.push(DetailLine::Field(
                     format::absolute(p.created_at, l),
-                    format!("{} · {}", p.referred_name, p.referred_email),
+                    format!("{} · {}{mark}", p.referred_name, p.referred_email),
                 ));
+                for f in flags {
+                    let said = format!("{} {}", referral_flags::MARK, referral_flags::line(f, l));
+                    out.push(DetailLine::Styled(String::new(), said, Tone::Danger));
+                }
             }
         }
         super::audit::history_lines(&d.history, ctx, &mut out);
@@ -218,6 +242,6 @@ impl ListScreen for ReferralsScreen {
         }])
     }
     fn watches(&self, t: &str) -> bool {
-        matches!(t, "referral_code")
+        matches!(t, "referral_code" | "referral")
     }
 }
