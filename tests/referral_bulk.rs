@@ -168,7 +168,7 @@ async fn each_reward_is_decided_on_its_own() {
         );
         assert!(matches!(
             &report.results[0].1,
-            Outcome::FirstOfTwo(Second::Flagged(why)) if why == &["shared_phone (+221 77 000 00 00)"]
+            Outcome::FirstOfTwo(Second::Flagged(why)) if why[0]["evidence"] == "+221 77 000 00 00"
         ));
         assert!(matches!(report.results[1].1, Outcome::Approved));
         assert!(matches!(
@@ -184,7 +184,7 @@ async fn each_reward_is_decided_on_its_own() {
             Outcome::Refused(ServiceError::NotFound { .. })
         ));
         let said = reward_approvals::summary(&report, Locale::En);
-        assert!(said.starts_with("1 reward approved. 1 waits for a second approver (its referral is flagged: shared_phone (+221 77 000 00 00))."), "{said}");
+        assert!(said.starts_with("1 reward approved. 1 waits for a second approver (its referral is flagged: Shared phone: +221 77 000 00 00)."), "{said}");
         assert!(said.contains(" 3 refused: #"), "{said}");
         assert!(said.contains("lready rejected by"), "{said}");
         assert!(!said.contains(".;"), "{said}");
@@ -445,7 +445,7 @@ async fn the_rewards_view_says_what_is_left_out_before_asking() {
     assert_eq!(said.level, Level::Success, "{}", said.text);
     assert_eq!(
         said.text,
-        "1 récompense approuvée. 1 attend un second approbateur (son parrainage est signalé : shared_phone (+221 77 000 00 00))."
+        "1 récompense approuvée. 1 attend un second approbateur (son parrainage est signalé : Téléphone partagé : +221 77 000 00 00)."
     );
     let status = |id: i64| {
         let db = db.clone();

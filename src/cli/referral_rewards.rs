@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::domain::{Currency, Locale, UseCase, format_money};
 use crate::office::reward_approvals;
 use crate::service::referral_bulk::{self, Outcome};
-use crate::service::referral_decisions::{self, Approval, Second};
+use crate::service::referral_decisions::{self, Approval};
 use crate::service::referral_rewards;
 use crate::store::referral_rewards::RewardRow;
 use crate::tr;
@@ -163,20 +163,10 @@ async fn decide(
                 tr(locale, "cli_referral.reward_approved", &[("id", &id_text)]),
             ),
             Approval::FirstOfTwo(why) => {
-                let (code, why) = match why {
-                    Second::AboveThreshold => (
-                        "above_threshold",
-                        tr(locale, "cli_referral.second_above_threshold", &[]),
-                    ),
-                    Second::Flagged(signals) => (
-                        "flagged",
-                        tr(
-                            locale,
-                            "cli_referral.second_flagged",
-                            &[("signals", &signals.join(", "))],
-                        ),
-                    ),
-                };
+                let (code, why) = (
+                    crate::office::reward_approvals::second_code(&why),
+                    crate::office::reward_approvals::second_text(&why, locale),
+                );
                 (
                     serde_json::json!({"outcome": "first_of_two", "why": code}),
                     tr(

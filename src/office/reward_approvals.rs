@@ -19,11 +19,17 @@ const REASONS_SHOWN: usize = 2;
 pub fn second_text(why: &Second, locale: Locale) -> String {
     match why {
         Second::AboveThreshold => tr(locale, "cli_referral.second_above_threshold", &[]),
-        Second::Flagged(signals) => tr(
-            locale,
-            "cli_referral.second_flagged",
-            &[("signals", &sanitize_line(&signals.join(", ")))],
-        ),
+        Second::Flagged(signals) => {
+            let said: Vec<String> = signals
+                .iter()
+                .map(|f| super::referral_flags::line(f, locale))
+                .collect();
+            tr(
+                locale,
+                "cli_referral.second_flagged",
+                &[("signals", &sanitize_line(&said.join(", ")))],
+            )
+        }
     }
 }
 

@@ -19,8 +19,9 @@ pub const REASON_MAX_BYTES: usize = 4096;
 pub enum Second {
     /// Above the currency's dual-approval threshold.
     AboveThreshold,
-    /// Its referral is flagged: the signals' codes with their evidence.
-    Flagged(Vec<String>),
+    /// Its referral is flagged: the stored signals with their evidence
+    /// (`office::referral_flags::line` says each in words).
+    Flagged(Vec<JsonValue>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,22 +73,12 @@ fn open(r: &Decided, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     }
 }
 
-fn flags(r: &Decided) -> Vec<String> {
+/// The referral's stored signals (`{"code", "evidence", …}` each), as readers put them in words.
+fn flags(r: &Decided) -> Vec<JsonValue> {
     r.flags
         .as_ref()
         .and_then(JsonValue::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|f| match (f.get("code"), f.get("evidence")) {
-                    (Some(c), Some(e)) => format!(
-                        "{} ({})",
-                        c.as_str().unwrap_or_default(),
-                        e.as_str().unwrap_or_default()
-                    ),
-                    _ => f.as_str().unwrap_or_default().to_owned(),
-                })
-                .collect()
-        })
+        .cloned()
         .unwrap_or_default()
 }
 

@@ -13,7 +13,7 @@ use ratatui::layout::Constraint;
 
 use crate::domain::{Currency, Permission, format_money, sanitize_line};
 use crate::office::format;
-use crate::service::referral_decisions::{Approval, Second};
+use crate::service::referral_decisions::Approval;
 use crate::service::{self, ServiceError};
 use crate::store::audit::AuditRow;
 use crate::store::referral_rewards::RewardRow;
@@ -62,20 +62,11 @@ fn status(r: &RewardRow, ctx: &Ctx) -> (String, Tone) {
     (ctx.t(&format!("referral_reward.status.{}", r.status)), tone)
 }
 
-/// The referral's signals with their evidence, one per line.
-fn flags(r: &RewardRow) -> Vec<String> {
-    let Some(list) = r.flags.as_ref().and_then(|f| f.as_array()) else {
-        return Vec::new();
-    };
-    list.iter()
-        .map(|f| {
-            let code = f.get("code").and_then(|c| c.as_str()).unwrap_or_default();
-            let evidence = f
-                .get("evidence")
-                .and_then(|e| e.as_str())
-                .unwrap_or_default();
-            format!("{code}: {evidence}")
-        })
+/// The referral's signals with their evidence, one per line, in words.
+fn flags(r: &RewardRow, locale: crate::domain::Locale) -> Vec<String> {
+    crate::office::referral_flags::of(r.flags.as_ref())
+        .iter()
+        .map(|f| crate::office::referral_flags::line(f, locale))
         .collect()
 }
 
@@ -101,16 +92,7 @@ fn approved(outcome: Approval, id: i64, locale: crate::domain::Locale) -> Done {
     match outcome {
         Approval::Approved => Done::say(locale, "cli_referral.reward_approved", &[("id", &id)]),
         Approval::FirstOfTwo(why) => {
-            let why = match why {
-                Second::AboveThreshold => {
-                    crate::tr(locale, "cli_referral.second_above_threshold", &[])
-                }
-                Second::Flagged(signals) => crate::tr(
-                    locale,
-                    "cli_referral.second_flagged",
-                    &[("signals", &sanitize_line(&signals.join(", ")))],
-                ),
-            };
+            let why = crate::office::reward_approvals::second_text(&why, locale);
             Done::say(
                 locale,
                 "cli_referral.reward_first_of_two",
@@ -163,7 +145,10 @@ impl ListScreen for RewardsScreen {
     }
     fn cells(&self, r: &RewardRow, ctx: &Ctx) -> Vec<Cell> {
         let (status, tone) = status(r, ctx);
-        let flagged = if flags(r).is_empty() { "" } else { "⚑" };
+        let flagged = match crate::office::referral_flags::of(r.flags.as_ref()).is_empty() {
+            true => "",
+            false => crate::office::referral_flags::MARK,
+        };
         vec![
             r.id.to_string().into(),
             r.referrer_name.clone().into(),
@@ -204,7 +189,7 @@ impl ListScreen for RewardsScreen {
             ),
             DetailLine::Field(ctx.t("rewards_view.due"), format::absolute(r.due_at, l)),
         ];
-        let signals = flags(r);
+        let signals = flags(r, l);
         if !signals.is_empty() {
             out.push(DetailLine::Section(ctx.t("rewards_view.flags_heading")));
             for s in signals {
