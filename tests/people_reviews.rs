@@ -685,12 +685,18 @@ async fn capacity_never_goes_below_what_is_committed() {
             .await
             .unwrap();
         assert_eq!(history.len(), 1, "one audit row for the change");
+        // The busiest week may already be at the old 40 h (the project's spread depends on the
+        // weekday it is assigned): then the capacity did not change and is not in the row.
+        let was = match most {
+            40 => serde_json::Value::Null,
+            _ => serde_json::json!(40),
+        };
         assert_eq!(
             history[0]
                 .old_values
                 .as_ref()
                 .map(|v| v["weekly_capacity_hours"].clone()),
-            Some(serde_json::json!(40))
+            Some(was)
         );
         // Now full in the busiest week: one more hour there is refused by the same rule.
         let e = service::projects::set_planned_hours(
