@@ -115,6 +115,8 @@ async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
         exports_dir: None,
         data_dir: None,
         webhook_policy: Default::default(),
+        media_rules: Default::default(),
+        graphics: obryl::ui::options::GraphicsMode::Halfblocks,
         login: Default::default(),
     };
     let app = App::new(

@@ -23,6 +23,7 @@ pub struct Config {
     pub api: ApiConfig,
     pub ssh: SshConfig,
     pub referrals: ReferralsConfig,
+    pub media: MediaConfig,
     #[serde(default)]
     pub keys: BTreeMap<String, KeyBinding>,
 }
@@ -79,6 +80,8 @@ pub struct UiConfig {
     pub read_only: bool,
     pub start_tab: String,
     pub commission_order: String,
+    /// Media previews: auto (ask the terminal), halfblocks, off.
+    pub graphics: String,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -156,6 +159,14 @@ pub struct ApiConfig {
 pub struct ReferralsConfig {
     /// The platform's sign-up address a code is appended to, making its link.
     pub signup_url: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+pub struct MediaConfig {
+    /// The media disk's root ("" = `media` in the data directory).
+    pub root: String,
+    /// Hosts embeds may come from.
+    pub embed_hosts: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -338,6 +349,19 @@ impl Config {
         directories::ProjectDirs::from("tech", "Obryl", "obryl")
             .map(|d| d.data_dir().to_owned())
             .unwrap_or_else(|| PathBuf::from(".obryl"))
+    }
+
+    /// The media disk (`[media] root`, or `media` in the data directory).
+    pub fn media_disk(&self) -> crate::media::MediaDisk {
+        crate::media::MediaDisk::new(match self.media.root.as_str() {
+            "" => self.data_dir().join("media"),
+            root => PathBuf::from(root),
+        })
+    }
+
+    /// Where embeds may come from.
+    pub fn embed_policy(&self) -> crate::domain::media::EmbedPolicy {
+        crate::domain::media::EmbedPolicy::new(self.media.embed_hosts.iter().cloned())
     }
 
     /// The embedded demo database's path, used when no URL is configured.

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod logging;
+pub mod media;
 pub mod office;
 pub mod seed;
 pub mod service;

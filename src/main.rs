@@ -30,6 +30,16 @@ fn main() -> ExitCode {
             return ExitCode::from(cli::EXIT_FAILED);
         }
     };
+    if matches!(cli.command, Some(Command::Serve { .. })) {
+        // A server's own terminal is none of its sessions': pictures are drawn as each
+        // session's terminal answers, never as this process's environment hints (tmux, iTerm2).
+        // SAFETY: no other thread runs yet (logging and the runtime start below).
+        unsafe {
+            std::env::remove_var("TERM");
+            std::env::remove_var("TERM_PROGRAM");
+            std::env::remove_var("LC_TERMINAL");
+        }
+    }
     let _log = obryl::logging::init(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

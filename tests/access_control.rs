@@ -283,7 +283,10 @@ async fn call(db: &Db, a: &Actor, use_case: UseCase) -> Option<Result<(), Servic
         U::ReferralCheck => service::referral_flags::check(db, a, o, true)
             .await
             .map(drop),
-        U::AuditRead | U::AnalyticsRead | U::DataRead => return None,
+        U::MediaDecide => service::media::reject(db, a, o, 999_999, "x")
+            .await
+            .map(drop),
+        U::AuditRead | U::AnalyticsRead | U::DataRead | U::MediaRead => return None,
     };
     Some(r)
 }

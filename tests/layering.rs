@@ -9,16 +9,18 @@ use std::path::Path;
 /// allowed everywhere).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("domain", &[]),
-    ("config", &["domain"]),
+    // media files as the platform keeps them, read-only
+    ("media", &["domain"]),
+    ("config", &["domain", "media"]),
     ("logging", &["config"]),
     ("store", &["domain"]),
-    ("service", &["store", "domain"]),
-    ("seed", &["service", "store", "domain"]),
-    ("office", &["service", "store", "domain", "config"]),
+    ("service", &["store", "domain", "media"]),
+    ("seed", &["service", "store", "domain", "media"]),
+    ("office", &["service", "store", "domain", "config", "media"]),
     (
         "ui",
         &[
-            "office", "service", "store", "domain", "config", "seed", "worker",
+            "office", "service", "store", "domain", "config", "seed", "worker", "media",
         ],
     ),
     // the SSH server: an App per connection, fed and drawn through the channel; logins
@@ -33,6 +35,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "office", "service", "store", "domain", "config", "seed", "api", "worker", "ssh",
+            "media",
         ],
     ),
 ];

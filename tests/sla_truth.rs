@@ -126,6 +126,7 @@ fn ctx<'a>(theme: &'a Theme, actor: &'a Actor, now: DateTime<Utc>, locale: Local
         actor,
         read_only: false,
         data_dir: None,
+        graphics: None,
     }
 }
 

@@ -50,6 +50,12 @@ pub async fn ensure_demo(
             ))
         })?;
     if built {
+        // The demo's media files go on the media disk with it (their absence is never fatal).
+        if let Ok((db, _)) = super::admin::open(config, locale).await
+            && let Err(e) = seed::media_files::lay_out(&db, &config.media_disk()).await
+        {
+            tracing::warn!("laying out the demo's media files: {e}");
+        }
         if terminal {
             eprint!("\r{:70}\r", "");
         }

@@ -7,6 +7,7 @@ mod args;
 mod commission;
 mod escrow;
 mod first_run;
+mod media;
 mod ops;
 mod output;
 mod payments;
@@ -175,6 +176,9 @@ pub enum Command {
     /// Referrals: the codes clients and developers hand out, and what their referrers earn.
     #[command(subcommand)]
     Referral(referrals::ReferralCommand),
+    /// Moderation of what developers publish: images, demo videos, 3D embeds.
+    #[command(subcommand)]
+    Media(media::MediaCommand),
     /// Partners: webhook endpoints, deliveries and replays.
     #[command(subcommand)]
     Webhook(webhooks::WebhookCommand),
@@ -402,6 +406,9 @@ pub async fn run(cli: Cli, config: Config) -> ExitCode {
         }
         Some(Command::Referral(cmd)) => {
             referrals::run(&config, locale, cli.as_email.as_deref(), cmd).await
+        }
+        Some(Command::Media(cmd)) => {
+            media::run(&config, locale, cli.as_email.as_deref(), cmd).await
         }
         Some(Command::Worker { once }) => {
             worker::run(&config, locale, cli.as_email.as_deref(), once).await

@@ -62,6 +62,8 @@ string_enum! {
         ReferralCodeManage => "referral_code.manage",
         ReferralRewardDecide => "referral_reward.decide",
         ReferralCheck => "referral.check",
+        MediaRead => "media.read",
+        MediaDecide => "media.decide",
         DataRead => "data.read",
     }
 }
@@ -98,6 +100,7 @@ impl UseCase {
             AuditRead => P::AuditView,
             AnalyticsRead | AnalyticsRebuild => P::AnalyticsView,
             ReferralCodeManage | ReferralRewardDecide | ReferralCheck => P::ReferralsManage,
+            MediaRead | MediaDecide => P::MediaModerate,
             NotificationsRead | PasswordOwn | SessionRevokeOwn | DataRead => return None,
         })
     }

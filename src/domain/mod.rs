@@ -13,6 +13,7 @@ pub mod error;
 pub mod escrow;
 pub mod ledger_keys;
 pub mod locale;
+pub mod media;
 pub mod money;
 pub mod permission;
 pub mod referral;

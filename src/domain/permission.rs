@@ -25,6 +25,7 @@ string_enum! {
         WorkloadEdit => "workload.edit",
         AnalyticsView => "analytics.view",
         ReferralsManage => "referrals.manage",
+        MediaModerate => "media.moderate",
     }
 }
 
@@ -82,6 +83,7 @@ impl Role {
                 ReviewsModerate,
                 UsersManage,
                 AuditView,
+                MediaModerate,
             ],
             Role::Client | Role::Developer => &[],
         }
@@ -122,7 +124,7 @@ mod tests {
         assert_eq!(Role::SuperAdmin.as_str(), "super-admin");
         assert_eq!(Role::parse("super-admin"), Ok(Role::SuperAdmin));
         assert!(Role::parse("admin").is_err());
-        assert_eq!(Permission::ALL.len(), 21);
+        assert_eq!(Permission::ALL.len(), 22);
         for p in Permission::ALL {
             assert_eq!(Permission::parse(p.as_str()), Ok(*p));
         }

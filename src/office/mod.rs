@@ -11,6 +11,7 @@ pub mod escrow;
 pub mod format;
 pub mod history;
 pub mod ledger_checks;
+pub mod media_words;
 pub mod messages;
 pub mod payout_file;
 pub mod queue;

@@ -227,7 +227,9 @@ pub(super) fn build(
                 json!({"poster": true}),
             ),
             "embed_3d" => {
-                let url = if rng.random_bool(0.6) {
+                // The first embed (k = 2) comes from a host off the allowlist.
+                let allowed = rng.random_bool(0.6) && k != 2;
+                let url = if allowed {
                     format!("https://my.spline.design/{stem}-{hex}/")
                 } else {
                     format!("https://demos.example.com/three/{stem}-{hex}/")
@@ -272,7 +274,15 @@ pub(super) fn build(
             custom,
             conversions,
             order: *n,
-            moderation: ["approved", "pending", "rejected"][weighted(&mut rng, &[70, 20, 10])],
+            // The first three, one of each kind, await moderation (drawn all the same, so the
+            // rows after them do not change).
+            moderation: match (
+                k,
+                ["approved", "pending", "rejected"][weighted(&mut rng, &[70, 20, 10])],
+            ) {
+                (0..=2, _) => "pending",
+                (_, drawn) => drawn,
+            },
             created,
         });
     }

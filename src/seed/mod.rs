@@ -19,6 +19,7 @@ mod util;
 mod words;
 
 pub mod demo;
+pub mod media_files;
 
 use std::time::{Duration, Instant};
 
@@ -167,7 +168,7 @@ impl Plan {
                 referral_codes: 2_500,
                 referral_share: 0.12,
                 suspects: false,
-                media: 6_000,
+                media: 200_000,
                 tokens: 400,
                 webhook_days: 2,
                 busy_staff: true,

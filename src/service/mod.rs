@@ -16,6 +16,7 @@ pub mod content;
 pub mod conversations;
 pub mod escrow;
 pub mod jobs;
+pub mod media;
 pub mod notifications;
 pub mod payments;
 pub mod payouts;

@@ -19,7 +19,9 @@ use crate::office::messages::error_text;
 use crate::service::{Origin, auth, ssh_login};
 use crate::tr;
 use crate::ui::app::{App, AppEvent, Request};
+use crate::ui::graphics::{Graphics, Probe};
 use crate::ui::keymap::Keymap;
+use crate::ui::options::GraphicsMode;
 use crate::ui::screens::TabId;
 use crate::ui::session::{Session, SessionToken};
 use crate::ui::terminal::osc52_sequence;
@@ -170,6 +172,17 @@ async fn session_loop(
     if !out.send(setup_sequence()).await {
         return Ending::Closed;
     }
+    // How this person's terminal draws pictures: asked down their own channel, answered on
+    // their own input, before anything else is read from it.
+    let mut early = Vec::new();
+    let graphics = match shared.opts.graphics {
+        GraphicsMode::Off => None,
+        GraphicsMode::Halfblocks => Some(Graphics::halfblocks()),
+        GraphicsMode::Auto => match ask_terminal(&out, &mut input, &mut early).await {
+            Some(g) => Some(g),
+            None => return Ending::Closed,
+        },
+    };
     let (tx, mut events) = mpsc::unbounded_channel::<AppEvent>();
     follow_feed(&shared.hub, tx.clone());
     let (keymap, _) = Keymap::new(&shared.config.keys, &TabId::layers());
@@ -187,11 +200,27 @@ async fn session_loop(
         token,
         remembered: false,
     });
+    app.session.graphics = graphics;
     app.start_session(logged.actor);
 
     let idle_after = Duration::from_secs(shared.config.ssh.idle_seconds.max(1));
     let mut decoder = InputDecoder::new();
     let mut esc_due: Option<Instant> = None;
+    // Keys typed and resizes while the terminal was answering.
+    for message in early {
+        match message {
+            ToSession::Bytes(bytes) => {
+                for event in decoder.feed(&bytes) {
+                    app.handle_input(event);
+                }
+            }
+            ToSession::Resize(columns, rows) => {
+                terminal.backend_mut().set_size(columns, rows);
+                app.handle_input(Input::Resize(columns, rows));
+            }
+            ToSession::Closed => {}
+        }
+    }
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let ending = loop {
@@ -260,6 +289,36 @@ async fn session_loop(
     };
     app.keep_drafts();
     ending
+}
+
+/// Sends the graphics question and reads the answer from the session's input for up to
+/// `ANSWER_WITHIN` (half-blocks without one); what arrives after the answer (keys typed,
+/// a resize) is left in `early`.
+/// None: the channel closed meanwhile.
+async fn ask_terminal(
+    out: &Out,
+    input: &mut mpsc::Receiver<ToSession>,
+    early: &mut Vec<ToSession>,
+) -> Option<Graphics> {
+    if !out.send(Graphics::query().into_bytes()).await {
+        return None;
+    }
+    let deadline = Instant::now() + crate::ui::graphics::ANSWER_WITHIN;
+    let mut probe = Probe::new();
+    while !probe.done() {
+        match tokio::time::timeout_at(deadline, input.recv()).await {
+            Err(_) => break,
+            Ok(Some(ToSession::Bytes(bytes))) => {
+                let rest = probe.feed(&bytes);
+                if !rest.is_empty() {
+                    early.push(ToSession::Bytes(rest));
+                }
+            }
+            Ok(Some(resize @ ToSession::Resize(..))) => early.push(resize),
+            Ok(Some(ToSession::Closed)) | Ok(None) => return None,
+        }
+    }
+    Some(probe.graphics())
 }
 
 /// The idle timeout as said to the person: whole minutes when it is some, else seconds.

@@ -23,6 +23,7 @@ pub mod feed;
 pub mod jobs;
 pub mod leases;
 pub mod ledger;
+pub mod media;
 pub mod messages;
 pub mod money_checks;
 pub mod notifications;

@@ -44,6 +44,7 @@ pub const UNSIGNED_COLUMNS: &[&str] = &[
     "ledger_transfer_id",
     "live_project_id",
     "model_id",
+    "moderated_by",
     "notifiable_id",
     "owner_id",
     "paid_by",

@@ -423,7 +423,8 @@ pub const MEDIA: Table = Table {
         "created_at",
         "updated_at",
     ],
-    others: &[],
+    // Written by moderation (`awaiting` is generated from the status by the database).
+    others: &["moderated_by", "moderated_at", "moderation_reason"],
 };
 
 /// API tokens (only their SHA-256 is stored).

@@ -139,6 +139,7 @@ impl App {
                 now,
                 commission_oldest_first: opts.commission_oldest_first,
                 webhook_policy: opts.webhook_policy,
+                media_rules: opts.media_rules.clone(),
             }),
             tab: opts.start_tab,
             keymap,
@@ -303,6 +304,7 @@ impl App {
             actor,
             read_only: self.opts.read_only,
             data_dir: self.opts.data_dir.as_deref(),
+            graphics: self.session.graphics.as_ref(),
         };
         Some(f(&mut self.screens, &ctx))
     }

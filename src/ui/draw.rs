@@ -305,6 +305,17 @@ impl App {
                 };
                 s.draw_list(f, r, look, ctx);
             }
+            // A picture above the detail's text, when the screen has one and there is room.
+            let picture = detail_rect.map_or(0, |r| s.preview_height(r, ctx));
+            let (picture_rect, detail_rect) = match detail_rect {
+                Some(r) if picture > 0 => {
+                    let [top, rest] =
+                        Layout::vertical([Constraint::Length(picture), Constraint::Fill(1)])
+                            .areas(r);
+                    (Some(top), Some(rest))
+                }
+                other => (None, other),
+            };
             if let Some(r) = detail_rect {
                 let view = s.detail_view(ctx);
                 let mut title = view.title;
@@ -320,6 +331,9 @@ impl App {
                     ctx.theme,
                     detail_focus,
                 );
+            }
+            if let Some(r) = picture_rect {
+                screens.get_mut(tab).draw_preview(f, r, ctx);
             }
         });
         self.hits.list = list_area;

@@ -25,6 +25,24 @@ impl Default for LoginSettings {
     }
 }
 
+/// Pictures in the terminal: asked of the terminal, always half-blocks, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphicsMode {
+    Auto,
+    Halfblocks,
+    Off,
+}
+
+impl GraphicsMode {
+    pub fn parse(s: &str) -> GraphicsMode {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "off" | "none" | "no" => GraphicsMode::Off,
+            "halfblocks" | "half-blocks" => GraphicsMode::Halfblocks,
+            _ => GraphicsMode::Auto,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct AppOptions {
     pub locale: Locale,
@@ -44,6 +62,10 @@ pub struct AppOptions {
     pub exports_dir: Option<std::path::PathBuf>,
     /// The data directory (where the demo's provider statements are), if any.
     pub data_dir: Option<std::path::PathBuf>,
+    /// What approving media checks: where embeds come from, where files are (`[media]`).
+    pub media_rules: crate::service::media::Rules,
+    /// Whether previews are drawn and whether the terminal is asked how (`ui.graphics`).
+    pub graphics: GraphicsMode,
     /// What webhook URLs must be (`[webhooks]`).
     pub webhook_policy: crate::domain::webhook::Policy,
     pub login: LoginSettings,
@@ -73,6 +95,11 @@ impl AppOptions {
             exports_dir: Some(config.data_dir().join("exports")),
             data_dir: Some(config.data_dir()),
             webhook_policy: config.webhooks.policy(),
+            media_rules: crate::service::media::Rules {
+                embeds: config.embed_policy(),
+                disk: Some(config.media_disk()),
+            },
+            graphics: GraphicsMode::parse(&config.ui.graphics),
             login: LoginSettings {
                 policy: config.login.throttle_policy(),
                 remembered_ttl: chrono::Duration::days(config.session.ttl_days.max(1)),

@@ -65,6 +65,10 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     if is_demo {
         // The embedded database follows the program's schema without a separate step.
         db.migrate().await.map_err(|e| e.to_string())?;
+        // Its media files too (a missing one is reported by the view, never fatal).
+        if let Err(e) = seed::media_files::lay_out(&db, &config.media_disk()).await {
+            tracing::warn!("laying out the demo's media files: {e}");
+        }
     }
     db.ensure_migrated()
         .await
@@ -121,6 +125,12 @@ async fn run_inner(launch: Launch, config: Config) -> Result<(), String> {
     let mut demo = app.login.is_some().then(|| DemoAccounts::look_up(&db));
     let (guard, mut terminal) = TerminalGuard::enter(config.ui.mouse)
         .map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    // Asked before the event stream reads stdin: the answer must not be taken for keys.
+    if app.opts.graphics == super::options::GraphicsMode::Auto {
+        app.session.graphics = Some(super::graphics::ask_local_terminal(
+            super::graphics::ANSWER_WITHIN,
+        ));
+    }
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_millis(250));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

@@ -38,6 +38,8 @@ pub struct Session {
     pub logins: Option<LoginMemory>,
     /// The last text copied (`y`), also sent to the person's terminal by the runner.
     pub clipboard: Option<String>,
+    /// How this person's terminal draws pictures, as it answered (None: previews are off).
+    pub graphics: Option<super::graphics::Graphics>,
 }
 
 impl Session {
@@ -58,6 +60,8 @@ impl Session {
             drafts: opts.drafts_dir.clone(),
             logins,
             clipboard: None,
+            graphics: (opts.graphics != super::options::GraphicsMode::Off)
+                .then(super::graphics::Graphics::halfblocks),
         }
     }
 

@@ -134,6 +134,8 @@ pub fn options(locale: Locale, start_tab: TabId) -> AppOptions {
         exports_dir: None,
         data_dir: None,
         webhook_policy: Default::default(),
+        media_rules: Default::default(),
+        graphics: obryl::ui::options::GraphicsMode::Halfblocks,
         login: Default::default(),
     }
 }

@@ -87,6 +87,9 @@ pub trait Screen {
     // Drawing and exports.
     /// Draws the list (the screen's own drawing, or the standard table).
     fn draw_list(&self, f: &mut Frame, area: Rect, look: TableLook<'_>, ctx: &Ctx);
+    /// Rows of the detail pane `area` given to a picture above the detail's text.
+    fn preview_height(&self, area: Rect, ctx: &Ctx) -> u16;
+    fn draw_preview(&mut self, f: &mut Frame, area: Rect, ctx: &Ctx);
     fn column_titles(&self, ctx: &Ctx) -> Vec<String>;
     fn export_header(&self) -> Vec<&'static str>;
     /// The lines of an export page (cells as shown, then raw values), and whether more
@@ -304,6 +307,12 @@ impl<S: ListScreen> Screen for S {
                 ..look
             },
         );
+    }
+    fn preview_height(&self, area: Rect, ctx: &Ctx) -> u16 {
+        ListScreen::preview_height(self, area, ctx)
+    }
+    fn draw_preview(&mut self, f: &mut Frame, area: Rect, ctx: &Ctx) {
+        ListScreen::draw_preview(self, f, area, ctx)
     }
     fn column_titles(&self, ctx: &Ctx) -> Vec<String> {
         self.columns(ctx).into_iter().map(|c| c.title).collect()

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod escrow;
 mod facade;
 pub mod ledger;
+pub mod media;
 pub mod payments;
 pub mod payouts;
 pub mod projects;
@@ -81,6 +82,8 @@ pub struct Ctx<'a> {
     pub read_only: bool,
     /// The data directory, where files the screens offer to read are found.
     pub data_dir: Option<&'a std::path::Path>,
+    /// How this session's terminal draws pictures (None: previews are off).
+    pub graphics: Option<&'a super::graphics::Graphics>,
 }
 
 impl Ctx<'_> {
@@ -425,6 +428,12 @@ pub trait ListScreen {
     }
     /// Draws the charts above the table, in the rows `chart_height` asked for.
     fn draw_chart(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) {}
+    /// Rows of a detail pane of `area` given to a picture above its text (0: none).
+    fn preview_height(&self, _area: Rect, _ctx: &Ctx) -> u16 {
+        0
+    }
+    /// Draws the picture in the rows `preview_height` asked for.
+    fn draw_preview(&mut self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) {}
     /// Draws something other than the standard table (the workload grid does).
     fn draw_custom(&self, _f: &mut Frame, _area: Rect, _ctx: &Ctx) -> bool {
         false

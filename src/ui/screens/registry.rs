@@ -16,6 +16,7 @@ use super::commissions::CommissionsScreen;
 use super::dashboard::DashboardScreen;
 use super::escrow::EscrowScreen;
 use super::ledger::LedgerScreen;
+use super::media::MediaScreen;
 use super::payments::PaymentsScreen;
 use super::payouts::PayoutsScreen;
 use super::projects::ProjectsScreen;
@@ -35,6 +36,8 @@ pub struct ScreenInit {
     pub commission_oldest_first: bool,
     /// What a webhook URL must be (checked again by the service).
     pub webhook_policy: crate::domain::webhook::Policy,
+    /// What approving media checks.
+    pub media_rules: crate::service::media::Rules,
 }
 
 macro_rules! registry {
@@ -162,5 +165,7 @@ registry! {
         Tokens (tokens: TokensScreen, "tokens", "", Some(Permission::ApiTokensManage)) = |_: &ScreenInit| TokensScreen::default();
         Referrals (referrals: ReferralsScreen, "referrals", "", None) = |_: &ScreenInit| ReferralsScreen::default();
         Rewards (rewards: RewardsScreen, "rewards", "", None) = |_: &ScreenInit| RewardsScreen::default();
+        Media (media: MediaScreen, "media", "[filter: status: collection: owner: project:]",
+            Some(Permission::MediaModerate)) = |i: &ScreenInit| MediaScreen::new(i.media_rules.clone());
     }
 }
