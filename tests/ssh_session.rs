@@ -105,7 +105,17 @@ impl World {
 
     /// Awa's back-office at `columns` × `rows`.
     async fn screen(&self, columns: u32, rows: u32) -> (client::Handle<Client>, Screen) {
-        let (handle, ok) = self.login(&self.awa).await;
+        self.screen_as(&self.awa, columns, rows).await
+    }
+
+    /// The back-office of `key`'s owner at `columns` × `rows`.
+    async fn screen_as(
+        &self,
+        key: &PrivateKey,
+        columns: u32,
+        rows: u32,
+    ) -> (client::Handle<Client>, Screen) {
+        let (handle, ok) = self.login(key).await;
         assert!(ok, "a registered key gets in");
         let channel = handle.channel_open_session().await.unwrap();
         channel
@@ -457,4 +467,45 @@ async fn connections_over_the_address_rate_are_dropped_and_recorded_once() {
     assert_eq!(n, 1, "recorded once a minute per address");
     stop.cancel();
     serving.await.unwrap().unwrap();
+}
+
+/// The graphics question goes down the session's own channel and the answer comes back on its
+/// own input: a client whose terminal claims sixel (with a cell size) gets the preview of a
+/// picture as sixel; the server's own terminal is never asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn previews_are_drawn_as_the_sessions_own_terminal_answers() {
+    let world = World::new(|_| {}).await;
+    let disk = obryl::media::MediaDisk::new(world._data.path().join("media"));
+    obryl::seed::media_files::lay_out(&world.db, &disk)
+        .await
+        .unwrap();
+    let admin = new_key();
+    let line = admin.public_key().to_openssh().unwrap();
+    service::ssh_keys::add(&world.db, None, &Origin::cli(), "admin@obryl.test", &line)
+        .await
+        .unwrap();
+    let (_handle, mut screen) = world.screen_as(&admin, 160, 45).await;
+    // The question: kitty's, the device attributes, the cell size, then a status request.
+    screen
+        .until("the graphics question", |s| {
+            s.raw_text().contains("\x1b[5n")
+        })
+        .await;
+    let asked = screen.raw_text();
+    assert!(asked.contains("\x1b_Gi=31") && asked.contains("\x1b[c") && asked.contains("\x1b[16t"));
+    // This terminal draws sixel, with 10 × 20 pixel cells.
+    screen.keys("\x1b[?64;4;22c\x1b[6;20;10t\x1b[0n").await;
+    screen.until_text("Obryl").await;
+    screen.keys(":media\r").await;
+    screen.until_text("portfolio").await;
+    screen.keys("/collection:portfolio status:pending\r").await;
+    screen.until_text("collection:portfolio").await;
+    let before = screen.raw.len();
+    screen.keys("\r").await;
+    screen
+        .until("a sixel picture", |s| {
+            String::from_utf8_lossy(&s.raw[before..]).contains("\x1bP")
+        })
+        .await;
+    assert!(screen.text().contains("(sixel)"), "{}", screen.text());
 }

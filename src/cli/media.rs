@@ -190,7 +190,7 @@ async fn show(
     let refusal = m
         .embed_url()
         .and_then(|_| media::approvable(&m, &rules).err())
-        .map(|e| crate::office::messages::error_text(&e, locale));
+        .map(|e| media_words::refusal(&e, locale));
     let problems: Vec<String> = file
         .iter()
         .flat_map(|f| f.problems.iter())

@@ -81,7 +81,7 @@ impl EmbedPolicy {
             .ok_or(EmbedRefusal::NotAUrl)?
             .trim_end_matches('.')
             .to_ascii_lowercase();
-        if self.hosts.iter().any(|h| *h == host) {
+        if self.hosts.contains(&host) {
             Ok(())
         } else {
             Err(EmbedRefusal::HostNotAllowed { host })

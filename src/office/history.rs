@@ -223,6 +223,7 @@ fn status_kind(auditable_type: &str, field: &str) -> Option<&'static str> {
         ("escrow", "status") => Some("escrow"),
         ("payment_transaction", "status") => Some("payment"),
         ("referral_reward", "status") => Some("referral_reward"),
+        ("media", "moderation_status") => Some("media"),
         (_, "priority") => Some("priority"),
         (_, "availability") => Some("availability"),
         (_, "category") => Some("category"),

@@ -88,6 +88,16 @@ pub fn problem(p: &Problem, locale: Locale) -> String {
     }
 }
 
+/// Why an item may not be approved, as the rule says it (without the field's code).
+pub fn refusal(e: &crate::service::ServiceError, locale: Locale) -> String {
+    match e {
+        crate::service::ServiceError::Invalid { message, .. } => {
+            crate::office::messages::said_text(message, locale)
+        }
+        other => crate::office::messages::error_text(other, locale),
+    }
+}
+
 /// "1 280 × 720", "H264, 1 280 × 720, 1 min 05 s".
 pub fn video(v: &VideoInfo) -> String {
     let mut parts = Vec::new();

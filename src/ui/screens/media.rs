@@ -220,9 +220,7 @@ impl ListScreen for MediaScreen {
                 )]);
             }
             if let Err(e) = crate::service::media::approvable(r, &self.rules) {
-                return Some(vec![Effect::Refuse(crate::office::messages::error_text(
-                    &e, locale,
-                ))]);
+                return Some(vec![Effect::Refuse(media_words::refusal(&e, locale))]);
             }
             let rules = self.rules.clone();
             return Some(vec![Effect::Confirm {

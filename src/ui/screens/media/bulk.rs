@@ -50,7 +50,7 @@ fn left_out(r: &MediaRow, rules: &Rules, ctx: &Ctx) -> Option<String> {
         return Some(ctx.ta("media_bulk.decided", &[("id", &id), ("status", &status)]));
     }
     approvable(r, rules).err().map(|e| {
-        let why = error_text(&e, ctx.locale);
+        let why = media_words::refusal(&e, ctx.locale);
         ctx.ta("media_bulk.refused", &[("id", &id), ("why", &why)])
     })
 }
