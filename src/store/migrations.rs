@@ -37,6 +37,7 @@ macro_rules! all_migrations {
             37 "0037_referral_codes", 38 "0038_referral_rewards",
             39 "0039_referral_payouts",
             40 "0040_referral_flags_checked",
+            42 "0042_referrals_by_code",
         )
     };
 }
