@@ -44,7 +44,6 @@ pub(crate) struct Referral {
 pub(crate) struct Reward {
     pub id: i64,
     pub referral: i64,
-    pub referrer: i64,
     pub commission: usize,
     pub amount: i64,
     pub currency: Currency,
@@ -266,7 +265,6 @@ fn earn(
     Ok(Some(Reward {
         id,
         referral: referral.id,
-        referrer: code.user,
         commission: k,
         amount,
         currency: c.currency,
