@@ -143,6 +143,43 @@ async fn rig(db: &Db, actor: Actor, tab: TabId) -> Rig {
     }
 }
 
+/// 60 page-downs in a row on the current list: time and bytes written per frame.
+async fn page_down(r: &mut Rig, label: &str) {
+    let (mut times, mut bytes) = (Vec::new(), Vec::new());
+    for _ in 0..60 {
+        let t = Instant::now();
+        r.key(KeyCode::PageDown).await;
+        times.push(ms(t.elapsed()));
+        bytes.push(r.sink.take() as f64);
+    }
+    println!(
+        "{:<22} median {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms  bytes/frame median {:.0} max {:.0}",
+        format!("{label} page-down"),
+        percentile(times.clone(), 0.5),
+        percentile(times.clone(), 0.95),
+        percentile(times, 1.0),
+        percentile(bytes.clone(), 0.5),
+        percentile(bytes, 1.0)
+    );
+}
+
+/// Five jumps to the real last row (`G`) of the current list, each back to the top after.
+async fn jump_to_last(r: &mut Rig, label: &str) {
+    let mut jumps = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        r.key(KeyCode::End).await;
+        jumps.push(ms(t.elapsed()));
+        r.key(KeyCode::Home).await;
+    }
+    println!(
+        "{:<22} median {:>7.2} ms  max {:>7.2} ms",
+        format!("{label} jump to last row"),
+        percentile(jumps.clone(), 0.5),
+        percentile(jumps, 1.0)
+    );
+}
+
 async fn bench(url: &str) {
     let db = Db::connect(url).await.expect("connect");
     let finance = obryl::store::users::find_by_email(&mut db.clone(), "finance@obryl.test")
@@ -188,21 +225,7 @@ async fn bench(url: &str) {
     r.sink.take();
 
     // Page-down through the audit log (keyset pages fetched ahead as the window slides).
-    let (mut times, mut bytes) = (Vec::new(), Vec::new());
-    for _ in 0..60 {
-        let t = Instant::now();
-        r.key(KeyCode::PageDown).await;
-        times.push(ms(t.elapsed()));
-        bytes.push(r.sink.take() as f64);
-    }
-    println!(
-        "audit page-down        median {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms  bytes/frame median {:.0} max {:.0}",
-        percentile(times.clone(), 0.5),
-        percentile(times.clone(), 0.95),
-        percentile(times, 1.0),
-        percentile(bytes.clone(), 0.5),
-        percentile(bytes, 1.0)
-    );
+    page_down(&mut r, "audit").await;
 
     // One line down within the page (from the top): only the old and new cursor rows and the
     // position counter change. At the page's last row a line down scrolls every row instead.
@@ -223,18 +246,20 @@ async fn bench(url: &str) {
         percentile(bytes, 1.0)
     );
 
-    let mut jumps = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        r.key(KeyCode::End).await;
-        jumps.push(ms(t.elapsed()));
+    jump_to_last(&mut r, "audit").await;
+
+    // The referral views the same way: codes (with their referred and flagged counts) and
+    // rewards, newest first.
+    for view in [TabId::Referrals, TabId::Rewards] {
+        r.app.visit(view);
+        r.settle().await;
         r.key(KeyCode::Home).await;
+        r.sink.take();
+        page_down(&mut r, view.key()).await;
+        jump_to_last(&mut r, view.key()).await;
     }
-    println!(
-        "audit jump to last row median {:>7.2} ms  max {:>7.2} ms",
-        percentile(jumps.clone(), 0.5),
-        percentile(jumps, 1.0)
-    );
+    r.app.switch_tab(TabId::Audit);
+    r.settle().await;
 
     for filter in [
         "user:awa",

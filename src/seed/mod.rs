@@ -35,7 +35,8 @@ use self::util::{Clock, Sink, Writer};
 pub enum Size {
     /// ~60 users, ~120 projects: a lively demo that every screen can show.
     Demo,
-    /// 50k users, 100k projects, millions of messages, audit rows and notifications.
+    /// 50k users, 240k projects, millions of messages, audit rows and notifications, 200k
+    /// referral rewards.
     Large,
 }
 
@@ -150,7 +151,8 @@ impl Plan {
                 clients: 29_000,
                 devs: 18_000,
                 both: 2_993,
-                projects: 100_000,
+                // Enough paid commissions, with most parties referred, for 200 k rewards.
+                projects: 240_000,
                 fate_bias: [6, 5, 5, 3, 3, 2, 3, 2, 2],
                 commission_launch_days: 600,
                 rate_switch_days: 396,
@@ -165,8 +167,8 @@ impl Plan {
                 ticket_updates: 0.2,
                 user_updates: 0.2,
                 workload_updates: 0.05,
-                referral_codes: 2_500,
-                referral_share: 0.12,
+                referral_codes: 6_000,
+                referral_share: 0.9,
                 suspects: false,
                 media: 200_000,
                 tokens: 400,

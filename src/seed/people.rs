@@ -76,7 +76,9 @@ pub(super) fn phone(rng: &mut R, city: usize) -> String {
     format!("{}{lead}{}", c.prefix, util::digits(rng, rest))
 }
 
-fn payout(rng: &mut R, city: usize, phone: &str) -> (PayoutMethod, String) {
+/// A payout method of the city's country, with its account (a mobile-money account is the
+/// phone number).
+pub(crate) fn payout(rng: &mut R, city: usize, phone: &str) -> (PayoutMethod, String) {
     use PayoutMethod::*;
     let c = &WORDS.cities[city];
     let method = match c.country {
@@ -434,10 +436,18 @@ pub(super) async fn write(
         .map(|u| usize::from(u.client) + usize::from(u.dev.is_some()))
         .sum();
     let mut table = sink.table(schema::PROFILES, total as u64);
+    // A client who hands out a referral code is paid its rewards through the client profile.
+    let client_payouts: std::collections::HashMap<i64, (&str, &str)> = w
+        .money
+        .codes
+        .iter()
+        .filter_map(|c| Some((c.user, (c.payout.as_str(), c.client_payout.as_deref()?))))
+        .collect();
     let mut id = 0;
     for u in users {
         let c = u.city();
         if u.client {
+            let payout = client_payouts.get(&u.id);
             id += 1;
             table
                 .push(vec![
@@ -455,8 +465,8 @@ pub(super) async fn write(
                     s("available"),
                     i(40),
                     i(3),
-                    os(None::<String>),
-                    os(None::<String>),
+                    os(payout.map(|p| p.0)),
+                    os(payout.map(|p| p.1)),
                     t(u.created),
                     t(u.updated),
                 ])

@@ -38,6 +38,7 @@ macro_rules! all_migrations {
             39 "0039_referral_payouts",
             40 "0040_referral_flags_checked",
             41 "0041_media_moderation",
+            42 "0042_referrals_by_code",
         )
     };
 }

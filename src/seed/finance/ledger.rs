@@ -218,15 +218,7 @@ pub(super) fn walk(
         books.escrows.push(esc);
     }
     releases::partial_refund(terms, projects, &mut books, events);
-    rewards::post(
-        &mut rng,
-        terms,
-        users,
-        projects,
-        commissions,
-        rewards,
-        &mut books,
-    );
+    rewards::post(&mut rng, terms, projects, commissions, rewards, &mut books);
     Ok(books)
 }
 

@@ -6,7 +6,7 @@ use rand::Rng;
 use super::Terms;
 use super::commissions::Commission;
 use crate::domain::referral::{RewardRule, reward_amount};
-use crate::domain::{CommissionStatus, Currency};
+use crate::domain::{CommissionStatus, Currency, PayoutMethod};
 use crate::seed::Plan;
 use crate::seed::people::User;
 use crate::seed::projects::Project;
@@ -24,6 +24,10 @@ pub(crate) struct RefCode {
     pub expires: Option<i64>,
     pub created: i64,
     pub updated: i64,
+    /// Where the owner is paid: a developer's payout method, or the one a client who hands
+    /// out a code registers on their client profile (the account is written with it).
+    pub payout: PayoutMethod,
+    pub client_payout: Option<String>,
 }
 
 pub(crate) struct Referral {
@@ -40,10 +44,11 @@ pub(crate) struct Referral {
 pub(crate) struct Reward {
     pub id: i64,
     pub referral: i64,
-    pub referrer: i64,
     pub commission: usize,
     pub amount: i64,
     pub currency: Currency,
+    /// How its referrer is paid.
+    pub method: PayoutMethod,
     pub status: &'static str,
     /// The transfer that made it owed (once approved).
     pub transfer: Option<i64>,
@@ -98,11 +103,25 @@ pub(super) fn build(
             expires: rng.random_bool(0.6).then_some(created + 365 * DAY),
             created,
             updated: created,
+            payout: PayoutMethod::Bank,
+            client_payout: None,
         });
         let c = codes.last_mut().expect("just pushed");
         c.code = stem;
     }
     codes.sort_by_key(|c| c.created);
+    // Drawn apart, so that the codes and referrals stay as they were.
+    let mut payouts = util::rng(seed, "referrer_payouts");
+    for c in &mut codes {
+        let u = &users[(c.user - 1) as usize];
+        match &u.dev {
+            Some(d) => c.payout = d.payout,
+            None => {
+                let (method, account) = crate::seed::people::payout(&mut payouts, u.city, &u.phone);
+                (c.payout, c.client_payout) = (method, Some(account));
+            }
+        }
+    }
     for (k, c) in codes.iter_mut().enumerate() {
         c.id = k as i64 + 1;
         c.code = format!(
@@ -146,9 +165,10 @@ pub(super) fn build(
         }
     }
     // Rewards come from money that moved: a paid platform commission of a project whose
-    // client or developer was referred, within the window, to a referrer not party to it.
+    // client or developer was referred earns each of their referrals one reward, within the
+    // window, to a referrer not party to it (caps count per referral and currency).
     let mut rewards: Vec<Reward> = Vec::new();
-    let mut earned: Vec<i64> = vec![0; referrals.len()];
+    let mut earned: Vec<[i64; 3]> = vec![[0; 3]; referrals.len()];
     for (k, c) in commissions.iter().enumerate() {
         let Some((_, paid_at)) = c.d.paid.filter(|_| c.d.status == CommissionStatus::Paid) else {
             continue;
@@ -157,72 +177,108 @@ pub(super) fn build(
         let via = [Some(p.client), p.dev]
             .into_iter()
             .flatten()
-            .find_map(|u| referred_by[u as usize].filter(|r| referrals[*r].created <= paid_at));
-        let Some(r) = via else { continue };
-        let referral = &referrals[r];
-        let code = &codes[referral.code];
-        if code.user == p.client || p.dev == Some(code.user) {
-            continue;
-        }
-        let within = paid_at < referral.created + WINDOW_MONTHS * 30 * DAY;
-        let caps = caps(code.id);
-        let cap = |name: &str| {
-            caps.get(c.currency.code())
-                .and_then(|c| c.get(name))
-                .and_then(|v| v.as_i64())
-        };
-        let rule = RewardRule {
-            rate_bps: code.rate_bps,
-            cap_per_reward: cap("per_reward"),
-            cap_per_referral: cap("per_referral"),
-        };
-        let amount = reward_amount(c.amount, &rule, earned[r])?;
-        if !within || amount == 0 {
-            continue;
-        }
-        earned[r] += amount;
-        let due = paid_at + HOLD_DAYS * DAY;
-        // Held while the hold runs; past it, pending, approved or paid as finance got to it
-        // (paid only to a referrer with a payout method); a few cancelled, or clawed back
-        // after they were paid, because the client was refunded.
-        let payable = users[(code.user - 1) as usize].dev.is_some();
-        let (mut status, mut updated) = ("held", paid_at);
-        let (mut approved, mut paid, mut clawed) = (None, None, None);
-        if due <= a {
-            let at = after(&mut rng, due, HOUR, 5 * DAY, a - 3 * MINUTE);
-            let out = after(&mut rng, at, HOUR, 2 * DAY, a - 2 * MINUTE);
-            let back = after(&mut rng, out, HOUR, 3 * DAY, a - MINUTE);
-            (status, updated) = match rng.random_range(0..20) {
-                0..7 => ("pending", due),
-                7 => ("cancelled", at),
-                8..13 => ("approved", at),
-                13..18 if payable => ("paid", out),
-                18.. if payable => ("clawed_back", back),
-                _ => ("approved", at),
+            .filter_map(|u| referred_by[u as usize].filter(|r| referrals[*r].created <= paid_at));
+        for r in via {
+            let Some(reward) = earn(
+                &mut rng,
+                (terms, p),
+                (&codes, &referrals, r, &mut earned[r]),
+                (k, c, paid_at),
+                rewards.len() as i64 + 1,
+            )?
+            else {
+                continue;
             };
-            approved = matches!(status, "approved" | "paid" | "clawed_back").then_some(at);
-            paid = matches!(status, "paid" | "clawed_back").then_some(out);
-            clawed = (status == "clawed_back").then_some(back);
+            rewards.push(reward);
         }
-        rewards.push(Reward {
-            id: rewards.len() as i64 + 1,
-            referral: referral.id,
-            referrer: code.user,
-            commission: k,
-            amount,
-            currency: c.currency,
-            status,
-            transfer: None,
-            created: paid_at,
-            updated,
-            approved,
-            paid,
-            payout: None,
-            clawed,
-            clawback: None,
-        });
+    }
+    // A paid reward can end clawed back; when chance clawed none back (the demo's few), the
+    // first of two or more paid ones was, a day after its payout.
+    let paid: Vec<usize> = (0..rewards.len())
+        .filter(|k| rewards[*k].status == "paid")
+        .collect();
+    if paid.len() >= 2 && !rewards.iter().any(|r| r.status == "clawed_back") {
+        let r = &mut rewards[paid[0]];
+        let back = r.paid.map_or(a, |out| (out + DAY).min(a - MINUTE));
+        (r.status, r.updated, r.clawed) = ("clawed_back", back, Some(back));
     }
     Ok((codes, referrals, rewards))
+}
+
+/// The reward referral `r` earns on commission `k` paid at `paid_at`, with where it stands
+/// at the anchor; none to a party of the project, outside the window or above the caps.
+#[allow(clippy::type_complexity)]
+fn earn(
+    rng: &mut util::R,
+    (terms, p): (&Terms, &Project),
+    (codes, referrals, r, earned): (&[RefCode], &[Referral], usize, &mut [i64; 3]),
+    (k, c, paid_at): (usize, &Commission, i64),
+    id: i64,
+) -> Result<Option<Reward>, ServiceError> {
+    let a = terms.a;
+    let referral = &referrals[r];
+    let code = &codes[referral.code];
+    if code.user == p.client || p.dev == Some(code.user) {
+        return Ok(None);
+    }
+    let within = paid_at < referral.created + WINDOW_MONTHS * 30 * DAY;
+    let caps = caps(code.id);
+    let cap = |name: &str| {
+        caps.get(c.currency.code())
+            .and_then(|c| c.get(name))
+            .and_then(|v| v.as_i64())
+    };
+    let rule = RewardRule {
+        rate_bps: code.rate_bps,
+        cap_per_reward: cap("per_reward"),
+        cap_per_referral: cap("per_referral"),
+    };
+    let cur = super::cur_index(c.currency) as usize;
+    let amount = reward_amount(c.amount, &rule, earned[cur])?;
+    if !within || amount == 0 {
+        return Ok(None);
+    }
+    earned[cur] += amount;
+    let due = paid_at + HOLD_DAYS * DAY;
+    // Held while the hold runs; past it, pending, approved or paid as finance got to it
+    // (every referrer has a payout method: a client handing out a code registers one); a
+    // few rejected, cancelled, or clawed back after they were paid, because the client was
+    // refunded.
+    let (mut status, mut updated) = ("held", paid_at);
+    let (mut approved, mut paid, mut clawed) = (None, None, None);
+    if due <= a {
+        let at = after(rng, due, HOUR, 5 * DAY, a - 3 * MINUTE);
+        let out = after(rng, at, HOUR, 2 * DAY, a - 2 * MINUTE);
+        let back = after(rng, out, HOUR, 3 * DAY, a - MINUTE);
+        (status, updated) = match rng.random_range(0..20) {
+            0..7 => ("pending", due),
+            7 if id % 2 == 0 => ("rejected", at),
+            7 => ("cancelled", at),
+            8..13 => ("approved", at),
+            13..18 => ("paid", out),
+            _ => ("clawed_back", back),
+        };
+        approved = matches!(status, "approved" | "paid" | "clawed_back").then_some(at);
+        paid = matches!(status, "paid" | "clawed_back").then_some(out);
+        clawed = (status == "clawed_back").then_some(back);
+    }
+    Ok(Some(Reward {
+        id,
+        referral: referral.id,
+        commission: k,
+        amount,
+        currency: c.currency,
+        method: code.payout,
+        status,
+        transfer: None,
+        created: paid_at,
+        updated,
+        approved,
+        paid,
+        payout: None,
+        clawed,
+        clawback: None,
+    }))
 }
 
 fn radix36(mut n: i64) -> String {
@@ -308,13 +364,15 @@ pub(super) async fn write(
         let lock = match r.status {
             "clawed_back" => 3,
             "paid" => 2,
-            "approved" | "cancelled" => 1,
+            "approved" | "cancelled" | "rejected" => 1,
             _ => 0,
         };
         let reason = match r.status {
             "cancelled" | "clawed_back" => Some("escrow refunded to the client"),
+            "rejected" => Some("the referred account belongs to the referrer's own company"),
             _ => None,
         };
+        let rejected = (r.status == "rejected").then_some(r.updated);
         table
             .push(vec![
                 i(r.id),
@@ -332,8 +390,8 @@ pub(super) async fn write(
                 ot(None),
                 oi(None),
                 ot(r.approved),
-                oi(None),
-                ot(None),
+                oi(rejected.map(|_| crate::seed::FINANCE[1])),
+                ot(rejected),
                 reason.map(str::to_owned).into(),
                 ot((r.status == "cancelled").then_some(r.updated)),
                 oi(r.clawback),

@@ -9,7 +9,6 @@ use super::referrals::Reward;
 use super::{
     PLATFORM_REVENUE, PSP_CLEARING, REFERRAL_PAYABLE, REFERRAL_RECEIVABLE, Terms, code, cur_index,
 };
-use crate::seed::people::User;
 use crate::seed::projects::Project;
 use crate::seed::util::{MINUTE, R};
 
@@ -42,7 +41,6 @@ fn push(
 pub(super) fn post(
     rng: &mut R,
     terms: &Terms,
-    users: &[User],
     projects: &[Project],
     commissions: &[Commission],
     rewards: &[Reward],
@@ -62,9 +60,7 @@ pub(super) fn post(
             Owner::Reward(k),
         );
         let Some(paid) = r.paid else { continue };
-        let referrer = &users[(r.referrer - 1) as usize];
-        let method = referrer.dev.as_ref().map(|d| d.payout);
-        let provider = method.map_or("cinetpay", payout_provider);
+        let provider = payout_provider(r.method);
         let payout = payment(
             rng,
             provider,

@@ -279,13 +279,22 @@ pub(crate) fn flag(users: &[User], projects: &[Project], m: &mut Money) {
             .or_default();
         *day = (day.0 + 1, day.1.max(r.created));
     }
+    let client_payouts: HashMap<i64, String> = m
+        .codes
+        .iter()
+        .filter_map(|c| Some((c.user, c.client_payout.clone()?)))
+        .collect();
     let party = |id: i64| {
         let u = user(users, id);
         Party {
             user_id: id,
             email: u.email.clone(),
             phone: Some(u.phone.clone()),
-            payout_account: u.dev.as_ref().map(|d| d.payout_account.clone()),
+            payout_account: u
+                .dev
+                .as_ref()
+                .map(|d| d.payout_account.clone())
+                .or_else(|| client_payouts.get(&id).cloned()),
             signed_up_at: Some(util::ts(u.created)),
             signup_address: None,
         }
