@@ -180,6 +180,42 @@ async fn jump_to_last(r: &mut Rig, label: &str) {
     );
 }
 
+/// The media moderation queue as a moderator (the super-admin): first screen (pending first),
+/// page-down and the real last row.
+async fn media(url: &str) {
+    let db = Db::connect(url).await.expect("connect");
+    let admin = obryl::store::users::find_by_email(&mut db.clone(), "admin@obryl.test")
+        .await
+        .unwrap()
+        .expect("seeded database");
+    let admin = Actor::load(&mut db.clone(), admin.id).await.unwrap();
+    println!(
+        "\n## media queue, {} ({})",
+        db.describe(),
+        obryl::store::db_redact(url)
+    );
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let mut r = rig(&db, admin.clone(), TabId::Media).await;
+        r.app.start_session(admin.clone());
+        r.settle().await;
+        samples.push(ms(started.elapsed()));
+    }
+    println!(
+        "first screen {:<12} median {:>7.1} ms  max {:>7.1} ms",
+        "media",
+        percentile(samples.clone(), 0.5),
+        percentile(samples, 1.0)
+    );
+    let mut r = rig(&db, admin.clone(), TabId::Media).await;
+    r.app.start_session(admin);
+    r.settle().await;
+    r.sink.take();
+    page_down(&mut r, "media").await;
+    jump_to_last(&mut r, "media").await;
+}
+
 async fn bench(url: &str) {
     let db = Db::connect(url).await.expect("connect");
     let finance = obryl::store::users::find_by_email(&mut db.clone(), "finance@obryl.test")
@@ -529,7 +565,12 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    // OBRYL_BENCH_ONLY=media measures the media queue alone.
+    let only_media = std::env::var("OBRYL_BENCH_ONLY").is_ok_and(|v| v == "media");
     for url in urls {
-        rt.block_on(bench(&url));
+        if !only_media {
+            rt.block_on(bench(&url));
+        }
+        rt.block_on(media(&url));
     }
 }

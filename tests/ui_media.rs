@@ -258,3 +258,34 @@ async fn the_hostile_file_and_a_missing_one_are_said_in_words() {
         assert!(text.contains("No file at"), "{text}");
     }
 }
+
+/// A decision that moves the open item out of the filter leaves the cursor on nothing (never
+/// on another record): the detail says the row left the list instead of waiting for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decided_item_leaving_the_filter_is_said_not_awaited() {
+    let (db, dir) = demo_db().await;
+    let disk = MediaDisk::new(dir.path().join("media"));
+    let mut h = view(&db, &disk, Locale::En).await;
+    h.char('/').await;
+    h.type_text("collection:portfolio status:pending").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until("the filtered queue", |app| {
+        app.screens
+            .media
+            .list
+            .rows
+            .iter()
+            .all(|r| r.moderation_status == "pending")
+    })
+    .await;
+    let first = h.app.screens.media.list.current().unwrap().id;
+    open_detail(&mut h, first).await;
+    h.char('r').await;
+    h.type_text("Blurry").await;
+    h.key(KeyCode::Enter).await;
+    h.pump_until("the row gone", |app| app.screens.media.list.gone.is_some())
+        .await;
+    let text = h.render(160, 45);
+    assert!(text.contains("That row left the list"), "{text}");
+    assert!(!text.contains("Loading…"), "{text}");
+}

@@ -141,7 +141,7 @@ fn narrow(q: &mut SelectStatement, f: &MediaFilter) {
 }
 
 fn keyset() -> Keyset {
-    Keyset::by(
+    Keyset::by_row(
         Expr::col(("m", "awaiting")),
         Expr::col(("m", "id")),
         SortDir::Desc,

@@ -96,12 +96,20 @@ pub struct Keyset {
     pub key: Option<Expr>,
     pub id: Expr,
     pub dir: SortDir,
+    /// Compare `(key, id)` as one row value: an index range on `(key, id)` even when the key
+    /// has few values (the OR form makes the planner filter every row before the cursor).
+    pub row_value: bool,
 }
 
 impl Keyset {
     /// By the id alone.
     pub fn by_id(id: Expr, dir: SortDir) -> Keyset {
-        Keyset { key: None, id, dir }
+        Keyset {
+            key: None,
+            id,
+            dir,
+            row_value: false,
+        }
     }
 
     /// By an indexed key column, then the id.
@@ -110,6 +118,16 @@ impl Keyset {
             key: Some(key),
             id,
             dir,
+            row_value: false,
+        }
+    }
+
+    /// [`Keyset::by`] comparing `(key, id)` as a row value, for a key of few values over an
+    /// index on `(key, id)`.
+    pub fn by_row(key: Expr, id: Expr, dir: SortDir) -> Keyset {
+        Keyset {
+            row_value: true,
+            ..Keyset::by(key, id, dir)
         }
     }
 
@@ -144,6 +162,16 @@ impl Keyset {
             (SortDir::Desc, true) => e.lte(c.id),
         };
         match (&self.key, &c.key) {
+            (Some(key), Some(v)) if self.row_value => {
+                let ours = Expr::tuple([key.clone(), self.id.clone()]);
+                let theirs = Expr::tuple([Expr::val(v.clone()), Expr::val(c.id)]);
+                match (dir, inclusive) {
+                    (SortDir::Asc, false) => ours.gt(theirs),
+                    (SortDir::Asc, true) => ours.gte(theirs),
+                    (SortDir::Desc, false) => ours.lt(theirs),
+                    (SortDir::Desc, true) => ours.lte(theirs),
+                }
+            }
             (Some(key), Some(v)) => {
                 let v: Value = v.clone().into();
                 let strictly = match dir {

@@ -106,6 +106,7 @@ pub async fn developers_sorted(
         } else {
             SortDir::Desc
         },
+        row_value: false,
     };
     keyset.apply(&mut q, anchor, limit);
     let rows = c.all(&q).await?;

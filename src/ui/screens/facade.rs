@@ -221,6 +221,15 @@ impl<S: ListScreen> Screen for S {
                 scroll: 0,
             };
         }
+        // The row the detail was open on left the list (a write or a refresh moved it out of
+        // the filter): the cursor is on nothing, and the detail says so rather than wait.
+        if self.list().gone.is_some() && self.list().state != PaneState::Loading {
+            return DetailView {
+                title: ctx.t("detail.nothing_title"),
+                lines: vec![DetailLine::Text(ctx.t("detail.gone"))],
+                scroll: 0,
+            };
+        }
         let lines = match (&d.error, self.detail_lines(ctx)) {
             (Some(e), _) => vec![DetailLine::Styled(
                 ctx.t("detail.error"),

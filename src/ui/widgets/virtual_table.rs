@@ -265,6 +265,36 @@ impl<R: Identified> ListView<R> {
         }
     }
 
+    /// Marks or unmarks the row under the cursor, keeping a copy of it in `kept` as it was when
+    /// marked (a marked row that scrolls out of the window still counts).
+    pub fn toggle_kept(&mut self, kept: &mut std::collections::BTreeMap<i64, R>)
+    where
+        R: Clone,
+    {
+        self.toggle_selected();
+        if let Some(r) = self.current() {
+            let id = r.row_id();
+            if self.selected.contains(&id) {
+                kept.insert(id, r.clone());
+            } else {
+                kept.remove(&id);
+            }
+        }
+    }
+
+    /// The marked rows as last read: from the window when loaded, else as kept when marked.
+    pub fn marked<'a>(&'a self, kept: &'a std::collections::BTreeMap<i64, R>) -> Vec<&'a R> {
+        self.selected
+            .iter()
+            .filter_map(|id| {
+                self.rows
+                    .iter()
+                    .find(|r| r.row_id() == *id)
+                    .or_else(|| kept.get(id))
+            })
+            .collect()
+    }
+
     /// "12 / ≥ 300" style count that never needs COUNT(*).
     pub fn position_label(&self) -> String {
         if self.rows.is_empty() {

@@ -17,28 +17,12 @@ use super::MediaScreen;
 impl MediaScreen {
     /// Marks or unmarks the row under the cursor.
     pub(super) fn toggle_mark(&mut self) {
-        self.list.toggle_selected();
-        if let Some(r) = self.list.current() {
-            if self.list.selected.contains(&r.id) {
-                self.marked.insert(r.id, r.clone());
-            } else {
-                self.marked.remove(&r.id);
-            }
-        }
+        self.list.toggle_kept(&mut self.marked);
     }
 
-    fn marked_rows(&self) -> Vec<&MediaRow> {
-        self.list
-            .selected
-            .iter()
-            .filter_map(|id| {
-                self.list
-                    .rows
-                    .iter()
-                    .find(|r| r.id == *id)
-                    .or_else(|| self.marked.get(id))
-            })
-            .collect()
+    /// The marked rows as last read.
+    pub(super) fn marked_rows(&self) -> Vec<&MediaRow> {
+        self.list.marked(&self.marked)
     }
 }
 

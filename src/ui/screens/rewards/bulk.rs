@@ -21,29 +21,12 @@ use super::RewardsScreen;
 impl RewardsScreen {
     /// Marks or unmarks the row under the cursor.
     pub(super) fn toggle_mark(&mut self) {
-        self.list.toggle_selected();
-        if let Some(r) = self.list.current() {
-            if self.list.selected.contains(&r.id) {
-                self.marked.insert(r.id, r.clone());
-            } else {
-                self.marked.remove(&r.id);
-            }
-        }
+        self.list.toggle_kept(&mut self.marked);
     }
 
-    /// The marked rewards as last read: from the list window when loaded, else as marked.
+    /// The marked rows as last read.
     pub(super) fn marked_rows(&self) -> Vec<&RewardRow> {
-        self.list
-            .selected
-            .iter()
-            .filter_map(|id| {
-                self.list
-                    .rows
-                    .iter()
-                    .find(|r| r.id == *id)
-                    .or_else(|| self.marked.get(id))
-            })
-            .collect()
+        self.list.marked(&self.marked)
     }
 }
 
