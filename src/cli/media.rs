@@ -189,7 +189,7 @@ async fn show(
     };
     let refusal = m
         .embed_url()
-        .and_then(|_| media::approvable(&m, &rules).err())
+        .and_then(|_| media::embed_allowed(&m, &rules.embeds).err())
         .map(|e| media_words::refusal(&e, locale));
     let problems: Vec<String> = file
         .iter()

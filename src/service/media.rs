@@ -44,10 +44,11 @@ fn already(m: &MediaRow) -> ServiceError {
     }
 }
 
-/// The rule an embed or a file breaks, if any: checked before anything is written.
-pub fn approvable(m: &MediaRow, rules: &Rules) -> Result<()> {
+/// The rule an embed breaks, if any, from the row alone (no file is read: screens ask it
+/// before their question).
+pub fn embed_allowed(m: &MediaRow, embeds: &EmbedPolicy) -> Result<()> {
     if let Some(address) = m.embed_url() {
-        if let Err(refusal) = rules.embeds.check(address) {
+        if let Err(refusal) = embeds.check(address) {
             let host = match &refusal {
                 crate::domain::media::EmbedRefusal::HostNotAllowed { host } => host.clone(),
                 crate::domain::media::EmbedRefusal::NotHttps { scheme } => scheme.clone(),
@@ -57,7 +58,7 @@ pub fn approvable(m: &MediaRow, rules: &Rules) -> Result<()> {
                 field: "embed_url",
                 message: Said::new(refusal.key())
                     .arg("host", crate::domain::sanitize_line(&host))
-                    .arg("allowed", rules.embeds.listed()),
+                    .arg("allowed", embeds.listed()),
             });
         }
     } else if m.collection_name == "embed_3d" {
@@ -65,9 +66,16 @@ pub fn approvable(m: &MediaRow, rules: &Rules) -> Result<()> {
             field: "embed_url",
             message: Said::new("embed_not_a_url")
                 .arg("host", "")
-                .arg("allowed", rules.embeds.listed()),
+                .arg("allowed", embeds.listed()),
         });
     }
+    Ok(())
+}
+
+/// The rule an embed or a file breaks, if any: checked in the approval's transaction, before
+/// anything is written (the file's first bytes are read when the disk is reachable).
+pub fn approvable(m: &MediaRow, rules: &Rules) -> Result<()> {
+    embed_allowed(m, &rules.embeds)?;
     if let Some(disk) = &rules.disk
         && m.embed_url().is_none()
         && let Ok(path) = disk.original(m.id, &m.file_name)

@@ -219,7 +219,7 @@ impl ListScreen for MediaScreen {
                     ctx.ta("media_view.decided", &[("status", &status)]),
                 )]);
             }
-            if let Err(e) = crate::service::media::approvable(r, &self.rules) {
+            if let Err(e) = crate::service::media::embed_allowed(r, &self.rules.embeds) {
                 return Some(vec![Effect::Refuse(media_words::refusal(&e, locale))]);
             }
             let rules = self.rules.clone();

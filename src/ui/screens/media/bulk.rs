@@ -1,13 +1,13 @@
 //! Marked items approved together: space marks a row (kept as it was when marked), `a` with
 //! marks asks once, saying how many and which marked items are left out and why (decided
-//! already, an embed from a host not on the allowlist, content that is not what it claims);
-//! then each is approved in its own transaction through `service::media::approve`, and one
-//! toast says how many were approved and why the others were refused.
+//! already, an embed from a host not on the allowlist); then each is approved in its own
+//! transaction through `service::media::approve` (which also refuses a file that is not what
+//! it claims), and one toast says how many were approved and why the others were refused.
 
 use crate::domain::Locale;
 use crate::office::media_words;
 use crate::office::messages::{error_text, plural};
-use crate::service::media::{Rules, approvable};
+use crate::service::media::{Rules, embed_allowed};
 use crate::store::media::MediaRow;
 use crate::ui::data::{Done, Job};
 
@@ -33,7 +33,7 @@ fn left_out(r: &MediaRow, rules: &Rules, ctx: &Ctx) -> Option<String> {
         let status = media_words::status(&r.moderation_status, ctx.locale);
         return Some(ctx.ta("media_bulk.decided", &[("id", &id), ("status", &status)]));
     }
-    approvable(r, rules).err().map(|e| {
+    embed_allowed(r, &rules.embeds).err().map(|e| {
         let why = media_words::refusal(&e, ctx.locale);
         ctx.ta("media_bulk.refused", &[("id", &id), ("why", &why)])
     })

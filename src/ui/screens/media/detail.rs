@@ -146,7 +146,7 @@ pub fn lines(d: &MediaDetail, rules: &Rules, ctx: &Ctx) -> Vec<DetailLine> {
     if let Some(address) = r.embed_url() {
         // Shown, never fetched; and said plainly when its host is not allowed.
         out.push(DetailLine::Field(ctx.t("media_view.embed"), address.into()));
-        if let Err(e) = crate::service::media::approvable(r, rules) {
+        if let Err(e) = crate::service::media::embed_allowed(r, &rules.embeds) {
             out.push(DetailLine::Styled(
                 String::new(),
                 media_words::refusal(&e, l),
